@@ -1,0 +1,63 @@
+# Parley. `make run` starts the site on http://127.0.0.1:8000; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Locally the test database is kept between runs; CI starts from nothing.
+PYTEST_ARGS ?= $(if $(CI),,--reuse-db)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup migrate demo run worker test lint format bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(STAMP) ## Create .venv and install Parley with its development tools
+
+migrate: setup ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate ## Load the demo article, updates and comments (once)
+	$(BIN)/python manage.py load_demo
+
+run: demo ## Start the site on http://127.0.0.1:8000 (embedded: SQLite, inline tasks)
+	@echo ""
+	@echo "  Parley is starting on http://$(HOST):$(PORT)/"
+	@echo "  Open http://$(HOST):$(PORT)/ for the demo article and its comments."
+	@echo "  Create an admin (and moderator) account in another terminal with:"
+	@echo "      $(BIN)/python manage.py createsuperuser"
+	@echo "  then sign in at http://$(HOST):$(PORT)/admin/"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: setup ## Start a Celery worker with beat (needs REDIS_URL)
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (for example redis://127.0.0.1:6379) first."; exit 2; }
+	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+test: setup ## Run the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS) $(ARGS)
+
+lint: setup ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## Reformat with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup ## Run the benchmarks under bench/ and print their figures
+	$(BIN)/python bench/thread_render.py
+
+clean: ## Remove the virtualenv, local databases and caches
+	rm -rf $(VENV) db.sqlite3* .test-db.sqlite3* .pytest_cache staticfiles *.egg-info

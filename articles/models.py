@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+AUTHORS_GROUP = "Authors"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """Articles a reader may see: published, with a publication time not in the future."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def authored_by(self, user) -> "ArticleQuerySet":
+        """Articles the given user is an author of."""
+        return self.filter(authors=user)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="articles",
+        limit_choices_to={"groups__name": AUTHORS_GROUP},
+        help_text="Users in the Authors group.",
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences shown under the title and on the front page."
+    )
+    body = models.TextField(help_text="Markdown: headings (##), lists, links, emphasis, quotes.")
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    comments_open = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class ArticleUpdate(models.Model):
+    """A dated follow-up an author posts on a published article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Update to {self.article} on {self.published_at:%Y-%m-%d}"

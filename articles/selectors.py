@@ -1,0 +1,29 @@
+"""Reads for the article pages."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Article, ArticleUpdate
+
+
+def article_list_published() -> QuerySet[Article]:
+    """Published articles, newest first, with their authors."""
+    return Article.objects.published().prefetch_related("authors").order_by("-published_at", "-pk")
+
+
+def article_page_queryset() -> QuerySet[Article]:
+    """Published articles with what their page shows: authors and updates, newest first."""
+    return Article.objects.published().prefetch_related(
+        "authors",
+        Prefetch("updates", queryset=ArticleUpdate.objects.order_by("-published_at", "-pk")),
+    )
+
+
+def article_get_published(*, slug: str) -> Article:
+    """The published article with this slug, ready for its page; 404 for drafts."""
+    return get_object_or_404(article_page_queryset(), slug=slug)
+
+
+def article_page_context(*, article: Article) -> dict:
+    """Template context for an article page, without its comment section."""
+    return {"article": article, "updates": list(article.updates.all())}

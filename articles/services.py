@@ -1,0 +1,80 @@
+"""Writes for articles and their follow-up updates."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import Article, ArticleUpdate
+from .rendering import markdown_to_safe_html
+
+
+def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:180] or "article"
+    slug, n = base, 2
+    existing = Article.objects.exclude(pk=exclude_pk) if exclude_pk else Article.objects.all()
+    taken = set(existing.filter(slug__startswith=base).values_list("slug", flat=True))
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def article_create(
+    *,
+    title: str,
+    body: str,
+    authors: Iterable[AbstractBaseUser],
+    standfirst: str = "",
+    slug: str = "",
+    publish: bool = False,
+    published_at: datetime | None = None,
+    comments_open: bool = True,
+) -> Article:
+    """Create an article (a draft unless `publish`), rendering its Markdown once."""
+    article = Article(
+        title=title,
+        slug=slug or _unique_slug(title),
+        standfirst=standfirst,
+        body=body,
+        body_html=markdown_to_safe_html(body),
+        comments_open=comments_open,
+    )
+    if publish:
+        article.status = Article.Status.PUBLISHED
+        article.published_at = published_at or timezone.now()
+    article.full_clean()
+    article.save()
+    article.authors.set(list(authors))
+    return article
+
+
+def article_render(*, article: Article) -> Article:
+    """Re-render the stored HTML of an article from its Markdown body."""
+    article.body_html = markdown_to_safe_html(article.body)
+    return article
+
+
+def article_publish(*, article: Article, when: datetime | None = None) -> Article:
+    """Publish an article now (or at `when`); publishing twice keeps the first time."""
+    if article.status != Article.Status.PUBLISHED:
+        article.status = Article.Status.PUBLISHED
+        article.published_at = when or article.published_at or timezone.now()
+        article.save(update_fields=["status", "published_at", "updated_at"])
+    return article
+
+
+def update_publish(
+    *, article: Article, author: AbstractBaseUser | None, body: str, when: datetime | None = None
+) -> ArticleUpdate:
+    """Add a dated follow-up to an article's timeline."""
+    return ArticleUpdate.objects.create(
+        article=article,
+        author=author,
+        body=body,
+        body_html=markdown_to_safe_html(body),
+        published_at=when or timezone.now(),
+    )

@@ -1,0 +1,86 @@
+"""The "Leave a Reply" form: xtd's signed form (security hash, timestamp, honeypot, reply_to)
+with WordPress's fields and wording, optional email, and http/https-only websites."""
+
+from django import forms
+from django.conf import settings
+from django.core.validators import URLValidator
+from django_comments_xtd.forms import XtdCommentForm
+
+SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
+
+
+class CommentForm(XtdCommentForm):
+    url = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"], message="Enter a web address "
+                                 "starting with http:// or https://.")],
+    )  # fmt: skip
+    remember = forms.BooleanField(
+        required=False,
+        label="Save my name, email, and website in this browser for the next time I comment.",
+    )
+
+    def __init__(self, target_object, data=None, initial=None, *, user=None, **kwargs):
+        super().__init__(target_object, data=data, initial=initial, **kwargs)
+        self.user = user if user is not None and user.is_authenticated else None
+        fields = self.fields
+        del fields["followup"]  # follow-up email arrives with notifications
+
+        fields["comment"].label = "Comment"
+        fields["comment"].widget = forms.Textarea(
+            attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "required": True}
+        )
+        fields["comment"].error_messages["required"] = "Please write a comment."
+        fields["comment"].error_messages["max_length"] = (
+            "Please keep your comment under %(limit_value)d characters (it has %(show_value)d)."
+        )
+        fields["name"].label = "Name"
+        fields["name"].widget = forms.TextInput(
+            attrs={"maxlength": 50, "autocomplete": "name", "required": True}
+        )
+        fields["name"].error_messages["required"] = "Please enter your name."
+        email_required = settings.PARLEY_COMMENT_EMAIL_REQUIRED
+        fields["email"].label = "Email"
+        fields["email"].required = email_required
+        fields["email"].help_text = ""
+        fields["email"].widget = forms.EmailInput(
+            attrs={"maxlength": 254, "autocomplete": "email", **({"required": True}
+                   if email_required else {})}
+        )  # fmt: skip
+        fields["url"].widget = forms.URLInput(attrs={"maxlength": 200, "autocomplete": "url"})
+        fields["reply_to"].min_value = 0
+        fields["reply_to"].required = False
+        fields["honeypot"].label = "Leave this field empty"
+        fields["honeypot"].widget = forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+        if self.user is not None:
+            for name in ("name", "email", "url", "remember"):
+                del fields[name]
+
+    def clean_reply_to(self) -> int:
+        return self.cleaned_data.get("reply_to") or 0
+
+    def security_problem(self) -> str | None:
+        """Why the signed part failed: "expired", "honeypot", "forged" or None if it passed.
+
+        "expired" means the hash is genuine but the form is older than COMMENTS_TIMEOUT: the
+        reader left the page open, so their text is kept and the form is signed afresh.
+        """
+        errors = self.errors
+        if any(name in errors for name in ("content_type", "object_pk", "security_hash")):
+            return "forged"
+        if "honeypot" in errors:
+            return "honeypot"
+        if "timestamp" in errors:
+            # The hash matched the submitted timestamp, so only its age is wrong... unless
+            # the timestamp was not a number, which a browser never sends.
+            return "expired" if str(self.data.get("timestamp", "")).isdigit() else "forged"
+        return None
+
+    def resigned(self) -> "CommentForm":
+        """A copy of this bound form with a fresh timestamp and security hash."""
+        data = self.data.copy()
+        data.update(self.generate_security_data())
+        return type(self)(self.target_object, data=data, user=self.user)

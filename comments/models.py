@@ -1,0 +1,113 @@
+from django.db import models
+from django.db.models import Q
+from django_comments.abstracts import CommentAbstractModel
+from django_comments_xtd.models import XtdComment
+
+from articles.models import Article
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"  # stored, not yet scored
+    PUBLISHED = "published", "Published"
+    HELD = "held", "Held for a moderator"
+    SPAM = "spam", "Spam"
+    REMOVED = "removed", "Removed"
+
+
+# States whose comment the poster still sees, marked "awaiting moderation". Spam is shown
+# to its poster like a held comment so that a bot learns nothing from the verdict.
+AWAITING_STATES = (CommentStatus.PENDING, CommentStatus.HELD, CommentStatus.SPAM)
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self) -> "CommentQuerySet":
+        return self.filter(status=CommentStatus.PUBLISHED)
+
+    def for_article(self, article: Article) -> "CommentQuerySet":
+        return self.filter(article=article)
+
+
+def own_q(*, user_id: int | None, own_ids: frozenset[int]) -> Q | None:
+    """Comments by this account or posted from this browser; None when there are none."""
+    conditions = ([Q(pk__in=own_ids)] if own_ids else []) + ([Q(user_id=user_id)] if user_id else [])
+    if not conditions:
+        return None
+    own = conditions[0]
+    for condition in conditions[1:]:
+        own |= condition
+    return own
+
+
+def visible_to_q(*, user_id: int | None, own_ids: frozenset[int]) -> Q:
+    """Comments a viewer sees: published ones, plus their own that await moderation."""
+    visible = Q(status=CommentStatus.PUBLISHED)
+    own = own_q(user_id=user_id, own_ids=own_ids)
+    return visible if own is None else visible | (own & Q(status__in=AWAITING_STATES))
+
+
+class Comment(XtdComment):
+    """A reader's comment on an article.
+
+    Threading fields (`thread_id`, `parent_id`, `level`, `order`) come from django-comments-xtd;
+    Parley computes them in `comments.services.comment_submit` under a thread lock instead of
+    xtd's two unlocked saves. `status` is the source of truth for moderation; `is_public` and
+    `is_removed` mirror it for django_comments. `nested_count` caches the number of published
+    descendants and is recounted by `comments.services.thread_recount`.
+    """
+
+    xtdcomment_ptr = models.OneToOneField(
+        XtdComment,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="parley_comment",
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    status = models.CharField(
+        max_length=16, choices=CommentStatus.choices, default=CommentStatus.PENDING, db_index=True
+    )
+    comment_html = models.TextField(editable=False, default="")
+    user_agent = models.CharField(max_length=300, blank=True, default="")
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["thread_id", "order"]
+        indexes = [models.Index(fields=["article", "status"], name="comment_article_status")]
+
+    def save(self, *args, **kwargs):
+        # Skip XtdComment.save(): it inserts, then computes the thread position in a second,
+        # unlocked save. comment_submit sets the position before the single insert.
+        CommentAbstractModel.save(self, *args, **kwargs)
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent_id == self.pk
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == CommentStatus.PUBLISHED
+
+
+class Thread(models.Model):
+    """One top-level comment and its replies: the unit the article page paginates.
+
+    Kept in step with its comments by the same transactions, so a page of threads is an
+    indexed range scan whatever the number of comments, and replying locks this row.
+    """
+
+    root = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # Listed: the root is published or at least one reply is (it then shows as a placeholder).
+    listed = models.BooleanField(default=False)
+    published_count = models.PositiveIntegerField(default=0)
+    last_published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["article", "listed", "root"], name="thread_article_listed")]
+
+    def __str__(self) -> str:
+        return f"Thread {self.pk}"

@@ -1,0 +1,27 @@
+"""The commenter's IP address, trusting X-Forwarded-For only as far as configured."""
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or with N trusted proxies the address the outermost of them saw.
+
+    Each proxy appends the address it received the request from, so with N trusted proxies
+    the client is the N-th entry from the right; anything further left is client-supplied
+    and may be forged.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.PARLEY_TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            candidate = hops[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                return remote
+    return remote

@@ -1,0 +1,216 @@
+"""Reads for comment sections: a page of threads in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+
+from .models import AWAITING_STATES, Comment, CommentStatus, Thread, own_q, visible_to_q
+
+MODERATORS_GROUP = "Moderators"
+ORDERS = ("oldest", "newest")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: their account (if any) and the comments this browser posted."""
+
+    user_id: int | None = None
+    own_ids: frozenset[int] = frozenset()
+    can_moderate: bool = False
+
+    @property
+    def has_own(self) -> bool:
+        return bool(self.user_id or self.own_ids)
+
+
+@dataclass
+class CommentNode:
+    """One entry of a rendered thread; a placeholder keeps a hidden comment's replies whole."""
+
+    pk: int
+    thread_id: int
+    depth: int
+    submitted_at: datetime
+    name: str = ""
+    url: str = ""
+    html: SafeString = mark_safe("")  # noqa: S308 - empty
+    placeholder: str = ""
+    awaiting: bool = False
+    is_author: bool = False
+    is_moderator: bool = False
+    opens: bool = False
+    closes: range = field(default_factory=lambda: range(0))
+
+
+@dataclass
+class CommentSection:
+    nodes: list[CommentNode]
+    trailing_closes: range
+    page: Page
+    order: str
+    published_total: int
+
+
+def threads_for_viewer(*, article: Article, viewer: Viewer) -> QuerySet[Thread]:
+    """The threads of an article a viewer sees: listed ones, plus any holding their own
+    comments that await moderation."""
+    threads = Thread.objects.filter(article=article)
+    visible = Q(listed=True)
+    own = own_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
+    if own is not None:
+        own_threads = Comment.objects.filter(own, article=article, status__in=AWAITING_STATES)
+        visible |= Q(pk__in=own_threads.values("thread_id"))
+    return threads.filter(visible)
+
+
+def _ordered(threads: QuerySet[Thread], order: str) -> QuerySet[Thread]:
+    return threads.order_by("-root_id" if order == "newest" else "root_id")
+
+
+def comment_section(
+    *,
+    article: Article,
+    viewer: Viewer,
+    page_number: int | str = 1,
+    order: str = "oldest",
+    per_page: int = 50,
+    author_ids: frozenset[int] = frozenset(),
+) -> CommentSection:
+    """One page of an article's threads, newest or oldest first, as flat render nodes.
+
+    Queries: the published total, the page's thread count and ids, the page's comments, and
+    the moderators among their authors; the count never depends on the number of comments.
+    """
+    order = order if order in ORDERS else "oldest"
+    threads = _ordered(threads_for_viewer(article=article, viewer=viewer), order)
+    paginator = Paginator(threads.values_list("root_id", flat=True), per_page)
+    page = paginator.get_page(page_number)
+    root_ids = list(page.object_list)
+    rows: list[Comment] = []
+    if root_ids:
+        visible = visible_to_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
+        rows = list(
+            Comment.objects.filter(thread_id__in=root_ids)
+            .filter(visible | Q(nested_count__gt=0))
+            .only(
+                "pk", "thread_id", "parent_id", "level", "order", "user_id", "user_name",
+                "user_url", "comment_html", "submit_date", "status", "nested_count",
+            )  # fmt: skip
+            .order_by("thread_id", "order")
+        )
+    moderator_ids = _moderator_ids({row.user_id for row in rows if row.user_id})
+    nodes = build_nodes(
+        rows, root_ids=root_ids, viewer=viewer, author_ids=author_ids, moderator_ids=moderator_ids
+    )
+    trailing = _link_nodes(nodes)
+    published_total = Comment.objects.filter(article=article, status=CommentStatus.PUBLISHED).count()
+    return CommentSection(
+        nodes=nodes, trailing_closes=trailing, page=page, order=order,
+        published_total=published_total,
+    )  # fmt: skip
+
+
+def _moderator_ids(user_ids: set[int]) -> frozenset[int]:
+    """The moderators among these users, in one query."""
+    if not user_ids:
+        return frozenset()
+    users = get_user_model().objects.filter(pk__in=user_ids).filter(
+        Q(is_superuser=True)
+        | Q(groups__name=MODERATORS_GROUP)
+        | Q(user_permissions__codename="can_moderate")
+    )
+    return frozenset(users.values_list("pk", flat=True).distinct())
+
+
+def build_nodes(
+    rows: list[Comment],
+    *,
+    root_ids: list[int],
+    viewer: Viewer,
+    author_ids: frozenset[int] = frozenset(),
+    moderator_ids: frozenset[int] = frozenset(),
+) -> list[CommentNode]:
+    """Turn thread rows (ordered by thread, then pre-order position) into render nodes.
+
+    Threads follow `root_ids`. A comment the viewer may not see becomes a placeholder when
+    published replies hang under it. A reply whose parent was filtered out attaches to its
+    nearest present ancestor: in pre-order, that is the last earlier row of lower level.
+    """
+    by_thread: dict[int, list[Comment]] = {}
+    for row in rows:
+        by_thread.setdefault(row.thread_id, []).append(row)
+    nodes: list[CommentNode] = []
+    for root_id in root_ids:
+        levels: list[int] = []  # xtd levels of the present ancestors of the current row
+        for row in by_thread.get(root_id, []):
+            while levels and levels[-1] >= row.level:
+                levels.pop()
+            node = CommentNode(
+                pk=row.pk, thread_id=row.thread_id, depth=len(levels), submitted_at=row.submit_date
+            )
+            levels.append(row.level)
+            is_own = row.pk in viewer.own_ids or (
+                viewer.user_id is not None and row.user_id == viewer.user_id
+            )
+            if row.status == CommentStatus.PUBLISHED or (is_own and row.status in AWAITING_STATES):
+                node.name = row.user_name
+                node.url = row.user_url if row.user_url.startswith(("http://", "https://")) else ""
+                node.html = mark_safe(row.comment_html)  # noqa: S308 - sanitized by nh3 on write
+                node.awaiting = row.status != CommentStatus.PUBLISHED
+                node.is_author = row.user_id in author_ids
+                node.is_moderator = row.user_id in moderator_ids
+            elif row.status in (CommentStatus.PENDING, CommentStatus.HELD):
+                node.placeholder = "[awaiting moderation]"
+            else:
+                node.placeholder = "[removed]"
+            nodes.append(node)
+    return nodes
+
+
+def _link_nodes(nodes: list[CommentNode]) -> range:
+    """Mark where nested lists open and close; return the closes needed after the last node."""
+    previous = 0
+    for index, node in enumerate(nodes):
+        node.opens = index > 0 and node.depth > previous
+        node.closes = range(0 if node.opens else max(previous - node.depth, 0))
+        previous = node.depth
+    return range(previous)
+
+
+def comment_page_number(
+    *, comment: Comment, viewer: Viewer, order: str = "oldest", per_page: int = 50
+) -> int:
+    """The page of the article's comment section that shows this comment's thread."""
+    threads = threads_for_viewer(article=comment.article, viewer=viewer)
+    if order == "newest":
+        before = threads.filter(root_id__gt=comment.thread_id).count()
+    else:
+        before = threads.filter(root_id__lt=comment.thread_id).count()
+    return before // per_page + 1
+
+
+def published_counts(article_ids: list[int]) -> dict[int, int]:
+    """Published comment counts for several articles, in one query."""
+    rows = (
+        Comment.objects.filter(article_id__in=article_ids, status=CommentStatus.PUBLISHED)
+        .values("article_id")
+        .annotate(n=Count("pk"))
+        .values_list("article_id", "n")
+    )
+    return dict(rows)
+
+
+def comment_for_reply(*, article: Article, comment_id: int, viewer: Viewer) -> Comment | None:
+    """The comment a no-JavaScript "Reply" link points at, if this viewer may see it."""
+    visible = visible_to_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
+    return (
+        Comment.objects.filter(visible, pk=comment_id, article=article)
+        .only("pk", "user_name", "level", "thread_id")
+        .first()
+    )

@@ -1,0 +1,206 @@
+"""Writes for comments: posting into a thread and keeping thread caches true."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from articles.models import Article
+
+from .models import Comment, CommentStatus, Thread
+from .rendering import comment_to_safe_html
+from .signals import comment_submitted
+
+# A second identical post from the same person into the same place within this window is
+# the same comment (a double click, a retried request), not a new one.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+class CommentRejected(Exception):
+    """A comment that cannot be stored as given; `field` names the form field to blame."""
+
+    def __init__(self, field: str | None, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Poster:
+    """Who is posting: a signed-in user, or a guest's name, email and website."""
+
+    name: str
+    email: str = ""
+    url: str = ""
+    user: AbstractBaseUser | None = None
+
+    @classmethod
+    def for_user(cls, user: AbstractBaseUser) -> "Poster":
+        name = (user.get_full_name() or user.get_username())[:50]
+        return cls(name=name, email=getattr(user, "email", "") or "", user=user)
+
+
+def max_level() -> int:
+    """The deepest xtd `level` a reply may have (top-level comments are level 0)."""
+    return max(settings.PARLEY_THREAD_DEPTH - 1, 0)
+
+
+def comment_submit(
+    *,
+    article: Article,
+    poster: Poster,
+    text: str,
+    reply_to: int = 0,
+    own_ids: frozenset[int] = frozenset(),
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Comment:
+    """Store a new comment as `pending` in its thread, then announce it once committed.
+
+    Everything happens in one transaction: the thread (or, for a new thread, the article) is
+    locked so concurrent replies get distinct positions, and a failure leaves no row behind.
+    A reply to a comment at the deepest level attaches beside it, at that level.
+    """
+    if not article.is_published:
+        raise CommentRejected(None, "This article is not published.")
+    if not article.comments_open:
+        raise CommentRejected(None, "Comments are closed on this article.")
+
+    now = timezone.now()
+    fields = {
+        "article": article,
+        "content_type": ContentType.objects.get_for_model(Article),
+        "object_pk": str(article.pk),
+        "site_id": settings.SITE_ID,
+        "user": poster.user,
+        "user_name": poster.name[:50],
+        "user_email": poster.email,
+        "user_url": poster.url,
+        "comment": text,
+        "comment_html": comment_to_safe_html(text),
+        "submit_date": now,
+        "ip_address": ip_address,
+        "user_agent": (user_agent or "")[:300],
+        "status": CommentStatus.PENDING,
+        "is_public": False,
+        "is_removed": False,
+    }
+    if max_level() == 0:
+        reply_to = 0  # flat comments: a reply starts its own thread
+    with transaction.atomic():
+        if reply_to:
+            comment, created = _reply_insert(article, reply_to, own_ids, poster, fields, now)
+        else:
+            comment, created = _root_insert(article, poster, fields, now)
+    if created:
+        transaction.on_commit(
+            lambda: comment_submitted.send_robust(sender=Comment, comment_id=comment.pk),
+            robust=True,
+        )
+    return comment
+
+
+def _duplicate_of(poster: Poster, text: str, now, **where) -> Comment | None:
+    same_poster = {"user": poster.user} if poster.user else {
+        "user__isnull": True, "user_name": poster.name[:50], "user_email": poster.email,
+    }  # fmt: skip
+    return (
+        Comment.objects.filter(
+            comment=text, submit_date__gte=now - DUPLICATE_WINDOW, **same_poster, **where
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _root_insert(article: Article, poster: Poster, fields: dict, now) -> tuple[Comment, bool]:
+    # Locking the article serializes new threads on PostgreSQL so that two identical
+    # submissions sent at once store one row; SQLite's IMMEDIATE transactions already do.
+    Article.objects.select_for_update().filter(pk=article.pk).first()
+    duplicate = _duplicate_of(poster, fields["comment"], now, article=article, level=0)
+    if duplicate:
+        return duplicate, False
+    comment = Comment(**fields, thread_id=0, parent_id=0, level=0, order=1)
+    comment.save(force_insert=True)
+    # xtd's convention: a top-level comment is its own thread and its own parent.
+    XtdComment.objects.filter(pk=comment.pk).update(thread_id=comment.pk, parent_id=comment.pk)
+    comment.thread_id = comment.parent_id = comment.pk
+    Thread.objects.create(root=comment, article=article)
+    return comment, True
+
+
+def _reply_insert(
+    article: Article, reply_to: int, own_ids: frozenset[int], poster: Poster, fields: dict, now
+) -> tuple[Comment, bool]:
+    parent = Comment.objects.filter(pk=reply_to).only("thread_id", "article_id").first()
+    if parent is None or parent.article_id != article.pk:
+        raise CommentRejected("reply_to", "The comment you are replying to does not exist here.")
+    # Lock the thread: concurrent replies into it queue here, so `order` stays unique.
+    Thread.objects.select_for_update().filter(pk=parent.thread_id).first()
+    parent = Comment.objects.get(pk=reply_to)  # re-read: `order` may have moved meanwhile
+    is_own = parent.pk in own_ids or (poster.user is not None and parent.user_id == poster.user.pk)
+    if parent.status != CommentStatus.PUBLISHED and not is_own:
+        raise CommentRejected("reply_to", "The comment you are replying to is not available.")
+    if parent.level >= max_level() and parent.parent_id != parent.pk:
+        parent = Comment.objects.get(pk=parent.parent_id)
+
+    level = parent.level + 1
+    duplicate = _duplicate_of(poster, fields["comment"], now, parent_id=parent.pk, level=level)
+    if duplicate:
+        return duplicate, False
+
+    thread = Comment.objects.filter(thread_id=parent.thread_id)
+    next_order = thread.filter(order__gt=parent.order, level__lte=parent.level).aggregate(
+        n=Min("order")
+    )["n"]
+    if next_order is None:
+        order = thread.aggregate(n=Max("order"))["n"] + 1
+    else:
+        # Make room after the parent's subtree (pre-order position).
+        XtdComment.objects.filter(thread_id=parent.thread_id, order__gte=next_order).update(
+            order=F("order") + 1
+        )
+        order = next_order
+    comment = Comment(
+        **fields, thread_id=parent.thread_id, parent_id=parent.pk, level=level, order=order
+    )
+    comment.save(force_insert=True)
+    return comment, True
+
+
+def thread_recount(*, thread_id: int) -> None:
+    """Recount a thread's caches from its rows: published descendants per comment, and
+    whether the thread is listed. Call inside the transaction that changed a status."""
+    rows = list(
+        Comment.objects.filter(thread_id=thread_id)
+        .order_by("order")
+        .values_list("pk", "parent_id", "status", "nested_count", "submit_date")
+    )
+    counts = {pk: 0 for pk, *_ in rows}
+    published_count, last_published = 0, None
+    for pk, parent_id, status, _, submitted in reversed(rows):
+        is_published = status == CommentStatus.PUBLISHED
+        if is_published:
+            published_count += 1
+            last_published = max(last_published or submitted, submitted)
+        if parent_id != pk and parent_id in counts:
+            counts[parent_id] += counts[pk] + int(is_published)
+    changed = [
+        XtdComment(pk=pk, nested_count=counts[pk])
+        for pk, _, _, nested_count, _ in rows
+        if nested_count != counts[pk]
+    ]
+    if changed:
+        XtdComment.objects.bulk_update(changed, ["nested_count"], batch_size=500)
+    root_published = any(pk == thread_id and s == CommentStatus.PUBLISHED for pk, _, s, *_ in rows)
+    Thread.objects.filter(pk=thread_id).update(
+        listed=root_published or counts.get(thread_id, 0) > 0,
+        published_count=published_count,
+        last_published_at=last_published,
+    )

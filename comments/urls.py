@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("post/", views.comment_post, name="post"),
+    path("<int:comment_id>/", views.comment_permalink, name="permalink"),
+]

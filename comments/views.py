@@ -1,0 +1,194 @@
+"""Comment entry points: post a comment, follow a permalink, explain a refused form."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from articles.selectors import article_page_context, article_page_queryset
+
+from . import selectors
+from .forms import CommentForm
+from .models import Comment, CommentStatus
+from .net import client_ip
+from .owner import (
+    forget_commenter,
+    own_comment_ids,
+    remember_commenter,
+    remember_own_comment,
+    remembered_commenter,
+)
+from .services import CommentRejected, Poster, comment_submit
+
+SECURITY_REASONS = {
+    "forged": "The comment form failed its security check: it was altered or not sent from "
+    "this site. Reload the article and try again.",
+    "honeypot": "The comment was refused because a field meant to stay empty (hidden from "
+    "people, filled in by spam robots) was filled in. If you are not a robot, reload the "
+    "article and post again without an autofill tool.",
+}
+ARTICLE_CONTENT_TYPE = "articles.article"
+
+
+def viewer_for(request: HttpRequest) -> selectors.Viewer:
+    """The viewer of a comment section: their account, permissions and own comments."""
+    user = request.user
+    return selectors.Viewer(
+        user_id=user.pk if user.is_authenticated else None,
+        own_ids=own_comment_ids(request),
+        can_moderate=user.is_authenticated and user.has_perm("django_comments.can_moderate"),
+    )
+
+
+def comment_section_context(
+    request: HttpRequest, article: Article, *, form: CommentForm | None = None, notice: str = ""
+) -> dict:
+    """Everything the comment section of an article page renders."""
+    viewer = viewer_for(request)
+    order = request.GET.get("corder") or settings.PARLEY_COMMENT_ORDER
+    section = selectors.comment_section(
+        article=article,
+        viewer=viewer,
+        page_number=request.GET.get("cpage") or 1,
+        order=order,
+        per_page=settings.PARLEY_THREADS_PER_PAGE,
+        author_ids=frozenset(author.pk for author in article.authors.all()),
+    )
+    reply_target = None
+    reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")
+    if str(reply_to or "").isdigit() and int(reply_to):
+        reply_target = selectors.comment_for_reply(
+            article=article, comment_id=int(reply_to), viewer=viewer
+        )
+    if form is None:
+        initial = {"reply_to": reply_target.pk if reply_target else 0}
+        remembered = remembered_commenter(request)
+        initial.update(remembered, remember=bool(remembered))
+        form = CommentForm(article, initial=initial, user=request.user)
+    return {
+        "article": article,
+        "section": section,
+        "form": form,
+        "notice": notice,
+        "reply_target": reply_target,
+        "viewer": viewer,
+        "request": request,
+        "user": request.user,
+        "comments_open": article.comments_open,
+        "email_required": settings.PARLEY_COMMENT_EMAIL_REQUIRED,
+    }
+
+
+def _render_article(
+    request: HttpRequest, article: Article, form: CommentForm, *, status: int, notice: str = ""
+) -> HttpResponse:
+    context = article_page_context(article=article)
+    context.update(comment_form=form, comment_notice=notice)
+    return render(request, "articles/article_detail.html", context, status=status)
+
+
+def _refuse(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:
+    return render(
+        request,
+        "comments/refused.html",
+        {"reason": reason, "text": request.POST.get("comment", "")},
+        status=status,
+    )
+
+
+def _target_article(request: HttpRequest) -> Article | None:
+    object_pk = request.POST.get("object_pk", "")
+    if request.POST.get("content_type") != ARTICLE_CONTENT_TYPE or not object_pk.isdigit():
+        return None
+    return article_page_queryset().filter(pk=int(object_pk)).first()
+
+
+@require_POST
+def comment_post(request: HttpRequest) -> HttpResponse:
+    """Validate the "Leave a Reply" form, store the comment, and show where it landed."""
+    article = _target_article(request)
+    if article is None:
+        return _refuse(request, "This comment is not attached to a published article.", status=404)
+    form = CommentForm(article, data=request.POST, user=request.user)
+    if not form.is_valid():
+        problem = form.security_problem()
+        if problem == "expired":
+            notice = (
+                "Your comment was not posted because this page was open for more than "
+                f"{settings.COMMENTS_TIMEOUT // 3600} hours. It is kept below: check it and "
+                "post it again."
+            )
+            return _render_article(request, article, form.resigned(), status=400, notice=notice)
+        if problem:
+            return _refuse(request, SECURITY_REASONS[problem], status=400)
+        return _render_article(request, article, form, status=400)
+
+    data = form.cleaned_data
+    if request.user.is_authenticated:
+        poster = Poster.for_user(request.user)
+    else:
+        poster = Poster(name=data["name"], email=data["email"], url=data["url"])
+    own_ids = own_comment_ids(request)
+    try:
+        comment = comment_submit(
+            article=article,
+            poster=poster,
+            text=data["comment"],
+            reply_to=data["reply_to"],
+            own_ids=own_ids,
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except CommentRejected as rejection:
+        form.add_error(None, rejection.message)
+        return _render_article(request, article, form, status=403 if not rejection.field else 400)
+
+    viewer = selectors.Viewer(
+        user_id=request.user.pk if request.user.is_authenticated else None,
+        own_ids=own_ids | {comment.pk},
+    )
+    response = HttpResponseRedirect(_comment_url(comment, viewer))
+    status = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).first()
+    if status == CommentStatus.PUBLISHED:
+        messages.success(request, "Thank you: your comment is published.")
+    else:
+        messages.info(request, "Thank you: your comment is awaiting moderation.")
+    remember_own_comment(request, response, comment.pk)
+    if not request.user.is_authenticated:
+        if data.get("remember"):
+            remember_commenter(response, name=poster.name, email=poster.email, url=poster.url)
+        else:
+            forget_commenter(response)
+    return response
+
+
+def _comment_url(comment: Comment, viewer: selectors.Viewer) -> str:
+    page = selectors.comment_page_number(
+        comment=comment,
+        viewer=viewer,
+        order=settings.PARLEY_COMMENT_ORDER,
+        per_page=settings.PARLEY_THREADS_PER_PAGE,
+    )
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#c{comment.pk}"
+
+
+def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Redirect to the page and anchor where a comment is shown."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("article").filter(article__in=Article.objects.published()),
+        pk=comment_id,
+    )
+    return HttpResponseRedirect(_comment_url(comment, viewer_for(request)))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A 403 that says what happened and hands back any comment text that was sent."""
+    return render(
+        request,
+        "csrf_failure.html",
+        {"reason": reason, "text": request.POST.get("comment", "")},
+        status=403,
+    )

@@ -1,0 +1,22 @@
+"""Error pages rendered with the site's layout."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors or database here: the error may be the database itself.
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ModerationConfig(AppConfig):
+    name = "moderation"
+    verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from comments.signals import comment_submitted
+
+        from . import receivers
+
+        comment_submitted.connect(receivers.on_comment_submitted, dispatch_uid="moderation.route")
+        post_migrate.connect(receivers.on_post_migrate, sender=self)
