@@ -9,15 +9,15 @@ from django_comments_xtd.forms import XtdCommentForm
 SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
 
 
+class WebsiteField(forms.URLField):
+    """A URL field that accepts only http and https addresses."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": "Enter a web address starting with http:// or https://."}
+
+
 class CommentForm(XtdCommentForm):
-    url = forms.URLField(
-        label="Website",
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"], message="Enter a web address "
-                                 "starting with http:// or https://.")],
-    )  # fmt: skip
+    url = WebsiteField(label="Website", required=False, max_length=200, assume_scheme="https")
     remember = forms.BooleanField(
         required=False,
         label="Save my name, email, and website in this browser for the next time I comment.",

@@ -123,7 +123,10 @@ def _moderator_ids(user_ids: set[int]) -> frozenset[int]:
     users = get_user_model().objects.filter(pk__in=user_ids).filter(
         Q(is_superuser=True)
         | Q(groups__name=MODERATORS_GROUP)
-        | Q(user_permissions__codename="can_moderate")
+        | Q(
+            user_permissions__codename="can_moderate",
+            user_permissions__content_type__app_label="django_comments",
+        )
     )
     return frozenset(users.values_list("pk", flat=True).distinct())
 

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from .models import Comment, Thread
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Read-mostly view of comments; status changes go through the moderation service."""
+
+    list_display = ("pk", "user_name", "article", "status", "level", "submit_date", "ip_address")
+    list_filter = ("status", "article")
+    search_fields = ("user_name", "comment", "ip_address")
+    date_hierarchy = "submit_date"
+    list_select_related = ("article",)
+    ordering = ("-submit_date",)
+    fields = (
+        "article", "user", "user_name", "user_email", "user_url", "comment",
+        "status", "submit_date", "ip_address", "user_agent", "thread_id", "parent_id",
+        "level", "order", "nested_count",
+    )  # fmt: skip
+    readonly_fields = (
+        "article", "user", "status", "submit_date", "ip_address", "user_agent", "thread_id",
+        "parent_id", "level", "order", "nested_count",
+    )  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from .rendering import comment_to_safe_html
+
+        obj.comment_html = comment_to_safe_html(obj.comment)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ("pk", "article", "listed", "published_count", "last_published_at")
+    list_filter = ("listed",)
+    readonly_fields = ("root", "article", "listed", "published_count", "last_published_at")

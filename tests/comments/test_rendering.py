@@ -1,0 +1,100 @@
+from html.parser import HTMLParser
+
+import pytest
+
+from articles.rendering import markdown_to_safe_html
+from comments.rendering import COMMENT_TAGS, comment_to_safe_html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain words", "<p>plain words</p>"),
+        ("*soft* and **strong**", "<p><em>soft</em> and <strong>strong</strong></p>"),
+        ("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>"),
+        ("use `x < y`", "<p>use <code>x &lt; y</code></p>"),
+        ("first\nsecond", "<p>first<br>\nsecond</p>"),
+    ],
+)
+def test_comment_markdown_subset_renders(text, expected):
+    """Paragraphs, emphasis, quotes, inline code and line breaks render as HTML."""
+    assert comment_to_safe_html(text) == expected
+
+
+def test_bare_urls_are_autolinked_with_ugc_rel():
+    """A bare URL becomes a nofollow/ugc link; trailing punctuation stays outside it."""
+    html = comment_to_safe_html("See https://example.com/page?a=1.")
+    assert '<a href="https://example.com/page?a=1" rel="nofollow ugc noopener">' in html
+    assert html.endswith("</a>.</p>")
+
+
+def test_markdown_links_get_ugc_rel_and_are_not_double_linked():
+    """A Markdown link whose text is a URL stays a single link."""
+    html = comment_to_safe_html("[https://example.com](https://example.com)")
+    assert html.count("<a ") == 1
+    assert 'rel="nofollow ugc noopener"' in html
+
+
+class _MarkupAudit(HTMLParser):
+    """Collect every tag, attribute and link target an HTML fragment really contains."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+        self.hrefs: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        for name, value in attrs:
+            self.attributes.add(name)
+            if name == "href":
+                self.hrefs.append(value or "")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        '<a href="javascript:alert(1)">x</a>',
+        "<svg onload=alert(1)>",
+        "![x](javascript:alert(1))",
+        '<iframe src="https://evil.example"></iframe>',
+        "<details open ontoggle=alert(1)>",
+        '[x](https://ok.example "title" onmouseover="alert(1)")',
+        "[x](&#106;avascript:alert(1))",
+        "<http://x.example/\"onmouseover=\"alert(1)>",
+    ],
+)
+def test_hostile_comment_text_is_neutralised(payload):
+    """Only allowlisted tags and attributes survive, and links are http(s) or mailto."""
+    audit = _MarkupAudit(comment_to_safe_html(payload))
+    assert audit.tags <= COMMENT_TAGS
+    assert audit.attributes <= {"href", "title", "rel"}
+    assert all(href.lower().startswith(("http://", "https://", "mailto:")) for href in audit.hrefs)
+
+
+def test_comment_subset_leaves_headings_lists_and_images_as_text():
+    """Constructs outside the subset stay visible as text instead of becoming markup."""
+    html = comment_to_safe_html("# Title\n\n1. one\n2. two\n\n![alt](https://x.example/i.png)")
+    assert "<h1" not in html and "<ol" not in html and "<img" not in html
+    assert "# Title" in html and "1. one" in html
+
+
+def test_article_markdown_keeps_structure_and_strips_scripts():
+    """Articles keep headings, lists, links and quotes; scripts and handlers are removed."""
+    html = markdown_to_safe_html(
+        "## Section\n\n- one\n- two\n\n1. first\n\n> quote\n\n[link](https://example.com)\n\n"
+        '<script>alert(1)</script><p onclick="alert(1)">para</p>[bad](javascript:alert(1))'
+    )
+    for tag in ("<h2>", "<ul>", "<ol>", "<li>", "<blockquote>", '<a href="https://example.com"'):
+        assert tag in html
+    audit = _MarkupAudit(html)
+    assert "script" not in audit.tags
+    assert "onclick" not in audit.attributes
+    assert all(href.startswith("https://") for href in audit.hrefs)

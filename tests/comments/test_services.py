@@ -1,0 +1,183 @@
+import pytest
+from django.db.models.signals import pre_save
+
+from comments.models import Comment, CommentStatus, Thread
+from comments.services import CommentRejected, Poster, comment_submit, thread_recount
+from moderation.services import comment_transition
+
+PUBLISHED, HELD = CommentStatus.PUBLISHED, CommentStatus.HELD
+
+
+def thread_shape(root):
+    """(id, parent, level, order) of every comment in root's thread, in display order."""
+    return list(
+        Comment.objects.filter(thread_id=root.pk)
+        .order_by("order")
+        .values_list("pk", "parent_id", "level", "order")
+    )
+
+
+@pytest.mark.django_db
+class TestCommentSubmit:
+    def test_new_comment_is_stored_pending_and_private(self, article):
+        """A new comment is stored first, pending and not public, as its own thread."""
+        comment = comment_submit(article=article, poster=Poster(name="Ann"), text="Hello")
+        comment.refresh_from_db()
+        assert comment.status == CommentStatus.PENDING
+        assert comment.is_public is False
+        assert comment.thread_id == comment.parent_id == comment.pk
+        assert comment.level == 0 and comment.order == 1
+        assert Thread.objects.get(pk=comment.pk).article == article
+        assert comment.comment_html == "<p>Hello</p>"
+
+    def test_replies_are_placed_in_pre_order(self, article, post):
+        """A reply lands after its parent's existing subtree, shifting later rows down."""
+        root = post(article, "root")
+        first = post(article, "first", reply_to=root.pk)
+        second = post(article, "second", reply_to=root.pk)
+        nested = post(article, "nested", reply_to=first.pk)
+        assert thread_shape(root) == [
+            (root.pk, root.pk, 0, 1),
+            (first.pk, root.pk, 1, 2),
+            (nested.pk, first.pk, 2, 3),
+            (second.pk, root.pk, 1, 4),
+        ]
+
+    def test_reply_past_the_depth_limit_attaches_beside_the_deepest(self, article, post, settings):
+        """Replying at the deepest level attaches the reply to the same parent, same level."""
+        settings.PARLEY_THREAD_DEPTH = 3
+        root = post(article)
+        level1 = post(article, reply_to=root.pk)
+        level2 = post(article, reply_to=level1.pk)
+        beside = post(article, "too deep", reply_to=level2.pk)
+        assert (beside.parent_id, beside.level) == (level1.pk, 2)
+        assert Comment.objects.filter(thread_id=root.pk).count() == 4
+
+    def test_reply_to_a_comment_on_another_article_is_rejected(self, make_article, article, post):
+        """A reply_to pointing at another article's comment stores nothing."""
+        elsewhere = post(make_article())
+        before = Comment.objects.count()
+        with pytest.raises(CommentRejected) as rejected:
+            comment_submit(article=article, poster=Poster(name="X"), text="t", reply_to=elsewhere.pk)
+        assert rejected.value.field == "reply_to"
+        assert Comment.objects.count() == before
+
+    def test_reply_to_a_missing_comment_is_rejected(self, article):
+        """A reply_to that does not exist stores nothing and names the field."""
+        with pytest.raises(CommentRejected):
+            comment_submit(article=article, poster=Poster(name="X"), text="t", reply_to=999999)
+        assert Comment.objects.count() == 0
+
+    def test_reply_to_a_held_comment_of_someone_else_is_rejected(self, article, post):
+        """Readers cannot reply to a comment they cannot see."""
+        held = post(article, status=HELD)
+        with pytest.raises(CommentRejected):
+            comment_submit(article=article, poster=Poster(name="X"), text="t", reply_to=held.pk)
+
+    def test_reply_to_own_pending_comment_is_allowed(self, article):
+        """A guest may reply to their own comment while it awaits moderation."""
+        mine = comment_submit(article=article, poster=Poster(name="Me"), text="first")
+        reply = comment_submit(
+            article=article, poster=Poster(name="Me"), text="addendum", reply_to=mine.pk,
+            own_ids=frozenset({mine.pk}),
+        )  # fmt: skip
+        assert reply.parent_id == mine.pk
+
+    def test_closed_or_unpublished_articles_refuse_comments(self, make_article):
+        """No comment is stored on a closed or draft article."""
+        for article in (make_article(comments_open=False), make_article(publish=False)):
+            with pytest.raises(CommentRejected):
+                comment_submit(article=article, poster=Poster(name="X"), text="t")
+        assert Comment.objects.count() == 0
+
+    def test_identical_resubmission_returns_the_first_comment(self, article, make_user):
+        """A double submit by the same person stores one row."""
+        user = make_user()
+        first = comment_submit(article=article, poster=Poster.for_user(user), text="Same")
+        again = comment_submit(article=article, poster=Poster.for_user(user), text="Same")
+        assert again.pk == first.pk
+        assert Comment.objects.count() == 1
+
+    def test_signed_in_poster_uses_account_name(self, article, make_user):
+        """A signed-in user's comment carries their account and display name."""
+        user = make_user("sam", first_name="Sam", last_name="Lee", email="sam@example.com")
+        comment = comment_submit(article=article, poster=Poster.for_user(user), text="Hi")
+        assert (comment.user_id, comment.user_name, comment.user_email) == (
+            user.pk, "Sam Lee", "sam@example.com",
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+class TestXtdFaultsStayFixed:
+    def test_saving_a_public_parent_does_not_republish_held_replies(self, article, post):
+        """xtd fault 1: a parent's save() used to copy its visibility onto held replies."""
+        parent = post(article, "parent")
+        held = post(article, "held reply", reply_to=parent.pk, status=HELD)
+        parent.comment = "edited parent"
+        parent.save()
+        held.refresh_from_db()
+        assert held.status == HELD and held.is_public is False
+
+    def test_xtd_pre_save_receiver_is_disconnected(self):
+        """xtd's publish_or_unpublish_on_pre_save is not connected to Parley's model."""
+        from django_comments_xtd.models import publish_or_unpublish_on_pre_save
+
+        receivers = pre_save._live_receivers(Comment)
+        receivers = receivers[0] if isinstance(receivers, tuple) else receivers
+        assert publish_or_unpublish_on_pre_save not in list(receivers)
+
+    def test_approving_a_parent_leaves_held_replies_held(self, article, post):
+        """xtd fault 1 via moderation: approving a held parent does not approve its replies."""
+        parent = post(article, "parent")
+        reply = post(article, "reply", reply_to=parent.pk, status=HELD)
+        comment_transition(comment_id=parent.pk, to_status=HELD)
+        comment_transition(comment_id=parent.pk, to_status=PUBLISHED)
+        reply.refresh_from_db()
+        assert reply.status == HELD and reply.is_public is False
+
+    def test_nested_count_does_not_drift_on_resave(self, article, post):
+        """xtd fault 2: re-saving comments leaves nested_count equal to published descendants."""
+        root = post(article)
+        child = post(article, reply_to=root.pk)
+        grandchild = post(article, reply_to=child.pk)
+        for comment in (child, grandchild, child, root):
+            comment.refresh_from_db()
+            comment.save()
+        root.refresh_from_db()
+        child.refresh_from_db()
+        assert (root.nested_count, child.nested_count) == (2, 1)
+
+    def test_unpublishing_only_decrements_ancestors(self, article, post):
+        """xtd fault 2: hiding a reply changes its ancestors' counts, never a sibling's."""
+        root = post(article)
+        branch_a = post(article, reply_to=root.pk)
+        post(article, reply_to=branch_a.pk)
+        branch_b = post(article, reply_to=root.pk)
+        leaf_b = post(article, reply_to=branch_b.pk)
+        comment_transition(comment_id=leaf_b.pk, to_status=HELD)
+        counts = dict(Comment.objects.filter(thread_id=root.pk).values_list("pk", "nested_count"))
+        assert counts[root.pk] == 3
+        assert counts[branch_a.pk] == 1
+        assert counts[branch_b.pk] == 0
+
+    def test_held_replies_are_not_counted(self, article, post):
+        """xtd fault 2: a held reply never counts as a published descendant."""
+        root = post(article)
+        post(article, reply_to=root.pk, status=HELD)
+        root.refresh_from_db()
+        assert root.nested_count == 0
+        assert Thread.objects.get(pk=root.pk).published_count == 1
+
+
+@pytest.mark.django_db
+def test_thread_recount_lists_a_hidden_root_with_public_replies(article, post):
+    """A held root stays listed while a published reply hangs under it."""
+    root = post(article)
+    post(article, reply_to=root.pk)
+    comment_transition(comment_id=root.pk, to_status=HELD)
+    thread = Thread.objects.get(pk=root.pk)
+    assert (thread.listed, thread.published_count) == (True, 1)
+    Comment.objects.filter(thread_id=root.pk).update(nested_count=42)
+    thread_recount(thread_id=root.pk)
+    root.refresh_from_db()
+    assert root.nested_count == 1

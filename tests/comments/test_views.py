@@ -1,0 +1,339 @@
+import re
+import time
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from comments.models import Comment, CommentStatus
+from comments.owner import OWN_COOKIE
+from tests.conftest import form_data
+
+POST_URL = reverse("comments:post")
+pytestmark = pytest.mark.django_db
+
+
+def page(client, article, query=""):
+    response = client.get(article.get_absolute_url() + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+class TestLeaveAReplyForm:
+    def test_guest_form_matches_the_classic_one(self, client, article):
+        """The form has the classic title, notes, fields, labels and consent box."""
+        html = page(client, article)
+        assert '<h3 id="reply-title" class="comment-reply-title">Leave a Reply</h3>' in html
+        assert "Your email address will not be published." in html
+        assert "Required fields are marked" in html
+        for field in ("comment", "name", "email", "url", "remember"):
+            assert f'name="{field}"' in html
+        assert re.search(r'<label for="id_comment">Comment <span class="required"', html)
+        assert re.search(r'<label for="id_name">Name <span class="required"', html)
+        assert '<label for="id_email">Email</label>' in html
+        assert '<label for="id_url">Website</label>' in html
+        assert "Save my name, email, and website in this browser for the next time I comment." in html
+        assert re.search(r'<input type="email" name="email"(?![^>]*required)', html)
+
+    def test_email_can_be_made_required_by_setting(self, client, article, settings, submit):
+        """PARLEY_COMMENT_EMAIL_REQUIRED makes Email required, in the form and the label."""
+        settings.PARLEY_COMMENT_EMAIL_REQUIRED = True
+        html = page(client, article)
+        assert re.search(r'<label for="id_email">Email <span class="required"', html)
+        response = submit(form_data(article, email=""))
+        assert response.status_code == 400
+        assert Comment.objects.count() == 0
+
+    def test_signed_in_user_sees_no_name_or_email_fields(self, client, article, make_user):
+        """Signed in: "Logged in as X. Log out?" and no name, email or website fields."""
+        client.force_login(make_user("kim"))
+        html = page(client, article)
+        assert "Logged in as" in html and ">kim</a>. " in html and "Log out?" in html
+        for field in ("name", "email", "url"):
+            assert f'name="{field}"' not in html
+
+    def test_closed_article_shows_no_form(self, client, make_article):
+        """A closed article says so and shows no form."""
+        html = page(client, make_article(comments_open=False))
+        assert "Comments are closed." in html
+        assert 'id="commentform"' not in html
+
+
+class TestPosting:
+    def test_guest_posts_with_name_only(self, client, article, submit):
+        """A guest comment with only a name and text is stored, published and shown."""
+        response = submit(form_data(article, comment="First *thoughts*", name="Rui"))
+        comment = Comment.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == f"{article.get_absolute_url()}#c{comment.pk}"
+        assert comment.status == CommentStatus.PUBLISHED
+        assert (comment.user_name, comment.user_email, comment.user_url) == ("Rui", "", "")
+        html = page(client, article)
+        assert "<em>thoughts</em>" in html and "Rui" in html
+
+    def test_held_comment_is_shown_only_to_its_poster(self, client, article, settings, submit):
+        """With moderation, the poster sees "awaiting moderation"; others see nothing."""
+        settings.PARLEY_PUBLISH_IMMEDIATELY = False
+        submit(form_data(article, comment="Needs a look", name="Ida"))
+        comment = Comment.objects.get()
+        assert comment.status == CommentStatus.HELD
+        mine = page(client, article)
+        assert "Your comment is awaiting moderation." in mine and "Needs a look" in mine
+        theirs = page(Client(), article)
+        assert "Needs a look" not in theirs and "awaiting moderation" not in theirs
+
+    def test_forged_own_cookie_reveals_nothing(self, client, article, post):
+        """An unsigned or tampered own-comments cookie shows nobody's held comments."""
+        held = post(article, "secret held text", status=CommentStatus.HELD)
+        client.cookies[OWN_COOKIE] = f"[{held.pk}]"
+        assert "secret held text" not in page(client, article)
+
+    def test_reply_lands_under_its_parent(self, client, article, post, submit):
+        """Posting with reply_to nests the reply under the parent on the page."""
+        parent = post(article, "parent text", name="Pat")
+        submit(form_data(article, comment="child text", reply_to=str(parent.pk)))
+        reply = Comment.objects.exclude(pk=parent.pk).get()
+        assert (reply.parent_id, reply.level) == (parent.pk, 1)
+        html = page(client, article)
+        assert re.search(rf'id="c{parent.pk}".*<ol class="children">\s*<li id="c{reply.pk}"', html, re.S)
+
+    def test_reply_link_without_javascript_opens_form_for_that_comment(self, client, article, post):
+        """?replyto=ID shows "Replying to NAME · Cancel reply" and sets reply_to."""
+        parent = post(article, name="Quinn")
+        html = page(client, article, f"?replyto={parent.pk}")
+        assert f'href="?replyto={parent.pk}#respond"' in html
+        assert re.search(r'<p class="replying-to" id="replying-to">\s*Replying to <strong id="replying-to-name">Quinn</strong>', html)
+        assert "Cancel reply" in html
+        assert f'name="reply_to" value="{parent.pk}"' in html
+
+    def test_reply_to_a_comment_on_another_article_is_a_form_error(self, client, make_article, article, post, submit):
+        """A reply_to from another article gives a 400 with the text kept, nothing stored."""
+        foreign = post(make_article())
+        response = submit(form_data(article, comment="keep me", reply_to=str(foreign.pk)))
+        assert response.status_code == 400
+        assert "does not exist here" in response.content.decode()
+        assert "keep me" in response.content.decode()
+        assert Comment.objects.filter(article=article).count() == 0
+
+    def test_reply_past_depth_limit_is_stored_beside(self, client, article, post, settings, submit):
+        """A reply to the deepest comment is stored at that depth, not refused."""
+        settings.PARLEY_THREAD_DEPTH = 2
+        root = post(article)
+        deepest = post(article, reply_to=root.pk)
+        response = submit(form_data(article, reply_to=str(deepest.pk)))
+        assert response.status_code == 302
+        newest = Comment.objects.latest("pk")
+        assert (newest.parent_id, newest.level) == (root.pk, 1)
+
+    def test_remember_me_prefills_the_form_next_time(self, client, article, submit):
+        """Ticking the consent box brings the name, email and website back next visit."""
+        submit(form_data(article, name="Noor", email="noor@example.com",
+                                         url="https://noor.example", remember="on"))  # fmt: skip
+        html = page(client, article)
+        assert 'value="Noor"' in html and 'value="noor@example.com"' in html
+        assert 'value="https://noor.example"' in html
+        submit(form_data(article, comment="again", name="Noor"))
+        assert 'value="Noor"' not in page(client, article)
+
+    def test_commenter_ip_is_remote_addr_unless_proxies_are_trusted(self, client, article, settings, submit):
+        """X-Forwarded-For is ignored by default and read at the trusted hop when configured."""
+        headers = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9"}
+        submit(form_data(article, comment="one"), **headers)
+        settings.PARLEY_TRUSTED_PROXY_COUNT = 1
+        submit(form_data(article, comment="two"), **headers)
+        ips = list(Comment.objects.order_by("pk").values_list("ip_address", flat=True))
+        assert ips == ["10.0.0.1", "203.0.113.9"]
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ({"comment": ""}, "Please write a comment."),
+            ({"name": ""}, "Please enter your name."),
+            ({"name": "n" * 51}, "at most 50 characters"),
+            ({"comment": "x" * 3001}, "under 3000 characters"),
+            ({"email": "not-an-email"}, "valid email"),
+            ({"url": "javascript:alert(1)"}, "starting with http:// or https://"),
+            ({"url": "ftp://files.example"}, "starting with http:// or https://"),
+        ],
+    )
+    def test_invalid_fields_keep_what_was_typed(self, client, article, fields, message, submit):
+        """A field error is a 400 that re-renders the page with the reader's text kept."""
+        data = form_data(article, comment="My carefully written words", name="Kept Name")
+        data.update(fields)
+        response = submit(data)
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert message in html
+        if fields.get("comment", "x") and "comment" not in fields:
+            assert "My carefully written words" in html
+        if "name" not in fields:
+            assert 'value="Kept Name"' in html
+        assert Comment.objects.count() == 0
+
+    def test_forged_security_hash_is_refused_with_a_reason(self, client, article, submit):
+        """A tampered security hash is a 400 that explains and hands the text back."""
+        response = submit(form_data(article, security_hash="0" * 40, comment="mine"))
+        assert response.status_code == 400
+        assert "failed its security check" in response.content.decode()
+        assert "mine" in response.content.decode()
+        assert Comment.objects.count() == 0
+
+    def test_tampered_target_is_refused(self, client, article, make_article, submit):
+        """Pointing a signed form at another article breaks the hash: 400, nothing stored."""
+        other = make_article()
+        response = submit(form_data(article, object_pk=str(other.pk)))
+        assert response.status_code == 400
+        assert Comment.objects.count() == 0
+
+    @pytest.mark.parametrize("target", [{"content_type": "auth.user"}, {"object_pk": "999999"}, {"object_pk": "x"}])
+    def test_unknown_target_is_a_404(self, client, article, target, submit):
+        """A form aimed at something that is not a published article is refused."""
+        response = submit(form_data(article, **target))
+        assert response.status_code == 404
+        assert Comment.objects.count() == 0
+
+    def test_expired_form_is_re_signed_and_text_kept(self, client, article, submit):
+        """A form open longer than COMMENTS_TIMEOUT is refused kindly and can be resent."""
+        form = form_data(article, comment="Written slowly")
+        old = int(time.time()) - 3 * 60 * 60
+        from comments.forms import CommentForm
+
+        stale = CommentForm(article)
+        form.update(timestamp=str(old), security_hash=stale.initial_security_hash(old))
+        response = submit(form)
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "open for more than 2 hours" in html and "Written slowly" in html
+        fresh = dict(re.findall(r'name="(timestamp|security_hash)" value="([^"]+)"', html))
+        assert fresh["timestamp"] != str(old)
+        form.update(fresh)
+        assert submit(form).status_code == 302
+        assert Comment.objects.count() == 1
+
+    def test_filled_honeypot_is_refused(self, client, article, submit):
+        """A filled honeypot is a 400 with a reason; nothing is stored."""
+        response = submit(form_data(article, honeypot="http://spam.example"))
+        assert response.status_code == 400
+        assert "meant to stay empty" in response.content.decode()
+        assert Comment.objects.count() == 0
+
+    def test_missing_csrf_token_is_a_403_that_keeps_the_text(self, article, submit):
+        """Without the CSRF token the post is refused with a 403 that shows the text."""
+        client = Client(enforce_csrf_checks=True)
+        response = submit(form_data(article, comment="Keep this safe"), using=client)
+        assert response.status_code == 403
+        assert "Keep this safe" in response.content.decode()
+        assert Comment.objects.count() == 0
+
+    def test_get_on_the_post_url_is_refused(self, client):
+        """The post URL only accepts POST."""
+        assert client.get(POST_URL).status_code == 405
+
+    def test_draft_article_page_is_404_and_refuses_comments(self, client, make_article, submit):
+        """Drafts are invisible to readers and accept no comments."""
+        draft = make_article(publish=False)
+        assert client.get(draft.get_absolute_url()).status_code == 404
+        assert submit(form_data(draft)).status_code == 404
+
+
+class TestThreadRendering:
+    def test_no_email_address_appears_in_the_page(self, client, article, post):
+        """xtd fault 7: commenters' email addresses never reach the HTML (no alt, no hash)."""
+        post(article, name="Eve", email="eve.secret@example.com")
+        html = page(client, article)
+        assert "eve.secret@example.com" not in html
+        assert "gravatar" not in html.lower()
+
+    def test_commenter_links_are_nofollow_ugc_noopener(self, client, article, post):
+        """Commenter websites link with rel="nofollow ugc noopener" and no target=_new."""
+        post(article, name="Web", url="https://web.example")
+        html = page(client, article)
+        assert '<a href="https://web.example" rel="nofollow ugc noopener">Web</a>' in html
+        assert "_new" not in html
+
+    def test_moderate_link_follows_the_real_permission(self, client, article, post, make_user, moderator):
+        """xtd fault 8: a non-superuser with django_comments.can_moderate sees moderation
+        links; a reader does not."""
+        post(article)
+        client.force_login(make_user())
+        assert "comment-moderate-link" not in page(client, article)
+        client.force_login(moderator)
+        assert "comment-moderate-link" in page(client, article)
+        plain = make_user()
+        plain.user_permissions.add(Permission.objects.get(codename="can_moderate", content_type__app_label="django_comments"))
+        client.force_login(plain)
+        assert "comment-moderate-link" in page(client, article)
+
+    def test_xtd_confirmation_and_mute_urls_are_not_mounted(self, client):
+        """xtd fault 5: no URL accepts xtd's pickled confirmation or mute tokens."""
+        for path in ("/comments/confirm/abc/", "/comments/mute/abc/", "/comments/api/"):
+            assert client.get(path).status_code == 404
+
+    def test_held_parent_with_public_reply_shows_a_placeholder(self, client, article, post):
+        """A held comment's published replies stay, under "[awaiting moderation]"."""
+        parent = post(article, "hidden parent text")
+        post(article, "visible reply text", reply_to=parent.pk)
+        from moderation.services import comment_transition
+
+        comment_transition(comment_id=parent.pk, to_status=CommentStatus.HELD)
+        html = page(client, article)
+        assert "hidden parent text" not in html
+        assert "[awaiting moderation]" in html and "visible reply text" in html
+
+    def test_threads_page_and_order(self, client, article, post, settings):
+        """Top-level threads page at PARLEY_THREADS_PER_PAGE, oldest or newest first."""
+        settings.PARLEY_THREADS_PER_PAGE = 2
+        roots = [post(article, f"thread {i}") for i in range(5)]
+        post(article, "reply on first", reply_to=roots[0].pk)
+        first = page(client, article)
+        assert "thread 0" in first and "thread 1" in first and "thread 2" not in first
+        assert "reply on first" in first and "Page 1 of 3" in first
+        assert "thread 4" in page(client, article, "?cpage=3")
+        newest = page(client, article, "?corder=newest")
+        assert newest.index("thread 4") < newest.index("thread 3")
+        assert "thread 0" not in newest
+        assert "6 comments" in first
+        assert page(client, article, "?cpage=999").count("thread 4") == 1
+
+    def test_redirect_after_posting_goes_to_the_page_holding_the_comment(self, client, article, post, settings, submit):
+        """After posting into a later page, the redirect carries cpage and the anchor."""
+        settings.PARLEY_THREADS_PER_PAGE = 2
+        for i in range(3):
+            post(article, f"thread {i}")
+        response = submit(form_data(article))
+        comment = Comment.objects.latest("pk")
+        assert response["Location"].endswith(f"?cpage=2#c{comment.pk}")
+
+    @pytest.mark.parametrize("logged_in", [False, True])
+    def test_query_count_does_not_grow_with_comments(self, client, article, post, make_user, moderator, logged_in):
+        """The article page costs the same queries for 5 and for 300 comments."""
+        if logged_in:
+            client.force_login(moderator)
+
+        def count_queries():
+            with CaptureQueriesContext(connection) as queries:
+                page(client, article)
+            return len(queries)
+
+        users = [make_user() for _ in range(3)]
+
+        def add(n):
+            previous = None
+            for i in range(n):
+                reply_to = previous.pk if previous and i % 3 else 0
+                previous = post(article, reply_to=reply_to, name=f"n{i}")
+                if i % 5 == 0:  # some comments by registered users, some by guests
+                    Comment.objects.filter(pk=previous.pk).update(user=users[i % 3])
+
+        add(5)
+        small = count_queries()
+        add(295)
+        large = count_queries()
+        assert Comment.objects.count() == 300
+        assert small == large
+        assert large <= 12

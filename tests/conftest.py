@@ -1,0 +1,118 @@
+"""Shared fixtures: plain factory functions over the real database and services."""
+
+import itertools
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from articles.models import AUTHORS_GROUP, Article
+from articles.services import article_create
+from comments.forms import CommentForm
+from comments.models import CommentStatus
+from comments.selectors import MODERATORS_GROUP
+from comments.services import Poster, comment_submit
+from moderation.roles import groups_ensure
+from moderation.services import comment_transition
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Under CI=true a skipped test is a failure: every service must really be there."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if os.environ.get("CI", "").lower() == "true" and skipped:
+        terminalreporter.write_sep("=", f"CI=true: {len(skipped)} skipped test(s) fail the run", red=True)
+        config._parley_ci_skips = len(skipped)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if getattr(session.config, "_parley_ci_skips", 0) and exitstatus == 0:
+        session.exitstatus = 1
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, *, password="a-long-passphrase", email="", groups=(), **extra):
+        username = username or f"user{next(_counter)}"
+        user = get_user_model().objects.create_user(
+            username=username, password=password, email=email, **extra
+        )
+        if groups:
+            groups_ensure()
+            user.groups.add(*Group.objects.filter(name__in=groups))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def author(make_user):
+    return make_user("author", groups=[AUTHORS_GROUP], first_name="Ada", last_name="Writer")
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user("moderator", groups=[MODERATORS_GROUP])
+
+
+@pytest.fixture
+def make_article(db, make_user):
+    def make(*, title=None, publish=True, authors=None, comments_open=True, body="## Heading\n\nText."):
+        title = title or f"Article {next(_counter)}"
+        return article_create(
+            title=title, body=body, authors=authors or [], publish=publish,
+            comments_open=comments_open,
+        )  # fmt: skip
+
+    return make
+
+
+@pytest.fixture
+def article(make_article) -> Article:
+    return make_article(title="The test article")
+
+
+@pytest.fixture
+def post(db):
+    """Post a comment through the service and give it a status (published by default)."""
+
+    def make(article, text=None, *, reply_to=0, name="Reader", status=CommentStatus.PUBLISHED, **poster):
+        comment = comment_submit(
+            article=article,
+            poster=Poster(name=name, **poster),
+            text=text or f"Comment number {next(_counter)}",
+            reply_to=reply_to,
+        )
+        if status != CommentStatus.PENDING:
+            comment_transition(comment_id=comment.pk, to_status=status, actor_label="test")
+        comment.refresh_from_db()
+        return comment
+
+    return make
+
+
+def form_data(article, **fields) -> dict:
+    """A valid "Leave a Reply" POST for `article`, signed as the rendered form would be."""
+    data = dict(CommentForm(article).generate_security_data())
+    data.update(comment="A thoughtful comment.", name="Guest Reader", email="", url="", reply_to="0", honeypot="")
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def submit(client, django_capture_on_commit_callbacks):
+    """POST the comment form as a browser would, running what commits schedule."""
+
+    def send(data, *, using=None, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return (using or client).post(reverse("comments:post"), data, **extra)
+
+    return send
