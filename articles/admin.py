@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from . import services
-from .rendering import markdown_to_safe_html
 from .models import Article, ArticleUpdate
+from .rendering import markdown_to_safe_html
 
 
 class ArticleUpdateInline(admin.StackedInline):
@@ -21,9 +21,15 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     inlines = [ArticleUpdateInline]
     fields = (
-        "title", "slug", "authors", "standfirst", "body",
-        "status", "published_at", "comments_open",
-    )  # fmt: skip
+        "title",
+        "slug",
+        "authors",
+        "standfirst",
+        "body",
+        "status",
+        "published_at",
+        "comments_open",
+    )
 
     def get_queryset(self, request):
         """Authors see and edit only their own articles; superusers see all."""
@@ -36,7 +42,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not request.user.is_superuser:
+        if not request.user.is_superuser or not form.instance.authors.exists():
             form.instance.authors.add(request.user)
 
     def save_formset(self, request, form, formset, change):

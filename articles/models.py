@@ -27,7 +27,8 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL,
         related_name="articles",
         limit_choices_to={"groups__name": AUTHORS_GROUP},
-        help_text="Users in the Authors group.",
+        blank=True,
+        help_text="Users in the Authors group; whoever saves it in the admin is added.",
     )
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences shown under the title and on the front page."
@@ -44,7 +45,9 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published")
+        ]
 
     def __str__(self) -> str:
         return self.title

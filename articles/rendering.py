@@ -8,10 +8,37 @@ import markdown
 import nh3
 
 ARTICLE_TAGS = {
-    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "ul", "ol", "li",
-    "em", "strong", "a", "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
-    "dl", "dt", "dd", "sup", "sub", "abbr", "del",
-}  # fmt: skip
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "br",
+    "hr",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "a",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "dl",
+    "dt",
+    "dd",
+    "sup",
+    "sub",
+    "abbr",
+    "del",
+}
 ARTICLE_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
@@ -34,4 +61,4 @@ def markdown_to_safe_html(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
         strip_comments=True,
-    )
+    ).strip()

@@ -14,14 +14,35 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("article",)
     ordering = ("-submit_date",)
     fields = (
-        "article", "user", "user_name", "user_email", "user_url", "comment",
-        "status", "submit_date", "ip_address", "user_agent", "thread_id", "parent_id",
-        "level", "order", "nested_count",
-    )  # fmt: skip
+        "article",
+        "user",
+        "user_name",
+        "user_email",
+        "user_url",
+        "comment",
+        "status",
+        "submit_date",
+        "ip_address",
+        "user_agent",
+        "thread_id",
+        "parent_id",
+        "level",
+        "order",
+        "nested_count",
+    )
     readonly_fields = (
-        "article", "user", "status", "submit_date", "ip_address", "user_agent", "thread_id",
-        "parent_id", "level", "order", "nested_count",
-    )  # fmt: skip
+        "article",
+        "user",
+        "status",
+        "submit_date",
+        "ip_address",
+        "user_agent",
+        "thread_id",
+        "parent_id",
+        "level",
+        "order",
+        "nested_count",
+    )
 
     def has_add_permission(self, request):
         return False

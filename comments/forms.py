@@ -47,9 +47,12 @@ class CommentForm(XtdCommentForm):
         fields["email"].required = email_required
         fields["email"].help_text = ""
         fields["email"].widget = forms.EmailInput(
-            attrs={"maxlength": 254, "autocomplete": "email", **({"required": True}
-                   if email_required else {})}
-        )  # fmt: skip
+            attrs={
+                "maxlength": 254,
+                "autocomplete": "email",
+                **({"required": True} if email_required else {}),
+            }
+        )
         fields["url"].widget = forms.URLInput(attrs={"maxlength": 200, "autocomplete": "url"})
         fields["reply_to"].min_value = 0
         fields["reply_to"].required = False

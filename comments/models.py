@@ -29,7 +29,9 @@ class CommentQuerySet(models.QuerySet):
 
 def own_q(*, user_id: int | None, own_ids: frozenset[int]) -> Q | None:
     """Comments by this account or posted from this browser; None when there are none."""
-    conditions = ([Q(pk__in=own_ids)] if own_ids else []) + ([Q(user_id=user_id)] if user_id else [])
+    conditions = ([Q(pk__in=own_ids)] if own_ids else []) + (
+        [Q(user_id=user_id)] if user_id else []
+    )
     if not conditions:
         return None
     own = conditions[0]

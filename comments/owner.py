@@ -63,8 +63,9 @@ def remembered_commenter(request: HttpRequest) -> dict[str, str]:
 
 def remember_commenter(response: HttpResponse, *, name: str, email: str, url: str) -> None:
     """Save the commenter's details in this browser (they ticked the consent box)."""
-    _write(response, COMMENTER_COOKIE, {"name": name, "email": email, "url": url},
-           COMMENTER_MAX_AGE)  # fmt: skip
+    _write(
+        response, COMMENTER_COOKIE, {"name": name, "email": email, "url": url}, COMMENTER_MAX_AGE
+    )
 
 
 def forget_commenter(response: HttpResponse) -> None:

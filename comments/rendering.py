@@ -26,7 +26,7 @@ BARE_URL_PATTERN = r"""(?<![\w/:="'(\[<])(https?://[^\s<>"'`]+[^\s<>"'`.,;:!?)\]
 class _BareUrlProcessor(InlineProcessor):
     ANCESTOR_EXCLUDES = ("a",)
 
-    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API name
+    def handleMatch(self, m, data):
         link = etree.Element("a")
         link.set("href", m.group(1))
         link.text = m.group(1)
@@ -34,7 +34,7 @@ class _BareUrlProcessor(InlineProcessor):
 
 
 class _CommentSubsetExtension(Extension):
-    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+    def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         for name in ("hashheader", "setextheader", "hr", "olist", "ulist"):

@@ -6,7 +6,8 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.utils.safestring import SafeString, mark_safe
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from articles.models import Article
 
@@ -37,13 +38,17 @@ class CommentNode:
     thread_id: int
     depth: int
     submitted_at: datetime
+    # Display strings are made here, once: template filters and int localization cost more
+    # than the rest of a comment's rendering.
+    id: str = ""
+    date_iso: str = ""
+    date_text: str = ""
     name: str = ""
     url: str = ""
-    html: SafeString = mark_safe("")  # noqa: S308 - empty
+    html: str = ""  # SafeString once set: sanitized by nh3 when the comment was stored
     placeholder: str = ""
     awaiting: bool = False
-    is_author: bool = False
-    is_moderator: bool = False
+    badges: tuple[str, ...] = ()
     opens: bool = False
     closes: range = field(default_factory=lambda: range(0))
 
@@ -99,9 +104,19 @@ def comment_section(
             Comment.objects.filter(thread_id__in=root_ids)
             .filter(visible | Q(nested_count__gt=0))
             .only(
-                "pk", "thread_id", "parent_id", "level", "order", "user_id", "user_name",
-                "user_url", "comment_html", "submit_date", "status", "nested_count",
-            )  # fmt: skip
+                "pk",
+                "thread_id",
+                "parent_id",
+                "level",
+                "order",
+                "user_id",
+                "user_name",
+                "user_url",
+                "comment_html",
+                "submit_date",
+                "status",
+                "nested_count",
+            )
             .order_by("thread_id", "order")
         )
     moderator_ids = _moderator_ids({row.user_id for row in rows if row.user_id})
@@ -109,23 +124,32 @@ def comment_section(
         rows, root_ids=root_ids, viewer=viewer, author_ids=author_ids, moderator_ids=moderator_ids
     )
     trailing = _link_nodes(nodes)
-    published_total = Comment.objects.filter(article=article, status=CommentStatus.PUBLISHED).count()
+    published_total = Comment.objects.filter(
+        article=article, status=CommentStatus.PUBLISHED
+    ).count()
     return CommentSection(
-        nodes=nodes, trailing_closes=trailing, page=page, order=order,
+        nodes=nodes,
+        trailing_closes=trailing,
+        page=page,
+        order=order,
         published_total=published_total,
-    )  # fmt: skip
+    )
 
 
 def _moderator_ids(user_ids: set[int]) -> frozenset[int]:
     """The moderators among these users, in one query."""
     if not user_ids:
         return frozenset()
-    users = get_user_model().objects.filter(pk__in=user_ids).filter(
-        Q(is_superuser=True)
-        | Q(groups__name=MODERATORS_GROUP)
-        | Q(
-            user_permissions__codename="can_moderate",
-            user_permissions__content_type__app_label="django_comments",
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__name=MODERATORS_GROUP)
+            | Q(
+                user_permissions__codename="can_moderate",
+                user_permissions__content_type__app_label="django_comments",
+            )
         )
     )
     return frozenset(users.values_list("pk", flat=True).distinct())
@@ -155,7 +179,11 @@ def build_nodes(
             while levels and levels[-1] >= row.level:
                 levels.pop()
             node = CommentNode(
-                pk=row.pk, thread_id=row.thread_id, depth=len(levels), submitted_at=row.submit_date
+                pk=row.pk,
+                thread_id=row.thread_id,
+                depth=len(levels),
+                submitted_at=row.submit_date,
+                id=str(row.pk),
             )
             levels.append(row.level)
             is_own = row.pk in viewer.own_ids or (
@@ -166,14 +194,31 @@ def build_nodes(
                 node.url = row.user_url if row.user_url.startswith(("http://", "https://")) else ""
                 node.html = mark_safe(row.comment_html)  # noqa: S308 - sanitized by nh3 on write
                 node.awaiting = row.status != CommentStatus.PUBLISHED
-                node.is_author = row.user_id in author_ids
-                node.is_moderator = row.user_id in moderator_ids
+                node.date_iso, node.date_text = _date_strings(row.submit_date)
+                if row.user_id:
+                    node.badges = tuple(
+                        badge
+                        for badge, ids in (("Author", author_ids), ("Moderator", moderator_ids))
+                        if row.user_id in ids
+                    )
             elif row.status in (CommentStatus.PENDING, CommentStatus.HELD):
                 node.placeholder = "[awaiting moderation]"
             else:
                 node.placeholder = "[removed]"
             nodes.append(node)
     return nodes
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _date_strings(when: datetime) -> tuple[str, str]:
+    """ISO and "27 November 2026 at 14:05" forms of a time, in the site's time zone."""
+    local = timezone.localtime(when)
+    return local.isoformat(), f"{local.day} {MONTHS[local.month - 1]} {local.year} at {local:%H:%M}"
 
 
 def _link_nodes(nodes: list[CommentNode]) -> range:

@@ -107,9 +107,15 @@ def comment_submit(
 
 
 def _duplicate_of(poster: Poster, text: str, now, **where) -> Comment | None:
-    same_poster = {"user": poster.user} if poster.user else {
-        "user__isnull": True, "user_name": poster.name[:50], "user_email": poster.email,
-    }  # fmt: skip
+    same_poster = (
+        {"user": poster.user}
+        if poster.user
+        else {
+            "user__isnull": True,
+            "user_name": poster.name[:50],
+            "user_email": poster.email,
+        }
+    )
     return (
         Comment.objects.filter(
             comment=text, submit_date__gte=now - DUPLICATE_WINDOW, **same_poster, **where

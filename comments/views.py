@@ -67,9 +67,13 @@ def comment_section_context(
         remembered = remembered_commenter(request)
         initial.update(remembered, remember=bool(remembered))
         form = CommentForm(article, initial=initial, user=request.user)
+    page_query = (f"cpage={section.page.number}&" if section.page.number > 1 else "") + (
+        f"corder={section.order}&" if section.order != "oldest" else ""
+    )
     return {
         "article": article,
         "section": section,
+        "reply_query": f"?{page_query}replyto=",
         "form": form,
         "notice": notice,
         "reply_target": reply_target,

@@ -120,33 +120,113 @@ UPDATES = [
 
 # (key, parent key or None, name, website, text, minutes before now)
 COMMENTS = [
-    ("a", None, "Marta Oliveira", "", "I live near Porto and the strangest part was how quiet "
-     "everything became. No traffic lights, no trams, and everyone out on the street "
-     "comparing notes on radios. Thank you for explaining the voltage side of it; most "
-     "coverage only talked about solar.", 2000),
-    ("b", "a", "Jonas Berg", "https://example.org/jonas", "Same here in Seville. Radios "
-     "turned out to be the most useful thing in the house that evening.", 1900),
-    ("c", "b", "Marta Oliveira", "", "My grandmother was very pleased that her old "
-     "battery radio was suddenly the *star* of the family.", 1850),
-    ("d", None, "Priya Raman", "", "The scorecard is a nice touch. I'd argue that "
-     "\"planning and permits\" deserves a lower grade: announcements are not the same as "
-     "lines in the ground.", 1700),
-    ("e", "d", "Tom Whitaker", "", "Agreed. Faster permits were promised in my country "
-     "three governments ago.", 1650),
-    ("f", "e", "Priya Raman", "", "Which is exactly why I'd like to see dates, not "
-     "intentions.", 1600),
-    ("g", "f", "Henrik Sørensen", "https://example.net", "Dates slip too. The honest "
-     "metric is kilometres of line energised per year, published every quarter.", 1550),
-    ("h", None, "Lena Fischer", "", "Could you do a follow-up on grid-forming batteries? "
-     "I keep reading that they can do what spinning turbines did, but nobody explains "
-     "**how**.", 1200),
-    ("i", "h", "Ade Okafor", "", "Short version: the inverter sets its own voltage "
-     "waveform instead of following the grid's, so it behaves more like a generator. "
-     "There's a decent primer at https://example.com/grid-forming if you want detail.", 1100),
-    ("j", "i", "Lena Fischer", "", "That helps, thanks. So it's a software decision as "
-     "much as a hardware one?", 1050),
-    ("k", "j", "Ade Okafor", "", "Largely, yes, plus enough headroom in the hardware to "
-     "deliver extra current when a fault hits.", 1000),
-    ("l", None, "Sam Doyle", "", "Who pays remains the real question. Network charges are "
-     "already a big part of my bill.", 300),
+    (
+        "a",
+        None,
+        "Marta Oliveira",
+        "",
+        "I live near Porto and the strangest part was how quiet "
+        "everything became. No traffic lights, no trams, and everyone out on the street "
+        "comparing notes on radios. Thank you for explaining the voltage side of it; most "
+        "coverage only talked about solar.",
+        2000,
+    ),
+    (
+        "b",
+        "a",
+        "Jonas Berg",
+        "https://example.org/jonas",
+        "Same here in Seville. Radios "
+        "turned out to be the most useful thing in the house that evening.",
+        1900,
+    ),
+    (
+        "c",
+        "b",
+        "Marta Oliveira",
+        "",
+        "My grandmother was very pleased that her old "
+        "battery radio was suddenly the *star* of the family.",
+        1850,
+    ),
+    (
+        "d",
+        None,
+        "Priya Raman",
+        "",
+        "The scorecard is a nice touch. I'd argue that "
+        '"planning and permits" deserves a lower grade: announcements are not the same as '
+        "lines in the ground.",
+        1700,
+    ),
+    (
+        "e",
+        "d",
+        "Tom Whitaker",
+        "",
+        "Agreed. Faster permits were promised in my country three governments ago.",
+        1650,
+    ),
+    (
+        "f",
+        "e",
+        "Priya Raman",
+        "",
+        "Which is exactly why I'd like to see dates, not intentions.",
+        1600,
+    ),
+    (
+        "g",
+        "f",
+        "Henrik Sørensen",
+        "https://example.net",
+        "Dates slip too. The honest "
+        "metric is kilometres of line energised per year, published every quarter.",
+        1550,
+    ),
+    (
+        "h",
+        None,
+        "Lena Fischer",
+        "",
+        "Could you do a follow-up on grid-forming batteries? "
+        "I keep reading that they can do what spinning turbines did, but nobody explains "
+        "**how**.",
+        1200,
+    ),
+    (
+        "i",
+        "h",
+        "Ade Okafor",
+        "",
+        "Short version: the inverter sets its own voltage "
+        "waveform instead of following the grid's, so it behaves more like a generator. "
+        "There's a decent primer at https://example.com/grid-forming if you want detail.",
+        1100,
+    ),
+    (
+        "j",
+        "i",
+        "Lena Fischer",
+        "",
+        "That helps, thanks. So it's a software decision as much as a hardware one?",
+        1050,
+    ),
+    (
+        "k",
+        "j",
+        "Ade Okafor",
+        "",
+        "Largely, yes, plus enough headroom in the hardware to "
+        "deliver extra current when a fault hits.",
+        1000,
+    ),
+    (
+        "l",
+        None,
+        "Sam Doyle",
+        "",
+        "Who pays remains the real question. Network charges are already a big part of my bill.",
+        300,
+    ),
 ]

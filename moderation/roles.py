@@ -7,15 +7,20 @@ from comments.selectors import MODERATORS_GROUP
 
 GROUP_PERMISSIONS = {
     AUTHORS_GROUP: [
-        ("articles", "add_article"), ("articles", "change_article"), ("articles", "view_article"),
-        ("articles", "add_articleupdate"), ("articles", "change_articleupdate"),
-        ("articles", "view_articleupdate"), ("articles", "delete_articleupdate"),
+        ("articles", "add_article"),
+        ("articles", "change_article"),
+        ("articles", "view_article"),
+        ("articles", "add_articleupdate"),
+        ("articles", "change_articleupdate"),
+        ("articles", "view_articleupdate"),
+        ("articles", "delete_articleupdate"),
     ],
     MODERATORS_GROUP: [
-        ("django_comments", "can_moderate"), ("comments", "view_comment"),
+        ("django_comments", "can_moderate"),
+        ("comments", "view_comment"),
         ("moderation", "view_moderationevent"),
     ],
-}  # fmt: skip
+}
 
 
 def groups_ensure() -> None:

@@ -87,7 +87,16 @@ def comment_route_new(*, comment_id: int) -> bool:
 
     to_status = S.PUBLISHED if settings.PARLEY_PUBLISH_IMMEDIATELY else S.HELD
     return comment_transition(
-        comment_id=comment_id, to_status=to_status, actor_label="system", only_from=[S.PENDING],
-        reasons=[{"reason": "publish immediately" if to_status == S.PUBLISHED else
-                  "every new comment is held", "weight": 0}],
-    )  # fmt: skip
+        comment_id=comment_id,
+        to_status=to_status,
+        actor_label="system",
+        only_from=[S.PENDING],
+        reasons=[
+            {
+                "reason": "publish immediately"
+                if to_status == S.PUBLISHED
+                else "every new comment is held",
+                "weight": 0,
+            }
+        ],
+    )

@@ -29,7 +29,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Under CI=true a skipped test is a failure: every service must really be there."""
     skipped = terminalreporter.stats.get("skipped", [])
     if os.environ.get("CI", "").lower() == "true" and skipped:
-        terminalreporter.write_sep("=", f"CI=true: {len(skipped)} skipped test(s) fail the run", red=True)
+        terminalreporter.write_sep(
+            "=", f"CI=true: {len(skipped)} skipped test(s) fail the run", red=True
+        )
         config._parley_ci_skips = len(skipped)
 
 
@@ -40,7 +42,14 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture
 def make_user(db):
-    def make(username=None, *, password="a-long-passphrase", email="", groups=(), **extra):
+    def make(
+        username=None,
+        *,
+        password="a-long-passphrase",  # noqa: S107
+        email="",
+        groups=(),
+        **extra,
+    ):
         username = username or f"user{next(_counter)}"
         user = get_user_model().objects.create_user(
             username=username, password=password, email=email, **extra
@@ -65,12 +74,17 @@ def moderator(make_user):
 
 @pytest.fixture
 def make_article(db, make_user):
-    def make(*, title=None, publish=True, authors=None, comments_open=True, body="## Heading\n\nText."):
+    def make(
+        *, title=None, publish=True, authors=None, comments_open=True, body="## Heading\n\nText."
+    ):
         title = title or f"Article {next(_counter)}"
         return article_create(
-            title=title, body=body, authors=authors or [], publish=publish,
+            title=title,
+            body=body,
+            authors=authors or [],
+            publish=publish,
             comments_open=comments_open,
-        )  # fmt: skip
+        )
 
     return make
 
@@ -84,7 +98,9 @@ def article(make_article) -> Article:
 def post(db):
     """Post a comment through the service and give it a status (published by default)."""
 
-    def make(article, text=None, *, reply_to=0, name="Reader", status=CommentStatus.PUBLISHED, **poster):
+    def make(
+        article, text=None, *, reply_to=0, name="Reader", status=CommentStatus.PUBLISHED, **poster
+    ):
         comment = comment_submit(
             article=article,
             poster=Poster(name=name, **poster),
@@ -102,7 +118,14 @@ def post(db):
 def form_data(article, **fields) -> dict:
     """A valid "Leave a Reply" POST for `article`, signed as the rendered form would be."""
     data = dict(CommentForm(article).generate_security_data())
-    data.update(comment="A thoughtful comment.", name="Guest Reader", email="", url="", reply_to="0", honeypot="")
+    data.update(
+        comment="A thoughtful comment.",
+        name="Guest Reader",
+        email="",
+        url="",
+        reply_to="0",
+        honeypot="",
+    )
     data.update(fields)
     return data
 

@@ -19,8 +19,12 @@ def _post_replies(article, parent_ids, worker):
     try:
         for n in range(REPLIES_EACH):
             parent = parent_ids[(worker + n) % len(parent_ids)]
-            data = form_data(article, comment=f"reply {worker}-{n}", name=f"Poster {worker}",
-                             reply_to=str(parent))  # fmt: skip
+            data = form_data(
+                article,
+                comment=f"reply {worker}-{n}",
+                name=f"Poster {worker}",
+                reply_to=str(parent),
+            )
             statuses.append(client.post("/comments/post/", data).status_code)
     finally:
         connections.close_all()

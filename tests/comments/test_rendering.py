@@ -68,7 +68,7 @@ class _MarkupAudit(HTMLParser):
         "<details open ontoggle=alert(1)>",
         '[x](https://ok.example "title" onmouseover="alert(1)")',
         "[x](&#106;avascript:alert(1))",
-        "<http://x.example/\"onmouseover=\"alert(1)>",
+        '<http://x.example/"onmouseover="alert(1)>',
     ],
 )
 def test_hostile_comment_text_is_neutralised(payload):

@@ -58,7 +58,9 @@ class TestCommentSubmit:
         elsewhere = post(make_article())
         before = Comment.objects.count()
         with pytest.raises(CommentRejected) as rejected:
-            comment_submit(article=article, poster=Poster(name="X"), text="t", reply_to=elsewhere.pk)
+            comment_submit(
+                article=article, poster=Poster(name="X"), text="t", reply_to=elsewhere.pk
+            )
         assert rejected.value.field == "reply_to"
         assert Comment.objects.count() == before
 
@@ -78,9 +80,12 @@ class TestCommentSubmit:
         """A guest may reply to their own comment while it awaits moderation."""
         mine = comment_submit(article=article, poster=Poster(name="Me"), text="first")
         reply = comment_submit(
-            article=article, poster=Poster(name="Me"), text="addendum", reply_to=mine.pk,
+            article=article,
+            poster=Poster(name="Me"),
+            text="addendum",
+            reply_to=mine.pk,
             own_ids=frozenset({mine.pk}),
-        )  # fmt: skip
+        )
         assert reply.parent_id == mine.pk
 
     def test_closed_or_unpublished_articles_refuse_comments(self, make_article):
@@ -103,8 +108,10 @@ class TestCommentSubmit:
         user = make_user("sam", first_name="Sam", last_name="Lee", email="sam@example.com")
         comment = comment_submit(article=article, poster=Poster.for_user(user), text="Hi")
         assert (comment.user_id, comment.user_name, comment.user_email) == (
-            user.pk, "Sam Lee", "sam@example.com",
-        )  # fmt: skip
+            user.pk,
+            "Sam Lee",
+            "sam@example.com",
+        )
 
 
 @pytest.mark.django_db

@@ -35,7 +35,9 @@ class TestLeaveAReplyForm:
         assert re.search(r'<label for="id_name">Name <span class="required"', html)
         assert '<label for="id_email">Email</label>' in html
         assert '<label for="id_url">Website</label>' in html
-        assert "Save my name, email, and website in this browser for the next time I comment." in html
+        assert (
+            "Save my name, email, and website in this browser for the next time I comment." in html
+        )
         assert re.search(r'<input type="email" name="email"(?![^>]*required)', html)
 
     def test_email_can_be_made_required_by_setting(self, client, article, settings, submit):
@@ -98,18 +100,26 @@ class TestPosting:
         reply = Comment.objects.exclude(pk=parent.pk).get()
         assert (reply.parent_id, reply.level) == (parent.pk, 1)
         html = page(client, article)
-        assert re.search(rf'id="c{parent.pk}".*<ol class="children">\s*<li id="c{reply.pk}"', html, re.S)
+        assert re.search(
+            rf'id="c{parent.pk}".*<ol class="children">\s*<li id="c{reply.pk}"', html, re.S
+        )
 
     def test_reply_link_without_javascript_opens_form_for_that_comment(self, client, article, post):
         """?replyto=ID shows "Replying to NAME · Cancel reply" and sets reply_to."""
         parent = post(article, name="Quinn")
         html = page(client, article, f"?replyto={parent.pk}")
         assert f'href="?replyto={parent.pk}#respond"' in html
-        assert re.search(r'<p class="replying-to" id="replying-to">\s*Replying to <strong id="replying-to-name">Quinn</strong>', html)
+        assert re.search(
+            r'<p class="replying-to" id="replying-to">\s*'
+            r'Replying to <strong id="replying-to-name">Quinn</strong>',
+            html,
+        )
         assert "Cancel reply" in html
         assert f'name="reply_to" value="{parent.pk}"' in html
 
-    def test_reply_to_a_comment_on_another_article_is_a_form_error(self, client, make_article, article, post, submit):
+    def test_reply_to_a_comment_on_another_article_is_a_form_error(
+        self, client, make_article, article, post, submit
+    ):
         """A reply_to from another article gives a 400 with the text kept, nothing stored."""
         foreign = post(make_article())
         response = submit(form_data(article, comment="keep me", reply_to=str(foreign.pk)))
@@ -130,15 +140,24 @@ class TestPosting:
 
     def test_remember_me_prefills_the_form_next_time(self, client, article, submit):
         """Ticking the consent box brings the name, email and website back next visit."""
-        submit(form_data(article, name="Noor", email="noor@example.com",
-                                         url="https://noor.example", remember="on"))  # fmt: skip
+        submit(
+            form_data(
+                article,
+                name="Noor",
+                email="noor@example.com",
+                url="https://noor.example",
+                remember="on",
+            )
+        )
         html = page(client, article)
         assert 'value="Noor"' in html and 'value="noor@example.com"' in html
         assert 'value="https://noor.example"' in html
         submit(form_data(article, comment="again", name="Noor"))
         assert 'value="Noor"' not in page(client, article)
 
-    def test_commenter_ip_is_remote_addr_unless_proxies_are_trusted(self, client, article, settings, submit):
+    def test_commenter_ip_is_remote_addr_unless_proxies_are_trusted(
+        self, client, article, settings, submit
+    ):
         """X-Forwarded-For is ignored by default and read at the trusted hop when configured."""
         headers = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9"}
         submit(form_data(article, comment="one"), **headers)
@@ -190,7 +209,9 @@ class TestBadInput:
         assert response.status_code == 400
         assert Comment.objects.count() == 0
 
-    @pytest.mark.parametrize("target", [{"content_type": "auth.user"}, {"object_pk": "999999"}, {"object_pk": "x"}])
+    @pytest.mark.parametrize(
+        "target", [{"content_type": "auth.user"}, {"object_pk": "999999"}, {"object_pk": "x"}]
+    )
     def test_unknown_target_is_a_404(self, client, article, target, submit):
         """A form aimed at something that is not a published article is refused."""
         response = submit(form_data(article, **target))
@@ -256,7 +277,9 @@ class TestThreadRendering:
         assert '<a href="https://web.example" rel="nofollow ugc noopener">Web</a>' in html
         assert "_new" not in html
 
-    def test_moderate_link_follows_the_real_permission(self, client, article, post, make_user, moderator):
+    def test_moderate_link_follows_the_real_permission(
+        self, client, article, post, make_user, moderator
+    ):
         """xtd fault 8: a non-superuser with django_comments.can_moderate sees moderation
         links; a reader does not."""
         post(article)
@@ -265,7 +288,11 @@ class TestThreadRendering:
         client.force_login(moderator)
         assert "comment-moderate-link" in page(client, article)
         plain = make_user()
-        plain.user_permissions.add(Permission.objects.get(codename="can_moderate", content_type__app_label="django_comments"))
+        plain.user_permissions.add(
+            Permission.objects.get(
+                codename="can_moderate", content_type__app_label="django_comments"
+            )
+        )
         client.force_login(plain)
         assert "comment-moderate-link" in page(client, article)
 
@@ -300,7 +327,9 @@ class TestThreadRendering:
         assert "6 comments" in first
         assert page(client, article, "?cpage=999").count("thread 4") == 1
 
-    def test_redirect_after_posting_goes_to_the_page_holding_the_comment(self, client, article, post, settings, submit):
+    def test_redirect_after_posting_goes_to_the_page_holding_the_comment(
+        self, client, article, post, settings, submit
+    ):
         """After posting into a later page, the redirect carries cpage and the anchor."""
         settings.PARLEY_THREADS_PER_PAGE = 2
         for i in range(3):
@@ -310,7 +339,9 @@ class TestThreadRendering:
         assert response["Location"].endswith(f"?cpage=2#c{comment.pk}")
 
     @pytest.mark.parametrize("logged_in", [False, True])
-    def test_query_count_does_not_grow_with_comments(self, client, article, post, make_user, moderator, logged_in):
+    def test_query_count_does_not_grow_with_comments(
+        self, client, article, post, make_user, moderator, logged_in
+    ):
         """The article page costs the same queries for 5 and for 300 comments."""
         if logged_in:
             client.force_login(moderator)

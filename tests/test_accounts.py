@@ -1,0 +1,89 @@
+"""Registration with django-allauth: username + password, email optional."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"
+
+
+def signup(client, username, email=""):
+    return client.post(
+        "/accounts/signup/",
+        {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+
+def test_signup_without_email_logs_in_and_sends_nothing(client):
+    """A reader signs up with a username and password only and is signed in."""
+    response = signup(client, "quietreader")
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="quietreader")
+    assert user.email == ""
+    assert len(mail.outbox) == 0
+    assert client.session.get("_auth_user_id") == str(user.pk)
+
+
+def test_signup_with_email_sends_a_verification_link(client):
+    """Given an email, allauth sends a link that verifies it."""
+    signup(client, "loudreader", "loud@example.com")
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", mail.outbox[0].body)
+    assert link
+    client.post(link.group(1))
+    from allauth.account.models import EmailAddress
+
+    assert EmailAddress.objects.get(email="loud@example.com").verified
+
+
+@pytest.mark.parametrize("login", ["fan", "fan@example.com"])
+def test_login_by_username_or_email(client, make_user, login):
+    """Readers log in with either their username or their email."""
+    make_user("fan", email="fan@example.com", password=PASSWORD)
+    response = client.post("/accounts/login/", {"login": login, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id")
+
+
+def test_password_change_and_logout(client, make_user):
+    """A signed-in reader changes their password and logs out."""
+    user = make_user("changer", password=PASSWORD)
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "another-long-secret",
+            "password2": "another-long-secret",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-long-secret")
+    client.post("/accounts/logout/")
+    assert not client.session.get("_auth_user_id")
+
+
+def test_account_pages_use_the_site_layout(client):
+    """allauth pages render inside Parley's layout."""
+    html = client.get("/accounts/signup/").content.decode()
+    assert 'class="site-header"' in html and "account-form" in html
+    assert 'name="username"' in html and 'name="email"' in html
+
+
+def test_signed_in_user_without_email_can_comment(client, article, submit):
+    """A user who signed up without an email posts under their username."""
+    from comments.models import Comment
+    from tests.conftest import form_data
+
+    signup(client, "noemail")
+    data = form_data(article, comment="From an account without email")
+    for field in ("name", "email", "url"):
+        data.pop(field)
+    assert submit(data).status_code == 302
+    comment = Comment.objects.get()
+    assert comment.user.username == "noemail" and comment.user_name == "noemail"
+    assert comment.status == "published"
