@@ -71,6 +71,9 @@ class Comment(XtdComment):
     comment_html = models.TextField(editable=False, default="")
     user_agent = models.CharField(max_length=300, blank=True, default="")
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # What the form told us when it was sent, for the spam scorer: seconds between the form
+    # being shown and sent, and whatever was typed into the honeypot.
+    submission_meta = models.JSONField(default=dict, blank=True)
 
     objects = CommentQuerySet.as_manager()
 

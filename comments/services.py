@@ -60,6 +60,7 @@ def comment_submit(
     own_ids: frozenset[int] = frozenset(),
     ip_address: str | None = None,
     user_agent: str = "",
+    meta: dict | None = None,
 ) -> Comment:
     """Store a new comment as `pending` in its thread, then announce it once committed.
 
@@ -87,6 +88,7 @@ def comment_submit(
         "submit_date": now,
         "ip_address": ip_address,
         "user_agent": (user_agent or "")[:300],
+        "submission_meta": meta or {},
         "status": CommentStatus.PENDING,
         "is_public": False,
         "is_removed": False,

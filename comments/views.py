@@ -1,5 +1,7 @@
 """Comment entry points: post a comment, follow a permalink, explain a refused form."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,10 +27,12 @@ from .services import CommentRejected, Poster, comment_submit
 SECURITY_REASONS = {
     "forged": "The comment form failed its security check: it was altered or not sent from "
     "this site. Reload the article and try again.",
-    "honeypot": "The comment was refused because a field meant to stay empty (hidden from "
-    "people, filled in by spam robots) was filled in. If you are not a robot, reload the "
-    "article and post again without an autofill tool.",
 }
+HONEYPOT_REASON = (
+    "Your comment was not published: a field meant to stay empty (hidden from people, filled "
+    "in by spam robots) was filled in, perhaps by an autofill tool. It has been kept for a "
+    "moderator to review."
+)
 ARTICLE_CONTENT_TYPE = "articles.article"
 
 
@@ -125,26 +129,22 @@ def comment_post(request: HttpRequest) -> HttpResponse:
                 "post it again."
             )
             return _render_article(request, article, form.resigned(), status=400, notice=notice)
+        if problem == "honeypot" and set(form.errors) == {"honeypot"}:
+            # Stored, so nothing is lost if a person's autofill filled it; the scorer
+            # marks it spam and a moderator can still rescue it.
+            try:
+                _submit(request, article, form)
+            except CommentRejected as rejection:
+                return _refuse(request, rejection.message, status=400)
+            return _refuse(request, HONEYPOT_REASON, status=400)
         if problem:
             return _refuse(request, SECURITY_REASONS[problem], status=400)
         return _render_article(request, article, form, status=400)
 
     data = form.cleaned_data
-    if request.user.is_authenticated:
-        poster = Poster.for_user(request.user)
-    else:
-        poster = Poster(name=data["name"], email=data["email"], url=data["url"])
     own_ids = own_comment_ids(request)
     try:
-        comment = comment_submit(
-            article=article,
-            poster=poster,
-            text=data["comment"],
-            reply_to=data["reply_to"],
-            own_ids=own_ids,
-            ip_address=client_ip(request),
-            user_agent=request.headers.get("User-Agent", ""),
-        )
+        comment, poster = _submit(request, article, form)
     except CommentRejected as rejection:
         form.add_error(None, rejection.message)
         return _render_article(request, article, form, status=403 if not rejection.field else 400)
@@ -166,6 +166,29 @@ def comment_post(request: HttpRequest) -> HttpResponse:
         else:
             forget_commenter(response)
     return response
+
+
+def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[Comment, Poster]:
+    data = form.cleaned_data
+    if request.user.is_authenticated:
+        poster = Poster.for_user(request.user)
+    else:
+        poster = Poster(name=data["name"], email=data.get("email", ""), url=data.get("url", ""))
+    meta = {
+        "form_seconds": max(int(time.time()) - int(data["timestamp"]), 0),
+        "honeypot": request.POST.get("honeypot", "")[:200],
+    }
+    comment = comment_submit(
+        article=article,
+        poster=poster,
+        text=data["comment"],
+        reply_to=data["reply_to"],
+        own_ids=own_comment_ids(request),
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        meta=meta,
+    )
+    return comment, poster
 
 
 def _comment_url(comment: Comment, viewer: selectors.Viewer) -> str:

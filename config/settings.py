@@ -192,6 +192,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-comments": {"task": "moderation.tasks.pending_sweep_task", "schedule": 60.0},
+    "retrain-spam-model": {
+        "task": "moderation.tasks.spam_model_train_task",
+        "schedule": env_float("PARLEY_RETRAIN_SECONDS", 6 * 3600.0),
+    },
+}
 
 # ---------------------------------------------------------------------------
 # Email: console by default, EMAIL_URL=smtp://user:password@host:587?tls=1 in production
@@ -246,7 +253,11 @@ PARLEY_THREAD_DEPTH = env_int("PARLEY_THREAD_DEPTH", 5)
 PARLEY_THREADS_PER_PAGE = env_int("PARLEY_THREADS_PER_PAGE", 50)
 PARLEY_COMMENT_ORDER = os.environ.get("PARLEY_COMMENT_ORDER", "oldest")
 PARLEY_COMMENT_EMAIL_REQUIRED = env_bool("PARLEY_COMMENT_EMAIL_REQUIRED", False)
-PARLEY_PUBLISH_IMMEDIATELY = env_bool("PARLEY_PUBLISH_IMMEDIATELY", True)
+# Moderation: the rules themselves are edited by admins (Admin → Moderation rules).
+PARLEY_PENDING_SWEEP_AGE = env_int("PARLEY_PENDING_SWEEP_AGE", 120)  # seconds
+PARLEY_HELD_DIGEST_DELAY = env_int("PARLEY_HELD_DIGEST_DELAY", 300)  # seconds
+PARLEY_UNDO_MINUTES = env_int("PARLEY_UNDO_MINUTES", 30)
+PARLEY_GUEST_REPORTS_PER_HOUR = env_int("PARLEY_GUEST_REPORTS_PER_HOUR", 5)
 # Number of reverse proxies in front of Parley that append to X-Forwarded-For; 0 trusts
 # nobody and takes REMOTE_ADDR.
 PARLEY_TRUSTED_PROXY_COUNT = env_int("PARLEY_TRUSTED_PROXY_COUNT", 0)

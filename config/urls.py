@@ -7,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("articles.urls")),
     path("comments/", include("comments.urls")),
+    path("moderation/", include("moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

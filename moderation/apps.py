@@ -11,6 +11,10 @@ class ModerationConfig(AppConfig):
         from comments.signals import comment_submitted
 
         from . import receivers
+        from .signals import comment_status_changed
 
-        comment_submitted.connect(receivers.on_comment_submitted, dispatch_uid="moderation.route")
+        comment_submitted.connect(receivers.on_comment_submitted, dispatch_uid="moderation.score")
+        comment_status_changed.connect(
+            receivers.on_comment_status_changed, dispatch_uid="moderation.held_digest"
+        )
         post_migrate.connect(receivers.on_post_migrate, sender=self)

@@ -4,6 +4,60 @@ from django.db import models
 from comments.models import Comment, CommentStatus
 
 
+class ModerationRules(models.Model):
+    """The site's moderation rules: one row, edited by admins (Admin → Moderation rules).
+
+    Rule weights add up to a score in [0, 1]: hold-level rules weigh 0.5, spam-level 1.0,
+    the learned model its spam probability; trusted authors subtract. Scores at or above
+    the hold threshold are held for a moderator, at or above the spam threshold marked spam.
+    """
+
+    hold_all = models.BooleanField(
+        default=False, help_text="Every comment must be approved by a moderator."
+    )
+    link_limit = models.PositiveSmallIntegerField(
+        default=2, help_text="Hold a comment with this many links or more (0: no limit)."
+    )
+    moderation_keywords = models.TextField(
+        blank=True,
+        help_text="One per line. A comment whose text, name, email, website, IP address or "
+        "browser contains one is held.",
+    )
+    disallowed_keywords = models.TextField(
+        blank=True, help_text="One per line. A comment that contains one is marked spam."
+    )
+    min_seconds_to_submit = models.PositiveSmallIntegerField(
+        default=3, help_text="A form sent sooner than this after it was shown counts against it."
+    )
+    hold_first_comment = models.BooleanField(
+        default=False, help_text="Hold comments from authors without a previously approved one."
+    )
+    trust_approved_authors = models.BooleanField(
+        default=True,
+        help_text="Authors with approved comments and no spam get the benefit of the doubt.",
+    )
+    use_model = models.BooleanField(default=True, help_text="Use the learned spam model.")
+    min_labels_for_model = models.PositiveIntegerField(
+        default=200, help_text="Below this many moderator decisions, rules alone decide."
+    )
+    hold_threshold = models.FloatField(default=0.5)
+    spam_threshold = models.FloatField(default=0.9)
+    log_only = models.BooleanField(
+        default=False,
+        help_text="Score and record verdicts without acting on them: every comment is published.",
+    )
+    reports_to_hold = models.PositiveSmallIntegerField(
+        default=3, help_text="Reader reports that hold a published comment."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "moderation rules"
+
+    def __str__(self) -> str:
+        return "Moderation rules"
+
+
 class ModerationEvent(models.Model):
     """One change of a comment's status: who made it (a person, or the scorer), when, why."""
 
@@ -16,9 +70,108 @@ class ModerationEvent(models.Model):
     to_status = models.CharField(max_length=16, choices=CommentStatus.choices)
     reasons = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["comment", "-created_at"], name="event_comment_recent")]
 
     def __str__(self) -> str:
         return f"{self.comment_id}: {self.from_status} → {self.to_status} by {self.actor_label}"
+
+
+class SpamVerdict(models.Model):
+    """The scorer's verdict on a comment, with the reasons a moderator sees."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    decision = models.CharField(max_length=16, choices=CommentStatus.choices)
+    reasons = models.JSONField(default=list)
+    model_version = models.CharField(max_length=32, blank=True)
+    acted = models.BooleanField(default=True, help_text="False in log-only mode.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["comment", "-created_at"], name="verdict_comment_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id}: {self.decision} ({self.score:.2f})"
+
+
+class TrainingExample(models.Model):
+    """A labelled text the spam model learns from: a moderator's decision, or imported."""
+
+    class Source(models.TextChoices):
+        MODERATOR = "moderator", "Moderator decision"
+        IMPORT = "import", "Imported file"
+
+    comment = models.OneToOneField(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    is_spam = models.BooleanField()
+    source = models.CharField(max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{'spam' if self.is_spam else 'ham'}: {self.text[:40]}"
+
+
+class SpamModel(models.Model):
+    """A trained spam model: versioned parameters every worker loads once (numpy, no pickle)."""
+
+    version = models.CharField(max_length=32, unique=True)
+    n_labels = models.PositiveIntegerField()
+    parameters = models.BinaryField()
+    trained_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    notes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-trained_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Spam model {self.version} ({self.n_labels} labels)"
+
+
+class Report(models.Model):
+    """A reader's report that a published comment needs a moderator's look."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # "user:<id>" or "ip:<keyed hash>": one report per reader per comment, IPs never in clear.
+    reporter_key = models.CharField(max_length=80)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_key"], name="one_report_per_reader"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on {self.comment_id}: {self.reason}"
+
+
+class HeldDigest(models.Model):
+    """A batched email telling moderators which comments were held since the previous one."""
+
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    comment_count = models.PositiveIntegerField()
+    recipient_count = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"Digest of {self.comment_count} held comments"

@@ -1,10 +1,17 @@
 """Receivers connected in ModerationConfig.ready(); each hands over to one service."""
 
+from comments.models import CommentStatus
+
 from . import roles, services
 
 
 def on_comment_submitted(sender, *, comment_id: int, **kwargs) -> None:
-    services.comment_route_new(comment_id=comment_id)
+    services.comment_enqueue_scoring(comment_id=comment_id)
+
+
+def on_comment_status_changed(sender, *, comment_id: int, to_status: str, **kwargs) -> None:
+    if to_status == CommentStatus.HELD:
+        services.held_digest_schedule()
 
 
 def on_post_migrate(sender, **kwargs) -> None:

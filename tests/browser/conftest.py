@@ -50,3 +50,11 @@ def page_without_js(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _machine_speed_readers(transactional_db):
+    """Playwright types faster than any reader; the too-fast rule is not what these test."""
+    from moderation.models import ModerationRules
+
+    ModerationRules.objects.update_or_create(pk=1, defaults={"min_seconds_to_submit": 0})

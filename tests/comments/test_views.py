@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from comments.models import Comment, CommentStatus
 from comments.owner import OWN_COOKIE
+from moderation.models import ModerationRules
 from tests.conftest import form_data
 
 POST_URL = reverse("comments:post")
@@ -76,9 +77,9 @@ class TestPosting:
         html = page(client, article)
         assert "<em>thoughts</em>" in html and "Rui" in html
 
-    def test_held_comment_is_shown_only_to_its_poster(self, client, article, settings, submit):
+    def test_held_comment_is_shown_only_to_its_poster(self, client, article, submit):
         """With moderation, the poster sees "awaiting moderation"; others see nothing."""
-        settings.PARLEY_PUBLISH_IMMEDIATELY = False
+        ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
         submit(form_data(article, comment="Needs a look", name="Ida"))
         comment = Comment.objects.get()
         assert comment.status == CommentStatus.HELD
@@ -236,12 +237,14 @@ class TestBadInput:
         assert submit(form).status_code == 302
         assert Comment.objects.count() == 1
 
-    def test_filled_honeypot_is_refused(self, client, article, submit):
-        """A filled honeypot is a 400 with a reason; nothing is stored."""
-        response = submit(form_data(article, honeypot="http://spam.example"))
+    def test_filled_honeypot_is_refused_but_kept_as_spam(self, client, article, submit):
+        """A filled honeypot is a 400 with a reason; the comment is kept, marked spam."""
+        response = submit(form_data(article, honeypot="http://spam.example", comment="Hi!"))
         assert response.status_code == 400
         assert "meant to stay empty" in response.content.decode()
-        assert Comment.objects.count() == 0
+        comment = Comment.objects.get()
+        assert comment.status == CommentStatus.SPAM
+        assert "Hi!" not in page(Client(), article)
 
     def test_missing_csrf_token_is_a_403_that_keeps_the_text(self, article, submit):
         """Without the CSRF token the post is refused with a 403 that shows the text."""

@@ -1,0 +1,240 @@
+"""Moderation reads: what the scorer needs to know, and what the moderators' queue shows."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Min, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment, CommentStatus
+from comments.selectors import MODERATORS_GROUP
+
+from .models import ModerationEvent, Report, SpamVerdict
+from .scoring import AuthorHistory, Submission
+
+S = CommentStatus
+DUPLICATE_WINDOW = timedelta(days=7)
+RECENT_WINDOW = timedelta(days=7)
+TABS = ("held", "reported", "spam", "published")
+TAB_TITLES = {
+    "held": "Held",
+    "reported": "Reported",
+    "spam": "Spam",
+    "published": "Recently published",
+}
+
+
+def author_filter(comment: Comment) -> Q:
+    """The same author's comments: by account, else by email, else by name and IP address."""
+    if comment.user_id:
+        return Q(user_id=comment.user_id)
+    if comment.user_email:
+        return Q(user__isnull=True, user_email__iexact=comment.user_email)
+    return Q(user__isnull=True, user_name=comment.user_name, ip_address=comment.ip_address)
+
+
+def author_history(comment: Comment) -> AuthorHistory:
+    """How the author's other comments were judged (one query)."""
+    counts = (
+        Comment.objects.filter(author_filter(comment))
+        .exclude(pk=comment.pk)
+        .aggregate(
+            approved=Count("pk", filter=Q(status=S.PUBLISHED)),
+            spam=Count("pk", filter=Q(status=S.SPAM)),
+        )
+    )
+    is_staff = (
+        bool(comment.user_id)
+        and get_user_model().objects.filter(pk=comment.user_id, is_staff=True).exists()
+    )
+    return AuthorHistory(is_staff=is_staff, approved=counts["approved"], spam=counts["spam"])
+
+
+def submission_for(comment: Comment) -> Submission:
+    """Everything the scorer looks at for one stored comment."""
+    meta = comment.submission_meta or {}
+    seconds = meta.get("form_seconds")
+    earlier = (
+        Comment.objects.filter(
+            comment=comment.comment, submit_date__gte=comment.submit_date - DUPLICATE_WINDOW
+        )
+        .exclude(pk=comment.pk)
+        .count()
+    )
+    return Submission(
+        text=comment.comment,
+        name=comment.user_name,
+        email=comment.user_email,
+        url=comment.user_url,
+        ip_address=comment.ip_address or "",
+        user_agent=comment.user_agent,
+        seconds_to_submit=float(seconds) if isinstance(seconds, int | float) else None,
+        honeypot=str(meta.get("honeypot") or ""),
+        earlier_copies=earlier,
+        author=author_history(comment),
+    )
+
+
+def held_since(when: datetime | None) -> list[Comment]:
+    """Comments held (and still held) since `when`, oldest first, with their articles."""
+    held = Comment.objects.filter(status=S.HELD).select_related("article")
+    if when is not None:
+        held = held.filter(status_changed_at__gt=when)
+    return list(held.order_by("status_changed_at")[:200])
+
+
+def moderator_emails() -> list[str]:
+    """Addresses of active moderators (the Moderators group and superusers)."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    users = users.filter(Q(is_superuser=True) | Q(groups__name=MODERATORS_GROUP))
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def absolute_url(name: str, *args) -> str:
+    """An absolute link for emails, on the current Site's domain."""
+    scheme = "http" if settings.DEBUG else "https"
+    return f"{scheme}://{Site.objects.get_current().domain}{reverse(name, args=args)}"
+
+
+# ---------------------------------------------------------------------------
+# The queue
+# ---------------------------------------------------------------------------
+def _open_reports() -> QuerySet[Report]:
+    return Report.objects.filter(resolved_at__isnull=True)
+
+
+def tab_queryset(tab: str) -> QuerySet[Comment]:
+    """The comments a queue tab lists, oldest waiting first (newest first for published)."""
+    comments = Comment.objects.all()
+    if tab == "held":
+        return comments.filter(status=S.HELD).order_by("status_changed_at", "pk")
+    if tab == "spam":
+        return comments.filter(status=S.SPAM).order_by("-status_changed_at", "-pk")
+    if tab == "reported":
+        reported = _open_reports().values("comment_id")
+        return comments.filter(pk__in=reported, status__in=[S.PUBLISHED, S.HELD]).order_by(
+            "submit_date", "pk"
+        )
+    since = timezone.now() - RECENT_WINDOW
+    return comments.filter(status=S.PUBLISHED, status_changed_at__gte=since).order_by(
+        "-status_changed_at", "-pk"
+    )
+
+
+@dataclass
+class TabSummary:
+    key: str
+    title: str
+    count: int
+    oldest: datetime | None
+
+
+def tab_summaries() -> list[TabSummary]:
+    """Each tab with its count and the age of its oldest item (one query per tab)."""
+    summaries = []
+    for key in TABS:
+        field = "submit_date" if key == "reported" else "status_changed_at"
+        numbers = tab_queryset(key).order_by().aggregate(n=Count("pk"), oldest=Min(field))
+        summaries.append(TabSummary(key, TAB_TITLES[key], numbers["n"], numbers["oldest"]))
+    return summaries
+
+
+@dataclass
+class QueueItem:
+    comment: Comment
+    parent: Comment | None
+    verdict: SpamVerdict | None
+    approved: int
+    spam: int
+    reports: list[Report]
+
+
+def queue_page(tab: str, page_number, per_page: int = 25) -> tuple[Page, list[QueueItem]]:
+    """One page of a tab with context for each comment, in a fixed number of queries."""
+    comments = tab_queryset(tab).select_related("article", "user")
+    page = Paginator(comments, per_page).get_page(page_number)
+    rows: list[Comment] = list(page.object_list)
+    ids = [c.pk for c in rows]
+    parent_ids = {c.parent_id for c in rows if c.parent_id != c.pk}
+    parents = Comment.objects.in_bulk(parent_ids) if parent_ids else {}
+    verdicts: dict[int, SpamVerdict] = {}
+    for verdict in SpamVerdict.objects.filter(comment_id__in=ids).order_by("comment_id", "-pk"):
+        verdicts.setdefault(verdict.comment_id, verdict)
+    reports: dict[int, list[Report]] = {}
+    for report in Report.objects.filter(comment_id__in=ids, resolved_at__isnull=True):
+        reports.setdefault(report.comment_id, []).append(report)
+    history = _histories(rows)
+    items = [
+        QueueItem(
+            comment=c,
+            parent=parents.get(c.parent_id),
+            verdict=verdicts.get(c.pk),
+            approved=history.get(_author_key(c), {}).get("approved", 0),
+            spam=history.get(_author_key(c), {}).get("spam", 0),
+            reports=reports.get(c.pk, []),
+        )
+        for c in rows
+    ]
+    return page, items
+
+
+def _author_key(comment: Comment) -> tuple:
+    if comment.user_id:
+        return ("user", comment.user_id)
+    if comment.user_email:
+        return ("email", comment.user_email.lower())
+    return ("guest", comment.user_name, comment.ip_address)
+
+
+def _histories(rows: list[Comment]) -> dict[tuple, dict[str, int]]:
+    """Approved and spam counts per author of the page, in at most three grouped queries."""
+    result: dict[tuple, dict[str, int]] = {}
+    counted = {
+        "approved": Count("pk", filter=Q(status=S.PUBLISHED)),
+        "spam": Count("pk", filter=Q(status=S.SPAM)),
+    }
+    user_ids = {c.user_id for c in rows if c.user_id}
+    if user_ids:
+        for row in (
+            Comment.objects.filter(user_id__in=user_ids)
+            .values("user_id")
+            .annotate(**counted)
+            .order_by()
+        ):
+            result[("user", row["user_id"])] = row
+    emails = {c.user_email.lower() for c in rows if not c.user_id and c.user_email}
+    if emails:
+        for row in (
+            Comment.objects.filter(user__isnull=True, user_email__in=emails)
+            .values("user_email")
+            .annotate(**counted)
+            .order_by()
+        ):
+            result[("email", row["user_email"].lower())] = row
+    guests = {(c.user_name, c.ip_address) for c in rows if not c.user_id and not c.user_email}
+    if guests:
+        names = {name for name, _ in guests}
+        for row in (
+            Comment.objects.filter(user__isnull=True, user_email="", user_name__in=names)
+            .values("user_name", "ip_address")
+            .annotate(**counted)
+            .order_by()
+        ):
+            result[("guest", row["user_name"], row["ip_address"])] = row
+    return result
+
+
+def audit_page(page_number, per_page: int = 50) -> Page:
+    """The audit log, newest first, with each event's comment and article."""
+    events = ModerationEvent.objects.select_related("comment__article", "actor")
+    return Paginator(events.order_by("-created_at", "-pk"), per_page).get_page(page_number)
+
+
+def undo_deadline() -> datetime:
+    """Decisions made after this moment can still be undone."""
+    return timezone.now() - timedelta(minutes=settings.PARLEY_UNDO_MINUTES)

@@ -1,0 +1,77 @@
+"""Celery tasks: thin wrappers that take ids and call one service each."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+
+logger = logging.getLogger(__name__)
+
+MAX_DELIVERIES = 6  # after this many starts (crashes included) a comment is held unscored
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    soft_time_limit=20,
+    time_limit=30,
+)
+def comment_score_task(self, comment_id: int) -> str | None:
+    """Score one comment and route it; safe to deliver twice."""
+    from .services import comment_hold_unscored, comment_score
+
+    if _deliveries(comment_id) > MAX_DELIVERIES:
+        # A message that keeps killing workers would loop forever with reject_on_worker_lost.
+        comment_hold_unscored(comment_id=comment_id, why="scoring failed repeatedly")
+        return "held"
+    try:
+        verdict = comment_score(comment_id=comment_id)
+    except SoftTimeLimitExceeded:
+        comment_hold_unscored(comment_id=comment_id, why="scoring timed out")
+        return "held"
+    except DatabaseError as error:
+        if self.request.retries >= self.max_retries:
+            comment_hold_unscored(comment_id=comment_id, why="scoring failed repeatedly")
+            return "held"
+        raise self.retry(exc=error, countdown=min(2 ** (self.request.retries + 1), 60)) from error
+    return verdict.decision if verdict else None
+
+
+def _deliveries(comment_id: int) -> int:
+    key = f"parley:score-deliveries:{comment_id}"
+    try:
+        cache.add(key, 0, timeout=24 * 3600)
+        return cache.incr(key)
+    except Exception:  # a cache outage must not stop scoring
+        return 1
+
+
+@shared_task
+def pending_sweep_task() -> int:
+    """Re-queue comments left pending (the broker was down, or a worker died)."""
+    from .services import pending_sweep
+
+    return pending_sweep(older_than=timedelta(seconds=settings.PARLEY_PENDING_SWEEP_AGE))
+
+
+@shared_task
+def spam_model_train_task() -> str | None:
+    """Retrain the spam model on moderators' decisions when there are new ones."""
+    from .services import spam_model_train
+
+    model = spam_model_train()
+    return model.version if model else None
+
+
+@shared_task(acks_late=True)
+def held_digest_task() -> int:
+    """Email moderators one digest of the comments held since the last one."""
+    from .services import held_digest_send
+
+    return held_digest_send()

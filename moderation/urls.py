@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("act/", views.act, name="act"),
+    path("undo/", views.undo, name="undo"),
+    path("log/", views.audit_log, name="log"),
+    path("report/<int:comment_id>/", views.report, name="report"),
+    path("<slug:tab>/", views.queue, name="tab"),
+]

@@ -1,0 +1,198 @@
+"""Moderation entry points: the queue, bulk actions, undo, the audit log, reader reports."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from articles.models import Article
+from comments.models import Comment, CommentStatus
+from comments.net import client_ip
+
+from . import selectors, services
+from .forms import ReportForm
+
+MODERATE_PERMISSION = "django_comments.can_moderate"
+
+
+def moderator_required(view):
+    """Anonymous users are sent to log in; signed-in users without the permission get 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_perm(MODERATE_PERMISSION):
+            raise PermissionDenied("Only moderators can do that.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_GET
+@moderator_required
+def queue(request: HttpRequest, tab: str = "held") -> HttpResponse:
+    """A tab of the moderators' queue with its counts, items, scores and reasons."""
+    if tab not in selectors.TABS:
+        raise Http404("No such tab.")
+    page, items = selectors.queue_page(tab, request.GET.get("page") or 1)
+    undo_ids = [int(i) for i in request.GET.get("undo", "").split(",") if i.isdigit()][:200]
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "tab": tab,
+            "tabs": selectors.tab_summaries(),
+            "page": page,
+            "items": items,
+            "undo_ids": ",".join(map(str, undo_ids)),
+            "actions": _actions_for(tab),
+        },
+    )
+
+
+def _actions_for(tab: str) -> list[tuple[str, str, str]]:
+    """(action, label, keyboard key) offered on a tab."""
+    approve = ("not_spam", "Not spam", "a") if tab == "spam" else ("approve", "Approve", "a")
+    actions = [approve, ("spam", "Spam", "s"), ("remove", "Remove", "r")]
+    if tab == "spam":
+        actions.remove(("spam", "Spam", "s"))
+    if tab == "published":
+        actions[0] = ("hold", "Hold", "h")
+    return actions
+
+
+@require_POST
+@moderator_required
+def act(request: HttpRequest) -> HttpResponse:
+    """Approve, spam, not-spam, hold or remove one comment or a selection of them."""
+    fallback = reverse("moderation:queue")
+    single = request.POST.get("item_action", "")
+    if single:
+        action, _, raw_id = single.partition(":")
+        raw_ids = [raw_id]
+    else:
+        action = request.POST.get("action", "")
+        raw_ids = request.POST.getlist("ids")
+    ids = [int(i) for i in raw_ids if i.isdigit()][:500]
+    if action not in services.ACTIONS:
+        messages.error(request, "Choose an action.")
+        return HttpResponseRedirect(_safe_next(request, fallback))
+    if not ids:
+        messages.error(request, "Select at least one comment.")
+        return HttpResponseRedirect(_safe_next(request, fallback))
+    event_ids = services.comments_moderate(comment_ids=ids, action=action, actor=request.user)
+    verb = services.ACTIONS[action][1]
+    count = len(event_ids)
+    messages.success(request, f"{count} comment{'s' if count != 1 else ''} {verb}.")
+    target = _safe_next(request, fallback)
+    if event_ids:
+        separator = "&" if "?" in target else "?"
+        target = f"{target}{separator}undo={','.join(map(str, event_ids))}"
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+@moderator_required
+def undo(request: HttpRequest) -> HttpResponse:
+    """Undo recent decisions (by event id) through the same transition service."""
+    raw = request.POST.getlist("events") or request.POST.get("events_csv", "").split(",")
+    undone, refused = 0, []
+    for event_id in [int(i) for i in raw if str(i).isdigit()][:500]:
+        try:
+            undone += services.event_undo(event_id=event_id, actor=request.user)
+        except services.UndoNotAllowed as reason:
+            refused.append(str(reason))
+    if undone:
+        messages.success(request, f"Undid {undone} decision{'s' if undone != 1 else ''}.")
+    for reason in sorted(set(refused)):
+        messages.warning(request, reason)
+    return HttpResponseRedirect(_safe_next(request, reverse("moderation:log")))
+
+
+@require_GET
+@moderator_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Every status change: who (or "scorer"), when, from → to, and why."""
+    page = selectors.audit_page(request.GET.get("page") or 1)
+    return render(
+        request,
+        "moderation/log.html",
+        {"page": page, "undo_deadline": selectors.undo_deadline()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A reader reports a published comment; guests are limited per hour by IP."""
+    comment = (
+        Comment.objects.select_related("article")
+        .filter(
+            pk=comment_id,
+            status=CommentStatus.PUBLISHED,
+            article__in=Article.objects.published(),
+        )
+        .first()
+    )
+    if comment is None:
+        raise Http404("There is no published comment with that id.")
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ip_address = client_ip(request)
+        if _report_limit_reached(request, ip_address):
+            return render(
+                request,
+                "moderation/report.html",
+                {"comment": comment, "form": form, "limited": True},
+                status=429,
+            )
+        created = services.report_create(
+            comment_id=comment.pk,
+            user=request.user,
+            ip_address=ip_address,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(
+            request,
+            "Thank you: a moderator will look at this comment."
+            if created
+            else "You have already reported this comment.",
+        )
+        return HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
+    return render(
+        request,
+        "moderation/report.html",
+        {"comment": comment, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _report_limit_reached(request: HttpRequest, ip_address: str | None) -> bool:
+    """Guests may report a few comments an hour per IP; signed-in readers four times that."""
+    limit = settings.PARLEY_GUEST_REPORTS_PER_HOUR
+    if request.user.is_authenticated:
+        limit *= 4
+    key = "parley:reports:" + services.reporter_key(user=request.user, ip_address=ip_address)
+    try:
+        cache.add(key, 0, timeout=3600)
+        return cache.incr(key) > limit
+    except Exception:  # a cache outage must not turn reporting into an error page
+        return False

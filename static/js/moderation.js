@@ -1,0 +1,44 @@
+/* Keyboard shortcuts for the moderation queue (progressive enhancement: every action is a
+   plain form button without JavaScript). j/k move, x selects, and each action's key
+   (a approve or not spam, s spam, r remove, h hold) presses that item's button. */
+(function () {
+  "use strict";
+  var items = Array.prototype.slice.call(document.querySelectorAll(".queue-item"));
+  var selectAll = document.getElementById("select-all");
+  if (selectAll) {
+    selectAll.addEventListener("change", function () {
+      document.querySelectorAll('.queue-item input[name="ids"]').forEach(function (box) {
+        box.checked = selectAll.checked;
+      });
+    });
+  }
+  if (!items.length) { return; }
+  var current = -1;
+
+  function focusItem(index) {
+    if (index < 0 || index >= items.length) { return; }
+    if (current >= 0) { items[current].classList.remove("is-current"); }
+    current = index;
+    items[current].classList.add("is-current");
+    items[current].focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable)) { return; }
+    var key = event.key;
+    if (key === "j") { focusItem(current + 1); event.preventDefault(); return; }
+    if (key === "k") { focusItem(Math.max(current - 1, 0)); event.preventDefault(); return; }
+    if (current < 0) { return; }
+    var item = items[current];
+    if (key === "x") {
+      var box = item.querySelector('input[name="ids"]');
+      if (box) { box.checked = !box.checked; }
+      event.preventDefault();
+      return;
+    }
+    var button = item.querySelector('button[data-key="' + key + '"]');
+    if (button) { event.preventDefault(); button.click(); }
+  });
+})();
