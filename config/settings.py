@@ -190,10 +190,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
     "unacked_restore_interval": 2,
     "unacked_restore_throttle": 1,
+    # A worker killed while restoring would otherwise block every restore for 300 s.
+    "unacked_mutex_expire": 15,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-comments": {"task": "moderation.tasks.pending_sweep_task", "schedule": 60.0},
+    "held-comments-digest": {
+        "task": "moderation.tasks.held_digest_task",
+        "schedule": env_float("PARLEY_HELD_DIGEST_DELAY", 300.0),
+    },
     "retrain-spam-model": {
         "task": "moderation.tasks.spam_model_train_task",
         "schedule": env_float("PARLEY_RETRAIN_SECONDS", 6 * 3600.0),

@@ -3,6 +3,20 @@ from django.db import models
 
 from comments.models import Comment, CommentStatus
 
+# Starting lists, written for Parley and editable by admins. Disallowed phrases are ones no
+# reader writes in passing; moderation keywords are merely suspicious.
+DEFAULT_DISALLOWED_KEYWORDS = "\n".join(
+    [
+        "viagra", "cialis", "casino bonus", "free spins", "payday loan", "buy followers",
+        "cheap followers", "crypto giveaway", "binary options", "forex signals",
+        "essay writing service", "replica watches", "weight loss pills",
+        "check out my channel", "subscribe to my channel", "work from home and earn",
+    ]
+)  # fmt: skip
+DEFAULT_MODERATION_KEYWORDS = "\n".join(
+    ["bit.ly", "tinyurl.com", "whatsapp", "telegram", "casino", "bitcoin", "promo code"]
+)
+
 
 class ModerationRules(models.Model):
     """The site's moderation rules: one row, edited by admins (Admin → Moderation rules).
@@ -20,11 +34,14 @@ class ModerationRules(models.Model):
     )
     moderation_keywords = models.TextField(
         blank=True,
+        default=DEFAULT_MODERATION_KEYWORDS,
         help_text="One per line. A comment whose text, name, email, website, IP address or "
         "browser contains one is held.",
     )
     disallowed_keywords = models.TextField(
-        blank=True, help_text="One per line. A comment that contains one is marked spam."
+        blank=True,
+        default=DEFAULT_DISALLOWED_KEYWORDS,
+        help_text="One per line. A comment that contains one is marked spam.",
     )
     min_seconds_to_submit = models.PositiveSmallIntegerField(
         default=3, help_text="A form sent sooner than this after it was shown counts against it."

@@ -465,7 +465,6 @@ def held_digest_send() -> int:
     from django.core.mail import EmailMultiAlternatives, get_connection
     from django.template.loader import render_to_string
 
-    cache.delete(HELD_DIGEST_KEY)
     previous = HeldDigest.objects.order_by("-sent_at").values_list("sent_at", flat=True).first()
     held = selectors.held_since(previous)
     if not held:

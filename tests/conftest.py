@@ -3,6 +3,7 @@
 import itertools
 import os
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -161,3 +162,25 @@ def submit(client, django_capture_on_commit_callbacks):
             return (using or client).post(reverse("comments:post"), data, **extra)
 
     return send
+
+
+@contextmanager
+def celery_broker(url: str):
+    """Point Parley's Celery app at a real broker (no inline tasks) for the block."""
+    from config.celery import app
+
+    keys = ("task_always_eager", "broker_url")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(task_always_eager=False, broker_url=url)
+    _reset_pools(app)
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        _reset_pools(app)
+
+
+def _reset_pools(app) -> None:
+    """Forget cached broker connections so the next publish uses the current broker_url."""
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -1,0 +1,44 @@
+"""A moderator clears the queue in a real browser."""
+
+import pytest
+
+from comments.models import Comment, CommentStatus
+from comments.services import Poster, comment_submit
+from moderation.services import comment_score
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_moderator_approves_a_held_comment_and_it_appears(live_server, page, article, make_user):
+    """Log in, see the held comment with its reasons, approve it (by keyboard), see it live."""
+    make_user("mod_maria", password="a-long-moderator-pass", groups=["Moderators"])
+    held = comment_submit(
+        article=article,
+        poster=Poster(name="Linky Lou"),
+        text="Sources: https://one.example/report and https://two.example/data",
+    )
+    comment_score(comment_id=held.pk)
+    held.refresh_from_db()
+    assert held.status == CommentStatus.HELD
+
+    page.goto(f"{live_server.url}/moderation/")
+    page.fill("input[name=login]", "mod_maria")
+    page.fill("input[name=password]", "a-long-moderator-pass")
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/moderation/")
+    item = page.locator(f"#item-{held.pk}")
+    assert "Linky Lou" in item.inner_text()
+    assert "2 links" in item.locator(".reasons").inner_text()
+    assert "Held 1" in page.inner_text(".mod-tabs").replace("\n", " ")
+
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    page.wait_for_selector(".undo-bar")
+    assert "1 comment approved." in page.inner_text(".messages")
+    assert "The queue is clear." in page.inner_text("main")
+    held.refresh_from_db()
+    assert held.status == CommentStatus.PUBLISHED
+
+    page.goto(live_server.url + article.get_absolute_url())
+    assert "Linky Lou" in page.locator(f"#c{held.pk} .comment-author").inner_text()
+    assert Comment.objects.filter(status=CommentStatus.HELD).count() == 0

@@ -1,0 +1,126 @@
+"""The scoring queue for real: comments posted through the form, scored by Celery worker
+processes on Redis, through crashes, duplicate deliveries and a broker outage."""
+
+import time
+from collections import Counter
+
+import pytest
+import redis
+from django.core.management import call_command
+from django.test import Client
+
+from comments.models import Comment, CommentStatus
+from moderation.models import ModerationEvent, ModerationRules, SpamVerdict
+from moderation.tasks import comment_score_task
+from tests.conftest import celery_broker, form_data
+
+from .conftest import BROKER_DB, RedisServer, wait_until
+
+S = CommentStatus
+pytestmark = pytest.mark.django_db(transaction=True)
+FINAL = {S.PUBLISHED, S.HELD, S.SPAM}
+
+
+def post_comments(article, texts, *, client=None):
+    client = client or Client()
+    statuses = []
+    for n, text in enumerate(texts):
+        data = form_data(article, comment=text, name=f"Poster {n}", email=f"p{n}@example.com")
+        statuses.append(client.post("/comments/post/", data).status_code)
+    return statuses
+
+
+def pending_count() -> int:
+    return Comment.objects.filter(status=S.PENDING).count()
+
+
+@pytest.fixture
+def rules(transactional_db):
+    rules, _ = ModerationRules.objects.update_or_create(
+        pk=1, defaults={"disallowed_keywords": "casino bonus", "moderation_keywords": "refund"}
+    )
+    return rules
+
+
+def mixed_texts(n: int) -> list[str]:
+    kinds = [
+        "A plain, thoughtful comment number {n}.",
+        "Claim your casino bonus {n} today",
+        "Where is my refund for order {n}?",
+        "Two links {n}: https://a.example/{n} and https://b.example/{n}",
+    ]
+    return [kinds[i % len(kinds)].format(n=i) for i in range(n)]
+
+
+def test_fifty_mixed_comments_all_reach_a_final_state(article, rules, queue_redis, start_worker):
+    """50 comments posted through the form are scored by a worker: none lost or pending."""
+    start_worker(queue_redis)
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        statuses = post_comments(article, mixed_texts(50))
+    assert statuses == [302] * 50
+    wait_until(lambda: pending_count() == 0, 60, "every comment to be scored")
+    by_status = Counter(Comment.objects.values_list("status", flat=True))
+    assert by_status == {S.PUBLISHED: 13, S.SPAM: 13, S.HELD: 24}
+    assert SpamVerdict.objects.count() == 50
+    assert ModerationEvent.objects.filter(actor_label="scorer").count() == 50
+
+
+def test_duplicate_delivery_is_harmless(article, rules, queue_redis, start_worker):
+    """The same comment delivered five times is scored, routed and audited once."""
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        post_comments(article, ["Delivered many times"])
+        comment = Comment.objects.get()
+        for _ in range(4):
+            comment_score_task.apply_async((comment.pk,))
+        start_worker(queue_redis)
+        wait_until(lambda: pending_count() == 0, 30, "the comment to be scored")
+        broker = redis.Redis.from_url(f"{queue_redis}/{BROKER_DB}")
+        wait_until(lambda: broker.llen("celery") == 0, 30, "the queue to drain")
+    assert SpamVerdict.objects.filter(comment=comment).count() == 1
+    assert ModerationEvent.objects.filter(comment=comment).count() == 1
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(article, rules, queue_redis, start_worker):
+    """Kill -9 a worker in the middle of a batch: a new worker finishes every comment,
+    each scored exactly once."""
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        assert post_comments(article, mixed_texts(150)) == [302] * 150
+    worker = start_worker(queue_redis, concurrency=2, visibility_timeout=3)
+    wait_until(lambda: 150 - pending_count() >= 10, 60, "the worker to score some comments")
+    worker.kill()
+    left = pending_count()
+    assert left > 0, "the batch finished before the kill; nothing was tested"
+    start_worker(queue_redis, concurrency=2, visibility_timeout=3)
+    wait_until(lambda: pending_count() == 0, 90, f"the {left} comments left to be scored")
+    assert SpamVerdict.objects.count() == 150
+    per_comment = Counter(SpamVerdict.objects.values_list("comment_id", flat=True))
+    assert set(per_comment.values()) == {1}
+
+
+def test_redis_down_at_post_time_then_swept_when_back(article, rules, start_worker):
+    """With Redis stopped, posts succeed fast and wait as pending; once Redis is back the
+    sweep queues them and a worker scores every one."""
+    server = RedisServer()  # a private Redis: the shared one is never stopped
+    server.start()
+    server.stop()
+    client = Client()
+    with celery_broker(f"{server.url}/{BROKER_DB}"):
+        started = time.monotonic()
+        statuses = post_comments(article, mixed_texts(10), client=client)
+        seconds_per_post = (time.monotonic() - started) / 10
+    assert statuses == [302] * 10
+    assert pending_count() == 10
+    assert seconds_per_post < 3, f"a post waited {seconds_per_post:.1f} s on the broker"
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count("Your comment is awaiting moderation.") == 10
+
+    server.start()
+    try:
+        start_worker(server.url)
+        with celery_broker(f"{server.url}/{BROKER_DB}"):
+            call_command("sweep_pending", "--older-than", "0")
+        wait_until(lambda: pending_count() == 0, 60, "the swept comments to be scored")
+    finally:
+        server.stop()
+    assert set(Comment.objects.values_list("status", flat=True)) <= FINAL
+    assert SpamVerdict.objects.count() == 10

@@ -1,0 +1,345 @@
+"""The moderation services: transitions and their effects, scoring, reports, undo, digests."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import Comment, CommentStatus, Thread
+from comments.services import Poster, comment_submit
+from moderation import scoring, services
+from moderation.models import (
+    HeldDigest,
+    ModerationEvent,
+    ModerationRules,
+    Report,
+    SpamVerdict,
+    TrainingExample,
+)
+from moderation.services import ALLOWED_TRANSITIONS, TransitionNotAllowed, comment_transition
+
+S = CommentStatus
+pytestmark = pytest.mark.django_db
+
+
+def is_on_page(article, text):
+    return text in Client().get(article.get_absolute_url()).content.decode()
+
+
+def pending(article, text="A pending comment", **poster):
+    poster.setdefault("name", "Pending Pat")
+    return comment_submit(article=article, poster=Poster(**poster), text=text)
+
+
+class TestTransitions:
+    @pytest.mark.parametrize(
+        ("from_status", "to_status"),
+        [(f, t) for f, targets in ALLOWED_TRANSITIONS.items() for t in sorted(targets)],
+    )
+    def test_every_allowed_transition_sets_visibility_and_audits(
+        self, article, post, from_status, to_status, moderator
+    ):
+        """Each allowed move mirrors is_public/is_removed, shows or hides, and is audited."""
+        comment = post(article, f"text {from_status} {to_status}", status=from_status)
+        assert comment_transition(comment_id=comment.pk, to_status=to_status, actor=moderator)
+        comment.refresh_from_db()
+        assert comment.status == to_status
+        assert comment.is_public is (to_status == S.PUBLISHED)
+        assert comment.is_removed is (to_status == S.REMOVED)
+        assert is_on_page(article, comment.comment) is (to_status == S.PUBLISHED)
+        event = ModerationEvent.objects.filter(comment=comment).first()
+        assert (event.from_status, event.to_status, event.actor) == (
+            from_status,
+            to_status,
+            moderator,
+        )
+
+    def test_nothing_goes_back_to_pending(self, article, post):
+        """Pending is only where a comment starts."""
+        comment = post(article, status=S.HELD)
+        with pytest.raises(TransitionNotAllowed):
+            comment_transition(comment_id=comment.pk, to_status=S.PENDING)
+
+    def test_only_from_makes_repeats_harmless(self, article):
+        """A compare-and-set move happens once; a second identical call changes nothing."""
+        comment = pending(article)
+        first = comment_transition(
+            comment_id=comment.pk, to_status=S.PUBLISHED, only_from=[S.PENDING]
+        )
+        second = comment_transition(comment_id=comment.pk, to_status=S.SPAM, only_from=[S.PENDING])
+        assert (first, second) == (True, False)
+        assert ModerationEvent.objects.filter(comment=comment).count() == 1
+
+    def test_held_parent_keeps_public_replies_under_a_placeholder(self, article, post):
+        """Holding a parent hides it; its published replies stay, under a placeholder."""
+        parent = post(article, "parent words")
+        post(article, "reply words", reply_to=parent.pk)
+        comment_transition(comment_id=parent.pk, to_status=S.HELD)
+        html = Client().get(article.get_absolute_url()).content.decode()
+        assert "parent words" not in html and "reply words" in html
+        assert "[awaiting moderation]" in html
+
+    def test_removed_or_spam_parent_shows_removed_placeholder(self, article, post):
+        """A removed parent with published replies leaves "[removed]"; without replies, nothing."""
+        parent = post(article, "removed words")
+        post(article, "surviving reply", reply_to=parent.pk)
+        lone = post(article, "lonely words")
+        comment_transition(comment_id=parent.pk, to_status=S.REMOVED)
+        comment_transition(comment_id=lone.pk, to_status=S.SPAM)
+        html = Client().get(article.get_absolute_url()).content.decode()
+        assert "[removed]" in html and "surviving reply" in html
+        assert "removed words" not in html and "lonely words" not in html
+        assert html.count("[removed]") == 1
+
+    def test_a_thread_with_nothing_public_is_not_listed(self, article, post):
+        """A thread whose every comment is hidden disappears from the page entirely."""
+        root = post(article)
+        reply = post(article, reply_to=root.pk)
+        comment_transition(comment_id=reply.pk, to_status=S.SPAM)
+        comment_transition(comment_id=root.pk, to_status=S.SPAM)
+        assert Thread.objects.get(pk=root.pk).listed is False
+
+    def test_moderator_decisions_become_training_labels_and_resolve_reports(
+        self, article, post, moderator
+    ):
+        """Approve labels not-spam, spam labels spam, and a decision closes open reports."""
+        comment = post(article, "label me", status=S.HELD)
+        Report.objects.create(comment=comment, reporter_key="ip:x", reason="spam")
+        comment_transition(comment_id=comment.pk, to_status=S.PUBLISHED, actor=moderator)
+        example = TrainingExample.objects.get(comment=comment)
+        assert (example.text, example.is_spam) == ("label me", False)
+        assert Report.objects.get().resolved_at is not None
+        comment_transition(comment_id=comment.pk, to_status=S.SPAM, actor=moderator)
+        assert TrainingExample.objects.get(comment=comment).is_spam is True
+        assert TrainingExample.objects.count() == 1
+
+    def test_scorer_decisions_are_not_training_labels(self, article):
+        """Only people's decisions teach the model."""
+        services.comment_score(comment_id=pending(article).pk)
+        assert TrainingExample.objects.count() == 0
+
+
+class TestScoring:
+    def test_a_clean_comment_is_published_with_a_stored_verdict(self, article):
+        """Scoring publishes a clean comment and stores the verdict with its reasons."""
+        comment = pending(article)
+        verdict = services.comment_score(comment_id=comment.pk)
+        comment.refresh_from_db()
+        assert comment.status == S.PUBLISHED
+        stored = SpamVerdict.objects.get(comment=comment)
+        assert (stored.decision, stored.score, stored.acted) == ("published", verdict.score, True)
+        assert any("model" in r["reason"] for r in stored.reasons)
+        assert ModerationEvent.objects.get(comment=comment).actor_label == "scorer"
+
+    def test_spammy_comment_is_marked_spam_with_reasons(self, article):
+        """A disallowed keyword sends a comment to spam, saying why."""
+        ModerationRules.objects.update_or_create(
+            pk=1, defaults={"disallowed_keywords": "crypto giveaway"}
+        )
+        comment = pending(article, "Free crypto giveaway here")
+        services.comment_score(comment_id=comment.pk)
+        comment.refresh_from_db()
+        assert comment.status == S.SPAM
+        reasons = SpamVerdict.objects.get(comment=comment).reasons
+        assert "matches disallowed keyword 'crypto giveaway'" in [r["reason"] for r in reasons]
+
+    def test_second_delivery_changes_nothing(self, article):
+        """Scoring a comment twice writes one verdict and one event."""
+        comment = pending(article)
+        services.comment_score(comment_id=comment.pk)
+        assert services.comment_score(comment_id=comment.pk) is None
+        assert SpamVerdict.objects.filter(comment=comment).count() == 1
+        assert ModerationEvent.objects.filter(comment=comment).count() == 1
+
+    def test_a_failing_scorer_holds_the_comment(self, article, monkeypatch):
+        """If the scorer raises, the comment is held (never published) and the reason says so."""
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("model file corrupt")
+
+        monkeypatch.setattr(scoring, "score_submission", broken)
+        comment = pending(article)
+        services.comment_score(comment_id=comment.pk)
+        comment.refresh_from_db()
+        assert comment.status == S.HELD
+        assert SpamVerdict.objects.get(comment=comment).reasons[0]["code"] == "scorer_error"
+
+    def test_log_only_records_the_verdict_and_publishes(self, article):
+        """In log-only mode a spam verdict is recorded but the comment is published."""
+        ModerationRules.objects.update_or_create(
+            pk=1, defaults={"log_only": True, "disallowed_keywords": "casino"}
+        )
+        comment = pending(article, "casino casino")
+        services.comment_score(comment_id=comment.pk)
+        comment.refresh_from_db()
+        verdict = SpamVerdict.objects.get(comment=comment)
+        assert comment.status == S.PUBLISHED
+        assert (verdict.decision, verdict.acted) == ("spam", False)
+
+    def test_author_history_and_duplicates_feed_the_scorer(self, article, post):
+        """A returning author is trusted; the same text posted again counts against it."""
+        post(article, "An earlier approved comment", name="Regular", email="reg@example.com")
+        repeat = pending(article, "Read my blog post now", name="Someone", email="x@example.com")
+        services.comment_score(comment_id=repeat.pk)
+        again = pending(article, "Read my blog post now", name="Other", email="y@example.com")
+        services.comment_score(comment_id=again.pk)
+        again.refresh_from_db()
+        assert again.status == S.HELD
+        trusted = pending(article, "Back again", name="Regular", email="REG@example.com")
+        services.comment_score(comment_id=trusted.pk)
+        reasons = [r["reason"] for r in SpamVerdict.objects.get(comment=trusted).reasons]
+        assert "trusted author: 1 approved comment" in reasons
+
+    def test_too_fast_form_is_held(self, article):
+        """A form sent a second after it was shown is held for a look."""
+        comment = comment_submit(
+            article=article, poster=Poster(name="Bot"), text="hi", meta={"form_seconds": 1}
+        )
+        services.comment_score(comment_id=comment.pk)
+        comment.refresh_from_db()
+        assert comment.status == S.HELD
+
+    def test_sweep_scores_comments_left_pending(self, article):
+        """The sweep picks up comments pending longer than the age, and only those."""
+        old = pending(article, "old one")
+        Comment.objects.filter(pk=old.pk).update(submit_date=timezone.now() - timedelta(minutes=5))
+        fresh = pending(article, "fresh one")
+        assert services.pending_sweep(older_than=timedelta(minutes=2), inline=True) == 1
+        old.refresh_from_db()
+        fresh.refresh_from_db()
+        assert (old.status, fresh.status) == (S.PUBLISHED, S.PENDING)
+
+
+class TestBrokerDown:
+    def test_posting_with_the_broker_unreachable_keeps_the_comment_pending(
+        self, article, submit, settings
+    ):
+        """With the broker refusing connections the post still succeeds, fast, and the
+        comment waits as pending (shown to its poster) for the sweep."""
+        from tests.conftest import celery_broker, form_data
+
+        with celery_broker("redis://127.0.0.1:1/0"):  # nothing listens on port 1
+            started = time.monotonic()
+            response = submit(form_data(article, comment="Written while Redis was down"))
+            elapsed = time.monotonic() - started
+        comment = Comment.objects.get()
+        assert response.status_code == 302
+        assert comment.status == S.PENDING
+        assert elapsed < 5
+        assert (
+            "Written while Redis was down"
+            not in Client().get(article.get_absolute_url()).content.decode()
+        )
+
+
+class TestReports:
+    def test_reports_hold_a_comment_at_the_threshold(self, article, post, make_user):
+        """N distinct readers' reports hold a published comment; one reader counts once."""
+        comment = post(article, "questionable words")
+        readers = [make_user() for _ in range(3)]
+        assert services.report_create(
+            comment_id=comment.pk, user=readers[0], ip_address=None, reason="spam"
+        )
+        assert not services.report_create(
+            comment_id=comment.pk, user=readers[0], ip_address=None, reason="abuse"
+        )
+        services.report_create(
+            comment_id=comment.pk, user=None, ip_address="198.51.100.7", reason="spam"
+        )
+        comment.refresh_from_db()
+        assert comment.status == S.PUBLISHED
+        services.report_create(
+            comment_id=comment.pk, user=readers[1], ip_address=None, reason="abuse"
+        )
+        comment.refresh_from_db()
+        assert comment.status == S.HELD
+        event = ModerationEvent.objects.filter(comment=comment).first()
+        assert event.actor_label == "readers" and event.reasons[0]["reason"] == "3 reader reports"
+
+    def test_guest_reporter_ip_is_stored_as_a_keyed_hash(self, article, post):
+        """A guest's IP is never stored in clear."""
+        comment = post(article)
+        services.report_create(
+            comment_id=comment.pk, user=None, ip_address="203.0.113.5", reason="spam"
+        )
+        key = Report.objects.get().reporter_key
+        assert key.startswith("ip:") and "203.0.113.5" not in key
+
+
+class TestUndo:
+    def test_a_moderator_decision_can_be_undone_once_within_the_window(
+        self, article, post, moderator
+    ):
+        """Undo restores the previous status through the same service, once."""
+        comment = post(article, status=S.HELD)
+        [event_id] = services.comments_moderate(
+            comment_ids=[comment.pk], action="spam", actor=moderator
+        )
+        assert services.event_undo(event_id=event_id, actor=moderator)
+        comment.refresh_from_db()
+        assert comment.status == S.HELD
+        with pytest.raises(services.UndoNotAllowed):
+            services.event_undo(event_id=event_id, actor=moderator)
+
+    def test_old_or_superseded_decisions_cannot_be_undone(self, article, post, moderator, settings):
+        """Past the window, or after the comment moved on, undo is refused with a reason."""
+        comment = post(article, status=S.HELD)
+        [first] = services.comments_moderate(
+            comment_ids=[comment.pk], action="approve", actor=moderator
+        )
+        services.comments_moderate(comment_ids=[comment.pk], action="remove", actor=moderator)
+        with pytest.raises(services.UndoNotAllowed, match="changed since"):
+            services.event_undo(event_id=first, actor=moderator)
+        [last] = list(
+            ModerationEvent.objects.filter(comment=comment).values_list("pk", flat=True)[:1]
+        )
+        ModerationEvent.objects.filter(pk=last).update(
+            created_at=timezone.now() - timedelta(hours=2)
+        )
+        with pytest.raises(services.UndoNotAllowed, match="30 minutes"):
+            services.event_undo(event_id=last, actor=moderator)
+
+    def test_scorer_decisions_are_not_undone(self, article):
+        """Undo is for people's decisions; the scorer's are changed by acting on the comment."""
+        comment = pending(article)
+        services.comment_score(comment_id=comment.pk)
+        event = ModerationEvent.objects.get(comment=comment)
+        with pytest.raises(services.UndoNotAllowed):
+            services.event_undo(event_id=event.pk, actor=None)
+
+
+class TestHeldDigest:
+    def test_moderators_get_one_digest_for_a_batch_of_held_comments(
+        self, article, make_user, moderator
+    ):
+        """Held comments are batched into one email per moderator; readers get nothing."""
+        moderator.email = "mod@example.com"
+        moderator.save()
+        make_user("reader", email="reader@example.com")
+        ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
+        for n in range(3):
+            services.comment_score(comment_id=pending(article, f"held {n}").pk)
+        assert services.held_digest_send() == 3
+        assert [m.to for m in mail.outbox] == [["mod@example.com"]]
+        assert "3 comments held for review" in mail.outbox[0].subject
+        assert "held 2" in mail.outbox[0].body and "/moderation/" in mail.outbox[0].body
+        assert mail.outbox[0].alternatives[0][1] == "text/html"
+        assert services.held_digest_send() == 0
+        assert HeldDigest.objects.count() == 1
+
+    def test_holding_schedules_one_digest_per_window(
+        self, article, moderator, django_capture_on_commit_callbacks
+    ):
+        """A burst of holds schedules one digest that covers them all."""
+        moderator.email = "mod@example.com"
+        moderator.save()
+        ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
+        with django_capture_on_commit_callbacks(execute=True):
+            for n in range(4):
+                services.comment_score(comment_id=pending(article, f"held {n}").pk)
+        assert len(mail.outbox) == 1
+        assert "4 comments" in mail.outbox[0].subject
+        assert services.held_digest_send() == 0

@@ -1,0 +1,201 @@
+"""The moderators' queue over HTTP: permissions, tabs, actions, undo, audit log, reports."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import CommentStatus
+from moderation import services
+from moderation.models import ModerationEvent, ModerationRules, Report
+
+S = CommentStatus
+pytestmark = pytest.mark.django_db
+
+READ_URLS = [
+    reverse("moderation:queue"),
+    reverse("moderation:tab", args=["spam"]),
+    reverse("moderation:tab", args=["reported"]),
+    reverse("moderation:tab", args=["published"]),
+    reverse("moderation:log"),
+]
+WRITE_URLS = [reverse("moderation:act"), reverse("moderation:undo")]
+
+
+@pytest.fixture
+def held(article, post):
+    return post(article, "Held text with https://a.example and https://b.example", status=S.HELD)
+
+
+@pytest.mark.parametrize("url", READ_URLS + WRITE_URLS)
+def test_anonymous_users_are_sent_to_log_in(client, url, held):
+    """Every moderation URL sends anonymous users to the login page, and changes nothing."""
+    response = (
+        client.post(url, {"action": "approve", "ids": [held.pk]})
+        if url in WRITE_URLS
+        else client.get(url)
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    held.refresh_from_db()
+    assert held.status == S.HELD
+
+
+@pytest.mark.parametrize("role", ["reader", "author"])
+@pytest.mark.parametrize("url", READ_URLS + WRITE_URLS)
+def test_readers_and_authors_get_403(client, make_user, author, held, url, role):
+    """Signed-in users without the moderate permission get 403 everywhere."""
+    client.force_login(author if role == "author" else make_user())
+    if url in WRITE_URLS:
+        response = client.post(url, {"action": "approve", "ids": [held.pk], "events": ["1"]})
+    else:
+        response = client.get(url)
+    assert response.status_code == 403
+    held.refresh_from_db()
+    assert held.status == S.HELD
+
+
+def test_actions_refuse_get(client, moderator):
+    """State-changing moderation URLs accept only POST."""
+    client.force_login(moderator)
+    for url in WRITE_URLS:
+        assert client.get(url).status_code == 405
+
+
+def test_actions_require_csrf(moderator, held):
+    """A moderator's action without a CSRF token is refused and changes nothing."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(moderator)
+    response = client.post(reverse("moderation:act"), {"item_action": f"approve:{held.pk}"})
+    assert response.status_code == 403
+    held.refresh_from_db()
+    assert held.status == S.HELD
+
+
+def test_held_tab_shows_the_comment_in_context_with_reasons(client, moderator, article, post):
+    """The held tab shows article, parent, author history, score and reasons."""
+    parent = post(article, "The parent says hello", name="Parent Paula")
+    post(article, "An approved one", name="Repeat Rita", email="rita@example.com")
+    post(article, "A spam one", name="Repeat Rita", email="rita@example.com", status=S.SPAM)
+    from comments.services import Poster, comment_submit
+
+    comment = comment_submit(
+        article=article,
+        poster=Poster(name="Repeat Rita", email="rita@example.com"),
+        text="Look: https://a.example https://b.example https://c.example",
+        reply_to=parent.pk,
+    )
+    services.comment_score(comment_id=comment.pk)
+    client.force_login(moderator)
+    html = client.get(reverse("moderation:queue")).content.decode()
+    assert f'id="item-{comment.pk}"' in html
+    assert article.title in html and "The parent says hello" in html
+    assert "1 approved · 1 spam" in html
+    assert "3 links" in html and "author has 1 comment marked spam" in html
+    assert 'Score <strong class="score">0.80</strong>' in html
+    assert re.search(r"Held <span class=\"count\">1</span>", html)
+
+
+def test_single_and_bulk_actions_route_comments(client, moderator, article, post):
+    """Per-item and bulk buttons approve, spam and remove, each audited with the moderator."""
+    first, second, third = (post(article, f"held {n}", status=S.HELD) for n in range(3))
+    client.force_login(moderator)
+    client.post(reverse("moderation:act"), {"item_action": f"approve:{first.pk}"})
+    client.post(reverse("moderation:act"), {"action": "spam", "ids": [second.pk, third.pk]})
+    statuses = {c.pk: c.status for c in (first, second, third) if not c.refresh_from_db()}
+    assert statuses == {first.pk: S.PUBLISHED, second.pk: S.SPAM, third.pk: S.SPAM}
+    assert ModerationEvent.objects.filter(actor=moderator).count() == 3
+    client.post(reverse("moderation:act"), {"action": "not_spam", "ids": [second.pk]})
+    second.refresh_from_db()
+    assert second.status == S.PUBLISHED
+
+
+def test_action_redirect_offers_undo_and_undo_works(client, moderator, article, post):
+    """After an action the queue offers Undo, which restores the previous status."""
+    comment = post(article, "to be removed", status=S.HELD)
+    client.force_login(moderator)
+    response = client.post(
+        reverse("moderation:act"),
+        {"item_action": f"remove:{comment.pk}", "next": reverse("moderation:queue")},
+    )
+    assert "undo=" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    events = re.search(r'name="events_csv" value="([\d,]+)"', page).group(1)
+    client.post(reverse("moderation:undo"), {"events_csv": events})
+    comment.refresh_from_db()
+    assert comment.status == S.HELD
+
+
+def test_next_never_redirects_off_site(client, moderator, held):
+    """A hostile `next` falls back to the queue."""
+    client.force_login(moderator)
+    for target in ("https://evil.example/", "//evil.example", "javascript:alert(1)"):
+        response = client.post(
+            reverse("moderation:act"), {"item_action": f"approve:{held.pk}", "next": target}
+        )
+        assert response["Location"].startswith("/moderation/")
+
+
+def test_audit_log_lists_who_when_and_why(client, moderator, held):
+    """The audit log shows every change with actor, from → to and reasons."""
+    services.comments_moderate(comment_ids=[held.pk], action="approve", actor=moderator)
+    client.force_login(moderator)
+    html = client.get(reverse("moderation:log")).content.decode()
+    assert "moderator" in html and "Held for a moderator → Published" in html
+    assert "approved by a moderator" in html and "Undo</button>" in html
+
+
+def test_queue_query_count_is_fixed(
+    client, moderator, article, post, django_assert_max_num_queries
+):
+    """The held tab costs the same few queries for 3 or 25 items."""
+    client.force_login(moderator)
+    for n in range(25):
+        post(article, f"held {n}", status=S.HELD, name=f"Guest {n % 4}")
+    with django_assert_max_num_queries(20):
+        client.get(reverse("moderation:queue"))
+
+
+class TestReporting:
+    def test_reader_reports_through_the_form(self, client, make_user, article, post):
+        """A signed-in reader reports a comment; it lands in the Reported tab."""
+        comment = post(article, "Reportable")
+        client.force_login(make_user())
+        url = reverse("moderation:report", args=[comment.pk])
+        assert "What is wrong with it?" in client.get(url).content.decode()
+        response = client.post(url, {"reason": "abuse", "note": "rude"})
+        assert response.status_code == 302
+        assert Report.objects.get().note == "rude"
+        assert comment.pk in services.selectors.tab_queryset("reported").values_list(
+            "pk", flat=True
+        )
+
+    def test_guests_are_rate_limited(self, client, article, post, settings):
+        """Guests may send a few reports an hour; then a 429 with a clear message."""
+        settings.PARLEY_GUEST_REPORTS_PER_HOUR = 2
+        comments = [post(article, f"c{n}") for n in range(3)]
+        codes = [
+            client.post(reverse("moderation:report", args=[c.pk]), {"reason": "spam"}).status_code
+            for c in comments
+        ]
+        assert codes == [302, 302, 429]
+        assert Report.objects.count() == 2
+
+    def test_report_needs_a_reason_and_a_published_comment(self, client, article, post):
+        """A report without a reason is a form error; held comments cannot be reported."""
+        published = post(article)
+        held = post(article, status=S.HELD)
+        assert client.post(reverse("moderation:report", args=[published.pk]), {}).status_code == 400
+        assert client.get(reverse("moderation:report", args=[held.pk])).status_code == 404
+
+    def test_three_reports_move_a_comment_to_the_queue(self, client, article, post, make_user):
+        """At the threshold, reports hold the comment and it leaves the page."""
+        ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 2})
+        comment = post(article, "Soon hidden")
+        for _ in range(2):
+            client.force_login(make_user())
+            client.post(reverse("moderation:report", args=[comment.pk]), {"reason": "spam"})
+        comment.refresh_from_db()
+        assert comment.status == S.HELD
+        assert "Soon hidden" not in Client().get(article.get_absolute_url()).content.decode()
