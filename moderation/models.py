@@ -3,19 +3,7 @@ from django.db import models
 
 from comments.models import Comment, CommentStatus
 
-# Starting lists, written for Parley and editable by admins. Disallowed phrases are ones no
-# reader writes in passing; moderation keywords are merely suspicious.
-DEFAULT_DISALLOWED_KEYWORDS = "\n".join(
-    [
-        "viagra", "cialis", "casino bonus", "free spins", "payday loan", "buy followers",
-        "cheap followers", "crypto giveaway", "binary options", "forex signals",
-        "essay writing service", "replica watches", "weight loss pills",
-        "check out my channel", "subscribe to my channel", "work from home and earn",
-    ]
-)  # fmt: skip
-DEFAULT_MODERATION_KEYWORDS = "\n".join(
-    ["bit.ly", "tinyurl.com", "whatsapp", "telegram", "casino", "bitcoin", "promo code"]
-)
+from .scoring import DEFAULT_DISALLOWED_KEYWORDS, DEFAULT_MODERATION_KEYWORDS
 
 
 class ModerationRules(models.Model):

@@ -14,6 +14,20 @@ PUBLISHED, HELD, SPAM = "published", "held", "spam"
 HOLD_WEIGHT = 0.5  # a rule that on its own sends a comment to a moderator
 SPAM_WEIGHT = 1.0  # a rule that on its own marks a comment spam
 
+# Starting lists, written for Parley and editable by admins (Moderation rules). Disallowed
+# phrases are ones no reader writes in passing; moderation keywords are merely suspicious.
+DEFAULT_DISALLOWED_KEYWORDS = "\n".join(
+    [
+        "viagra", "cialis", "casino bonus", "free spins", "payday loan", "buy followers",
+        "cheap followers", "crypto giveaway", "binary options", "forex signals",
+        "essay writing service", "replica watches", "weight loss pills",
+        "check out my channel", "subscribe to my channel", "work from home and earn",
+    ]
+)  # fmt: skip
+DEFAULT_MODERATION_KEYWORDS = "\n".join(
+    ["bit.ly", "tinyurl.com", "whatsapp", "telegram", "casino", "bitcoin", "promo code"]
+)
+
 LINK_PATTERN = re.compile(r"https?://|www\.|\[[^\]]*\]\([^)]*\)", re.IGNORECASE)
 
 
@@ -21,6 +35,11 @@ class SpamClassifier(Protocol):
     version: str
 
     def predict_proba(self, texts: Sequence[str]): ...
+
+
+def keyword_list(text: str) -> tuple[str, ...]:
+    """Keywords from an admin's one-per-line box, lowercased, blanks dropped."""
+    return tuple(line.strip().lower() for line in (text or "").splitlines() if line.strip())
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,14 @@ class Rules:
     trust_approved_authors: bool = True
     hold_threshold: float = 0.5
     spam_threshold: float = 0.9
+
+    @classmethod
+    def defaults(cls) -> "Rules":
+        """The rules a new site starts with, keyword lists included."""
+        return cls(
+            moderation_keywords=keyword_list(DEFAULT_MODERATION_KEYWORDS),
+            disallowed_keywords=keyword_list(DEFAULT_DISALLOWED_KEYWORDS),
+        )
 
 
 @dataclass(frozen=True)
@@ -73,11 +100,6 @@ class Verdict:
     decision: str
     reasons: tuple[Reason, ...]
     model_version: str = ""
-
-
-def keyword_list(text: str) -> tuple[str, ...]:
-    """Keywords from an admin's one-per-line box, lowercased, blanks dropped."""
-    return tuple(line.strip().lower() for line in (text or "").splitlines() if line.strip())
 
 
 def count_links(text: str) -> int:

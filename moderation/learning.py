@@ -1,0 +1,310 @@
+"""Learned spam model: hashed word and character n-grams, TF-IDF, logistic regression.
+
+Only numpy arrays and a JSON header are stored (as .npz), so a model kept in the database
+loads in every worker without pickle. N-grams are hashed into fixed-size feature spaces, so
+no vocabulary is stored either: prediction rebuilds the hashing from the settings.
+
+Character n-grams are those of scikit-learn's "char_wb" analyzer (each word padded with one
+space on either side), but hashed here with numpy: scikit-learn's HashingVectorizer walks them
+one by one in Python, which took about 6 ms for a 3,000-character comment against 0.3 ms here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
+
+STORAGE_FORMAT = 1
+
+# Chosen by leave-one-file-out runs of bench/spam_eval.py; stored in each model so a model
+# keeps being served the way it was trained even after these defaults change.
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "lowercase": True,
+    "word_ngram_range": [1, 2],
+    "char_ngram_range": [2, 5],
+    "hash_bits": 18,
+    "sublinear_tf": True,
+    "C": 30.0,
+}
+
+_TAG = re.compile(r"<[^>]*>")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+_WHITESPACE = re.compile(r"\s+")
+_POLYNOMIAL_BASE = np.uint64(1_000_003)
+# Fibonacci hashing: multiplying by 2**64 / golden ratio spreads the polynomial hashes so that
+# their top bits make evenly used buckets.
+_FIBONACCI_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _normalize(text: str, *, lowercase: bool) -> str:
+    text = html.unescape(text)
+    # Tags are replaced by a space (not removed) so words on either side of <br /> stay apart.
+    text = _TAG.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
+    text = _WHITESPACE.sub(" ", text).strip()
+    return text.lower() if lowercase else text
+
+
+def normalize(text: str) -> str:
+    """Return the text as the default model sees it: unescaped, untagged, collapsed, lowercased."""
+    return _normalize(text, lowercase=DEFAULT_SETTINGS["lowercase"])
+
+
+def _build_word_vectorizer(settings: dict[str, Any]) -> HashingVectorizer:
+    return HashingVectorizer(
+        analyzer="word",
+        ngram_range=tuple(settings["word_ngram_range"]),
+        n_features=2 ** settings["hash_bits"],
+        alternate_sign=False,
+        norm=None,
+        lowercase=False,
+        dtype=np.float64,
+    )
+
+
+def _character_buckets(text: str, shortest: int, longest: int, hash_bits: int) -> np.ndarray:
+    """Return the hash bucket of each character n-gram within each space-padded word."""
+    words = text.split()
+    if not words:
+        return np.empty(0, dtype=np.int64)
+    codes = np.frombuffer(
+        "".join(f" {word} " for word in words).encode("utf-32-le"), dtype=np.uint32
+    ).astype(np.uint64)
+    padded_lengths = np.array([len(word) + 2 for word in words])
+    word_end = np.repeat(np.cumsum(padded_lengths), padded_lengths)
+    starts = np.arange(len(codes))
+    buckets = []
+    # Unlike scikit-learn, a padded word shorter than the shortest n-gram adds nothing; no word
+    # is while the shortest n-gram has at most 3 characters (one character and two spaces).
+    rolling = np.zeros(len(codes), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for n in range(1, longest + 1):
+            # rolling[i] becomes the polynomial hash of codes[i : i + n]; uint64 wraps around.
+            rolling = rolling[: len(codes) - n + 1] * _POLYNOMIAL_BASE + codes[n - 1 :]
+            if n >= shortest:
+                within_word = starts[: len(rolling)] + n <= word_end[: len(rolling)]
+                buckets.append(_bucket(rolling[within_word], n, hash_bits))
+    return np.concatenate(buckets)
+
+
+def _bucket(hashes: np.ndarray, length: int, hash_bits: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        mixed = (hashes + np.uint64(length)) * _FIBONACCI_MULTIPLIER
+    return (mixed >> np.uint64(64 - hash_bits)).astype(np.int64)
+
+
+def _character_counts(texts: Sequence[str], settings: dict[str, Any]) -> sp.csr_matrix:
+    shortest, longest = settings["char_ngram_range"]
+    hash_bits = settings["hash_bits"]
+    per_text = [_character_buckets(text, shortest, longest, hash_bits) for text in texts]
+    rows = np.repeat(np.arange(len(texts)), [len(buckets) for buckets in per_text])
+    columns = np.concatenate(per_text) if per_text else np.empty(0, dtype=np.int64)
+    # Converting to CSR sums the repeated (row, bucket) pairs into counts.
+    return sp.coo_matrix(
+        (np.ones(len(columns)), (rows, columns)), shape=(len(texts), 2**hash_bits)
+    ).tocsr()
+
+
+def _weighted_rows(counts: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> sp.csr_matrix:
+    """Return the count rows as L2-normalised TF-IDF rows."""
+    weighted = counts.astype(np.float64, copy=True)
+    if sublinear_tf:
+        weighted.data = 1.0 + np.log(weighted.data)
+    weighted.data *= idf[weighted.indices]
+    n_rows = weighted.shape[0]
+    row_of_value = np.repeat(np.arange(n_rows), np.diff(weighted.indptr))
+    norms = np.sqrt(np.bincount(row_of_value, weights=weighted.data**2, minlength=n_rows))
+    norms[norms == 0.0] = 1.0
+    weighted.data /= norms[row_of_value]
+    return weighted
+
+
+@dataclass(frozen=True, eq=False)
+class TrainedModel:
+    """A spam classifier whose parameters are plain numpy arrays."""
+
+    version: str
+    n_labels: int
+    settings: dict[str, Any]
+    word_idf: np.ndarray
+    character_idf: np.ndarray
+    word_coef: np.ndarray
+    character_coef: np.ndarray
+    intercept: float
+    _word_vectorizer: HashingVectorizer = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Built once per model: predict_proba runs per comment and must not pay for it.
+        object.__setattr__(self, "_word_vectorizer", _build_word_vectorizer(self.settings))
+
+    def _features(self, texts: Sequence[str]) -> list[sp.csr_matrix]:
+        lowercase = self.settings["lowercase"]
+        normalized = [_normalize(text, lowercase=lowercase) for text in texts]
+        sublinear_tf = self.settings["sublinear_tf"]
+        return [
+            _weighted_rows(
+                self._word_vectorizer.transform(normalized), self.word_idf, sublinear_tf
+            ),
+            _weighted_rows(
+                _character_counts(normalized, self.settings), self.character_idf, sublinear_tf
+            ),
+        ]
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Return P(spam) for each text."""
+        if isinstance(texts, str):
+            raise TypeError("predict_proba takes a sequence of texts, not one string")
+        if len(texts) == 0:
+            return np.empty(0)
+        word_rows, character_rows = self._features(texts)
+        scores = word_rows @ self.word_coef + character_rows @ self.character_coef
+        return 1.0 / (1.0 + np.exp(-(np.asarray(scores, dtype=np.float64) + self.intercept)))
+
+    def to_bytes(self) -> bytes:
+        """Return the model as a compressed .npz that loads without pickle."""
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **_arrays(self))
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TrainedModel:
+        """Load a model written by to_bytes."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            header = json.loads(str(arrays["header"][()]))
+            if header["format"] != STORAGE_FORMAT:
+                raise ValueError(f"unsupported spam model format {header['format']!r}")
+            return cls(
+                version=header["version"],
+                n_labels=header["n_labels"],
+                settings=header["settings"],
+                word_idf=arrays["word_idf"],
+                character_idf=arrays["character_idf"],
+                word_coef=arrays["word_coef"],
+                character_coef=arrays["character_coef"],
+                intercept=header["intercept"],
+            )
+
+
+def _arrays(model: TrainedModel) -> dict[str, np.ndarray]:
+    header = {
+        "format": STORAGE_FORMAT,
+        "version": model.version,
+        "n_labels": model.n_labels,
+        "settings": model.settings,
+        "intercept": model.intercept,
+    }
+    return {
+        "header": np.array(json.dumps(header, sort_keys=True)),
+        "word_idf": model.word_idf,
+        "character_idf": model.character_idf,
+        "word_coef": model.word_coef,
+        "character_coef": model.character_coef,
+    }
+
+
+def _content_hash(settings: dict[str, Any], arrays: Sequence[np.ndarray], intercept: float) -> str:
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    digest.update(np.float64(intercept).tobytes())
+    for array in arrays:
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()[:12]
+
+
+def _idf(counts: sp.csr_matrix) -> np.ndarray:
+    n_documents = counts.shape[0]
+    document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    # Buckets never seen in training get the largest weight rather than none, so unfamiliar
+    # text dilutes what the familiar n-grams say instead of being ignored; measured, giving
+    # them none pushed more legitimate comments over the auto-spam threshold.
+    idf = np.log((1.0 + n_documents) / (1.0 + document_frequency)) + 1.0
+    return idf.astype(np.float32)
+
+
+def train(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> TrainedModel:
+    """Train a spam model on texts labelled 1 (spam) or 0 (not spam)."""
+    return _train(texts, labels, DEFAULT_SETTINGS, progress=progress)
+
+
+def _train(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    settings: dict[str, Any],
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> TrainedModel:
+    """Train with the given settings rather than the defaults, to compare variants."""
+    total_steps = 4
+
+    def report(step: int, message: str) -> None:
+        if progress is not None:
+            progress(step, total_steps, message)
+
+    targets = np.asarray(labels, dtype=np.int64)
+    if len(texts) != len(targets):
+        raise ValueError(f"{len(texts)} texts but {len(targets)} labels")
+    if set(np.unique(targets).tolist()) != {0, 1}:
+        raise ValueError("labels must contain both 0 (not spam) and 1 (spam), and nothing else")
+    # The JSON round trip copies the settings and fails now, not at storage, if one can't be kept.
+    settings = json.loads(json.dumps(settings))
+
+    report(0, "hashing n-grams")
+    normalized = [_normalize(text, lowercase=settings["lowercase"]) for text in texts]
+    word_counts = _build_word_vectorizer(settings).transform(normalized).tocsr()
+    character_counts = _character_counts(normalized, settings)
+
+    report(1, "weighting by inverse document frequency")
+    word_idf = _idf(word_counts)
+    character_idf = _idf(character_counts)
+    sublinear_tf = settings["sublinear_tf"]
+    features = sp.hstack(
+        [
+            _weighted_rows(word_counts, word_idf, sublinear_tf),
+            _weighted_rows(character_counts, character_idf, sublinear_tf),
+        ],
+        format="csr",
+    )
+
+    report(2, "fitting logistic regression")
+    # The dual problem is the quicker one while there are fewer comments than hashed features
+    # (1.3 s against 0.05 s on 1,586 comments). A fixed random_state keeps the version stable
+    # when the same data is trained on again.
+    classifier = LogisticRegression(
+        C=settings["C"], solver="liblinear", dual=True, max_iter=2000, random_state=0
+    )
+    classifier.fit(features, targets)
+
+    report(3, "packing parameters")
+    coef = classifier.coef_.ravel().astype(np.float32)
+    word_coef, character_coef = np.split(coef, [word_counts.shape[1]])
+    intercept = float(classifier.intercept_[0])
+    version = _content_hash(
+        settings, [word_idf, character_idf, word_coef, character_coef], intercept
+    )
+    model = TrainedModel(
+        version=version,
+        n_labels=len(targets),
+        settings=settings,
+        word_idf=word_idf,
+        character_idf=character_idf,
+        word_coef=word_coef,
+        character_coef=character_coef,
+        intercept=intercept,
+    )
+    report(4, "done")
+    return model

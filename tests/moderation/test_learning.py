@@ -1,0 +1,142 @@
+"""The learned spam model: training, scoring, storage and text normalisation."""
+
+import io
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from moderation import learning
+
+SPAM_OPENINGS = [
+    "check out my channel",
+    "subscribe to my channel",
+    "visit my website",
+    "free gift cards at",
+    "make money fast at",
+    "please subscribe and like",
+    "watch my new video at",
+    "earn $500 a day from home",
+]
+SPAM_LINKS = [
+    "http://bit.ly/xyz123",
+    "www.cheap-followers.com",
+    "https://example-promo.net/win",
+    "http://my-channel.tv/subscribe",
+    "youtube.com/watch?v=abc",
+]
+ORDINARY_OPENINGS = [
+    "Great article, thanks for",
+    "I disagree with the part about",
+    "Very clear explanation of",
+    "My town had the same problem with",
+    "Does anyone know more about",
+    "The second chart about",
+    "I remember reading about",
+    "Interesting point regarding",
+]
+ORDINARY_SUBJECTS = [
+    "the new bus timetable.",
+    "the council budget.",
+    "the flooding last winter.",
+    "school funding in the region.",
+    "the heat pump figures.",
+]
+
+
+def labelled_comments() -> tuple[list[str], list[int]]:
+    """Return 40 obvious spam comments and 40 ordinary ones, labelled 1 and 0."""
+    spam = [f"{opening} {link}" for opening in SPAM_OPENINGS for link in SPAM_LINKS]
+    ordinary = [
+        f"{opening} {subject}" for opening in ORDINARY_OPENINGS for subject in ORDINARY_SUBJECTS
+    ]
+    return spam + ordinary, [1] * len(spam) + [0] * len(ordinary)
+
+
+@pytest.fixture(scope="module")
+def model() -> learning.TrainedModel:
+    """Return a model trained on the synthetic comments."""
+    texts, labels = labelled_comments()
+    return learning.train(texts, labels)
+
+
+def test_spammy_text_scores_higher_than_ordinary_text(model):
+    """A new spammy comment gets a higher P(spam) than a new ordinary one."""
+    spammy, ordinary = model.predict_proba(
+        [
+            "Subscribe to my channel for free money http://promo.example.com",
+            "Thanks for the article, the part about the council budget was clear.",
+        ]
+    )
+    assert spammy > 0.5 > ordinary
+
+
+def test_model_counts_its_training_examples(model):
+    """n_labels is the number of training examples."""
+    assert model.n_labels == 80
+
+
+def test_round_trip_through_bytes_keeps_predictions(model):
+    """from_bytes(to_bytes()) predicts exactly what the trained model predicts."""
+    texts = ["check out my channel http://x.example", "Nice piece on the budget.", ""]
+    loaded = learning.TrainedModel.from_bytes(model.to_bytes())
+    assert loaded.version == model.version
+    assert loaded.n_labels == model.n_labels
+    np.testing.assert_array_equal(loaded.predict_proba(texts), model.predict_proba(texts))
+
+
+def test_stored_bytes_load_without_pickle(model):
+    """The stored bytes are an .npz that np.load reads with allow_pickle=False."""
+    with np.load(io.BytesIO(model.to_bytes()), allow_pickle=False) as arrays:
+        assert all(arrays[name].dtype != object for name in arrays.files)
+
+
+def test_version_follows_the_training_data():
+    """Training on the same data gives the same version and on other data another one."""
+    texts, labels = labelled_comments()
+    first = learning.train(texts, labels)
+    assert learning.train(texts, labels).version == first.version
+    changed = learning.train([*texts, "visit my website http://z.example"], [*labels, 1])
+    assert changed.version != first.version
+    assert len(first.version) == 12
+
+
+def test_training_reports_progress_up_to_the_last_step():
+    """train calls progress with rising steps that end at the total."""
+    texts, labels = labelled_comments()
+    calls: list[tuple[int, int, str]] = []
+    learning.train(
+        texts, labels, progress=lambda step, total, message: calls.append((step, total, message))
+    )
+    steps = [step for step, _, _ in calls]
+    assert steps == sorted(steps)
+    assert steps[-1] == calls[-1][1]
+
+
+def test_training_needs_both_labels():
+    """Training on one class only is refused."""
+    with pytest.raises(ValueError, match="both"):
+        learning.train(["a", "b"], [1, 1])
+
+
+def test_predict_proba_refuses_a_bare_string(model):
+    """Passing one string rather than a sequence of texts is an error, not per-letter scores."""
+    with pytest.raises(TypeError):
+        model.predict_proba("check out my channel")
+
+
+def test_normalize_unescapes_entities_and_removes_tags():
+    """normalize unescapes HTML entities, turns <br /> and tags into spaces and collapses space."""
+    text = 'I&#39;m here<br />visit <a href="http://x.example">my  site</a>&amp; more\ufeff'
+    assert learning.normalize(text) == "i'm here visit my site & more"
+
+
+def test_character_ngrams_are_as_many_as_char_wb_makes():
+    """Each text yields as many character n-grams as scikit-learn's char_wb analyzer makes."""
+    settings = learning.DEFAULT_SETTINGS
+    analyzer = HashingVectorizer(
+        analyzer="char_wb", ngram_range=tuple(settings["char_ngram_range"]), lowercase=False
+    ).build_analyzer()
+    texts = ["a", "check out my channel http://x.example", "ünïcode ☃ snow", "two  spaces", ""]
+    counts = learning._character_counts(texts, settings)
+    assert counts.sum(axis=1).A1.tolist() == [len(analyzer(text)) for text in texts]

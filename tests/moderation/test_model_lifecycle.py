@@ -1,0 +1,94 @@
+"""The learned model in use: imported labels, training, activation, fallback to rules."""
+
+import csv
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from comments.models import CommentStatus
+from comments.services import Poster, comment_submit
+from moderation import services
+from moderation.models import ModerationRules, SpamModel, SpamVerdict, TrainingExample
+
+pytestmark = pytest.mark.django_db
+
+SPAM_TEMPLATES = [
+    "subscribe to my page for free gift cards {n} http://gifts{n}.example",
+    "earn money fast from home visit http://cash{n}.example now",
+    "click here for cheap pills {n} http://pills{n}.example",
+]
+HAM_TEMPLATES = [
+    "I think the grid investment point in section {n} is fair.",
+    "Thanks for the update, the timeline helps a lot ({n}).",
+    "The scorecard seems generous on permits, number {n} slipped again.",
+]
+
+
+def write_labelled_csv(path, per_class=40):
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["CONTENT", "CLASS"])
+        for n in range(per_class):
+            writer.writerow([SPAM_TEMPLATES[n % 3].format(n=n), "1"])
+            writer.writerow([HAM_TEMPLATES[n % 3].format(n=n), "0"])
+    return path
+
+
+def score_new(article, text):
+    comment = comment_submit(article=article, poster=Poster(name="New Reader"), text=text)
+    services.comment_score(comment_id=comment.pk)
+    return SpamVerdict.objects.get(comment=comment)
+
+
+def test_train_command_imports_a_csv_and_the_scorer_uses_the_model(tmp_path, article):
+    """--from-csv imports labels and trains; past the label minimum, verdicts cite the model."""
+    path = write_labelled_csv(tmp_path / "labels.csv")
+    call_command(
+        "train_spam_model", "--from-csv", str(path), "--text-column", "CONTENT",
+        "--label-column", "CLASS",
+    )  # fmt: skip
+    model = SpamModel.objects.get()
+    assert model.n_labels == 80 == TrainingExample.objects.count()
+    ModerationRules.objects.update_or_create(pk=1, defaults={"min_labels_for_model": 50})
+    services.spam_model_forget()
+    spammy = score_new(article, "click here for cheap pills http://pills.example")
+    plain = score_new(article, "The timeline helps, thanks for the update.")
+    assert spammy.model_version == model.version
+    model_reason = next(r for r in spammy.reasons if r["code"] == "model")
+    assert model_reason["reason"].startswith("model: ") and model_reason["weight"] > 0.5
+    assert spammy.score > plain.score
+
+
+def test_below_the_label_minimum_rules_alone_decide(tmp_path, article):
+    """With fewer labels than the minimum, the model is not consulted and the reason says so."""
+    call_command("train_spam_model", "--from-csv", str(write_labelled_csv(tmp_path / "l.csv")),
+                 "--text-column", "CONTENT", "--label-column", "CLASS")  # fmt: skip
+    verdict = score_new(article, "click here for cheap pills")
+    assert verdict.model_version == ""
+    assert "model: rules only until 200 labels (has 80)" in [r["reason"] for r in verdict.reasons]
+
+
+def test_moderator_decisions_retrain_the_model_once(article, post, moderator):
+    """Moderators' approve/spam decisions train a model; nothing new means no retraining."""
+    for n in range(6):
+        spam = post(article, SPAM_TEMPLATES[n % 3].format(n=n), status=CommentStatus.HELD)
+        ham = post(article, HAM_TEMPLATES[n % 3].format(n=n), status=CommentStatus.HELD)
+        services.comments_moderate(comment_ids=[spam.pk], action="spam", actor=moderator)
+        services.comments_moderate(comment_ids=[ham.pk], action="approve", actor=moderator)
+    first = services.spam_model_train()
+    assert first is not None and first.n_labels == 12
+    assert services.spam_model_train() is None
+
+
+def test_one_class_only_trains_nothing(article, post, moderator):
+    """A model needs both spam and not-spam examples."""
+    comment = post(article, status=CommentStatus.HELD)
+    services.comments_moderate(comment_ids=[comment.pk], action="approve", actor=moderator)
+    assert services.spam_model_train() is None
+
+
+def test_train_command_rejects_a_missing_column(tmp_path):
+    """A CSV without the named columns is a clear command error."""
+    path = write_labelled_csv(tmp_path / "labels.csv")
+    with pytest.raises(CommandError, match="has no column label, text"):
+        call_command("train_spam_model", "--from-csv", str(path))
