@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -37,7 +39,15 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
-    comments_open = models.BooleanField(default=True)
+    comments_open = models.BooleanField(
+        default=True, help_text="Untick to close comments now (they can be reopened)."
+    )
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Close comments this many days after publication. Empty: the site's "
+        "setting (PARLEY_CLOSE_COMMENTS_AFTER_DAYS); 0: never.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,6 +64,26 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def comments_close_at(self) -> datetime | None:
+        """When comments close by age, if they do."""
+        days = self.comments_close_after_days
+        if days is None:
+            days = settings.PARLEY_CLOSE_COMMENTS_AFTER_DAYS
+        if not days or self.published_at is None:
+            return None
+        return self.published_at + timedelta(days=days)
+
+    @property
+    def accepts_comments(self) -> bool:
+        """Published, comments not closed by hand, and not past the automatic closing time."""
+        close_at = self.comments_close_at
+        return (
+            self.is_published
+            and self.comments_open
+            and (close_at is None or timezone.now() < close_at)
+        )
 
     @property
     def is_published(self) -> bool:

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from .models import Article, ArticleUpdate
 from .rendering import markdown_to_safe_html
+from .signals import update_published
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -70,11 +71,16 @@ def article_publish(*, article: Article, when: datetime | None = None) -> Articl
 def update_publish(
     *, article: Article, author: AbstractBaseUser | None, body: str, when: datetime | None = None
 ) -> ArticleUpdate:
-    """Add a dated follow-up to an article's timeline."""
-    return ArticleUpdate.objects.create(
+    """Add a dated follow-up to an article's timeline; followers hear of it once committed."""
+    update = ArticleUpdate.objects.create(
         article=article,
         author=author,
         body=body,
         body_html=markdown_to_safe_html(body),
         published_at=when or timezone.now(),
     )
+    transaction.on_commit(
+        lambda: update_published.send_robust(sender=ArticleUpdate, update_id=update.pk),
+        robust=True,
+    )
+    return update

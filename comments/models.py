@@ -11,7 +11,8 @@ class CommentStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
     HELD = "held", "Held for a moderator"
     SPAM = "spam", "Spam"
-    REMOVED = "removed", "Removed"
+    REMOVED = "removed", "Removed"  # by a moderator
+    DELETED = "deleted", "Deleted by its author"
 
 
 # States whose comment the poster still sees, marked "awaiting moderation". Spam is shown
@@ -74,6 +75,7 @@ class Comment(XtdComment):
     # What the form told us when it was sent, for the spam scorer: seconds between the form
     # being shown and sent, and whatever was typed into the honeypot.
     submission_meta = models.JSONField(default=dict, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 

@@ -203,6 +203,8 @@ def build_nodes(
                     )
             elif row.status in (CommentStatus.PENDING, CommentStatus.HELD):
                 node.placeholder = "[awaiting moderation]"
+            elif row.status == CommentStatus.DELETED:
+                node.placeholder = "[deleted]"
             else:
                 node.placeholder = "[removed]"
             nodes.append(node)

@@ -70,7 +70,7 @@ def comment_submit(
     """
     if not article.is_published:
         raise CommentRejected(None, "This article is not published.")
-    if not article.comments_open:
+    if not article.accepts_comments:
         raise CommentRejected(None, "Comments are closed on this article.")
 
     now = timezone.now()

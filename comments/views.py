@@ -84,7 +84,7 @@ def comment_section_context(
         "viewer": viewer,
         "request": request,
         "user": request.user,
-        "comments_open": article.comments_open,
+        "comments_open": article.accepts_comments,
         "email_required": settings.PARLEY_COMMENT_EMAIL_REQUIRED,
     }
 

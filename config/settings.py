@@ -259,6 +259,11 @@ PARLEY_THREAD_DEPTH = env_int("PARLEY_THREAD_DEPTH", 5)
 PARLEY_THREADS_PER_PAGE = env_int("PARLEY_THREADS_PER_PAGE", 50)
 PARLEY_COMMENT_ORDER = os.environ.get("PARLEY_COMMENT_ORDER", "oldest")
 PARLEY_COMMENT_EMAIL_REQUIRED = env_bool("PARLEY_COMMENT_EMAIL_REQUIRED", False)
+# Days after publication when comments close by themselves; 0 keeps them open (articles can
+# override this, or close comments by hand).
+PARLEY_CLOSE_COMMENTS_AFTER_DAYS = env_int("PARLEY_CLOSE_COMMENTS_AFTER_DAYS", 0)
+# Minutes during which a commenter may edit their comment (deleting is always possible).
+PARLEY_EDIT_MINUTES = env_int("PARLEY_EDIT_MINUTES", 15)
 # Moderation: the rules themselves are edited by admins (Admin → Moderation rules).
 PARLEY_PENDING_SWEEP_AGE = env_int("PARLEY_PENDING_SWEEP_AGE", 120)  # seconds
 PARLEY_HELD_DIGEST_DELAY = env_int("PARLEY_HELD_DIGEST_DELAY", 300)  # seconds

@@ -32,12 +32,15 @@ from .signals import comment_status_changed
 logger = logging.getLogger(__name__)
 
 S = CommentStatus
+# Back to pending only when its author edits a comment (it is scored again); deleted by its
+# author is final.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PENDING: frozenset({S.PUBLISHED, S.HELD, S.SPAM, S.REMOVED}),
-    S.HELD: frozenset({S.PUBLISHED, S.SPAM, S.REMOVED}),
-    S.PUBLISHED: frozenset({S.HELD, S.SPAM, S.REMOVED}),
-    S.SPAM: frozenset({S.PUBLISHED, S.HELD, S.REMOVED}),
-    S.REMOVED: frozenset({S.PUBLISHED, S.HELD, S.SPAM}),
+    S.PENDING: frozenset({S.PUBLISHED, S.HELD, S.SPAM, S.REMOVED, S.DELETED}),
+    S.HELD: frozenset({S.PUBLISHED, S.SPAM, S.REMOVED, S.DELETED, S.PENDING}),
+    S.PUBLISHED: frozenset({S.HELD, S.SPAM, S.REMOVED, S.DELETED, S.PENDING}),
+    S.SPAM: frozenset({S.PUBLISHED, S.HELD, S.REMOVED, S.DELETED}),
+    S.REMOVED: frozenset({S.PUBLISHED, S.HELD, S.SPAM, S.DELETED}),
+    S.DELETED: frozenset(),
 }
 
 

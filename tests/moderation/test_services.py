@@ -57,11 +57,16 @@ class TestTransitions:
             moderator,
         )
 
-    def test_nothing_goes_back_to_pending(self, article, post):
-        """Pending is only where a comment starts."""
-        comment = post(article, status=S.HELD)
-        with pytest.raises(TransitionNotAllowed):
-            comment_transition(comment_id=comment.pk, to_status=S.PENDING)
+    def test_spam_and_removed_never_go_back_to_pending_and_deleted_is_final(self, article, post):
+        """Only an author's edit returns a comment to pending; deletion is final."""
+        for status in (S.SPAM, S.REMOVED):
+            comment = post(article, status=status)
+            with pytest.raises(TransitionNotAllowed):
+                comment_transition(comment_id=comment.pk, to_status=S.PENDING)
+        deleted = post(article, status=S.DELETED)
+        for status in (S.PUBLISHED, S.HELD, S.PENDING):
+            with pytest.raises(TransitionNotAllowed):
+                comment_transition(comment_id=deleted.pk, to_status=status)
 
     def test_only_from_makes_repeats_harmless(self, article):
         """A compare-and-set move happens once; a second identical call changes nothing."""
