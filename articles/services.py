@@ -34,6 +34,7 @@ def article_create(
     publish: bool = False,
     published_at: datetime | None = None,
     comments_open: bool = True,
+    comments_close_after_days: int | None = None,
 ) -> Article:
     """Create an article (a draft unless `publish`), rendering its Markdown once."""
     article = Article(
@@ -43,6 +44,7 @@ def article_create(
         body=body,
         body_html=markdown_to_safe_html(body),
         comments_open=comments_open,
+        comments_close_after_days=comments_close_after_days,
     )
     if publish:
         article.status = Article.Status.PUBLISHED
@@ -50,6 +52,39 @@ def article_create(
     article.full_clean()
     article.save()
     article.authors.set(list(authors))
+    return article
+
+
+@transaction.atomic
+def article_edit(
+    *,
+    article: Article,
+    title: str,
+    standfirst: str,
+    body: str,
+    comments_open: bool,
+    comments_close_after_days: int | None,
+) -> Article:
+    """Change an article's text and comment settings, rendering its Markdown again."""
+    if article.status == Article.Status.DRAFT and title != article.title:
+        # Nobody has linked to a draft yet; once published the address must not move.
+        article.slug = _unique_slug(title, exclude_pk=article.pk)
+    article.title = title
+    article.standfirst = standfirst
+    article.body = body
+    article.body_html = markdown_to_safe_html(body)
+    article.comments_open = comments_open
+    article.comments_close_after_days = comments_close_after_days
+    article.full_clean()
+    article.save()
+    return article
+
+
+def article_set_comments_open(*, article: Article, is_open: bool) -> Article:
+    """Open or close an article's comments by hand."""
+    if article.comments_open != is_open:
+        article.comments_open = is_open
+        article.save(update_fields=["comments_open", "updated_at"])
     return article
 
 

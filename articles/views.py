@@ -2,6 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import selectors
+from .author_views import may_write
+from .forms import UpdateForm
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -13,6 +15,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An article with its updates; the template adds the comment section."""
     article = selectors.article_get_published(slug=slug)
-    return render(
-        request, "articles/article_detail.html", selectors.article_page_context(article=article)
-    )
+    context = selectors.article_page_context(article=article)
+    if may_write(request.user, article):
+        context |= {"can_post_update": True, "update_form": UpdateForm()}
+    return render(request, "articles/article_detail.html", context)

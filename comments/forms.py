@@ -27,7 +27,8 @@ class CommentForm(XtdCommentForm):
         super().__init__(target_object, data=data, initial=initial, **kwargs)
         self.user = user if user is not None and user.is_authenticated else None
         fields = self.fields
-        del fields["followup"]  # follow-up email arrives with notifications
+        fields["followup"].label = "Notify me of follow-up comments by email."
+        fields["followup"].widget = forms.CheckboxInput()
 
         fields["comment"].label = "Comment"
         fields["comment"].widget = forms.Textarea(
@@ -61,6 +62,15 @@ class CommentForm(XtdCommentForm):
         if self.user is not None:
             for name in ("name", "email", "url", "remember"):
                 del fields[name]
+            if not getattr(self.user, "email", ""):
+                del fields["followup"]  # nowhere to send them
+
+    def clean(self):
+        cleaned = super().clean()
+        wants_replies = cleaned.get("followup") and "email" in self.fields
+        if wants_replies and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter your email address to be notified of replies.")
+        return cleaned
 
     def clean_reply_to(self) -> int:
         return self.cleaned_data.get("reply_to") or 0

@@ -1,7 +1,7 @@
 """Reads for comment sections: a page of threads in a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
@@ -49,6 +49,9 @@ class CommentNode:
     placeholder: str = ""
     awaiting: bool = False
     badges: tuple[str, ...] = ()
+    edited: bool = False
+    is_own: bool = False
+    editable: bool = False
     opens: bool = False
     closes: range = field(default_factory=lambda: range(0))
 
@@ -86,6 +89,7 @@ def comment_section(
     order: str = "oldest",
     per_page: int = 50,
     author_ids: frozenset[int] = frozenset(),
+    edit_window: timedelta = timedelta(minutes=15),
 ) -> CommentSection:
     """One page of an article's threads, newest or oldest first, as flat render nodes.
 
@@ -114,6 +118,7 @@ def comment_section(
                 "user_url",
                 "comment_html",
                 "submit_date",
+                "edited_at",
                 "status",
                 "nested_count",
             )
@@ -121,7 +126,12 @@ def comment_section(
         )
     moderator_ids = _moderator_ids({row.user_id for row in rows if row.user_id})
     nodes = build_nodes(
-        rows, root_ids=root_ids, viewer=viewer, author_ids=author_ids, moderator_ids=moderator_ids
+        rows,
+        root_ids=root_ids,
+        viewer=viewer,
+        author_ids=author_ids,
+        moderator_ids=moderator_ids,
+        editable_since=timezone.now() - edit_window,
     )
     trailing = _link_nodes(nodes)
     published_total = Comment.objects.filter(
@@ -162,6 +172,7 @@ def build_nodes(
     viewer: Viewer,
     author_ids: frozenset[int] = frozenset(),
     moderator_ids: frozenset[int] = frozenset(),
+    editable_since: datetime | None = None,
 ) -> list[CommentNode]:
     """Turn thread rows (ordered by thread, then pre-order position) into render nodes.
 
@@ -194,6 +205,11 @@ def build_nodes(
                 node.url = row.user_url if row.user_url.startswith(("http://", "https://")) else ""
                 node.html = mark_safe(row.comment_html)  # noqa: S308 - sanitized by nh3 on write
                 node.awaiting = row.status != CommentStatus.PUBLISHED
+                node.edited = row.edited_at is not None
+                node.is_own = is_own
+                node.editable = is_own and (
+                    editable_since is not None and row.submit_date > editable_since
+                )
                 node.date_iso, node.date_text = _date_strings(row.submit_date)
                 if row.user_id:
                     node.badges = tuple(

@@ -61,6 +61,7 @@ def comment_submit(
     ip_address: str | None = None,
     user_agent: str = "",
     meta: dict | None = None,
+    followup: bool = False,
 ) -> Comment:
     """Store a new comment as `pending` in its thread, then announce it once committed.
 
@@ -89,6 +90,7 @@ def comment_submit(
         "ip_address": ip_address,
         "user_agent": (user_agent or "")[:300],
         "submission_meta": meta or {},
+        "followup": followup,
         "status": CommentStatus.PENDING,
         "is_public": False,
         "is_removed": False,

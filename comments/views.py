@@ -1,6 +1,7 @@
 """Comment entry points: post a comment, follow a permalink, explain a refused form."""
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -59,6 +60,7 @@ def comment_section_context(
         order=order,
         per_page=settings.PARLEY_THREADS_PER_PAGE,
         author_ids=frozenset(author.pk for author in article.authors.all()),
+        edit_window=timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
     )
     reply_target = None
     reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")
@@ -187,6 +189,7 @@ def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[
         ip_address=client_ip(request),
         user_agent=request.headers.get("User-Agent", ""),
         meta=meta,
+        followup=bool(data.get("followup")),
     )
     return comment, poster
 

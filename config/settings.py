@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "moderation",
+    "readers",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
     "held-comments-digest": {
         "task": "moderation.tasks.held_digest_task",
         "schedule": env_float("PARLEY_HELD_DIGEST_DELAY", 300.0),
+    },
+    "notifications-sweep": {
+        "task": "readers.tasks.notifications_sweep_task",
+        "schedule": 300.0,
     },
     "retrain-spam-model": {
         "task": "moderation.tasks.spam_model_train_task",

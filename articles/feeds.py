@@ -1,0 +1,72 @@
+"""Atom and RSS feeds: published articles, and one article's follow-up updates."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from .models import Article, ArticleUpdate
+
+
+class ArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+    title = "Parley: latest articles"
+    description = "Articles published on Parley, newest first."
+
+    def link(self):
+        return reverse("articles:list")
+
+    def items(self):
+        return Article.objects.published().order_by("-published_at")[:30]
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.body_html
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.updated_at
+
+
+class ArticlesAtomFeed(ArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = ArticlesFeed.description
+
+
+class ArticleUpdatesFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, slug: str) -> Article:
+        return get_object_or_404(Article.objects.published(), slug=slug)
+
+    def title(self, article: Article) -> str:
+        return f"Updates: {article.title}"
+
+    def link(self, article: Article) -> str:
+        return article.get_absolute_url()
+
+    def description(self, article: Article) -> str:
+        return f"Follow-up updates to “{article.title}”."
+
+    def items(self, article: Article):
+        return ArticleUpdate.objects.filter(article=article).order_by("-published_at")[:50]
+
+    def item_title(self, item: ArticleUpdate) -> str:
+        return f"Update, {item.published_at:%-d %B %Y}"
+
+    def item_description(self, item: ArticleUpdate) -> str:
+        return item.body_html
+
+    def item_link(self, item: ArticleUpdate) -> str:
+        return f"{item.article.get_absolute_url()}#update-{item.pk}"
+
+    def item_pubdate(self, item: ArticleUpdate):
+        return item.published_at
+
+
+class ArticleUpdatesAtomFeed(ArticleUpdatesFeed):
+    feed_type = Atom1Feed

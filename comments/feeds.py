@@ -1,0 +1,52 @@
+"""Atom and RSS feeds of one article's published comments."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from articles.models import Article
+
+from .models import Comment, CommentStatus
+
+
+class ArticleCommentsFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, slug: str) -> Article:
+        return get_object_or_404(Article.objects.published(), slug=slug)
+
+    def title(self, article: Article) -> str:
+        return f"Comments on {article.title}"
+
+    def link(self, article: Article) -> str:
+        return f"{article.get_absolute_url()}#comments"
+
+    def description(self, article: Article) -> str:
+        return f"The latest published comments on “{article.title}”."
+
+    def items(self, article: Article):
+        return (
+            Comment.objects.filter(article=article, status=CommentStatus.PUBLISHED)
+            .only("pk", "user_name", "comment_html", "submit_date", "article_id")
+            .order_by("-submit_date")[:50]
+        )
+
+    def item_title(self, item: Comment) -> str:
+        return f"Comment by {item.user_name}"
+
+    def item_description(self, item: Comment) -> str:
+        return item.comment_html
+
+    def item_link(self, item: Comment) -> str:
+        return reverse("comments:permalink", args=[item.pk])
+
+    def item_author_name(self, item: Comment) -> str:
+        return item.user_name
+
+    def item_pubdate(self, item: Comment):
+        return item.submit_date
+
+
+class ArticleCommentsAtomFeed(ArticleCommentsFeed):
+    feed_type = Atom1Feed

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ReadersConfig(AppConfig):
+    name = "readers"
+    verbose_name = "Readers"
+
+    def ready(self) -> None:
+        from articles.signals import update_published
+        from moderation.signals import comment_status_changed
+
+        from . import receivers
+
+        update_published.connect(receivers.on_update_published, dispatch_uid="readers.update")
+        comment_status_changed.connect(
+            receivers.on_comment_status_changed, dispatch_uid="readers.published"
+        )

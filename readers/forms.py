@@ -1,0 +1,34 @@
+from django import forms
+from django.conf import settings
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
+    )
+
+
+class CommentEditForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment",
+        max_length=settings.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH}),
+        error_messages={"required": "Please write a comment (or delete it instead)."},
+    )
+
+
+class ManageLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="The email address you gave with your comments",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
+    )
+
+
+class DeleteAllForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, delete all my comments. This cannot be undone.",
+        error_messages={"required": "Tick the box to confirm."},
+    )

@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from articles.models import Article
+
+
+class Follow(models.Model):
+    """A reader who hears about an article's updates, once their address is confirmed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "email"], name="one_follow_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} follows {self.article_id}"
+
+
+class ConfirmedAddress(models.Model):
+    """A guest's email address confirmed (by a link) for reply notifications."""
+
+    email = models.EmailField(unique=True)
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Delivery(models.Model):
+    """One email Parley sent, so that a task delivered twice never mails twice, and so that
+    confirmation mails to one address can be counted and capped."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Article update"
+        REPLY = "reply", "Reply to a comment"
+        FOLLOW_CONFIRM = "follow_confirm", "Confirm a follow"
+        REPLY_CONFIRM = "reply_confirm", "Confirm reply notifications"
+        MANAGE_LINK = "manage_link", "Link to manage comments"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    email = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "email"],
+                condition=Q(kind__in=["update", "reply"]),
+                name="one_notification_per_event_and_address",
+            )
+        ]
+        indexes = [models.Index(fields=["email", "-sent_at"], name="delivery_address_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} to {self.email}"

@@ -1,0 +1,45 @@
+"""Celery tasks for readers' emails: ids in, one service call each."""
+
+from celery import shared_task
+
+RETRIES = {"autoretry_for": (OSError,), "retry_backoff": 5, "max_retries": 5}
+
+
+@shared_task(acks_late=True, **RETRIES)
+def update_notify_task(update_id: int) -> int:
+    """Tell an article's followers about its new update."""
+    from .services import update_notify
+
+    return update_notify(update_id=update_id)
+
+
+@shared_task(acks_late=True, **RETRIES)
+def comment_published_task(comment_id: int) -> list[str]:
+    """Tell a parent's author about a published reply; ask a guest to confirm their address."""
+    from .services import comment_published_notify
+
+    return comment_published_notify(comment_id=comment_id)
+
+
+@shared_task(acks_late=True, **RETRIES)
+def follow_confirm_send_task(follow_id: int) -> bool:
+    """Mail a guest the link that confirms their follow."""
+    from .services import follow_confirm_send
+
+    return follow_confirm_send(follow_id=follow_id)
+
+
+@shared_task(acks_late=True, **RETRIES)
+def manage_link_send_task(email: str) -> bool:
+    """Mail a guest the link to manage their comments."""
+    from .services import manage_link_send
+
+    return manage_link_send(email=email)
+
+
+@shared_task
+def notifications_sweep_task() -> int:
+    """Send recent notifications that were missed."""
+    from .services import notifications_sweep
+
+    return notifications_sweep()

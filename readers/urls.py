@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "readers"
+
+urlpatterns = [
+    path("articles/<slug:slug>/follow/", views.follow, name="follow"),
+    path("articles/<slug:slug>/unfollow/", views.unfollow, name="unfollow"),
+    path("follow/confirm/<str:token>/", views.follow_confirm, name="follow_confirm"),
+    path("replies/confirm/<str:token>/", views.reply_confirm, name="reply_confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
+    path("comments/mine/", views.my_comments, name="my_comments"),
+    path("comments/mine/export.json", views.my_comments_export, name="my_comments_export"),
+    path("comments/mine/delete/", views.my_comments_delete_all, name="my_comments_delete_all"),
+    path("comments/manage/", views.manage_request, name="manage_request"),
+    path("comments/manage/<str:token>/", views.manage_enter, name="manage_enter"),
+]

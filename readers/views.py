@@ -1,0 +1,255 @@
+"""Readers' entry points: follow, confirm, unsubscribe, and manage their own comments."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Article
+from comments.models import Comment
+from comments.net import client_ip
+from comments.owner import own_comment_ids
+
+from . import services, tasks
+from .forms import CommentEditForm, DeleteAllForm, FollowForm, ManageLinkForm
+from .tokens import TokenInvalid, token_read
+
+MANAGE_SESSION_KEY = "parley_manage_email"
+GUEST_MAILS_PER_HOUR = 10
+
+
+def _guest_mail_limit_reached(request: HttpRequest, what: str) -> bool:
+    key = f"parley:{what}:{client_ip(request)}"
+    try:
+        cache.add(key, 0, timeout=3600)
+        return cache.incr(key) > GUEST_MAILS_PER_HOUR
+    except Exception:  # a cache outage must not turn the form into an error page
+        return False
+
+
+def _token_failed(request: HttpRequest, error: TokenInvalid) -> HttpResponse:
+    return render(request, "readers/token_invalid.html", {"reason": str(error)}, status=400)
+
+
+# ---------------------------------------------------------------------------
+# Following
+# ---------------------------------------------------------------------------
+@require_POST
+def follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow an article: signed-in readers at once, guests after an emailed link."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    target = f"{article.get_absolute_url()}#follow"
+    if request.user.is_authenticated:
+        outcome = services.follow_start(article=article, user=request.user)
+        if outcome == "need_verified_email":
+            messages.warning(
+                request, "Add and verify an email address first: updates are sent by email."
+            )
+            return HttpResponseRedirect(reverse("account_email"))
+        messages.success(request, f"You now follow “{article.title}”.")
+        return HttpResponseRedirect(target)
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter a valid email address to follow this article.")
+        return HttpResponseRedirect(target)
+    if _guest_mail_limit_reached(request, "follow"):
+        return render(request, "readers/limited.html", status=429)
+    services.follow_start(article=article, email=form.cleaned_data["email"])
+    messages.info(
+        request,
+        "Check your inbox: follow the link we sent to confirm (it is valid for 48 hours).",
+    )
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+def unfollow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Stop following an article (signed-in readers; guests use the link in any email)."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if not request.user.is_authenticated:
+        raise PermissionDenied("Use the unsubscribe link in any update email.")
+    services.follow_stop(article=article, user=request.user)
+    messages.success(request, f"You no longer follow “{article.title}”.")
+    return HttpResponseRedirect(f"{article.get_absolute_url()}#follow")
+
+
+def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a guest's confirmation email; following it twice is harmless."""
+    try:
+        data = token_read("follow_confirm", token)
+    except TokenInvalid as error:
+        return _token_failed(request, error)
+    followed = services.follow_confirm(follow_id=int(data.get("follow", 0)))
+    if followed is None:
+        return _token_failed(request, TokenInvalid("This follow no longer exists."))
+    return render(request, "readers/done.html", {
+        "title": "You are following this article",
+        "message": f"You will get an email when “{followed.article.title}” has an update.",
+        "link": followed.article.get_absolute_url(),
+    })  # fmt: skip
+
+
+def reply_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link that confirms a guest's address for emails about replies."""
+    try:
+        data = token_read("reply_confirm", token)
+    except TokenInvalid as error:
+        return _token_failed(request, error)
+    services.reply_address_confirm(email=str(data.get("email", "")))
+    return render(request, "readers/done.html", {
+        "title": "Address confirmed",
+        "message": "You will get an email when someone replies to a comment where you asked "
+        "to be notified.",
+    })  # fmt: skip
+
+
+@csrf_exempt  # the signed token is the authority; mail clients' one-click POST has no CSRF
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button (link scanners must not unsubscribe anyone); POST, including
+    RFC 8058 one-click from the mail client, unsubscribes. Twice is harmless."""
+    try:
+        data = token_read("unsubscribe", token)
+    except TokenInvalid as error:
+        return _token_failed(request, error)
+    if request.method == "GET":
+        return render(request, "readers/unsubscribe.html", {"token": token})
+    return render(request, "readers/done.html", {
+        "title": "Unsubscribed",
+        "message": services.unsubscribe(data=data),
+    })  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# Owning comments
+# ---------------------------------------------------------------------------
+def _owned_comment(request: HttpRequest, comment_id: int) -> Comment:
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    if not services.comment_is_owned(
+        comment,
+        user=request.user,
+        own_ids=own_comment_ids(request),
+        manage_email=request.session.get(MANAGE_SESSION_KEY, ""),
+    ):
+        raise PermissionDenied("Only the person who posted a comment can change it.")
+    return comment
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Edit one's own comment inside the edit window."""
+    comment = _owned_comment(request, comment_id)
+    if not services.comment_is_editable(comment):
+        return render(request, "readers/comment_edit.html", {
+            "comment": comment, "closed": True, "minutes": settings.PARLEY_EDIT_MINUTES,
+        }, status=403)  # fmt: skip
+    form = CommentEditForm(request.POST or None, initial={"comment": comment.comment})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, text=form.cleaned_data["comment"])
+        except services.EditClosed as closed:
+            form.add_error(None, str(closed))
+        else:
+            messages.info(request, "Your comment was updated. It shows again once it is checked.")
+            return HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
+    deadline = services.comment_edit_deadline(comment)
+    return render(
+        request,
+        "readers/comment_edit.html",
+        {"comment": comment, "form": form, "deadline": deadline, "now": timezone.now()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Delete one's own comment, any time, after a confirmation."""
+    comment = _owned_comment(request, comment_id)
+    if request.method == "POST":
+        services.comment_delete(comment=comment)
+        messages.success(request, "Your comment was deleted.")
+        return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")
+    return render(request, "readers/comment_delete.html", {"comment": comment})
+
+
+def _reader(request: HttpRequest) -> dict:
+    """Whose comments a "my comments" page is about: an account, or a guest's address."""
+    if request.user.is_authenticated:
+        return {"user": request.user}
+    email = request.session.get(MANAGE_SESSION_KEY, "")
+    if email:
+        return {"email": email}
+    raise Http404("Sign in, or ask for a link to manage your comments.")
+
+
+def my_comments(request: HttpRequest) -> HttpResponse:
+    """A reader's comments, with download and delete-all."""
+    if not request.user.is_authenticated and not request.session.get(MANAGE_SESSION_KEY):
+        return HttpResponseRedirect(reverse("readers:manage_request"))
+    who = _reader(request)
+    comments = services.comments_of(**who).order_by("-submit_date")[:500]
+    return render(request, "readers/my_comments.html", {
+        "comments": comments, "who": who.get("email") or request.user.get_username(),
+        "delete_form": DeleteAllForm(),
+    })  # fmt: skip
+
+
+def my_comments_export(request: HttpRequest) -> HttpResponse:
+    """All of a reader's comments as a JSON download."""
+    who = _reader(request)
+    body = json.dumps({"comments": services.comments_export(**who)}, indent=2)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
+    return response
+
+
+@require_POST
+def my_comments_delete_all(request: HttpRequest) -> HttpResponse:
+    """Delete all of a reader's comments, after ticking a confirmation box."""
+    who = _reader(request)
+    form = DeleteAllForm(request.POST)
+    if not form.is_valid():
+        comments = services.comments_of(**who).order_by("-submit_date")[:500]
+        return render(request, "readers/my_comments.html", {
+            "comments": comments, "who": who.get("email") or request.user.get_username(),
+            "delete_form": form,
+        }, status=400)  # fmt: skip
+    count = services.comments_delete_all(**who)
+    messages.success(request, f"Deleted {count} comment{'s' if count != 1 else ''}.")
+    return HttpResponseRedirect(reverse("readers:my_comments"))
+
+
+@require_http_methods(["GET", "POST"])
+def manage_request(request: HttpRequest) -> HttpResponse:
+    """A guest asks for a link to manage the comments they posted with an address."""
+    form = ManageLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _guest_mail_limit_reached(request, "manage"):
+            return render(request, "readers/limited.html", status=429)
+        services.enqueue(tasks.manage_link_send_task, form.cleaned_data["email"])
+        return render(request, "readers/done.html", {
+            "title": "Check your inbox",
+            "message": "If comments were posted with that address, a link to manage them is on "
+            "its way. It is valid for 48 hours.",
+        })  # fmt: skip
+    return render(request, "readers/manage_request.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+def manage_enter(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: lets this browser manage that address's comments for a while."""
+    try:
+        data = token_read("manage", token)
+    except TokenInvalid as error:
+        return _token_failed(request, error)
+    request.session.cycle_key()
+    request.session[MANAGE_SESSION_KEY] = str(data.get("email", "")).lower()
+    return HttpResponseRedirect(reverse("readers:my_comments"))

@@ -1,0 +1,249 @@
+"""Following articles and being told: exactly who is emailed, and only for published work."""
+
+import re
+import time
+
+import pytest
+from django.core import mail, signing
+from django.test import Client
+
+from articles.services import update_publish
+from comments.models import Comment, CommentStatus
+from moderation.services import comment_transition, comments_moderate
+from readers.models import ConfirmedAddress, Follow
+from readers.tokens import token_make
+from tests.conftest import form_data
+
+S = CommentStatus
+pytestmark = pytest.mark.django_db
+
+
+def link_in(message, path_part):
+    match = re.search(rf"https?://[^/\s]+(/{path_part}/[^\s\"<]+)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def follow_as_guest(client, article, email, run_commits):
+    with run_commits():
+        return client.post(f"/articles/{article.slug}/follow/", {"email": email})
+
+
+class TestFollowing:
+    def test_guest_follow_needs_the_emailed_link(self, client, article, run_commits):
+        """A guest's follow is confirmed only through the link mailed to that address."""
+        response = follow_as_guest(client, article, "Fan@Example.com", run_commits)
+        assert response.status_code == 302
+        assert [m.to for m in mail.outbox] == [["fan@example.com"]]
+        follow = Follow.objects.get()
+        assert follow.confirmed_at is None
+        confirm = link_in(mail.outbox[0], "follow/confirm")
+        assert "You are following this article" in client.get(confirm).content.decode()
+        assert client.get(confirm).status_code == 200  # twice is harmless
+        follow.refresh_from_db()
+        assert follow.confirmed_at is not None
+
+    def test_signed_in_reader_with_verified_email_follows_at_once(
+        self, client, article, verified_user
+    ):
+        """A verified account follows with one click, and can unfollow."""
+        client.force_login(verified_user("vera", "vera@example.com"))
+        client.post(f"/articles/{article.slug}/follow/")
+        assert Follow.objects.get().confirmed_at is not None
+        assert "Unfollow" in client.get(article.get_absolute_url()).content.decode()
+        client.post(f"/articles/{article.slug}/unfollow/")
+        assert Follow.objects.count() == 0
+        assert len(mail.outbox) == 0
+
+    def test_signed_in_reader_without_verified_email_is_sent_to_add_one(
+        self, client, article, make_user
+    ):
+        """Without a verified address, following asks for one and stores nothing."""
+        client.force_login(make_user("noemail"))
+        response = client.post(f"/articles/{article.slug}/follow/")
+        assert response["Location"] == "/accounts/email/"
+        assert Follow.objects.count() == 0
+
+    def test_confirmation_mails_are_capped_per_address(self, article, make_article, run_commits):
+        """Nobody can flood an inbox: at most five confirmation mails an hour per address."""
+        for _ in range(8):
+            follow_as_guest(Client(), make_article(), "victim@example.com", run_commits)
+        assert len(mail.outbox) == 5
+
+
+class TestUpdateNotifications:
+    def test_exactly_the_confirmed_followers_get_the_update(
+        self, article, make_article, author, run_commits
+    ):
+        """Confirmed followers of this article are emailed; unconfirmed and others' are not."""
+        Follow.objects.create(
+            article=article, email="yes@example.com", confirmed_at="2026-11-01T00:00Z"
+        )
+        Follow.objects.create(article=article, email="unconfirmed@example.com")
+        Follow.objects.create(
+            article=make_article(), email="other@example.com", confirmed_at="2026-11-01T00:00Z"
+        )
+        with run_commits():
+            update = update_publish(article=article, author=author, body="The **new** figures.")
+        assert [m.to for m in mail.outbox] == [["yes@example.com"]]
+        message = mail.outbox[0]
+        assert message.subject == f"[Parley] Update: {article.title}"
+        assert "The **new** figures." in message.body
+        assert "<strong>new</strong>" in message.alternatives[0][0]
+        assert f"#update-{update.pk}" in message.body
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert re.fullmatch(
+            r"<https?://[^>]+/unsubscribe/[^>]+/>", message.extra_headers["List-Unsubscribe"]
+        )
+
+    def test_a_second_delivery_sends_nothing_more(self, article, author):
+        """The notifier is idempotent: running it again mails nobody twice."""
+        from readers.services import update_notify
+
+        Follow.objects.create(
+            article=article, email="yes@example.com", confirmed_at="2026-11-01T00:00Z"
+        )
+        update = update_publish(article=article, author=author, body="Once.")
+        assert update_notify(update_id=update.pk) == 1
+        assert update_notify(update_id=update.pk) == 0
+        assert len(mail.outbox) == 1
+
+    def test_one_click_unsubscribe_without_csrf_and_twice_is_harmless(
+        self, article, author, run_commits
+    ):
+        """The List-Unsubscribe POST works without a CSRF token; a GET only shows a button."""
+        Follow.objects.create(
+            article=article, email="bye@example.com", confirmed_at="2026-11-01T00:00Z"
+        )
+        with run_commits():
+            update_publish(article=article, author=author, body="News.")
+        url = (
+            mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>").split("testserver", 1)[-1]
+        )
+        url = url.split("://", 1)[-1].split("/", 1)[-1]
+        client = Client(enforce_csrf_checks=True)
+        assert "Unsubscribe" in client.get(f"/{url}").content.decode()
+        assert Follow.objects.count() == 1
+        response = client.post(f"/{url}", {"List-Unsubscribe": "One-Click"})
+        assert response.status_code == 200 and Follow.objects.count() == 0
+        assert client.post(f"/{url}").status_code == 200
+
+
+class TestReplyNotifications:
+    @pytest.fixture
+    def subscribed_parent(self, article, post):
+        ConfirmedAddress.objects.create(email="asker@example.com")
+        parent = post(article, "Tell me about replies", name="Asker", email="asker@example.com")
+        type(parent).objects.filter(pk=parent.pk).update(followup=True)
+        parent.refresh_from_db()
+        return parent
+
+    def test_published_reply_emails_the_parent_author_once(
+        self, client, article, subscribed_parent, submit
+    ):
+        """A published reply emails the parent's author (who asked), once."""
+        submit(
+            form_data(
+                article,
+                comment="Here is a reply",
+                name="Replier",
+                reply_to=str(subscribed_parent.pk),
+            )
+        )
+        assert [m.to for m in mail.outbox] == [["asker@example.com"]]
+        assert "Replier replied to your comment" in mail.outbox[0].subject
+        assert "List-Unsubscribe" in mail.outbox[0].extra_headers
+
+    @pytest.mark.parametrize("verdict", [S.HELD, S.SPAM])
+    def test_nobody_is_emailed_for_held_or_spam_replies(
+        self, article, subscribed_parent, post, verdict
+    ):
+        """A held or spam reply sends no email."""
+        post(article, "Not public", reply_to=subscribed_parent.pk, status=verdict)
+        assert mail.outbox == []
+
+    def test_a_held_reply_emails_once_it_is_approved(
+        self, article, subscribed_parent, post, moderator, run_commits
+    ):
+        """Approval is when the parent's author hears of the reply; re-approval adds nothing."""
+        reply = post(article, "Waiting reply", reply_to=subscribed_parent.pk, status=S.HELD)
+        with run_commits():
+            comments_moderate(comment_ids=[reply.pk], action="approve", actor=moderator)
+            comment_transition(comment_id=reply.pk, to_status=S.HELD)
+            comment_transition(comment_id=reply.pk, to_status=S.PUBLISHED)
+        assert [m.to for m in mail.outbox] == [["asker@example.com"]]
+
+    def test_no_email_without_followup_or_to_oneself(
+        self, article, post, run_commits, subscribed_parent
+    ):
+        """Parents who did not ask hear nothing, and nobody is told about their own reply."""
+        quiet = post(article, "Quiet", name="Quiet", email="quiet@example.com")
+        with run_commits():
+            post(article, "reply to quiet", reply_to=quiet.pk)
+            post(
+                article,
+                "self reply",
+                name="Asker",
+                email="asker@example.com",
+                reply_to=subscribed_parent.pk,
+            )
+        assert mail.outbox == []
+
+    def test_guest_must_confirm_their_address_before_reply_emails(self, client, article, submit):
+        """A guest who ticks "Notify me" is asked to confirm once their comment is published;
+        replies are mailed only after that."""
+        submit(
+            form_data(article, comment="Notify me please", email="new@example.com", followup="on")
+        )
+        assert [m.to for m in mail.outbox] == [["new@example.com"]]
+        assert "Confirm" in mail.outbox[0].subject
+        parent_id = Comment.objects.get().pk
+        submit(
+            form_data(article, comment="An early reply", name="Early", reply_to=str(parent_id)),
+            using=Client(),
+        )
+        assert len(mail.outbox) == 1
+        Client().get(link_in(mail.outbox[0], "replies/confirm"))
+        submit(
+            form_data(article, comment="A later reply", name="Later", reply_to=str(parent_id)),
+            using=Client(),
+        )
+        assert [m.to for m in mail.outbox[1:]] == [["new@example.com"]]
+        assert "Later replied" in mail.outbox[1].subject
+
+    def test_followup_needs_an_email(self, article, submit):
+        """Ticking "Notify me" without an email is a form error that keeps the text."""
+        response = submit(form_data(article, comment="Keep me", email="", followup="on"))
+        assert response.status_code == 400
+        assert "Enter your email address to be notified of replies." in response.content.decode()
+
+
+class TestTokens:
+    def test_tampered_token_is_refused(self, client):
+        """A token altered by one character is refused with a 400 and a reason."""
+        token = token_make("follow_confirm", follow=1)
+        response = client.get(f"/follow/confirm/{token[:-1]}{'A' if token[-1] != 'A' else 'B'}/")
+        assert response.status_code == 400
+        assert "not valid" in response.content.decode()
+
+    def test_token_for_another_purpose_is_refused(self, client):
+        """A valid unsubscribe token cannot confirm a follow."""
+        token = token_make("unsubscribe", follow=1)
+        assert client.get(f"/follow/confirm/{token}/").status_code == 400
+
+    def test_expired_token_is_refused(self, client, article, monkeypatch):
+        """A confirmation link older than 48 hours has expired."""
+        follow = Follow.objects.create(article=article, email="late@example.com")
+        real_time = time.time
+        monkeypatch.setattr(signing.time, "time", lambda: real_time() - 49 * 3600)
+        token = token_make("follow_confirm", follow=follow.pk)
+        monkeypatch.setattr(signing.time, "time", real_time)
+        response = client.get(f"/follow/confirm/{token}/")
+        assert response.status_code == 400 and "expired" in response.content.decode()
+        follow.refresh_from_db()
+        assert follow.confirmed_at is None
+
+    def test_tokens_are_signed_json_not_pickle(self):
+        """The payload is JSON: decoding it yields plain data, no objects."""
+        token = token_make("manage", email="a@example.com")
+        assert signing.loads(token, salt="parley.readers.manage") == {"email": "a@example.com"}

@@ -1,0 +1,141 @@
+"""Readers own their comments: edit within the window, delete any time, export, delete all."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import Comment, CommentStatus
+from moderation.models import ModerationEvent
+from tests.conftest import form_data
+
+S = CommentStatus
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def my_comment(client, article, submit):
+    """A comment this test client posted as a guest (its browser holds the signed cookie)."""
+    submit(form_data(article, comment="My first words", name="Owner", email="owner@example.com"))
+    return Comment.objects.get()
+
+
+def test_guest_sees_edit_and_delete_links_only_on_their_own_comment(
+    client, article, my_comment, post
+):
+    """The poster's browser gets Edit/Delete on its comment; other readers do not."""
+    post(article, "Someone else's words")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count("comment-edit-link") == 1 and f"/comments/{my_comment.pk}/edit/" in html
+    other = Client().get(article.get_absolute_url()).content.decode()
+    assert "comment-edit-link" not in other and "comment-delete-link" not in other
+
+
+def test_edit_within_the_window_marks_edited_and_rescores(
+    client, article, my_comment, django_capture_on_commit_callbacks
+):
+    """An edit inside the window changes the text, shows "edited", and goes back through scoring."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/comments/{my_comment.pk}/edit/", {"comment": "My *better* words"})
+    assert response.status_code == 302
+    my_comment.refresh_from_db()
+    assert my_comment.comment == "My *better* words" and my_comment.edited_at is not None
+    assert my_comment.status == S.PUBLISHED
+    moves = list(
+        ModerationEvent.objects.filter(comment=my_comment)
+        .order_by("pk")
+        .values_list("to_status", "actor_label")
+    )
+    assert moves[-2:] == [(S.PENDING, "author"), (S.PUBLISHED, "scorer")]
+    html = Client().get(article.get_absolute_url()).content.decode()
+    assert "My <em>better</em> words" in html and 'class="comment-edited">edited<' in html
+
+
+def test_edit_after_the_window_is_refused(client, article, my_comment, settings):
+    """Past PARLEY_EDIT_MINUTES the edit page says so (403) and a POST changes nothing."""
+    Comment.objects.filter(pk=my_comment.pk).update(
+        submit_date=timezone.now() - timedelta(minutes=16)
+    )
+    page = client.get(f"/comments/{my_comment.pk}/edit/")
+    assert page.status_code == 403 and "no longer be edited" in page.content.decode()
+    assert client.post(f"/comments/{my_comment.pk}/edit/", {"comment": "late"}).status_code == 403
+    my_comment.refresh_from_db()
+    assert my_comment.comment == "My first words"
+    assert "comment-edit-link" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_nobody_else_can_edit_or_delete(article, my_comment, make_user):
+    """Another browser, or another account, gets 403 and nothing changes."""
+    for client in (Client(), Client()):
+        client.force_login(make_user()) if client is not None else None
+        assert (
+            client.post(f"/comments/{my_comment.pk}/edit/", {"comment": "hijack"}).status_code
+            == 403
+        )
+        assert client.post(f"/comments/{my_comment.pk}/delete/").status_code == 403
+    my_comment.refresh_from_db()
+    assert my_comment.comment == "My first words" and my_comment.status == S.PUBLISHED
+
+
+def test_delete_with_replies_leaves_a_placeholder_and_erases_details(
+    client, article, my_comment, post
+):
+    """Deleting keeps the thread whole with "[deleted]" and erases the words and details."""
+    post(article, "A reply that stays", reply_to=my_comment.pk)
+    assert client.post(f"/comments/{my_comment.pk}/delete/").status_code == 302
+    my_comment.refresh_from_db()
+    assert my_comment.status == S.DELETED
+    assert (my_comment.comment, my_comment.user_email, my_comment.ip_address) == ("", "", None)
+    html = Client().get(article.get_absolute_url()).content.decode()
+    assert "[deleted]" in html and "A reply that stays" in html and "My first words" not in html
+
+
+def test_signed_in_reader_exports_and_deletes_all_their_comments(
+    client, article, make_user, submit
+):
+    """An account downloads its comments as JSON and deletes them all after confirming."""
+    client.force_login(make_user("writer", email="w@example.com"))
+    for n in range(3):
+        data = form_data(article, comment=f"Account comment {n}")
+        for field in ("name", "email", "url"):
+            data.pop(field)
+        submit(data)
+    export = client.get("/comments/mine/export.json")
+    assert export["Content-Disposition"] == 'attachment; filename="my-comments.json"'
+    comments = json.loads(export.content)["comments"]
+    assert [c["text"] for c in comments] == [f"Account comment {n}" for n in range(3)]
+    assert set(comments[0]) >= {"article", "article_url", "posted_at", "status", "in_reply_to"}
+    assert client.post("/comments/mine/delete/").status_code == 400
+    client.post("/comments/mine/delete/", {"confirm": "on"})
+    assert set(Comment.objects.values_list("status", flat=True)) == {S.DELETED}
+
+
+def test_guest_manages_comments_through_an_emailed_link(
+    article, my_comment, django_capture_on_commit_callbacks
+):
+    """A guest on another device asks for a link, follows it, and downloads their comments."""
+    device = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = device.post("/comments/manage/", {"email": "OWNER@example.com"})
+        unknown = device.post("/comments/manage/", {"email": "nobody@example.com"})
+    assert response.content == unknown.content  # the same answer for unknown addresses
+    assert [m.to for m in mail.outbox] == [["owner@example.com"]]
+    link = re.search(r"https?://[^/\s]+(/comments/manage/[^\s]+)", mail.outbox[0].body).group(1)
+    assert device.get(link).status_code == 302
+    page = device.get("/comments/mine/").content.decode()
+    assert "My first words" in page
+    assert (
+        json.loads(device.get("/comments/mine/export.json").content)["comments"][0]["id"]
+        == my_comment.pk
+    )
+    assert device.post(f"/comments/{my_comment.pk}/delete/").status_code == 302
+
+
+def test_my_comments_without_identity_asks_for_a_link(client):
+    """With no account and no link, "my comments" leads to the request form."""
+    assert client.get("/comments/mine/")["Location"] == "/comments/manage/"
+    assert client.get("/comments/mine/export.json").status_code == 404
