@@ -60,6 +60,7 @@ bench: setup ## Run the benchmarks under bench/ and print their figures
 	$(BIN)/python bench/thread_render.py
 	$(BIN)/python bench/spam_eval.py
 	$(BIN)/python bench/queue.py
+	$(BIN)/python bench/http_load.py
 
 clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) db.sqlite3* .test-db.sqlite3* .pytest_cache staticfiles *.egg-info

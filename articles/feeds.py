@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .models import Article, ArticleUpdate
+from .rendering import strip_control_characters
 
 
 class ArticlesFeed(Feed):
@@ -20,10 +21,10 @@ class ArticlesFeed(Feed):
         return Article.objects.published().order_by("-published_at")[:30]
 
     def item_title(self, item: Article) -> str:
-        return item.title
+        return strip_control_characters(item.title)
 
     def item_description(self, item: Article) -> str:
-        return item.body_html
+        return strip_control_characters(item.body_html)
 
     def item_pubdate(self, item: Article):
         return item.published_at
@@ -44,7 +45,7 @@ class ArticleUpdatesFeed(Feed):
         return get_object_or_404(Article.objects.published(), slug=slug)
 
     def title(self, article: Article) -> str:
-        return f"Updates: {article.title}"
+        return f"Updates: {strip_control_characters(article.title)}"
 
     def link(self, article: Article) -> str:
         return article.get_absolute_url()
@@ -59,7 +60,7 @@ class ArticleUpdatesFeed(Feed):
         return f"Update, {item.published_at:%-d %B %Y}"
 
     def item_description(self, item: ArticleUpdate) -> str:
-        return item.body_html
+        return strip_control_characters(item.body_html)
 
     def item_link(self, item: ArticleUpdate) -> str:
         return f"{item.article.get_absolute_url()}#update-{item.pk}"

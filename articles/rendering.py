@@ -4,8 +4,20 @@ Python-Markdown alone leaves most known XSS payloads live (raw HTML, `javascript
 its output always goes through nh3's allowlist before it is stored or shown.
 """
 
+import re
+
 import markdown
 import nh3
+
+# Control characters other than tab, newline and carriage return: invisible on a page and not
+# allowed in XML (feeds), so they are dropped from stored and rendered text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def strip_control_characters(text: str) -> str:
+    """Text without the control characters that browsers hide and XML forbids."""
+    return CONTROL_CHARACTERS.sub("", text or "")
+
 
 ARTICLE_TAGS = {
     "h2",
@@ -52,7 +64,9 @@ URL_SCHEMES = {"http", "https", "mailto"}
 def markdown_to_safe_html(text: str) -> str:
     """Render an author's Markdown (headings, lists, links, emphasis, quotes) to safe HTML."""
     html = markdown.markdown(
-        text or "", extensions=["extra", "sane_lists", "smarty"], output_format="html"
+        strip_control_characters(text),
+        extensions=["extra", "sane_lists", "smarty"],
+        output_format="html",
     )
     return nh3.clean(
         html,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import page_cache
 from .models import Article, ArticleUpdate
 from .rendering import markdown_to_safe_html
 from .signals import update_published
@@ -77,6 +78,7 @@ def article_edit(
     article.comments_close_after_days = comments_close_after_days
     article.full_clean()
     article.save()
+    _page_changed(article)
     return article
 
 
@@ -85,6 +87,7 @@ def article_set_comments_open(*, article: Article, is_open: bool) -> Article:
     if article.comments_open != is_open:
         article.comments_open = is_open
         article.save(update_fields=["comments_open", "updated_at"])
+        _page_changed(article)
     return article
 
 
@@ -100,6 +103,7 @@ def article_publish(*, article: Article, when: datetime | None = None) -> Articl
         article.status = Article.Status.PUBLISHED
         article.published_at = when or article.published_at or timezone.now()
         article.save(update_fields=["status", "published_at", "updated_at"])
+        _page_changed(article)
     return article
 
 
@@ -118,4 +122,10 @@ def update_publish(
         lambda: update_published.send_robust(sender=ArticleUpdate, update_id=update.pk),
         robust=True,
     )
+    _page_changed(article)
     return update
+
+
+def _page_changed(article: Article) -> None:
+    slug = article.slug
+    transaction.on_commit(lambda: page_cache.page_invalidate(slug=slug))

@@ -109,6 +109,8 @@ def main() -> None:
         "REDIS_BROKER_DB": str(BROKER_DB),
         "REDIS_CACHE_DB": str(CACHE_DB),
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        # One script stands in for many readers: per-IP limits would measure the limiter.
+        "PARLEY_RATE_COMMENT_GUEST": "0/1",
     }
     if not env.get("DATABASE_URL"):
         env["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="parley-queue-")) / "bench.sqlite3")

@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from articles.models import Article
 
 from .models import Comment, CommentStatus
+from .rendering import strip_control_characters
 
 
 class ArticleCommentsFeed(Feed):
@@ -17,7 +18,7 @@ class ArticleCommentsFeed(Feed):
         return get_object_or_404(Article.objects.published(), slug=slug)
 
     def title(self, article: Article) -> str:
-        return f"Comments on {article.title}"
+        return f"Comments on {strip_control_characters(article.title)}"
 
     def link(self, article: Article) -> str:
         return f"{article.get_absolute_url()}#comments"
@@ -33,16 +34,16 @@ class ArticleCommentsFeed(Feed):
         )
 
     def item_title(self, item: Comment) -> str:
-        return f"Comment by {item.user_name}"
+        return f"Comment by {strip_control_characters(item.user_name)}"
 
     def item_description(self, item: Comment) -> str:
-        return item.comment_html
+        return strip_control_characters(item.comment_html)
 
     def item_link(self, item: Comment) -> str:
         return reverse("comments:permalink", args=[item.pk])
 
     def item_author_name(self, item: Comment) -> str:
-        return item.user_name
+        return strip_control_characters(item.user_name)
 
     def item_pubdate(self, item: Comment):
         return item.submit_date

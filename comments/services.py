@@ -14,7 +14,7 @@ from django_comments_xtd.models import XtdComment
 from articles.models import Article
 
 from .models import Comment, CommentStatus, Thread
-from .rendering import comment_to_safe_html
+from .rendering import comment_to_safe_html, strip_control_characters
 from .signals import comment_submitted
 
 # A second identical post from the same person into the same place within this window is
@@ -75,13 +75,14 @@ def comment_submit(
         raise CommentRejected(None, "Comments are closed on this article.")
 
     now = timezone.now()
+    text = strip_control_characters(text)
     fields = {
         "article": article,
         "content_type": ContentType.objects.get_for_model(Article),
         "object_pk": str(article.pk),
         "site_id": settings.SITE_ID,
         "user": poster.user,
-        "user_name": poster.name[:50],
+        "user_name": strip_control_characters(poster.name)[:50],
         "user_email": poster.email,
         "user_url": poster.url,
         "comment": text,
@@ -116,7 +117,7 @@ def _duplicate_of(poster: Poster, text: str, now, **where) -> Comment | None:
         if poster.user
         else {
             "user__isnull": True,
-            "user_name": poster.name[:50],
+            "user_name": strip_control_characters(poster.name)[:50],
             "user_email": poster.email,
         }
     )

@@ -23,6 +23,7 @@ from .owner import (
     remember_own_comment,
     remembered_commenter,
 )
+from .ratelimit import rate_limited
 from .services import CommentRejected, Poster, comment_submit
 
 SECURITY_REASONS = {
@@ -145,6 +146,11 @@ def comment_post(request: HttpRequest) -> HttpResponse:
 
     data = form.cleaned_data
     own_ids = own_comment_ids(request)
+    if rate_limited(request, "comment"):
+        form.add_error(
+            None, "You are posting faster than this site allows. Wait a minute and send it again."
+        )
+        return _render_article(request, article, form, status=429)
     try:
         comment, poster = _submit(request, article, form)
     except CommentRejected as rejection:

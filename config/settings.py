@@ -158,7 +158,7 @@ REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": redis_url_with_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
             "OPTIONS": {
                 "socket_timeout": REDIS_SOCKET_TIMEOUT,
@@ -273,7 +273,24 @@ PARLEY_EDIT_MINUTES = env_int("PARLEY_EDIT_MINUTES", 15)
 PARLEY_PENDING_SWEEP_AGE = env_int("PARLEY_PENDING_SWEEP_AGE", 120)  # seconds
 PARLEY_HELD_DIGEST_DELAY = env_int("PARLEY_HELD_DIGEST_DELAY", 300)  # seconds
 PARLEY_UNDO_MINUTES = env_int("PARLEY_UNDO_MINUTES", 30)
-PARLEY_GUEST_REPORTS_PER_HOUR = env_int("PARLEY_GUEST_REPORTS_PER_HOUR", 5)
+# Rate limits as "requests/seconds" for signed-in users and for guests (per IP), per action.
+PARLEY_RATE_LIMITS = {
+    "comment": (
+        os.environ.get("PARLEY_RATE_COMMENT_USER", "10/60"),
+        os.environ.get("PARLEY_RATE_COMMENT_GUEST", "5/60"),
+    ),
+    "report": (
+        os.environ.get("PARLEY_RATE_REPORT_USER", "20/3600"),
+        os.environ.get("PARLEY_RATE_REPORT_GUEST", "5/3600"),
+    ),
+    "follow": (
+        os.environ.get("PARLEY_RATE_FOLLOW_USER", "30/3600"),
+        os.environ.get("PARLEY_RATE_FOLLOW_GUEST", "10/3600"),
+    ),
+}
+# Seconds an anonymous reader's article page is served from the cache (0: off). The entry is
+# dropped at once when the page's visible content changes.
+PARLEY_PAGE_CACHE_SECONDS = env_int("PARLEY_PAGE_CACHE_SECONDS", 60)
 # Number of reverse proxies in front of Parley that append to X-Forwarded-For; 0 trusts
 # nobody and takes REMOTE_ADDR.
 PARLEY_TRUSTED_PROXY_COUNT = env_int("PARLEY_TRUSTED_PROXY_COUNT", 0)

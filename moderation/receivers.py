@@ -9,9 +9,14 @@ def on_comment_submitted(sender, *, comment_id: int, **kwargs) -> None:
     services.comment_enqueue_scoring(comment_id=comment_id)
 
 
-def on_comment_status_changed(sender, *, comment_id: int, to_status: str, **kwargs) -> None:
+def on_comment_status_changed(
+    sender, *, comment_id: int, from_status: str, to_status: str, **kwargs
+) -> None:
     if to_status == CommentStatus.HELD:
         services.held_digest_schedule()
+    services.article_page_refresh(
+        comment_id=comment_id, from_status=from_status, to_status=to_status
+    )
 
 
 def on_post_migrate(sender, **kwargs) -> None:

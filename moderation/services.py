@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from articles.page_cache import page_invalidate
 from comments.models import Comment, CommentStatus, Thread
 from comments.services import thread_recount
 
@@ -130,6 +131,19 @@ def comment_transition(
             robust=True,
         )
     return True
+
+
+def article_page_refresh(*, comment_id: int, from_status: str, to_status: str) -> bool:
+    """Drop the article's cached page if this change is visible on it: a comment entering
+    or leaving "published", or a hidden comment whose published replies show a placeholder."""
+    row = Comment.objects.filter(pk=comment_id).values_list("article__slug", "nested_count").first()
+    if row is None:
+        return False
+    slug, public_replies = row
+    if S.PUBLISHED in (from_status, to_status) or public_replies:
+        page_invalidate(slug=slug)
+        return True
+    return False
 
 
 # ---------------------------------------------------------------------------

@@ -2,10 +2,8 @@
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.models import Article
 from comments.models import Comment, CommentStatus
 from comments.net import client_ip
+from comments.ratelimit import rate_limited
 
 from . import selectors, services
 from .forms import ReportForm
@@ -156,7 +155,7 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ip_address = client_ip(request)
-        if _report_limit_reached(request, ip_address):
+        if rate_limited(request, "report"):
             return render(
                 request,
                 "moderation/report.html",
@@ -183,16 +182,3 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
         {"comment": comment, "form": form},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _report_limit_reached(request: HttpRequest, ip_address: str | None) -> bool:
-    """Guests may report a few comments an hour per IP; signed-in readers four times that."""
-    limit = settings.PARLEY_GUEST_REPORTS_PER_HOUR
-    if request.user.is_authenticated:
-        limit *= 4
-    key = "parley:reports:" + services.reporter_key(user=request.user, ip_address=ip_address)
-    try:
-        cache.add(key, 0, timeout=3600)
-        return cache.incr(key) > limit
-    except Exception:  # a cache outage must not turn reporting into an error page
-        return False

@@ -4,7 +4,6 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -15,24 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from comments.models import Comment
-from comments.net import client_ip
 from comments.owner import own_comment_ids
+from comments.ratelimit import rate_limited
 
 from . import services, tasks
 from .forms import CommentEditForm, DeleteAllForm, FollowForm, ManageLinkForm
 from .tokens import TokenInvalid, token_read
 
 MANAGE_SESSION_KEY = "parley_manage_email"
-GUEST_MAILS_PER_HOUR = 10
-
-
-def _guest_mail_limit_reached(request: HttpRequest, what: str) -> bool:
-    key = f"parley:{what}:{client_ip(request)}"
-    try:
-        cache.add(key, 0, timeout=3600)
-        return cache.incr(key) > GUEST_MAILS_PER_HOUR
-    except Exception:  # a cache outage must not turn the form into an error page
-        return False
 
 
 def _token_failed(request: HttpRequest, error: TokenInvalid) -> HttpResponse:
@@ -60,7 +49,7 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Enter a valid email address to follow this article.")
         return HttpResponseRedirect(target)
-    if _guest_mail_limit_reached(request, "follow"):
+    if rate_limited(request, "follow"):
         return render(request, "readers/limited.html", status=429)
     services.follow_start(article=article, email=form.cleaned_data["email"])
     messages.info(
@@ -232,7 +221,7 @@ def manage_request(request: HttpRequest) -> HttpResponse:
     """A guest asks for a link to manage the comments they posted with an address."""
     form = ManageLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _guest_mail_limit_reached(request, "manage"):
+        if rate_limited(request, "follow"):
             return render(request, "readers/limited.html", status=429)
         services.enqueue(tasks.manage_link_send_task, form.cleaned_data["email"])
         return render(request, "readers/done.html", {

@@ -77,3 +77,15 @@ def test_pages_link_their_feeds(client, article):
         f"/articles/{article.slug}/comments.atom" in page
         and f"/articles/{article.slug}/updates.atom" in page
     )
+
+
+def test_control_characters_never_break_a_feed(client, article, post):
+    """Text with control characters (stored before cleaning, or by hand) still makes valid XML."""
+    from comments.models import Comment
+
+    comment = post(article, "visible text")
+    Comment.objects.filter(pk=comment.pk).update(
+        user_name="Bell\x07Name", comment_html="<p>form\x0cfeed</p>"
+    )
+    assert atom_titles(client, f"/articles/{article.slug}/comments.atom") == ["Comment by BellName"]
+    assert "formfeed" in client.get(f"/articles/{article.slug}/comments.rss").content.decode()

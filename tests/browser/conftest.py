@@ -53,6 +53,12 @@ def page_without_js(browser):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    """Browser tests commit for real, so they run with the anonymous page cache on."""
+    settings.PARLEY_PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture(autouse=True)
 def _machine_speed_readers(transactional_db):
     """Playwright types faster than any reader; the too-fast rule is not what these test."""
     from moderation.models import ModerationRules

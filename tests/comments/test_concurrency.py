@@ -32,7 +32,7 @@ def _post_replies(article, parent_ids, worker):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_replies_are_all_stored_in_a_consistent_thread(article, post):
+def test_concurrent_replies_are_all_stored_in_a_consistent_thread(article, post, no_rate_limits):
     """16 posters x 10 replies into one thread: no error, no duplicate order, no orphan."""
     root = post(article, "root")
     first = post(article, "first", reply_to=root.pk)

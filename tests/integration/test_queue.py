@@ -35,7 +35,7 @@ def pending_count() -> int:
 
 
 @pytest.fixture
-def rules(transactional_db):
+def rules(transactional_db, no_rate_limits):
     rules, _ = ModerationRules.objects.update_or_create(
         pk=1, defaults={"disallowed_keywords": "casino bonus", "moderation_keywords": "refund"}
     )
@@ -58,7 +58,7 @@ def test_fifty_mixed_comments_all_reach_a_final_state(article, rules, queue_redi
     with celery_broker(f"{queue_redis}/{BROKER_DB}"):
         statuses = post_comments(article, mixed_texts(50))
     assert statuses == [302] * 50
-    wait_until(lambda: pending_count() == 0, 60, "every comment to be scored")
+    wait_until(lambda: pending_count() == 0, 120, "every comment to be scored")
     by_status = Counter(Comment.objects.values_list("status", flat=True))
     assert by_status == {S.PUBLISHED: 13, S.SPAM: 13, S.HELD: 24}
     assert SpamVerdict.objects.count() == 50
@@ -86,12 +86,12 @@ def test_a_worker_killed_mid_batch_loses_nothing(article, rules, queue_redis, st
     with celery_broker(f"{queue_redis}/{BROKER_DB}"):
         assert post_comments(article, mixed_texts(150)) == [302] * 150
     worker = start_worker(queue_redis, concurrency=2, visibility_timeout=3)
-    wait_until(lambda: 150 - pending_count() >= 10, 60, "the worker to score some comments")
+    wait_until(lambda: 150 - pending_count() >= 10, 120, "the worker to score some comments")
     worker.kill()
     left = pending_count()
     assert left > 0, "the batch finished before the kill; nothing was tested"
     start_worker(queue_redis, concurrency=2, visibility_timeout=3)
-    wait_until(lambda: pending_count() == 0, 90, f"the {left} comments left to be scored")
+    wait_until(lambda: pending_count() == 0, 180, f"the {left} comments left to be scored")
     assert SpamVerdict.objects.count() == 150
     per_comment = Counter(SpamVerdict.objects.values_list("comment_id", flat=True))
     assert set(per_comment.values()) == {1}
@@ -119,7 +119,7 @@ def test_redis_down_at_post_time_then_swept_when_back(article, rules, start_work
         start_worker(server.url)
         with celery_broker(f"{server.url}/{BROKER_DB}"):
             call_command("sweep_pending", "--older-than", "0")
-        wait_until(lambda: pending_count() == 0, 60, "the swept comments to be scored")
+        wait_until(lambda: pending_count() == 0, 120, "the swept comments to be scored")
     finally:
         server.stop()
     assert set(Comment.objects.values_list("status", flat=True)) <= FINAL

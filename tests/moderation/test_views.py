@@ -173,7 +173,8 @@ class TestReporting:
 
     def test_guests_are_rate_limited(self, client, article, post, settings):
         """Guests may send a few reports an hour; then a 429 with a clear message."""
-        settings.PARLEY_GUEST_REPORTS_PER_HOUR = 2
+        limits = settings.PARLEY_RATE_LIMITS
+        settings.PARLEY_RATE_LIMITS = {**limits, "report": ("8/3600", "2/3600")}
         comments = [post(article, f"c{n}") for n in range(3)]
         codes = [
             client.post(reverse("moderation:report", args=[c.pk]), {"reason": "spam"}).status_code

@@ -1,0 +1,110 @@
+"""The anonymous article page from the cache: served without queries, dropped exactly when
+what it shows changes, never served to a reader it is personal to."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles.services import update_publish
+from comments.models import Comment, CommentStatus
+from moderation.services import comments_moderate
+from tests.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+S = CommentStatus
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PARLEY_PAGE_CACHE_SECONDS = 60
+
+
+def get(client, article, query=""):
+    return client.get(article.get_absolute_url() + query)
+
+
+def test_second_anonymous_view_is_a_hit_without_queries(article, post):
+    """The first anonymous view fills the cache; the next is served from it, query-free."""
+    post(article, "cached words")
+    assert get(Client(), article)["X-Parley-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        response = get(Client(), article)
+    assert response["X-Parley-Cache"] == "hit" and len(queries) == 0
+    assert "cached words" in response.content.decode()
+
+
+def test_each_reader_of_a_cached_page_gets_a_working_csrf_token(
+    article, django_capture_on_commit_callbacks
+):
+    """The cached form carries a token for the reader viewing it, and posting from it works."""
+    get(Client(), article)
+    reader = Client(enforce_csrf_checks=True)
+    html = get(reader, article).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert "__parley_csrf_token__" not in html
+    data = form_data(article, comment="Posted from a cached page", csrfmiddlewaretoken=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reader.post("/comments/post/", data).status_code == 302
+    assert Comment.objects.get().status == S.PUBLISHED
+
+
+def test_a_published_comment_drops_the_cached_page(article, submit):
+    """Publishing a comment changes the page, so the next reader sees it at once."""
+    get(Client(), article)
+    submit(form_data(article, comment="Fresh remark"), using=Client())
+    response = get(Client(), article)
+    assert response["X-Parley-Cache"] == "miss"
+    assert "Fresh remark" in response.content.decode()
+
+
+def test_a_held_comment_leaves_the_cached_page_alone(article, submit):
+    """A comment nobody else can see yet does not cost the cache anything."""
+    from moderation.models import ModerationRules
+
+    ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
+    get(Client(), article)
+    submit(form_data(article, comment="Not yet public"), using=Client())
+    assert get(Client(), article)["X-Parley-Cache"] == "hit"
+
+
+def test_an_update_and_a_moderation_decision_drop_the_cached_page(
+    article, author, post, moderator, django_capture_on_commit_callbacks
+):
+    """A new update, or a moderator approving a comment, refreshes the page."""
+    held = post(article, "Approved later", status=S.HELD)
+    get(Client(), article)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_publish(article=article, author=author, body="Timeline news")
+    page = get(Client(), article)
+    assert page["X-Parley-Cache"] == "miss" and "Timeline news" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_moderate(comment_ids=[held.pk], action="approve", actor=moderator)
+    page = get(Client(), article)
+    assert page["X-Parley-Cache"] == "miss" and "Approved later" in page.content.decode()
+
+
+def test_personal_pages_are_never_served_from_or_stored_in_the_cache(article, submit, make_user):
+    """A poster (own-comment cookie), a signed-in reader, and pending messages bypass it."""
+    get(Client(), article)
+    poster = Client()
+    submit(form_data(article, comment="Mine"), using=poster)
+    poster.get(article.get_absolute_url())  # reads the "thank you" message
+    assert "X-Parley-Cache" not in get(poster, article)
+    signed_in = Client()
+    signed_in.force_login(make_user())
+    assert "X-Parley-Cache" not in get(signed_in, article)
+
+
+def test_pages_and_orders_are_cached_separately(article, post, settings):
+    """cpage and corder select different cached pages; other query strings do not matter."""
+    settings.PARLEY_THREADS_PER_PAGE = 1
+    post(article, "thread one")
+    post(article, "thread two")
+    get(Client(), article)
+    assert "thread two" in get(Client(), article, "?cpage=2").content.decode()
+    assert get(Client(), article, "?utm_source=x")["X-Parley-Cache"] == "hit"
+    newest = get(Client(), article, "?corder=newest").content.decode()
+    assert "thread two" in newest and "thread one" not in newest
