@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 # Cookies that make a page personal (their names are kept in one place here on purpose:
 # the articles app knows nothing of comments, only which cookies mean "not anonymous").
 PERSONAL_COOKIES = ("parley_own", "parley_commenter", "messages")
-PAGE_PARAMETERS = ("cpage", "corder", "replyto")
+PAGE_PARAMETERS = ("cpage", "corder", "replyto", "thread")
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = "__parley_csrf_token__"
 

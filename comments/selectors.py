@@ -49,6 +49,7 @@ class CommentNode:
     placeholder: str = ""
     awaiting: bool = False
     badges: tuple[str, ...] = ()
+    hidden_replies: int = 0  # published replies not shown: the thread is collapsed
     edited: bool = False
     is_own: bool = False
     editable: bool = False
@@ -63,6 +64,7 @@ class CommentSection:
     page: Page
     order: str
     published_total: int
+    thread_id: int | None = None
 
 
 def threads_for_viewer(*, article: Article, viewer: Viewer) -> QuerySet[Thread]:
@@ -90,22 +92,33 @@ def comment_section(
     per_page: int = 50,
     author_ids: frozenset[int] = frozenset(),
     edit_window: timedelta = timedelta(minutes=15),
+    comment_budget: int = 100,
+    thread_id: int | None = None,
 ) -> CommentSection:
     """One page of an article's threads, newest or oldest first, as flat render nodes.
 
-    Queries: the published total, the page's thread count and ids, the page's comments, and
-    the moderators among their authors; the count never depends on the number of comments.
+    Threads are shown whole until the page holds about `comment_budget` comments; later
+    threads on the page show their first comment and a link to the whole thread, so a page
+    costs the same whatever the size of the discussion. With `thread_id`, that one thread is
+    shown whole. Queries: the published total, the page's thread count and ids, the page's
+    comments, and the moderators among their authors, whatever the number of comments.
     """
     order = order if order in ORDERS else "oldest"
     threads = _ordered(threads_for_viewer(article=article, viewer=viewer), order)
-    paginator = Paginator(threads.values_list("root_id", flat=True), per_page)
+    if thread_id is not None:
+        threads = threads.filter(root_id=thread_id)
+        comment_budget = 0
+    paginator = Paginator(threads.values_list("root_id", "published_count"), per_page)
     page = paginator.get_page(page_number)
-    root_ids = list(page.object_list)
+    root_ids, collapsed = _expand_within_budget(list(page.object_list), comment_budget)
     rows: list[Comment] = []
     if root_ids:
         visible = visible_to_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
+        wanted = Q(thread_id__in=[r for r in root_ids if r not in collapsed])
+        if collapsed:
+            wanted |= Q(pk__in=collapsed)
         rows = list(
-            Comment.objects.filter(thread_id__in=root_ids)
+            Comment.objects.filter(wanted)
             .filter(visible | Q(nested_count__gt=0))
             .only(
                 "pk",
@@ -133,6 +146,10 @@ def comment_section(
         moderator_ids=moderator_ids,
         editable_since=timezone.now() - edit_window,
     )
+    for node in nodes:
+        if node.pk in collapsed:
+            # published_count counts the root too when it is published.
+            node.hidden_replies = collapsed[node.pk] + (1 if node.placeholder else 0)
     trailing = _link_nodes(nodes)
     published_total = Comment.objects.filter(
         article=article, status=CommentStatus.PUBLISHED
@@ -143,7 +160,25 @@ def comment_section(
         page=page,
         order=order,
         published_total=published_total,
+        thread_id=thread_id,
     )
+
+
+def _expand_within_budget(
+    threads: list[tuple[int, int]], budget: int
+) -> tuple[list[int], dict[int, int]]:
+    """Root ids in order, and {root: published replies} for threads shown collapsed: once
+    the whole threads shown reach `budget` comments (0: no budget), the rest collapse."""
+    roots, collapsed, shown = [], {}, 0
+    for root_id, published in threads:
+        roots.append(root_id)
+        replies = max(published - 1, 0)
+        if budget and shown and replies and shown + published > budget:
+            collapsed[root_id] = replies
+            shown += 1
+        else:
+            shown += max(published, 1)
+    return roots, collapsed
 
 
 def _moderator_ids(user_ids: set[int]) -> frozenset[int]:

@@ -25,6 +25,7 @@ from .owner import (
 )
 from .ratelimit import rate_limited
 from .services import CommentRejected, Poster, comment_submit
+from .thread_html import ThreadLinks, thread_html
 
 SECURITY_REASONS = {
     "forged": "The comment form failed its security check: it was altered or not sent from "
@@ -54,6 +55,7 @@ def comment_section_context(
     """Everything the comment section of an article page renders."""
     viewer = viewer_for(request)
     order = request.GET.get("corder") or settings.PARLEY_COMMENT_ORDER
+    thread = request.GET.get("thread", "")
     section = selectors.comment_section(
         article=article,
         viewer=viewer,
@@ -62,6 +64,8 @@ def comment_section_context(
         per_page=settings.PARLEY_THREADS_PER_PAGE,
         author_ids=frozenset(author.pk for author in article.authors.all()),
         edit_window=timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
+        comment_budget=settings.PARLEY_COMMENTS_PER_PAGE,
+        thread_id=int(thread) if thread.isdigit() else None,
     )
     reply_target = None
     reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")
@@ -77,10 +81,17 @@ def comment_section_context(
     page_query = (f"cpage={section.page.number}&" if section.page.number > 1 else "") + (
         f"corder={section.order}&" if section.order != "oldest" else ""
     )
+    if section.thread_id:
+        page_query = f"thread={section.thread_id}&"
+    links = ThreadLinks.build(
+        reply_query=f"?{page_query}replyto=",
+        comments_open=article.accepts_comments,
+        can_moderate=viewer.can_moderate,
+    )
     return {
         "article": article,
         "section": section,
-        "reply_query": f"?{page_query}replyto=",
+        "thread_html": thread_html(section.nodes, section.trailing_closes, links),
         "form": form,
         "notice": notice,
         "reply_target": reply_target,
@@ -201,6 +212,9 @@ def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[
 
 
 def _comment_url(comment: Comment, viewer: selectors.Viewer) -> str:
+    if comment.thread_id != comment.pk:
+        # A reply is shown in its whole thread: on the page it may sit in a collapsed one.
+        return f"{comment.article.get_absolute_url()}?thread={comment.thread_id}#c{comment.pk}"
     page = selectors.comment_page_number(
         comment=comment,
         viewer=viewer,

@@ -262,6 +262,9 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 # ---------------------------------------------------------------------------
 PARLEY_THREAD_DEPTH = env_int("PARLEY_THREAD_DEPTH", 5)
 PARLEY_THREADS_PER_PAGE = env_int("PARLEY_THREADS_PER_PAGE", 50)
+# Comments a page shows in whole threads; later threads on the page show their first comment
+# and a "Show N replies" link to the whole thread.
+PARLEY_COMMENTS_PER_PAGE = env_int("PARLEY_COMMENTS_PER_PAGE", 100)
 PARLEY_COMMENT_ORDER = os.environ.get("PARLEY_COMMENT_ORDER", "oldest")
 PARLEY_COMMENT_EMAIL_REQUIRED = env_bool("PARLEY_COMMENT_EMAIL_REQUIRED", False)
 # Days after publication when comments close by themselves; 0 keeps them open (articles can

@@ -340,6 +340,33 @@ class TestThreadRendering:
         assert "6 comments" in first
         assert page(client, article, "?cpage=999").count("thread 4") == 1
 
+    def test_threads_beyond_the_comment_budget_collapse_to_a_link(
+        self, client, article, post, settings
+    ):
+        """Past PARLEY_COMMENTS_PER_PAGE, threads show their first comment and "Show N
+        replies", which opens the whole thread."""
+        settings.PARLEY_COMMENTS_PER_PAGE = 4
+        big = post(article, "big thread root")
+        for n in range(3):
+            post(article, f"big reply {n}", reply_to=big.pk)
+        late = post(article, "late thread root")
+        for n in range(2):
+            post(article, f"late reply {n}", reply_to=late.pk)
+        html = page(client, article)
+        assert "big reply 2" in html and "late thread root" in html
+        assert "late reply 0" not in html
+        assert f'href="?thread={late.pk}#c{late.pk}">Show 2 replies</a>' in html
+        whole = page(client, article, f"?thread={late.pk}")
+        assert "late reply 0" in whole and "late reply 1" in whole
+        assert "big thread root" not in whole and "Back to all comments" in whole
+
+    def test_a_reply_redirects_to_its_whole_thread(self, client, article, post, submit):
+        """After replying, the reader lands on the reply inside its whole thread."""
+        root = post(article, "root")
+        response = submit(form_data(article, comment="my reply", reply_to=str(root.pk)))
+        reply = Comment.objects.latest("pk")
+        assert response["Location"] == f"{article.get_absolute_url()}?thread={root.pk}#c{reply.pk}"
+
     def test_redirect_after_posting_goes_to_the_page_holding_the_comment(
         self, client, article, post, settings, submit
     ):
