@@ -134,6 +134,7 @@ def comment_section(
                 "edited_at",
                 "status",
                 "nested_count",
+                "submission_meta",
             )
             .order_by("thread_id", "order")
         )
@@ -239,7 +240,9 @@ def build_nodes(
                 node.name = row.user_name
                 node.url = row.user_url if row.user_url.startswith(("http://", "https://")) else ""
                 node.html = mark_safe(row.comment_html)  # noqa: S308 - sanitized by nh3 on write
-                node.awaiting = row.status != CommentStatus.PUBLISHED
+                # A shadow-banned poster sees their comment as if it were published.
+                shadowed = row.status == CommentStatus.SPAM and row.submission_meta.get("shadow")
+                node.awaiting = row.status != CommentStatus.PUBLISHED and not shadowed
                 node.edited = row.edited_at is not None
                 node.is_own = is_own
                 node.editable = is_own and (

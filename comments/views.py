@@ -25,6 +25,7 @@ from .owner import (
 )
 from .ratelimit import rate_limited
 from .services import CommentRejected, Poster, comment_submit
+from .signals import screen
 from .thread_html import ThreadLinks, thread_html
 
 SECURITY_REASONS = {
@@ -162,8 +163,14 @@ def comment_post(request: HttpRequest) -> HttpResponse:
             None, "You are posting faster than this site allows. Wait a minute and send it again."
         )
         return _render_article(request, article, form, status=429)
+    screening = screen(
+        user=request.user, email=data.get("email", ""), ip_address=client_ip(request)
+    )
+    if screening.refuse:
+        form.add_error(None, screening.refuse)
+        return _render_article(request, article, form, status=403)
     try:
-        comment, poster = _submit(request, article, form)
+        comment, poster = _submit(request, article, form, shadow=screening.shadow)
     except CommentRejected as rejection:
         form.add_error(None, rejection.message)
         return _render_article(request, article, form, status=403 if not rejection.field else 400)
@@ -174,7 +181,7 @@ def comment_post(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponseRedirect(_comment_url(comment, viewer))
     status = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).first()
-    if status == CommentStatus.PUBLISHED:
+    if status == CommentStatus.PUBLISHED or screening.shadow:
         messages.success(request, "Thank you: your comment is published.")
     else:
         messages.info(request, "Thank you: your comment is awaiting moderation.")
@@ -187,7 +194,9 @@ def comment_post(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[Comment, Poster]:
+def _submit(
+    request: HttpRequest, article: Article, form: CommentForm, *, shadow: bool = False
+) -> tuple[Comment, Poster]:
     data = form.cleaned_data
     if request.user.is_authenticated:
         poster = Poster.for_user(request.user)
@@ -197,6 +206,8 @@ def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[
         "form_seconds": max(int(time.time()) - int(data["timestamp"]), 0),
         "honeypot": request.POST.get("honeypot", "")[:200],
     }
+    if shadow:
+        meta["shadow"] = True
     comment = comment_submit(
         article=article,
         poster=poster,

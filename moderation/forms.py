@@ -13,3 +13,35 @@ class ReportForm(forms.Form):
         label="Anything a moderator should know? (optional)",
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
     )
+
+
+class BanForm(forms.Form):
+    DURATIONS = [("1", "1 day"), ("7", "7 days"), ("30", "30 days"), ("", "Until lifted")]
+
+    ban_account = forms.BooleanField(required=False, label="The account")
+    ban_email = forms.BooleanField(required=False, label="The email address")
+    ban_ip = forms.BooleanField(required=False, label="The IP address")
+    reason = forms.CharField(
+        max_length=500, widget=forms.Textarea(attrs={"rows": 3}), label="Reason (for the log)"
+    )
+    duration = forms.ChoiceField(choices=DURATIONS, required=False, initial="7")
+    shadow = forms.BooleanField(
+        required=False,
+        label="Shadow-ban: let them keep posting; only they see their comments",
+    )
+
+    def __init__(self, *args, comment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if comment is not None:
+            if not comment.user_id:
+                del self.fields["ban_account"]
+            if not comment.user_email:
+                del self.fields["ban_email"]
+            if not comment.ip_address:
+                del self.fields["ban_ip"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ("ban_account", "ban_email", "ban_ip")):
+            raise forms.ValidationError("Choose what to ban.")
+        return cleaned

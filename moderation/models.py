@@ -63,16 +63,58 @@ class ModerationRules(models.Model):
         return "Moderation rules"
 
 
-class ModerationEvent(models.Model):
-    """One change of a comment's status: who made it (a person, or the scorer), when, why."""
+class Ban(models.Model):
+    """A moderator's ban (or shadow-ban) of an account, an email address or an IP address.
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    Addresses are kept only as keyed hashes (HMAC with the site's secret), with a masked form
+    for moderators to recognise them; a ban ends at `expires_at` or when lifted.
+    """
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", "Account"
+        EMAIL = "email", "Email address"
+        IP = "ip", "IP address"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    value_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    display = models.CharField(max_length=120, help_text="Masked, for moderators' eyes.")
+    reason = models.TextField()
+    shadow = models.BooleanField(
+        default=False, help_text="The poster still sees their comments; nobody else does."
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{'Shadow-ban' if self.shadow else 'Ban'} of {self.get_kind_display()} {self.display}"
+        )
+
+
+class ModerationEvent(models.Model):
+    """One moderation decision: a comment's status change (by a person or the scorer), or a
+    ban placed or lifted; who made it, when, why."""
+
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    ban = models.ForeignKey(Ban, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(max_length=150, help_text='"scorer", "system" or a username.')
-    from_status = models.CharField(max_length=16, choices=CommentStatus.choices)
-    to_status = models.CharField(max_length=16, choices=CommentStatus.choices)
+    from_status = models.CharField(max_length=16, choices=CommentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CommentStatus.choices, blank=True)
     reasons = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     undone_at = models.DateTimeField(null=True, blank=True)

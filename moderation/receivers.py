@@ -21,3 +21,15 @@ def on_comment_status_changed(
 
 def on_post_migrate(sender, **kwargs) -> None:
     roles.groups_ensure()
+
+
+def on_comment_screening(sender, *, user, email: str, ip_address: str | None, **kwargs):
+    from comments.signals import Screening
+
+    ban = services.ban_for(user=user, email=email, ip_address=ip_address)
+    if ban is None:
+        return None
+    if ban.shadow:
+        return Screening(shadow=True)
+    until = f" until {ban.expires_at:%-d %B %Y}" if ban.expires_at else ""
+    return Screening(refuse=f"You cannot comment on this site{until}.")

@@ -81,6 +81,7 @@ class Submission:
     seconds_to_submit: float | None = None
     honeypot: str = ""
     earlier_copies: int = 0
+    shadow_banned: bool = False
     author: AuthorHistory = field(default_factory=AuthorHistory)
 
 
@@ -125,6 +126,8 @@ def score_submission(
          submission.ip_address, submission.user_agent]
     ).lower()  # fmt: skip
 
+    if submission.shadow_banned:
+        add(Reason("shadow_ban", "the author is shadow-banned", SPAM_WEIGHT * 2))
     if submission.honeypot:
         add(Reason("honeypot", "the hidden honeypot field was filled in", SPAM_WEIGHT))
     for keyword in rules.disallowed_keywords:

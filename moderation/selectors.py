@@ -76,6 +76,7 @@ def submission_for(comment: Comment) -> Submission:
         seconds_to_submit=float(seconds) if isinstance(seconds, int | float) else None,
         honeypot=str(meta.get("honeypot") or ""),
         earlier_copies=earlier,
+        shadow_banned=bool(meta.get("shadow")),
         author=author_history(comment),
     )
 
@@ -231,7 +232,7 @@ def _histories(rows: list[Comment]) -> dict[tuple, dict[str, int]]:
 
 def audit_page(page_number, per_page: int = 50) -> Page:
     """The audit log, newest first, with each event's comment and article."""
-    events = ModerationEvent.objects.select_related("comment__article", "actor")
+    events = ModerationEvent.objects.select_related("comment__article", "actor", "ban")
     return Paginator(events.order_by("-created_at", "-pk"), per_page).get_page(page_number)
 
 

@@ -20,6 +20,7 @@ from comments.services import thread_recount
 
 from . import scoring, selectors
 from .models import (
+    Ban,
     HeldDigest,
     ModerationEvent,
     ModerationRules,
@@ -393,7 +394,12 @@ def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
     """Reverse a moderator's decision within the undo window, through the same transition."""
     event = ModerationEvent.objects.filter(pk=event_id).first()
     window = timedelta(minutes=settings.PARLEY_UNDO_MINUTES)
-    if event is None or event.actor_id is None or event.undone_at is not None:
+    if (
+        event is None
+        or event.comment_id is None
+        or event.actor_id is None
+        or event.undone_at is not None
+    ):
         raise UndoNotAllowed("Only a moderator's decision can be undone, and only once.")
     if timezone.now() - event.created_at > window:
         raise UndoNotAllowed(f"Decisions can be undone for {settings.PARLEY_UNDO_MINUTES} minutes.")
@@ -500,3 +506,97 @@ def held_digest_send() -> int:
         get_connection().send_messages(messages)
     HeldDigest.objects.create(comment_count=len(held), recipient_count=len(recipients))
     return len(held)
+
+
+# ---------------------------------------------------------------------------
+# Bans
+# ---------------------------------------------------------------------------
+def ban_hash(kind: str, value: str) -> str:
+    """The keyed hash a banned email or IP address is kept as (never the address itself)."""
+    return salted_hmac(f"parley.ban.{kind}", value.strip().lower()).hexdigest()
+
+
+def _mask(kind: str, value: str) -> str:
+    value = value.strip().lower()
+    if kind == Ban.Kind.EMAIL and "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if kind == Ban.Kind.IP:
+        if ":" in value:
+            return ":".join(value.split(":")[:3]) + ":…"
+        return ".".join(value.split(".")[:3]) + ".x"
+    return value
+
+
+def ban_create(
+    *,
+    kind: str,
+    actor: AbstractBaseUser,
+    reason: str,
+    user: AbstractBaseUser | None = None,
+    value: str = "",
+    days: int | None = None,
+    shadow: bool = False,
+) -> Ban:
+    """Ban (or shadow-ban) an account, an email or an IP, for `days` or for good; audited."""
+    if kind == Ban.Kind.ACCOUNT:
+        if user is None:
+            raise ValueError("An account ban needs the account.")
+        fields = {"user": user, "display": user.get_username()}
+    else:
+        if not value.strip():
+            raise ValueError("An email or IP ban needs the address.")
+        fields = {"value_hash": ban_hash(kind, value), "display": _mask(kind, value)}
+    expires_at = timezone.now() + timedelta(days=days) if days else None
+    with transaction.atomic():
+        ban = Ban.objects.create(
+            kind=kind, reason=reason, shadow=shadow, expires_at=expires_at, created_by=actor,
+            **fields,
+        )  # fmt: skip
+        ModerationEvent.objects.create(
+            ban=ban,
+            actor=actor,
+            actor_label=actor.get_username(),
+            reasons=[{"code": "ban", "reason": f"{ban}: {reason}"}],
+        )
+    return ban
+
+
+def ban_lift(*, ban_id: int, actor: AbstractBaseUser) -> bool:
+    """End a ban now; audited. Lifting twice changes nothing."""
+    with transaction.atomic():
+        ban = Ban.objects.select_for_update().filter(pk=ban_id, lifted_at__isnull=True).first()
+        if ban is None:
+            return False
+        ban.lifted_at = timezone.now()
+        ban.save(update_fields=["lifted_at"])
+        ModerationEvent.objects.create(
+            ban=ban,
+            actor=actor,
+            actor_label=actor.get_username(),
+            reasons=[{"code": "unban", "reason": f"lifted: {ban}"}],
+        )
+    return True
+
+
+def ban_for(
+    *, user: AbstractBaseUser | None = None, email: str = "", ip_address: str | None = None
+) -> Ban | None:
+    """The ban in force against this poster, hard bans first, if any (one query)."""
+    from django.db.models import Q
+
+    now = timezone.now()
+    matches = Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        matches |= Q(kind=Ban.Kind.ACCOUNT, user=user)
+        email = email or getattr(user, "email", "")
+    if email:
+        matches |= Q(kind=Ban.Kind.EMAIL, value_hash=ban_hash(Ban.Kind.EMAIL, email))
+    if ip_address:
+        matches |= Q(kind=Ban.Kind.IP, value_hash=ban_hash(Ban.Kind.IP, ip_address))
+    return (
+        Ban.objects.filter(matches, lifted_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("shadow", "-pk")
+        .first()
+    )

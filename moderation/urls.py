@@ -10,5 +10,8 @@ urlpatterns = [
     path("undo/", views.undo, name="undo"),
     path("log/", views.audit_log, name="log"),
     path("report/<int:comment_id>/", views.report, name="report"),
+    path("ban/<int:comment_id>/", views.ban_author, name="ban"),
+    path("bans/", views.bans, name="bans"),
+    path("bans/<int:ban_id>/lift/", views.ban_lift, name="ban_lift"),
     path("<slug:tab>/", views.queue, name="tab"),
 ]

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +18,8 @@ from comments.net import client_ip
 from comments.ratelimit import rate_limited
 
 from . import selectors, services
-from .forms import ReportForm
+from .forms import BanForm, ReportForm
+from .models import Ban
 
 MODERATE_PERMISSION = "django_comments.can_moderate"
 
@@ -136,6 +138,59 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "moderation/log.html",
         {"page": page, "undo_deadline": selectors.undo_deadline()},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@moderator_required
+def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Ban (or shadow-ban) the account, email or IP behind a comment, for a while or for good."""
+    comment = get_object_or_404(Comment.objects.select_related("user", "article"), pk=comment_id)
+    form = BanForm(request.POST or None, comment=comment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        options = {
+            "actor": request.user,
+            "reason": data["reason"],
+            "days": int(data["duration"]) if data["duration"] else None,
+            "shadow": data["shadow"],
+        }
+        made = []
+        if data.get("ban_account"):
+            made.append(services.ban_create(kind=Ban.Kind.ACCOUNT, user=comment.user, **options))
+        if data.get("ban_email"):
+            made.append(
+                services.ban_create(kind=Ban.Kind.EMAIL, value=comment.user_email, **options)
+            )
+        if data.get("ban_ip"):
+            made.append(services.ban_create(kind=Ban.Kind.IP, value=comment.ip_address, **options))
+        messages.success(request, "; ".join(str(ban) for ban in made) + ".")
+        return HttpResponseRedirect(_safe_next(request, reverse("moderation:bans")))
+    return render(
+        request,
+        "moderation/ban.html",
+        {"comment": comment, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@moderator_required
+def bans(request: HttpRequest) -> HttpResponse:
+    """Bans in force and past ones, with a button to lift each."""
+    return render(
+        request,
+        "moderation/bans.html",
+        {"bans": Ban.objects.select_related("user", "created_by")[:200], "now": timezone.now()},
+    )
+
+
+@require_POST
+@moderator_required
+def ban_lift(request: HttpRequest, ban_id: int) -> HttpResponse:
+    """Lift a ban now."""
+    if services.ban_lift(ban_id=ban_id, actor=request.user):
+        messages.success(request, "Ban lifted.")
+    return HttpResponseRedirect(reverse("moderation:bans"))
 
 
 @require_http_methods(["GET", "POST"])

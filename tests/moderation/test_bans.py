@@ -1,0 +1,110 @@
+"""Bans and shadow-bans: accounts, emails and IPs (kept hashed), with an end date, audited."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment, CommentStatus
+from moderation import services
+from moderation.models import Ban, ModerationEvent
+from tests.conftest import form_data
+
+S = CommentStatus
+pytestmark = pytest.mark.django_db
+
+
+def test_email_ban_refuses_with_the_text_kept_and_the_address_hashed(article, submit, moderator):
+    """A banned address gets a 403 that keeps the text; the ban stores no address in clear."""
+    ban = services.ban_create(kind=Ban.Kind.EMAIL, value="Troll@Example.com", actor=moderator,
+                              reason="abuse", days=7)  # fmt: skip
+    assert (
+        "troll@example.com" not in (ban.value_hash + ban.display)
+        and ban.display == "t***@example.com"
+    )
+    response = submit(form_data(article, comment="Let me in", email="troll@example.com"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "You cannot comment on this site until" in html and "Let me in" in html
+    assert Comment.objects.count() == 0
+
+
+def test_ip_and_account_bans_refuse_posts(article, submit, moderator, make_user):
+    """IP bans stop guests from that address; account bans stop the account anywhere."""
+    services.ban_create(kind=Ban.Kind.IP, value="192.0.2.9", actor=moderator, reason="flood")
+    assert submit(form_data(article), REMOTE_ADDR="192.0.2.9").status_code == 403
+    assert (
+        submit(form_data(article, comment="other ip"), REMOTE_ADDR="192.0.2.10").status_code == 302
+    )
+    user = make_user("banned")
+    services.ban_create(kind=Ban.Kind.ACCOUNT, user=user, actor=moderator, reason="spam")
+    client = Client()
+    client.force_login(user)
+    data = form_data(article, comment="account post")
+    for field in ("name", "email", "url"):
+        data.pop(field)
+    assert submit(data, using=client).status_code == 403
+
+
+def test_expired_and_lifted_bans_no_longer_apply(article, submit, moderator):
+    """A ban past its end date, or lifted, lets the poster back in; lifting is audited."""
+    ban = services.ban_create(kind=Ban.Kind.IP, value="192.0.2.20", actor=moderator, reason="x")
+    assert submit(form_data(article), REMOTE_ADDR="192.0.2.20").status_code == 403
+    assert services.ban_lift(ban_id=ban.pk, actor=moderator)
+    assert not services.ban_lift(ban_id=ban.pk, actor=moderator)
+    assert submit(form_data(article, comment="back"), REMOTE_ADDR="192.0.2.20").status_code == 302
+    old = services.ban_create(
+        kind=Ban.Kind.IP, value="192.0.2.21", actor=moderator, reason="y", days=1
+    )
+    Ban.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert submit(form_data(article, comment="later"), REMOTE_ADDR="192.0.2.21").status_code == 302
+    assert ModerationEvent.objects.filter(ban__isnull=False).count() == 3
+
+
+def test_shadow_banned_poster_sees_their_comment_and_nobody_else_does(
+    client, article, submit, moderator
+):
+    """A shadow-banned poster's comment looks published to them and is spam to everyone else."""
+    services.ban_create(kind=Ban.Kind.EMAIL, value="shade@example.com", actor=moderator,
+                        reason="quietly", shadow=True)  # fmt: skip
+    response = submit(form_data(article, comment="Can anyone see me?", email="shade@example.com"))
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == S.SPAM
+    mine = client.get(article.get_absolute_url()).content.decode()
+    assert "Can anyone see me?" in mine and "awaiting moderation" not in mine
+    assert "Can anyone see me?" not in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_moderators_ban_from_the_queue_and_see_it_in_the_log(client, article, post, moderator):
+    """The queue's "Ban author" form bans the chosen parts; bans and the log list it."""
+    comment = post(article, "held text", email="x@example.com", status=S.HELD)
+    Comment.objects.filter(pk=comment.pk).update(ip_address="203.0.113.50")
+    client.force_login(moderator)
+    assert "Ban author" in client.get(reverse("moderation:queue")).content.decode()
+    url = reverse("moderation:ban", args=[comment.pk])
+    assert client.post(url, {"reason": "no choice"}).status_code == 400
+    response = client.post(
+        url, {"ban_email": "on", "ban_ip": "on", "reason": "spam run", "duration": "30"}
+    )
+    assert response.status_code == 302
+    assert set(Ban.objects.values_list("kind", flat=True)) == {"email", "ip"}
+    assert "203.0.113.x" in client.get(reverse("moderation:bans")).content.decode()
+    assert "spam run" in client.get(reverse("moderation:log")).content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["moderation:bans"])
+def test_ban_pages_are_for_moderators_only(client, make_user, article, post, url_name):
+    """Readers get 403 on ban pages and actions; nothing is banned."""
+    comment = post(article)
+    client.force_login(make_user())
+    assert client.get(reverse(url_name)).status_code == 403
+    assert (
+        client.post(
+            reverse("moderation:ban", args=[comment.pk]), {"ban_ip": "on", "reason": "x"}
+        ).status_code
+        == 403
+    )
+    assert Ban.objects.count() == 0
