@@ -18,7 +18,7 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from articles.services import article_create
-from comments.models import Comment, CommentStatus, Thread
+from comments.models import Comment, CommentStatus, Thread, text_fingerprint
 from comments.rendering import comment_to_safe_html
 
 WORDS = [
@@ -113,6 +113,7 @@ def seed_article(n_comments: int, *, slug: str, max_level: int = 4, seed: int = 
                 "xtdcomment_ptr_id": pk, "article_id": article.pk,
                 "status": CommentStatus.PUBLISHED, "comment_html": comment_to_safe_html(text),
                 "user_agent": "bench", "status_changed_at": when,
+                "text_hash": text_fingerprint(text),
             })  # fmt: skip
         threads.append({
             "root_id": root_id, "article_id": article.pk, "listed": True,

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.db import models
 from django.db.models import Q
 from django_comments.abstracts import CommentAbstractModel
@@ -18,6 +20,11 @@ class CommentStatus(models.TextChoices):
 # States whose comment the poster still sees, marked "awaiting moderation". Spam is shown
 # to its poster like a held comment so that a bot learns nothing from the verdict.
 AWAITING_STATES = (CommentStatus.PENDING, CommentStatus.HELD, CommentStatus.SPAM)
+
+
+def text_fingerprint(text: str) -> str:
+    """The same for texts that differ only in case and whitespace."""
+    return hashlib.sha1(" ".join(text.lower().split()).encode(), usedforsecurity=False).hexdigest()
 
 
 class CommentQuerySet(models.QuerySet):
@@ -76,6 +83,8 @@ class Comment(XtdComment):
     # being shown and sent, and whatever was typed into the honeypot.
     submission_meta = models.JSONField(default=dict, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Fingerprint of the text (case and spacing ignored), so repeated texts are found by index.
+    text_hash = models.CharField(max_length=40, blank=True, default="", db_index=True)
 
     objects = CommentQuerySet.as_manager()
 

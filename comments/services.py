@@ -13,7 +13,7 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 
-from .models import Comment, CommentStatus, Thread
+from .models import Comment, CommentStatus, Thread, text_fingerprint
 from .rendering import comment_to_safe_html, strip_control_characters
 from .signals import comment_submitted
 
@@ -86,6 +86,7 @@ def comment_submit(
         "user_email": poster.email,
         "user_url": poster.url,
         "comment": text,
+        "text_hash": text_fingerprint(text),
         "comment_html": comment_to_safe_html(text),
         "submit_date": now,
         "ip_address": ip_address,
@@ -123,7 +124,11 @@ def _duplicate_of(poster: Poster, text: str, now, **where) -> Comment | None:
     )
     return (
         Comment.objects.filter(
-            comment=text, submit_date__gte=now - DUPLICATE_WINDOW, **same_poster, **where
+            text_hash=text_fingerprint(text),
+            comment=text,
+            submit_date__gte=now - DUPLICATE_WINDOW,
+            **same_poster,
+            **where,
         )
         .order_by("pk")
         .first()
@@ -185,9 +190,42 @@ def _reply_insert(
     return comment, True
 
 
+def thread_visibility_changed(*, comment: Comment, became_published: bool) -> None:
+    """Keep the thread's caches true after one comment became (or stopped being) published:
+    its ancestors' published-descendant counts and the thread's totals move by one. Costs a
+    query per level of nesting (at most PARLEY_THREAD_DEPTH), whatever the thread's size.
+    Call inside the transaction that changed the status, with the thread locked."""
+    delta = 1 if became_published else -1
+    ancestor_ids = []
+    current, parent_id = comment.pk, comment.parent_id
+    while parent_id and parent_id != current:  # a top-level comment is its own parent
+        ancestor_ids.append(parent_id)
+        current = parent_id
+        parent_id = Comment.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    if ancestor_ids:
+        XtdComment.objects.filter(pk__in=ancestor_ids).update(
+            nested_count=F("nested_count") + delta
+        )
+    thread = Thread.objects.filter(pk=comment.thread_id)
+    if became_published:
+        thread.update(
+            published_count=F("published_count") + 1, listed=True, last_published_at=timezone.now()
+        )
+    else:
+        thread.update(published_count=F("published_count") - 1)
+        root = (
+            Comment.objects.filter(pk=comment.thread_id)
+            .values_list("status", "nested_count")
+            .first()
+        )
+        still_listed = root is not None and (root[0] == CommentStatus.PUBLISHED or root[1] > 0)
+        if not still_listed:
+            thread.update(listed=False)
+
+
 def thread_recount(*, thread_id: int) -> None:
-    """Recount a thread's caches from its rows: published descendants per comment, and
-    whether the thread is listed. Call inside the transaction that changed a status."""
+    """Recount a thread's caches from all its rows: published descendants per comment, and
+    whether the thread is listed (repairs what `thread_visibility_changed` keeps up)."""
     rows = list(
         Comment.objects.filter(thread_id=thread_id)
         .order_by("order")

@@ -125,12 +125,15 @@ TEMPLATES = [
 # Database: SQLite by default, PostgreSQL with DATABASE_URL
 # ---------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+# Lets two test runs on one machine keep separate test databases.
+TEST_DB_SUFFIX = os.environ.get("PARLEY_TEST_DB_SUFFIX", "")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{TEST_DB_SUFFIX}"}
 else:
     DATABASES = {
         "default": {
@@ -145,7 +148,7 @@ else:
                 "timeout": 20,
             },
             # A file, not :memory:, so threaded and multi-process tests share one database.
-            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+            "TEST": {"NAME": str(BASE_DIR / f".test-db{TEST_DB_SUFFIX}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -61,7 +61,7 @@ def submission_for(comment: Comment) -> Submission:
     seconds = meta.get("form_seconds")
     earlier = (
         Comment.objects.filter(
-            comment=comment.comment, submit_date__gte=comment.submit_date - DUPLICATE_WINDOW
+            text_hash=comment.text_hash, submit_date__gte=comment.submit_date - DUPLICATE_WINDOW
         )
         .exclude(pk=comment.pk)
         .count()

@@ -16,7 +16,7 @@ from django.utils.crypto import salted_hmac
 
 from articles.page_cache import page_invalidate
 from comments.models import Comment, CommentStatus, Thread
-from comments.services import thread_recount
+from comments.services import thread_visibility_changed
 
 from . import scoring, selectors
 from .models import (
@@ -99,7 +99,8 @@ def comment_transition(
             is_removed=to_status == S.REMOVED,
             status_changed_at=now,
         )
-        thread_recount(thread_id=thread_id)
+        if (from_status == S.PUBLISHED) != (to_status == S.PUBLISHED):
+            thread_visibility_changed(comment=comment, became_published=to_status == S.PUBLISHED)
         reasons = list(reasons)
         if verdict is not None:
             reasons = [reason.as_dict() for reason in verdict.reasons]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleUpdate
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentStatus, text_fingerprint
 from comments.rendering import comment_to_safe_html
 from moderation.models import TrainingExample
 from moderation.selectors import absolute_url
@@ -339,7 +339,10 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
     now = timezone.now()
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(
-            comment=text, comment_html=comment_to_safe_html(text), edited_at=now
+            comment=text,
+            comment_html=comment_to_safe_html(text),
+            text_hash=text_fingerprint(text),
+            edited_at=now,
         )
         if comment.status != S.PENDING:
             comment_transition(
@@ -366,7 +369,7 @@ def comment_delete(*, comment: Comment) -> bool:
             reasons=[{"code": "deleted", "reason": "deleted by its author"}],
         )
         Comment.objects.filter(pk=comment.pk).update(
-            comment="", comment_html="", user_email="", user_url="", ip_address=None,
+            comment="", comment_html="", text_hash="", user_email="", user_url="", ip_address=None,
             user_agent="", submission_meta={}, followup=False,
         )  # fmt: skip
         TrainingExample.objects.filter(comment_id=comment.pk).delete()

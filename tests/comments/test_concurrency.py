@@ -72,3 +72,49 @@ def test_concurrent_replies_are_all_stored_in_a_consistent_thread(article, post,
     assert root.nested_count == len(rows) - 1
     assert Thread.objects.get(pk=root.pk).published_count == len(rows)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_posters_two_hundred_comments_each(article, post, no_rate_limits):
+    """8 posters x 200 replies into the same threads: all stored, order consistent, no error."""
+    roots = [post(article, f"root {n}").pk for n in range(4)]
+
+    def poster(worker):
+        client = Client(REMOTE_ADDR=f"10.0.0.{worker + 1}")
+        statuses = []
+        try:
+            for n in range(200):
+                data = form_data(article, comment=f"w{worker} n{n}", name=f"Poster {worker}",
+                                 reply_to=str(roots[(worker + n) % len(roots)]))  # fmt: skip
+                statuses.append(client.post("/comments/post/", data).status_code)
+        finally:
+            connections.close_all()
+        return statuses
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(poster, range(8)))
+    assert [s for worker in results for s in worker] == [302] * 1600
+    assert Comment.objects.filter(article=article).count() == 4 + 1600
+    for root in roots:
+        orders = list(
+            Comment.objects.filter(thread_id=root).order_by("order").values_list("order", flat=True)
+        )
+        assert orders == list(range(1, len(orders) + 1)), "unique, gap-free order per thread"
+    assert not Comment.objects.filter(thread_id=0).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_comment_sent_ten_times_at_once_is_stored_once(article, no_rate_limits):
+    """Ten identical submissions in parallel (a double-clicking reader) make one row."""
+    data = form_data(article, comment="Sent in a hurry", name="Clicker", email="c@example.com")
+
+    def send(_):
+        try:
+            return Client().post("/comments/post/", data).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(send, range(10)))
+    assert statuses == [302] * 10
+    assert Comment.objects.filter(article=article).count() == 1

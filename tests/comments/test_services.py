@@ -188,3 +188,31 @@ def test_thread_recount_lists_a_hidden_root_with_public_replies(article, post):
     thread_recount(thread_id=root.pk)
     root.refresh_from_db()
     assert root.nested_count == 1
+
+
+@pytest.mark.django_db
+def test_incremental_thread_counts_match_a_full_recount(article, post):
+    """After a random run of status changes, the counts kept step by step equal a recount."""
+    import random
+
+    from django.core.management import call_command
+
+    rng = random.Random(5)
+    statuses = [CommentStatus.PUBLISHED, HELD, CommentStatus.SPAM, CommentStatus.REMOVED]
+    comments = [post(article, "root")]
+    for n in range(25):
+        comments.append(post(article, f"c{n}", reply_to=rng.choice(comments).pk))
+    for _ in range(60):
+        target = rng.choice(comments)
+        target.refresh_from_db()
+        choice = rng.choice([s for s in statuses if s != target.status])
+        comment_transition(comment_id=target.pk, to_status=choice)
+
+    def snapshot():
+        counts = dict(Comment.objects.values_list("pk", "nested_count"))
+        threads = list(Thread.objects.values_list("pk", "listed", "published_count"))
+        return counts, threads
+
+    kept = snapshot()
+    call_command("recount_threads")
+    assert snapshot() == kept

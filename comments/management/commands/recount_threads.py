@@ -1,0 +1,26 @@
+"""Recount every thread's cached counts from its rows (a repair tool; normally never needed)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from ...models import Thread
+from ...services import thread_recount
+
+
+class Command(BaseCommand):
+    help = "Recount published-reply counts and listing for every thread, or for one article."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--article", type=int, help="Only this article's threads (its id).")
+
+    def handle(self, *args, article, **options):
+        threads = Thread.objects.all()
+        if article:
+            threads = threads.filter(article_id=article)
+        count = 0
+        for thread_id in threads.values_list("pk", flat=True).iterator():
+            with transaction.atomic():
+                Thread.objects.select_for_update().filter(pk=thread_id).first()
+                thread_recount(thread_id=thread_id)
+            count += 1
+        self.stdout.write(f"Recounted {count} thread{'s' if count != 1 else ''}.")
