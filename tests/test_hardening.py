@@ -25,7 +25,7 @@ def test_pages_carry_a_csp_without_inline_code(client, article):
 
 
 def test_templates_hold_no_inline_script_or_style():
-    """No template served on the site has an inline <script>, a style attribute or an on* handler."""
+    """No site template has an inline <script>, a style attribute or an on* handler."""
     offenders = []
     for path in (ROOT / "templates").rglob("*.html"):
         if "email" in path.parts:
