@@ -193,60 +193,39 @@ def main() -> int:
     spam_threshold, hold_threshold = arguments.spam_threshold, arguments.hold_threshold
     header = ["held-out file", "n", "prec", "recall", "F1", "ROC-AUC"]
     header += [f"FPR@{spam_threshold:g}", "to human", "p50 ms", "p99 ms"]
-    rows = [
-        metrics_row(
-            result.name,
-            result.labels,
-            result.probabilities,
-            result.latencies_ms,
-            spam_threshold,
-            hold_threshold,
-        )
-        for result in results
-    ]
-    rows.append(
-        metrics_row(
-            "pooled",
-            np.concatenate([result.labels for result in results]),
-            np.concatenate([result.probabilities for result in results]),
-            np.concatenate([result.latencies_ms for result in results]),
-            spam_threshold,
-            hold_threshold,
-        )
-    )
+
+    def table(scores: str, latencies: str) -> list[list[str]]:
+        """One row per held-out file and a pooled row, for one kind of score."""
+        rows = [
+            metrics_row(
+                result.name,
+                result.labels,
+                getattr(result, scores),
+                getattr(result, latencies),
+                spam_threshold,
+                hold_threshold,
+            )
+            for result in results
+        ]
+        pooled = [
+            np.concatenate([getattr(result, field) for result in results])
+            for field in ("labels", scores, latencies)
+        ]
+        rows.append(metrics_row("pooled", *pooled, spam_threshold, hold_threshold))
+        return rows
+
     print(
         f"Leave-one-file-out over {len(paths)} files; F1 at P >= 0.5; FPR@{spam_threshold:g} = "
         f"share of legitimate comments auto-spammed; to human = share of all comments with "
         f"{hold_threshold:g} <= P < {spam_threshold:g}."
     )
-    print_table(header, rows)
+    print_table(header, table("probabilities", "latencies_ms"))
     print()
     print(
         "The same folds through Parley's whole scorer (default rules + model, a new author): "
         "score >= threshold instead of P."
     )
-    scorer_rows = [
-        metrics_row(
-            result.name,
-            result.labels,
-            result.scorer_scores,
-            result.scorer_latencies_ms,
-            spam_threshold,
-            hold_threshold,
-        )
-        for result in results
-    ]
-    scorer_rows.append(
-        metrics_row(
-            "pooled",
-            np.concatenate([result.labels for result in results]),
-            np.concatenate([result.scorer_scores for result in results]),
-            np.concatenate([result.scorer_latencies_ms for result in results]),
-            spam_threshold,
-            hold_threshold,
-        )
-    )
-    print_table(header, scorer_rows)
+    print_table(header, table("scorer_scores", "scorer_latencies_ms"))
     print()
     for result in results:
         print(
