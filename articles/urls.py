@@ -10,10 +10,10 @@ urlpatterns = [
     path("articles/<slug:slug>/updates/", author_views.update_new, name="update_new"),
     path("author/", author_views.dashboard, name="author_dashboard"),
     path("author/articles/new/", author_views.article_new, name="author_new"),
-    path("author/articles/<int:pk>/edit/", author_views.article_edit, name="author_edit"),
-    path("author/articles/<int:pk>/preview/", author_views.article_preview, name="author_preview"),
-    path("author/articles/<int:pk>/publish/", author_views.article_publish, name="author_publish"),
+    path("author/articles/<id:pk>/edit/", author_views.article_edit, name="author_edit"),
+    path("author/articles/<id:pk>/preview/", author_views.article_preview, name="author_preview"),
+    path("author/articles/<id:pk>/publish/", author_views.article_publish, name="author_publish"),
     path(
-        "author/articles/<int:pk>/comments/", author_views.article_comments, name="author_comments"
+        "author/articles/<id:pk>/comments/", author_views.article_comments, name="author_comments"
     ),
 ]

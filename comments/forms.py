@@ -55,8 +55,11 @@ class CommentForm(XtdCommentForm):
             }
         )
         fields["url"].widget = forms.URLInput(attrs={"maxlength": 200, "autocomplete": "url"})
-        fields["reply_to"].min_value = 0
-        fields["reply_to"].required = False
+        fields["reply_to"] = forms.IntegerField(
+            required=False, min_value=0, max_value=10**18 - 1, widget=forms.HiddenInput()
+        )
+        if "reply_to" in self.initial:
+            fields["reply_to"].initial = self.initial["reply_to"]
         fields["honeypot"].label = "Leave this field empty"
         fields["honeypot"].widget = forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
         if self.user is not None:

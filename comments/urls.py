@@ -6,5 +6,5 @@ app_name = "comments"
 
 urlpatterns = [
     path("post/", views.comment_post, name="post"),
-    path("<int:comment_id>/", views.comment_permalink, name="permalink"),
+    path("<id:comment_id>/", views.comment_permalink, name="permalink"),
 ]

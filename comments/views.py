@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.selectors import article_page_context, article_page_queryset
+from config.ids import parse_id
 
 from . import selectors
 from .forms import CommentForm
@@ -24,11 +25,15 @@ from .owner import (
     remembered_commenter,
 )
 from .ratelimit import rate_limited
+from .rendering import strip_control_characters
 from .services import CommentRejected, Poster, comment_submit
 from .signals import screen
 from .thread_html import ThreadLinks, thread_html
 
 SECURITY_REASONS = {
+    "honeypot": "The comment was refused because a field meant to stay empty (hidden from "
+    "people, filled in by spam robots) was filled in, and the form had other errors too. "
+    "Reload the article and post again without an autofill tool.",
     "forged": "The comment form failed its security check: it was altered or not sent from "
     "this site. Reload the article and try again.",
 }
@@ -56,7 +61,7 @@ def comment_section_context(
     """Everything the comment section of an article page renders."""
     viewer = viewer_for(request)
     order = request.GET.get("corder") or settings.PARLEY_COMMENT_ORDER
-    thread = request.GET.get("thread", "")
+    thread = request.GET.get("thread")
     section = selectors.comment_section(
         article=article,
         viewer=viewer,
@@ -66,13 +71,14 @@ def comment_section_context(
         author_ids=frozenset(author.pk for author in article.authors.all()),
         edit_window=timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
         comment_budget=settings.PARLEY_COMMENTS_PER_PAGE,
-        thread_id=int(thread) if thread.isdigit() else None,
+        thread_id=parse_id(thread),
     )
     reply_target = None
     reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")
-    if str(reply_to or "").isdigit() and int(reply_to):
+    reply_id = parse_id(reply_to)
+    if reply_id:
         reply_target = selectors.comment_for_reply(
-            article=article, comment_id=int(reply_to), viewer=viewer
+            article=article, comment_id=reply_id, viewer=viewer
         )
     if form is None:
         initial = {"reply_to": reply_target.pk if reply_target else 0}
@@ -122,10 +128,10 @@ def _refuse(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:
 
 
 def _target_article(request: HttpRequest) -> Article | None:
-    object_pk = request.POST.get("object_pk", "")
-    if request.POST.get("content_type") != ARTICLE_CONTENT_TYPE or not object_pk.isdigit():
+    article_id = parse_id(request.POST.get("object_pk"))
+    if request.POST.get("content_type") != ARTICLE_CONTENT_TYPE or article_id is None:
         return None
-    return article_page_queryset().filter(pk=int(object_pk)).first()
+    return article_page_queryset().filter(pk=article_id).first()
 
 
 @require_POST
@@ -204,7 +210,7 @@ def _submit(
         poster = Poster(name=data["name"], email=data.get("email", ""), url=data.get("url", ""))
     meta = {
         "form_seconds": max(int(time.time()) - int(data["timestamp"]), 0),
-        "honeypot": request.POST.get("honeypot", "")[:200],
+        "honeypot": strip_control_characters(request.POST.get("honeypot", ""))[:200],
     }
     if shadow:
         meta["shadow"] = True

@@ -2,10 +2,14 @@
 never-expiring tokens, and its unauthenticated API) are deliberately not mounted."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from articles import feeds as article_feeds
 from comments import feeds as comment_feeds
+from config.ids import IdConverter
+
+# Registered before the apps' URL modules are imported by include() below.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("feeds/articles.rss", article_feeds.ArticlesFeed(), name="feed_articles_rss"),

@@ -16,6 +16,7 @@ from articles.models import Article
 from comments.models import Comment, CommentStatus
 from comments.net import client_ip
 from comments.ratelimit import rate_limited
+from config.ids import parse_ids
 
 from . import selectors, services
 from .forms import BanForm, ReportForm
@@ -54,7 +55,7 @@ def queue(request: HttpRequest, tab: str = "held") -> HttpResponse:
     if tab not in selectors.TABS:
         raise Http404("No such tab.")
     page, items = selectors.queue_page(tab, request.GET.get("page") or 1)
-    undo_ids = [int(i) for i in request.GET.get("undo", "").split(",") if i.isdigit()][:200]
+    undo_ids = parse_ids(request.GET.get("undo", "").split(","), limit=200)
     return render(
         request,
         "moderation/queue.html",
@@ -92,7 +93,7 @@ def act(request: HttpRequest) -> HttpResponse:
     else:
         action = request.POST.get("action", "")
         raw_ids = request.POST.getlist("ids")
-    ids = [int(i) for i in raw_ids if i.isdigit()][:500]
+    ids = parse_ids(raw_ids, limit=500)
     if action not in services.ACTIONS:
         messages.error(request, "Choose an action.")
         return HttpResponseRedirect(_safe_next(request, fallback))
@@ -116,7 +117,7 @@ def undo(request: HttpRequest) -> HttpResponse:
     """Undo recent decisions (by event id) through the same transition service."""
     raw = request.POST.getlist("events") or request.POST.get("events_csv", "").split(",")
     undone, refused = 0, []
-    for event_id in [int(i) for i in raw if str(i).isdigit()][:500]:
+    for event_id in parse_ids(raw, limit=500):
         try:
             undone += services.event_undo(event_id=event_id, actor=request.user)
         except services.UndoNotAllowed as reason:

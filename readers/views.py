@@ -16,6 +16,7 @@ from articles.models import Article
 from comments.models import Comment
 from comments.owner import own_comment_ids
 from comments.ratelimit import rate_limited
+from config.ids import parse_id
 
 from . import services, tasks
 from .forms import CommentEditForm, DeleteAllForm, FollowForm, ManageLinkForm
@@ -70,13 +71,21 @@ def unfollow(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(f"{article.get_absolute_url()}#follow")
 
 
+def _confirm_page(request: HttpRequest, title: str, message: str) -> HttpResponse:
+    # Mail scanners open links: the emailed link shows a button, and only the button acts.
+    return render(request, "readers/confirm.html", {"title": title, "message": message})
+
+
+@require_http_methods(["GET", "POST"])
 def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in a guest's confirmation email; following it twice is harmless."""
+    """The link in a guest's confirmation email; confirming twice is harmless."""
     try:
         data = token_read("follow_confirm", token)
     except TokenInvalid as error:
         return _token_failed(request, error)
-    followed = services.follow_confirm(follow_id=int(data.get("follow", 0)))
+    if request.method == "GET":
+        return _confirm_page(request, "Follow this article?", "Press the button to confirm.")
+    followed = services.follow_confirm(follow_id=parse_id(data.get("follow")) or 0)
     if followed is None:
         return _token_failed(request, TokenInvalid("This follow no longer exists."))
     return render(request, "readers/done.html", {
@@ -86,12 +95,17 @@ def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
     })  # fmt: skip
 
 
+@require_http_methods(["GET", "POST"])
 def reply_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link that confirms a guest's address for emails about replies."""
     try:
         data = token_read("reply_confirm", token)
     except TokenInvalid as error:
         return _token_failed(request, error)
+    if request.method == "GET":
+        return _confirm_page(
+            request, "Get emails about replies?", "Press the button to confirm your address."
+        )
     services.reply_address_confirm(email=str(data.get("email", "")))
     return render(request, "readers/done.html", {
         "title": "Address confirmed",

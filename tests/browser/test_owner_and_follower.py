@@ -54,6 +54,7 @@ def test_author_posts_an_update_and_the_follower_is_emailed(
     assert [m.to for m in mail.outbox] == [["reader@example.com"]]
     confirm = mail.outbox[0].body.split("Confirm within 48 hours: ", 1)[1].split()[0]
     page.goto(live_server.url + confirm[confirm.index("/follow/") :])
+    page.click(".confirm-form button[type=submit]")
     assert "You are following this article" in page.inner_text("main")
     assert Follow.objects.get().confirmed_at is not None
 

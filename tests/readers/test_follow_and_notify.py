@@ -38,8 +38,11 @@ class TestFollowing:
         follow = Follow.objects.get()
         assert follow.confirmed_at is None
         confirm = link_in(mail.outbox[0], "follow/confirm")
-        assert "You are following this article" in client.get(confirm).content.decode()
-        assert client.get(confirm).status_code == 200  # twice is harmless
+        assert "Press the button to confirm." in client.get(confirm).content.decode()
+        follow.refresh_from_db()
+        assert follow.confirmed_at is None  # opening the link (a mail scanner) does nothing
+        assert "You are following this article" in client.post(confirm).content.decode()
+        assert client.post(confirm).status_code == 200  # twice is harmless
         follow.refresh_from_db()
         assert follow.confirmed_at is not None
 
@@ -203,7 +206,7 @@ class TestReplyNotifications:
             using=Client(),
         )
         assert len(mail.outbox) == 1
-        Client().get(link_in(mail.outbox[0], "replies/confirm"))
+        Client().post(link_in(mail.outbox[0], "replies/confirm"))
         submit(
             form_data(article, comment="A later reply", name="Later", reply_to=str(parent_id)),
             using=Client(),
@@ -238,7 +241,7 @@ class TestTokens:
         monkeypatch.setattr(signing.time, "time", lambda: real_time() - 49 * 3600)
         token = token_make("follow_confirm", follow=follow.pk)
         monkeypatch.setattr(signing.time, "time", real_time)
-        response = client.get(f"/follow/confirm/{token}/")
+        response = client.post(f"/follow/confirm/{token}/")
         assert response.status_code == 400 and "expired" in response.content.decode()
         follow.refresh_from_db()
         assert follow.confirmed_at is None
