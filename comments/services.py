@@ -83,8 +83,8 @@ def comment_submit(
         "site_id": settings.SITE_ID,
         "user": poster.user,
         "user_name": strip_control_characters(poster.name)[:50],
-        "user_email": poster.email,
-        "user_url": poster.url,
+        "user_email": poster.email[:254],  # the column sizes; the form checks them first
+        "user_url": poster.url[:200],
         "comment": text,
         "text_hash": text_fingerprint(text),
         "comment_html": comment_to_safe_html(text),
@@ -119,7 +119,7 @@ def _duplicate_of(poster: Poster, text: str, now, **where) -> Comment | None:
         else {
             "user__isnull": True,
             "user_name": strip_control_characters(poster.name)[:50],
-            "user_email": poster.email,
+            "user_email": poster.email[:254],  # the column sizes; the form checks them first
         }
     )
     return (
