@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -116,7 +116,8 @@ def comment_section(
         visible = visible_to_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
         wanted = Q(thread_id__in=[r for r in root_ids if r not in collapsed])
         if collapsed:
-            wanted |= Q(pk__in=collapsed)
+            # thread_id and level live on one table, so both sides of the OR use its index.
+            wanted |= Q(thread_id__in=list(collapsed), level=0)
         rows = list(
             Comment.objects.filter(wanted)
             .filter(visible | Q(nested_count__gt=0))
@@ -152,9 +153,10 @@ def comment_section(
             # published_count counts the root too when it is published.
             node.hidden_replies = collapsed[node.pk] + (1 if node.placeholder else 0)
     trailing = _link_nodes(nodes)
-    published_total = Comment.objects.filter(
-        article=article, status=CommentStatus.PUBLISHED
-    ).count()
+    # Kept per thread by the status transitions: summing ~1 row per thread, not per comment.
+    published_total = (
+        Thread.objects.filter(article=article).aggregate(n=Sum("published_count"))["n"] or 0
+    )
     return CommentSection(
         nodes=nodes,
         trailing_closes=trailing,
