@@ -31,9 +31,6 @@ class CommentQuerySet(models.QuerySet):
     def published(self) -> "CommentQuerySet":
         return self.filter(status=CommentStatus.PUBLISHED)
 
-    def for_article(self, article: Article) -> "CommentQuerySet":
-        return self.filter(article=article)
-
 
 def own_q(*, user_id: int | None, own_ids: frozenset[int]) -> Q | None:
     """Comments by this account or posted from this browser; None when there are none."""
@@ -96,14 +93,6 @@ class Comment(XtdComment):
         # Skip XtdComment.save(): it inserts, then computes the thread position in a second,
         # unlocked save. comment_submit sets the position before the single insert.
         CommentAbstractModel.save(self, *args, **kwargs)
-
-    @property
-    def is_root(self) -> bool:
-        return self.parent_id == self.pk
-
-    @property
-    def is_visible(self) -> bool:
-        return self.status == CommentStatus.PUBLISHED
 
 
 class Thread(models.Model):
