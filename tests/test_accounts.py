@@ -74,6 +74,20 @@ def test_account_pages_use_the_site_layout(client):
     assert 'name="username"' in html and 'name="email"' in html
 
 
+def test_account_layouts_wrap_allauth_pages(client, make_user):
+    """allauth's own "content" block must not replace the entrance and manage layouts."""
+    login_page = client.get("/accounts/login/").content.decode()
+    assert 'class="panel entrance"' in login_page
+    # The remember-me box is labelled beside it, like the comment form's checkboxes.
+    assert re.search(r'<p class="field field-check">\s*<input[^>]*name="remember"', login_page)
+    client.force_login(make_user("manager", password=PASSWORD))
+    email_page = client.get("/accounts/email/").content.decode()
+    nav = re.search(r'<nav class="manage-nav".*?</nav>', email_page, re.S)
+    assert nav, "the account navigation is missing from the email page"
+    assert 'href="/accounts/password/change/"' in nav.group(0)
+    assert 'aria-current="page">Email addresses' in nav.group(0)
+
+
 def test_signed_in_user_without_email_can_comment(client, article, submit):
     """A user who signed up without an email posts under their username."""
     from comments.models import Comment
