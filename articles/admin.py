@@ -2,13 +2,19 @@ from django.contrib import admin
 
 from . import services
 from .models import Article, ArticleUpdate
-from .rendering import markdown_to_safe_html
 
 
 class ArticleUpdateInline(admin.StackedInline):
     model = ArticleUpdate
     extra = 0
     fields = ("published_at", "author", "body")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "author":
+            field.required = False
+            field.help_text = "Leave empty to sign the update yourself."
+        return field
 
 
 @admin.register(Article)
@@ -37,8 +43,13 @@ class ArticleAdmin(admin.ModelAdmin):
         return queryset if request.user.is_superuser else queryset.authored_by(request.user)
 
     def save_model(self, request, obj, form, change):
-        services.article_render(article=obj)
-        super().save_model(request, obj, form, change)
+        services.article_save(article=obj, previous_slug=form.initial.get("slug"))
+
+    def delete_model(self, request, obj):
+        services.articles_delete(articles=Article.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.articles_delete(articles=queryset)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -46,11 +57,10 @@ class ArticleAdmin(admin.ModelAdmin):
             form.instance.authors.add(request.user)
 
     def save_formset(self, request, form, formset, change):
-        updates = formset.save(commit=False)
-        for update in updates:
+        # Through the services, so a new update reaches followers and the page is refreshed.
+        for update in formset.save(commit=False):
             update.author = update.author or request.user
-            update.body_html = markdown_to_safe_html(update.body)
-            update.save()
+            services.update_save(update=update)
         for deleted in formset.deleted_objects:
-            deleted.delete()
+            services.update_delete(update=deleted)
         formset.save_m2m()

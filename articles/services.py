@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -91,10 +92,21 @@ def article_set_comments_open(*, article: Article, is_open: bool) -> Article:
     return article
 
 
-def article_render(*, article: Article) -> Article:
-    """Re-render the stored HTML of an article from its Markdown body."""
+def article_save(*, article: Article, previous_slug: str | None = None) -> Article:
+    """Store an article edited field by field (the admin): its Markdown is rendered again and
+    its cached pages, under its old address too, are dropped."""
     article.body_html = markdown_to_safe_html(article.body)
+    article.save()
+    _page_changed(article, previous_slug=previous_slug)
     return article
+
+
+@transaction.atomic
+def articles_delete(*, articles: QuerySet[Article]) -> None:
+    """Delete articles with their updates and comments; their cached pages go with them."""
+    slugs = list(articles.values_list("slug", flat=True))
+    articles.delete()
+    _pages_changed(slugs)
 
 
 def article_publish(*, article: Article, when: datetime | None = None) -> Article:
@@ -111,21 +123,44 @@ def update_publish(
     *, article: Article, author: AbstractBaseUser | None, body: str, when: datetime | None = None
 ) -> ArticleUpdate:
     """Add a dated follow-up to an article's timeline; followers hear of it once committed."""
-    update = ArticleUpdate.objects.create(
-        article=article,
-        author=author,
-        body=body,
-        body_html=markdown_to_safe_html(body),
-        published_at=when or timezone.now(),
+    return update_save(
+        update=ArticleUpdate(
+            article=article, author=author, body=body, published_at=when or timezone.now()
+        )
     )
-    transaction.on_commit(
-        lambda: update_published.send_robust(sender=ArticleUpdate, update_id=update.pk),
-        robust=True,
-    )
-    _page_changed(article)
+
+
+def update_save(*, update: ArticleUpdate) -> ArticleUpdate:
+    """Store an update, new or edited, with its Markdown rendered. A new one is announced to
+    the article's followers once committed; an edit only refreshes the page."""
+    is_new = update._state.adding
+    update.body_html = markdown_to_safe_html(update.body)
+    update.save()
+    if is_new:
+        transaction.on_commit(
+            lambda: update_published.send_robust(sender=ArticleUpdate, update_id=update.pk),
+            robust=True,
+        )
+    _page_changed(update.article)
     return update
 
 
-def _page_changed(article: Article) -> None:
-    slug = article.slug
-    transaction.on_commit(lambda: page_cache.page_invalidate(slug=slug))
+def update_delete(*, update: ArticleUpdate) -> None:
+    """Take an update off its article's timeline."""
+    update.delete()
+    _page_changed(update.article)
+
+
+def _page_changed(article: Article, *, previous_slug: str | None = None) -> None:
+    _pages_changed({article.slug, previous_slug} - {None})
+
+
+def _pages_changed(slugs: Iterable[str]) -> None:
+    """Drop the cached pages of these articles once the change is committed."""
+    slugs = list(slugs)
+
+    def invalidate() -> None:
+        for slug in slugs:
+            page_cache.page_invalidate(slug=slug)
+
+    transaction.on_commit(invalidate)

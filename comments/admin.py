@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Comment, Thread
 
 
@@ -47,11 +48,13 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def save_model(self, request, obj, form, change):
-        from .rendering import comment_to_safe_html
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a row would leave its thread's counts and replies behind; moderators
+        # remove comments from the queue and readers delete their own.
+        return False
 
-        obj.comment_html = comment_to_safe_html(obj.comment)
-        super().save_model(request, obj, form, change)
+    def save_model(self, request, obj, form, change):
+        services.comment_staff_edit(comment=obj)
 
 
 @admin.register(Thread)
@@ -59,3 +62,11 @@ class ThreadAdmin(admin.ModelAdmin):
     list_display = ("pk", "article", "listed", "published_count", "last_published_at")
     list_filter = ("listed",)
     readonly_fields = ("root", "article", "listed", "published_count", "last_published_at")
+
+    # Threads are kept by the posting and moderation services (`manage.py recount_threads`
+    # repairs them); the admin only shows them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

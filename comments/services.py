@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from articles.page_cache import page_invalidate
 
 from .models import Comment, CommentStatus, Thread, text_fingerprint
 from .rendering import comment_to_safe_html, strip_control_characters
@@ -188,6 +189,20 @@ def _reply_insert(
     )
     comment.save(force_insert=True)
     return comment, True
+
+
+def comment_staff_edit(*, comment: Comment) -> Comment:
+    """Store a comment whose text or commenter details staff changed (the admin): its HTML
+    and fingerprint follow the text, and the article's cached page is dropped if it shows it.
+    Its status does not change here; that is the moderation service's."""
+    comment.comment = strip_control_characters(comment.comment)
+    comment.comment_html = comment_to_safe_html(comment.comment)
+    comment.text_hash = text_fingerprint(comment.comment)
+    comment.save()
+    if comment.status == CommentStatus.PUBLISHED:
+        slug = comment.article.slug
+        transaction.on_commit(lambda: page_invalidate(slug=slug))
+    return comment
 
 
 def thread_visibility_changed(*, comment: Comment, became_published: bool) -> None:

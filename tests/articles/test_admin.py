@@ -1,6 +1,12 @@
 import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
 
+from articles.models import ArticleUpdate
 from articles.services import article_create
+from comments.models import Comment, text_fingerprint
+from readers.models import Follow
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +50,113 @@ def test_admin_save_renders_markdown_and_adds_the_author(client, author):
     article = Article.objects.get(slug="from-admin")
     assert article.body_html == "<h2>Hi</h2>"
     assert list(article.authors.all()) == [author]
+
+
+# -- Changes made in the admin go through the services ------------------------------------
+
+
+@pytest.fixture
+def staff_client(client, make_user, settings):
+    """A superuser in the admin, with the anonymous page cache on."""
+    settings.PARLEY_PAGE_CACHE_SECONDS = 60
+    client.force_login(make_user("boss", is_staff=True, is_superuser=True))
+    return client
+
+
+def anonymous_page(article):
+    return Client().get(f"/articles/{article.slug}/")
+
+
+def article_admin_form(article, *, new_update="", **changes):
+    """The admin change form of `article` as a browser would send it back."""
+    published = timezone.localtime(article.published_at)
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "authors": [user.pk for user in article.authors.all()],
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "status": article.status,
+        "published_at_0": published.strftime("%Y-%m-%d"),
+        "published_at_1": published.strftime("%H:%M:%S"),
+        "comments_open": "on",
+        "updates-TOTAL_FORMS": "1" if new_update else "0",
+        "updates-INITIAL_FORMS": "0",
+    }
+    if new_update:
+        data |= {
+            "updates-0-published_at_0": published.strftime("%Y-%m-%d"),
+            "updates-0-published_at_1": "12:00:00",
+            "updates-0-body": new_update,
+        }
+    return data | changes
+
+
+def test_an_update_added_in_the_admin_reaches_followers_and_the_cached_page(
+    staff_client, article, django_capture_on_commit_callbacks
+):
+    """An update posted from the admin is announced like one posted on the article page."""
+    Follow.objects.create(article=article, email="fan@example.com", confirmed_at=timezone.now())
+    assert anonymous_page(article)["X-Parley-Cache"] == "miss"
+    assert anonymous_page(article)["X-Parley-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"/admin/articles/article/{article.pk}/change/",
+            article_admin_form(article, new_update="The **admin** correction."),
+        )
+    assert response.status_code == 302, response.context and [
+        response.context["adminform"].form.errors,
+        [f.formset.errors for f in response.context["inline_admin_formsets"]],
+    ]
+    update = ArticleUpdate.objects.get(article=article)
+    assert update.body_html == "<p>The <strong>admin</strong> correction.</p>"
+    assert update.author.username == "boss"
+    assert [message.to for message in mail.outbox] == [["fan@example.com"]]
+    page = anonymous_page(article)
+    assert page["X-Parley-Cache"] == "miss"
+    assert "The <strong>admin</strong> correction." in page.content.decode()
+
+
+def test_unpublishing_or_moving_an_article_in_the_admin_drops_its_cached_page(
+    staff_client, article, django_capture_on_commit_callbacks
+):
+    """A cached page must not outlive the article's publication or its old address."""
+    anonymous_page(article)
+    assert anonymous_page(article)["X-Parley-Cache"] == "hit"
+    old_slug = article.slug
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            f"/admin/articles/article/{article.pk}/change/",
+            article_admin_form(article, slug="moved", status="draft"),
+        )
+    assert Client().get(f"/articles/{old_slug}/").status_code == 404
+    assert Client().get("/articles/moved/").status_code == 404
+
+
+def test_a_comment_edited_in_the_admin_shows_at_once_and_cannot_be_deleted_there(
+    staff_client, article, post, django_capture_on_commit_callbacks
+):
+    """Staff edits re-render the comment and refresh the page; deleting rows is refused
+    (it would strand the thread's counts), so removal goes through moderation."""
+    comment = post(article, "Orignal wording")
+    assert "Orignal wording" in anonymous_page(article).content.decode()
+    assert anonymous_page(article)["X-Parley-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"/admin/comments/comment/{comment.pk}/change/",
+            {
+                "user_name": "Reader",
+                "user_email": "",
+                "user_url": "",
+                "comment": "Original *wording*",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    comment.refresh_from_db()
+    assert comment.comment_html == "<p>Original <em>wording</em></p>"
+    assert comment.text_hash == text_fingerprint("Original *wording*")
+    html = anonymous_page(article).content.decode()
+    assert "Original <em>wording</em>" in html and "Orignal" not in html
+    delete_url = f"/admin/comments/comment/{comment.pk}/delete/"
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Comment.objects.filter(pk=comment.pk).exists()
