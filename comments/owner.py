@@ -10,6 +10,7 @@ import json
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
 
 OWN_COOKIE = "parley_own"
 OWN_MAX_AGE = 60 * 60 * 24 * 30
@@ -37,6 +38,19 @@ def _write(response: HttpResponse, name: str, value, max_age: int) -> None:
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+
+
+def browser_key(request: HttpRequest) -> str:
+    """A keyed hash of this browser's CSRF secret, or "" when it sent none.
+
+    Every form post from a browser carries the same secret (the CSRF check needs it), and no
+    other browser knows it, so it tells a double click from someone copying a comment. The
+    secret itself is never stored.
+    """
+    secret = request.META.get("CSRF_COOKIE", "")
+    if not secret:
+        return ""
+    return salted_hmac("parley.browser", secret).hexdigest()[:32]
 
 
 def own_comment_ids(request: HttpRequest) -> frozenset[int]:

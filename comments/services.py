@@ -19,7 +19,9 @@ from .rendering import comment_to_safe_html, strip_control_characters
 from .signals import comment_submitted
 
 # A second identical post from the same person into the same place within this window is
-# the same comment (a double click, a retried request), not a new one.
+# the same comment (a double click, a retried request), not a new one; but only when the
+# poster proves the first one is theirs, or copying a guest's words would hand over their
+# comment (see _duplicate_of).
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
@@ -34,12 +36,17 @@ class CommentRejected(Exception):
 
 @dataclass(frozen=True)
 class Poster:
-    """Who is posting: a signed-in user, or a guest's name, email and website."""
+    """Who is posting: a signed-in user, or a guest's name, email and website.
+
+    `browser_key` identifies the browser the post came from (see comments.owner.browser_key)
+    and is how a guest's double click is recognised as one comment.
+    """
 
     name: str
     email: str = ""
     url: str = ""
     user: AbstractBaseUser | None = None
+    browser_key: str = ""
 
     @classmethod
     def for_user(cls, user: AbstractBaseUser) -> "Poster":
@@ -77,6 +84,7 @@ def comment_submit(
 
     now = timezone.now()
     text = strip_control_characters(text)
+    browser = {"browser": poster.browser_key} if poster.browser_key else {}
     fields = {
         "article": article,
         "content_type": ContentType.objects.get_for_model(Article),
@@ -92,7 +100,7 @@ def comment_submit(
         "submit_date": now,
         "ip_address": ip_address,
         "user_agent": (user_agent or "")[:300],
-        "submission_meta": meta or {},
+        "submission_meta": {**(meta or {}), **browser},
         "followup": followup,
         "status": CommentStatus.PENDING,
         "is_public": False,
@@ -104,7 +112,7 @@ def comment_submit(
         if reply_to:
             comment, created = _reply_insert(article, reply_to, own_ids, poster, fields, now)
         else:
-            comment, created = _root_insert(article, poster, fields, now)
+            comment, created = _root_insert(article, poster, own_ids, fields, now)
     if created:
         transaction.on_commit(
             lambda: comment_submitted.send_robust(sender=Comment, comment_id=comment.pk),
@@ -113,34 +121,51 @@ def comment_submit(
     return comment
 
 
-def _duplicate_of(poster: Poster, text: str, now, **where) -> Comment | None:
-    same_poster = (
-        {"user": poster.user}
-        if poster.user
-        else {
+def _duplicate_of(
+    poster: Poster, text: str, now, own_ids: frozenset[int], **where
+) -> Comment | None:
+    """The same comment sent moments ago into the same place by this same poster, if any.
+
+    Same name and text prove nothing: anyone can copy them off the page. So an earlier
+    comment counts as this poster's only with proof: their account, this browser's signed
+    list of its own comments, or the browser key it was sent with (a double click arrives
+    before the first response has set any cookie). Without proof a copy is a new comment.
+    """
+    if poster.user is not None:
+        same_poster = {"user": poster.user}
+    elif own_ids or poster.browser_key:
+        same_poster = {
             "user__isnull": True,
             "user_name": strip_control_characters(poster.name)[:50],
             "user_email": poster.email[:254],  # the column sizes; the form checks them first
         }
-    )
-    return (
-        Comment.objects.filter(
-            text_hash=text_fingerprint(text),
-            comment=text,
-            submit_date__gte=now - DUPLICATE_WINDOW,
-            **same_poster,
-            **where,
-        )
-        .order_by("pk")
-        .first()
-    )
+    else:
+        return None
+    candidates = Comment.objects.filter(
+        text_hash=text_fingerprint(text),
+        comment=text,
+        submit_date__gte=now - DUPLICATE_WINDOW,
+        **same_poster,
+        **where,
+    ).order_by("pk")[:10]
+    for candidate in candidates:
+        sent_from = candidate.submission_meta.get("browser")
+        if (
+            poster.user is not None
+            or candidate.pk in own_ids
+            or (poster.browser_key and sent_from == poster.browser_key)
+        ):
+            return candidate
+    return None
 
 
-def _root_insert(article: Article, poster: Poster, fields: dict, now) -> tuple[Comment, bool]:
+def _root_insert(
+    article: Article, poster: Poster, own_ids: frozenset[int], fields: dict, now
+) -> tuple[Comment, bool]:
     # Locking the article serializes new threads on PostgreSQL so that two identical
     # submissions sent at once store one row; SQLite's IMMEDIATE transactions already do.
     Article.objects.select_for_update().filter(pk=article.pk).first()
-    duplicate = _duplicate_of(poster, fields["comment"], now, article=article, level=0)
+    duplicate = _duplicate_of(poster, fields["comment"], now, own_ids, article=article, level=0)
     if duplicate:
         return duplicate, False
     comment = Comment(**fields, thread_id=0, parent_id=0, level=0, order=1)
@@ -168,7 +193,9 @@ def _reply_insert(
         parent = Comment.objects.get(pk=parent.parent_id)
 
     level = parent.level + 1
-    duplicate = _duplicate_of(poster, fields["comment"], now, parent_id=parent.pk, level=level)
+    duplicate = _duplicate_of(
+        poster, fields["comment"], now, own_ids, parent_id=parent.pk, level=level
+    )
     if duplicate:
         return duplicate, False
 

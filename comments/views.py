@@ -18,6 +18,7 @@ from .forms import CommentForm
 from .models import Comment, CommentStatus
 from .net import client_ip
 from .owner import (
+    browser_key,
     forget_commenter,
     own_comment_ids,
     remember_commenter,
@@ -207,7 +208,12 @@ def _submit(
     if request.user.is_authenticated:
         poster = Poster.for_user(request.user)
     else:
-        poster = Poster(name=data["name"], email=data.get("email", ""), url=data.get("url", ""))
+        poster = Poster(
+            name=data["name"],
+            email=data.get("email", ""),
+            url=data.get("url", ""),
+            browser_key=browser_key(request),
+        )
     meta = {
         "form_seconds": max(int(time.time()) - int(data["timestamp"]), 0),
         "honeypot": strip_control_characters(request.POST.get("honeypot", ""))[:200],

@@ -59,13 +59,13 @@ def submission_for(comment: Comment) -> Submission:
     """Everything the scorer looks at for one stored comment."""
     meta = comment.submission_meta or {}
     seconds = meta.get("form_seconds")
-    earlier = (
-        Comment.objects.filter(
-            text_hash=comment.text_hash, submit_date__gte=comment.submit_date - DUPLICATE_WINDOW
-        )
-        .exclude(pk=comment.pk)
-        .count()
-    )
+    # Only copies sent before this one: a later copy (someone repeating a comment) must not
+    # count against the original when it is scored again after an edit.
+    earlier = Comment.objects.filter(
+        text_hash=comment.text_hash,
+        submit_date__gte=comment.submit_date - DUPLICATE_WINDOW,
+        pk__lt=comment.pk,
+    ).count()
     return Submission(
         text=comment.comment,
         name=comment.user_name,

@@ -3,8 +3,10 @@
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 from django.test import Client
+from django.utils.crypto import get_random_string
 
 from comments.models import Comment, CommentStatus, Thread
 from tests.conftest import form_data
@@ -103,18 +105,33 @@ def test_eight_posters_two_hundred_comments_each(article, post, no_rate_limits):
     assert not Comment.objects.filter(thread_id=0).exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_same_comment_sent_ten_times_at_once_is_stored_once(article, no_rate_limits):
-    """Ten identical submissions in parallel (a double-clicking reader) make one row."""
-    data = form_data(article, comment="Sent in a hurry", name="Clicker", email="c@example.com")
-
-    def send(_):
+def _send_in_parallel(data, cookies_for) -> list[int]:
+    def send(n):
+        client = Client()
+        for name, value in cookies_for(n).items():
+            client.cookies[name] = value
         try:
-            return Client().post("/comments/post/", data).status_code
+            return client.post("/comments/post/", data).status_code
         finally:
             connections.close_all()
 
     with ThreadPoolExecutor(max_workers=10) as pool:
-        statuses = list(pool.map(send, range(10)))
-    assert statuses == [302] * 10
+        return list(pool.map(send, range(10)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_comment_sent_ten_times_at_once_is_stored_once(article, no_rate_limits):
+    """Ten identical submissions in parallel from one browser (a double click) make one row."""
+    data = form_data(article, comment="Sent in a hurry", name="Clicker", email="c@example.com")
+    one_browser = {settings.CSRF_COOKIE_NAME: get_random_string(32)}
+    assert _send_in_parallel(data, lambda n: one_browser) == [302] * 10
     assert Comment.objects.filter(article=article).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_comment_from_ten_browsers_is_ten_comments(article, no_rate_limits):
+    """Ten browsers sending the same name and words each get a comment of their own."""
+    data = form_data(article, comment="Everyone says this", name="Same Name")
+    statuses = _send_in_parallel(data, lambda n: {settings.CSRF_COOKIE_NAME: get_random_string(32)})
+    assert statuses == [302] * 10
+    assert Comment.objects.filter(article=article).count() == 10

@@ -103,6 +103,14 @@ class TestCommentSubmit:
         assert again.pk == first.pk
         assert Comment.objects.count() == 1
 
+    def test_same_browser_double_submit_stores_one_row(self, article):
+        """A guest's double click (same browser key, no cookie back yet) stores one row."""
+        poster = Poster(name="Quick Quinn", browser_key="browser-a")
+        first = comment_submit(article=article, poster=poster, text="Sent twice")
+        again = comment_submit(article=article, poster=poster, text="Sent twice")
+        assert again.pk == first.pk
+        assert Comment.objects.count() == 1
+
     def test_signed_in_poster_uses_account_name(self, article, make_user):
         """A signed-in user's comment carries their account and display name."""
         user = make_user("sam", first_name="Sam", last_name="Lee", email="sam@example.com")
@@ -112,6 +120,62 @@ class TestCommentSubmit:
             "Sam Lee",
             "sam@example.com",
         )
+
+
+@pytest.mark.django_db
+class TestNoTakeoverByCopying:
+    """Copying a guest's name and words must never hand over their comment."""
+
+    def test_a_copy_from_another_browser_is_a_comment_of_its_own(self, article):
+        """Same name, same text, another browser: a new comment, not the victim's."""
+        victim = comment_submit(
+            article=article,
+            poster=Poster(name="Vic Victim", browser_key="victim-browser"),
+            text="My genuine words",
+        )
+        copy = comment_submit(
+            article=article,
+            poster=Poster(name="Vic Victim", browser_key="attacker-browser"),
+            text="My genuine words",
+        )
+        assert copy.pk != victim.pk
+        assert Comment.objects.count() == 2
+
+    def test_a_copy_with_no_proof_at_all_is_a_comment_of_its_own(self, article):
+        """A poster with no account, no own-comments cookie and no browser key gets nothing back."""
+        victim = comment_submit(article=article, poster=Poster(name="Vic"), text="Words")
+        copy = comment_submit(article=article, poster=Poster(name="Vic"), text="Words")
+        assert copy.pk != victim.pk
+
+    def test_a_copied_reply_is_a_reply_of_its_own(self, article, post):
+        """The same holds for replies: a copied reply does not return the original."""
+        parent = post(article, "Parent")
+        victim = comment_submit(
+            article=article,
+            poster=Poster(name="Vic", browser_key="victim-browser"),
+            text="Reply words",
+            reply_to=parent.pk,
+        )
+        copy = comment_submit(
+            article=article,
+            poster=Poster(name="Vic", browser_key="attacker-browser"),
+            text="Reply words",
+            reply_to=parent.pk,
+        )
+        assert copy.pk != victim.pk
+
+    def test_the_signed_own_comments_cookie_proves_a_duplicate(self, article):
+        """A retry from a browser whose cookie lists the first comment gets that comment."""
+        first = comment_submit(
+            article=article, poster=Poster(name="Ola", browser_key="one"), text="Retry me"
+        )
+        again = comment_submit(
+            article=article,
+            poster=Poster(name="Ola", browser_key="rotated"),
+            text="Retry me",
+            own_ids=frozenset({first.pk}),
+        )
+        assert again.pk == first.pk
 
 
 @pytest.mark.django_db

@@ -139,3 +139,36 @@ def test_my_comments_without_identity_asks_for_a_link(client):
     """With no account and no link, "my comments" leads to the request form."""
     assert client.get("/comments/mine/")["Location"] == "/comments/manage/"
     assert client.get("/comments/mine/export.json").status_code == 404
+
+
+def _browser_post(browser, article, **fields):
+    """Load the article as a real browser would (getting its CSRF cookie), then post."""
+    html = browser.get(article.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return browser.post("/comments/post/", form_data(article, csrfmiddlewaretoken=token, **fields))
+
+
+def test_copying_a_guests_words_from_another_browser_gives_no_rights_over_them(
+    article, django_capture_on_commit_callbacks
+):
+    """The takeover: another browser posting the same name and text gets its own comment,
+    and cannot edit or delete the first reader's."""
+    victim, attacker = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    words = {"comment": "Victim's genuine comment.", "name": "Vic Victim", "email": ""}
+    for browser in (victim, attacker):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _browser_post(browser, article, **words).status_code == 302
+    original, copy = Comment.objects.order_by("pk")
+    attacker_page = attacker.get(article.get_absolute_url()).content.decode()
+    assert f"/comments/{copy.pk}/edit/" in attacker_page
+    assert f"/comments/{original.pk}/edit/" not in attacker_page
+    assert f"/comments/{original.pk}/delete/" not in attacker_page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', attacker_page).group(1)
+    edit = attacker.post(
+        f"/comments/{original.pk}/edit/", {"comment": "TAKEN OVER", "csrfmiddlewaretoken": token}
+    )
+    delete = attacker.post(f"/comments/{original.pk}/delete/", {"csrfmiddlewaretoken": token})
+    assert (edit.status_code, delete.status_code) == (403, 403)
+    original.refresh_from_db()
+    assert (original.comment, original.status) == ("Victim's genuine comment.", S.PUBLISHED)
+    assert not ModerationEvent.objects.filter(comment=original, actor_label="author").exists()
