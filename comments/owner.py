@@ -19,6 +19,11 @@ OWN_MAX_IDS = 50
 COMMENTER_COOKIE = "parley_commenter"
 COMMENTER_MAX_AGE = 60 * 60 * 24 * 365
 
+# Addresses this browser proved it controls by following an emailed link.
+VERIFIED_COOKIE = "parley_verified"
+VERIFIED_MAX_AGE = 60 * 60 * 24 * 365
+VERIFIED_MAX_EMAILS = 5
+
 
 def _read(request: HttpRequest, name: str, max_age: int):
     try:
@@ -65,6 +70,28 @@ def remember_own_comment(request: HttpRequest, response: HttpResponse, comment_i
     """Add a comment to this browser's list of its own comments (the newest 50 are kept)."""
     ids = [i for i in sorted(own_comment_ids(request)) if i != comment_id]
     _write(response, OWN_COOKIE, [*ids[-(OWN_MAX_IDS - 1) :], comment_id], OWN_MAX_AGE)
+
+
+def verified_emails(request: HttpRequest) -> frozenset[str]:
+    """Addresses this browser proved through an emailed link (empty if missing or forged)."""
+    values = _read(request, VERIFIED_COOKIE, VERIFIED_MAX_AGE)
+    if not isinstance(values, list):
+        return frozenset()
+    return frozenset(v.lower() for v in values if isinstance(v, str) and v)
+
+
+def remember_verified_email(request: HttpRequest, response: HttpResponse, email: str) -> None:
+    """Record that this browser proved `email` (the newest few addresses are kept)."""
+    email = email.strip().lower()
+    if not email:
+        return
+    kept = [e for e in sorted(verified_emails(request)) if e != email]
+    _write(
+        response,
+        VERIFIED_COOKIE,
+        [*kept[-(VERIFIED_MAX_EMAILS - 1) :], email],
+        VERIFIED_MAX_AGE,
+    )
 
 
 def remembered_commenter(request: HttpRequest) -> dict[str, str]:

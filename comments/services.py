@@ -14,7 +14,7 @@ from django_comments_xtd.models import XtdComment
 from articles.models import Article
 from articles.page_cache import page_invalidate
 
-from .models import Comment, CommentStatus, Thread, text_fingerprint
+from .models import Comment, CommentStatus, Thread, author_key_for, text_fingerprint
 from .rendering import comment_to_safe_html, strip_control_characters
 from .signals import comment_submitted
 
@@ -39,7 +39,9 @@ class Poster:
     """Who is posting: a signed-in user, or a guest's name, email and website.
 
     `browser_key` identifies the browser the post came from (see comments.owner.browser_key)
-    and is how a guest's double click is recognised as one comment.
+    and is how a guest's double click is recognised as one comment. `email_verified` says
+    this browser proved the guest's address through an emailed link; only then do the
+    guest's history and trust follow them from comment to comment.
     """
 
     name: str
@@ -47,6 +49,14 @@ class Poster:
     url: str = ""
     user: AbstractBaseUser | None = None
     browser_key: str = ""
+    email_verified: bool = False
+
+    @property
+    def author_key(self) -> str:
+        return author_key_for(
+            user_id=self.user.pk if self.user is not None else None,
+            verified_email=self.email if self.email_verified else "",
+        )
 
     @classmethod
     def for_user(cls, user: AbstractBaseUser) -> "Poster":
@@ -102,6 +112,7 @@ def comment_submit(
         "user_agent": (user_agent or "")[:300],
         "submission_meta": {**(meta or {}), **browser},
         "followup": followup,
+        "author_key": poster.author_key,
         "status": CommentStatus.PENDING,
         "is_public": False,
         "is_removed": False,
@@ -216,6 +227,16 @@ def _reply_insert(
     )
     comment.save(force_insert=True)
     return comment, True
+
+
+def comments_claim(*, email: str, comment_ids: frozenset[int]) -> int:
+    """Attach a guest's earlier comments to their address once they proved it by a link:
+    only the ones this browser posted (its own-comments cookie) with that same address."""
+    if not email or not comment_ids:
+        return 0
+    return Comment.objects.filter(
+        pk__in=comment_ids, user__isnull=True, user_email__iexact=email, author_key=""
+    ).update(author_key=author_key_for(verified_email=email))
 
 
 def comment_staff_edit(*, comment: Comment) -> Comment:

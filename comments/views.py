@@ -24,6 +24,7 @@ from .owner import (
     remember_commenter,
     remember_own_comment,
     remembered_commenter,
+    verified_emails,
 )
 from .ratelimit import rate_limited
 from .rendering import strip_control_characters
@@ -208,11 +209,13 @@ def _submit(
     if request.user.is_authenticated:
         poster = Poster.for_user(request.user)
     else:
+        email = data.get("email", "")
         poster = Poster(
             name=data["name"],
-            email=data.get("email", ""),
+            email=email,
             url=data.get("url", ""),
             browser_key=browser_key(request),
+            email_verified=bool(email) and email.lower() in verified_emails(request),
         )
     meta = {
         "form_seconds": max(int(time.time()) - int(data["timestamp"]), 0),

@@ -68,6 +68,8 @@ class AuthorHistory:
     is_staff: bool = False
     approved: int = 0
     spam: int = 0
+    # False for a guest whose address nobody confirmed: a new author every time.
+    known: bool = True
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,12 @@ def score_submission(
         )
     elif not author.approved:
         weight = HOLD_WEIGHT if rules.hold_first_comment else 0.0
-        add(Reason("first_comment", "first comment from this author", weight))
+        text = (
+            "first comment from this author"
+            if author.known
+            else "guest without a confirmed email: treated as a first comment"
+        )
+        add(Reason("first_comment", text, weight))
 
     model_version = ""
     if model is not None:

@@ -29,19 +29,16 @@ TAB_TITLES = {
 }
 
 
-def author_filter(comment: Comment) -> Q:
-    """The same author's comments: by account, else by email, else by name and IP address."""
-    if comment.user_id:
-        return Q(user_id=comment.user_id)
-    if comment.user_email:
-        return Q(user__isnull=True, user_email__iexact=comment.user_email)
-    return Q(user__isnull=True, user_name=comment.user_name, ip_address=comment.ip_address)
-
-
 def author_history(comment: Comment) -> AuthorHistory:
-    """How the author's other comments were judged (one query)."""
+    """How the author's other comments were judged (one query), if the author is proven.
+
+    History follows the proven identity only (an account, or a guest address confirmed
+    through a link): whoever types a regular's name or email is a new author.
+    """
+    if not comment.author_key:
+        return AuthorHistory(known=False)
     counts = (
-        Comment.objects.filter(author_filter(comment))
+        Comment.objects.filter(author_key=comment.author_key)
         .exclude(pk=comment.pk)
         .aggregate(
             approved=Count("pk", filter=Q(status=S.PUBLISHED)),
@@ -153,6 +150,7 @@ class QueueItem:
     approved: int
     spam: int
     reports: list[Report]
+    known_author: bool = True
 
 
 def queue_page(tab: str, page_number, per_page: int = 25) -> tuple[Page, list[QueueItem]]:
@@ -175,59 +173,31 @@ def queue_page(tab: str, page_number, per_page: int = 25) -> tuple[Page, list[Qu
             comment=c,
             parent=parents.get(c.parent_id),
             verdict=verdicts.get(c.pk),
-            approved=history.get(_author_key(c), {}).get("approved", 0),
-            spam=history.get(_author_key(c), {}).get("spam", 0),
+            approved=history.get(c.author_key, {}).get("approved", 0),
+            spam=history.get(c.author_key, {}).get("spam", 0),
             reports=reports.get(c.pk, []),
+            known_author=bool(c.author_key),
         )
         for c in rows
     ]
     return page, items
 
 
-def _author_key(comment: Comment) -> tuple:
-    if comment.user_id:
-        return ("user", comment.user_id)
-    if comment.user_email:
-        return ("email", comment.user_email.lower())
-    return ("guest", comment.user_name, comment.ip_address)
-
-
-def _histories(rows: list[Comment]) -> dict[tuple, dict[str, int]]:
-    """Approved and spam counts per author of the page, in at most three grouped queries."""
-    result: dict[tuple, dict[str, int]] = {}
-    counted = {
-        "approved": Count("pk", filter=Q(status=S.PUBLISHED)),
-        "spam": Count("pk", filter=Q(status=S.SPAM)),
+def _histories(rows: list[Comment]) -> dict[str, dict[str, int]]:
+    """Approved and spam counts per proven author of the page, in one grouped query."""
+    keys = {c.author_key for c in rows if c.author_key}
+    if not keys:
+        return {}
+    return {
+        row["author_key"]: row
+        for row in Comment.objects.filter(author_key__in=keys)
+        .values("author_key")
+        .annotate(
+            approved=Count("pk", filter=Q(status=S.PUBLISHED)),
+            spam=Count("pk", filter=Q(status=S.SPAM)),
+        )
+        .order_by()
     }
-    user_ids = {c.user_id for c in rows if c.user_id}
-    if user_ids:
-        for row in (
-            Comment.objects.filter(user_id__in=user_ids)
-            .values("user_id")
-            .annotate(**counted)
-            .order_by()
-        ):
-            result[("user", row["user_id"])] = row
-    emails = {c.user_email.lower() for c in rows if not c.user_id and c.user_email}
-    if emails:
-        for row in (
-            Comment.objects.filter(user__isnull=True, user_email__in=emails)
-            .values("user_email")
-            .annotate(**counted)
-            .order_by()
-        ):
-            result[("email", row["user_email"].lower())] = row
-    guests = {(c.user_name, c.ip_address) for c in rows if not c.user_id and not c.user_email}
-    if guests:
-        names = {name for name, _ in guests}
-        for row in (
-            Comment.objects.filter(user__isnull=True, user_email="", user_name__in=names)
-            .values("user_name", "ip_address")
-            .annotate(**counted)
-            .order_by()
-        ):
-            result[("guest", row["user_name"], row["ip_address"])] = row
-    return result
 
 
 def audit_page(page_number, per_page: int = 50) -> Page:

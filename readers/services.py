@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleUpdate
 from comments.models import Comment, CommentStatus, text_fingerprint
 from comments.rendering import comment_to_safe_html
+from comments.services import comments_claim
 from moderation.models import TrainingExample
 from moderation.selectors import absolute_url
 from moderation.services import comment_enqueue_scoring, comment_transition
@@ -292,6 +293,12 @@ def comment_published_notify(*, comment_id: int) -> list[str]:
             )
             sent.append(f"reply_confirm:{address}")
     return sent
+
+
+def email_proven(*, email: str, own_ids: frozenset[int]) -> int:
+    """A browser followed a link sent to `email`: the comments it posted with that address
+    now belong to a known author. Returns how many were attached."""
+    return comments_claim(email=email, comment_ids=own_ids)
 
 
 def reply_address_confirm(*, email: str) -> None:

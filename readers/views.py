@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from comments.models import Comment
-from comments.owner import own_comment_ids
+from comments.owner import own_comment_ids, remember_verified_email
 from comments.ratelimit import rate_limited
 from config.ids import parse_id
 
@@ -71,6 +71,15 @@ def unfollow(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(f"{article.get_absolute_url()}#follow")
 
 
+def _proven(request: HttpRequest, response: HttpResponse, email: str) -> HttpResponse:
+    """This browser followed a link sent to `email`: its comments with that address, now
+    and later, belong to a known author (see comments.models.author_key_for)."""
+    if email:
+        services.email_proven(email=email, own_ids=own_comment_ids(request))
+        remember_verified_email(request, response, email)
+    return response
+
+
 def _confirm_page(request: HttpRequest, title: str, message: str) -> HttpResponse:
     # Mail scanners open links: the emailed link shows a button, and only the button acts.
     return render(request, "readers/confirm.html", {"title": title, "message": message})
@@ -88,11 +97,12 @@ def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
     followed = services.follow_confirm(follow_id=parse_id(data.get("follow")) or 0)
     if followed is None:
         return _token_failed(request, TokenInvalid("This follow no longer exists."))
-    return render(request, "readers/done.html", {
+    response = render(request, "readers/done.html", {
         "title": "You are following this article",
         "message": f"You will get an email when “{followed.article.title}” has an update.",
         "link": followed.article.get_absolute_url(),
     })  # fmt: skip
+    return _proven(request, response, followed.email)
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,12 +116,14 @@ def reply_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _confirm_page(
             request, "Get emails about replies?", "Press the button to confirm your address."
         )
-    services.reply_address_confirm(email=str(data.get("email", "")))
-    return render(request, "readers/done.html", {
+    email = str(data.get("email", "")).lower()
+    services.reply_address_confirm(email=email)
+    response = render(request, "readers/done.html", {
         "title": "Address confirmed",
         "message": "You will get an email when someone replies to a comment where you asked "
         "to be notified.",
     })  # fmt: skip
+    return _proven(request, response, email)
 
 
 @csrf_exempt  # the signed token is the authority; mail clients' one-click POST has no CSRF
@@ -253,6 +265,7 @@ def manage_enter(request: HttpRequest, token: str) -> HttpResponse:
         data = token_read("manage", token)
     except TokenInvalid as error:
         return _token_failed(request, error)
+    email = str(data.get("email", "")).lower()
     request.session.cycle_key()
-    request.session[MANAGE_SESSION_KEY] = str(data.get("email", "")).lower()
-    return HttpResponseRedirect(reverse("readers:my_comments"))
+    request.session[MANAGE_SESSION_KEY] = email
+    return _proven(request, HttpResponseRedirect(reverse("readers:my_comments")), email)

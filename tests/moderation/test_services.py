@@ -185,18 +185,55 @@ class TestScoring:
         assert (verdict.decision, verdict.acted) == ("spam", False)
 
     def test_author_history_and_duplicates_feed_the_scorer(self, article, post):
-        """A returning author is trusted; the same text posted again counts against it."""
-        post(article, "An earlier approved comment", name="Regular", email="reg@example.com")
+        """A returning author with a confirmed address is trusted; the same text posted
+        again counts against it."""
+        post(
+            article,
+            "An earlier approved comment",
+            name="Regular",
+            email="reg@example.com",
+            email_verified=True,
+        )
         repeat = pending(article, "Read my blog post now", name="Someone", email="x@example.com")
         services.comment_score(comment_id=repeat.pk)
         again = pending(article, "Read my blog post now", name="Other", email="y@example.com")
         services.comment_score(comment_id=again.pk)
         again.refresh_from_db()
         assert again.status == S.HELD
-        trusted = pending(article, "Back again", name="Regular", email="REG@example.com")
+        trusted = pending(
+            article, "Back again", name="Regular", email="REG@example.com", email_verified=True
+        )
         services.comment_score(comment_id=trusted.pk)
         reasons = [r["reason"] for r in SpamVerdict.objects.get(comment=trusted).reasons]
         assert "trusted author: 1 approved comment" in reasons
+
+    def test_a_regulars_email_typed_without_proof_is_a_first_comment(self, article, post):
+        """Knowing a trusted regular's address gains nothing: without proof the post is
+        scored as a first comment, with no trust and no history."""
+        for n in range(3):
+            post(article, f"Approved {n}", name="Regular", email="reg@example.com",
+                 email_verified=True)  # fmt: skip
+        impostor = pending(article, "Totally me", name="Regular", email="reg@example.com")
+        services.comment_score(comment_id=impostor.pk)
+        codes = [r["code"] for r in SpamVerdict.objects.get(comment=impostor).reasons]
+        assert "first_comment" in codes and "trusted" not in codes
+
+    def test_an_unproven_guest_is_a_new_author_every_time(self, article, post):
+        """Spam history does not follow a typed name and email either: no proof, no history."""
+        post(article, "Old spam", name="Sam", email="sam@example.com", status=S.SPAM)
+        again = pending(article, "Hello there", name="Sam", email="sam@example.com")
+        services.comment_score(comment_id=again.pk)
+        codes = [r["code"] for r in SpamVerdict.objects.get(comment=again).reasons]
+        assert "author_spam" not in codes and "first_comment" in codes
+
+    def test_account_history_counts_without_an_email(self, article, post, make_user):
+        """An account is proof enough: its approved comments make it trusted."""
+        user = make_user("regular_account")
+        post(article, "Approved once", user=user, name="regular_account")
+        again = pending(article, "And again", user=user, name="regular_account")
+        services.comment_score(comment_id=again.pk)
+        codes = [r["code"] for r in SpamVerdict.objects.get(comment=again).reasons]
+        assert "trusted" in codes
 
     def test_too_fast_form_is_held(self, article):
         """A form sent a second after it was shown is held for a look."""

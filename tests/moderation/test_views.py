@@ -76,13 +76,14 @@ def test_actions_require_csrf(moderator, held):
 def test_held_tab_shows_the_comment_in_context_with_reasons(client, moderator, article, post):
     """The held tab shows article, parent, author history, score and reasons."""
     parent = post(article, "The parent says hello", name="Parent Paula")
-    post(article, "An approved one", name="Repeat Rita", email="rita@example.com")
-    post(article, "A spam one", name="Repeat Rita", email="rita@example.com", status=S.SPAM)
+    rita = {"name": "Repeat Rita", "email": "rita@example.com", "email_verified": True}
+    post(article, "An approved one", **rita)
+    post(article, "A spam one", status=S.SPAM, **rita)
     from comments.services import Poster, comment_submit
 
     comment = comment_submit(
         article=article,
-        poster=Poster(name="Repeat Rita", email="rita@example.com"),
+        poster=Poster(**rita),
         text="Look: https://a.example https://b.example https://c.example",
         reply_to=parent.pk,
     )
@@ -95,6 +96,17 @@ def test_held_tab_shows_the_comment_in_context_with_reasons(client, moderator, a
     assert "3 links" in html and "author has 1 comment marked spam" in html
     assert 'Score <strong class="score">0.80</strong>' in html
     assert re.search(r"Held <span class=\"count\">1</span>", html)
+
+
+def test_an_unconfirmed_guest_shows_no_history(client, moderator, article, post):
+    """A guest whose address nobody confirmed is shown as such, not with a typed email's
+    history."""
+    post(article, "An approved one", name="Rita", email="rita@example.com", email_verified=True)
+    held = post(article, "Held one", name="Rita", email="rita@example.com", status=S.HELD)
+    client.force_login(moderator)
+    html = client.get(reverse("moderation:queue")).content.decode()
+    assert f'id="item-{held.pk}"' in html
+    assert "unconfirmed guest: no history" in html and "1 approved" not in html
 
 
 def test_single_and_bulk_actions_route_comments(client, moderator, article, post):
