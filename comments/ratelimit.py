@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from .net import client_ip
+from core.http import client_network
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def requester_key(request: HttpRequest) -> str:
     """The account, or a keyed hash of the client IP (never stored in clear)."""
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return "ip:" + salted_hmac("parley.ratelimit", client_ip(request) or "unknown").hexdigest()[:32]
+    return "ip:" + salted_hmac("parley.ratelimit", client_network(request)).hexdigest()[:32]
 
 
 def rate_limited(request: HttpRequest, scope: str) -> bool:

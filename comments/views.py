@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 from articles.selectors import article_page_context, article_page_queryset
 from config.ids import parse_id
+from core.http import client_ip
 
 from . import selectors
 from .forms import CommentForm
 from .models import Comment, CommentStatus
-from .net import client_ip
 from .owner import (
     browser_key,
     forget_commenter,

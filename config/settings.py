@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_comments",
     "allauth",
     "allauth.account",
+    "core",
     "articles",
     "comments",
     "moderation",
@@ -263,6 +264,8 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 # the same for known and unknown addresses everywhere (at the cost of letting one unverified
 # address sit on several accounts).
 ACCOUNT_PREVENT_ENUMERATION = "strict"
+# allauth's limiters key on the client address Parley defines (PARLEY_TRUSTED_PROXY_COUNT).
+ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",
@@ -313,8 +316,9 @@ PARLEY_RATE_LIMITS = {
 # dropped at once when the page's visible content changes.
 PARLEY_PAGE_CACHE_SECONDS = env_int("PARLEY_PAGE_CACHE_SECONDS", 60)
 # Number of reverse proxies in front of Parley that append to X-Forwarded-For; 0 trusts
-# nobody and takes REMOTE_ADDR.
+# nobody and takes REMOTE_ADDR. allauth is told the same (core.accounts.AccountAdapter).
 PARLEY_TRUSTED_PROXY_COUNT = env_int("PARLEY_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = PARLEY_TRUSTED_PROXY_COUNT
 
 COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MODEL = "comments.models.Comment"

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus
-from comments.net import client_ip
 from comments.ratelimit import rate_limited
 from config.ids import parse_ids
+from core.http import client_ip
 
 from . import selectors, services
 from .forms import BanForm, ReportForm

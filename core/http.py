@@ -1,4 +1,8 @@
-"""The commenter's IP address, trusting X-Forwarded-For only as far as configured."""
+"""The client's address, trusting X-Forwarded-For only as far as configured.
+
+Every limiter and every record of an address (Parley's own, allauth's login, signup and
+password-reset limits, reports, bans) asks here, so all of them see the same client.
+"""
 
 import ipaddress
 
@@ -25,3 +29,15 @@ def client_ip(request: HttpRequest) -> str | None:
             except ValueError:
                 return remote
     return remote
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client address a limiter should count: the address itself for IPv4, its /64
+    network for IPv6 (one subscriber holds a whole /64 and can rotate through it)."""
+    ip = client_ip(request)
+    if not ip:
+        return "unknown"
+    address = ipaddress.ip_address(ip)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return ip

@@ -1,0 +1,120 @@
+"""One client address for every limiter: behind a trusted proxy, each limiter (Parley's own
+and allauth's login, signup and password reset) counts the client X-Forwarded-For names,
+so one client's failures never lock out another."""
+
+import pytest
+from django.test import Client
+
+from comments.models import Comment
+from core.http import client_ip, client_network
+from tests.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+PROXY = "127.0.0.1"
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.PARLEY_TRUSTED_PROXY_COUNT = 1
+
+
+def through_proxy(address: str) -> Client:
+    """A browser at `address` reaching Parley through one reverse proxy."""
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=address)
+
+
+def login(client, username, password):
+    return client.post("/accounts/login/", {"login": username, "password": password})
+
+
+def locked_out(response) -> bool:
+    return "Too many failed login attempts" in response.content.decode()
+
+
+def test_one_clients_failed_logins_do_not_lock_out_another(behind_proxy, make_user):
+    """Client A fails to log in until allauth stops it; client B, behind the same proxy,
+    still logs in at the first try."""
+    make_user("bea", password="the-right-passphrase")
+    attacker = through_proxy("203.0.113.7")
+    for n in range(10):
+        login(attacker, f"nobody{n}", "wrong")
+    assert locked_out(login(attacker, "bea", "the-right-passphrase")), "the limiter works"
+    bea = through_proxy("198.51.100.20")
+    assert login(bea, "bea", "the-right-passphrase").status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forged_header_changes_nothing(make_user):
+    """With no trusted proxy, X-Forwarded-For is the client's own claim and is ignored:
+    rotating it does not escape the login limit."""
+    make_user("cal", password="the-right-passphrase")
+    for n in range(10):
+        login(Client(REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}"), "x", "y")
+    client = Client(REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert locked_out(login(client, "cal", "the-right-passphrase"))
+
+
+def test_signup_limit_counts_each_client(behind_proxy, settings):
+    """allauth's signup limit counts the client, not the proxy."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/m/ip"}
+    busy = through_proxy("203.0.113.8")
+    for n in range(2):
+        busy.post("/accounts/signup/", {"username": f"busy{n}", "password1": "x-long-pass-phrase",
+                                        "password2": "x-long-pass-phrase"})  # fmt: skip
+    over = busy.post("/accounts/signup/", {"username": "busy9"})
+    assert over.status_code == 429
+    fresh = through_proxy("198.51.100.21").post(
+        "/accounts/signup/",
+        {"username": "fresh", "password1": "y-long-pass-phrase", "password2": "y-long-pass-phrase"},
+    )
+    assert fresh.status_code == 302
+
+
+def test_password_reset_limit_counts_each_client(behind_proxy, settings):
+    """allauth's password-reset limit counts the client, not the proxy."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "2/m/ip"}
+    busy = through_proxy("203.0.113.9")
+    for n in range(2):
+        busy.post("/accounts/password/reset/", {"email": f"r{n}@example.com"})
+    assert busy.post("/accounts/password/reset/", {"email": "r9@example.com"}).status_code == 429
+    other = through_proxy("198.51.100.22")
+    assert other.post("/accounts/password/reset/", {"email": "o@example.com"}).status_code == 302
+
+
+def test_comment_limit_counts_each_client_behind_the_proxy(behind_proxy, settings, article, submit):
+    """Parley's comment limit counts the client too: A is limited, B is not."""
+    settings.PARLEY_RATE_LIMITS = {**settings.PARLEY_RATE_LIMITS, "comment": ("9/60", "2/60")}
+    a = through_proxy("203.0.113.10")
+    codes = [submit(form_data(article, comment=f"A {n}"), using=a).status_code for n in range(3)]
+    assert codes == [302, 302, 429]
+    b = through_proxy("198.51.100.23")
+    assert submit(form_data(article, comment="B speaks"), using=b).status_code == 302
+    assert Comment.objects.filter(ip_address="198.51.100.23").count() == 1
+
+
+def test_report_and_follow_limits_count_each_client(behind_proxy, settings, article, post):
+    """Reports and follow requests key on the same client address."""
+    settings.PARLEY_RATE_LIMITS = {
+        **settings.PARLEY_RATE_LIMITS, "report": ("9/60", "1/60"), "follow": ("9/60", "1/60")
+    }  # fmt: skip
+    first, second = post(article, "one"), post(article, "two")
+    a, b = through_proxy("203.0.113.11"), through_proxy("198.51.100.24")
+    report = {"reason": "spam"}
+    assert a.post(f"/moderation/report/{first.pk}/", report).status_code == 302
+    assert a.post(f"/moderation/report/{second.pk}/", report).status_code == 429
+    assert b.post(f"/moderation/report/{second.pk}/", report).status_code == 302
+    follow = f"/articles/{article.slug}/follow/"
+    assert a.post(follow, {"email": "a@example.com"}).status_code == 302
+    assert a.post(follow, {"email": "a2@example.com"}).status_code == 429
+    assert b.post(follow, {"email": "b@example.com"}).status_code == 302
+
+
+def test_the_client_is_the_address_the_trusted_proxy_saw(rf, settings):
+    """With N trusted proxies the client is the N-th address from the right; anything the
+    client put further left is ignored, and IPv6 clients count as their /64."""
+    settings.PARLEY_TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    assert client_ip(request) == "203.0.113.5"
+    v6 = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="2001:db8:1:2:aaaa::1")
+    assert client_network(v6) == "2001:db8:1:2::"
+    settings.PARLEY_TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == PROXY
