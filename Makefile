@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP) ## Create .venv and install Parley with its development tools
 
 migrate: setup ## Apply database migrations
-	$(BIN)/python manage.py migrate --noinput
+	PARLEY_SITE_URL=$${PARLEY_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py migrate --noinput
 
 demo: migrate ## Load the demo article, updates and comments (once)
 	$(BIN)/python manage.py load_demo
@@ -39,7 +39,7 @@ run: demo ## Start the site on http://127.0.0.1:8000 (embedded: SQLite, inline t
 	@echo "      $(BIN)/python manage.py createsuperuser"
 	@echo "  then sign in at http://$(HOST):$(PORT)/admin/"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PARLEY_SITE_URL=$${PARLEY_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: setup ## Start a Celery worker with beat (needs REDIS_URL)
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (for example redis://127.0.0.1:6379) first."; exit 2; }

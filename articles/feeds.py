@@ -1,21 +1,27 @@
 """Atom and RSS feeds: published articles, and one article's follow-up updates."""
 
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from core.feeds import SiteFeed
 
 from .models import Article, ArticleUpdate
 from .rendering import strip_control_characters
 
 
-class ArticlesFeed(Feed):
+class ArticlesFeed(SiteFeed):
     feed_type = Rss201rev2Feed
+    url_name = "feed_articles_rss"
     title = "Parley: latest articles"
     description = "Articles published on Parley, newest first."
 
     def link(self):
-        return reverse("articles:list")
+        return self.site_link(reverse("articles:list"))
+
+    def item_link(self, item: Article) -> str:
+        return self.site_link(item.get_absolute_url())
 
     def items(self):
         return Article.objects.published().order_by("-published_at")[:30]
@@ -35,11 +41,13 @@ class ArticlesFeed(Feed):
 
 class ArticlesAtomFeed(ArticlesFeed):
     feed_type = Atom1Feed
+    url_name = "feed_articles_atom"
     subtitle = ArticlesFeed.description
 
 
-class ArticleUpdatesFeed(Feed):
+class ArticleUpdatesFeed(SiteFeed):
     feed_type = Rss201rev2Feed
+    url_name = "feed_updates_rss"
 
     def get_object(self, request, slug: str) -> Article:
         return get_object_or_404(Article.objects.published(), slug=slug)
@@ -48,7 +56,7 @@ class ArticleUpdatesFeed(Feed):
         return f"Updates: {strip_control_characters(article.title)}"
 
     def link(self, article: Article) -> str:
-        return article.get_absolute_url()
+        return self.site_link(article.get_absolute_url())
 
     def description(self, article: Article) -> str:
         return f"Follow-up updates to “{article.title}”."
@@ -57,13 +65,13 @@ class ArticleUpdatesFeed(Feed):
         return ArticleUpdate.objects.filter(article=article).order_by("-published_at")[:50]
 
     def item_title(self, item: ArticleUpdate) -> str:
-        return f"Update, {item.published_at:%-d %B %Y}"
+        return f"Update, {date_format(item.published_at, 'j F Y')}"
 
     def item_description(self, item: ArticleUpdate) -> str:
         return strip_control_characters(item.body_html)
 
     def item_link(self, item: ArticleUpdate) -> str:
-        return f"{item.article.get_absolute_url()}#update-{item.pk}"
+        return self.site_link(f"{item.article.get_absolute_url()}#update-{item.pk}")
 
     def item_pubdate(self, item: ArticleUpdate):
         return item.published_at
@@ -71,3 +79,4 @@ class ArticleUpdatesFeed(Feed):
 
 class ArticleUpdatesAtomFeed(ArticleUpdatesFeed):
     feed_type = Atom1Feed
+    url_name = "feed_updates_atom"

@@ -1,18 +1,19 @@
 """Atom and RSS feeds of one article's published comments."""
 
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from articles.models import Article
+from core.feeds import SiteFeed
 
 from .models import Comment, CommentStatus
 from .rendering import strip_control_characters
 
 
-class ArticleCommentsFeed(Feed):
+class ArticleCommentsFeed(SiteFeed):
     feed_type = Rss201rev2Feed
+    url_name = "feed_comments_rss"
 
     def get_object(self, request, slug: str) -> Article:
         return get_object_or_404(Article.objects.published(), slug=slug)
@@ -21,7 +22,7 @@ class ArticleCommentsFeed(Feed):
         return f"Comments on {strip_control_characters(article.title)}"
 
     def link(self, article: Article) -> str:
-        return f"{article.get_absolute_url()}#comments"
+        return self.site_link(f"{article.get_absolute_url()}#comments")
 
     def description(self, article: Article) -> str:
         return f"The latest published comments on “{article.title}”."
@@ -40,7 +41,7 @@ class ArticleCommentsFeed(Feed):
         return strip_control_characters(item.comment_html)
 
     def item_link(self, item: Comment) -> str:
-        return reverse("comments:permalink", args=[item.pk])
+        return self.site_link(reverse("comments:permalink", args=[item.pk]))
 
     def item_author_name(self, item: Comment) -> str:
         return strip_control_characters(item.user_name)
@@ -51,3 +52,4 @@ class ArticleCommentsFeed(Feed):
 
 class ArticleCommentsAtomFeed(ArticleCommentsFeed):
     feed_type = Atom1Feed
+    url_name = "feed_comments_atom"

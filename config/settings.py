@@ -63,6 +63,10 @@ if not SECRET_KEY:
     # Development-only key: never used once DEBUG is off.
     SECRET_KEY = "parley-development-only-key-not-for-production-use-0123456789"  # noqa: S105
 
+# The public address of the site, e.g. https://comments.example.org: the one source of every
+# absolute link (emails, feeds). `make run` serves it on http://127.0.0.1:8000.
+PARLEY_SITE_URL = os.environ.get("PARLEY_SITE_URL", "").strip() or "http://127.0.0.1:8000"
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

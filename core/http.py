@@ -8,6 +8,7 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -41,3 +42,14 @@ def client_network(request: HttpRequest) -> str:
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return ip
+
+
+def site_url(path: str = "") -> str:
+    """`path` on this site, absolute: the one source of links that leave the page (emails,
+    feeds), from PARLEY_SITE_URL."""
+    return settings.PARLEY_SITE_URL.rstrip("/") + path
+
+
+def absolute_url(name: str, *args) -> str:
+    """The absolute address of a named URL, on PARLEY_SITE_URL."""
+    return site_url(reverse(name, args=args))

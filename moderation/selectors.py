@@ -5,10 +5,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.models import Site
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
@@ -91,12 +89,6 @@ def moderator_emails() -> list[str]:
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     users = users.filter(Q(is_superuser=True) | Q(groups__name=MODERATORS_GROUP))
     return sorted(set(users.values_list("email", flat=True)))
-
-
-def absolute_url(name: str, *args) -> str:
-    """An absolute link for emails, on the current Site's domain."""
-    scheme = "http" if settings.DEBUG else "https"
-    return f"{scheme}://{Site.objects.get_current().domain}{reverse(name, args=args)}"
 
 
 # ---------------------------------------------------------------------------

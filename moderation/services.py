@@ -17,6 +17,7 @@ from django.utils.crypto import salted_hmac
 from articles.page_cache import page_invalidate
 from comments.models import Comment, CommentStatus, Thread
 from comments.services import thread_visibility_changed
+from core.http import absolute_url
 
 from . import scoring, selectors
 from .models import (
@@ -495,7 +496,7 @@ def held_digest_send() -> int:
         return 0
     recipients = selectors.moderator_emails()
     if recipients:
-        context = {"comments": held, "queue_url": selectors.absolute_url("moderation:queue")}
+        context = {"comments": held, "queue_url": absolute_url("moderation:queue")}
         subject = f"[Parley] {len(held)} comment{'s' if len(held) != 1 else ''} held for review"
         text = render_to_string("moderation/email/held_digest.txt", context)
         html = render_to_string("moderation/email/held_digest.html", context)

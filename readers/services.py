@@ -15,8 +15,8 @@ from articles.models import Article, ArticleUpdate
 from comments.models import Comment, CommentStatus, text_fingerprint
 from comments.rendering import comment_to_safe_html
 from comments.services import comments_claim
+from core.http import absolute_url
 from moderation.models import TrainingExample
-from moderation.selectors import absolute_url
 from moderation.services import comment_enqueue_scoring, comment_transition
 
 from .models import ConfirmedAddress, Delivery, Follow
