@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from articles.models import Article
 
 from .models import AWAITING_STATES, Comment, CommentStatus, Thread, own_q, visible_to_q
+from .notices import PUBLISHED, notice_text, status_seen_by_poster
 
 MODERATORS_GROUP = "Moderators"
 ORDERS = ("oldest", "newest")
@@ -25,9 +26,9 @@ class Viewer:
     own_ids: frozenset[int] = frozenset()
     can_moderate: bool = False
 
-    @property
-    def has_own(self) -> bool:
-        return bool(self.user_id or self.own_ids)
+    def owns(self, *, comment_id: int, user_id: int | None) -> bool:
+        """Whether this viewer posted the comment: from their account or this browser."""
+        return comment_id in self.own_ids or (self.user_id is not None and user_id == self.user_id)
 
 
 @dataclass
@@ -48,6 +49,9 @@ class CommentNode:
     html: str = ""  # SafeString once set: sanitized by nh3 when the comment was stored
     placeholder: str = ""
     awaiting: bool = False
+    status_seen: str = ""  # for the poster's own comments: pending, published or held
+    notice: str = ""  # what the poster is told about their own comment, if anything
+    notice_kind: str = ""  # "posted" or "edited" when it confirms what they just did
     badges: tuple[str, ...] = ()
     hidden_replies: int = 0  # published replies not shown: the thread is collapsed
     edited: bool = False
@@ -241,16 +245,17 @@ def build_nodes(
                 id=str(row.pk),
             )
             levels.append(row.level)
-            is_own = row.pk in viewer.own_ids or (
-                viewer.user_id is not None and row.user_id == viewer.user_id
-            )
+            is_own = viewer.owns(comment_id=row.pk, user_id=row.user_id)
             if row.status == CommentStatus.PUBLISHED or (is_own and row.status in AWAITING_STATES):
                 node.name = row.user_name
                 node.url = row.user_url if row.user_url.startswith(("http://", "https://")) else ""
                 node.html = mark_safe(row.comment_html)  # noqa: S308 - sanitized by nh3 on write
-                # A shadow-banned poster sees their comment as if it were published.
-                shadowed = row.status == CommentStatus.SPAM and row.submission_meta.get("shadow")
-                node.awaiting = row.status != CommentStatus.PUBLISHED and not shadowed
+                if is_own:
+                    # A shadow-banned poster sees their comment as if it were published.
+                    shadow = bool(row.submission_meta.get("shadow"))
+                    node.status_seen = status_seen_by_poster(row.status, shadow=shadow)
+                    node.notice = notice_text("", node.status_seen)
+                node.awaiting = is_own and node.status_seen != PUBLISHED
                 node.edited = row.edited_at is not None
                 node.is_own = is_own
                 node.editable = is_own and (

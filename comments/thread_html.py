@@ -27,6 +27,7 @@ class ThreadLinks:
     edit: tuple[str, str]
     delete: tuple[str, str]
     moderate: tuple[str, str]
+    status: tuple[str, str]
 
     @classmethod
     def build(cls, *, reply_query: str, comments_open: bool, can_moderate: bool) -> "ThreadLinks":
@@ -43,6 +44,7 @@ class ThreadLinks:
             edit=around_id("readers:comment_edit"),
             delete=around_id("readers:comment_delete"),
             moderate=around_id("admin:comments_comment_change"),
+            status=around_id("comments:status"),
         )
 
 
@@ -61,6 +63,22 @@ def _more(node: CommentNode, links: ThreadLinks) -> str:
     )
 
 
+def _notice(node: CommentNode, links: ThreadLinks) -> str:
+    """The poster's line about their own comment; while it is pending, the page's script
+    asks `data-status-url` for the verdict and rewords it."""
+    if not node.notice:
+        return ""
+    poll = ""
+    if node.status_seen == "pending":
+        kind = f"?kind={node.notice_kind}" if node.notice_kind else ""
+        poll = f' data-status-url="{links.status[0]}{node.id}{links.status[1]}{kind}"'
+    css = "comment-status" + (" comment-awaiting-moderation" if node.status_seen == "held" else "")
+    return (
+        f'\n<p class="{css}" role="status" data-status="{node.status_seen}"{poll}>'
+        f"{escape(node.notice)}</p>"
+    )
+
+
 def _comment(node: CommentNode, links: ThreadLinks) -> str:
     cid = node.id
     name = escape(node.name)
@@ -69,11 +87,7 @@ def _comment(node: CommentNode, links: ThreadLinks) -> str:
     )
     badges = "".join(f' <span class="badge">{escape(badge)}</span>' for badge in node.badges)
     edited = ' <span class="comment-edited">edited</span>' if node.edited else ""
-    awaiting = (
-        '\n<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
-        if node.awaiting
-        else ""
-    )
+    awaiting = _notice(node, links)
     actions = []
     if links.comments_open:
         actions.append(

@@ -4,10 +4,10 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.selectors import article_page_context, article_page_queryset
@@ -16,7 +16,8 @@ from core.http import client_ip
 
 from . import selectors
 from .forms import CommentForm
-from .models import Comment, CommentStatus
+from .models import Comment
+from .notices import KINDS, notice_add, notice_pending, notice_text, status_seen_by_poster
 from .owner import (
     browser_key,
     forget_commenter,
@@ -75,6 +76,7 @@ def comment_section_context(
         comment_budget=settings.PARLEY_COMMENTS_PER_PAGE,
         thread_id=parse_id(thread),
     )
+    section_notice = _notice_place(request, section.nodes)
     reply_target = None
     reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")
     reply_id = parse_id(reply_to)
@@ -103,6 +105,7 @@ def comment_section_context(
         "thread_html": thread_html(section.nodes, section.trailing_closes, links),
         "form": form,
         "notice": notice,
+        "section_notice": section_notice,
         "reply_target": reply_target,
         "viewer": viewer,
         "request": request,
@@ -110,6 +113,21 @@ def comment_section_context(
         "comments_open": article.accepts_comments,
         "email_required": settings.PARLEY_COMMENT_EMAIL_REQUIRED,
     }
+
+
+def _notice_place(request: HttpRequest, nodes: list[selectors.CommentNode]) -> str:
+    """Put a queued confirmation inside the comment it is about, worded from that comment's
+    status now; returns it for the top of the section when that comment is not shown."""
+    pending = notice_pending(request)
+    if pending is None:
+        return ""
+    comment_id, kind, fallback = pending
+    for node in nodes:
+        if node.pk == comment_id and node.is_own:
+            node.notice = notice_text(kind, node.status_seen) or fallback
+            node.notice_kind = kind
+            return ""
+    return fallback
 
 
 def _render_article(
@@ -188,11 +206,8 @@ def comment_post(request: HttpRequest) -> HttpResponse:
         own_ids=own_ids | {comment.pk},
     )
     response = HttpResponseRedirect(_comment_url(comment, viewer))
-    status = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).first()
-    if status == CommentStatus.PUBLISHED or screening.shadow:
-        messages.success(request, "Thank you: your comment is published.")
-    else:
-        messages.info(request, "Thank you: your comment is awaiting moderation.")
+    # Worded when shown, from the status then: scoring may still be under way now.
+    notice_add(request, comment_id=comment.pk, kind="posted")
     remember_own_comment(request, response, comment.pk)
     if not request.user.is_authenticated:
         if data.get("remember"):
@@ -258,6 +273,24 @@ def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
         pk=comment_id,
     )
     return HttpResponseRedirect(_comment_url(comment, viewer_for(request)))
+
+
+@require_GET
+@never_cache
+def comment_status(request: HttpRequest, comment_id: int) -> JsonResponse:
+    """What the poster of a comment should now read about it: the script on the article page
+    asks while the comment is being checked. Only the poster's browser or account may ask."""
+    viewer = viewer_for(request)
+    row = (
+        Comment.objects.filter(pk=comment_id)
+        .values_list("status", "user_id", "submission_meta")
+        .first()
+    )
+    if row is None or not viewer.owns(comment_id=comment_id, user_id=row[1]):
+        raise Http404("No comment of yours has that id.")
+    seen = status_seen_by_poster(row[0], shadow=bool((row[2] or {}).get("shadow")))
+    kind = request.GET.get("kind", "")
+    return JsonResponse({"status": seen, "text": notice_text(kind if kind in KINDS else "", seen)})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from comments.models import Comment
+from comments.notices import notice_add
 from comments.owner import own_comment_ids, remember_verified_email
 from comments.ratelimit import rate_limited
 from config.ids import parse_id
@@ -173,7 +174,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
         except services.EditClosed as closed:
             form.add_error(None, str(closed))
         else:
-            messages.info(request, "Your comment was updated. It shows again once it is checked.")
+            notice_add(request, comment_id=comment.pk, kind="edited")
             return HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
     deadline = services.comment_edit_deadline(comment)
     return render(
@@ -190,7 +191,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _owned_comment(request, comment_id)
     if request.method == "POST":
         services.comment_delete(comment=comment)
-        messages.success(request, "Your comment was deleted.")
+        notice_add(request, comment_id=comment.pk, kind="deleted")
         return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")
     return render(request, "readers/comment_delete.html", {"comment": comment})
 

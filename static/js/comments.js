@@ -1,7 +1,43 @@
-/* Progressive enhancement for the comment section: "Reply" moves the form under the
-   comment instead of reloading the page. Without JavaScript the links still work. */
+/* Progressive enhancement for the comment section. Without JavaScript everything still
+   works: the links reload the page, and a reload shows each comment's current state.
+   - "Reply" moves the form under the comment instead of reloading the page.
+   - A form sent back with errors: the summary of the errors takes focus.
+   - The poster's own comment that is being checked turns into its verdict in place. */
 (function () {
   "use strict";
+
+  var summary = document.getElementById("error-summary");
+  if (summary && document.activeElement !== summary) { summary.focus(); }
+
+  /* Ask for the verdict of each own comment being checked; the server words the answer. */
+  var POLL_MS = 400, GIVE_UP_MS = 120000;
+  function watch(line) {
+    var url = line.getAttribute("data-status-url");
+    var started = Date.now();
+    function ask() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) {
+          if (answer && answer.status !== "pending") {
+            line.setAttribute("data-status", answer.status);
+            line.textContent = answer.text;
+            line.classList.toggle("comment-awaiting-moderation", answer.status === "held");
+            var body = line.closest(".comment-body");
+            if (body && answer.status === "published") { body.classList.remove("comment-awaiting"); }
+            return;
+          }
+          if (Date.now() - started < GIVE_UP_MS) { window.setTimeout(ask, POLL_MS); }
+        })
+        .catch(function () {
+          if (Date.now() - started < GIVE_UP_MS) { window.setTimeout(ask, POLL_MS * 5); }
+        });
+    }
+    window.setTimeout(ask, POLL_MS);
+  }
+  Array.prototype.forEach.call(
+    document.querySelectorAll('.comment-status[data-status="pending"][data-status-url]'), watch
+  );
+
   var respond = document.getElementById("respond");
   var replyTo = document.getElementById("id_reply_to");
   if (!respond || !replyTo) { return; }

@@ -6,6 +6,9 @@ import shutil
 
 import pytest
 
+# Browser tests that need a real worker on Redis use the integration tests' fixtures.
+from tests.integration.conftest import queue_redis, redis_base_url, start_worker  # noqa: F401
+
 CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

@@ -7,12 +7,9 @@ import pytest
 
 from comments.models import Comment
 
+from .helpers import fill_guest_form, in_viewport
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def fill_guest_form(page, text, name):
-    page.fill("#id_comment", text)
-    page.fill("#id_name", name)
 
 
 def test_guest_comments_with_name_only(live_server, page, article, post):
@@ -28,7 +25,9 @@ def test_guest_comments_with_name_only(live_server, page, article, post):
     item = page.locator(f"#c{comment.pk}")
     assert item.locator(".comment-author").inner_text() == "Guest Gwen"
     assert item.locator(".comment-content strong").inner_text() == "only"
-    assert "your comment is published" in page.inner_text(".messages").lower()
+    status = item.locator(".comment-status")
+    assert status.inner_text() == "Thank you: your comment is published."
+    assert status.is_visible() and in_viewport(page, f"#c{comment.pk} .comment-status")
 
 
 def test_reply_without_javascript_nests_under_the_parent(

@@ -84,7 +84,8 @@ class TestPosting:
         comment = Comment.objects.get()
         assert comment.status == CommentStatus.HELD
         mine = page(client, article)
-        assert "Your comment is awaiting moderation." in mine and "Needs a look" in mine
+        assert "Thank you: your comment is awaiting moderation." in mine and "Needs a look" in mine
+        assert "Your comment is awaiting moderation." in page(client, article)
         theirs = page(Client(), article)
         assert "Needs a look" not in theirs and "awaiting moderation" not in theirs
 
@@ -408,3 +409,59 @@ class TestThreadRendering:
         assert Comment.objects.count() == 300
         assert small == large
         assert large <= (14 if logged_in else 9)
+
+
+class TestTrueMessages:
+    """What a poster reads about their comment is its state when they read it."""
+
+    def test_a_pending_comment_is_being_checked_not_awaiting_moderation(
+        self, client, article, submit, settings
+    ):
+        """Posted but not yet scored (a worker will do it): the poster reads that it is
+        being checked, inside the comment, and never "awaiting moderation"."""
+        response = client.post(POST_URL, form_data(article, comment="Queued words"))
+        comment = Comment.objects.get()
+        assert comment.status == CommentStatus.PENDING
+        assert response["Location"].endswith(f"#c{comment.pk}")
+        html = page(client, article)
+        status_line = re.search(rf'<li id="c{comment.pk}".*?<p class="comment-status[^>]*>([^<]*)',
+                                html, re.S)  # fmt: skip
+        assert status_line.group(1) == "Thank you: your comment is being checked."
+        assert "awaiting moderation" not in html
+        assert f'data-status-url="/comments/{comment.pk}/status/?kind=posted"' in html
+        again = page(client, article)
+        assert "Your comment is being checked." in again and "Thank you" not in again
+
+    def test_a_published_comment_says_so_inside_the_comment(self, client, article, submit):
+        """A comment published by the time the page shows says so, once, inside itself."""
+        submit(form_data(article, comment="Clean words"))
+        comment = Comment.objects.get()
+        html = page(client, article)
+        assert re.search(
+            rf'<li id="c{comment.pk}".*?Thank you: your comment is published\.', html, re.S
+        )
+        assert html.count("Thank you") == 1
+        assert "Thank you" not in page(client, article)
+
+    def test_the_status_answer_follows_the_comment_and_only_its_poster_may_ask(
+        self, client, article, submit
+    ):
+        """The status endpoint tells the poster the current verdict in words; anyone else
+        gets a 404."""
+        client.post(POST_URL, form_data(article, comment="Watch me"))
+        comment = Comment.objects.get()
+        url = f"/comments/{comment.pk}/status/?kind=posted"
+        first = client.get(url)
+        assert first.json() == {
+            "status": "pending",
+            "text": "Thank you: your comment is being checked.",
+        }
+        assert "no-store" in first["Cache-Control"] or "no-cache" in first["Cache-Control"]
+        from moderation.services import comment_transition
+
+        comment_transition(comment_id=comment.pk, to_status=CommentStatus.SPAM, actor_label="t")
+        assert client.get(url).json() == {
+            "status": "held",
+            "text": "Thank you: your comment is awaiting moderation.",
+        }
+        assert Client().get(url).status_code == 404

@@ -657,6 +657,7 @@ READ_ONLY = {
     "articles:author_dashboard",
     "articles:author_preview",
     "comments:permalink",
+    "comments:status",
     "moderation:queue",
     "moderation:tab",
     "moderation:log",

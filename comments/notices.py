@@ -1,0 +1,71 @@
+"""What a poster is told about their own comment, worded from its state when it is shown.
+
+A post's confirmation is queued as a message that names the comment; the thread shows it
+inside that comment (where the redirect lands), worded from the comment's status at that
+moment, and the page's script rewords it when the verdict comes. So nobody reads "awaiting
+moderation" above a comment that was published thirty milliseconds after the post.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest
+
+from .models import CommentStatus
+
+NOTICE_TAG = "comment-notice"
+KINDS = ("posted", "edited")
+
+# How the poster sees a status: spam looks held to them (a bot learns nothing from the
+# verdict), and a shadow-banned poster sees their comment as published.
+PENDING, PUBLISHED, HELD = "pending", "published", "held"
+
+SENTENCES = {
+    ("posted", PUBLISHED): "Thank you: your comment is published.",
+    ("posted", PENDING): "Thank you: your comment is being checked.",
+    ("posted", HELD): "Thank you: your comment is awaiting moderation.",
+    ("edited", PUBLISHED): "Your comment was updated and is published.",
+    ("edited", PENDING): "Your edit is being checked.",
+    ("edited", HELD): "Your edited comment is awaiting moderation.",
+    ("", PUBLISHED): "",
+    ("", PENDING): "Your comment is being checked.",
+    ("", HELD): "Your comment is awaiting moderation.",
+}
+FALLBACK = {
+    "posted": "Thank you: your comment was received.",
+    "edited": "Your comment was updated.",
+    "deleted": "Your comment was deleted.",
+}
+
+
+def status_seen_by_poster(status: str, *, shadow: bool = False) -> str:
+    """The state a poster is shown for their own comment: pending, published or held."""
+    if status == CommentStatus.PUBLISHED or (status == CommentStatus.SPAM and shadow):
+        return PUBLISHED
+    if status == CommentStatus.PENDING:
+        return PENDING
+    return HELD
+
+
+def notice_text(kind: str, seen: str) -> str:
+    """The sentence for a notice of `kind` ("posted", "edited" or "") about a comment the
+    poster sees as `seen`."""
+    return SENTENCES.get((kind if kind in KINDS else "", seen), "")
+
+
+def notice_add(request: HttpRequest, *, comment_id: int, kind: str) -> None:
+    """Queue the confirmation shown inside the comment on the next page (at the top of the
+    comment section when the comment is gone)."""
+    messages.success(
+        request, FALLBACK[kind], extra_tags=f"{NOTICE_TAG} notice-{kind} c{comment_id}"
+    )
+
+
+def notice_pending(request: HttpRequest) -> tuple[int, str, str] | None:
+    """The newest queued comment confirmation, if any: (comment id, kind, fallback)."""
+    for message in reversed(list(messages.get_messages(request))):
+        tags = message.extra_tags.split()
+        if NOTICE_TAG not in tags:
+            continue
+        kind = next((t[7:] for t in tags if t.startswith("notice-")), "")
+        comment_id = next((t[1:] for t in tags if t.startswith("c") and t[1:].isdigit()), "")
+        return int(comment_id or 0), kind, message.message
+    return None

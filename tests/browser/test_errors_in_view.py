@@ -1,0 +1,96 @@
+"""Errors land where the reader is looking: a comment sent back with a problem opens at the
+form, with a summary that has focus and lists each problem, and the words kept; a failed
+login says so."""
+
+import pytest
+
+from comments.models import Comment
+from moderation.models import Ban
+from moderation.services import ban_create
+
+from .helpers import fill_guest_form, focused_id, in_viewport
+
+pytestmark = pytest.mark.django_db(transaction=True)
+WORDS = "A long considered reply that must not be lost."
+
+
+def send_and_check(page, expected: str) -> None:
+    page.click("#submit")
+    page.wait_for_selector("#error-summary")
+    assert page.url.endswith("#error-summary")
+    assert expected in page.inner_text("#error-summary")
+    assert focused_id(page) == "error-summary"
+    assert in_viewport(page, "#error-summary"), "the summary is on screen, not 5,000 px below"
+    assert page.input_value("#id_comment") == WORDS
+    assert Comment.objects.filter(comment=WORDS).count() == 0
+
+
+@pytest.fixture
+def article_page(live_server, page, article, post):
+    # A long article and some comments, so the form sits far below the fold.
+    for n in range(12):
+        post(article, f"Earlier comment {n}. " * 20)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + article.get_absolute_url())
+    fill_guest_form(page, WORDS, "Reader Rae")
+    return page
+
+
+def test_rate_limit_error_is_in_view(article_page, settings):
+    """Over the posting limit: the 429's summary is at the reader's eyes, text kept."""
+    settings.PARLEY_RATE_LIMITS = {**settings.PARLEY_RATE_LIMITS, "comment": ("1/3600", "1/3600")}
+    _post_once_from_this_address(article_page)
+    send_and_check(article_page, "posting faster than this site allows")
+
+
+def _post_once_from_this_address(page) -> None:
+    """Use up the address's one allowed post with another comment from the same browser."""
+    page.fill("#id_comment", "The one allowed comment.")
+    page.click("#submit")
+    page.wait_for_url("**#c*")
+    page.fill("#id_comment", WORDS)
+    page.fill("#id_name", "Reader Rae")
+
+
+def test_ban_error_is_in_view(article_page, moderator):
+    """A banned address: the refusal is at the form, in view, with the text kept."""
+    ban_create(kind=Ban.Kind.IP, actor=moderator, reason="test", value="127.0.0.1", days=3)
+    send_and_check(article_page, "You cannot comment on this site until")
+
+
+def test_notify_without_email_error_is_in_view(article_page):
+    """ "Notify me" ticked with no email: the field error is listed, linked and in view."""
+    article_page.check("#id_followup")
+    send_and_check(article_page, "Enter your email address to be notified of replies.")
+    link = article_page.locator("#error-summary a")
+    assert link.get_attribute("href") == "#id_email"
+
+
+def test_refused_website_error_is_in_view(article_page):
+    """A website the browser accepts but Parley refuses (javascript:) is reported in view."""
+    article_page.fill("#id_url", "javascript:alert(1)")
+    send_and_check(article_page, "Enter a web address starting with http:// or https://.")
+
+
+def test_wrong_password_says_so(live_server, page, make_user):
+    """A wrong password shows an error at the top of the form, with focus on it."""
+    make_user("rita_reader", password="the-right-passphrase")
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=login]", "rita_reader")
+    page.fill("input[name=password]", "not-the-passphrase")
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert "not correct" in page.inner_text(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert in_viewport(page, ".error-summary")
+
+
+def test_without_javascript_the_summary_is_in_view_too(live_server, page_without_js, article, post):
+    """The landing and the focus come from the page itself, not from a script."""
+    for n in range(12):
+        post(article, f"Earlier comment {n}. " * 20)
+    page = page_without_js
+    page.goto(live_server.url + article.get_absolute_url())
+    fill_guest_form(page, WORDS, "Reader Rae")
+    page.fill("#id_url", "javascript:alert(1)")
+    send_and_check(page, "Enter a web address starting with http:// or https://.")
