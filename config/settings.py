@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -178,8 +179,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Embedded: an in-process broker, unused since tasks run inline ("localhost" only keeps kombu
+# from warning that no host was given).
 CELERY_BROKER_URL = (
-    redis_url_with_db(REDIS_URL, env_int("REDIS_BROKER_DB", 0)) if REDIS_URL else "memory://"
+    redis_url_with_db(REDIS_URL, env_int("REDIS_BROKER_DB", 0))
+    if REDIS_URL
+    else "memory://localhost/"
 )
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
@@ -270,6 +275,7 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_PREVENT_ENUMERATION = "strict"
 # allauth's limiters key on the client address Parley defines (PARLEY_TRUSTED_PROXY_COUNT).
 ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "core.accounts.LoginForm", "signup": "core.accounts.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",

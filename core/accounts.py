@@ -1,5 +1,7 @@
-"""allauth, told where the client is: its limiters key on the same address as Parley's."""
+"""allauth fitted to Parley: its limiters key on the same client address as Parley's, and
+its forms use the site's words."""
 
+from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -16,3 +18,28 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine the client's address.")
         return ip
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login form in the site's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
+        self.fields["remember"].label = "Remember me"
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's signup form, saying what an email address is for before it is asked."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email (optional)"
+        self.fields["email"].help_text = EMAIL_USES
+
+
+EMAIL_USES = (
+    "Used only to reset a forgotten password, to follow articles and to tell you about "
+    "replies to your comments; never shown to anyone. Without it none of these is possible, "
+    "and you can add one later."
+)

@@ -32,3 +32,8 @@ class DeleteAllForm(forms.Form):
         label="Yes, delete all my comments. This cannot be undone.",
         error_messages={"required": "Tick the box to confirm."},
     )
+
+
+class DisplayNameForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)

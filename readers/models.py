@@ -31,6 +31,9 @@ class ConfirmedAddress(models.Model):
     email = models.EmailField(unique=True)
     confirmed_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name_plural = "confirmed addresses"
+
     def __str__(self) -> str:
         return self.email
 
@@ -52,6 +55,7 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "object_id", "email"],

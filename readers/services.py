@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleUpdate
 from comments.models import Comment, CommentStatus, text_fingerprint
-from comments.rendering import comment_to_safe_html
+from comments.rendering import comment_to_safe_html, strip_control_characters
 from comments.services import comments_claim
 from core.http import absolute_url
 from moderation.models import TrainingExample
@@ -461,3 +461,10 @@ def enqueue(task, *args) -> None:
         task.apply_async(args)
     except Exception:  # the broker being down must not fail the reader's request
         logger.warning("Could not queue %s%r", task.name, args, exc_info=True)
+
+
+def user_display_name_set(*, user: AbstractBaseUser, first_name: str, last_name: str) -> None:
+    """Change the name shown on a reader's new comments and, for authors, their bylines."""
+    user.first_name = strip_control_characters(first_name).strip()[:150]
+    user.last_name = strip_control_characters(last_name).strip()[:150]
+    user.save(update_fields=["first_name", "last_name"])

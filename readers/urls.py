@@ -17,4 +17,5 @@ urlpatterns = [
     path("comments/mine/delete/", views.my_comments_delete_all, name="my_comments_delete_all"),
     path("comments/manage/", views.manage_request, name="manage_request"),
     path("comments/manage/<str:token>/", views.manage_enter, name="manage_enter"),
+    path("accounts/name/", views.account_name, name="account_name"),
 ]

@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -20,7 +21,7 @@ from comments.ratelimit import rate_limited
 from config.ids import parse_id
 
 from . import services, tasks
-from .forms import CommentEditForm, DeleteAllForm, FollowForm, ManageLinkForm
+from .forms import CommentEditForm, DeleteAllForm, DisplayNameForm, FollowForm, ManageLinkForm
 from .tokens import TokenInvalid, token_read
 
 MANAGE_SESSION_KEY = "parley_manage_email"
@@ -270,3 +271,20 @@ def manage_enter(request: HttpRequest, token: str) -> HttpResponse:
     request.session.cycle_key()
     request.session[MANAGE_SESSION_KEY] = email
     return _proven(request, HttpResponseRedirect(reverse("readers:my_comments")), email)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_name(request: HttpRequest) -> HttpResponse:
+    """The name shown on a reader's comments and bylines (the username when left empty)."""
+    user = request.user
+    form = DisplayNameForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_display_name_set(user=user, **form.cleaned_data)
+        shown = user.get_full_name() or user.get_username()
+        messages.success(request, f"Your comments and bylines will now show “{shown}”.")
+        return HttpResponseRedirect(reverse("readers:account_name"))
+    return render(request, "readers/account_name.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)  # fmt: skip

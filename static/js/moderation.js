@@ -15,6 +15,16 @@
   if (!items.length) { return; }
   var current = -1;
 
+  /* Keys go to what the reader is typing into; a checkbox or a button takes no text, so
+     after clicking one the shortcuts still work. */
+  function typesText(element) {
+    if (!element) { return false; }
+    if (element.isContentEditable || element.tagName === "TEXTAREA" || element.tagName === "SELECT") { return true; }
+    if (element.tagName !== "INPUT") { return false; }
+    var type = (element.getAttribute("type") || "text").toLowerCase();
+    return ["checkbox", "radio", "button", "submit", "reset"].indexOf(type) === -1;
+  }
+
   function focusItem(index) {
     if (index < 0 || index >= items.length) { return; }
     if (current >= 0) { items[current].classList.remove("is-current"); }
@@ -26,7 +36,7 @@
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable)) { return; }
+    if (typesText(target)) { return; }
     var key = event.key;
     if (key === "j") { focusItem(current + 1); event.preventDefault(); return; }
     if (key === "k") { focusItem(Math.max(current - 1, 0)); event.preventDefault(); return; }

@@ -2,11 +2,12 @@
 
 
 def in_viewport(page, selector: str) -> bool:
-    """Whether the element is inside the visible part of the window, not just in the page."""
+    """Whether the element is inside the visible part of the window, not just in the page
+    (to within a pixel: layout puts edges at fractions of one)."""
     return page.eval_on_selector(
         selector,
         """el => { const r = el.getBoundingClientRect();
-                   return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0; }""",
+                   return r.top >= -1 && r.bottom <= window.innerHeight + 1 && r.height > 0; }""",
     )
 
 

@@ -42,3 +42,27 @@ def test_moderator_approves_a_held_comment_and_it_appears(live_server, page, art
     page.goto(live_server.url + article.get_absolute_url())
     assert "Linky Lou" in page.locator(f"#c{held.pk} .comment-author").inner_text()
     assert Comment.objects.filter(status=CommentStatus.HELD).count() == 0
+
+
+def test_shortcuts_keep_working_after_a_checkbox_is_clicked(live_server, page, article, make_user):
+    """Clicking a selection box with the mouse leaves j/k and the action keys working."""
+    make_user("mod_kim", password="a-long-moderator-pass", groups=["Moderators"])
+    held = [
+        comment_submit(article=article, poster=Poster(name=f"Held {n}"), text=f"casino {n}")
+        for n in range(2)
+    ]
+    for comment in held:
+        comment_score(comment_id=comment.pk)
+    page.goto(f"{live_server.url}/accounts/login/?next=/moderation/")
+    page.fill("input[name=login]", "mod_kim")
+    page.fill("input[name=password]", "a-long-moderator-pass")
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/moderation/")
+    page.click(f"#select-{held[1].pk}")
+    assert page.is_checked(f"#select-{held[1].pk}")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("s")
+    page.wait_for_selector(".undo-bar")
+    statuses = dict(Comment.objects.filter(pk__in=[c.pk for c in held]).values_list("pk", "status"))
+    assert statuses == {held[0].pk: CommentStatus.HELD, held[1].pk: CommentStatus.SPAM}

@@ -553,6 +553,13 @@ CASES = [
         refused=ACCOUNT_ONLY,
     ),
     Case(
+        "readers:account_name",
+        lambda w, c: (reverse("readers:account_name"), {"first_name": "Renamed", "last_name": ""}),
+        allowed="reader",
+        watch=lambda w, c: get_user_model().objects.get(pk=w.reader.pk).first_name,
+        refused=ACCOUNT_ONLY,
+    ),
+    Case(
         "account_set_password",
         lambda w, c: (
             reverse("account_set_password"),

@@ -1,0 +1,31 @@
+"""The documentation keeps up with the code: every environment variable the settings read
+is in README's configuration table and in .env.example."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def variables_read_by_settings() -> set[str]:
+    source = (ROOT / "config" / "settings.py").read_text()
+    return set(re.findall(r'(?:env_[a-z]+|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]+)"', source))
+
+
+def test_every_setting_variable_is_documented():
+    """README's table and .env.example name every variable config/settings.py reads."""
+    names = variables_read_by_settings()
+    assert len(names) > 30, "the pattern still finds the settings' variables"
+    readme = (ROOT / "README.md").read_text()
+    table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
+    example = (ROOT / ".env.example").read_text()
+    assert sorted(n for n in names if f"`{n}`" not in table) == []
+    assert sorted(n for n in names if not re.search(rf"^#? ?{n}=", example, re.M)) == []
+
+
+def test_the_quickstart_is_two_commands():
+    """The README opens with exactly `make run` and `make test`."""
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"## Quickstart\s+```sh\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert commands == ["make run", "make test"]
