@@ -1,9 +1,6 @@
 """The author area: write, preview and publish one's own articles, and post updates on them."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,20 +11,15 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.roles import is_author, role_required
+
 from . import selectors, services
 from .forms import ArticleForm, UpdateForm
-from .models import AUTHORS_GROUP, Article
+from .models import Article
 from .rendering import markdown_to_safe_html
 
 # The dashboard's comment buttons: action name -> whether comments end up open.
 COMMENT_ACTIONS = {"close": False, "open": True}
-
-
-def is_author(user) -> bool:
-    """Whether `user` may use the author area: superusers and the Authors group."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.groups.filter(name=AUTHORS_GROUP).exists()
 
 
 def may_write(user, article: Article) -> bool:
@@ -40,18 +32,7 @@ def may_write(user, article: Article) -> bool:
     return any(a.pk == user.pk for a in article.authors.all()) and is_author(user)
 
 
-def author_required(view):
-    """Anonymous users are sent to log in; signed-in users who are not authors get 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_author(request.user):
-            raise PermissionDenied("Only authors can do that.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+author_required = role_required(is_author, "Only authors can do that.")
 
 
 def article_for_author(user, pk: int) -> Article:

@@ -6,9 +6,9 @@ from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from core.feeds import SiteFeed
+from core.text import strip_control_characters
 
 from .models import Article, ArticleUpdate
-from .rendering import strip_control_characters
 
 
 class ArticlesFeed(SiteFeed):

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-AUTHORS_GROUP = "Authors"
+from core.roles import AUTHORS_GROUP
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -4,20 +4,10 @@ Python-Markdown alone leaves most known XSS payloads live (raw HTML, `javascript
 its output always goes through nh3's allowlist before it is stored or shown.
 """
 
-import re
-
 import markdown
 import nh3
 
-# Control characters other than tab, newline and carriage return: invisible on a page and not
-# allowed in XML (feeds), so they are dropped from stored and rendered text.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def strip_control_characters(text: str) -> str:
-    """Text without the control characters that browsers hide and XML forbids."""
-    return CONTROL_CHARACTERS.sub("", text or "")
-
+from core.text import strip_control_characters
 
 ARTICLE_TAGS = {
     "h2",

@@ -6,9 +6,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from articles.models import Article
 from core.feeds import SiteFeed
+from core.text import strip_control_characters
 
 from .models import Comment, CommentStatus
-from .rendering import strip_control_characters
 
 
 class ArticleCommentsFeed(SiteFeed):

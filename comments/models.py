@@ -2,7 +2,6 @@ import hashlib
 
 from django.db import models
 from django.db.models import Q
-from django.utils.crypto import salted_hmac
 from django_comments.abstracts import CommentAbstractModel
 from django_comments_xtd.models import XtdComment
 
@@ -26,18 +25,6 @@ AWAITING_STATES = (CommentStatus.PENDING, CommentStatus.HELD, CommentStatus.SPAM
 def text_fingerprint(text: str) -> str:
     """The same for texts that differ only in case and whitespace."""
     return hashlib.sha1(" ".join(text.lower().split()).encode(), usedforsecurity=False).hexdigest()
-
-
-def author_key_for(*, user_id: int | None = None, verified_email: str = "") -> str:
-    """Who a comment's author provably is: an account, a guest address confirmed through a
-    link in this browser (kept as a keyed hash, never the address), or "" for nobody known.
-    History and trust attach to this key only: a typed email proves nothing."""
-    if user_id:
-        return f"user:{user_id}"
-    if verified_email:
-        digest = salted_hmac("parley.author", verified_email.strip().lower()).hexdigest()
-        return f"email:{digest[:40]}"
-    return ""
 
 
 class CommentQuerySet(models.QuerySet):
@@ -95,7 +82,8 @@ class Comment(XtdComment):
     edited_at = models.DateTimeField(null=True, blank=True)
     # Fingerprint of the text (case and spacing ignored), so repeated texts are found by index.
     text_hash = models.CharField(max_length=40, blank=True, default="", db_index=True)
-    # The proven identity behind the comment (author_key_for); "" for an unproven guest.
+    # The proven identity behind the comment (core.keys.author_key_for); "" for an unproven
+    # guest.
     author_key = models.CharField(max_length=48, blank=True, default="", db_index=True)
 
     objects = CommentQuerySet.as_manager()

@@ -10,7 +10,8 @@ import json
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.utils.crypto import salted_hmac
+
+from core.keys import keyed_hash
 
 OWN_COOKIE = "parley_own"
 OWN_MAX_AGE = 60 * 60 * 24 * 30
@@ -55,7 +56,7 @@ def browser_key(request: HttpRequest) -> str:
     secret = request.META.get("CSRF_COOKIE", "")
     if not secret:
         return ""
-    return salted_hmac("parley.browser", secret).hexdigest()[:32]
+    return keyed_hash("browser", secret)[:32]
 
 
 def own_comment_ids(request: HttpRequest) -> frozenset[int]:

@@ -10,9 +10,9 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
 from core.http import client_network
+from core.keys import requester_key
 
 logger = logging.getLogger(__name__)
 
@@ -23,13 +23,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(seconds or 1)
 
 
-def requester_key(request: HttpRequest) -> str:
-    """The account, or a keyed hash of the client IP (never stored in clear)."""
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    return "ip:" + salted_hmac("parley.ratelimit", client_network(request)).hexdigest()[:32]
-
-
 def rate_limited(request: HttpRequest, scope: str) -> bool:
     """Count one request against `scope`'s limit; True once the limit is exceeded."""
     user_rate, anon_rate = settings.PARLEY_RATE_LIMITS[scope]
@@ -37,7 +30,8 @@ def rate_limited(request: HttpRequest, scope: str) -> bool:
     if limit <= 0:
         return False
     bucket = int(time.time() // window)
-    key = f"parley:rate:{scope}:{requester_key(request)}:{bucket}"
+    who = requester_key(user=request.user, address=client_network(request), purpose="ratelimit")
+    key = f"parley:rate:{scope}:{who}:{bucket}"
     try:
         cache.add(key, 0, timeout=window + 5)
         return cache.incr(key) > limit

@@ -14,10 +14,6 @@ import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-from articles.rendering import strip_control_characters
-
-__all__ = ["comment_to_safe_html", "strip_control_characters"]
-
 COMMENT_TAGS = {"a", "p", "br", "em", "strong", "code", "pre", "blockquote"}
 COMMENT_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}

@@ -3,18 +3,17 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from core.roles import moderator_users
 
 from .models import AWAITING_STATES, Comment, CommentStatus, Thread, own_q, visible_to_q
 from .notices import PUBLISHED, notice_text, status_seen_by_poster
 
-MODERATORS_GROUP = "Moderators"
 ORDERS = ("oldest", "newest")
 
 
@@ -198,19 +197,7 @@ def _moderator_ids(user_ids: set[int]) -> frozenset[int]:
     """The moderators among these users, in one query."""
     if not user_ids:
         return frozenset()
-    users = (
-        get_user_model()
-        .objects.filter(pk__in=user_ids)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__name=MODERATORS_GROUP)
-            | Q(
-                user_permissions__codename="can_moderate",
-                user_permissions__content_type__app_label="django_comments",
-            )
-        )
-    )
-    return frozenset(users.values_list("pk", flat=True).distinct())
+    return frozenset(moderator_users().filter(pk__in=user_ids).values_list("pk", flat=True))
 
 
 def build_nodes(

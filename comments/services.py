@@ -13,9 +13,11 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from articles.page_cache import page_invalidate
+from core.keys import author_key_for
+from core.text import strip_control_characters
 
-from .models import Comment, CommentStatus, Thread, author_key_for, text_fingerprint
-from .rendering import comment_to_safe_html, strip_control_characters
+from .models import Comment, CommentStatus, Thread, text_fingerprint
+from .rendering import comment_to_safe_html
 from .signals import comment_submitted
 
 # A second identical post from the same person into the same place within this window is

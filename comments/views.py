@@ -11,8 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.selectors import article_page_context, article_page_queryset
-from config.ids import parse_id
 from core.http import client_ip
+from core.ids import parse_id
+from core.roles import is_moderator
+from core.text import strip_control_characters
 
 from . import selectors
 from .forms import CommentForm
@@ -28,7 +30,6 @@ from .owner import (
     verified_emails,
 )
 from .ratelimit import rate_limited
-from .rendering import strip_control_characters
 from .services import CommentRejected, Poster, comment_submit
 from .signals import screen
 from .thread_html import ThreadLinks, thread_html
@@ -54,7 +55,7 @@ def viewer_for(request: HttpRequest) -> selectors.Viewer:
     return selectors.Viewer(
         user_id=user.pk if user.is_authenticated else None,
         own_ids=own_comment_ids(request),
-        can_moderate=user.is_authenticated and user.has_perm("django_comments.can_moderate"),
+        can_moderate=is_moderator(user),
     )
 
 

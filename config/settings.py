@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "readers",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.context_processors.roles",
             ],
         },
     },

@@ -6,7 +6,7 @@ from django.urls import include, path, register_converter
 
 from articles import feeds as article_feeds
 from comments import feeds as comment_feeds
-from config.ids import IdConverter
+from core.ids import IdConverter
 
 # Registered before the apps' URL modules are imported by include() below.
 register_converter(IdConverter, "id")

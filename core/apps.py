@@ -14,3 +14,15 @@ class CoreConfig(AppConfig):
 
         checks.register(parley_checks.site_url_check, checks.Tags.security)
         post_migrate.connect(site_sync, sender=self, dispatch_uid="core.site_sync")
+        post_migrate.connect(_groups_ensure, dispatch_uid="core.groups_ensure")
+
+
+def _groups_ensure(sender, **kwargs) -> None:
+    # The groups' permissions belong to several apps, and each app's permissions are made
+    # by its own post_migrate: wait for the last app's.
+    from django.apps import apps
+
+    from .roles import groups_ensure
+
+    if sender is list(apps.get_app_configs())[-1]:
+        groups_ensure()

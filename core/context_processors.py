@@ -3,6 +3,14 @@
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .roles import is_author, is_moderator
+
+
+def roles(request: HttpRequest) -> dict:
+    """`is_author` and `is_moderator` for the header, from the one definition of each."""
+    user = getattr(request, "user", None)
+    return {"is_author": is_author(user), "is_moderator": is_moderator(user)}
+
 
 def navigation(request: HttpRequest) -> dict:
     """`return_to`: where "Log in", "Sign up" and "Log out" bring the reader back to.

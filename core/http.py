@@ -9,6 +9,7 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -53,3 +54,13 @@ def site_url(path: str = "") -> str:
 def absolute_url(name: str, *args) -> str:
     """The absolute address of a named URL, on PARLEY_SITE_URL."""
     return site_url(reverse(name, args=args))
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The `next` the request asks to go to, if it stays on this site; else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

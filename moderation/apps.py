@@ -6,8 +6,6 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
         from comments.signals import comment_screening, comment_submitted
 
         from . import receivers
@@ -18,4 +16,3 @@ class ModerationConfig(AppConfig):
         comment_status_changed.connect(
             receivers.on_comment_status_changed, dispatch_uid="moderation.held_digest"
         )
-        post_migrate.connect(receivers.on_post_migrate, sender=self)

@@ -2,7 +2,7 @@
 
 from comments.models import CommentStatus
 
-from . import roles, services
+from . import services
 
 
 def on_comment_submitted(sender, *, comment_id: int, **kwargs) -> None:
@@ -17,10 +17,6 @@ def on_comment_status_changed(
     services.article_page_refresh(
         comment_id=comment_id, from_status=from_status, to_status=to_status
     )
-
-
-def on_post_migrate(sender, **kwargs) -> None:
-    roles.groups_ensure()
 
 
 def on_comment_screening(sender, *, user, email: str, ip_address: str | None, **kwargs):

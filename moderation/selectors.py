@@ -10,7 +10,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
-from comments.selectors import MODERATORS_GROUP
+from core.roles import moderator_users
 
 from .models import ModerationEvent, Report, SpamVerdict
 from .scoring import AuthorHistory, Submission
@@ -85,10 +85,8 @@ def held_since(when: datetime | None) -> list[Comment]:
 
 
 def moderator_emails() -> list[str]:
-    """Addresses of active moderators (the Moderators group and superusers)."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    users = users.filter(Q(is_superuser=True) | Q(groups__name=MODERATORS_GROUP))
-    return sorted(set(users.values_list("email", flat=True)))
+    """Addresses of active moderators, however they were made moderators."""
+    return sorted(set(moderator_users().exclude(email="").values_list("email", flat=True)))
 
 
 # ---------------------------------------------------------------------------

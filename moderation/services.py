@@ -12,12 +12,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from articles.page_cache import page_invalidate
 from comments.models import Comment, CommentStatus, Thread
 from comments.services import thread_visibility_changed
 from core.http import absolute_url
+from core.keys import keyed_hash, requester_key
 
 from . import scoring, selectors
 from .models import (
@@ -423,13 +423,6 @@ def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
 # ---------------------------------------------------------------------------
 # Reader reports
 # ---------------------------------------------------------------------------
-def reporter_key(*, user: AbstractBaseUser | None, ip_address: str | None) -> str:
-    """One key per reader: the account, or a keyed hash of the IP address (never the IP)."""
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    return "ip:" + salted_hmac("parley.reporter", ip_address or "unknown").hexdigest()[:40]
-
-
 def report_create(
     *,
     comment_id: int,
@@ -440,7 +433,7 @@ def report_create(
 ) -> bool:
     """Record a reader's report (once per reader); enough reports hold a published comment.
     Returns False when this reader had already reported the comment."""
-    key = reporter_key(user=user, ip_address=ip_address)
+    key = requester_key(user=user, address=ip_address, purpose="reporter")
     try:
         with transaction.atomic():
             Report.objects.create(
@@ -515,7 +508,7 @@ def held_digest_send() -> int:
 # ---------------------------------------------------------------------------
 def ban_hash(kind: str, value: str) -> str:
     """The keyed hash a banned email or IP address is kept as (never the address itself)."""
-    return salted_hmac(f"parley.ban.{kind}", value.strip().lower()).hexdigest()
+    return keyed_hash(f"ban.{kind}", value.strip().lower())
 
 
 def _mask(kind: str, value: str) -> str:

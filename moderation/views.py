@@ -1,51 +1,24 @@
 """Moderation entry points: the queue, bulk actions, undo, the audit log, reader reports."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus
 from comments.ratelimit import rate_limited
-from config.ids import parse_ids
-from core.http import client_ip
+from core.http import client_ip, safe_next
+from core.ids import parse_ids
+from core.roles import is_moderator, role_required
 
 from . import selectors, services
 from .forms import BanForm, ReportForm
 from .models import Ban
 
-MODERATE_PERMISSION = "django_comments.can_moderate"
-
-
-def moderator_required(view):
-    """Anonymous users are sent to log in; signed-in users without the permission get 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm(MODERATE_PERMISSION):
-            raise PermissionDenied("Only moderators can do that.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+moderator_required = role_required(is_moderator, "Only moderators can do that.")
 
 
 @require_GET
@@ -96,15 +69,15 @@ def act(request: HttpRequest) -> HttpResponse:
     ids = parse_ids(raw_ids, limit=500)
     if action not in services.ACTIONS:
         messages.error(request, "Choose an action.")
-        return HttpResponseRedirect(_safe_next(request, fallback))
+        return HttpResponseRedirect(safe_next(request, fallback))
     if not ids:
         messages.error(request, "Select at least one comment.")
-        return HttpResponseRedirect(_safe_next(request, fallback))
+        return HttpResponseRedirect(safe_next(request, fallback))
     event_ids = services.comments_moderate(comment_ids=ids, action=action, actor=request.user)
     verb = services.ACTIONS[action][1]
     count = len(event_ids)
     messages.success(request, f"{count} comment{'s' if count != 1 else ''} {verb}.")
-    target = _safe_next(request, fallback)
+    target = safe_next(request, fallback)
     if event_ids:
         separator = "&" if "?" in target else "?"
         target = f"{target}{separator}undo={','.join(map(str, event_ids))}"
@@ -126,7 +99,7 @@ def undo(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Undid {undone} decision{'s' if undone != 1 else ''}.")
     for reason in sorted(set(refused)):
         messages.warning(request, reason)
-    return HttpResponseRedirect(_safe_next(request, reverse("moderation:log")))
+    return HttpResponseRedirect(safe_next(request, reverse("moderation:log")))
 
 
 @require_GET
@@ -165,7 +138,7 @@ def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
         if data.get("ban_ip"):
             made.append(services.ban_create(kind=Ban.Kind.IP, value=comment.ip_address, **options))
         messages.success(request, "; ".join(str(ban) for ban in made) + ".")
-        return HttpResponseRedirect(_safe_next(request, reverse("moderation:bans")))
+        return HttpResponseRedirect(safe_next(request, reverse("moderation:bans")))
     return render(
         request,
         "moderation/ban.html",

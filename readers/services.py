@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleUpdate
 from comments.models import Comment, CommentStatus, text_fingerprint
-from comments.rendering import comment_to_safe_html, strip_control_characters
+from comments.rendering import comment_to_safe_html
 from comments.services import comments_claim
 from core.http import absolute_url
+from core.text import strip_control_characters
 from moderation.models import TrainingExample
 from moderation.services import comment_enqueue_scoring, comment_transition
 

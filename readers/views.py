@@ -18,7 +18,7 @@ from comments.models import Comment
 from comments.notices import notice_add
 from comments.owner import own_comment_ids, remember_verified_email
 from comments.ratelimit import rate_limited
-from config.ids import parse_id
+from core.ids import parse_id
 
 from . import services, tasks
 from .forms import CommentEditForm, DeleteAllForm, DisplayNameForm, FollowForm, ManageLinkForm
@@ -75,7 +75,7 @@ def unfollow(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _proven(request: HttpRequest, response: HttpResponse, email: str) -> HttpResponse:
     """This browser followed a link sent to `email`: its comments with that address, now
-    and later, belong to a known author (see comments.models.author_key_for)."""
+    and later, belong to a known author (see core.keys.author_key_for)."""
     if email:
         services.email_proven(email=email, own_ids=own_comment_ids(request))
         remember_verified_email(request, response, email)

@@ -10,13 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import AUTHORS_GROUP, Article
+from articles.models import Article
 from articles.services import article_create
 from comments.forms import CommentForm
 from comments.models import CommentStatus
-from comments.selectors import MODERATORS_GROUP
 from comments.services import Poster, comment_submit
-from moderation.roles import groups_ensure
+from core.roles import AUTHORS_GROUP, MODERATORS_GROUP, groups_ensure
 from moderation.services import comment_transition
 
 _counter = itertools.count(1)

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import AUTHORS_GROUP, Article, ArticleUpdate
+from articles.models import Article, ArticleUpdate
 from articles.services import article_create, article_edit, article_set_comments_open
+from core.roles import AUTHORS_GROUP
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from articles.models import AUTHORS_GROUP
 from articles.rendering import ARTICLE_TAGS
 from articles.services import article_create, update_publish
 from comments.forms import WebsiteField
 from comments.models import Comment, CommentStatus
 from comments.rendering import COMMENT_TAGS
 from comments.services import Poster, comment_submit
+from core.roles import AUTHORS_GROUP
 from moderation.services import comment_transition, report_create
 from tests.conftest import form_data
 

@@ -5,7 +5,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from comments.models import Comment, CommentStatus, author_key_for
+from comments.models import Comment, CommentStatus
+from core.keys import author_key_for
 from moderation.models import SpamVerdict
 from moderation.services import comment_transition
 from tests.conftest import form_data

@@ -18,10 +18,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from articles.models import AUTHORS_GROUP, Article
+from articles.models import Article
 from comments.models import Comment, CommentStatus
-from comments.selectors import MODERATORS_GROUP
 from comments.services import Poster, comment_submit
+from core.roles import AUTHORS_GROUP, MODERATORS_GROUP
 from moderation import services as moderation
 from moderation.models import Ban, Report
 from moderation.services import comment_transition

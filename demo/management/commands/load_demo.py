@@ -8,14 +8,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import AUTHORS_GROUP, Article
+from articles.models import Article
 from articles.services import article_create, update_publish
 from comments.models import Comment, CommentStatus
 from comments.services import Poster, comment_submit
+from core.roles import AUTHORS_GROUP, groups_ensure
+from moderation.services import comment_transition
 
-from ... import demo_content as demo
-from ...roles import groups_ensure
-from ...services import comment_transition
+from ... import content as demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,29 @@
+"""Keyed hashes: how Parley keeps and compares things it must not store in clear (addresses,
+secrets), and the keys that say who a request or a comment's author is."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.crypto import salted_hmac
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """An HMAC of `value` under SECRET_KEY, salted per purpose so hashes made for one use
+    cannot be matched against another's."""
+    return salted_hmac(f"parley.{purpose}", value).hexdigest()
+
+
+def requester_key(*, user: AbstractBaseUser | None, address: str | None, purpose: str) -> str:
+    """One key per requester: the account, or a keyed hash of the client address."""
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return "ip:" + keyed_hash(purpose, address or "unknown")[:40]
+
+
+def author_key_for(*, user_id: int | None = None, verified_email: str = "") -> str:
+    """Who a comment's author provably is: an account, a guest address confirmed through a
+    link in this browser (kept as a keyed hash, never the address), or "" for nobody known.
+    History and trust attach to this key only: a typed email proves nothing."""
+    if user_id:
+        return f"user:{user_id}"
+    if verified_email:
+        return "email:" + keyed_hash("author", verified_email.strip().lower())[:40]
+    return ""
