@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.signals import signal_send_on_commit
+
 from . import page_cache
 from .models import Article, ArticleUpdate
 from .rendering import markdown_to_safe_html
@@ -137,10 +139,7 @@ def update_save(*, update: ArticleUpdate) -> ArticleUpdate:
     update.body_html = markdown_to_safe_html(update.body)
     update.save()
     if is_new:
-        transaction.on_commit(
-            lambda: update_published.send_robust(sender=ArticleUpdate, update_id=update.pk),
-            robust=True,
-        )
+        signal_send_on_commit(update_published, sender=ArticleUpdate, update_id=update.pk)
     _page_changed(update.article)
     return update
 

@@ -1,7 +1,7 @@
 """Writes for comments: posting into a thread and keeping thread caches true."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,10 +14,12 @@ from django_comments_xtd.models import XtdComment
 from articles.models import Article
 from articles.page_cache import page_invalidate
 from core.keys import author_key_for
+from core.signals import signal_send_on_commit
 from core.text import strip_control_characters
 
 from .models import Comment, CommentStatus, Thread, text_fingerprint
 from .rendering import comment_to_safe_html
+from .screening import comment_screen
 from .signals import comment_submitted
 
 # A second identical post from the same person into the same place within this window is
@@ -34,6 +36,14 @@ class CommentRejected(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class CommentRefused(CommentRejected):
+    """The site's screening refuses this poster (a ban), until `until` if it ends."""
+
+    def __init__(self, until: datetime | None = None):
+        super().__init__(None, "This poster may not comment here.")
+        self.until = until
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,28 @@ def max_level() -> int:
     return max(settings.PARLEY_THREAD_DEPTH - 1, 0)
 
 
+def comment_receive(
+    *,
+    article: Article,
+    poster: Poster,
+    text: str,
+    ip_address: str | None = None,
+    meta: dict | None = None,
+    **details,
+) -> Comment:
+    """Take a comment from the form: screen its poster through the site's hook, then store
+    it (comment_submit). A refused poster raises CommentRefused and nothing is stored; a
+    shadow-banned poster's comment is stored marked so, for their eyes only."""
+    screening = comment_screen(user=poster.user, email=poster.email, ip_address=ip_address)
+    if screening.refused:
+        raise CommentRefused(until=screening.until)
+    if screening.shadow:
+        meta = {**(meta or {}), "shadow": True}
+    return comment_submit(
+        article=article, poster=poster, text=text, ip_address=ip_address, meta=meta, **details
+    )
+
+
 def comment_submit(
     *,
     article: Article,
@@ -95,7 +127,7 @@ def comment_submit(
         raise CommentRejected(None, "Comments are closed on this article.")
 
     now = timezone.now()
-    text = strip_control_characters(text)
+    text_fields = comment_text_fields(text)
     browser = {"browser": poster.browser_key} if poster.browser_key else {}
     fields = {
         "article": article,
@@ -106,9 +138,7 @@ def comment_submit(
         "user_name": strip_control_characters(poster.name)[:50],
         "user_email": poster.email[:254],  # the column sizes; the form checks them first
         "user_url": poster.url[:200],
-        "comment": text,
-        "text_hash": text_fingerprint(text),
-        "comment_html": comment_to_safe_html(text),
+        **text_fields,
         "submit_date": now,
         "ip_address": ip_address,
         "user_agent": (user_agent or "")[:300],
@@ -127,10 +157,7 @@ def comment_submit(
         else:
             comment, created = _root_insert(article, poster, own_ids, fields, now)
     if created:
-        transaction.on_commit(
-            lambda: comment_submitted.send_robust(sender=Comment, comment_id=comment.pk),
-            robust=True,
-        )
+        signal_send_on_commit(comment_submitted, sender=Comment, comment_id=comment.pk)
     return comment
 
 
@@ -241,13 +268,53 @@ def comments_claim(*, email: str, comment_ids: frozenset[int]) -> int:
     ).update(author_key=author_key_for(verified_email=email))
 
 
+def comment_text_fields(text: str) -> dict[str, str]:
+    """The stored forms of a comment's text: without control characters, rendered to safe
+    HTML, and fingerprinted for finding copies. Every write of comment text goes through
+    here (posting, staff edits, authors' edits)."""
+    text = strip_control_characters(text)
+    return {
+        "comment": text,
+        "comment_html": comment_to_safe_html(text),
+        "text_hash": text_fingerprint(text),
+    }
+
+
+def comment_text_set(*, comment_id: int, text: str, edited: bool = False) -> None:
+    """Replace a stored comment's text (its status is moderation's business, not this)."""
+    fields = comment_text_fields(text)
+    if edited:
+        fields["edited_at"] = timezone.now()
+    Comment.objects.filter(pk=comment_id).update(**fields)
+
+
+def comment_erase(*, comment_id: int) -> None:
+    """Erase a comment's words and its author's details (the author deleted it); the row
+    stays, so the thread keeps its shape under a "[deleted]" placeholder."""
+    Comment.objects.filter(pk=comment_id).update(
+        comment="", comment_html="", text_hash="", user_email="", user_url="", ip_address=None,
+        user_agent="", submission_meta={}, followup=False,
+    )  # fmt: skip
+
+
+def comments_followup_stop(*, email: str) -> int:
+    """Stop emails about replies for every comment posted with this address or by an
+    account that has it."""
+    address = email.lower()
+    stopped = Comment.objects.filter(user_email__iexact=address, followup=True).update(
+        followup=False
+    )
+    return stopped + Comment.objects.filter(user__email__iexact=address, followup=True).update(
+        followup=False
+    )
+
+
 def comment_staff_edit(*, comment: Comment) -> Comment:
     """Store a comment whose text or commenter details staff changed (the admin): its HTML
     and fingerprint follow the text, and the article's cached page is dropped if it shows it.
     Its status does not change here; that is the moderation service's."""
-    comment.comment = strip_control_characters(comment.comment)
-    comment.comment_html = comment_to_safe_html(comment.comment)
-    comment.text_hash = text_fingerprint(comment.comment)
+    for field, value in comment_text_fields(comment.comment).items():
+        setattr(comment, field, value)
     comment.save()
     if comment.status == CommentStatus.PUBLISHED:
         slug = comment.article.slug

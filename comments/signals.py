@@ -1,33 +1,25 @@
-"""Signals the comments app sends; other apps connect one receiver each in AppConfig.ready()."""
+"""A comment's life, and the signals that carry it from app to app.
 
-from dataclasses import dataclass
+1. Post. `comments.views.comment_post` parses the form and calls
+   `comments.services.comment_receive`: the site's screening hook (PARLEY_COMMENT_SCREEN,
+   the moderation app's bans) may refuse it, else it is stored as `pending` in its thread,
+   under the thread's lock, in one transaction. Nothing a reader posts is lost after this.
+2. Score. Once that commits, `comment_submitted` (below) reaches the moderation app, which
+   queues `moderation.tasks.comment_score_task`; a worker runs the pure scorer
+   (`moderation.scoring.score_submission`) on it.
+3. Transition. The verdict, and every later decision (a moderator's, readers' reports, the
+   author's edit or deletion, an undo), moves the status through the one function
+   `moderation.services.transitions.comment_transition`: it locks, checks the move, moves
+   the thread's counts, writes the audit event, and schedules what follows the commit: the
+   page cache, the moderators' digest, and `moderation.signals.comment_status_changed`.
+4. Notify. The readers app receives `comment_status_changed` and, for a published comment,
+   queues the reply email to the parent's author (and a guest's address confirmation).
+
+Signals only go up the layers (comments → moderation → readers), each to one receiver
+connected in the receiving app's AppConfig.ready().
+"""
 
 from django.dispatch import Signal
 
 # Sent once a new comment's row is committed, with `comment_id`. The moderation app scores it.
 comment_submitted = Signal()
-
-# Sent before a comment is stored, with `user`, `email` and `ip_address`. A receiver returns
-# a Screening to refuse the comment, or to store it visible to its poster only (a shadow-ban).
-comment_screening = Signal()
-
-
-@dataclass(frozen=True)
-class Screening:
-    refuse: str = ""  # a message for the poster; empty: not refused
-    shadow: bool = False
-
-
-def screen(*, user, email: str, ip_address: str | None) -> Screening:
-    """Ask the receivers about a would-be comment; the strictest answer wins."""
-    answers = [
-        answer
-        for _, answer in comment_screening.send(
-            sender=None, user=user, email=email, ip_address=ip_address
-        )
-        if isinstance(answer, Screening)
-    ]
-    refusals = [answer for answer in answers if answer.refuse]
-    if refusals:
-        return refusals[0]
-    return Screening(shadow=any(answer.shadow for answer in answers))

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,8 +31,7 @@ from .owner import (
     verified_emails,
 )
 from .ratelimit import rate_limited
-from .services import CommentRejected, Poster, comment_submit
-from .signals import screen
+from .services import CommentRefused, CommentRejected, Poster, comment_receive
 from .thread_html import ThreadLinks, thread_html
 
 SECURITY_REASONS = {
@@ -176,6 +176,8 @@ def comment_post(request: HttpRequest) -> HttpResponse:
             # marks it spam and a moderator can still rescue it.
             try:
                 _submit(request, article, form)
+            except CommentRefused as refusal:
+                return _refuse(request, _refusal_text(refusal), status=403)
             except CommentRejected as rejection:
                 return _refuse(request, rejection.message, status=400)
             return _refuse(request, HONEYPOT_REASON, status=400)
@@ -190,14 +192,11 @@ def comment_post(request: HttpRequest) -> HttpResponse:
             None, "You are posting faster than this site allows. Wait a minute and send it again."
         )
         return _render_article(request, article, form, status=429)
-    screening = screen(
-        user=request.user, email=data.get("email", ""), ip_address=client_ip(request)
-    )
-    if screening.refuse:
-        form.add_error(None, screening.refuse)
-        return _render_article(request, article, form, status=403)
     try:
-        comment, poster = _submit(request, article, form, shadow=screening.shadow)
+        comment, poster = _submit(request, article, form)
+    except CommentRefused as refusal:
+        form.add_error(None, _refusal_text(refusal))
+        return _render_article(request, article, form, status=403)
     except CommentRejected as rejection:
         form.add_error(None, rejection.message)
         return _render_article(request, article, form, status=403 if not rejection.field else 400)
@@ -218,9 +217,13 @@ def comment_post(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _submit(
-    request: HttpRequest, article: Article, form: CommentForm, *, shadow: bool = False
-) -> tuple[Comment, Poster]:
+def _refusal_text(refusal: CommentRefused) -> str:
+    if refusal.until is None:
+        return "You cannot comment on this site."
+    return f"You cannot comment on this site until {date_format(refusal.until, 'j F Y')}."
+
+
+def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[Comment, Poster]:
     data = form.cleaned_data
     if request.user.is_authenticated:
         poster = Poster.for_user(request.user)
@@ -237,9 +240,7 @@ def _submit(
         "form_seconds": max(int(time.time()) - int(data["timestamp"]), 0),
         "honeypot": strip_control_characters(request.POST.get("honeypot", ""))[:200],
     }
-    if shadow:
-        meta["shadow"] = True
-    comment = comment_submit(
+    comment = comment_receive(
         article=article,
         poster=poster,
         text=data["comment"],

@@ -6,6 +6,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("parley")
+# Tasks queue after commit and survive a broker outage (core.tasks.ParleyTask).
+app = Celery("parley", task_cls="core.tasks:ParleyTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -268,7 +268,8 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Parley] "
+PARLEY_EMAIL_SUBJECT_PREFIX = "[Parley] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = PARLEY_EMAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 # With email optional, allauth's default still says "email taken" at signup; "strict" answers
@@ -331,6 +332,9 @@ PARLEY_PAGE_CACHE_SECONDS = env_int("PARLEY_PAGE_CACHE_SECONDS", 60)
 # nobody and takes REMOTE_ADDR. allauth is told the same (core.accounts.AccountAdapter).
 PARLEY_TRUSTED_PROXY_COUNT = env_int("PARLEY_TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = PARLEY_TRUSTED_PROXY_COUNT
+
+# Asked before a comment is stored: may refuse the poster or shadow-ban them (the bans).
+PARLEY_COMMENT_SCREEN = "moderation.services.bans.comment_screen"
 
 COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MODEL = "comments.models.Comment"

@@ -127,16 +127,14 @@ class BanAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["reason"])
+            services.ban_reason_set(ban_id=obj.pk, reason=obj.reason)
             return
         data = form.cleaned_data
-        days = None
         ban = services.ban_create(
             kind=data["kind"], actor=request.user, reason=data["reason"], user=data.get("user"),
-            value=data.get("value", ""), days=days, shadow=data.get("shadow", False),
+            value=data.get("value", ""), expires_at=data.get("expires_at"),
+            shadow=data.get("shadow", False),
         )  # fmt: skip
-        if data.get("expires_at"):
-            Ban.objects.filter(pk=ban.pk).update(expires_at=data["expires_at"])
         obj.pk = ban.pk
 
     @admin.action(description="Lift the selected bans")

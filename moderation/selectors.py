@@ -5,15 +5,17 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
+from core.keys import keyed_hash
 from core.roles import moderator_users
 
-from .models import ModerationEvent, Report, SpamVerdict
-from .scoring import AuthorHistory, Submission
+from .models import Ban, ModerationEvent, ModerationRules, Report, SpamVerdict
+from .scoring import AuthorHistory, Rules, Submission, keyword_list
 
 S = CommentStatus
 DUPLICATE_WINDOW = timedelta(days=7)
@@ -25,6 +27,27 @@ TAB_TITLES = {
     "spam": "Spam",
     "published": "Recently published",
 }
+
+
+def rules_get() -> ModerationRules:
+    """The site's moderation rules (created with defaults the first time)."""
+    rules, _ = ModerationRules.objects.get_or_create(pk=1)
+    return rules
+
+
+def rules_for_scoring(rules: ModerationRules) -> Rules:
+    """The rules as the pure scorer takes them."""
+    return Rules(
+        hold_all=rules.hold_all,
+        link_limit=rules.link_limit,
+        moderation_keywords=keyword_list(rules.moderation_keywords),
+        disallowed_keywords=keyword_list(rules.disallowed_keywords),
+        min_seconds_to_submit=rules.min_seconds_to_submit,
+        hold_first_comment=rules.hold_first_comment,
+        trust_approved_authors=rules.trust_approved_authors,
+        hold_threshold=rules.hold_threshold,
+        spam_threshold=rules.spam_threshold,
+    )
 
 
 def author_history(comment: Comment) -> AuthorHistory:
@@ -199,3 +222,32 @@ def audit_page(page_number, per_page: int = 50) -> Page:
 def undo_deadline() -> datetime:
     """Decisions made after this moment can still be undone."""
     return timezone.now() - timedelta(minutes=settings.PARLEY_UNDO_MINUTES)
+
+
+# ---------------------------------------------------------------------------
+# Bans
+# ---------------------------------------------------------------------------
+def ban_hash(kind: str, value: str) -> str:
+    """The keyed hash a banned email or IP address is kept as (never the address itself)."""
+    return keyed_hash(f"ban.{kind}", value.strip().lower())
+
+
+def ban_for(
+    *, user: AbstractBaseUser | None = None, email: str = "", ip_address: str | None = None
+) -> Ban | None:
+    """The ban in force against this poster, hard bans first, if any (one query)."""
+    now = timezone.now()
+    matches = Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        matches |= Q(kind=Ban.Kind.ACCOUNT, user=user)
+        email = email or getattr(user, "email", "")
+    if email:
+        matches |= Q(kind=Ban.Kind.EMAIL, value_hash=ban_hash(Ban.Kind.EMAIL, email))
+    if ip_address:
+        matches |= Q(kind=Ban.Kind.IP, value_hash=ban_hash(Ban.Kind.IP, ip_address))
+    return (
+        Ban.objects.filter(matches, lifted_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("shadow", "-pk")
+        .first()
+    )

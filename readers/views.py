@@ -20,7 +20,7 @@ from comments.owner import own_comment_ids, remember_verified_email
 from comments.ratelimit import rate_limited
 from core.ids import parse_id
 
-from . import services, tasks
+from . import selectors, services, tasks
 from .forms import CommentEditForm, DeleteAllForm, DisplayNameForm, FollowForm, ManageLinkForm
 from .tokens import TokenInvalid, token_read
 
@@ -41,7 +41,7 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
     target = f"{article.get_absolute_url()}#follow"
     if request.user.is_authenticated:
         outcome = services.follow_start(article=article, user=request.user)
-        if outcome == "need_verified_email":
+        if outcome == services.FollowOutcome.NEED_VERIFIED_EMAIL:
             messages.warning(
                 request, "Add and verify an email address first: updates are sent by email."
             )
@@ -128,6 +128,16 @@ def reply_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return _proven(request, response, email)
 
 
+def _unsubscribed_text(done: services.Unsubscribed) -> str:
+    if done.what == done.UPDATES:
+        return f"You will no longer get updates about “{done.article_title}”."
+    if done.what == done.REPLIES:
+        return "You will no longer get emails about replies to your comments."
+    if done.what == done.ALREADY:
+        return "You were already unsubscribed."
+    return "Nothing to unsubscribe from."
+
+
 @csrf_exempt  # the signed token is the authority; mail clients' one-click POST has no CSRF
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -141,7 +151,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "readers/unsubscribe.html", {"token": token})
     return render(request, "readers/done.html", {
         "title": "Unsubscribed",
-        "message": services.unsubscribe(data=data),
+        "message": _unsubscribed_text(services.unsubscribe(data=data)),
     })  # fmt: skip
 
 
@@ -150,7 +160,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 # ---------------------------------------------------------------------------
 def _owned_comment(request: HttpRequest, comment_id: int) -> Comment:
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
-    if not services.comment_is_owned(
+    if not selectors.comment_is_owned(
         comment,
         user=request.user,
         own_ids=own_comment_ids(request),
@@ -164,7 +174,7 @@ def _owned_comment(request: HttpRequest, comment_id: int) -> Comment:
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Edit one's own comment inside the edit window."""
     comment = _owned_comment(request, comment_id)
-    if not services.comment_is_editable(comment):
+    if not selectors.comment_is_editable(comment):
         return render(request, "readers/comment_edit.html", {
             "comment": comment, "closed": True, "minutes": settings.PARLEY_EDIT_MINUTES,
         }, status=403)  # fmt: skip
@@ -177,7 +187,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
         else:
             notice_add(request, comment_id=comment.pk, kind="edited")
             return HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
-    deadline = services.comment_edit_deadline(comment)
+    deadline = selectors.comment_edit_deadline(comment)
     return render(
         request,
         "readers/comment_edit.html",
@@ -212,7 +222,7 @@ def my_comments(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated and not request.session.get(MANAGE_SESSION_KEY):
         return HttpResponseRedirect(reverse("readers:manage_request"))
     who = _reader(request)
-    comments = services.comments_of(**who).order_by("-submit_date")[:500]
+    comments = selectors.comments_of(**who).order_by("-submit_date")[:500]
     return render(request, "readers/my_comments.html", {
         "comments": comments, "who": who.get("email") or request.user.get_username(),
         "delete_form": DeleteAllForm(),
@@ -222,7 +232,7 @@ def my_comments(request: HttpRequest) -> HttpResponse:
 def my_comments_export(request: HttpRequest) -> HttpResponse:
     """All of a reader's comments as a JSON download."""
     who = _reader(request)
-    body = json.dumps({"comments": services.comments_export(**who)}, indent=2)
+    body = json.dumps({"comments": selectors.comments_export(**who)}, indent=2)
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
     return response
@@ -234,7 +244,7 @@ def my_comments_delete_all(request: HttpRequest) -> HttpResponse:
     who = _reader(request)
     form = DeleteAllForm(request.POST)
     if not form.is_valid():
-        comments = services.comments_of(**who).order_by("-submit_date")[:500]
+        comments = selectors.comments_of(**who).order_by("-submit_date")[:500]
         return render(request, "readers/my_comments.html", {
             "comments": comments, "who": who.get("email") or request.user.get_username(),
             "delete_form": form,
@@ -251,7 +261,7 @@ def manage_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if rate_limited(request, "follow"):
             return render(request, "readers/limited.html", status=429)
-        services.enqueue(tasks.manage_link_send_task, form.cleaned_data["email"])
+        tasks.manage_link_send_task.enqueue(form.cleaned_data["email"])
         return render(request, "readers/done.html", {
             "title": "Check your inbox",
             "message": "If comments were posted with that address, a link to manage them is on "

@@ -39,10 +39,10 @@ def _fresh_caches():
     """Each test starts with an empty cache and no spam model loaded in this process."""
     from django.core.cache import cache
 
-    from moderation.services import spam_model_forget
+    from moderation.model_cache import spam_models
 
     cache.clear()
-    spam_model_forget()
+    spam_models.forget()
     yield
     with suppress(Exception):  # a test may leave the cache pointed at a stopped Redis
         cache.clear()

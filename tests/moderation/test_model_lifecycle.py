@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from comments.models import CommentStatus
 from comments.services import Poster, comment_submit
 from moderation import services
+from moderation.model_cache import spam_models
 from moderation.models import ModerationRules, SpamModel, SpamVerdict, TrainingExample
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_train_command_imports_a_csv_and_the_scorer_uses_the_model(tmp_path, art
     model = SpamModel.objects.get()
     assert model.n_labels == 80 == TrainingExample.objects.count()
     ModerationRules.objects.update_or_create(pk=1, defaults={"min_labels_for_model": 50})
-    services.spam_model_forget()
+    spam_models.forget()
     spammy = score_new(article, "click here for cheap pills http://pills.example")
     plain = score_new(article, "The timeline helps, thanks for the update.")
     assert spammy.model_version == model.version

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import CommentStatus
-from moderation import services
+from moderation import selectors, services
 from moderation.models import ModerationEvent, ModerationRules, Report
 
 S = CommentStatus
@@ -179,9 +179,7 @@ class TestReporting:
         response = client.post(url, {"reason": "abuse", "note": "rude"})
         assert response.status_code == 302
         assert Report.objects.get().note == "rude"
-        assert comment.pk in services.selectors.tab_queryset("reported").values_list(
-            "pk", flat=True
-        )
+        assert comment.pk in selectors.tab_queryset("reported").values_list("pk", flat=True)
 
     def test_guests_are_rate_limited(self, client, article, post, settings):
         """Guests may send a few reports an hour; then a 429 with a clear message."""

@@ -1,0 +1,28 @@
+"""Every email Parley sends is built here: plain text and HTML from one template pair, the
+site's subject prefix, and one-click unsubscribe headers on list mail."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def email_build(
+    *, to: str, subject: str, template: str, context: dict, unsubscribe_url: str = ""
+) -> EmailMultiAlternatives:
+    """A message to `to` from `template`.txt and `template`.html; with `unsubscribe_url`
+    it carries RFC 8058 one-click unsubscribe headers."""
+    context = {**context, "unsubscribe_url": unsubscribe_url}
+    headers = {}
+    if unsubscribe_url:
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message = EmailMultiAlternatives(
+        subject=f"{settings.PARLEY_EMAIL_SUBJECT_PREFIX}{subject}",
+        body=render_to_string(f"{template}.txt", context),
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message

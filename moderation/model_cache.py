@@ -1,0 +1,54 @@
+"""The spam model each process scores with, loaded from the database once and re-checked
+every minute, so a newly trained model reaches every worker without a restart.
+
+scikit-learn and numpy are imported only when a model is first loaded: web processes that
+never score (queue mode) never pay for them.
+"""
+
+import time
+
+from .models import ModerationRules, SpamModel
+
+CHECK_SECONDS = 60
+
+
+class SpamModelCache:
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        """Look in the database again on the next use."""
+        self.checked = 0.0
+        self.version: str | None = None
+        self.model = None
+        self.n_labels = 0
+
+    def current(self, rules: ModerationRules):
+        """The model to score with, or None with a note saying why rules alone decide."""
+        if not rules.use_model:
+            return None, "model: switched off"
+        now = time.monotonic()
+        if now - self.checked > CHECK_SECONDS:
+            self._refresh()
+            self.checked = now
+        if self.model is None:
+            return None, "model: not trained yet"
+        if self.n_labels < rules.min_labels_for_model:
+            return None, (
+                f"model: rules only until {rules.min_labels_for_model} labels (has {self.n_labels})"
+            )
+        return self.model, ""
+
+    def _refresh(self) -> None:
+        latest = SpamModel.objects.values_list("version", "n_labels").first()
+        if latest is None:
+            self.version, self.model, self.n_labels = None, None, 0
+        elif latest[0] != self.version:
+            from .learning import TrainedModel
+
+            data = SpamModel.objects.filter(version=latest[0]).values_list("parameters", flat=True)
+            self.model = TrainedModel.from_bytes(bytes(data.get()))
+            self.version, self.n_labels = latest
+
+
+spam_models = SpamModelCache()

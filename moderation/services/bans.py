@@ -1,0 +1,95 @@
+"""Bans and shadow-bans on accounts, email addresses and IP addresses, and the screening
+that applies them to a comment before it is stored."""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from comments.screening import Screening
+
+from ..models import Ban, ModerationEvent
+from ..selectors import ban_for, ban_hash
+
+
+def _mask(kind: str, value: str) -> str:
+    value = value.strip().lower()
+    if kind == Ban.Kind.EMAIL and "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if kind == Ban.Kind.IP:
+        if ":" in value:
+            return ":".join(value.split(":")[:3]) + ":…"
+        return ".".join(value.split(".")[:3]) + ".x"
+    return value
+
+
+def ban_create(
+    *,
+    kind: str,
+    actor: AbstractBaseUser,
+    reason: str,
+    user: AbstractBaseUser | None = None,
+    value: str = "",
+    days: int | None = None,
+    expires_at: datetime | None = None,
+    shadow: bool = False,
+) -> Ban:
+    """Ban (or shadow-ban) an account, an email or an IP, for `days` (or until `expires_at`)
+    or for good; audited."""
+    if kind == Ban.Kind.ACCOUNT:
+        if user is None:
+            raise ValueError("An account ban needs the account.")
+        fields = {"user": user, "display": user.get_username()}
+    else:
+        if not value.strip():
+            raise ValueError("An email or IP ban needs the address.")
+        fields = {"value_hash": ban_hash(kind, value), "display": _mask(kind, value)}
+    if days:
+        expires_at = timezone.now() + timedelta(days=days)
+    with transaction.atomic():
+        ban = Ban.objects.create(
+            kind=kind, reason=reason, shadow=shadow, expires_at=expires_at, created_by=actor,
+            **fields,
+        )  # fmt: skip
+        ModerationEvent.objects.create(
+            ban=ban,
+            actor=actor,
+            actor_label=actor.get_username(),
+            reasons=[{"code": "ban", "reason": f"{ban}: {reason}"}],
+        )
+    return ban
+
+
+def ban_lift(*, ban_id: int, actor: AbstractBaseUser) -> bool:
+    """End a ban now; audited. Lifting twice changes nothing."""
+    with transaction.atomic():
+        ban = Ban.objects.select_for_update().filter(pk=ban_id, lifted_at__isnull=True).first()
+        if ban is None:
+            return False
+        ban.lifted_at = timezone.now()
+        ban.save(update_fields=["lifted_at"])
+        ModerationEvent.objects.create(
+            ban=ban,
+            actor=actor,
+            actor_label=actor.get_username(),
+            reasons=[{"code": "unban", "reason": f"lifted: {ban}"}],
+        )
+    return True
+
+
+def comment_screen(*, user, email: str, ip_address: str | None) -> Screening:
+    """The bans' answer about a would-be comment (Parley's PARLEY_COMMENT_SCREEN hook): a
+    hard ban refuses it, a shadow-ban stores it for its poster's eyes only."""
+    ban = ban_for(user=user, email=email, ip_address=ip_address)
+    if ban is None:
+        return Screening()
+    if ban.shadow:
+        return Screening(shadow=True)
+    return Screening(refused=True, until=ban.expires_at)
+
+
+def ban_reason_set(*, ban_id: int, reason: str) -> None:
+    """Correct the reason recorded for a ban (the admin's one editable field)."""
+    Ban.objects.filter(pk=ban_id).update(reason=reason)

@@ -1,0 +1,150 @@
+"""The one place a comment's status changes.
+
+Every move (the scorer's verdict, a moderator's decision, a reader's report, an author's edit
+or deletion, an undo) goes through `comment_transition`, which locks, checks, records and
+schedules what follows once the change commits.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+from articles.page_cache import page_invalidate
+from comments.models import Comment, CommentStatus, Thread
+from comments.services import thread_visibility_changed
+from core.signals import signal_send_on_commit
+
+from ..models import ModerationEvent, Report, SpamVerdict, TrainingExample
+from ..scoring import Verdict
+from ..signals import comment_status_changed
+from .digests import held_digest_schedule
+
+S = CommentStatus
+# Back to pending only when its author edits a comment (it is scored again); deleted by its
+# author is final.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.PENDING: frozenset({S.PUBLISHED, S.HELD, S.SPAM, S.REMOVED, S.DELETED}),
+    S.HELD: frozenset({S.PUBLISHED, S.SPAM, S.REMOVED, S.DELETED, S.PENDING}),
+    S.PUBLISHED: frozenset({S.HELD, S.SPAM, S.REMOVED, S.DELETED, S.PENDING}),
+    S.SPAM: frozenset({S.PUBLISHED, S.HELD, S.REMOVED, S.DELETED}),
+    S.REMOVED: frozenset({S.PUBLISHED, S.HELD, S.SPAM, S.DELETED}),
+    S.DELETED: frozenset(),
+}
+
+
+class TransitionNotAllowed(Exception):
+    """The comment cannot move from its current status to the one asked for."""
+
+
+def comment_transition(
+    *,
+    comment_id: int,
+    to_status: str,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+    reasons: Iterable[dict] = (),
+    only_from: Iterable[str] | None = None,
+    verdict: Verdict | None = None,
+    verdict_acted: bool = True,
+) -> ModerationEvent | None:
+    """Move a comment to `to_status`; return the audit event written, or None if nothing
+    changed.
+
+    Locks the thread, then the comment (the same order comment_submit locks in), checks the
+    transition, mirrors the status into django_comments' `is_public`/`is_removed`, moves the
+    thread's visibility counts and writes the audit event (and the scorer's verdict) in the
+    same transaction. With `only_from`, the move happens only from those states: a
+    compare-and-set that makes a repeated delivery harmless. Replies keep their own status.
+    A person's decision also settles the comment's open reports and, for approve or spam,
+    becomes a training label. Once committed: the page cache, the moderators' digest and
+    `comment_status_changed` (readers' notifications) follow.
+    """
+    thread_id = Comment.objects.filter(pk=comment_id).values_list("thread_id", flat=True).first()
+    if thread_id is None:
+        return None
+    with transaction.atomic():
+        Thread.objects.select_for_update().filter(pk=thread_id).first()
+        comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+        if comment is None:
+            return None
+        from_status = comment.status
+        if from_status == to_status:
+            return None
+        if only_from is not None and from_status not in set(only_from):
+            return None
+        if to_status not in ALLOWED_TRANSITIONS[from_status]:
+            raise TransitionNotAllowed(f"A {from_status} comment cannot become {to_status}.")
+        now = timezone.now()
+        Comment.objects.filter(pk=comment_id).update(
+            status=to_status,
+            is_public=to_status == S.PUBLISHED,
+            is_removed=to_status == S.REMOVED,
+            status_changed_at=now,
+        )
+        if (from_status == S.PUBLISHED) != (to_status == S.PUBLISHED):
+            thread_visibility_changed(comment=comment, became_published=to_status == S.PUBLISHED)
+        reasons = list(reasons)
+        if verdict is not None:
+            reasons = [reason.as_dict() for reason in verdict.reasons]
+            SpamVerdict.objects.create(
+                comment_id=comment_id,
+                score=verdict.score,
+                decision=verdict.decision,
+                reasons=reasons,
+                model_version=verdict.model_version,
+                acted=verdict_acted,
+            )
+        event = ModerationEvent.objects.create(
+            comment_id=comment_id,
+            actor=actor,
+            actor_label=actor_label or (actor.get_username() if actor else "system"),
+            from_status=from_status,
+            to_status=to_status,
+            reasons=reasons,
+        )
+        if actor is not None:
+            _decision_record(comment, to_status=to_status, when=now)
+        _after_commit(comment, from_status=from_status, to_status=to_status)
+    return event
+
+
+def _decision_record(comment: Comment, *, to_status: str, when) -> None:
+    """What a person's decision settles besides the status: open reports, and a label the
+    spam model learns from (approve: not spam; spam: spam)."""
+    if to_status in (S.PUBLISHED, S.SPAM):
+        TrainingExample.objects.update_or_create(
+            comment=comment,
+            defaults={
+                "text": comment.comment,
+                "is_spam": to_status == S.SPAM,
+                "source": TrainingExample.Source.MODERATOR,
+            },
+        )
+    Report.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(resolved_at=when)
+
+
+def _after_commit(comment: Comment, *, from_status: str, to_status: str) -> None:
+    """Schedule what a status change sets off, for when it has committed."""
+    # A page shows the change when a comment enters or leaves "published", or when a hidden
+    # comment's published replies show a placeholder instead of it.
+    if S.PUBLISHED in (from_status, to_status) or comment.nested_count:
+        article_id = comment.article_id
+        transaction.on_commit(lambda: _page_refresh(article_id), robust=True)
+    if to_status == S.HELD:
+        transaction.on_commit(held_digest_schedule, robust=True)
+    signal_send_on_commit(
+        comment_status_changed,
+        sender=Comment,
+        comment_id=comment.pk,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def _page_refresh(article_id: int) -> None:
+    slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
+    if slug:
+        page_invalidate(slug=slug)

@@ -1,0 +1,103 @@
+"""Readers' reads: where their emails may go, which comments are theirs, what they can do
+with them, and everything kept about them for an export."""
+
+from datetime import datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment, CommentStatus
+
+from .models import ConfirmedAddress
+
+S = CommentStatus
+# States in which a comment's author may still edit it (deleting is always possible).
+OWNER_ACTIONABLE = (S.PUBLISHED, S.PENDING, S.HELD)
+
+
+def verified_address(user: AbstractBaseUser) -> str:
+    """The user's primary email if allauth has verified it, else ""."""
+    email = (getattr(user, "email", "") or "").lower()
+    if (
+        email
+        and EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    ):
+        return email
+    return ""
+
+
+def reply_address(parent: Comment) -> str:
+    """Where to tell a comment's author about replies: only if they asked, and only a
+    verified account address or a guest address confirmed by a link."""
+    if not parent.followup or parent.status in (S.SPAM, S.REMOVED, S.DELETED):
+        return ""
+    if parent.user_id:
+        return verified_address(parent.user)
+    address = parent.user_email.lower()
+    if address and ConfirmedAddress.objects.filter(email=address).exists():
+        return address
+    return ""
+
+
+def comment_is_owned(
+    comment: Comment,
+    *,
+    user: AbstractBaseUser | None,
+    own_ids: frozenset[int] = frozenset(),
+    manage_email: str = "",
+) -> bool:
+    """An account owns its comments; a guest owns theirs from the posting browser, or
+    through a link sent to the address they gave."""
+    if user is not None and user.is_authenticated and comment.user_id == user.pk:
+        return True
+    if comment.user_id is None:
+        if comment.pk in own_ids:
+            return True
+        if manage_email and comment.user_email and comment.user_email.lower() == manage_email:
+            return True
+    return False
+
+
+def comment_edit_deadline(comment: Comment) -> datetime:
+    """Until when the comment's author may edit it."""
+    return comment.submit_date + timedelta(minutes=settings.PARLEY_EDIT_MINUTES)
+
+
+def comment_is_editable(comment: Comment) -> bool:
+    """Still inside the edit window, and not removed, spam or deleted."""
+    return comment.status in OWNER_ACTIONABLE and timezone.now() < comment_edit_deadline(comment)
+
+
+def comments_of(*, user: AbstractBaseUser | None = None, email: str = "") -> QuerySet[Comment]:
+    """A reader's comments: an account's, or a guest address's (deleted ones left out)."""
+    comments = Comment.objects.exclude(status=S.DELETED).select_related("article")
+    if user is not None and user.is_authenticated:
+        return comments.filter(user=user)
+    return (
+        comments.filter(user__isnull=True, user_email__iexact=email) if email else comments.none()
+    )
+
+
+def comments_export(*, user: AbstractBaseUser | None = None, email: str = "") -> list[dict]:
+    """Everything Parley keeps about a reader's comments, as JSON-ready dicts."""
+    return [
+        {
+            "id": c.pk,
+            "article": c.article.title,
+            "article_url": reverse("articles:detail", args=[c.article.slug]),
+            "in_reply_to": c.parent_id if c.parent_id != c.pk else None,
+            "name": c.user_name,
+            "email": c.user_email,
+            "website": c.user_url,
+            "text": c.comment,
+            "posted_at": c.submit_date.isoformat(),
+            "edited_at": c.edited_at.isoformat() if c.edited_at else None,
+            "status": c.status,
+            "notify_replies": c.followup,
+        }
+        for c in comments_of(user=user, email=email).order_by("submit_date")
+    ]
