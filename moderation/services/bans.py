@@ -53,12 +53,7 @@ def ban_create(
             kind=kind, reason=reason, shadow=shadow, expires_at=expires_at, created_by=actor,
             **fields,
         )  # fmt: skip
-        ModerationEvent.objects.create(
-            ban=ban,
-            actor=actor,
-            actor_label=actor.get_username(),
-            reasons=[{"code": "ban", "reason": f"{ban}: {reason}"}],
-        )
+        _ban_audit(ban, actor=actor, code="ban", text=f"{ban}: {reason}")
     return ban
 
 
@@ -70,13 +65,17 @@ def ban_lift(*, ban_id: int, actor: AbstractBaseUser) -> bool:
             return False
         ban.lifted_at = timezone.now()
         ban.save(update_fields=["lifted_at"])
-        ModerationEvent.objects.create(
-            ban=ban,
-            actor=actor,
-            actor_label=actor.get_username(),
-            reasons=[{"code": "unban", "reason": f"lifted: {ban}"}],
-        )
+        _ban_audit(ban, actor=actor, code="unban", text=f"lifted: {ban}")
     return True
+
+
+def _ban_audit(ban: Ban, *, actor: AbstractBaseUser, code: str, text: str) -> None:
+    ModerationEvent.objects.create(
+        ban=ban,
+        actor=actor,
+        actor_label=actor.get_username(),
+        reasons=[{"code": code, "reason": text}],
+    )
 
 
 def comment_screen(*, user, email: str, ip_address: str | None) -> Screening:
