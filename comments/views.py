@@ -14,6 +14,7 @@ from articles.models import Article
 from articles.selectors import article_page_context, article_page_queryset
 from core.http import client_ip
 from core.ids import parse_id
+from core.ratelimit import rate_limited
 from core.roles import is_moderator
 from core.text import strip_control_characters
 
@@ -30,7 +31,6 @@ from .owner import (
     remembered_commenter,
     verified_emails,
 )
-from .ratelimit import rate_limited
 from .services import CommentRefused, CommentRejected, Poster, comment_receive
 from .thread_html import ThreadLinks, thread_html
 

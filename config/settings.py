@@ -9,40 +9,19 @@ Secrets never have a production default.
 Django settings reference: https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
-import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name: str, default: bool) -> bool:
-    """Read a boolean environment variable (1/0, true/false, yes/no, on/off)."""
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    """Read an integer environment variable."""
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
-def env_float(name: str, default: float) -> float:
-    """Read a float environment variable."""
-    value = os.environ.get(name, "").strip()
-    return float(value) if value else default
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    """Read a comma-separated environment variable."""
-    value = os.environ.get(name, "").strip()
-    return [item.strip() for item in value.split(",") if item.strip()] if value else default
+# Environment variables (django-environ), plus a `.env` file in the project folder if there
+# is one; variables already set win over the file.
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
 
 
 def redis_url_with_db(url: str, db: int) -> str:
@@ -54,9 +33,9 @@ def redis_url_with_db(url: str, db: int) -> str:
 # ---------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env.bool("DEBUG", default=True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
@@ -65,10 +44,12 @@ if not SECRET_KEY:
 
 # The public address of the site, e.g. https://comments.example.org: the one source of every
 # absolute link (emails, feeds). `make run` serves it on http://127.0.0.1:8000.
-PARLEY_SITE_URL = os.environ.get("PARLEY_SITE_URL", "").strip() or "http://127.0.0.1:8000"
+PARLEY_SITE_URL = env.str("PARLEY_SITE_URL", default="").strip() or "http://127.0.0.1:8000"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -132,21 +113,23 @@ TEMPLATES = [
 # ---------------------------------------------------------------------------
 # Database: SQLite by default, PostgreSQL with DATABASE_URL
 # ---------------------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+DATABASE_URL = env.str("DATABASE_URL", default="").strip()
 # Lets two test runs on one machine keep separate test databases.
-TEST_DB_SUFFIX = os.environ.get("PARLEY_TEST_DB_SUFFIX", "")
+TEST_DB_SUFFIX = env.str("PARLEY_TEST_DB_SUFFIX", default="")
 if DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
+        "default": {
+            **env.db_url_config(DATABASE_URL),
+            "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+            "CONN_HEALTH_CHECKS": True,
+        }
     }
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{TEST_DB_SUFFIX}"}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
             # BEGIN so two posters queue on the busy timeout instead of failing with
             # "database is locked" when a read transaction upgrades to a write.
@@ -164,27 +147,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------
 # Cache and Celery: Redis with REDIS_URL, otherwise local memory and inline tasks
 # ---------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 1.0)
+REDIS_URL = env.str("REDIS_URL", default="").strip()
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 
 if REDIS_URL:
+    # django-redis in its "memcached-like" mode: with Redis down, reads miss and writes are
+    # dropped (and logged) instead of failing the request, so the page cache and the rate
+    # limiters degrade rather than turn logins and posts into error pages.
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": redis_url_with_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
+            "BACKEND": "core.cache.ParleyRedisCache",
+            "LOCATION": redis_url_with_db(REDIS_URL, env.int("REDIS_CACHE_DB", default=1)),
             "OPTIONS": {
-                "socket_timeout": REDIS_SOCKET_TIMEOUT,
-                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                "IGNORE_EXCEPTIONS": True,
             },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Embedded: an in-process broker, unused since tasks run inline ("localhost" only keeps kombu
 # from warning that no host was given).
 CELERY_BROKER_URL = (
-    redis_url_with_db(REDIS_URL, env_int("REDIS_BROKER_DB", 0))
+    redis_url_with_db(REDIS_URL, env.int("REDIS_BROKER_DB", default=0))
     if REDIS_URL
     else "memory://localhost/"
 )
@@ -202,7 +190,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Without socket timeouts kombu blocks .delay() forever on a hung Redis; with them a post
 # gives up on the broker within about a second and the pending sweep picks the comment up.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
     "unacked_restore_interval": 2,
@@ -215,7 +203,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-comments": {"task": "moderation.tasks.pending_sweep_task", "schedule": 60.0},
     "held-comments-digest": {
         "task": "moderation.tasks.held_digest_task",
-        "schedule": env_float("PARLEY_HELD_DIGEST_DELAY", 300.0),
+        "schedule": env.float("PARLEY_HELD_DIGEST_DELAY", default=300.0),
     },
     "notifications-sweep": {
         "task": "readers.tasks.notifications_sweep_task",
@@ -223,26 +211,23 @@ CELERY_BEAT_SCHEDULE = {
     },
     "retrain-spam-model": {
         "task": "moderation.tasks.spam_model_train_task",
-        "schedule": env_float("PARLEY_RETRAIN_SECONDS", 6 * 3600.0),
+        "schedule": env.float("PARLEY_RETRAIN_SECONDS", default=6 * 3600.0),
     },
 }
 
 # ---------------------------------------------------------------------------
-# Email: console by default, EMAIL_URL=smtp://user:password@host:587?tls=1 in production
+# Email: console by default; in production EMAIL_URL, e.g.
+# smtp+tls://user:password@smtp.example.com:587 (STARTTLS) or smtp+ssl://…:465 (TLS).
 # ---------------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Parley <parley@localhost>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Parley <parley@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+EMAIL_URL = env.str("EMAIL_URL", default="").strip()
 if EMAIL_URL:
-    _email = urlsplit(EMAIL_URL)
-    _email_options = parse_qs(_email.query)
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _email.hostname or "localhost"
-    EMAIL_PORT = _email.port or 25
-    EMAIL_HOST_USER = unquote(_email.username or "")
-    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
-    EMAIL_USE_TLS = _email_options.get("tls", ["0"])[0] in {"1", "true"}
-    EMAIL_USE_SSL = _email.scheme == "smtps"
+    if "tls=" in EMAIL_URL.partition("?")[2]:
+        raise ImproperlyConfigured(
+            "EMAIL_URL: write smtp+tls://user:password@host:587 instead of smtp://…?tls=1."
+        )
+    globals().update(env.email_url_config(EMAIL_URL))
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -294,43 +279,46 @@ ACCOUNT_RATE_LIMITS = {
 # Comments: django-comments-xtd on django-contrib-comments, with Parley's own model and form
 # https://django-comments-xtd.readthedocs.io/en/latest/
 # ---------------------------------------------------------------------------
-PARLEY_THREAD_DEPTH = env_int("PARLEY_THREAD_DEPTH", 5)
-PARLEY_THREADS_PER_PAGE = env_int("PARLEY_THREADS_PER_PAGE", 50)
+PARLEY_THREAD_DEPTH = env.int("PARLEY_THREAD_DEPTH", default=5)
+PARLEY_THREADS_PER_PAGE = env.int("PARLEY_THREADS_PER_PAGE", default=50)
 # Comments a page shows in whole threads; later threads on the page show their first comment
 # and a "Show N replies" link to the whole thread.
-PARLEY_COMMENTS_PER_PAGE = env_int("PARLEY_COMMENTS_PER_PAGE", 100)
-PARLEY_COMMENT_ORDER = os.environ.get("PARLEY_COMMENT_ORDER", "oldest")
-PARLEY_COMMENT_EMAIL_REQUIRED = env_bool("PARLEY_COMMENT_EMAIL_REQUIRED", False)
+PARLEY_COMMENTS_PER_PAGE = env.int("PARLEY_COMMENTS_PER_PAGE", default=100)
+PARLEY_COMMENT_ORDER = env.str("PARLEY_COMMENT_ORDER", default="oldest")
+PARLEY_COMMENT_EMAIL_REQUIRED = env.bool("PARLEY_COMMENT_EMAIL_REQUIRED", default=False)
 # Days after publication when comments close by themselves; 0 keeps them open (articles can
 # override this, or close comments by hand).
-PARLEY_CLOSE_COMMENTS_AFTER_DAYS = env_int("PARLEY_CLOSE_COMMENTS_AFTER_DAYS", 0)
+PARLEY_CLOSE_COMMENTS_AFTER_DAYS = env.int("PARLEY_CLOSE_COMMENTS_AFTER_DAYS", default=0)
 # Minutes during which a commenter may edit their comment (deleting is always possible).
-PARLEY_EDIT_MINUTES = env_int("PARLEY_EDIT_MINUTES", 15)
+PARLEY_EDIT_MINUTES = env.int("PARLEY_EDIT_MINUTES", default=15)
 # Moderation: the rules themselves are edited by admins (Admin → Moderation rules).
-PARLEY_PENDING_SWEEP_AGE = env_int("PARLEY_PENDING_SWEEP_AGE", 120)  # seconds
-PARLEY_HELD_DIGEST_DELAY = env_int("PARLEY_HELD_DIGEST_DELAY", 300)  # seconds
-PARLEY_UNDO_MINUTES = env_int("PARLEY_UNDO_MINUTES", 30)
-# Rate limits as "requests/seconds" for signed-in users and for guests (per IP), per action.
+PARLEY_PENDING_SWEEP_AGE = env.int("PARLEY_PENDING_SWEEP_AGE", default=120)  # seconds
+PARLEY_HELD_DIGEST_DELAY = env.int("PARLEY_HELD_DIGEST_DELAY", default=300)  # seconds
+PARLEY_UNDO_MINUTES = env.int("PARLEY_UNDO_MINUTES", default=30)
+# Rate limits as "requests/seconds", per action, for signed-in users and for guests (per
+# client address). django-ratelimit counts them in the cache; if the cache is down they let
+# requests through rather than fail them.
 PARLEY_RATE_LIMITS = {
-    "comment": (
-        os.environ.get("PARLEY_RATE_COMMENT_USER", "10/60"),
-        os.environ.get("PARLEY_RATE_COMMENT_GUEST", "5/60"),
-    ),
-    "report": (
-        os.environ.get("PARLEY_RATE_REPORT_USER", "20/3600"),
-        os.environ.get("PARLEY_RATE_REPORT_GUEST", "5/3600"),
-    ),
-    "follow": (
-        os.environ.get("PARLEY_RATE_FOLLOW_USER", "30/3600"),
-        os.environ.get("PARLEY_RATE_FOLLOW_GUEST", "10/3600"),
-    ),
+    "comment": {
+        "user": env.str("PARLEY_RATE_COMMENT_USER", default="10/60"),
+        "guest": env.str("PARLEY_RATE_COMMENT_GUEST", default="5/60"),
+    },
+    "report": {
+        "user": env.str("PARLEY_RATE_REPORT_USER", default="20/3600"),
+        "guest": env.str("PARLEY_RATE_REPORT_GUEST", default="5/3600"),
+    },
+    "follow": {
+        "user": env.str("PARLEY_RATE_FOLLOW_USER", default="30/3600"),
+        "guest": env.str("PARLEY_RATE_FOLLOW_GUEST", default="10/3600"),
+    },
 }
+RATELIMIT_FAIL_OPEN = True
 # Seconds an anonymous reader's article page is served from the cache (0: off). The entry is
 # dropped at once when the page's visible content changes.
-PARLEY_PAGE_CACHE_SECONDS = env_int("PARLEY_PAGE_CACHE_SECONDS", 60)
+PARLEY_PAGE_CACHE_SECONDS = env.int("PARLEY_PAGE_CACHE_SECONDS", default=60)
 # Number of reverse proxies in front of Parley that append to X-Forwarded-For; 0 trusts
 # nobody and takes REMOTE_ADDR. allauth is told the same (core.accounts.AccountAdapter).
-PARLEY_TRUSTED_PROXY_COUNT = env_int("PARLEY_TRUSTED_PROXY_COUNT", 0)
+PARLEY_TRUSTED_PROXY_COUNT = env.int("PARLEY_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = PARLEY_TRUSTED_PROXY_COUNT
 
 # Asked before a comment is stored: may refuse the poster or shadow-ban them (the bans).
@@ -345,14 +333,14 @@ COMMENTS_XTD_CONFIRM_EMAIL = False
 COMMENTS_XTD_SALT = b"parley.comments"
 COMMENTS_XTD_MAX_THREAD_LEVEL = PARLEY_THREAD_DEPTH - 1
 COMMENTS_XTD_THREADED_EMAILS = False
-COMMENT_MAX_LENGTH = env_int("PARLEY_COMMENT_MAX_LENGTH", 3000)
+COMMENT_MAX_LENGTH = env.int("PARLEY_COMMENT_MAX_LENGTH", default=3000)
 COMMENTS_TIMEOUT = 2 * 60 * 60
 
 # ---------------------------------------------------------------------------
 # Internationalisation and static files
 # ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -396,12 +384,12 @@ SESSION_COOKIE_HTTPONLY = True
 if PARLEY_TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SAMESITE = "Lax"
     CSRF_COOKIE_HTTPONLY = True
     LANGUAGE_COOKIE_SECURE = True
@@ -411,6 +399,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -47,7 +47,8 @@ def _deliveries(comment_id: int) -> int:
     key = f"parley:score-deliveries:{comment_id}"
     try:
         cache.add(key, 0, timeout=24 * 3600)
-        return cache.incr(key)
+        # None: the cache is unreachable and ignored the call.
+        return cache.incr(key) or 1
     except Exception:  # a cache outage must not stop scoring
         return 1
 

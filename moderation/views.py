@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus
-from comments.ratelimit import rate_limited
 from core.http import client_ip, safe_next
 from core.ids import parse_ids
+from core.ratelimit import rate_limited
 from core.roles import is_moderator, role_required
 
 from . import selectors, services

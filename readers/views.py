@@ -17,8 +17,8 @@ from articles.models import Article
 from comments.models import Comment
 from comments.notices import notice_add
 from comments.owner import own_comment_ids, remember_verified_email
-from comments.ratelimit import rate_limited
 from core.ids import parse_id
+from core.ratelimit import rate_limited
 
 from . import selectors, services, tasks
 from .forms import CommentEditForm, DeleteAllForm, DisplayNameForm, FollowForm, ManageLinkForm

@@ -80,9 +80,11 @@ def test_password_reset_limit_counts_each_client(behind_proxy, settings):
     assert other.post("/accounts/password/reset/", {"email": "o@example.com"}).status_code == 302
 
 
-def test_comment_limit_counts_each_client_behind_the_proxy(behind_proxy, settings, article, submit):
+def test_comment_limit_counts_each_client_behind_the_proxy(
+    behind_proxy, rate_limit, article, submit
+):
     """Parley's comment limit counts the client too: A is limited, B is not."""
-    settings.PARLEY_RATE_LIMITS = {**settings.PARLEY_RATE_LIMITS, "comment": ("9/60", "2/60")}
+    rate_limit("comment", user="9/3600", guest="2/3600")
     a = through_proxy("203.0.113.10")
     codes = [submit(form_data(article, comment=f"A {n}"), using=a).status_code for n in range(3)]
     assert codes == [302, 302, 429]
@@ -91,11 +93,10 @@ def test_comment_limit_counts_each_client_behind_the_proxy(behind_proxy, setting
     assert Comment.objects.filter(ip_address="198.51.100.23").count() == 1
 
 
-def test_report_and_follow_limits_count_each_client(behind_proxy, settings, article, post):
+def test_report_and_follow_limits_count_each_client(behind_proxy, rate_limit, article, post):
     """Reports and follow requests key on the same client address."""
-    settings.PARLEY_RATE_LIMITS = {
-        **settings.PARLEY_RATE_LIMITS, "report": ("9/60", "1/60"), "follow": ("9/60", "1/60")
-    }  # fmt: skip
+    rate_limit("report", user="9/3600", guest="1/3600")
+    rate_limit("follow", user="9/3600", guest="1/3600")
     first, second = post(article, "one"), post(article, "two")
     a, b = through_proxy("203.0.113.11"), through_proxy("198.51.100.24")
     report = {"reason": "spam"}

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def variables_read_by_settings() -> set[str]:
     source = (ROOT / "config" / "settings.py").read_text()
-    return set(re.findall(r'(?:env_[a-z]+|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    return set(re.findall(r'\benv(?:\.[a-z_]+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
 
 
 def test_every_setting_variable_is_documented():

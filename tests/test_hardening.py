@@ -50,7 +50,7 @@ def test_deploy_check_is_clean_with_production_variables():
         "PARLEY_SITE_URL": "https://comments.example.com",
         "DATABASE_URL": "postgres://parley:secret@db.example.com:5432/parley",
         "REDIS_URL": "redis://redis.example.com:6379",
-        "EMAIL_URL": "smtp://user:password@smtp.example.com:587?tls=1",
+        "EMAIL_URL": "smtp+tls://user:password@smtp.example.com:587",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -12,9 +12,9 @@ from tests.conftest import form_data
 pytestmark = pytest.mark.django_db
 
 
-def test_guest_comment_limit_is_a_429_that_keeps_the_text(article, submit, settings):
+def test_guest_comment_limit_is_a_429_that_keeps_the_text(article, submit, rate_limit):
     """Past the per-IP limit a post gets 429 with the text kept; another IP is unaffected."""
-    settings.PARLEY_RATE_LIMITS = {**settings.PARLEY_RATE_LIMITS, "comment": ("10/60", "3/60")}
+    rate_limit("comment", user="10/3600", guest="3/3600")
     client = Client(REMOTE_ADDR="198.51.100.1")
     codes = [
         submit(form_data(article, comment=f"Comment {n}"), using=client).status_code
@@ -29,9 +29,9 @@ def test_guest_comment_limit_is_a_429_that_keeps_the_text(article, submit, setti
     assert submit(form_data(article, comment="Other reader"), using=other).status_code == 302
 
 
-def test_signed_in_users_are_limited_per_account(article, submit, settings, make_user):
+def test_signed_in_users_are_limited_per_account(article, submit, rate_limit, make_user):
     """Accounts have their own limit, whatever IP they post from."""
-    settings.PARLEY_RATE_LIMITS = {**settings.PARLEY_RATE_LIMITS, "comment": ("2/60", "1/60")}
+    rate_limit("comment", user="2/3600", guest="1/3600")
     user = make_user()
     statuses = []
     for n in range(3):
@@ -44,9 +44,9 @@ def test_signed_in_users_are_limited_per_account(article, submit, settings, make
     assert statuses == [302, 302, 429]
 
 
-def test_follow_requests_are_limited(client, article, settings):
+def test_follow_requests_are_limited(client, article, rate_limit):
     """Guests asking to follow (each sends a mail) are limited per IP."""
-    settings.PARLEY_RATE_LIMITS = {**settings.PARLEY_RATE_LIMITS, "follow": ("5/3600", "2/3600")}
+    rate_limit("follow", user="5/3600", guest="2/3600")
     codes = [
         client.post(f"/articles/{article.slug}/follow/", {"email": f"f{n}@example.com"}).status_code
         for n in range(3)
@@ -64,12 +64,12 @@ def stopped_redis_cache(settings):
     server.start()
     server.stop()
 
-    def use(backend):
+    def use(backend, **options):
         settings.CACHES = {
             "default": {
                 "BACKEND": backend,
                 "LOCATION": f"{server.url}/0",
-                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+                "OPTIONS": options,
             }
         }
 
@@ -78,7 +78,12 @@ def stopped_redis_cache(settings):
 
 def test_limiters_fail_open_when_the_cache_is_down(article, submit, make_user, stopped_redis_cache):
     """With the cache Redis stopped, posting and logging in still work (no 500)."""
-    stopped_redis_cache("config.cache.ResilientRedisCache")
+    stopped_redis_cache(
+        "core.cache.ParleyRedisCache",
+        SOCKET_CONNECT_TIMEOUT=0.5,
+        SOCKET_TIMEOUT=0.5,
+        IGNORE_EXCEPTIONS=True,
+    )
     assert submit(form_data(article, comment="Cache is down")).status_code == 302
     make_user("loginer", password="a-long-passphrase")
     response = Client().post(
@@ -91,9 +96,29 @@ def test_limiters_fail_open_when_the_cache_is_down(article, submit, make_user, s
     )
 
 
+def test_control_django_redis_alone_refuses_every_login(make_user, stopped_redis_cache):
+    """Control: django-redis ignoring exceptions, without Parley's `add`, makes allauth's
+    rate-limit lock fail and every login a 429 during the outage."""
+    stopped_redis_cache(
+        "django_redis.cache.RedisCache",
+        SOCKET_CONNECT_TIMEOUT=0.5,
+        SOCKET_TIMEOUT=0.5,
+        IGNORE_EXCEPTIONS=True,
+    )
+    make_user("loginer", password="a-long-passphrase")
+    response = Client().post(
+        "/accounts/login/", {"login": "loginer", "password": "a-long-passphrase"}
+    )
+    assert response.status_code == 429
+
+
 def test_control_the_stock_redis_cache_fails_the_login(make_user, stopped_redis_cache):
     """Control: with Django's stock Redis cache the same outage breaks allauth's login."""
-    stopped_redis_cache("django.core.cache.backends.redis.RedisCache")
+    stopped_redis_cache(
+        "django.core.cache.backends.redis.RedisCache",
+        socket_connect_timeout=0.5,
+        socket_timeout=0.5,
+    )
     make_user("loginer", password="a-long-passphrase")
     with pytest.raises(redis.exceptions.ConnectionError):
         Client().post("/accounts/login/", {"login": "loginer", "password": "a-long-passphrase"})

@@ -36,9 +36,9 @@ def article_page(live_server, page, article, post):
     return page
 
 
-def test_rate_limit_error_is_in_view(article_page, settings):
+def test_rate_limit_error_is_in_view(article_page, rate_limit):
     """Over the posting limit: the 429's summary is at the reader's eyes, text kept."""
-    settings.PARLEY_RATE_LIMITS = {**settings.PARLEY_RATE_LIMITS, "comment": ("1/3600", "1/3600")}
+    rate_limit("comment", user="1/3600", guest="1/3600")
     _post_once_from_this_address(article_page)
     send_and_check(article_page, "posting faster than this site allows")
 

@@ -662,11 +662,9 @@ def page_ignoring_csp(browser):
 
 
 @pytest.fixture
-def unlimited_posting(settings):
+def unlimited_posting(rate_limit):
     """These tests post hundreds of comments from one address; the rate limit is not tested."""
-    limits = dict(getattr(settings, "PARLEY_RATE_LIMITS", {}))
-    limits["comment"] = ("0/1", "0/1")
-    settings.PARLEY_RATE_LIMITS = limits
+    rate_limit("comment")
 
 
 def test_detector_fires_on_a_payload_served_unescaped(page, browser):

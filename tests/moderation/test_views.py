@@ -181,10 +181,9 @@ class TestReporting:
         assert Report.objects.get().note == "rude"
         assert comment.pk in selectors.tab_queryset("reported").values_list("pk", flat=True)
 
-    def test_guests_are_rate_limited(self, client, article, post, settings):
+    def test_guests_are_rate_limited(self, client, article, post, rate_limit):
         """Guests may send a few reports an hour; then a 429 with a clear message."""
-        limits = settings.PARLEY_RATE_LIMITS
-        settings.PARLEY_RATE_LIMITS = {**limits, "report": ("8/3600", "2/3600")}
+        rate_limit("report", user="8/3600", guest="2/3600")
         comments = [post(article, f"c{n}") for n in range(3)]
         codes = [
             client.post(reverse("moderation:report", args=[c.pk]), {"reason": "spam"}).status_code

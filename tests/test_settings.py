@@ -1,0 +1,69 @@
+"""Settings read from the environment (django-environ) the way the README documents them."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRINT = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({k: getattr(s, k, None) for k in %r}, default=str))"
+)
+
+
+def settings_under(env: dict, *names: str) -> dict:
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT % (names,)],
+        cwd=ROOT, env={**inherited, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_email_url_forms():
+    """smtp+tls:// means STARTTLS on the given host, port and login; console by default."""
+    got = settings_under(
+        {"EMAIL_URL": "smtp+tls://mailer:p%40ss@smtp.example.org:587"},
+        "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
+        "EMAIL_USE_TLS",
+    )  # fmt: skip
+    assert got == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "mailer",
+        "EMAIL_HOST_PASSWORD": "p@ss",
+        "EMAIL_USE_TLS": True,
+    }
+    assert settings_under({}, "EMAIL_BACKEND")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+
+
+def test_the_old_tls_query_form_is_refused_with_the_new_spelling():
+    """A pre-environ `?tls=1` URL would silently send without TLS: it is refused instead."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "EMAIL_URL": "smtp://u:p@smtp.example.org:587?tls=1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0 and "smtp+tls://" in result.stderr
+
+
+def test_database_url_keeps_connections_and_checks_them():
+    """DATABASE_URL becomes a PostgreSQL connection kept for DATABASE_CONN_MAX_AGE seconds."""
+    got = settings_under(
+        {"DATABASE_URL": "postgres://parley:secret@db.example.org:5433/parley",
+         "DATABASE_CONN_MAX_AGE": "30"},
+        "DATABASES",
+    )["DATABASES"]["default"]  # fmt: skip
+    assert (got["ENGINE"], got["HOST"], got["PORT"], got["NAME"], got["USER"]) == (
+        "django.db.backends.postgresql", "db.example.org", 5433, "parley", "parley"
+    )  # fmt: skip
+    assert (got["CONN_MAX_AGE"], got["CONN_HEALTH_CHECKS"]) == (30, True)
