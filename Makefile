@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= $(if $(CI),,--reuse-db)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup migrate demo run worker test lint format bench clean
+.PHONY: help setup migrate demo run worker test test-fast lint format bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -48,19 +48,23 @@ worker: setup ## Start a Celery worker with beat (needs REDIS_URL)
 test: setup ## Run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS) $(ARGS)
 
-lint: setup ## Check style with ruff
+test-fast: setup ## Run the unit tier: no browser, no worker, nothing slow (under a minute)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not browser and not integration and not slow" $(ARGS)
+
+lint: setup ## Check style (ruff) and that dependencies point one way (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup ## Reformat with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 bench: setup ## Run the benchmarks under bench/ and print their figures
-	$(BIN)/python bench/thread_render.py
-	$(BIN)/python bench/spam_eval.py
-	$(BIN)/python bench/queue.py
-	$(BIN)/python bench/http_load.py
+	$(BIN)/python -m bench.thread_render
+	$(BIN)/python -m bench.spam_eval
+	$(BIN)/python -m bench.queue_latency
+	$(BIN)/python -m bench.http_load
 
 clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) db.sqlite3* .test-db.sqlite3* .pytest_cache staticfiles *.egg-info

@@ -14,7 +14,7 @@ local-memory cache unless BENCH_REDIS_URL is set (its logical database 13 is emp
 static ceiling needs Debian's nginx (`apt-get install -y nginx`). Static files are collected
 into the project's git-ignored `staticfiles/`.
 
-    .venv/bin/python bench/http_load.py [--sizes 100,1000,10000] [--seconds 5] \
+    .venv/bin/python -m bench.http_load [--sizes 100,1000,10000] [--seconds 5] \
         [--concurrency 8] [--databases sqlite,postgresql]
 """
 
@@ -38,12 +38,10 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this file's folder is sys.path[0], where bench/queue.py would shadow the
-# standard library's `queue` module; the project root takes that place instead.
-sys.path[0] = str(ROOT)
+from bench.queue_latency import percentile
+from tests.support import HIDDEN_FIELDS, free_port
 
-from bench.queue import HIDDEN_FIELDS, free_port, percentile  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/parley_bench"
 NGINX = "/usr/sbin/nginx"

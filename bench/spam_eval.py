@@ -6,7 +6,7 @@ comment is judged by. For every file, a model is trained on the other files and 
 one comment per call as the scorer does. The default files are the YouTube spam collection in
 the shared data folder beside the repository; nothing is copied into the project.
 
-    .venv/bin/python bench/spam_eval.py [--spam-threshold 0.9] [--hold-threshold 0.5] [FILES...]
+    .venv/bin/python -m bench.spam_eval [--spam-threshold 0.9] [--hold-threshold 0.5] [FILES...]
 """
 
 from __future__ import annotations
@@ -20,16 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
+
+from moderation import learning, scoring
 
 ROOT = Path(__file__).resolve().parents[1]
-# Python puts this script's folder first on sys.path, where a sibling module (bench/queue.py)
-# shadows the standard library's and breaks importing scikit-learn; only the root is needed.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
-
-from sklearn.metrics import precision_recall_fscore_support, roc_auc_score  # noqa: E402
-
-from moderation import learning, scoring  # noqa: E402
 
 DEFAULT_FOLDER = ROOT.parent / "shared/data/spam/youtube"
 

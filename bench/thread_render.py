@@ -5,20 +5,17 @@ page (in-process through Django's full request stack), then the same for one art
 full, unpaged thread of 1,000 comments. Uses a throwaway SQLite file unless DATABASE_URL
 points at a PostgreSQL database made for the purpose (its tables are created afresh).
 
-    .venv/bin/python bench/thread_render.py [--runs 30]
+    .venv/bin/python -m bench.thread_render [--runs 30]
 """
 
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# This folder holds queue.py, which would shadow the standard library's `queue` module.
-sys.path[0] = str(ROOT)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 if not os.environ.get("DATABASE_URL"):
     os.environ["SQLITE_PATH"] = str(

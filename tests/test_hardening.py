@@ -38,12 +38,11 @@ def test_templates_hold_no_inline_script_or_style():
     assert offenders == []
 
 
+@pytest.mark.slow
 def test_deploy_check_is_clean_with_production_variables():
     """`manage.py check --deploy` reports nothing under the documented production variables."""
-    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never would.
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **inherited,
+        **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-for-the-check-0123456789",
         "ALLOWED_HOSTS": "comments.example.com",
@@ -66,6 +65,7 @@ def test_deploy_check_is_clean_with_production_variables():
     assert result.returncode != 0 and "parley.W001" in result.stderr, "without the site URL"
 
 
+@pytest.mark.slow
 def test_production_refuses_to_start_without_a_secret_key():
     """DEBUG=0 without SECRET_KEY is a configuration error, not a default key."""
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "", "ALLOWED_HOSTS": "x.example"}

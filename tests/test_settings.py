@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test starts a Python process
 ROOT = Path(__file__).resolve().parents[1]
 PRINT = (
     "import json, django; django.setup(); from django.conf import settings as s; "

@@ -25,7 +25,7 @@ from readers.tokens import token_make
 from tests.conftest import form_data
 
 S = CommentStatus
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 hostile = settings(
     max_examples=150,

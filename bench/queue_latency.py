@@ -11,15 +11,13 @@ database (or DATABASE_URL), then:
 Needs Redis (REDIS_URL, default redis://127.0.0.1:6379; logical databases 11 and 12 are
 used and emptied).
 
-    .venv/bin/python bench/queue.py [--rate 10] [--seconds 15] [--backlog 400]
+    .venv/bin/python -m bench.queue_latency [--rate 10] [--seconds 15] [--backlog 400]
 """
 
 import argparse
 import http.cookiejar
 import os
-import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,32 +27,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from tests.support import HIDDEN_FIELDS, free_port, wait_until
+
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this file's folder is sys.path[0], where its name would shadow the
-# standard library's `queue` module; the project root takes that place instead.
-sys.path[0] = str(ROOT)
 BROKER_DB, CACHE_DB = 12, 11
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"timed out waiting for {what}")
-
-
-HIDDEN_FIELDS = re.compile(
-    r'name="(csrfmiddlewaretoken|content_type|object_pk|timestamp|security_hash)"'
-    r' value="([^"]*)"'
-)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -158,7 +134,7 @@ def main() -> None:
             cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-        wait_for(lambda: " ready." in log.read_text(errors="replace"), 60, "the Celery worker")
+        wait_until(lambda: " ready." in log.read_text(errors="replace"), 60, "the Celery worker")
         return process
 
     def stop(process: subprocess.Popen) -> None:
@@ -171,7 +147,7 @@ def main() -> None:
 
     worker = None
     try:
-        wait_for(lambda: _answers(base + "/"), 30, "gunicorn")
+        wait_until(lambda: _answers(base + "/"), 30, "gunicorn")
         worker = start_worker()
         poster = Poster(base, article.get_absolute_url())
         interval = 1 / args.rate
@@ -186,7 +162,7 @@ def main() -> None:
                 poster.post(f"Steady comment {n}: a short, ordinary remark.", f"Reader {n}")
             )
             post_ms.append(poster.last_post_ms)
-        wait_for(lambda: pending() == 0, 120, "the steady-rate comments to be scored")
+        wait_until(lambda: pending() == 0, 120, "the steady-rate comments to be scored")
         latencies = []
         stored = dict(Comment.objects.values_list("pk", "submit_date"))
         for comment_id, judged in SpamVerdict.objects.values_list("comment_id", "created_at"):
@@ -200,7 +176,7 @@ def main() -> None:
             poster.post(f"Backlog comment {n} about the article.", f"Backlog {n}")
         assert pending() == args.backlog, "the backlog must wait for the worker"
         worker = start_worker()
-        wait_for(lambda: pending() == 0, 600, "the backlog to be scored")
+        wait_until(lambda: pending() == 0, 600, "the backlog to be scored")
         times = sorted(
             SpamVerdict.objects.filter(comment_id__gt=max(stored)).values_list(
                 "created_at", flat=True
