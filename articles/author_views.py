@@ -15,7 +15,7 @@ from core.roles import is_author, role_required
 
 from . import selectors, services
 from .forms import ArticleForm, UpdateForm
-from .models import Article
+from .models import Article, CommentsState
 from .rendering import markdown_to_safe_html
 
 # The dashboard's comment buttons: action name -> whether comments end up open.
@@ -135,9 +135,10 @@ def article_comments(request: HttpRequest, pk: int) -> HttpResponse:
     if action not in COMMENT_ACTIONS:
         raise BadRequest("Choose to close or open the comments.")
     services.article_set_comments_open(article=article, is_open=COMMENT_ACTIONS[action])
-    if action == "close":
+    state = article.comments_state
+    if state == CommentsState.CLOSED:
         messages.success(request, f"Comments on “{article.title}” are closed.")
-    elif article.accepts_comments or not article.is_published:
+    elif state != CommentsState.CLOSED_BY_AGE:
         messages.success(request, f"Comments on “{article.title}” are open.")
     else:
         closed_on = date_format(timezone.localtime(article.comments_close_at), "j F Y")

@@ -8,6 +8,23 @@ from django.utils import timezone
 from core.roles import AUTHORS_GROUP
 
 
+class PublicationState(models.TextChoices):
+    """Where an article stands for readers."""
+
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"  # published, with a publication time still to come
+    PUBLISHED = "published", "Published"
+
+
+class CommentsState(models.TextChoices):
+    """Whether readers can comment on an article, and why not."""
+
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"  # by hand
+    CLOSED_BY_AGE = "closed_by_age", "Closed by themselves"
+    AWAITING_PUBLICATION = "awaiting_publication", "Open once published"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         """Articles a reader may see: published, with a publication time not in the future."""
@@ -48,6 +65,9 @@ class Article(models.Model):
         help_text="Close comments this many days after publication. Empty: the site's "
         "setting (PARLEY_CLOSE_COMMENTS_AFTER_DAYS); 0: never.",
     )
+    # Published comments, kept by the comments app as statuses change (one row to read for a
+    # list of articles or a page's heading, instead of counting comments).
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,6 +104,20 @@ class Article(models.Model):
             and self.comments_open
             and (close_at is None or timezone.now() < close_at)
         )
+
+    @property
+    def publication_state(self) -> PublicationState:
+        if self.status != self.Status.PUBLISHED:
+            return PublicationState.DRAFT
+        return PublicationState.PUBLISHED if self.is_published else PublicationState.SCHEDULED
+
+    @property
+    def comments_state(self) -> CommentsState:
+        if not self.comments_open:
+            return CommentsState.CLOSED
+        if not self.is_published:
+            return CommentsState.AWAITING_PUBLICATION
+        return CommentsState.OPEN if self.accepts_comments else CommentsState.CLOSED_BY_AGE
 
     @property
     def is_published(self) -> bool:

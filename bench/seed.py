@@ -20,6 +20,7 @@ from articles.models import Article
 from articles.services import article_create
 from comments.models import Comment, CommentStatus, Thread, text_fingerprint
 from comments.rendering import comment_to_safe_html
+from comments.services import article_comment_count_recount
 
 WORDS = [
     "grid", "power", "voltage", "line", "cable", "storage", "battery", "winter", "price",
@@ -130,4 +131,5 @@ def seed_article(n_comments: int, *, slug: str, max_level: int = 4, seed: int = 
     for sql in connection.ops.sequence_reset_sql(no_style(), [BaseComment]):
         with connection.cursor() as cursor:
             cursor.execute(sql)
+    article.comment_count = article_comment_count_recount(article_id=article.pk)
     return article

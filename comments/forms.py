@@ -6,7 +6,15 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django_comments_xtd.forms import XtdCommentForm
 
-SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
+# WordPress's order and wrapper classes, which themes written for it style.
+WORDPRESS_FIELDS = {
+    "comment": "comment-form-comment",
+    "name": "comment-form-author",
+    "email": "comment-form-email",
+    "url": "comment-form-url",
+    "remember": "comment-form-cookies-consent",
+    "followup": "comment-form-followup",
+}
 
 
 class WebsiteField(forms.URLField):
@@ -54,6 +62,7 @@ class CommentForm(XtdCommentForm):
                 **({"required": True} if email_required else {}),
             }
         )
+        fields["url"].label = "Website"
         fields["url"].widget = forms.URLInput(attrs={"maxlength": 200, "autocomplete": "url"})
         fields["reply_to"] = forms.IntegerField(
             required=False, min_value=0, max_value=10**18 - 1, widget=forms.HiddenInput()
@@ -67,6 +76,10 @@ class CommentForm(XtdCommentForm):
                 del fields[name]
             if not getattr(self.user, "email", ""):
                 del fields["followup"]  # nowhere to send them
+        for name, wrapper_class in WORDPRESS_FIELDS.items():
+            if name in fields:
+                fields[name].wrapper_class = wrapper_class
+        self.order_fields(WORDPRESS_FIELDS)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import F, Max, Min, Sum
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -338,6 +338,7 @@ def thread_visibility_changed(*, comment: Comment, became_published: bool) -> No
         XtdComment.objects.filter(pk__in=ancestor_ids).update(
             nested_count=F("nested_count") + delta
         )
+    Article.objects.filter(pk=comment.article_id).update(comment_count=F("comment_count") + delta)
     thread = Thread.objects.filter(pk=comment.thread_id)
     if became_published:
         thread.update(
@@ -385,3 +386,13 @@ def thread_recount(*, thread_id: int) -> None:
         published_count=published_count,
         last_published_at=last_published,
     )
+
+
+def article_comment_count_recount(*, article_id: int) -> int:
+    """Recount an article's published comments from its threads (repairs the running
+    count `thread_visibility_changed` keeps)."""
+    total = (
+        Thread.objects.filter(article_id=article_id).aggregate(n=Sum("published_count"))["n"] or 0
+    )
+    Article.objects.filter(pk=article_id).update(comment_count=total)
+    return total

@@ -7,12 +7,14 @@ every value that comes from a reader, and taking already-sanitized comment HTML 
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .selectors import CommentNode
+if TYPE_CHECKING:
+    from .presenters import CommentNode
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def _link(parts: tuple[str, str], comment_id: str, css: str, text: str, rel: str
     return f' <a class="{css}"{rel_attribute} href="{parts[0]}{comment_id}{parts[1]}">{text}</a>'
 
 
-def _more(node: CommentNode, links: ThreadLinks) -> str:
+def _more(node: "CommentNode", links: ThreadLinks) -> str:
     if not node.hidden_replies:
         return ""
     count = node.hidden_replies
@@ -63,7 +65,7 @@ def _more(node: CommentNode, links: ThreadLinks) -> str:
     )
 
 
-def _notice(node: CommentNode, links: ThreadLinks) -> str:
+def _notice(node: "CommentNode", links: ThreadLinks) -> str:
     """The poster's line about their own comment; while it is pending, the page's script
     asks `data-status-url` for the verdict and rewords it."""
     if not node.notice:
@@ -79,7 +81,7 @@ def _notice(node: CommentNode, links: ThreadLinks) -> str:
     )
 
 
-def _comment(node: CommentNode, links: ThreadLinks) -> str:
+def _comment(node: "CommentNode", links: ThreadLinks) -> str:
     cid = node.id
     name = escape(node.name)
     author = (
@@ -117,7 +119,7 @@ def _comment(node: CommentNode, links: ThreadLinks) -> str:
     )
 
 
-def thread_html(nodes: list[CommentNode], trailing: range, links: ThreadLinks) -> SafeString:
+def thread_html(nodes: "list[CommentNode]", trailing: range, links: ThreadLinks) -> SafeString:
     """The nested list of a page of threads; every reader-supplied value is escaped."""
     parts: list[str] = []
     for index, node in enumerate(nodes):

@@ -1,7 +1,6 @@
 """Comment entry points: post a comment, follow a permalink, explain a refused form."""
 
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -15,24 +14,21 @@ from articles.selectors import article_page_context, article_page_queryset
 from core.http import client_ip
 from core.ids import parse_id
 from core.ratelimit import rate_limited
-from core.roles import is_moderator
 from core.text import strip_control_characters
 
-from . import selectors
+from . import presenters, selectors
 from .forms import CommentForm
 from .models import Comment
-from .notices import KINDS, notice_add, notice_pending, notice_text, status_seen_by_poster
+from .notices import KINDS, notice_add, notice_text, status_seen_by_poster
 from .owner import (
     browser_key,
     forget_commenter,
     own_comment_ids,
     remember_commenter,
     remember_own_comment,
-    remembered_commenter,
     verified_emails,
 )
 from .services import CommentRefused, CommentRejected, Poster, comment_receive
-from .thread_html import ThreadLinks, thread_html
 
 SECURITY_REASONS = {
     "honeypot": "The comment was refused because a field meant to stay empty (hidden from "
@@ -47,88 +43,6 @@ HONEYPOT_REASON = (
     "moderator to review."
 )
 ARTICLE_CONTENT_TYPE = "articles.article"
-
-
-def viewer_for(request: HttpRequest) -> selectors.Viewer:
-    """The viewer of a comment section: their account, permissions and own comments."""
-    user = request.user
-    return selectors.Viewer(
-        user_id=user.pk if user.is_authenticated else None,
-        own_ids=own_comment_ids(request),
-        can_moderate=is_moderator(user),
-    )
-
-
-def comment_section_context(
-    request: HttpRequest, article: Article, *, form: CommentForm | None = None, notice: str = ""
-) -> dict:
-    """Everything the comment section of an article page renders."""
-    viewer = viewer_for(request)
-    order = request.GET.get("corder") or settings.PARLEY_COMMENT_ORDER
-    thread = request.GET.get("thread")
-    section = selectors.comment_section(
-        article=article,
-        viewer=viewer,
-        page_number=request.GET.get("cpage") or 1,
-        order=order,
-        per_page=settings.PARLEY_THREADS_PER_PAGE,
-        author_ids=frozenset(author.pk for author in article.authors.all()),
-        edit_window=timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
-        comment_budget=settings.PARLEY_COMMENTS_PER_PAGE,
-        thread_id=parse_id(thread),
-    )
-    section_notice = _notice_place(request, section.nodes)
-    reply_target = None
-    reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")
-    reply_id = parse_id(reply_to)
-    if reply_id:
-        reply_target = selectors.comment_for_reply(
-            article=article, comment_id=reply_id, viewer=viewer
-        )
-    if form is None:
-        initial = {"reply_to": reply_target.pk if reply_target else 0}
-        remembered = remembered_commenter(request)
-        initial.update(remembered, remember=bool(remembered))
-        form = CommentForm(article, initial=initial, user=request.user)
-    page_query = (f"cpage={section.page.number}&" if section.page.number > 1 else "") + (
-        f"corder={section.order}&" if section.order != "oldest" else ""
-    )
-    if section.thread_id:
-        page_query = f"thread={section.thread_id}&"
-    links = ThreadLinks.build(
-        reply_query=f"?{page_query}replyto=",
-        comments_open=article.accepts_comments,
-        can_moderate=viewer.can_moderate,
-    )
-    return {
-        "article": article,
-        "section": section,
-        "thread_html": thread_html(section.nodes, section.trailing_closes, links),
-        "form": form,
-        "notice": notice,
-        "section_notice": section_notice,
-        "reply_target": reply_target,
-        "viewer": viewer,
-        "request": request,
-        "user": request.user,
-        "comments_open": article.accepts_comments,
-        "email_required": settings.PARLEY_COMMENT_EMAIL_REQUIRED,
-    }
-
-
-def _notice_place(request: HttpRequest, nodes: list[selectors.CommentNode]) -> str:
-    """Put a queued confirmation inside the comment it is about, worded from that comment's
-    status now; returns it for the top of the section when that comment is not shown."""
-    pending = notice_pending(request)
-    if pending is None:
-        return ""
-    comment_id, kind, fallback = pending
-    for node in nodes:
-        if node.pk == comment_id and node.is_own:
-            node.notice = notice_text(kind, node.status_seen) or fallback
-            node.notice_kind = kind
-            return ""
-    return fallback
 
 
 def _render_article(
@@ -274,7 +188,7 @@ def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
         Comment.objects.select_related("article").filter(article__in=Article.objects.published()),
         pk=comment_id,
     )
-    return HttpResponseRedirect(_comment_url(comment, viewer_for(request)))
+    return HttpResponseRedirect(_comment_url(comment, presenters.viewer_for(request)))
 
 
 @require_GET
@@ -282,7 +196,7 @@ def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
 def comment_status(request: HttpRequest, comment_id: int) -> JsonResponse:
     """What the poster of a comment should now read about it: the script on the article page
     asks while the comment is being checked. Only the poster's browser or account may ask."""
-    viewer = viewer_for(request)
+    viewer = presenters.viewer_for(request)
     row = (
         Comment.objects.filter(pk=comment_id)
         .values_list("status", "user_id", "submission_meta")

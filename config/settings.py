@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "django.forms",
     # django-comments-xtd must come before django_comments.
     "django_comments_xtd",
     "django_comments",
@@ -91,6 +92,8 @@ if not DEBUG:
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Form fields render through the project's templates (templates/django/forms/field.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 SITE_ID = 1
 
 TEMPLATES = [

@@ -24,7 +24,7 @@ class BanForm(forms.Form):
     reason = forms.CharField(
         max_length=500, widget=forms.Textarea(attrs={"rows": 3}), label="Reason (for the log)"
     )
-    duration = forms.ChoiceField(choices=DURATIONS, required=False, initial="7")
+    duration = forms.ChoiceField(choices=DURATIONS, required=False, initial="7", label="For")
     shadow = forms.BooleanField(
         required=False,
         label="Shadow-ban: let them keep posting; only they see their comments",
@@ -33,12 +33,16 @@ class BanForm(forms.Form):
     def __init__(self, *args, comment=None, **kwargs):
         super().__init__(*args, **kwargs)
         if comment is not None:
-            if not comment.user_id:
-                del self.fields["ban_account"]
-            if not comment.user_email:
-                del self.fields["ban_email"]
-            if not comment.ip_address:
-                del self.fields["ban_ip"]
+            shown = {
+                "ban_account": comment.user.get_username() if comment.user_id else "",
+                "ban_email": comment.user_email,
+                "ban_ip": comment.ip_address or "",
+            }
+            for name, value in shown.items():
+                if value:
+                    self.fields[name].label = f"{self.fields[name].label} ({value})"
+                else:
+                    del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()

@@ -6,7 +6,7 @@ class FollowForm(forms.Form):
     email = forms.EmailField(
         label="Your email",
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
     )
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 
-from .models import ConfirmedAddress
+from .models import ConfirmedAddress, Follow
 
 S = CommentStatus
 # States in which a comment's author may still edit it (deleting is always possible).
@@ -101,3 +101,11 @@ def comments_export(*, user: AbstractBaseUser | None = None, email: str = "") ->
         }
         for c in comments_of(user=user, email=email).order_by("submit_date")
     ]
+
+
+def is_following(*, article, user) -> bool:
+    """Whether a signed-in reader follows the article (a guest's follow is by email only)."""
+    return bool(
+        user.is_authenticated
+        and Follow.objects.filter(article=article, user=user, confirmed_at__isnull=False).exists()
+    )

@@ -1,7 +1,6 @@
 from django import template
 
-from .. import selectors
-from ..views import comment_section_context
+from ..presenters import comment_section_context
 
 register = template.Library()
 
@@ -17,14 +16,3 @@ def comment_section(context, article):
     )
     section["csrf_token"] = context.get("csrf_token")
     return section
-
-
-@register.simple_tag
-def published_comment_counts(articles):
-    """Published comment counts for a list of articles, in one query: {article_id: n}."""
-    return selectors.published_counts([article.pk for article in articles])
-
-
-@register.filter
-def count_for(counts: dict, article_id: int) -> int:
-    return counts.get(article_id, 0)

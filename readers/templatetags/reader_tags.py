@@ -1,7 +1,7 @@
 from django import template
 
 from ..forms import FollowForm
-from ..models import Follow
+from ..selectors import is_following
 
 register = template.Library()
 
@@ -11,14 +11,10 @@ def follow_box(context, article):
     """The "Follow this article" box: one button for signed-in readers, an email for guests."""
     request = context["request"]
     user = request.user
-    following = (
-        user.is_authenticated
-        and Follow.objects.filter(article=article, user=user, confirmed_at__isnull=False).exists()
-    )
     return {
         "article": article,
         "user": user,
-        "following": following,
-        "form": FollowForm(),
+        "following": is_following(article=article, user=user),
+        "form": FollowForm(auto_id="follow-%s"),
         "csrf_token": context.get("csrf_token"),
     }

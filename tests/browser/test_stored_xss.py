@@ -444,7 +444,7 @@ class TabPool:
 
 def page_count(page) -> int:
     """How many pages a paginated list has, from its "Page 1 of N" label."""
-    label = page.locator(".comment-pagination span")
+    label = page.locator(".pagination span")
     if label.count() == 0:
         return 1
     return int(re.search(r"of (\d+)", label.first.inner_text()).group(1))

@@ -1,10 +1,13 @@
-"""Recount every thread's cached counts from its rows (a repair tool; normally never needed)."""
+"""Recount every thread's cached counts from its rows, and each article's comment count from
+its threads (a repair tool; normally never needed)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles.models import Article
+
 from ...models import Thread
-from ...services import thread_recount
+from ...services import article_comment_count_recount, thread_recount
 
 
 class Command(BaseCommand):
@@ -23,4 +26,7 @@ class Command(BaseCommand):
                 Thread.objects.select_for_update().filter(pk=thread_id).first()
                 thread_recount(thread_id=thread_id)
             count += 1
+        articles = Article.objects.filter(pk=article) if article else Article.objects.all()
+        for article_id in articles.values_list("pk", flat=True).iterator():
+            article_comment_count_recount(article_id=article_id)
         self.stdout.write(f"Recounted {count} thread{'s' if count != 1 else ''}.")

@@ -1,0 +1,265 @@
+"""The comment section as the page shows it: render nodes built from the selectors' rows,
+the poster's notices placed in their comments, and the context its template renders.
+
+Reads live in comments.selectors; wording and layout decisions live here, so the template
+tag and the views both ask one function for the whole section.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.paginator import Page
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.safestring import mark_safe
+
+from articles.models import Article
+from core.ids import parse_id
+from core.roles import is_moderator
+
+from .forms import CommentForm
+from .models import AWAITING_STATES, Comment, CommentStatus
+from .notices import PUBLISHED, notice_pending, notice_text, status_seen_by_poster
+from .owner import own_comment_ids, remembered_commenter
+from .selectors import Viewer, comment_for_reply, comment_page
+from .thread_html import ThreadLinks, thread_html
+
+
+@dataclass
+class CommentNode:
+    """One entry of a rendered thread; a placeholder keeps a hidden comment's replies whole."""
+
+    pk: int
+    thread_id: int
+    depth: int
+    submitted_at: datetime
+    # Display strings are made here, once: template filters and int localization cost more
+    # than the rest of a comment's rendering.
+    id: str = ""
+    date_iso: str = ""
+    date_text: str = ""
+    name: str = ""
+    url: str = ""
+    html: str = ""  # SafeString once set: sanitized by nh3 when the comment was stored
+    placeholder: str = ""
+    awaiting: bool = False
+    status_seen: str = ""  # for the poster's own comments: pending, published or held
+    notice: str = ""  # what the poster is told about their own comment, if anything
+    notice_kind: str = ""  # "posted" or "edited" when it confirms what they just did
+    badges: tuple[str, ...] = ()
+    hidden_replies: int = 0  # published replies not shown: the thread is collapsed
+    edited: bool = False
+    is_own: bool = False
+    editable: bool = False
+    opens: bool = False
+    closes: range = field(default_factory=lambda: range(0))
+
+
+@dataclass
+class CommentSection:
+    nodes: list[CommentNode]
+    trailing_closes: range
+    page: Page
+    order: str
+    published_total: int
+    thread_id: int | None = None
+
+
+def viewer_for(request: HttpRequest) -> Viewer:
+    """The viewer of a comment section: their account, role and own comments."""
+    user = request.user
+    return Viewer(
+        user_id=user.pk if user.is_authenticated else None,
+        own_ids=own_comment_ids(request),
+        can_moderate=is_moderator(user),
+    )
+
+
+def comment_section(
+    *,
+    article: Article,
+    viewer: Viewer,
+    page_number: int | str = 1,
+    order: str = "oldest",
+    thread_id: int | None = None,
+) -> CommentSection:
+    """One page of an article's comment section, as flat render nodes."""
+    data = comment_page(
+        article=article,
+        viewer=viewer,
+        page_number=page_number,
+        order=order,
+        per_page=settings.PARLEY_THREADS_PER_PAGE,
+        comment_budget=settings.PARLEY_COMMENTS_PER_PAGE,
+        thread_id=thread_id,
+    )
+    nodes = build_nodes(
+        data.rows,
+        root_ids=data.root_ids,
+        viewer=viewer,
+        author_ids=frozenset(author.pk for author in article.authors.all()),
+        moderator_ids=data.moderator_ids,
+        editable_since=timezone.now() - timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
+    )
+    for node in nodes:
+        if node.pk in data.collapsed:
+            # published_count counts the root too when it is published.
+            node.hidden_replies = data.collapsed[node.pk] + (1 if node.placeholder else 0)
+    return CommentSection(
+        nodes=nodes,
+        trailing_closes=_link_nodes(nodes),
+        page=data.page,
+        order=data.order,
+        published_total=article.comment_count,
+        thread_id=data.thread_id,
+    )
+
+
+def build_nodes(
+    rows: list[Comment],
+    *,
+    root_ids: list[int],
+    viewer: Viewer,
+    author_ids: frozenset[int] = frozenset(),
+    moderator_ids: frozenset[int] = frozenset(),
+    editable_since: datetime | None = None,
+) -> list[CommentNode]:
+    """Turn thread rows (ordered by thread, then pre-order position) into render nodes.
+
+    Threads follow `root_ids`. A comment the viewer may not see becomes a placeholder when
+    published replies hang under it. A reply whose parent was filtered out attaches to its
+    nearest present ancestor: in pre-order, that is the last earlier row of lower level.
+    """
+    # Month names once per page, in the active language: the template engine's date filter
+    # costs more per comment than the rest of its rendering.
+    months = [str(MONTHS[number]) for number in range(1, 13)]
+    by_thread: dict[int, list[Comment]] = {}
+    for row in rows:
+        by_thread.setdefault(row.thread_id, []).append(row)
+    nodes: list[CommentNode] = []
+    for root_id in root_ids:
+        levels: list[int] = []  # xtd levels of the present ancestors of the current row
+        for row in by_thread.get(root_id, []):
+            while levels and levels[-1] >= row.level:
+                levels.pop()
+            node = CommentNode(
+                pk=row.pk,
+                thread_id=row.thread_id,
+                depth=len(levels),
+                submitted_at=row.submit_date,
+                id=str(row.pk),
+            )
+            levels.append(row.level)
+            is_own = viewer.owns(comment_id=row.pk, user_id=row.user_id)
+            if row.status == CommentStatus.PUBLISHED or (is_own and row.status in AWAITING_STATES):
+                node.name = row.user_name
+                node.url = row.user_url if row.user_url.startswith(("http://", "https://")) else ""
+                node.html = mark_safe(row.comment_html)  # noqa: S308 - sanitized by nh3 on write
+                if is_own:
+                    # A shadow-banned poster sees their comment as if it were published.
+                    shadow = bool(row.submission_meta.get("shadow"))
+                    node.status_seen = status_seen_by_poster(row.status, shadow=shadow)
+                    node.notice = notice_text("", node.status_seen)
+                node.awaiting = is_own and node.status_seen != PUBLISHED
+                node.edited = row.edited_at is not None
+                node.is_own = is_own
+                node.editable = is_own and (
+                    editable_since is not None and row.submit_date > editable_since
+                )
+                node.date_iso, node.date_text = _date_strings(row.submit_date, months)
+                if row.user_id:
+                    node.badges = tuple(
+                        badge
+                        for badge, ids in (("Author", author_ids), ("Moderator", moderator_ids))
+                        if row.user_id in ids
+                    )
+            elif row.status in (CommentStatus.PENDING, CommentStatus.HELD):
+                node.placeholder = "[awaiting moderation]"
+            elif row.status == CommentStatus.DELETED:
+                node.placeholder = "[deleted]"
+            else:
+                node.placeholder = "[removed]"
+            nodes.append(node)
+    return nodes
+
+
+def _date_strings(when: datetime, months: list[str]) -> tuple[str, str]:
+    """ISO and "27 November 2026 at 14:05" forms of a time, in the site's time zone."""
+    local = timezone.localtime(when)
+    return local.isoformat(), f"{local.day} {months[local.month - 1]} {local.year} at {local:%H:%M}"
+
+
+def _link_nodes(nodes: list[CommentNode]) -> range:
+    """Mark where nested lists open and close; return the closes needed after the last node."""
+    previous = 0
+    for index, node in enumerate(nodes):
+        node.opens = index > 0 and node.depth > previous
+        node.closes = range(0 if node.opens else max(previous - node.depth, 0))
+        previous = node.depth
+    return range(previous)
+
+
+def comment_section_context(
+    request: HttpRequest, article: Article, *, form: CommentForm | None = None, notice: str = ""
+) -> dict:
+    """Everything the comment section of an article page renders."""
+    viewer = viewer_for(request)
+    section = comment_section(
+        article=article,
+        viewer=viewer,
+        page_number=request.GET.get("cpage") or 1,
+        order=request.GET.get("corder") or settings.PARLEY_COMMENT_ORDER,
+        thread_id=parse_id(request.GET.get("thread")),
+    )
+    section_notice = _notice_place(request, section.nodes)
+    reply_target = None
+    reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")
+    reply_id = parse_id(reply_to)
+    if reply_id:
+        reply_target = comment_for_reply(article=article, comment_id=reply_id, viewer=viewer)
+    if form is None:
+        initial = {"reply_to": reply_target.pk if reply_target else 0}
+        remembered = remembered_commenter(request)
+        initial.update(remembered, remember=bool(remembered))
+        form = CommentForm(article, initial=initial, user=request.user)
+    order_query = f"corder={section.order}&" if section.order != "oldest" else ""
+    page_query = (f"cpage={section.page.number}&" if section.page.number > 1 else "") + order_query
+    if section.thread_id:
+        page_query = f"thread={section.thread_id}&"
+    links = ThreadLinks.build(
+        reply_query=f"?{page_query}replyto=",
+        comments_open=article.accepts_comments,
+        can_moderate=viewer.can_moderate,
+    )
+    return {
+        "article": article,
+        "section": section,
+        "order_query": order_query,
+        "thread_html": thread_html(section.nodes, section.trailing_closes, links),
+        "form": form,
+        "notice": notice,
+        "section_notice": section_notice,
+        "reply_target": reply_target,
+        "viewer": viewer,
+        "request": request,
+        "user": request.user,
+        "comments_open": article.accepts_comments,
+        "email_required": settings.PARLEY_COMMENT_EMAIL_REQUIRED,
+    }
+
+
+def _notice_place(request: HttpRequest, nodes: list[CommentNode]) -> str:
+    """Put a queued confirmation inside the comment it is about, worded from that comment's
+    status now; returns it for the top of the section when that comment is not shown."""
+    pending = notice_pending(request)
+    if pending is None:
+        return ""
+    comment_id, kind, fallback = pending
+    for node in nodes:
+        if node.pk == comment_id and node.is_own:
+            node.notice = notice_text(kind, node.status_seen) or fallback
+            node.notice_kind = kind
+            return ""
+    return fallback
