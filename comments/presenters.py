@@ -154,21 +154,7 @@ def build_nodes(
             levels.append(row.level)
             is_own = viewer.owns(comment_id=row.pk, user_id=row.user_id)
             if row.status == CommentStatus.PUBLISHED or (is_own and row.status in AWAITING_STATES):
-                node.name = row.user_name
-                node.url = row.user_url if row.user_url.startswith(("http://", "https://")) else ""
-                node.html = mark_safe(row.comment_html)  # noqa: S308 - sanitized by nh3 on write
-                if is_own:
-                    # A shadow-banned poster sees their comment as if it were published.
-                    shadow = bool(row.submission_meta.get("shadow"))
-                    node.status_seen = status_seen_by_poster(row.status, shadow=shadow)
-                    node.notice = notice_text("", node.status_seen)
-                node.awaiting = is_own and node.status_seen != PUBLISHED
-                node.edited = row.edited_at is not None
-                node.is_own = is_own
-                node.editable = is_own and (
-                    editable_since is not None and row.submit_date > editable_since
-                )
-                node.date_iso, node.date_text = _date_strings(row.submit_date, months)
+                _show(node, row, is_own=is_own, months=months, editable_since=editable_since)
                 if row.user_id:
                     node.badges = tuple(
                         badge
@@ -183,6 +169,30 @@ def build_nodes(
                 node.placeholder = "[removed]"
             nodes.append(node)
     return nodes
+
+
+def _show(
+    node: CommentNode,
+    row: Comment,
+    *,
+    is_own: bool,
+    months: list[str],
+    editable_since: datetime | None,
+) -> None:
+    """Fill a node with what its comment shows (it is published, or the viewer's own)."""
+    node.name = row.user_name
+    node.url = row.user_url if row.user_url.startswith(("http://", "https://")) else ""
+    node.html = mark_safe(row.comment_html)  # noqa: S308 - sanitized by nh3 on write
+    if is_own:
+        # A shadow-banned poster sees their comment as if it were published.
+        shadow = bool(row.submission_meta.get("shadow"))
+        node.status_seen = status_seen_by_poster(row.status, shadow=shadow)
+        node.notice = notice_text("", node.status_seen)
+    node.awaiting = is_own and node.status_seen != PUBLISHED
+    node.edited = row.edited_at is not None
+    node.is_own = is_own
+    node.editable = is_own and editable_since is not None and row.submit_date > editable_since
+    node.date_iso, node.date_text = _date_strings(row.submit_date, months)
 
 
 def _date_strings(when: datetime, months: list[str]) -> tuple[str, str]:

@@ -77,30 +77,7 @@ def comment_post(request: HttpRequest) -> HttpResponse:
         return _refuse(request, "This comment is not attached to a published article.", status=404)
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
-        problem = form.security_problem()
-        if problem == "expired":
-            notice = (
-                "Your comment was not posted because this page was open for more than "
-                f"{settings.COMMENTS_TIMEOUT // 3600} hours. It is kept below: check it and "
-                "post it again."
-            )
-            return _render_article(request, article, form.resigned(), status=400, notice=notice)
-        if problem == "honeypot" and set(form.errors) == {"honeypot"}:
-            # Stored, so nothing is lost if a person's autofill filled it; the scorer
-            # marks it spam and a moderator can still rescue it.
-            try:
-                _submit(request, article, form)
-            except CommentRefused as refusal:
-                return _refuse(request, _refusal_text(refusal), status=403)
-            except CommentRejected as rejection:
-                return _refuse(request, rejection.message, status=400)
-            return _refuse(request, HONEYPOT_REASON, status=400)
-        if problem:
-            return _refuse(request, SECURITY_REASONS[problem], status=400)
-        return _render_article(request, article, form, status=400)
-
-    data = form.cleaned_data
-    own_ids = own_comment_ids(request)
+        return _form_refused(request, article, form)
     if rate_limited(request, "comment"):
         form.add_error(
             None, "You are posting faster than this site allows. Wait a minute and send it again."
@@ -114,17 +91,47 @@ def comment_post(request: HttpRequest) -> HttpResponse:
     except CommentRejected as rejection:
         form.add_error(None, rejection.message)
         return _render_article(request, article, form, status=403 if not rejection.field else 400)
+    return _posted(request, comment, poster, remember=form.cleaned_data.get("remember", False))
 
+
+def _form_refused(request: HttpRequest, article: Article, form: CommentForm) -> HttpResponse:
+    """Answer a form that did not validate: field errors at the form, an expired form
+    signed afresh with the text kept, a tampered one refused."""
+    problem = form.security_problem()
+    if problem == "expired":
+        notice = (
+            "Your comment was not posted because this page was open for more than "
+            f"{settings.COMMENTS_TIMEOUT // 3600} hours. It is kept below: check it and "
+            "post it again."
+        )
+        return _render_article(request, article, form.resigned(), status=400, notice=notice)
+    if problem == "honeypot" and set(form.errors) == {"honeypot"}:
+        # Stored, so nothing is lost if a person's autofill filled it; the scorer marks it
+        # spam and a moderator can still rescue it.
+        try:
+            _submit(request, article, form)
+        except CommentRefused as refusal:
+            return _refuse(request, _refusal_text(refusal), status=403)
+        except CommentRejected as rejection:
+            return _refuse(request, rejection.message, status=400)
+        return _refuse(request, HONEYPOT_REASON, status=400)
+    if problem:
+        return _refuse(request, SECURITY_REASONS[problem], status=400)
+    return _render_article(request, article, form, status=400)
+
+
+def _posted(request: HttpRequest, comment: Comment, poster: Poster, *, remember: bool):
+    """Send the poster to their comment, with its confirmation and this browser's cookies."""
     viewer = selectors.Viewer(
         user_id=request.user.pk if request.user.is_authenticated else None,
-        own_ids=own_ids | {comment.pk},
+        own_ids=own_comment_ids(request) | {comment.pk},
     )
     response = HttpResponseRedirect(_comment_url(comment, viewer))
     # Worded when shown, from the status then: scoring may still be under way now.
     notice_add(request, comment_id=comment.pk, kind="posted")
     remember_own_comment(request, response, comment.pk)
     if not request.user.is_authenticated:
-        if data.get("remember"):
+        if remember:
             remember_commenter(response, name=poster.name, email=poster.email, url=poster.url)
         else:
             forget_commenter(response)

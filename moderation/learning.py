@@ -7,6 +7,11 @@ no vocabulary is stored either: prediction rebuilds the hashing from the setting
 Character n-grams are those of scikit-learn's "char_wb" analyzer (each word padded with one
 space on either side), but hashed here with numpy: scikit-learn's HashingVectorizer walks them
 one by one in Python, which took about 6 ms for a 3,000-character comment against 0.3 ms here.
+
+One module, past 300 lines, on purpose: hashing, weighting, training and storage must agree
+on every detail for a stored model to score the way it was trained, and they are read and
+changed together. `_train` is one function for the same reason: its steps share the
+features' layout.
 """
 
 from __future__ import annotations

@@ -6,13 +6,15 @@ explainable: every point of the score comes with a sentence a moderator can read
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 PUBLISHED, HELD, SPAM = "published", "held", "spam"
 HOLD_WEIGHT = 0.5  # a rule that on its own sends a comment to a moderator
 SPAM_WEIGHT = 1.0  # a rule that on its own marks a comment spam
+AUTHOR_SPAM_WEIGHT = 0.3  # earlier spam counts against an author, but holds nothing alone
+TRUSTED_WEIGHT = -0.4  # approved history outweighs one hold-level rule, not two
 
 # Starting lists, written for Parley and editable by admins (Moderation rules). Disallowed
 # phrases are ones no reader writes in passing; moderation keywords are merely suspicious.
@@ -114,6 +116,78 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _traps(submission: Submission, rules: Rules) -> Iterator[Reason]:
+    if submission.shadow_banned:
+        yield Reason("shadow_ban", "the author is shadow-banned", SPAM_WEIGHT * 2)
+    if submission.honeypot:
+        yield Reason("honeypot", "the hidden honeypot field was filled in", SPAM_WEIGHT)
+
+
+def _keywords(submission: Submission, rules: Rules) -> Iterator[Reason]:
+    haystack = "\n".join(
+        [submission.text, submission.name, submission.email, submission.url,
+         submission.ip_address, submission.user_agent]
+    ).lower()  # fmt: skip
+    disallowed = next((k for k in rules.disallowed_keywords if k in haystack), None)
+    if disallowed:
+        yield Reason(
+            "disallowed_keyword", f"matches disallowed keyword '{disallowed}'", SPAM_WEIGHT
+        )
+    suspicious = next((k for k in rules.moderation_keywords if k in haystack), None)
+    if suspicious:
+        yield Reason(
+            "moderation_keyword", f"matches moderation keyword '{suspicious}'", HOLD_WEIGHT
+        )
+
+
+def _content(submission: Submission, rules: Rules) -> Iterator[Reason]:
+    links = count_links(submission.text)
+    if rules.link_limit and links >= rules.link_limit:
+        yield Reason("links", _plural(links, "link"), HOLD_WEIGHT)
+    seconds = submission.seconds_to_submit
+    if seconds is not None and seconds < rules.min_seconds_to_submit:
+        yield Reason(
+            "too_fast",
+            f"sent {max(seconds, 0):.0f} s after the form was shown "
+            f"(minimum {rules.min_seconds_to_submit} s)",
+            HOLD_WEIGHT,
+        )
+    if submission.earlier_copies:
+        yield Reason(
+            "duplicate",
+            f"the same text was posted {_plural(submission.earlier_copies, 'time')} before",
+            HOLD_WEIGHT,
+        )
+
+
+def _author(submission: Submission, rules: Rules) -> Iterator[Reason]:
+    author = submission.author
+    if author.spam:
+        yield Reason(
+            "author_spam", f"author has {_plural(author.spam, 'comment')} marked spam",
+            AUTHOR_SPAM_WEIGHT,
+        )  # fmt: skip
+    if author.is_staff:
+        yield Reason("staff", "author is a member of staff", -SPAM_WEIGHT)
+    elif rules.trust_approved_authors and author.approved and not author.spam:
+        yield Reason(
+            "trusted", f"trusted author: {_plural(author.approved, 'approved comment')}",
+            TRUSTED_WEIGHT,
+        )  # fmt: skip
+    elif not author.approved:
+        text = (
+            "first comment from this author"
+            if author.known
+            else "guest without a confirmed email: treated as a first comment"
+        )
+        yield Reason("first_comment", text, HOLD_WEIGHT if rules.hold_first_comment else 0.0)
+
+
+# Each rule reads the submission and the site's rules and gives its reasons, in the order a
+# moderator reads them.
+RULE_CHECKS = (_traps, _keywords, _content, _author)
+
+
 def score_submission(
     submission: Submission,
     rules: Rules,
@@ -121,83 +195,16 @@ def score_submission(
     model_note: str = "",
 ) -> Verdict:
     """Score a submission in [0, 1] and decide: published, held or spam, with reasons."""
-    reasons: list[Reason] = []
-    add = reasons.append
-    haystack = "\n".join(
-        [submission.text, submission.name, submission.email, submission.url,
-         submission.ip_address, submission.user_agent]
-    ).lower()  # fmt: skip
-
-    if submission.shadow_banned:
-        add(Reason("shadow_ban", "the author is shadow-banned", SPAM_WEIGHT * 2))
-    if submission.honeypot:
-        add(Reason("honeypot", "the hidden honeypot field was filled in", SPAM_WEIGHT))
-    for keyword in rules.disallowed_keywords:
-        if keyword in haystack:
-            add(
-                Reason("disallowed_keyword", f"matches disallowed keyword '{keyword}'", SPAM_WEIGHT)
-            )
-            break
-    for keyword in rules.moderation_keywords:
-        if keyword in haystack:
-            add(
-                Reason("moderation_keyword", f"matches moderation keyword '{keyword}'", HOLD_WEIGHT)
-            )
-            break
-    links = count_links(submission.text)
-    if rules.link_limit and links >= rules.link_limit:
-        add(Reason("links", _plural(links, "link"), HOLD_WEIGHT))
-    seconds = submission.seconds_to_submit
-    if seconds is not None and seconds < rules.min_seconds_to_submit:
-        add(
-            Reason(
-                "too_fast",
-                f"sent {max(seconds, 0):.0f} s after the form was shown "
-                f"(minimum {rules.min_seconds_to_submit} s)",
-                HOLD_WEIGHT,
-            )
-        )
-    if submission.earlier_copies:
-        add(
-            Reason(
-                "duplicate",
-                f"the same text was posted {_plural(submission.earlier_copies, 'time')} before",
-                HOLD_WEIGHT,
-            )
-        )
-
-    author = submission.author
-    if author.spam:
-        add(Reason("author_spam", f"author has {_plural(author.spam, 'comment')} marked spam", 0.3))
-    if author.is_staff:
-        add(Reason("staff", "author is a member of staff", -SPAM_WEIGHT))
-    elif rules.trust_approved_authors and author.approved and not author.spam:
-        add(
-            Reason(
-                "trusted",
-                f"trusted author: {_plural(author.approved, 'approved comment')}",
-                -0.4,
-            )
-        )
-    elif not author.approved:
-        weight = HOLD_WEIGHT if rules.hold_first_comment else 0.0
-        text = (
-            "first comment from this author"
-            if author.known
-            else "guest without a confirmed email: treated as a first comment"
-        )
-        add(Reason("first_comment", text, weight))
-
+    reasons = [reason for check in RULE_CHECKS for reason in check(submission, rules)]
     model_version = ""
     if model is not None:
         probability = float(model.predict_proba([submission.text])[0])
         model_version = model.version
-        add(Reason("model", f"model: {probability:.2f} spam", probability))
+        reasons.append(Reason("model", f"model: {probability:.2f} spam", probability))
     elif model_note:
-        add(Reason("model", model_note, 0.0))
-
+        reasons.append(Reason("model", model_note, 0.0))
     if rules.hold_all:
-        add(Reason("hold_all", "every comment is approved by a moderator", 0.0))
+        reasons.append(Reason("hold_all", "every comment is approved by a moderator", 0.0))
 
     score = min(max(sum(r.weight for r in reasons), 0.0), 1.0)
     if score >= rules.spam_threshold:

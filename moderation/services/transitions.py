@@ -50,17 +50,12 @@ def comment_transition(
     verdict: Verdict | None = None,
     verdict_acted: bool = True,
 ) -> ModerationEvent | None:
-    """Move a comment to `to_status`; return the audit event written, or None if nothing
-    changed.
+    """Move a comment to `to_status`; return the audit event written (None: no change).
 
-    Locks the thread, then the comment (the same order comment_submit locks in), checks the
-    transition, mirrors the status into django_comments' `is_public`/`is_removed`, moves the
-    thread's visibility counts and writes the audit event (and the scorer's verdict) in the
-    same transaction. With `only_from`, the move happens only from those states: a
-    compare-and-set that makes a repeated delivery harmless. Replies keep their own status.
-    A person's decision also settles the comment's open reports and, for approve or spam,
-    becomes a training label. Once committed: the page cache, the moderators' digest and
-    `comment_status_changed` (readers' notifications) follow.
+    In one transaction: lock the thread, then the comment (comment_submit's order), check
+    the move, mirror it into `is_public`/`is_removed`, move the thread's counts, and record
+    the event (and the scorer's verdict). `only_from` makes it a compare-and-set, so a
+    repeated delivery is harmless. Replies keep their own status.
     """
     thread_id = Comment.objects.filter(pk=comment_id).values_list("thread_id", flat=True).first()
     if thread_id is None:
@@ -86,29 +81,34 @@ def comment_transition(
         )
         if (from_status == S.PUBLISHED) != (to_status == S.PUBLISHED):
             thread_visibility_changed(comment=comment, became_published=to_status == S.PUBLISHED)
-        reasons = list(reasons)
         if verdict is not None:
-            reasons = [reason.as_dict() for reason in verdict.reasons]
-            SpamVerdict.objects.create(
-                comment_id=comment_id,
-                score=verdict.score,
-                decision=verdict.decision,
-                reasons=reasons,
-                model_version=verdict.model_version,
-                acted=verdict_acted,
-            )
+            reasons = _verdict_record(comment_id, verdict, acted=verdict_acted)
         event = ModerationEvent.objects.create(
             comment_id=comment_id,
             actor=actor,
             actor_label=actor_label or (actor.get_username() if actor else "system"),
             from_status=from_status,
             to_status=to_status,
-            reasons=reasons,
+            reasons=list(reasons),
         )
         if actor is not None:
             _decision_record(comment, to_status=to_status, when=now)
         _after_commit(comment, from_status=from_status, to_status=to_status)
     return event
+
+
+def _verdict_record(comment_id: int, verdict: Verdict, *, acted: bool) -> list[dict]:
+    """Keep the scorer's verdict; its reasons become the event's."""
+    reasons = [reason.as_dict() for reason in verdict.reasons]
+    SpamVerdict.objects.create(
+        comment_id=comment_id,
+        score=verdict.score,
+        decision=verdict.decision,
+        reasons=reasons,
+        model_version=verdict.model_version,
+        acted=acted,
+    )
+    return reasons
 
 
 def _decision_record(comment: Comment, *, to_status: str, when) -> None:

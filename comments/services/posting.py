@@ -1,4 +1,4 @@
-"""Writes for comments: posting into a thread and keeping thread caches true."""
+"""Posting a comment: screening its poster, then storing it in its thread, once."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,20 +7,20 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Max, Min, Sum
+from django.db.models import F, Max, Min
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
-from articles.page_cache import page_invalidate
 from core.keys import author_key_for
 from core.signals import signal_send_on_commit
 from core.text import strip_control_characters
 
-from .models import Comment, CommentStatus, Thread, text_fingerprint
-from .rendering import comment_to_safe_html
-from .screening import comment_screen
-from .signals import comment_submitted
+from ..models import Comment, CommentStatus, Thread, text_fingerprint
+from ..screening import comment_screen
+from ..signals import comment_submitted
+from .text import comment_text_fields
+from .threads import max_level
 
 # A second identical post from the same person into the same place within this window is
 # the same comment (a double click, a retried request), not a new one; but only when the
@@ -74,11 +74,6 @@ class Poster:
     def for_user(cls, user: AbstractBaseUser) -> "Poster":
         name = (user.get_full_name() or user.get_username())[:50]
         return cls(name=name, email=getattr(user, "email", "") or "", user=user)
-
-
-def max_level() -> int:
-    """The deepest xtd `level` a reply may have (top-level comments are level 0)."""
-    return max(settings.PARLEY_THREAD_DEPTH - 1, 0)
 
 
 def comment_receive(
@@ -256,143 +251,3 @@ def _reply_insert(
     )
     comment.save(force_insert=True)
     return comment, True
-
-
-def comments_claim(*, email: str, comment_ids: frozenset[int]) -> int:
-    """Attach a guest's earlier comments to their address once they proved it by a link:
-    only the ones this browser posted (its own-comments cookie) with that same address."""
-    if not email or not comment_ids:
-        return 0
-    return Comment.objects.filter(
-        pk__in=comment_ids, user__isnull=True, user_email__iexact=email, author_key=""
-    ).update(author_key=author_key_for(verified_email=email))
-
-
-def comment_text_fields(text: str) -> dict[str, str]:
-    """The stored forms of a comment's text: without control characters, rendered to safe
-    HTML, and fingerprinted for finding copies. Every write of comment text goes through
-    here (posting, staff edits, authors' edits)."""
-    text = strip_control_characters(text)
-    return {
-        "comment": text,
-        "comment_html": comment_to_safe_html(text),
-        "text_hash": text_fingerprint(text),
-    }
-
-
-def comment_text_set(*, comment_id: int, text: str, edited: bool = False) -> None:
-    """Replace a stored comment's text (its status is moderation's business, not this)."""
-    fields = comment_text_fields(text)
-    if edited:
-        fields["edited_at"] = timezone.now()
-    Comment.objects.filter(pk=comment_id).update(**fields)
-
-
-def comment_erase(*, comment_id: int) -> None:
-    """Erase a comment's words and its author's details (the author deleted it); the row
-    stays, so the thread keeps its shape under a "[deleted]" placeholder."""
-    Comment.objects.filter(pk=comment_id).update(
-        comment="", comment_html="", text_hash="", user_email="", user_url="", ip_address=None,
-        user_agent="", submission_meta={}, followup=False,
-    )  # fmt: skip
-
-
-def comments_followup_stop(*, email: str) -> int:
-    """Stop emails about replies for every comment posted with this address or by an
-    account that has it."""
-    address = email.lower()
-    stopped = Comment.objects.filter(user_email__iexact=address, followup=True).update(
-        followup=False
-    )
-    return stopped + Comment.objects.filter(user__email__iexact=address, followup=True).update(
-        followup=False
-    )
-
-
-def comment_staff_edit(*, comment: Comment) -> Comment:
-    """Store a comment whose text or commenter details staff changed (the admin): its HTML
-    and fingerprint follow the text, and the article's cached page is dropped if it shows it.
-    Its status does not change here; that is the moderation service's."""
-    for field, value in comment_text_fields(comment.comment).items():
-        setattr(comment, field, value)
-    comment.save()
-    if comment.status == CommentStatus.PUBLISHED:
-        slug = comment.article.slug
-        transaction.on_commit(lambda: page_invalidate(slug=slug))
-    return comment
-
-
-def thread_visibility_changed(*, comment: Comment, became_published: bool) -> None:
-    """Keep the thread's caches true after one comment became (or stopped being) published:
-    its ancestors' published-descendant counts and the thread's totals move by one. Costs a
-    query per level of nesting (at most PARLEY_THREAD_DEPTH), whatever the thread's size.
-    Call inside the transaction that changed the status, with the thread locked."""
-    delta = 1 if became_published else -1
-    ancestor_ids = []
-    current, parent_id = comment.pk, comment.parent_id
-    while parent_id and parent_id != current:  # a top-level comment is its own parent
-        ancestor_ids.append(parent_id)
-        current = parent_id
-        parent_id = Comment.objects.filter(pk=current).values_list("parent_id", flat=True).first()
-    if ancestor_ids:
-        XtdComment.objects.filter(pk__in=ancestor_ids).update(
-            nested_count=F("nested_count") + delta
-        )
-    Article.objects.filter(pk=comment.article_id).update(comment_count=F("comment_count") + delta)
-    thread = Thread.objects.filter(pk=comment.thread_id)
-    if became_published:
-        thread.update(
-            published_count=F("published_count") + 1, listed=True, last_published_at=timezone.now()
-        )
-    else:
-        thread.update(published_count=F("published_count") - 1)
-        root = (
-            Comment.objects.filter(pk=comment.thread_id)
-            .values_list("status", "nested_count")
-            .first()
-        )
-        still_listed = root is not None and (root[0] == CommentStatus.PUBLISHED or root[1] > 0)
-        if not still_listed:
-            thread.update(listed=False)
-
-
-def thread_recount(*, thread_id: int) -> None:
-    """Recount a thread's caches from all its rows: published descendants per comment, and
-    whether the thread is listed (repairs what `thread_visibility_changed` keeps up)."""
-    rows = list(
-        Comment.objects.filter(thread_id=thread_id)
-        .order_by("order")
-        .values_list("pk", "parent_id", "status", "nested_count", "submit_date")
-    )
-    counts = {pk: 0 for pk, *_ in rows}
-    published_count, last_published = 0, None
-    for pk, parent_id, status, _, submitted in reversed(rows):
-        is_published = status == CommentStatus.PUBLISHED
-        if is_published:
-            published_count += 1
-            last_published = max(last_published or submitted, submitted)
-        if parent_id != pk and parent_id in counts:
-            counts[parent_id] += counts[pk] + int(is_published)
-    changed = [
-        XtdComment(pk=pk, nested_count=counts[pk])
-        for pk, _, _, nested_count, _ in rows
-        if nested_count != counts[pk]
-    ]
-    if changed:
-        XtdComment.objects.bulk_update(changed, ["nested_count"], batch_size=500)
-    root_published = any(pk == thread_id and s == CommentStatus.PUBLISHED for pk, _, s, *_ in rows)
-    Thread.objects.filter(pk=thread_id).update(
-        listed=root_published or counts.get(thread_id, 0) > 0,
-        published_count=published_count,
-        last_published_at=last_published,
-    )
-
-
-def article_comment_count_recount(*, article_id: int) -> int:
-    """Recount an article's published comments from its threads (repairs the running
-    count `thread_visibility_changed` keeps)."""
-    total = (
-        Thread.objects.filter(article_id=article_id).aggregate(n=Sum("published_count"))["n"] or 0
-    )
-    Article.objects.filter(pk=article_id).update(comment_count=total)
-    return total

@@ -1,0 +1,48 @@
+"""Comment writes, one module per concern; everything is importable from here.
+
+- posting: screening a poster and storing a new comment in its thread
+- text: the one write path for a comment's text, and erasing or claiming comments
+- threads: the published counts kept per comment, thread and article
+"""
+
+from .posting import (
+    DUPLICATE_WINDOW,
+    CommentRefused,
+    CommentRejected,
+    Poster,
+    comment_receive,
+    comment_submit,
+)
+from .text import (
+    comment_erase,
+    comment_staff_edit,
+    comment_text_fields,
+    comment_text_set,
+    comments_claim,
+    comments_followup_stop,
+)
+from .threads import (
+    article_comment_count_recount,
+    max_level,
+    thread_recount,
+    thread_visibility_changed,
+)
+
+__all__ = [
+    "DUPLICATE_WINDOW",
+    "CommentRefused",
+    "CommentRejected",
+    "Poster",
+    "article_comment_count_recount",
+    "comment_erase",
+    "comment_receive",
+    "comment_staff_edit",
+    "comment_submit",
+    "comment_text_fields",
+    "comment_text_set",
+    "comments_claim",
+    "comments_followup_stop",
+    "max_level",
+    "thread_recount",
+    "thread_visibility_changed",
+]

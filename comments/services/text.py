@@ -1,0 +1,75 @@
+"""A stored comment's text and personal details: one write path for each."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.page_cache import page_invalidate
+from core.keys import author_key_for
+from core.text import strip_control_characters
+
+from ..models import Comment, CommentStatus, text_fingerprint
+from ..rendering import comment_to_safe_html
+
+
+def comments_claim(*, email: str, comment_ids: frozenset[int]) -> int:
+    """Attach a guest's earlier comments to their address once they proved it by a link:
+    only the ones this browser posted (its own-comments cookie) with that same address."""
+    if not email or not comment_ids:
+        return 0
+    return Comment.objects.filter(
+        pk__in=comment_ids, user__isnull=True, user_email__iexact=email, author_key=""
+    ).update(author_key=author_key_for(verified_email=email))
+
+
+def comment_text_fields(text: str) -> dict[str, str]:
+    """The stored forms of a comment's text: without control characters, rendered to safe
+    HTML, and fingerprinted for finding copies. Every write of comment text goes through
+    here (posting, staff edits, authors' edits)."""
+    text = strip_control_characters(text)
+    return {
+        "comment": text,
+        "comment_html": comment_to_safe_html(text),
+        "text_hash": text_fingerprint(text),
+    }
+
+
+def comment_text_set(*, comment_id: int, text: str, edited: bool = False) -> None:
+    """Replace a stored comment's text (its status is moderation's business, not this)."""
+    fields = comment_text_fields(text)
+    if edited:
+        fields["edited_at"] = timezone.now()
+    Comment.objects.filter(pk=comment_id).update(**fields)
+
+
+def comment_erase(*, comment_id: int) -> None:
+    """Erase a comment's words and its author's details (the author deleted it); the row
+    stays, so the thread keeps its shape under a "[deleted]" placeholder."""
+    Comment.objects.filter(pk=comment_id).update(
+        comment="", comment_html="", text_hash="", user_email="", user_url="", ip_address=None,
+        user_agent="", submission_meta={}, followup=False,
+    )  # fmt: skip
+
+
+def comments_followup_stop(*, email: str) -> int:
+    """Stop emails about replies for every comment posted with this address or by an
+    account that has it."""
+    address = email.lower()
+    stopped = Comment.objects.filter(user_email__iexact=address, followup=True).update(
+        followup=False
+    )
+    return stopped + Comment.objects.filter(user__email__iexact=address, followup=True).update(
+        followup=False
+    )
+
+
+def comment_staff_edit(*, comment: Comment) -> Comment:
+    """Store a comment whose text or commenter details staff changed (the admin): its HTML
+    and fingerprint follow the text, and the article's cached page is dropped if it shows it.
+    Its status does not change here; that is the moderation service's."""
+    for field, value in comment_text_fields(comment.comment).items():
+        setattr(comment, field, value)
+    comment.save()
+    if comment.status == CommentStatus.PUBLISHED:
+        slug = comment.article.slug
+        transaction.on_commit(lambda: page_invalidate(slug=slug))
+    return comment

@@ -1,0 +1,92 @@
+"""Threads' caches: published counts per comment, per thread and per article, kept by
+each status change and recounted on demand."""
+
+from django.conf import settings
+from django.db.models import F, Sum
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from articles.models import Article
+
+from ..models import Comment, CommentStatus, Thread
+
+
+def max_level() -> int:
+    """The deepest xtd `level` a reply may have (top-level comments are level 0)."""
+    return max(settings.PARLEY_THREAD_DEPTH - 1, 0)
+
+
+def thread_visibility_changed(*, comment: Comment, became_published: bool) -> None:
+    """Keep the thread's caches true after one comment became (or stopped being) published:
+    its ancestors' published-descendant counts and the thread's totals move by one. Costs a
+    query per level of nesting (at most PARLEY_THREAD_DEPTH), whatever the thread's size.
+    Call inside the transaction that changed the status, with the thread locked."""
+    delta = 1 if became_published else -1
+    ancestor_ids = []
+    current, parent_id = comment.pk, comment.parent_id
+    while parent_id and parent_id != current:  # a top-level comment is its own parent
+        ancestor_ids.append(parent_id)
+        current = parent_id
+        parent_id = Comment.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    if ancestor_ids:
+        XtdComment.objects.filter(pk__in=ancestor_ids).update(
+            nested_count=F("nested_count") + delta
+        )
+    Article.objects.filter(pk=comment.article_id).update(comment_count=F("comment_count") + delta)
+    thread = Thread.objects.filter(pk=comment.thread_id)
+    if became_published:
+        thread.update(
+            published_count=F("published_count") + 1, listed=True, last_published_at=timezone.now()
+        )
+    else:
+        thread.update(published_count=F("published_count") - 1)
+        root = (
+            Comment.objects.filter(pk=comment.thread_id)
+            .values_list("status", "nested_count")
+            .first()
+        )
+        still_listed = root is not None and (root[0] == CommentStatus.PUBLISHED or root[1] > 0)
+        if not still_listed:
+            thread.update(listed=False)
+
+
+def thread_recount(*, thread_id: int) -> None:
+    """Recount a thread's caches from all its rows: published descendants per comment, and
+    whether the thread is listed (repairs what `thread_visibility_changed` keeps up)."""
+    rows = list(
+        Comment.objects.filter(thread_id=thread_id)
+        .order_by("order")
+        .values_list("pk", "parent_id", "status", "nested_count", "submit_date")
+    )
+    counts = {pk: 0 for pk, *_ in rows}
+    published_count, last_published = 0, None
+    for pk, parent_id, status, _, submitted in reversed(rows):
+        is_published = status == CommentStatus.PUBLISHED
+        if is_published:
+            published_count += 1
+            last_published = max(last_published or submitted, submitted)
+        if parent_id != pk and parent_id in counts:
+            counts[parent_id] += counts[pk] + int(is_published)
+    changed = [
+        XtdComment(pk=pk, nested_count=counts[pk])
+        for pk, _, _, nested_count, _ in rows
+        if nested_count != counts[pk]
+    ]
+    if changed:
+        XtdComment.objects.bulk_update(changed, ["nested_count"], batch_size=500)
+    root_published = any(pk == thread_id and s == CommentStatus.PUBLISHED for pk, _, s, *_ in rows)
+    Thread.objects.filter(pk=thread_id).update(
+        listed=root_published or counts.get(thread_id, 0) > 0,
+        published_count=published_count,
+        last_published_at=last_published,
+    )
+
+
+def article_comment_count_recount(*, article_id: int) -> int:
+    """Recount an article's published comments from its threads (repairs the running
+    count `thread_visibility_changed` keeps)."""
+    total = (
+        Thread.objects.filter(article_id=article_id).aggregate(n=Sum("published_count"))["n"] or 0
+    )
+    Article.objects.filter(pk=article_id).update(comment_count=total)
+    return total
