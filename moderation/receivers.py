@@ -4,4 +4,4 @@ from . import services
 
 
 def on_comment_submitted(sender, *, comment_id: int, **kwargs) -> None:
-    services.comment_enqueue_scoring(comment_id=comment_id)
+    services.comment_scoring_schedule(comment_id=comment_id)

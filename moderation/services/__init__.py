@@ -13,7 +13,13 @@ from .actions import ACTIONS, UndoNotAllowed, comments_moderate, event_undo
 from .bans import ban_create, ban_lift, ban_reason_set, comment_screen
 from .digests import held_digest_schedule, held_digest_send
 from .reports import report_create
-from .scoring import comment_enqueue_scoring, comment_hold_unscored, comment_score, pending_sweep
+from .scoring import (
+    comment_enqueue_scoring,
+    comment_hold_unscored,
+    comment_score,
+    comment_scoring_schedule,
+    pending_sweep,
+)
 from .training import spam_model_train, training_example_forget, training_import_csv
 from .transitions import ALLOWED_TRANSITIONS, TransitionNotAllowed, comment_transition
 
@@ -28,6 +34,7 @@ __all__ = [
     "comment_enqueue_scoring",
     "comment_hold_unscored",
     "comment_score",
+    "comment_scoring_schedule",
     "comment_screen",
     "comment_transition",
     "comments_moderate",

@@ -63,11 +63,19 @@ def comment_hold_unscored(*, comment_id: int, why: str) -> bool:
 
 
 def comment_enqueue_scoring(*, comment_id: int) -> bool:
-    """Queue a comment for scoring; if the broker is unreachable it stays pending for the
-    sweep (and the log says so) instead of failing the reader's request."""
+    """Queue a comment for scoring now; if the broker is unreachable it stays pending for
+    the sweep (and the log says so) instead of failing the reader's request."""
     from ..tasks import comment_score_task
 
     return comment_score_task.enqueue(comment_id)
+
+
+def comment_scoring_schedule(*, comment_id: int) -> None:
+    """Queue a comment for scoring once the current transaction commits: the one way a new
+    comment and an edited one reach the scorer."""
+    from ..tasks import comment_score_task
+
+    comment_score_task.delay_on_commit(comment_id)
 
 
 def pending_sweep(*, older_than: timedelta, inline: bool = False, limit: int = 1000) -> int:

@@ -7,8 +7,11 @@ from django.db import transaction
 
 from comments.models import Comment, CommentStatus
 from comments.services import comment_erase, comment_text_set, comments_claim
-from moderation.services import comment_transition, training_example_forget
-from moderation.tasks import comment_score_task
+from moderation.services import (
+    comment_scoring_schedule,
+    comment_transition,
+    training_example_forget,
+)
 
 from ..selectors import comment_is_editable, comments_of
 
@@ -34,7 +37,7 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
                 actor_label="author",
                 reasons=[{"code": "edited", "reason": "edited by its author; scored again"}],
             )
-        comment_score_task.delay_on_commit(comment.pk)
+        comment_scoring_schedule(comment_id=comment.pk)
     comment.refresh_from_db()
     return comment
 
