@@ -14,36 +14,12 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "submit_date"
     list_select_related = ("article",)
     ordering = ("-submit_date",)
-    fields = (
-        "article",
-        "user",
-        "user_name",
-        "user_email",
-        "user_url",
-        "comment",
-        "status",
-        "submit_date",
-        "ip_address",
-        "user_agent",
-        "thread_id",
-        "parent_id",
-        "level",
-        "order",
-        "nested_count",
-    )
-    readonly_fields = (
-        "article",
-        "user",
-        "status",
-        "submit_date",
-        "ip_address",
-        "user_agent",
-        "thread_id",
-        "parent_id",
-        "level",
-        "order",
-        "nested_count",
-    )
+    # What the posting recorded stays as it was; staff may correct the words and the
+    # commenter's details. Status changes go through the moderation queue.
+    recorded = ("status", "submit_date", "ip_address", "user_agent", "thread_id", "parent_id",
+                "level", "order", "nested_count")  # fmt: skip
+    fields = ("article", "user", "user_name", "user_email", "user_url", "comment", *recorded)
+    readonly_fields = ("article", "user", *recorded)
 
     def has_add_permission(self, request):
         return False

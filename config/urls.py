@@ -11,28 +11,21 @@ from core.ids import IdConverter
 # Registered before the apps' URL modules are imported by include() below.
 register_converter(IdConverter, "id")
 
+# Each feed in RSS and Atom: (address without extension, RSS feed, Atom feed, name).
+FEEDS = [
+    ("feeds/articles", article_feeds.ArticlesFeed, article_feeds.ArticlesAtomFeed,
+     "feed_articles"),
+    ("articles/<slug:slug>/updates", article_feeds.ArticleUpdatesFeed,
+     article_feeds.ArticleUpdatesAtomFeed, "feed_updates"),
+    ("articles/<slug:slug>/comments", comment_feeds.ArticleCommentsFeed,
+     comment_feeds.ArticleCommentsAtomFeed, "feed_comments"),
+]  # fmt: skip
+
 urlpatterns = [
-    path("feeds/articles.rss", article_feeds.ArticlesFeed(), name="feed_articles_rss"),
-    path("feeds/articles.atom", article_feeds.ArticlesAtomFeed(), name="feed_articles_atom"),
-    path(
-        "articles/<slug:slug>/updates.rss",
-        article_feeds.ArticleUpdatesFeed(),
-        name="feed_updates_rss",
-    ),
-    path(
-        "articles/<slug:slug>/updates.atom",
-        article_feeds.ArticleUpdatesAtomFeed(),
-        name="feed_updates_atom",
-    ),
-    path(
-        "articles/<slug:slug>/comments.rss",
-        comment_feeds.ArticleCommentsFeed(),
-        name="feed_comments_rss",
-    ),
-    path(
-        "articles/<slug:slug>/comments.atom",
-        comment_feeds.ArticleCommentsAtomFeed(),
-        name="feed_comments_atom",
+    *(
+        path(f"{address}.{kind}", feed(), name=f"{name}_{kind}")
+        for address, rss, atom, name in FEEDS
+        for kind, feed in (("rss", rss), ("atom", atom))
     ),
     path("", include("readers.urls")),
     path("", include("articles.urls")),

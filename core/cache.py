@@ -3,7 +3,7 @@
 django-redis (IGNORE_EXCEPTIONS) makes reads miss and writes drop, and logs each failure.
 One answer it gives does not fit: `add` reports failure. allauth's rate limiter takes a
 lock with `add` before counting a login, so during an outage it would refuse every login
-(tests/test_rate_limits.py shows it). Here `add` reports success then, like a cache that is
+(tests/core/test_rate_limits.py shows it). Here `add` reports success then, like a cache that is
 empty and writable, and every limiter fails open.
 """
 

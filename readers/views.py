@@ -1,6 +1,7 @@
 """Readers' entry points: follow, confirm, unsubscribe, and manage their own comments."""
 
 import json
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -82,20 +83,34 @@ def _proven(request: HttpRequest, response: HttpResponse, email: str) -> HttpRes
     return response
 
 
-def _confirm_page(request: HttpRequest, title: str, message: str) -> HttpResponse:
-    # Mail scanners open links: the emailed link shows a button, and only the button acts.
-    return render(request, "readers/confirm.html", {"title": title, "message": message})
+def confirmation_link(purpose: str, *, title: str, message: str):
+    """Make a view for an emailed confirmation link. Mail scanners open links, so the link
+    shows a page with one button (`title`, `message`) and the view runs, with the token's
+    data, only when the button is pressed; a bad or expired link says so."""
+
+    def decorator(view):
+        @wraps(view)
+        @require_http_methods(["GET", "POST"])
+        def wrapped(request: HttpRequest, token: str) -> HttpResponse:
+            try:
+                data = token_read(purpose, token)
+            except TokenInvalid as error:
+                return _token_failed(request, error)
+            if request.method == "GET":
+                context = {"title": title, "message": message}
+                return render(request, "readers/confirm.html", context)
+            return view(request, data)
+
+        return wrapped
+
+    return decorator
 
 
-@require_http_methods(["GET", "POST"])
-def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
+@confirmation_link(
+    "follow_confirm", title="Follow this article?", message="Press the button to confirm."
+)
+def follow_confirm(request: HttpRequest, data: dict) -> HttpResponse:
     """The link in a guest's confirmation email; confirming twice is harmless."""
-    try:
-        data = token_read("follow_confirm", token)
-    except TokenInvalid as error:
-        return _token_failed(request, error)
-    if request.method == "GET":
-        return _confirm_page(request, "Follow this article?", "Press the button to confirm.")
     followed = services.follow_confirm(follow_id=parse_id(data.get("follow")) or 0)
     if followed is None:
         return _token_failed(request, TokenInvalid("This follow no longer exists."))
@@ -107,17 +122,13 @@ def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return _proven(request, response, followed.email)
 
 
-@require_http_methods(["GET", "POST"])
-def reply_confirm(request: HttpRequest, token: str) -> HttpResponse:
+@confirmation_link(
+    "reply_confirm",
+    title="Get emails about replies?",
+    message="Press the button to confirm your address.",
+)
+def reply_confirm(request: HttpRequest, data: dict) -> HttpResponse:
     """The link that confirms a guest's address for emails about replies."""
-    try:
-        data = token_read("reply_confirm", token)
-    except TokenInvalid as error:
-        return _token_failed(request, error)
-    if request.method == "GET":
-        return _confirm_page(
-            request, "Get emails about replies?", "Press the button to confirm your address."
-        )
     email = str(data.get("email", "")).lower()
     services.reply_address_confirm(email=email)
     response = render(request, "readers/done.html", {

@@ -1,5 +1,5 @@
-"""Helpers the tests and the benchmarks share: waiting on a condition, a free port, and the
-signed fields of a rendered comment form."""
+"""Helpers the tests and the benchmarks share: waiting on a condition, a free port, the
+signed fields of a rendered comment form, and what an action could change on an article."""
 
 import re
 import socket
@@ -33,3 +33,15 @@ def free_port() -> int:
 def form_fields(html: str) -> dict[str, str]:
     """The signed hidden fields (and CSRF token) of the comment form in a page."""
     return dict(HIDDEN_FIELDS.findall(html))
+
+
+def article_state(article) -> dict:
+    """What an action could change on an article, read fresh from the database."""
+    fresh = type(article).objects.get(pk=article.pk)
+    return {
+        "title": fresh.title,
+        "body": fresh.body,
+        "status": fresh.status,
+        "comments_open": fresh.comments_open,
+        "updates": fresh.updates.count(),
+    }

@@ -22,6 +22,8 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254, unique=True)),
                 ('confirmed_at', models.DateTimeField(auto_now_add=True)),
             ],
+            # Display names only (no effect on the database), so kept in the first migration.
+            options={'verbose_name_plural': 'confirmed addresses'},
         ),
         migrations.CreateModel(
             name='Delivery',
@@ -33,6 +35,7 @@ class Migration(migrations.Migration):
                 ('sent_at', models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
+                'verbose_name_plural': 'deliveries',
                 'indexes': [models.Index(fields=['email', '-sent_at'], name='delivery_address_recent')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('kind__in', ['update', 'reply'])), fields=('kind', 'object_id', 'email'), name='one_notification_per_event_and_address')],
             },

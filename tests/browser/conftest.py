@@ -48,21 +48,30 @@ def browser(_async_unsafe_allowed):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def new_page(browser):
+    """Pages in fresh browser contexts (no cookies), closed when the test ends."""
+    contexts = []
+
+    def make(**context_options):
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def page_without_js(browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def page_without_js(new_page):
+    return new_page(java_script_enabled=False)
 
 
 @pytest.fixture(autouse=True)

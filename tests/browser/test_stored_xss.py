@@ -651,14 +651,10 @@ def feed_markup_problems(feed_url: str, body: str) -> list[str]:
 
 
 @pytest.fixture
-def page_ignoring_csp(browser):
+def page_ignoring_csp(new_page):
     """A page that ignores the site's Content-Security-Policy: the escaping alone is tested,
     so a payload the policy would block still shows up as executed."""
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    return new_page(bypass_csp=True)
 
 
 @pytest.fixture

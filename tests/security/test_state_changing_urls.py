@@ -29,6 +29,7 @@ from readers.models import ConfirmedAddress, Follow
 from readers.services import follow_start
 from readers.tokens import token_make
 from tests.conftest import form_data
+from tests.support import article_state
 
 S = CommentStatus
 pytestmark = pytest.mark.django_db
@@ -208,17 +209,6 @@ def send(django_capture_on_commit_callbacks):
 # ---------------------------------------------------------------------------
 def comment_state(comment: Comment) -> tuple:
     return Comment.objects.filter(pk=comment.pk).values_list("status", "comment").get()
-
-
-def article_state(article: Article) -> dict:
-    fresh = Article.objects.get(pk=article.pk)
-    return {
-        "title": fresh.title,
-        "body": fresh.body,
-        "status": fresh.status,
-        "comments_open": fresh.comments_open,
-        "updates": fresh.updates.count(),
-    }
 
 
 def password_hash(user) -> str:

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 

@@ -4,7 +4,7 @@ is in README's configuration table and in .env.example."""
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def variables_read_by_settings() -> set[str]:
