@@ -179,6 +179,8 @@ CELERY_BROKER_URL = (
     if REDIS_URL
     else "memory://localhost/"
 )
+# kombu's Redis transport, made to survive Redis restarting under a busy worker (core/broker.py).
+CELERY_BROKER_TRANSPORT = "core.broker:Transport" if REDIS_URL else None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -202,11 +204,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_mutex_expire": 15,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Seconds between moderators' "held comments" emails: comments held meanwhile go in one.
+PARLEY_HELD_DIGEST_DELAY = env.int("PARLEY_HELD_DIGEST_DELAY", default=300)
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-comments": {"task": "moderation.tasks.pending_sweep_task", "schedule": 60.0},
     "held-comments-digest": {
         "task": "moderation.tasks.held_digest_task",
-        "schedule": env.float("PARLEY_HELD_DIGEST_DELAY", default=300.0),
+        "schedule": float(PARLEY_HELD_DIGEST_DELAY),
     },
     "notifications-sweep": {
         "task": "readers.tasks.notifications_sweep_task",
@@ -296,7 +300,6 @@ PARLEY_CLOSE_COMMENTS_AFTER_DAYS = env.int("PARLEY_CLOSE_COMMENTS_AFTER_DAYS", d
 PARLEY_EDIT_MINUTES = env.int("PARLEY_EDIT_MINUTES", default=15)
 # Moderation: the rules themselves are edited by admins (Admin → Moderation rules).
 PARLEY_PENDING_SWEEP_AGE = env.int("PARLEY_PENDING_SWEEP_AGE", default=120)  # seconds
-PARLEY_HELD_DIGEST_DELAY = env.int("PARLEY_HELD_DIGEST_DELAY", default=300)  # seconds
 PARLEY_UNDO_MINUTES = env.int("PARLEY_UNDO_MINUTES", default=30)
 # Rate limits as "requests/seconds", per action, for signed-in users and for guests (per
 # client address). django-ratelimit counts them in the cache; if the cache is down they let

@@ -1,11 +1,13 @@
-"""Celery tasks for readers' emails: ids in, one service call each."""
+"""Celery tasks for readers' emails: ids in, one service call each.
+
+No timed retries (see moderation.tasks): an email that failed to send is not recorded as
+sent, and the notifications sweep beat runs every few minutes sends it then.
+"""
 
 from celery import shared_task
 
-RETRIES = {"autoretry_for": (OSError,), "retry_backoff": 5, "max_retries": 5}
 
-
-@shared_task(acks_late=True, **RETRIES)
+@shared_task(acks_late=True)
 def update_notify_task(update_id: int) -> int:
     """Tell an article's followers about its new update."""
     from .services import update_notify
@@ -13,7 +15,7 @@ def update_notify_task(update_id: int) -> int:
     return update_notify(update_id=update_id)
 
 
-@shared_task(acks_late=True, **RETRIES)
+@shared_task(acks_late=True)
 def comment_published_task(comment_id: int) -> list[str]:
     """Tell a parent's author about a published reply; ask a guest to confirm their address."""
     from .services import comment_published_notify
@@ -21,7 +23,7 @@ def comment_published_task(comment_id: int) -> list[str]:
     return comment_published_notify(comment_id=comment_id)
 
 
-@shared_task(acks_late=True, **RETRIES)
+@shared_task(acks_late=True)
 def follow_confirm_send_task(follow_id: int) -> bool:
     """Mail a guest the link that confirms their follow."""
     from .services import follow_confirm_send
@@ -29,7 +31,7 @@ def follow_confirm_send_task(follow_id: int) -> bool:
     return follow_confirm_send(follow_id=follow_id)
 
 
-@shared_task(acks_late=True, **RETRIES)
+@shared_task(acks_late=True)
 def manage_link_send_task(email: str) -> bool:
     """Mail a guest the link to manage their comments."""
     from .services import manage_link_send

@@ -11,7 +11,7 @@
 
 from .actions import ACTIONS, UndoNotAllowed, comments_moderate, event_undo
 from .bans import ban_create, ban_lift, ban_reason_set, comment_screen
-from .digests import held_digest_schedule, held_digest_send
+from .digests import held_digest_send
 from .reports import report_create
 from .scoring import (
     comment_enqueue_scoring,
@@ -39,7 +39,6 @@ __all__ = [
     "comment_transition",
     "comments_moderate",
     "event_undo",
-    "held_digest_schedule",
     "held_digest_send",
     "pending_sweep",
     "report_create",

@@ -1,9 +1,5 @@
 """Telling moderators about held comments, in batches rather than one mail each."""
 
-import logging
-
-from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import get_connection
 
 from core.http import absolute_url
@@ -12,24 +8,12 @@ from core.mail import email_build
 from .. import selectors
 from ..models import HeldDigest
 
-logger = logging.getLogger(__name__)
-HELD_DIGEST_KEY = "parley:held-digest-scheduled"
-
-
-def held_digest_schedule() -> None:
-    """Send one digest for all comments held in the next few minutes, not one mail each."""
-    from ..tasks import held_digest_task
-
-    delay = settings.PARLEY_HELD_DIGEST_DELAY
-    try:
-        if cache.add(HELD_DIGEST_KEY, 1, timeout=delay + 60):
-            held_digest_task.apply_async(countdown=delay)
-    except Exception:
-        logger.warning("Could not schedule the held-comments digest", exc_info=True)
-
 
 def held_digest_send() -> int:
-    """Email moderators the comments held since the previous digest; returns how many."""
+    """Email moderators the comments held since the previous digest; returns how many.
+
+    Beat runs it every PARLEY_HELD_DIGEST_DELAY seconds, so the comments held in between
+    arrive as one email rather than one each; with nothing newly held it sends nothing."""
     previous = HeldDigest.objects.order_by("-sent_at").values_list("sent_at", flat=True).first()
     held = selectors.held_since(previous)
     if not held:

@@ -7,6 +7,7 @@ schedules what follows once the change commits.
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,6 @@ from core.signals import signal_send_on_commit
 from ..models import ModerationEvent, Report, SpamVerdict, TrainingExample
 from ..scoring import Verdict
 from ..signals import comment_status_changed
-from .digests import held_digest_schedule
 
 S = CommentStatus
 # Back to pending only when its author edits a comment (it is scored again); deleted by its
@@ -133,8 +133,11 @@ def _after_commit(comment: Comment, *, from_status: str, to_status: str) -> None
     if S.PUBLISHED in (from_status, to_status) or comment.nested_count:
         article_id = comment.article_id
         transaction.on_commit(lambda: _page_refresh(article_id), robust=True)
-    if to_status == S.HELD:
-        transaction.on_commit(held_digest_schedule, robust=True)
+    if to_status == S.HELD and settings.CELERY_TASK_ALWAYS_EAGER:
+        # Embedded, there is no beat to send the batched digest: it goes at once.
+        from ..tasks import held_digest_task
+
+        transaction.on_commit(held_digest_task.delay, robust=True)
     signal_send_on_commit(
         comment_status_changed,
         sender=Comment,

@@ -205,21 +205,15 @@ def comment_published_notify(*, comment_id: int) -> list[str]:
             or (address and address == (comment.user_email or "").lower())
         )
         if address and not same_author:
-            _, created = Delivery.objects.get_or_create(
-                kind=Delivery.Kind.REPLY, object_id=comment.pk, email=address
-            )
+            # Recorded as sent only if it was: a failed send rolls the record back, and the
+            # notifications sweep tries again.
+            with transaction.atomic():
+                _, created = Delivery.objects.get_or_create(
+                    kind=Delivery.Kind.REPLY, object_id=comment.pk, email=address
+                )
+                if created:
+                    _reply_email(comment, parent, address).send()
             if created:
-                email_build(
-                    to=address,
-                    subject=f"{comment.user_name} replied to your comment",
-                    template="readers/email/reply",
-                    context={
-                        "comment": comment,
-                        "parent": parent,
-                        "comment_url": absolute_url("comments:permalink", comment.pk),
-                    },
-                    unsubscribe_url=unsubscribe_url_for_replies(address),
-                ).send()
                 sent.append(f"reply:{address}")
     if comment.followup and comment.user_id is None and comment.user_email:
         address = comment.user_email.lower()
@@ -240,6 +234,20 @@ def comment_published_notify(*, comment_id: int) -> list[str]:
             )
             sent.append(f"reply_confirm:{address}")
     return sent
+
+
+def _reply_email(comment: Comment, parent: Comment, address: str):
+    return email_build(
+        to=address,
+        subject=f"{comment.user_name} replied to your comment",
+        template="readers/email/reply",
+        context={
+            "comment": comment,
+            "parent": parent,
+            "comment_url": absolute_url("comments:permalink", comment.pk),
+        },
+        unsubscribe_url=unsubscribe_url_for_replies(address),
+    )
 
 
 def reply_address_confirm(*, email: str) -> None:

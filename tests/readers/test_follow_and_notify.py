@@ -250,3 +250,33 @@ class TestTokens:
         """The payload is JSON: decoding it yields plain data, no objects."""
         token = token_make("manage", email="a@example.com")
         assert signing.loads(token, salt="parley.readers.manage") == {"email": "a@example.com"}
+
+
+class FailingEmailBackend:
+    """An SMTP server that is down: every send raises, as smtplib does."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("the mail server is not answering")
+
+
+def test_a_reply_email_that_failed_is_sent_by_the_sweep(article, post, settings):
+    """A reply notice whose send failed is not recorded as sent, so the sweep sends it once
+    the mail server is back (there are no timed retries)."""
+    from readers.models import Delivery
+    from readers.services import comment_published_notify, notifications_sweep
+
+    parent = post(article, "Tell me", name="Asker", email="asker@example.org")
+    Comment.objects.filter(pk=parent.pk).update(followup=True)
+    ConfirmedAddress.objects.create(email="asker@example.org")
+    settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
+    reply = post(article, "An answer", name="Replier", reply_to=parent.pk)
+    with pytest.raises(OSError):
+        comment_published_notify(comment_id=reply.pk)
+    assert not Delivery.objects.filter(kind=Delivery.Kind.REPLY).exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notifications_sweep() == 1
+    assert [m.to for m in mail.outbox] == [["asker@example.org"]]
+    assert notifications_sweep() == 0
