@@ -68,10 +68,19 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.process is not None:
+            self.thaw()
             self.process.terminate()
             self.process.wait(10)
             self.process = None
         wait_until(lambda: not answers(self.url), 10, "the private redis-server to stop")
+
+    def freeze(self) -> None:
+        """Hang Redis (SIGSTOP): connections stay open and nothing answers."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)
 
 
 @pytest.fixture(scope="session")
