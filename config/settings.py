@@ -151,7 +151,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache and Celery: Redis with REDIS_URL, otherwise local memory and inline tasks
 # ---------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="").strip()
-REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
+# A healthy Redis answers in well under a millisecond; a hung one is given up on after this,
+# and then skipped for a while (core/breaker.py).
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 
 if REDIS_URL:
     # django-redis in its "memcached-like" mode: with Redis down, reads miss and writes are
@@ -203,7 +205,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A worker killed while restoring would otherwise block every restore for 300 s.
     "unacked_mutex_expire": 15,
 }
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# One attempt: a broker that cannot take a task now is tried again by the sweeps, not by a
+# reader waiting for their post.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0}
 # Seconds between moderators' "held comments" emails: comments held meanwhile go in one.
 PARLEY_HELD_DIGEST_DELAY = env.int("PARLEY_HELD_DIGEST_DELAY", default=300)
 CELERY_BEAT_SCHEDULE = {

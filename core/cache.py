@@ -1,17 +1,56 @@
 """The Redis cache: django-redis, degrading instead of failing while Redis is away.
 
-django-redis (IGNORE_EXCEPTIONS) makes reads miss and writes drop, and logs each failure.
-One answer it gives does not fit: `add` reports failure. allauth's rate limiter takes a
-lock with `add` before counting a login, so during an outage it would refuse every login
-(tests/core/test_rate_limits.py shows it). Here `add` reports success then, like a cache that is
-empty and writable, and every limiter fails open.
+Every call the site makes goes through Redis's circuit breaker (core/breaker.py): while Redis
+is down or hung it is skipped at once, and a call that fails trips the breaker. What a
+skipped call answers is what an empty, writable cache would: reads miss, writes are dropped,
+and `add` reports success. That last one matters: allauth's rate limiter takes a lock with
+`add` before counting a login, and django-redis alone answers False during an outage, which
+refuses every login (tests/core/test_rate_limits.py shows it). So every limiter fails open.
 """
 
 from django_redis.cache import RedisCache
+from django_redis.exceptions import ConnectionInterrupted
+
+from .breaker import breaker_for
+
+
+def _guarded(name: str, skipped):
+    def call(self, *args, **kwargs):
+        if self.breaker.is_open:
+            return skipped
+        try:
+            return getattr(self.client, name)(*args, **kwargs)
+        except ConnectionInterrupted as error:
+            self.breaker.trip(error.__cause__)
+            return skipped
+
+    call.__name__ = name
+    return call
 
 
 class ParleyRedisCache(RedisCache):
-    def add(self, *args, **kwargs):
-        added = super().add(*args, **kwargs)
-        # None only comes back when Redis could not be reached (an ignored exception).
-        return True if added is None else added
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        first = server if isinstance(server, str) else server[0]
+        self.breaker = breaker_for(first.split(",")[0])
+
+    def get(self, key, default=None, version=None, client=None):
+        if self.breaker.is_open:
+            return default
+        try:
+            return self.client.get(key, default=default, version=version, client=client)
+        except ConnectionInterrupted as error:
+            self.breaker.trip(error.__cause__)
+            return default
+
+    add = _guarded("add", True)
+    set = _guarded("set", False)
+    get_many = _guarded("get_many", {})
+    set_many = _guarded("set_many", [])
+    delete = _guarded("delete", False)
+    delete_many = _guarded("delete_many", 0)
+    incr = _guarded("incr", None)
+    decr = _guarded("decr", None)
+    has_key = _guarded("has_key", False)
+    touch = _guarded("touch", False)
+    clear = _guarded("clear", False)

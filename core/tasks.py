@@ -2,7 +2,8 @@
 
 Celery's DjangoTask queues on commit; this one also survives a broker that is down or hung:
 the failure is logged and the periodic sweeps (pending comments, missed notifications) pick
-the work up later, instead of a stored comment being answered with an error page.
+the work up later, instead of a stored comment being answered with an error page. While
+Redis's circuit breaker is open (core/breaker.py), nothing is sent at all.
 """
 
 import logging
@@ -10,16 +11,25 @@ import logging
 from celery.contrib.django.task import DjangoTask
 from django.db import transaction
 
+from .breaker import breaker_for
+
 logger = logging.getLogger(__name__)
 
 
 class ParleyTask(DjangoTask):
     def enqueue(self, *args) -> bool:
         """Queue now; False (and a log line) when the broker cannot take it."""
+        broker_url = self.app.conf.broker_url or ""
+        breaker = breaker_for(broker_url) if broker_url.startswith("redis") else None
+        if breaker is not None and breaker.is_open:
+            logger.info("Not queueing %s%r: Redis is away; a sweep will", self.name, args)
+            return False
         try:
             self.apply_async(args)
-        except Exception:  # kombu raises several types for a broker that is down or hung
+        except Exception as error:  # kombu raises several types for a broker down or hung
             logger.warning("Could not queue %s%r; a sweep will catch up", self.name, args)
+            if breaker is not None:
+                breaker.trip(error)
             return False
         return True
 

@@ -39,8 +39,10 @@ def _fresh_caches():
     """Each test starts with an empty cache and no spam model loaded in this process."""
     from django.core.cache import cache
 
+    from core.breaker import breakers_reset
     from moderation.model_cache import spam_models
 
+    breakers_reset()
     cache.clear()
     spam_models.forget()
     yield

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from comments.models import Comment, CommentStatus
+from core.breaker import breaker_for
 from moderation.models import ModerationEvent, ModerationRules, SpamVerdict
 from moderation.tasks import comment_score_task
 from tests.conftest import celery_broker, form_data
@@ -119,6 +120,9 @@ def test_redis_down_at_post_time_then_swept_when_back(article, rules, start_work
     server.start()
     try:
         start_worker(server.url)
+        # The post that failed opened Redis's circuit breaker; its probe closes it once
+        # Redis answers again (after a short cool-down), and queueing resumes.
+        wait_until(lambda: not breaker_for(server.url).is_open, 30, "the app to see Redis")
         with celery_broker(f"{server.url}/{BROKER_DB}"):
             call_command("sweep_pending", "--older-than", "0")
         wait_until(lambda: pending_count() == 0, 120, "the swept comments to be scored")
