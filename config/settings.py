@@ -1,8 +1,8 @@
 """Parley settings: one module, driven by environment variables.
 
 With no environment variables Parley runs embedded: SQLite in the project folder, DEBUG on,
-console email, a local-memory cache and Celery tasks run inline. Production is switched on by
-environment variables (see `.env.example` and the configuration table in README.md):
+console email, a file cache every process shares and Celery tasks run inline. Production is
+switched on by environment variables (see `.env.example` and the configuration table in README.md):
 DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and DEBUG=0.
 Secrets never have a production default.
 
@@ -172,7 +172,17 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Embedded: a cache on disk that every process of the site shares, so pages are dropped
+    # and limits counted the same under any number of workers (core/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.SharedFileCache",
+            "LOCATION": env.str(
+                "PARLEY_CACHE_DIR", default=str(BASE_DIR / ".cache" / f"parley{TEST_DB_SUFFIX}")
+            ),
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
 
 # Embedded: an in-process broker, unused since tasks run inline ("localhost" only keeps kombu
 # from warning that no host was given).

@@ -1,4 +1,6 @@
-"""The Redis cache: django-redis, degrading instead of failing while Redis is away.
+"""The caches: Redis in production, a file cache when embedded.
+
+ParleyRedisCache is django-redis, degrading instead of failing while Redis is away.
 
 Every call the site makes goes through Redis's circuit breaker (core/breaker.py): while Redis
 is down or hung it is skipped at once, and a call that fails trips the breaker. What a
@@ -6,8 +8,18 @@ skipped call answers is what an empty, writable cache would: reads miss, writes 
 and `add` reports success. That last one matters: allauth's rate limiter takes a lock with
 `add` before counting a login, and django-redis alone answers False during an outage, which
 refuses every login (tests/core/test_rate_limits.py shows it). So every limiter fails open.
+
+SharedFileCache is the embedded default: every process on the machine shares it (several
+gunicorn workers see one page cache and one set of rate-limit counts), and its counting
+calls take a file lock, because Django's file cache reads then writes and two processes
+counting at once would both write the same number.
 """
 
+import fcntl
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.cache.backends.filebased import FileBasedCache
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 
@@ -54,3 +66,24 @@ class ParleyRedisCache(RedisCache):
     has_key = _guarded("has_key", False)
     touch = _guarded("touch", False)
     clear = _guarded("clear", False)
+
+
+class SharedFileCache(FileBasedCache):
+    @contextmanager
+    def _counting(self):
+        path = Path(self._dir) / ".counting.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def add(self, key, value, timeout=None, version=None, **kwargs):
+        with self._counting():
+            return super().add(key, value, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        with self._counting():
+            return super().incr(key, delta, version)

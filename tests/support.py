@@ -1,10 +1,24 @@
 """Helpers the tests and the benchmarks share: waiting on a condition, a free port, the
-signed fields of a rendered comment form, and what an action could change on an article."""
+signed fields of a rendered comment form, what an action could change on an article, a
+browser-like client over real HTTP, and gunicorn as a process of its own."""
 
+import http.cookiejar
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # The signed part of a rendered "Leave a Reply" form, and the CSRF token beside it.
 HIDDEN_FIELDS = re.compile(
@@ -45,3 +59,89 @@ def article_state(article) -> dict:
         "comments_open": fresh.comments_open,
         "updates": fresh.updates.count(),
     }
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict
+    body: str
+    seconds: float
+
+
+class HttpReader:
+    """A browser-like client over real HTTP: keeps its cookies, follows no redirects, and
+    posts the "Leave a Reply" form with the signed fields of the page it loaded."""
+
+    def __init__(self, base: str, *, forwarded_for: str = ""):
+        self.base = base.rstrip("/")
+        self.headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+
+    def request(self, path: str, data: dict | None = None, *, timeout: float = 30) -> Answer:
+        encoded = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(
+            self.base + path, data=encoded, headers={**self.headers, "Referer": self.base + path}
+        )
+        started = time.monotonic()
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                body = response.read().decode(errors="replace")
+                status, headers = response.status, dict(response.headers)
+        except urllib.error.HTTPError as error:
+            body = error.read().decode(errors="replace")
+            status, headers = error.code, dict(error.headers)
+        return Answer(status, headers, body, time.monotonic() - started)
+
+    def get(self, path: str) -> Answer:
+        return self.request(path)
+
+    def post_comment(self, page_path: str, **fields) -> Answer:
+        """Load the page (for its form), then send the form with `fields`."""
+        form = form_fields(self.get(page_path).body)
+        form.update(
+            {"comment": "", "name": "Reader", "email": "", "url": "", "reply_to": "0",
+             "honeypot": ""} | fields
+        )  # fmt: skip
+        return self.request("/comments/post/", form)
+
+
+class AppServer:
+    """gunicorn serving Parley as a process of its own, on a free port."""
+
+    def __init__(self, env: dict, *, workers: int = 1, log: Path | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log or Path(tempfile.mkstemp(prefix="parley-web-", suffix=".log")[1])
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers),
+             "--bind", f"127.0.0.1:{self.port}", "--timeout", "60"],
+            cwd=ROOT, env={**os.environ, **env}, stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        wait_until(self._serving, 60, f"gunicorn on port {self.port} (log: {self.log})")
+
+    def _serving(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
