@@ -1,10 +1,13 @@
 """Comment entry points: post a comment, follow a permalink, explain a refused form."""
 
+import logging
 import time
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +31,13 @@ from .owner import (
     remember_own_comment,
     verified_emails,
 )
-from .services import CommentRefused, CommentRejected, Poster, comment_receive
+from .services import (
+    CommentRefused,
+    CommentRejected,
+    Poster,
+    comment_receive,
+    comment_text_fields,
+)
 
 SECURITY_REASONS = {
     "honeypot": "The comment was refused because a field meant to stay empty (hidden from "
@@ -37,12 +46,21 @@ SECURITY_REASONS = {
     "forged": "The comment form failed its security check: it was altered or not sent from "
     "this site. Reload the article and try again.",
 }
+NOT_STORED_REASON = (
+    "Your comment was not posted: the database did not answer. Nothing was saved; post it "
+    "again in a moment."
+)
+NOT_CONFIRMED_REASON = (
+    "The database stopped answering while your comment was being saved, so we cannot tell "
+    "whether it was. Look for it on the article in a moment before posting it again."
+)
 HONEYPOT_REASON = (
     "Your comment was not published: a field meant to stay empty (hidden from people, filled "
     "in by spam robots) was filled in, perhaps by an autofill tool. It has been kept for a "
     "moderator to review."
 )
 ARTICLE_CONTENT_TYPE = "articles.article"
+logger = logging.getLogger(__name__)
 
 
 def _render_article(
@@ -83,6 +101,7 @@ def comment_post(request: HttpRequest) -> HttpResponse:
             None, "You are posting faster than this site allows. Wait a minute and send it again."
         )
         return _render_article(request, article, form, status=429)
+    started = timezone.now()
     try:
         comment, poster = _submit(request, article, form)
     except CommentRefused as refusal:
@@ -91,7 +110,35 @@ def comment_post(request: HttpRequest) -> HttpResponse:
     except CommentRejected as rejection:
         form.add_error(None, rejection.message)
         return _render_article(request, article, form, status=403 if not rejection.field else 400)
+    except DatabaseError:
+        return _database_failed(request, article, since=started)
     return _posted(request, comment, poster, remember=form.cleaned_data.get("remember", False))
+
+
+def _database_failed(request: HttpRequest, article: Article, *, since) -> HttpResponse:
+    """The database failed while the comment was being stored. Say what is true: that it
+    was not posted (we looked again, on a fresh connection), that it was after all (the
+    commit went through before the failure), or that nobody can tell yet."""
+    logger.exception("Storing a comment on article %s failed on the database", article.pk)
+    connection.close()  # a failed connection is of no more use; the next query opens one
+    if request.user.is_authenticated:
+        poster = {"user_id": request.user.pk}
+    else:
+        poster = {"submission_meta__browser": browser_key(request)}
+    if not all(poster.values()):
+        return _refuse(request, NOT_CONFIRMED_REASON, status=503)
+    text_hash = comment_text_fields(request.POST.get("comment", ""))["text_hash"]
+    try:
+        stored = Comment.objects.filter(
+            article_id=article.pk, submit_date__gte=since, text_hash=text_hash, **poster
+        ).first()
+    except DatabaseError:
+        return _refuse(request, NOT_CONFIRMED_REASON, status=503)
+    if stored is None:
+        return _refuse(request, NOT_STORED_REASON, status=503)
+    logger.info("comment %s: stored before the database failed; answered as posted", stored.pk)
+    poster = Poster(name=stored.user_name, email=stored.user_email, url=stored.user_url)
+    return _posted(request, stored, poster, remember=request.POST.get("remember") == "on")
 
 
 def _form_refused(request: HttpRequest, article: Article, form: CommentForm) -> HttpResponse:
@@ -121,12 +168,21 @@ def _form_refused(request: HttpRequest, article: Article, form: CommentForm) -> 
 
 
 def _posted(request: HttpRequest, comment: Comment, poster: Poster, *, remember: bool):
-    """Send the poster to their comment, with its confirmation and this browser's cookies."""
+    """Send the poster to their comment, with its confirmation and this browser's cookies.
+
+    The comment is committed: from here nothing may fail the poster. Finding its page needs
+    the database, so if that fails the answer falls back to the article."""
     viewer = selectors.Viewer(
         user_id=request.user.pk if request.user.is_authenticated else None,
         own_ids=own_comment_ids(request) | {comment.pk},
     )
-    response = HttpResponseRedirect(_comment_url(comment, viewer))
+    try:
+        target = _comment_url(comment, viewer)
+    except DatabaseError:
+        logger.warning("comment %s: stored; its page not found (database); sent to the article",
+                       comment.pk)  # fmt: skip
+        target = f"{comment.article.get_absolute_url()}#c{comment.pk}"
+    response = HttpResponseRedirect(target)
     # Worded when shown, from the status then: scoring may still be under way now.
     notice_add(request, comment_id=comment.pk, kind="posted")
     remember_own_comment(request, response, comment.pk)

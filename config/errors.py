@@ -18,5 +18,10 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors or database here: the error may be the database itself.
-    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+    # No context processors or database here: the error may be the database itself. What a
+    # reader was sending is handed back, so nothing they wrote is lost.
+    try:
+        text = request.POST.get("comment", "") if request.method == "POST" else ""
+    except Exception:  # a body that cannot be read is not worth a second error
+        text = ""
+    return HttpResponse(loader.get_template("errors/500.html").render({"text": text}), status=500)

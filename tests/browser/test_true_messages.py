@@ -7,7 +7,8 @@ import pytest
 
 from comments.models import Comment, CommentStatus
 from tests.conftest import celery_broker
-from tests.integration.conftest import BROKER_DB, wait_until
+from tests.integration.conftest import BROKER_DB
+from tests.support import wait_until
 
 from .helpers import fill_guest_form, in_viewport
 

@@ -58,7 +58,7 @@ def test_follow_requests_are_limited(client, article, rate_limit):
 @pytest.fixture
 def stopped_redis_cache(settings):
     """Django's cache pointed at a Redis that is not running (a private, stopped one)."""
-    from tests.integration.conftest import RedisServer
+    from tests.support import RedisServer
 
     server = RedisServer()
     server.start()

@@ -14,8 +14,9 @@ from core.breaker import breaker_for
 from moderation.models import ModerationRules
 from moderation.tasks import comment_score_task
 from tests.conftest import celery_broker, form_data
+from tests.support import RedisServer, wait_until
 
-from .conftest import BROKER_DB, RedisServer, wait_until
+from .conftest import BROKER_DB
 
 S = CommentStatus
 FINAL = {S.PUBLISHED, S.HELD, S.SPAM}

@@ -15,8 +15,9 @@ from core.breaker import breaker_for
 from moderation.models import ModerationEvent, ModerationRules, SpamVerdict
 from moderation.tasks import comment_score_task
 from tests.conftest import celery_broker, form_data
+from tests.support import RedisServer, wait_until
 
-from .conftest import BROKER_DB, RedisServer, wait_until
+from .conftest import BROKER_DB
 
 S = CommentStatus
 pytestmark = pytest.mark.django_db(transaction=True)
