@@ -65,6 +65,7 @@ bench: setup ## Run the benchmarks under bench/ and print their figures
 	$(BIN)/python -m bench.spam_eval
 	$(BIN)/python -m bench.queue_latency
 	$(BIN)/python -m bench.http_load
+	$(BIN)/python -m bench.faults
 
 clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) db.sqlite3* .test-db.sqlite3* .pytest_cache staticfiles *.egg-info

@@ -90,6 +90,24 @@ def _target_article(request: HttpRequest) -> Article | None:
 @require_POST
 def comment_post(request: HttpRequest) -> HttpResponse:
     """Validate the "Leave a Reply" form, store the comment, and show where it landed."""
+    # A database failure before the comment is stored (or while storing it, once a fresh
+    # connection shows nothing was stored) is tried once more on a new connection; after
+    # storing, failures are answered where they happen (_posted), so the poster is never
+    # told a stored comment failed.
+    for attempt in (1, 2):
+        try:
+            return _comment_post(request)
+        except (DatabaseError, _NotStored):
+            logger.warning("A comment was not stored (database failure, try %d)", attempt)
+            connection.close()
+    return _refuse(request, NOT_STORED_REASON, status=503)
+
+
+class _NotStored(Exception):
+    """The database failed while storing, and a fresh connection shows nothing was."""
+
+
+def _comment_post(request: HttpRequest) -> HttpResponse:
     article = _target_article(request)
     if article is None:
         return _refuse(request, "This comment is not attached to a published article.", status=404)
@@ -135,7 +153,7 @@ def _database_failed(request: HttpRequest, article: Article, *, since) -> HttpRe
     except DatabaseError:
         return _refuse(request, NOT_CONFIRMED_REASON, status=503)
     if stored is None:
-        return _refuse(request, NOT_STORED_REASON, status=503)
+        raise _NotStored
     logger.info("comment %s: stored before the database failed; answered as posted", stored.pk)
     poster = Poster(name=stored.user_name, email=stored.user_email, url=stored.user_url)
     return _posted(request, stored, poster, remember=request.POST.get("remember") == "on")

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "moderation",
     "readers",
     "demo",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "readers.tasks.notifications_sweep_task",
         "schedule": 300.0,
     },
+    "worker-heartbeat": {"task": "health.tasks.heartbeat_task", "schedule": 30.0},
     "retrain-spam-model": {
         "task": "moderation.tasks.spam_model_train_task",
         "schedule": env.float("PARLEY_RETRAIN_SECONDS", default=6 * 3600.0),

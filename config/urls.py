@@ -7,6 +7,7 @@ from django.urls import include, path, register_converter
 from articles import feeds as article_feeds
 from comments import feeds as comment_feeds
 from core.ids import IdConverter
+from health.views import HealthView
 
 # Registered before the apps' URL modules are imported by include() below.
 register_converter(IdConverter, "id")
@@ -33,6 +34,7 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", HealthView.as_view(), name="healthz"),
 ]
 
 handler400 = "config.errors.bad_request"

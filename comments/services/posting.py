@@ -1,5 +1,6 @@
 """Posting a comment: screening its poster, then storing it in its thread, once."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +22,8 @@ from ..screening import comment_screen
 from ..signals import comment_submitted
 from .text import comment_text_fields
 from .threads import max_level
+
+logger = logging.getLogger(__name__)
 
 # A second identical post from the same person into the same place within this window is
 # the same comment (a double click, a retried request), not a new one; but only when the
@@ -153,6 +156,9 @@ def comment_submit(
             comment, created = _root_insert(article, poster, own_ids, fields, now)
     if created:
         signal_send_on_commit(comment_submitted, sender=Comment, comment_id=comment.pk)
+        transaction.on_commit(
+            lambda: logger.info("comment %s: stored pending on article %s", comment.pk, article.pk)
+        )
     return comment
 
 

@@ -5,6 +5,7 @@ or deletion, an undo) goes through `comment_transition`, which locks, checks, re
 schedules what follows once the change commits.
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from ..models import ModerationEvent, Report, SpamVerdict, TrainingExample
 from ..scoring import Verdict
 from ..signals import comment_status_changed
 
+logger = logging.getLogger(__name__)
 S = CommentStatus
 # Back to pending only when its author edits a comment (it is scored again); deleted by its
 # author is final.
@@ -93,7 +95,9 @@ def comment_transition(
         )
         if actor is not None:
             _decision_record(comment, to_status=to_status, when=now)
-        _after_commit(comment, from_status=from_status, to_status=to_status)
+        _after_commit(
+            comment, from_status=from_status, to_status=to_status, actor_label=event.actor_label
+        )
     return event
 
 
@@ -126,8 +130,13 @@ def _decision_record(comment: Comment, *, to_status: str, when) -> None:
     Report.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(resolved_at=when)
 
 
-def _after_commit(comment: Comment, *, from_status: str, to_status: str) -> None:
+def _after_commit(comment: Comment, *, from_status: str, to_status: str, actor_label: str) -> None:
     """Schedule what a status change sets off, for when it has committed."""
+    transaction.on_commit(
+        lambda: logger.info(
+            "comment %s: %s -> %s (%s)", comment.pk, from_status, to_status, actor_label
+        )
+    )
     # A page shows the change when a comment enters or leaves "published", or when a hidden
     # comment's published replies show a placeholder instead of it.
     if S.PUBLISHED in (from_status, to_status) or comment.nested_count:

@@ -131,3 +131,21 @@ def test_redis_down_at_post_time_then_swept_when_back(article, rules, start_work
         server.stop()
     assert set(Comment.objects.values_list("status", flat=True)) <= FINAL
     assert SpamVerdict.objects.count() == 10
+
+
+def test_the_workers_heartbeat_reaches_the_health_report(
+    client, settings, queue_redis, start_worker
+):
+    """Beat's heartbeat task, run by a real worker, makes /healthz report the worker alive."""
+    from health.models import Heartbeat
+    from health.tasks import heartbeat_task
+
+    start_worker(queue_redis)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = f"{queue_redis}/{BROKER_DB}"
+    assert client.get("/healthz").json()["checks"]["worker"]["ok"] is False
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        heartbeat_task.apply_async()
+    wait_until(lambda: Heartbeat.objects.filter(name="worker").exists(), 60, "the heartbeat")
+    report = client.get("/healthz").json()
+    assert report["checks"]["worker"]["ok"] is True and report["checks"]["broker"]["ok"] is True

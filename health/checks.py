@@ -1,0 +1,106 @@
+"""The site's health checks: django-health-check's own for the database and the cache, and
+Parley's for the broker, the worker and the comment queue. Each check keeps the figures it
+saw in `details`, which /healthz and `manage.py parley_status` print."""
+
+import dataclasses
+import datetime
+
+import redis
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
+from health_check.base import HealthCheck
+from health_check.checks import Cache, Database
+from health_check.exceptions import ServiceUnavailable
+
+from comments.models import Comment, CommentStatus
+
+from .models import Heartbeat
+
+
+def _inline() -> bool:
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+@dataclasses.dataclass
+class Broker(HealthCheck):
+    """The Celery broker answers (embedded: tasks run inline, there is none)."""
+
+    details: dict = dataclasses.field(default_factory=dict, repr=False)
+    timeout = datetime.timedelta(seconds=2)
+
+    def run(self) -> None:
+        if _inline():
+            self.details["mode"] = "inline (no broker)"
+            return
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1
+        )
+        try:
+            client.ping()
+        except redis.RedisError as error:
+            message = f"the broker does not answer ({type(error).__name__})"
+            raise ServiceUnavailable(message) from error
+        finally:
+            client.close()
+
+
+@dataclasses.dataclass
+class Worker(HealthCheck):
+    """A worker ran beat's heartbeat task recently."""
+
+    max_age: datetime.timedelta = datetime.timedelta(minutes=3)
+    details: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    async def run(self) -> None:
+        # On the request's own thread and connection, as every ORM call of the site.
+        await sync_to_async(self._check)()
+
+    def _check(self) -> None:
+        if _inline():
+            self.details["mode"] = "inline (tasks run in the web process)"
+            return
+        try:
+            last = Heartbeat.objects.filter(name="worker").values_list("at", flat=True).first()
+        except DatabaseError as error:
+            raise ServiceUnavailable("the database does not answer") from error
+        self.details["last_heartbeat"] = last.isoformat() if last else None
+        if last is None:
+            raise ServiceUnavailable("no worker heartbeat yet (is beat running?)")
+        age = (timezone.now() - last).total_seconds()
+        self.details["age_seconds"] = round(age)
+        if age > self.max_age.total_seconds():
+            raise ServiceUnavailable(f"the last worker heartbeat is {age:.0f} s old")
+
+
+@dataclasses.dataclass
+class PendingComments(HealthCheck):
+    """Comments waiting for a verdict, and how long the oldest has waited: the queue moves."""
+
+    max_age: datetime.timedelta = datetime.timedelta(minutes=10)
+    details: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    async def run(self) -> None:
+        await sync_to_async(self._check)()
+
+    def _check(self) -> None:
+        pending = Comment.objects.filter(status=CommentStatus.PENDING)
+        try:
+            oldest = pending.order_by("submit_date").values_list("submit_date", flat=True).first()
+            count = pending.count()
+        except DatabaseError as error:
+            raise ServiceUnavailable("the database does not answer") from error
+        age = (timezone.now() - oldest).total_seconds() if oldest else None
+        self.details.update(count=count, oldest_age_seconds=age and round(age))
+        if age is not None and age > self.max_age.total_seconds():
+            raise ServiceUnavailable(f"a comment has waited {age:.0f} s for its verdict")
+
+
+CHECKS = {
+    "database": Database,
+    "cache": Cache,
+    "broker": Broker,
+    "worker": Worker,
+    "pending_comments": PendingComments,
+}

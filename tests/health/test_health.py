@@ -1,0 +1,88 @@
+"""Health for operators: /healthz answers 200 or 503 with JSON on the database, the cache,
+the broker, the worker's heartbeat and the comment queue; parley_status prints the same."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.services import Poster, comment_submit
+from health.models import Heartbeat
+from health.services import heartbeat_record
+
+pytestmark = pytest.mark.django_db
+
+
+def health(client):
+    response = client.get("/healthz")
+    assert response["Content-Type"] == "application/json"
+    return response.status_code, response.json()
+
+
+def test_a_healthy_embedded_site(client):
+    """Embedded: everything ok, with the queue's figures and the inline mode named."""
+    status, report = health(client)
+    assert status == 200 and report["status"] == "ok"
+    assert set(report["checks"]) == {"database", "cache", "broker", "worker", "pending_comments"}
+    assert report["checks"]["pending_comments"]["count"] == 0
+    assert report["checks"]["worker"]["mode"].startswith("inline")
+    assert "no-cache" in client.get("/healthz")["Cache-Control"]
+
+
+def test_a_comment_stuck_pending_makes_it_fail(client, article):
+    """A comment waiting more than ten minutes for its verdict is a 503 saying so."""
+    stuck = comment_submit(article=article, poster=Poster(name="Stuck"), text="Waiting")
+    Comment.objects.filter(pk=stuck.pk).update(submit_date=timezone.now() - timedelta(minutes=30))
+    status, report = health(client)
+    pending = report["checks"]["pending_comments"]
+    assert status == 503 and report["status"] == "failing"
+    assert (pending["ok"], pending["count"]) == (False, 1)
+    assert pending["oldest_age_seconds"] >= 1800
+    assert "waited" in pending["error"]
+
+
+def test_queue_mode_needs_a_broker_and_a_fresh_heartbeat(client, settings):
+    """With a broker: no heartbeat or an old one fails; a fresh one passes; an unreachable
+    broker fails."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    status, report = health(client)
+    assert status == 503 and "no worker heartbeat" in report["checks"]["worker"]["error"]
+    heartbeat_record(name="worker")
+    Heartbeat.objects.update(at=timezone.now() - timedelta(minutes=5))
+    assert health(client)[1]["checks"]["worker"]["ok"] is False
+    heartbeat_record(name="worker")
+    status, report = health(client)
+    assert status == 200, report
+    assert report["checks"]["worker"]["age_seconds"] <= 5
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    status, report = health(client)
+    assert status == 503 and report["checks"]["broker"]["ok"] is False
+
+
+def test_parley_status_prints_the_same(capsys, article):
+    """The command prints one line per check and fails when something does."""
+    call_command("parley_status")
+    out = capsys.readouterr().out
+    assert "database" in out and "pending_comments" in out and "Parley is healthy." in out
+    stuck = comment_submit(article=article, poster=Poster(name="Stuck"), text="Waiting")
+    Comment.objects.filter(pk=stuck.pk).update(submit_date=timezone.now() - timedelta(hours=1))
+    with pytest.raises(CommandError):
+        call_command("parley_status")
+    assert "FAILING" in capsys.readouterr().out
+
+
+def test_each_event_is_one_log_line_with_the_comment_and_its_outcome(article, submit, caplog):
+    """Storing and scoring each log one line naming the comment and what happened."""
+    import logging
+
+    from tests.conftest import form_data
+
+    with caplog.at_level(logging.INFO):
+        submit(form_data(article, comment="Logged words"))
+    comment = Comment.objects.get()
+    lines = [record.getMessage() for record in caplog.records]
+    assert f"comment {comment.pk}: stored pending on article {article.pk}" in lines
+    assert f"comment {comment.pk}: pending -> published (scorer)" in lines
