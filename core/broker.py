@@ -1,38 +1,27 @@
 """The Redis transport the Celery broker uses: kombu's, made to outlive a Redis restart.
 
-When the connection drops while a worker holds an unacknowledged message (a task being
-run, with acks_late), kombu closes the channel and tries to put that message back on the
-queue through the connection that is already gone. It fails with an AttributeError, not a
-connection error, and Celery stops the worker ("Unrecoverable error"), so nothing scores
-comments until someone restarts it (tests/integration/test_faults.py shows both).
+When the connection drops while a worker holds an unacknowledged message (one reserved to
+run later, or a task being run with acks_late), kombu goes on to restore or acknowledge it
+through a channel whose connection is already gone. Building a Redis client for that fails
+with an AttributeError rather than a connection error, Celery takes it for a bug in itself
+("Unrecoverable error") and the worker exits, so nothing scores comments until someone
+restarts it (tests/integration/test_faults.py shows it).
 
-Here that restore gives up quietly instead: the message is still in Redis's unacked set and
-comes back after the visibility timeout (if Redis kept it), and a comment whose task was
-lost stays pending until the sweep queues it again. The worker reconnects and carries on.
+Here that case raises the connection error it is. Celery then does what it does for any
+lost connection: it logs, reconnects and carries on. The message itself stays in Redis's
+unacked set and comes back after the visibility timeout if Redis kept it; a comment whose
+task was lost stays pending until the sweep queues it again.
 """
 
-import logging
-
+import redis as redis_client
 from kombu.transport import redis
-
-logger = logging.getLogger(__name__)
-
-
-class QoS(redis.QoS):
-    def restore_unacked(self, client=None):
-        try:
-            return super().restore_unacked(client)
-        except AttributeError:  # kombu: the channel's connection is gone mid-restore
-            logger.warning(
-                "Lost the broker while holding %d unacknowledged message(s); Redis returns "
-                "them after the visibility timeout, and the sweeps catch up",
-                len(self._delivered),
-            )
-            return None
 
 
 class Channel(redis.Channel):
-    QoS = QoS
+    def _connparams(self, asynchronous=False):
+        if self.connection is None or self.connection.client is None:
+            raise redis_client.exceptions.ConnectionError("the broker connection is closed")
+        return super()._connparams(asynchronous=asynchronous)
 
 
 class Transport(redis.Transport):
