@@ -62,6 +62,7 @@ format: setup ## Reformat with ruff
 
 bench: setup ## Run the benchmarks under bench/ and print their figures
 	$(BIN)/python -m bench.thread_render
+	$(BIN)/python -m bench.markdown_render
 	$(BIN)/python -m bench.spam_eval
 	$(BIN)/python -m bench.queue_latency
 	$(BIN)/python -m bench.http_load

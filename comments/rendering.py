@@ -6,6 +6,7 @@ constructs outside the subset are left as text, and nh3 sanitizes whatever Markd
 produced, so `javascript:` and `data:` links and event handlers never reach a page.
 """
 
+import re
 import threading
 import xml.etree.ElementTree as etree
 
@@ -57,13 +58,91 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
-def comment_to_safe_html(text: str) -> str:
-    """Render a comment's text to HTML that is safe to insert into a page."""
+# Python-Markdown slows down on long runs of its own syntax: 3,000 "[" took 2 s. A comment
+# keeps its first MAX_LINKS link openers (closed within MAX_LINK_TEXT characters) and
+# MAX_EMPHASIS emphasis marks, and quotes nest at most MAX_QUOTE_DEPTH deep; the rest become
+# stand-ins from Unicode's private use area, absent from the text, that the parser passes
+# over as plain letters and that are turned back into the characters typed once it is done.
+# No reader's comment needs more, and every accepted comment then renders in well under
+# 50 ms (bench/markdown_render.py).
+MAX_LINKS = 50
+MAX_LINK_TEXT = 300
+MAX_EMPHASIS = 200
+MAX_QUOTE_DEPTH = 4
+QUOTE_RUN = re.compile(rf"^((?:[ \t]*>){{{MAX_QUOTE_DEPTH}}})((?:[ \t]*>)+)", re.MULTILINE)
+MARKS = "[*_>"
+PRIVATE_USE = (*range(0xE000, 0xF8FF - 3, 4), *range(0xF0000, 0xFFFFD - 3, 4))
+# Text with none of Markdown's characters, no web address, no tab and no space at either end
+# of a line renders to paragraphs and line breaks; saying so directly skips the parser.
+MARKDOWN_SIGNS = re.compile(r"[*_\[\]()<>&`\\!#\t\x02\x03]|://|www\.|^ | $", re.MULTILINE)
+
+
+def _stand_ins(text: str) -> dict[str, str] | None:
+    """One private-use character per mark, none of them in the text."""
+    present = set(text)
+    for base in PRIVATE_USE:
+        stand_ins = {mark: chr(base + n) for n, mark in enumerate(MARKS)}
+        if present.isdisjoint(stand_ins.values()):
+            return stand_ins
+    return None
+
+
+def _link_openers_made_literal(text: str, stand_in: str) -> str:
+    """Every "[" but the first MAX_LINKS closed within MAX_LINK_TEXT characters, made literal.
+
+    The parser looks for a "["'s end through the rest of the paragraph, once per "[", and a
+    "[" with no "]" after it shows as typed anyway."""
+    closed: list[int] = []
+    open_at: list[int] = []
+    for at, char in enumerate(text):
+        if char == "[":
+            open_at.append(at)
+        elif char == "]" and open_at:
+            opened = open_at.pop()
+            if at - opened <= MAX_LINK_TEXT:
+                closed.append(opened)
+    keep = set(sorted(closed)[:MAX_LINKS])
+    return "".join(
+        stand_in if char == "[" and at not in keep else char for at, char in enumerate(text)
+    )
+
+
+def _tamed(text: str, stand_ins: dict[str, str]) -> str:
+    """The text with syntax beyond the limits above replaced by stand-ins."""
+    text = QUOTE_RUN.sub(lambda m: m.group(1) + m.group(2).replace(">", stand_ins[">"]), text)
+    if text.count("[") > MAX_LINKS:
+        text = _link_openers_made_literal(text, stand_ins["["])
+    for mark in ("*", "_"):
+        if text.count(mark) > MAX_EMPHASIS:
+            parts = text.split(mark)
+            kept, beyond = parts[: MAX_EMPHASIS + 1], parts[MAX_EMPHASIS + 1 :]
+            text = mark.join(kept) + "".join(stand_ins[mark] + part for part in beyond)
+    return text
+
+
+def _markdown_html(text: str) -> str:
+    stand_ins = _stand_ins(text)
     md = _markdown()
     try:
-        html = md.convert(text or "")
+        html = md.convert(_tamed(text, stand_ins) if stand_ins else text)
     finally:
         md.reset()
+    for mark, stand_in in (stand_ins or {}).items():
+        html = html.replace(stand_in, "&gt;" if mark == ">" else mark)
+    return html
+
+
+def _plain_html(text: str) -> str:
+    """What Markdown makes of text without any of its signs: paragraphs split at blank
+    lines, line breaks inside them."""
+    paragraphs = re.split(r"\n\n+", text.strip("\n"))
+    return "\n".join(f"<p>{p.replace(chr(10), '<br>' + chr(10))}</p>" for p in paragraphs if p)
+
+
+def comment_to_safe_html(text: str) -> str:
+    """Render a comment's text to HTML that is safe to insert into a page."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    html = _markdown_html(text) if MARKDOWN_SIGNS.search(text) else _plain_html(text)
     return nh3.clean(
         html,
         tags=COMMENT_TAGS,

@@ -1,9 +1,19 @@
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from articles.rendering import markdown_to_safe_html
-from comments.rendering import COMMENT_TAGS, comment_to_safe_html
+from comments.rendering import (
+    COMMENT_TAGS,
+    MAX_EMPHASIS,
+    MAX_LINKS,
+    MAX_QUOTE_DEPTH,
+    comment_to_safe_html,
+)
 
 
 @pytest.mark.parametrize(
@@ -98,3 +108,83 @@ def test_article_markdown_keeps_structure_and_strips_scripts():
     assert "script" not in audit.tags
     assert "onclick" not in audit.attributes
     assert all(href.startswith("https://") for href in audit.hrefs)
+
+
+def _through_the_parser(text: str) -> str:
+    from comments import rendering
+
+    md = rendering._markdown()
+    try:
+        html = md.convert(text)
+    finally:
+        md.reset()
+    return rendering.nh3.clean(
+        html,
+        tags=rendering.COMMENT_TAGS,
+        attributes=rendering.COMMENT_ATTRIBUTES,
+        url_schemes=rendering.URL_SCHEMES,
+        link_rel=rendering.COMMENTER_LINK_REL,
+        strip_comments=True,
+    )
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("ab cé.,;:'\"-+=1?\n\t\r{}|~^$%@/")), max_size=80))
+@example("one\n\ntwo\n   \nthree  \nfour")
+@example("  indented\nnot")
+@example("- dash\n+ plus\n1. one\n===")
+def test_plain_text_renders_as_the_parser_would(text):
+    """The shortcut for text without Markdown signs gives the parser's exact output."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert comment_to_safe_html(text) == _through_the_parser(normalised)
+
+
+@pytest.mark.parametrize(
+    ("text", "marks_the_syntax_may_use"),
+    [
+        ("[" * 3000, 0),
+        ("[[" * 750 + "]]" * 750, 2 * MAX_LINKS),
+        ("[](" * 1000, 3 * MAX_LINKS),
+        ("\\[" * 1500, 0),
+        ("*" * 3000, MAX_EMPHASIS),
+        ("_" * 3000, MAX_EMPHASIS),
+        ("**_" * 1000, 2 * MAX_EMPHASIS),
+        (">" * 3000, MAX_QUOTE_DEPTH),
+        ("\n".join(">" * depth for depth in range(1, 77)), 76 * MAX_QUOTE_DEPTH),
+    ],
+)
+def test_runs_of_syntax_past_the_limits_show_as_typed(text, marks_the_syntax_may_use):
+    """Syntax past the limits is kept as characters: the reader sees them as typed."""
+    html = comment_to_safe_html(text)
+    shown = unescape(re.sub(r"<[^>]+>", "", html))
+    typed_marks = sum(text.count(mark) for mark in "[]()*_>")
+    shown_marks = sum(shown.count(mark) for mark in "[]()*_>")
+    assert typed_marks - marks_the_syntax_may_use <= shown_marks <= typed_marks
+
+
+def test_links_within_the_limit_still_link_past_many_brackets():
+    """Fifty links are fifty links; unmatched brackets before them do not use them up."""
+    links = " ".join(f"[{n}](https://example.com/{n})" for n in range(MAX_LINKS))
+    html = comment_to_safe_html("[" * 500 + " " + links)
+    assert html.count("<a ") == MAX_LINKS
+    assert "[" * 500 in unescape(html)
+
+
+def test_quotes_nest_to_the_limit_and_deeper_markers_show():
+    html = comment_to_safe_html(">" * (MAX_QUOTE_DEPTH + 3) + " deep")
+    assert html.count("<blockquote>") == MAX_QUOTE_DEPTH
+    assert "&gt;&gt;&gt; deep" in html
+
+
+def test_private_use_characters_a_reader_types_are_kept():
+    """The renderer's stand-ins never swallow the same characters typed by a reader."""
+    text = "icons \ue000\ue001\ue002\ue003 and *emphasis* and `[\ue000]`"
+    html = comment_to_safe_html(text)
+    assert "<em>emphasis</em>" in html
+    assert unescape(re.sub(r"<[^>]+>", "", html)).count("\ue000") == 2
+    assert "\ue003" in unescape(html)
+
+
+def test_syntax_past_the_limits_shows_as_typed_inside_code():
+    text = "`" + "[" * 300 + "`"
+    assert comment_to_safe_html(text) == "<p><code>" + "[" * 300 + "</code></p>"
