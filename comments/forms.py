@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django_comments_xtd.forms import XtdCommentForm
 
+from core.ids import parse_id
+
 # WordPress's order and wrapper classes, which themes written for it style.
 WORDPRESS_FIELDS = {
     "comment": "comment-form-comment",
@@ -22,6 +24,20 @@ class WebsiteField(forms.URLField):
 
     default_validators = [URLValidator(schemes=["http", "https"])]
     default_error_messages = {"invalid": "Enter a web address starting with http:// or https://."}
+
+
+class CommentIdField(forms.IntegerField):
+    """A comment id as a page sends it: ASCII digits only, where int() would also take "١٢"."""
+
+    default_error_messages = {"invalid": "The comment you are replying to does not exist here."}
+
+    def to_python(self, value):
+        if value in self.empty_values or str(value).strip() == "0":
+            return 0
+        number = parse_id(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class CommentForm(XtdCommentForm):
@@ -64,9 +80,7 @@ class CommentForm(XtdCommentForm):
         )
         fields["url"].label = "Website"
         fields["url"].widget = forms.URLInput(attrs={"maxlength": 200, "autocomplete": "url"})
-        fields["reply_to"] = forms.IntegerField(
-            required=False, min_value=0, max_value=10**18 - 1, widget=forms.HiddenInput()
-        )
+        fields["reply_to"] = CommentIdField(required=False, widget=forms.HiddenInput())
         if "reply_to" in self.initial:
             fields["reply_to"].initial = self.initial["reply_to"]
         fields["honeypot"].label = "Leave this field empty"

@@ -159,3 +159,16 @@ def comment_for_reply(*, article: Article, comment_id: int, viewer: Viewer) -> C
         .only("pk", "user_name", "level", "thread_id")
         .first()
     )
+
+
+def comment_for_permalink(*, comment_id: int, viewer: Viewer) -> Comment | None:
+    """The comment a permalink names, if its article's page shows it to this viewer: as
+    itself, or as a placeholder keeping published replies together. For anyone else a held
+    comment is exactly as missing as one that never existed. Moderators may follow any."""
+    comments = Comment.objects.select_related("article").filter(
+        pk=comment_id, article__in=Article.objects.published()
+    )
+    if not viewer.can_moderate:
+        visible = visible_to_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
+        comments = comments.filter(visible | Q(nested_count__gt=0))
+    return comments.first()

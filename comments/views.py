@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
@@ -265,11 +265,11 @@ def _comment_url(comment: Comment, viewer: selectors.Viewer) -> str:
 
 def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Redirect to the page and anchor where a comment is shown."""
-    comment = get_object_or_404(
-        Comment.objects.select_related("article").filter(article__in=Article.objects.published()),
-        pk=comment_id,
-    )
-    return HttpResponseRedirect(_comment_url(comment, presenters.viewer_for(request)))
+    viewer = presenters.viewer_for(request)
+    comment = selectors.comment_for_permalink(comment_id=comment_id, viewer=viewer)
+    if comment is None:
+        raise Http404("No comment with that id is shown here.")
+    return HttpResponseRedirect(_comment_url(comment, viewer))
 
 
 @require_GET

@@ -1,12 +1,21 @@
 """Error pages rendered with the site's layout."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    reason = ""
+    if isinstance(exception, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        reason = f"What was sent is larger than this site accepts ({limit}); none of it was read."
+    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        reason = "What was sent has more fields or files than any form here; none of it was read."
+    return render(request, "errors/400.html", {"reason": reason}, status=400)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

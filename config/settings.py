@@ -358,6 +358,16 @@ COMMENTS_XTD_THREADED_EMAILS = False
 COMMENT_MAX_LENGTH = env.int("PARLEY_COMMENT_MAX_LENGTH", default=3000)
 COMMENTS_TIMEOUT = 2 * 60 * 60
 
+# Request limits, stated rather than left to Django's defaults. A comment is at most
+# COMMENT_MAX_LENGTH characters and an article a few hundred KiB, so a larger body is refused
+# with a 400 that says why, before it is read (nginx is given the same figure in
+# deploy/nginx-parley.conf). The moderation queue sends at most 200 ids at a time.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("PARLEY_MAX_BODY_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# A file upload larger than this is spooled to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 512 * 1024  # 2.5 MiB
+
 # ---------------------------------------------------------------------------
 # Internationalisation and static files
 # ---------------------------------------------------------------------------

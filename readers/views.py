@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
-from comments.models import Comment
+from comments.models import Comment, CommentStatus
 from comments.notices import notice_add
 from comments.owner import own_comment_ids, remember_verified_email
 from core.ids import parse_id
@@ -177,6 +177,9 @@ def _owned_comment(request: HttpRequest, comment_id: int) -> Comment:
         own_ids=own_comment_ids(request),
         manage_email=request.session.get(MANAGE_SESSION_KEY, ""),
     ):
+        if comment.status != CommentStatus.PUBLISHED:
+            # Someone else's held comment is as missing to this visitor as no comment.
+            raise Http404("No comment with that id is shown here.")
         raise PermissionDenied("Only the person who posted a comment can change it.")
     return comment
 

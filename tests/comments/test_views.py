@@ -11,6 +11,7 @@ from django.urls import reverse
 from comments.models import Comment, CommentStatus
 from comments.owner import OWN_COOKIE
 from moderation.models import ModerationRules
+from moderation.services.transitions import comment_transition
 from tests.conftest import form_data
 
 POST_URL = reverse("comments:post")
@@ -465,3 +466,120 @@ class TestTrueMessages:
             "text": "Thank you: your comment is awaiting moderation.",
         }
         assert Client().get(url).status_code == 404
+
+
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "".join(chr(0x660 + n) for n in range(10)))
+FULLWIDTH_DIGITS = str.maketrans("0123456789", "".join(chr(0xFF10 + n) for n in range(10)))
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        lambda pk: str(pk).translate(ARABIC_INDIC_DIGITS),
+        lambda pk: str(pk).translate(FULLWIDTH_DIGITS),
+        lambda pk: f"{pk}e0",
+        lambda pk: f"-{pk}",
+        lambda pk: "9" * 19,
+        lambda pk: f"{pk}x",
+    ],
+    ids=["arabic-indic", "fullwidth", "exponent", "negative", "too-long", "trailing-letter"],
+)
+def test_a_reply_to_that_is_not_an_ascii_id_is_refused_with_a_message(
+    spelled, article, post, submit
+):
+    """Unicode digits are not an id, though int("١٢") is 12: the reply is refused, not
+    attached to comment 12, and the reader is told why with their text kept."""
+    parent = post(article)
+    response = submit(form_data(article, comment="keep this text", reply_to=spelled(parent.pk)))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The comment you are replying to does not exist here." in html
+    assert "keep this text" in html
+    assert not Comment.objects.filter(article=article, comment="keep this text").exists()
+
+
+BIDI_CONTROLS = "".join(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
+def test_bidirectional_controls_are_dropped_from_names_and_text(client, article, submit):
+    """An override makes "Anna" + RLO + "gnp.exe" show as "Annaexe.png": it is not stored,
+    nor is any other embedding, override or isolate; right-to-left letters and marks stay."""
+    response = submit(
+        form_data(
+            article,
+            name="Anna\u202egnp.exe",
+            comment=f"Hebrew \u05e9\u05dc\u05d5\u05dd\u200f and {BIDI_CONTROLS} text",
+        )
+    )
+    assert response.status_code == 302
+    stored = Comment.objects.get(article=article)
+    assert stored.user_name == "Annagnp.exe"
+    assert stored.comment == "Hebrew \u05e9\u05dc\u05d5\u05dd\u200f and  text"
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert not set(BIDI_CONTROLS) & set(page)
+
+
+def test_comments_stored_before_lose_their_bidirectional_controls(article, post):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("comments.migrations.0006_drop_bidi_controls")
+    old = post(article)
+    Comment.objects.filter(pk=old.pk).update(
+        user_name="Anna\u202egnp.exe", comment="a\u2066b", comment_html="<p>a\u2066b</p>"
+    )
+    untouched = post(article, name="Plain \u05e9\u200f")
+    migration.drop_bidi_controls(apps, None)
+    old.refresh_from_db()
+    assert (old.user_name, old.comment, old.comment_html) == ("Annagnp.exe", "ab", "<p>ab</p>")
+    assert Comment.objects.get(pk=untouched.pk).user_name == "Plain \u05e9\u200f"
+
+
+class TestPermalink:
+    def test_a_published_comment_leads_to_its_anchor(self, client, article, post):
+        comment = post(article)
+        response = client.get(f"/comments/{comment.pk}/")
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"#c{comment.pk}")
+
+    @pytest.mark.parametrize(
+        "status",
+        [CommentStatus.PENDING, CommentStatus.HELD, CommentStatus.SPAM, CommentStatus.REMOVED],
+    )
+    def test_a_comment_not_shown_answers_as_a_missing_one_does(self, client, article, post, status):
+        """Anyone may try ids one by one: a held comment must look like no comment."""
+        hidden = post(article, status=status)
+        missing = Comment.objects.order_by("-pk").first().pk + 1000
+        answers = [client.get(f"/comments/{pk}/") for pk in (hidden.pk, missing)]
+        assert [a.status_code for a in answers] == [404, 404]
+        pages = [
+            answer.content.decode().replace(f"/comments/{pk}/", "/comments/ID/")
+            for answer, pk in zip(answers, (hidden.pk, missing), strict=True)
+        ]
+        assert pages[0] == pages[1]
+
+    def test_the_poster_and_moderators_follow_a_held_comment(
+        self, client, article, submit, moderator
+    ):
+        submit(form_data(article, comment="mine, awaiting a verdict"))
+        mine = Comment.objects.get(article=article)
+        comment_transition(comment_id=mine.pk, to_status=CommentStatus.HELD, actor_label="test")
+        assert client.get(f"/comments/{mine.pk}/").status_code == 302
+        client.cookies.clear()
+        assert client.get(f"/comments/{mine.pk}/").status_code == 404
+        client.force_login(moderator)
+        assert client.get(f"/comments/{mine.pk}/").status_code == 302
+
+    def test_a_removed_comment_with_published_replies_leads_to_its_placeholder(
+        self, client, article, post
+    ):
+        parent = post(article)
+        post(article, reply_to=parent.pk)
+        comment_transition(
+            comment_id=parent.pk, to_status=CommentStatus.REMOVED, actor_label="test"
+        )
+        response = client.get(f"/comments/{parent.pk}/")
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert f'id="c{parent.pk}"' in page and "[removed]" in page

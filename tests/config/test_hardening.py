@@ -118,3 +118,22 @@ def test_password_reset_answers_the_same_for_unknown_addresses(make_user):
         (302, "/accounts/password/reset/done/")
     ] * 2
     assert len(mail.outbox) == 2  # the unknown address is told no account exists, privately
+
+
+def test_request_limits_are_stated_and_a_body_past_them_is_told_why(article, settings):
+    """The limits are Parley's own figures, and a body over them gets a 400 that says so."""
+    from tests.conftest import form_data
+
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 1024 * 1024
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS == 1000
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 1
+    too_big = form_data(article, comment="x" * (1024 * 1024 + 1))
+    response = Client(enforce_csrf_checks=True).post("/comments/post/", too_big)
+    assert response.status_code == 400
+    assert "larger than this site accepts (1.0\xa0MB); none of it was read" in (
+        response.content.decode()
+    )
+    many = form_data(article) | {f"extra{n}": "1" for n in range(1001)}
+    response = Client().post("/comments/post/", many)
+    assert response.status_code == 400
+    assert "more fields or files than any form here" in response.content.decode()

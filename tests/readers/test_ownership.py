@@ -172,3 +172,16 @@ def test_copying_a_guests_words_from_another_browser_gives_no_rights_over_them(
     original.refresh_from_db()
     assert (original.comment, original.status) == ("Victim's genuine comment.", S.PUBLISHED)
     assert not ModerationEvent.objects.filter(comment=original, actor_label="author").exists()
+
+
+def test_someone_elses_held_comment_is_missing_not_forbidden(article, post):
+    """Edit and delete links answer 404 for a held comment, as for one that never existed,
+    so ids cannot be probed for held comments; a published one is honestly forbidden."""
+    held = post(article, status=S.HELD)
+    published = post(article)
+    missing = published.pk + 1000
+    stranger = Client()
+    for action in ("edit", "delete"):
+        assert stranger.post(f"/comments/{held.pk}/{action}/").status_code == 404
+        assert stranger.post(f"/comments/{missing}/{action}/").status_code == 404
+        assert stranger.post(f"/comments/{published.pk}/{action}/").status_code == 403
