@@ -64,7 +64,7 @@ class Worker(HealthCheck):
         try:
             last = Heartbeat.objects.filter(name="worker").values_list("at", flat=True).first()
         except DatabaseError as error:
-            raise ServiceUnavailable("the database does not answer") from error
+            raise ServiceUnavailable(_read_failed(error)) from error
         self.details["last_heartbeat"] = last.isoformat() if last else None
         if last is None:
             raise ServiceUnavailable("no worker heartbeat yet (is beat running?)")
@@ -72,6 +72,13 @@ class Worker(HealthCheck):
         self.details["age_seconds"] = round(age)
         if age > self.max_age.total_seconds():
             raise ServiceUnavailable(f"the last worker heartbeat is {age:.0f} s old")
+
+
+def _read_failed(error: DatabaseError) -> str:
+    """What went wrong reading the database, in its own words: a missing table ("run
+    migrate") reads differently from a connection refused."""
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"reading the database failed: {first_line or type(error).__name__}"
 
 
 @dataclasses.dataclass
@@ -90,7 +97,7 @@ class PendingComments(HealthCheck):
             oldest = pending.order_by("submit_date").values_list("submit_date", flat=True).first()
             count = pending.count()
         except DatabaseError as error:
-            raise ServiceUnavailable("the database does not answer") from error
+            raise ServiceUnavailable(_read_failed(error)) from error
         age = (timezone.now() - oldest).total_seconds() if oldest else None
         self.details.update(count=count, oldest_age_seconds=age and round(age))
         if age is not None and age > self.max_age.total_seconds():
