@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
@@ -75,6 +76,13 @@ class FaultResult:
         """Answers that were errors of the site itself (500), not a truthful "not posted"."""
         return sum(post.status == 500 for post in self.posts)
 
+    @property
+    def other_answers(self) -> str:
+        """Answers besides posted, 503 and 500, by status: a refusal when the form itself
+        could not be loaded (its page failed), for instance."""
+        other = Counter(p.status for p in self.posts if p.status not in (302, 500, 503))
+        return " ".join(f"{status}x{n}" for status, n in sorted(other.items())) or "-"
+
     def row(self) -> dict:
         post_ms = [post.seconds * 1000 for post in self.posts]
         page_ms = [seconds * 1000 for seconds in self.page_seconds] or [0.0]
@@ -87,6 +95,7 @@ class FaultResult:
             "not posted (503)": sum(p.status == 503 and not p.cannot_tell for p in self.posts),
             "could not tell": sum(post.cannot_tell for post in self.posts),
             "500": self.server_errors,
+            "other answers": self.other_answers,
             "post p50 ms": statistics.median(post_ms),
             "post p99 ms": percentile(post_ms, 0.99),
             "page p99 ms": percentile(page_ms, 0.99),
