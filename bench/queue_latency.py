@@ -1,69 +1,31 @@
-"""Benchmark: the scoring queue end to end, through the real form, gunicorn and Redis.
+"""Benchmark: posting with the scorer queued, through the real form, gunicorn, Redis and a worker.
 
-Starts gunicorn (2 workers) and one Celery worker (one process) on a throwaway SQLite
-database (or DATABASE_URL), then:
+gunicorn (2 workers, DEBUG=0 over plain HTTP, as bench/http_load.py runs it) and one Celery
+worker process, on a SQLite database and a redis-server of the run's own. Guests post through
+the "Leave a Reply" form (every second post a reply) from 1, 4 and 8 clients; for each it
+prints comments posted per second, web and worker CPU per comment (utime + stime of each
+process tree, from /proc), post-to-verdict latency, and how many comments were still pending
+when posting stopped and 5 s later. Last, a backlog is posted with the worker stopped, and one
+worker process scores it: comments scored per second.
 
-1. posts comments through the "Leave a Reply" form at a steady rate and prints the
-   post-to-verdict latency (comment stored → verdict written) p50 / p99;
-2. queues a backlog with the worker stopped, starts it, and prints comments scored per
-   second per worker process.
+Every post must be answered 302; any other answer stops the run with a non-zero exit.
 
-Needs Redis (REDIS_URL, default redis://127.0.0.1:6379; logical databases 11 and 12 are
-used and emptied).
-
-    .venv/bin/python -m bench.queue_latency [--rate 10] [--seconds 15] [--backlog 400]
+    .venv/bin/python -m bench.queue_latency [--clients 1,4,8] [--seconds 10]
 """
 
 import argparse
-import http.cookiejar
-import os
-import signal
+import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support import HIDDEN_FIELDS, free_port, wait_until
+from tests.support import wait_until
 
-ROOT = Path(__file__).resolve().parent.parent
-BROKER_DB, CACHE_DB = 12, 11
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Poster:
-    """A browser-like client: load the article, then send its form (timing only the POST)."""
-
-    def __init__(self, base: str, path: str):
-        self.base, self.path = base, path
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
-        self.last_post_ms = 0.0
-
-    def post(self, text: str, name: str) -> int:
-        html = self.opener.open(self.base + self.path, timeout=30).read().decode()
-        fields = dict(HIDDEN_FIELDS.findall(html))
-        fields.update(comment=text, name=name, email="", url="", reply_to="0", honeypot="")
-        request = urllib.request.Request(
-            self.base + "/comments/post/",
-            data=urllib.parse.urlencode(fields).encode(),
-            headers={"Referer": self.base + self.path},
-        )
-        started = time.monotonic()
-        try:
-            status = self.opener.open(request, timeout=30).status
-        except urllib.error.HTTPError as error:
-            status = error.code
-        self.last_post_ms = (time.monotonic() - started) * 1000
-        return status
+# What is left pending this long after posting stops is one of the figures.
+SETTLE_SECONDS = 5.0
+DRAIN_TIMEOUT = 600
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -71,141 +33,148 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=10.0, help="posts per second")
-    parser.add_argument("--seconds", type=float, default=15.0, help="length of the steady run")
-    parser.add_argument("--backlog", type=int, default=400, help="comments for the throughput run")
-    args = parser.parse_args()
+@dataclass
+class QueueLevel:
+    clients: int
+    posts: int
+    per_second: float
+    web_cpu_ms: float
+    worker_cpu_ms: float
+    pending_at_stop: int
+    pending_after: int
+    verdict_ms: list[float] = field(default_factory=list)
 
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
-    env = {
-        **os.environ,
-        "REDIS_URL": redis_url,
-        "REDIS_BROKER_DB": str(BROKER_DB),
-        "REDIS_CACHE_DB": str(CACHE_DB),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        # One script stands in for many readers: per-IP limits would measure the limiter.
-        "PARLEY_RATE_COMMENT_GUEST": "0/1",
-    }
-    if not env.get("DATABASE_URL"):
-        env["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="parley-queue-")) / "bench.sqlite3")
-    os.environ.update(env)
 
-    import django
-    import redis
+@dataclass
+class QueueRun:
+    levels: list[QueueLevel]
+    backlog: int
+    worker_per_second: float
 
-    for db in (BROKER_DB, CACHE_DB):
-        redis.Redis.from_url(f"{redis_url}/{db}").flushdb()
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    @property
+    def worst_pending_after(self) -> int:
+        return max(level.pending_after for level in self.levels)
 
-    if connection.vendor == "postgresql":
-        call_command("flush", "--noinput", verbosity=0)
-    call_command("migrate", "--noinput", verbosity=0)
 
-    from articles.services import article_create
+def queue_mode(*, env: dict, article, clients: list[int], seconds: float, logs: Path) -> QueueRun:
+    """Post to `article` (bench.peers_parley.PostingArticle) with scoring queued.
+
+    Django must be set up in this process on `env`'s database (peers_parley.parley_prepare):
+    the pending comments are counted there.
+    """
+    # Imported here: bench.http_load, under them, imports this module's percentile.
+    from bench.http_load import start_gunicorn, stop
+    from bench.peers_load import measure, tree_cpu_seconds
+    from bench.peers_parley import parley_poster
     from comments.models import Comment, CommentStatus
-    from moderation.models import ModerationRules, SpamVerdict
-
-    article = article_create(title="Queue benchmark", body="Benchmark.", authors=[], publish=True)
-    # The poster here is a script: the too-fast rule would hold everything, which changes
-    # decisions, not the queue's speed.
-    ModerationRules.objects.update_or_create(pk=1, defaults={"min_seconds_to_submit": 0})
-    connection.close()
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    logs = Path(tempfile.mkdtemp(prefix="parley-queue-logs-"))
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=(logs / "gunicorn.log").open("w"), stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-
-    def start_worker() -> subprocess.Popen:
-        log = logs / f"worker-{time.monotonic_ns()}.log"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1",
-             "--pool=prefork", "--without-gossip", "--without-mingle", "--loglevel=INFO",
-             f"--hostname=bench-{time.monotonic_ns()}@%h"],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        wait_until(lambda: " ready." in log.read_text(errors="replace"), 60, "the Celery worker")
-        return process
-
-    def stop(process: subprocess.Popen) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(30)
+    from moderation.models import SpamVerdict
+    from tests.support import CeleryWorker
 
     def pending() -> int:
-        return Comment.objects.filter(status=CommentStatus.PENDING).count()
+        return Comment.objects.filter(article_id=article.id, status=CommentStatus.PENDING).count()
 
-    worker = None
+    def post(port: int, pid: int, count: int):
+        return measure(
+            pid, parley_poster(port, article, count), clients=count, seconds=seconds,
+            expected=302, name=f"queue mode, {count} clients",
+        )  # fmt: skip
+
+    web, port = start_gunicorn(env, logs, "queue", article.path)
+    worker = CeleryWorker(env, concurrency=1)
+    levels = []
     try:
-        wait_until(lambda: _answers(base + "/"), 30, "gunicorn")
-        worker = start_worker()
-        poster = Poster(base, article.get_absolute_url())
-        interval = 1 / args.rate
-        count = int(args.rate * args.seconds)
-        codes = []
-        post_ms = []
+        for count in clients:
+            newest = Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            worker_before = tree_cpu_seconds(worker.process.pid)
+            posting = post(port, web.pid, count)
+            at_stop = pending()
+            time.sleep(SETTLE_SECONDS)
+            after = pending()
+            wait_until(lambda: pending() == 0, DRAIN_TIMEOUT, "the queued comments to be scored")
+            worker_cpu = tree_cpu_seconds(worker.process.pid) - worker_before
+            stored = dict(Comment.objects.filter(pk__gt=newest).values_list("pk", "submit_date"))
+            judged = SpamVerdict.objects.filter(comment_id__in=stored)
+            levels.append(QueueLevel(
+                clients=count, posts=posting.requests, per_second=posting.per_second,
+                web_cpu_ms=posting.cpu_ms,
+                worker_cpu_ms=1000 * worker_cpu / max(posting.requests, 1),
+                pending_at_stop=at_stop, pending_after=after,
+                verdict_ms=[(when - stored[pk]).total_seconds() * 1000 for pk, when in
+                            judged.values_list("comment_id", "created_at")],
+            ))  # fmt: skip
+            print(f"queue mode: {count} clients, {posting.per_second:.1f} comments/s", flush=True)
+
+        # A backlog for one worker process to work through at its own pace.
+        worker.stop()
+        backlog = post(port, web.pid, max(clients)).requests
+        queued = pending()
+        if queued != backlog:
+            raise SystemExit(f"{backlog} posts with no worker running left {queued} pending")
+        worker = CeleryWorker(env, concurrency=1)
         started = time.monotonic()
-        for n in range(count):
-            due = started + n * interval
-            time.sleep(max(0.0, due - time.monotonic()))
-            codes.append(
-                poster.post(f"Steady comment {n}: a short, ordinary remark.", f"Reader {n}")
-            )
-            post_ms.append(poster.last_post_ms)
-        wait_until(lambda: pending() == 0, 120, "the steady-rate comments to be scored")
-        latencies = []
-        stored = dict(Comment.objects.values_list("pk", "submit_date"))
-        for comment_id, judged in SpamVerdict.objects.values_list("comment_id", "created_at"):
-            latencies.append((judged - stored[comment_id]).total_seconds() * 1000)
-        achieved = count / (time.monotonic() - started)
-
-        stop(worker)
-        worker = None
-        backlog_start = Comment.objects.count()
-        for n in range(args.backlog):
-            poster.post(f"Backlog comment {n} about the article.", f"Backlog {n}")
-        assert pending() == args.backlog, "the backlog must wait for the worker"
-        worker = start_worker()
-        wait_until(lambda: pending() == 0, 600, "the backlog to be scored")
-        times = sorted(
-            SpamVerdict.objects.filter(comment_id__gt=max(stored)).values_list(
-                "created_at", flat=True
-            )
-        )
-        throughput = (len(times) - 1) / (times[-1] - times[0]).total_seconds()
+        wait_until(lambda: pending() == 0, DRAIN_TIMEOUT, "the backlog to be scored")
+        rate = backlog / (time.monotonic() - started)
     finally:
-        if worker is not None:
-            stop(worker)
-        stop(gunicorn)
+        worker.stop()
+        stop(web)
+    return QueueRun(levels, backlog, rate)
 
+
+def queue_report(run: QueueRun) -> None:
     print(
-        f"database: {connection.vendor}; gunicorn 2 workers; 1 Celery worker process; "
-        f"Redis {redis_url}"
+        f"{'clients':>7} {'comments/s':>10} {'web CPU':>9} {'worker CPU':>10} "
+        f"{'verdict p50 / p99':>18} {'pending at stop':>15} {SETTLE_SECONDS:g} s later"
     )
-    print(f"steady run: {count} posts at {args.rate:g}/s requested, {achieved:.1f}/s achieved; "
-          f"HTTP statuses {sorted(set(codes))}")  # fmt: skip
-    print(f"  POST p50 {statistics.median(post_ms):.0f} ms, p99 {percentile(post_ms, 0.99):.0f} ms")
-    print(f"  post-to-verdict p50 {statistics.median(latencies):.0f} ms, "
-          f"p99 {percentile(latencies, 0.99):.0f} ms")  # fmt: skip
-    print(f"backlog run: {args.backlog} comments (ids after {backlog_start}) scored at "
-          f"{throughput:.0f} comments/s per worker process")  # fmt: skip
+    for level in run.levels:
+        verdict = (
+            f"{statistics.median(level.verdict_ms):.0f} / {percentile(level.verdict_ms, 0.99):.0f}"
+            if level.verdict_ms
+            else "n/a"
+        )
+        print(
+            f"{level.clients:>7} {level.per_second:>10.1f} {level.web_cpu_ms:>6.1f} ms "
+            f"{level.worker_cpu_ms:>7.1f} ms {verdict:>15} ms {level.pending_at_stop:>15} "
+            f"{level.pending_after:>10}"
+        )
+    print(f"(CPU per comment; {sum(level.posts for level in run.levels)} posts in all, every "
+          "one answered 302)")  # fmt: skip
+    print(f"backlog: {run.backlog} comments posted with the worker stopped, scored by one worker "
+          f"process at {run.worker_per_second:.0f} comments/s")  # fmt: skip
 
 
-def _answers(url: str) -> bool:
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", default="1,4,8", help="posting clients, one run each")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per run")
+    args = parser.parse_args()
+    clients = [int(count) for count in args.clients.split(",")]
+
+    from bench.http_load import stop_all
+    from bench.peers_parley import parley_env, parley_prepare, posting_article
+    from tests.support import RedisServer
+
+    if shutil.which("redis-server") is None:
+        raise SystemExit("needs redis-server on PATH (apt-get install redis-server)")
+    scratch = Path(tempfile.mkdtemp(prefix="parley-queue-"))
+    env = parley_env(scratch)
+    parley_prepare(env, [])
+    article = posting_article("queue-bench")
+    redis = RedisServer()
+    redis.start()
     try:
-        return urllib.request.urlopen(url, timeout=2).status == 200
-    except OSError:
-        return False
+        run = queue_mode(
+            env={**env, "REDIS_URL": redis.url}, article=article, clients=clients,
+            seconds=args.seconds, logs=scratch,
+        )  # fmt: skip
+    finally:
+        stop_all()
+        redis.stop()
+    print(
+        f"\nQueue mode: gunicorn (2 workers, DEBUG=0), one Celery worker process, a private "
+        f"redis-server, SQLite; 1 s warm-up + {args.seconds:g} s per run"
+    )
+    queue_report(run)
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
