@@ -24,6 +24,17 @@ def article_get_published(*, slug: str) -> Article:
     return get_object_or_404(article_page_queryset(), slug=slug)
 
 
+def article_for_posting(*, article_id: int) -> Article | None:
+    """A published article with only what decides whether it takes comments (and its
+    address), for the comment form's post: the body, authors and updates are not read."""
+    return (
+        Article.objects.published()
+        .filter(pk=article_id)
+        .only("pk", "slug", "status", "published_at", "comments_open", "comments_close_after_days")
+        .first()
+    )
+
+
 def article_page_context(*, article: Article) -> dict:
     """Template context for an article page, without its comment section."""
     return {"article": article, "updates": list(article.updates.all())}

@@ -97,6 +97,14 @@ class Comment(XtdComment):
         # unlocked save. comment_submit sets the position before the single insert.
         CommentAbstractModel.save(self, *args, **kwargs)
 
+    def _save_table(self, raw=False, cls=None, *args, **kwargs):
+        # xtd's convention: a top-level comment is its own thread and its own parent. Its id
+        # is known once the base row is in, just before xtd's row goes in, so a new thread
+        # costs no UPDATE afterwards (comment_submit marks it with thread_id 0).
+        if cls is XtdComment and self.thread_id == 0 and self.comment_ptr_id:
+            self.thread_id = self.parent_id = self.comment_ptr_id
+        return super()._save_table(raw, cls, *args, **kwargs)
+
 
 class Thread(models.Model):
     """One top-level comment and its replies: the unit the article page paginates.

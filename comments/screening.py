@@ -1,9 +1,12 @@
-"""Screening a would-be comment before it is stored, through the site's hook.
+"""Screening and judging a would-be comment before it is stored, through the site's hooks.
 
-`PARLEY_COMMENT_SCREEN` names a function (the moderation app's bans, by default) resolved the
-way COMMENTS_APP is: the comments app asks it without depending on the app that answers.
+`PARLEY_COMMENT_SCREEN` (the moderation app's bans, by default) may refuse a poster;
+`PARLEY_COMMENT_JUDGE` (the moderation app's scorer, by default) may decide a new comment's
+status before it is stored, so that it is stored once with its verdict. Both are resolved the
+way COMMENTS_APP is: the comments app asks without depending on the app that answers.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,3 +27,30 @@ def comment_screen(*, user, email: str, ip_address: str | None) -> Screening:
         return Screening()
     hook = import_string(settings.PARLEY_COMMENT_SCREEN)
     return hook(user=user, email=email, ip_address=ip_address)
+
+
+@dataclass(frozen=True)
+class Copies:
+    """Earlier comments with the same text: the newest few (dicts of their columns), and
+    how many there are in all."""
+
+    rows: list[dict]
+    total: int
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A new comment's status, decided before it is stored, and how to record why: `record`
+    is called with the stored comment inside the transaction that stored it."""
+
+    status: str
+    record: Callable[[object], None]
+
+
+def comment_judge(*, comment, copies: Copies) -> Judgement | None:
+    """Ask the judging hook about a comment about to be stored. None leaves it pending,
+    to be judged once stored (by a worker, or by nobody without a hook)."""
+    if not settings.PARLEY_COMMENT_JUDGE:
+        return None
+    hook = import_string(settings.PARLEY_COMMENT_JUDGE)
+    return hook(comment=comment, copies=copies)

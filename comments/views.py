@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from articles.selectors import article_page_context, article_page_queryset
+from articles.selectors import article_for_posting, article_page_context, article_page_queryset
 from core.http import client_ip
 from core.ids import parse_id
 from core.ratelimit import rate_limited
@@ -66,6 +66,8 @@ logger = logging.getLogger(__name__)
 def _render_article(
     request: HttpRequest, article: Article, form: CommentForm, *, status: int, notice: str = ""
 ) -> HttpResponse:
+    # The post read only what decides whether the article takes comments; the page needs all.
+    article = article_page_queryset().get(pk=article.pk)
     context = article_page_context(article=article)
     context.update(comment_form=form, comment_notice=notice)
     return render(request, "articles/article_detail.html", context, status=status)
@@ -84,7 +86,7 @@ def _target_article(request: HttpRequest) -> Article | None:
     article_id = parse_id(request.POST.get("object_pk"))
     if request.POST.get("content_type") != ARTICLE_CONTENT_TYPE or article_id is None:
         return None
-    return article_page_queryset().filter(pk=article_id).first()
+    return article_for_posting(article_id=article_id)
 
 
 @require_POST

@@ -345,6 +345,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = PARLEY_TRUSTED_PROXY_COUNT
 
 # Asked before a comment is stored: may refuse the poster or shadow-ban them (the bans).
 PARLEY_COMMENT_SCREEN = "moderation.services.bans.comment_screen"
+# Asked as a comment is stored: with scoring inline, the scorer's verdict is stored with it.
+PARLEY_COMMENT_JUDGE = "moderation.services.scoring.comment_judge"
 
 COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MODEL = "comments.models.Comment"

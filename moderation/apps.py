@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ModerationConfig(AppConfig):
@@ -9,5 +10,14 @@ class ModerationConfig(AppConfig):
         from comments.signals import comment_submitted
 
         from . import receivers
+        from .cached import screening_forget
+        from .models import Ban, ModerationRules
 
         comment_submitted.connect(receivers.on_comment_submitted, dispatch_uid="moderation.score")
+        # Whatever changes the rules or a ban (services, admin, a cascade) drops the copy
+        # every post reads.
+        for model in (Ban, ModerationRules):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    screening_forget, sender=model, dispatch_uid=f"forget.{model.__name__}"
+                )

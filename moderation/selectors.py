@@ -11,14 +11,16 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
+from comments.services import COPIES_WINDOW
 from core.keys import keyed_hash
 from core.roles import moderator_users
 
+from .cached import BanEntry, bans_cached, rules_cached
 from .models import Ban, ModerationEvent, ModerationRules, Report, SpamVerdict
 from .scoring import AuthorHistory, Rules, Submission, keyword_list
 
 S = CommentStatus
-DUPLICATE_WINDOW = timedelta(days=7)
+DUPLICATE_WINDOW = COPIES_WINDOW  # the scorer counts every copy comment_submit looks up
 RECENT_WINDOW = timedelta(days=7)
 TABS = ("held", "reported", "spam", "published")
 TAB_TITLES = {
@@ -30,9 +32,8 @@ TAB_TITLES = {
 
 
 def rules_get() -> ModerationRules:
-    """The site's moderation rules (created with defaults the first time)."""
-    rules, _ = ModerationRules.objects.get_or_create(pk=1)
-    return rules
+    """The site's moderation rules (created with defaults the first time), cached."""
+    return rules_cached()
 
 
 def rules_for_scoring(rules: ModerationRules) -> Rules:
@@ -66,24 +67,29 @@ def author_history(comment: Comment) -> AuthorHistory:
             spam=Count("pk", filter=Q(status=S.SPAM)),
         )
     )
-    is_staff = (
-        bool(comment.user_id)
-        and get_user_model().objects.filter(pk=comment.user_id, is_staff=True).exists()
-    )
+    if not comment.user_id:
+        is_staff = False
+    elif Comment.user.is_cached(comment):  # a comment being posted carries its poster
+        is_staff = comment.user.is_staff
+    else:
+        is_staff = get_user_model().objects.filter(pk=comment.user_id, is_staff=True).exists()
     return AuthorHistory(is_staff=is_staff, approved=counts["approved"], spam=counts["spam"])
 
 
-def submission_for(comment: Comment) -> Submission:
-    """Everything the scorer looks at for one stored comment."""
+def submission_for(comment: Comment, *, earlier_copies: int | None = None) -> Submission:
+    """Everything the scorer looks at for one comment: stored, or about to be stored with
+    its `earlier_copies` counted as it was placed."""
     meta = comment.submission_meta or {}
     seconds = meta.get("form_seconds")
-    # Only copies sent before this one: a later copy (someone repeating a comment) must not
-    # count against the original when it is scored again after an edit.
-    earlier = Comment.objects.filter(
-        text_hash=comment.text_hash,
-        submit_date__gte=comment.submit_date - DUPLICATE_WINDOW,
-        pk__lt=comment.pk,
-    ).count()
+    earlier = earlier_copies
+    if earlier is None:
+        # Only copies sent before this one: a later copy (someone repeating a comment) must
+        # not count against the original when it is scored again after an edit.
+        earlier = Comment.objects.filter(
+            text_hash=comment.text_hash,
+            submit_date__gte=comment.submit_date - DUPLICATE_WINDOW,
+            pk__lt=comment.pk,
+        ).count()
     return Submission(
         text=comment.comment,
         name=comment.user_name,
@@ -234,20 +240,21 @@ def ban_hash(kind: str, value: str) -> str:
 
 def ban_for(
     *, user: AbstractBaseUser | None = None, email: str = "", ip_address: str | None = None
-) -> Ban | None:
-    """The ban in force against this poster, hard bans first, if any (one query)."""
-    now = timezone.now()
-    matches = Q(pk__in=[])
+) -> BanEntry | None:
+    """The ban in force against this poster, hard bans first, if any (from the cache)."""
+    wanted = set()
     if user is not None and user.is_authenticated:
-        matches |= Q(kind=Ban.Kind.ACCOUNT, user=user)
+        wanted.add((Ban.Kind.ACCOUNT, user.pk))
         email = email or getattr(user, "email", "")
     if email:
-        matches |= Q(kind=Ban.Kind.EMAIL, value_hash=ban_hash(Ban.Kind.EMAIL, email))
+        wanted.add((Ban.Kind.EMAIL, ban_hash(Ban.Kind.EMAIL, email)))
     if ip_address:
-        matches |= Q(kind=Ban.Kind.IP, value_hash=ban_hash(Ban.Kind.IP, ip_address))
-    return (
-        Ban.objects.filter(matches, lifted_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .order_by("shadow", "-pk")
-        .first()
-    )
+        wanted.add((Ban.Kind.IP, ban_hash(Ban.Kind.IP, ip_address)))
+    now = timezone.now()
+    matches = [
+        ban
+        for ban in bans_cached()
+        if (ban.kind, ban.user_id if ban.kind == Ban.Kind.ACCOUNT else ban.value_hash) in wanted
+        and (ban.expires_at is None or ban.expires_at > now)
+    ]
+    return min(matches, key=lambda ban: (ban.shadow, -ban.pk), default=None)

@@ -8,6 +8,7 @@ from contextlib import contextmanager, suppress
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import override_settings
 from django.urls import reverse
 
 from articles.models import Article
@@ -126,18 +127,27 @@ def post(db):
     def make(
         article, text=None, *, reply_to=0, name="Reader", status=CommentStatus.PUBLISHED, **poster
     ):
-        comment = comment_submit(
-            article=article,
-            poster=Poster(name=name, **poster),
-            text=text or f"Comment number {next(_counter)}",
-            reply_to=reply_to,
-        )
+        # Stored pending, as with a queue, then moved to the status asked for.
+        with override_settings(PARLEY_COMMENT_JUDGE=""):
+            comment = comment_submit(
+                article=article,
+                poster=Poster(name=name, **poster),
+                text=text or f"Comment number {next(_counter)}",
+                reply_to=reply_to,
+            )
         if status != CommentStatus.PENDING:
             comment_transition(comment_id=comment.pk, to_status=status, actor_label="test")
         comment.refresh_from_db()
         return comment
 
     return make
+
+
+@pytest.fixture
+def queued_scoring(settings):
+    """New comments are stored pending, as when a worker's queue scores them (the test's
+    transaction never commits, so nothing reaches a queue)."""
+    settings.PARLEY_COMMENT_JUDGE = ""
 
 
 def form_data(article, **fields) -> dict:

@@ -6,6 +6,7 @@
 """
 
 from .posting import (
+    COPIES_WINDOW,
     DUPLICATE_WINDOW,
     CommentRefused,
     CommentRejected,
@@ -29,6 +30,7 @@ from .threads import (
 )
 
 __all__ = [
+    "COPIES_WINDOW",
     "DUPLICATE_WINDOW",
     "CommentRefused",
     "CommentRejected",

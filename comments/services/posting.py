@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import F, Max, Min, Q, Subquery
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -17,8 +17,8 @@ from core.keys import author_key_for
 from core.signals import signal_send_on_commit
 from core.text import strip_control_characters
 
-from ..models import Comment, CommentStatus, Thread, text_fingerprint
-from ..screening import comment_screen
+from ..models import Comment, CommentStatus, Thread
+from ..screening import Copies, comment_judge, comment_screen
 from ..signals import comment_submitted
 from .text import comment_text_fields
 from .threads import max_level
@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 # poster proves the first one is theirs, or copying a guest's words would hand over their
 # comment (see _duplicate_of).
 DUPLICATE_WINDOW = timedelta(minutes=10)
+# How far back earlier copies of a text are looked up as a comment is stored: the duplicate
+# check above uses the last ten minutes of them, the scorer's duplicate rule all of them.
+COPIES_WINDOW = timedelta(days=7)
+COPIES_FETCHED = 20
 
 
 class CommentRejected(Exception):
@@ -113,11 +117,13 @@ def comment_submit(
     meta: dict | None = None,
     followup: bool = False,
 ) -> Comment:
-    """Store a new comment as `pending` in its thread, then announce it once committed.
+    """Store a new comment in its thread, then announce it once committed.
 
     Everything happens in one transaction: the thread (or, for a new thread, the article) is
     locked so concurrent replies get distinct positions, and a failure leaves no row behind.
-    A reply to a comment at the deepest level attaches beside it, at that level.
+    A reply to a comment at the deepest level attaches beside it, at that level. With a
+    judging hook that answers (scoring inline), the comment is stored with its verdict;
+    otherwise it is stored `pending` for the queue.
     """
     if not article.is_published:
         raise CommentRejected(None, "This article is not published.")
@@ -151,19 +157,54 @@ def comment_submit(
         reply_to = 0  # flat comments: a reply starts its own thread
     with transaction.atomic():
         if reply_to:
-            comment, created = _reply_insert(article, reply_to, own_ids, poster, fields, now)
+            comment = _reply_place(article, reply_to, own_ids, poster, fields)
         else:
-            comment, created = _root_insert(article, poster, own_ids, fields, now)
-    if created:
-        signal_send_on_commit(comment_submitted, sender=Comment, comment_id=comment.pk)
-        transaction.on_commit(
-            lambda: logger.info("comment %s: stored pending on article %s", comment.pk, article.pk)
+            comment = _root_place(article, fields)
+        copies = _copies_of(comment)
+        duplicate = _duplicate_of(poster, comment, copies, own_ids)
+        if duplicate is not None:
+            return duplicate
+        # With scoring inline the verdict is known before the insert: the comment is stored
+        # once, with its final status, verdict and audit event, in this one transaction.
+        judgement = comment_judge(comment=comment, copies=copies)
+        if judgement is not None:
+            comment.status = judgement.status
+            comment.is_public = judgement.status == CommentStatus.PUBLISHED
+        comment.save(force_insert=True)
+        if comment.level == 0:
+            Thread.objects.create(root=comment, article=article)
+        if judgement is not None:
+            judgement.record(comment)
+    signal_send_on_commit(
+        comment_submitted, sender=Comment, comment_id=comment.pk, status=comment.status
+    )
+    transaction.on_commit(
+        lambda: logger.info(
+            "comment %s: stored %s on article %s", comment.pk, comment.status, article.pk
         )
+    )
     return comment
 
 
+def _copies_of(comment: Comment) -> Copies:
+    """Earlier comments with the same text, newest first: what both the duplicate check and
+    the scorer's duplicate rule need, in one indexed query (past COPIES_FETCHED of them a
+    second query counts the rest, which only a flood of one text reaches)."""
+    recent = Comment.objects.filter(
+        text_hash=comment.text_hash, submit_date__gte=comment.submit_date - COPIES_WINDOW
+    )
+    rows = list(
+        recent.order_by("-pk").values(
+            "pk", "comment", "submit_date", "user_id", "user_name", "user_email",
+            "submission_meta", "article_id", "level", "parent_id",
+        )[: COPIES_FETCHED + 1]
+    )  # fmt: skip
+    total = recent.count() if len(rows) > COPIES_FETCHED else len(rows)
+    return Copies(rows=rows[:COPIES_FETCHED], total=total)
+
+
 def _duplicate_of(
-    poster: Poster, text: str, now, own_ids: frozenset[int], **where
+    poster: Poster, comment: Comment, copies: Copies, own_ids: frozenset[int]
 ) -> Comment | None:
     """The same comment sent moments ago into the same place by this same poster, if any.
 
@@ -172,88 +213,70 @@ def _duplicate_of(
     list of its own comments, or the browser key it was sent with (a double click arrives
     before the first response has set any cookie). Without proof a copy is a new comment.
     """
-    if poster.user is not None:
-        same_poster = {"user": poster.user}
-    elif own_ids or poster.browser_key:
-        same_poster = {
-            "user__isnull": True,
-            "user_name": strip_control_characters(poster.name)[:50],
-            "user_email": poster.email[:254],  # the column sizes; the form checks them first
-        }
-    else:
-        return None
-    candidates = Comment.objects.filter(
-        text_hash=text_fingerprint(text),
-        comment=text,
-        submit_date__gte=now - DUPLICATE_WINDOW,
-        **same_poster,
-        **where,
-    ).order_by("pk")[:10]
-    for candidate in candidates:
-        sent_from = candidate.submission_meta.get("browser")
-        if (
-            poster.user is not None
-            or candidate.pk in own_ids
-            or (poster.browser_key and sent_from == poster.browser_key)
-        ):
-            return candidate
+    since = comment.submit_date - DUPLICATE_WINDOW
+    for row in copies.rows:
+        same_place = (
+            row["article_id"] == comment.article_id
+            and row["level"] == comment.level
+            and (comment.level == 0 or row["parent_id"] == comment.parent_id)
+        )
+        if not same_place or row["submit_date"] < since or row["comment"] != comment.comment:
+            continue
+        if poster.user is not None:
+            proven = row["user_id"] == poster.user.pk
+        else:
+            sent_from = (row["submission_meta"] or {}).get("browser")
+            same_browser = bool(poster.browser_key) and sent_from == poster.browser_key
+            proven = (
+                row["user_id"] is None
+                and row["user_name"] == comment.user_name
+                and row["user_email"] == comment.user_email
+                and (row["pk"] in own_ids or same_browser)
+            )
+        if proven:
+            return Comment.objects.get(pk=row["pk"])
     return None
 
 
-def _root_insert(
-    article: Article, poster: Poster, own_ids: frozenset[int], fields: dict, now
-) -> tuple[Comment, bool]:
+def _root_place(article: Article, fields: dict) -> Comment:
     # Locking the article serializes new threads on PostgreSQL so that two identical
     # submissions sent at once store one row; SQLite's IMMEDIATE transactions already do.
-    Article.objects.select_for_update().filter(pk=article.pk).first()
-    duplicate = _duplicate_of(poster, fields["comment"], now, own_ids, article=article, level=0)
-    if duplicate:
-        return duplicate, False
-    comment = Comment(**fields, thread_id=0, parent_id=0, level=0, order=1)
-    comment.save(force_insert=True)
-    # xtd's convention: a top-level comment is its own thread and its own parent.
-    XtdComment.objects.filter(pk=comment.pk).update(thread_id=comment.pk, parent_id=comment.pk)
-    comment.thread_id = comment.parent_id = comment.pk
-    Thread.objects.create(root=comment, article=article)
-    return comment, True
+    Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
+    # thread_id 0: the comment becomes its own thread and parent as it is inserted.
+    return Comment(**fields, thread_id=0, parent_id=0, level=0, order=1)
 
 
-def _reply_insert(
-    article: Article, reply_to: int, own_ids: frozenset[int], poster: Poster, fields: dict, now
-) -> tuple[Comment, bool]:
-    parent = Comment.objects.filter(pk=reply_to).only("thread_id", "article_id").first()
+def _reply_place(
+    article: Article, reply_to: int, own_ids: frozenset[int], poster: Poster, fields: dict
+) -> Comment:
+    # Lock the parent's thread first: concurrent replies into it queue here, so `order`
+    # stays unique; then read the parent, whose `order` cannot move any more.
+    parent_thread = Comment.objects.filter(pk=reply_to).values("thread_id")
+    Thread.objects.select_for_update().filter(pk=Subquery(parent_thread)).values_list("pk").first()
+    parent = Comment.objects.filter(pk=reply_to).first()
     if parent is None or parent.article_id != article.pk:
         raise CommentRejected("reply_to", "The comment you are replying to does not exist here.")
-    # Lock the thread: concurrent replies into it queue here, so `order` stays unique.
-    Thread.objects.select_for_update().filter(pk=parent.thread_id).first()
-    parent = Comment.objects.get(pk=reply_to)  # re-read: `order` may have moved meanwhile
     is_own = parent.pk in own_ids or (poster.user is not None and parent.user_id == poster.user.pk)
     if parent.status != CommentStatus.PUBLISHED and not is_own:
         raise CommentRejected("reply_to", "The comment you are replying to is not available.")
     if parent.level >= max_level() and parent.parent_id != parent.pk:
         parent = Comment.objects.get(pk=parent.parent_id)
 
-    level = parent.level + 1
-    duplicate = _duplicate_of(
-        poster, fields["comment"], now, own_ids, parent_id=parent.pk, level=level
+    # The first comment after the parent's subtree, if any, and the thread's last position.
+    after_subtree = Q(order__gt=parent.order, level__lte=parent.level)
+    positions = Comment.objects.filter(thread_id=parent.thread_id).aggregate(
+        next=Min("order", filter=after_subtree), last=Max("order")
     )
-    if duplicate:
-        return duplicate, False
-
-    thread = Comment.objects.filter(thread_id=parent.thread_id)
-    next_order = thread.filter(order__gt=parent.order, level__lte=parent.level).aggregate(
-        n=Min("order")
-    )["n"]
+    next_order = positions["next"]
     if next_order is None:
-        order = thread.aggregate(n=Max("order"))["n"] + 1
+        order = positions["last"] + 1
     else:
         # Make room after the parent's subtree (pre-order position).
         XtdComment.objects.filter(thread_id=parent.thread_id, order__gte=next_order).update(
             order=F("order") + 1
         )
         order = next_order
-    comment = Comment(
-        **fields, thread_id=parent.thread_id, parent_id=parent.pk, level=level, order=order
-    )
-    comment.save(force_insert=True)
-    return comment, True
+    return Comment(
+        **fields, thread_id=parent.thread_id, parent_id=parent.pk, level=parent.level + 1,
+        order=order,
+    )  # fmt: skip

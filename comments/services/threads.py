@@ -26,6 +26,8 @@ def thread_visibility_changed(*, comment: Comment, became_published: bool) -> No
     current, parent_id = comment.pk, comment.parent_id
     while parent_id and parent_id != current:  # a top-level comment is its own parent
         ancestor_ids.append(parent_id)
+        if parent_id == comment.thread_id:  # reached the top: no need to ask its parent
+            break
         current = parent_id
         parent_id = Comment.objects.filter(pk=current).values_list("parent_id", flat=True).first()
     if ancestor_ids:

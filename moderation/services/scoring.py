@@ -3,51 +3,85 @@
 import logging
 from datetime import timedelta
 
+from celery import current_app
+from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
+from comments.screening import Copies, Judgement
 
 from .. import scoring, selectors
 from ..model_cache import spam_models
-from .transitions import comment_transition
+from ..models import ModerationRules
+from .transitions import comment_lock, comment_status_move, comment_transition
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
 
 
-def comment_score(*, comment_id: int) -> scoring.Verdict | None:
-    """Score a pending comment and route it; a comment no longer pending is left alone.
-
-    If the scorer fails the comment is held for a moderator, never published. In log-only
-    mode the verdict is recorded and the comment published as if there were no filter.
-    """
-    comment = Comment.objects.filter(pk=comment_id, status=S.PENDING).first()
-    if comment is None:
+def comment_judge(*, comment: Comment, copies: Copies) -> Judgement | None:
+    """Parley's PARLEY_COMMENT_JUDGE hook: with scoring inline (no queue), the scorer's
+    verdict on a comment about to be stored, so that comment_submit stores it once with its
+    final status, verdict and event. With a queue, None: a worker scores it once stored."""
+    if not current_app.conf.task_always_eager:
         return None
     rules = selectors.rules_get()
+    verdict = _verdict(comment, rules, earlier_copies=copies.total)
+    status = _status_for(verdict, rules)
+
+    def record(stored: Comment) -> None:
+        comment_status_move(stored, to_status=status, stored=True, **_scorer_move(verdict, rules))
+
+    return Judgement(status=status, record=record)
+
+
+def comment_score(*, comment_id: int) -> scoring.Verdict | None:
+    """Score a stored pending comment and route it, in one transaction; a comment no longer
+    pending is left alone (a repeated delivery is harmless)."""
+    with transaction.atomic():
+        comment = comment_lock(comment_id=comment_id)
+        if comment is None or comment.status != S.PENDING:
+            return None
+        rules = selectors.rules_get()
+        verdict = _verdict(comment, rules)
+        comment_status_move(
+            comment, to_status=_status_for(verdict, rules), **_scorer_move(verdict, rules)
+        )
+    return verdict
+
+
+def _verdict(
+    comment: Comment, rules: ModerationRules, earlier_copies: int | None = None
+) -> scoring.Verdict:
+    """The scorer's verdict. If the scorer fails the comment is held for a moderator, never
+    published."""
     try:
         model, note = spam_models.current(rules)
-        verdict = scoring.score_submission(
-            selectors.submission_for(comment), selectors.rules_for_scoring(rules), model, note
+        return scoring.score_submission(
+            selectors.submission_for(comment, earlier_copies=earlier_copies),
+            selectors.rules_for_scoring(rules),
+            model,
+            note,
         )
     except Exception as error:  # any scorer failure must hold, not publish
-        logger.exception("Scoring comment %s failed; holding it", comment_id)
-        verdict = scoring.Verdict(
+        logger.exception("Scoring comment %s failed; holding it", comment.pk)
+        return scoring.Verdict(
             score=rules.hold_threshold,
             decision=S.HELD,
             reasons=(
                 scoring.Reason("scorer_error", f"the scorer failed ({type(error).__name__})", 0.0),
             ),
         )
-    comment_transition(
-        comment_id=comment_id,
-        to_status=S.PUBLISHED if rules.log_only else verdict.decision,
-        actor_label="scorer",
-        only_from=[S.PENDING],
-        verdict=verdict,
-        verdict_acted=not rules.log_only,
-    )
-    return verdict
+
+
+def _status_for(verdict: scoring.Verdict, rules: ModerationRules) -> str:
+    # In log-only mode the verdict is recorded and the comment published as if there were
+    # no filter.
+    return S.PUBLISHED if rules.log_only else verdict.decision
+
+
+def _scorer_move(verdict: scoring.Verdict, rules: ModerationRules) -> dict:
+    return {"actor_label": "scorer", "verdict": verdict, "verdict_acted": not rules.log_only}
 
 
 def comment_hold_unscored(*, comment_id: int, why: str) -> bool:

@@ -1,8 +1,10 @@
 """The one place a comment's status changes.
 
 Every move (the scorer's verdict, a moderator's decision, a reader's report, an author's edit
-or deletion, an undo) goes through `comment_transition`, which locks, checks, records and
-schedules what follows once the change commits.
+or deletion, an undo) goes through `comment_status_move`, which checks, records and schedules
+what follows once the change commits. `comment_transition` locks a stored comment and calls
+it; a new comment judged as it is stored (scoring inline) calls it in the transaction that
+inserted it.
 """
 
 import logging
@@ -11,6 +13,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from articles.models import Article
@@ -54,50 +57,84 @@ def comment_transition(
 ) -> ModerationEvent | None:
     """Move a comment to `to_status`; return the audit event written (None: no change).
 
-    In one transaction: lock the thread, then the comment (comment_submit's order), check
-    the move, mirror it into `is_public`/`is_removed`, move the thread's counts, and record
-    the event (and the scorer's verdict). `only_from` makes it a compare-and-set, so a
-    repeated delivery is harmless. Replies keep their own status.
+    In one transaction: lock the thread, then the comment (comment_submit's order), and
+    move it (comment_status_move). `only_from` makes it a compare-and-set, so a repeated
+    delivery is harmless. Replies keep their own status.
     """
-    thread_id = Comment.objects.filter(pk=comment_id).values_list("thread_id", flat=True).first()
-    if thread_id is None:
-        return None
     with transaction.atomic():
-        Thread.objects.select_for_update().filter(pk=thread_id).first()
-        comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+        comment = comment_lock(comment_id=comment_id)
         if comment is None:
             return None
-        from_status = comment.status
-        if from_status == to_status:
+        if only_from is not None and comment.status not in set(only_from):
             return None
-        if only_from is not None and from_status not in set(only_from):
-            return None
-        if to_status not in ALLOWED_TRANSITIONS[from_status]:
-            raise TransitionNotAllowed(f"A {from_status} comment cannot become {to_status}.")
-        now = timezone.now()
-        Comment.objects.filter(pk=comment_id).update(
+        return comment_status_move(
+            comment,
+            to_status=to_status,
+            actor=actor,
+            actor_label=actor_label,
+            reasons=reasons,
+            verdict=verdict,
+            verdict_acted=verdict_acted,
+        )
+
+
+def comment_lock(*, comment_id: int) -> Comment | None:
+    """Lock a comment's thread, then the comment (comment_submit's order), and return the
+    comment read under the lock. Call inside a transaction."""
+    thread_of = Comment.objects.filter(pk=comment_id).values("thread_id")
+    Thread.objects.select_for_update().filter(pk=Subquery(thread_of)).values_list("pk").first()
+    return Comment.objects.select_for_update().filter(pk=comment_id).first()
+
+
+def comment_status_move(
+    comment: Comment,
+    *,
+    to_status: str,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+    reasons: Iterable[dict] = (),
+    verdict: Verdict | None = None,
+    verdict_acted: bool = True,
+    stored: bool = False,
+) -> ModerationEvent | None:
+    """The one place a comment's moderation state moves, for a comment locked (or inserted)
+    by the current transaction: check the move, mirror it into `is_public`/`is_removed`,
+    move the thread's counts, record the event (and the scorer's verdict), and schedule
+    what follows the commit.
+
+    `stored` says the row already holds `to_status`: a new comment inserted with the
+    verdict it was judged with before the insert, which moves from `pending` unseen.
+    """
+    from_status = S.PENDING if stored else comment.status
+    if from_status == to_status:
+        return None
+    if to_status not in ALLOWED_TRANSITIONS[from_status]:
+        raise TransitionNotAllowed(f"A {from_status} comment cannot become {to_status}.")
+    now = timezone.now()
+    if not stored:
+        Comment.objects.filter(pk=comment.pk).update(
             status=to_status,
             is_public=to_status == S.PUBLISHED,
             is_removed=to_status == S.REMOVED,
             status_changed_at=now,
         )
-        if (from_status == S.PUBLISHED) != (to_status == S.PUBLISHED):
-            thread_visibility_changed(comment=comment, became_published=to_status == S.PUBLISHED)
-        if verdict is not None:
-            reasons = _verdict_record(comment_id, verdict, acted=verdict_acted)
-        event = ModerationEvent.objects.create(
-            comment_id=comment_id,
-            actor=actor,
-            actor_label=actor_label or (actor.get_username() if actor else "system"),
-            from_status=from_status,
-            to_status=to_status,
-            reasons=list(reasons),
-        )
-        if actor is not None:
-            _decision_record(comment, to_status=to_status, when=now)
-        _after_commit(
-            comment, from_status=from_status, to_status=to_status, actor_label=event.actor_label
-        )
+    if (from_status == S.PUBLISHED) != (to_status == S.PUBLISHED):
+        thread_visibility_changed(comment=comment, became_published=to_status == S.PUBLISHED)
+    if verdict is not None:
+        reasons = _verdict_record(comment.pk, verdict, acted=verdict_acted)
+    event = ModerationEvent.objects.create(
+        comment_id=comment.pk,
+        actor=actor,
+        actor_label=actor_label or (actor.get_username() if actor else "system"),
+        from_status=from_status,
+        to_status=to_status,
+        reasons=list(reasons),
+    )
+    if actor is not None:
+        _decision_record(comment, to_status=to_status, when=now)
+    _after_commit(
+        comment, from_status=from_status, to_status=to_status, actor_label=event.actor_label
+    )
     return event
 
 
@@ -140,8 +177,10 @@ def _after_commit(comment: Comment, *, from_status: str, to_status: str, actor_l
     # A page shows the change when a comment enters or leaves "published", or when a hidden
     # comment's published replies show a placeholder instead of it.
     if S.PUBLISHED in (from_status, to_status) or comment.nested_count:
+        # A new comment carries its article; a stored one is looked up once committed.
+        slug = comment.article.slug if Comment.article.is_cached(comment) else None
         article_id = comment.article_id
-        transaction.on_commit(lambda: _page_refresh(article_id), robust=True)
+        transaction.on_commit(lambda: _page_refresh(article_id, slug), robust=True)
     if to_status == S.HELD and settings.CELERY_TASK_ALWAYS_EAGER:
         # Embedded, there is no beat to send the batched digest: it goes at once.
         from ..tasks import held_digest_task
@@ -156,7 +195,8 @@ def _after_commit(comment: Comment, *, from_status: str, to_status: str, actor_l
     )
 
 
-def _page_refresh(article_id: int) -> None:
-    slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
+def _page_refresh(article_id: int, slug: str | None) -> None:
+    if slug is None:
+        slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
     if slug:
         page_invalidate(slug=slug)

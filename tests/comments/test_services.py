@@ -1,5 +1,7 @@
 import pytest
+from django.db import connection
 from django.db.models.signals import pre_save
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, CommentStatus, Thread
 from comments.services import CommentRejected, Poster, comment_submit, thread_recount
@@ -19,16 +21,58 @@ def thread_shape(root):
 
 @pytest.mark.django_db
 class TestCommentSubmit:
-    def test_new_comment_is_stored_pending_and_private(self, article):
-        """A new comment is stored first, pending and not public, as its own thread."""
-        comment = comment_submit(article=article, poster=Poster(name="Ann"), text="Hello")
+    def test_new_comment_is_stored_pending_and_private(self, article, queued_scoring):
+        """Without a verdict at hand (a queue scores it), a new comment is stored pending and
+        not public, as its own thread, in one insert."""
+        with CaptureQueriesContext(connection) as queries:
+            comment = comment_submit(article=article, poster=Poster(name="Ann"), text="Hello")
         comment.refresh_from_db()
         assert comment.status == CommentStatus.PENDING
         assert comment.is_public is False
         assert comment.thread_id == comment.parent_id == comment.pk
         assert comment.level == 0 and comment.order == 1
         assert Thread.objects.get(pk=comment.pk).article == article
+        assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
         assert comment.comment_html == "<p>Hello</p>"
+
+    def test_scored_inline_it_is_stored_once_with_its_verdict_and_event(self, article):
+        """Scoring inline, the verdict comes before the insert: the comment is stored with
+        its final status, verdict and audit event in one transaction, and never updated."""
+        from moderation.models import ModerationEvent, SpamVerdict
+        from moderation.selectors import rules_get
+
+        rules_get()  # the rules row is created on first use, in a transaction of its own
+        with CaptureQueriesContext(connection) as queries:
+            comment = comment_submit(article=article, poster=Poster(name="Ann"), text="Hello")
+        sql = [q["sql"] for q in queries.captured_queries]
+        comment.refresh_from_db()
+        assert (comment.status, comment.is_public) == (CommentStatus.PUBLISHED, True)
+        event = ModerationEvent.objects.get(comment=comment)
+        assert (event.from_status, event.to_status, event.actor_label) == (
+            "pending",
+            "published",
+            "scorer",
+        )
+        assert SpamVerdict.objects.get(comment=comment).decision == "published"
+        assert sum(q.startswith(("BEGIN", "SAVEPOINT")) for q in sql) == 1
+        assert not [q for q in sql if q.startswith("UPDATE") and "comments_comment" in q]
+        article.refresh_from_db()
+        assert article.comment_count == 1
+        assert Thread.objects.get(pk=comment.pk).published_count == 1
+
+    def test_scored_inline_a_held_comment_is_stored_held_and_counted_nowhere(self, article):
+        """A verdict of held is stored as held: not public, not in any count."""
+        from moderation.models import ModerationEvent
+
+        comment = comment_submit(
+            article=article, poster=Poster(name="Fast"), text="hi", meta={"form_seconds": 1}
+        )
+        comment.refresh_from_db()
+        assert (comment.status, comment.is_public) == (CommentStatus.HELD, False)
+        assert ModerationEvent.objects.get(comment=comment).to_status == "held"
+        article.refresh_from_db()
+        assert article.comment_count == 0
+        assert Thread.objects.get(pk=comment.pk).listed is False
 
     def test_replies_are_placed_in_pre_order(self, article, post):
         """A reply lands after its parent's existing subtree, shifting later rows down."""

@@ -416,7 +416,7 @@ class TestTrueMessages:
     """What a poster reads about their comment is its state when they read it."""
 
     def test_a_pending_comment_is_being_checked_not_awaiting_moderation(
-        self, client, article, submit, settings
+        self, client, article, submit, settings, queued_scoring
     ):
         """Posted but not yet scored (a worker will do it): the poster reads that it is
         being checked, inside the comment, and never "awaiting moderation"."""
@@ -445,7 +445,7 @@ class TestTrueMessages:
         assert "Thank you" not in page(client, article)
 
     def test_the_status_answer_follows_the_comment_and_only_its_poster_may_ask(
-        self, client, article, submit
+        self, client, article, submit, queued_scoring
     ):
         """The status endpoint tells the poster the current verdict in words; anyone else
         gets a 404."""

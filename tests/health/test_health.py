@@ -31,7 +31,7 @@ def test_a_healthy_embedded_site(client):
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
 
 
-def test_a_comment_stuck_pending_makes_it_fail(client, article):
+def test_a_comment_stuck_pending_makes_it_fail(client, article, queued_scoring):
     """A comment waiting more than ten minutes for its verdict is a 503 saying so."""
     stuck = comment_submit(article=article, poster=Poster(name="Stuck"), text="Waiting")
     Comment.objects.filter(pk=stuck.pk).update(submit_date=timezone.now() - timedelta(minutes=30))
@@ -62,7 +62,7 @@ def test_queue_mode_needs_a_broker_and_a_fresh_heartbeat(client, settings):
     assert status == 503 and report["checks"]["broker"]["ok"] is False
 
 
-def test_parley_status_prints_the_same(capsys, article):
+def test_parley_status_prints_the_same(capsys, article, queued_scoring):
     """The command prints one line per check and fails when something does."""
     call_command("parley_status")
     out = capsys.readouterr().out
@@ -75,7 +75,8 @@ def test_parley_status_prints_the_same(capsys, article):
 
 
 def test_each_event_is_one_log_line_with_the_comment_and_its_outcome(article, submit, caplog):
-    """Storing and scoring each log one line naming the comment and what happened."""
+    """Storing and scoring each log one line naming the comment and what happened: inline,
+    it is stored with its verdict."""
     import logging
 
     from tests.conftest import form_data
@@ -84,5 +85,5 @@ def test_each_event_is_one_log_line_with_the_comment_and_its_outcome(article, su
         submit(form_data(article, comment="Logged words"))
     comment = Comment.objects.get()
     lines = [record.getMessage() for record in caplog.records]
-    assert f"comment {comment.pk}: stored pending on article {article.pk}" in lines
+    assert f"comment {comment.pk}: stored published on article {article.pk}" in lines
     assert f"comment {comment.pk}: pending -> published (scorer)" in lines

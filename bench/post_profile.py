@@ -1,0 +1,167 @@
+"""Benchmark: what one guest post costs inside Django, queries and milliseconds.
+
+Posts guest comments (every second one a reply) through the real "Leave a Reply" form with
+Django's test client, in-process on a fresh SQLite database, and prints per post: queries
+(split by kind), wall and CPU milliseconds, for scoring inline (the embedded default) and,
+when --redis is given, with the scorer queued to a Celery broker (the web side only). Then
+the landing page the poster is sent to: its queries and milliseconds.
+
+    .venv/bin/python -m bench.post_profile [--posts 200] [--redis redis://127.0.0.1:6379/11]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_QUERIES = 12
+
+
+def _child(posts: int) -> None:
+    import cProfile
+    import pstats
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.services import article_create
+    from comments.models import Comment
+    from tests.support import form_fields
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    author = get_user_model().objects.create_user("bench-author")
+    article = article_create(
+        authors=[author], title="Posting profile", body="A body of words.", publish=True
+    )
+    client = Client()
+    page = client.get(article.get_absolute_url())
+    fields = form_fields(page.content.decode())
+    kinds: Counter = Counter()
+    counts, walls, cpus, landing_counts, landing_walls = [], [], [], [], []
+    reply_to = 0
+    profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+    for index in range(posts):
+        data = {
+            **fields,
+            "name": f"Reader {index % 40}",
+            "email": f"reader{index % 40}@example.org" if index % 2 == 0 else "",
+            "url": "",
+            "comment": f"Comment number {index}: the grid needs storage before winter, "
+            "and the *price* of waiting is higher than the price of building.",
+            "reply_to": str(reply_to if index % 2 else 0),
+        }
+        client.cookies.clear()
+        with CaptureQueriesContext(connection) as queries:
+            if profiler and index >= 10:
+                profiler.enable()
+            wall, cpu = time.perf_counter(), time.process_time()
+            response = client.post("/comments/post/", data)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            if profiler:
+                profiler.disable()
+        if response.status_code != 302:
+            raise SystemExit(f"post {index} answered {response.status_code}")
+        landing = response["Location"]
+        if index % 2 == 0:
+            reply_to = int(landing.rsplit("#c", 1)[1])
+            # Replies go to published comments; the scorer may have held a first comment.
+            Comment.objects.filter(pk=reply_to).update(status="published", is_public=True)
+        counts.append(len(queries))
+        last_queries = queries.captured_queries
+        walls.append(wall * 1000)
+        cpus.append(cpu * 1000)
+        if index >= 10:
+            for query in queries.captured_queries:
+                kinds[query["sql"].split(None, 1)[0].upper()] += 1
+        with CaptureQueriesContext(connection) as queries:
+            wall = time.perf_counter()
+            client.get(landing)
+            landing_walls.append((time.perf_counter() - wall) * 1000)
+        landing_counts.append(len(queries))
+    if os.environ.get("BENCH_SHOW_QUERIES"):
+        for query in last_queries:
+            print("   ", query["sql"][:230])
+    if profiler:
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT") or "cumulative").print_stats(
+            60
+        )
+    steady = slice(10, None)
+    n = len(counts[steady])
+    print(f"  posts measured: {n} (after 10 warm-up)")
+    print(
+        f"  queries per post: {statistics.mean(counts[steady]):.1f} "
+        f"(target about {TARGET_QUERIES}); by kind: "
+        + ", ".join(f"{kind} {count / n:.1f}" for kind, count in kinds.most_common())
+    )
+    print(
+        f"  per post: {statistics.median(walls[steady]):.2f} ms wall (median), "
+        f"{statistics.mean(cpus[steady]):.2f} ms CPU (mean)"
+    )
+    print(
+        f"  landing page: {statistics.mean(landing_counts[steady]):.1f} queries, "
+        f"{statistics.median(landing_walls[steady]):.2f} ms wall (median)"
+    )
+
+
+def _run(label: str, env: dict, posts: int) -> None:
+    print(label)
+    subprocess.run(
+        [sys.executable, "-m", "bench.post_profile", "--child", "--posts", str(posts)],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=200)
+    parser.add_argument("--redis", default="", help="a Redis URL for the queued run")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the posts")
+    parser.add_argument("--queries", action="store_true", help="print the last post's SQL")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.posts)
+        return
+    keep = {"PATH", "HOME", "LANG", "TMPDIR", "BENCH_SORT", "BENCH_CALLEES"}
+    base = {key: value for key, value in os.environ.items() if key in keep}
+    base |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "PARLEY_RATE_COMMENT_GUEST": "1000000/60",
+        "PARLEY_PAGE_CACHE_SECONDS": "60",
+        "LOG_LEVEL": "WARNING",
+        "BENCH_PROFILE": "1" if args.profile else "",
+        "BENCH_SHOW_QUERIES": "1" if args.queries else "",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        env = base | {"SQLITE_PATH": f"{tmp}/inline.sqlite3", "PARLEY_CACHE_DIR": f"{tmp}/c1"}
+        _run("Scoring inline (embedded default):", env, args.posts)
+        if args.redis:
+            env = base | {
+                "SQLITE_PATH": f"{tmp}/queued.sqlite3",
+                "REDIS_URL": args.redis,
+                "REDIS_CACHE_DB": "11",
+                "REDIS_BROKER_DB": "12",
+            }
+            _run("Scoring queued (web side only; nothing consumes the queue):", env, args.posts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The rules and bans every post reads come from the cache, and any change reaches the very
+next post: services, the admin and deletes all drop the cached copy."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment, CommentStatus
+from moderation import services
+from moderation.models import Ban, ModerationRules
+from tests.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _tables(queries) -> str:
+    return " ".join(query["sql"] for query in queries.captured_queries)
+
+
+def test_a_post_reads_neither_the_bans_nor_the_rules_once_cached(article, submit):
+    """After the first post, posting asks the database for neither."""
+    submit(form_data(article, comment="warming up"))
+    with CaptureQueriesContext(connection) as queries:
+        assert submit(form_data(article, comment="second")).status_code == 302
+    assert 'FROM "moderation_ban"' not in _tables(queries)
+    assert 'FROM "moderation_moderationrules"' not in _tables(queries)
+
+
+def test_a_new_ban_and_a_lifted_one_apply_to_the_next_post(article, submit, moderator):
+    """Banning and lifting go through the cache at once."""
+    submit(form_data(article, comment="before the ban"), REMOTE_ADDR="192.0.2.40")
+    ban = services.ban_create(kind=Ban.Kind.IP, value="192.0.2.40", actor=moderator, reason="x")
+    assert submit(form_data(article, comment="banned"), REMOTE_ADDR="192.0.2.40").status_code == 403
+    services.ban_lift(ban_id=ban.pk, actor=moderator)
+    assert submit(form_data(article, comment="lifted"), REMOTE_ADDR="192.0.2.40").status_code == 302
+
+
+def test_a_ban_deleted_with_its_account_leaves_the_cache(article, moderator, make_user):
+    """A ban removed by a cascade (its account deleted) is dropped from the cached copy."""
+    from moderation.selectors import ban_for
+
+    user = make_user("gone")
+    services.ban_create(kind=Ban.Kind.ACCOUNT, user=user, actor=moderator, reason="spam")
+    assert ban_for(user=user) is not None
+    user.delete()
+    assert not Ban.objects.exists()
+    assert ban_for(user=user) is None
+
+
+def test_changed_rules_score_the_next_post(article, submit):
+    """Saving the rules (as their admin page does) reaches the next comment's scoring."""
+    submit(form_data(article, comment="published under the old rules"))
+    rules = ModerationRules.objects.get(pk=1)
+    rules.hold_all = True
+    rules.save()
+    submit(form_data(article, comment="held under the new rules"))
+    statuses = dict(Comment.objects.values_list("comment", "status"))
+    assert statuses == {
+        "published under the old rules": CommentStatus.PUBLISHED,
+        "held under the new rules": CommentStatus.HELD,
+    }
