@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= $(if $(CI),,--reuse-db)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup migrate demo run worker test test-fast lint format bench clean
+.PHONY: help setup migrate demo run worker test test-fast lint format bench bench-peers clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ bench: setup ## Run the benchmarks under bench/ and print their figures
 	$(BIN)/python -m bench.queue_latency
 	$(BIN)/python -m bench.http_load
 	$(BIN)/python -m bench.faults
+
+bench-peers: setup ## Run Parley beside Isso 0.14 and nginx in one run and print the table (ARGS=--quick)
+	$(BIN)/python -m bench.peers $(ARGS)
 
 clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) db.sqlite3* .test-db.sqlite3* .pytest_cache staticfiles *.egg-info

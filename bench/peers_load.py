@@ -7,6 +7,7 @@ reaped) before and after, divided by the requests sent.
 """
 
 import contextlib
+import http.client
 import os
 import random
 import re
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.http_load import Load, fetch, run_load, spawn, stop, wait_until_serving
+from bench.http_load import Load, fetch, page_getter, run_load, spawn, stop, wait_until_serving
 from tests.support import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -94,6 +95,29 @@ def wait_idle(pid: int, timeout: float = 60) -> None:
 # ---------------------------------------------------------------------------
 # Load with every answer counted
 # ---------------------------------------------------------------------------
+SERVER_WORKERS, WARM_ROUNDS = 2, 3
+
+
+def warm(make_request: Callable, *, clients: int) -> None:
+    """A few requests two at a time, so that each server worker has been through the code
+    once (imports, templates, connections) before any CPU is counted."""
+
+    def send(thread: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", make_request.port, timeout=60)
+        try:
+            for round_ in range(WARM_ROUNDS):
+                # Numbered past any measured request, so no text repeats one of them.
+                make_request(connection, thread % clients, 10**6 + thread * 100 + round_).read()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(SERVER_WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 @dataclass
 class Measured:
     """A closed-loop load run: rate in the measured window, CPU and answers over all of it."""
@@ -131,6 +155,7 @@ def measure(
                 statuses[status] += 1
 
     counted.port = make_request.port
+    warm(make_request, clients=clients)
     wait_idle(pid)
     before = tree_cpu_seconds(pid)
     load = run_load(
@@ -158,9 +183,7 @@ class Reads:
 
 def sequential_reads(pid: int, port: int, path: str, count: int) -> Reads:
     """`count` GETs one after another, each on a new connection: server CPU per request."""
-    status, body, _ = fetch(port, path)  # warm templates and per-process caches
-    if status != 200:
-        raise SystemExit(f"GET {path} answered {status}")
+    warm(page_getter(port, path), clients=1)
     wait_idle(pid)
     before, started = tree_cpu_seconds(pid), time.monotonic()
     for _ in range(count):

@@ -1,0 +1,234 @@
+"""Benchmark: Parley beside Isso 0.14, in one run on this machine, with the same client.
+
+Both run under gunicorn with 2 sync workers on SQLite at 127.0.0.1; guests post the same
+texts (every second one a reply), Parley through its real "Leave a Reply" form (signed
+fields, CSRF cookie; the 302 not followed), Isso as its embed does (JSON to /new). Server
+CPU is utime + stime of the server's process tree, from /proc, per request.
+
+It prints one table (whole thread and first screen read; posting at 1, 4 and 8 clients with
+scoring inline; a post and its landing page; posting with Redis and one Celery worker; the
+cached anonymous page against nginx serving the same bytes with `Connection: close`; a 304),
+with Parley / Isso ratios, and whether each target of issue 12 is met.
+
+Isso is installed into a virtualenv of its own the first time (bench/peers_isso.py); without
+it, or with --skip-isso, Parley's figures are printed alone. nginx and wrk come from Debian
+(`apt-get install -y nginx-light wrk`): without nginx the static row is skipped, without wrk
+a Python client loads the pages. The queue rows need redis-server.
+
+    .venv/bin/python -m bench.peers [--quick] [--skip-isso] [--clients 1,4,8]
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.http_load import ROOT, stop_all
+from bench.peers_isso import FIRST_SCREEN, ISSO_VERSION, IssoFigures, isso_half
+from bench.peers_load import load_tool, tree_cpu_seconds
+from bench.peers_parley import ParleyFigures, parley_half
+
+TARGETS = {
+    "posting_rate": 1.5, "queue_web_cpu_ms": 4.0, "worker_rate": 300, "landing_cpu": 2.0,
+    "share_of_static": 0.35, "not_modified_cpu_ms": 0.3, "queries": 10, "whole_thread": 0.1,
+}  # fmt: skip
+
+
+def options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: small, short")
+    parser.add_argument("--skip-isso", action="store_true", help="Parley's figures only")
+    parser.add_argument("--clients", default="1,4,8", help="posting clients, one run each")
+    args = parser.parse_args()
+    args.clients = [int(count) for count in args.clients.split(",")]
+    args.landing_clients = 4 if 4 in args.clients else args.clients[len(args.clients) // 2]
+    args.seconds = 2.0 if args.quick else 10.0  # measured, after a 1 s warm-up
+    args.thread_size = 300 if args.quick else 1000
+    args.whole_reads, args.first_reads = (3, 10) if args.quick else (10, 50)
+    return args
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (all but idle and iowait), from /proc/stat."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def parley_revision() -> str:
+    def git(*words: str) -> str:
+        return subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True).stdout
+
+    changed = " with uncommitted changes" if git("status", "--porcelain", "--untracked=no") else ""
+    return (git("rev-parse", "--short", "HEAD").strip() or "unknown") + changed
+
+
+def main() -> None:
+    args = options()
+    started, busy = time.monotonic(), machine_busy_seconds()
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
+    # A SIGTERM (or Ctrl-C) still runs the `finally` that stops every server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    scratch = Path(tempfile.mkdtemp(prefix="parley-peers-"))
+    (scratch / "isso").mkdir()
+    isso: IssoFigures | str = "skipped (--skip-isso)"
+    try:
+        if not args.skip_isso:
+            isso = isso_half(args, scratch / "isso", scratch)
+            if isinstance(isso, str):
+                print(f"isso: no figures, Parley's alone follow. {isso}", flush=True)
+        parley = parley_half(args, scratch, scratch)
+    finally:
+        stop_all()
+    elapsed = time.monotonic() - started
+    own = tree_cpu_seconds(os.getpid())
+    foreign = max(0.0, machine_busy_seconds() - busy - own) / (elapsed * (os.cpu_count() or 1))
+    print(
+        f"\nParley {parley_revision()} beside Isso {ISSO_VERSION}, gunicorn 2 sync workers each, "
+        f"SQLite, 127.0.0.1; {os.cpu_count()} cores, load {' '.join(load_before)} at the start; "
+        f"other processes used {foreign:.0%} of the machine meanwhile (noise)."
+    )
+    print(f"Posting: 1 s warm-up + {args.seconds:g} s per run; pages loaded by {load_tool()}.\n")
+    report(parley, isso if isinstance(isso, IssoFigures) else None, args)
+    print(f"\nruntime {elapsed:.0f} s")
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def ms(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+
+
+def ratio(ours: float | None, theirs: float | None) -> float | None:
+    return ours / theirs if ours is not None and theirs else None
+
+
+def per_level(values: list[float | None], digits: int = 0) -> str:
+    return " / ".join("n/a" if value is None else f"{value:.{digits}f}" for value in values)
+
+
+def report(parley: ParleyFigures, isso: IssoFigures | None, args) -> None:
+    """The table, then a line per target."""
+    levels = " / ".join(map(str, args.clients))
+    size = f"{args.thread_size:,}"
+
+    def isso_posting(attribute: str) -> list[float | None]:
+        return [getattr(isso.posting[c], attribute) if isso else None for c in args.clients]
+
+    rates = [parley.posting[c].per_second for c in args.clients]
+    cpus = [parley.posting[c].cpu_ms for c in args.clients]
+    rate_ratios = [ratio(a, b) for a, b in zip(rates, isso_posting("per_second"), strict=True)]
+    cpu_ratios = [ratio(a, b) for a, b in zip(cpus, isso_posting("cpu_ms"), strict=True)]
+    isso_post_cpu = isso.posting[parley.landing_clients].cpu_ms if isso else None
+    whole = ratio(parley.whole.cpu_ms, isso and isso.whole.cpu_ms)
+    first = ratio(parley.first_screen.cpu_ms, isso and isso.first_screen.cpu_ms)
+    landing = ratio(parley.landing.cpu_ms, isso_post_cpu)
+    rows = [
+        (f"whole {size}-comment thread, server CPU per request", ms(parley.whole.cpu_ms),
+         ms(isso and isso.whole.cpu_ms), whole),
+        (f"first screen at {size} comments, CPU per request", f"{ms(parley.first_screen.cpu_ms)} "
+         f"({max(parley.queries.values())} queries per page)",
+         ms(isso and isso.first_screen.cpu_ms), first),
+        (f"posting, comments/s at {levels} clients, scoring inline", per_level(rates),
+         per_level(isso_posting("per_second")) if isso else "", per_level(rate_ratios, 2)),
+        (f"posting, server CPU per comment (ms) at {levels} clients", per_level(cpus, 1),
+         per_level(isso_posting("cpu_ms"), 1) if isso else "", per_level(cpu_ratios, 2)),
+        (f"posting + landing page, CPU per comment ({parley.landing_clients} clients; Isso: "
+         "a post alone)", ms(parley.landing.cpu_ms), ms(isso_post_cpu), landing),
+    ]  # fmt: skip
+    rows += queue_rows(parley, isso, args, levels)
+    static = ratio(parley.cached.per_second, parley.nginx and parley.nginx.per_second)
+    rows.append((
+        f"cached anonymous page ({parley.page_bytes / 1024:.0f} KiB), req/s with `Connection: "
+        "close` (Isso column: nginx, same bytes)",
+        f"{parley.cached.per_second:,.0f} ({ms(parley.cached.cpu_ms)} CPU each)",
+        f"nginx {parley.nginx.per_second:,.0f}" if parley.nginx else parley.nginx_note, static,
+    ))  # fmt: skip
+    not_modified = parley.not_modified.cpu_ms if parley.not_modified else None
+    rows.append((
+        "CPU per 304 answer to If-None-Match on the cached page",
+        ms(not_modified) if parley.not_modified else parley.not_modified_note, "", None,
+    ))  # fmt: skip
+
+    print("| | Parley | Isso | Parley / Isso |\n|---|---|---|---|")
+    for label, ours, theirs, share in rows:
+        shown = share if isinstance(share, str) else ("" if share is None else f"{share:.2f}")
+        print(f"| {label} | {ours} | {theirs} | {shown} |")
+    for name, figures, shown in (("Parley", parley, parley.comments_shown),
+                                 ("Isso", isso, isso and isso.comments_shown)):  # fmt: skip
+        if figures and shown != args.thread_size:
+            print(f"! {name}'s whole thread showed {shown} of {args.thread_size} comments")
+    print(f"Isso's first screen is GET /?uri=…{FIRST_SCREEN}; Parley's is the article page.")
+
+    queue = parley.queue
+    checks = [
+        (f"comments/s ≥ {TARGETS['posting_rate']}x Isso at {levels} clients",
+         per_level(rate_ratios, 2), all_or_none(r >= TARGETS["posting_rate"] for r in rate_ratios
+                                                if r is not None) if isso else None),
+        ("server CPU per comment ≤ Isso's", per_level(cpu_ratios, 2),
+         all_or_none(r <= 1 for r in cpu_ratios if r is not None) if isso else None),
+        (f"queue mode: web CPU ≤ {TARGETS['queue_web_cpu_ms']:g} ms per comment",
+         per_level([level.web_cpu_ms for level in queue.levels], 1) if queue else "n/a",
+         all(level.web_cpu_ms <= TARGETS["queue_web_cpu_ms"] for level in queue.levels)
+         if queue else None),
+        (f"queue mode: one worker ≥ {TARGETS['worker_rate']} comments/s",
+         f"{queue.worker_per_second:.0f}" if queue else "n/a",
+         queue.worker_per_second >= TARGETS["worker_rate"] if queue else None),
+        ("queue mode: nothing pending 5 s after posting stops",
+         per_level([level.pending_after for level in queue.levels]) if queue else "n/a",
+         queue.worst_pending_after == 0 if queue else None),
+        (f"post + landing ≤ {TARGETS['landing_cpu']:g}x Isso's CPU per post",
+         f"{landing:.2f}" if landing else "n/a", None if landing is None
+         else landing <= TARGETS["landing_cpu"]),
+        (f"cached ≥ {TARGETS['share_of_static']:.0%} of nginx with Connection: close",
+         f"{static:.0%}" if static else "n/a",
+         None if static is None else static >= TARGETS["share_of_static"]),
+        (f"304 ≤ {TARGETS['not_modified_cpu_ms']} ms CPU", ms(not_modified) or "n/a",
+         None if not_modified is None else not_modified <= TARGETS["not_modified_cpu_ms"]),
+        (f"≤ {TARGETS['queries']} queries per page at any size",
+         ", ".join(f"{count} at {n:,}" for n, count in sorted(parley.queries.items())),
+         max(parley.queries.values()) <= TARGETS["queries"]),
+        (f"whole thread ≤ {TARGETS['whole_thread']}x Isso's CPU", f"{whole:.2f}" if whole
+         else "n/a", None if whole is None else whole <= TARGETS["whole_thread"]),
+    ]  # fmt: skip
+    print("\nTargets (issue 12)")
+    for name, figures, met in checks:
+        verdict = "n/a" if met is None else ("met" if met else "NOT MET")
+        print(f"  {name:<52} {figures:<22} {verdict}")
+
+
+def all_or_none(results) -> bool | None:
+    results = list(results)
+    return all(results) if results else None
+
+
+def queue_rows(parley: ParleyFigures, isso: IssoFigures | None, args, levels: str) -> list:
+    queue = parley.queue
+    if queue is None:
+        return [("posting with Redis and one Celery worker", parley.queue_note, "", None)]
+    rates = [level.per_second for level in queue.levels]
+    isso_rates = [isso.posting[c].per_second if isso else None for c in args.clients]
+    at_stop = per_level([level.pending_at_stop for level in queue.levels])
+    after = per_level([level.pending_after for level in queue.levels])
+    return [
+        (f"posting with Redis and one Celery worker, comments/s at {levels} clients",
+         per_level(rates), "", per_level([ratio(a, b) for a, b in zip(rates, isso_rates,
+                                                                       strict=True)], 2)),
+        (f"… web CPU per comment (ms) at {levels}",
+         per_level([level.web_cpu_ms for level in queue.levels], 1), "", None),
+        (f"… worker CPU per comment (ms) at {levels}",
+         per_level([level.worker_cpu_ms for level in queue.levels], 1), "", None),
+        (f"… one worker scoring a backlog of {queue.backlog}, comments/s",
+         f"{queue.worker_per_second:.0f}", "", None),
+        (f"… pending when posting stops → 5 s later, at {levels}", f"{at_stop} → {after}", "",
+         None),
+    ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
