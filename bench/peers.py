@@ -164,6 +164,10 @@ def report(parley: ParleyFigures, isso: IssoFigures | None, args) -> None:
         if figures and shown != args.thread_size:
             print(f"! {name}'s whole thread showed {shown} of {args.thread_size} comments")
     print(f"Isso's first screen is GET /?uri=…{FIRST_SCREEN}; Parley's is the article page.")
+    for name, load in (("cached page", parley.cached), ("nginx", parley.nginx),
+                       ("304s", parley.not_modified)):  # fmt: skip
+        if load and load.failures:
+            print(f"! {name}: {load.failures}")
 
     queue = parley.queue
     checks = [
