@@ -53,7 +53,9 @@ def _child(posts: int) -> None:
     kinds: Counter = Counter()
     counts, walls, cpus, landing_counts, landing_walls = [], [], [], [], []
     reply_to = 0
-    profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+    profile = os.environ.get("BENCH_PROFILE")
+    profiler = cProfile.Profile() if profile == "post" else None
+    landing_profiler = cProfile.Profile() if profile == "landing" else None
     for index in range(posts):
         data = {
             **fields,
@@ -88,17 +90,23 @@ def _child(posts: int) -> None:
             for query in queries.captured_queries:
                 kinds[query["sql"].split(None, 1)[0].upper()] += 1
         with CaptureQueriesContext(connection) as queries:
+            if landing_profiler and index >= 10:
+                landing_profiler.enable()
             wall = time.perf_counter()
             client.get(landing)
+            if landing_profiler:
+                landing_profiler.disable()
             landing_walls.append((time.perf_counter() - wall) * 1000)
         landing_counts.append(len(queries))
     if os.environ.get("BENCH_SHOW_QUERIES"):
         for query in last_queries:
             print("   ", query["sql"][:230])
+    profiler = profiler or landing_profiler
     if profiler:
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT") or "cumulative").print_stats(
-            60
-        )
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT") or "cumulative")
+        stats.print_stats(60)
+        if os.environ.get("BENCH_CALLEES"):
+            stats.print_callees(os.environ["BENCH_CALLEES"])
     steady = slice(10, None)
     n = len(counts[steady])
     print(f"  posts measured: {n} (after 10 warm-up)")
@@ -129,7 +137,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=200)
     parser.add_argument("--redis", default="", help="a Redis URL for the queued run")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of the posts")
+    parser.add_argument(
+        "--profile",
+        choices=["post", "landing"],
+        help="print a cProfile of the posts or of the landing pages",
+    )
     parser.add_argument("--queries", action="store_true", help="print the last post's SQL")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -143,7 +155,7 @@ def main() -> None:
         "PARLEY_RATE_COMMENT_GUEST": "1000000/60",
         "PARLEY_PAGE_CACHE_SECONDS": "60",
         "LOG_LEVEL": "WARNING",
-        "BENCH_PROFILE": "1" if args.profile else "",
+        "BENCH_PROFILE": args.profile or "",
         "BENCH_SHOW_QUERIES": "1" if args.queries else "",
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-" + "x" * 50,

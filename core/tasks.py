@@ -6,9 +6,12 @@ the work up later, instead of a stored comment being answered with an error page
 Redis's circuit breaker is open (core/breaker.py), nothing is sent at all.
 """
 
+import functools
 import logging
 
+import redis
 from celery.contrib.django.task import DjangoTask
+from django.conf import settings
 from django.db import transaction
 
 from .breaker import breaker_for
@@ -33,6 +36,30 @@ class ParleyTask(DjangoTask):
             return False
         return True
 
+    def waiting(self) -> int:
+        """How many messages wait in this task's queue, not yet taken by a worker (0 when
+        the broker cannot say, or is not Redis: the caller then sends its own)."""
+        broker_url = self.app.conf.broker_url or ""
+        if not broker_url.startswith("redis"):
+            return 0
+        breaker = breaker_for(broker_url)
+        if breaker.is_open:
+            return 0
+        queue = getattr(self, "queue", None) or self.app.conf.task_default_queue
+        try:
+            # One LLEN on a client kept per process: kombu's pool and channel cost more than
+            # the question. Messages sent without a priority, as Parley's are, sit in this list.
+            return _redis_client(broker_url).llen(queue)
+        except Exception as error:  # as for enqueue: a broker down or hung
+            breaker.trip(error)
+            return 0
+
     def delay_on_commit(self, *args, **kwargs) -> None:
         """Queue once the current transaction commits (at once outside one)."""
         transaction.on_commit(lambda: self.enqueue(*args), robust=True)
+
+
+@functools.cache
+def _redis_client(url: str) -> redis.Redis:
+    timeout = settings.REDIS_SOCKET_TIMEOUT
+    return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)

@@ -7,9 +7,10 @@ sweep, the held-comments digest, the notifications sweep).
 """
 
 import logging
+from contextlib import suppress
 from datetime import timedelta
 
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +25,7 @@ MAX_DELIVERIES = 6  # after this many starts (crashes included) a comment is hel
 def comment_score_task(comment_id: int) -> str | None:
     """Score one comment and route it; safe to deliver twice."""
     from .services import comment_hold_unscored, comment_score
+    from .services.backlog import comments_score_backlog
 
     if _deliveries(comment_id) > MAX_DELIVERIES:
         # A message that keeps killing workers would loop forever with reject_on_worker_lost.
@@ -39,6 +41,11 @@ def comment_score_task(comment_id: int) -> str | None:
         # for a moderator if the database keeps failing it.
         logger.warning("comment %s: scoring failed on the database; left pending", comment_id)
         return None
+    if not current_app.conf.task_always_eager:
+        # Whatever else is waiting is scored in batches by this same run; one cut short by
+        # the time limit has committed its batches, and leaves the rest to the next run.
+        with suppress(SoftTimeLimitExceeded):
+            comments_score_backlog()
     return verdict.decision if verdict else None
 
 

@@ -109,3 +109,11 @@ def is_following(*, article, user) -> bool:
         user.is_authenticated
         and Follow.objects.filter(article=article, user=user, confirmed_at__isnull=False).exists()
     )
+
+
+def reply_notice_wanted(*, parent_id: int, comment_id: int) -> bool:
+    """Whether a published reply's parent asked to hear of replies (one query; False for a
+    top-level comment, which is its own parent)."""
+    if parent_id == comment_id:
+        return False
+    return Comment.objects.filter(pk=parent_id, followup=True).exists()

@@ -106,10 +106,16 @@ def comment_enqueue_scoring(*, comment_id: int) -> bool:
 
 def comment_scoring_schedule(*, comment_id: int) -> None:
     """Queue a comment for scoring once the current transaction commits: the one way a new
-    comment and an edited one reach the scorer."""
-    from ..tasks import comment_score_task
+    comment and an edited one reach the scorer. While a message waits in the queue none is
+    added: its run will reach the comment (services/backlog.py)."""
+    transaction.on_commit(lambda: _scoring_start(comment_id), robust=True)
 
-    comment_score_task.delay_on_commit(comment_id)
+
+def _scoring_start(comment_id: int) -> None:
+    from .backlog import scoring_message_waiting
+
+    if current_app.conf.task_always_eager or not scoring_message_waiting():
+        comment_enqueue_scoring(comment_id=comment_id)
 
 
 def pending_sweep(*, older_than: timedelta, inline: bool = False, limit: int = 1000) -> int:

@@ -192,6 +192,9 @@ def _after_commit(comment: Comment, *, from_status: str, to_status: str, actor_l
         comment_id=comment.pk,
         from_status=from_status,
         to_status=to_status,
+        parent_id=comment.parent_id,
+        followup=comment.followup,
+        guest_email="" if comment.user_id else comment.user_email,
     )
 
 

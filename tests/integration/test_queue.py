@@ -149,3 +149,18 @@ def test_the_workers_heartbeat_reaches_the_health_report(
     wait_until(lambda: Heartbeat.objects.filter(name="worker").exists(), 60, "the heartbeat")
     report = client.get("/healthz").json()
     assert report["checks"]["worker"]["ok"] is True and report["checks"]["broker"]["ok"] is True
+
+
+def test_a_deep_queue_is_one_message_worked_in_batches(article, rules, queue_redis, start_worker):
+    """Comments posted while a scoring message still waits send none of their own; the one
+    run it starts scores them all, each once."""
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        assert post_comments(article, mixed_texts(60)) == [302] * 60
+        broker = redis.Redis.from_url(f"{queue_redis}/{BROKER_DB}")
+        assert broker.llen("celery") == 1
+        start_worker(queue_redis)
+        wait_until(lambda: pending_count() == 0, 120, "the run to score every comment")
+    assert (
+        Counter(SpamVerdict.objects.values_list("comment_id", flat=True)).most_common(1)[0][1] == 1
+    )
+    assert SpamVerdict.objects.count() == 60

@@ -280,3 +280,34 @@ def test_a_reply_email_that_failed_is_sent_by_the_sweep(article, post, settings)
     assert notifications_sweep() == 1
     assert [m.to for m in mail.outbox] == [["asker@example.org"]]
     assert notifications_sweep() == 0
+
+
+@pytest.mark.django_db
+def test_a_notice_task_runs_only_when_someone_may_hear_of_the_comment(
+    article, submit, django_capture_on_commit_callbacks
+):
+    """A published comment whose parent did not ask for replies, and whose poster asked for
+    nothing, queues no notification task; a reply to a parent who asked does."""
+    from celery.signals import task_prerun
+
+    ran = []
+
+    def record(sender=None, **kwargs):
+        ran.append(sender.name)
+
+    task_prerun.connect(record, weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(form_data(article, comment="Nobody asked to hear of this"))
+        quiet = Comment.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(form_data(article, comment="A reply nobody asked for", reply_to=str(quiet.pk)))
+        assert "readers.tasks.comment_published_task" not in ran
+        Comment.objects.filter(pk=quiet.pk).update(followup=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(
+                form_data(article, comment="A reply the parent asked for", reply_to=str(quiet.pk))
+            )
+        assert "readers.tasks.comment_published_task" in ran
+    finally:
+        task_prerun.disconnect(record)
