@@ -229,8 +229,8 @@ def queue_rows(parley: ParleyFigures, isso: IssoFigures | None, args, levels: st
          per_level([level.worker_cpu_ms for level in queue.levels], 1), "", None),
         (f"… one worker scoring a backlog of {queue.backlog}, comments/s",
          f"{queue.worker_per_second:.0f}", "", None),
-        (f"… pending when posting stops → 5 s later, at {levels}", f"{at_stop} → {after}", "",
-         None),
+        (f"… pending when posting stops → 5 s later, at {levels}", f"{at_stop} → {after}"
+         + (f"; {queue.never_scored} never scored" if queue.never_scored else ""), "", None),
     ]  # fmt: skip
 
 
