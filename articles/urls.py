@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.article_list, name="list"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("csrf/", views.csrf_token, name="csrf"),
     path("articles/<slug:slug>/updates/", author_views.update_new, name="update_new"),
     path("author/", author_views.dashboard, name="author_dashboard"),
     path("author/articles/new/", author_views.article_new, name="author_new"),

@@ -1,5 +1,8 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from . import page_cache, selectors
 from .author_views import may_write
@@ -13,14 +16,20 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """An article with its updates; the template adds the comment section. Anonymous
-    readers get it from the page cache when it is there."""
-    cached = page_cache.cached_response(request, slug)
-    if cached is not None:
-        return cached
+    """An article with its updates; the template adds the comment section. Readers it is
+    not personal to get the shared page, which the page cache middleware keeps and serves."""
     article = selectors.article_get_published(slug=slug)
     context = selectors.article_page_context(article=article)
+    if page_cache.shareable(request):
+        return page_cache.shared_render(request, "articles/article_detail.html", context)
     if may_write(request.user, article):
         context |= {"can_post_update": True, "update_form": UpdateForm()}
-    response = render(request, "articles/article_detail.html", context)
-    return page_cache.store(request, slug, response)
+    return render(request, "articles/article_detail.html", context)
+
+
+@require_GET
+@never_cache
+def csrf_token(request: HttpRequest) -> JsonResponse:
+    """A CSRF token for this browser (the response sets its cookie): the forms of a shared
+    page carry none, and static/js/csrf.js asks here before one is sent."""
+    return JsonResponse({"token": get_token(request)})

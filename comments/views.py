@@ -293,10 +293,29 @@ def comment_status(request: HttpRequest, comment_id: int) -> JsonResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A 403 that says what happened and hands back any comment text that was sent."""
-    return render(
-        request,
-        "csrf_failure.html",
-        {"reason": reason, "text": request.POST.get("comment", "")},
-        status=403,
-    )
+    """A 403 that says nothing was posted and hands back what was sent: a comment in a fresh
+    copy of its form, with this browser's token, ready to post again; other text to copy."""
+    context = {"reason": reason, "text": request.POST.get("comment", "")}
+    # Readers without JavaScript land here from the shared article page, whose forms carry no
+    # token: their second press must work, so the form comes back whole and signed. With the
+    # database failing, the text alone comes back, as it did before.
+    try:
+        article = _target_article(request) if request.method == "POST" else None
+        form = CommentForm(article, data=request.POST, user=request.user) if article else None
+        if form is not None and form.security_problem() in (None, "expired"):
+            reply_id = parse_id(request.POST.get("reply_to"))
+            reply_target = reply_id and selectors.comment_for_reply(
+                article=article, comment_id=reply_id, viewer=presenters.viewer_for(request)
+            )
+            context.update(
+                form=form.resigned() if form.security_problem() else form,
+                article=article,
+                comments_open=article.accepts_comments,
+                reply_target=reply_target,
+                notice="It was sent without this site's security token, so nothing was "
+                "posted. Check it and press Post Comment again.",
+            )
+    except DatabaseError:
+        logger.warning("The refused form's comment could not be rebuilt (database failure)")
+        connection.close()
+    return render(request, "csrf_failure.html", context, status=403)

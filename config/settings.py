@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the shared article page is answered from the cache before any other work.
+    "articles.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,7 +91,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Static files from the app server in production (runserver serves them in DEBUG).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -338,6 +343,9 @@ RATELIMIT_FAIL_OPEN = True
 # Seconds an anonymous reader's article page is served from the cache (0: off). The entry is
 # dropped at once when the page's visible content changes.
 PARLEY_PAGE_CACHE_SECONDS = env.int("PARLEY_PAGE_CACHE_SECONDS", default=60)
+# Seconds a reverse proxy or CDN may keep that page (its Cache-Control s-maxage): pages it
+# keeps are not dropped on a change, so this is how stale a proxied page can be.
+PARLEY_PAGE_PROXY_SECONDS = env.int("PARLEY_PAGE_PROXY_SECONDS", default=5)
 # Number of reverse proxies in front of Parley that append to X-Forwarded-For; 0 trusts
 # nobody and takes REMOTE_ADDR. allauth is told the same (core.accounts.AccountAdapter).
 PARLEY_TRUSTED_PROXY_COUNT = env.int("PARLEY_TRUSTED_PROXY_COUNT", default=0)

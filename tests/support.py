@@ -3,6 +3,7 @@ signed fields of a rendered comment form, what an action could change on an arti
 browser-like client over real HTTP, and gunicorn as a process of its own."""
 
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -108,8 +109,11 @@ class HttpReader:
         return self.request(path)
 
     def post_comment(self, page_path: str, **fields) -> Answer:
-        """Load the page (for its form), then send the form with `fields`."""
+        """Load the page (for its form), then send the form with `fields`. The shared
+        article page's form has no CSRF token: ask for one first, as its script does."""
         form = form_fields(self.get(page_path).body)
+        if not form.get("csrfmiddlewaretoken"):
+            form["csrfmiddlewaretoken"] = json.loads(self.get("/csrf/").body)["token"]
         form.update(
             {"comment": "", "name": "Reader", "email": "", "url": "", "reply_to": "0",
              "honeypot": ""} | fields

@@ -43,6 +43,10 @@ def test_reply_without_javascript_nests_under_the_parent(
     assert "Replying to Parent Pia" in page.inner_text("#replying-to")
     fill_guest_form(page, "A reply sent without scripts.", "No-JS Nils")
     page.click("#submit")
+    # No script adds the shared page's CSRF token: the first press is refused, and the
+    # refusal hands the reply back, still a reply to Pia, in a form that has one.
+    assert "Replying to Parent Pia" in page.inner_text("#replying-to")
+    page.click("#submit")
     reply = Comment.objects.get(user_name="No-JS Nils")
     assert reply.parent_id == parent.pk
     nested = page.locator(f"#c{parent.pk} > ol.children > li#c{reply.pk}")

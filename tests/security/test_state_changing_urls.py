@@ -651,6 +651,7 @@ READ_ONLY = {
     "feed_comments_atom",
     "articles:list",
     "articles:detail",
+    "articles:csrf",
     "articles:author_dashboard",
     "articles:author_preview",
     "comments:permalink",

@@ -1,0 +1,84 @@
+"""The shared article page in a real browser: its forms carry no CSRF token, a script fetches
+one before a form is used, and without scripts the refusal hands the comment back ready to
+post again."""
+
+import pytest
+
+from comments.models import Comment
+
+from .helpers import fill_guest_form
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TOKEN = "#commentform input[name=csrfmiddlewaretoken]"
+FOLLOW_TOKEN = ".follow-form input[name=csrfmiddlewaretoken]"
+
+
+def shared_page(new_page, url: str, **context_options):
+    """A fresh browser on the article page, answered from the cache with no token in it."""
+    new_page().goto(url)  # another reader fills the cache
+    page = new_page(**context_options)
+    response = page.goto(url)
+    assert response.headers["x-parley-cache"] == "hit"
+    assert page.input_value(TOKEN) == "" and page.input_value(FOLLOW_TOKEN) == ""
+    assert not [c for c in page.context.cookies() if c["name"] == "csrftoken"]
+    return page
+
+
+def test_a_guest_posts_from_the_cached_page(live_server, new_page, article):
+    """Focusing the form fetches a token into every form; the comment is then posted."""
+    url = live_server.url + article.get_absolute_url()
+    page = shared_page(new_page, url)
+    fill_guest_form(page, "Posted from the page every reader shares.", "Cached Cora")
+    page.wait_for_function(f"() => document.querySelector('{TOKEN}').value !== ''")
+    assert page.input_value(FOLLOW_TOKEN) == page.input_value(TOKEN)
+    page.click("#submit")
+    page.wait_for_url("**#c*")
+    comment = Comment.objects.get(user_name="Cached Cora")
+    assert comment.comment == "Posted from the page every reader shares."
+    assert page.locator(f"#c{comment.pk}").count() == 1
+
+
+def test_a_form_sent_before_any_focus_waits_for_its_token(live_server, new_page, article):
+    """A submit with no focus first (a script or assistive tool clicking) still posts."""
+    url = live_server.url + article.get_absolute_url()
+    page = shared_page(new_page, url)
+    page.evaluate(
+        """() => {
+            document.getElementById('id_comment').value = 'Sent without a focus first.';
+            document.getElementById('id_name').value = 'Quick Quentin';
+            document.getElementById('submit').click();
+        }"""
+    )
+    page.wait_for_url("**#c*")
+    assert Comment.objects.get(user_name="Quick Quentin").comment == "Sent without a focus first."
+
+
+def test_without_javascript_the_refusal_keeps_the_comment_and_a_second_press_posts_it(
+    live_server, new_page, article
+):
+    """No script: the post is refused with every field kept in a form that has a token,
+    and pressing Post Comment again stores it."""
+    url = live_server.url + article.get_absolute_url()
+    page = shared_page(new_page, url, java_script_enabled=False)
+    fill_guest_form(page, "Written with scripts off.", "Nadia No-Script")
+    page.fill("#id_email", "nadia@example.com")
+    page.fill("#id_url", "https://nadia.example")
+    response_status = []
+    page.on("response", lambda response: response_status.append(response.status))
+    page.click("#submit")
+    page.wait_for_selector("text=Your comment was not posted yet")
+    assert 403 in response_status
+    assert "nothing was posted" in page.inner_text("#error-summary")
+    assert page.input_value("#id_comment") == "Written with scripts off."
+    assert page.input_value("#id_name") == "Nadia No-Script"
+    assert page.input_value("#id_email") == "nadia@example.com"
+    assert page.input_value("#id_url") == "https://nadia.example"
+    assert page.input_value(TOKEN) != ""
+    assert Comment.objects.count() == 0
+    page.click("#submit")
+    page.wait_for_url("**#c*")
+    comment = Comment.objects.get(user_name="Nadia No-Script")
+    assert (comment.comment, comment.user_email) == (
+        "Written with scripts off.",
+        "nadia@example.com",
+    )
