@@ -82,6 +82,9 @@ def main() -> None:
             if isinstance(isso, str):
                 print(f"isso: no figures, Parley's alone follow. {isso}", flush=True)
         parley = parley_half(args, scratch, scratch)
+    except BaseException:
+        print(f"(the servers' logs are kept in {scratch})", file=sys.stderr)
+        raise
     finally:
         stop_all()
     elapsed = time.monotonic() - started
