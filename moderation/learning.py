@@ -30,12 +30,17 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from .normalise import text_normalise
+
 STORAGE_FORMAT = 1
 
 # Chosen by leave-one-file-out runs of bench/spam_eval.py; stored in each model so a model
 # keeps being served the way it was trained even after these defaults change.
 DEFAULT_SETTINGS: dict[str, Any] = {
     "lowercase": True,
+    # NFKC and invisible characters removed, as for the rules (moderation.normalise). Models
+    # stored without this key were trained without it and are served without it.
+    "normalise_unicode": True,
     "word_ngram_range": [1, 2],
     "char_ngram_range": [2, 5],
     "hash_bits": 18,
@@ -52,8 +57,10 @@ _POLYNOMIAL_BASE = np.uint64(1_000_003)
 _FIBONACCI_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _normalize(text: str, *, lowercase: bool) -> str:
+def _normalize(text: str, *, lowercase: bool, fold_unicode: bool) -> str:
     text = html.unescape(text)
+    if fold_unicode:
+        text = text_normalise(text)
     # Tags are replaced by a space (not removed) so words on either side of <br /> stay apart.
     text = _TAG.sub(" ", text)
     text = _INVISIBLE.sub("", text)
@@ -63,7 +70,11 @@ def _normalize(text: str, *, lowercase: bool) -> str:
 
 def normalize(text: str) -> str:
     """Return the text as the default model sees it: unescaped, untagged, collapsed, lowercased."""
-    return _normalize(text, lowercase=DEFAULT_SETTINGS["lowercase"])
+    return _normalize(
+        text,
+        lowercase=DEFAULT_SETTINGS["lowercase"],
+        fold_unicode=DEFAULT_SETTINGS["normalise_unicode"],
+    )
 
 
 def _build_word_vectorizer(settings: dict[str, Any]) -> HashingVectorizer:
@@ -155,7 +166,10 @@ class TrainedModel:
 
     def _features(self, texts: Sequence[str]) -> list[sp.csr_matrix]:
         lowercase = self.settings["lowercase"]
-        normalized = [_normalize(text, lowercase=lowercase) for text in texts]
+        fold_unicode = self.settings.get("normalise_unicode", False)
+        normalized = [
+            _normalize(text, lowercase=lowercase, fold_unicode=fold_unicode) for text in texts
+        ]
         sublinear_tf = self.settings["sublinear_tf"]
         return [
             _weighted_rows(
@@ -269,7 +283,14 @@ def _train(
     settings = json.loads(json.dumps(settings))
 
     report(0, "hashing n-grams")
-    normalized = [_normalize(text, lowercase=settings["lowercase"]) for text in texts]
+    normalized = [
+        _normalize(
+            text,
+            lowercase=settings["lowercase"],
+            fold_unicode=settings.get("normalise_unicode", False),
+        )
+        for text in texts
+    ]
     word_counts = _build_word_vectorizer(settings).transform(normalized).tocsr()
     character_counts = _character_counts(normalized, settings)
 

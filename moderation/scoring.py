@@ -5,16 +5,29 @@ in moderation.services, which is what makes the scorer testable, benchmarkable a
 explainable: every point of the score comes with a sentence a moderator can read.
 """
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from .links import contacts_find, links_find
+from .normalise import submission_normalise, text_normalise
 
 PUBLISHED, HELD, SPAM = "published", "held", "spam"
 HOLD_WEIGHT = 0.5  # a rule that on its own sends a comment to a moderator
 SPAM_WEIGHT = 1.0  # a rule that on its own marks a comment spam
 AUTHOR_SPAM_WEIGHT = 0.3  # earlier spam counts against an author, but holds nothing alone
 TRUSTED_WEIGHT = -0.4  # approved history outweighs one hold-level rule, not two
+# Readers write bare domains ("I read it on bbc.co.uk") and shortened links too, so each only
+# tips a doubtful comment (a model's 0.3 or more) over to a moderator; a shortener weighs more
+# because it hides where it leads. Together with the default moderation keyword 'bit.ly' a
+# shortener stays held (0.8), not spam.
+BARE_DOMAIN_WEIGHT = 0.2
+SHORTENER_WEIGHT = 0.3
+# A link spaced out or written in look-alike characters is written to get past a filter, and
+# a phone number or messenger contact asks readers to leave the site: each holds on its own,
+# and with a second signal (a keyword, the model) reaches spam.
+EVASION_WEIGHT = HOLD_WEIGHT
+CONTACT_WEIGHT = HOLD_WEIGHT
 
 # Starting lists, written for Parley and editable by admins (Moderation rules). Disallowed
 # phrases are ones no reader writes in passing; moderation keywords are merely suspicious.
@@ -29,8 +42,6 @@ DEFAULT_DISALLOWED_KEYWORDS = "\n".join(
 DEFAULT_MODERATION_KEYWORDS = "\n".join(
     ["bit.ly", "tinyurl.com", "whatsapp", "telegram", "casino", "bitcoin", "promo code"]
 )
-
-LINK_PATTERN = re.compile(r"https?://|www\.|\[[^\]]*\]\([^)]*\)", re.IGNORECASE)
 
 
 class SpamClassifier(Protocol):
@@ -108,12 +119,19 @@ class Verdict:
 
 
 def count_links(text: str) -> int:
-    """Links a reader put in the comment text: URLs, www. addresses and Markdown links."""
-    return len(LINK_PATTERN.findall(text or ""))
+    """Links a reader put in the comment text, in every form: URLs, www. addresses, Markdown
+    links, bare domains and spaced-out links, in the text as normalised for the rules."""
+    return links_find(text_normalise(text)).total
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _listed(found: Sequence[str], word: str) -> str:
+    """'2 bare domains: a.com, b.com': what a moderator needs to see the rule was right."""
+    shown = ", ".join(dict.fromkeys(found[:3]))
+    return f"{_plural(len(found), word)}: {shown}"
 
 
 def _traps(submission: Submission, rules: Rules) -> Iterator[Reason]:
@@ -140,10 +158,55 @@ def _keywords(submission: Submission, rules: Rules) -> Iterator[Reason]:
         )
 
 
+# Each kind of link or contact a scan finds: its reason code, the scan's field, the words a
+# moderator reads and its weight.
+LINK_KINDS = (
+    ("bare_domain", "bare_domains", "bare domain", BARE_DOMAIN_WEIGHT),
+    ("spaced_link", "spaced", "spaced-out link", EVASION_WEIGHT),
+    ("shortener", "shorteners", "shortened link", SHORTENER_WEIGHT),
+)
+CONTACT_KINDS = (
+    ("phone", "phones", "phone number", CONTACT_WEIGHT),
+    ("telegram", "telegram", "Telegram contact", CONTACT_WEIGHT),
+    ("whatsapp", "whatsapp", "WhatsApp contact", CONTACT_WEIGHT),
+)
+
+
+def _kinds_found(scan: object, kinds: Sequence[tuple[str, str, str, float]]) -> Iterator[Reason]:
+    for code, field_name, word, weight in kinds:
+        found = getattr(scan, field_name)
+        if found:
+            yield Reason(code, _listed(found, word), weight)
+
+
+def _links(submission: Submission, rules: Rules) -> Iterator[Reason]:
+    found = links_find(submission.text)
+    if rules.link_limit and found.total >= rules.link_limit:
+        yield Reason("links", _plural(found.total, "link"), HOLD_WEIGHT)
+    yield from _kinds_found(found, LINK_KINDS)
+
+
+def _hidden_links(original: Submission, normalised: Submission) -> Iterator[Reason]:
+    # Links that only appear once full-width, styled or invisible characters are folded away
+    # were disguised on purpose: nobody types a URL in full-width letters or puts a zero-width
+    # space inside one by accident.
+    if original.text == normalised.text:
+        return
+    # Compared by host: a URL with an invisible character after it is the same link.
+    hidden = set(links_find(normalised.text).hosts) - set(links_find(original.text).hosts)
+    if hidden:
+        yield Reason(
+            "hidden_link",
+            _listed(sorted(hidden), "link") + " written in look-alike or invisible characters",
+            EVASION_WEIGHT,
+        )
+
+
+def _contacts(submission: Submission, rules: Rules) -> Iterator[Reason]:
+    yield from _kinds_found(contacts_find(submission.text), CONTACT_KINDS)
+
+
 def _content(submission: Submission, rules: Rules) -> Iterator[Reason]:
-    links = count_links(submission.text)
-    if rules.link_limit and links >= rules.link_limit:
-        yield Reason("links", _plural(links, "link"), HOLD_WEIGHT)
     seconds = submission.seconds_to_submit
     if seconds is not None and seconds < rules.min_seconds_to_submit:
         yield Reason(
@@ -183,9 +246,9 @@ def _author(submission: Submission, rules: Rules) -> Iterator[Reason]:
         yield Reason("first_comment", text, HOLD_WEIGHT if rules.hold_first_comment else 0.0)
 
 
-# Each rule reads the submission and the site's rules and gives its reasons, in the order a
-# moderator reads them.
-RULE_CHECKS = (_traps, _keywords, _content, _author)
+# Each rule reads the normalised submission and the site's rules and gives its reasons, in
+# the order a moderator reads them.
+RULE_CHECKS = (_traps, _keywords, _links, _contacts, _content, _author)
 
 
 def score_submission(
@@ -195,9 +258,13 @@ def score_submission(
     model_note: str = "",
 ) -> Verdict:
     """Score a submission in [0, 1] and decide: published, held or spam, with reasons."""
-    reasons = [reason for check in RULE_CHECKS for reason in check(submission, rules)]
+    normalised = submission_normalise(submission)
+    reasons = [reason for check in RULE_CHECKS for reason in check(normalised, rules)]
+    reasons.extend(_hidden_links(submission, normalised))
     model_version = ""
     if model is not None:
+        # The model normalises the original text itself, as its stored settings say it was
+        # trained: a model trained before normalisation keeps scoring as it did.
         probability = float(model.predict_proba([submission.text])[0])
         model_version = model.version
         reasons.append(Reason("model", f"model: {probability:.2f} spam", probability))

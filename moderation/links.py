@@ -1,0 +1,240 @@
+"""Links and contact details in a comment, in every form a spammer writes them.
+
+Pure functions of normalised text (moderation.normalise), used by the scorer's rules:
+- links: URLs with a scheme, www. addresses and Markdown links; bare domains (example.com/x)
+  checked against the Public Suffix List; links spaced out so nothing turns them into a link
+  (h t t p s : / /, example . com / abc, example dot com); URL shorteners among all of them;
+- contacts: phone numbers, Telegram and WhatsApp.
+
+The Public Suffix List is the snapshot bundled with the publicsuffixlist package, read once at
+import: nothing is fetched at run time. Names outside it are not domains, which is what keeps
+the reserved test names (.example, .test, .invalid, .localhost), file names (photo.jpg) and
+abbreviations (e.g., U.S.) out.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from publicsuffixlist import PublicSuffixList
+
+# accept_unknown=False: a name under a suffix the list does not know is no domain.
+PUBLIC_SUFFIXES = PublicSuffixList(accept_unknown=False)
+
+# A short list rather than a library: no maintained package lists shorteners, and the few
+# services that carry most shortened spam change rarely. Admins can hold any other one with a
+# moderation keyword.
+SHORTENER_DOMAINS = frozenset(
+    [
+        "bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "cutt.ly",
+        "rb.gy", "t.ly", "shorturl.at", "tiny.cc", "s.id", "v.gd", "rebrand.ly", "bl.ink",
+        "lnkd.in", "soo.gd", "shorte.st", "adf.ly", "hyperurl.co",
+    ]
+)  # fmt: skip
+
+# Suffixes that are also common file extensions: "script.py" or "notes.md" in prose is a
+# file, so a name under one of them counts only with a path after it (evil.zip/get).
+FILE_EXTENSION_SUFFIXES = frozenset(["py", "sh", "rs", "md", "ps", "pm", "zip", "mov"])
+
+# "the dot com bubble", "a polka dot com..." are prose, not spelled-out links.
+DOT_WORD_NAMES = frozenset(["the", "a", "an", "polka"])
+
+URL = re.compile(
+    r"\[[^\]]*\]\(([^)]*)\)|https?://[^\s<>\"')\]]*|www\.[^\s<>\"')\]]*", re.IGNORECASE
+)
+URL_HOST = re.compile(r"(?:https?://)?([^/\s?#:@]+)", re.IGNORECASE)
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+BARE_DOMAIN = re.compile(
+    rf"(?<![\w@.-])((?:{_LABEL}\.)+[a-z][a-z0-9-]*[a-z0-9])(?![\w-])(\s*/\s*\w)?",
+    re.IGNORECASE,
+)
+# A dot with a space on one side or both, or spelled out: "example . com", "example dot com",
+# "example(dot)com". With a space on one side only it counts when a path follows, since
+# "ends the sentence. me too" has one too.
+SPACED_DOMAIN = re.compile(
+    rf"(?<![\w@.-])({_LABEL})(\s+\.\s+|\s*[(\[{{]\s*dot\s*[)\]}}]\s*|\s+dot\s+|\s+\.|\.\s+)"
+    r"([a-z]{2,24})(?![\w-])(\s*/\s*\w)?",
+    re.IGNORECASE,
+)
+# A scheme or www. with spaces between its characters.
+SPACED_PREFIX = re.compile(
+    r"h\s*t\s*t\s*p\s*s?\s*:\s*/\s*/(?:\s*w\s*w\s*w\s*\.)?|\bw\s*w\s*w\s*\.", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class LinkScan:
+    urls: tuple[str, ...] = ()  # with a scheme or www., or Markdown links
+    bare_domains: tuple[str, ...] = ()
+    spaced: tuple[str, ...] = ()
+    shorteners: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()  # the host name of each link that has one, lowercased
+
+    @property
+    def total(self) -> int:
+        return len(self.urls) + len(self.bare_domains) + len(self.spaced)
+
+
+@lru_cache(maxsize=4096)  # spam repeats its domain; a lookup is the costliest step here
+def domain_registrable(name: str) -> str | None:
+    """Return the registrable domain of a host name (a.b.example.co.uk: example.co.uk), or
+    None when the Public Suffix List does not make it one."""
+    return PUBLIC_SUFFIXES.privatesuffix(name.lower().strip("."))
+
+
+def _is_sentence_break(suffix: str) -> bool:
+    # "thing.You" or "song.Love": a missing space before a new sentence, not a domain; links
+    # are written in lower case or all capitals (FIREPA.COM).
+    return suffix[:1].isupper() and suffix[1:].islower()
+
+
+def _spaces(match: re.Match) -> str:
+    """Stand in for a match already counted, so later patterns neither see it nor join
+    across it, and positions stay as they were."""
+    return " " * (match.end() - match.start())
+
+
+def _prefix_before(text: str, start: int, prefix_ends: set[int]) -> int | None:
+    """Return where the spaced scheme just before start (only whitespace between) ends."""
+    # The scheme itself is blanked to spaces, so stop at the first end met walking back.
+    position = start
+    while position not in prefix_ends:
+        if position == 0 or not text[position - 1].isspace():
+            return None
+        position -= 1
+    return position
+
+
+def links_find(text: str) -> LinkScan:
+    """Find the links in normalised text, each counted once in the first form it matches."""
+    urls, bare, spaced, hosts = [], [], [], []
+
+    def url_found(match: re.Match) -> str:
+        urls.append(match.group(0))
+        host = URL_HOST.match(match.group(1) if match.group(1) is not None else match.group(0))
+        hosts.append(host.group(1) if host else "")
+        return _spaces(match)
+
+    text = URL.sub(url_found, text)
+    # A spaced scheme and the name after it are one link: the name is found below and counted
+    # there; a scheme with no name after it counts on its own.
+    prefix_ends: set[int] = set()
+
+    def prefix_found(match: re.Match) -> str:
+        if not any(character.isspace() for character in match.group(0)):
+            return match.group(0)
+        prefix_ends.add(match.end())
+        return _spaces(match)
+
+    text = SPACED_PREFIX.sub(prefix_found, text)
+    absorbed: set[int | None] = set()
+
+    def spaced_domain_found(match: re.Match) -> str:
+        name, dot, suffix, path = match.groups()
+        one_sided = dot.strip() == "." and not (dot[0].isspace() and dot[-1].isspace())
+        if (
+            (one_sided and not path)
+            or (dot.strip().lower() == "dot" and name.lower() in DOT_WORD_NAMES)
+            or _is_sentence_break(suffix)
+            or domain_registrable(f"{name}.{suffix}") is None
+        ):
+            return match.group(0)
+        spaced.append(match.group(0).strip())
+        hosts.append(f"{name}.{suffix}")
+        absorbed.add(_prefix_before(text, match.start(), prefix_ends))
+        return _spaces(match)
+
+    text = SPACED_DOMAIN.sub(spaced_domain_found, text)
+    for match in BARE_DOMAIN.finditer(text):
+        name, path = match.groups()
+        suffix = name.rsplit(".", 1)[1]
+        if _is_sentence_break(suffix) or domain_registrable(name) is None:
+            continue
+        if suffix.lower() in FILE_EXTENSION_SUFFIXES and name.count(".") == 1 and not path:
+            continue
+        hosts.append(name)
+        prefix = _prefix_before(text, match.start(), prefix_ends)
+        # "shortener.example / Ab12": a domain whose path is spaced apart is a spaced link.
+        if prefix is not None or (path and any(character.isspace() for character in path)):
+            absorbed.add(prefix)
+            spaced.append(match.group(0).strip())
+        else:
+            bare.append(name)
+    spaced.extend("spaced-out scheme" for end in sorted(prefix_ends - absorbed))
+    hosts = [host.lower() for host in hosts if host]
+    shorteners = [host for host in hosts if (domain_registrable(host) or host) in SHORTENER_DOMAINS]
+    return LinkScan(tuple(urls), tuple(bare), tuple(spaced), tuple(shorteners), tuple(hosts))
+
+
+# Telegram: a t.me or telegram.me link, or an @handle in a text that names Telegram.
+TELEGRAM_LINK = re.compile(r"(?<![\w.-])(?:t|telegram)\.me/\w{3,}", re.IGNORECASE)
+TELEGRAM_WORD = re.compile(r"\btele?gram\b", re.IGNORECASE)
+HANDLE = re.compile(r"(?<![\w.@])@[a-z]\w{3,31}(?![\w@]|\.\w)", re.IGNORECASE)
+# WhatsApp: a wa.me link, a group invitation, or a number within a few words of the name.
+WHATSAPP_LINK = re.compile(
+    r"(?<![\w.-])(?:wa\.me/\+?\d{6,}|chat\.whatsapp\.com/\w+)", re.IGNORECASE
+)
+WHATSAPP_NUMBER = re.compile(
+    r"\bwh?ats?\s?app?\b\W{0,5}(?:[a-z]+\W{1,3}){0,4}?(\+?\(?\d[\d\s().-]{6,22}\d)",
+    re.IGNORECASE,
+)
+# A run of digits with separators, not inside a word, an amount or a decimal number.
+PHONE_CANDIDATE = re.compile(
+    r"(?<![\w$€£¥+.,/-])(\+\s?)?(\(?\d[\d\s().-]{6,22}\d)(?![\w%$€£]|[.,]\d)"
+)
+_SEPARATORS = re.compile(r"[\s().-]+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[ .]\d{3})+")
+_IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
+@dataclass(frozen=True)
+class ContactScan:
+    phones: tuple[str, ...] = ()
+    telegram: tuple[str, ...] = ()
+    whatsapp: tuple[str, ...] = ()
+
+
+def phone_number_like(candidate: str, *, international: bool) -> bool:
+    """Whether a run of digits and separators reads as a phone number: not a year, a count
+    with thousands separators, an address, an ISBN or a list of small numbers."""
+    candidate = candidate.strip()
+    groups = [group for group in _SEPARATORS.split(candidate) if group]
+    digits = sum(len(group) for group in groups)
+    if not international and (len(groups) < 2 or _THOUSANDS.fullmatch(candidate)):
+        return False  # an unbroken run is an order or account number; 2 000 000 is a count
+    if _IP_ADDRESS.fullmatch(candidate):
+        return False
+    if "." in candidate and set(_SEPARATORS.findall(candidate)) != {"."}:
+        return False  # a decimal number beside another: "3.14159 26535"
+    if all(len(group) == 4 and group[:2] in ("19", "20") for group in groups):
+        return False  # years: "2012 2013 2014"
+    # Every group after a country or area code has two digits or more: "1 2 3 4 5 6 7 8 9 10"
+    # and ISBNs (978-3-16-148410-0) have single digits between separators.
+    if any(len(group) < 2 for group in groups[1:]):
+        return False
+    # E.164 numbers have at most 15 digits; national ones at least 9 once written with an
+    # area code (07911 123456, 020 7946 0958, 555-123-4567).
+    return (8 if international else 9) <= digits <= 15
+
+
+def contacts_find(text: str) -> ContactScan:
+    """Find phone numbers, Telegram and WhatsApp contacts in normalised text."""
+    whatsapp = [match.group(0) for match in WHATSAPP_LINK.finditer(text)]
+    whatsapp_numbers = set()
+    for match in WHATSAPP_NUMBER.finditer(text):
+        number = match.group(1)
+        if phone_number_like(number, international=number.startswith("+")):
+            whatsapp.append(match.group(0))
+            whatsapp_numbers.add(match.start(1))
+    telegram = [match.group(0) for match in TELEGRAM_LINK.finditer(text)]
+    if TELEGRAM_WORD.search(text):
+        telegram += [match.group(0) for match in HANDLE.finditer(text)]
+    phones = [
+        (match.group(1) or "") + match.group(2)
+        for match in PHONE_CANDIDATE.finditer(text)
+        # A number already given as a WhatsApp contact is one contact, not two reasons.
+        if match.start(2) not in whatsapp_numbers
+        and match.start(1 if match.group(1) else 2) not in whatsapp_numbers
+        and phone_number_like(match.group(2), international=bool(match.group(1)))
+    ]
+    return ContactScan(tuple(phones), tuple(telegram), tuple(whatsapp))
