@@ -31,11 +31,9 @@ def comment_screen(*, user, email: str, ip_address: str | None) -> Screening:
 
 @dataclass(frozen=True)
 class Copies:
-    """Earlier comments with the same text: the newest few (dicts of their columns), and
-    how many there are in all."""
+    """Earlier comments with the same text: the newest few, as dicts of their columns."""
 
     rows: list[dict]
-    total: int
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,10 @@ SHORTENER_WEIGHT = 0.3
 # and with a second signal (a keyword, the model) reaches spam.
 EVASION_WEIGHT = HOLD_WEIGHT
 CONTACT_WEIGHT = HOLD_WEIGHT
+# A repeated text counts against its poster only from this length: short replies ("Like",
+# "wow", "nice song", "thanks for this") are what many people say, not a copy.
+DISTINCTIVE_WORDS = 5
+DISTINCTIVE_CHARS = 25
 
 # Starting lists, written for Parley and editable by admins (Moderation rules). Disallowed
 # phrases are ones no reader writes in passing; moderation keywords are merely suspicious.
@@ -215,12 +219,18 @@ def _content(submission: Submission, rules: Rules) -> Iterator[Reason]:
             f"(minimum {rules.min_seconds_to_submit} s)",
             HOLD_WEIGHT,
         )
-    if submission.earlier_copies:
+    # Copies count only when they are the same poster's (the selectors count those) and the
+    # text is long enough to be distinctive: "nice song" is common, not a repeat.
+    if submission.earlier_copies and _distinctive(submission.text):
         yield Reason(
             "duplicate",
-            f"the same text was posted {_plural(submission.earlier_copies, 'time')} before",
+            f"the same poster sent this text {_plural(submission.earlier_copies, 'time')} before",
             HOLD_WEIGHT,
         )
+
+
+def _distinctive(text: str) -> bool:
+    return len(text.split()) >= DISTINCTIVE_WORDS and len(text.strip()) >= DISTINCTIVE_CHARS
 
 
 def _author(submission: Submission, rules: Rules) -> Iterator[Reason]:

@@ -76,6 +76,24 @@ def author_history(comment: Comment) -> AuthorHistory:
     return AuthorHistory(is_staff=is_staff, approved=counts["approved"], spam=counts["spam"])
 
 
+def same_poster_q(*, author_key: str, ip_address: str | None) -> Q | None:
+    """Comments by the same poster as far as the duplicate rule goes: the same proven
+    identity, or the same client address. None when neither is known."""
+    same = Q(author_key=author_key) if author_key else None
+    if ip_address:
+        same = Q(ip_address=ip_address) if same is None else same | Q(ip_address=ip_address)
+    return same
+
+
+def copies_by_same_poster(comment: Comment, rows: list[dict]) -> int:
+    """How many of these earlier copies (comment_submit's rows) the same poster sent."""
+    return sum(
+        bool(comment.author_key and row["author_key"] == comment.author_key)
+        or bool(comment.ip_address and row["ip_address"] == comment.ip_address)
+        for row in rows
+    )
+
+
 def submission_for(comment: Comment, *, earlier_copies: int | None = None) -> Submission:
     """Everything the scorer looks at for one comment: stored, or about to be stored with
     its `earlier_copies` counted as it was placed."""
@@ -85,11 +103,17 @@ def submission_for(comment: Comment, *, earlier_copies: int | None = None) -> Su
     if earlier is None:
         # Only copies sent before this one: a later copy (someone repeating a comment) must
         # not count against the original when it is scored again after an edit.
-        earlier = Comment.objects.filter(
-            text_hash=comment.text_hash,
-            submit_date__gte=comment.submit_date - DUPLICATE_WINDOW,
-            pk__lt=comment.pk,
-        ).count()
+        same_poster = same_poster_q(author_key=comment.author_key, ip_address=comment.ip_address)
+        earlier = (
+            Comment.objects.filter(
+                same_poster,
+                text_hash=comment.text_hash,
+                submit_date__gte=comment.submit_date - DUPLICATE_WINDOW,
+                pk__lt=comment.pk,
+            ).count()
+            if same_poster is not None
+            else 0
+        )
     return Submission(
         text=comment.comment,
         name=comment.user_name,

@@ -188,19 +188,20 @@ def comment_submit(
 
 def _copies_of(comment: Comment) -> Copies:
     """Earlier comments with the same text, newest first: what both the duplicate check and
-    the scorer's duplicate rule need, in one indexed query (past COPIES_FETCHED of them a
-    second query counts the rest, which only a flood of one text reaches)."""
-    recent = Comment.objects.filter(
+    the scorer's duplicate rule need, in one indexed query. A flood of one text is looked at
+    up to its newest COPIES_FETCHED copies, which is plenty for both."""
+    rows = Comment.objects.filter(
         text_hash=comment.text_hash, submit_date__gte=comment.submit_date - COPIES_WINDOW
-    )
-    rows = list(
-        recent.order_by("-pk").values(
-            "pk", "comment", "submit_date", "user_id", "user_name", "user_email",
-            "submission_meta", "article_id", "level", "parent_id",
-        )[: COPIES_FETCHED + 1]
+    ).order_by("-pk")
+    return Copies(
+        rows=list(
+            rows.values(
+                "pk", "comment", "submit_date", "user_id", "user_name", "user_email",
+                "submission_meta", "article_id", "level", "parent_id", "author_key",
+                "ip_address",
+            )[:COPIES_FETCHED]
+        )
     )  # fmt: skip
-    total = recent.count() if len(rows) > COPIES_FETCHED else len(rows)
-    return Copies(rows=rows[:COPIES_FETCHED], total=total)
 
 
 def _duplicate_of(

@@ -26,7 +26,9 @@ def comment_judge(*, comment: Comment, copies: Copies) -> Judgement | None:
     if not current_app.conf.task_always_eager:
         return None
     rules = selectors.rules_get()
-    verdict = _verdict(comment, rules, earlier_copies=copies.total)
+    verdict = _verdict(
+        comment, rules, earlier_copies=selectors.copies_by_same_poster(comment, copies.rows)
+    )
     status = _status_for(verdict, rules)
 
     def record(stored: Comment) -> None:

@@ -75,7 +75,12 @@ def test_an_ordinary_comment_is_published():
             "sent 1 s after the form was shown (minimum 3 s)",
             "held",
         ),
-        ({"earlier_copies": 2}, "duplicate", "the same text was posted 2 times before", "held"),
+        (
+            {"earlier_copies": 2, "text": "Read my review of the new phone on my own blog"},
+            "duplicate",
+            "the same poster sent this text 2 times before",
+            "held",
+        ),
     ],
 )
 def test_each_rule_explains_itself(fields, code, explanation, decision):
@@ -86,9 +91,18 @@ def test_each_rule_explains_itself(fields, code, explanation, decision):
     assert verdict.decision == decision
 
 
+@pytest.mark.parametrize("text", ["Like", "wow", "nice song", "thanks for this", "Great point!"])
+def test_short_common_replies_are_never_held_for_being_repeated(text):
+    """However often the same poster says "nice song", a short reply is not a copy."""
+    verdict = verdict_for(text=text, earlier_copies=5)
+    assert "duplicate" not in {reason.code for reason in verdict.reasons}
+
+
 def test_weights_add_up_and_are_clamped():
     """Two hold-level rules make spam-level evidence; the score never exceeds 1."""
-    verdict = verdict_for(text="casino http://a http://b", seconds_to_submit=0, earlier_copies=3)
+    verdict = verdict_for(
+        text="casino offers at http://a and http://b for you", seconds_to_submit=0, earlier_copies=3
+    )
     assert verdict.score == 1.0
     assert verdict.decision == "spam"
 

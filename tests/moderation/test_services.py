@@ -189,7 +189,7 @@ class TestScoring:
 
     def test_author_history_and_duplicates_feed_the_scorer(self, article, post):
         """A returning author with a confirmed address is trusted; the same text posted
-        again counts against it."""
+        again by the same poster counts against it, by someone else not."""
         post(
             article,
             "An earlier approved comment",
@@ -197,18 +197,44 @@ class TestScoring:
             email="reg@example.com",
             email_verified=True,
         )
-        repeat = pending(article, "Read my blog post now", name="Someone", email="x@example.com")
-        services.comment_score(comment_id=repeat.pk)
-        again = pending(article, "Read my blog post now", name="Other", email="y@example.com")
-        services.comment_score(comment_id=again.pk)
+        text = "Read my new blog post about the grid now"
+        with override_settings(PARLEY_COMMENT_JUDGE=""):
+            first, again, copied = (
+                comment_submit(article=article, poster=Poster(name=name), text=text, ip_address=ip)
+                for name, ip in (("Someone", "192.0.2.7"), ("Someone", "192.0.2.7"),
+                                 ("Other", "198.51.100.3"))
+            )  # fmt: skip
+        for comment in (first, again, copied):
+            services.comment_score(comment_id=comment.pk)
+        # The same address sending it again is held; another reader quoting it is not.
         again.refresh_from_db()
+        copied.refresh_from_db()
         assert again.status == S.HELD
+        assert "duplicate" in {r["code"] for r in SpamVerdict.objects.get(comment=again).reasons}
+        assert "duplicate" not in {
+            r["code"] for r in SpamVerdict.objects.get(comment=copied).reasons
+        }
         trusted = pending(
             article, "Back again", name="Regular", email="REG@example.com", email_verified=True
         )
         services.comment_score(comment_id=trusted.pk)
         reasons = [r["reason"] for r in SpamVerdict.objects.get(comment=trusted).reasons]
         assert "trusted author: 1 approved comment" in reasons
+
+    def test_scored_as_posted_a_copy_counts_only_from_the_same_address(self, article, submit):
+        """Inline, through the form: the same long text again from the same address is held
+        as a repeat; from another address it is not a repeat."""
+        from tests.conftest import form_data
+
+        text = "Read my new blog post about the grid now, link in my name"
+        for name, address in (("Ann", "192.0.2.8"), ("Bo", "192.0.2.8"), ("Cy", "198.51.100.9")):
+            submit(form_data(article, comment=text, name=name), REMOTE_ADDR=address)
+        codes = {
+            comment.user_name: {r["code"] for r in SpamVerdict.objects.get(comment=comment).reasons}
+            for comment in Comment.objects.all()
+        }
+        assert "duplicate" not in codes["Ann"] and "duplicate" in codes["Bo"]
+        assert "duplicate" not in codes["Cy"]
 
     def test_a_regulars_email_typed_without_proof_is_a_first_comment(self, article, post):
         """Knowing a trusted regular's address gains nothing: without proof the post is
