@@ -20,10 +20,14 @@ logger = logging.getLogger(__name__)
 
 
 class ParleyTask(DjangoTask):
+    def _breaker(self):
+        """Redis's circuit breaker for the broker, or None for another broker."""
+        broker_url = self.app.conf.broker_url or ""
+        return breaker_for(broker_url) if broker_url.startswith("redis") else None
+
     def enqueue(self, *args) -> bool:
         """Queue now; False (and a log line) when the broker cannot take it."""
-        broker_url = self.app.conf.broker_url or ""
-        breaker = breaker_for(broker_url) if broker_url.startswith("redis") else None
+        breaker = self._breaker()
         if breaker is not None and breaker.is_open:
             logger.info("Not queueing %s%r: Redis is away; a sweep will", self.name, args)
             return False
@@ -39,17 +43,14 @@ class ParleyTask(DjangoTask):
     def waiting(self) -> int:
         """How many messages wait in this task's queue, not yet taken by a worker (0 when
         the broker cannot say, or is not Redis: the caller then sends its own)."""
-        broker_url = self.app.conf.broker_url or ""
-        if not broker_url.startswith("redis"):
-            return 0
-        breaker = breaker_for(broker_url)
-        if breaker.is_open:
+        breaker = self._breaker()
+        if breaker is None or breaker.is_open:
             return 0
         queue = getattr(self, "queue", None) or self.app.conf.task_default_queue
         try:
             # One LLEN on a client kept per process: kombu's pool and channel cost more than
             # the question. Messages sent without a priority, as Parley's are, sit in this list.
-            return _redis_client(broker_url).llen(queue)
+            return _redis_client(self.app.conf.broker_url).llen(queue)
         except Exception as error:  # as for enqueue: a broker down or hung
             breaker.trip(error)
             return 0

@@ -146,13 +146,19 @@ class AppServer:
             return False
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+        group_stop(self.process)
+
+
+def group_stop(process: subprocess.Popen) -> None:
+    """SIGTERM a process started in its own session with all its children; SIGKILL them if
+    they are not gone in 20 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
 
 
 def answers(url: str) -> bool:
@@ -239,10 +245,5 @@ class CeleryWorker:
         self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        group_stop(self.process)
         self.log.unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from .text import (
 from .threads import (
     article_comment_count_recount,
     max_level,
+    thread_lock_for,
     thread_recount,
     thread_visibility_changed,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "comments_claim",
     "comments_followup_stop",
     "max_level",
+    "thread_lock_for",
     "thread_recount",
     "thread_visibility_changed",
 ]

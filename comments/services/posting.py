@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Max, Min, Q, Subquery
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -21,7 +21,7 @@ from ..models import Comment, CommentStatus, Thread
 from ..screening import Copies, comment_judge, comment_screen
 from ..signals import comment_submitted
 from .text import comment_text_fields
-from .threads import max_level
+from .threads import max_level, thread_lock_for
 
 logger = logging.getLogger(__name__)
 
@@ -252,8 +252,7 @@ def _reply_place(
 ) -> Comment:
     # Lock the parent's thread first: concurrent replies into it queue here, so `order`
     # stays unique; then read the parent, whose `order` cannot move any more.
-    parent_thread = Comment.objects.filter(pk=reply_to).values("thread_id")
-    Thread.objects.select_for_update().filter(pk=Subquery(parent_thread)).values_list("pk").first()
+    thread_lock_for(comment_id=reply_to)
     parent = Comment.objects.filter(pk=reply_to).first()
     if parent is None or parent.article_id != article.pk:
         raise CommentRejected("reply_to", "The comment you are replying to does not exist here.")

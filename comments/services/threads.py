@@ -2,7 +2,7 @@
 each status change and recounted on demand."""
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import F, Subquery, Sum
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -14,6 +14,14 @@ from ..models import Comment, CommentStatus, Thread
 def max_level() -> int:
     """The deepest xtd `level` a reply may have (top-level comments are level 0)."""
     return max(settings.PARLEY_THREAD_DEPTH - 1, 0)
+
+
+def thread_lock_for(*, comment_id: int) -> None:
+    """Lock the thread the comment belongs to (nothing if there is no such comment): every
+    writer into a thread takes this lock first, so writers queue instead of deadlocking.
+    Call inside a transaction."""
+    thread_of = Comment.objects.filter(pk=comment_id).values("thread_id")
+    Thread.objects.select_for_update().filter(pk=Subquery(thread_of)).values_list("pk").first()
 
 
 def thread_visibility_changed(*, comment: Comment, became_published: bool) -> None:

@@ -53,8 +53,9 @@ def comments_score_backlog() -> int:
         with transaction.atomic():
             for comment_id in batch:
                 try:
-                    with transaction.atomic():
-                        comment_score(comment_id=comment_id)
+                    # A savepoint of its own inside the batch's transaction: a comment the
+                    # database fails on is rolled back alone.
+                    comment_score(comment_id=comment_id)
                     scored += 1
                 except DatabaseError:
                     logger.warning("comment %s: scoring failed on the database", comment_id)

@@ -66,7 +66,7 @@ def _verdict(
             note,
         )
     except Exception as error:  # any scorer failure must hold, not publish
-        logger.exception("Scoring comment %s failed; holding it", comment.pk)
+        logger.exception("Scoring comment %s failed; holding it", comment.pk or "(new)")
         return scoring.Verdict(
             score=rules.hold_threshold,
             decision=S.HELD,

@@ -13,13 +13,12 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Subquery
 from django.utils import timezone
 
 from articles.models import Article
 from articles.page_cache import page_invalidate
-from comments.models import Comment, CommentStatus, Thread
-from comments.services import thread_visibility_changed
+from comments.models import Comment, CommentStatus
+from comments.services import thread_lock_for, thread_visibility_changed
 from core.signals import signal_send_on_commit
 
 from ..models import ModerationEvent, Report, SpamVerdict, TrainingExample
@@ -81,8 +80,7 @@ def comment_transition(
 def comment_lock(*, comment_id: int) -> Comment | None:
     """Lock a comment's thread, then the comment (comment_submit's order), and return the
     comment read under the lock. Call inside a transaction."""
-    thread_of = Comment.objects.filter(pk=comment_id).values("thread_id")
-    Thread.objects.select_for_update().filter(pk=Subquery(thread_of)).values_list("pk").first()
+    thread_lock_for(comment_id=comment_id)
     return Comment.objects.select_for_update().filter(pk=comment_id).first()
 
 
