@@ -28,7 +28,7 @@ class ModerationRulesAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Learned model", {"fields": ("use_model", "min_labels_for_model")}),
+        ("Learned model", {"fields": ("use_model", "site_model_half_labels")}),
     )  # fmt: skip
 
     def has_add_permission(self, request):

@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from . import features
 from .normalise import text_normalise
 
 STORAGE_FORMAT = 1
@@ -45,7 +46,14 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "char_ngram_range": [2, 5],
     "hash_bits": 18,
     "sublinear_tf": True,
-    "C": 30.0,
+    "C": 50.0,
+    # The cues of moderation.features, by version; 0 (and models stored without the key):
+    # n-grams alone.
+    "dense_features": features.VERSION,
+    # Each cue in [0, 1] times this: at 1 the cues' weights grew large enough to auto-spam
+    # legitimate comments that merely mention a channel; 0.35 was the best leave-one-video-out
+    # F1 with none auto-spammed.
+    "dense_scale": 0.35,
 }
 
 _TAG = re.compile(r"<[^>]*>")
@@ -57,10 +65,13 @@ _POLYNOMIAL_BASE = np.uint64(1_000_003)
 _FIBONACCI_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _normalize(text: str, *, lowercase: bool, fold_unicode: bool) -> str:
+def _unescaped(text: str, *, fold_unicode: bool) -> str:
     text = html.unescape(text)
-    if fold_unicode:
-        text = text_normalise(text)
+    return text_normalise(text) if fold_unicode else text
+
+
+def _normalize(text: str, *, lowercase: bool, fold_unicode: bool) -> str:
+    text = _unescaped(text, fold_unicode=fold_unicode)
     # Tags are replaced by a space (not removed) so words on either side of <br /> stay apart.
     text = _TAG.sub(" ", text)
     text = _INVISIBLE.sub("", text)
@@ -158,27 +169,35 @@ class TrainedModel:
     word_coef: np.ndarray
     character_coef: np.ndarray
     intercept: float
+    # Empty for a model trained on n-grams alone.
+    dense_coef: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float32))
+    # What it was trained on and how well it did then: not part of its version.
+    notes: dict[str, Any] = field(default_factory=dict)
     _word_vectorizer: HashingVectorizer = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Built once per model: predict_proba runs per comment and must not pay for it.
         object.__setattr__(self, "_word_vectorizer", _build_word_vectorizer(self.settings))
 
-    def _features(self, texts: Sequence[str]) -> list[sp.csr_matrix]:
+    def _scores(self, texts: Sequence[str]) -> np.ndarray:
         lowercase = self.settings["lowercase"]
         fold_unicode = self.settings.get("normalise_unicode", False)
         normalized = [
             _normalize(text, lowercase=lowercase, fold_unicode=fold_unicode) for text in texts
         ]
         sublinear_tf = self.settings["sublinear_tf"]
-        return [
-            _weighted_rows(
-                self._word_vectorizer.transform(normalized), self.word_idf, sublinear_tf
-            ),
-            _weighted_rows(
-                _character_counts(normalized, self.settings), self.character_idf, sublinear_tf
-            ),
-        ]
+        word_rows = _weighted_rows(
+            self._word_vectorizer.transform(normalized), self.word_idf, sublinear_tf
+        )
+        character_rows = _weighted_rows(
+            _character_counts(normalized, self.settings), self.character_idf, sublinear_tf
+        )
+        scores = np.asarray(
+            word_rows @ self.word_coef + character_rows @ self.character_coef, dtype=np.float64
+        )
+        if len(self.dense_coef):
+            scores = scores + _dense(texts, self.settings) @ self.dense_coef
+        return scores + self.intercept
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Return P(spam) for each text."""
@@ -186,9 +205,7 @@ class TrainedModel:
             raise TypeError("predict_proba takes a sequence of texts, not one string")
         if len(texts) == 0:
             return np.empty(0)
-        word_rows, character_rows = self._features(texts)
-        scores = word_rows @ self.word_coef + character_rows @ self.character_coef
-        return 1.0 / (1.0 + np.exp(-(np.asarray(scores, dtype=np.float64) + self.intercept)))
+        return 1.0 / (1.0 + np.exp(-self._scores(texts)))
 
     def to_bytes(self) -> bytes:
         """Return the model as a compressed .npz that loads without pickle."""
@@ -212,6 +229,8 @@ class TrainedModel:
                 word_coef=arrays["word_coef"],
                 character_coef=arrays["character_coef"],
                 intercept=header["intercept"],
+                notes=header.get("notes", {}),
+                **({"dense_coef": arrays["dense_coef"]} if "dense_coef" in arrays else {}),
             )
 
 
@@ -222,6 +241,7 @@ def _arrays(model: TrainedModel) -> dict[str, np.ndarray]:
         "n_labels": model.n_labels,
         "settings": model.settings,
         "intercept": model.intercept,
+        "notes": model.notes,
     }
     return {
         "header": np.array(json.dumps(header, sort_keys=True)),
@@ -229,7 +249,16 @@ def _arrays(model: TrainedModel) -> dict[str, np.ndarray]:
         "character_idf": model.character_idf,
         "word_coef": model.word_coef,
         "character_coef": model.character_coef,
+        "dense_coef": model.dense_coef,
     }
+
+
+def _dense(texts: Sequence[str], settings: dict[str, Any]) -> np.ndarray:
+    if settings.get("dense_features", 0) != features.VERSION:
+        raise ValueError(f"unsupported dense features {settings.get('dense_features')!r}")
+    fold_unicode = settings.get("normalise_unicode", False)
+    rows = features.dense_rows([_unescaped(text, fold_unicode=fold_unicode) for text in texts])
+    return rows * settings.get("dense_scale", 1.0)
 
 
 def _content_hash(settings: dict[str, Any], arrays: Sequence[np.ndarray], intercept: float) -> str:
@@ -254,10 +283,12 @@ def train(
     texts: Sequence[str],
     labels: Sequence[int],
     *,
+    weights: Sequence[float] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> TrainedModel:
-    """Train a spam model on texts labelled 1 (spam) or 0 (not spam)."""
-    return _train(texts, labels, DEFAULT_SETTINGS, progress=progress)
+    """Train a spam model on texts labelled 1 (spam) or 0 (not spam); `weights` says how much
+    each label counts (a moderator's decision more than the scorer's own)."""
+    return _train(texts, labels, DEFAULT_SETTINGS, weights=weights, progress=progress)
 
 
 def _train(
@@ -265,6 +296,7 @@ def _train(
     labels: Sequence[int],
     settings: dict[str, Any],
     *,
+    weights: Sequence[float] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> TrainedModel:
     """Train with the given settings rather than the defaults, to compare variants."""
@@ -298,13 +330,13 @@ def _train(
     word_idf = _idf(word_counts)
     character_idf = _idf(character_counts)
     sublinear_tf = settings["sublinear_tf"]
-    features = sp.hstack(
-        [
-            _weighted_rows(word_counts, word_idf, sublinear_tf),
-            _weighted_rows(character_counts, character_idf, sublinear_tf),
-        ],
-        format="csr",
-    )
+    blocks = [
+        _weighted_rows(word_counts, word_idf, sublinear_tf),
+        _weighted_rows(character_counts, character_idf, sublinear_tf),
+    ]
+    if settings.get("dense_features"):
+        blocks.append(sp.csr_matrix(_dense(texts, settings)))
+    rows = sp.hstack(blocks, format="csr")
 
     report(2, "fitting logistic regression")
     # The dual problem is the quicker one while there are fewer comments than hashed features
@@ -313,14 +345,16 @@ def _train(
     classifier = LogisticRegression(
         C=settings["C"], solver="liblinear", dual=True, max_iter=2000, random_state=0
     )
-    classifier.fit(features, targets)
+    classifier.fit(rows, targets, sample_weight=None if weights is None else np.asarray(weights))
 
     report(3, "packing parameters")
     coef = classifier.coef_.ravel().astype(np.float32)
-    word_coef, character_coef = np.split(coef, [word_counts.shape[1]])
+    word_coef, character_coef, dense_coef = np.split(
+        coef, [word_counts.shape[1], word_counts.shape[1] + character_counts.shape[1]]
+    )
     intercept = float(classifier.intercept_[0])
     version = _content_hash(
-        settings, [word_idf, character_idf, word_coef, character_coef], intercept
+        settings, [word_idf, character_idf, word_coef, character_coef, dense_coef], intercept
     )
     model = TrainedModel(
         version=version,
@@ -331,6 +365,7 @@ def _train(
         word_coef=word_coef,
         character_coef=character_coef,
         intercept=intercept,
+        dense_coef=dense_coef,
     )
     report(4, "done")
     return model

@@ -72,7 +72,8 @@ class LinkScan:
 
     @property
     def total(self) -> int:
-        return len(self.urls) + len(self.bare_domains) + len(self.spaced)
+        # One address written twice (an HTML link whose text is its address) is one link.
+        return len(set(self.urls)) + len(self.bare_domains) + len(self.spaced)
 
 
 @lru_cache(maxsize=4096)  # spam repeats its domain; a lookup is the costliest step here

@@ -1,8 +1,9 @@
-"""The spam model each process scores with, loaded from the database once and re-checked
+"""The spam model each process scores with: the shipped starter model blended with the site's
+own (moderation.blending). The site model is loaded from the database once and re-checked
 every minute, so a newly trained model reaches every worker without a restart.
 
-scikit-learn and numpy are imported only when a model is first loaded: web processes that
-never score (queue mode) never pay for them.
+scikit-learn and numpy are imported only when a model is first used: web processes that never
+score (queue mode) never pay for them.
 """
 
 import time
@@ -22,6 +23,7 @@ class SpamModelCache:
         self.version: str | None = None
         self.model = None
         self.n_labels = 0
+        self._blend = None
 
     def current(self, rules: ModerationRules):
         """The model to score with, or None with a note saying why rules alone decide."""
@@ -31,13 +33,20 @@ class SpamModelCache:
         if now - self.checked > CHECK_SECONDS:
             self._refresh()
             self.checked = now
-        if self.model is None:
-            return None, "model: not trained yet"
-        if self.n_labels < rules.min_labels_for_model:
-            return None, (
-                f"model: rules only until {rules.min_labels_for_model} labels (has {self.n_labels})"
-            )
-        return self.model, ""
+        from .blending import BlendedModel, site_weight
+        from .starter import starter_model
+
+        starter = starter_model()
+        if starter is None and self.model is None:
+            return None, "model: none shipped or trained"
+        weight = site_weight(self.n_labels, rules.site_model_half_labels)
+        blend = self._blend
+        # One blend per combination, not one per comment.
+        if blend is None or (blend.starter, blend.site, blend.weight) != (
+            starter, self.model, weight
+        ):
+            blend = self._blend = BlendedModel(starter, self.model, weight)
+        return blend, ""
 
     def _refresh(self) -> None:
         latest = SpamModel.objects.values_list("version", "n_labels").first()

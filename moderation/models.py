@@ -42,8 +42,10 @@ class ModerationRules(models.Model):
         help_text="Authors with approved comments and no spam get the benefit of the doubt.",
     )
     use_model = models.BooleanField(default=True, help_text="Use the learned spam model.")
-    min_labels_for_model = models.PositiveIntegerField(
-        default=200, help_text="Below this many moderator decisions, rules alone decide."
+    site_model_half_labels = models.PositiveIntegerField(
+        default=200,
+        help_text="Labelled decisions at which the site's own model weighs as much as the "
+        "starter model it ships with; below, the starter weighs more, above, the site's.",
     )
     hold_threshold = models.FloatField(default=0.5)
     spam_threshold = models.FloatField(default=0.9)
@@ -136,6 +138,9 @@ class SpamVerdict(models.Model):
     reasons = models.JSONField(default=list)
     model_version = models.CharField(max_length=32, blank=True)
     acted = models.BooleanField(default=True, help_text="False in log-only mode.")
+    elapsed_ms = models.FloatField(
+        null=True, blank=True, help_text="Time spent in the scorer; empty if it failed."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

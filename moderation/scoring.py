@@ -261,6 +261,16 @@ def _author(submission: Submission, rules: Rules) -> Iterator[Reason]:
 RULE_CHECKS = (_traps, _keywords, _links, _contacts, _content, _author)
 
 
+def _model_decides_alone(reasons: Sequence[Reason], rules: Rules) -> bool:
+    """Whether the model's vote is what takes a comment over the spam threshold while the model
+    itself is below it. A model trained elsewhere reads a reader citing two sources as link
+    spam; it may send such a comment to a moderator, but not to the spam folder, where
+    nobody would look."""
+    model = next((r.weight for r in reasons if r.code == "model"), 0.0)
+    without_model = sum(r.weight for r in reasons) - model
+    return 0.0 < model < rules.spam_threshold and without_model < rules.spam_threshold
+
+
 def score_submission(
     submission: Submission,
     rules: Rules,
@@ -284,7 +294,12 @@ def score_submission(
         reasons.append(Reason("hold_all", "every comment is approved by a moderator", 0.0))
 
     score = min(max(sum(r.weight for r in reasons), 0.0), 1.0)
-    if score >= rules.spam_threshold:
+    if score >= rules.spam_threshold and _model_decides_alone(reasons, rules):
+        reasons.append(
+            Reason("model_unsure", "the model alone is not sure it is spam: held, not marked", 0.0)
+        )
+        decision = HELD
+    elif score >= rules.spam_threshold:
         decision = SPAM
     elif score >= rules.hold_threshold or rules.hold_all:
         decision = HELD

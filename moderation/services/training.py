@@ -41,6 +41,7 @@ def spam_model_train(
 ) -> SpamModel | None:
     """Train a model on every labelled example; None when there is nothing new to learn or
     only one class. The new model becomes active for every worker within a minute."""
+    from ..evaluation import cross_validated, folds_of
     from ..learning import train
 
     rows = list(TrainingExample.objects.values_list("text", "is_spam"))
@@ -53,13 +54,21 @@ def spam_model_train(
     )[0]
     if latest and not force and latest.trained_at >= newest_label:
         return None
-    model = train([text for text, _ in rows], labels, progress=progress)
+    texts = [text for text, _ in rows]
+    model = train(texts, labels, progress=progress)
+    # Measured now, on the labels it learnt from, so the scorer page can say how good each
+    # version was when it went live.
+    folds = folds_of(texts, labels)
     spam_model, _ = SpamModel.objects.get_or_create(
         version=model.version,
         defaults={
             "n_labels": model.n_labels,
             "parameters": model.to_bytes(),
-            "notes": {"spam": sum(labels), "not_spam": len(labels) - sum(labels)},
+            "notes": {
+                "spam": sum(labels),
+                "not_spam": len(labels) - sum(labels),
+                "cv": cross_validated(folds, train) if folds else None,
+            },
         },
     )
     spam_models.forget()

@@ -10,6 +10,7 @@ from comments.services import Poster, comment_submit
 from moderation import services
 from moderation.model_cache import spam_models
 from moderation.models import ModerationRules, SpamModel, SpamVerdict, TrainingExample
+from moderation.starter import starter_model
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +42,9 @@ def score_new(article, text):
     return SpamVerdict.objects.get(comment=comment)
 
 
-def test_train_command_imports_a_csv_and_the_scorer_uses_the_model(tmp_path, article):
-    """--from-csv imports labels and trains; past the label minimum, verdicts cite the model."""
+def test_train_command_imports_a_csv_and_the_scorer_blends_the_model(tmp_path, article):
+    """--from-csv imports labels and trains; verdicts cite the blend of the starter and the
+    site model at the weight its labels earn, and the model's reason gives its probability."""
     path = write_labelled_csv(tmp_path / "labels.csv")
     call_command(
         "train_spam_model", "--from-csv", str(path), "--text-column", "CONTENT",
@@ -50,23 +52,32 @@ def test_train_command_imports_a_csv_and_the_scorer_uses_the_model(tmp_path, art
     )  # fmt: skip
     model = SpamModel.objects.get()
     assert model.n_labels == 80 == TrainingExample.objects.count()
-    ModerationRules.objects.update_or_create(pk=1, defaults={"min_labels_for_model": 50})
+    assert set(model.notes["cv"]) >= {"folds", "precision", "recall", "f1", "roc_auc"}
+    ModerationRules.objects.update_or_create(pk=1, defaults={"site_model_half_labels": 80})
     spam_models.forget()
     spammy = score_new(article, "click here for cheap pills http://pills.example")
     plain = score_new(article, "The timeline helps, thanks for the update.")
-    assert spammy.model_version == model.version
+    assert spammy.model_version == f"{starter_model().version}+{model.version}@0.50"
     model_reason = next(r for r in spammy.reasons if r["code"] == "model")
     assert model_reason["reason"].startswith("model: ") and model_reason["weight"] > 0.5
     assert spammy.score > plain.score
 
 
-def test_below_the_label_minimum_rules_alone_decide(tmp_path, article):
-    """With fewer labels than the minimum, the model is not consulted and the reason says so."""
-    call_command("train_spam_model", "--from-csv", str(write_labelled_csv(tmp_path / "l.csv")),
-                 "--text-column", "CONTENT", "--label-column", "CLASS")  # fmt: skip
+def test_a_new_site_scores_with_the_starter_model_alone(article):
+    """Before any label, the shipped starter model scores: no rules-only period."""
+    assert not SpamModel.objects.exists()
+    spam_models.forget()
+    verdict = score_new(article, "subscribe to my channel for free gift cards http://gifts.example")
+    assert verdict.model_version == starter_model().version
+    assert next(r for r in verdict.reasons if r["code"] == "model")["weight"] > 0.5
+
+
+def test_with_the_model_switched_off_rules_alone_decide(article):
+    """Switched off, no model is consulted and the reason says so."""
+    ModerationRules.objects.update_or_create(pk=1, defaults={"use_model": False})
     verdict = score_new(article, "click here for cheap pills")
     assert verdict.model_version == ""
-    assert "model: rules only until 200 labels (has 80)" in [r["reason"] for r in verdict.reasons]
+    assert "model: switched off" in [r["reason"] for r in verdict.reasons]
 
 
 def test_moderator_decisions_retrain_the_model_once(article, post, moderator):

@@ -29,7 +29,7 @@ def is_on_page(article, text):
     return text in Client().get(article.get_absolute_url()).content.decode()
 
 
-def pending(article, text="A pending comment", **poster):
+def pending(article, text="Thanks, the part about storage was clear.", **poster):
     """A comment stored pending, as with a queue (no judging as it is stored)."""
     poster.setdefault("name", "Pending Pat")
     with override_settings(PARLEY_COMMENT_JUDGE=""):
@@ -139,6 +139,7 @@ class TestScoring:
         assert comment.status == S.PUBLISHED
         stored = SpamVerdict.objects.get(comment=comment)
         assert (stored.decision, stored.score, stored.acted) == ("published", verdict.score, True)
+        assert stored.elapsed_ms is not None and stored.elapsed_ms >= 0
         assert any("model" in r["reason"] for r in stored.reasons)
         assert ModerationEvent.objects.get(comment=comment).actor_label == "scorer"
 
@@ -173,7 +174,9 @@ class TestScoring:
         services.comment_score(comment_id=comment.pk)
         comment.refresh_from_db()
         assert comment.status == S.HELD
-        assert SpamVerdict.objects.get(comment=comment).reasons[0]["code"] == "scorer_error"
+        stored = SpamVerdict.objects.get(comment=comment)
+        assert stored.reasons[0]["code"] == "scorer_error"
+        assert stored.elapsed_ms is None  # a failure's time is no scoring time
 
     def test_log_only_records_the_verdict_and_publishes(self, article):
         """In log-only mode a spam verdict is recorded but the comment is published."""

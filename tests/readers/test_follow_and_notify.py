@@ -196,7 +196,9 @@ class TestReplyNotifications:
         """A guest who ticks "Notify me" is asked to confirm once their comment is published;
         replies are mailed only after that."""
         submit(
-            form_data(article, comment="Notify me please", email="new@example.com", followup="on")
+            form_data(
+                article, comment="Notify me of replies", email="new@example.com", followup="on"
+            )
         )
         assert [m.to for m in mail.outbox] == [["new@example.com"]]
         assert "Confirm" in mail.outbox[0].subject

@@ -23,7 +23,9 @@ def test_following_the_emailed_link_makes_the_guest_a_known_author(client, artic
     """A guest confirms their address by its link in the browser they post from: the
     comment they posted there and their later ones carry that identity, so approvals
     build trust; the same address typed in another browser stays unproven."""
-    submit(form_data(article, comment="Notify me please", email="Pat@Example.com", followup="on"))
+    submit(
+        form_data(article, comment="Notify me of replies", email="Pat@Example.com", followup="on")
+    )
     first = Comment.objects.get()
     assert first.author_key == ""
     client.post(link_in(mail.outbox[0], "replies/confirm"))

@@ -1,0 +1,65 @@
+"""A few cues about a comment that hashed n-grams cannot see, for the learned model.
+
+N-grams learn words; they do not count. Whether a text carries a link in any of its forms
+(a bare domain has no "http" to learn), asks readers to leave the site, is one word long or
+two hundred, or shouts, are what separate spam on a site the model has never seen from the
+sites it was trained on. Each cue is scaled to [0, 1] so that it weighs like one normalised
+block of n-grams.
+
+Which cues a model was trained with is stored in its settings ("dense_features": the version
+below); a model stored without the key was trained without them and is served without them.
+"""
+
+import math
+import re
+
+import numpy as np
+
+from .links import contacts_find, links_find
+
+VERSION = 1
+NAMES = (
+    "links",
+    "hidden_links",
+    "contact",
+    "promotion",
+    "length",
+    "shouting",
+    "exclamations",
+    "digits",
+)
+# Words a comment uses to send readers somewhere else: to a channel, a page, a profile.
+PROMOTION = re.compile(
+    r"\b(?:subscribe|subscribing|subs?|channel|check\s+(?:out|it|my)|visit|follow|click|"
+    r"my\s+(?:video|channel|music|page|blog|site|website|song|track|profile)|"
+    r"free|earn|money|promo|giveaway|please|plz|pls)\b",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]*>")
+_LONG_TEXT_WORDS = 200
+
+
+def dense_rows(texts: list[str]) -> np.ndarray:
+    """One row of cues per text (already normalised as the model reads it, case kept)."""
+    return np.array([_cues(text) for text in texts], dtype=np.float64).reshape(
+        len(texts), len(NAMES)
+    )
+
+
+def _cues(text: str) -> list[float]:
+    # Links are looked for before tags are dropped: an HTML link's address is in its tag.
+    scan = links_find(text)
+    contacts = contacts_find(text)
+    words = _TAG.sub(" ", text).split()
+    letters = [character for character in text if character.isalpha()]
+    upper = sum(character.isupper() for character in letters)
+    return [
+        min(scan.total, 3) / 3,
+        float(bool(scan.bare_domains or scan.spaced or scan.shorteners)),
+        float(bool(contacts.phones or contacts.telegram or contacts.whatsapp)),
+        min(len(PROMOTION.findall(text)), 3) / 3,
+        min(math.log1p(len(words)) / math.log1p(_LONG_TEXT_WORDS), 1.0),
+        upper / len(letters) if len(letters) >= 8 else 0.0,
+        min(text.count("!"), 5) / 5,
+        sum(character.isdigit() for character in text) / max(len(text), 1),
+    ]
