@@ -9,6 +9,7 @@ urlpatterns = [
     path("act/", views.act, name="act"),
     path("undo/", views.undo, name="undo"),
     path("log/", views.audit_log, name="log"),
+    path("scorer/", views.scorer_report, name="scorer"),
     path("report/<id:comment_id>/", views.report, name="report"),
     path("ban/<id:comment_id>/", views.ban_author, name="ban"),
     path("bans/", views.bans, name="bans"),

@@ -1,4 +1,5 @@
-"""Moderation entry points: the queue, bulk actions, undo, the audit log, reader reports."""
+"""Moderation entry points: the queue, bulk actions, undo, the audit log, the scorer's
+report on itself, bans, reader reports."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,7 +15,8 @@ from core.ids import parse_ids
 from core.ratelimit import rate_limited
 from core.roles import is_moderator, role_required
 
-from . import selectors, services
+from . import selectors, selectors_scorer, services
+from .chart import chart_build
 from .forms import BanForm, ReportForm
 from .models import Ban
 
@@ -111,6 +113,23 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         request,
         "moderation/log.html",
         {"page": page, "undo_deadline": selectors.undo_deadline()},
+    )
+
+
+@require_GET
+@moderator_required
+def scorer_report(request: HttpRequest) -> HttpResponse:
+    """How the scorer's automatic decisions fared with moderators, its speed, its models."""
+    days = selectors_scorer.daily_verdicts()
+    return render(
+        request,
+        "moderation/scorer.html",
+        {
+            "windows": selectors_scorer.window_figures(),
+            "days": days,
+            "chart": chart_build(days),
+            "models": selectors_scorer.model_figures(),
+        },
     )
 
 

@@ -227,3 +227,34 @@ def no_rate_limits(settings):
     """For tests that stand in for many readers posting from one address."""
     off = {"user": "0/1", "guest": "0/1"}
     settings.PARLEY_RATE_LIMITS = {scope: off for scope in settings.PARLEY_RATE_LIMITS}
+
+
+@pytest.fixture
+def scorer_decides(article, post):
+    """A comment the scorer judged at `at` (or `days_ago`), through the one transition; with
+    `acted=False` a log-only verdict, whose comment is published whatever the decision."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.models import ModerationEvent, SpamVerdict
+    from moderation.scoring import Verdict
+
+    def decide(decision, *, days_ago=0.0, at=None, acted=True, elapsed_ms=None, comment=None):
+        comment = comment or post(article, status=CommentStatus.PENDING)
+        comment_transition(
+            comment_id=comment.pk,
+            to_status=decision if acted else CommentStatus.PUBLISHED,
+            actor_label="scorer",
+            verdict=Verdict(score=0.5, decision=decision, reasons=()),
+            verdict_acted=acted,
+        )
+        at = at or timezone.now() - timedelta(days=days_ago)
+        verdict = SpamVerdict.objects.filter(comment=comment).latest("pk")
+        SpamVerdict.objects.filter(pk=verdict.pk).update(created_at=at, elapsed_ms=elapsed_ms)
+        event = ModerationEvent.objects.filter(comment=comment, actor_label="scorer").latest("pk")
+        ModerationEvent.objects.filter(pk=event.pk).update(created_at=at)
+        comment.refresh_from_db()
+        return comment
+
+    return decide

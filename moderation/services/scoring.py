@@ -1,6 +1,7 @@
 """Scoring stored comments: the pure scorer's verdict, routed through the one transition."""
 
 import logging
+import time
 from datetime import timedelta
 
 from celery import current_app
@@ -26,13 +27,15 @@ def comment_judge(*, comment: Comment, copies: Copies) -> Judgement | None:
     if not current_app.conf.task_always_eager:
         return None
     rules = selectors.rules_get()
-    verdict = _verdict(
+    verdict, elapsed_ms = _verdict(
         comment, rules, earlier_copies=selectors.copies_by_same_poster(comment, copies.rows)
     )
     status = _status_for(verdict, rules)
 
     def record(stored: Comment) -> None:
-        comment_status_move(stored, to_status=status, stored=True, **_scorer_move(verdict, rules))
+        comment_status_move(
+            stored, to_status=status, stored=True, **_scorer_move(verdict, rules, elapsed_ms)
+        )
 
     return Judgement(status=status, record=record)
 
@@ -45,35 +48,38 @@ def comment_score(*, comment_id: int) -> scoring.Verdict | None:
         if comment is None or comment.status != S.PENDING:
             return None
         rules = selectors.rules_get()
-        verdict = _verdict(comment, rules)
+        verdict, elapsed_ms = _verdict(comment, rules)
         comment_status_move(
-            comment, to_status=_status_for(verdict, rules), **_scorer_move(verdict, rules)
+            comment,
+            to_status=_status_for(verdict, rules),
+            **_scorer_move(verdict, rules, elapsed_ms),
         )
     return verdict
 
 
 def _verdict(
     comment: Comment, rules: ModerationRules, earlier_copies: int | None = None
-) -> scoring.Verdict:
-    """The scorer's verdict. If the scorer fails the comment is held for a moderator, never
-    published."""
+) -> tuple[scoring.Verdict, float | None]:
+    """The scorer's verdict and the milliseconds the scorer took (None if it failed). If the
+    scorer fails the comment is held for a moderator, never published."""
     try:
         model, note = spam_models.current(rules)
-        return scoring.score_submission(
-            selectors.submission_for(comment, earlier_copies=earlier_copies),
-            selectors.rules_for_scoring(rules),
-            model,
-            note,
-        )
+        submission = selectors.submission_for(comment, earlier_copies=earlier_copies)
+        scoring_rules = selectors.rules_for_scoring(rules)
+        # Only the pure scorer is timed: the database reads above are the queue's cost.
+        started = time.perf_counter()
+        verdict = scoring.score_submission(submission, scoring_rules, model, note)
+        return verdict, (time.perf_counter() - started) * 1000
     except Exception as error:  # any scorer failure must hold, not publish
         logger.exception("Scoring comment %s failed; holding it", comment.pk or "(new)")
-        return scoring.Verdict(
+        failed = scoring.Verdict(
             score=rules.hold_threshold,
             decision=S.HELD,
             reasons=(
                 scoring.Reason("scorer_error", f"the scorer failed ({type(error).__name__})", 0.0),
             ),
         )
+        return failed, None
 
 
 def _status_for(verdict: scoring.Verdict, rules: ModerationRules) -> str:
@@ -82,8 +88,15 @@ def _status_for(verdict: scoring.Verdict, rules: ModerationRules) -> str:
     return S.PUBLISHED if rules.log_only else verdict.decision
 
 
-def _scorer_move(verdict: scoring.Verdict, rules: ModerationRules) -> dict:
-    return {"actor_label": "scorer", "verdict": verdict, "verdict_acted": not rules.log_only}
+def _scorer_move(
+    verdict: scoring.Verdict, rules: ModerationRules, elapsed_ms: float | None
+) -> dict:
+    return {
+        "actor_label": "scorer",
+        "verdict": verdict,
+        "verdict_acted": not rules.log_only,
+        "verdict_elapsed_ms": elapsed_ms,
+    }
 
 
 def comment_hold_unscored(*, comment_id: int, why: str) -> bool:

@@ -93,6 +93,7 @@ def comment_status_move(
     reasons: Iterable[dict] = (),
     verdict: Verdict | None = None,
     verdict_acted: bool = True,
+    verdict_elapsed_ms: float | None = None,
     stored: bool = False,
 ) -> ModerationEvent | None:
     """The one place a comment's moderation state moves, for a comment locked (or inserted)
@@ -119,7 +120,9 @@ def comment_status_move(
     if (from_status == S.PUBLISHED) != (to_status == S.PUBLISHED):
         thread_visibility_changed(comment=comment, became_published=to_status == S.PUBLISHED)
     if verdict is not None:
-        reasons = _verdict_record(comment.pk, verdict, acted=verdict_acted)
+        reasons = _verdict_record(
+            comment.pk, verdict, acted=verdict_acted, elapsed_ms=verdict_elapsed_ms
+        )
     event = ModerationEvent.objects.create(
         comment_id=comment.pk,
         actor=actor,
@@ -136,7 +139,9 @@ def comment_status_move(
     return event
 
 
-def _verdict_record(comment_id: int, verdict: Verdict, *, acted: bool) -> list[dict]:
+def _verdict_record(
+    comment_id: int, verdict: Verdict, *, acted: bool, elapsed_ms: float | None
+) -> list[dict]:
     """Keep the scorer's verdict; its reasons become the event's."""
     reasons = [reason.as_dict() for reason in verdict.reasons]
     SpamVerdict.objects.create(
@@ -146,6 +151,7 @@ def _verdict_record(comment_id: int, verdict: Verdict, *, acted: bool) -> list[d
         reasons=reasons,
         model_version=verdict.model_version,
         acted=acted,
+        elapsed_ms=elapsed_ms,
     )
     return reasons
 

@@ -660,6 +660,7 @@ READ_ONLY = {
     "moderation:tab",
     "moderation:log",
     "moderation:bans",
+    "moderation:scorer",
     "readers:my_comments",
     "readers:my_comments_export",
     "account_inactive",
