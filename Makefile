@@ -63,7 +63,8 @@ format: setup ## Reformat with ruff
 bench: setup ## Run the benchmarks under bench/ and print their figures
 	$(BIN)/python -m bench.thread_render
 	$(BIN)/python -m bench.markdown_render
-	$(BIN)/python -m bench.spam_eval
+	$(BIN)/python -m bench.spam_eval --replay
+	$(BIN)/python -m bench.spam_learning
 	$(BIN)/python -m bench.queue_latency
 	$(BIN)/python -m bench.http_load
 	$(BIN)/python -m bench.faults

@@ -1,0 +1,135 @@
+"""Benchmark: how the scorer learns a new site, one comment at a time.
+
+Each held-out file is a new site. Its comments arrive in date order and Parley's whole scorer
+(default rules, the starter model trained on the other files, and the site model blended in as
+moderation.blending does) decides each one:
+- every comment sent to a human gets the moderator's label (its true class);
+- published spam is reported by readers about half of the time (a fixed random draw), and the
+  moderator's label follows;
+- spam the scorer marked itself, and published comments nobody reports, get no label;
+- the site model is retrained on the labels so far after every 25 of them.
+
+It prints, for each quarter of the streams (pooled over the sites) and for the last half of
+each stream, the figures of bench/spam_eval.py.
+
+    .venv/bin/python -m bench.spam_learning [--train FILE... --test FILE] [--json] [FILES...]
+        [--half-labels 200] [--retrain-every 25] [--report-rate 0.5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections.abc import Sequence
+
+from bench.spam_common import (
+    Outcomes,
+    arguments_add,
+    figures,
+    quarters,
+    rows_print,
+    splits,
+    starter_train,
+)
+from moderation import blending, learning, scoring
+from moderation.labelled import LabelledFile
+
+
+def arrival_order(labelled: LabelledFile) -> list[int]:
+    """Indexes in date order. A row without a date (every spam row of one video) arrives
+    beside the row next to it in the file, so its place in time is kept, not its label's."""
+    known = [index for index, date in enumerate(labelled.dates) if date]
+    if not known:
+        return list(range(len(labelled.texts)))
+
+    def when(index: int) -> tuple[str, int]:
+        if labelled.dates[index]:
+            return labelled.dates[index], 0
+        nearest = min(known, key=lambda other: (abs(other - index), other))
+        return labelled.dates[nearest], 1
+
+    return sorted(range(len(labelled.texts)), key=lambda index: (*when(index), index))
+
+
+def site_stream(
+    starter: learning.TrainedModel,
+    site: LabelledFile,
+    *,
+    half_labels: int,
+    retrain_every: int,
+    report_rate: float,
+    seed: int = 0,
+) -> Outcomes:
+    """Score one site's comments in arrival order while moderators' labels teach the site
+    model; return what the scorer did with each."""
+    rules = scoring.Rules.defaults()
+    draw = random.Random(seed)
+    labelled_texts: list[str] = []
+    labelled_labels: list[int] = []
+    site_model: learning.TrainedModel | None = None
+    model = blending.BlendedModel(starter, None, 0.0)
+    outcomes = Outcomes.empty()
+    for index in arrival_order(site):
+        text, label = site.texts[index], site.labels[index]
+        started = time.perf_counter()
+        verdict = scoring.score_submission(scoring.Submission(text=text), rules, model)
+        outcomes.add(label, verdict.score, verdict.decision, (time.perf_counter() - started) * 1e3)
+        moderator_sees = verdict.decision == scoring.HELD or (
+            verdict.decision == scoring.PUBLISHED and label == 1 and draw.random() < report_rate
+        )
+        if not moderator_sees:
+            continue
+        labelled_texts.append(text)
+        labelled_labels.append(label)
+        if len(labelled_labels) % retrain_every == 0 and len(set(labelled_labels)) == 2:
+            site_model = learning.train(labelled_texts, labelled_labels)
+            weight = blending.site_weight(site_model.n_labels, half_labels)
+            model = blending.BlendedModel(starter, site_model, weight)
+    return outcomes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments_add(parser)
+    parser.add_argument("--half-labels", type=int, default=200, help="site model at half weight")
+    parser.add_argument("--retrain-every", type=int, default=25, help="labels between trainings")
+    parser.add_argument("--report-rate", type=float, default=0.5, help="published spam reported")
+    arguments = parser.parse_args(argv)
+
+    streams = []
+    for training, held_out in splits(arguments):
+        starter = starter_train(training)
+        streams.append(
+            site_stream(
+                starter,
+                held_out,
+                half_labels=arguments.half_labels,
+                retrain_every=arguments.retrain_every,
+                report_rate=arguments.report_rate,
+            )
+        )
+    rows = []
+    for quarter in (1, 2, 3, 4):
+        pooled = Outcomes.empty()
+        for stream in streams:
+            _, start, stop = list(quarters(len(stream.labels)))[quarter - 1]
+            pooled.extend(stream.part(start, stop))
+        rows.append({"quarter": str(quarter), **figures("learning", pooled)})
+    last_half = Outcomes.empty()
+    for stream in streams:
+        last_half.extend(stream.part(len(stream.labels) // 2, len(stream.labels)))
+    rows.append({"quarter": "last half", **figures("learning", last_half)})
+    if not arguments.json:
+        print(
+            f"{len(streams)} new site(s), comments in date order; a moderator labels what is "
+            f"held and {arguments.report_rate:.0%} of published spam (reports); the site model "
+            f"retrains every {arguments.retrain_every} labels and weighs half at "
+            f"{arguments.half_labels}. Caught = held or marked spam."
+        )
+    rows_print(rows, as_json=arguments.json, first="quarter")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
