@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .keywords import DEFAULT_DISALLOWED_KEYWORDS, DEFAULT_MODERATION_KEYWORDS, keyword_list
 from .links import contacts_find, links_find
 from .normalise import submission_normalise, text_normalise
 
@@ -33,30 +34,11 @@ CONTACT_WEIGHT = HOLD_WEIGHT
 DISTINCTIVE_WORDS = 5
 DISTINCTIVE_CHARS = 25
 
-# Starting lists, written for Parley and editable by admins (Moderation rules). Disallowed
-# phrases are ones no reader writes in passing; moderation keywords are merely suspicious.
-DEFAULT_DISALLOWED_KEYWORDS = "\n".join(
-    [
-        "viagra", "cialis", "casino bonus", "free spins", "payday loan", "buy followers",
-        "cheap followers", "crypto giveaway", "binary options", "forex signals",
-        "essay writing service", "replica watches", "weight loss pills",
-        "check out my channel", "subscribe to my channel", "work from home and earn",
-    ]
-)  # fmt: skip
-DEFAULT_MODERATION_KEYWORDS = "\n".join(
-    ["bit.ly", "tinyurl.com", "whatsapp", "telegram", "casino", "bitcoin", "promo code"]
-)
-
 
 class SpamClassifier(Protocol):
     version: str
 
     def predict_proba(self, texts: Sequence[str]): ...
-
-
-def keyword_list(text: str) -> tuple[str, ...]:
-    """Keywords from an admin's one-per-line box, lowercased, blanks dropped."""
-    return tuple(line.strip().lower() for line in (text or "").splitlines() if line.strip())
 
 
 @dataclass(frozen=True)

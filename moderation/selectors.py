@@ -16,8 +16,9 @@ from core.keys import keyed_hash
 from core.roles import moderator_users
 
 from .cached import BanEntry, bans_cached, rules_cached
+from .keywords import keyword_list
 from .models import Ban, ModerationEvent, ModerationRules, Report, SpamVerdict
-from .scoring import AuthorHistory, Rules, Submission, keyword_list
+from .scoring import AuthorHistory, Rules, Submission
 
 S = CommentStatus
 DUPLICATE_WINDOW = COPIES_WINDOW  # the scorer counts every copy comment_submit looks up

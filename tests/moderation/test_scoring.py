@@ -2,12 +2,12 @@
 
 import pytest
 
+from moderation.keywords import keyword_list
 from moderation.scoring import (
     AuthorHistory,
     Rules,
     Submission,
     count_links,
-    keyword_list,
     score_submission,
 )
 
