@@ -43,7 +43,9 @@ class SpamModelCache:
         blend = self._blend
         # One blend per combination, not one per comment.
         if blend is None or (blend.starter, blend.site, blend.weight) != (
-            starter, self.model, weight
+            starter,
+            self.model,
+            weight,
         ):
             blend = self._blend = BlendedModel(starter, self.model, weight)
         return blend, ""
