@@ -213,10 +213,9 @@ def model_figures() -> list[ModelFigures]:
 
 
 def _starter() -> ModelFigures | None:
-    try:
-        from .starter import starter_summary
-    except ImportError:  # without the starter module there is no starter model to show
-        return None
+    # Imported here: it loads numpy and scikit-learn, which nothing else on the page needs.
+    from .starter import starter_summary
+
     summary = starter_summary()
     if not summary:
         return None

@@ -13,6 +13,7 @@ The site's own model, trained on its moderators' decisions, is blended with it
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -74,14 +75,4 @@ def starter_model_build(paths: Sequence[Path]) -> learning.TrainedModel:
         "not_spam": len(labels) - sum(labels),
         "cv": evaluation.cross_validated(groups, learning.train) if groups else None,
     }
-    return learning.TrainedModel(**{**_fields(model), "notes": notes})
-
-
-def _fields(model: learning.TrainedModel) -> dict:
-    return {
-        name: getattr(model, name)
-        for name in (
-            "version", "n_labels", "settings", "word_idf", "character_idf", "word_coef",
-            "character_coef", "intercept", "dense_coef",
-        )
-    }  # fmt: skip
+    return replace(model, notes=notes)
