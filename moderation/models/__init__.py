@@ -3,7 +3,7 @@ from django.db import models
 
 from comments.models import Comment, CommentStatus
 
-from .keywords import DEFAULT_DISALLOWED_KEYWORDS, DEFAULT_MODERATION_KEYWORDS
+from ..keywords import DEFAULT_DISALLOWED_KEYWORDS, DEFAULT_MODERATION_KEYWORDS
 
 
 class ModerationRules(models.Model):
