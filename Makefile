@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= $(if $(CI),,--reuse-db)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup migrate demo run worker test test-fast lint format bench bench-peers clean
+.PHONY: help setup migrate demo run worker test test-fast lint format bench bench-search bench-peers clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ bench: setup ## Run the benchmarks under bench/ and print their figures
 	$(BIN)/python -m bench.queue_latency
 	$(BIN)/python -m bench.http_load
 	$(BIN)/python -m bench.faults
+
+bench-search: setup ## Time the moderators' search over 100,000 comments in a scratch PostgreSQL database (DATABASE_URL)
+	$(BIN)/python -m bench.search $(ARGS)
 
 bench-peers: setup ## Run Parley beside Isso 0.14 and nginx in one run and print the table (ARGS=--quick)
 	$(BIN)/python -m bench.peers $(ARGS)

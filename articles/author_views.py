@@ -1,4 +1,5 @@
-"""The author area: write, preview and publish one's own articles, and post updates on them."""
+"""The author area: write, preview, publish and schedule one's own articles, and post,
+correct or withdraw updates on them."""
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.roles import is_author, role_required
 
 from . import selectors, services
-from .forms import ArticleForm, UpdateForm
-from .models import Article, CommentsState
+from .forms import ArticleForm, ScheduleForm, UpdateCorrectionForm, UpdateForm
+from .models import Article, ArticleUpdate, CommentsState, PublicationState
 from .rendering import markdown_to_safe_html
 
 # The dashboard's comment buttons: action name -> whether comments end up open.
@@ -24,12 +25,9 @@ COMMENT_ACTIONS = {"close": False, "open": True}
 
 def may_write(user, article: Article) -> bool:
     """Whether `user` may change `article`: a superuser, or one of its authors who is an author."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
+    if user.is_authenticated and user.is_superuser:
         return True
-    # The page has prefetched the authors: no query unless the user is one of them.
-    return any(a.pk == user.pk for a in article.authors.all()) and is_author(user)
+    return selectors.article_written_by(article=article, user=user)
 
 
 author_required = role_required(is_author, "Only authors can do that.")
@@ -43,8 +41,26 @@ def article_for_author(user, pk: int) -> Article:
     return article
 
 
+def update_for_author(user, *, slug: str, pk: int) -> ArticleUpdate:
+    """The update with this id on this article, if `user` may change the article: 404 if
+    missing, 403 if not theirs."""
+    update = get_object_or_404(
+        ArticleUpdate.objects.select_related("article").prefetch_related("article__authors"),
+        pk=pk,
+        article__slug=slug,
+    )
+    if not may_write(user, update.article):
+        raise PermissionDenied("Only this article's authors can correct or withdraw its updates.")
+    return update
+
+
 def _dashboard_url() -> str:
     return reverse("articles:author_dashboard")
+
+
+def _when(moment) -> str:
+    """A date and time as the site shows them, with the time zone's abbreviation."""
+    return date_format(timezone.localtime(moment), "j F Y, H:i T")
 
 
 @require_GET
@@ -74,10 +90,19 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _article_form(request, article=article_for_author(request.user, pk))
 
 
+def _schedule_form_for(article: Article) -> ScheduleForm:
+    """The scheduling form, showing the planned time of a scheduled article."""
+    if article.publication_state == PublicationState.SCHEDULED:
+        return ScheduleForm(initial={"publish_at": timezone.localtime(article.published_at)})
+    return ScheduleForm()
+
+
 def _article_form(request: HttpRequest, *, article: Article | None) -> HttpResponse:
     """Show, preview (without saving) or save the article form."""
     template = "articles/author/article_form.html"
     context = {"article": article}
+    if article is not None:
+        context["schedule_form"] = _schedule_form_for(article)
     if request.method == "GET":
         initial = ArticleForm.initial_for(article) if article else None
         return render(request, template, context | {"form": ArticleForm(initial=initial)})
@@ -116,13 +141,57 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @author_required
 def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish an article one writes now."""
+    """Publish an article one writes now, draft or scheduled."""
     article = article_for_author(request.user, pk)
-    if article.status == Article.Status.PUBLISHED:
-        messages.info(request, f"“{article.title}” is already published.")
-    else:
-        services.article_publish(article=article)
+    if services.article_publish(article=article):
         messages.success(request, f"“{article.title}” is published.")
+    else:
+        messages.info(request, f"“{article.title}” is already published.")
+    return HttpResponseRedirect(_dashboard_url())
+
+
+@require_POST
+@author_required
+def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schedule an article one writes to publish at a time to come, or move its time."""
+    article = article_for_author(request.user, pk)
+    was_scheduled = article.publication_state == PublicationState.SCHEDULED
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.article_schedule(article=article, when=form.cleaned_data["publish_at"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    if not form.is_valid():
+        context = {
+            "article": article,
+            "form": ArticleForm(initial=ArticleForm.initial_for(article)),
+            "schedule_form": form,
+        }
+        return render(request, "articles/author/article_form.html", context, status=400)
+    verb = "is now scheduled" if was_scheduled else "is scheduled"
+    messages.success(
+        request, f"“{article.title}” {verb} to publish on {_when(article.published_at)}."
+    )
+    return HttpResponseRedirect(_dashboard_url())
+
+
+@require_POST
+@author_required
+def article_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a scheduled article one writes back to draft."""
+    article = article_for_author(request.user, pk)
+    try:
+        unscheduled = services.article_unschedule(article=article)
+    except services.AlreadyPublished:
+        messages.error(
+            request, f"“{article.title}” is already published: it cannot go back to draft."
+        )
+        return HttpResponseRedirect(_dashboard_url())
+    if unscheduled:
+        messages.success(request, f"“{article.title}” is a draft again: it will not be published.")
+    else:
+        messages.info(request, f"“{article.title}” was not scheduled: nothing changed.")
     return HttpResponseRedirect(_dashboard_url())
 
 
@@ -167,3 +236,49 @@ def update_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
     messages.success(request, "Your update is published.")
     return HttpResponseRedirect(f"{article.get_absolute_url()}#update-{update.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@author_required
+def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Correct an update on an article one writes (followers are emailed only if asked)."""
+    update = update_for_author(request.user, slug=slug, pk=pk)
+    template = "articles/update_edit.html"
+    if request.method == "GET":
+        form = UpdateCorrectionForm(initial={"body": update.body})
+        return render(request, template, {"update": update, "form": form})
+    form = UpdateCorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_correct(
+                update=update,
+                body=form.cleaned_data["body"],
+                notify_followers=form.cleaned_data["notify_followers"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    if not form.is_valid():
+        update.refresh_from_db(fields=["withdrawn_at"])
+        return render(request, template, {"update": update, "form": form}, status=400)
+    told = (
+        " Anyone following the article will get it by email."
+        if form.cleaned_data["notify_followers"]
+        else " Followers were not emailed."
+    )
+    messages.success(request, f"Your correction is published.{told}")
+    return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")
+
+
+@require_POST
+@author_required
+def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Withdraw an update on an article one writes: readers see only that it was withdrawn."""
+    update = update_for_author(request.user, slug=slug, pk=pk)
+    if services.update_withdraw(update=update):
+        messages.success(
+            request, "The update is withdrawn: readers now see only that it was withdrawn."
+        )
+    else:
+        on = date_format(timezone.localtime(update.withdrawn_at), "j F Y")
+        messages.info(request, f"That update was already withdrawn on {on}.")
+    return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")

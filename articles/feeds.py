@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
@@ -9,6 +10,10 @@ from core.feeds import SiteFeed
 from core.text import strip_control_characters
 
 from .models import Article, ArticleUpdate
+
+
+def _day(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y")
 
 
 class ArticlesFeed(SiteFeed):
@@ -65,10 +70,20 @@ class ArticleUpdatesFeed(SiteFeed):
         return ArticleUpdate.objects.filter(article=article).order_by("-published_at")[:50]
 
     def item_title(self, item: ArticleUpdate) -> str:
-        return f"Update, {date_format(item.published_at, 'j F Y')}"
+        title = f"Update, {_day(item.published_at)}"
+        return f"{title} (withdrawn)" if item.is_withdrawn else title
 
     def item_description(self, item: ArticleUpdate) -> str:
-        return strip_control_characters(item.body_html)
+        # A withdrawn update's text is gone from the feed as from the page.
+        if item.is_withdrawn:
+            return f"<p>Withdrawn on {_day(item.withdrawn_at)}.</p>"
+        html = strip_control_characters(item.body_html)
+        if item.corrected_at:
+            html += f"<p><em>Corrected on {_day(item.corrected_at)}.</em></p>"
+        return html
+
+    def item_updateddate(self, item: ArticleUpdate):
+        return item.withdrawn_at or item.corrected_at or item.published_at
 
     def item_link(self, item: ArticleUpdate) -> str:
         return self.site_link(f"{item.article.get_absolute_url()}#update-{item.pk}")

@@ -1,9 +1,17 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 
 from .models import Article
 
 # PositiveSmallIntegerField's upper bound on every database Django supports.
 MAX_CLOSE_AFTER_DAYS = 32767
+# How far ahead an article may be scheduled: far enough for any plan, near enough that no
+# typed year (9999) overflows a date once converted to UTC.
+MAX_SCHEDULE_AHEAD = timedelta(days=5 * 366)
+# What <input type="datetime-local"> sends, and shows when given.
+LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class ArticleForm(forms.Form):
@@ -56,3 +64,49 @@ class UpdateForm(forms.Form):
         # Distinct ids: the comment form lives on the same page.
         kwargs.setdefault("auto_id", "id_update_%s")
         super().__init__(*args, **kwargs)
+
+
+class UpdateCorrectionForm(forms.Form):
+    body = forms.CharField(
+        label="Corrected update (Markdown)",
+        error_messages={"required": "Write the corrected update, or withdraw it instead."},
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    notify_followers = forms.BooleanField(
+        label="Notify followers of this correction",
+        required=False,
+        initial=False,
+        help_text="Leave it unticked for a typo fix. Either way the update shows "
+        "“Corrected on” with today's date.",
+    )
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label="Publish on",
+        input_formats=[LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME_FORMAT),
+        error_messages={
+            "required": "Choose the date and time to publish on.",
+            "invalid": "Enter a date and time, such as 2026-05-04 09:30.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_schedule_%s")
+        super().__init__(*args, **kwargs)
+        # The browser's picker shows no time zone: say which one the time is read in.
+        now = timezone.localtime()
+        self.fields["publish_at"].help_text = (
+            f"In the site's time zone, {timezone.get_current_timezone_name()} "
+            f"(it is {now:%H:%M} there now)."
+        )
+
+    def clean_publish_at(self):
+        when = self.cleaned_data["publish_at"]
+        now = timezone.now()
+        if when <= now:
+            raise forms.ValidationError("Choose a time in the future, or publish it now.")
+        if when > now + MAX_SCHEDULE_AHEAD:
+            raise forms.ValidationError("Choose a time within the next five years.")
+        return when

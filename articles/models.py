@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ class PublicationState(models.TextChoices):
     """Where an article stands for readers."""
 
     DRAFT = "draft", "Draft"
-    SCHEDULED = "scheduled", "Scheduled"  # published, with a publication time still to come
+    SCHEDULED = "scheduled", "Scheduled"  # to be published at a time still to come
     PUBLISHED = "published", "Published"
 
 
@@ -27,8 +28,15 @@ class CommentsState(models.TextChoices):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
-        """Articles a reader may see: published, with a publication time not in the future."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Articles a reader may see: published or scheduled, with a publication time not in
+        the future."""
+        # A scheduled article is visible from its time on, whether or not beat has run the
+        # task that marks it published yet: the embedded site has no beat at all.
+        return self.filter(status__in=Article.VISIBLE_STATUSES, published_at__lte=timezone.now())
+
+    def due(self) -> "ArticleQuerySet":
+        """Scheduled articles whose publication time has come."""
+        return self.filter(status=Article.Status.SCHEDULED, published_at__lte=timezone.now())
 
     def authored_by(self, user) -> "ArticleQuerySet":
         """Articles the given user is an author of."""
@@ -38,7 +46,11 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        # Waiting for `published_at`; beat's task marks it published once that time comes.
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+
+    VISIBLE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -85,6 +97,10 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        if self.status == self.Status.SCHEDULED and self.published_at is None:
+            raise ValidationError({"published_at": "A scheduled article needs a publication time."})
+
     @property
     def comments_close_at(self) -> datetime | None:
         """When comments close by age, if they do."""
@@ -107,7 +123,7 @@ class Article(models.Model):
 
     @property
     def publication_state(self) -> PublicationState:
-        if self.status != self.Status.PUBLISHED:
+        if self.status not in self.VISIBLE_STATUSES:
             return PublicationState.DRAFT
         return PublicationState.PUBLISHED if self.is_published else PublicationState.SCHEDULED
 
@@ -122,7 +138,7 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return (
-            self.status == self.Status.PUBLISHED
+            self.status in self.VISIBLE_STATUSES
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
@@ -138,9 +154,20 @@ class ArticleUpdate(models.Model):
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False, default="")
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When its text was last changed after publication (shown as "Corrected on").
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Readers then see only that it was withdrawn, and when; its text stays for the staff.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The author asked for the last correction to be emailed to followers and it has not
+    # been sent yet (the notifier clears it; the notifications sweep retries while it is set).
+    correction_notice_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Update to {self.article} on {self.published_at:%Y-%m-%d}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -3,7 +3,17 @@
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.roles import is_author
+
 from .models import Article, ArticleUpdate
+
+
+def article_written_by(*, article: Article, user) -> bool:
+    """Whether `user` is one of `article`'s listed authors and still holds the author role.
+    No query once the article's authors are prefetched (its page does)."""
+    if not user.is_authenticated:
+        return False
+    return any(author.pk == user.pk for author in article.authors.all()) and is_author(user)
 
 
 def article_list_published() -> QuerySet[Article]:

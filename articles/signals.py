@@ -2,5 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent once a follow-up update is committed, with `update_id`. Followers are told about it.
+# Sent once a follow-up update is committed, with `update_id`, and again once a correction
+# its author wants announced is: followers are told about it (the update's
+# `correction_notice_pending` says which of the two emails they get).
 update_published = Signal()

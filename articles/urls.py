@@ -9,11 +9,27 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("csrf/", views.csrf_token, name="csrf"),
     path("articles/<slug:slug>/updates/", author_views.update_new, name="update_new"),
+    path(
+        "articles/<slug:slug>/updates/<id:pk>/edit/", author_views.update_edit, name="update_edit"
+    ),
+    path(
+        "articles/<slug:slug>/updates/<id:pk>/withdraw/",
+        author_views.update_withdraw,
+        name="update_withdraw",
+    ),
     path("author/", author_views.dashboard, name="author_dashboard"),
     path("author/articles/new/", author_views.article_new, name="author_new"),
     path("author/articles/<id:pk>/edit/", author_views.article_edit, name="author_edit"),
     path("author/articles/<id:pk>/preview/", author_views.article_preview, name="author_preview"),
     path("author/articles/<id:pk>/publish/", author_views.article_publish, name="author_publish"),
+    path(
+        "author/articles/<id:pk>/schedule/", author_views.article_schedule, name="author_schedule"
+    ),
+    path(
+        "author/articles/<id:pk>/unschedule/",
+        author_views.article_unschedule,
+        name="author_unschedule",
+    ),
     path(
         "author/articles/<id:pk>/comments/", author_views.article_comments, name="author_comments"
     ),

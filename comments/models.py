@@ -1,5 +1,6 @@
 import hashlib
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django_comments.abstracts import CommentAbstractModel
@@ -20,6 +21,8 @@ class CommentStatus(models.TextChoices):
 # States whose comment the poster still sees, marked "awaiting moderation". Spam is shown
 # to its poster like a held comment so that a bot learns nothing from the verdict.
 AWAITING_STATES = (CommentStatus.PENDING, CommentStatus.HELD, CommentStatus.SPAM)
+# Editor's picks an article shows above its threads at most.
+PICKS_PER_ARTICLE = 3
 
 
 def text_fingerprint(text: str) -> str:
@@ -85,12 +88,24 @@ class Comment(XtdComment):
     # The proven identity behind the comment (core.keys.author_key_for); "" for an unproven
     # guest.
     author_key = models.CharField(max_length=48, blank=True, default="", db_index=True)
+    # An Editor's pick (comments.services.picks): shown above the threads while published.
+    picked_at = models.DateTimeField(null=True, blank=True)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["thread_id", "order"]
-        indexes = [models.Index(fields=["article", "status"], name="comment_article_status")]
+        indexes = [
+            models.Index(fields=["article", "status"], name="comment_article_status"),
+            models.Index(
+                fields=["article", "picked_at"],
+                condition=Q(picked_at__isnull=False),
+                name="comment_article_picks",
+            ),
+        ]
 
     def save(self, *args, **kwargs):
         # Skip XtdComment.save(): it inserts, then computes the thread position in a second,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.paginator import Page
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
@@ -21,10 +22,12 @@ from core.roles import is_moderator
 
 from .forms import CommentForm
 from .models import AWAITING_STATES, Comment, CommentStatus
+from .moderating import moderation_allowed, moderation_notices_place, moderation_toggle
 from .notices import PUBLISHED, notice_pending, notice_text, status_seen_by_poster
 from .owner import own_comment_ids, remembered_commenter
-from .selectors import Viewer, comment_for_reply, comment_page
-from .thread_html import ThreadLinks, thread_html
+from .selectors import MODERATED_STATES, Viewer, comment_for_reply, comment_page
+from .selectors_picks import article_picks, may_pick
+from .thread_html import InPlaceModeration, ThreadLinks, thread_html
 
 
 @dataclass
@@ -49,10 +52,14 @@ class CommentNode:
     notice: str = ""  # what the poster is told about their own comment, if anything
     notice_kind: str = ""  # "posted" or "edited" when it confirms what they just did
     badges: tuple[str, ...] = ()
+    moderation_status: str = ""  # on a moderator's page: the comment's status, for its form
+    moderation_note: str = ""  # what the moderator's last action on it did
     hidden_replies: int = 0  # published replies not shown: the thread is collapsed
     edited: bool = False
     is_own: bool = False
     editable: bool = False
+    pickable: bool = False  # published: may become an Editor's pick
+    picked: bool = False  # one of the Editor's picks shown above the threads
     opens: bool = False
     closes: range = field(default_factory=lambda: range(0))
 
@@ -84,8 +91,10 @@ def comment_section(
     page_number: int | str = 1,
     order: str = "oldest",
     thread_id: int | None = None,
+    moderating: bool = False,
 ) -> CommentSection:
-    """One page of an article's comment section, as flat render nodes."""
+    """One page of an article's comment section, as flat render nodes; `moderating`, with
+    its held and spam comments in place."""
     data = comment_page(
         article=article,
         viewer=viewer,
@@ -94,6 +103,7 @@ def comment_section(
         per_page=settings.PARLEY_THREADS_PER_PAGE,
         comment_budget=settings.PARLEY_COMMENTS_PER_PAGE,
         thread_id=thread_id,
+        moderating=moderating,
     )
     nodes = build_nodes(
         data.rows,
@@ -102,6 +112,7 @@ def comment_section(
         author_ids=frozenset(author.pk for author in article.authors.all()),
         moderator_ids=data.moderator_ids,
         editable_since=timezone.now() - timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
+        moderating=moderating,
     )
     for node in nodes:
         if node.pk in data.collapsed:
@@ -125,12 +136,14 @@ def build_nodes(
     author_ids: frozenset[int] = frozenset(),
     moderator_ids: frozenset[int] = frozenset(),
     editable_since: datetime | None = None,
+    moderating: bool = False,
 ) -> list[CommentNode]:
     """Turn thread rows (ordered by thread, then pre-order position) into render nodes.
 
     Threads follow `root_ids`. A comment the viewer may not see becomes a placeholder when
     published replies hang under it. A reply whose parent was filtered out attaches to its
     nearest present ancestor: in pre-order, that is the last earlier row of lower level.
+    `moderating` shows held and spam comments too, each marked with its status.
     """
     # Month names once per page, in the active language: the template engine's date filter
     # costs more per comment than the rest of its rendering.
@@ -153,8 +166,16 @@ def build_nodes(
             )
             levels.append(row.level)
             is_own = viewer.owns(comment_id=row.pk, user_id=row.user_id)
-            if row.status == CommentStatus.PUBLISHED or (is_own and row.status in AWAITING_STATES):
+            moderated = moderating and row.status in MODERATED_STATES
+            if (
+                row.status == CommentStatus.PUBLISHED
+                or (is_own and row.status in AWAITING_STATES)
+                or moderated
+            ):
                 _show(node, row, is_own=is_own, months=months, editable_since=editable_since)
+                node.pickable = row.status == CommentStatus.PUBLISHED
+                if moderating:
+                    node.moderation_status = row.status
                 if row.user_id:
                     node.badges = tuple(
                         badge
@@ -216,14 +237,18 @@ def comment_section_context(
 ) -> dict:
     """Everything the comment section of an article page renders."""
     viewer = viewer_for(request)
+    can_moderate = moderation_allowed(user=request.user, article=article)
+    moderating = can_moderate and request.GET.get("moderate") == "1"
     section = comment_section(
         article=article,
         viewer=viewer,
         page_number=request.GET.get("cpage") or 1,
         order=request.GET.get("corder") or settings.PARLEY_COMMENT_ORDER,
         thread_id=parse_id(request.GET.get("thread")),
+        moderating=moderating,
     )
     section_notice = _notice_place(request, section.nodes)
+    moderation_notice = moderation_notices_place(request, section.nodes)
     reply_target = None
     reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")
     reply_id = parse_id(reply_to)
@@ -234,23 +259,53 @@ def comment_section_context(
         remembered = remembered_commenter(request)
         initial.update(remembered, remember=bool(remembered))
         form = CommentForm(article, initial=initial, user=request.user)
-    order_query = f"corder={section.order}&" if section.order != "oldest" else ""
+    # Every link of a moderator's page keeps it showing the held and spam comments.
+    mode_query = "moderate=1&" if moderating else ""
+    plain_order_query = f"corder={section.order}&" if section.order != "oldest" else ""
+    order_query = mode_query + plain_order_query
     page_query = (f"cpage={section.page.number}&" if section.page.number > 1 else "") + order_query
     if section.thread_id:
-        page_query = f"thread={section.thread_id}&"
+        page_query = f"{mode_query}thread={section.thread_id}&"
+    picks = article_picks(article=article)
+    pick_ids = {pick.pk for pick in picks}
+    for node in section.nodes:
+        node.picked = node.pickable and node.pk in pick_ids
+    # Never true for the page shared by anonymous readers: it must not carry a token.
+    can_pick = may_pick(user=request.user, article=article)
     links = ThreadLinks.build(
         reply_query=f"?{page_query}replyto=",
+        thread_query=f"?{mode_query}thread=",
         comments_open=article.accepts_comments,
-        can_moderate=viewer.can_moderate,
+        can_moderate=can_moderate,
+        moderate_query=f"?{page_query}moderate=1#c",
+        moderation=InPlaceModeration.build(
+            csrf_token=get_token(request),
+            page_url=f"{article.get_absolute_url()}?{page_query.rstrip('&')}",
+            # Banning reaches beyond this article: moderators only (the ban page checks too).
+            can_ban=is_moderator(request.user),
+        )
+        if moderating
+        else None,
+        can_pick=can_pick,
+        csrf_token=get_token(request) if can_pick else "",
     )
     return {
         "article": article,
         "section": section,
         "order_query": order_query,
+        "mode_query": mode_query,
         "thread_html": thread_html(section.nodes, section.trailing_closes, links),
         "form": form,
         "notice": notice,
         "section_notice": section_notice,
+        "picks": picks,
+        "can_pick": can_pick,
+        "moderation": moderation_toggle(
+            article=article, moderating=moderating, order_query=plain_order_query
+        )
+        if can_moderate
+        else None,
+        "moderation_notice": moderation_notice,
         "reply_target": reply_target,
         "viewer": viewer,
         "request": request,

@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from articles.models import Article
 from core.roles import moderator_users
 
-from .models import AWAITING_STATES, Comment, Thread, own_q, visible_to_q
+from .models import AWAITING_STATES, Comment, CommentStatus, Thread, own_q, visible_to_q
 
 ORDERS = ("oldest", "newest")
+# What a moderator's page shows besides what readers see ("Show held and spam comments").
+MODERATED_STATES = (CommentStatus.HELD, CommentStatus.SPAM)
 # What a comment section shows of each comment.
 SECTION_FIELDS = (
     "pk", "thread_id", "parent_id", "level", "order", "user_id", "user_name", "user_url",
@@ -31,15 +33,20 @@ class Viewer:
         return comment_id in self.own_ids or (self.user_id is not None and user_id == self.user_id)
 
 
-def threads_for_viewer(*, article: Article, viewer: Viewer) -> QuerySet[Thread]:
+def threads_for_viewer(
+    *, article: Article, viewer: Viewer, moderating: bool = False
+) -> QuerySet[Thread]:
     """The threads of an article a viewer sees: listed ones, plus any holding their own
-    comments that await moderation."""
+    comments that await moderation; `moderating`, any holding held or spam comments too."""
     threads = Thread.objects.filter(article=article)
     visible = Q(listed=True)
     own = own_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
     if own is not None:
         own_threads = Comment.objects.filter(own, article=article, status__in=AWAITING_STATES)
         visible |= Q(pk__in=own_threads.values("thread_id"))
+    if moderating:
+        held = Comment.objects.filter(article=article, status__in=MODERATED_STATES)
+        visible |= Q(pk__in=held.values("thread_id"))
     return threads.filter(visible)
 
 
@@ -69,16 +76,19 @@ def comment_page(
     per_page: int = 50,
     comment_budget: int = 100,
     thread_id: int | None = None,
+    moderating: bool = False,
 ) -> CommentPage:
     """One page of an article's threads, newest or oldest first.
 
     Threads are whole until the page holds about `comment_budget` comments; later threads
     on the page bring only their first comment, so a page costs the same whatever the size
-    of the discussion. With `thread_id`, that one thread is whole. Queries: the page's
-    thread count and ids, its comments, and the moderators among their authors.
+    of the discussion. With `thread_id`, that one thread is whole. `moderating` adds the
+    held and spam comments (a moderator's page), in the same queries: the page's thread
+    count and ids, its comments, and the moderators among their authors.
     """
     order = order if order in ORDERS else "oldest"
-    threads = _ordered(threads_for_viewer(article=article, viewer=viewer), order)
+    threads = threads_for_viewer(article=article, viewer=viewer, moderating=moderating)
+    threads = _ordered(threads, order)
     if thread_id is not None:
         threads = threads.filter(root_id=thread_id)
         comment_budget = 0
@@ -88,6 +98,8 @@ def comment_page(
     rows: list[Comment] = []
     if root_ids:
         visible = visible_to_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
+        if moderating:
+            visible |= Q(status__in=MODERATED_STATES)
         wanted = Q(thread_id__in=[r for r in root_ids if r not in collapsed])
         if collapsed:
             # thread_id and level live on one table, so both sides of the OR use its index.
@@ -137,6 +149,14 @@ def _moderator_ids(user_ids: set[int]) -> frozenset[int]:
     if not user_ids:
         return frozenset()
     return frozenset(moderator_users().filter(pk__in=user_ids).values_list("pk", flat=True))
+
+
+def moderated_counts(*, article: Article) -> dict[str, int]:
+    """How many of an article's comments are held and how many spam, in one query."""
+    return Comment.objects.filter(article=article, status__in=MODERATED_STATES).aggregate(
+        held=Count("pk", filter=Q(status=CommentStatus.HELD)),
+        spam=Count("pk", filter=Q(status=CommentStatus.SPAM)),
+    )
 
 
 def comment_page_number(

@@ -8,6 +8,7 @@ every value that comes from a reader, and taking already-sanitized comment HTML 
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.html import escape
@@ -15,6 +16,51 @@ from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
     from .presenters import CommentNode
+
+
+# A moderator's buttons on their page: (action, the status it leads to, label, what a
+# screen reader says, with the commenter's escaped name).
+MODERATION_BUTTONS = (
+    ("approve", "published", "Approve", "Approve the comment by {name}"),
+    ("spam", "spam", "Spam", "Mark the comment by {name} as spam"),
+    ("remove", "removed", "Remove", "Remove the comment by {name}"),
+)
+# How a moderator's page labels a comment readers do not see.
+MODERATION_LABELS = {
+    "pending": "Being checked",
+    "held": "Held",
+    "spam": "Spam",
+    "removed": "Removed",
+    "deleted": "Deleted by its author",
+}
+
+
+def _around_id(name: str) -> tuple[str, str]:
+    """A named URL's path before and after its comment id, escaped."""
+    before, _, after = reverse(name, args=[987654321]).partition("987654321")
+    return escape(before), escape(after)
+
+
+@dataclass(frozen=True)
+class InPlaceModeration:
+    """Per-page parts of each comment's moderation form on a moderator's page (?moderate=1):
+    it posts to moderation's in-place view, which comes back to this page."""
+
+    action: tuple[str, str]
+    ban: tuple[str, str] | None  # None: this moderator may not ban (an article's author)
+    csrf_token: str
+    page_url: str  # the form's `next`
+    ban_next: str  # "?next=" and this page, quoted up to the anchor: the comment's id follows
+
+    @classmethod
+    def build(cls, *, csrf_token: str, page_url: str, can_ban: bool) -> "InPlaceModeration":
+        return cls(
+            action=_around_id("moderation:inplace"),
+            ban=_around_id("moderation:ban") if can_ban else None,
+            csrf_token=escape(csrf_token),
+            page_url=escape(page_url),
+            ban_next=escape(f"?next={quote(page_url + '#c', safe='/')}"),
+        )
 
 
 @dataclass(frozen=True)
@@ -28,25 +74,46 @@ class ThreadLinks:
     report: tuple[str, str]
     edit: tuple[str, str]
     delete: tuple[str, str]
-    moderate: tuple[str, str]
+    moderate: tuple[str, str]  # "Moderate": this page as a moderator's, at the comment
     status: tuple[str, str]
+    moderation: InPlaceModeration | None = None  # on a moderator's page: the forms' parts
+    # Editor's picks: the Pick/Unpick buttons' forms carry this viewer's CSRF token, so they
+    # are only built for a picker's own page, never for the page shared by anonymous readers.
+    can_pick: bool = False
+    csrf_token: str = ""
+    pick: tuple[str, str] = ("", "")
+    unpick: tuple[str, str] = ("", "")
 
     @classmethod
-    def build(cls, *, reply_query: str, comments_open: bool, can_moderate: bool) -> "ThreadLinks":
-        def around_id(name: str) -> tuple[str, str]:
-            before, _, after = reverse(name, args=[987654321]).partition("987654321")
-            return escape(before), escape(after)
+    def build(
+        cls,
+        *,
+        reply_query: str,
+        comments_open: bool,
+        can_moderate: bool,
+        thread_query: str = "?thread=",
+        moderate_query: str = "?moderate=1#c",
+        moderation: InPlaceModeration | None = None,
+        can_pick: bool = False,
+        csrf_token: str = "",
+    ) -> "ThreadLinks":
+        around_id = _around_id
 
         return cls(
             reply_query=escape(reply_query),
-            thread_query="?thread=",
+            thread_query=escape(thread_query),
             comments_open=comments_open,
             can_moderate=can_moderate,
             report=around_id("moderation:report"),
             edit=around_id("readers:comment_edit"),
             delete=around_id("readers:comment_delete"),
-            moderate=around_id("admin:comments_comment_change"),
+            moderate=(escape(moderate_query), ""),
+            moderation=moderation,
             status=around_id("comments:status"),
+            can_pick=can_pick,
+            csrf_token=escape(csrf_token),
+            pick=around_id("comments:pick"),
+            unpick=around_id("comments:unpick"),
         )
 
 
@@ -81,6 +148,75 @@ def _notice(node: "CommentNode", links: ThreadLinks) -> str:
     )
 
 
+def _pick_control(node: "CommentNode", links: ThreadLinks) -> tuple[str, str]:
+    """The Pick or Unpick button for the actions row, and the form it sends: a <form> may
+    not sit inside the row's <p>, so the button names it with its `form` attribute."""
+    if not (links.can_pick and node.pickable):
+        return "", ""
+    verb, parts = ("unpick", links.unpick) if node.picked else ("pick", links.pick)
+    form_id = f"{verb}-c{node.id}"
+    label = "Unpick" if node.picked else "Pick"
+    button = (
+        f' <button type="submit" form="{form_id}" class="link-button comment-pick-link"'
+        f' aria-label="{label} the comment by {escape(node.name)}">{label}</button>'
+    )
+    form = (
+        f'\n<form id="{form_id}" method="post" action="{parts[0]}{node.id}{parts[1]}" hidden>'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{links.csrf_token}"></form>'
+    )
+    return button, form
+
+
+def _moderation_control(node: "CommentNode", links: ThreadLinks) -> tuple[str, str]:
+    """On a moderator's page, the comment's moderation buttons for the actions row and the
+    form they send (after the row, like the pick form); elsewhere a "Moderate" link there."""
+    if not links.can_moderate:
+        return "", ""
+    cid, inplace = node.id, links.moderation
+    if inplace is None:
+        return _link(links.moderate, cid, "comment-moderate-link", "Moderate"), ""
+    form_id = f"moderate-c{cid}"
+    name = escape(node.name)
+    controls = "".join(
+        f' <button type="submit" form="{form_id}" name="action" value="{action}"'
+        f' data-to="{to}" class="link-button comment-moderate-button"'
+        f' aria-label="{spoken.format(name=name)}"'
+        f"{' hidden' if to == node.moderation_status else ''}>{label}</button>"
+        for action, to, label, spoken in MODERATION_BUTTONS
+    )
+    if inplace.ban is not None:
+        controls += (
+            f' <a class="comment-ban-link" href="{inplace.ban[0]}{cid}{inplace.ban[1]}'
+            f'{inplace.ban_next}{cid}" aria-label="Ban the author of the comment by {name}">'
+            "Ban</a>"
+        )
+    form = (
+        f'\n<form id="{form_id}" class="comment-moderate-form" method="post"'
+        f' action="{inplace.action[0]}{cid}{inplace.action[1]}" data-comment-id="{cid}" hidden>'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{inplace.csrf_token}">'
+        f'<input type="hidden" name="next" value="{inplace.page_url}"></form>'
+    )
+    return controls, form
+
+
+def _moderation_state(node: "CommentNode", links: ThreadLinks) -> tuple[str, str]:
+    """On a moderator's page, the label of a comment readers do not see, and the note on
+    what the moderator's last action on it did."""
+    if links.moderation is None:
+        return "", ""
+    label = MODERATION_LABELS.get(node.moderation_status, "")
+    state = (
+        f' <span class="comment-state" data-state="{node.moderation_status}"'
+        f"{'' if label else ' hidden'}>{label}</span>"
+    )
+    note = (
+        f'\n<p class="comment-moderation-note" role="status">{escape(node.moderation_note)}</p>'
+        if node.moderation_note
+        else ""
+    )
+    return state, note
+
+
 def _comment(node: "CommentNode", links: ThreadLinks) -> str:
     cid = node.id
     name = escape(node.name)
@@ -88,33 +224,42 @@ def _comment(node: "CommentNode", links: ThreadLinks) -> str:
         f'<a href="{escape(node.url)}" rel="nofollow ugc noopener">{name}</a>' if node.url else name
     )
     badges = "".join(f' <span class="badge">{escape(badge)}</span>' for badge in node.badges)
+    if node.picked:
+        badges += ' <span class="badge badge-pick">Editor&rsquo;s pick</span>'
     edited = ' <span class="comment-edited">edited</span>' if node.edited else ""
     awaiting = _notice(node, links)
+    state, moderation_note = _moderation_state(node, links)
+    # On a moderator's page, held and spam comments show too: nobody replies to or reports
+    # those.
+    hidden_from_readers = node.moderation_status not in ("", "published")
     actions = []
-    if links.comments_open:
+    if links.comments_open and not hidden_from_readers:
         actions.append(
             f'<a class="comment-reply-link" rel="nofollow" href="{links.reply_query}{cid}#respond"'
             f' data-comment-id="{cid}" data-name="{name}" aria-label="Reply to {name}">Reply</a>'
         )
-    if not node.awaiting:
+    if not node.awaiting and not hidden_from_readers:
         actions.append(_link(links.report, cid, "comment-report-link", "Report", "nofollow"))
     if node.is_own:
         if node.editable:
             actions.append(_link(links.edit, cid, "comment-edit-link", "Edit"))
         actions.append(_link(links.delete, cid, "comment-delete-link", "Delete"))
-    if links.can_moderate:
-        actions.append(_link(links.moderate, cid, "comment-moderate-link", "Moderate"))
+    moderate_controls, moderate_form = _moderation_control(node, links)
+    actions.append(moderate_controls)
+    pick_button, pick_form = _pick_control(node, links)
+    actions.append(pick_button)
+    status = f' data-moderation-status="{node.moderation_status}"' if state else ""
     return (
         f'<li id="c{cid}" class="comment depth-{node.depth}">\n'
-        f'<article class="comment-body{" comment-awaiting" if node.awaiting else ""}"'
+        f'<article class="comment-body{" comment-awaiting" if node.awaiting else ""}"{status}'
         f' aria-labelledby="comment-author-{cid}">\n'
         f'<footer class="comment-meta">\n'
-        f'<b class="comment-author" id="comment-author-{cid}">{author}</b>{badges}\n'
+        f'<b class="comment-author" id="comment-author-{cid}">{author}</b>{badges}{state}\n'
         f'<a class="comment-date" href="#c{cid}"><time datetime="{node.date_iso}">'
         f"{node.date_text}</time></a>{edited}\n"
-        f"</footer>{awaiting}\n"
+        f"</footer>{awaiting}{moderation_note}\n"
         f'<div class="comment-content">{node.html}</div>\n'
-        f'<p class="comment-actions">{"".join(actions)}</p>\n'
+        f'<p class="comment-actions">{"".join(actions)}</p>{pick_form}{moderate_form}\n'
         f"</article>{_more(node, links)}"
     )
 

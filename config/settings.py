@@ -226,8 +226,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0}
 # Seconds between moderators' "held comments" emails: comments held meanwhile go in one.
 PARLEY_HELD_DIGEST_DELAY = env.int("PARLEY_HELD_DIGEST_DELAY", default=300)
+# Hours between authors' emails listing the new comments on their articles.
+PARLEY_AUTHOR_DIGEST_HOURS = env.float("PARLEY_AUTHOR_DIGEST_HOURS", default=24.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-comments": {"task": "moderation.tasks.pending_sweep_task", "schedule": 60.0},
+    # Scheduled articles are visible from their time without it; this marks them published
+    # and drops their cached pages at that moment.
+    "publish-due-articles": {
+        "task": "articles.tasks.articles_publish_due_task",
+        "schedule": 60.0,
+    },
     "held-comments-digest": {
         "task": "moderation.tasks.held_digest_task",
         "schedule": float(PARLEY_HELD_DIGEST_DELAY),
@@ -240,6 +248,14 @@ CELERY_BEAT_SCHEDULE = {
     "retrain-spam-model": {
         "task": "moderation.tasks.spam_model_train_task",
         "schedule": env.float("PARLEY_RETRAIN_SECONDS", default=6 * 3600.0),
+    },
+    "author-digest": {
+        "task": "readers.tasks.author_digests_send_task",
+        "schedule": PARLEY_AUTHOR_DIGEST_HOURS * 3600,
+    },
+    "webhook-deliveries-sweep": {
+        "task": "moderation.tasks.webhook_deliveries_sweep_task",
+        "schedule": 120.0,
     },
 }
 
@@ -322,6 +338,9 @@ PARLEY_EDIT_MINUTES = env.int("PARLEY_EDIT_MINUTES", default=15)
 # Moderation: the rules themselves are edited by admins (Admin → Moderation rules).
 PARLEY_PENDING_SWEEP_AGE = env.int("PARLEY_PENDING_SWEEP_AGE", default=120)  # seconds
 PARLEY_UNDO_MINUTES = env.int("PARLEY_UNDO_MINUTES", default=30)
+# Webhooks may not point at loopback, private or link-local addresses (the server must not be
+# made to post into its own network) unless this allows it, e.g. for a receiver on the LAN.
+PARLEY_WEBHOOK_ALLOW_PRIVATE = env.bool("PARLEY_WEBHOOK_ALLOW_PRIVATE", default=False)
 # Rate limits as "requests/seconds", per action, for signed-in users and for guests (per
 # client address). django-ratelimit counts them in the cache; if the cache is down they let
 # requests through rather than fail them.
@@ -355,6 +374,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = PARLEY_TRUSTED_PROXY_COUNT
 PARLEY_COMMENT_SCREEN = "moderation.services.bans.comment_screen"
 # Asked as a comment is stored: with scoring inline, the scorer's verdict is stored with it.
 PARLEY_COMMENT_JUDGE = "moderation.services.scoring.comment_judge"
+# Asked by the article page: who may moderate its comments in place (moderators; authors on
+# their own articles when the moderation rules allow it).
+PARLEY_COMMENT_MODERATION_CHECK = "moderation.permissions.comment_moderation_allowed"
 
 COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MODEL = "comments.models.Comment"

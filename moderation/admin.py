@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from . import services
+from .admin_audit import StaffEditAudited
 from .models import (
     Ban,
     HeldDigest,
@@ -10,12 +11,16 @@ from .models import (
     Report,
     SpamModel,
     SpamVerdict,
+    StaffEdit,
     TrainingExample,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
 )
 
 
 @admin.register(ModerationRules)
-class ModerationRulesAdmin(admin.ModelAdmin):
+class ModerationRulesAdmin(StaffEditAudited, admin.ModelAdmin):
     fieldsets = (
         ("Routing", {"fields": ("hold_all", "hold_threshold", "spam_threshold", "log_only")}),
         (
@@ -29,6 +34,7 @@ class ModerationRulesAdmin(admin.ModelAdmin):
             },
         ),
         ("Learned model", {"fields": ("use_model", "site_model_half_labels")}),
+        ("Authors", {"fields": ("authors_moderate_own_articles",)}),
     )  # fmt: skip
 
     def has_add_permission(self, request):
@@ -71,7 +77,7 @@ class SpamModelAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TrainingExample)
-class TrainingExampleAdmin(admin.ModelAdmin):
+class TrainingExampleAdmin(StaffEditAudited, admin.ModelAdmin):
     list_display = ("__str__", "is_spam", "source", "updated_at")
     list_filter = ("is_spam", "source")
     search_fields = ("text",)
@@ -86,6 +92,13 @@ class ReportAdmin(ReadOnlyAdmin):
 @admin.register(HeldDigest)
 class HeldDigestAdmin(ReadOnlyAdmin):
     list_display = ("sent_at", "comment_count", "recipient_count")
+
+
+@admin.register(StaffEdit)
+class StaffEditAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_label", "action", "model_label", "object_repr")
+    list_filter = ("action", "model_label")
+    date_hierarchy = "created_at"
 
 
 class BanAdminForm(forms.ModelForm):
@@ -109,7 +122,7 @@ class BanAdminForm(forms.ModelForm):
 
 
 @admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
+class BanAdmin(StaffEditAudited, admin.ModelAdmin):
     """Bans made here go through the same service as the queue's, so they are audited."""
 
     form = BanAdminForm
@@ -141,3 +154,51 @@ class BanAdmin(admin.ModelAdmin):
     def lift(self, request, queryset):
         for ban in queryset:
             services.ban_lift(ban_id=ban.pk, actor=request.user)
+
+
+class WebhookAdminForm(forms.ModelForm):
+    class Meta:
+        model = Webhook
+        fields = ("url", "on_held", "on_reported", "on_published", "active")
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            services.webhooks.webhook_url_check(url)
+        except services.WebhookURLRefused as refused:
+            raise forms.ValidationError(str(refused)) from refused
+        return url
+
+
+@admin.register(Webhook)
+class WebhookAdmin(StaffEditAudited, admin.ModelAdmin):
+    """Moderators manage webhooks on their own page (Moderation → Webhooks); this is the same
+    for admins. The signing secret is shown, never edited."""
+
+    # A chat service's webhook address is itself a credential: kept out of the audit log.
+    audit_secret_fields = ("url",)
+
+    form = WebhookAdminForm
+    list_display = ("url", "events", "active", "created_by", "created_at")
+    list_filter = ("active",)
+    readonly_fields = ("secret", "created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        data = form.cleaned_data
+        events = [event for event in WebhookEvent.values if data[f"on_{event}"]]
+        webhook = services.webhook_create(
+            url=data["url"], events=events, active=data["active"], actor=request.user
+        )
+        obj.pk, obj.secret = webhook.pk, webhook.secret
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at", "webhook", "event", "comment_id", "status", "response_status", "attempts",
+        "duration_ms",
+    )  # fmt: skip
+    list_filter = ("status", "event")

@@ -10,8 +10,9 @@ class ModerationConfig(AppConfig):
         from comments.signals import comment_submitted
 
         from . import receivers
-        from .cached import screening_forget
-        from .models import Ban, ModerationRules
+        from .cached import screening_forget, webhooks_forget
+        from .models import Ban, ModerationRules, Webhook
+        from .signals import comment_status_changed
 
         comment_submitted.connect(receivers.on_comment_submitted, dispatch_uid="moderation.score")
         # Whatever changes the rules or a ban (services, admin, a cascade) drops the copy
@@ -21,3 +22,9 @@ class ModerationConfig(AppConfig):
                 signal.connect(
                     screening_forget, sender=model, dispatch_uid=f"forget.{model.__name__}"
                 )
+        for signal in (post_save, post_delete):
+            signal.connect(webhooks_forget, sender=Webhook, dispatch_uid="forget.Webhook")
+        # Webhooks hear of held and published comments like readers do: after the commit.
+        comment_status_changed.connect(
+            receivers.on_comment_status_changed, dispatch_uid="moderation.webhooks"
+        )

@@ -1,4 +1,4 @@
-"""The receiver connected in ModerationConfig.ready(): it hands over to one service."""
+"""The receivers connected in ModerationConfig.ready(): each hands over to one service."""
 
 from comments.models import CommentStatus
 
@@ -8,3 +8,8 @@ from . import services
 def on_comment_submitted(sender, *, comment_id: int, status: str, **kwargs) -> None:
     if status == CommentStatus.PENDING:  # not already judged as it was stored
         services.comment_scoring_schedule(comment_id=comment_id)
+
+
+def on_comment_status_changed(sender, *, comment_id: int, to_status: str, **kwargs) -> None:
+    if to_status in (CommentStatus.HELD, CommentStatus.PUBLISHED):
+        services.webhooks_notify(event=to_status, comment_id=comment_id)

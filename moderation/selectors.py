@@ -1,13 +1,11 @@
-"""Moderation reads: what the scorer needs to know, and what the moderators' queue shows."""
+"""Moderation reads: what the scorer needs to know, who is banned, who moderates (the
+queue's reads are in selectors_queue)."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
@@ -17,19 +15,11 @@ from core.roles import moderator_users
 
 from .cached import BanEntry, bans_cached, rules_cached
 from .keywords import keyword_list
-from .models import Ban, ModerationEvent, ModerationRules, Report, SpamVerdict
+from .models import Ban, ModerationRules
 from .scoring import AuthorHistory, Rules, Submission
 
 S = CommentStatus
 DUPLICATE_WINDOW = COPIES_WINDOW  # the scorer counts every copy comment_submit looks up
-RECENT_WINDOW = timedelta(days=7)
-TABS = ("held", "reported", "spam", "published")
-TAB_TITLES = {
-    "held": "Held",
-    "reported": "Reported",
-    "spam": "Spam",
-    "published": "Recently published",
-}
 
 
 def rules_get() -> ModerationRules:
@@ -141,118 +131,6 @@ def held_since(when: datetime | None) -> list[Comment]:
 def moderator_emails() -> list[str]:
     """Addresses of active moderators, however they were made moderators."""
     return sorted(set(moderator_users().exclude(email="").values_list("email", flat=True)))
-
-
-# ---------------------------------------------------------------------------
-# The queue
-# ---------------------------------------------------------------------------
-def _open_reports() -> QuerySet[Report]:
-    return Report.objects.filter(resolved_at__isnull=True)
-
-
-def tab_queryset(tab: str) -> QuerySet[Comment]:
-    """The comments a queue tab lists, oldest waiting first (newest first for published)."""
-    comments = Comment.objects.all()
-    if tab == "held":
-        return comments.filter(status=S.HELD).order_by("status_changed_at", "pk")
-    if tab == "spam":
-        return comments.filter(status=S.SPAM).order_by("-status_changed_at", "-pk")
-    if tab == "reported":
-        reported = _open_reports().values("comment_id")
-        return comments.filter(pk__in=reported, status__in=[S.PUBLISHED, S.HELD]).order_by(
-            "submit_date", "pk"
-        )
-    since = timezone.now() - RECENT_WINDOW
-    return comments.filter(status=S.PUBLISHED, status_changed_at__gte=since).order_by(
-        "-status_changed_at", "-pk"
-    )
-
-
-@dataclass
-class TabSummary:
-    key: str
-    title: str
-    count: int
-    oldest: datetime | None
-
-
-def tab_summaries() -> list[TabSummary]:
-    """Each tab with its count and the age of its oldest item (one query per tab)."""
-    summaries = []
-    for key in TABS:
-        field = "submit_date" if key == "reported" else "status_changed_at"
-        numbers = tab_queryset(key).order_by().aggregate(n=Count("pk"), oldest=Min(field))
-        summaries.append(TabSummary(key, TAB_TITLES[key], numbers["n"], numbers["oldest"]))
-    return summaries
-
-
-@dataclass
-class QueueItem:
-    comment: Comment
-    parent: Comment | None
-    verdict: SpamVerdict | None
-    approved: int
-    spam: int
-    reports: list[Report]
-    known_author: bool = True
-
-
-def queue_page(tab: str, page_number, per_page: int = 25) -> tuple[Page, list[QueueItem]]:
-    """One page of a tab with context for each comment, in a fixed number of queries."""
-    comments = tab_queryset(tab).select_related("article", "user")
-    page = Paginator(comments, per_page).get_page(page_number)
-    rows: list[Comment] = list(page.object_list)
-    ids = [c.pk for c in rows]
-    parent_ids = {c.parent_id for c in rows if c.parent_id != c.pk}
-    parents = Comment.objects.in_bulk(parent_ids) if parent_ids else {}
-    verdicts: dict[int, SpamVerdict] = {}
-    for verdict in SpamVerdict.objects.filter(comment_id__in=ids).order_by("comment_id", "-pk"):
-        verdicts.setdefault(verdict.comment_id, verdict)
-    reports: dict[int, list[Report]] = {}
-    for report in Report.objects.filter(comment_id__in=ids, resolved_at__isnull=True):
-        reports.setdefault(report.comment_id, []).append(report)
-    history = _histories(rows)
-    items = [
-        QueueItem(
-            comment=c,
-            parent=parents.get(c.parent_id),
-            verdict=verdicts.get(c.pk),
-            approved=history.get(c.author_key, {}).get("approved", 0),
-            spam=history.get(c.author_key, {}).get("spam", 0),
-            reports=reports.get(c.pk, []),
-            known_author=bool(c.author_key),
-        )
-        for c in rows
-    ]
-    return page, items
-
-
-def _histories(rows: list[Comment]) -> dict[str, dict[str, int]]:
-    """Approved and spam counts per proven author of the page, in one grouped query."""
-    keys = {c.author_key for c in rows if c.author_key}
-    if not keys:
-        return {}
-    return {
-        row["author_key"]: row
-        for row in Comment.objects.filter(author_key__in=keys)
-        .values("author_key")
-        .annotate(
-            approved=Count("pk", filter=Q(status=S.PUBLISHED)),
-            spam=Count("pk", filter=Q(status=S.SPAM)),
-        )
-        .order_by()
-    }
-
-
-def audit_page(page_number, per_page: int = 50) -> Page:
-    """The audit log, newest first, with each event's comment and article."""
-    events = ModerationEvent.objects.select_related("comment__article", "actor", "ban")
-    return Paginator(events.order_by("-created_at", "-pk"), per_page).get_page(page_number)
-
-
-def undo_deadline() -> datetime:
-    """Decisions made after this moment can still be undone."""
-    return timezone.now() - timedelta(minutes=settings.PARLEY_UNDO_MINUTES)
 
 
 # ---------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 None of them is queued with a countdown or an ETA, and none retries itself later: a message
 a worker holds for minutes is one a Redis restart can take down with it. Work that must
 happen later is driven by beat and by the database's state instead (the pending-comment
-sweep, the held-comments digest, the notifications sweep).
+sweep, the held-comments digest, the notifications sweep). The one exception is a webhook
+delivery, whose backoff is the point: its row records when it is due, so a retry lost with
+its message is queued again by the webhook sweep.
 """
 
 import logging
@@ -82,3 +84,23 @@ def held_digest_task() -> int:
     from .services import held_digest_send
 
     return held_digest_send()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def webhook_deliver_task(self, delivery_id: int) -> str:
+    """Post one webhook delivery; try again later, with backoff, after a failure."""
+    from .services import webhook_deliver
+
+    attempt = webhook_deliver(delivery_id=delivery_id)
+    if attempt.retry_in is not None and not self.request.is_eager:
+        # The service bounds the attempts; Celery need not count them too.
+        raise self.retry(countdown=attempt.retry_in, max_retries=None)
+    return attempt.status
+
+
+@shared_task
+def webhook_deliveries_sweep_task() -> int:
+    """Queue again the webhook deliveries whose task was lost."""
+    from .services import webhook_deliveries_sweep
+
+    return webhook_deliveries_sweep()

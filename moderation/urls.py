@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_commenters, views_inplace, views_webhooks
 
 app_name = "moderation"
 
@@ -10,9 +10,16 @@ urlpatterns = [
     path("undo/", views.undo, name="undo"),
     path("log/", views.audit_log, name="log"),
     path("scorer/", views.scorer_report, name="scorer"),
+    path("search/", views.search, name="search"),
     path("report/<id:comment_id>/", views.report, name="report"),
     path("ban/<id:comment_id>/", views.ban_author, name="ban"),
+    path("comment/<id:comment_id>/", views_inplace.comment_moderate, name="inplace"),
     path("bans/", views.bans, name="bans"),
     path("bans/<id:ban_id>/lift/", views.ban_lift, name="ban_lift"),
+    path("commenter/<id:comment_id>/", views_commenters.commenter, name="commenter"),
+    path("notes/<id:note_id>/delete/", views_commenters.note_delete, name="note_delete"),
+    path("webhooks/", views_webhooks.webhooks, name="webhooks"),
+    path("webhooks/<id:webhook_id>/switch/", views_webhooks.webhook_switch, name="webhook_switch"),
+    path("webhooks/<id:webhook_id>/delete/", views_webhooks.webhook_delete, name="webhook_delete"),
     path("<slug:tab>/", views.queue, name="tab"),
 ]

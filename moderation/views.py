@@ -15,10 +15,14 @@ from core.ids import parse_ids
 from core.ratelimit import rate_limited
 from core.roles import is_moderator, role_required
 
-from . import selectors, selectors_scorer, services
+from . import selectors_audit, selectors_queue, selectors_scorer, services
 from .chart import chart_build
 from .forms import BanForm, ReportForm
+from .forms_search import CommentSearchForm
 from .models import Ban
+from .queue_actions import actions_for_statuses
+from .selectors_commenters import DISMISS
+from .selectors_search import search_page
 
 moderator_required = role_required(is_moderator, "Only moderators can do that.")
 
@@ -27,26 +31,64 @@ moderator_required = role_required(is_moderator, "Only moderators can do that.")
 @moderator_required
 def queue(request: HttpRequest, tab: str = "held") -> HttpResponse:
     """A tab of the moderators' queue with its counts, items, scores and reasons."""
-    if tab not in selectors.TABS:
+    if tab not in selectors_queue.TABS:
         raise Http404("No such tab.")
-    page, items = selectors.queue_page(tab, request.GET.get("page") or 1)
-    undo_ids = parse_ids(request.GET.get("undo", "").split(","), limit=200)
+    page, items = selectors_queue.queue_page(tab, request.GET.get("page") or 1)
     return render(
         request,
         "moderation/queue.html",
         {
+            **_list_context(request),
             "tab": tab,
-            "tabs": selectors.tab_summaries(),
             "page": page,
             "items": items,
-            "undo_ids": ",".join(map(str, undo_ids)),
             "actions": _actions_for(tab),
         },
     )
 
 
+@require_GET
+@moderator_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Any comment, old and published ones too, by words, author, address, article, status
+    or date, listed and acted on as in the queue."""
+    form = CommentSearchForm(request.GET or None)
+    context = {**_list_context(request), "tab": "search", "search_form": form, "items": []}
+    wanted = form.search() if form.is_valid() else None
+    if wanted is not None and wanted.is_empty:
+        form.add_error(None, "Fill in at least one field to search.")
+    elif wanted is not None:
+        page, items = search_page(search=wanted, page_number=request.GET.get("page") or 1)
+        context.update(
+            page=page,
+            items=items,
+            searched=True,
+            actions=actions_for_statuses(item.comment.status for item in items),
+        )
+    refused = form.is_bound and (not form.is_valid() or wanted is None or wanted.is_empty)
+    return render(request, "moderation/queue.html", context, status=400 if refused else 200)
+
+
+def _list_context(request: HttpRequest) -> dict:
+    """What every list of queue items needs: the tabs, the undo bar, the address that
+    actions return to and the query that page links keep (both without the undo)."""
+    undo_ids = parse_ids(request.GET.get("undo", "").split(","), limit=200)
+    query = request.GET.copy()
+    query.pop("undo", None)
+    here = f"{request.path}?{query.urlencode()}" if query else request.path
+    query.pop("page", None)
+    return {
+        "tabs": selectors_queue.tab_summaries(),
+        "undo_ids": ",".join(map(str, undo_ids)),
+        "here": here,
+        "page_query": f"{query.urlencode()}&" if query else "",
+    }
+
+
 def _actions_for(tab: str) -> list[tuple[str, str, str]]:
     """(action, label, keyboard key) offered on a tab."""
+    if tab == "reported":
+        return [DISMISS, ("hold", "Hold", "h"), ("spam", "Spam", "s"), ("remove", "Remove", "r")]
     approve = ("not_spam", "Not spam", "a") if tab == "spam" else ("approve", "Approve", "a")
     actions = [approve, ("spam", "Spam", "s"), ("remove", "Remove", "r")]
     if tab == "spam":
@@ -76,9 +118,8 @@ def act(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Select at least one comment.")
         return HttpResponseRedirect(safe_next(request, fallback))
     event_ids = services.comments_moderate(comment_ids=ids, action=action, actor=request.user)
-    verb = services.ACTIONS[action][1]
-    count = len(event_ids)
-    messages.success(request, f"{count} comment{'s' if count != 1 else ''} {verb}.")
+    summary = services.action_summary(action=action, event_ids=event_ids)
+    (messages.success if event_ids else messages.info)(request, summary)
     target = safe_next(request, fallback)
     if event_ids:
         separator = "&" if "?" in target else "?"
@@ -107,12 +148,17 @@ def undo(request: HttpRequest) -> HttpResponse:
 @require_GET
 @moderator_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """Every status change: who (or "scorer"), when, from → to, and why."""
-    page = selectors.audit_page(request.GET.get("page") or 1)
+    """Every status change: who (or "scorer"), when, from → to, and why; or, under
+    ?show=edits, every staff edit in the admin with its fields before and after."""
+    page_number = request.GET.get("page") or 1
+    if request.GET.get("show") == "edits":
+        page = selectors_audit.staff_edits_page(page_number)
+        return render(request, "moderation/log.html", {"page": page, "show": "edits"})
+    page = selectors_queue.audit_page(page_number)
     return render(
         request,
         "moderation/log.html",
-        {"page": page, "undo_deadline": selectors.undo_deadline()},
+        {"page": page, "undo_deadline": selectors_queue.undo_deadline()},
     )
 
 

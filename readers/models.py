@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from articles.models import Article
+from comments.models import Comment
 
 
 class Follow(models.Model):
@@ -67,3 +68,36 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} to {self.email}"
+
+
+class AuthorDigestChoice(models.Model):
+    """An author's answer to the digest of new comments on their articles (no row: wanted)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    wanted = models.BooleanField(default=True)
+    # Opting back in starts from here: what was published meanwhile is not sent.
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'wants' if self.wanted else 'does not want'} the digest"
+
+
+class AuthorDigestEntry(models.Model):
+    """A comment sent to an author in a digest: no comment goes in two of their digests, even
+    when two runs overlap (the constraint refuses the second)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "author digest entries"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "comment"], name="one_digest_per_comment")
+        ]
+        indexes = [models.Index(fields=["user", "-sent_at"], name="author_digest_recent")]
+
+    def __str__(self) -> str:
+        return f"comment {self.comment_id} to {self.user_id}"

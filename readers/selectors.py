@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 
-from .models import ConfirmedAddress, Follow
+from .models import AuthorDigestChoice, ConfirmedAddress, Follow
 
 S = CommentStatus
 # States in which a comment's author may still edit it (deleting is always possible).
@@ -117,3 +117,8 @@ def reply_notice_wanted(*, parent_id: int, comment_id: int) -> bool:
     if parent_id == comment_id:
         return False
     return Comment.objects.filter(pk=parent_id, followup=True).exists()
+
+
+def author_digest_wanted(user: AbstractBaseUser) -> bool:
+    """Whether an author gets the digest of new comments (yes unless they opted out)."""
+    return not AuthorDigestChoice.objects.filter(user=user, wanted=False).exists()

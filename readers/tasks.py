@@ -45,3 +45,11 @@ def notifications_sweep_task() -> int:
     from .services import notifications_sweep
 
     return notifications_sweep()
+
+
+@shared_task
+def author_digests_send_task() -> int:
+    """Email each author the comments published on their articles since their last digest."""
+    from .services import author_digests_send
+
+    return author_digests_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_author
 
 app_name = "readers"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("comments/manage/", views.manage_request, name="manage_request"),
     path("comments/manage/<str:token>/", views.manage_enter, name="manage_enter"),
     path("accounts/name/", views.account_name, name="account_name"),
+    path("author/digest/", views_author.author_digest, name="author_digest"),
 ]

@@ -144,6 +144,11 @@ def _unsubscribed_text(done: services.Unsubscribed) -> str:
         return f"You will no longer get updates about “{done.article_title}”."
     if done.what == done.REPLIES:
         return "You will no longer get emails about replies to your comments."
+    if done.what == done.AUTHOR_DIGEST:
+        return (
+            "You will no longer get the digest of new comments on your articles. You can "
+            "turn it back on in the author area."
+        )
     if done.what == done.ALREADY:
         return "You were already unsubscribed."
     return "Nothing to unsubscribe from."

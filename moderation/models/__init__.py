@@ -56,6 +56,11 @@ class ModerationRules(models.Model):
     reports_to_hold = models.PositiveSmallIntegerField(
         default=3, help_text="Reader reports that hold a published comment."
     )
+    authors_moderate_own_articles = models.BooleanField(
+        default=False,
+        help_text="An article's authors may approve, mark spam or remove the comments on "
+        "their own articles, from the article's page. Banning stays with moderators.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -206,6 +211,14 @@ class Report(models.Model):
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set when a moderator dismissed the report (the comment stayed published); the event is
+    # the audit record, and undoing it reopens exactly these reports.
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_in = models.ForeignKey(
+        ModerationEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -227,3 +240,8 @@ class HeldDigest(models.Model):
 
     def __str__(self) -> str:
         return f"Digest of {self.comment_count} held comments"
+
+
+from .audit import StaffEdit  # noqa: E402, F401
+from .notes import CommenterNote  # noqa: E402, F401
+from .webhooks import Webhook, WebhookDelivery, WebhookEvent  # noqa: E402, F401

@@ -4,15 +4,20 @@
 - scoring: verdicts for stored comments, and the sweep of pending ones
 - training: the spam model learning from labelled comments
 - actions: moderators' decisions and undo
-- reports: readers reporting comments
+- reports: readers reporting comments, moderators dismissing reports
+- notes: moderators' private notes on commenters
 - digests: batched emails about held comments
 - bans: bans, shadow-bans, and the screening hook that applies them
+- webhooks: signed posts about held, reported and published comments
+- audit: staff edits made in the admin, with their fields before and after
 """
 
-from .actions import ACTIONS, UndoNotAllowed, comments_moderate, event_undo
+from .actions import ACTIONS, UndoNotAllowed, action_summary, comments_moderate, event_undo
+from .audit import staff_edits_forget
 from .bans import ban_create, ban_lift, ban_reason_set, comment_screen
 from .digests import held_digest_send
-from .reports import report_create
+from .notes import NoteNotPossible, commenter_note_add, commenter_note_delete
+from .reports import report_create, reports_dismiss, reports_reopen
 from .scoring import (
     comment_enqueue_scoring,
     comment_hold_unscored,
@@ -22,12 +27,24 @@ from .scoring import (
 )
 from .training import spam_model_train, training_example_forget, training_import_csv
 from .transitions import ALLOWED_TRANSITIONS, TransitionNotAllowed, comment_transition
+from .webhooks import (
+    WebhookURLRefused,
+    webhook_active_set,
+    webhook_create,
+    webhook_delete,
+    webhook_deliver,
+    webhook_deliveries_sweep,
+    webhooks_notify,
+)
 
 __all__ = [
     "ACTIONS",
     "ALLOWED_TRANSITIONS",
+    "NoteNotPossible",
     "TransitionNotAllowed",
     "UndoNotAllowed",
+    "WebhookURLRefused",
+    "action_summary",
     "ban_create",
     "ban_lift",
     "ban_reason_set",
@@ -37,12 +54,23 @@ __all__ = [
     "comment_scoring_schedule",
     "comment_screen",
     "comment_transition",
+    "commenter_note_add",
+    "commenter_note_delete",
     "comments_moderate",
     "event_undo",
     "held_digest_send",
     "pending_sweep",
     "report_create",
+    "reports_dismiss",
+    "reports_reopen",
     "spam_model_train",
+    "staff_edits_forget",
     "training_example_forget",
     "training_import_csv",
+    "webhook_active_set",
+    "webhook_create",
+    "webhook_delete",
+    "webhook_deliver",
+    "webhook_deliveries_sweep",
+    "webhooks_notify",
 ]

@@ -5,12 +5,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 
 from ..models import ModerationEvent
-from .transitions import TransitionNotAllowed, comment_transition
+from .reports import reports_dismiss, reports_reopen
+from .transitions import TransitionNotAllowed, comment_lock, comment_transition
 
 S = CommentStatus
 
@@ -25,6 +27,8 @@ ACTIONS = {
     "spam": (S.SPAM, "marked spam"),
     "remove": (S.REMOVED, "removed"),
     "hold": (S.HELD, "held"),
+    # The comment stays (or, held by reports, goes back to) published: see reports_dismiss.
+    "dismiss": (S.PUBLISHED, "reports dismissed"),
 }
 
 
@@ -32,6 +36,8 @@ def comments_moderate(
     *, comment_ids: Iterable[int], action: str, actor: AbstractBaseUser
 ) -> list[int]:
     """Apply a moderator's action to comments; return the ids of the events it wrote."""
+    if action == "dismiss":
+        return reports_dismiss(comment_ids=comment_ids, actor=actor)
     to_status, _ = ACTIONS[action]
     event_ids = []
     for comment_id in comment_ids:
@@ -47,6 +53,37 @@ def comments_moderate(
         if event is not None:
             event_ids.append(event.pk)
     return event_ids
+
+
+def action_summary(*, action: str, event_ids: list[int]) -> str:
+    """Say truly what a moderator's action did, from the events it wrote."""
+    count = len(event_ids)
+    comments = f"{count} comment{'s' if count != 1 else ''}"
+    if action == "dismiss":
+        if not count:
+            return "No reports dismissed: the selected comments have no open reports left."
+        moves = list(
+            ModerationEvent.objects.filter(pk__in=event_ids, from_status=S.HELD).values_list(
+                "to_status", flat=True
+            )
+        )
+        republished, still_held = moves.count(S.PUBLISHED), moves.count(S.HELD)
+        summary = f"Reports dismissed on {comments}."
+        if republished:
+            summary += (
+                f" {republished} of them had been held by reports and "
+                f"{'is' if republished == 1 else 'are'} published again."
+            )
+        if still_held:
+            summary += (
+                f" {still_held} {'stays' if still_held == 1 else 'stay'} held for another "
+                "reason: decide in the Held tab."
+            )
+        return summary
+    verb = ACTIONS[action][1]
+    if not count:
+        return f"No comment {verb}: the selection was already in that state, or has moved on."
+    return f"{comments} {verb}."
 
 
 def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
@@ -65,6 +102,8 @@ def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
     current = Comment.objects.filter(pk=event.comment_id).values_list("status", flat=True).first()
     if current != event.to_status:
         raise UndoNotAllowed("The comment has changed since; undo it from its current state.")
+    if event.from_status == event.to_status:
+        return _dismissal_undo(event, actor=actor)
     back_to = S.HELD if event.from_status == S.PENDING else event.from_status
     undone = comment_transition(
         comment_id=event.comment_id,
@@ -73,5 +112,33 @@ def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
         reasons=[{"code": "undo", "reason": f"undo of decision #{event.pk}"}],
     )
     if undone is not None:
+        reports_reopen(event_id=event.pk)
         ModerationEvent.objects.filter(pk=event.pk).update(undone_at=timezone.now())
     return undone is not None
+
+
+def _dismissal_undo(event: ModerationEvent, *, actor: AbstractBaseUser) -> bool:
+    """Reopen the reports a dismissal closed on a comment that stayed published; audited."""
+    if not event.reasons or event.reasons[0].get("code") != "dismiss":
+        raise UndoNotAllowed("Reopened reports are dismissed again from the Reported tab.")
+    with transaction.atomic():
+        comment = comment_lock(comment_id=event.comment_id)
+        if comment is None or comment.status != event.to_status:
+            raise UndoNotAllowed("The comment has changed since; undo it from its current state.")
+        reopened = reports_reopen(event_id=event.pk)
+        ModerationEvent.objects.create(
+            comment_id=event.comment_id,
+            actor=actor,
+            actor_label=actor.get_username(),
+            from_status=event.to_status,
+            to_status=event.to_status,
+            reasons=[
+                {
+                    "code": "undo",
+                    "reason": f"undo of decision #{event.pk}: "
+                    f"{reopened} report{'s' if reopened != 1 else ''} reopened",
+                }
+            ],
+        )
+        ModerationEvent.objects.filter(pk=event.pk).update(undone_at=timezone.now())
+    return True

@@ -13,7 +13,8 @@ from ..models import Ban, ModerationEvent
 from ..selectors import ban_for, ban_hash
 
 
-def _mask(kind: str, value: str) -> str:
+def address_mask(kind: str, value: str) -> str:
+    """An address cut short enough for moderators to recognise and nobody to use."""
     value = value.strip().lower()
     if kind == Ban.Kind.EMAIL and "@" in value:
         local, _, domain = value.partition("@")
@@ -45,7 +46,7 @@ def ban_create(
     else:
         if not value.strip():
             raise ValueError("An email or IP ban needs the address.")
-        fields = {"value_hash": ban_hash(kind, value), "display": _mask(kind, value)}
+        fields = {"value_hash": ban_hash(kind, value), "display": address_mask(kind, value)}
     if days:
         expires_at = timezone.now() + timedelta(days=days)
     with transaction.atomic():

@@ -1,4 +1,12 @@
-"""Readers reporting comments; enough open reports hold a published comment."""
+"""Readers reporting comments; enough open reports hold a published comment; moderators
+dismiss reports that were unfounded.
+
+One report per reader per comment, ever: a reader whose report was dismissed cannot report
+the same comment again, while new readers' reports count afresh, since only open reports
+count towards holding it.
+"""
+
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -7,10 +15,12 @@ from comments.models import CommentStatus
 from core.keys import requester_key
 
 from .. import selectors
-from ..models import Report
-from .transitions import comment_transition
+from ..models import ModerationEvent, Report
+from .transitions import comment_lock, comment_status_move, comment_transition
+from .webhooks import webhooks_notify
 
 S = CommentStatus
+REPORTS_ACTOR = "readers"  # how the audit log names a hold by reports
 
 
 def report_create(
@@ -35,16 +45,93 @@ def report_create(
             )
     except IntegrityError:
         return False
+    transaction.on_commit(
+        lambda: webhooks_notify(event="reported", comment_id=comment_id, reason=reason),
+        robust=True,
+    )
     threshold = selectors.rules_get().reports_to_hold
     open_reports = Report.objects.filter(comment_id=comment_id, resolved_at__isnull=True).count()
     if threshold and open_reports >= threshold:
         comment_transition(
             comment_id=comment_id,
             to_status=S.HELD,
-            actor_label="readers",
+            actor_label=REPORTS_ACTOR,
             only_from=[S.PUBLISHED],
             reasons=[
                 {"code": "reports", "reason": f"{open_reports} reader reports", "weight": 0.5}
             ],
         )
     return True
+
+
+def reports_dismiss(*, comment_ids: Iterable[int], actor: AbstractBaseUser) -> list[int]:
+    """Dismiss the open reports on comments; return the ids of the events it wrote.
+
+    A published comment stays published; one that reports held is published again; one held
+    for another reason stays held. Each time an audited event records who dismissed how many
+    reports, and its undo reopens them.
+    """
+    event_ids = []
+    for comment_id in comment_ids:
+        with transaction.atomic():
+            event = _comment_reports_dismiss(comment_id=comment_id, actor=actor)
+        if event is not None:
+            event_ids.append(event.pk)
+    return event_ids
+
+
+def _comment_reports_dismiss(*, comment_id: int, actor: AbstractBaseUser) -> ModerationEvent | None:
+    comment = comment_lock(comment_id=comment_id)
+    if comment is None or comment.status not in (S.PUBLISHED, S.HELD):
+        return None
+    open_ids = list(
+        Report.objects.filter(comment_id=comment_id, resolved_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not open_ids:
+        return None
+    count = len(open_ids)
+    reasons = [
+        {
+            "code": "dismiss",
+            "reason": f"{count} report{'s' if count != 1 else ''} dismissed by a moderator",
+        }
+    ]
+    if comment.status == S.HELD and _held_by_readers(comment_id):
+        # Held by reports now dismissed: it goes back to where readers saw it, through the
+        # one transition (which also resolves the reports).
+        event = comment_status_move(comment, to_status=S.PUBLISHED, actor=actor, reasons=reasons)
+    else:
+        # Published, or held for another reason (the scorer, after its author edited it):
+        # the status stays, only the reports close.
+        event = ModerationEvent.objects.create(
+            comment_id=comment_id,
+            actor=actor,
+            actor_label=actor.get_username(),
+            from_status=comment.status,
+            to_status=comment.status,
+            reasons=reasons,
+        )
+    Report.objects.filter(pk__in=open_ids).update(
+        resolved_at=event.created_at, dismissed_by=actor, dismissed_in=event
+    )
+    return event
+
+
+def _held_by_readers(comment_id: int) -> bool:
+    """Whether the comment's latest move was the readers' reports holding it."""
+    latest = (
+        ModerationEvent.objects.filter(comment_id=comment_id)
+        .order_by("-created_at", "-pk")
+        .values_list("actor_label", flat=True)
+        .first()
+    )
+    return latest == REPORTS_ACTOR
+
+
+def reports_reopen(*, event_id: int) -> int:
+    """Reopen the reports a dismissal (the event) closed; return how many."""
+    return Report.objects.filter(dismissed_in_id=event_id).update(
+        resolved_at=None, dismissed_by=None, dismissed_in=None
+    )

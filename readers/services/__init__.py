@@ -3,9 +3,15 @@
 - notifications: following, update and reply emails, confirmation and manage links
 - ownership: readers editing, deleting and claiming their comments
 - accounts: the display name readers choose
+- author_digest: authors' emails of new comments on their articles
 """
 
 from .accounts import user_display_name_set
+from .author_digest import (
+    author_digest_choose,
+    author_digest_unsubscribe_url,
+    author_digests_send,
+)
 from .notifications import (
     FollowOutcome,
     Unsubscribed,
@@ -28,6 +34,9 @@ __all__ = [
     "EditClosed",
     "FollowOutcome",
     "Unsubscribed",
+    "author_digest_choose",
+    "author_digest_unsubscribe_url",
+    "author_digests_send",
     "comment_delete",
     "comment_edit",
     "comment_published_notify",

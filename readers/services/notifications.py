@@ -8,9 +8,11 @@ from datetime import timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, ArticleUpdate
+from articles.services import update_correction_announced
 from comments.models import Comment, CommentStatus
 from comments.services import comments_followup_stop
 from core.http import absolute_url
@@ -20,6 +22,7 @@ from ..models import ConfirmedAddress, Delivery, Follow
 from ..selectors import comments_of, reply_address, verified_address
 from ..tasks import follow_confirm_send_task
 from ..tokens import token_make
+from .author_digest import author_digest_choose
 
 S = CommentStatus
 # Confirmation-type mails (follow, reply notifications, manage links) one address may be
@@ -38,6 +41,7 @@ class Unsubscribed:
     """What an unsubscribe link stopped."""
 
     UPDATES, REPLIES, ALREADY, NOTHING = "updates", "replies", "already", "nothing"
+    AUTHOR_DIGEST = "author_digest"
     what: str
     article_title: str = ""
 
@@ -139,11 +143,17 @@ def unsubscribe(*, data: dict) -> Unsubscribed:
     if "replies" in data:
         comments_followup_stop(email=str(data["replies"]))
         return Unsubscribed(what=Unsubscribed.REPLIES)
+    if "author_digest" in data:
+        if not author_digest_choose(user_id=int(data["author_digest"]), wanted=False):
+            return Unsubscribed(what=Unsubscribed.ALREADY)
+        return Unsubscribed(what=Unsubscribed.AUTHOR_DIGEST)
     return Unsubscribed(what=Unsubscribed.NOTHING)
 
 
 def update_notify(*, update_id: int) -> int:
-    """Email every confirmed follower of the article about a new update, once each."""
+    """Email the article's confirmed followers about an update: each once when it is posted,
+    and all of them again after a correction its author asked them to hear about. A
+    withdrawn update is never sent."""
     with transaction.atomic():
         update = (
             ArticleUpdate.objects.select_for_update()
@@ -151,7 +161,7 @@ def update_notify(*, update_id: int) -> int:
             .filter(pk=update_id)
             .first()
         )
-        if update is None or not update.article.is_published:
+        if update is None or update.is_withdrawn or not update.article.is_published:
             return 0
         follows = list(Follow.objects.filter(article=update.article, confirmed_at__isnull=False))
         already = set(
@@ -159,22 +169,29 @@ def update_notify(*, update_id: int) -> int:
                 "email", flat=True
             )
         )
-        to_tell = [follow for follow in follows if follow.email not in already]
+        correction = update.correction_notice_pending
+        to_tell = follows if correction else [f for f in follows if f.email not in already]
+        # A follower who hears of the update first through its correction has heard of it:
+        # the update itself is not sent to them afterwards.
         Delivery.objects.bulk_create(
             [
                 Delivery(kind=Delivery.Kind.UPDATE, object_id=update.pk, email=f.email)
                 for f in to_tell
+                if f.email not in already
             ]
         )
+        if correction:
+            update_correction_announced(update=update)
         article_url = absolute_url("articles:detail", update.article.slug)
         messages = [
             email_build(
                 to=follow.email,
-                subject=f"Update: {update.article.title}",
+                subject=f"{'Correction' if correction else 'Update'}: {update.article.title}",
                 template="readers/email/update",
                 context={
                     "article": update.article,
                     "update": update,
+                    "corrected": correction,
                     "article_url": f"{article_url}#update-{update.pk}",
                 },
                 unsubscribe_url=unsubscribe_url_for_follow(follow),
@@ -277,9 +294,10 @@ def notifications_sweep(*, since: timedelta = timedelta(days=1)) -> int:
     notifiers skip what was already sent, so this is safe to run any time."""
     cutoff = timezone.now() - since
     sent = 0
-    for update_id in ArticleUpdate.objects.filter(published_at__gte=cutoff).values_list(
-        "pk", flat=True
-    ):
+    updates = ArticleUpdate.objects.filter(
+        Q(published_at__gte=cutoff) | Q(correction_notice_pending=True), withdrawn_at__isnull=True
+    )
+    for update_id in updates.values_list("pk", flat=True):
         sent += update_notify(update_id=update_id)
     for comment_id in Comment.objects.filter(
         status=S.PUBLISHED, status_changed_at__gte=cutoff

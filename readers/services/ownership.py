@@ -10,6 +10,7 @@ from comments.services import comment_erase, comment_text_set, comments_claim
 from moderation.services import (
     comment_scoring_schedule,
     comment_transition,
+    staff_edits_forget,
     training_example_forget,
 )
 
@@ -56,6 +57,7 @@ def comment_delete(*, comment: Comment) -> bool:
         )
         comment_erase(comment_id=comment.pk)
         training_example_forget(comment_id=comment.pk)
+        staff_edits_forget(model=Comment, object_id=comment.pk)
     return event is not None
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import CommentStatus
-from moderation import selectors, services
+from moderation import selectors_queue, services
 from moderation.models import ModerationEvent, ModerationRules, Report
 
 S = CommentStatus
@@ -94,7 +94,7 @@ def test_held_tab_shows_the_comment_in_context_with_reasons(client, moderator, a
     html = client.get(reverse("moderation:queue")).content.decode()
     assert f'id="item-{comment.pk}"' in html
     assert article.title in html and "The parent says hello" in html
-    assert "1 approved · 1 spam" in html
+    assert "Confirmed guest: 1 published · 1 held · 1 spam · 0 removed" in html
     assert "3 links" in html and "author has 1 comment marked spam" in html
     assert 'Score <strong class="score">0.80</strong>' in html
     assert re.search(r"Held <span class=\"count\">1</span>", html)
@@ -108,7 +108,7 @@ def test_an_unconfirmed_guest_shows_no_history(client, moderator, article, post)
     client.force_login(moderator)
     html = client.get(reverse("moderation:queue")).content.decode()
     assert f'id="item-{held.pk}"' in html
-    assert "unconfirmed guest: no history" in html and "1 approved" not in html
+    assert "Unconfirmed guest: no proven history." in html and "Confirmed guest" not in html
 
 
 def test_single_and_bulk_actions_route_comments(client, moderator, article, post):
@@ -181,7 +181,7 @@ class TestReporting:
         response = client.post(url, {"reason": "abuse", "note": "rude"})
         assert response.status_code == 302
         assert Report.objects.get().note == "rude"
-        assert comment.pk in selectors.tab_queryset("reported").values_list("pk", flat=True)
+        assert comment.pk in selectors_queue.tab_queryset("reported").values_list("pk", flat=True)
 
     def test_guests_are_rate_limited(self, client, article, post, rate_limit):
         """Guests may send a few reports an hour; then a 429 with a clear message."""

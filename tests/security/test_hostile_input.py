@@ -20,7 +20,7 @@ from articles.models import Article
 from comments.forms import CommentForm
 from comments.models import Comment, CommentStatus
 from moderation import services as moderation
-from moderation.selectors import TABS
+from moderation.selectors_queue import TABS
 from readers.tokens import token_make
 from tests.conftest import form_data
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from urllib.parse import urlencode, urlsplit
 
@@ -17,15 +18,18 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleUpdate
+from articles.services import article_schedule, update_publish
 from comments.models import Comment, CommentStatus
 from comments.services import Poster, comment_submit
+from comments.services.picks import comment_pick
 from core.roles import AUTHORS_GROUP, MODERATORS_GROUP
 from moderation import services as moderation
-from moderation.models import Ban, Report
+from moderation.models import Ban, CommenterNote, Report, Webhook
 from moderation.services import comment_transition
-from readers.models import ConfirmedAddress, Follow
+from readers.models import AuthorDigestChoice, ConfirmedAddress, Follow
 from readers.services import follow_start
 from readers.tokens import token_make
 from tests.conftest import form_data
@@ -105,6 +109,17 @@ class World:
     @cached_property
     def published(self) -> Article:
         return self._make_article(title="A published piece", authors=[self.author])
+
+    @cached_property
+    def scheduled(self) -> Article:
+        article = self._make_article(
+            title="A scheduled piece", publish=False, authors=[self.author]
+        )
+        return article_schedule(article=article, when=timezone.now() + timedelta(days=1))
+
+    @cached_property
+    def update(self) -> ArticleUpdate:
+        return update_publish(article=self.published, author=self.author, body="An update.")
 
     @cached_property
     def reader_comment(self) -> Comment:
@@ -270,6 +285,26 @@ def manage_link_request(w: World, _client: Client) -> tuple[str, dict]:
     return reverse("readers:manage_request"), {"email": VICTIM_EMAIL}
 
 
+def picked_first(w: World, _client: Client) -> tuple[str, dict]:
+    """Unpick the reader's comment, once the article's author has picked it."""
+    comment_pick(comment_id=w.reader_comment.pk, picker=w.author)
+    return reverse("comments:unpick", args=[w.reader_comment.pk]), {}
+
+
+def picked_at(comment: Comment):
+    return Comment.objects.filter(pk=comment.pk).values_list("picked_at", flat=True).get()
+
+
+def note_make() -> CommenterNote:
+    """A moderator's note on some commenter, to be deleted."""
+    return CommenterNote.objects.create(subject_key="user:1", text="A note", author_label="m")
+
+
+def webhook_make() -> Webhook:
+    """A webhook, to be switched off or deleted."""
+    return Webhook.objects.create(url="https://93.184.215.14/hook")
+
+
 def confirm_email(w: World, _client: Client) -> tuple[str, dict]:
     address = EmailAddress.objects.get(user=w.reader, email=READER_SECOND_EMAIL)
     return reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key]), {}
@@ -313,6 +348,20 @@ CASES = [
         allowed="anonymous",
         watch=lambda w, c: Comment.objects.filter(article=w.published).count(),
     ),
+    Case(
+        "comments:pick",
+        lambda w, c: (reverse("comments:pick", args=[w.guest_comment.pk]), {}),
+        allowed="author",
+        watch=lambda w, c: picked_at(w.guest_comment),
+        refused={"anonymous": LOGIN, "reader": FORBIDDEN, "other_author": FORBIDDEN},
+    ),
+    Case(
+        "comments:unpick",
+        picked_first,
+        allowed="moderator",
+        watch=lambda w, c: picked_at(w.reader_comment),
+        refused={"anonymous": LOGIN, "reader": FORBIDDEN, "other_author": FORBIDDEN},
+    ),
     # -- readers -------------------------------------------------------------------------
     Case(
         "readers:follow",
@@ -337,6 +386,21 @@ CASES = [
         ),
         allowed="anonymous",
         watch=lambda w, c: Follow.objects.filter(pk=w.reader_follow.pk).exists(),
+        csrf_exempt=True,
+    ),
+    Case(
+        "readers:unsubscribe",
+        lambda w, c: (
+            reverse(
+                "readers:unsubscribe", args=[token_make("unsubscribe", author_digest=w.author.pk)]
+            ),
+            {},
+        ),
+        variant="author digest",
+        allowed="anonymous",
+        watch=lambda w, c: list(
+            AuthorDigestChoice.objects.filter(user=w.author).values_list("wanted", flat=True)
+        ),
         csrf_exempt=True,
     ),
     Case(
@@ -459,7 +523,77 @@ CASES = [
         watch=lambda w, c: Ban.objects.values_list("lifted_at", flat=True).get(pk=w.ban.pk),
         refused=MODERATOR_ONLY,
     ),
+    Case(
+        "moderation:inplace",
+        lambda w, c: (
+            reverse("moderation:inplace", args=[w.held_comment.pk]),
+            {"action": "approve", "next": w.published.get_absolute_url()},
+        ),
+        allowed="moderator",
+        watch=lambda w, c: comment_state(w.held_comment),
+        # The article's own author too: authors moderate only where the rules allow it.
+        refused=MODERATOR_ONLY,
+    ),
+    Case(
+        "moderation:commenter",
+        lambda w, c: (
+            reverse("moderation:commenter", args=[w.held_comment.pk]),
+            {f"note-{w.held_comment.pk}-text": "Sells watches"},
+        ),
+        allowed="moderator",
+        watch=lambda w, c: CommenterNote.objects.count(),
+        refused=MODERATOR_ONLY,
+    ),
+    Case(
+        "moderation:note_delete",
+        lambda w, c: (reverse("moderation:note_delete", args=[note_make().pk]), {}),
+        allowed="moderator",
+        watch=lambda w, c: CommenterNote.objects.count(),
+        refused=MODERATOR_ONLY,
+    ),
+    Case(
+        "moderation:webhooks",
+        lambda w, c: (
+            reverse("moderation:webhooks"),
+            # A public address written as one: adding it needs no DNS.
+            {"url": "https://93.184.215.14/hook", "events": ["held"], "active": "on"},
+        ),
+        allowed="moderator",
+        watch=lambda w, c: Webhook.objects.count(),
+        refused=MODERATOR_ONLY,
+    ),
+    Case(
+        "moderation:webhook_switch",
+        lambda w, c: (
+            reverse("moderation:webhook_switch", args=[webhook_make().pk]),
+            {"active": "0"},
+        ),
+        allowed="moderator",
+        watch=lambda w, c: list(Webhook.objects.values_list("active", flat=True)),
+        refused=MODERATOR_ONLY,
+    ),
+    Case(
+        "moderation:webhook_delete",
+        lambda w, c: (reverse("moderation:webhook_delete", args=[webhook_make().pk]), {}),
+        allowed="moderator",
+        watch=lambda w, c: Webhook.objects.count(),
+        refused=MODERATOR_ONLY,
+    ),
     # -- the author area -----------------------------------------------------------------
+    Case(
+        "readers:author_digest",
+        lambda w, c: (reverse("readers:author_digest"), {"wanted": "0"}),
+        allowed="author",
+        watch=lambda w, c: list(
+            AuthorDigestChoice.objects.filter(user=w.author).values_list("wanted", flat=True)
+        ),
+        refused={
+            "anonymous": LOGIN,
+            "reader": FORBIDDEN,
+            "moderator": FORBIDDEN,
+            "other_author": OWN_ONLY,
+        },
+    ),
     Case(
         "articles:author_new",
         lambda w, c: (reverse("articles:author_new"), ARTICLE_FORM),
@@ -508,6 +642,43 @@ CASES = [
         ),
         allowed="author",
         watch=lambda w, c: article_state(w.published),
+        refused=AUTHOR_ONLY,
+    ),
+    Case(
+        "articles:author_schedule",
+        lambda w, c: (
+            reverse("articles:author_schedule", args=[w.draft.pk]),
+            {"publish_at": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")},
+        ),
+        allowed="author",
+        watch=lambda w, c: article_state(w.draft),
+        refused=AUTHOR_ONLY,
+    ),
+    Case(
+        "articles:author_unschedule",
+        lambda w, c: (reverse("articles:author_unschedule", args=[w.scheduled.pk]), {}),
+        allowed="author",
+        watch=lambda w, c: article_state(w.scheduled),
+        refused=AUTHOR_ONLY,
+    ),
+    Case(
+        "articles:update_edit",
+        lambda w, c: (
+            reverse("articles:update_edit", args=[w.published.slug, w.update.pk]),
+            {"body": "A correction.", "notify_followers": "on"},
+        ),
+        allowed="author",
+        watch=lambda w, c: ArticleUpdate.objects.filter(pk=w.update.pk).values().get(),
+        refused=AUTHOR_ONLY,
+    ),
+    Case(
+        "articles:update_withdraw",
+        lambda w, c: (
+            reverse("articles:update_withdraw", args=[w.published.slug, w.update.pk]),
+            {},
+        ),
+        allowed="author",
+        watch=lambda w, c: ArticleUpdate.objects.filter(pk=w.update.pk).values().get(),
         refused=AUTHOR_ONLY,
     ),
     # -- accounts (allauth) --------------------------------------------------------------
@@ -661,6 +832,7 @@ READ_ONLY = {
     "moderation:log",
     "moderation:bans",
     "moderation:scorer",
+    "moderation:search",
     "readers:my_comments",
     "readers:my_comments_export",
     "account_inactive",

@@ -1,4 +1,4 @@
-"""Writes for articles and their follow-up updates."""
+"""Writing articles: create, edit, store from the admin, delete, open or close comments."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -9,12 +9,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.signals import signal_send_on_commit
-
-from . import page_cache
-from .models import Article, ArticleUpdate
-from .rendering import markdown_to_safe_html
-from .signals import update_published
+from ..models import Article
+from ..rendering import markdown_to_safe_html
+from .pages import pages_refresh
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -40,7 +37,8 @@ def article_create(
     comments_open: bool = True,
     comments_close_after_days: int | None = None,
 ) -> Article:
-    """Create an article (a draft unless `publish`), rendering its Markdown once."""
+    """Create an article (a draft unless `publish`; scheduled when `published_at` is still to
+    come), rendering its Markdown once."""
     article = Article(
         title=title,
         slug=slug or _unique_slug(title),
@@ -51,8 +49,8 @@ def article_create(
         comments_close_after_days=comments_close_after_days,
     )
     if publish:
-        article.status = Article.Status.PUBLISHED
         article.published_at = published_at or timezone.now()
+        article.status = _status_for(article.published_at)
     article.full_clean()
     article.save()
     article.authors.set(list(authors))
@@ -70,8 +68,9 @@ def article_edit(
     comments_close_after_days: int | None,
 ) -> Article:
     """Change an article's text and comment settings, rendering its Markdown again."""
-    if article.status == Article.Status.DRAFT and title != article.title:
-        # Nobody has linked to a draft yet; once published the address must not move.
+    if not article.is_published and title != article.title:
+        # Nobody has linked to a draft (or a scheduled article) yet; once readers can see
+        # it, the address must not move.
         article.slug = _unique_slug(title, exclude_pk=article.pk)
     article.title = title
     article.standfirst = standfirst
@@ -81,7 +80,7 @@ def article_edit(
     article.comments_close_after_days = comments_close_after_days
     article.full_clean()
     article.save()
-    _page_changed(article)
+    pages_refresh(slugs=[article.slug])
     return article
 
 
@@ -90,16 +89,19 @@ def article_set_comments_open(*, article: Article, is_open: bool) -> Article:
     if article.comments_open != is_open:
         article.comments_open = is_open
         article.save(update_fields=["comments_open", "updated_at"])
-        _page_changed(article)
+        pages_refresh(slugs=[article.slug])
     return article
 
 
 def article_save(*, article: Article, previous_slug: str | None = None) -> Article:
     """Store an article edited field by field (the admin): its Markdown is rendered again and
     its cached pages, under its old address too, are dropped."""
+    if article.status in Article.VISIBLE_STATUSES and article.published_at is not None:
+        # "Published" with a time to come is a schedule: beat then publishes it at that time.
+        article.status = _status_for(article.published_at)
     article.body_html = markdown_to_safe_html(article.body)
     article.save()
-    _page_changed(article, previous_slug=previous_slug)
+    pages_refresh(slugs=[article.slug, previous_slug])
     return article
 
 
@@ -108,58 +110,10 @@ def articles_delete(*, articles: QuerySet[Article]) -> None:
     """Delete articles with their updates and comments; their cached pages go with them."""
     slugs = list(articles.values_list("slug", flat=True))
     articles.delete()
-    _pages_changed(slugs)
+    pages_refresh(slugs=slugs)
 
 
-def article_publish(*, article: Article, when: datetime | None = None) -> Article:
-    """Publish an article now (or at `when`); publishing twice keeps the first time."""
-    if article.status != Article.Status.PUBLISHED:
-        article.status = Article.Status.PUBLISHED
-        article.published_at = when or article.published_at or timezone.now()
-        article.save(update_fields=["status", "published_at", "updated_at"])
-        _page_changed(article)
-    return article
-
-
-def update_publish(
-    *, article: Article, author: AbstractBaseUser | None, body: str, when: datetime | None = None
-) -> ArticleUpdate:
-    """Add a dated follow-up to an article's timeline; followers hear of it once committed."""
-    return update_save(
-        update=ArticleUpdate(
-            article=article, author=author, body=body, published_at=when or timezone.now()
-        )
-    )
-
-
-def update_save(*, update: ArticleUpdate) -> ArticleUpdate:
-    """Store an update, new or edited, with its Markdown rendered. A new one is announced to
-    the article's followers once committed; an edit only refreshes the page."""
-    is_new = update._state.adding
-    update.body_html = markdown_to_safe_html(update.body)
-    update.save()
-    if is_new:
-        signal_send_on_commit(update_published, sender=ArticleUpdate, update_id=update.pk)
-    _page_changed(update.article)
-    return update
-
-
-def update_delete(*, update: ArticleUpdate) -> None:
-    """Take an update off its article's timeline."""
-    update.delete()
-    _page_changed(update.article)
-
-
-def _page_changed(article: Article, *, previous_slug: str | None = None) -> None:
-    _pages_changed({article.slug, previous_slug} - {None})
-
-
-def _pages_changed(slugs: Iterable[str]) -> None:
-    """Drop the cached pages of these articles once the change is committed."""
-    slugs = list(slugs)
-
-    def invalidate() -> None:
-        for slug in slugs:
-            page_cache.page_invalidate(slug=slug)
-
-    transaction.on_commit(invalidate)
+def _status_for(published_at: datetime) -> str:
+    if published_at > timezone.now():
+        return Article.Status.SCHEDULED
+    return Article.Status.PUBLISHED

@@ -1,0 +1,52 @@
+"""Writes for articles and their follow-up updates, one module per concern; everything is
+importable from here.
+
+- writing: create, edit and delete articles, open or close their comments
+- publication: publish now, schedule, unschedule, and publish what is due (beat)
+- updates: post, correct, withdraw and remove follow-up updates
+- pages: drop the cached pages of articles that changed
+"""
+
+from .pages import pages_refresh
+from .publication import (
+    AlreadyPublished,
+    article_publish,
+    article_schedule,
+    article_unschedule,
+    articles_publish_due,
+)
+from .updates import (
+    update_correct,
+    update_correction_announced,
+    update_delete,
+    update_publish,
+    update_save,
+    update_withdraw,
+)
+from .writing import (
+    article_create,
+    article_edit,
+    article_save,
+    article_set_comments_open,
+    articles_delete,
+)
+
+__all__ = [
+    "AlreadyPublished",
+    "article_create",
+    "article_edit",
+    "article_publish",
+    "article_save",
+    "article_schedule",
+    "article_set_comments_open",
+    "article_unschedule",
+    "articles_delete",
+    "articles_publish_due",
+    "pages_refresh",
+    "update_correct",
+    "update_correction_announced",
+    "update_delete",
+    "update_publish",
+    "update_save",
+    "update_withdraw",
+]

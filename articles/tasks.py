@@ -1,0 +1,11 @@
+"""Celery tasks for articles (beat runs them)."""
+
+from celery import shared_task
+
+
+@shared_task
+def articles_publish_due_task() -> list[str]:
+    """Publish the scheduled articles whose time has come."""
+    from .services import articles_publish_due
+
+    return articles_publish_due()

@@ -1,0 +1,76 @@
+"""The moderator's view of an article's comment section (`?moderate=1`): who may have it,
+the switch to it with the article's held and spam counts, and the notes that tell a
+moderator, inside the comment, what their action on it did.
+
+Who may moderate is the moderation app's rule, asked through PARLEY_COMMENT_MODERATION_CHECK
+the way the comments app asks its other hooks (comments/screening.py).
+"""
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
+
+from articles.models import Article
+from core.roles import is_moderator
+
+from .selectors import moderated_counts
+
+if TYPE_CHECKING:
+    from .presenters import CommentNode
+
+# A moderator's action on the article page reports back inside the comment it was about.
+# The page's messages block leaves every tag containing "comment-notice" to the comment
+# section (templates/articles/article_detail.html), and comments.notices reads only its own.
+MODERATION_NOTICE_TAG = "comment-notice-moderation"
+
+
+def moderation_allowed(*, user, article: Article) -> bool:
+    """Whether `user` may moderate the comments on `article`: the site's answer
+    (PARLEY_COMMENT_MODERATION_CHECK, the moderation app's rule), else moderators only."""
+    check = settings.PARLEY_COMMENT_MODERATION_CHECK
+    if not check:
+        return is_moderator(user)
+    return import_string(check)(user=user, article=article)
+
+
+def moderation_toggle(*, article: Article, moderating: bool, order_query: str) -> dict:
+    """The switch between the readers' view of the section and the moderator's, with the
+    article's held and spam counts (one query)."""
+    counts = moderated_counts(article=article)
+    url = article.get_absolute_url()
+    return {
+        "on": moderating,
+        "held": counts["held"],
+        "spam": counts["spam"],
+        "show_url": f"{url}?{order_query}moderate=1#comments",
+        "hide_url": f"{url}?{order_query.rstrip('&')}#comments"
+        if order_query
+        else f"{url}#comments",
+    }
+
+
+def moderation_notice_add(request: HttpRequest, *, comment_id: int, text: str, done: bool) -> None:
+    """Queue what a moderator's action did, for the comment it was about on the next page
+    (the top of the comment section when that comment is no longer shown)."""
+    level = messages.SUCCESS if done else messages.WARNING
+    messages.add_message(request, level, text, extra_tags=f"{MODERATION_NOTICE_TAG} c{comment_id}")
+
+
+def moderation_notices_place(request: HttpRequest, nodes: "list[CommentNode]") -> str:
+    """Put queued moderation notices inside their comments; return any whose comment is not
+    on the page, for the top of the section."""
+    elsewhere = []
+    shown = {node.pk: node for node in nodes if not node.placeholder}
+    for message in messages.get_messages(request):
+        tags = message.extra_tags.split()
+        if MODERATION_NOTICE_TAG not in tags:
+            continue
+        comment_id = next((int(t[1:]) for t in tags if t[:1] == "c" and t[1:].isdigit()), 0)
+        if comment_id in shown:
+            shown[comment_id].moderation_note = message.message
+        else:
+            elsewhere.append(message.message)
+    return " ".join(elsewhere)

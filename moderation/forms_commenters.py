@@ -1,0 +1,15 @@
+from django import forms
+
+NOTE_MAX_LENGTH = 2000
+
+
+class CommenterNoteForm(forms.Form):
+    """A moderator's private note on a commenter; prefixed per queue item ("note-<id>")."""
+
+    text = forms.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        label="Private note for moderators",
+        help_text="Never shown to readers or to the commenter.",
+        error_messages={"required": "Write the note before adding it."},
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX_LENGTH}),
+    )

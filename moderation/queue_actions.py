@@ -1,0 +1,39 @@
+"""The moderator's buttons a queue item offers, from its comment's status.
+
+Each status offers only the moves that change it (services.ACTIONS), so a button never
+reports "0 comments approved" for a comment that was already published.
+"""
+
+from collections.abc import Iterable
+
+from comments.models import CommentStatus
+
+S = CommentStatus
+Action = tuple[str, str, str]  # (action, label, keyboard key)
+
+APPROVE: Action = ("approve", "Approve", "a")
+NOT_SPAM: Action = ("not_spam", "Not spam", "a")
+HOLD: Action = ("hold", "Hold", "h")
+SPAM: Action = ("spam", "Spam", "s")
+REMOVE: Action = ("remove", "Remove", "r")
+ORDER = (APPROVE, NOT_SPAM, HOLD, SPAM, REMOVE)
+
+STATUS_ACTIONS: dict[str, tuple[Action, ...]] = {
+    S.PENDING: (APPROVE, SPAM, REMOVE),
+    S.HELD: (APPROVE, SPAM, REMOVE),
+    S.PUBLISHED: (HOLD, SPAM, REMOVE),
+    S.SPAM: (NOT_SPAM, REMOVE),
+    S.REMOVED: (APPROVE, SPAM),
+    S.DELETED: (),  # its author's deletion is final
+}
+
+
+def actions_for_status(status: str) -> list[Action]:
+    """The actions that move a comment out of `status`."""
+    return list(STATUS_ACTIONS.get(status, ()))
+
+
+def actions_for_statuses(statuses: Iterable[str]) -> list[Action]:
+    """Every action some comment in these statuses takes, in the buttons' usual order."""
+    offered = {action for status in set(statuses) for action in STATUS_ACTIONS.get(status, ())}
+    return [action for action in ORDER if action in offered]

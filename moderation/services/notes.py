@@ -1,0 +1,32 @@
+"""Moderators' private notes on commenters: kept for moderators' eyes only."""
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from comments.models import Comment
+
+from ..models import CommenterNote
+from ..selectors_commenters import commenter_keys
+
+
+class NoteNotPossible(Exception):
+    """Nothing identifies the commenter (no account, email or IP address) to keep a note on."""
+
+
+def commenter_note_add(*, comment: Comment, text: str, actor: AbstractBaseUser) -> CommenterNote:
+    """Keep a note on the author of `comment`, under the identity the queue recognises them by."""
+    keys = commenter_keys(comment)
+    if not keys:
+        raise NoteNotPossible("Nothing identifies this commenter to keep a note on.")
+    return CommenterNote.objects.create(
+        subject_key=keys[0],
+        text=text,
+        comment=comment,
+        author=actor,
+        author_label=actor.get_username(),
+    )
+
+
+def commenter_note_delete(*, note_id: int) -> bool:
+    """Delete a note; False if it was already gone."""
+    deleted, _ = CommenterNote.objects.filter(pk=note_id).delete()
+    return bool(deleted)

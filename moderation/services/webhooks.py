@@ -1,0 +1,298 @@
+"""Webhooks: signed JSON POSTs to addresses moderators chose, when a comment is held,
+reported or published.
+
+Each event becomes one WebhookDelivery row per webhook that asked for it, and a task posts
+it. The row is the truth: an attempt claims it (so a task delivered twice posts once),
+records what the other end answered, and sets when to try again (exponential backoff,
+WEBHOOK_MAX_ATTEMPTS attempts at most); a sweep re-queues a delivery whose task was lost.
+
+The body is signed with the webhook's secret: `X-Parley-Signature: sha256=<hex>` is
+HMAC-SHA256 over the raw body, and the body carries the timestamp (also sent as
+`X-Parley-Timestamp`), so a receiver can refuse replays of old bodies.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from comments.models import Comment
+from core.http import absolute_url
+
+from ..cached import webhooks_cached
+from ..models import Webhook, WebhookDelivery, WebhookEvent
+
+WEBHOOK_TIMEOUT = 5  # seconds the other end has to answer
+WEBHOOK_MAX_ATTEMPTS = 6
+BACKOFF_FIRST = 30  # seconds before the second attempt; doubled each time after
+BACKOFF_MOST = 3600
+# An attempt holds its delivery this long (longer than any attempt can take), so the same
+# delivery is never posted twice at once.
+LEASE = timedelta(seconds=WEBHOOK_TIMEOUT * 4)
+# Answers that will not change by asking again: the delivery fails at once.
+PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 413, 422})
+EXCERPT_CHARS = 280
+EVENT_VERBS = {
+    WebhookEvent.HELD: "held for review",
+    WebhookEvent.REPORTED: "reported",
+    WebhookEvent.PUBLISHED: "published",
+}
+
+
+class WebhookURLRefused(ValueError):
+    """The address may not receive webhooks."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one call of webhook_deliver did: the delivery's status after it, and in how
+    many seconds to try again (None: not again)."""
+
+    status: str
+    retry_in: int | None = None
+
+
+def webhook_url_check(url: str) -> None:
+    """Refuse an address that is not http(s), or (unless PARLEY_WEBHOOK_ALLOW_PRIVATE) one
+    whose host is or resolves to a loopback, private, link-local or otherwise non-public
+    address: the server must not be made to post into its own network."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WebhookURLRefused("Enter an http:// or https:// address.")
+    if settings.PARLEY_WEBHOOK_ALLOW_PRIVATE:
+        return
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except (OSError, ValueError) as error:
+        raise WebhookURLRefused(f"The host {parts.hostname} could not be found.") from error
+    for *_, address in found:
+        ip = ipaddress.ip_address(address[0].split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise WebhookURLRefused(
+                f"{parts.hostname} is a local or private address ({ip}): webhooks go to "
+                "public addresses only."
+            )
+
+
+def webhook_create(
+    *, url: str, events: Iterable[str], active: bool = True, actor: AbstractBaseUser | None
+) -> Webhook:
+    """Add a webhook with a new signing secret; WebhookURLRefused for a refused address."""
+    webhook_url_check(url)
+    wanted = set(events)
+    return Webhook.objects.create(
+        url=url,
+        active=active,
+        created_by=actor,
+        **{f"on_{event}": event in wanted for event in WebhookEvent.values},
+    )
+
+
+def webhook_active_set(*, webhook_id: int, active: bool) -> Webhook | None:
+    """Switch a webhook on or off; None if there is no such webhook."""
+    webhook = Webhook.objects.filter(pk=webhook_id).first()
+    if webhook is not None and webhook.active != active:
+        webhook.active = active
+        # save() rather than update(): the cached list is dropped on the model's signals.
+        webhook.save(update_fields=["active"])
+    return webhook
+
+
+def webhook_delete(*, webhook_id: int) -> Webhook | None:
+    """Delete a webhook and its delivery log; the deleted webhook, or None if none."""
+    webhook = Webhook.objects.filter(pk=webhook_id).first()
+    if webhook is not None:
+        webhook.delete()
+    return webhook
+
+
+def webhooks_notify(*, event: str, comment_id: int, reason: str = "") -> int:
+    """Queue one delivery of `event` about a comment to every active webhook that asked for
+    it; returns how many. With no such webhook this reads only the cache."""
+    webhook_ids = [hook.pk for hook in webhooks_cached() if event in hook.events]
+    if not webhook_ids:
+        return 0
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None:
+        return 0
+    payload = _payload(event, comment, reason)
+    now = timezone.now()
+    deliveries = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            webhook_id=webhook_id,
+            event=event,
+            comment_id=comment.pk,
+            payload=payload,
+            next_attempt_at=now,
+        )
+        for webhook_id in webhook_ids
+    )
+    from ..tasks import webhook_deliver_task
+
+    for delivery in deliveries:
+        webhook_deliver_task.delay_on_commit(delivery.pk)
+    return len(deliveries)
+
+
+def _payload(event: str, comment: Comment, reason: str) -> dict:
+    article = comment.article
+    comment_url = absolute_url("comments:permalink", comment.pk)
+    excerpt = Truncator(" ".join(comment.comment.split())).chars(EXCERPT_CHARS)
+    what = f"Comment by {comment.user_name} on “{article.title}” {EVENT_VERBS[event]}"
+    if reason:
+        what += f" ({reason})"
+    return {
+        "event": event,
+        "comment": {
+            "id": comment.pk,
+            "url": comment_url,
+            "author_name": comment.user_name,
+            "excerpt": excerpt,
+            "status": comment.status,
+        },
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "url": absolute_url("articles:detail", article.slug),
+        },
+        "reason": reason,
+        "moderation_url": absolute_url("moderation:queue"),
+        # Slack reads `text` as mrkdwn, where <...> makes links and mentions: what readers
+        # wrote is escaped so that it stays text.
+        "text": f"{_slack_escape(what)}: {_slack_escape(excerpt)} <{comment_url}|Open>",
+        # Discord reads `content`; allowed_mentions keeps an @everyone in a comment inert.
+        "content": f"{what}: {excerpt} {comment_url}",
+        "allowed_mentions": {"parse": []},
+    }
+
+
+def _slack_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def webhook_body_sign(*, secret: str, body: bytes) -> str:
+    """The X-Parley-Signature header's value for a body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> Attempt:
+    """Make one attempt at a delivery that is due, and record it; a delivery finished, not
+    yet due, or being attempted elsewhere is left alone (a repeated task is harmless)."""
+    now = now or timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
+    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None:
+        return Attempt(status="gone")
+    if not claimed:
+        return Attempt(status=delivery.status)
+    webhook = delivery.webhook
+    if not webhook.active:
+        return _finish(
+            delivery, WebhookDelivery.Status.FAILED, now, error="The webhook was switched off."
+        )
+    timestamp = int(now.timestamp())
+    body = json.dumps(
+        {
+            **delivery.payload,
+            "delivery_id": delivery.pk,
+            "attempt": delivery.attempts,
+            "timestamp": timestamp,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Parley-Webhooks/1",
+        "X-Parley-Event": delivery.event,
+        "X-Parley-Delivery": str(delivery.pk),
+        "X-Parley-Timestamp": str(timestamp),
+        "X-Parley-Signature": webhook_body_sign(secret=webhook.secret, body=body),
+    }
+    status_code, error, duration_ms = _post(webhook.url, body, headers)
+    delivery.response_status = status_code
+    delivery.duration_ms = duration_ms
+    if status_code is not None and 200 <= status_code < 300:
+        return _finish(delivery, WebhookDelivery.Status.SUCCEEDED, now)
+    if status_code in PERMANENT_STATUSES or delivery.attempts >= WEBHOOK_MAX_ATTEMPTS:
+        return _finish(delivery, WebhookDelivery.Status.FAILED, now, error=error)
+    retry_in = min(BACKOFF_FIRST * 2 ** (delivery.attempts - 1), BACKOFF_MOST)
+    delivery.error = error[:500]
+    delivery.next_attempt_at = now + timedelta(seconds=retry_in)
+    delivery.save(update_fields=["response_status", "duration_ms", "error", "next_attempt_at"])
+    return Attempt(status=delivery.status, retry_in=retry_in)
+
+
+def _finish(delivery: WebhookDelivery, status: str, now: datetime, error: str = "") -> Attempt:
+    delivery.status = status
+    delivery.error = error[:500]
+    delivery.finished_at = now
+    delivery.save(
+        update_fields=["status", "error", "finished_at", "response_status", "duration_ms"]
+    )
+    return Attempt(status=status)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirect could lead the POST into the server's own network: it counts as a failure.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str, float]:
+    """(status code or None, error text, milliseconds) of one POST."""
+    started = time.perf_counter()
+    try:
+        # Checked again at each attempt: the host's address may have changed since it was
+        # added.
+        webhook_url_check(url)
+        # The scheme is http or https: webhook_url_check refused any other.
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+        with _opener.open(request, timeout=WEBHOOK_TIMEOUT) as response:
+            return response.status, "", _since(started)
+    except urllib.error.HTTPError as answer:
+        answer.close()
+        return answer.code, f"HTTP {answer.code} {answer.reason}", _since(started)
+    except WebhookURLRefused as refused:
+        return None, str(refused), _since(started)
+    except (OSError, ValueError) as error:  # refused, reset, timed out, TLS, bad URL
+        reason = getattr(error, "reason", None) or error
+        return None, f"{type(error).__name__}: {reason}", _since(started)
+
+
+def _since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def webhook_deliveries_sweep(*, grace: timedelta = timedelta(minutes=2)) -> int:
+    """Queue again the deliveries overdue by `grace` (their task was lost: a broker outage,
+    a worker that died); queuing one that is in flight is harmless."""
+    from ..tasks import webhook_deliver_task
+
+    overdue = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now() - grace
+    ).values_list("pk", flat=True)[:500]
+    queued = 0
+    for delivery_id in overdue:
+        queued += webhook_deliver_task.enqueue(delivery_id)
+    return queued

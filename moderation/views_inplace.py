@@ -1,0 +1,93 @@
+"""Moderating a comment where it sits: the buttons of an article page's moderator view
+(`?moderate=1`, built by comments/thread_html.py).
+
+Without JavaScript a button posts its form here and the answer leads back to the comment on
+the same page, with a note inside it saying what happened. static/js/moderate_inplace.js
+sends the same form with fetch and gets that note as JSON, to update the comment in place.
+Who may act is asked for every comment: moderators anywhere, an article's authors on their
+own article when the rules allow it (moderation/permissions.py).
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from comments.models import Comment, CommentStatus
+from comments.moderating import moderation_notice_add
+from comments.selectors import moderated_counts
+from comments.thread_html import MODERATION_BUTTONS, MODERATION_LABELS
+from core.http import safe_next
+
+from . import services
+from .permissions import comment_moderation_allowed
+
+S = CommentStatus
+# The actions a comment's buttons send, and the status each leads to.
+TARGETS = {action: to for action, to, *_ in MODERATION_BUTTONS}
+DONE = {
+    S.PUBLISHED: "Approved: the comment by {name} is published.",
+    S.SPAM: "Marked spam: the comment by {name} is hidden from readers.",
+    S.REMOVED: "Removed: the comment by {name} is hidden from readers.",
+}
+ALREADY = {
+    S.PUBLISHED: "Nothing changed: the comment by {name} was already published.",
+    S.SPAM: "Nothing changed: the comment by {name} was already marked spam.",
+    S.REMOVED: "Nothing changed: the comment by {name} was already removed.",
+}
+REFUSED = "Only moderators, and authors the site lets moderate their own articles, can do that."
+# What a moderator's page shows of a comment (besides placeholders kept for their replies).
+SHOWN = (S.PUBLISHED, S.HELD, S.SPAM)
+
+
+@require_POST
+def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Approve, mark spam or remove one comment from its article's page."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not request.user.is_authenticated:
+        if wants_json:
+            return JsonResponse({"message": "Sign in to moderate comments."}, status=401)
+        return redirect_to_login(safe_next(request, "/"))
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    if not comment_moderation_allowed(user=request.user, article=comment.article):
+        return _answer(request, wants_json, REFUSED, status=403)
+    action = request.POST.get("action", "")
+    if action not in TARGETS:
+        return _answer(request, wants_json, "Choose Approve, Spam or Remove.", status=400)
+    target = TARGETS[action]
+    changed = bool(
+        services.comments_moderate(comment_ids=[comment.pk], action=action, actor=request.user)
+    )
+    status = target if changed else _status_now(comment.pk)
+    name = comment.user_name
+    if changed:
+        text = DONE[target].format(name=name)
+    elif status == target:
+        text = ALREADY[target].format(name=name)
+    elif status == S.DELETED:
+        text = f"Nothing changed: the comment by {name} was deleted by its author."
+    else:
+        text = f"Nothing changed: the comment by {name} could not be moderated; reload the page."
+    if wants_json:
+        label = MODERATION_LABELS.get(status, "")
+        answer = {"status": status, "label": label, "message": text, "changed": changed}
+        # The page's "N held, M spam" stays true without a reload.
+        answer["counts"] = moderated_counts(article=comment.article)
+        return JsonResponse(answer, status=200 if status == target else 409)
+    moderation_notice_add(request, comment_id=comment.pk, text=text, done=changed)
+    page = safe_next(request, f"{comment.article.get_absolute_url()}?moderate=1").split("#")[0]
+    # Back to the comment if the page still shows it, else to the section's top.
+    still_shown = status in SHOWN or comment.nested_count > 0
+    return HttpResponseRedirect(f"{page}#c{comment.pk}" if still_shown else f"{page}#comments")
+
+
+def _status_now(comment_id: int) -> str:
+    return Comment.objects.filter(pk=comment_id).values_list("status", flat=True).first() or ""
+
+
+def _answer(request: HttpRequest, wants_json: bool, text: str, *, status: int) -> HttpResponse:
+    """A refusal: JSON for the page's script, the site's error page without it."""
+    if wants_json:
+        return JsonResponse({"message": text}, status=status)
+    template = "errors/403.html" if status == 403 else "errors/400.html"
+    return render(request, template, {"reason": text}, status=status)

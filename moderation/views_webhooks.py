@@ -1,0 +1,79 @@
+"""The webhooks page: moderators add, switch and delete webhooks and read their deliveries."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.roles import is_moderator, role_required
+
+from . import selectors_webhooks, services
+from .forms_webhooks import WebhookForm
+from .models import WebhookEvent
+
+moderator_required = role_required(is_moderator, "Only moderators can manage webhooks.")
+
+
+@require_http_methods(["GET", "POST"])
+@moderator_required
+def webhooks(request: HttpRequest) -> HttpResponse:
+    """List the webhooks and their recent deliveries; add one."""
+    form = WebhookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            webhook = services.webhook_create(
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+                active=form.cleaned_data["active"],
+                actor=request.user,
+            )
+        except services.WebhookURLRefused as refused:
+            form.add_error("url", str(refused))
+        else:
+            events = [
+                WebhookEvent(event).label.removeprefix("Comment ") for event in webhook.events
+            ]
+            when = ", ".join(events[:-1]) + (" or " if len(events) > 1 else "") + events[-1]
+            state = (
+                f"it will be told when a comment is {when}."
+                if webhook.active
+                else "it is switched off: switch it on to send anything."
+            )
+            messages.success(request, f"Webhook added for {webhook.url}; {state}")
+            return HttpResponseRedirect(f"{reverse('moderation:webhooks')}#webhook-{webhook.pk}")
+    return render(
+        request,
+        "moderation/webhooks.html",
+        {
+            "form": form,
+            "webhooks": selectors_webhooks.webhooks_all(),
+            "deliveries": selectors_webhooks.webhook_deliveries_recent(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@moderator_required
+def webhook_switch(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    """Switch a webhook on or off."""
+    active = request.POST.get("active") == "1"
+    webhook = services.webhook_active_set(webhook_id=webhook_id, active=active)
+    if webhook is None:
+        raise Http404("No such webhook.")
+    messages.success(
+        request, f"Webhook for {webhook.url} is now {'on' if webhook.active else 'off'}."
+    )
+    return HttpResponseRedirect(f"{reverse('moderation:webhooks')}#webhook-{webhook.pk}")
+
+
+@require_POST
+@moderator_required
+def webhook_delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    """Delete a webhook with its delivery log."""
+    webhook = services.webhook_delete(webhook_id=webhook_id)
+    if webhook is None:
+        raise Http404("No such webhook.")
+    messages.success(request, f"Webhook for {webhook.url} deleted, with its deliveries.")
+    return HttpResponseRedirect(reverse("moderation:webhooks"))

@@ -1,0 +1,179 @@
+"""Authors' digest: one email per author listing the comments published on their articles
+since their previous digest, with a one-click way out (the readers' unsubscribe link) and a
+way back in from the author area.
+
+What was sent is recorded per comment (AuthorDigestEntry), in the transaction that sends the
+email: a failed send records nothing and the next run tries again, and a run that overlaps
+another is refused by the entries' unique constraint instead of mailing the same comments
+twice.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from articles.models import Article
+from comments.models import Comment, CommentStatus
+from core.http import absolute_url
+from core.mail import email_build
+
+from ..models import AuthorDigestChoice, AuthorDigestEntry
+from ..tokens import token_make
+
+logger = logging.getLogger(__name__)
+# Comments published this long before the previous digest are looked at again (a comment
+# whose transaction committed just after that digest read): the entries keep them from being
+# sent twice.
+OVERLAP = timedelta(hours=1)
+# However long beat was away, a digest reaches back no further than this.
+LOOKBACK_MOST = timedelta(days=7)
+# Comments one email lists; any more wait for the next digest.
+LISTED_MOST = 200
+EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ArticleComments:
+    """One article's new comments, as a digest lists them."""
+
+    article: Article
+    comments: list[Comment]
+
+
+def author_digest_unsubscribe_url(user_id: int) -> str:
+    """The one-click link that stops an author's digest."""
+    return absolute_url("readers:unsubscribe", token_make("unsubscribe", author_digest=user_id))
+
+
+def author_digest_choose(*, user_id: int, wanted: bool) -> bool:
+    """Record whether an author wants the digest; False if there is no such account. Opting
+    back in starts afresh: what was published meanwhile is not sent."""
+    if not get_user_model().objects.filter(pk=user_id).exists():
+        return False
+    choice = AuthorDigestChoice.objects.filter(user_id=user_id).first()
+    if choice is None or choice.wanted != wanted:
+        AuthorDigestChoice.objects.update_or_create(
+            user_id=user_id, defaults={"wanted": wanted, "changed_at": timezone.now()}
+        )
+    return True
+
+
+def author_digests_send(*, now: datetime | None = None) -> int:
+    """Send each author who has not opted out one digest of the comments published on their
+    articles since their previous one (nothing to those with nothing new, or no verified
+    address); returns how many emails were sent. Safe to run twice, or twice at once."""
+    now = now or timezone.now()
+    sent = 0
+    for author in _authors_with_new_comments(now):
+        try:
+            sent += _author_digest_send(author, now)
+        except Exception:  # one author's failed send must not stop the others'
+            logger.exception("Author digest for user %s failed; the next run retries", author.pk)
+    return sent
+
+
+def _published_between(start: datetime, end: datetime, prefix: str = "") -> Q:
+    """Published comments that became so in [start, end]; one published as it was stored
+    (scored inline) has no status_changed_at, and became so when it was submitted."""
+    return Q(**{f"{prefix}status": CommentStatus.PUBLISHED}) & (
+        Q(**{f"{prefix}status_changed_at__range": (start, end)})
+        | Q(
+            **{
+                f"{prefix}status_changed_at__isnull": True,
+                f"{prefix}submit_date__range": (start, end),
+            }
+        )
+    )
+
+
+def _authors_with_new_comments(now: datetime) -> list[AbstractBaseUser]:
+    """Authors who want the digest, with a verified address and a recently published comment
+    on one of their articles, each with what the digest needs to know (one query)."""
+    floor = now - max(LOOKBACK_MOST, _period())
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    choices = AuthorDigestChoice.objects.filter(user=OuterRef("pk"))
+    entries = AuthorDigestEntry.objects.filter(user=OuterRef("pk")).order_by("-sent_at")
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(_published_between(floor, now, prefix="articles__comments__"))
+        .filter(Exists(verified))
+        .exclude(Exists(choices.filter(wanted=False)))
+        .annotate(
+            digest_opted_in_at=Subquery(choices.values("changed_at")[:1]),
+            digest_last_sent_at=Subquery(entries.values("sent_at")[:1]),
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _period() -> timedelta:
+    return timedelta(hours=settings.PARLEY_AUTHOR_DIGEST_HOURS)
+
+
+def _author_digest_send(author: AbstractBaseUser, now: datetime) -> int:
+    """Send one author their digest, if anything is new; 1 if an email went."""
+    previous = author.digest_last_sent_at
+    since = max(
+        previous - OVERLAP if previous else now - _period(),
+        author.digest_opted_in_at or now - LOOKBACK_MOST,
+        now - LOOKBACK_MOST,
+    )
+    already = AuthorDigestEntry.objects.filter(user=author).values("comment_id")
+    comments = list(
+        Comment.objects.filter(_published_between(since, now), article__authors=author)
+        .exclude(user_id=author.pk)  # their own comments are no news to them
+        .exclude(pk__in=already)
+        .select_related("article")
+        .order_by("article__title", "article_id", "submit_date", "pk")[:LISTED_MOST]
+    )
+    if not comments:
+        return 0
+    try:
+        with transaction.atomic():
+            AuthorDigestEntry.objects.bulk_create(
+                AuthorDigestEntry(user=author, comment=comment, sent_at=now) for comment in comments
+            )
+            _digest_email(author, comments).send()
+    except IntegrityError:
+        # Another run sent (or is sending) some of these: it has them, and the rest come
+        # in the next digest.
+        return 0
+    return 1
+
+
+def _digest_email(author: AbstractBaseUser, comments: list[Comment]):
+    for comment in comments:
+        comment.excerpt = Truncator(" ".join(comment.comment.split())).chars(EXCERPT_CHARS)
+        comment.url = absolute_url("comments:permalink", comment.pk)
+    articles = [
+        ArticleComments(article=article, comments=list(group))
+        for article, group in groupby(comments, key=lambda comment: comment.article)
+    ]
+    count = len(comments)
+    return email_build(
+        to=author.email,
+        subject=f"{count} new comment{'s' if count != 1 else ''} on your articles",
+        template="readers/email/author_digest",
+        context={
+            "author": author,
+            "articles": articles,
+            "count": count,
+            "full": count >= LISTED_MOST,
+            "settings_url": absolute_url("readers:author_digest"),
+        },
+        unsubscribe_url=author_digest_unsubscribe_url(author.pk),
+    )

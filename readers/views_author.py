@@ -1,0 +1,47 @@
+"""Authors' own notification settings, in the author area."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from core.roles import is_author, role_required
+
+from . import selectors, services
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(is_author, "Only authors get the digest of comments on their articles.")
+def author_digest(request: HttpRequest) -> HttpResponse:
+    """Show whether the author gets the comments digest; turn it on or off."""
+    if request.method == "POST":
+        wanted = request.POST.get("wanted") == "1"
+        services.author_digest_choose(user_id=request.user.pk, wanted=wanted)
+        if wanted and not selectors.verified_address(request.user):
+            messages.warning(
+                request,
+                "The digest is on, but it is sent only to a verified address: verify yours "
+                "to get it.",
+            )
+        elif wanted:
+            messages.success(request, "You will get the digest of new comments on your articles.")
+        else:
+            messages.success(request, "You will no longer get the digest of new comments.")
+        return HttpResponseRedirect(reverse("readers:author_digest"))
+    return render(
+        request,
+        "readers/author_digest.html",
+        {
+            "wanted": selectors.author_digest_wanted(request.user),
+            "verified": bool(selectors.verified_address(request.user)),
+            "every": _every(settings.PARLEY_AUTHOR_DIGEST_HOURS),
+        },
+    )
+
+
+def _every(hours: float) -> str:
+    if hours == 24:
+        return "day"
+    return f"{hours:g} hour{'' if hours == 1 else 's'}"

@@ -1,0 +1,91 @@
+/* Moderating comments where they sit, on a moderator's view of an article (?moderate=1).
+   Without JavaScript each button posts its comment's form and the page comes back at that
+   comment, with a note saying what happened. Here the same form goes with fetch: the
+   comment's label and buttons change in place, a note inside it says what happened, and
+   the section's status line (#moderation-live) says it to screen readers. */
+(function () {
+  "use strict";
+
+  var live = document.getElementById("moderation-live");
+  var UNREADABLE = "Nothing changed: the site's answer could not be read. Reload the page and try again.";
+  var UNREACHABLE = "Nothing changed: the site could not be reached. Try again in a moment.";
+
+  function buttonsOf(form) {
+    return Array.prototype.slice.call(document.querySelectorAll('button[form="' + form.id + '"]'));
+  }
+
+  function say(body, text) {
+    var line = body.querySelector(".comment-moderation-note");
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "comment-moderation-note";
+      body.insertBefore(line, body.querySelector(".comment-content"));
+    }
+    /* The section's status line speaks; a second live region here would say it twice. */
+    line.removeAttribute("role");
+    line.textContent = text;
+    if (live) { live.textContent = text; }
+  }
+
+  function showCounts(counts) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-moderation-count]"), function (count) {
+      var kind = count.getAttribute("data-moderation-count");
+      if (counts && typeof counts[kind] === "number") { count.textContent = String(counts[kind]); }
+    });
+  }
+
+  function showStatus(form, body, answer) {
+    body.setAttribute("data-moderation-status", answer.status);
+    var state = body.querySelector(".comment-state");
+    if (state) {
+      state.setAttribute("data-state", answer.status);
+      state.textContent = answer.label || "";
+      state.hidden = !answer.label;
+    }
+    buttonsOf(form).forEach(function (button) {
+      button.hidden = button.getAttribute("data-to") === answer.status;
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.classList.contains("comment-moderate-form")) { return; }
+    var submitter = event.submitter;
+    var item = document.getElementById("c" + form.getAttribute("data-comment-id"));
+    var body = item && item.querySelector(".comment-body");
+    if (!submitter || submitter.name !== "action" || !body || !window.fetch) { return; }
+    event.preventDefault();
+    var data = new FormData(form);
+    data.append("action", submitter.value);
+    var buttons = buttonsOf(form);
+    buttons.forEach(function (button) { button.disabled = true; });
+    function done() {
+      buttons.forEach(function (button) { button.disabled = false; });
+      /* The pressed button hides once its comment is in the state it leads to. */
+      if (submitter.hidden) {
+        var next = buttons.filter(function (button) { return !button.hidden; })[0];
+        if (next) { next.focus(); }
+      }
+    }
+    /* Not form.action: the buttons are named "action", and the form's property names them. */
+    fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": data.get("csrfmiddlewaretoken") || "" }
+    })
+      .then(function (response) {
+        return response.json().catch(function () { return { message: UNREADABLE }; });
+      })
+      .then(function (answer) {
+        if (answer.status) { showStatus(form, body, answer); }
+        showCounts(answer.counts);
+        say(body, answer.message || UNREADABLE);
+        done();
+      })
+      .catch(function () {
+        say(body, UNREACHABLE);
+        done();
+      });
+  });
+})();

@@ -1,0 +1,342 @@
+"""Correcting and withdrawing updates: what readers, feeds and followers see, who may do it,
+and the anonymous page cache following along."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from articles.models import ArticleUpdate
+from articles.services import (
+    update_correct,
+    update_publish,
+    update_save,
+    update_withdraw,
+)
+from core.roles import AUTHORS_GROUP
+from readers.models import Follow
+from readers.services import notifications_sweep, update_notify
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+CHECKED_BOX = re.compile(r'<input type="checkbox" name="notify_followers"[^>]* checked>')
+
+
+@pytest.fixture
+def article(make_article, author):
+    return make_article(title="Budget story", authors=[author])
+
+
+@pytest.fixture
+def update(article, author):
+    return update_publish(article=article, author=author, body="The deficit is **£3bn**.")
+
+
+@pytest.fixture
+def follower(article):
+    return Follow.objects.create(
+        article=article, email="fan@example.com", confirmed_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def author_client(client, author):
+    client.force_login(author)
+    return client
+
+
+@pytest.fixture
+def run_commits(django_capture_on_commit_callbacks):
+    """Run a block as committed work: on_commit callbacks (and the tasks they queue) run."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def today() -> str:
+    return date_format(timezone.localtime(), "j F Y")
+
+
+def edit_url(update: ArticleUpdate) -> str:
+    return reverse("articles:update_edit", args=[update.article.slug, update.pk])
+
+
+def withdraw_url(update: ArticleUpdate) -> str:
+    return reverse("articles:update_withdraw", args=[update.article.slug, update.pk])
+
+
+def page(article) -> str:
+    return Client().get(article.get_absolute_url()).content.decode()
+
+
+def atom_entry(article, update) -> tuple[str, str]:
+    """The title and content of an update's entry in the article's updates feed."""
+    root = ET.fromstring(Client().get(f"/articles/{article.slug}/updates.atom").content)
+    for entry in root.iter(f"{ATOM}entry"):
+        if entry.find(f"{ATOM}link").get("href").endswith(f"#update-{update.pk}"):
+            return entry.find(f"{ATOM}title").text, entry.find(f"{ATOM}summary").text or ""
+    raise AssertionError("the update is not in the feed")
+
+
+# ---------------------------------------------------------------------------
+# Correcting
+# ---------------------------------------------------------------------------
+def test_a_correction_replaces_the_text_and_says_when(author_client, article, update):
+    """After a correction the page shows the new text and "Corrected on <today>"."""
+    response = author_client.post(edit_url(update), {"body": "The deficit is **£2bn**."})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"{article.get_absolute_url()}#update-{update.pk}")
+    html = page(article)
+    assert "<strong>£2bn</strong>" in html and "£3bn" not in html
+    assert "Corrected on <time" in html and today() in html
+
+
+def test_a_typo_fix_is_not_emailed_again(author_client, update, follower, run_commits):
+    """Unticked (the default), a correction sends followers nothing, and the message says so."""
+    with run_commits():
+        update_notify(update_id=update.pk)
+    assert len(mail.outbox) == 1
+    with run_commits():
+        response = author_client.post(edit_url(update), {"body": "Typo fixed."}, follow=True)
+    assert "Followers were not emailed." in response.content.decode()
+    assert len(mail.outbox) == 1
+    assert notifications_sweep() == 0 and len(mail.outbox) == 1
+
+
+def test_the_checkbox_is_off_by_default(author_client, update):
+    """The edit form offers "Notify followers of this correction", unticked, with the text."""
+    html = author_client.get(edit_url(update)).content.decode()
+    assert "Notify followers of this correction" in html
+    assert 'name="notify_followers"' in html and not CHECKED_BOX.search(html)
+    assert "The deficit is **£3bn**." in html
+
+
+def test_a_correction_followers_are_told_of_is_emailed_once(
+    author_client, article, update, follower, run_commits
+):
+    """Ticked, the correction is emailed to each follower once, with the corrected text."""
+    with run_commits():
+        update_notify(update_id=update.pk)
+    with run_commits():
+        response = author_client.post(
+            edit_url(update), {"body": "Now **£2bn**.", "notify_followers": "on"}, follow=True
+        )
+    assert "Anyone following the article will get it by email." in response.content.decode()
+    assert len(mail.outbox) == 2
+    message = mail.outbox[1]
+    assert message.to == ["fan@example.com"]
+    assert message.subject == f"[Parley] Correction: {article.title}"
+    assert "was corrected on" in message.body and "Now **£2bn**." in message.body
+    assert "<strong>£2bn</strong>" in message.alternatives[0][0]
+    assert update_notify(update_id=update.pk) == 0
+    assert notifications_sweep() == 0 and len(mail.outbox) == 2
+
+
+def test_a_follower_first_told_through_the_correction_is_not_sent_the_original(update, follower):
+    """When the correction goes out before the update's own email, nobody gets both."""
+    update_correct(update=update, body="Corrected first.", notify_followers=True)
+    assert update_notify(update_id=update.pk) == 1
+    assert notifications_sweep() == 0
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["[Parley] Correction"]
+
+
+def test_the_sweep_sends_a_correction_whose_task_was_lost(update, follower):
+    """A correction to announce is sent by the notifications sweep if its task never ran,
+    even for an update older than the sweep's day."""
+    update_notify(update_id=update.pk)
+    ArticleUpdate.objects.filter(pk=update.pk).update(
+        published_at=timezone.now() - timezone.timedelta(days=10)
+    )
+    update_correct(update=update, body="Corrected later.", notify_followers=True)  # no commit
+    assert notifications_sweep() == 1
+    assert mail.outbox[-1].subject.startswith("[Parley] Correction")
+    assert notifications_sweep() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ("", "Write the corrected update, or withdraw it instead."),
+        ("The deficit is **£3bn**.", "The text is the same as the published update"),
+    ],
+)
+def test_a_bad_correction_is_a_400_that_keeps_the_text(author_client, update, body, error):
+    """An empty or unchanged correction is refused with the reason, the text typed kept, and
+    nothing changed."""
+    response = author_client.post(edit_url(update), {"body": body, "notify_followers": "on"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The correction was not saved." in html and error in html
+    if body:
+        assert f"{body}</textarea>" in html
+    assert CHECKED_BOX.search(html)
+    update.refresh_from_db()
+    assert update.corrected_at is None and not update.correction_notice_pending
+
+
+def test_a_correction_is_rendered_safe(author_client, update):
+    """Markup typed into a correction is sanitised on the page like any update."""
+    response = author_client.post(edit_url(update), {"body": "<script>alert(1)</script> x"})
+    assert response.status_code == 302
+    assert "<script>alert(1)</script>" not in page(update.article)
+
+
+def test_an_admin_edit_of_the_text_is_dated_as_a_correction(update):
+    """Changing an update's text through update_save (the admin's way) marks it corrected;
+    saving it unchanged does not."""
+    update_save(update=ArticleUpdate.objects.get(pk=update.pk))
+    assert ArticleUpdate.objects.get(pk=update.pk).corrected_at is None
+    update.body = "Edited in the admin."
+    update_save(update=update)
+    assert ArticleUpdate.objects.get(pk=update.pk).corrected_at is not None
+
+
+# ---------------------------------------------------------------------------
+# Withdrawing
+# ---------------------------------------------------------------------------
+def test_a_withdrawn_update_shows_only_when_it_was_withdrawn(author_client, article, update):
+    """Readers see "Withdrawn on <today>" where the update was, without its text."""
+    response = author_client.post(withdraw_url(update), follow=True)
+    assert "The update is withdrawn" in response.content.decode()
+    html = page(article)
+    assert f'id="update-{update.pk}"' in html
+    assert "Withdrawn on <time" in html and today() in html
+    assert "£3bn" not in html
+
+
+def test_a_withdrawn_update_is_never_emailed(article, author, follower, run_commits):
+    """An update withdrawn before its email went out is never sent, by the task or the sweep."""
+    update = update_publish(article=article, author=author, body="Oops.")  # task not run yet
+    update_withdraw(update=update)
+    assert update_notify(update_id=update.pk) == 0
+    assert notifications_sweep() == 0
+    assert mail.outbox == []
+
+
+def test_withdrawing_drops_a_correction_waiting_to_be_emailed(update, follower):
+    """A correction not yet sent is not sent once its update is withdrawn."""
+    update_notify(update_id=update.pk)
+    update_correct(update=update, body="Changed.", notify_followers=True)
+    update_withdraw(update=update)
+    assert update_notify(update_id=update.pk) == 0 and notifications_sweep() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_withdrawing_twice_says_it_already_was(author_client, update):
+    """A second withdrawal changes nothing and says when it was withdrawn."""
+    author_client.post(withdraw_url(update))
+    first = ArticleUpdate.objects.get(pk=update.pk).withdrawn_at
+    response = author_client.post(withdraw_url(update), follow=True)
+    assert f"That update was already withdrawn on {today()}." in response.content.decode()
+    assert ArticleUpdate.objects.get(pk=update.pk).withdrawn_at == first
+
+
+def test_a_withdrawn_update_cannot_be_corrected(author_client, update):
+    """Correcting a withdrawn update is a 400 that keeps the text typed; its page offers no
+    form."""
+    update_withdraw(update=update)
+    assert "Publish correction" not in author_client.get(edit_url(update)).content.decode()
+    typed = "</textarea><script>alert(1)</script>"
+    response = author_client.post(edit_url(update), {"body": typed})
+    html = response.content.decode()
+    assert response.status_code == 400 and "it can no longer be corrected" in html
+    assert ">&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in html
+    assert typed not in html
+    assert ArticleUpdate.objects.get(pk=update.pk).body == "The deficit is **£3bn**."
+
+
+# ---------------------------------------------------------------------------
+# Feeds and the page cache
+# ---------------------------------------------------------------------------
+def test_the_feed_shows_corrections_and_withdrawals(article, update, author):
+    """The updates feed shows a corrected text with its date, and a withdrawn update's date
+    without its text."""
+    other = update_publish(article=article, author=author, body="Second thoughts.")
+    update_correct(update=update, body="Now £2bn.")
+    update_withdraw(update=other)
+    title, summary = atom_entry(article, update)
+    assert "Now £2bn." in summary and f"Corrected on {today()}" in summary
+    title, summary = atom_entry(article, other)
+    assert title.endswith("(withdrawn)") and "Second thoughts" not in summary
+    assert f"Withdrawn on {today()}" in summary
+
+
+def test_the_cached_page_follows_corrections_and_withdrawals(
+    settings, article, update, django_capture_on_commit_callbacks
+):
+    """The anonymous cached page is dropped by a correction and by a withdrawal."""
+    settings.PARLEY_PAGE_CACHE_SECONDS = 60
+    page(article)
+    assert Client().get(article.get_absolute_url())["X-Parley-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        update_correct(update=update, body="Now £2bn.")
+    response = Client().get(article.get_absolute_url())
+    assert response["X-Parley-Cache"] == "miss" and "Now £2bn." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_withdraw(update=update)
+    response = Client().get(article.get_absolute_url())
+    assert response["X-Parley-Cache"] == "miss" and "Now £2bn." not in response.content.decode()
+
+
+# ---------------------------------------------------------------------------
+# Who may
+# ---------------------------------------------------------------------------
+def test_only_the_articles_authors_see_the_correct_link(client, article, update, author, make_user):
+    """The article's author sees "Correct or withdraw"; readers and the shared page do not."""
+    assert "Correct or withdraw" not in page(article)
+    client.force_login(make_user("reader"))
+    assert "Correct or withdraw" not in client.get(article.get_absolute_url()).content.decode()
+    client.force_login(author)
+    assert edit_url(update) in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "method"), [("edit", "get"), ("edit", "post"), ("withdraw", "post")]
+)
+def test_others_are_refused(client, update, make_user, name, method):
+    """Anonymous visitors go to log in; a reader or another article's author gets 403; the
+    update is unchanged."""
+    url = edit_url(update) if name == "edit" else withdraw_url(update)
+    data = {"body": "Hijacked", "notify_followers": "on"}
+
+    def send():
+        return client.post(url, data) if method == "post" else client.get(url)
+
+    response = send()
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    for user in (make_user("reader"), make_user("other", groups=[AUTHORS_GROUP])):
+        client.force_login(user)
+        assert send().status_code == 403
+    fresh = ArticleUpdate.objects.get(pk=update.pk)
+    assert (fresh.body, fresh.withdrawn_at) == ("The deficit is **£3bn**.", None)
+
+
+def test_a_superuser_may_correct_and_withdraw(client, update, make_user):
+    """A superuser may correct and withdraw any article's update."""
+    client.force_login(make_user("boss", is_superuser=True, is_staff=True))
+    assert client.post(edit_url(update), {"body": "Boss fix."}).status_code == 302
+    assert client.post(withdraw_url(update)).status_code == 302
+    fresh = ArticleUpdate.objects.get(pk=update.pk)
+    assert fresh.body == "Boss fix." and fresh.is_withdrawn
+
+
+def test_an_update_under_another_articles_address_is_404(
+    author_client, make_article, author, update
+):
+    """The update must belong to the article in the address."""
+    other = make_article(title="Other piece", authors=[author])
+    url = reverse("articles:update_edit", args=[other.slug, update.pk])
+    assert author_client.get(url).status_code == 404
+
+
+def test_withdrawing_needs_post_and_a_csrf_token(author, update):
+    """GET does not withdraw (405); a POST without the CSRF token is refused (403)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(author)
+    assert client.get(withdraw_url(update)).status_code == 405
+    assert client.post(withdraw_url(update)).status_code == 403
+    assert not ArticleUpdate.objects.get(pk=update.pk).is_withdrawn

@@ -1,0 +1,43 @@
+"""A moderator approves a held comment where it sits, in a real browser, without a reload.
+(The same buttons without JavaScript are covered in tests/moderation/test_inplace.py.)"""
+
+import pytest
+
+from comments.models import Comment, CommentStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_approve_and_spam_act_in_place_and_say_so(live_server, page, article, post, make_user):
+    """Approve turns the held comment published in place (label gone, Approve hidden, the
+    held count down), Spam labels it; the status line says each; the page never reloads."""
+    make_user("mod_ines", password="a-long-moderator-pass", groups=["Moderators"])
+    held = post(article, "Held for a look", name="Hilda", status=CommentStatus.HELD)
+    url = f"{live_server.url}{article.get_absolute_url()}?moderate=1"
+    page.goto(f"{live_server.url}/accounts/login/?next={article.get_absolute_url()}%3Fmoderate%3D1")
+    page.fill("input[name=login]", "mod_ines")
+    page.fill("input[name=password]", "a-long-moderator-pass")
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_url(url)
+    page.evaluate("window.notReloaded = true")
+
+    body = page.locator(f"#c{held.pk} .comment-body")
+    assert body.locator(".comment-state").inner_text() == "Held"
+    assert page.locator('[data-moderation-count="held"]').inner_text() == "1"
+    body.get_by_role("button", name="Approve the comment by Hilda").click()
+    page.wait_for_selector(f'#c{held.pk} .comment-body[data-moderation-status="published"]')
+    message = "Approved: the comment by Hilda is published."
+    assert page.locator("#moderation-live").inner_text() == message
+    assert body.locator(".comment-moderation-note").inner_text() == message
+    assert body.locator(".comment-state").is_hidden()
+    assert body.locator('button[value="approve"]').is_hidden()
+    assert page.locator('[data-moderation-count="held"]').inner_text() == "0"
+    assert Comment.objects.get(pk=held.pk).status == CommentStatus.PUBLISHED
+
+    body.get_by_role("button", name="Mark the comment by Hilda as spam").click()
+    page.wait_for_selector(f'#c{held.pk} .comment-body[data-moderation-status="spam"]')
+    assert body.locator(".comment-state").inner_text() == "Spam"
+    assert "Marked spam" in page.locator("#moderation-live").inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.url == url
+    assert Comment.objects.get(pk=held.pk).status == CommentStatus.SPAM
