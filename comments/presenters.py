@@ -26,7 +26,7 @@ from .moderating import moderation_allowed, moderation_notices_place, moderation
 from .notices import PUBLISHED, notice_pending, notice_text, status_seen_by_poster
 from .owner import own_comment_ids, remembered_commenter
 from .selectors import MODERATED_STATES, Viewer, comment_for_reply, comment_page
-from .selectors_picks import article_picks, may_pick
+from .selectors_picks import may_pick
 from .thread_html import InPlaceModeration, ThreadLinks, thread_html
 
 
@@ -72,6 +72,7 @@ class CommentSection:
     order: str
     published_total: int
     thread_id: int | None = None
+    picks: list[Comment] = field(default_factory=list)
 
 
 def viewer_for(request: HttpRequest) -> Viewer:
@@ -125,6 +126,7 @@ def comment_section(
         order=data.order,
         published_total=article.comment_count,
         thread_id=data.thread_id,
+        picks=data.picks,
     )
 
 
@@ -266,7 +268,7 @@ def comment_section_context(
     page_query = (f"cpage={section.page.number}&" if section.page.number > 1 else "") + order_query
     if section.thread_id:
         page_query = f"{mode_query}thread={section.thread_id}&"
-    picks = article_picks(article=article)
+    picks = section.picks
     pick_ids = {pick.pk for pick in picks}
     for node in section.nodes:
         node.picked = node.pickable and node.pk in pick_ids

@@ -1,6 +1,6 @@
 """Reads for comment sections: a page of threads in a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
@@ -9,6 +9,9 @@ from articles.models import Article
 from core.roles import moderator_users
 
 from .models import AWAITING_STATES, Comment, CommentStatus, Thread, own_q, visible_to_q
+from .selectors_picks import picks_latest
+
+PUBLISHED = CommentStatus.PUBLISHED
 
 ORDERS = ("oldest", "newest")
 # What a moderator's page shows besides what readers see ("Show held and spam comments").
@@ -17,6 +20,7 @@ MODERATED_STATES = (CommentStatus.HELD, CommentStatus.SPAM)
 SECTION_FIELDS = (
     "pk", "thread_id", "parent_id", "level", "order", "user_id", "user_name", "user_url",
     "comment_html", "submit_date", "edited_at", "status", "nested_count", "submission_meta",
+    "picked_at",
 )  # fmt: skip
 
 
@@ -65,6 +69,7 @@ class CommentPage:
     page: Page
     order: str
     thread_id: int | None = None
+    picks: list[Comment] = field(default_factory=list)  # the article's Editor's picks
 
 
 def comment_page(
@@ -104,13 +109,25 @@ def comment_page(
         if collapsed:
             # thread_id and level live on one table, so both sides of the OR use its index.
             wanted |= Q(thread_id__in=list(collapsed), level=0)
+        if thread_id is None:
+            # The Editor's picks come with the page's comments, wherever they sit, so the
+            # picks cost the page no query of their own.
+            wanted |= Q(article_id=article.pk, picked_at__isnull=False, status=PUBLISHED)
         rows = list(
             Comment.objects.filter(wanted)
             .filter(visible | Q(nested_count__gt=0))
             .only(*SECTION_FIELDS)
             .order_by("thread_id", "order")
         )
+    picks = picks_latest([row for row in rows if row.picked_at and row.status == PUBLISHED])
+    whole = set(root_ids) - set(collapsed)
+    rows = [
+        row
+        for row in rows
+        if row.thread_id in whole or (row.thread_id in collapsed and row.level == 0)
+    ]
     return CommentPage(
+        picks=picks,
         rows=rows,
         root_ids=root_ids,
         collapsed=collapsed,

@@ -19,16 +19,22 @@ def picks_published(*, article_id: int) -> QuerySet[Comment]:
 
 
 def article_picks(*, article: Article) -> list[Comment]:
-    """The Editor's picks an article's page shows, in the order they were picked (one query).
-
-    The last PICKS_PER_ARTICLE picked: a pick that was hidden while its slot went to another
-    and is then published again does not push out the one picked in its place."""
+    """The Editor's picks an article's page shows (one query; the article page itself gets
+    them with its comments, comments.selectors.comment_page)."""
     picks = (
         picks_published(article_id=article.pk)
         .only(*PICK_FIELDS)
         .order_by("-picked_at", "-pk")[:PICKS_PER_ARTICLE]
     )
-    return list(reversed(picks))
+    return picks_latest(list(picks))
+
+
+def picks_latest(picks: list[Comment]) -> list[Comment]:
+    """The last PICKS_PER_ARTICLE of these published picks, in the order they were picked: a
+    pick that was hidden while its slot went to another and is then published again does not
+    push out the one picked in its place."""
+    newest = sorted(picks, key=lambda pick: (pick.picked_at, pick.pk), reverse=True)
+    return list(reversed(newest[:PICKS_PER_ARTICLE]))
 
 
 def may_pick(*, user, article: Article) -> bool:

@@ -5,6 +5,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -336,6 +337,31 @@ class TestPickPages:
         small = count_queries()
         add(75)
         assert small == count_queries()
+
+    def test_picks_cost_a_readers_page_no_query(self, client, authored, author, post, settings):
+        """A reader's page with three picks, one of them in a thread on another page, runs
+        exactly the queries it ran with none, and shows all three above the threads."""
+        settings.PARLEY_THREADS_PER_PAGE = 2
+        comments = [post(authored, name=f"n{i}") for i in range(5)]
+
+        def count_queries():
+            cache.clear()  # the shared page is built, not served from the cache
+            with CaptureQueriesContext(connection) as queries:
+                html = page(client, authored)
+            texts = [q["sql"] for q in queries.captured_queries if "comment_html" in q["sql"]]
+            assert len(texts) == 1, "the picks come with the page's comments"
+            return len(queries), html
+
+        page(client, authored)  # the first view may store site-wide defaults once
+        without, html = count_queries()
+        assert picks_section(html) == ""
+        for comment in (comments[0], comments[1], comments[4]):  # comments[4]: page 3
+            comment_pick(comment_id=comment.pk, picker=author)
+        with_picks, html = count_queries()
+        assert with_picks == without
+        section = picks_section(html)
+        assert all(f'id="pick-{c.pk}"' in section for c in (comments[0], comments[1], comments[4]))
+        assert f'id="c{comments[4].pk}"' not in html  # its thread stays on its own page
 
 
 @pytest.mark.django_db(transaction=True)
