@@ -100,6 +100,8 @@ class Comment(XtdComment):
         ordering = ["thread_id", "order"]
         indexes = [
             models.Index(fields=["article", "status"], name="comment_article_status"),
+            # The moderation queue's tabs count and list by status, oldest change first.
+            models.Index(fields=["status", "status_changed_at"], name="comment_status_changed"),
             models.Index(
                 fields=["article", "picked_at"],
                 condition=Q(picked_at__isnull=False),
