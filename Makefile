@@ -43,7 +43,7 @@ run: demo ## Start the site on http://127.0.0.1:8000 (embedded: SQLite, inline t
 
 worker: setup ## Start a Celery worker with beat (needs REDIS_URL)
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (for example redis://127.0.0.1:6379) first."; exit 2; }
-	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+	$(BIN)/celery -A config worker --beat --loglevel=INFO --queues=celery,webhooks --concurrency=$${CELERY_CONCURRENCY:-2}
 
 test: setup ## Run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS) $(ARGS)

@@ -224,6 +224,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # One attempt: a broker that cannot take a task now is tried again by the sweeps, not by a
 # reader waiting for their post.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0}
+# Webhooks wait on other people's servers (up to 5 s an attempt), so they have a queue of
+# their own. Every worker consumes both queues (deploy/, `make worker`); one more worker with
+# `--queues=webhooks` keeps slow receivers away from scoring completely.
+CELERY_TASK_ROUTES = {
+    "moderation.tasks.webhook_deliver_task": {"queue": "webhooks"},
+    "moderation.tasks.webhook_deliveries_sweep_task": {"queue": "webhooks"},
+}
 # Seconds between moderators' "held comments" emails: comments held meanwhile go in one.
 PARLEY_HELD_DIGEST_DELAY = env.int("PARLEY_HELD_DIGEST_DELAY", default=300)
 # Hours between authors' emails listing the new comments on their articles.
@@ -341,6 +348,9 @@ PARLEY_UNDO_MINUTES = env.int("PARLEY_UNDO_MINUTES", default=30)
 # Webhooks may not point at loopback, private or link-local addresses (the server must not be
 # made to post into its own network) unless this allows it, e.g. for a receiver on the LAN.
 PARLEY_WEBHOOK_ALLOW_PRIVATE = env.bool("PARLEY_WEBHOOK_ALLOW_PRIVATE", default=False)
+# Tests only: with no broker, post webhooks inside the committing request instead of from a
+# background thread (a test's uncommitted rows are invisible to another thread).
+PARLEY_WEBHOOK_INLINE_SYNC = False
 # Rate limits as "requests/seconds", per action, for signed-in users and for guests (per
 # client address). django-ratelimit counts them in the cache; if the cache is down they let
 # requests through rather than fail them.

@@ -220,8 +220,9 @@ class CeleryWorker:
         self.log = Path(log_path)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-             f"--concurrency={concurrency}", "--pool=prefork", "--without-gossip",
-             "--without-mingle", f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@%h"],
+             "--queues=celery,webhooks", f"--concurrency={concurrency}", "--pool=prefork",
+             "--without-gossip", "--without-mingle",
+             f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@%h"],
             cwd=ROOT,
             env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
             stdout=handle,

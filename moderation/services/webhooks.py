@@ -5,6 +5,10 @@ Each event becomes one WebhookDelivery row per webhook that asked for it, and a 
 it. The row is the truth: an attempt claims it (so a task delivered twice posts once),
 records what the other end answered, and sets when to try again (exponential backoff,
 WEBHOOK_MAX_ATTEMPTS attempts at most); a sweep re-queues a delivery whose task was lost.
+With a broker, the task runs on the "webhooks" queue (CELERY_TASK_ROUTES), so a worker of
+their own can keep slow receivers away from comment scoring. Embedded (no broker), a small
+pool of background threads in the web process posts instead, so the request that caused an
+event never waits on its receiver (webhook_dispatch.py).
 
 The body is signed with the webhook's secret: `X-Parley-Signature: sha256=<hex>` is
 HMAC-SHA256 over the raw body, and the body carries the timestamp (also sent as
@@ -142,10 +146,9 @@ def webhooks_notify(*, event: str, comment_id: int, reason: str = "") -> int:
         )
         for webhook_id in webhook_ids
     )
-    from ..tasks import webhook_deliver_task
+    from .webhook_dispatch import webhook_deliveries_start
 
-    for delivery in deliveries:
-        webhook_deliver_task.delay_on_commit(delivery.pk)
+    webhook_deliveries_start(delivery_ids=[delivery.pk for delivery in deliveries])
     return len(deliveries)
 
 

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,12 +17,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import CommentStatus
+from comments.models import Comment, CommentStatus
+from config.celery import app as celery_app
 from moderation import services
 from moderation.models import Webhook, WebhookDelivery
+from moderation.services import webhooks as webhooks_service
 from moderation.services.webhooks import BACKOFF_FIRST, WEBHOOK_MAX_ATTEMPTS
 from moderation.tasks import webhook_deliver_task
 from tests.conftest import form_data
+from tests.support import ROOT, wait_until
 
 pytestmark = pytest.mark.django_db
 HELD, PUBLISHED = CommentStatus.HELD, CommentStatus.PUBLISHED
@@ -29,17 +33,25 @@ HELD, PUBLISHED = CommentStatus.HELD, CommentStatus.PUBLISHED
 
 class Receiver:
     """A real HTTP server on 127.0.0.1 that records each POST and answers with the status
-    codes it is given, in turn (200 once they run out)."""
+    codes it is given, in turn (200 once they run out), `delay` seconds after reading it.
+    It can be stopped and started again on the same port."""
 
-    def __init__(self):
+    def __init__(self, *, delay: float = 0.0):
         self.requests: list[tuple[dict, bytes]] = []
         self.statuses: list[int] = []
+        self.delay = delay
+        self.port = 0
+        self.start()
+
+    def start(self):
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append((dict(self.headers), body))
+                # A slow receiver: it has the body, and answers only later.
+                threading.Event().wait(receiver.delay)
                 self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -47,16 +59,27 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}/hook"
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
         self.thread.start()
 
+    def received(self, count: int) -> bool:
+        return len(self.requests) >= count
+
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def inline_deliveries(request, settings):
+    """Post webhooks in the committing thread: these tests' rows never commit, so a
+    background thread could not see them. A class with `threaded = True` uses the thread."""
+    settings.PARLEY_WEBHOOK_INLINE_SYNC = not getattr(request.cls, "threaded", False)
 
 
 @pytest.fixture
@@ -231,6 +254,162 @@ class TestRetries:
         assert services.webhook_deliveries_sweep() == 1
         delivery.refresh_from_db()
         assert delivery.status == "succeeded" and len(receiver.requests) == 2
+
+
+class TestReceiverDown:
+    def test_a_receiver_that_is_down_loses_nothing(
+        self, webhook, receiver, article, post, committed
+    ):
+        """A receiver that is down leaves the delivery pending with its next attempt time;
+        once it is back, the retry posts that event once, signed, and nothing posts it again."""
+        receiver.close()
+        with committed():
+            comment = post(article, "Said while nobody listened")
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.status, delivery.attempts, delivery.response_status) == (
+            "pending",
+            1,
+            None,
+        )
+        assert "refused" in delivery.error.lower()
+        wait = delivery.next_attempt_at - delivery.created_at
+        assert timedelta(seconds=BACKOFF_FIRST - 1) < wait < timedelta(seconds=BACKOFF_FIRST + 5)
+
+        receiver.start()  # the same address as before
+        # Not yet due: the backoff holds even though the receiver is back.
+        assert services.webhook_deliver(delivery_id=delivery.pk).status == "pending"
+        assert receiver.requests == []
+        due = delivery.next_attempt_at
+        attempt = services.webhook_deliver(delivery_id=delivery.pk, now=due)
+        assert attempt.status == WebhookDelivery.Status.SUCCEEDED
+        assert len(receiver.requests) == 1
+        headers, body = receiver.requests[0]
+        expected = json.dumps(
+            {**delivery.payload, "delivery_id": delivery.pk, "attempt": 2,
+             "timestamp": int(due.timestamp())},
+            ensure_ascii=False, separators=(",", ":"),
+        ).encode()  # fmt: skip
+        assert body == expected and _signature_ok(webhook.secret, headers, body)
+        assert headers["X-Parley-Delivery"] == str(delivery.pk)
+        assert json.loads(body)["comment"]["id"] == comment.pk
+        # A retry message delivered again, and the sweep, find it done and post nothing.
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            next_attempt_at=timezone.now() - timedelta(hours=1)
+        )
+        assert webhook_deliver_task(delivery.pk) == "succeeded"
+        assert services.webhook_deliveries_sweep() == 0
+        assert len(receiver.requests) == 1
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts, delivery.response_status) == (
+            "succeeded", 2, 200,
+        )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+class TestEmbeddedInBackground:
+    """With no broker, deliveries are posted by a background thread once the request's work
+    has committed (these tests commit for real, so that thread sees the rows)."""
+
+    threaded = True
+
+    @pytest.fixture
+    def slow_receiver(self, settings):
+        settings.PARLEY_WEBHOOK_ALLOW_PRIVATE = True
+        server = Receiver(delay=3)
+        yield server
+        server.close()
+
+    @pytest.mark.slow
+    def test_a_slow_receiver_holds_up_no_request(
+        self, slow_receiver, moderator, article, client, no_rate_limits
+    ):
+        """A guest's post and a moderator's action return at once while the receiver takes
+        3 s to answer; the receiver still gets both bodies, and both are logged delivered."""
+        # The first post in a process loads the scorer's model: not what is timed here.
+        client.post(reverse("comments:post"), form_data(article, comment="Warming up"))
+        services.webhook_create(
+            url=slow_receiver.url, events=["held", "published"], actor=moderator
+        )
+        started = time.monotonic()
+        response = client.post(reverse("comments:post"), form_data(article, comment="Quick"))
+        assert response.status_code == 302 and time.monotonic() - started < 1
+        comment = Comment.objects.latest("pk")
+        assert comment.status == PUBLISHED
+        client.force_login(moderator)
+        started = time.monotonic()
+        response = client.post(reverse("moderation:act"), {"item_action": f"hold:{comment.pk}"})
+        assert response.status_code == 302 and time.monotonic() - started < 1
+        wait_until(lambda: slow_receiver.received(2), 10, "the receiver to get both bodies")
+        events = sorted(json.loads(body)["event"] for _, body in slow_receiver.requests)
+        assert events == ["held", "published"]
+        wait_until(
+            lambda: WebhookDelivery.objects.filter(status="succeeded").count() == 2,
+            10,
+            "both deliveries to be logged delivered",
+        )
+
+    def test_a_failed_delivery_goes_out_with_the_next_event_once_due(
+        self, receiver, webhook, article, post
+    ):
+        """A delivery the receiver missed while down is posted, once due, beside the next
+        event's, each once."""
+        receiver.close()
+        first = post(article, "While down")
+        wait_until(
+            lambda: WebhookDelivery.objects.exclude(error="").exists(),
+            10,
+            "the first attempt to be logged",
+        )
+        missed = WebhookDelivery.objects.get()
+        assert missed.status == "pending" and "refused" in missed.error.lower()
+        receiver.start()
+        # Its backoff has run out.
+        WebhookDelivery.objects.filter(pk=missed.pk).update(
+            next_attempt_at=timezone.now() - timedelta(seconds=1)
+        )
+        second = post(article, "Back up")
+        wait_until(
+            lambda: WebhookDelivery.objects.filter(status="succeeded").count() == 2,
+            10,
+            "both deliveries to succeed",
+        )
+        ids = sorted(json.loads(body)["comment"]["id"] for _, body in receiver.requests)
+        assert ids == sorted([first.pk, second.pk])
+
+    def test_a_failed_delivery_is_retried_when_its_backoff_runs_out(
+        self, receiver, webhook, article, post, monkeypatch
+    ):
+        """With no event to carry it, a failed delivery is posted again by the process's
+        retry timer once due."""
+        monkeypatch.setattr(webhooks_service, "BACKOFF_FIRST", 1)
+        receiver.statuses = [503]
+        post(article, "Try again soon")
+        wait_until(
+            lambda: WebhookDelivery.objects.filter(status="succeeded").exists(),
+            10,
+            "the timer's retry to succeed",
+        )
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.attempts, len(receiver.requests)) == (2, 2)
+
+
+class TestQueues:
+    def test_webhook_tasks_run_on_their_own_queue(self):
+        """Deliveries and their sweep go to the "webhooks" queue; scoring stays on the
+        default one, so a slow receiver cannot hold it up."""
+        route = celery_app.amqp.router.route
+        for name in ("webhook_deliver_task", "webhook_deliveries_sweep_task"):
+            assert route({}, f"moderation.tasks.{name}")["queue"].name == "webhooks"
+        scoring = route({}, "moderation.tasks.comment_score_task")["queue"].name
+        assert scoring == celery_app.conf.task_default_queue == "celery"
+
+    @pytest.mark.parametrize(
+        "path", ["deploy/parley-worker.service", "Makefile", "tests/support.py"]
+    )
+    def test_every_worker_consumes_both_queues(self, path):
+        """Each worker Parley ships (production, `make worker`, the tests' real workers)
+        takes both the default queue and the webhooks queue."""
+        assert "--queues=celery,webhooks" in (ROOT / path).read_text()
 
 
 class TestAddresses:
