@@ -34,7 +34,9 @@ logger = logging.getLogger(__name__)
 
 # Cookies that make a page personal (their names are kept in one place here on purpose:
 # the articles app knows nothing of comments, only which cookies mean "not anonymous").
-PERSONAL_COOKIES = ("parley_own", "parley_commenter", "messages")
+PERSONAL_COOKIES = (
+    "parley_own", "parley_commenter", "messages", "parley_voter", "parley_corder"
+)  # fmt: skip
 PAGE_PARAMETERS = ("cpage", "corder", "replyto", "thread")
 # Part of every page's key. Change it with StoredPage's shape: while a deploy rolls, the
 # old code and the new never read each other's pages (unpickling one would fail).

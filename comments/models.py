@@ -93,6 +93,11 @@ class Comment(XtdComment):
     picked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Readers' votes (comments.models_votes.Vote), counted here by comments.services.votes,
+    # and the Wilson lower bound of their up share that the "best" order sorts threads by.
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    best_score = models.FloatField(default=0.0)
 
     objects = CommentQuerySet.as_manager()
 
@@ -144,3 +149,6 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return f"Thread {self.pk}"
+
+
+from .models_votes import Vote  # noqa: E402, F401 - the app's models load from here

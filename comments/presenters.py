@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.paginator import Page
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from articles.page_cache import shareable
 from core.ids import parse_id
 from core.roles import is_moderator
 
@@ -25,9 +27,11 @@ from .models import AWAITING_STATES, Comment, CommentStatus
 from .moderating import moderation_allowed, moderation_notices_place, moderation_toggle
 from .notices import PUBLISHED, notice_pending, notice_text, status_seen_by_poster
 from .owner import own_comment_ids, remembered_commenter
-from .selectors import MODERATED_STATES, Viewer, comment_for_reply, comment_page
+from .selectors import MODERATED_STATES, ORDERS, Viewer, comment_for_reply, comment_page
 from .selectors_picks import may_pick
-from .thread_html import InPlaceModeration, ThreadLinks, thread_html
+from .selectors_votes import votes_of_voter
+from .thread_html import InPlaceModeration, ThreadLinks, VoteForms, thread_html
+from .voting import default_order, order_chosen, vote_rules, voter_key
 
 
 @dataclass
@@ -60,6 +64,10 @@ class CommentNode:
     editable: bool = False
     pickable: bool = False  # published: may become an Editor's pick
     picked: bool = False  # one of the Editor's picks shown above the threads
+    up: int = 0  # readers' votes, shown on published comments
+    down: int = 0
+    votable: bool = False  # published and not the viewer's own: vote buttons
+    my_vote: int = 0  # the viewer's vote on it: 1, -1 or 0
     opens: bool = False
     closes: range = field(default_factory=lambda: range(0))
 
@@ -176,6 +184,8 @@ def build_nodes(
             ):
                 _show(node, row, is_own=is_own, months=months, editable_since=editable_since)
                 node.pickable = row.status == CommentStatus.PUBLISHED
+                if node.pickable:
+                    node.up, node.down, node.votable = row.upvotes, row.downvotes, not is_own
                 if moderating:
                     node.moderation_status = row.status
                 if row.user_id:
@@ -241,11 +251,12 @@ def comment_section_context(
     viewer = viewer_for(request)
     can_moderate = moderation_allowed(user=request.user, article=article)
     moderating = can_moderate and request.GET.get("moderate") == "1"
+    rules = vote_rules()
     section = comment_section(
         article=article,
         viewer=viewer,
         page_number=request.GET.get("cpage") or 1,
-        order=request.GET.get("corder") or settings.PARLEY_COMMENT_ORDER,
+        order=order_chosen(request, ORDERS) or default_order(rules),
         thread_id=parse_id(request.GET.get("thread")),
         moderating=moderating,
     )
@@ -272,6 +283,12 @@ def comment_section_context(
     pick_ids = {pick.pk for pick in picks}
     for node in section.nodes:
         node.picked = node.pickable and node.pk in pick_ids
+    # The reader's own votes: one query, none for a guest who never voted.
+    mine = votes_of_voter(
+        voter_key=voter_key(request), comment_ids=[n.pk for n in section.nodes if n.votable]
+    )
+    for node in section.nodes:
+        node.my_vote = mine.get(node.pk, 0)
     # Never true for the page shared by anonymous readers: it must not carry a token.
     can_pick = may_pick(user=request.user, article=article)
     links = ThreadLinks.build(
@@ -290,11 +307,22 @@ def comment_section_context(
         else None,
         can_pick=can_pick,
         csrf_token=get_token(request) if can_pick else "",
+        votes=VoteForms.build(
+            # The shared page carries no token: its vote buttons lead to a page that asks
+            # again with one (static/js/votes.js posts them in place instead).
+            csrf_token="" if shareable(request) else get_token(request),
+            down_votes=rules.down_votes_allowed,
+        ),
     )
     return {
         "article": article,
         "section": section,
         "order_query": order_query,
+        # Readers' order links go through a page that remembers their choice; a moderator's
+        # stay on their page.
+        "order_base": "?moderate=1&corder="
+        if moderating
+        else reverse("comments:order", args=[article.pk]) + "?corder=",
         "mode_query": mode_query,
         "thread_html": thread_html(section.nodes, section.trailing_closes, links),
         "form": form,

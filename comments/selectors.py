@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from articles.models import Article
 from core.roles import moderator_users
@@ -13,14 +13,14 @@ from .selectors_picks import picks_latest
 
 PUBLISHED = CommentStatus.PUBLISHED
 
-ORDERS = ("oldest", "newest")
+ORDERS = ("oldest", "newest", "best")
 # What a moderator's page shows besides what readers see ("Show held and spam comments").
 MODERATED_STATES = (CommentStatus.HELD, CommentStatus.SPAM)
 # What a comment section shows of each comment.
 SECTION_FIELDS = (
     "pk", "thread_id", "parent_id", "level", "order", "user_id", "user_name", "user_url",
     "comment_html", "submit_date", "edited_at", "status", "nested_count", "submission_meta",
-    "picked_at",
+    "picked_at", "upvotes", "downvotes",
 )  # fmt: skip
 
 
@@ -55,6 +55,9 @@ def threads_for_viewer(
 
 
 def _ordered(threads: QuerySet[Thread], order: str) -> QuerySet[Thread]:
+    if order == "best":
+        # Threads by their first comment's confidence score, ties oldest first.
+        return threads.order_by("-root__best_score", "root_id")
     return threads.order_by("-root_id" if order == "newest" else "root_id")
 
 
@@ -181,7 +184,12 @@ def comment_page_number(
 ) -> int:
     """The page of the article's comment section that shows this comment's thread."""
     threads = threads_for_viewer(article=comment.article, viewer=viewer)
-    if order == "newest":
+    if order == "best":
+        score = Subquery(Comment.objects.filter(pk=comment.thread_id).values("best_score"))
+        before = threads.filter(
+            Q(root__best_score__gt=score) | Q(root__best_score=score, root_id__lt=comment.thread_id)
+        ).count()
+    elif order == "newest":
         before = threads.filter(root_id__gt=comment.thread_id).count()
     else:
         before = threads.filter(root_id__lt=comment.thread_id).count()

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .thread_html_votes import votes_html
+
 if TYPE_CHECKING:
     from .presenters import CommentNode
 
@@ -64,6 +66,21 @@ class InPlaceModeration:
 
 
 @dataclass(frozen=True)
+class VoteForms:
+    """Per-page parts of each comment's vote buttons. With this viewer's CSRF token they post
+    the vote; on the page shared by anonymous readers (no token) they ask for the vote page
+    (GET), whose form carries one; static/js/votes.js posts either in place."""
+
+    action: tuple[str, str] = ("", "")
+    csrf_token: str = ""
+    down_votes: bool = True
+
+    @classmethod
+    def build(cls, *, csrf_token: str, down_votes: bool) -> "VoteForms":
+        return cls(_around_id("comments:vote"), escape(csrf_token), down_votes)
+
+
+@dataclass(frozen=True)
 class ThreadLinks:
     """Per-page parts of the links each comment carries, computed once per page."""
 
@@ -83,6 +100,7 @@ class ThreadLinks:
     csrf_token: str = ""
     pick: tuple[str, str] = ("", "")
     unpick: tuple[str, str] = ("", "")
+    votes: VoteForms | None = None  # None: no vote buttons (the score still shows)
 
     @classmethod
     def build(
@@ -96,6 +114,7 @@ class ThreadLinks:
         moderation: InPlaceModeration | None = None,
         can_pick: bool = False,
         csrf_token: str = "",
+        votes: VoteForms | None = None,
     ) -> "ThreadLinks":
         around_id = _around_id
 
@@ -114,6 +133,7 @@ class ThreadLinks:
             csrf_token=escape(csrf_token),
             pick=around_id("comments:pick"),
             unpick=around_id("comments:unpick"),
+            votes=votes,
         )
 
 
@@ -244,13 +264,14 @@ def _comment(node: "CommentNode", links: ThreadLinks) -> str:
         if node.editable:
             actions.append(_link(links.edit, cid, "comment-edit-link", "Edit"))
         actions.append(_link(links.delete, cid, "comment-delete-link", "Delete"))
+    votes = votes_html(node, links.votes)
     moderate_controls, moderate_form = _moderation_control(node, links)
     actions.append(moderate_controls)
     pick_button, pick_form = _pick_control(node, links)
     actions.append(pick_button)
     status = f' data-moderation-status="{node.moderation_status}"' if state else ""
     return (
-        f'<li id="c{cid}" class="comment depth-{node.depth}">\n'
+        f'<li id="c{cid}" class="comment depth-{node.depth}" data-score="{node.up - node.down}">\n'
         f'<article class="comment-body{" comment-awaiting" if node.awaiting else ""}"{status}'
         f' aria-labelledby="comment-author-{cid}">\n'
         f'<footer class="comment-meta">\n'
@@ -259,7 +280,7 @@ def _comment(node: "CommentNode", links: ThreadLinks) -> str:
         f"{node.date_text}</time></a>{edited}\n"
         f"</footer>{awaiting}{moderation_note}\n"
         f'<div class="comment-content">{node.html}</div>\n'
-        f'<p class="comment-actions">{"".join(actions)}</p>{pick_form}{moderate_form}\n'
+        f'<p class="comment-actions">{"".join(actions)}</p>{votes}{pick_form}{moderate_form}\n'
         f"</article>{_more(node, links)}"
     )
 

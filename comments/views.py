@@ -38,6 +38,7 @@ from .services import (
     comment_receive,
     comment_text_fields,
 )
+from .voting import default_order, order_chosen
 
 SECURITY_REASONS = {
     "honeypot": "The comment was refused because a field meant to stay empty (hidden from "
@@ -197,7 +198,7 @@ def _posted(request: HttpRequest, comment: Comment, poster: Poster, *, remember:
         own_ids=own_comment_ids(request) | {comment.pk},
     )
     try:
-        target = _comment_url(comment, viewer)
+        target = _comment_url(request, comment, viewer)
     except DatabaseError:
         logger.warning("comment %s: stored; its page not found (database); sent to the article",
                        comment.pk)  # fmt: skip
@@ -251,14 +252,15 @@ def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[
     return comment, poster
 
 
-def _comment_url(comment: Comment, viewer: selectors.Viewer) -> str:
+def _comment_url(request: HttpRequest, comment: Comment, viewer: selectors.Viewer) -> str:
     if comment.thread_id != comment.pk:
         # A reply is shown in its whole thread: on the page it may sit in a collapsed one.
         return f"{comment.article.get_absolute_url()}?thread={comment.thread_id}#c{comment.pk}"
     page = selectors.comment_page_number(
         comment=comment,
         viewer=viewer,
-        order=settings.PARLEY_COMMENT_ORDER,
+        # The order the page itself will use: the reader's choice, else the site's.
+        order=order_chosen(request, selectors.ORDERS) or default_order(),
         per_page=settings.PARLEY_THREADS_PER_PAGE,
     )
     query = f"?cpage={page}" if page > 1 else ""
@@ -271,7 +273,7 @@ def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = selectors.comment_for_permalink(comment_id=comment_id, viewer=viewer)
     if comment is None:
         raise Http404("No comment with that id is shown here.")
-    return HttpResponseRedirect(_comment_url(comment, viewer))
+    return HttpResponseRedirect(_comment_url(request, comment, viewer))
 
 
 @require_GET

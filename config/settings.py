@@ -190,6 +190,12 @@ else:
         }
     }
 
+# The live thread (comments/live.py): a Redis Stream per article, or with no Redis a buffer
+# in the one process `make run` starts.
+PARLEY_LIVE_REDIS_URL = (
+    redis_url_with_db(REDIS_URL, env.int("REDIS_LIVE_DB", default=2)) if REDIS_URL else ""
+)
+
 # Embedded: an in-process broker, unused since tasks run inline ("localhost" only keeps kombu
 # from warning that no host was given).
 CELERY_BROKER_URL = (
@@ -367,6 +373,10 @@ PARLEY_RATE_LIMITS = {
         "user": env.str("PARLEY_RATE_FOLLOW_USER", default="30/3600"),
         "guest": env.str("PARLEY_RATE_FOLLOW_GUEST", default="10/3600"),
     },
+    "vote": {
+        "user": env.str("PARLEY_RATE_VOTE_USER", default="60/60"),
+        "guest": env.str("PARLEY_RATE_VOTE_GUEST", default="30/60"),
+    },
 }
 RATELIMIT_FAIL_OPEN = True
 # Seconds an anonymous reader's article page is served from the cache (0: off). The entry is
@@ -387,6 +397,10 @@ PARLEY_COMMENT_JUDGE = "moderation.services.scoring.comment_judge"
 # Asked by the article page: who may moderate its comments in place (moderators; authors on
 # their own articles when the moderation rules allow it).
 PARLEY_COMMENT_MODERATION_CHECK = "moderation.permissions.comment_moderation_allowed"
+# Asked by votes and the article page: down votes on or off, the default order, and when
+# down votes put a comment in front of the moderators (which the second hook does).
+PARLEY_VOTE_RULES = "moderation.hooks.vote_rules"
+PARLEY_VOTES_REPORT = "moderation.hooks.comment_down_voted"
 
 COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MODEL = "comments.models.Comment"

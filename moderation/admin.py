@@ -35,6 +35,7 @@ class ModerationRulesAdmin(StaffEditAudited, admin.ModelAdmin):
         ),
         ("Learned model", {"fields": ("use_model", "site_model_half_labels")}),
         ("Authors", {"fields": ("authors_moderate_own_articles",)}),
+        ("Votes", {"fields": ("down_votes_allowed", "default_order", "down_votes_to_report")}),
     )  # fmt: skip
 
     def has_add_permission(self, request):

@@ -28,3 +28,7 @@ class ModerationConfig(AppConfig):
         comment_status_changed.connect(
             receivers.on_comment_status_changed, dispatch_uid="moderation.webhooks"
         )
+        # Open article pages hear of it through the live stream (comments/live.py).
+        comment_status_changed.connect(
+            receivers.on_comment_status_changed_live, dispatch_uid="moderation.live"
+        )

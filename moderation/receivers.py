@@ -3,6 +3,7 @@
 from comments.models import CommentStatus
 
 from . import services
+from .live import comment_status_announce
 
 
 def on_comment_submitted(sender, *, comment_id: int, status: str, **kwargs) -> None:
@@ -13,3 +14,9 @@ def on_comment_submitted(sender, *, comment_id: int, status: str, **kwargs) -> N
 def on_comment_status_changed(sender, *, comment_id: int, to_status: str, **kwargs) -> None:
     if to_status in (CommentStatus.HELD, CommentStatus.PUBLISHED):
         services.webhooks_notify(event=to_status, comment_id=comment_id)
+
+
+def on_comment_status_changed_live(
+    sender, *, comment_id: int, from_status: str, to_status: str, **kwargs
+) -> None:
+    comment_status_announce(comment_id=comment_id, from_status=from_status, to_status=to_status)

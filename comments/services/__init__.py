@@ -3,6 +3,7 @@
 - posting: screening a poster and storing a new comment in its thread
 - text: the one write path for a comment's text, and erasing or claiming comments
 - threads: the published counts kept per comment, thread and article
+- votes: readers' votes and the counts kept on each comment
 """
 
 from .posting import (
@@ -29,6 +30,7 @@ from .threads import (
     thread_recount,
     thread_visibility_changed,
 )
+from .votes import VoteCount, VoteRefused, comment_vote
 
 __all__ = [
     "COPIES_WINDOW",
@@ -36,6 +38,8 @@ __all__ = [
     "CommentRefused",
     "CommentRejected",
     "Poster",
+    "VoteCount",
+    "VoteRefused",
     "article_comment_count_recount",
     "comment_erase",
     "comment_receive",
@@ -43,6 +47,7 @@ __all__ = [
     "comment_submit",
     "comment_text_fields",
     "comment_text_set",
+    "comment_vote",
     "comments_claim",
     "comments_followup_stop",
     "max_level",

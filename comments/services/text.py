@@ -7,6 +7,7 @@ from articles.page_cache import page_invalidate
 from core.keys import author_key_for
 from core.text import strip_control_characters
 
+from ..live import live_publish
 from ..models import Comment, CommentStatus, text_fingerprint
 from ..rendering import comment_to_safe_html
 
@@ -72,4 +73,5 @@ def comment_staff_edit(*, comment: Comment) -> Comment:
     if comment.status == CommentStatus.PUBLISHED:
         slug = comment.article.slug
         transaction.on_commit(lambda: page_invalidate(slug=slug))
+        live_publish(article_id=comment.article_id, kind="edit", data={"id": comment.pk})
     return comment

@@ -61,6 +61,27 @@ class ModerationRules(models.Model):
         help_text="An article's authors may approve, mark spam or remove the comments on "
         "their own articles, from the article's page. Banning stays with moderators.",
     )
+    down_votes_allowed = models.BooleanField(
+        default=True, help_text="Readers may vote comments down as well as up."
+    )
+    default_order = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        choices=[
+            ("", "The site's setting (PARLEY_COMMENT_ORDER)"),
+            ("oldest", "Oldest first"),
+            ("newest", "Newest first"),
+            ("best", "Best first (by readers' votes)"),
+        ],
+        help_text="How an article's threads are ordered for a reader who chose no order.",
+    )
+    down_votes_to_report = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Down votes that put a comment in the queue's Reported tab (empty: never). "
+        "Votes never hide a comment: a moderator decides.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

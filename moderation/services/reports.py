@@ -15,6 +15,7 @@ from comments.models import CommentStatus
 from core.keys import requester_key
 
 from .. import selectors
+from ..hooks import VOTES_REPORTER
 from ..models import ModerationEvent, Report
 from .transitions import comment_lock, comment_status_move, comment_transition
 from .webhooks import webhooks_notify
@@ -50,7 +51,12 @@ def report_create(
         robust=True,
     )
     threshold = selectors.rules_get().reports_to_hold
-    open_reports = Report.objects.filter(comment_id=comment_id, resolved_at__isnull=True).count()
+    # Readers' reports hold a comment; the one down votes make only asks for a look.
+    open_reports = (
+        Report.objects.filter(comment_id=comment_id, resolved_at__isnull=True)
+        .exclude(reporter_key=VOTES_REPORTER)
+        .count()
+    )
     if threshold and open_reports >= threshold:
         comment_transition(
             comment_id=comment_id,

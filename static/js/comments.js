@@ -9,12 +9,24 @@
   var summary = document.getElementById("error-summary");
   if (summary && document.activeElement !== summary) { summary.focus(); }
 
-  /* Ask for the verdict of each own comment being checked; the server words the answer. */
+  /* Ask for the verdict of each own comment being checked; the server words the answer.
+     While the live thread's stream is open (static/js/live.js marks the section), asking
+     waits for its word ("parley:verdict"); without it, or while it is down, asking goes on. */
   var POLL_MS = 400, GIVE_UP_MS = 120000;
+  var section = document.getElementById("comments");
+  function liveOpen() {
+    return !!section && section.getAttribute("data-live-state") === "open";
+  }
   function watch(line) {
     var url = line.getAttribute("data-status-url");
     var started = Date.now();
+    var timer = null;
+    function later(ms) {
+      window.clearTimeout(timer);
+      if (Date.now() - started < GIVE_UP_MS && !liveOpen()) { timer = window.setTimeout(ask, ms); }
+    }
     function ask() {
+      window.clearTimeout(timer);
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (answer) {
@@ -26,13 +38,14 @@
             if (body && answer.status === "published") { body.classList.remove("comment-awaiting"); }
             return;
           }
-          if (Date.now() - started < GIVE_UP_MS) { window.setTimeout(ask, POLL_MS); }
+          later(POLL_MS);
         })
-        .catch(function () {
-          if (Date.now() - started < GIVE_UP_MS) { window.setTimeout(ask, POLL_MS * 5); }
-        });
+        .catch(function () { later(POLL_MS * 5); });
     }
-    window.setTimeout(ask, POLL_MS);
+    line.addEventListener("parley:verdict", function () {
+      if (line.getAttribute("data-status") === "pending") { ask(); }
+    });
+    timer = window.setTimeout(ask, POLL_MS);
   }
   Array.prototype.forEach.call(
     document.querySelectorAll('.comment-status[data-status="pending"][data-status-url]'), watch

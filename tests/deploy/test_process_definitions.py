@@ -16,7 +16,7 @@ def unit(name: str) -> configparser.ConfigParser:
 
 
 @pytest.mark.parametrize("name", ["parley-web.service", "parley-worker.service",
-                                  "parley-beat.service"])  # fmt: skip
+                                  "parley-beat.service", "parley-live.service"])  # fmt: skip
 def test_every_service_restarts_on_failure(name):
     """Each process comes back by itself: a crash needs nobody to restart it by hand."""
     service = unit(name)["Service"]
@@ -41,3 +41,16 @@ def test_nginx_passes_the_client_address_and_the_scheme():
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in site
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in site
     assert "client_max_body_size" in site
+
+
+def test_live_streams_come_from_an_asgi_server_behind_nginx():
+    """The live streams are served by uvicorn (ASGI), not the sync workers, and nginx passes
+    each event on unbuffered to the page that holds the stream open."""
+    live = unit("parley-live.service")["Service"]["ExecStart"]
+    assert "uvicorn config.asgi:application" in live and "--port 8001" in live
+    site = (DEPLOY / "nginx-parley.conf").read_text()
+    location = site[site.index("location /comments/live/") :]
+    location = location[: location.index("}")]
+    assert "proxy_pass http://parley_live;" in location
+    assert "proxy_buffering off;" in location and "proxy_read_timeout 1h;" in location
+    assert "server 127.0.0.1:8001" in site

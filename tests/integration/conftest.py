@@ -17,7 +17,7 @@ from django.db import connection
 from tests.support import CeleryWorker, RedisServer, answers
 
 ROOT = Path(__file__).resolve().parents[2]
-BROKER_DB, CACHE_DB = 14, 13
+BROKER_DB, CACHE_DB, LIVE_DB = 14, 13, 12
 
 
 def pytest_collection_modifyitems(items):
@@ -64,6 +64,7 @@ class Worker(CeleryWorker):
                 "REDIS_URL": redis_url,
                 "REDIS_BROKER_DB": str(BROKER_DB),
                 "REDIS_CACHE_DB": str(CACHE_DB),
+                "REDIS_LIVE_DB": str(LIVE_DB),
                 "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
             },
             concurrency=concurrency,
@@ -86,10 +87,21 @@ def start_worker():
 
 
 @pytest.fixture
-def queue_redis(redis_base_url):
-    """The Redis the queue tests use, with their broker and cache databases emptied."""
-    for db in (BROKER_DB, CACHE_DB):
+def queue_redis(redis_base_url, settings):
+    """The Redis the queue tests use, with their broker, cache and live databases emptied.
+    The live streams this process serves read what the workers publish, as in production."""
+    for db in (BROKER_DB, CACHE_DB, LIVE_DB):
         redis_client.Redis.from_url(f"{redis_base_url}/{db}").flushdb()
+    settings.PARLEY_LIVE_REDIS_URL = f"{redis_base_url}/{LIVE_DB}"
     yield redis_base_url
-    for db in (BROKER_DB, CACHE_DB):
+    for db in (BROKER_DB, CACHE_DB, LIVE_DB):
         redis_client.Redis.from_url(f"{redis_base_url}/{db}").flushdb()
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of the test's own on a spare port, to stop, freeze and restart."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()

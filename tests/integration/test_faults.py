@@ -14,7 +14,7 @@ from core.breaker import breaker_for
 from moderation.models import ModerationRules
 from moderation.tasks import comment_score_task
 from tests.conftest import celery_broker, form_data
-from tests.support import RedisServer, wait_until
+from tests.support import wait_until
 
 from .conftest import BROKER_DB
 
@@ -22,14 +22,6 @@ S = CommentStatus
 FINAL = {S.PUBLISHED, S.HELD, S.SPAM}
 pytestmark = pytest.mark.django_db(transaction=True)
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: queueing fails at once
-
-
-@pytest.fixture
-def private_redis():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -362,6 +362,15 @@ CASES = [
         watch=lambda w, c: picked_at(w.reader_comment),
         refused={"anonymous": LOGIN, "reader": FORBIDDEN, "other_author": FORBIDDEN},
     ),
+    Case(
+        "comments:vote",
+        lambda w, c: (reverse("comments:vote", args=[w.reader_comment.pk]), {"value": "up"}),
+        allowed="anonymous",
+        watch=lambda w, c: Comment.objects.values_list("upvotes", flat=True).get(
+            pk=w.reader_comment.pk
+        ),
+        refused={"reader": FORBIDDEN},  # their own comment
+    ),
     # -- readers -------------------------------------------------------------------------
     Case(
         "readers:follow",
@@ -827,6 +836,9 @@ READ_ONLY = {
     "articles:author_preview",
     "comments:permalink",
     "comments:status",
+    "comments:fragment",
+    "comments:order",
+    "comments:live",
     "moderation:queue",
     "moderation:tab",
     "moderation:log",

@@ -1,0 +1,85 @@
+"""The live thread: open article pages hear of changes to its published comments.
+
+`live_publish` is the one way to tell them. It waits for the current transaction to commit,
+and never raises into its caller: a live update is a courtesy, the page is the truth.
+
+Events carry ids and counts only (never text, names or addresses), so the stream is public
+and the same for every reader. Each is a Server-Sent Event whose `id:` is its position in
+the article's feed; a browser reconnecting sends it back as `Last-Event-ID` and gets what
+it missed, or `reset` when that can no longer be told (the feed was lost or trimmed past
+it): the page then fetches the thread again. Transports: comments/live_transport.py.
+"""
+
+import json
+import logging
+import re
+
+from django.conf import settings
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+KINDS = frozenset({"comment", "edit", "remove", "status", "score"})
+RESET = "reset"
+# Each article's feed keeps this many events for readers who reconnect.
+FEED_LENGTH = 1000
+RETRY_MILLISECONDS = 2000
+HEARTBEAT_SECONDS = 15.0
+
+Position = tuple[int, int]
+_POSITION = re.compile(r"^(\d{1,15})-(\d{1,15})$")
+
+
+def live_publish(*, article_id: int, kind: str, data: dict) -> None:
+    """Tell the article's open pages of a change once the current transaction commits."""
+    if kind not in KINDS:
+        logger.error("live event of unknown kind %r not sent", kind)
+        return
+    try:
+        payload = json.dumps(data, separators=(",", ":"))
+    except (TypeError, ValueError):
+        logger.exception("live %s event for article %s not sent", kind, article_id)
+        return
+    transaction.on_commit(lambda: _publish_now(article_id, kind, payload), robust=True)
+
+
+def _publish_now(article_id: int, kind: str, payload: str) -> None:
+    try:
+        live_transport().publish(article_id=article_id, kind=kind, payload=payload)
+    except Exception:
+        logger.exception("live %s event for article %s not sent", kind, article_id)
+
+
+def live_transport():
+    """The transport of the settings in force: Redis Streams, or this process's buffers."""
+    from .live_transport import transport_for
+
+    return transport_for(settings.PARLEY_LIVE_REDIS_URL)
+
+
+def position_parse(text: str) -> Position | None:
+    """Read an event id sent back by a browser; None if it is not one of ours."""
+    match = _POSITION.match(text.strip())
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def position_text(position: Position) -> str:
+    return f"{position[0]}-{position[1]}"
+
+
+def event_frame(*, position: Position, kind: str, payload: str) -> bytes:
+    """One Server-Sent Event (the payload is compact JSON: one line)."""
+    return f"id: {position_text(position)}\nevent: {kind}\ndata: {payload}\n\n".encode()
+
+
+def position_frame(position: Position) -> bytes:
+    """Set the browser's Last-Event-ID without an event (an id line alone fires none)."""
+    return f"id: {position_text(position)}\n\n".encode()
+
+
+def reset_frame(position: Position) -> bytes:
+    return event_frame(position=position, kind=RESET, payload="{}")
+
+
+RETRY_FRAME = f"retry: {RETRY_MILLISECONDS}\n\n".encode()
+HEARTBEAT_FRAME = b": keep-alive\n\n"

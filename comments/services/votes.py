@@ -1,0 +1,109 @@
+"""Readers' votes: one per reader and comment, changed or withdrawn, counted on the comment
+in the same transaction. Votes never publish or hide anything: a much down-voted comment is
+only put in front of the moderators (comments.voting.votes_report)."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from articles.models import Article
+from articles.page_cache import page_invalidate
+
+from ..live import live_publish
+from ..models import Comment, CommentStatus, Vote
+from ..models_votes import DOWN, UP, wilson_lower_bound
+from ..voting import vote_rules, votes_report
+
+VALUES = (UP, DOWN, 0)
+
+
+class VoteRefused(Exception):
+    """The vote was not counted: `reason` is "own", "not_published", "down_off" or "value"."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True)
+class VoteCount:
+    """A comment's counts after a vote, and the voter's vote now (1, -1 or 0)."""
+
+    comment_id: int
+    up: int
+    down: int
+    mine: int
+
+    @property
+    def score(self) -> int:
+        return self.up - self.down
+
+
+def comment_vote(
+    *,
+    comment_id: int,
+    voter_key: str,
+    value: int,
+    user_id: int | None = None,
+    own_ids: frozenset[int] = frozenset(),
+) -> VoteCount:
+    """Set this voter's vote on a published comment: 1 up, -1 down, 0 to withdraw it.
+
+    The comment's row is locked first, so votes on one comment queue there and its counts
+    stay exact; `user_id` and `own_ids` (the browser's own comments) say whose comment it is
+    not allowed to be. Raises Comment.DoesNotExist for no such comment.
+    """
+    if value not in VALUES or not voter_key:
+        raise VoteRefused("value", "A vote is up, down or none.")
+    rules = vote_rules()
+    if value == DOWN and not rules.down_votes_allowed:
+        raise VoteRefused("down_off", "This site does not take down votes.")
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment_id)
+            .only("pk", "status", "user_id", "article_id", "upvotes", "downvotes")
+            .first()
+        )
+        if comment is None:
+            raise Comment.DoesNotExist(f"No comment {comment_id}.")
+        if comment.pk in own_ids or (user_id is not None and comment.user_id == user_id):
+            raise VoteRefused("own", "You cannot vote on your own comment.")
+        article = Article.objects.published().filter(pk=comment.article_id).only("slug").first()
+        if comment.status != CommentStatus.PUBLISHED or article is None:
+            raise VoteRefused("not_published", "Only published comments take votes.")
+        before = Vote.objects.filter(comment_id=comment.pk, voter_key=voter_key).first()
+        old = before.value if before is not None else 0
+        if old == value:
+            return VoteCount(comment.pk, comment.upvotes, comment.downvotes, value)
+        if value == 0:
+            before.delete()
+        elif before is None:
+            Vote.objects.create(comment_id=comment.pk, voter_key=voter_key, value=value)
+        else:
+            before.value = value
+            before.save(update_fields=["value", "updated_at"])
+        up = comment.upvotes + (value == UP) - (old == UP)
+        down = comment.downvotes + (value == DOWN) - (old == DOWN)
+        # The row is locked (PostgreSQL) or the write lock held (SQLite's IMMEDIATE
+        # transactions): the counts read above are current, so they are written whole.
+        Comment.objects.filter(pk=comment.pk).update(
+            upvotes=up, downvotes=down, best_score=wilson_lower_bound(up=up, down=down)
+        )
+        count = VoteCount(comment.pk, up, down, value)
+        _after_commit(article=article, count=count)
+        threshold = rules.down_votes_to_report
+        if value == DOWN and threshold and down >= threshold:
+            transaction.on_commit(
+                lambda: votes_report(comment_id=comment.pk, down_votes=down), robust=True
+            )
+    return count
+
+
+def _after_commit(*, article: Article, count: VoteCount) -> None:
+    """Once committed: drop the article's shared page (it shows the counts) and tell the
+    open pages the new counts (live_publish waits for the commit itself)."""
+    transaction.on_commit(lambda: page_invalidate(slug=article.slug), robust=True)
+    data = {"id": count.comment_id, "score": count.score, "up": count.up, "down": count.down}
+    live_publish(article_id=article.pk, kind="score", data=data)

@@ -1,0 +1,82 @@
+"""The live stream of an article's comments (Server-Sent Events): comments/live.py."""
+
+import logging
+import time
+
+import redis
+from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+
+from articles.models import Article
+
+from .live import (
+    HEARTBEAT_FRAME,
+    HEARTBEAT_SECONDS,
+    RETRY_FRAME,
+    Position,
+    live_transport,
+    position_parse,
+)
+
+logger = logging.getLogger(__name__)
+
+# Under WSGI a stream holds a worker thread, so it ends after this and the browser comes
+# back with Last-Event-ID (missing nothing); a gunicorn sync worker would be killed at its
+# 30 s timeout anyway. Under ASGI a stream lasts as long as the page is open.
+WSGI_STREAM_SECONDS = 25.0
+
+
+NOT_AN_ID = "Last-Event-ID is not an event id of this stream."
+STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # nginx: send at once
+
+
+async def stream_open(article_id: int, sent: str) -> tuple[int, Position | None]:
+    """Check a stream request: 200 and where to start from, 404 (no such published article)
+    or 400 (what came as Last-Event-ID is not one of our ids)."""
+    if not await Article.objects.published().filter(pk=article_id).aexists():
+        return 404, None
+    position = position_parse(sent) if sent else None
+    return (400 if sent and position is None else 200), position
+
+
+async def live(request, article_id: int):
+    """Stream the article's live events, from the browser's Last-Event-ID if it sends one."""
+    sent = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
+    status, position = await stream_open(article_id, sent)
+    if status == 404:
+        raise Http404("No such article.")
+    if status == 400:
+        return HttpResponseBadRequest(NOT_AN_ID)
+    if isinstance(request, ASGIRequest):
+        content = stream_async(article_id, position)
+    else:
+        content = _stream_sync(article_id, position, until=time.monotonic() + WSGI_STREAM_SECONDS)
+    return StreamingHttpResponse(content, content_type="text/event-stream", headers=STREAM_HEADERS)
+
+
+async def stream_async(article_id: int, position: Position | None):
+    yield RETRY_FRAME
+    async with live_transport().subscribe(article_id) as subscription:
+        while True:
+            frames, position = await subscription.catch_up(position)
+            if frames:
+                yield b"".join(frames)
+            elif not await subscription.wait(position, HEARTBEAT_SECONDS):
+                yield HEARTBEAT_FRAME
+
+
+def _stream_sync(article_id: int, position: Position | None, *, until: float):
+    transport = live_transport()
+    yield RETRY_FRAME
+    try:
+        frames, position = transport.catch_up(article_id, position)
+        yield from frames
+        while (left := until - time.monotonic()) > 0:
+            if transport.wait(article_id, position, min(left, HEARTBEAT_SECONDS)):
+                frames, position = transport.catch_up(article_id, position)
+                yield from frames
+            else:
+                yield HEARTBEAT_FRAME
+    except redis.RedisError as error:
+        # The browser reconnects after the retry delay and is caught up, or told to reset.
+        logger.warning("live stream of article %s ended: %s", article_id, error)

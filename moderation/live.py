@@ -1,0 +1,55 @@
+"""What open article pages hear of a comment's status change (comments/live.py).
+
+- it became published: `comment` (new to them), or `edit` when it was on their pages until
+  its author's edit sent it back to be scored;
+- it left "published": `remove`, except for the author's edit, which keeps it on their
+  pages until the verdict on the new text (then `edit` or `remove`);
+- a comment awaiting a verdict (pending, or held for a moderator) got one: `status`, for its
+  poster's page; spam is told as held, so a spammer learns nothing from it.
+"""
+
+from comments.live import live_publish
+from comments.models import Comment, CommentStatus
+
+from .models import ModerationEvent
+
+S = CommentStatus
+VERDICTS = frozenset({S.PUBLISHED, S.HELD, S.SPAM})
+
+
+def comment_status_announce(*, comment_id: int, from_status: str, to_status: str) -> None:
+    """Publish the live events a committed status change means for open pages."""
+    if from_status == S.PUBLISHED and to_status == S.PENDING:
+        return  # the author's edit: the verdict on the new text decides
+    row = (
+        Comment.objects.filter(pk=comment_id)
+        .values("article_id", "thread_id", "parent_id", "edited_at")
+        .first()
+    )
+    if row is None:
+        return
+    article_id = row["article_id"]
+    shown = from_status == S.PUBLISHED or (
+        from_status == S.PENDING and row["edited_at"] is not None and _shown_before_edit(comment_id)
+    )
+    if to_status == S.PUBLISHED:
+        if shown:
+            live_publish(article_id=article_id, kind="edit", data={"id": comment_id})
+        else:
+            data = {"id": comment_id, "parent_id": row["parent_id"], "thread_id": row["thread_id"]}
+            live_publish(article_id=article_id, kind="comment", data=data)
+    elif shown:
+        live_publish(article_id=article_id, kind="remove", data={"id": comment_id})
+    if from_status in (S.PENDING, S.HELD) and to_status in VERDICTS:
+        status = S.HELD if to_status == S.SPAM else to_status
+        if status != from_status:
+            data = {"id": comment_id, "status": str(status)}
+            live_publish(article_id=article_id, kind="status", data=data)
+
+
+def _shown_before_edit(comment_id: int) -> bool:
+    """Whether the comment was published when its author's edit sent it back to pending:
+    the move before the one that just committed came from "published"."""
+    events = ModerationEvent.objects.filter(comment_id=comment_id).order_by("-created_at", "-pk")
+    previous = events.values_list("from_status", "to_status")[1:2]
+    return any(moved == (S.PUBLISHED, S.PENDING) for moved in previous)

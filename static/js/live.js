@@ -1,0 +1,321 @@
+/* The live thread. An open article page hears of its comments' changes from the stream the
+   comment section advertises (data-live-url: Server-Sent Events, comments/views_live.py).
+   Without JavaScript or EventSource nothing changes: a reload shows the same.
+   - New comments wait behind a "N new comments — show" button, so the text does not move
+     under the reader's eyes; "show" puts each where the page would, as this reader would
+     see it (data-live-fragment-url), or links to it when it sits elsewhere.
+   - An edited comment is fetched again; a removed one becomes the page's placeholder, or
+     goes when the page would not show it.
+   - Vote counts change in place.
+   - A verdict on the reader's own pending comment is asked for at once (comments.js).
+   Events carry ids and counts only; what a reader may see comes from the fragment. */
+(function () {
+  "use strict";
+
+  var section = document.getElementById("comments");
+  var streamUrl = section && section.getAttribute("data-live-url");
+  if (!streamUrl || !window.EventSource || !window.fetch || !window.Promise) { return; }
+  var fragmentUrl = section.getAttribute("data-live-fragment-url");
+  var permalinkUrl = section.getAttribute("data-live-permalink-url");
+  // Where a new thread goes on this page: "end", "start", or "" (on another page).
+  var threadsAt = section.getAttribute("data-live-threads");
+  var ID = "987654321";  // the id in the section's URL patterns
+  var RETRY_MS = 2000, RETRY_MAX_MS = 60000;
+
+  var waiting = [];  // new comments not shown yet, in the order they were published
+  var lastEventId = "";
+  var retryMs = RETRY_MS;
+
+  var region = document.createElement("div");
+  region.className = "live-notices";
+  region.setAttribute("aria-live", "polite");
+  var notice = document.createElement("p");
+  notice.className = "live-notice";
+  notice.hidden = true;
+  var showButton = document.createElement("button");
+  showButton.type = "button";
+  showButton.className = "link-button live-show";
+  notice.appendChild(showButton);
+  region.appendChild(notice);
+  var heading = document.getElementById("comments-title");
+  section.insertBefore(region, heading ? heading.nextSibling : section.firstChild);
+
+  function urlFor(pattern, id) { return pattern.replace(ID, String(id)); }
+
+  function comment(id) { return document.getElementById("c" + id); }
+
+  function updateNotice() {
+    var n = waiting.length;
+    notice.hidden = n === 0;
+    showButton.textContent = n === 1 ? "1 new comment — show" : n + " new comments — show";
+  }
+
+  /* The comment's <li> as the page would show it to this reader; null if it would not. */
+  function fragment(id) {
+    return fetch(urlFor(fragmentUrl, id), {
+      credentials: "same-origin", headers: { "Accept": "text/html" }
+    }).then(function (response) {
+      if (response.status === 404) { return null; }
+      if (!response.ok) { throw new Error("fragment " + id + ": HTTP " + response.status); }
+      return response.text().then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        return holder.content.firstElementChild;
+      });
+    });
+  }
+
+  function childList(item) {
+    for (var child = item.firstElementChild; child; child = child.nextElementSibling) {
+      if (child.tagName === "OL" && child.classList.contains("children")) { return child; }
+    }
+    var list = document.createElement("ol");
+    list.className = "children";
+    item.appendChild(list);
+    return list;
+  }
+
+  function threadList() {
+    var list = section.querySelector("ol.comment-list");
+    if (list) { return list; }
+    list = document.createElement("ol");
+    list.className = "comment-list";
+    var empty = section.querySelector(".no-comments");
+    if (empty) {
+      empty.parentNode.replaceChild(list, empty);
+    } else {
+      section.insertBefore(list, region.nextSibling);
+    }
+    return list;
+  }
+
+  /* Put a new comment where the page would; false when that is not on this page. */
+  function place(item, news) {
+    var isReply = news.parent_id && news.parent_id !== news.id;
+    if (isReply) {
+      var parent = comment(news.parent_id);
+      if (!parent || !section.contains(parent)) { return false; }
+      childList(parent).appendChild(item);
+      return true;
+    }
+    if (threadsAt === "end") {
+      threadList().appendChild(item);
+      return true;
+    }
+    if (threadsAt === "start") {
+      var list = threadList();
+      list.insertBefore(item, list.firstChild);
+      return true;
+    }
+    return false;
+  }
+
+  function linkElsewhere(item, news) {
+    var line = document.createElement("p");
+    line.className = "live-elsewhere";
+    var author = item.querySelector(".comment-author");
+    line.appendChild(document.createTextNode(
+      "A new comment" + (author ? " by " + author.textContent : "") + " is elsewhere in the conversation: "
+    ));
+    var link = document.createElement("a");
+    link.href = urlFor(permalinkUrl, news.id);
+    link.textContent = "read it";
+    line.appendChild(link);
+    region.appendChild(line);
+    return link;
+  }
+
+  function highlight(item) {
+    item.classList.add("live-new");
+    item.addEventListener("animationend", function () { item.classList.remove("live-new"); });
+  }
+
+  function show() {
+    var batch = waiting;
+    waiting = [];
+    updateNotice();
+    var focusTarget = null;
+    batch.reduce(function (done, news) {
+      return done.then(function () {
+        if (comment(news.id)) { return; }
+        return fragment(news.id).then(function (item) {
+          if (!item) { return; }
+          if (place(item, news)) {
+            highlight(item);
+            focusTarget = focusTarget || item;
+          } else {
+            focusTarget = focusTarget || linkElsewhere(item, news);
+          }
+        });
+      });
+    }, Promise.resolve()).catch(function () {
+      // Those not fetched are shown by a reload, as without JavaScript.
+    }).then(function () {
+      // The button has gone: focus goes to what it showed, so the reader is not lost.
+      var target = focusTarget || section;
+      if (!target.hasAttribute("tabindex") && target.tagName !== "A") {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+    });
+  }
+  showButton.addEventListener("click", show);
+
+  /* Take the new <li>'s own parts, keeping the replies and the "Show N replies" link the
+     page has under it. */
+  function replaceOwn(item, fresh) {
+    var kept = [];
+    for (var child = item.firstElementChild; child; child = child.nextElementSibling) {
+      if (child.matches("ol.children, .comment-more")) { kept.push(child); }
+    }
+    var depth = (item.className.match(/\bdepth-\d+\b/) || [""])[0];
+    item.className = depth ? fresh.className.replace(/\bdepth-\d+\b/, depth) : fresh.className;
+    if (fresh.hasAttribute("data-score")) {
+      item.setAttribute("data-score", fresh.getAttribute("data-score"));
+    }
+    while (item.firstChild) { item.removeChild(item.firstChild); }
+    Array.prototype.slice.call(fresh.childNodes).forEach(function (node) {
+      if (!(node.nodeType === 1 && node.matches("ol.children, .comment-more"))) {
+        item.appendChild(node);
+      }
+    });
+    kept.forEach(function (node) { item.appendChild(node); });
+  }
+
+  function hasReplies(item) {
+    for (var child = item.firstElementChild; child; child = child.nextElementSibling) {
+      if (child.matches("ol.children") && child.querySelector("li")) { return true; }
+    }
+    return false;
+  }
+
+  /* Show a comment on the page as it is now: edited, removed, or back. */
+  function refresh(id) {
+    var item = comment(id);
+    if (!item || !section.contains(item)) { return; }
+    fragment(id).then(function (fresh) {
+      if (fresh) {
+        replaceOwn(item, fresh);
+      } else if (hasReplies(item)) {
+        var placeholder = document.createElement("li");
+        placeholder.className = "comment comment-placeholder";
+        placeholder.innerHTML = '<p class="comment-placeholder-text">[removed]</p>';
+        replaceOwn(item, placeholder);
+      } else if (!item.contains(document.activeElement)) {
+        item.parentNode.removeChild(item);
+      } else {
+        item.hidden = true;
+      }
+    }).catch(function () {});
+  }
+
+  function setScore(news) {
+    var item = comment(news.id);
+    if (!item) { return; }
+    item.setAttribute("data-score", String(news.score));
+    var body = item.querySelector(".comment-body");
+    var score = body && body.querySelector(".comment-score");
+    if (!score) { return; }
+    score.textContent = String(news.score);
+    score.setAttribute("data-up", String(news.up));
+    score.setAttribute("data-down", String(news.down));
+    score.setAttribute("title", news.up + " up, " + news.down + " down");
+  }
+
+  /* comments.js asks for the verdict of each pending comment of the reader's that hears. */
+  function askVerdicts(id) {
+    var selector = '.comment-status[data-status="pending"]';
+    var lines = id ? (comment(id) ? comment(id).querySelectorAll(selector) : [])
+      : section.querySelectorAll(selector);
+    Array.prototype.forEach.call(lines, function (line) {
+      line.dispatchEvent(new CustomEvent("parley:verdict"));
+    });
+  }
+
+  function resetNotice() {
+    if (region.querySelector(".live-reset")) { return; }
+    var line = document.createElement("p");
+    line.className = "live-reset";
+    line.appendChild(document.createTextNode(
+      "The conversation changed while you were away. "
+    ));
+    var reload = document.createElement("button");
+    reload.type = "button";
+    reload.className = "link-button";
+    reload.textContent = "Reload";
+    reload.addEventListener("click", function () { window.location.reload(); });
+    line.appendChild(reload);
+    region.appendChild(line);
+  }
+
+  function data(event) {
+    if (event.lastEventId) { lastEventId = event.lastEventId; }
+    try { return JSON.parse(event.data); } catch (error) { return null; }
+  }
+
+  var handlers = {
+    comment: function (news) {
+      var item = comment(news.id);
+      if (item) {
+        // Shown as a placeholder (hidden, with published replies) until now.
+        if (item.classList.contains("comment-placeholder")) { refresh(news.id); }
+        return;
+      }
+      for (var i = 0; i < waiting.length; i += 1) {
+        if (waiting[i].id === news.id) { return; }
+      }
+      waiting.push(news);
+      updateNotice();
+    },
+    edit: function (news) { refresh(news.id); },
+    remove: function (news) {
+      waiting = waiting.filter(function (other) { return other.id !== news.id; });
+      updateNotice();
+      refresh(news.id);
+    },
+    score: setScore,
+    status: function (news) { askVerdicts(news.id); }
+  };
+
+  function setState(state) {
+    section.setAttribute("data-live-state", state);
+    // Verdicts given while the stream was not listening are asked for now; while it is
+    // down, comments.js goes back to asking on its own.
+    askVerdicts(null);
+  }
+
+  function connect() {
+    var url = streamUrl;
+    if (lastEventId) {
+      // A stream opened afresh (not the browser's own reconnection) says where it was.
+      url += (url.indexOf("?") < 0 ? "?" : "&") + "last=" + encodeURIComponent(lastEventId);
+    }
+    var source = new EventSource(url);
+    source.addEventListener("open", function () {
+      retryMs = RETRY_MS;
+      setState("open");
+    });
+    source.addEventListener("error", function () {
+      setState("down");
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser gave up (an error answer): try again later, slower each time.
+        window.setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      }
+    });
+    Object.keys(handlers).forEach(function (kind) {
+      source.addEventListener(kind, function (event) {
+        var news = data(event);
+        if (news && news.id) { handlers[kind](news); }
+      });
+    });
+    source.addEventListener("reset", function (event) {
+      data(event);
+      resetNotice();
+      // A verdict may have been among what was lost.
+      askVerdicts(null);
+    });
+  }
+
+  connect();
+})();

@@ -1,0 +1,87 @@
+/* Vote buttons in place: each comment's vote form (static/js is loaded by the article page)
+   is sent with fetch, asking for JSON, and the score, the buttons' pressed state and a
+   polite announcement are updated without leaving the page. Without JavaScript the same
+   forms post (or, on the page shared by anonymous readers, lead to a page that asks to
+   confirm) and come back to the comment. Other readers' votes arrive through the live
+   thread (static/js/live.js), which updates the same score. */
+(function () {
+  "use strict";
+
+  var FIELD = "csrfmiddlewaretoken";
+  var csrfScript = document.querySelector("script[data-csrf-url]");
+  var csrfUrl = csrfScript && csrfScript.getAttribute("data-csrf-url");
+  var live = null;
+
+  function announce(text) {
+    if (!live) {
+      live = document.createElement("p");
+      live.className = "visually-hidden";
+      live.setAttribute("role", "status");
+      live.setAttribute("aria-live", "polite");
+      document.body.appendChild(live);
+    }
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  /* The form's own token, else this browser's (the shared page carries none). */
+  function token(form) {
+    var field = form.elements.namedItem(FIELD);
+    if (field && field.value) { return Promise.resolve(field.value); }
+    if (!csrfUrl) { return Promise.reject(new Error("no CSRF URL")); }
+    return fetch(csrfUrl, {
+      credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("CSRF token: HTTP " + response.status); }
+      return response.json();
+    }).then(function (answer) { return answer.token; });
+  }
+
+  function show(form, counts) {
+    var score = form.querySelector(".comment-score");
+    if (score) {
+      score.textContent = String(counts.score);
+      score.setAttribute("data-up", counts.up);
+      score.setAttribute("data-down", counts.down);
+      score.title = counts.up + " up, " + counts.down + " down";
+    }
+    var item = form.closest("li.comment");
+    if (item) { item.setAttribute("data-score", counts.score); }
+    Array.prototype.forEach.call(form.querySelectorAll("button[data-vote]"), function (button) {
+      var way = button.getAttribute("data-vote");
+      var pressed = (way === "up" && counts.mine === 1) || (way === "down" && counts.mine === -1);
+      button.setAttribute("aria-pressed", pressed ? "true" : "false");
+      button.value = pressed ? "none" : way;
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.classList.contains("comment-votes")) { return; }
+    var button = event.submitter;
+    if (!button || !button.hasAttribute("data-vote")) { return; }
+    event.preventDefault();
+    var body = new FormData();
+    body.append("value", button.value);
+    form.setAttribute("aria-busy", "true");
+    token(form).then(function (value) {
+      body.append(FIELD, value);
+      return fetch(form.action, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": value }
+      });
+    }).then(function (response) {
+      return response.json().then(function (answer) { return [response.ok, answer]; });
+    }).then(function (result) {
+      var answer = result[1];
+      if (!result[0]) { announce(answer.message || "Your vote was not counted."); return; }
+      show(form, answer);
+      var said = answer.mine === 1 ? "Voted up" : answer.mine === -1 ? "Voted down" : "Vote withdrawn";
+      announce(said + ". Score " + answer.score + ".");
+    }).catch(function () {
+      announce("Your vote was not sent. Check your connection and try again.");
+    }).then(function () { form.removeAttribute("aria-busy"); });
+  });
+})();

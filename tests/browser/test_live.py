@@ -1,0 +1,117 @@
+"""The live thread in a real browser: a comment posted in a second browser reaches the open
+page behind a "new comment" notice within 2 s (a real worker on Redis publishes it), and a
+stream that drops resumes from Last-Event-ID, missing nothing."""
+
+import pytest
+import redis as redis_client
+
+from comments.models import Comment, CommentStatus
+from tests.conftest import celery_broker
+from tests.integration.conftest import BROKER_DB
+from tests.support import wait_until
+
+from .helpers import fill_guest_form, focused_id
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LIVE_DB = 12  # the live feeds' Redis database, beside the queue tests' 13 and 14
+
+# Records when the new-comment notice first shows (the browser's clock, ms since the epoch).
+WATCH_NOTICE = """() => {
+  window.__noticeAt = null;
+  const notice = document.querySelector('.live-notice');
+  new MutationObserver(() => {
+    if (!notice.hidden && window.__noticeAt === null) { window.__noticeAt = Date.now(); }
+  }).observe(notice, {attributes: true});
+}"""
+# Counts the stream's openings, so a test can tell whether it reconnected.
+WATCH_OPENINGS = """() => {
+  window.__openings = 0;
+  const section = document.getElementById('comments');
+  new MutationObserver(() => {
+    if (section.dataset.liveState === 'open') { window.__openings += 1; }
+  }).observe(section, {attributes: true, attributeFilter: ['data-live-state']});
+}"""
+
+
+@pytest.fixture
+def live_redis(queue_redis, settings, monkeypatch):
+    """Live feeds on the tests' Redis, for this process (the live server's streams) and
+    for any worker started after (it reads REDIS_LIVE_DB)."""
+    url = f"{queue_redis}/{LIVE_DB}"
+    redis_client.Redis.from_url(url).flushdb()
+    settings.PARLEY_LIVE_REDIS_URL = url
+    monkeypatch.setenv("REDIS_LIVE_DB", str(LIVE_DB))
+    yield queue_redis
+    redis_client.Redis.from_url(url).flushdb()
+
+
+def open_live(page, url):
+    """Open the article and wait until its stream is listening."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.wait_for_selector("#comments[data-live-state='open']")
+    return errors
+
+
+@pytest.mark.integration
+def test_a_comment_from_another_browser_arrives_behind_a_notice(
+    live_server, new_page, article, post, live_redis, start_worker
+):
+    """Reader A has the article open; B posts from another browser; the worker publishes it
+    and within 2 s A reads "1 new comment — show", and "show" puts it in place, in focus."""
+    url = live_server.url + article.get_absolute_url()
+    with celery_broker(f"{live_redis}/{BROKER_DB}"):
+        start_worker(live_redis)
+        # The worker scores this one first: its scorer is loaded before the timed comment.
+        first = post(article, "Already here when A opened the page.", status=CommentStatus.PENDING)
+        wait_until(
+            lambda: Comment.objects.get(pk=first.pk).status == CommentStatus.PUBLISHED,
+            60,
+            "the worker to publish the first comment",
+        )
+        reader, poster = new_page(), new_page()
+        errors = open_live(reader, url)
+        reader.evaluate(WATCH_NOTICE)
+        poster.goto(url)
+        fill_guest_form(poster, "Fresh from the second browser.", "Bea")
+        poster.click("#submit")
+        poster.wait_for_url("**#c*")
+        reader.wait_for_selector("text=1 new comment — show", timeout=2000)
+    comment = Comment.objects.get(comment="Fresh from the second browser.")
+    assert comment.status == CommentStatus.PUBLISHED
+    notice_at_ms = reader.evaluate("window.__noticeAt")
+    assert notice_at_ms - comment.status_changed_at.timestamp() * 1000 < 2000
+    assert reader.locator(f"#c{comment.pk}").count() == 0, "not inserted before 'show'"
+
+    reader.click("text=1 new comment — show")
+    reader.wait_for_selector(f"#c{comment.pk} >> text=Fresh from the second browser.")
+    assert focused_id(reader) == f"c{comment.pk}"
+    assert reader.locator(".live-notice").is_hidden()
+    last = reader.locator("ol.comment-list > li").last
+    assert last.get_attribute("id") == f"c{comment.pk}", "a new thread ends the oldest-first list"
+    assert errors == []
+
+
+def test_a_dropped_stream_resumes_where_it_left_off(
+    live_server, page, article, post, live_redis, monkeypatch
+):
+    """The server ends A's stream; a comment published before A's browser comes back
+    still reaches A (the browser resends Last-Event-ID), and replies go under their parent."""
+    # A WSGI stream ends after this many seconds and the browser reconnects (retry 2 s).
+    monkeypatch.setattr("comments.views_live.WSGI_STREAM_SECONDS", 0.5)
+    root = post(article, "The thread's first word.")
+    errors = open_live(page, live_server.url + article.get_absolute_url())
+    page.evaluate(WATCH_OPENINGS)
+    page.wait_for_selector("#comments[data-live-state='down']")
+    openings = page.evaluate("window.__openings")
+    reply = post(article, "Said while A's stream was down.", reply_to=root.pk)
+    still_down = page.evaluate("document.getElementById('comments').dataset.liveState")
+    assert still_down == "down" and page.evaluate("window.__openings") == openings, (
+        "the comment was published while the stream was down"
+    )
+
+    page.click("text=1 new comment — show")
+    page.wait_for_selector(f"#c{root.pk} > ol.children > #c{reply.pk}")
+    assert errors == []

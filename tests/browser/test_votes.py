@@ -1,0 +1,49 @@
+"""Votes in a real browser, from the page every anonymous reader shares: in place with
+JavaScript, and through a confirming page without it."""
+
+import pytest
+
+from comments.models import Comment
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def counts(comment):
+    return Comment.objects.values_list("upvotes", "downvotes").get(pk=comment.pk)
+
+
+def test_with_javascript_the_score_updates_in_place(live_server, new_page, article, post):
+    """Up sets the score and the pressed state without leaving the page; pressing it again
+    withdraws the vote; a screen reader hears each."""
+    comment = post(article, "Worth a vote", name="Voted Vera")
+    url = live_server.url + article.get_absolute_url()
+    page = new_page()
+    page.goto(url)
+    item = f"#c{comment.pk}"
+    up = f"{item} button[data-vote=up]"
+    page.click(up)
+    page.wait_for_selector(f'{item}[data-score="1"] button[data-vote=up][aria-pressed="true"]')
+    assert page.url == url
+    page.wait_for_function("() => /Voted up/.test(document.body.innerText)")
+    assert counts(comment) == (1, 0)
+    page.click(up)
+    page.wait_for_selector(f'{item}[data-score="0"] button[data-vote=up][aria-pressed="false"]')
+    assert counts(comment) == (0, 0)
+
+
+def test_without_javascript_a_vote_is_confirmed_and_lands_on_the_comment(
+    live_server, new_page, article, post
+):
+    """No script: the shared page's Down button asks to confirm on a page with a token; the
+    vote counts and the reader is back at the comment, told what happened."""
+    comment = post(article, "Not convinced", name="Doubted Dora")
+    url = live_server.url + article.get_absolute_url()
+    new_page().goto(url)  # another reader fills the shared page
+    page = new_page(java_script_enabled=False)
+    assert page.goto(url).headers["x-parley-cache"] == "hit"
+    page.click(f"#c{comment.pk} button[data-vote=down]")
+    page.click("main form button[name=value]")
+    page.wait_for_url(f"**#c{comment.pk}")
+    assert counts(comment) == (0, 1)
+    assert "You voted down the comment by Doubted Dora." in page.content()
+    assert page.locator(f'#c{comment.pk}[data-score="-1"]').count() == 1

@@ -1,0 +1,276 @@
+"""The live thread's server side: which events a status change publishes, and the stream
+(embedded: this process's buffers; Redis: tests/integration/test_live_redis.py)."""
+
+import asyncio
+import json
+import threading
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
+from django.urls import reverse
+
+from comments import live
+from comments.live_transport import LocalTransport, transport_for
+from comments.models import CommentStatus
+from moderation.live import comment_status_announce
+from moderation.services import comment_transition
+from readers.services.ownership import comment_edit
+
+S = CommentStatus
+
+
+@pytest.fixture
+def published_events(monkeypatch):
+    """What live_publish was asked to send, as (kind, data) pairs."""
+    sent = []
+    monkeypatch.setattr(
+        "moderation.live.live_publish",
+        lambda *, article_id, kind, data: sent.append((kind, data)),
+    )
+    return sent
+
+
+def move(comment, to_status, capture):
+    with capture(execute=True):
+        comment_transition(comment_id=comment.pk, to_status=to_status, actor_label="test")
+
+
+def test_a_published_comment_is_new_and_its_poster_hears_the_verdict(
+    article, post, published_events, django_capture_on_commit_callbacks
+):
+    """Pending → published sends `comment` (with where it goes) and `status` published."""
+    comment = post(article, status=S.PENDING)
+    move(comment, S.PUBLISHED, django_capture_on_commit_callbacks)
+    assert published_events == [
+        ("comment", {"id": comment.pk, "parent_id": comment.pk, "thread_id": comment.pk}),
+        ("status", {"id": comment.pk, "status": "published"}),
+    ]
+
+
+def test_spam_is_told_as_held_and_nothing_is_removed(
+    article, post, published_events, django_capture_on_commit_callbacks
+):
+    """Pending → spam tells its poster "held" (a bot learns nothing) and no page loses it."""
+    comment = post(article, status=S.PENDING)
+    move(comment, S.SPAM, django_capture_on_commit_callbacks)
+    assert published_events == [("status", {"id": comment.pk, "status": "held"})]
+
+
+def test_a_removed_comment_leaves_open_pages(
+    article, post, published_events, django_capture_on_commit_callbacks
+):
+    """Published → removed (or held, spam, deleted) sends `remove`."""
+    comment = post(article)
+    move(comment, S.REMOVED, django_capture_on_commit_callbacks)
+    assert published_events == [("remove", {"id": comment.pk})]
+
+
+def test_an_authors_edit_comes_back_as_an_edit(
+    article, post, published_events, django_capture_on_commit_callbacks
+):
+    """A published comment edited by its author stays on open pages while it is scored again,
+    then comes back as `edit` (not a new comment), or leaves them (`remove`) when held."""
+    first, second = post(article), post(article)
+    with django_capture_on_commit_callbacks() as scheduled:  # not scored here
+        comment_edit(comment=first, text="Better words.")
+        comment_edit(comment=second, text="Worse words.")
+    comment_status_announce(comment_id=first.pk, from_status=S.PUBLISHED, to_status=S.PENDING)
+    assert scheduled and published_events == []
+    move(first, S.PUBLISHED, django_capture_on_commit_callbacks)
+    move(second, S.HELD, django_capture_on_commit_callbacks)
+    assert published_events == [
+        ("edit", {"id": first.pk}),
+        ("status", {"id": first.pk, "status": "published"}),
+        ("remove", {"id": second.pk}),
+        ("status", {"id": second.pk, "status": "held"}),
+    ]
+
+
+@pytest.fixture
+def local_feed(settings):
+    """The embedded transport, fresh for the test."""
+    settings.PARLEY_LIVE_REDIS_URL = ""
+    transport = LocalTransport()
+    from comments import live_transport
+
+    live_transport._transports[""] = transport
+    yield transport
+    live_transport._transports.pop("", None)
+
+
+def test_live_publish_waits_for_the_commit_and_never_raises(
+    article, local_feed, django_capture_on_commit_callbacks, monkeypatch
+):
+    """An event reaches the feed only once the transaction commits; a failing transport or
+    an unknown kind is logged, not raised into the caller."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        live.live_publish(article_id=article.pk, kind="score", data={"id": 1, "score": 2})
+        assert local_feed.catch_up(article.pk, (local_feed.epoch, 0)) == ([], (local_feed.epoch, 0))
+    for callback in callbacks:
+        callback()
+    frames, _ = local_feed.catch_up(article.pk, (local_feed.epoch, 0))
+    assert frames == [b'id: %d-1\nevent: score\ndata: {"id":1,"score":2}\n\n' % local_feed.epoch]
+
+    def broken(**kwargs):
+        raise OSError("down")
+
+    monkeypatch.setattr(local_feed, "publish", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        live.live_publish(article_id=article.pk, kind="score", data={"id": 1})
+        live.live_publish(article_id=article.pk, kind="nonsense", data={})
+    assert transport_for("") is local_feed
+
+
+def read_events(chunks, count: int) -> list[tuple[str, str, dict]]:
+    """Read `count` events (id, kind, data) from a stream's chunks, skipping other lines."""
+    events: list[tuple[str, str, dict]] = []
+    buffer = b""
+    for chunk in chunks:
+        buffer += chunk
+        while b"\n\n" in buffer:
+            block, buffer = buffer.split(b"\n\n", 1)
+            fields = dict(
+                line.split(": ", 1) for line in block.decode().split("\n") if ": " in line
+            )
+            if "event" in fields:
+                events.append((fields["id"], fields["event"], json.loads(fields["data"])))
+            if len(events) == count:
+                return events
+    raise AssertionError(f"the stream ended after {events}")
+
+
+def stream_position(chunks) -> str:
+    """The id the stream set without an event (where a reader starts)."""
+    buffer = b""
+    for chunk in chunks:
+        buffer += chunk
+        for block in buffer.split(b"\n\n"):
+            if block.startswith(b"id: "):
+                return block[4:].decode()
+    raise AssertionError("no position")
+
+
+def stream_close(response) -> None:
+    """Leave a stream as a browser would, through the test client's wrapper (which keeps
+    the test's database connection open); response.close() alone would close it."""
+    response._iterator.close()
+
+
+def test_the_stream_resumes_from_last_event_id_missing_nothing(client, article, local_feed):
+    """The stream is text/event-stream, uncached and unbuffered; a reader reconnecting with
+    the id it last had gets every event published since, each with its id."""
+    url = reverse("comments:live", args=[article.pk])
+    response = client.get(url)
+    assert response["Content-Type"] == "text/event-stream"
+    assert response["Cache-Control"] == "no-cache"
+    assert response["X-Accel-Buffering"] == "no"
+    start = stream_position(response.streaming_content)
+    stream_close(response)
+    for number in (1, 2):
+        local_feed.publish(article_id=article.pk, kind="comment", payload=f'{{"id":{number}}}')
+    response = client.get(url, headers={"Last-Event-ID": start})
+    events = read_events(response.streaming_content, 2)
+    stream_close(response)
+    assert [(kind, data) for _, kind, data in events] == [("comment", {"id": 1}),
+                                                          ("comment", {"id": 2})]  # fmt: skip
+    response = client.get(f"{url}?last={events[0][0]}")
+    assert read_events(response.streaming_content, 1) == events[1:]
+    stream_close(response)
+
+
+def test_a_reader_the_feed_cannot_account_for_is_told_to_reset(client, article, local_feed):
+    """An id from before a restart gets `reset`; one that is not an id at all is a 400;
+    a draft has no stream."""
+    url = reverse("comments:live", args=[article.pk])
+    response = client.get(url, headers={"Last-Event-ID": "12-3"})
+    assert [kind for _, kind, _ in read_events(response.streaming_content, 1)] == ["reset"]
+    stream_close(response)
+    assert client.get(url, headers={"Last-Event-ID": "<script>"}).status_code == 400
+
+
+def test_drafts_have_no_stream(client, make_article):
+    """An article not yet published answers 404."""
+    draft = make_article(publish=False)
+    assert client.get(reverse("comments:live", args=[draft.pk])).status_code == 404
+
+
+def test_the_asgi_stream_hears_another_thread_and_closes_when_cancelled(article, local_feed):
+    """Under ASGI the stream is an async iterator woken by a publish from any thread, and a
+    reader leaving (the task cancelled, as at shutdown) leaves no subscription behind."""
+    url = reverse("comments:live", args=[article.pk])
+
+    async def scenario():
+        response = await AsyncClient().get(url)
+        assert response["Content-Type"] == "text/event-stream"
+        chunks = aiter(response.streaming_content)
+        while b"id: " not in await anext(chunks):
+            pass
+        feed = local_feed.feeds[article.pk]
+        assert len(feed.waiters) == 1
+        threading.Thread(
+            target=local_feed.publish,
+            kwargs={"article_id": article.pk, "kind": "remove", "payload": '{"id":7}'},
+        ).start()
+        frame = await asyncio.wait_for(anext(chunks), 5)
+        assert b"event: remove" in frame
+        task = asyncio.ensure_future(anext(chunks))
+        await asyncio.sleep(0)  # let it start waiting
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await chunks.aclose()
+        return len(feed.waiters)
+
+    assert async_to_sync(scenario)() == 0
+
+
+def test_the_asgi_server_answers_streams_beside_django(article, make_article, monkeypatch):
+    """Under ASGI (config/asgi.py) a stream is answered without Django's request handling,
+    with the same answers: events for a published article, 404 for a draft, 400 for an id
+    that is not one; every other path goes on to Django."""
+    from comments.live_asgi import live_streams_beside
+
+    # It would close the test's connection, which is inside the test's transaction.
+    monkeypatch.setattr("comments.live_asgi.close_old_connections", lambda: None)
+
+    passed_on = []
+
+    async def django_application(scope, receive, send):
+        passed_on.append(scope["path"])
+
+    application = live_streams_beside(django_application)
+    draft = make_article(publish=False)
+
+    async def call(path: str, headers=()) -> list[dict]:
+        sent: list[dict] = []
+        gone = asyncio.Event()
+
+        async def receive():
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+            if message.get("more_body"):
+                gone.set()  # the reader leaves after the first frame
+
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"",
+                 "headers": list(headers)}  # fmt: skip
+        await asyncio.wait_for(application(scope, receive, send), 5)
+        return sent
+
+    async def scenario():
+        stream = await call(f"/comments/live/{article.pk}/")
+        draft_answer = await call(f"/comments/live/{draft.pk}/")
+        bad = await call(f"/comments/live/{article.pk}/", [(b"last-event-id", b"x")])
+        await call("/articles/")
+        return stream, draft_answer, bad
+
+    stream, draft_answer, bad = async_to_sync(scenario)()
+    assert stream[0]["status"] == 200
+    assert (b"content-type", b"text/event-stream") in stream[0]["headers"]
+    assert stream[1]["body"] == live.RETRY_FRAME
+    assert draft_answer[0]["status"] == 404
+    assert bad[0]["status"] == 400
+    assert passed_on == ["/articles/"]

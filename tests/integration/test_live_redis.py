@@ -1,0 +1,159 @@
+"""The live streams as production serves them: uvicorn (ASGI) reading Redis Streams, through
+a restart of Redis, with readers reconnecting by Last-Event-ID."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from comments.live_redis import RedisTransport
+from tests.support import ROOT, free_port, group_stop, wait_until
+
+from .conftest import database_env
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+LIVE_DB = 2
+
+
+class SseReader:
+    """One stream over a plain socket, read event by event with a deadline."""
+
+    def __init__(self, port: int, path: str, *, last_event_id: str = ""):
+        self.socket = socket.create_connection(("127.0.0.1", port), timeout=10)
+        resume = f"Last-Event-ID: {last_event_id}\r\n" if last_event_id else ""
+        self.socket.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+            f"{resume}\r\n".encode()
+        )
+        self.buffer = b""
+        head = self._block(10)
+        assert head.startswith(b"HTTP/1.1 200"), head
+        assert b"content-type: text/event-stream" in head.lower()
+        self.position = ""
+
+    def _block(self, timeout: float) -> bytes:
+        deadline = time.monotonic() + timeout
+        while b"\n\n" not in self.buffer.replace(b"\r\n", b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no event within {timeout} s; read {self.buffer!r}")
+            self.socket.settimeout(left)
+            chunk = self.socket.recv(65536)
+            if not chunk:
+                raise AssertionError(f"the stream closed; read {self.buffer!r}")
+            self.buffer += chunk
+        text = self.buffer.replace(b"\r\n", b"\n")
+        block, self.buffer = text.split(b"\n\n", 1)
+        return block
+
+    def event(self, timeout: float = 10) -> tuple[str, dict]:
+        """The next event (kind, data), skipping keep-alives and chunk sizes."""
+        while True:
+            fields = {}
+            for line in self._block(timeout).decode().split("\n"):
+                name, _, value = line.partition(": ")
+                fields[name] = value
+            if "id" in fields:
+                self.position = fields["id"]
+            if "event" in fields:
+                return fields["event"], json.loads(fields["data"])
+
+    def started(self, timeout: float = 10) -> str:
+        """Wait for the stream to say where it starts; its position."""
+        deadline = time.monotonic() + timeout
+        while not self.position:
+            block = self._block(deadline - time.monotonic()).decode()
+            for line in block.split("\n"):
+                if line.startswith("id: "):
+                    self.position = line[4:]
+        return self.position
+
+    def closed_within(self, timeout: float) -> bool:
+        """Whether the server ends the stream (EOF) within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            self.socket.settimeout(left)
+            try:
+                if not self.socket.recv(65536):
+                    return True
+            except TimeoutError:
+                return False
+        return False
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+@pytest.fixture
+def stream_server(private_redis, article):
+    """uvicorn serving the ASGI application on the private Redis and the test database."""
+    port = free_port()
+    log = Path(tempfile.mkstemp(prefix="parley-live-", suffix=".log")[1])
+    env = {**os.environ, **database_env(), "REDIS_URL": private_redis.url,
+           "REDIS_LIVE_DB": str(LIVE_DB), "PARLEY_TEST_DB_SUFFIX": ""}  # fmt: skip
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/uvicorn"), "config.asgi:application", "--port", str(port),
+         "--lifespan", "off", "--timeout-graceful-shutdown", "2", "--no-access-log"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+
+    def serving() -> bool:
+        if process.poll() is not None:
+            raise AssertionError(f"uvicorn exited:\n{log.read_text()[-3000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            return False
+
+    wait_until(serving, 30, f"uvicorn on port {port}")
+    yield port, process
+    group_stop(process)
+
+
+def test_streams_survive_a_redis_restart_and_resume_missing_nothing(
+    private_redis, stream_server, article
+):
+    """A reader hears what is published; when Redis restarts empty the open stream is told
+    to reset, and a reader who reconnects with Last-Event-ID gets everything published while
+    it was away, or `reset` when its id is gone with the old Redis."""
+    port, process = stream_server
+    path = f"/comments/live/{article.pk}/"
+    publisher = RedisTransport(f"{private_redis.url}/{LIVE_DB}")
+    reader = SseReader(port, path)
+    reader.started()
+    publisher.publish(article_id=article.pk, kind="comment", payload='{"id":1}')
+    assert reader.event() == ("comment", {"id": 1})
+    before_restart = reader.position
+
+    private_redis.stop()
+    private_redis.start()
+    assert reader.event(timeout=20) == ("reset", {})
+
+    publisher.publish(article_id=article.pk, kind="comment", payload='{"id":2}')
+    assert reader.event() == ("comment", {"id": 2})
+    reader.close()
+
+    # Away while two more are published: back with its last id, it gets both, in order.
+    publisher.publish(article_id=article.pk, kind="edit", payload='{"id":2}')
+    publisher.publish(article_id=article.pk, kind="remove", payload='{"id":1}')
+    back = SseReader(port, path, last_event_id=reader.position)
+    assert [back.event(), back.event()] == [("edit", {"id": 2}), ("remove", {"id": 1})]
+    back.close()
+
+    stale = SseReader(port, path, last_event_id=before_restart)
+    assert stale.event() == ("reset", {})
+
+    # Shutdown: uvicorn closes the open stream (and the browser would reconnect elsewhere).
+    process.terminate()
+    assert stale.closed_within(10)
+    # uvicorn ends by raising the signal it handled again: -SIGTERM is its clean exit.
+    assert process.wait(10) in (0, -signal.SIGTERM)
+    stale.close()
