@@ -73,8 +73,9 @@ def event_frame(*, position: Position, kind: str, payload: str) -> bytes:
 
 
 def position_frame(position: Position) -> bytes:
-    """Set the browser's Last-Event-ID without an event (an id line alone fires none)."""
-    return f"id: {position_text(position)}\n\n".encode()
+    """Say where a stream starts: it sets the browser's Last-Event-ID, and as a named event
+    the page's script can read it too (it reopens a stream it closed from there)."""
+    return event_frame(position=position, kind="position", payload="{}")
 
 
 def reset_frame(position: Position) -> bytes:

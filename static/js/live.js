@@ -309,6 +309,8 @@
         if (news && news.id) { handlers[kind](news); }
       });
     });
+    // Where the stream starts, so a stream this script reopens resumes from there.
+    source.addEventListener("position", data);
     source.addEventListener("reset", function (event) {
       data(event);
       resetNotice();

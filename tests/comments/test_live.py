@@ -133,7 +133,7 @@ def read_events(chunks, count: int) -> list[tuple[str, str, dict]]:
             fields = dict(
                 line.split(": ", 1) for line in block.decode().split("\n") if ": " in line
             )
-            if "event" in fields:
+            if fields.get("event", "position") != "position":  # where it starts: no news
                 events.append((fields["id"], fields["event"], json.loads(fields["data"])))
             if len(events) == count:
                 return events
@@ -141,13 +141,15 @@ def read_events(chunks, count: int) -> list[tuple[str, str, dict]]:
 
 
 def stream_position(chunks) -> str:
-    """The id the stream set without an event (where a reader starts)."""
+    """The id the stream starts at (its first frame, where a reader starts)."""
     buffer = b""
     for chunk in chunks:
         buffer += chunk
         for block in buffer.split(b"\n\n"):
             if block.startswith(b"id: "):
-                return block[4:].decode()
+                # A named event, so the page's script can read where it starts too.
+                assert b"\nevent: position\n" in block + b"\n"
+                return block.split(b"\n", 1)[0][4:].decode()
     raise AssertionError("no position")
 
 

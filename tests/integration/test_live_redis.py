@@ -61,7 +61,7 @@ class SseReader:
                 fields[name] = value
             if "id" in fields:
                 self.position = fields["id"]
-            if "event" in fields:
+            if fields.get("event", "position") != "position":  # where it starts: no news
                 return fields["event"], json.loads(fields["data"])
 
     def started(self, timeout: float = 10) -> str:
