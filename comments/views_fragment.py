@@ -51,7 +51,7 @@ def comment_fragment(request: HttpRequest, comment_id: int) -> HttpResponse:
         mine = votes_of_voter(voter_key=voter_key(request), comment_ids=[node.pk])
         node.my_vote = mine.get(node.pk, 0)
     can_pick = may_pick(user=request.user, article=article)
-    # The same parts as the page's (comments.presenters.comment_section_context), for the
+    # The same parts as the page's (comments.presenters_section.comment_section_context), for the
     # page this reader has: a reader the shared page is served to gets its tokenless forms.
     links = ThreadLinks.build(
         reply_query="?replyto=",

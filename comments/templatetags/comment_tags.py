@@ -1,6 +1,6 @@
 from django import template
 
-from ..presenters import comment_section_context
+from ..presenters_section import comment_section_context
 
 register = template.Library()
 

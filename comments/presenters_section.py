@@ -1,0 +1,140 @@
+"""The context the comment section's template renders: the page of threads, the form, the
+links every comment carries and the parts only some viewers get (moderating in place,
+picking, voting); built from comments.presenters' nodes."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.urls import reverse
+
+from articles.models import Article
+from articles.page_cache import shareable
+from core.ids import parse_id
+from core.roles import is_moderator
+
+from .forms import CommentForm
+from .moderating import moderation_allowed, moderation_notices_place, moderation_toggle
+from .notices import notice_pending, notice_text
+from .owner import remembered_commenter
+from .presenters import CommentNode, comment_section, viewer_for
+from .selectors import ORDERS, comment_for_reply
+from .selectors_picks import may_pick
+from .selectors_votes import votes_of_voter
+from .thread_html import InPlaceModeration, ThreadLinks, VoteForms, thread_html
+from .voting import default_order, order_chosen, vote_rules, voter_key
+
+
+def comment_section_context(
+    request: HttpRequest, article: Article, *, form: CommentForm | None = None, notice: str = ""
+) -> dict:
+    """Everything the comment section of an article page renders."""
+    viewer = viewer_for(request)
+    can_moderate = moderation_allowed(user=request.user, article=article)
+    moderating = can_moderate and request.GET.get("moderate") == "1"
+    rules = vote_rules()
+    section = comment_section(
+        article=article,
+        viewer=viewer,
+        page_number=request.GET.get("cpage") or 1,
+        order=order_chosen(request, ORDERS) or default_order(rules),
+        thread_id=parse_id(request.GET.get("thread")),
+        moderating=moderating,
+    )
+    section_notice = _notice_place(request, section.nodes)
+    moderation_notice = moderation_notices_place(request, section.nodes)
+    reply_target = None
+    reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")
+    reply_id = parse_id(reply_to)
+    if reply_id:
+        reply_target = comment_for_reply(article=article, comment_id=reply_id, viewer=viewer)
+    if form is None:
+        initial = {"reply_to": reply_target.pk if reply_target else 0}
+        remembered = remembered_commenter(request)
+        initial.update(remembered, remember=bool(remembered))
+        form = CommentForm(article, initial=initial, user=request.user)
+    # Every link of a moderator's page keeps it showing the held and spam comments.
+    mode_query = "moderate=1&" if moderating else ""
+    plain_order_query = f"corder={section.order}&" if section.order != "oldest" else ""
+    order_query = mode_query + plain_order_query
+    page_query = (f"cpage={section.page.number}&" if section.page.number > 1 else "") + order_query
+    if section.thread_id:
+        page_query = f"{mode_query}thread={section.thread_id}&"
+    picks = section.picks
+    pick_ids = {pick.pk for pick in picks}
+    for node in section.nodes:
+        node.picked = node.pickable and node.pk in pick_ids
+    # The reader's own votes: one query, none for a guest who never voted.
+    mine = votes_of_voter(
+        voter_key=voter_key(request), comment_ids=[n.pk for n in section.nodes if n.votable]
+    )
+    for node in section.nodes:
+        node.my_vote = mine.get(node.pk, 0)
+    # Never true for the page shared by anonymous readers: it must not carry a token.
+    can_pick = may_pick(user=request.user, article=article)
+    links = ThreadLinks.build(
+        reply_query=f"?{page_query}replyto=",
+        thread_query=f"?{mode_query}thread=",
+        comments_open=article.accepts_comments,
+        can_moderate=can_moderate,
+        moderate_query=f"?{page_query}moderate=1#c",
+        moderation=InPlaceModeration.build(
+            csrf_token=get_token(request),
+            page_url=f"{article.get_absolute_url()}?{page_query.rstrip('&')}",
+            # Banning reaches beyond this article: moderators only (the ban page checks too).
+            can_ban=is_moderator(request.user),
+        )
+        if moderating
+        else None,
+        can_pick=can_pick,
+        csrf_token=get_token(request) if can_pick else "",
+        votes=VoteForms.build(
+            # The shared page carries no token: its vote buttons lead to a page that asks
+            # again with one (static/js/votes.js posts them in place instead).
+            csrf_token="" if shareable(request) else get_token(request),
+            down_votes=rules.down_votes_allowed,
+        ),
+    )
+    return {
+        "article": article,
+        "section": section,
+        "order_query": order_query,
+        # Readers' order links go through a page that remembers their choice; a moderator's
+        # stay on their page.
+        "order_base": "?moderate=1&corder="
+        if moderating
+        else reverse("comments:order", args=[article.pk]) + "?corder=",
+        "mode_query": mode_query,
+        "thread_html": thread_html(section.nodes, section.trailing_closes, links),
+        "form": form,
+        "notice": notice,
+        "section_notice": section_notice,
+        "picks": picks,
+        "can_pick": can_pick,
+        "moderation": moderation_toggle(
+            article=article, moderating=moderating, order_query=plain_order_query
+        )
+        if can_moderate
+        else None,
+        "moderation_notice": moderation_notice,
+        "reply_target": reply_target,
+        "viewer": viewer,
+        "request": request,
+        "user": request.user,
+        "comments_open": article.accepts_comments,
+        "email_required": settings.PARLEY_COMMENT_EMAIL_REQUIRED,
+    }
+
+
+def _notice_place(request: HttpRequest, nodes: list[CommentNode]) -> str:
+    """Put a queued confirmation inside the comment it is about, worded from that comment's
+    status now; returns it for the top of the section when that comment is not shown."""
+    pending = notice_pending(request)
+    if pending is None:
+        return ""
+    comment_id, kind, fallback = pending
+    for node in nodes:
+        if node.pk == comment_id and node.is_own:
+            node.notice = notice_text(kind, node.status_seen) or fallback
+            node.notice_kind = kind
+            return ""
+    return fallback
