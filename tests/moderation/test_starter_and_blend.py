@@ -57,7 +57,7 @@ def test_starter_replace_swaps_and_restores_the_shipped_model():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SHARED_VIDEOS.is_dir(), reason="the shared spam data is not here")
+@pytest.mark.needs_path(SHARED_VIDEOS)
 def test_the_starter_is_rebuilt_from_the_shared_files_to_the_same_version(tmp_path):
     """How the shipped starter was made can be repeated: the same files give the same model."""
     output = tmp_path / "starter.npz"
