@@ -63,20 +63,15 @@ def comment_section_context(
     pick_ids = {pick.pk for pick in picks}
     for node in section.nodes:
         node.picked = node.pickable and node.pk in pick_ids
-    # The reader's own votes: one query, none for a guest who never voted.
-    mine = votes_of_voter(
-        voter_key=voter_key(request), comment_ids=[n.pk for n in section.nodes if n.votable]
-    )
-    for node in section.nodes:
-        node.my_vote = mine.get(node.pk, 0)
-    # Never true for the page shared by anonymous readers: it must not carry a token.
+    my_votes_attach(request, section.nodes)
     can_pick = may_pick(user=request.user, article=article)
-    links = ThreadLinks.build(
-        reply_query=f"?{page_query}replyto=",
-        thread_query=f"?{mode_query}thread=",
-        comments_open=article.accepts_comments,
+    links = thread_links(
+        request,
+        article,
         can_moderate=can_moderate,
-        moderate_query=f"?{page_query}moderate=1#c",
+        can_pick=can_pick,
+        page_query=page_query,
+        mode_query=mode_query,
         moderation=InPlaceModeration.build(
             csrf_token=get_token(request),
             page_url=f"{article.get_absolute_url()}?{page_query.rstrip('&')}",
@@ -85,14 +80,7 @@ def comment_section_context(
         )
         if moderating
         else None,
-        can_pick=can_pick,
-        csrf_token=get_token(request) if can_pick else "",
-        votes=VoteForms.build(
-            # The shared page carries no token: its vote buttons lead to a page that asks
-            # again with one (static/js/votes.js posts them in place instead).
-            csrf_token="" if shareable(request) else get_token(request),
-            down_votes=rules.down_votes_allowed,
-        ),
+        down_votes=rules.down_votes_allowed,
     )
     return {
         "article": article,
@@ -138,3 +126,44 @@ def _notice_place(request: HttpRequest, nodes: list[CommentNode]) -> str:
             node.notice_kind = kind
             return ""
     return fallback
+
+
+def my_votes_attach(request: HttpRequest, nodes: list[CommentNode]) -> None:
+    """Mark the reader's own votes on these comments: one query, none for a guest who
+    never voted."""
+    votable = [node.pk for node in nodes if node.votable]
+    mine = votes_of_voter(voter_key=voter_key(request), comment_ids=votable)
+    for node in nodes:
+        node.my_vote = mine.get(node.pk, 0)
+
+
+def thread_links(
+    request: HttpRequest,
+    article: Article,
+    *,
+    can_moderate: bool,
+    can_pick: bool,
+    down_votes: bool,
+    page_query: str = "",
+    mode_query: str = "",
+    moderation: InPlaceModeration | None = None,
+) -> ThreadLinks:
+    """The parts of the links and forms every comment of this reader's page carries (the
+    page and the live thread's fragments alike)."""
+    return ThreadLinks.build(
+        reply_query=f"?{page_query}replyto=",
+        thread_query=f"?{mode_query}thread=",
+        comments_open=article.accepts_comments,
+        can_moderate=can_moderate,
+        moderate_query=f"?{page_query}moderate=1#c",
+        moderation=moderation,
+        # Never true for the page shared by anonymous readers: it must not carry a token.
+        can_pick=can_pick,
+        csrf_token=get_token(request) if can_pick else "",
+        votes=VoteForms.build(
+            # The shared page carries no token: its vote buttons lead to a page that asks
+            # again with one (static/js/votes.js posts them in place instead).
+            csrf_token="" if shareable(request) else get_token(request),
+            down_votes=down_votes,
+        ),
+    )

@@ -134,7 +134,7 @@ def comment_page(
         rows=rows,
         root_ids=root_ids,
         collapsed=collapsed,
-        moderator_ids=_moderator_ids({row.user_id for row in rows if row.user_id}),
+        moderator_ids=moderator_ids_among({row.user_id for row in rows if row.user_id}),
         page=page,
         order=order,
         thread_id=thread_id,
@@ -164,7 +164,7 @@ def _expand_within_budget(
     return roots, collapsed
 
 
-def _moderator_ids(user_ids: set[int]) -> frozenset[int]:
+def moderator_ids_among(user_ids: set[int]) -> frozenset[int]:
     """The moderators among these users, in one query."""
     if not user_ids:
         return frozenset()

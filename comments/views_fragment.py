@@ -6,19 +6,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from articles.page_cache import shareable
-
 from . import presenters, selectors
 from .moderating import moderation_allowed
+from .presenters_section import my_votes_attach, thread_links
 from .selectors_picks import article_picks, may_pick
-from .selectors_votes import votes_of_voter
-from .thread_html import ThreadLinks, VoteForms, thread_html
-from .voting import vote_rules, voter_key
+from .thread_html import thread_html
+from .voting import vote_rules
 
 
 @require_GET
@@ -39,7 +36,7 @@ def comment_fragment(request: HttpRequest, comment_id: int) -> HttpResponse:
         root_ids=[comment.thread_id],
         viewer=viewer,
         author_ids=author_ids,
-        moderator_ids=selectors._moderator_ids({comment.user_id} - {None}),
+        moderator_ids=selectors.moderator_ids_among({comment.user_id} - {None}),
         editable_since=timezone.now() - timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
     )
     # Alone, the comment has no ancestors in the list: on the page every one of them is
@@ -47,22 +44,13 @@ def comment_fragment(request: HttpRequest, comment_id: int) -> HttpResponse:
     node.depth = comment.level
     if node.pickable and comment.picked_at is not None:
         node.picked = comment.pk in {pick.pk for pick in article_picks(article=article)}
-    if node.votable:
-        mine = votes_of_voter(voter_key=voter_key(request), comment_ids=[node.pk])
-        node.my_vote = mine.get(node.pk, 0)
-    can_pick = may_pick(user=request.user, article=article)
-    # The same parts as the page's (comments.presenters_section.comment_section_context), for the
-    # page this reader has: a reader the shared page is served to gets its tokenless forms.
-    links = ThreadLinks.build(
-        reply_query="?replyto=",
-        comments_open=article.accepts_comments,
+    my_votes_attach(request, [node])
+    links = thread_links(
+        request,
+        article,
         can_moderate=moderation_allowed(user=request.user, article=article),
-        can_pick=can_pick,
-        csrf_token=get_token(request) if can_pick else "",
-        votes=VoteForms.build(
-            csrf_token="" if shareable(request) else get_token(request),
-            down_votes=vote_rules().down_votes_allowed,
-        ),
+        can_pick=may_pick(user=request.user, article=article),
+        down_votes=vote_rules().down_votes_allowed,
     )
     html = thread_html([node], range(0), links)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
