@@ -16,6 +16,7 @@ NOT_SPAM: Action = ("not_spam", "Not spam", "a")
 HOLD: Action = ("hold", "Hold", "h")
 SPAM: Action = ("spam", "Spam", "s")
 REMOVE: Action = ("remove", "Remove", "r")
+DISMISS: Action = ("dismiss", "Dismiss reports", "d")  # closes the reports, not a status move
 ORDER = (APPROVE, NOT_SPAM, HOLD, SPAM, REMOVE)
 
 STATUS_ACTIONS: dict[str, tuple[Action, ...]] = {
@@ -37,3 +38,12 @@ def actions_for_statuses(statuses: Iterable[str]) -> list[Action]:
     """Every action some comment in these statuses takes, in the buttons' usual order."""
     offered = {action for status in set(statuses) for action in STATUS_ACTIONS.get(status, ())}
     return [action for action in ORDER if action in offered]
+
+
+def actions_for_tab(tab: str) -> list[Action]:
+    """The bulk actions a queue tab offers: those of the status it lists (Reported: its
+    comments are published or held, and its reports can be dismissed)."""
+    if tab == "reported":
+        return [DISMISS, HOLD, SPAM, REMOVE]
+    status = {"held": S.HELD, "spam": S.SPAM, "published": S.PUBLISHED}[tab]
+    return actions_for_status(status)

@@ -23,14 +23,13 @@ from core.keys import keyed_hash
 
 from .models import Ban, CommenterNote
 from .models.notes import GUEST_EMAIL, GUEST_IP, note_subject
-from .queue_actions import Action
+from .queue_actions import DISMISS
 from .selectors import ban_hash
 
 if TYPE_CHECKING:
     from .selectors_queue import QueueItem
 
 S = CommentStatus
-DISMISS: Action = ("dismiss", "Dismiss reports", "d")
 NOTES_SHOWN = 20
 
 

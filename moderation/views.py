@@ -20,8 +20,7 @@ from .chart import chart_build
 from .forms import BanForm, ReportForm
 from .forms_search import CommentSearchForm
 from .models import Ban
-from .queue_actions import actions_for_statuses
-from .selectors_commenters import DISMISS
+from .queue_actions import actions_for_statuses, actions_for_tab
 from .selectors_search import search_page
 
 moderator_required = role_required(is_moderator, "Only moderators can do that.")
@@ -42,7 +41,7 @@ def queue(request: HttpRequest, tab: str = "held") -> HttpResponse:
             "tab": tab,
             "page": page,
             "items": items,
-            "actions": _actions_for(tab),
+            "actions": actions_for_tab(tab),
         },
     )
 
@@ -83,19 +82,6 @@ def _list_context(request: HttpRequest) -> dict:
         "here": here,
         "page_query": f"{query.urlencode()}&" if query else "",
     }
-
-
-def _actions_for(tab: str) -> list[tuple[str, str, str]]:
-    """(action, label, keyboard key) offered on a tab."""
-    if tab == "reported":
-        return [DISMISS, ("hold", "Hold", "h"), ("spam", "Spam", "s"), ("remove", "Remove", "r")]
-    approve = ("not_spam", "Not spam", "a") if tab == "spam" else ("approve", "Approve", "a")
-    actions = [approve, ("spam", "Spam", "s"), ("remove", "Remove", "r")]
-    if tab == "spam":
-        actions.remove(("spam", "Spam", "s"))
-    if tab == "published":
-        actions[0] = ("hold", "Hold", "h")
-    return actions
 
 
 @require_POST
