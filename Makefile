@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= $(if $(CI),--durations=20,--reuse-db)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup migrate demo run worker test test-fast lint format bench bench-search bench-peers bench-live clean
+.PHONY: help setup migrate demo run worker test test-fast lint format bench bench-search bench-peers bench-live bench-import clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ bench-search: setup ## Time the moderators' search over 100,000 comments in a sc
 
 bench-peers: setup ## Run Parley beside Isso 0.14 and nginx in one run and print the table (ARGS=--quick)
 	$(BIN)/python -m bench.peers $(ARGS)
+
+bench-import: setup ## Import a 100,000-comment WordPress export on SQLite and PostgreSQL and print comments/s, peak RSS and the re-run
+	$(BIN)/python -m bench.import $(ARGS)
 
 bench-live: setup ## Open 1,000 live streams on one article (uvicorn, Redis, a worker) and print the figures
 	$(BIN)/python -m bench.live $(ARGS)

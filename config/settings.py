@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "readers",
+    "transfer",
     "demo",
     "health",
 ]
@@ -435,6 +436,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files uploaded in the admin for import (transfer.ImportRun): private, never served, and
+# deleted once their import has run. Celery workers must see the same folder.
+MEDIA_ROOT = env.path("PARLEY_UPLOAD_DIR", default=BASE_DIR / ".uploads")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -12,6 +12,29 @@ CONTROL_CHARACTERS = re.compile(
 )
 
 
+# Characters XML 1.0 cannot carry at all, not even escaped.
+NOT_XML_CHARACTERS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def strip_non_xml_characters(text: str) -> str:
+    """Text that an XML document can hold: what XML 1.0 forbids is dropped (exports)."""
+    return NOT_XML_CHARACTERS.sub("", text or "")
+
+
 def strip_control_characters(text: str) -> str:
     """Drop the control characters that browsers hide, that reorder text, or XML forbids."""
     return CONTROL_CHARACTERS.sub("", text or "")
+
+
+# HTML that already has block tags keeps its own paragraphs.
+_BLOCK_TAG = re.compile(r"<\s*(p|div|blockquote|pre|ul|ol|table|h[1-6])\b", re.IGNORECASE)
+
+
+def paragraphs_from_newlines(html: str) -> str:
+    """WordPress's wpautop, at its core: in HTML without block tags, blank lines make
+    paragraphs and single newlines line breaks (how WordPress stores posts and comments)."""
+    html = (html or "").replace("\r\n", "\n").replace("\r", "\n")
+    if _BLOCK_TAG.search(html):
+        return html
+    parts = [part.strip("\n") for part in re.split(r"\n\s*\n", html) if part.strip()]
+    return "".join("<p>" + part.replace("\n", "<br>") + "</p>" for part in parts)

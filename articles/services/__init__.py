@@ -28,6 +28,7 @@ from .writing import (
     article_edit,
     article_save,
     article_set_comments_open,
+    article_slug_unique,
     articles_delete,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "article_save",
     "article_schedule",
     "article_set_comments_open",
+    "article_slug_unique",
     "article_unschedule",
     "articles_delete",
     "articles_publish_due",

@@ -14,7 +14,8 @@ from ..rendering import markdown_to_safe_html
 from .pages import pages_refresh
 
 
-def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+def article_slug_unique(title: str, *, exclude_pk: int | None = None) -> str:
+    """A slug made from the title that no other article has (a number added if needed)."""
     base = slugify(title)[:180] or "article"
     slug, n = base, 2
     existing = Article.objects.exclude(pk=exclude_pk) if exclude_pk else Article.objects.all()
@@ -41,7 +42,7 @@ def article_create(
     come), rendering its Markdown once."""
     article = Article(
         title=title,
-        slug=slug or _unique_slug(title),
+        slug=slug or article_slug_unique(title),
         standfirst=standfirst,
         body=body,
         body_html=markdown_to_safe_html(body),
@@ -71,7 +72,7 @@ def article_edit(
     if not article.is_published and title != article.title:
         # Nobody has linked to a draft (or a scheduled article) yet; once readers can see
         # it, the address must not move.
-        article.slug = _unique_slug(title, exclude_pk=article.pk)
+        article.slug = article_slug_unique(title, exclude_pk=article.pk)
     article.title = title
     article.standfirst = standfirst
     article.body = body

@@ -19,6 +19,7 @@ from .text import (
     comment_erase,
     comment_staff_edit,
     comment_text_fields,
+    comment_text_fields_from_html,
     comment_text_set,
     comments_claim,
     comments_followup_stop,
@@ -28,6 +29,7 @@ from .threads import (
     max_level,
     thread_lock_for,
     thread_recount,
+    thread_renumber,
     thread_visibility_changed,
 )
 from .votes import VoteCount, VoteRefused, comment_vote
@@ -46,6 +48,7 @@ __all__ = [
     "comment_staff_edit",
     "comment_submit",
     "comment_text_fields",
+    "comment_text_fields_from_html",
     "comment_text_set",
     "comment_vote",
     "comments_claim",
@@ -53,5 +56,6 @@ __all__ = [
     "max_level",
     "thread_lock_for",
     "thread_recount",
+    "thread_renumber",
     "thread_visibility_changed",
 ]

@@ -92,6 +92,33 @@ def thread_recount(*, thread_id: int) -> None:
     )
 
 
+def thread_renumber(*, thread_id: int) -> None:
+    """Renumber a thread's positions from its parent links: each comment after its parent,
+    siblings by date, which is where live posting appends them. For rows added to a thread
+    other than by posting (imports); call inside a transaction, then thread_recount."""
+    rows = list(
+        Comment.objects.filter(thread_id=thread_id).values_list(
+            "pk", "parent_id", "submit_date", "order"
+        )
+    )
+    children: dict[int, list[tuple]] = {}
+    for row in rows:
+        if row[0] != thread_id:
+            children.setdefault(row[1], []).append(row)
+    for siblings in children.values():
+        siblings.sort(key=lambda row: (row[2], row[0]))
+    changed, position = [], 0
+    stack = [row for row in rows if row[0] == thread_id]
+    while stack:
+        pk, _, _, order = stack.pop()
+        position += 1
+        if order != position:
+            changed.append(XtdComment(pk=pk, order=position))
+        stack.extend(reversed(children.get(pk, [])))
+    if changed:
+        XtdComment.objects.bulk_update(changed, ["order"], batch_size=500)
+
+
 def article_comment_count_recount(*, article_id: int) -> int:
     """Recount an article's published comments from its threads (repairs the running
     count `thread_visibility_changed` keeps)."""

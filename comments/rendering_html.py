@@ -1,0 +1,63 @@
+"""Comments that arrive as HTML (imports from WordPress and Disqus): sanitised with exactly
+the allowlist posted comments get, and turned into the Markdown subset a reader would have
+typed, which is what Parley stores as the comment's words (search, the scorer and staff
+edits work on those)."""
+
+import html
+import re
+
+import nh3
+
+from core.text import paragraphs_from_newlines
+
+from .rendering import COMMENT_ATTRIBUTES, COMMENT_TAGS, COMMENTER_LINK_REL, URL_SCHEMES
+
+# The sanitiser's output is well formed with quoted attributes, so a token pattern is enough.
+_TOKEN = re.compile(r"<(/?)([a-z]+)((?:\s+[a-z-]+=\"[^\"]*\")*)\s*/?>|([^<]+)")
+_HREF = re.compile(r'href="([^"]*)"')
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_INLINE_MARKS = {"em": "*", "strong": "**", "code": "`"}
+
+
+def html_sanitise(source: str) -> str:
+    """Imported comment HTML as safe HTML for the page: the posted comments' allowlist, so
+    scripts, handlers and foreign schemes go and links keep their text."""
+    return nh3.clean(
+        paragraphs_from_newlines(source),
+        tags=COMMENT_TAGS,
+        attributes=COMMENT_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=COMMENTER_LINK_REL,
+        strip_comments=True,
+    )
+
+
+def html_to_comment_text(safe_html: str) -> str:
+    """The Markdown-subset words behind sanitised comment HTML: paragraphs as blank lines,
+    links as [text](address), emphasis and quotes marked as a reader types them."""
+    out: list[str] = []
+    link_stack: list[tuple[int, str]] = []
+    quote_depth = 0
+    for closing, tag, attrs, text in _TOKEN.findall(safe_html):
+        if text:
+            # A newline inside HTML text is a space; line breaks are <br>.
+            out.append(html.unescape(text).replace("\n", " "))
+        elif tag in ("p", "pre"):
+            out.append("\n\n" + ("> " * quote_depth if not closing else ""))
+        elif tag == "br":
+            out.append("\n" + "> " * quote_depth)
+        elif tag == "blockquote":
+            quote_depth = max(quote_depth + (-1 if closing else 1), 0)
+        elif tag in _INLINE_MARKS:
+            out.append(_INLINE_MARKS[tag])
+        elif tag == "a" and not closing:
+            href = _HREF.search(attrs)
+            link_stack.append((len(out), html.unescape(href.group(1)) if href else ""))
+        elif tag == "a" and link_stack:
+            start, href = link_stack.pop()
+            label = "".join(out[start:])
+            del out[start:]
+            out.append(label if not href or label == href else f"[{label}]({href})")
+    text = "".join(out)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()

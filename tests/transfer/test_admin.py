@@ -1,0 +1,96 @@
+"""Imports from the admin: upload, a task runs it, the run's page reports it."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from comments.models import Comment
+from transfer.models import ImportRun
+
+from . import wxr_build as W
+
+pytestmark = pytest.mark.django_db
+ADD = reverse("admin:transfer_importrun_add")
+
+
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+def upload(name="blog.xml", body=None):
+    body = body or W.document(W.post(1, W.comment(1) + W.comment(2, parent=1, status="0")))
+    return SimpleUploadedFile(name, body.encode(), content_type="text/xml")
+
+
+def test_an_upload_is_imported_by_its_task_and_the_run_reports_it(
+    admin_client, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = admin_client.post(ADD, {"format": "wordpress", "upload": upload()})
+    run = ImportRun.objects.get()
+    assert answer.status_code == 302
+    assert answer.url == reverse("admin:transfer_importrun_change", args=[run.pk])
+    assert run.status == ImportRun.Status.DONE and run.file_name == "blog.xml"
+    assert Comment.objects.count() == 2
+    # The uploaded file (addresses, IPs) does not outlive its import.
+    assert not run.upload and not any((settings.MEDIA_ROOT / "imports").rglob("*.xml"))
+    page = admin_client.get(answer.url).content.decode()
+    assert "Comments: 2 added (1 held, 1 published)" in page
+    assert 'http-equiv="refresh"' not in page  # finished: nothing to wait for
+
+
+def test_a_queued_run_shows_that_it_waits_and_refreshes(admin_client):
+    answer = admin_client.post(ADD, {"format": "wordpress", "upload": upload()})
+    run = ImportRun.objects.get()  # the task runs once the upload commits; not in this test
+    page = admin_client.get(answer.url).content.decode()
+    assert run.status == ImportRun.Status.QUEUED
+    assert "Waiting for a worker." in page and 'http-equiv="refresh"' in page
+
+
+def test_a_bad_file_fails_its_run_and_says_why(admin_client, django_capture_on_commit_callbacks):
+    cut = W.document(W.post(1, W.comment(1)))[:300]
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = admin_client.post(ADD, {"format": "wordpress", "upload": upload(body=cut)})
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED and "line" in run.error
+    page = admin_client.get(answer.url).content.decode()
+    assert "Failed: nothing was stored" in page and Comment.objects.count() == 0
+
+
+def test_the_wrong_kind_of_file_is_refused_with_the_form_kept(admin_client):
+    answer = admin_client.post(ADD, {"format": "json", "upload": upload()})
+    assert answer.status_code == 200
+    assert "A Parley JSON backup file ends in .json." in answer.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_staff_without_the_permission_cannot_import(client, make_user):
+    clerk = make_user("clerk", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(ADD).status_code == 403
+    assert client.post(ADD, {"format": "wordpress", "upload": upload()}).status_code == 403
+    assert not ImportRun.objects.exists()
+
+
+def test_a_running_import_shows_how_much_of_its_file_is_read(admin_client):
+    from django.core.cache import cache
+
+    from transfer.services.runs import _progress_key
+
+    answer = admin_client.post(ADD, {"format": "wordpress", "upload": upload()})
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    cache.set(_progress_key(run.pk), (400, 1000))
+    page = admin_client.get(answer.url).content.decode()
+    assert '<progress max="1000" value="400">40 %</progress> 40 % of the file read' in page
+
+
+def test_the_command_line_shows_a_progress_bar_that_ends_full(tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = W.write(tmp_path / "blog.xml", W.post(1, W.comment(1)), W.post(2, W.comment(2)))
+    call_command("import_wordpress", str(path))
+    bar = capsys.readouterr().err
+    size = f"{path.stat().st_size / 1000:.2f}k"
+    assert "blog.xml: 100%" in bar and f"{size}/{size}" in bar

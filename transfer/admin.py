@@ -1,0 +1,105 @@
+"""Imports in the admin: upload an export, a task imports it, the run's page follows it."""
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from .models import Format, ImportRun
+from .services.report import ImportReport
+from .services.runs import import_run_progress, import_run_queue
+
+# What a browser may send as each format; the reader still decides whether it is one.
+EXTENSIONS = {Format.WORDPRESS: (".xml",), Format.DISQUS: (".xml",), Format.JSON: (".json",)}
+
+
+RUN_FIELDS = (
+    "format", "file_name", "file_size", "dry_run", "status", "progress", "started_by",
+    "created_at", "started_at", "finished_at", "outcome", "error",
+)  # fmt: skip
+
+
+class ImportRunForm(forms.ModelForm):
+    upload = forms.FileField(label="Export file", required=True)
+
+    class Meta:
+        model = ImportRun
+        fields = ("format", "upload", "dry_run")
+
+    def clean(self):
+        data = super().clean()
+        upload, format = data.get("upload"), data.get("format")
+        if upload and format and not upload.name.lower().endswith(EXTENSIONS[format]):
+            self.add_error(
+                "upload",
+                f"A {Format(format).label} file ends in {' or '.join(EXTENSIONS[format])}.",
+            )
+        return data
+
+
+def _report_lines(run: ImportRun) -> list[str]:
+    data = dict(run.report or {})
+    if not data:
+        return []
+    report = ImportReport(**{k: v for k, v in data.items() if k in ImportReport.__annotations__})
+    return report.lines()
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    form = ImportRunForm
+    list_display = ("__str__", "file_name", "dry_run", "started_by", "created_at", "summary")
+    list_filter = ("format", "status", "dry_run")
+    change_form_template = "transfer/importrun_change_form.html"
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("format", "upload", "dry_run")
+        return RUN_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a run is a record: its page is for reading
+
+    @admin.display(description="Progress")
+    def progress(self, obj: ImportRun):
+        if obj.status == ImportRun.Status.QUEUED:
+            return "Waiting for a worker."
+        if obj.status != ImportRun.Status.RUNNING:
+            return "—"
+        done_total = import_run_progress(run_id=obj.pk)
+        if not done_total:
+            return "Starting…"
+        done, total = done_total
+        percent = round(100 * done / total) if total else 0
+        return format_html(
+            '<progress max="{}" value="{}">{} %</progress> {} % of the file read',
+            total, done, percent, percent,
+        )  # fmt: skip
+
+    @admin.display(description="Report")
+    def outcome(self, obj: ImportRun):
+        lines = _report_lines(obj)
+        if not lines:
+            return "—"
+        items = format_html_join("", "<li>{}</li>", ((line,) for line in lines))
+        return format_html("<ul>{}</ul>", items)
+
+    @admin.display(description="Outcome")
+    def summary(self, obj: ImportRun):
+        lines = _report_lines(obj)
+        return obj.error or (lines[1] if len(lines) > 1 else (lines[0] if lines else "—"))
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data["upload"]
+        obj.file_name, obj.file_size = upload.name[:255], upload.size
+        obj.started_by = request.user
+        super().save_model(request, obj, form, change)
+        import_run_queue(run=obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # To the run's own page, where its status, progress and then its report show.
+        return HttpResponseRedirect(reverse("admin:transfer_importrun_change", args=[obj.pk]))

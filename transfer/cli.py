@@ -1,0 +1,99 @@
+"""What the import and export commands share: arguments, a progress bar, the report, and
+writing an export so that a failed one never leaves half a file behind."""
+
+import os
+import tempfile
+import zoneinfo
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from .records import SourceFileError
+from .services.importing import import_file
+
+
+class ImportCommand(BaseCommand):
+    format = ""  # transfer.models.Format value
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The export file to read.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; store nothing."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Read the file even if this very file was imported before (rows imported "
+            "then are still recognised and left alone).",
+        )
+        parser.add_argument(
+            "--timezone",
+            help="Time zone of dates the file gives without one (default: TIME_ZONE).",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        try:
+            zone = zoneinfo.ZoneInfo(options["timezone"]) if options["timezone"] else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+            raise CommandError(f"Unknown time zone: {options['timezone']}") from error
+        bar = None
+        if not options["no_progress"] and options["verbosity"] > 0:
+            bar = tqdm(
+                total=path.stat().st_size, unit="B", unit_scale=True, desc=path.name,
+                file=self.stderr._out,
+            )  # fmt: skip
+
+        def progress(done: int, total: int) -> None:
+            if bar is not None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+        try:
+            report = import_file(
+                path=path, format=self.format, dry_run=options["dry_run"],
+                force=options["force"], progress=progress, site_timezone=zone,
+            )  # fmt: skip
+        except SourceFileError as error:
+            raise CommandError(f"{path.name}: {error}. Nothing was imported.") from error
+        finally:
+            if bar is not None:
+                bar.close()
+        for line in report.lines():
+            self.stdout.write(line)
+
+
+class ExportCommand(BaseCommand):
+    def add_arguments(self, parser):
+        parser.add_argument("--output", required=True, help="The file to write ('-': stdout).")
+        parser.add_argument(
+            "--site-url",
+            default=settings.PARLEY_SITE_URL,
+            help="The site's address, for links in the file (default: PARLEY_SITE_URL).",
+        )
+
+    def export(self, out, *, site_url: str) -> dict:
+        raise NotImplementedError
+
+    def handle(self, *args, **options):
+        site_url = options["site_url"].rstrip("/")
+        if options["output"] == "-":
+            counts = self.export(self.stdout._out.buffer, site_url=site_url)
+        else:
+            target = Path(options["output"]).resolve()
+            # Written beside the target and renamed once complete.
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    counts = self.export(out, site_url=site_url)
+                os.replace(temporary, target)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+            parts = ", ".join(f"{n} {what}" for what, n in counts.items())
+            self.stderr.write(f"Wrote {target}: {parts}.")

@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+
+
+class Format(models.TextChoices):
+    WORDPRESS = "wordpress", "WordPress (WXR)"
+    DISQUS = "disqus", "Disqus XML"
+    JSON = "json", "Parley JSON backup"
+
+
+class SourceRecord(models.Model):
+    """Where an imported row came from: the export it was read from and its id there.
+
+    `source` names the exporting site ("wordpress https://blog.example.org", "disqus
+    shortname", "json https://parley.example.org"), so the same ids from two sites never
+    meet. Reading the same file again finds every row here and adds nothing."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        COMMENT = "comment", "Comment"
+        USER = "user", "User"
+        UPDATE = "update", "Update"
+
+    source = models.CharField(max_length=200)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    source_id = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+    # An article's original permalink: a Disqus thread finds the article a WordPress import
+    # created by it.
+    url = models.CharField(max_length=500, blank=True, default="")
+    run = models.ForeignKey(
+        "ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "source_id"], name="source_record_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["url"], condition=~models.Q(url=""), name="source_record_url"),
+            models.Index(fields=["kind", "object_id"], name="source_record_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id} from {self.source}"
+
+
+class ImportRun(models.Model):
+    """One import: from the admin (uploaded, then run by a task) or the command line."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed: nothing was stored"
+
+    format = models.CharField(max_length=16, choices=Format.choices)
+    upload = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=255, blank=True, default="")
+    file_size = models.BigIntegerField(default=0)
+    # The file's SHA-256: the same file run again is recognised before it is read.
+    file_sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    dry_run = models.BooleanField(
+        default=False, help_text="Read the file and report what would change; store nothing."
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The report (transfer.services.report.ImportReport.as_dict): what was added, matched,
+    # skipped, and the warnings.
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} import {self.pk} ({self.get_status_display()})"

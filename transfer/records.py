@@ -1,0 +1,104 @@
+"""What every importer reads out of its file, whatever the format: plain records that the
+writer (transfer.services.importing) stores. A reader yields AuthorRecord and ArticleGroup
+objects in file order; a group holds one article and all of its comments in the file, so
+the writer can place a whole thread at once and memory follows the largest article, not
+the file."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class AuthorRecord:
+    """An author of articles in the source site (WordPress's <wp:author>, a JSON user)."""
+
+    source_id: str  # the id in the source (WordPress author_id; a JSON export's user id)
+    login: str  # the username there, kept as the username here when it is free
+    email: str = ""
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    # Only the JSON backup carries roles: the Parley groups the user belonged to (None: the
+    # source does not say, and a WordPress author becomes an Author here).
+    groups: tuple[str, ...] | None = None
+    is_active: bool = True
+    date_joined: datetime | None = None
+
+
+@dataclass(slots=True)
+class ArticleRecord:
+    source_id: str  # WordPress post_id, Disqus thread dsq:id, a JSON export's article id
+    title: str
+    url: str = ""  # the original permalink: how an article is found again across sources
+    slug: str = ""  # WordPress post_name; empty lets the writer make one from the title
+    body_html: str = ""  # HTML (WordPress, Disqus); sanitised by the writer
+    body_markdown: str | None = None  # Parley's own Markdown (JSON backups) instead of HTML
+    standfirst: str = ""
+    author_source_ids: tuple[str, ...] = ()  # AuthorRecord.source_id values
+    author_logins: tuple[str, ...] = ()  # when the source names authors by login only
+    published_at: datetime | None = None  # aware
+    status: str = "published"  # articles.models.Article.Status value
+    comments_open: bool = True
+    comments_close_after_days: int | None = None  # JSON backups only
+
+
+@dataclass(slots=True)
+class UpdateRecord:
+    """A dated follow-up on an article (JSON backups only: other formats have none)."""
+
+    source_id: str
+    body_markdown: str
+    published_at: datetime
+    author_source_id: str = ""
+    corrected_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class CommentRecord:
+    source_id: str
+    parent_source_id: str = ""  # "" for a top-level comment
+    author_name: str = ""
+    author_email: str = ""
+    author_url: str = ""
+    ip_address: str | None = None
+    submitted_at: datetime | None = None  # aware; the writer refuses a comment without one
+    html: str = ""  # the comment as the source stores it (HTML, or plain text with newlines)
+    markdown: str | None = None  # Parley's own text (JSON backups) instead of HTML
+    status: str = "published"  # comments.models.CommentStatus value, already mapped
+    user_source_id: str = ""  # an AuthorRecord.source_id when an account wrote it
+    user_agent: str = ""
+    edited_at: datetime | None = None  # JSON backups only
+    line: int = 0  # where it starts in the file, for warnings
+
+
+@dataclass(slots=True)
+class ArticleGroup:
+    article: ArticleRecord
+    comments: list[CommentRecord] = field(default_factory=list)
+    updates: list[UpdateRecord] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class ReadStats:
+    """What a reader passed over, reported with the import's own counts."""
+
+    skipped: dict[str, int] = field(default_factory=dict)  # "pingback": 3, "page": 2, ...
+    warnings: list[str] = field(default_factory=list)
+
+    def skip(self, what: str, n: int = 1) -> None:
+        self.skipped[what] = self.skipped.get(what, 0) + n
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+
+class SourceFileError(Exception):
+    """The file cannot be read as the format it claims: `line` says where (0 if unknown).
+    Nothing from it is stored."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(f"line {line}: {message}" if line else message)
+        self.line = line
+        self.message = message

@@ -1,0 +1,8 @@
+"""Import and export writes, one module per concern.
+
+- importing: one file into the site, in one transaction (import_file, import_run_execute)
+- matching: the source's users and articles found here, or created
+- placing: a group's comments placed in threads, as live posting would have placed them
+- storing: placed comments written in batches across xtd's three tables
+- report: what an import did, counted
+"""

@@ -1,0 +1,69 @@
+"""Imports started in the admin: queued with their uploaded file, run by a task, watched
+through a progress figure in the cache (the import's own transaction hides its rows until
+it commits)."""
+
+import logging
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+from ..models import ImportRun
+from ..records import SourceFileError
+from .importing import import_file
+
+logger = logging.getLogger(__name__)
+PROGRESS_SECONDS = 3600
+
+
+def _progress_key(run_id: int) -> str:
+    return f"transfer:progress:{run_id}"
+
+
+def import_run_progress(*, run_id: int) -> tuple[int, int] | None:
+    """(bytes read, bytes in all) of a running import, if it has said."""
+    return cache.get(_progress_key(run_id))
+
+
+def import_run_queue(*, run: ImportRun) -> None:
+    """Queue a stored run once the upload's row is committed."""
+    from ..tasks import import_run_task
+
+    import_run_task.delay_on_commit(run.pk)
+
+
+def import_run_execute(*, run_id: int) -> str:
+    """Run a queued import once; the run records the outcome and the upload is deleted."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != ImportRun.Status.QUEUED:
+            return "not queued"
+        run.status = ImportRun.Status.RUNNING
+        run.save(update_fields=["status"])
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done >= total:
+            last[0] = now
+            cache.set(_progress_key(run_id), (done, total), PROGRESS_SECONDS)
+
+    try:
+        import_file(
+            path=run.upload.path, format=run.format, dry_run=run.dry_run, run=run,
+            progress=progress, force=True,
+        )  # fmt: skip
+    except SourceFileError:
+        pass  # the run says what was wrong; nothing was stored
+    except Exception:
+        logger.exception("import %s failed", run_id)
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportRun.Status.FAILED, error="An internal error stopped the import; "
+            "nothing was stored. The server's log has the details.",
+        )  # fmt: skip
+        raise
+    finally:
+        run.upload.delete(save=False)
+        ImportRun.objects.filter(pk=run_id).update(upload="")
+        cache.delete(_progress_key(run_id))
+    return ImportRun.objects.get(pk=run_id).status

@@ -1,0 +1,215 @@
+"""Placed comments written in batches, straight to SQL.
+
+A Parley comment is three rows: django_comments' row, xtd's and Parley's own (multi-table
+inheritance), which bulk_create refuses. Building model instances and letting the ORM
+compile each value cost four times the database's own work, so the rows go in as tuples
+through executemany, with ids reserved up front; the column lists come from the models, so
+a new field is written with its default rather than missed."""
+
+import ipaddress
+import json
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
+from django_comments.models import Comment as BaseComment
+from django_comments_xtd.models import XtdComment
+
+from articles.models import Article
+from comments.models import Comment, CommentStatus, Thread
+from comments.services import comment_text_fields, comment_text_fields_from_html
+from core.keys import author_key_for
+from core.text import strip_control_characters
+
+from ..models import SourceRecord
+from .placing import Placed, Placement
+
+BATCH = 1000
+# Where new replies in a stored thread wait for thread_renumber (xtd's order is 32-bit).
+PROVISIONAL_ORDER = 1_000_000_000
+
+
+class _Table:
+    """One model's own table: its columns, their defaults, and how each value is adapted."""
+
+    def __init__(self, model: type[models.Model], *, ids_given: bool):
+        # An auto-incremented id is left to the database unless the rows bring their own.
+        fields = [
+            field
+            for field in model._meta.local_concrete_fields
+            if ids_given or not isinstance(field, AutoFieldMixin)
+        ]
+        self.names = [field.attname for field in fields]
+        self.defaults = {
+            field.attname: field.get_default() for field in fields if field.has_default()
+        }
+        self.adapters = {
+            field.attname: adapter for field in fields if (adapter := _adapter(field)) is not None
+        }
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        table = quote(model._meta.db_table)
+        marks = ", ".join(["%s"] * len(fields))
+        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+
+    def insert(self, rows: list[dict]) -> None:
+        defaults, adapters, names = self.defaults, self.adapters, self.names
+        values = []
+        for row in rows:
+            row = {**defaults, **row}
+            for name, adapt in adapters.items():
+                if row.get(name) is not None:
+                    row[name] = adapt(row[name])
+            values.append(tuple(row.get(name) for name in names))
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY: no statement to parse or plan per row, and no SQL text to build.
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in values:
+                        copy.write_row(row)
+            else:
+                # SQLite runs in this process: one prepared statement, many rows.
+                cursor.executemany(self.insert_sql, values)
+
+
+def _adapter(field: models.Field):
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.JSONField):
+        return json.dumps
+    return None
+
+
+_tables: dict[tuple[type, bool], _Table] = {}
+
+
+def _table(model: type[models.Model], *, ids_given: bool = False) -> _Table:
+    key = (model, ids_given)
+    if key not in _tables:
+        _tables[key] = _Table(model, ids_given=ids_given)
+    return _tables[key]
+
+
+def _ids_reserve(n: int) -> list[int]:
+    """n new ids for django_comments, never one used before (a browser's list of its own
+    comments must not come to name someone else's). Inside the import's transaction: on
+    SQLite it holds the write lock, on PostgreSQL the sequence hands them out."""
+    table = BaseComment._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT MAX(seq) FROM (SELECT MAX(id) AS seq FROM {table} UNION ALL "  # noqa: S608
+            "SELECT seq FROM sqlite_sequence WHERE name = %s)",
+            [table],
+        )
+        last = cursor.fetchone()[0] or 0
+        return list(range(last + 1, last + n + 1))
+
+
+def _ip(value: str | None, warnings: list[str], source_id: str) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        warnings.append(f"comment {source_id}: IP address {value!r} is not one; left empty")
+        return None
+
+
+def comments_store(
+    *,
+    article: Article,
+    placement: Placement,
+    source: str,
+    run_id: int | None,
+    user_ids: dict[str, int],
+    warnings: list[str],
+) -> None:
+    """Write a placed group's comments, their source records and their new threads."""
+    nodes = placement.comments
+    for start in range(0, len(nodes), BATCH):
+        _batch_store(article, nodes[start : start + BATCH], user_ids, warnings)
+    _table(SourceRecord).insert([
+        {"source": source, "kind": SourceRecord.Kind.COMMENT,
+         "source_id": node.record.source_id, "object_id": node.pk, "run_id": run_id}
+        for node in nodes
+    ])  # fmt: skip
+    _table(Thread).insert(_threads(article, nodes))
+
+
+def _batch_store(
+    article: Article, nodes: list[Placed], user_ids: dict[str, int], warnings: list[str]
+) -> None:
+    content_type_id = ContentType.objects.get_for_model(Article).pk
+    now = timezone.now()
+    for node, pk in zip(nodes, _ids_reserve(len(nodes)), strict=True):
+        node.pk = pk
+    bases, middles, leaves = [], [], []
+    for at, node in enumerate(nodes):
+        record, parent = node.record, node.parent
+        if record.markdown is not None:
+            text = comment_text_fields(record.markdown)
+        else:
+            text = comment_text_fields_from_html(record.html)
+        user_id = user_ids.get(record.user_source_id) if record.user_source_id else None
+        bases.append({
+            "id": node.pk, "content_type_id": content_type_id, "object_pk": str(article.pk),
+            "site_id": settings.SITE_ID, "user_id": user_id,
+            "user_name": strip_control_characters(record.author_name)[:50],
+            "user_email": record.author_email.strip()[:254],
+            "user_url": record.author_url.strip()[:200], "comment": text["comment"],
+            "submit_date": record.submitted_at,
+            "ip_address": _ip(record.ip_address, warnings, record.source_id),
+            "is_public": record.status == CommentStatus.PUBLISHED,
+            "is_removed": record.status == CommentStatus.REMOVED,
+        })  # fmt: skip
+        if node.root is not None:
+            thread_id, order = node.root.pk, node.order
+        else:
+            thread_id, order = node.stored_thread_id, PROVISIONAL_ORDER + at
+        middles.append({
+            "comment_ptr_id": node.pk, "thread_id": thread_id,
+            "parent_id": node.pk if parent is None else parent.pk, "level": node.level,
+            "order": order, "followup": False, "nested_count": node.nested_count,
+        })  # fmt: skip
+        leaves.append({
+            "xtdcomment_ptr_id": node.pk, "article_id": article.pk, "status": record.status,
+            "comment_html": text["comment_html"], "text_hash": text["text_hash"],
+            "user_agent": record.user_agent[:300], "status_changed_at": now,
+            "author_key": author_key_for(user_id=user_id), "submission_meta": {},
+            "edited_at": record.edited_at,
+        })  # fmt: skip
+    _table(BaseComment, ids_given=True).insert(bases)
+    _table(XtdComment).insert(middles)
+    _table(Comment).insert(leaves)
+
+
+def _threads(article: Article, nodes: Iterable[Placed]) -> list[dict]:
+    """A Thread row for each new thread, with the counts the article page reads."""
+    threads: dict[int, dict] = {}
+    for node in nodes:
+        root = node.root
+        if root is None:
+            continue
+        if root is node:
+            threads[node.pk] = {
+                "root_id": node.pk, "article_id": article.pk,
+                "listed": node.record.status == CommentStatus.PUBLISHED or node.nested_count > 0,
+                "published_count": 0, "last_published_at": None,
+            }  # fmt: skip
+        if node.record.status == CommentStatus.PUBLISHED:
+            thread = threads[root.pk]
+            thread["published_count"] += 1
+            submitted, last = node.record.submitted_at, thread["last_published_at"]
+            if last is None or submitted > last:
+                thread["last_published_at"] = submitted
+    return list(threads.values())

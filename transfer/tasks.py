@@ -1,0 +1,14 @@
+"""Celery task for imports started in the admin: thin, one service call."""
+
+from celery import shared_task
+
+from core.tasks import ParleyTask
+
+
+@shared_task(base=ParleyTask, acks_late=False)
+def import_run_task(run_id: int) -> str:
+    """Run a queued import. Delivered twice, the second delivery finds it started and stops
+    (acks_late is off: a crashed import is reported failed rather than run again)."""
+    from .services.runs import import_run_execute
+
+    return import_run_execute(run_id=run_id)
