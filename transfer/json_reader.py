@@ -4,24 +4,15 @@ The file is fed to ijson a line at a time (the exporter writes one record a line
 event is known to come from the line just fed: a record, a warning or a parse error names
 its line without a second pass. Only one article and its comments are held at once."""
 
-import datetime
 import os
 from collections.abc import Callable, Iterator
 
 import ijson
 
-from articles.models import Article
-from comments.models import CommentStatus
+from transfer.json_fields import JsonRecords
 from transfer.models import Format
-from transfer.records import (
-    ArticleGroup,
-    ArticleRecord,
-    AuthorRecord,
-    CommentRecord,
-    ReadStats,
-    SourceFileError,
-    UpdateRecord,
-)
+from transfer.reading import SourceReader
+from transfer.records import ArticleGroup, AuthorRecord, SourceFileError
 
 BACKUP_FORMAT = "parley-backup"
 BACKUP_VERSION = 1
@@ -33,43 +24,27 @@ CHUNK_BYTES = 64 * 1024
 MAX_DEPTH = 16
 
 _OPENERS = frozenset(("start_map", "start_array"))
-_COMMENT_STATUSES = frozenset(CommentStatus.values)
-_ARTICLE_STATUSES = frozenset(Article.Status.values)
 
 Events = Iterator[tuple[str, object]]
 
 
-class JsonReader:
+class JsonReader(SourceReader):
     """Records from a Parley JSON backup: the users first, then each article with its
     updates and comments, statuses exactly as they were."""
 
     format = Format.JSON.value
 
-    def __init__(
-        self,
-        path: str | os.PathLike,
-        *,
-        stats: ReadStats,
-        site_timezone: datetime.tzinfo = datetime.UTC,
-        progress: Callable[[int, int], None] | None = None,
-    ):
-        self.path = path
-        self.stats = stats
-        self.site_timezone = site_timezone
-        self.progress = progress
-        self.source = ""
-        self._line = 0  # the line the parser was last fed
-
     def __iter__(self) -> Iterator[AuthorRecord | ArticleGroup]:
+        self._line = 0  # the line the parser was last fed
+        self._records = JsonRecords(stats=self.stats, site_timezone=self.site_timezone)
         with open(self.path, "rb") as file:
             total = os.fstat(file.fileno()).st_size
             events = self._events(file)
             for record in self._document(events):
                 yield record
-                if self.progress is not None and type(record) is ArticleGroup:
+                if type(record) is ArticleGroup:
                     self.progress(file.tell(), total)
-            if self.progress is not None:
-                self.progress(total, total)
+            self.progress(total, total)
 
     def _fail(self, message: str) -> SourceFileError:
         return SourceFileError(message, self._line)
@@ -186,27 +161,7 @@ class JsonReader:
 
     def _users(self, events: Events, event: str) -> Iterator[AuthorRecord]:
         for user, line in self._items(events, event, "users", self._object):
-            parsed, self._line = self._line, line
-            record = self._user_record(user, line)
-            self._line = parsed
-            yield record
-
-    def _user_record(self, user: dict, line: int) -> AuthorRecord:
-        source_id = self._id(user, "id", f"a user on line {line}")
-        groups = user.get("groups") or []
-        if type(groups) is not list or not all(type(name) is str for name in groups):
-            raise self._fail(f'user {source_id}: "groups" must be a list of names')
-        where = f"user {source_id}"
-        return AuthorRecord(
-            source_id=source_id,
-            login=self._text(user, "username", where),
-            email=self._text(user, "email", where),
-            first_name=self._text(user, "first_name", where),
-            last_name=self._text(user, "last_name", where),
-            groups=tuple(groups),
-            is_active=user.get("is_active") is not False,
-            date_joined=self._when(user, "date_joined", where),
-        )
+            yield self._records.user(user, line)
 
     def _articles(self, events: Events, event: str) -> Iterator[ArticleGroup]:
         return self._items(events, event, "articles", self._article)
@@ -226,120 +181,15 @@ class JsonReader:
                 updates = list(self._items(events, event, "updates", self._object))
             else:
                 fields[key] = self._value(events, event, value, 3)
-        # A refusal names the record's own line, not the one the parser has reached.
-        parsed, self._line = self._line, line
-        source_id = self._id(fields, "id", f"an article on line {line}")
-        group = ArticleGroup(article=self._article_record(fields, source_id), line=line)
-        for update, self._line in updates:
-            if (record := self._update_record(update, source_id, self._line)) is not None:
+        records = self._records
+        article = records.article(fields, line)
+        group = ArticleGroup(article=article, line=line)
+        for update, update_line in updates:
+            if (record := records.update(update, article.source_id, update_line)) is not None:
                 group.updates.append(record)
-        for comment, self._line in comments:
-            group.comments.append(self._comment_record(comment, self._line))
-        self._line = parsed
+        for comment, comment_line in comments:
+            group.comments.append(records.comment(comment, comment_line))
         return group
-
-    def _article_record(self, fields: dict, source_id: str) -> ArticleRecord:
-        where = f"article {source_id}"
-        status = self._text(fields, "status", where) or Article.Status.DRAFT
-        if status not in _ARTICLE_STATUSES:
-            self.stats.warn(f"{where}: unknown status {status!r}, restored as a draft")
-            status = Article.Status.DRAFT
-        authors = fields.get("authors") or []
-        if type(authors) is not list:
-            raise self._fail(f'{where}: "authors" must be a list of user ids')
-        close_after = fields.get("comments_close_after_days")
-        if close_after is not None and (type(close_after) is not int or close_after < 0):
-            self.stats.warn(f"{where}: comments_close_after_days {close_after!r} ignored")
-            close_after = None
-        return ArticleRecord(
-            source_id=source_id,
-            title=self._text(fields, "title", where),
-            url=self._text(fields, "url", where),
-            slug=self._text(fields, "slug", where),
-            body_markdown=self._text(fields, "body", where),
-            standfirst=self._text(fields, "standfirst", where),
-            author_source_ids=tuple(self._ref(author, where, "authors") for author in authors),
-            published_at=self._when(fields, "published_at", where),
-            status=status,
-            comments_open=fields.get("comments_open", True) is not False,
-            comments_close_after_days=close_after,
-        )
-
-    def _update_record(self, update: dict, article_id: str, line: int) -> UpdateRecord | None:
-        source_id = self._id(update, "id", f"an update of article {article_id} on line {line}")
-        where = f"update {source_id}"
-        published_at = self._when(update, "published_at", where)
-        if published_at is None:
-            self.stats.warn(f"{where} (line {line}) has no publication date: skipped")
-            self.stats.skip("update without a date")
-            return None
-        return UpdateRecord(
-            source_id=source_id,
-            body_markdown=self._text(update, "body", where),
-            published_at=published_at,
-            author_source_id=self._ref(update.get("author"), where, "author"),
-            corrected_at=self._when(update, "corrected_at", where),
-            withdrawn_at=self._when(update, "withdrawn_at", where),
-        )
-
-    def _comment_record(self, comment: dict, line: int) -> CommentRecord:
-        source_id = self._id(comment, "id", f"a comment on line {line}")
-        where = f"comment {source_id}"
-        status = comment.get("status")
-        if status not in _COMMENT_STATUSES:
-            self.stats.warn(f"{where} (line {line}): unknown status {status!r}, restored held")
-            status = CommentStatus.HELD
-        ip_address = comment.get("ip")
-        return CommentRecord(
-            source_id=source_id,
-            parent_source_id=self._ref(comment.get("parent"), where, "parent"),
-            author_name=self._text(comment, "name", where),
-            author_email=self._text(comment, "email", where),
-            author_url=self._text(comment, "url", where),
-            ip_address=ip_address if type(ip_address) is str and ip_address else None,
-            submitted_at=self._when(comment, "submitted_at", where),
-            markdown=self._text(comment, "text", where),
-            status=status,
-            user_source_id=self._ref(comment.get("user"), where, "user"),
-            user_agent=self._text(comment, "user_agent", where),
-            edited_at=self._when(comment, "edited_at", where),
-            line=line,
-        )
-
-    def _id(self, fields: dict, key: str, where: str) -> str:
-        if fields.get(key) is None:
-            raise self._fail(f'{where} has no "{key}"')
-        return self._ref(fields[key], where, key)
-
-    def _ref(self, value: object, where: str, key: str) -> str:
-        """A record's source id, or "" for null."""
-        if type(value) is int or (type(value) is str and value):
-            return str(value)
-        if value is None:
-            return ""
-        raise self._fail(f'{where}: "{key}" must be an id, not {value!r}')
-
-    def _text(self, fields: dict, key: str, where: str) -> str:
-        value = fields.get(key)
-        if type(value) is str:
-            return value
-        if value is None:
-            return ""
-        raise self._fail(f'{where}: "{key}" must be a string, not {value!r}')
-
-    def _when(self, fields: dict, key: str, where: str) -> datetime.datetime | None:
-        """An aware datetime; a naive one (a hand-edited file) is taken as site time."""
-        value = fields.get(key)
-        if value is None:
-            return None
-        try:
-            when = datetime.datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.stats.warn(f'{where}: "{key}" is not an ISO 8601 date: {value!r}; ignored')
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=self.site_timezone)
-        return when
 
 
 def _parser_message(error: Exception) -> str:

@@ -34,8 +34,10 @@ class SourceRecord(models.Model):
 
     class Meta:
         constraints = [
+            # source_id first: an import asks for a batch of ids of one source and kind,
+            # and only a leading column turns that list into index lookups.
             models.UniqueConstraint(
-                fields=["source", "kind", "source_id"], name="source_record_unique"
+                fields=["source_id", "source", "kind"], name="source_record_unique"
             )
         ]
         indexes = [

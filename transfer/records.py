@@ -69,6 +69,8 @@ class CommentRecord:
     user_source_id: str = ""  # an AuthorRecord.source_id when an account wrote it
     user_agent: str = ""
     edited_at: datetime | None = None  # JSON backups only
+    # The stored forms of the words, when the reading thread made them ahead of the writer.
+    text_fields: dict | None = None
     line: int = 0  # where it starts in the file, for warnings
 
 

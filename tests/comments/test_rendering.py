@@ -188,3 +188,26 @@ def test_private_use_characters_a_reader_types_are_kept():
 def test_syntax_past_the_limits_shows_as_typed_inside_code():
     text = "`" + "[" * 300 + "`"
     assert comment_to_safe_html(text) == "<p><code>" + "[" * 300 + "</code></p>"
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+@settings(max_examples=400, deadline=None)
+def test_imported_plain_text_skips_the_sanitiser_only_where_it_would_change_nothing(text):
+    """html_sanitise's shortcut for text without markup gives what nh3 gives."""
+    import nh3
+
+    from comments.rendering import (
+        COMMENT_ATTRIBUTES,
+        COMMENT_TAGS,
+        COMMENTER_LINK_REL,
+        URL_SCHEMES,
+    )  # fmt: skip
+    from comments.rendering_html import html_sanitise
+    from core.text import paragraphs_from_newlines, strip_control_characters
+
+    text = strip_control_characters(text)
+    expected = nh3.clean(
+        paragraphs_from_newlines(text), tags=COMMENT_TAGS, attributes=COMMENT_ATTRIBUTES,
+        url_schemes=URL_SCHEMES, link_rel=COMMENTER_LINK_REL, strip_comments=True,
+    )  # fmt: skip
+    assert html_sanitise(text) == expected

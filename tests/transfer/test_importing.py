@@ -295,3 +295,15 @@ def test_moderators_search_finds_imported_comments(tmp_path, client, moderator):
     client.force_login(moderator)
     page = client.get(reverse("moderation:search"), {"q": "quokka"})
     assert page.status_code == 200 and "quokka sighting" in page.content.decode()
+
+
+def test_an_article_deleted_since_comes_back_with_its_comments(tmp_path):
+    path = W.write(tmp_path / "blog.xml", W.post(1, W.comment(1) + W.comment(2, parent=1)))
+    run_import(path)
+    Article.objects.all().delete()
+    again = run_import(path)
+    assert "imported already" not in again
+    assert "Articles: 1 created." in again and "Comments: 2 added (2 published)" in again
+    article = Article.objects.get()
+    assert article.comment_count == 2
+    assert by_source("2").parent_id == by_source("1").pk

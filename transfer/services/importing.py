@@ -5,22 +5,25 @@ and then rolls it back, so what it reports is what a real run would do. Imported
 keep the status their source gave them: nothing is scored, and nobody is emailed."""
 
 import hashlib
+import queue
+import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import tzinfo
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django_comments.models import Comment as BaseComment
+from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from articles.services import pages_refresh
-from comments.models import Comment
+from comments.models import Comment, Thread
 from comments.services import (
     article_comment_count_recount,
     max_level,
-    thread_recount,
-    thread_renumber,
 )
 
 from ..models import Format, ImportRun, SourceRecord
@@ -28,7 +31,7 @@ from ..records import ArticleGroup, AuthorRecord, ReadStats, SourceFileError
 from .matching import article_match, updates_store, user_match
 from .placing import StoredParent, comments_place
 from .report import ImportReport
-from .storing import comments_store
+from .storing import CommentBuffer, comment_text_prepare
 
 Progress = Callable[[int, int], None]
 LOOKUP_CHUNK = 5000
@@ -89,7 +92,7 @@ def import_file(
         .order_by("pk")
         .first()
     )
-    if earlier is not None and not force and not dry_run:
+    if earlier is not None and not force and not dry_run and _rows_intact(earlier):
         report.same_file_as_run = earlier.pk
         _run_finish(run, report, ImportRun.Status.DONE)
         return report
@@ -105,7 +108,7 @@ def import_file(
     try:
         with transaction.atomic():
             writer = _Writer(run_id=run.pk, report=report)
-            for item in reader:
+            for item in _read_ahead(reader):
                 if isinstance(item, AuthorRecord):
                     writer.author(item, source=reader.source)
                 elif isinstance(item, ArticleGroup):
@@ -120,6 +123,14 @@ def import_file(
         run.error = str(error)
         _run_finish(run, report, ImportRun.Status.FAILED)
         raise
+    except IntegrityError as error:
+        # Only a file that names one comment twice (under two posts) gets here.
+        report.seconds = time.perf_counter() - began
+        run.error = (
+            f"The file repeats an id the site already took from it ({error}); nothing was stored."
+        )
+        _run_finish(run, report, ImportRun.Status.FAILED)
+        raise SourceFileError(run.error) from error
     except Exception:
         run.error = "An internal error stopped the import; nothing was stored."
         _run_finish(run, report, ImportRun.Status.FAILED)
@@ -130,6 +141,64 @@ def import_file(
         report.warn(warning)
     _run_finish(run, report, ImportRun.Status.DONE)
     return report
+
+
+READ_AHEAD = 8  # article groups read and prepared ahead of the writer
+SWITCH_INTERVAL = 0.0002
+
+
+def _read_ahead(reader) -> Iterator:
+    """The reader's records, read in a thread of their own that also prepares each
+    comment's words (sanitising and converting is most of the Python work), so that work
+    goes on while the writer waits for the database. Nothing there touches the database."""
+    handoff: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+    finished = object()
+    stopping = threading.Event()
+
+    def read() -> None:
+        try:
+            for item in reader:
+                if isinstance(item, ArticleGroup):
+                    for record in item.comments:
+                        record.text_fields = comment_text_prepare(record)
+                while not stopping.is_set():
+                    try:
+                        handoff.put(item, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stopping.is_set():
+                    return
+            handoff.put(finished)
+        except BaseException as error:  # handed to the writer, which raises it
+            handoff.put(error)
+
+    thread = threading.Thread(target=read, name="parley-import-reader", daemon=True)
+    # Python hands the GIL over every 5 ms by default: each database round trip of the
+    # writer would then wait out the reading thread's slice. Shorter slices while importing.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    thread.start()
+    try:
+        while (item := handoff.get()) is not finished:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stopping.set()
+        thread.join(timeout=5)
+        sys.setswitchinterval(interval)
+
+
+def _rows_intact(run: ImportRun) -> bool:
+    """Whether every comment and article that run stored is still here (nothing of it was
+    deleted since, so reading its file again could change nothing)."""
+    for kind, model in ((SourceRecord.Kind.COMMENT, Comment), (SourceRecord.Kind.ARTICLE, Article)):
+        records = SourceRecord.objects.filter(run=run, kind=kind)
+        alive = model.objects.filter(pk__in=records.values("object_id"))
+        if alive.count() != records.count():
+            return False
+    return True
 
 
 def _run_finish(run: ImportRun, report: ImportReport, status: str) -> None:
@@ -147,6 +216,7 @@ class _Writer:
         self.user_logins: dict[str, int] = {}
         self.touched: dict[int, str] = {}  # article pk -> slug, to recount and refresh
         self.max_level = max_level()
+        self.buffer: CommentBuffer | None = None
 
     def author(self, record: AuthorRecord, *, source: str) -> None:
         pk, how = user_match(record=record, source=source, run_id=self.run_id)
@@ -166,6 +236,8 @@ class _Writer:
                 article=article, records=group.updates, source=source, run_id=self.run_id,
                 user_ids=self.user_ids,
             )  # fmt: skip
+        if article.pk in self.touched and self.buffer is not None:
+            self.buffer.flush()  # the article came up before: its comments must be findable
         ids = [c.source_id for c in group.comments]
         # A reply in a newer export can answer a comment that only an older one had.
         parents = {c.parent_source_id for c in group.comments if c.parent_source_id}
@@ -186,19 +258,19 @@ class _Writer:
         )
         for warning in placement.warnings:
             report.warn(warning)
-        comments_store(
-            article=article, placement=placement, source=source, run_id=self.run_id,
-            user_ids=self.user_ids, warnings=report.warnings,
-        )  # fmt: skip
-        for thread_id in placement.stored_threads:
-            thread_renumber(thread_id=thread_id)
-            thread_recount(thread_id=thread_id)
+        if self.buffer is None:
+            self.buffer = CommentBuffer(
+                source=source, run_id=self.run_id, user_ids=self.user_ids, warn=report.warn
+            )
+        self.buffer.add(article=article, placement=placement)
         for node in placement.comments:
             report.count(report.comments_added, node.record.status)
         self.touched[article.pk] = article.slug
 
     def _stored_ids(self, source: str, source_ids: list[str]) -> dict[str, int]:
-        """Source id -> comment pk for this group's comments imported before."""
+        """Source id -> comment pk for this group's comments imported before and still here.
+        Records of comments deleted since (their article with them) are dropped: the file
+        brings those back."""
         found: dict[str, int] = {}
         for start in range(0, len(source_ids), LOOKUP_CHUNK):
             found.update(
@@ -207,7 +279,15 @@ class _Writer:
                     source_id__in=source_ids[start : start + LOOKUP_CHUNK],
                 ).values_list("source_id", "object_id")
             )  # fmt: skip
-        return found
+        if not found:
+            return found
+        alive = set(Comment.objects.filter(pk__in=found.values()).values_list("pk", flat=True))
+        gone = [source_id for source_id, pk in found.items() if pk not in alive]
+        if gone:
+            SourceRecord.objects.filter(
+                source=source, kind=SourceRecord.Kind.COMMENT, source_id__in=gone
+            ).delete()
+        return {source_id: pk for source_id, pk in found.items() if pk in alive}
 
     def _stored_parents(self, new, stored: dict[str, int], article: Article):
         wanted = {
@@ -217,13 +297,23 @@ class _Writer:
         }
         if not wanted:
             return {}
-        rows = Comment.objects.filter(pk__in=wanted.values(), article=article).values_list(
-            "pk", "thread_id", "level", "parent_id"
+        rows = (
+            Comment.objects.filter(pk__in=wanted.values(), article=article)
+            .order_by()
+            .values_list("pk", "thread_id", "level", "parent_id")
         )
         by_pk = {row[0]: StoredParent(*row) for row in rows}
         return {sid: by_pk[pk] for sid, pk in wanted.items() if pk in by_pk}
 
     def finish(self) -> None:
+        if self.buffer is not None:
+            self.buffer.flush()
         for article_id in self.touched:
             article_comment_count_recount(article_id=article_id)
         pages_refresh(slugs=self.touched.values())
+        if connection.vendor == "postgresql" and self.touched:
+            # Tables that grew by thousands of rows in one go: without fresh statistics the
+            # planner scans them whole for the next import's (and the site's) lookups.
+            tables = (SourceRecord, BaseComment, XtdComment, Comment, Thread)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in tables))

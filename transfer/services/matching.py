@@ -20,11 +20,16 @@ from ..records import ArticleRecord, AuthorRecord, UpdateRecord
 Kind = SourceRecord.Kind
 
 
-def _remember(source: str, kind: str, source_id: str, object_id: int, run_id, url: str = ""):
-    SourceRecord.objects.create(
-        source=source, kind=kind, source_id=source_id, object_id=object_id, run_id=run_id,
-        url=url[:500],
-    )  # fmt: skip
+def _remember(
+    source: str, kind: str, source_id: str, object_id: int, run_id, *, stale: bool, url: str = ""
+) -> None:
+    """Record where a row came from. A `stale` record outlived its row (an article deleted
+    since) and now points at the new one."""
+    fields = {"object_id": object_id, "run_id": run_id, "url": url[:500]}
+    if stale:
+        SourceRecord.objects.filter(source=source, kind=kind, source_id=source_id).update(**fields)
+    else:
+        SourceRecord.objects.create(source=source, kind=kind, source_id=source_id, **fields)
 
 
 def _recorded(source: str, kind: str, source_id: str) -> int | None:
@@ -62,7 +67,7 @@ def user_match(*, record: AuthorRecord, source: str, run_id: int | None) -> tupl
     names = {AUTHORS_GROUP} if record.groups is None else set(record.groups)
     groups = Group.objects.filter(name__in=names)
     user.groups.add(*groups)
-    _remember(source, Kind.USER, record.source_id, user.pk, run_id)
+    _remember(source, Kind.USER, record.source_id, user.pk, run_id, stale=known is not None)
     return user.pk, how
 
 
@@ -103,7 +108,10 @@ def article_match(
     how = "matched"
     if article is None:
         article, how = _article_create(record, user_ids, user_logins), "created"
-    _remember(source, Kind.ARTICLE, record.source_id, article.pk, run_id, url=record.url)
+    _remember(
+        source, Kind.ARTICLE, record.source_id, article.pk, run_id, stale=known is not None,
+        url=record.url,
+    )  # fmt: skip
     return article, how
 
 
@@ -131,7 +139,9 @@ def _article_create(
     authors = {user_ids[i] for i in record.author_source_ids if i in user_ids}
     authors |= {user_logins[name] for name in record.author_logins if name in user_logins}
     if authors:
-        article.authors.add(*authors)
+        Article.authors.through.objects.bulk_create(
+            [Article.authors.through(article_id=article.pk, user_id=pk) for pk in authors]
+        )
     return article
 
 
@@ -155,7 +165,7 @@ def updates_store(
             body_html=markdown_to_safe_html(body), published_at=record.published_at,
             corrected_at=record.corrected_at, withdrawn_at=record.withdrawn_at,
         )  # fmt: skip
-        _remember(source, Kind.UPDATE, record.source_id, update.pk, run_id)
+        _remember(source, Kind.UPDATE, record.source_id, update.pk, run_id, stale=False)
         known.add(record.source_id)
         added += 1
     return added

@@ -8,7 +8,7 @@ a new field is written with its default rather than missed."""
 
 import ipaddress
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -20,14 +20,20 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus, Thread
-from comments.services import comment_text_fields, comment_text_fields_from_html
+from comments.services import (
+    comment_text_fields,
+    comment_text_fields_from_html,
+    thread_recount,
+    thread_renumber,
+)
 from core.keys import author_key_for
 from core.text import strip_control_characters
 
 from ..models import SourceRecord
+from ..records import CommentRecord
 from .placing import Placed, Placement
 
-BATCH = 1000
+BATCH = 5000
 # Where new replies in a stored thread wait for thread_renumber (xtd's order is 32-bit).
 PROVISIONAL_ORDER = 1_000_000_000
 
@@ -94,103 +100,142 @@ def _table(model: type[models.Model], *, ids_given: bool = False) -> _Table:
     return _tables[key]
 
 
-def _ids_reserve(n: int) -> list[int]:
-    """n new ids for django_comments, never one used before (a browser's list of its own
-    comments must not come to name someone else's). Inside the import's transaction: on
-    SQLite it holds the write lock, on PostgreSQL the sequence hands them out."""
-    table = BaseComment._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+class _Ids:
+    """New ids for django_comments, handed out ahead of the rows, never one used before (a
+    browser's list of its own comments must not come to name someone else's). Inside the
+    import's transaction: PostgreSQL's sequence hands them out; on SQLite the transaction
+    holds the write lock, so counting on from the highest id ever used is safe."""
+
+    def __init__(self):
+        self.pool: list[int] = []
+        self.next_sqlite: int | None = None
+
+    def take(self, n: int) -> list[int]:
+        if connection.vendor != "postgresql":
+            if self.next_sqlite is None:
+                self.next_sqlite = self._sqlite_last() + 1
+            first, self.next_sqlite = self.next_sqlite, self.next_sqlite + n
+            return list(range(first, first + n))
+        if len(self.pool) < n:
+            self.pool += self._postgresql_reserve(max(n - len(self.pool), BATCH))
+        taken, self.pool = self.pool[:n], self.pool[n:]
+        return taken
+
+    @staticmethod
+    def _postgresql_reserve(n: int) -> list[int]:
+        with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, n],
+                [BaseComment._meta.db_table, n],
             )
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            f"SELECT MAX(seq) FROM (SELECT MAX(id) AS seq FROM {table} UNION ALL "  # noqa: S608
-            "SELECT seq FROM sqlite_sequence WHERE name = %s)",
-            [table],
-        )
-        last = cursor.fetchone()[0] or 0
-        return list(range(last + 1, last + n + 1))
+
+    @staticmethod
+    def _sqlite_last() -> int:
+        table = BaseComment._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT MAX(seq) FROM (SELECT MAX(id) AS seq FROM {table} UNION ALL "  # noqa: S608
+                "SELECT seq FROM sqlite_sequence WHERE name = %s)",
+                [table],
+            )
+            return cursor.fetchone()[0] or 0
 
 
-def _ip(value: str | None, warnings: list[str], source_id: str) -> str | None:
+def _ip(value: str | None, warn: Callable[[str], None], source_id: str) -> str | None:
     if not value:
         return None
     try:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
-        warnings.append(f"comment {source_id}: IP address {value!r} is not one; left empty")
+        warn(f"comment {source_id}: IP address {value!r} is not one; left empty")
         return None
 
 
-def comments_store(
-    *,
-    article: Article,
-    placement: Placement,
-    source: str,
-    run_id: int | None,
-    user_ids: dict[str, int],
-    warnings: list[str],
-) -> None:
-    """Write a placed group's comments, their source records and their new threads."""
-    nodes = placement.comments
-    for start in range(0, len(nodes), BATCH):
-        _batch_store(article, nodes[start : start + BATCH], user_ids, warnings)
-    _table(SourceRecord).insert([
-        {"source": source, "kind": SourceRecord.Kind.COMMENT,
-         "source_id": node.record.source_id, "object_id": node.pk, "run_id": run_id}
-        for node in nodes
-    ])  # fmt: skip
-    _table(Thread).insert(_threads(article, nodes))
+def comment_text_prepare(record: CommentRecord) -> dict[str, str]:
+    """The stored forms of a record's words (the costly part of storing it; pure, so a
+    reading thread can do it ahead)."""
+    if record.markdown is not None:
+        return comment_text_fields(record.markdown)
+    return comment_text_fields_from_html(record.html)
 
 
-def _batch_store(
-    article: Article, nodes: list[Placed], user_ids: dict[str, int], warnings: list[str]
-) -> None:
-    content_type_id = ContentType.objects.get_for_model(Article).pk
-    now = timezone.now()
-    for node, pk in zip(nodes, _ids_reserve(len(nodes)), strict=True):
-        node.pk = pk
-    bases, middles, leaves = [], [], []
-    for at, node in enumerate(nodes):
-        record, parent = node.record, node.parent
-        if record.markdown is not None:
-            text = comment_text_fields(record.markdown)
-        else:
-            text = comment_text_fields_from_html(record.html)
-        user_id = user_ids.get(record.user_source_id) if record.user_source_id else None
-        bases.append({
-            "id": node.pk, "content_type_id": content_type_id, "object_pk": str(article.pk),
-            "site_id": settings.SITE_ID, "user_id": user_id,
-            "user_name": strip_control_characters(record.author_name)[:50],
-            "user_email": record.author_email.strip()[:254],
-            "user_url": record.author_url.strip()[:200], "comment": text["comment"],
-            "submit_date": record.submitted_at,
-            "ip_address": _ip(record.ip_address, warnings, record.source_id),
-            "is_public": record.status == CommentStatus.PUBLISHED,
-            "is_removed": record.status == CommentStatus.REMOVED,
-        })  # fmt: skip
-        if node.root is not None:
-            thread_id, order = node.root.pk, node.order
-        else:
-            thread_id, order = node.stored_thread_id, PROVISIONAL_ORDER + at
-        middles.append({
-            "comment_ptr_id": node.pk, "thread_id": thread_id,
-            "parent_id": node.pk if parent is None else parent.pk, "level": node.level,
-            "order": order, "followup": False, "nested_count": node.nested_count,
-        })  # fmt: skip
-        leaves.append({
-            "xtdcomment_ptr_id": node.pk, "article_id": article.pk, "status": record.status,
-            "comment_html": text["comment_html"], "text_hash": text["text_hash"],
-            "user_agent": record.user_agent[:300], "status_changed_at": now,
-            "author_key": author_key_for(user_id=user_id), "submission_meta": {},
-            "edited_at": record.edited_at,
-        })  # fmt: skip
-    _table(BaseComment, ids_given=True).insert(bases)
-    _table(XtdComment).insert(middles)
-    _table(Comment).insert(leaves)
+class CommentBuffer:
+    """Placed comments waiting to be written, a few thousand rows per statement whatever
+    the size of each article's group."""
+
+    def __init__(self, *, source: str, run_id: int | None, user_ids: dict[str, int],
+                 warn: Callable[[str], None]):  # fmt: skip
+        self.source, self.run_id, self.user_ids, self.warn = source, run_id, user_ids, warn
+        self.ids = _Ids()
+        self.content_type_id = ContentType.objects.get_for_model(Article).pk
+        self.rows: dict[type, list[dict]] = {m: [] for m in (BaseComment, XtdComment, Comment)}
+        self.records: list[dict] = []
+        self.threads: list[dict] = []
+        self.stored_threads: set[int] = set()
+
+    def add(self, *, article: Article, placement: Placement) -> None:
+        nodes = placement.comments
+        for node, pk in zip(nodes, self.ids.take(len(nodes)), strict=True):
+            node.pk = pk
+        now = timezone.now()
+        bases, middles, leaves = (self.rows[m] for m in (BaseComment, XtdComment, Comment))
+        for at, node in enumerate(nodes):
+            record, parent = node.record, node.parent
+            text = record.text_fields or comment_text_prepare(record)
+            user_id = self.user_ids.get(record.user_source_id) if record.user_source_id else None
+            bases.append({
+                "id": node.pk, "content_type_id": self.content_type_id,
+                "object_pk": str(article.pk), "site_id": settings.SITE_ID, "user_id": user_id,
+                "user_name": strip_control_characters(record.author_name)[:50],
+                "user_email": record.author_email.strip()[:254],
+                "user_url": record.author_url.strip()[:200], "comment": text["comment"],
+                "submit_date": record.submitted_at,
+                "ip_address": _ip(record.ip_address, self.warn, record.source_id),
+                "is_public": record.status == CommentStatus.PUBLISHED,
+                "is_removed": record.status == CommentStatus.REMOVED,
+            })  # fmt: skip
+            if node.root is not None:
+                thread_id, order = node.root.pk, node.order
+            else:
+                thread_id, order = node.stored_thread_id, PROVISIONAL_ORDER + at
+            middles.append({
+                "comment_ptr_id": node.pk, "thread_id": thread_id,
+                "parent_id": node.pk if parent is None else parent.pk, "level": node.level,
+                "order": order, "followup": False, "nested_count": node.nested_count,
+            })  # fmt: skip
+            leaves.append({
+                "xtdcomment_ptr_id": node.pk, "article_id": article.pk, "status": record.status,
+                "comment_html": text["comment_html"], "text_hash": text["text_hash"],
+                "user_agent": record.user_agent[:300], "status_changed_at": now,
+                "author_key": author_key_for(user_id=user_id), "submission_meta": {},
+                "edited_at": record.edited_at,
+            })  # fmt: skip
+            self.records.append({
+                "source": self.source, "kind": SourceRecord.Kind.COMMENT,
+                "source_id": record.source_id, "object_id": node.pk, "run_id": self.run_id,
+            })  # fmt: skip
+        self.threads += _threads(article, nodes)
+        self.stored_threads |= placement.stored_threads
+        if len(bases) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what waits; threads that gained replies are then renumbered and recounted."""
+        for model, rows in self.rows.items():
+            if rows:
+                _table(model, ids_given=model is BaseComment).insert(rows)
+                rows.clear()
+        if self.records:
+            _table(SourceRecord).insert(self.records)
+            self.records.clear()
+        if self.threads:
+            _table(Thread).insert(self.threads)
+            self.threads.clear()
+        for thread_id in sorted(self.stored_threads):
+            thread_renumber(thread_id=thread_id)
+            thread_recount(thread_id=thread_id)
+        self.stored_threads.clear()
 
 
 def _threads(article: Article, nodes: Iterable[Placed]) -> list[dict]:

@@ -1,0 +1,48 @@
+"""What every source reader is given, and how it reports progress to its caller."""
+
+import datetime
+import os
+from collections.abc import Callable, Iterator
+
+from transfer.records import ArticleGroup, AuthorRecord, ReadStats
+
+Progress = Callable[[int, int], None]
+
+
+class SourceReader:
+    """A reader of one export file: iterating it yields the file's AuthorRecord and
+    ArticleGroup objects in file order; `source` names the exporting site from the file's
+    header, known before the first record is yielded."""
+
+    format: str
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        stats: ReadStats,
+        site_timezone: datetime.tzinfo = datetime.UTC,
+        progress: Progress | None = None,
+    ):
+        self.path = path
+        self.stats = stats
+        self.site_timezone = site_timezone  # for dates the file gives without a zone
+        # progress(bytes read, file size): called as each article is handed over and once
+        # the whole file is read, so a caller need not ask whether there is one.
+        self.progress = progress or _unreported
+        self.source = ""
+
+    def _hand_over(
+        self, ready: list[AuthorRecord | ArticleGroup], done: int, total: int
+    ) -> Iterator[AuthorRecord | ArticleGroup]:
+        """Yield the records made from the bytes read so far, reporting progress before each
+        article, and empty `ready` for those the next bytes make."""
+        for record in ready:
+            if type(record) is ArticleGroup:
+                self.progress(done, total)
+            yield record
+        ready.clear()
+
+
+def _unreported(done: int, total: int) -> None:
+    pass
