@@ -13,14 +13,12 @@ from collections.abc import Callable, Iterator
 from datetime import tzinfo
 from pathlib import Path
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_comments.models import Comment as BaseComment
-from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from articles.services import pages_refresh
-from comments.models import Comment, Thread
+from comments.models import Comment
 from comments.services import (
     article_comment_count_recount,
     max_level,
@@ -31,7 +29,7 @@ from ..records import ArticleGroup, AuthorRecord, ReadStats, SourceFileError
 from .matching import article_match, updates_store, user_match
 from .placing import StoredParent, comments_place
 from .report import ImportReport
-from .storing import CommentBuffer, comment_text_prepare
+from .storing import CommentBuffer, comment_text_prepare, tables_analyse
 
 Progress = Callable[[int, int], None]
 LOOKUP_CHUNK = 5000
@@ -108,7 +106,7 @@ def import_file(
     try:
         with transaction.atomic():
             writer = _Writer(run_id=run.pk, report=report)
-            for item in _read_ahead(reader):
+            for item in _read_ahead(reader, writer.prepare):
                 if isinstance(item, AuthorRecord):
                     writer.author(item, source=reader.source)
                 elif isinstance(item, ArticleGroup):
@@ -147,10 +145,12 @@ READ_AHEAD = 8  # article groups read and prepared ahead of the writer
 SWITCH_INTERVAL = 0.0002
 
 
-def _read_ahead(reader) -> Iterator:
+def _read_ahead(reader, prepare: threading.Event) -> Iterator:
     """The reader's records, read in a thread of their own that also prepares each
     comment's words (sanitising and converting is most of the Python work), so that work
-    goes on while the writer waits for the database. Nothing there touches the database."""
+    goes on while the writer waits for the database. Nothing there touches the database.
+    While `prepare` is clear (the file's comments are already here) words are not
+    prepared: the writer does it for what turns out to be new."""
     handoff: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
     finished = object()
     stopping = threading.Event()
@@ -158,7 +158,7 @@ def _read_ahead(reader) -> Iterator:
     def read() -> None:
         try:
             for item in reader:
-                if isinstance(item, ArticleGroup):
+                if isinstance(item, ArticleGroup) and prepare.is_set():
                     for record in item.comments:
                         record.text_fields = comment_text_prepare(record)
                 while not stopping.is_set():
@@ -217,6 +217,9 @@ class _Writer:
         self.touched: dict[int, str] = {}  # article pk -> slug, to recount and refresh
         self.max_level = max_level()
         self.buffer: CommentBuffer | None = None
+        # Set while groups bring new comments: the reading thread prepares their words.
+        self.prepare = threading.Event()
+        self.prepare.set()
 
     def author(self, record: AuthorRecord, *, source: str) -> None:
         pk, how = user_match(record=record, source=source, run_id=self.run_id)
@@ -252,7 +255,9 @@ class _Writer:
                 continue
             new.append(record)
         if not new:
+            self.prepare.clear()
             return
+        self.prepare.set()
         placement = comments_place(
             new, stored_parents=self._stored_parents(new, stored, article), max_level=self.max_level
         )
@@ -311,9 +316,5 @@ class _Writer:
         for article_id in self.touched:
             article_comment_count_recount(article_id=article_id)
         pages_refresh(slugs=self.touched.values())
-        if connection.vendor == "postgresql" and self.touched:
-            # Tables that grew by thousands of rows in one go: without fresh statistics the
-            # planner scans them whole for the next import's (and the site's) lookups.
-            tables = (SourceRecord, BaseComment, XtdComment, Comment, Thread)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in tables))
+        if self.touched:
+            tables_analyse()  # for the site's queries and the next import

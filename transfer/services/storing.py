@@ -173,6 +173,8 @@ class CommentBuffer:
         self.records: list[dict] = []
         self.threads: list[dict] = []
         self.stored_threads: set[int] = set()
+        # Rows written so far and when statistics were last taken (doubling: a few ANALYZEs).
+        self.pending = self.written = self.analysed = 0
 
     def add(self, *, article: Article, placement: Placement) -> None:
         nodes = placement.comments
@@ -215,6 +217,7 @@ class CommentBuffer:
                 "source": self.source, "kind": SourceRecord.Kind.COMMENT,
                 "source_id": record.source_id, "object_id": node.pk, "run_id": self.run_id,
             })  # fmt: skip
+        self.pending += len(nodes)
         self.threads += _threads(article, nodes)
         self.stored_threads |= placement.stored_threads
         if len(bases) >= BATCH:
@@ -236,6 +239,22 @@ class CommentBuffer:
             thread_renumber(thread_id=thread_id)
             thread_recount(thread_id=thread_id)
         self.stored_threads.clear()
+        self.written += self.pending
+        self.pending = 0
+        if self.written >= self.analysed * 2 + BATCH:
+            tables_analyse()
+            self.analysed = self.written
+
+
+def tables_analyse() -> None:
+    """Fresh planner statistics for the tables an import fills. Inside the import's
+    transaction PostgreSQL counts its own new rows, and without this the planner goes on
+    believing the tables are as small as they were, scanning them whole for every lookup."""
+    if connection.vendor != "postgresql":
+        return
+    tables = (SourceRecord, BaseComment, XtdComment, Comment, Thread)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in tables))
 
 
 def _threads(article: Article, nodes: Iterable[Placed]) -> list[dict]:
