@@ -7,7 +7,10 @@ runs `manage.py import_wordpress FILE` in a child process and prints comments pe
 (the import's own time, and the whole command's), the child's peak RSS, and two second
 runs: the same file again (recognised by its checksum, nothing read) and with --force
 (every row read and recognised as imported, nothing added). Targets: >= 5,000 comments/s
-on PostgreSQL, peak RSS <= 300 MB, a no-op re-run <= 10 % of the first.
+on PostgreSQL, peak RSS <= 300 MB, a no-op re-run <= 10 % of the first. Then Isso 0.14
+imports the same file (`isso import -t wordpress`, its own SQLite) in the same run, for the
+ratio against a peer (skip it with --no-isso; Isso lives in a virtualenv of its own, made
+once, see bench/peers_isso.py).
 
     .venv/bin/python -m bench.import                       (both databases)
     .venv/bin/python -m bench.import --comments 20000 --only sqlite
@@ -43,6 +46,7 @@ WORDS = [
 NAMES = ["Ada Brook", "Ben Okafor", "Chloé Martin", "Dmytro Kovalenko", "Eli Shaw",
          "Fatima Noor", "Günter Weiß", "Hana Sato", "Ivo Petrov", "Jun Park", "Олена Шевченко",
          "Leo 🚲"]  # fmt: skip
+PINGBACK_IDS = 900_000_000  # far above the comments' ids
 STATUSES = ["1"] * 90 + ["0"] * 5 + ["spam"] * 4 + ["trash"]
 
 
@@ -126,15 +130,20 @@ def wxr_write(path: Path, *, posts: int, comments: int, seed: int = 16) -> None:
                     f"<wp:comment_parent>{parent}</wp:comment_parent>"
                     "<wp:comment_user_id>0</wp:comment_user_id></wp:comment>\n"
                 )
-            if post % 10 == 0:
+            if post % 10 == 0:  # a pingback, with every field WordPress writes
                 out.write(
-                    "<wp:comment><wp:comment_id>9" + str(post) + "</wp:comment_id>"
+                    f"<wp:comment><wp:comment_id>{PINGBACK_IDS + post}</wp:comment_id>"
                     "<wp:comment_author>Another blog</wp:comment_author>"
+                    "<wp:comment_author_email></wp:comment_author_email>"
+                    "<wp:comment_author_url>https://other.example/</wp:comment_author_url>"
+                    "<wp:comment_author_IP>192.0.2.1</wp:comment_author_IP>"
+                    f"<wp:comment_date>{posted:%Y-%m-%d %H:%M:%S}</wp:comment_date>"
                     f"<wp:comment_date_gmt>{posted:%Y-%m-%d %H:%M:%S}</wp:comment_date_gmt>"
                     "<wp:comment_content>A link back</wp:comment_content>"
                     "<wp:comment_approved>1</wp:comment_approved>"
                     "<wp:comment_type>pingback</wp:comment_type>"
-                    "<wp:comment_parent>0</wp:comment_parent></wp:comment>\n"
+                    "<wp:comment_parent>0</wp:comment_parent>"
+                    "<wp:comment_user_id>0</wp:comment_user_id></wp:comment>\n"
                 )
             out.write("</item>\n")
         out.write("</channel>\n</rss>\n")
@@ -191,6 +200,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--posts", type=int, default=1_000)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--no-isso", action="store_true", help="Leave Isso out.")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="parley-import-") as scratch:
         path = Path(scratch) / "export.xml"
@@ -207,11 +217,45 @@ def main() -> None:
             results["SQLite"] = bench_database("SQLite", env, path, options.comments)
         if options.only in (None, "postgresql"):
             results["PostgreSQL"] = _postgresql(base, path, options.comments)
+        isso = None if options.no_isso else _isso(path, Path(scratch), options.comments)
     print("\nSummary (targets: >= 5,000 comments/s on PostgreSQL, <= 300 MB, no-op <= 10 %)")
     for label, r in results.items():
         print(f"  {label:<10} {r['rate']:>7,.0f} comments/s   peak {r['rss']:.0f} MB   "
               f"no-op re-run {r['noop']:.1%} of the first   "
               f"--force re-run {r['forced']:.1%}")  # fmt: skip
+    if isso:
+        print(f"  {'Isso 0.14':<10} {isso['rate']:>7,.0f} comments/s   peak {isso['rss']:.0f} MB"
+              "   (its own SQLite)")  # fmt: skip
+        for label, r in results.items():
+            print(f"  Parley on {label} / Isso: {r['rate'] / isso['rate']:.2f} times the "
+                  f"comments/s, {r['rss'] / isso['rss']:.2f} times the peak memory")  # fmt: skip
+
+
+def _isso(path: Path, scratch: Path, comments: int) -> dict | None:
+    """Isso's own importer on the same file: comments/s over the whole command, peak RSS."""
+    from bench.peers_isso import isso_python
+
+    python, why = isso_python()
+    if python is None:
+        print(f"\nIsso left out: {why}")
+        return None
+    config = scratch / "isso.cfg"
+    config.write_text(f"[general]\ndbpath = {scratch / 'isso.sqlite3'}\nhost = http://127.0.0.1/\n")
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        [str(python.parent / "isso"), "-c", str(config), "import", "-t", "wordpress", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - began
+    if os.waitstatus_to_exitcode(status):
+        print(f"\nIsso's import failed:\n{output[-1500:]}")
+        return None
+    print(f"\nIsso 0.14 (isso import -t wordpress, SQLite)\n  {output.strip()[-300:]}")
+    print(f"  {seconds:.1f} s for the whole command, {comments / seconds:,.0f} comments/s, "
+          f"peak RSS {usage.ru_maxrss / 1024:.0f} MB")  # fmt: skip
+    return {"rate": comments / seconds, "rss": usage.ru_maxrss / 1024}
 
 
 def _postgresql(base: dict, path: Path, comments: int) -> dict:

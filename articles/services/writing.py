@@ -14,12 +14,22 @@ from ..rendering import markdown_to_safe_html
 from .pages import pages_refresh
 
 
-def article_slug_unique(title: str, *, exclude_pk: int | None = None) -> str:
-    """A slug made from the title that no other article has (a number added if needed)."""
+def article_slug_unique(
+    title: str,
+    *,
+    exclude_pk: int | None = None,
+    taken: Iterable[str] = (),
+    existing: Iterable[str] | None = None,
+) -> str:
+    """A slug made from the title that no other article has, nor any in `taken` (slugs
+    about to be used); a number is added if needed. `existing`, when given, are the stored
+    slugs that could clash, already looked up (a batch of new articles asks once)."""
     base = slugify(title)[:180] or "article"
     slug, n = base, 2
-    existing = Article.objects.exclude(pk=exclude_pk) if exclude_pk else Article.objects.all()
-    taken = set(existing.filter(slug__startswith=base).values_list("slug", flat=True))
+    if existing is None:
+        others = Article.objects.exclude(pk=exclude_pk) if exclude_pk else Article.objects.all()
+        existing = others.filter(slug__startswith=base).values_list("slug", flat=True)
+    taken = {*taken, *existing}
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug

@@ -26,6 +26,7 @@ from .text import (
 )
 from .threads import (
     article_comment_count_recount,
+    articles_comment_count_recount,
     max_level,
     thread_lock_for,
     thread_recount,
@@ -43,6 +44,7 @@ __all__ = [
     "VoteCount",
     "VoteRefused",
     "article_comment_count_recount",
+    "articles_comment_count_recount",
     "comment_erase",
     "comment_receive",
     "comment_staff_edit",

@@ -127,3 +127,19 @@ def article_comment_count_recount(*, article_id: int) -> int:
     )
     Article.objects.filter(pk=article_id).update(comment_count=total)
     return total
+
+
+def articles_comment_count_recount(*, article_ids: list[int]) -> None:
+    """article_comment_count_recount for many articles in two queries per thousand."""
+    for start in range(0, len(article_ids), 1000):
+        chunk = article_ids[start : start + 1000]
+        totals = dict(
+            Thread.objects.filter(article_id__in=chunk)
+            .values("article_id")
+            .annotate(n=Sum("published_count"))
+            .values_list("article_id", "n")
+        )
+        Article.objects.bulk_update(
+            [Article(pk=pk, comment_count=totals.get(pk) or 0) for pk in chunk],
+            ["comment_count"],
+        )

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from django.utils.formats import date_format
+from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.services import update_publish
@@ -60,7 +61,7 @@ def test_author_corrects_then_withdraws_an_update(live_server, page, make_user, 
 
     update.refresh_from_db()
     withdrawn_on = date_format(timezone.localtime(update.withdrawn_at), "j F Y")
-    assert "The update is withdrawn" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("The update is withdrawn")
     assert entry.inner_text().endswith(f"Withdrawn on {withdrawn_on}.")
     assert "Dredging" not in entry.inner_text()
     assert entry.get_by_role("link", name="Correct or withdraw").count() == 0
@@ -80,7 +81,7 @@ def test_author_schedules_a_draft_then_publishes_it_now(
     page.get_by_label("Body (Markdown)").fill("The night ferry leaves at **23:40**.")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/author/articles/*/edit/")
-    assert "Draft “Night ferry timetable” saved." in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("Draft “Night ferry timetable” saved.")
     article = Article.objects.get(title="Night ferry timetable")
 
     when = timezone.localtime() + timedelta(minutes=10)
@@ -89,7 +90,7 @@ def test_author_schedules_a_draft_then_publishes_it_now(
     # The schedule form posts to "#publication", and the browser keeps that fragment.
     page.wait_for_url(re.compile(r".*/author/(#publication)?$"))
     shown = date_format(when, "j F Y, H:i T")
-    assert f"is scheduled to publish on {shown}." in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text(f"is scheduled to publish on {shown}.")
     item = page.locator(f"#article-{article.pk}")
     assert "Scheduled" in item.locator(".status").inner_text()
     assert item.locator("dt:has-text('Publishes on') + dd").inner_text() == shown
@@ -101,7 +102,7 @@ def test_author_schedules_a_draft_then_publishes_it_now(
 
     with page.expect_navigation(url=f"{live_server.url}/author/"):
         item.get_by_role("button", name="Publish now").click()
-    assert "“Night ferry timetable” is published." in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("“Night ferry timetable” is published.")
     assert "Published" in item.locator(".status").inner_text()
     assert Article.objects.get(pk=article.pk).published_at <= timezone.now()
 

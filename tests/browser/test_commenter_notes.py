@@ -2,6 +2,7 @@
 queue's own form."""
 
 import pytest
+from playwright.sync_api import expect
 
 from comments.services import Poster, comment_submit
 from moderation.models import CommenterNote, Report
@@ -29,12 +30,12 @@ def test_note_and_dismissal_from_the_reported_tab(live_server, page_without_js, 
     item.locator("textarea").fill("Argues in good faith")
     item.get_by_role("button", name="Add note").click()
     page.wait_for_url(f"{live_server.url}/moderation/reported/#item-{comment.pk}")
-    assert "Note added." in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("Note added.")
     assert "Argues in good faith" in page.locator(f"#item-{comment.pk} .notes").inner_text()
     assert CommenterNote.objects.get().text == "Argues in good faith"
 
     page.locator(f"#item-{comment.pk}").get_by_role("button", name="Dismiss reports").click()
     page.wait_for_selector(".undo-bar")
-    assert "Reports dismissed on 1 comment." in page.inner_text(".messages")
-    assert "The queue is clear." in page.inner_text("main")
+    expect(page.locator(".messages")).to_contain_text("Reports dismissed on 1 comment.")
+    expect(page.locator("main")).to_contain_text("The queue is clear.")
     assert Report.objects.get().dismissed_by.username == "mod_nora"

@@ -1,6 +1,7 @@
 """An article's author picks a comment in a real browser with JavaScript off."""
 
 import pytest
+from playwright.sync_api import expect
 
 from comments.models import Comment
 
@@ -24,13 +25,13 @@ def test_author_picks_and_unpicks_without_javascript(
 
     page.click(f"#c{comment.pk} .comment-pick-link")
     page.wait_for_url(f"**{article.get_absolute_url()}#c{comment.pk}")
-    assert "Picked: the comment by Fisher Fay" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("Picked: the comment by Fisher Fay")
     assert "The tables saved my season." in page.inner_text("#editors-picks")
     assert page.inner_text(f"#c{comment.pk} .badge-pick") == "Editor\u2019s pick"
     assert Comment.objects.get(pk=comment.pk).picked_by_id == author.pk
 
     page.click("#editors-picks button:has-text('Unpick')")
     page.wait_for_url(f"**{article.get_absolute_url()}#c{comment.pk}")
-    assert "Unpicked" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("Unpicked")
     assert page.locator("#editors-picks").count() == 0
     assert Comment.objects.get(pk=comment.pk).picked_at is None

@@ -1,6 +1,7 @@
 """A moderator clears the queue in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from comments.models import Comment, CommentStatus
 from comments.services import Poster, comment_submit
@@ -37,8 +38,8 @@ def test_moderator_approves_a_held_comment_and_it_appears(live_server, page, art
     page.keyboard.press("j")
     page.keyboard.press("a")
     page.wait_for_selector(".undo-bar")
-    assert "1 comment approved." in page.inner_text(".messages")
-    assert "The queue is clear." in page.inner_text("main")
+    expect(page.locator(".messages")).to_contain_text("1 comment approved.")
+    expect(page.locator("main")).to_contain_text("The queue is clear.")
     held.refresh_from_db()
     assert held.status == CommentStatus.PUBLISHED
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from comments.models import Comment, CommentStatus
 
@@ -41,7 +42,7 @@ def test_moderator_searches_sees_the_thread_and_holds_an_old_comment(
     page.keyboard.press("j")
     page.keyboard.press("h")
     page.wait_for_selector(".undo-bar")
-    assert "1 comment held." in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("1 comment held.")
     assert "/moderation/search/?q=hydro" in page.url
     old.refresh_from_db()
     assert old.status == CommentStatus.HELD

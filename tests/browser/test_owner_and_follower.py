@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from comments.models import Comment
 from readers.models import Follow
@@ -34,7 +35,7 @@ def test_guest_edits_within_the_window_and_not_after(live_server, page, article)
     assert page.locator(f"#c{comment.pk} .comment-edit-link").count() == 0
     assert page.locator(f"#c{comment.pk} .comment-delete-link").count() == 1
     page.goto(f"{live_server.url}/comments/{comment.pk}/edit/")
-    assert "can no longer be edited" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("can no longer be edited")
     comment.refresh_from_db()
     assert comment.comment == "Second, *better* draft."
 
@@ -50,12 +51,12 @@ def test_author_posts_an_update_and_the_follower_is_emailed(
     page.goto(live_server.url + article.get_absolute_url())
     page.fill("#follow-email", "reader@example.com")
     page.click("#follow button[type=submit]")
-    assert "Check your inbox" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("Check your inbox")
     assert [m.to for m in mail.outbox] == [["reader@example.com"]]
     confirm = mail.outbox[0].body.split("Confirm within 48 hours: ", 1)[1].split()[0]
     page.goto(live_server.url + confirm[confirm.index("/follow/") :])
     page.click(".confirm-form button[type=submit]")
-    assert "You are following this article" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("You are following this article")
     assert Follow.objects.get().confirmed_at is not None
 
     author_context = browser.new_context()

@@ -5,11 +5,9 @@ and then rolls it back, so what it reports is what a real run would do. Imported
 keep the status their source gave them: nothing is scored, and nobody is emailed."""
 
 import hashlib
-import queue
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 
@@ -20,19 +18,21 @@ from articles.models import Article
 from articles.services import pages_refresh
 from comments.models import Comment
 from comments.services import (
-    article_comment_count_recount,
+    articles_comment_count_recount,
     max_level,
 )
 
 from ..models import Format, ImportRun, SourceRecord
 from ..records import ArticleGroup, AuthorRecord, ReadStats, SourceFileError
-from .matching import article_match, updates_store, user_match
+from .matching import articles_match, updates_store, user_match
 from .placing import StoredParent, comments_place
+from .read_ahead import read_ahead
 from .report import ImportReport
-from .storing import CommentBuffer, comment_text_prepare, tables_analyse
+from .storing import CommentBuffer, tables_analyse
 
 Progress = Callable[[int, int], None]
 LOOKUP_CHUNK = 5000
+GROUPS_PER_BATCH = 50  # articles resolved together
 
 
 def reader_for(format: str):
@@ -106,7 +106,7 @@ def import_file(
     try:
         with transaction.atomic():
             writer = _Writer(run_id=run.pk, report=report)
-            for item in _read_ahead(reader, writer.prepare):
+            for item in read_ahead(reader, writer.prepare):
                 if isinstance(item, AuthorRecord):
                     writer.author(item, source=reader.source)
                 elif isinstance(item, ArticleGroup):
@@ -141,55 +141,6 @@ def import_file(
     return report
 
 
-READ_AHEAD = 8  # article groups read and prepared ahead of the writer
-SWITCH_INTERVAL = 0.0002
-
-
-def _read_ahead(reader, prepare: threading.Event) -> Iterator:
-    """The reader's records, read in a thread of their own that also prepares each
-    comment's words (sanitising and converting is most of the Python work), so that work
-    goes on while the writer waits for the database. Nothing there touches the database.
-    While `prepare` is clear (the file's comments are already here) words are not
-    prepared: the writer does it for what turns out to be new."""
-    handoff: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
-    finished = object()
-    stopping = threading.Event()
-
-    def read() -> None:
-        try:
-            for item in reader:
-                if isinstance(item, ArticleGroup) and prepare.is_set():
-                    for record in item.comments:
-                        record.text_fields = comment_text_prepare(record)
-                while not stopping.is_set():
-                    try:
-                        handoff.put(item, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if stopping.is_set():
-                    return
-            handoff.put(finished)
-        except BaseException as error:  # handed to the writer, which raises it
-            handoff.put(error)
-
-    thread = threading.Thread(target=read, name="parley-import-reader", daemon=True)
-    # Python hands the GIL over every 5 ms by default: each database round trip of the
-    # writer would then wait out the reading thread's slice. Shorter slices while importing.
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
-    thread.start()
-    try:
-        while (item := handoff.get()) is not finished:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stopping.set()
-        thread.join(timeout=5)
-        sys.setswitchinterval(interval)
-
-
 def _rows_intact(run: ImportRun) -> bool:
     """Whether every comment and article that run stored is still here (nothing of it was
     deleted since, so reading its file again could change nothing)."""
@@ -220,31 +171,65 @@ class _Writer:
         # Set while groups bring new comments: the reading thread prepares their words.
         self.prepare = threading.Event()
         self.prepare.set()
+        self.pending: list[ArticleGroup] = []
+        self.pending_comments = 0
+        self.source = ""
 
     def author(self, record: AuthorRecord, *, source: str) -> None:
+        self._groups_store()  # the groups before it may not name this author
         pk, how = user_match(record=record, source=source, run_id=self.run_id)
         self.user_ids[record.source_id] = pk
         self.user_logins[record.login] = pk
         self.report.count(self.report.users, how)
 
     def group(self, group: ArticleGroup, *, source: str) -> None:
-        report = self.report
-        article, how = article_match(
-            record=group.article, source=source, run_id=self.run_id, user_ids=self.user_ids,
-            user_logins=self.user_logins,
+        """Take a group; groups are stored a batch at a time (a few queries per batch)."""
+        self.pending.append(group)
+        self.source = source
+        self.pending_comments += len(group.comments)
+        if len(self.pending) >= GROUPS_PER_BATCH or self.pending_comments >= LOOKUP_CHUNK:
+            self._groups_store()
+
+    def _groups_store(self) -> None:
+        groups, self.pending, self.pending_comments = self.pending, [], 0
+        if not groups:
+            return
+        matched = articles_match(
+            records=[g.article for g in groups], source=self.source, run_id=self.run_id,
+            user_ids=self.user_ids, user_logins=self.user_logins,
         )  # fmt: skip
-        report.count(report.articles, how)
-        if group.updates:
-            report.updates_added += updates_store(
-                article=article, records=group.updates, source=source, run_id=self.run_id,
-                user_ids=self.user_ids,
-            )  # fmt: skip
-        if article.pk in self.touched and self.buffer is not None:
-            self.buffer.flush()  # the article came up before: its comments must be findable
-        ids = [c.source_id for c in group.comments]
-        # A reply in a newer export can answer a comment that only an older one had.
-        parents = {c.parent_source_id for c in group.comments if c.parent_source_id}
+        for _, how in matched:
+            self.report.count(self.report.articles, how)
+        pairs = [(group, article) for group, (article, _) in zip(groups, matched, strict=True)]
+        pks = [article.pk for _, article in pairs]
+        if len(set(pks)) == len(pks) and self.touched.keys().isdisjoint(pks):
+            self._comments_store(pairs)
+            return
+        # An article met before in this file: its comments so far must be findable first.
+        for pair in pairs:
+            if self.buffer is not None:
+                self.buffer.flush()
+            self._comments_store([pair])
+            self.touched[pair[1].pk] = pair[1].slug
+
+    def _comments_store(self, pairs: list[tuple[ArticleGroup, Article]]) -> None:
+        report, source = self.report, self.source
+        ids, parents = [], set()
+        for group, _ in pairs:
+            ids += [c.source_id for c in group.comments]
+            # A reply in a newer export can answer a comment that only an older one had.
+            parents |= {c.parent_source_id for c in group.comments if c.parent_source_id}
         stored = self._stored_ids(source, ids + sorted(parents.difference(ids)))
+        for group, article in pairs:
+            if group.updates:
+                report.updates_added += updates_store(
+                    article=article, records=group.updates, source=source, run_id=self.run_id,
+                    user_ids=self.user_ids,
+                )  # fmt: skip
+            self._group_store(group, article, stored)
+
+    def _group_store(self, group: ArticleGroup, article: Article, stored: dict[str, int]) -> None:
+        report = self.report
         report.comments_already_imported += sum(c.source_id in stored for c in group.comments)
         new = []
         for record in group.comments:
@@ -265,7 +250,7 @@ class _Writer:
             report.warn(warning)
         if self.buffer is None:
             self.buffer = CommentBuffer(
-                source=source, run_id=self.run_id, user_ids=self.user_ids, warn=report.warn
+                source=self.source, run_id=self.run_id, user_ids=self.user_ids, warn=report.warn
             )
         self.buffer.add(article=article, placement=placement)
         for node in placement.comments:
@@ -286,7 +271,9 @@ class _Writer:
             )  # fmt: skip
         if not found:
             return found
-        alive = set(Comment.objects.filter(pk__in=found.values()).values_list("pk", flat=True))
+        alive = set(
+            Comment.objects.filter(pk__in=found.values()).order_by().values_list("pk", flat=True)
+        )
         gone = [source_id for source_id, pk in found.items() if pk not in alive]
         if gone:
             SourceRecord.objects.filter(
@@ -311,10 +298,10 @@ class _Writer:
         return {sid: by_pk[pk] for sid, pk in wanted.items() if pk in by_pk}
 
     def finish(self) -> None:
+        self._groups_store()
         if self.buffer is not None:
             self.buffer.flush()
-        for article_id in self.touched:
-            article_comment_count_recount(article_id=article_id)
+        articles_comment_count_recount(article_ids=list(self.touched))
         pages_refresh(slugs=self.touched.values())
         if self.touched:
             tables_analyse()  # for the site's queries and the next import

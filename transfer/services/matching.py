@@ -5,8 +5,10 @@ from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.models import Article, ArticleUpdate
 from articles.rendering import html_to_safe_article_html, markdown_to_safe_html
@@ -85,64 +87,118 @@ def _slug_from_url(url: str) -> str:
     return unquote(parts[-1]) if parts else ""
 
 
-def article_match(
-    *, record: ArticleRecord, source: str, run_id: int | None, user_ids: dict[str, int],
-    user_logins: dict[str, int],
-) -> tuple[Article, str]:  # fmt: skip
-    """The article a source's post or thread is: "imported" by an earlier run, "matched" by
-    its original URL or its slug, or "created"."""
-    known = _recorded(source, Kind.ARTICLE, record.source_id)
-    article = Article.objects.filter(pk=known).first() if known is not None else None
-    if article is not None:
-        return article, "imported"
+def articles_match(
+    *, records: list[ArticleRecord], source: str, run_id: int | None,
+    user_ids: dict[str, int], user_logins: dict[str, int],
+) -> list[tuple[Article, str]]:  # fmt: skip
+    """The article each of a batch of source posts or threads is, and how it was found:
+    "imported" by an earlier run, "matched" by its original URL or its slug, or "created".
+    A few queries for the whole batch, however many articles it holds."""
+    source_ids = [r.source_id for r in records]
+    known = dict(
+        SourceRecord.objects.filter(source=source, kind=Kind.ARTICLE, source_id__in=source_ids)
+        .values_list("source_id", "object_id")
+    )  # fmt: skip
+    urls = [r.url[:500] for r in records if r.url and r.source_id not in known]
+    by_url = dict(
+        SourceRecord.objects.filter(kind=Kind.ARTICLE, url__in=urls).values_list(
+            "url", "object_id"
+        )
+    ) if urls else {}  # fmt: skip
+    slugs = {slug: record.source_id for record in records for slug in _slug_candidates(record)}
+    articles = Article.objects.in_bulk([*known.values(), *by_url.values()])
+    by_slug = {a.slug: a for a in Article.objects.filter(slug__in=list(slugs))} if slugs else {}
+
+    found: dict[str, tuple[Article, str]] = {}
+    to_create: list[ArticleRecord] = []
+    for record in records:
+        if record.source_id in found:
+            continue
+        article = articles.get(known.get(record.source_id))
+        if article is not None:
+            found[record.source_id] = (article, "imported")
+            continue
+        article = articles.get(by_url.get(record.url[:500]))
+        for slug in _slug_candidates(record):
+            article = article or by_slug.get(slug)
+        if article is not None:
+            found[record.source_id] = (article, "matched")
+        else:
+            to_create.append(record)
+            found[record.source_id] = (None, "created")
+    for record, article in zip(
+        to_create, _articles_create(to_create, user_ids, user_logins), strict=True
+    ):
+        found[record.source_id] = (article, "created")
+
+    fresh, stale, seen = [], [], set()
+    for record in records:
+        if found[record.source_id][1] == "imported" or record.source_id in seen:
+            continue
+        seen.add(record.source_id)
+        (stale if record.source_id in known else fresh).append(record)
+    for record in stale:
+        _remember(source, Kind.ARTICLE, record.source_id, found[record.source_id][0].pk, run_id,
+                  stale=True, url=record.url)  # fmt: skip
+    SourceRecord.objects.bulk_create([
+        SourceRecord(source=source, kind=Kind.ARTICLE, source_id=r.source_id,
+                     object_id=found[r.source_id][0].pk, run_id=run_id, url=r.url[:500])
+        for r in fresh
+    ])  # fmt: skip
+    results, returned = [], set()
+    for record in records:  # a post the file gives twice is new the first time only
+        article, how = found[record.source_id]
+        results.append((article, "imported" if record.source_id in returned else how))
+        returned.add(record.source_id)
+    return results
+
+
+def _slug_candidates(record: ArticleRecord) -> list[str]:
+    candidates = [unquote(record.slug)[:200]] if record.slug else []
     if record.url:
-        by_url = (
-            SourceRecord.objects.filter(kind=Kind.ARTICLE, url=record.url[:500])
-            .values_list("object_id", flat=True)
-            .first()
-        )
-        article = Article.objects.filter(pk=by_url).first() if by_url else None
-    for slug in (record.slug, _slug_from_url(record.url) if record.url else ""):
-        if article is None and slug:
-            article = Article.objects.filter(slug=unquote(slug)[:200]).first()
-    how = "matched"
-    if article is None:
-        article, how = _article_create(record, user_ids, user_logins), "created"
-    _remember(
-        source, Kind.ARTICLE, record.source_id, article.pk, run_id, stale=known is not None,
-        url=record.url,
-    )  # fmt: skip
-    return article, how
+        candidates.append(_slug_from_url(record.url)[:200])
+    return [slug for slug in candidates if slug]
 
 
-def _article_create(
-    record: ArticleRecord, user_ids: dict[str, int], user_logins: dict[str, int]
-) -> Article:
-    if record.body_markdown is not None:
-        body = strip_control_characters(record.body_markdown)
-        body_html = markdown_to_safe_html(body)
-    else:
-        body = body_html = html_to_safe_article_html(record.body_html)
-    title = strip_control_characters(record.title).strip()[:200] or "Untitled"
-    status = record.status if record.status in Article.Status.values else Article.Status.DRAFT
-    published_at = record.published_at
-    if status != Article.Status.DRAFT and published_at is None:
-        published_at = timezone.now()
-    article = Article.objects.create(
-        title=title,
-        slug=article_slug_unique(unquote(record.slug) or title),
-        standfirst=strip_control_characters(record.standfirst).strip(),
-        body=body, body_html=body_html, status=status, published_at=published_at,
-        comments_open=record.comments_open,
-        comments_close_after_days=record.comments_close_after_days,
-    )  # fmt: skip
-    authors = {user_ids[i] for i in record.author_source_ids if i in user_ids}
-    authors |= {user_logins[name] for name in record.author_logins if name in user_logins}
-    if authors:
-        Article.authors.through.objects.bulk_create(
-            [Article.authors.through(article_id=article.pk, user_id=pk) for pk in authors]
-        )
-    return article
+def _articles_create(
+    records: list[ArticleRecord], user_ids: dict[str, int], user_logins: dict[str, int]
+) -> list[Article]:
+    if not records:
+        return []
+    titles = [strip_control_characters(r.title).strip()[:200] or "Untitled" for r in records]
+    wanted = [unquote(r.slug) or title for r, title in zip(records, titles, strict=True)]
+    # The slugs these would clash with, in one query for the batch.
+    starts = Q()
+    for base in {slugify(name)[:180] or "article" for name in wanted}:
+        starts |= Q(slug__startswith=base)
+    taken = set(Article.objects.filter(starts).values_list("slug", flat=True))
+    articles = []
+    for record, title, name in zip(records, titles, wanted, strict=True):
+        if record.body_markdown is not None:
+            body = strip_control_characters(record.body_markdown)
+            body_html = markdown_to_safe_html(body)
+        else:
+            body = body_html = html_to_safe_article_html(record.body_html)
+        status = record.status if record.status in Article.Status.values else Article.Status.DRAFT
+        published_at = record.published_at
+        if status != Article.Status.DRAFT and published_at is None:
+            published_at = timezone.now()
+        slug = article_slug_unique(name, taken=taken, existing=())
+        taken.add(slug)
+        articles.append(Article(
+            title=title, slug=slug, standfirst=strip_control_characters(record.standfirst).strip(),
+            body=body, body_html=body_html, status=status, published_at=published_at,
+            comments_open=record.comments_open,
+            comments_close_after_days=record.comments_close_after_days,
+        ))  # fmt: skip
+    Article.objects.bulk_create(articles)
+    links = []
+    for record, article in zip(records, articles, strict=True):
+        authors = {user_ids[i] for i in record.author_source_ids if i in user_ids}
+        authors |= {user_logins[name] for name in record.author_logins if name in user_logins}
+        links += [Article.authors.through(article_id=article.pk, user_id=pk) for pk in authors]
+    Article.authors.through.objects.bulk_create(links)
+    return articles
 
 
 def updates_store(

@@ -9,6 +9,7 @@ a new field is written with its default rather than missed."""
 import ipaddress
 import json
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -43,51 +44,75 @@ class _Table:
 
     def __init__(self, model: type[models.Model], *, ids_given: bool):
         # An auto-incremented id is left to the database unless the rows bring their own.
-        fields = [
-            field
+        self.fields = {
+            field.attname: field
             for field in model._meta.local_concrete_fields
             if ids_given or not isinstance(field, AutoFieldMixin)
-        ]
-        self.names = [field.attname for field in fields]
-        self.defaults = {
-            field.attname: field.get_default() for field in fields if field.has_default()
         }
-        self.adapters = {
-            field.attname: adapter for field in fields if (adapter := _adapter(field)) is not None
-        }
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in fields)
-        table = quote(model._meta.db_table)
-        marks = ", ".join(["%s"] * len(fields))
-        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+        self.table = connection.ops.quote_name(model._meta.db_table)
+        self.plans: dict[tuple[str, ...], tuple] = {}
+
+    def _plan(self, given: tuple[str, ...]) -> tuple:
+        """For rows with these keys: how to pick their values, the defaults of the columns
+        they leave out, the values to adapt, and the statement (made once per shape)."""
+        if given not in self.plans:
+            missing = [name for name in self.fields if name not in given]
+            tail = tuple(_adapted(self.fields[n], self.fields[n].get_default()) for n in missing)
+            adapt = [
+                (at, self.fields[name]) for at, name in enumerate(given)
+                if _needs_adapting(self.fields[name])
+            ]  # fmt: skip
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(self.fields[n].column) for n in (*given, *missing))
+            marks = ", ".join(["%s"] * len(self.fields))
+            sql = (
+                f"COPY {self.table} ({columns}) FROM STDIN"
+                if connection.vendor == "postgresql"
+                else f"INSERT INTO {self.table} ({columns}) VALUES ({marks})"  # noqa: S608
+            )
+            pick = itemgetter(*given) if len(given) > 1 else (lambda row: (row[given[0]],))
+            self.plans[given] = (pick, tail, adapt, sql)
+        return self.plans[given]
 
     def insert(self, rows: list[dict]) -> None:
-        defaults, adapters, names = self.defaults, self.adapters, self.names
+        """Write rows that all have the same keys (every row a buffer makes does)."""
+        if not rows:
+            return
+        pick, tail, adapt, sql = self._plan(tuple(rows[0]))
         values = []
         for row in rows:
-            row = {**defaults, **row}
-            for name, adapt in adapters.items():
-                if row.get(name) is not None:
-                    row[name] = adapt(row[name])
-            values.append(tuple(row.get(name) for name in names))
+            picked = pick(row)
+            if adapt:
+                picked = list(picked)
+                for at, field in adapt:
+                    picked[at] = _adapted(field, picked[at])
+            values.append((*picked, *tail))
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # COPY: no statement to parse or plan per row, and no SQL text to build.
-                with cursor.cursor.copy(self.copy_sql) as copy:
+                with cursor.cursor.copy(sql) as copy:
                     for row in values:
                         copy.write_row(row)
             else:
                 # SQLite runs in this process: one prepared statement, many rows.
-                cursor.executemany(self.insert_sql, values)
+                cursor.executemany(sql, values)
 
 
-def _adapter(field: models.Field):
-    if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
+def _needs_adapting(field: models.Field) -> bool:
+    """JSON goes as text; on SQLite datetimes go as Django stores them (psycopg takes aware
+    datetimes as they are)."""
+    return isinstance(field, models.JSONField) or (
+        isinstance(field, models.DateTimeField) and connection.vendor != "postgresql"
+    )
+
+
+def _adapted(field: models.Field, value):
+    """A value as the database driver takes it."""
+    if value is None or not _needs_adapting(field):
+        return value
     if isinstance(field, models.JSONField):
-        return json.dumps
-    return None
+        return json.dumps(value)
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 _tables: dict[tuple[type, bool], _Table] = {}
