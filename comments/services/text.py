@@ -10,7 +10,7 @@ from core.text import strip_control_characters
 from ..live import live_publish
 from ..models import Comment, CommentStatus, text_fingerprint
 from ..rendering import comment_to_safe_html
-from ..rendering_html import html_sanitise, html_to_comment_text
+from ..rendering_html import html_to_comment_parts
 
 
 def comments_claim(*, email: str, comment_ids: frozenset[int]) -> int:
@@ -39,8 +39,7 @@ def comment_text_fields_from_html(source_html: str) -> dict[str, str]:
     """The stored forms of a comment that arrives as HTML (imports): the page gets the HTML
     through the posted comments' own allowlist, and the words are kept as the Markdown a
     reader would have typed, so an edit later renders the same."""
-    safe_html = html_sanitise(strip_control_characters(source_html))
-    text = html_to_comment_text(safe_html)
+    safe_html, text = html_to_comment_parts(strip_control_characters(source_html))
     return {"comment": text, "comment_html": safe_html, "text_hash": text_fingerprint(text)}
 
 

@@ -211,3 +211,18 @@ def test_imported_plain_text_skips_the_sanitiser_only_where_it_would_change_noth
         url_schemes=URL_SCHEMES, link_rel=COMMENTER_LINK_REL, strip_comments=True,
     )  # fmt: skip
     assert html_sanitise(text) == expected
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+@settings(max_examples=400, deadline=None)
+@example("a\n   \nb")
+@example("a \n b\n\n\n c  \n")
+def test_imported_plain_words_take_a_shortcut_to_the_same_html_and_text(text):
+    """html_to_comment_parts' shortcut for text without markup gives what sanitising and
+    converting give."""
+    from comments.rendering_html import html_sanitise, html_to_comment_parts, html_to_comment_text
+    from core.text import strip_control_characters
+
+    text = strip_control_characters(text)
+    safe_html = html_sanitise(text)
+    assert html_to_comment_parts(text) == (safe_html, html_to_comment_text(safe_html))
