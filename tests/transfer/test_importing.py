@@ -307,3 +307,14 @@ def test_an_article_deleted_since_comes_back_with_its_comments(tmp_path):
     article = Article.objects.get()
     assert article.comment_count == 2
     assert by_source("2").parent_id == by_source("1").pk
+
+
+def test_a_file_giving_two_comments_one_id_fails_and_stores_nothing(tmp_path):
+    path = W.write(
+        tmp_path / "blog.xml", W.post(1, W.comment(5)), W.post(2, W.comment(5, text="Other"))
+    )
+    before = site_rows()
+    with pytest.raises(CommandError, match="one id to two comments.*Nothing was imported"):
+        run_import(path)
+    assert site_rows() == before
+    assert ImportRun.objects.get().status == ImportRun.Status.FAILED

@@ -28,7 +28,8 @@ from .matching import articles_match, updates_store, user_match
 from .placing import StoredParent, comments_place
 from .read_ahead import read_ahead
 from .report import ImportReport
-from .storing import CommentBuffer, tables_analyse
+from .sql_rows import tables_analyse
+from .storing import CommentBuffer
 
 Progress = Callable[[int, int], None]
 LOOKUP_CHUNK = 5000
@@ -106,12 +107,15 @@ def import_file(
     try:
         with transaction.atomic():
             writer = _Writer(run_id=run.pk, report=report)
-            for item in read_ahead(reader, writer.prepare):
-                if isinstance(item, AuthorRecord):
-                    writer.author(item, source=reader.source)
-                elif isinstance(item, ArticleGroup):
-                    writer.group(item, source=reader.source)
-            writer.finish()
+            try:
+                for item in read_ahead(reader, writer.prepare):
+                    if isinstance(item, AuthorRecord):
+                        writer.author(item, source=reader.source)
+                    elif isinstance(item, ArticleGroup):
+                        writer.group(item, source=reader.source)
+                writer.finish()
+            finally:
+                writer.close()
             if dry_run:
                 raise _DryRunDone
     except _DryRunDone:
@@ -124,9 +128,7 @@ def import_file(
     except IntegrityError as error:
         # Only a file that names one comment twice (under two posts) gets here.
         report.seconds = time.perf_counter() - began
-        run.error = (
-            f"The file repeats an id the site already took from it ({error}); nothing was stored."
-        )
+        run.error = f"the file gives one id to two comments ({str(error).splitlines()[0]})"
         _run_finish(run, report, ImportRun.Status.FAILED)
         raise SourceFileError(run.error) from error
     except Exception:
@@ -177,6 +179,7 @@ class _Writer:
 
     def author(self, record: AuthorRecord, *, source: str) -> None:
         self._groups_store()  # the groups before it may not name this author
+        self._connection_free()
         pk, how = user_match(record=record, source=source, run_id=self.run_id)
         self.user_ids[record.source_id] = pk
         self.user_logins[record.login] = pk
@@ -194,6 +197,7 @@ class _Writer:
         groups, self.pending, self.pending_comments = self.pending, [], 0
         if not groups:
             return
+        self._connection_free()
         matched = articles_match(
             records=[g.article for g in groups], source=self.source, run_id=self.run_id,
             user_ids=self.user_ids, user_logins=self.user_logins,
@@ -222,6 +226,7 @@ class _Writer:
         stored = self._stored_ids(source, ids + sorted(parents.difference(ids)))
         for group, article in pairs:
             if group.updates:
+                self._connection_free()
                 report.updates_added += updates_store(
                     article=article, records=group.updates, source=source, run_id=self.run_id,
                     user_ids=self.user_ids,
@@ -289,6 +294,7 @@ class _Writer:
         }
         if not wanted:
             return {}
+        self._connection_free()
         rows = (
             Comment.objects.filter(pk__in=wanted.values(), article=article)
             .order_by()
@@ -296,6 +302,16 @@ class _Writer:
         )
         by_pk = {row[0]: StoredParent(*row) for row in rows}
         return {sid: by_pk[pk] for sid, pk in wanted.items() if pk in by_pk}
+
+    def _connection_free(self) -> None:
+        """Wait for the batch being written before using the connection for anything else."""
+        if self.buffer is not None:
+            self.buffer.wait()
+
+    def close(self) -> None:
+        """Let a batch in flight end, whatever happened (before a rollback, too)."""
+        if self.buffer is not None:
+            self.buffer.close()
 
     def finish(self) -> None:
         self._groups_store()

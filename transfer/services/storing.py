@@ -1,20 +1,17 @@
-"""Placed comments written in batches, straight to SQL.
+"""Placed comments written in batches.
 
 A Parley comment is three rows: django_comments' row, xtd's and Parley's own (multi-table
-inheritance), which bulk_create refuses. Building model instances and letting the ORM
-compile each value cost four times the database's own work, so the rows go in as tuples
-through executemany, with ids reserved up front; the column lists come from the models, so
-a new field is written with its default rather than missed."""
+inheritance), which bulk_create refuses; so they go straight to SQL (sql_rows.py), with ids
+reserved up front. On PostgreSQL a batch is written by a thread of its own while the next
+one is built: the database's index upkeep and Python's work then overlap."""
 
 import ipaddress
-import json
 from collections.abc import Callable, Iterable
-from operator import itemgetter
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
-from django.db.models.fields import AutoFieldMixin
+from django.db import connection
 from django.utils import timezone
 from django_comments.models import Comment as BaseComment
 from django_comments_xtd.models import XtdComment
@@ -33,96 +30,11 @@ from core.text import strip_control_characters
 from ..models import SourceRecord
 from ..records import CommentRecord
 from .placing import Placed, Placement
+from .sql_rows import rows_write, table_for, tables_analyse
 
 BATCH = 5000
 # Where new replies in a stored thread wait for thread_renumber (xtd's order is 32-bit).
 PROVISIONAL_ORDER = 1_000_000_000
-
-
-class _Table:
-    """One model's own table: its columns, their defaults, and how each value is adapted."""
-
-    def __init__(self, model: type[models.Model], *, ids_given: bool):
-        # An auto-incremented id is left to the database unless the rows bring their own.
-        self.fields = {
-            field.attname: field
-            for field in model._meta.local_concrete_fields
-            if ids_given or not isinstance(field, AutoFieldMixin)
-        }
-        self.table = connection.ops.quote_name(model._meta.db_table)
-        self.plans: dict[tuple[str, ...], tuple] = {}
-
-    def _plan(self, given: tuple[str, ...]) -> tuple:
-        """For rows with these keys: how to pick their values, the defaults of the columns
-        they leave out, the values to adapt, and the statement (made once per shape)."""
-        if given not in self.plans:
-            missing = [name for name in self.fields if name not in given]
-            tail = tuple(_adapted(self.fields[n], self.fields[n].get_default()) for n in missing)
-            adapt = [
-                (at, self.fields[name]) for at, name in enumerate(given)
-                if _needs_adapting(self.fields[name])
-            ]  # fmt: skip
-            quote = connection.ops.quote_name
-            columns = ", ".join(quote(self.fields[n].column) for n in (*given, *missing))
-            marks = ", ".join(["%s"] * len(self.fields))
-            sql = (
-                f"COPY {self.table} ({columns}) FROM STDIN"
-                if connection.vendor == "postgresql"
-                else f"INSERT INTO {self.table} ({columns}) VALUES ({marks})"  # noqa: S608
-            )
-            pick = itemgetter(*given) if len(given) > 1 else (lambda row: (row[given[0]],))
-            self.plans[given] = (pick, tail, adapt, sql)
-        return self.plans[given]
-
-    def insert(self, rows: list[dict]) -> None:
-        """Write rows that all have the same keys (every row a buffer makes does)."""
-        if not rows:
-            return
-        pick, tail, adapt, sql = self._plan(tuple(rows[0]))
-        values = []
-        for row in rows:
-            picked = pick(row)
-            if adapt:
-                picked = list(picked)
-                for at, field in adapt:
-                    picked[at] = _adapted(field, picked[at])
-            values.append((*picked, *tail))
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY: no statement to parse or plan per row, and no SQL text to build.
-                with cursor.cursor.copy(sql) as copy:
-                    for row in values:
-                        copy.write_row(row)
-            else:
-                # SQLite runs in this process: one prepared statement, many rows.
-                cursor.executemany(sql, values)
-
-
-def _needs_adapting(field: models.Field) -> bool:
-    """JSON goes as text; on SQLite datetimes go as Django stores them (psycopg takes aware
-    datetimes as they are)."""
-    return isinstance(field, models.JSONField) or (
-        isinstance(field, models.DateTimeField) and connection.vendor != "postgresql"
-    )
-
-
-def _adapted(field: models.Field, value):
-    """A value as the database driver takes it."""
-    if value is None or not _needs_adapting(field):
-        return value
-    if isinstance(field, models.JSONField):
-        return json.dumps(value)
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-_tables: dict[tuple[type, bool], _Table] = {}
-
-
-def _table(model: type[models.Model], *, ids_given: bool = False) -> _Table:
-    key = (model, ids_given)
-    if key not in _tables:
-        _tables[key] = _Table(model, ids_given=ids_given)
-    return _tables[key]
 
 
 class _Ids:
@@ -134,6 +46,12 @@ class _Ids:
     def __init__(self):
         self.pool: list[int] = []
         self.next_sqlite: int | None = None
+
+    def short_of(self, n: int) -> bool:
+        """Whether taking n ids asks the database."""
+        if connection.vendor != "postgresql":
+            return self.next_sqlite is None
+        return len(self.pool) < n
 
     def take(self, n: int) -> list[int]:
         if connection.vendor != "postgresql":
@@ -200,9 +118,19 @@ class CommentBuffer:
         self.stored_threads: set[int] = set()
         # Rows written so far and when statistics were last taken (doubling: a few ANALYZEs).
         self.pending = self.written = self.analysed = 0
+        # PostgreSQL: one thread writes a batch on the import's connection while the next
+        # is built (psycopg serialises the connection's use, so nothing interleaves).
+        self.writer = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="parley-import-writer")
+            if connection.vendor == "postgresql"
+            else None
+        )
+        self.writing: Future | None = None
 
     def add(self, *, article: Article, placement: Placement) -> None:
         nodes = placement.comments
+        if self.ids.short_of(len(nodes)):
+            self.wait()  # new ids come from the database
         for node, pk in zip(nodes, self.ids.take(len(nodes)), strict=True):
             node.pk = pk
         now = timezone.now()
@@ -246,40 +174,49 @@ class CommentBuffer:
         self.threads += _threads(article, nodes)
         self.stored_threads |= placement.stored_threads
         if len(bases) >= BATCH:
-            self.flush()
+            self.flush(wait=False)
 
-    def flush(self) -> None:
-        """Write what waits; threads that gained replies are then renumbered and recounted."""
+    def wait(self) -> None:
+        """Let the batch being written finish (raising what it raised): anything else that
+        uses the connection calls this first."""
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            with connection.wrap_database_errors:  # psycopg's errors as Django's
+                writing.result()
+
+    def flush(self, *, wait: bool = True) -> None:
+        """Write what waits; threads that gained replies are then renumbered and recounted.
+        With `wait` false the rows may still be on their way when this returns."""
+        self.wait()
+        if self.written >= self.analysed * 2 + BATCH:
+            tables_analyse()
+            self.analysed = self.written
+        statements = []
         for model, rows in self.rows.items():
             if rows:
-                _table(model, ids_given=model is BaseComment).insert(rows)
+                statements.append(table_for(model, ids_given=model is BaseComment).prepared(rows))
                 rows.clear()
-        if self.records:
-            _table(SourceRecord).insert(self.records)
-            self.records.clear()
-        if self.threads:
-            _table(Thread).insert(self.threads)
-            self.threads.clear()
+        for model, rows in ((SourceRecord, self.records), (Thread, self.threads)):
+            if rows:
+                statements.append(table_for(model).prepared(rows))
+                rows.clear()
+        self.written += self.pending
+        self.pending = 0
+        raw = connection.connection
+        if self.writer is not None and not wait and not self.stored_threads:
+            self.writing = self.writer.submit(rows_write, raw, statements)
+            return
+        with connection.wrap_database_errors:
+            rows_write(raw, statements)
         for thread_id in sorted(self.stored_threads):
             thread_renumber(thread_id=thread_id)
             thread_recount(thread_id=thread_id)
         self.stored_threads.clear()
-        self.written += self.pending
-        self.pending = 0
-        if self.written >= self.analysed * 2 + BATCH:
-            tables_analyse()
-            self.analysed = self.written
 
-
-def tables_analyse() -> None:
-    """Fresh planner statistics for the tables an import fills. Inside the import's
-    transaction PostgreSQL counts its own new rows, and without this the planner goes on
-    believing the tables are as small as they were, scanning them whole for every lookup."""
-    if connection.vendor != "postgresql":
-        return
-    tables = (SourceRecord, BaseComment, XtdComment, Comment, Thread)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in tables))
+    def close(self) -> None:
+        self.wait()
+        if self.writer is not None:
+            self.writer.shutdown()
 
 
 def _threads(article: Article, nodes: Iterable[Placed]) -> list[dict]:
