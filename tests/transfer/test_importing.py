@@ -314,7 +314,31 @@ def test_a_file_giving_two_comments_one_id_fails_and_stores_nothing(tmp_path):
         tmp_path / "blog.xml", W.post(1, W.comment(5)), W.post(2, W.comment(5, text="Other"))
     )
     before = site_rows()
-    with pytest.raises(CommandError, match="one id to two comments.*Nothing was imported"):
+    with pytest.raises(CommandError, match=r"one id to two comments.*Nothing was imported"):
         run_import(path)
     assert site_rows() == before
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED
+
+
+def test_a_disqus_thread_creates_its_article_under_the_slug_its_address_names(tmp_path):
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n'
+        '<category dsq:id="1"><forum>tidewater</forum><title>General</title></category>\n'
+        '<thread dsq:id="77"><id>harbour</id><forum>tidewater</forum><category dsq:id="1"/>'
+        "<link>https://tides.example/2020/06/harbour-night-notes/</link>"
+        "<title>What the harbour says at night</title><createdAt>2020-06-01T20:00:00Z</createdAt>"
+        "<isClosed>false</isClosed><isDeleted>false</isDeleted></thread>\n"
+        '<post dsq:id="501"><message><![CDATA[<p>Lovely.</p>]]></message>'
+        "<createdAt>2020-06-02T08:00:00Z</createdAt><isDeleted>false</isDeleted>"
+        "<isSpam>false</isSpam><author><name>Ines</name><email>i@example.org</email></author>"
+        '<thread dsq:id="77"/></post>\n</disqus>\n'
+    )
+    path = tmp_path / "disqus.xml"
+    path.write_text(xml, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_disqus", str(path), "--no-progress", stdout=out)
+    article = Article.objects.get()
+    assert article.slug == "harbour-night-notes"
+    assert article.title == "What the harbour says at night"
+    assert article.comment_count == 1

@@ -166,7 +166,11 @@ def _articles_create(
     if not records:
         return []
     titles = [strip_control_characters(r.title).strip()[:200] or "Untitled" for r in records]
-    wanted = [unquote(r.slug) or title for r, title in zip(records, titles, strict=True)]
+    # The source's own slug, else the one its URL names (a Disqus thread's page), else the title.
+    wanted = [
+        unquote(r.slug) or (_slug_from_url(r.url) if r.url else "") or title
+        for r, title in zip(records, titles, strict=True)
+    ]
     # The slugs these would clash with, in one query for the batch.
     starts = Q()
     for base in {slugify(name)[:180] or "article" for name in wanted}:

@@ -5,6 +5,7 @@ inheritance), which bulk_create refuses; so they go straight to SQL (sql_rows.py
 reserved up front. On PostgreSQL a batch is written by a thread of its own while the next
 one is built: the database's index upkeep and Python's work then overlap."""
 
+import contextlib
 import ipaddress
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -214,7 +215,10 @@ class CommentBuffer:
         self.stored_threads.clear()
 
     def close(self) -> None:
-        self.wait()
+        """End the writing thread. After finish() nothing is in flight; after an error the
+        batch is let finish so the rollback can run, and the first error is the one told."""
+        with contextlib.suppress(Exception):
+            self.wait()
         if self.writer is not None:
             self.writer.shutdown()
 
