@@ -52,16 +52,31 @@ def _fresh_caches():
         cache.clear()
 
 
+# Fixtures through which a test reaches the database.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def _uses_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or not DATABASE_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ())
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Leave out, and say so, the tests this run cannot have: `postgresql` tests on another
     database, and `needs_path(path)` tests where the path (data kept beside the project on a
-    development machine, never in it) is absent. Left out, not skipped: a skip fails CI."""
+    development machine, never in it) is absent. Left out, not skipped: a skip fails CI.
+    With PARLEY_TEST_DATABASE_ONLY=1 (CI's second run, on PostgreSQL) the tests that never
+    touch a database are left out too: the first run has already run them."""
     from django.db import connection
 
+    database_only = os.environ.get("PARLEY_TEST_DATABASE_ONLY") == "1"
     reasons: dict[str, int] = {}
     kept, left_out = [], []
     for item in items:
         reason = ""
+        if database_only and not _uses_database(item):
+            reason = "use no database (run once, in the SQLite run)"
         if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
             reason = "needs PostgreSQL"
         needs = item.get_closest_marker("needs_path")
