@@ -8,7 +8,7 @@ import re
 
 import nh3
 
-from core.text import paragraphs_from_newlines
+from core.text import paragraphs_from_newlines, paragraphs_split
 
 from .rendering import COMMENT_ATTRIBUTES, COMMENT_TAGS, COMMENTER_LINK_REL, URL_SCHEMES
 
@@ -78,7 +78,7 @@ def html_to_comment_parts(source: str) -> tuple[str, str]:
         safe_html = html_sanitise(source)
         return safe_html, html_to_comment_text(safe_html)
     text = source.replace("\r\n", "\n").replace("\r", "\n")
-    parts = [part.strip("\n") for part in re.split(r"\n\s*\n", text) if part.strip()]
-    safe_html = "".join("<p>" + part.replace("\n", "<br>") + "</p>" for part in parts)
+    parts = paragraphs_split(text)
+    safe_html = paragraphs_from_newlines(text)
     lines = [line.rstrip() for line in "\n\n".join(parts).split("\n")]
     return safe_html, _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()

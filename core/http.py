@@ -4,6 +4,7 @@ Every limiter and every record of an address (Parley's own, allauth's login, sig
 password-reset limits, reports, bans) asks here, so all of them see the same client.
 """
 
+import functools
 import ipaddress
 
 from django.conf import settings
@@ -64,3 +65,12 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+@functools.lru_cache(maxsize=4096)
+def ip_address_normalised(text: str | None) -> str | None:
+    """An IP address in its canonical spelling, or None for anything that is not one."""
+    try:
+        return str(ipaddress.ip_address((text or "").strip()))
+    except ValueError:
+        return None

@@ -36,5 +36,9 @@ def paragraphs_from_newlines(html: str) -> str:
     html = (html or "").replace("\r\n", "\n").replace("\r", "\n")
     if _BLOCK_TAG.search(html):
         return html
-    parts = [part.strip("\n") for part in re.split(r"\n\s*\n", html) if part.strip()]
-    return "".join("<p>" + part.replace("\n", "<br>") + "</p>" for part in parts)
+    return "".join("<p>" + part.replace("\n", "<br>") + "</p>" for part in paragraphs_split(html))
+
+
+def paragraphs_split(text: str) -> list[str]:
+    """Text's paragraphs (split at blank lines), line breaks kept inside them."""
+    return [part.strip("\n") for part in re.split(r"\n\s*\n", text) if part.strip()]

@@ -1,12 +1,11 @@
 """The names in a Disqus export, and what its <thread> and <post> fields say as records:
 Disqus's flags and our exporter's statuses in Parley's terms, dates and IP addresses."""
 
-import ipaddress
 from datetime import datetime, tzinfo
-from functools import lru_cache
 
 from articles.models import Article
 from comments.models import CommentStatus
+from core.http import ip_address_normalised
 from transfer.records import ArticleRecord, CommentRecord, ReadStats
 
 DISQUS_NS = "http://disqus.com"
@@ -54,7 +53,7 @@ class DisqusRecords:
         self, fields: dict[str, str], post_id: str, parent_id: str, line: int
     ) -> CommentRecord:
         ip_text = fields.get(IP_ADDRESS, "").strip()
-        ip = _ip_address(ip_text) if ip_text else None
+        ip = ip_address_normalised(ip_text) if ip_text else None
         if ip_text and ip is None:
             self.stats.warn(f"post {post_id}: ipAddress {ip_text!r} is not an IP address")
         return CommentRecord(
@@ -110,11 +109,3 @@ class DisqusRecords:
 
 def _true(text: str | None) -> bool:
     return text is not None and text.strip().lower() in ("true", "1")
-
-
-@lru_cache(maxsize=4096)
-def _ip_address(text: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return None

@@ -122,15 +122,13 @@ def thread_renumber(*, thread_id: int) -> None:
 def article_comment_count_recount(*, article_id: int) -> int:
     """Recount an article's published comments from its threads (repairs the running
     count `thread_visibility_changed` keeps)."""
-    total = (
-        Thread.objects.filter(article_id=article_id).aggregate(n=Sum("published_count"))["n"] or 0
-    )
-    Article.objects.filter(pk=article_id).update(comment_count=total)
-    return total
+    return articles_comment_count_recount(article_ids=[article_id])[article_id]
 
 
-def articles_comment_count_recount(*, article_ids: list[int]) -> None:
-    """article_comment_count_recount for many articles in two queries per thousand."""
+def articles_comment_count_recount(*, article_ids: list[int]) -> dict[int, int]:
+    """article_comment_count_recount for many articles in two queries per thousand;
+    returns each one's count."""
+    counts: dict[int, int] = {}
     for start in range(0, len(article_ids), 1000):
         chunk = article_ids[start : start + 1000]
         totals = dict(
@@ -139,7 +137,8 @@ def articles_comment_count_recount(*, article_ids: list[int]) -> None:
             .annotate(n=Sum("published_count"))
             .values_list("article_id", "n")
         )
+        counts.update({pk: totals.get(pk) or 0 for pk in chunk})
         Article.objects.bulk_update(
-            [Article(pk=pk, comment_count=totals.get(pk) or 0) for pk in chunk],
-            ["comment_count"],
+            [Article(pk=pk, comment_count=counts[pk]) for pk in chunk], ["comment_count"]
         )
+    return counts

@@ -6,7 +6,6 @@ reserved up front. On PostgreSQL a batch is written by a thread of its own while
 one is built: the database's index upkeep and Python's work then overlap."""
 
 import contextlib
-import ipaddress
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -25,6 +24,7 @@ from comments.services import (
     thread_recount,
     thread_renumber,
 )
+from core.http import ip_address_normalised
 from core.keys import author_key_for
 from core.text import strip_control_characters
 
@@ -89,11 +89,10 @@ class _Ids:
 def _ip(value: str | None, warn: Callable[[str], None], source_id: str) -> str | None:
     if not value:
         return None
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
+    address = ip_address_normalised(value)
+    if address is None:
         warn(f"comment {source_id}: IP address {value!r} is not one; left empty")
-        return None
+    return address
 
 
 def comment_text_prepare(record: CommentRecord) -> dict[str, str]:
