@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language_from_request
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,10 @@ NO_QUERY = _query_digest({})
 
 def _page_key(request: HttpRequest, slug: str) -> str:
     digest = _query_digest(request.GET) if request.META.get("QUERY_STRING") else NO_QUERY
-    return f"parley:page:{slug}:{digest}:{PAGE_FORMAT}"
+    # The language LocaleMiddleware will pick (the switcher's cookie, then Accept-Language):
+    # each language's page is kept apart, under one version, so one change drops them all.
+    language = get_language_from_request(request)
+    return f"parley:page:{slug}:{digest}:{language}:{PAGE_FORMAT}"
 
 
 # The pages this process last read or stored, by cache key. A hit then reads only the

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "articles.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -429,6 +430,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 512 * 1024  # 2.5 MiB
 # Internationalisation and static files
 # ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The languages Parley ships complete catalogues for (locale/). A reader's language comes
+# from the footer's switcher (the django_language cookie), then Accept-Language, then
+# LANGUAGE_CODE; tests/config/test_translations.py fails on any string left untranslated.
+LANGUAGES = [("en-gb", "English"), ("de", "Deutsch"), ("uk", "Українська")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

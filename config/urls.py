@@ -3,6 +3,8 @@ never-expiring tokens, and its unauthenticated API) are deliberately not mounted
 
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 
 from articles import feeds as article_feeds
 from comments import feeds as comment_feeds
@@ -35,6 +37,14 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", HealthView.as_view(), name="healthz"),
+    # The footer's language switcher posts here (django.views.i18n.set_language).
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Pages ask for it as ?l=<language>, so a browser keeps one copy per language.
+    path(
+        "jsi18n/",
+        cache_control(max_age=86400)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
 ]
 
 handler400 = "config.errors.bad_request"
