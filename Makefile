@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= $(if $(CI),--durations=20,--reuse-db)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup migrate demo run worker test test-fast lint format bench bench-search bench-peers bench-live bench-import clean
+.PHONY: help setup migrate demo run worker test test-fast lint format bench bench-search bench-peers bench-live bench-import messages clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ lint: setup ## Check style (ruff) and that dependencies point one way (import-li
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+messages: setup ## Extract new strings into locale/ (German, Ukrainian) and compile them; needs gettext
+	$(BIN)/python manage.py translations_update
 
 format: setup ## Reformat with ruff
 	$(BIN)/ruff check --fix .

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from . import services
+from .forms import language_choices
 from .models import Article, ArticleUpdate
 
 
@@ -13,14 +15,14 @@ class ArticleUpdateInline(admin.StackedInline):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "author":
             field.required = False
-            field.help_text = "Leave empty to sign the update yourself."
+            field.help_text = gettext_lazy("Leave empty to sign the update yourself.")
         return field
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "published_at", "comments_open")
-    list_filter = ("status", "comments_open")
+    list_display = ("title", "status", "published_at", "comments_open", "language")
+    list_filter = ("status", "comments_open", "language")
     search_fields = ("title", "body")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("authors",)
@@ -32,10 +34,17 @@ class ArticleAdmin(admin.ModelAdmin):
         "authors",
         "standfirst",
         "body",
+        "language",
         "status",
         "published_at",
         "comments_open",
     )
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            # The empty choice says which language it stands for, as in the author's editor.
+            kwargs["choices"] = language_choices
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         """Authors see and edit only their own articles; superusers see all."""

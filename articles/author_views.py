@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.roles import is_author, role_required
@@ -30,14 +32,14 @@ def may_write(user, article: Article) -> bool:
     return selectors.article_written_by(article=article, user=user)
 
 
-author_required = role_required(is_author, "Only authors can do that.")
+author_required = role_required(is_author, gettext_lazy("Only authors can do that."))
 
 
 def article_for_author(user, pk: int) -> Article:
     """The article with this id, if `user` may change it: 404 if missing, 403 if not theirs."""
     article = get_object_or_404(Article.objects.prefetch_related("authors"), pk=pk)
     if not may_write(user, article):
-        raise PermissionDenied("You can only change your own articles.")
+        raise PermissionDenied(_("You can only change your own articles."))
     return article
 
 
@@ -50,7 +52,9 @@ def update_for_author(user, *, slug: str, pk: int) -> ArticleUpdate:
         article__slug=slug,
     )
     if not may_write(user, update.article):
-        raise PermissionDenied("Only this article's authors can correct or withdraw its updates.")
+        raise PermissionDenied(
+            _("Only this article's authors can correct or withdraw its updates.")
+        )
     return update
 
 
@@ -59,8 +63,15 @@ def _dashboard_url() -> str:
 
 
 def _when(moment) -> str:
-    """A date and time as the site shows them, with the time zone's abbreviation."""
-    return date_format(timezone.localtime(moment), "j F Y, H:i T")
+    """A date and time as the reader's language writes them, with the time zone's
+    abbreviation (the site's zone, which the reader may not share)."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {date_format(local, 'T')}"
+
+
+def _day(moment) -> str:
+    """A date as the reader's language writes it, in the site's time zone."""
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 @require_GET
@@ -117,10 +128,10 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
     try:
         if article is None:
             article = services.article_create(authors=[request.user], **data)
-            messages.success(request, f"Draft “{article.title}” saved.")
+            messages.success(request, _("Draft “%(title)s” saved.") % {"title": article.title})
         else:
             article = services.article_edit(article=article, **data)
-            messages.success(request, f"“{article.title}” saved.")
+            messages.success(request, _("“%(title)s” saved.") % {"title": article.title})
     except ValidationError as error:
         form.add_error(None, error.messages)
         return render(request, template, context | {"form": form}, status=400)
@@ -133,7 +144,7 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An article as readers will see it, without its comment section."""
     article = article_for_author(request.user, pk)
     if not article.is_published:
-        messages.info(request, "Preview: readers cannot see this article yet.")
+        messages.info(request, _("Preview: readers cannot see this article yet."))
     context = selectors.article_page_context(article=article) | {"preview": True}
     return render(request, "articles/article_detail.html", context)
 
@@ -143,10 +154,11 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish an article one writes now, draft or scheduled."""
     article = article_for_author(request.user, pk)
+    title = {"title": article.title}
     if services.article_publish(article=article):
-        messages.success(request, f"“{article.title}” is published.")
+        messages.success(request, _("“%(title)s” is published.") % title)
     else:
-        messages.info(request, f"“{article.title}” is already published.")
+        messages.info(request, _("“%(title)s” is already published.") % title)
     return HttpResponseRedirect(_dashboard_url())
 
 
@@ -169,10 +181,11 @@ def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "schedule_form": form,
         }
         return render(request, "articles/author/article_form.html", context, status=400)
-    verb = "is now scheduled" if was_scheduled else "is scheduled"
-    messages.success(
-        request, f"“{article.title}” {verb} to publish on {_when(article.published_at)}."
-    )
+    if was_scheduled:
+        text = _("“%(title)s” is now scheduled to publish on %(when)s.")
+    else:
+        text = _("“%(title)s” is scheduled to publish on %(when)s.")
+    messages.success(request, text % {"title": article.title, "when": _when(article.published_at)})
     return HttpResponseRedirect(_dashboard_url())
 
 
@@ -181,17 +194,20 @@ def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def article_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a scheduled article one writes back to draft."""
     article = article_for_author(request.user, pk)
+    title = {"title": article.title}
     try:
         unscheduled = services.article_unschedule(article=article)
     except services.AlreadyPublished:
         messages.error(
-            request, f"“{article.title}” is already published: it cannot go back to draft."
+            request, _("“%(title)s” is already published: it cannot go back to draft.") % title
         )
         return HttpResponseRedirect(_dashboard_url())
     if unscheduled:
-        messages.success(request, f"“{article.title}” is a draft again: it will not be published.")
+        messages.success(
+            request, _("“%(title)s” is a draft again: it will not be published.") % title
+        )
     else:
-        messages.info(request, f"“{article.title}” was not scheduled: nothing changed.")
+        messages.info(request, _("“%(title)s” was not scheduled: nothing changed.") % title)
     return HttpResponseRedirect(_dashboard_url())
 
 
@@ -205,17 +221,17 @@ def article_comments(request: HttpRequest, pk: int) -> HttpResponse:
         raise BadRequest("Choose to close or open the comments.")
     services.article_set_comments_open(article=article, is_open=COMMENT_ACTIONS[action])
     state = article.comments_state
+    title = {"title": article.title}
     if state == CommentsState.CLOSED:
-        messages.success(request, f"Comments on “{article.title}” are closed.")
+        messages.success(request, _("Comments on “%(title)s” are closed.") % title)
     elif state != CommentsState.CLOSED_BY_AGE:
-        messages.success(request, f"Comments on “{article.title}” are open.")
+        messages.success(request, _("Comments on “%(title)s” are open.") % title)
     else:
-        closed_on = date_format(timezone.localtime(article.comments_close_at), "j F Y")
-        messages.warning(
-            request,
-            f"Comments on “{article.title}” are still closed: they closed by themselves on "
-            f"{closed_on}. Change “Close comments after” to reopen them.",
+        text = _(
+            "Comments on “%(title)s” are still closed: they closed by themselves on "
+            "%(date)s. Change “Close comments after” to reopen them."
         )
+        messages.warning(request, text % {**title, "date": _day(article.comments_close_at)})
     return HttpResponseRedirect(_dashboard_url())
 
 
@@ -225,7 +241,7 @@ def update_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Post a dated update on a published article one writes; it joins the timeline at once."""
     article = selectors.article_get_published(slug=slug)
     if not may_write(request.user, article):
-        raise PermissionDenied("Only this article's authors can post updates to it.")
+        raise PermissionDenied(_("Only this article's authors can post updates to it."))
     form = UpdateForm(request.POST)
     if not form.is_valid():
         context = selectors.article_page_context(article=article)
@@ -234,7 +250,7 @@ def update_new(request: HttpRequest, slug: str) -> HttpResponse:
     update = services.update_publish(
         article=article, author=request.user, body=form.cleaned_data["body"]
     )
-    messages.success(request, "Your update is published.")
+    messages.success(request, _("Your update is published."))
     return HttpResponseRedirect(f"{article.get_absolute_url()}#update-{update.pk}")
 
 
@@ -260,12 +276,11 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         update.refresh_from_db(fields=["withdrawn_at"])
         return render(request, template, {"update": update, "form": form}, status=400)
-    told = (
-        " Anyone following the article will get it by email."
-        if form.cleaned_data["notify_followers"]
-        else " Followers were not emailed."
-    )
-    messages.success(request, f"Your correction is published.{told}")
+    if form.cleaned_data["notify_followers"]:
+        text = _("Your correction is published. Anyone following the article will get it by email.")
+    else:
+        text = _("Your correction is published. Followers were not emailed.")
+    messages.success(request, text)
     return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")
 
 
@@ -276,9 +291,12 @@ def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     update = update_for_author(request.user, slug=slug, pk=pk)
     if services.update_withdraw(update=update):
         messages.success(
-            request, "The update is withdrawn: readers now see only that it was withdrawn."
+            request, _("The update is withdrawn: readers now see only that it was withdrawn.")
         )
     else:
-        on = date_format(timezone.localtime(update.withdrawn_at), "j F Y")
-        messages.info(request, f"That update was already withdrawn on {on}.")
+        messages.info(
+            request,
+            _("That update was already withdrawn on %(date)s.")
+            % {"date": _day(update.withdrawn_at)},
+        )
     return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")

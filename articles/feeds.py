@@ -1,10 +1,18 @@
-"""Atom and RSS feeds: published articles, and one article's follow-up updates."""
+"""Atom and RSS feeds: published articles, and one article's follow-up updates.
 
+A feed is written in one language whoever fetches it: an aggregator fetches it once for all
+its subscribers, so neither its words nor the language it declares follow the fetcher's
+Accept-Language. An article's feeds speak the article's language (the site's when it has
+none); the feed of all articles speaks the site's.
+"""
+
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.feeds import SiteFeed
 from core.text import strip_control_characters
@@ -13,14 +21,46 @@ from .models import Article, ArticleUpdate
 
 
 def _day(moment) -> str:
-    return date_format(timezone.localtime(moment), "j F Y")
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
-class ArticlesFeed(SiteFeed):
+def article_language(article: Article | None) -> str:
+    """The language an article is written in: its own, else the site's."""
+    return (article.language if article is not None else "") or settings.LANGUAGE_CODE
+
+
+class LanguageAtom1Feed(Atom1Feed):
+    """Atom whose entries may name their own language (xml:lang) when it is not the feed's."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
+
+class LanguageFeed(SiteFeed):
+    """A feed written, and declared (RSS <language>, Atom xml:lang), in `feed_language`."""
+
+    def feed_language(self, obj) -> str:
+        return article_language(obj)
+
+    def get_feed(self, obj, request):
+        # Everything the feed says is made into text here, so it is all in one language;
+        # Feed declares get_language(), which the override sets too.
+        with translation.override(self.feed_language(obj)):
+            return super().get_feed(obj, request)
+
+
+class ArticlesFeed(LanguageFeed):
     feed_type = Rss201rev2Feed
     url_name = "feed_articles_rss"
-    title = "Parley: latest articles"
-    description = "Articles published on Parley, newest first."
+
+    def title(self) -> str:
+        return _("Parley: latest articles")
+
+    def description(self) -> str:
+        return _("Articles published on Parley, newest first.")
 
     def link(self):
         return self.site_link(reverse("articles:list"))
@@ -43,14 +83,22 @@ class ArticlesFeed(SiteFeed):
     def item_updateddate(self, item: Article):
         return item.updated_at
 
+    def item_extra_kwargs(self, item: Article) -> dict:
+        # Read by LanguageAtom1Feed; RSS has no per-item language and ignores it.
+        if item.language and item.language != settings.LANGUAGE_CODE:
+            return {"language": item.language}
+        return {}
+
 
 class ArticlesAtomFeed(ArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = LanguageAtom1Feed
     url_name = "feed_articles_atom"
-    subtitle = ArticlesFeed.description
+
+    def subtitle(self) -> str:
+        return self.description()
 
 
-class ArticleUpdatesFeed(SiteFeed):
+class ArticleUpdatesFeed(LanguageFeed):
     feed_type = Rss201rev2Feed
     url_name = "feed_updates_rss"
 
@@ -58,28 +106,32 @@ class ArticleUpdatesFeed(SiteFeed):
         return get_object_or_404(Article.objects.published(), slug=slug)
 
     def title(self, article: Article) -> str:
-        return f"Updates: {strip_control_characters(article.title)}"
+        return _("Updates: %(title)s") % {"title": strip_control_characters(article.title)}
 
     def link(self, article: Article) -> str:
         return self.site_link(article.get_absolute_url())
 
     def description(self, article: Article) -> str:
-        return f"Follow-up updates to “{article.title}”."
+        return _("Follow-up updates to “%(title)s”.") % {"title": article.title}
 
     def items(self, article: Article):
         return ArticleUpdate.objects.filter(article=article).order_by("-published_at")[:50]
 
     def item_title(self, item: ArticleUpdate) -> str:
-        title = f"Update, {_day(item.published_at)}"
-        return f"{title} (withdrawn)" if item.is_withdrawn else title
+        date = {"date": _day(item.published_at)}
+        if item.is_withdrawn:
+            return _("Update, %(date)s (withdrawn)") % date
+        return _("Update, %(date)s") % date
 
     def item_description(self, item: ArticleUpdate) -> str:
         # A withdrawn update's text is gone from the feed as from the page.
         if item.is_withdrawn:
-            return f"<p>Withdrawn on {_day(item.withdrawn_at)}.</p>"
+            withdrawn = _("Withdrawn on %(date)s.") % {"date": _day(item.withdrawn_at)}
+            return f"<p>{withdrawn}</p>"
         html = strip_control_characters(item.body_html)
         if item.corrected_at:
-            html += f"<p><em>Corrected on {_day(item.corrected_at)}.</em></p>"
+            corrected = _("Corrected on %(date)s.") % {"date": _day(item.corrected_at)}
+            html += f"<p><em>{corrected}</em></p>"
         return html
 
     def item_updateddate(self, item: ArticleUpdate):

@@ -1,7 +1,11 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Article
 
@@ -14,31 +18,50 @@ MAX_SCHEDULE_AHEAD = timedelta(days=5 * 366)
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The languages an article may be written in, each named in itself; the empty choice
+    is the site's language (LANGUAGE_CODE), named as well."""
+    site = dict(settings.LANGUAGES).get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
+    blank = _("The site's language (%(language)s)") % {"language": site}
+    return [("", blank), *settings.LANGUAGES]
+
+
 class ArticleForm(forms.Form):
     title = forms.CharField(
-        label="Title",
+        label=gettext_lazy("Title"),
         max_length=200,
-        error_messages={"required": "Give the article a title."},
+        error_messages={"required": gettext_lazy("Give the article a title.")},
     )
     standfirst = forms.CharField(
-        label="Standfirst",
+        label=gettext_lazy("Standfirst"),
         required=False,
-        help_text="One or two sentences shown under the title and on the front page.",
+        help_text=gettext_lazy("One or two sentences shown under the title and on the front page."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     body = forms.CharField(
-        label="Body (Markdown)",
-        help_text="Headings (##), lists, links, emphasis, quotes.",
-        error_messages={"required": "Write the article before saving it."},
+        label=gettext_lazy("Body (Markdown)"),
+        help_text=gettext_lazy("Headings (##), lists, links, emphasis, quotes."),
+        error_messages={"required": gettext_lazy("Write the article before saving it.")},
         widget=forms.Textarea(attrs={"rows": 20}),
     )
-    comments_open = forms.BooleanField(label="Comments open", required=False, initial=True)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=language_choices,
+        required=False,
+        help_text=gettext_lazy(
+            "The language the article is written in. Its page and feeds say so, for "
+            "browsers, screen readers and feed readers."
+        ),
+    )
+    comments_open = forms.BooleanField(
+        label=gettext_lazy("Comments open"), required=False, initial=True
+    )
     comments_close_after_days = forms.IntegerField(
-        label="Close comments after (days)",
+        label=gettext_lazy("Close comments after (days)"),
         required=False,
         min_value=0,
         max_value=MAX_CLOSE_AFTER_DAYS,
-        help_text="Days after publication. Empty: the site's default; 0: never.",
+        help_text=gettext_lazy("Days after publication. Empty: the site's default; 0: never."),
     )
 
     @staticmethod
@@ -48,6 +71,7 @@ class ArticleForm(forms.Form):
             "title": article.title,
             "standfirst": article.standfirst,
             "body": article.body,
+            "language": article.language,
             "comments_open": article.comments_open,
             "comments_close_after_days": article.comments_close_after_days,
         }
@@ -55,8 +79,8 @@ class ArticleForm(forms.Form):
 
 class UpdateForm(forms.Form):
     body = forms.CharField(
-        label="Update (Markdown)",
-        error_messages={"required": "Write the update before publishing it."},
+        label=gettext_lazy("Update (Markdown)"),
+        error_messages={"required": gettext_lazy("Write the update before publishing it.")},
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
@@ -68,27 +92,31 @@ class UpdateForm(forms.Form):
 
 class UpdateCorrectionForm(forms.Form):
     body = forms.CharField(
-        label="Corrected update (Markdown)",
-        error_messages={"required": "Write the corrected update, or withdraw it instead."},
+        label=gettext_lazy("Corrected update (Markdown)"),
+        error_messages={
+            "required": gettext_lazy("Write the corrected update, or withdraw it instead.")
+        },
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     notify_followers = forms.BooleanField(
-        label="Notify followers of this correction",
+        label=gettext_lazy("Notify followers of this correction"),
         required=False,
         initial=False,
-        help_text="Leave it unticked for a typo fix. Either way the update shows "
-        "“Corrected on” with today's date.",
+        help_text=gettext_lazy(
+            "Leave it unticked for a typo fix. Either way the update shows "
+            "“Corrected on” with today's date."
+        ),
     )
 
 
 class ScheduleForm(forms.Form):
     publish_at = forms.DateTimeField(
-        label="Publish on",
+        label=gettext_lazy("Publish on"),
         input_formats=[LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME_FORMAT),
         error_messages={
-            "required": "Choose the date and time to publish on.",
-            "invalid": "Enter a date and time, such as 2026-05-04 09:30.",
+            "required": gettext_lazy("Choose the date and time to publish on."),
+            "invalid": gettext_lazy("Enter a date and time, such as 2026-05-04 09:30."),
         },
     )
 
@@ -97,16 +125,15 @@ class ScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The browser's picker shows no time zone: say which one the time is read in.
         now = timezone.localtime()
-        self.fields["publish_at"].help_text = (
-            f"In the site's time zone, {timezone.get_current_timezone_name()} "
-            f"(it is {now:%H:%M} there now)."
-        )
+        self.fields["publish_at"].help_text = _(
+            "In the site's time zone, %(zone)s (it is %(time)s there now)."
+        ) % {"zone": timezone.get_current_timezone_name(), "time": time_format(now, "H:i")}
 
     def clean_publish_at(self):
         when = self.cleaned_data["publish_at"]
         now = timezone.now()
         if when <= now:
-            raise forms.ValidationError("Choose a time in the future, or publish it now.")
+            raise forms.ValidationError(_("Choose a time in the future, or publish it now."))
         if when > now + MAX_SCHEDULE_AHEAD:
-            raise forms.ValidationError("Choose a time within the next five years.")
+            raise forms.ValidationError(_("Choose a time within the next five years."))
         return when

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.roles import AUTHORS_GROUP
 
@@ -12,18 +14,19 @@ from core.roles import AUTHORS_GROUP
 class PublicationState(models.TextChoices):
     """Where an article stands for readers."""
 
-    DRAFT = "draft", "Draft"
-    SCHEDULED = "scheduled", "Scheduled"  # to be published at a time still to come
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", gettext_lazy("Draft")
+    SCHEDULED = "scheduled", gettext_lazy("Scheduled")  # to be published at a time still to come
+    PUBLISHED = "published", gettext_lazy("Published")
 
 
 class CommentsState(models.TextChoices):
     """Whether readers can comment on an article, and why not."""
 
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"  # by hand
-    CLOSED_BY_AGE = "closed_by_age", "Closed by themselves"
-    AWAITING_PUBLICATION = "awaiting_publication", "Open once published"
+    OPEN = "open", gettext_lazy("Open")
+    CLOSED = "closed", gettext_lazy("Closed")  # by hand
+    # Said of the comments ("Comments: Closed by themselves").
+    CLOSED_BY_AGE = "closed_by_age", gettext_lazy("Closed by themselves")
+    AWAITING_PUBLICATION = "awaiting_publication", gettext_lazy("Open once published")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -45,47 +48,78 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
+        DRAFT = "draft", gettext_lazy("Draft")
         # Waiting for `published_at`; beat's task marks it published once that time comes.
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+        PUBLISHED = "published", gettext_lazy("Published")
 
     VISIBLE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(gettext_lazy("title"), max_length=200)
+    slug = models.SlugField(gettext_lazy("slug"), max_length=200, unique=True)
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("authors"),
         related_name="articles",
         limit_choices_to={"groups__name": AUTHORS_GROUP},
         blank=True,
-        help_text="Users in the Authors group; whoever saves it in the admin is added.",
+        help_text=gettext_lazy(
+            "Users in the Authors group; whoever saves it in the admin is added."
+        ),
     )
     standfirst = models.TextField(
-        blank=True, help_text="One or two sentences shown under the title and on the front page."
+        gettext_lazy("standfirst"),
+        blank=True,
+        help_text=gettext_lazy("One or two sentences shown under the title and on the front page."),
     )
-    body = models.TextField(help_text="Markdown: headings (##), lists, links, emphasis, quotes.")
+    body = models.TextField(
+        gettext_lazy("body"),
+        help_text=gettext_lazy("Markdown: headings (##), lists, links, emphasis, quotes."),
+    )
     body_html = models.TextField(editable=False, default="")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True)
+    # The language the article is written in, for its page's `lang` and its feeds; empty
+    # means the site's (LANGUAGE_CODE). The interface around it follows each reader.
+    language = models.CharField(
+        gettext_lazy("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=gettext_lazy(
+            "The language the article is written in. Empty: the site's language."
+        ),
+    )
+    status = models.CharField(
+        gettext_lazy("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(gettext_lazy("published at"), null=True, blank=True)
     comments_open = models.BooleanField(
-        default=True, help_text="Untick to close comments now (they can be reopened)."
+        gettext_lazy("comments open"),
+        default=True,
+        help_text=gettext_lazy("Untick to close comments now (they can be reopened)."),
     )
     comments_close_after_days = models.PositiveSmallIntegerField(
+        gettext_lazy("close comments after (days)"),
         null=True,
         blank=True,
-        help_text="Close comments this many days after publication. Empty: the site's "
-        "setting (PARLEY_CLOSE_COMMENTS_AFTER_DAYS); 0: never.",
+        help_text=gettext_lazy(
+            "Close comments this many days after publication. Empty: the site's "
+            "setting (PARLEY_CLOSE_COMMENTS_AFTER_DAYS); 0: never."
+        ),
     )
     # Published comments, kept by the comments app as statuses change (one row to read for a
     # list of articles or a page's heading, instead of counting comments).
-    comment_count = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    comment_count = models.PositiveIntegerField(
+        gettext_lazy("comment count"), default=0, editable=False
+    )
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("article")
+        verbose_name_plural = gettext_lazy("articles")
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published")
@@ -99,7 +133,9 @@ class Article(models.Model):
 
     def clean(self) -> None:
         if self.status == self.Status.SCHEDULED and self.published_at is None:
-            raise ValidationError({"published_at": "A scheduled article needs a publication time."})
+            raise ValidationError(
+                {"published_at": _("A scheduled article needs a publication time.")}
+            )
 
     @property
     def comments_close_at(self) -> datetime | None:
@@ -147,26 +183,49 @@ class Article(models.Model):
 class ArticleUpdate(models.Model):
     """A dated follow-up an author posts on a published article."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    article = models.ForeignKey(
+        Article,
+        verbose_name=gettext_lazy("article"),
+        on_delete=models.CASCADE,
+        related_name="updates",
     )
-    body = models.TextField(help_text="Markdown.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    body = models.TextField(gettext_lazy("body"), help_text=gettext_lazy("Markdown."))
     body_html = models.TextField(editable=False, default="")
-    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    published_at = models.DateTimeField(
+        gettext_lazy("published at"), default=timezone.now, db_index=True
+    )
     # When its text was last changed after publication (shown as "Corrected on").
-    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    corrected_at = models.DateTimeField(
+        gettext_lazy("corrected at"), null=True, blank=True, editable=False
+    )
     # Readers then see only that it was withdrawn, and when; its text stays for the staff.
-    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(
+        gettext_lazy("withdrawn at"), null=True, blank=True, editable=False
+    )
     # The author asked for the last correction to be emailed to followers and it has not
     # been sent yet (the notifier clears it; the notifications sweep retries while it is set).
-    correction_notice_pending = models.BooleanField(default=False, editable=False)
+    correction_notice_pending = models.BooleanField(
+        gettext_lazy("correction notice pending"), default=False, editable=False
+    )
 
     class Meta:
+        verbose_name = gettext_lazy("update")
+        verbose_name_plural = gettext_lazy("updates")
         ordering = ["-published_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Update to {self.article} on {self.published_at:%Y-%m-%d}"
+        # The date stays ISO: this names the update in the admin, in any language.
+        return _("Update to %(article)s on %(date)s") % {
+            "article": self.article,
+            "date": f"{self.published_at:%Y-%m-%d}",
+        }
 
     @property
     def is_withdrawn(self) -> bool:

@@ -47,4 +47,6 @@ def article_for_posting(*, article_id: int) -> Article | None:
 
 def article_page_context(*, article: Article) -> dict:
     """Template context for an article page, without its comment section."""
-    return {"article": article, "updates": list(article.updates.all())}
+    # The byline's names, joined in the template inside one translatable sentence.
+    names = [author.get_full_name() or author.get_username() for author in article.authors.all()]
+    return {"article": article, "updates": list(article.updates.all()), "author_names": names}

@@ -1,17 +1,19 @@
-"""Atom and RSS feeds of one article's published comments."""
+"""Atom and RSS feeds of one article's published comments, in the article's language (see
+articles/feeds.py: a feed does not follow the language of whoever fetches it)."""
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
 
+from articles.feeds import LanguageFeed
 from articles.models import Article
-from core.feeds import SiteFeed
 from core.text import strip_control_characters
 
 from .models import Comment, CommentStatus
 
 
-class ArticleCommentsFeed(SiteFeed):
+class ArticleCommentsFeed(LanguageFeed):
     feed_type = Rss201rev2Feed
     url_name = "feed_comments_rss"
 
@@ -19,13 +21,13 @@ class ArticleCommentsFeed(SiteFeed):
         return get_object_or_404(Article.objects.published(), slug=slug)
 
     def title(self, article: Article) -> str:
-        return f"Comments on {strip_control_characters(article.title)}"
+        return _("Comments on %(title)s") % {"title": strip_control_characters(article.title)}
 
     def link(self, article: Article) -> str:
         return self.site_link(f"{article.get_absolute_url()}#comments")
 
     def description(self, article: Article) -> str:
-        return f"The latest published comments on “{article.title}”."
+        return _("The latest published comments on “%(title)s”.") % {"title": article.title}
 
     def items(self, article: Article):
         return (
@@ -35,7 +37,7 @@ class ArticleCommentsFeed(SiteFeed):
         )
 
     def item_title(self, item: Comment) -> str:
-        return f"Comment by {strip_control_characters(item.user_name)}"
+        return _("Comment by %(name)s") % {"name": strip_control_characters(item.user_name)}
 
     def item_description(self, item: Comment) -> str:
         return strip_control_characters(item.comment_html)

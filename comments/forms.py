@@ -4,6 +4,7 @@ with WordPress's fields and wording, optional email, and http/https-only website
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django_comments_xtd.forms import XtdCommentForm
 
 from core.ids import parse_id
@@ -23,13 +24,17 @@ class WebsiteField(forms.URLField):
     """A URL field that accepts only http and https addresses."""
 
     default_validators = [URLValidator(schemes=["http", "https"])]
-    default_error_messages = {"invalid": "Enter a web address starting with http:// or https://."}
+    default_error_messages = {
+        "invalid": gettext_lazy("Enter a web address starting with http:// or https://.")
+    }
 
 
 class CommentIdField(forms.IntegerField):
     """A comment id as a page sends it: ASCII digits only, where int() would also take "١٢"."""
 
-    default_error_messages = {"invalid": "The comment you are replying to does not exist here."}
+    default_error_messages = {
+        "invalid": gettext_lazy("The comment you are replying to does not exist here.")
+    }
 
     def to_python(self, value):
         if value in self.empty_values or str(value).strip() == "0":
@@ -41,34 +46,41 @@ class CommentIdField(forms.IntegerField):
 
 
 class CommentForm(XtdCommentForm):
-    url = WebsiteField(label="Website", required=False, max_length=200, assume_scheme="https")
+    url = WebsiteField(
+        label=gettext_lazy("Website"), required=False, max_length=200, assume_scheme="https"
+    )
     remember = forms.BooleanField(
         required=False,
-        label="Save my name, email, and website in this browser for the next time I comment.",
+        label=gettext_lazy(
+            "Save my name, email, and website in this browser for the next time I comment."
+        ),
     )
 
     def __init__(self, target_object, data=None, initial=None, *, user=None, **kwargs):
         super().__init__(target_object, data=data, initial=initial, **kwargs)
         self.user = user if user is not None and user.is_authenticated else None
         fields = self.fields
-        fields["followup"].label = "Notify me of follow-up comments by email."
+        fields["followup"].label = gettext_lazy("Notify me of follow-up comments by email.")
         fields["followup"].widget = forms.CheckboxInput()
 
-        fields["comment"].label = "Comment"
+        fields["comment"].label = gettext_lazy("Comment")
         fields["comment"].widget = forms.Textarea(
             attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "required": True}
         )
-        fields["comment"].error_messages["required"] = "Please write a comment."
-        fields["comment"].error_messages["max_length"] = (
-            "Please keep your comment under %(limit_value)d characters (it has %(show_value)d)."
+        fields["comment"].error_messages["required"] = gettext_lazy("Please write a comment.")
+        # The number that picks the plural form is the limit, as in Django's own message.
+        fields["comment"].error_messages["max_length"] = ngettext_lazy(
+            "Please keep your comment under %(limit_value)d character (it has %(show_value)d).",
+            "Please keep your comment under %(limit_value)d characters (it has %(show_value)d).",
+            "limit_value",
         )
-        fields["name"].label = "Name"
+        fields["name"].label = gettext_lazy("Name")
         fields["name"].widget = forms.TextInput(
             attrs={"maxlength": 50, "autocomplete": "name", "required": True}
         )
-        fields["name"].error_messages["required"] = "Please enter your name."
+        fields["name"].error_messages["required"] = gettext_lazy("Please enter your name.")
         email_required = settings.PARLEY_COMMENT_EMAIL_REQUIRED
-        fields["email"].label = "Email"
+        fields["email"].label = gettext_lazy("Email")
         fields["email"].required = email_required
         fields["email"].help_text = ""
         fields["email"].widget = forms.EmailInput(
@@ -78,12 +90,12 @@ class CommentForm(XtdCommentForm):
                 **({"required": True} if email_required else {}),
             }
         )
-        fields["url"].label = "Website"
+        fields["url"].label = gettext_lazy("Website")
         fields["url"].widget = forms.URLInput(attrs={"maxlength": 200, "autocomplete": "url"})
         fields["reply_to"] = CommentIdField(required=False, widget=forms.HiddenInput())
         if "reply_to" in self.initial:
             fields["reply_to"].initial = self.initial["reply_to"]
-        fields["honeypot"].label = "Leave this field empty"
+        fields["honeypot"].label = gettext_lazy("Leave this field empty")
         fields["honeypot"].widget = forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
         if self.user is not None:
             for name in ("name", "email", "url", "remember"):
@@ -99,7 +111,9 @@ class CommentForm(XtdCommentForm):
         cleaned = super().clean()
         wants_replies = cleaned.get("followup") and "email" in self.fields
         if wants_replies and not cleaned.get("email") and "email" not in self.errors:
-            self.add_error("email", "Enter your email address to be notified of replies.")
+            self.add_error(
+                "email", gettext_lazy("Enter your email address to be notified of replies.")
+            )
         return cleaned
 
     def clean_reply_to(self) -> int:

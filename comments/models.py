@@ -3,6 +3,8 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_comments.abstracts import CommentAbstractModel
 from django_comments_xtd.models import XtdComment
 
@@ -10,12 +12,12 @@ from articles.models import Article
 
 
 class CommentStatus(models.TextChoices):
-    PENDING = "pending", "Pending"  # stored, not yet scored
-    PUBLISHED = "published", "Published"
-    HELD = "held", "Held for a moderator"
-    SPAM = "spam", "Spam"
-    REMOVED = "removed", "Removed"  # by a moderator
-    DELETED = "deleted", "Deleted by its author"
+    PENDING = "pending", _("Pending")  # stored, not yet scored
+    PUBLISHED = "published", _("Published")
+    HELD = "held", _("Held for a moderator")
+    SPAM = "spam", pgettext_lazy("comment state", "Spam")
+    REMOVED = "removed", _("Removed")  # by a moderator
+    DELETED = "deleted", _("Deleted by its author")
 
 
 # States whose comment the poster still sees, marked "awaiting moderation". Spam is shown
@@ -148,7 +150,7 @@ class Thread(models.Model):
         indexes = [models.Index(fields=["article", "listed", "root"], name="thread_article_listed")]
 
     def __str__(self) -> str:
-        return f"Thread {self.pk}"
+        return gettext("Thread %(id)s") % {"id": self.pk}
 
 
 from .models_votes import Vote  # noqa: E402, F401 - the app's models load from here

@@ -9,6 +9,7 @@ import math
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 
 UP, DOWN = 1, -1
 # 95 % confidence: the usual choice for the Wilson interval (Reddit's, Evan Miller's).
@@ -37,7 +38,9 @@ class Vote(models.Model):
 
     comment = models.ForeignKey("comments.Comment", on_delete=models.CASCADE, related_name="+")
     voter_key = models.CharField(max_length=80)
-    value = models.SmallIntegerField(choices=[(UP, "Up"), (DOWN, "Down")])
+    value = models.SmallIntegerField(
+        choices=[(UP, pgettext_lazy("vote", "Up")), (DOWN, pgettext_lazy("vote", "Down"))]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -50,4 +53,7 @@ class Vote(models.Model):
         indexes = [models.Index(fields=["voter_key", "comment"], name="vote_voter_comment")]
 
     def __str__(self) -> str:
-        return f"Vote {self.value:+d} on {self.comment_id}"
+        return gettext("Vote %(value)+d on %(comment)s") % {
+            "value": self.value,
+            "comment": self.comment_id,
+        }

@@ -8,6 +8,7 @@ moderation" above a comment that was published thirty milliseconds after the pos
 
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from .models import CommentStatus
 
@@ -19,20 +20,21 @@ KINDS = ("posted", "edited")
 PENDING, PUBLISHED, HELD = "pending", "published", "held"
 
 SENTENCES = {
-    ("posted", PUBLISHED): "Thank you: your comment is published.",
-    ("posted", PENDING): "Thank you: your comment is being checked.",
-    ("posted", HELD): "Thank you: your comment is awaiting moderation.",
-    ("edited", PUBLISHED): "Your comment was updated and is published.",
-    ("edited", PENDING): "Your edit is being checked.",
-    ("edited", HELD): "Your edited comment is awaiting moderation.",
+    ("posted", PUBLISHED): gettext_lazy("Thank you: your comment is published."),
+    ("posted", PENDING): gettext_lazy("Thank you: your comment is being checked."),
+    ("posted", HELD): gettext_lazy("Thank you: your comment is awaiting moderation."),
+    ("edited", PUBLISHED): gettext_lazy("Your comment was updated and is published."),
+    ("edited", PENDING): gettext_lazy("Your edit is being checked."),
+    ("edited", HELD): gettext_lazy("Your edited comment is awaiting moderation."),
     ("", PUBLISHED): "",
-    ("", PENDING): "Your comment is being checked.",
-    ("", HELD): "Your comment is awaiting moderation.",
+    ("", PENDING): gettext_lazy("Your comment is being checked."),
+    ("", HELD): gettext_lazy("Your comment is awaiting moderation."),
 }
+# Queued with the post, so worded in the poster's language then.
 FALLBACK = {
-    "posted": "Thank you: your comment was received.",
-    "edited": "Your comment was updated.",
-    "deleted": "Your comment was deleted.",
+    "posted": gettext_lazy("Thank you: your comment was received."),
+    "edited": gettext_lazy("Your comment was updated."),
+    "deleted": gettext_lazy("Your comment was deleted."),
 }
 
 
@@ -46,9 +48,9 @@ def status_seen_by_poster(status: str, *, shadow: bool = False) -> str:
 
 
 def notice_text(kind: str, seen: str) -> str:
-    """The sentence for a notice of `kind` ("posted", "edited" or "") about a comment the
-    poster sees as `seen`."""
-    return SENTENCES.get((kind if kind in KINDS else "", seen), "")
+    """The sentence, in the active language, for a notice of `kind` ("posted", "edited" or
+    "") about a comment the poster sees as `seen`."""
+    return str(SENTENCES.get((kind if kind in KINDS else "", seen), ""))
 
 
 def notice_add(request: HttpRequest, *, comment_id: int, kind: str) -> None:

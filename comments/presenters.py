@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.paginator import Page
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
@@ -23,6 +22,7 @@ from .models import AWAITING_STATES, Comment, CommentStatus
 from .notices import PUBLISHED, notice_text, status_seen_by_poster
 from .owner import own_comment_ids
 from .selectors import MODERATED_STATES, Viewer, comment_page
+from .thread_words import ThreadWords, thread_words
 
 
 @dataclass
@@ -37,7 +37,7 @@ class CommentNode:
     # than the rest of a comment's rendering.
     id: str = ""
     date_iso: str = ""
-    date_text: str = ""
+    date_text: str = ""  # HTML: escaped, in the active language
     name: str = ""
     url: str = ""
     html: str = ""  # SafeString once set: sanitized by nh3 when the comment was stored
@@ -146,9 +146,8 @@ def build_nodes(
     nearest present ancestor: in pre-order, that is the last earlier row of lower level.
     `moderating` shows held and spam comments too, each marked with its status.
     """
-    # Month names once per page, in the active language: the template engine's date filter
-    # costs more per comment than the rest of its rendering.
-    months = [str(MONTHS[number]) for number in range(1, 13)]
+    # Words and the date's format in the active language, made once per language and kept.
+    words = thread_words()
     by_thread: dict[int, list[Comment]] = {}
     for row in rows:
         by_thread.setdefault(row.thread_id, []).append(row)
@@ -173,7 +172,7 @@ def build_nodes(
                 or (is_own and row.status in AWAITING_STATES)
                 or moderated
             ):
-                _show(node, row, is_own=is_own, months=months, editable_since=editable_since)
+                _show(node, row, is_own=is_own, words=words, editable_since=editable_since)
                 node.pickable = row.status == CommentStatus.PUBLISHED
                 if node.pickable:
                     node.up, node.down, node.votable = row.upvotes, row.downvotes, not is_own
@@ -182,15 +181,18 @@ def build_nodes(
                 if row.user_id:
                     node.badges = tuple(
                         badge
-                        for badge, ids in (("Author", author_ids), ("Moderator", moderator_ids))
+                        for badge, ids in (
+                            (words.author_badge, author_ids),
+                            (words.moderator_badge, moderator_ids),
+                        )
                         if row.user_id in ids
                     )
             elif row.status in (CommentStatus.PENDING, CommentStatus.HELD):
-                node.placeholder = "[awaiting moderation]"
+                node.placeholder = words.placeholders["awaiting"]
             elif row.status == CommentStatus.DELETED:
-                node.placeholder = "[deleted]"
+                node.placeholder = words.placeholders["deleted"]
             else:
-                node.placeholder = "[removed]"
+                node.placeholder = words.placeholders["removed"]
             nodes.append(node)
     return nodes
 
@@ -200,7 +202,7 @@ def _show(
     row: Comment,
     *,
     is_own: bool,
-    months: list[str],
+    words: ThreadWords,
     editable_since: datetime | None,
 ) -> None:
     """Fill a node with what its comment shows (it is published, or the viewer's own)."""
@@ -216,13 +218,8 @@ def _show(
     node.edited = row.edited_at is not None
     node.is_own = is_own
     node.editable = is_own and editable_since is not None and row.submit_date > editable_since
-    node.date_iso, node.date_text = _date_strings(row.submit_date, months)
-
-
-def _date_strings(when: datetime, months: list[str]) -> tuple[str, str]:
-    """ISO and "27 November 2026 at 14:05" forms of a time, in the site's time zone."""
-    local = timezone.localtime(when)
-    return local.isoformat(), f"{local.day} {months[local.month - 1]} {local.year} at {local:%H:%M}"
+    local = timezone.localtime(row.submit_date)  # the site's time zone
+    node.date_iso, node.date_text = local.isoformat(), words.date_text(local)
 
 
 def _link_nodes(nodes: list[CommentNode]) -> range:

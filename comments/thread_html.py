@@ -16,25 +16,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .thread_html_votes import votes_html
 
+# moderation.views_inplace reads the buttons' actions and the states' labels from here.
+from .thread_words import MODERATION_BUTTONS as MODERATION_BUTTONS
+from .thread_words import MODERATION_LABELS as MODERATION_LABELS
+from .thread_words import ThreadWords, thread_words
+
 if TYPE_CHECKING:
     from .presenters import CommentNode
-
-
-# A moderator's buttons on their page: (action, the status it leads to, label, what a
-# screen reader says, with the commenter's escaped name).
-MODERATION_BUTTONS = (
-    ("approve", "published", "Approve", "Approve the comment by {name}"),
-    ("spam", "spam", "Spam", "Mark the comment by {name} as spam"),
-    ("remove", "removed", "Remove", "Remove the comment by {name}"),
-)
-# How a moderator's page labels a comment readers do not see.
-MODERATION_LABELS = {
-    "pending": "Being checked",
-    "held": "Held",
-    "spam": "Spam",
-    "removed": "Removed",
-    "deleted": "Deleted by its author",
-}
 
 
 def _around_id(name: str) -> tuple[str, str]:
@@ -142,13 +130,12 @@ def _link(parts: tuple[str, str], comment_id: str, css: str, text: str, rel: str
     return f' <a class="{css}"{rel_attribute} href="{parts[0]}{comment_id}{parts[1]}">{text}</a>'
 
 
-def _more(node: "CommentNode", links: ThreadLinks) -> str:
+def _more(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str:
     if not node.hidden_replies:
         return ""
-    count = node.hidden_replies
     return (
         f'\n<p class="comment-more"><a href="{links.thread_query}{node.id}#c{node.id}">'
-        f"Show {count} {'reply' if count == 1 else 'replies'}</a></p>"
+        f"{words.more(node.hidden_replies)}</a></p>"
     )
 
 
@@ -168,17 +155,20 @@ def _notice(node: "CommentNode", links: ThreadLinks) -> str:
     )
 
 
-def _pick_control(node: "CommentNode", links: ThreadLinks) -> tuple[str, str]:
+def _pick_control(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> tuple[str, str]:
     """The Pick or Unpick button for the actions row, and the form it sends: a <form> may
     not sit inside the row's <p>, so the button names it with its `form` attribute."""
     if not (links.can_pick and node.pickable):
         return "", ""
     verb, parts = ("unpick", links.unpick) if node.picked else ("pick", links.pick)
     form_id = f"{verb}-c{node.id}"
-    label = "Unpick" if node.picked else "Pick"
+    if node.picked:
+        label, spoken = words.unpick, words.unpick_spoken
+    else:
+        label, spoken = words.pick, words.pick_spoken
     button = (
         f' <button type="submit" form="{form_id}" class="link-button comment-pick-link"'
-        f' aria-label="{label} the comment by {escape(node.name)}">{label}</button>'
+        f' aria-label="{spoken % {"name": escape(node.name)}}">{label}</button>'
     )
     form = (
         f'\n<form id="{form_id}" method="post" action="{parts[0]}{node.id}{parts[1]}" hidden>'
@@ -187,28 +177,29 @@ def _pick_control(node: "CommentNode", links: ThreadLinks) -> tuple[str, str]:
     return button, form
 
 
-def _moderation_control(node: "CommentNode", links: ThreadLinks) -> tuple[str, str]:
+def _moderation_control(
+    node: "CommentNode", links: ThreadLinks, words: ThreadWords
+) -> tuple[str, str]:
     """On a moderator's page, the comment's moderation buttons for the actions row and the
     form they send (after the row, like the pick form); elsewhere a "Moderate" link there."""
     if not links.can_moderate:
         return "", ""
     cid, inplace = node.id, links.moderation
     if inplace is None:
-        return _link(links.moderate, cid, "comment-moderate-link", "Moderate"), ""
+        return _link(links.moderate, cid, "comment-moderate-link", words.moderate), ""
     form_id = f"moderate-c{cid}"
-    name = escape(node.name)
+    name = {"name": escape(node.name)}
     controls = "".join(
         f' <button type="submit" form="{form_id}" name="action" value="{action}"'
         f' data-to="{to}" class="link-button comment-moderate-button"'
-        f' aria-label="{spoken.format(name=name)}"'
+        f' aria-label="{spoken % name}"'
         f"{' hidden' if to == node.moderation_status else ''}>{label}</button>"
-        for action, to, label, spoken in MODERATION_BUTTONS
+        for action, to, label, spoken in words.moderation_buttons
     )
     if inplace.ban is not None:
         controls += (
             f' <a class="comment-ban-link" href="{inplace.ban[0]}{cid}{inplace.ban[1]}'
-            f'{inplace.ban_next}{cid}" aria-label="Ban the author of the comment by {name}">'
-            "Ban</a>"
+            f'{inplace.ban_next}{cid}" aria-label="{words.ban_spoken % name}">{words.ban}</a>'
         )
     form = (
         f'\n<form id="{form_id}" class="comment-moderate-form" method="post"'
@@ -219,12 +210,14 @@ def _moderation_control(node: "CommentNode", links: ThreadLinks) -> tuple[str, s
     return controls, form
 
 
-def _moderation_state(node: "CommentNode", links: ThreadLinks) -> tuple[str, str]:
+def _moderation_state(
+    node: "CommentNode", links: ThreadLinks, words: ThreadWords
+) -> tuple[str, str]:
     """On a moderator's page, the label of a comment readers do not see, and the note on
     what the moderator's last action on it did."""
     if links.moderation is None:
         return "", ""
-    label = MODERATION_LABELS.get(node.moderation_status, "")
+    label = words.moderation_labels.get(node.moderation_status, "")
     state = (
         f' <span class="comment-state" data-state="{node.moderation_status}"'
         f"{'' if label else ' hidden'}>{label}</span>"
@@ -237,7 +230,7 @@ def _moderation_state(node: "CommentNode", links: ThreadLinks) -> tuple[str, str
     return state, note
 
 
-def _comment(node: "CommentNode", links: ThreadLinks) -> str:
+def _comment(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str:
     cid = node.id
     name = escape(node.name)
     author = (
@@ -245,10 +238,10 @@ def _comment(node: "CommentNode", links: ThreadLinks) -> str:
     )
     badges = "".join(f' <span class="badge">{escape(badge)}</span>' for badge in node.badges)
     if node.picked:
-        badges += ' <span class="badge badge-pick">Editor&rsquo;s pick</span>'
-    edited = ' <span class="comment-edited">edited</span>' if node.edited else ""
+        badges += f' <span class="badge badge-pick">{words.editors_pick}</span>'
+    edited = f' <span class="comment-edited">{words.edited}</span>' if node.edited else ""
     awaiting = _notice(node, links)
-    state, moderation_note = _moderation_state(node, links)
+    state, moderation_note = _moderation_state(node, links, words)
     # On a moderator's page, held and spam comments show too: nobody replies to or reports
     # those.
     hidden_from_readers = node.moderation_status not in ("", "published")
@@ -256,18 +249,19 @@ def _comment(node: "CommentNode", links: ThreadLinks) -> str:
     if links.comments_open and not hidden_from_readers:
         actions.append(
             f'<a class="comment-reply-link" rel="nofollow" href="{links.reply_query}{cid}#respond"'
-            f' data-comment-id="{cid}" data-name="{name}" aria-label="Reply to {name}">Reply</a>'
+            f' data-comment-id="{cid}" data-name="{name}"'
+            f' aria-label="{words.reply_to % {"name": name}}">{words.reply}</a>'
         )
     if not node.awaiting and not hidden_from_readers:
-        actions.append(_link(links.report, cid, "comment-report-link", "Report", "nofollow"))
+        actions.append(_link(links.report, cid, "comment-report-link", words.report, "nofollow"))
     if node.is_own:
         if node.editable:
-            actions.append(_link(links.edit, cid, "comment-edit-link", "Edit"))
-        actions.append(_link(links.delete, cid, "comment-delete-link", "Delete"))
-    votes = votes_html(node, links.votes)
-    moderate_controls, moderate_form = _moderation_control(node, links)
+            actions.append(_link(links.edit, cid, "comment-edit-link", words.edit))
+        actions.append(_link(links.delete, cid, "comment-delete-link", words.delete))
+    votes = votes_html(node, links.votes, words)
+    moderate_controls, moderate_form = _moderation_control(node, links, words)
     actions.append(moderate_controls)
-    pick_button, pick_form = _pick_control(node, links)
+    pick_button, pick_form = _pick_control(node, links, words)
     actions.append(pick_button)
     status = f' data-moderation-status="{node.moderation_status}"' if state else ""
     return (
@@ -281,12 +275,13 @@ def _comment(node: "CommentNode", links: ThreadLinks) -> str:
         f"</footer>{awaiting}{moderation_note}\n"
         f'<div class="comment-content">{node.html}</div>\n'
         f'<p class="comment-actions">{"".join(actions)}</p>{votes}{pick_form}{moderate_form}\n'
-        f"</article>{_more(node, links)}"
+        f"</article>{_more(node, links, words)}"
     )
 
 
 def thread_html(nodes: "list[CommentNode]", trailing: range, links: ThreadLinks) -> SafeString:
     """The nested list of a page of threads; every reader-supplied value is escaped."""
+    words = thread_words()
     parts: list[str] = []
     for index, node in enumerate(nodes):
         if node.opens:
@@ -297,10 +292,10 @@ def thread_html(nodes: "list[CommentNode]", trailing: range, links: ThreadLinks)
             parts.append(
                 f'<li id="c{node.id}" class="comment depth-{node.depth} comment-placeholder">'
                 f'<p class="comment-placeholder-text">{escape(node.placeholder)}</p>'
-                f"{_more(node, links)}"
+                f"{_more(node, links, words)}"
             )
         else:
-            parts.append(_comment(node, links))
+            parts.append(_comment(node, links, words))
     if nodes:
         parts.append("</li>" + "</ol></li>" * len(trailing))
     return mark_safe("\n".join(parts))  # noqa: S308 - built from escaped values and nh3 output

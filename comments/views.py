@@ -8,7 +8,6 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,6 +30,17 @@ from .owner import (
     remember_own_comment,
     verified_emails,
 )
+from .refusals import (
+    HONEYPOT_REASON,
+    NO_TOKEN_NOTICE,
+    NOT_ATTACHED_REASON,
+    NOT_CONFIRMED_REASON,
+    NOT_STORED_REASON,
+    SECURITY_REASONS,
+    TOO_FAST,
+    expired_notice,
+    refusal_text,
+)
 from .services import (
     CommentRefused,
     CommentRejected,
@@ -40,26 +50,6 @@ from .services import (
 )
 from .voting import default_order, order_chosen
 
-SECURITY_REASONS = {
-    "honeypot": "The comment was refused because a field meant to stay empty (hidden from "
-    "people, filled in by spam robots) was filled in, and the form had other errors too. "
-    "Reload the article and post again without an autofill tool.",
-    "forged": "The comment form failed its security check: it was altered or not sent from "
-    "this site. Reload the article and try again.",
-}
-NOT_STORED_REASON = (
-    "Your comment was not posted: the database did not answer. Nothing was saved; post it "
-    "again in a moment."
-)
-NOT_CONFIRMED_REASON = (
-    "The database stopped answering while your comment was being saved, so we cannot tell "
-    "whether it was. Look for it on the article in a moment before posting it again."
-)
-HONEYPOT_REASON = (
-    "Your comment was not published: a field meant to stay empty (hidden from people, filled "
-    "in by spam robots) was filled in, perhaps by an autofill tool. It has been kept for a "
-    "moderator to review."
-)
 ARTICLE_CONTENT_TYPE = "articles.article"
 logger = logging.getLogger(__name__)
 
@@ -113,20 +103,18 @@ class _NotStored(Exception):
 def _comment_post(request: HttpRequest) -> HttpResponse:
     article = _target_article(request)
     if article is None:
-        return _refuse(request, "This comment is not attached to a published article.", status=404)
+        return _refuse(request, NOT_ATTACHED_REASON, status=404)
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
         return _form_refused(request, article, form)
     if rate_limited(request, "comment"):
-        form.add_error(
-            None, "You are posting faster than this site allows. Wait a minute and send it again."
-        )
+        form.add_error(None, TOO_FAST)
         return _render_article(request, article, form, status=429)
     started = timezone.now()
     try:
         comment, poster = _submit(request, article, form)
     except CommentRefused as refusal:
-        form.add_error(None, _refusal_text(refusal))
+        form.add_error(None, refusal_text(refusal))
         return _render_article(request, article, form, status=403)
     except CommentRejected as rejection:
         form.add_error(None, rejection.message)
@@ -167,11 +155,7 @@ def _form_refused(request: HttpRequest, article: Article, form: CommentForm) -> 
     signed afresh with the text kept, a tampered one refused."""
     problem = form.security_problem()
     if problem == "expired":
-        notice = (
-            "Your comment was not posted because this page was open for more than "
-            f"{settings.COMMENTS_TIMEOUT // 3600} hours. It is kept below: check it and "
-            "post it again."
-        )
+        notice = expired_notice()
         return _render_article(request, article, form.resigned(), status=400, notice=notice)
     if problem == "honeypot" and set(form.errors) == {"honeypot"}:
         # Stored, so nothing is lost if a person's autofill filled it; the scorer marks it
@@ -179,7 +163,7 @@ def _form_refused(request: HttpRequest, article: Article, form: CommentForm) -> 
         try:
             _submit(request, article, form)
         except CommentRefused as refusal:
-            return _refuse(request, _refusal_text(refusal), status=403)
+            return _refuse(request, refusal_text(refusal), status=403)
         except CommentRejected as rejection:
             return _refuse(request, rejection.message, status=400)
         return _refuse(request, HONEYPOT_REASON, status=400)
@@ -213,12 +197,6 @@ def _posted(request: HttpRequest, comment: Comment, poster: Poster, *, remember:
         else:
             forget_commenter(response)
     return response
-
-
-def _refusal_text(refusal: CommentRefused) -> str:
-    if refusal.until is None:
-        return "You cannot comment on this site."
-    return f"You cannot comment on this site until {date_format(refusal.until, 'j F Y')}."
 
 
 def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[Comment, Poster]:
@@ -314,8 +292,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
                 article=article,
                 comments_open=article.accepts_comments,
                 reply_target=reply_target,
-                notice="It was sent without this site's security token, so nothing was "
-                "posted. Check it and press Post Comment again.",
+                notice=NO_TOKEN_NOTICE,
             )
     except DatabaseError:
         logger.warning("The refused form's comment could not be rebuilt (database failure)")

@@ -7,13 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .models import Comment, CommentStatus
 from .selectors_picks import article_picks, comment_for_picking, may_pick
 from .services.picks import PickRefused, comment_pick, comment_unpick
 
-NOT_ALLOWED = "Only this article's authors and the moderators can choose its Editor's picks."
+NOT_ALLOWED = gettext_lazy(
+    "Only this article's authors and the moderators can choose its Editor's picks."
+)
 
 
 @require_POST
@@ -55,14 +58,15 @@ def _answer(request: HttpRequest, comment_id: int, *, picking: bool) -> HttpResp
 
 
 def _done_text(comment: Comment, *, picking: bool, changed: bool) -> str:
-    name = comment.user_name
-    if picking:
-        if changed:
-            return f"Picked: the comment by {name} now shows among the Editor's picks."
-        return f"The comment by {name} was already an Editor's pick; nothing changed."
-    if changed:
-        return f"Unpicked: the comment by {name} is no longer an Editor's pick."
-    return f"The comment by {name} was not an Editor's pick; nothing changed."
+    if picking and changed:
+        text = gettext("Picked: the comment by %(name)s now shows among the Editor's picks.")
+    elif picking:
+        text = gettext("The comment by %(name)s was already an Editor's pick; nothing changed.")
+    elif changed:
+        text = gettext("Unpicked: the comment by %(name)s is no longer an Editor's pick.")
+    else:
+        text = gettext("The comment by %(name)s was not an Editor's pick; nothing changed.")
+    return text % {"name": comment.user_name}
 
 
 def _refused(request: HttpRequest, comment: Comment, refusal: PickRefused) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,9 +20,19 @@ from .services.votes import VoteRefused, comment_vote
 from .voting import order_remember, voter_cookie_set, voter_key, voter_token_new
 
 VALUES = {"up": 1, "down": -1, "none": 0}
-LABELS = {"up": "Vote up", "down": "Vote down", "none": "Withdraw your vote on"}
+# The confirming page's button, and its question (the commenter's name as %(name)s).
+LABELS = {
+    "up": gettext_lazy("Vote up"),
+    "down": gettext_lazy("Vote down"),
+    "none": gettext_lazy("Withdraw your vote on"),
+}
+QUESTIONS = {
+    "up": gettext_lazy("Vote up the comment by %(name)s?"),
+    "down": gettext_lazy("Vote down the comment by %(name)s?"),
+    "none": gettext_lazy("Withdraw your vote on the comment by %(name)s?"),
+}
 STATUS_FOR = {"own": 403, "down_off": 409, "not_published": 409, "value": 400}
-LIMITED = "You are voting faster than this site allows. Wait a minute and vote again."
+LIMITED = gettext_lazy("You are voting faster than this site allows. Wait a minute and vote again.")
 
 
 @never_cache
@@ -44,11 +55,16 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
         way = request.GET.get("value")
         if way not in VALUES:
             return HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
-        context = {"comment": comment, "value": way, "label": LABELS[way]}
+        context = {
+            "comment": comment,
+            "value": way,
+            "label": LABELS[way],
+            "question": QUESTIONS[way] % {"name": comment.user_name},
+        }
         return render(request, "comments/vote.html", context)
     way = request.POST.get("value")
     if way not in VALUES:
-        return _refused(request, comment, "value", "A vote is up, down or none.")
+        return _refused(request, comment, "value", gettext("A vote is up, down or none."))
     if rate_limited(request, "vote"):
         return _refused(request, comment, "limited", LIMITED, status=429)
     token = "" if request.user.is_authenticated else voter_token_new(request)
@@ -81,12 +97,13 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _done_text(comment: Comment, mine: int) -> str:
-    name = comment.user_name
     if mine == 1:
-        return f"You voted up the comment by {name}."
-    if mine == -1:
-        return f"You voted down the comment by {name}."
-    return f"You have no vote on the comment by {name}."
+        text = gettext("You voted up the comment by %(name)s.")
+    elif mine == -1:
+        text = gettext("You voted down the comment by %(name)s.")
+    else:
+        text = gettext("You have no vote on the comment by %(name)s.")
+    return text % {"name": comment.user_name}
 
 
 def _refused(
@@ -94,7 +111,7 @@ def _refused(
 ) -> HttpResponse:
     status = status or STATUS_FOR.get(reason, 400)
     if _wants_json(request):
-        return JsonResponse({"error": reason, "message": message}, status=status)
+        return JsonResponse({"error": reason, "message": str(message)}, status=status)
     return render(
         request, "comments/vote.html", {"comment": comment, "reason": message}, status=status
     )
@@ -108,7 +125,7 @@ def order(request: HttpRequest, article_id: int) -> HttpResponse:
     if article is None:
         raise Http404("No published article has that id.")
     if chosen not in ORDERS:
-        return HttpResponse("The order is oldest, newest or best.", status=400)
+        return HttpResponse(gettext("The order is oldest, newest or best."), status=400)
     response = HttpResponseRedirect(f"{article.get_absolute_url()}?corder={chosen}#comments")
     order_remember(response, chosen)
     return response

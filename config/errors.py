@@ -6,15 +6,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     reason = ""
     if isinstance(exception, RequestDataTooBig):
         limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-        reason = f"What was sent is larger than this site accepts ({limit}); none of it was read."
+        reason = _(
+            "What was sent is larger than this site accepts (%(limit)s); none of it was read."
+        ) % {"limit": limit}
     elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
-        reason = "What was sent has more fields or files than any form here; none of it was read."
+        reason = _(
+            "What was sent has more fields or files than any form here; none of it was read."
+        )
     return render(request, "errors/400.html", {"reason": reason}, status=400)
 
 

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.context_processors.language_switch",
                 "core.context_processors.roles",
             ],
         },
@@ -379,6 +380,9 @@ PARLEY_RATE_LIMITS = {
         "user": env.str("PARLEY_RATE_VOTE_USER", default="60/60"),
         "guest": env.str("PARLEY_RATE_VOTE_GUEST", default="30/60"),
     },
+    # Attempts to erase an account or an address's data: the form asks for the password,
+    # so this is what keeps it from being guessed. Not a figure anyone needs to tune.
+    "erase": {"user": "5/3600", "guest": "5/3600"},
 }
 RATELIMIT_FAIL_OPEN = True
 # Seconds an anonymous reader's article page is served from the cache (0: off). The entry is
@@ -435,6 +439,9 @@ LANGUAGE_CODE = "en-gb"
 # LANGUAGE_CODE; tests/config/test_translations.py fails on any string left untranslated.
 LANGUAGES = [("en-gb", "English"), ("de", "Deutsch"), ("uk", "Українська")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates are written with each language's DATE_FORMAT and DATETIME_FORMAT; config/formats
+# keeps British English's month in full, as Parley has always shown it.
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

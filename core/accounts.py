@@ -3,8 +3,11 @@ its forms use the site's words."""
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .http import client_ip
 
@@ -16,8 +19,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # every reader, which let one client lock every login.
         ip = client_ip(request)
         if not ip:
-            raise PermissionDenied("Unable to determine the client's address.")
+            raise PermissionDenied(_("Unable to determine the client's address."))
         return ip
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # Like every email Parley sends (core.mail), allauth's name the language they are
+        # written in: the reader's, active for the request that sends them.
+        language = {"Content-Language": get_language() or settings.LANGUAGE_CODE}
+        return super().render_mail(template_prefix, email, context, {**language, **(headers or {})})
 
 
 class LoginForm(allauth_forms.LoginForm):
@@ -25,8 +34,8 @@ class LoginForm(allauth_forms.LoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or email"
-        self.fields["remember"].label = "Remember me"
+        self.fields["login"].label = _("Username or email")
+        self.fields["remember"].label = _("Remember me")
 
 
 class SignupForm(allauth_forms.SignupForm):
@@ -34,11 +43,11 @@ class SignupForm(allauth_forms.SignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "Email (optional)"
+        self.fields["email"].label = _("Email (optional)")
         self.fields["email"].help_text = EMAIL_USES
 
 
-EMAIL_USES = (
+EMAIL_USES = _(
     "Used only to reset a forgotten password, to follow articles and to tell you about "
     "replies to your comments; never shown to anyone. Without it none of these is possible, "
     "and you can add one later."

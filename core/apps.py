@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = "Parley core"
+    verbose_name = _("Parley core")
 
     def ready(self) -> None:
         from django.core import checks

@@ -1,7 +1,12 @@
 """Template context every page needs."""
 
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
 from .roles import is_author, is_moderator
 
@@ -26,3 +31,34 @@ def navigation(request: HttpRequest) -> dict:
         )
         return {"return_to": target if safe else ""}
     return {"return_to": request.get_full_path()}
+
+
+def language_switch(request: HttpRequest) -> dict:
+    """What the footer's language switcher shows: the languages by their own names
+    (`language_choices`), the one chosen (`language_current`) and the page it brings the
+    reader back to (`language_next`, a path on this site).
+
+    Its form on the shared article page has no CSRF token until a script fetches one; sent
+    without (scripts off), it is refused, and the refusal page is rendered at the switcher's
+    own address. There `language_refused` is the language that was asked for, and the form
+    comes back with it chosen, the same page to return to, and a token this time."""
+    refused = ""
+    if request.method in ("GET", "HEAD"):
+        target = request.get_full_path()
+    elif request.path_info == reverse("set_language"):
+        asked = request.POST.get("language", "")
+        refused = asked if asked in dict(settings.LANGUAGES) else ""
+        target = request.POST.get("next", "")
+    else:
+        # A page answering a form (one with errors): back to the page the form was on, since
+        # the address it was posted to may not answer a GET.
+        referer = urlsplit(request.headers.get("referer", ""))
+        target = urlunsplit(("", "", referer.path, referer.query, ""))
+    # Paths only: the host is not read here, as the page refusing a bad Host renders this too.
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts=set())
+    return {
+        "language_choices": settings.LANGUAGES,
+        "language_current": refused or get_language(),
+        "language_refused": refused,
+        "language_next": target if safe else "",
+    }

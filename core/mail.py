@@ -1,9 +1,11 @@
 """Every email Parley sends is built here: plain text and HTML from one template pair, the
-site's subject prefix, and one-click unsubscribe headers on list mail."""
+site's subject prefix, the language it is written in (Content-Language), and one-click
+unsubscribe headers on list mail."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 
 def email_build(
@@ -12,9 +14,10 @@ def email_build(
     """A message to `to` from `template`.txt and `template`.html; with `unsubscribe_url`
     it carries RFC 8058 one-click unsubscribe headers."""
     context = {**context, "unsubscribe_url": unsubscribe_url}
-    headers = {}
+    # Written in the active language: the caller chooses it (translation.override).
+    headers = {"Content-Language": get_language() or settings.LANGUAGE_CODE}
     if unsubscribe_url:
-        headers = {
+        headers |= {
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }

@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 AUTHORS_GROUP = "Authors"
 MODERATORS_GROUP = "Moderators"
@@ -73,9 +74,9 @@ def moderator_users() -> QuerySet[AbstractBaseUser]:
     return users.filter(Q(is_superuser=True) | by_group | direct).distinct()
 
 
-def role_required(check: Callable[[AbstractBaseUser], bool], refusal: str):
+def role_required(check: Callable[[AbstractBaseUser], bool], refusal: str | Promise):
     """A view decorator: anonymous users are sent to log in, signed-in users for whom
-    `check` fails get a 403 that says `refusal`."""
+    `check` fails get a 403 that says `refusal` (lazy: in the reader's language)."""
 
     def decorator(view):
         @wraps(view)

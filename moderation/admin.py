@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_audit import StaffEditAudited
@@ -22,9 +23,9 @@ from .models import (
 @admin.register(ModerationRules)
 class ModerationRulesAdmin(StaffEditAudited, admin.ModelAdmin):
     fieldsets = (
-        ("Routing", {"fields": ("hold_all", "hold_threshold", "spam_threshold", "log_only")}),
+        (_("Routing"), {"fields": ("hold_all", "hold_threshold", "spam_threshold", "log_only")}),
         (
-            "Rules",
+            _("Rules"),
             {
                 "fields": (
                     "link_limit", "moderation_keywords", "disallowed_keywords",
@@ -33,9 +34,9 @@ class ModerationRulesAdmin(StaffEditAudited, admin.ModelAdmin):
                 )
             },
         ),
-        ("Learned model", {"fields": ("use_model", "site_model_half_labels")}),
-        ("Authors", {"fields": ("authors_moderate_own_articles",)}),
-        ("Votes", {"fields": ("down_votes_allowed", "default_order", "down_votes_to_report")}),
+        (_("Learned model"), {"fields": ("use_model", "site_model_half_labels")}),
+        (_("Authors"), {"fields": ("authors_moderate_own_articles",)}),
+        (_("Votes"), {"fields": ("down_votes_allowed", "default_order", "down_votes_to_report")}),
     )  # fmt: skip
 
     def has_add_permission(self, request):
@@ -60,9 +61,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "comment", "actor_label", "from_status", "to_status")
+    list_display = ("created_at", "comment", "decided_by", "from_status", "to_status")
     list_filter = ("to_status", "actor_label")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("actor label"), ordering="actor_label")
+    def decided_by(self, obj: ModerationEvent) -> str:
+        return obj.actor_shown
 
 
 @admin.register(SpamVerdict)
@@ -104,8 +109,9 @@ class StaffEditAdmin(ReadOnlyAdmin):
 
 class BanAdminForm(forms.ModelForm):
     value = forms.CharField(
+        label=_("Value"),
         required=False,
-        help_text="For an email or IP ban: the address. Only its keyed hash is stored.",
+        help_text=_("For an email or IP ban: the address. Only its keyed hash is stored."),
     )
 
     class Meta:
@@ -116,9 +122,9 @@ class BanAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk:
             if cleaned.get("kind") == Ban.Kind.ACCOUNT and not cleaned.get("user"):
-                self.add_error("user", "Choose the account to ban.")
+                self.add_error("user", _("Choose the account to ban."))
             if cleaned.get("kind") in (Ban.Kind.EMAIL, Ban.Kind.IP) and not cleaned.get("value"):
-                self.add_error("value", "Enter the address to ban.")
+                self.add_error("value", _("Enter the address to ban."))
         return cleaned
 
 
@@ -151,7 +157,7 @@ class BanAdmin(StaffEditAudited, admin.ModelAdmin):
         )  # fmt: skip
         obj.pk = ban.pk
 
-    @admin.action(description="Lift the selected bans")
+    @admin.action(description=_("Lift the selected bans"))
     def lift(self, request, queryset):
         for ban in queryset:
             services.ban_lift(ban_id=ban.pk, actor=request.user)
@@ -180,7 +186,7 @@ class WebhookAdmin(StaffEditAudited, admin.ModelAdmin):
     audit_secret_fields = ("url",)
 
     form = WebhookAdminForm
-    list_display = ("url", "events", "active", "created_by", "created_at")
+    list_display = ("url", "events_asked", "active", "created_by", "created_at")
     list_filter = ("active",)
     readonly_fields = ("secret", "created_by", "created_at")
 
@@ -194,6 +200,10 @@ class WebhookAdmin(StaffEditAudited, admin.ModelAdmin):
             url=data["url"], events=events, active=data["active"], actor=request.user
         )
         obj.pk, obj.secret = webhook.pk, webhook.secret
+
+    @admin.display(description=_("events"))
+    def events_asked(self, obj: Webhook) -> str:
+        return obj.events_shown
 
 
 @admin.register(WebhookDelivery)

@@ -1,13 +1,18 @@
 """The geometry of the scorer page's chart: stacked daily bars and an overturn-rate line.
 
-Pure: numbers in, coordinates and labels out, drawn as inline SVG by the template. No
-chart library, no JavaScript, nothing the Content-Security-Policy would refuse.
+Pure: numbers in, coordinates and labels out (in the active language), drawn as inline SVG
+by the template. No chart library, no JavaScript, nothing the Content-Security-Policy would
+refuse.
 """
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Bottom to top in each day's stack.
 KINDS = ("published", "held", "spam")
@@ -39,7 +44,7 @@ class Day:
     @property
     def overturn_percent(self) -> str:
         rate = self.overturn_rate
-        return "" if rate is None else f"{rate:.1%}"
+        return "" if rate is None else percent_shown(rate)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,12 @@ class Chart:
     points: list[Point]
 
 
+def percent_shown(ratio: float, decimals: int = 1) -> str:
+    """A share as a percentage in the active language: "12.5%", "12,5 %"."""
+    number = number_format(round(ratio * 100, decimals), decimals)
+    return _("%(number)s%%") % {"number": number}
+
+
 def nice_ceiling(value: int) -> tuple[int, int]:
     """The top of the count axis and its step: 1, 2 or 5 times a power of ten, with at most
     five steps from zero to a top no lower than `value`."""
@@ -127,7 +138,7 @@ def chart_build(days: Sequence[Day], *, label_every: int = 7) -> Chart:
                         y=_r(count_y(stacked + count)),
                         width=_r(slot * BAR_SHARE),
                         height=_r(count / top_count * plot_height),
-                        label=f"{_day_label(day.day)}: {count} {kind}",
+                        label=_bar_label(day.day, kind, count),
                     )
                 )
             stacked += count
@@ -140,7 +151,8 @@ def chart_build(days: Sequence[Day], *, label_every: int = 7) -> Chart:
         point = Point(
             x=_r(x + slot / 2),
             y=_r(rate_y(rate)),
-            label=f"{_day_label(day.day)}: {day.overturned} of {day.decided} overturned",
+            label=_("%(day)s: %(overturned)s of %(decided)s overturned")
+            % {"day": _day_label(day.day), "overturned": day.overturned, "decided": day.decided},
         )
         points.append(point)
         current.append(point)
@@ -161,7 +173,7 @@ def chart_build(days: Sequence[Day], *, label_every: int = 7) -> Chart:
         count_ticks=[
             Tick(_r(count_y(count)), str(count)) for count in range(0, top_count + 1, step)
         ],
-        rate_ticks=[Tick(_r(rate_y(rate)), f"{rate:.0%}") for rate in RATE_TICKS],
+        rate_ticks=[Tick(_r(rate_y(rate)), percent_shown(rate, 0)) for rate in RATE_TICKS],
         day_ticks=[
             Tick(_r(LEFT + index * slot + slot / 2), _day_label(day.day))
             for index, day in enumerate(days)
@@ -173,7 +185,19 @@ def chart_build(days: Sequence[Day], *, label_every: int = 7) -> Chart:
 
 
 def _day_label(day: date) -> str:
-    return f"{day.day} {day:%b}"
+    return date_format(day, "j M")
+
+
+def _bar_label(day: date, kind: str, count: int) -> str:
+    """What one part of a day's bar counts: "1 Mar: 2 published"."""
+    said = {
+        "published": ngettext(
+            "%(day)s: %(count)s published", "%(day)s: %(count)s published", count
+        ),
+        "held": ngettext("%(day)s: %(count)s held", "%(day)s: %(count)s held", count),
+        "spam": ngettext("%(day)s: %(count)s spam", "%(day)s: %(count)s spam", count),
+    }[kind]
+    return said % {"day": _day_label(day), "count": count}
 
 
 def _r(value: float) -> float:

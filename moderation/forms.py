@@ -1,33 +1,41 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Report
 
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=Report.Reason.choices, widget=forms.RadioSelect, label="What is wrong with it?"
+        choices=Report.Reason.choices, widget=forms.RadioSelect, label=_("What is wrong with it?")
     )
     note = forms.CharField(
         required=False,
         max_length=500,
-        label="Anything a moderator should know? (optional)",
+        label=_("Anything a moderator should know? (optional)"),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
     )
 
 
-class BanForm(forms.Form):
-    DURATIONS = [("1", "1 day"), ("7", "7 days"), ("30", "30 days"), ("", "Until lifted")]
+def _durations() -> list[tuple[str, str]]:
+    """How long a ban lasts, in the reader's language: days, or until lifted."""
+    days = [
+        (str(n), ngettext("%(count)s day", "%(count)s days", n) % {"count": n}) for n in (1, 7, 30)
+    ]
+    return [*days, ("", _("Until lifted"))]
 
-    ban_account = forms.BooleanField(required=False, label="The account")
-    ban_email = forms.BooleanField(required=False, label="The email address")
-    ban_ip = forms.BooleanField(required=False, label="The IP address")
+
+class BanForm(forms.Form):
+    ban_account = forms.BooleanField(required=False, label=_("The account"))
+    ban_email = forms.BooleanField(required=False, label=_("The email address"))
+    ban_ip = forms.BooleanField(required=False, label=_("The IP address"))
     reason = forms.CharField(
-        max_length=500, widget=forms.Textarea(attrs={"rows": 3}), label="Reason (for the log)"
+        max_length=500, widget=forms.Textarea(attrs={"rows": 3}), label=_("Reason (for the log)")
     )
-    duration = forms.ChoiceField(choices=DURATIONS, required=False, initial="7", label="For")
+    duration = forms.ChoiceField(choices=_durations, required=False, initial="7", label=_("For"))
     shadow = forms.BooleanField(
         required=False,
-        label="Shadow-ban: let them keep posting; only they see their comments",
+        label=_("Shadow-ban: let them keep posting; only they see their comments"),
     )
 
     def __init__(self, *args, comment=None, **kwargs):
@@ -47,5 +55,5 @@ class BanForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(name) for name in ("ban_account", "ban_email", "ban_ip")):
-            raise forms.ValidationError("Choose what to ban.")
+            raise forms.ValidationError(_("Choose what to ban."))
         return cleaned

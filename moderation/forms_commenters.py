@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 NOTE_MAX_LENGTH = 2000
 
@@ -8,8 +9,8 @@ class CommenterNoteForm(forms.Form):
 
     text = forms.CharField(
         max_length=NOTE_MAX_LENGTH,
-        label="Private note for moderators",
-        help_text="Never shown to readers or to the commenter.",
-        error_messages={"required": "Write the note before adding it."},
+        label=_("Private note for moderators"),
+        help_text=_("Never shown to readers or to the commenter."),
+        error_messages={"required": _("Write the note before adding it.")},
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX_LENGTH}),
     )

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from comments.models import CommentStatus
@@ -6,15 +8,15 @@ from comments.models import CommentStatus
 from .selectors_search import CommentSearch
 
 
-def _date_field(label: str, end: str) -> forms.DateField:
+def _date_field(label: Promise, invalid: Promise) -> forms.DateField:
     # type=date gives a date picker; a browser without one sends what was typed, and the
     # error says which format is wanted.
     return forms.DateField(
         required=False,
         label=label,
-        help_text="YYYY-MM-DD",
+        help_text=_("YYYY-MM-DD"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": f"Enter the {end} date as YYYY-MM-DD."},
+        error_messages={"invalid": invalid},
     )
 
 
@@ -24,18 +26,23 @@ class CommentSearchForm(forms.Form):
     # The query string says from= and to=, which Python cannot name a field.
     HTML_NAMES = {"date_from": "from", "date_to": "to"}
 
-    q = forms.CharField(required=False, max_length=200, label="Words in the comment")
-    name = forms.CharField(required=False, max_length=50, label="Author name starts with")
-    email = forms.EmailField(required=False, label="Email (exact)")
-    ip = forms.GenericIPAddressField(required=False, unpack_ipv4=True, label="IP address (exact)")
+    q = forms.CharField(required=False, max_length=200, label=_("Words in the comment"))
+    name = forms.CharField(required=False, max_length=50, label=_("Author name starts with"))
+    email = forms.EmailField(required=False, label=_("Email (exact)"))
+    ip = forms.GenericIPAddressField(
+        required=False, unpack_ipv4=True, label=_("IP address (exact)")
+    )
     article = forms.ModelChoiceField(
         queryset=Article.objects.only("pk", "title").order_by("title"),
         required=False,
-        empty_label="Any article",
+        label=_("Article"),
+        empty_label=_("Any article"),
     )
-    status = forms.ChoiceField(choices=[("", "Any status"), *CommentStatus.choices], required=False)
-    date_from = _date_field("Posted from", "start")
-    date_to = _date_field("Posted until", "end")
+    status = forms.ChoiceField(
+        choices=[("", _("Any status")), *CommentStatus.choices], required=False, label=_("Status")
+    )
+    date_from = _date_field(_("Posted from"), _("Enter the start date as YYYY-MM-DD."))
+    date_to = _date_field(_("Posted until"), _("Enter the end date as YYYY-MM-DD."))
 
     def add_prefix(self, field_name: str) -> str:
         return super().add_prefix(self.HTML_NAMES.get(field_name, field_name))
@@ -44,7 +51,7 @@ class CommentSearchForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            raise forms.ValidationError("The start date is after the end date.")
+            raise forms.ValidationError(_("The start date is after the end date."))
         return cleaned
 
     def search(self) -> CommentSearch:

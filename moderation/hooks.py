@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 from comments.voting import VoteRules
 
 from .models import Report
+from .models.reports import VOTES_REPORTER
+from .reasons import votes_note
 from .selectors import rules_get
-
-VOTES_REPORTER = "votes"  # the reporter key of the report down votes make
 
 
 def vote_rules() -> VoteRules:
@@ -30,7 +30,7 @@ def comment_down_voted(*, comment_id: int, down_votes: int) -> None:
                 comment_id=comment_id,
                 reporter_key=VOTES_REPORTER,
                 reason=Report.Reason.OTHER,
-                note=f"{down_votes} readers voted it down.",
+                note=votes_note(down_votes),
             )
     except IntegrityError:
         return

@@ -5,18 +5,36 @@ reports "0 comments approved" for a comment that was already published.
 """
 
 from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comments.models import CommentStatus
 
 S = CommentStatus
-Action = tuple[str, str, str]  # (action, label, keyboard key)
 
-APPROVE: Action = ("approve", "Approve", "a")
-NOT_SPAM: Action = ("not_spam", "Not spam", "a")
-HOLD: Action = ("hold", "Hold", "h")
-SPAM: Action = ("spam", "Spam", "s")
-REMOVE: Action = ("remove", "Remove", "r")
-DISMISS: Action = ("dismiss", "Dismiss reports", "d")  # closes the reports, not a status move
+
+class Action(NamedTuple):
+    action: str
+    label: str | Promise  # an item's button
+    key: str  # its keyboard shortcut
+    bulk_label: str | Promise  # the button acting on the comments selected
+
+
+# Buttons that do something to a comment: "Spam" marks it spam, "Hold" holds it.
+APPROVE = Action(
+    "approve", pgettext_lazy("moderation action", "Approve"), "a", _("Approve selected")
+)
+NOT_SPAM = Action(
+    "not_spam", pgettext_lazy("moderation action", "Not spam"), "a", _("Not spam selected")
+)
+HOLD = Action("hold", pgettext_lazy("moderation action", "Hold"), "h", _("Hold selected"))
+SPAM = Action("spam", pgettext_lazy("moderation action", "Spam"), "s", _("Spam selected"))
+REMOVE = Action("remove", pgettext_lazy("moderation action", "Remove"), "r", _("Remove selected"))
+# Closes the reports, not a status move.
+DISMISS = Action("dismiss", _("Dismiss reports"), "d", _("Dismiss reports selected"))
 ORDER = (APPROVE, NOT_SPAM, HOLD, SPAM, REMOVE)
 
 STATUS_ACTIONS: dict[str, tuple[Action, ...]] = {

@@ -89,11 +89,15 @@ class Submission:
 @dataclass(frozen=True)
 class Reason:
     code: str
-    text: str
+    text: str  # in English, as the audit record keeps it
     weight: float
+    # The figures in the text, kept beside it so that moderation.reasons can say it again in
+    # a moderator's language (the scorer itself knows nothing of languages).
+    params: dict = field(default_factory=dict, hash=False)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "reason": self.text, "weight": round(self.weight, 3)}
+        found = {"code": self.code, "reason": self.text, "weight": round(self.weight, 3)}
+        return {**found, "params": self.params} if self.params else found
 
 
 @dataclass(frozen=True)
@@ -114,10 +118,14 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _shown(found: Sequence[str]) -> list[str]:
+    """The first few of what a rule found, each once: enough to see the rule was right."""
+    return list(dict.fromkeys(found[:3]))
+
+
 def _listed(found: Sequence[str], word: str) -> str:
     """'2 bare domains: a.com, b.com': what a moderator needs to see the rule was right."""
-    shown = ", ".join(dict.fromkeys(found[:3]))
-    return f"{_plural(len(found), word)}: {shown}"
+    return f"{_plural(len(found), word)}: {', '.join(_shown(found))}"
 
 
 def _traps(submission: Submission, rules: Rules) -> Iterator[Reason]:
@@ -135,13 +143,15 @@ def _keywords(submission: Submission, rules: Rules) -> Iterator[Reason]:
     disallowed = next((k for k in rules.disallowed_keywords if k in haystack), None)
     if disallowed:
         yield Reason(
-            "disallowed_keyword", f"matches disallowed keyword '{disallowed}'", SPAM_WEIGHT
-        )
+            "disallowed_keyword", f"matches disallowed keyword '{disallowed}'", SPAM_WEIGHT,
+            {"keyword": disallowed},
+        )  # fmt: skip
     suspicious = next((k for k in rules.moderation_keywords if k in haystack), None)
     if suspicious:
         yield Reason(
-            "moderation_keyword", f"matches moderation keyword '{suspicious}'", HOLD_WEIGHT
-        )
+            "moderation_keyword", f"matches moderation keyword '{suspicious}'", HOLD_WEIGHT,
+            {"keyword": suspicious},
+        )  # fmt: skip
 
 
 # Each kind of link or contact a scan finds: its reason code, the scan's field, the words a
@@ -162,13 +172,15 @@ def _kinds_found(scan: object, kinds: Sequence[tuple[str, str, str, float]]) -> 
     for code, field_name, word, weight in kinds:
         found = getattr(scan, field_name)
         if found:
-            yield Reason(code, _listed(found, word), weight)
+            yield Reason(
+                code, _listed(found, word), weight, {"count": len(found), "found": _shown(found)}
+            )
 
 
 def _links(submission: Submission, rules: Rules) -> Iterator[Reason]:
     found = links_find(submission.text)
     if rules.link_limit and found.total >= rules.link_limit:
-        yield Reason("links", _plural(found.total, "link"), HOLD_WEIGHT)
+        yield Reason("links", _plural(found.total, "link"), HOLD_WEIGHT, {"count": found.total})
     yield from _kinds_found(found, LINK_KINDS)
 
 
@@ -181,10 +193,12 @@ def _hidden_links(original: Submission, normalised: Submission) -> Iterator[Reas
     # Compared by host: a URL with an invisible character after it is the same link.
     hidden = set(links_find(normalised.text).hosts) - set(links_find(original.text).hosts)
     if hidden:
+        found = sorted(hidden)
         yield Reason(
             "hidden_link",
-            _listed(sorted(hidden), "link") + " written in look-alike or invisible characters",
+            _listed(found, "link") + " written in look-alike or invisible characters",
             EVASION_WEIGHT,
+            {"count": len(found), "found": _shown(found)},
         )
 
 
@@ -195,11 +209,12 @@ def _contacts(submission: Submission, rules: Rules) -> Iterator[Reason]:
 def _content(submission: Submission, rules: Rules) -> Iterator[Reason]:
     seconds = submission.seconds_to_submit
     if seconds is not None and seconds < rules.min_seconds_to_submit:
+        shown = round(max(seconds, 0))  # as f"{seconds:.0f}" rounds: half to even
         yield Reason(
             "too_fast",
-            f"sent {max(seconds, 0):.0f} s after the form was shown "
-            f"(minimum {rules.min_seconds_to_submit} s)",
+            f"sent {shown} s after the form was shown (minimum {rules.min_seconds_to_submit} s)",
             HOLD_WEIGHT,
+            {"seconds": shown, "minimum": rules.min_seconds_to_submit},
         )
     # Copies count only when they are the same poster's (the selectors count those) and the
     # text is long enough to be distinctive: "nice song" is common, not a repeat.
@@ -208,6 +223,7 @@ def _content(submission: Submission, rules: Rules) -> Iterator[Reason]:
             "duplicate",
             f"the same poster sent this text {_plural(submission.earlier_copies, 'time')} before",
             HOLD_WEIGHT,
+            {"count": submission.earlier_copies},
         )
 
 
@@ -220,14 +236,14 @@ def _author(submission: Submission, rules: Rules) -> Iterator[Reason]:
     if author.spam:
         yield Reason(
             "author_spam", f"author has {_plural(author.spam, 'comment')} marked spam",
-            AUTHOR_SPAM_WEIGHT,
+            AUTHOR_SPAM_WEIGHT, {"count": author.spam},
         )  # fmt: skip
     if author.is_staff:
         yield Reason("staff", "author is a member of staff", -SPAM_WEIGHT)
     elif rules.trust_approved_authors and author.approved and not author.spam:
         yield Reason(
             "trusted", f"trusted author: {_plural(author.approved, 'approved comment')}",
-            TRUSTED_WEIGHT,
+            TRUSTED_WEIGHT, {"count": author.approved},
         )  # fmt: skip
     elif not author.approved:
         text = (
@@ -269,7 +285,12 @@ def score_submission(
         # trained: a model trained before normalisation keeps scoring as it did.
         probability = float(model.predict_proba([submission.text])[0])
         model_version = model.version
-        reasons.append(Reason("model", f"model: {probability:.2f} spam", probability))
+        reasons.append(
+            Reason(
+                "model", f"model: {probability:.2f} spam", probability,
+                {"probability": round(probability, 2)},
+            )
+        )  # fmt: skip
     elif model_note:
         reasons.append(Reason("model", model_note, 0.0))
     if rules.hold_all:

@@ -1,6 +1,9 @@
 """Reads for the audit log's "Settings and admin edits": staff edits, newest first."""
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.urls import NoReverseMatch, reverse
 
 from .models import StaffEdit
@@ -8,10 +11,18 @@ from .models import StaffEdit
 
 def staff_edits_page(page_number, *, per_page: int = 50) -> Page:
     """A page of staff edits, newest first, each with its admin page's address (for staff)
-    and a comment's address on its article (two queries, whatever the page holds)."""
+    and a comment's address on its article (two queries, whatever the page holds). The
+    model's and fields' names are said in the reader's language while the model exists."""
     edits = StaffEdit.objects.order_by("-created_at", "-pk")
     page = Paginator(edits, per_page).get_page(page_number)
     for edit in page:
+        model = _model(edit.model)
+        edit.model_shown = str(model._meta.verbose_name) if model else edit.model_label
+        edit.changes_shown = [
+            {**change, "label": _field_label(model, change) if model else change.get("label")}
+            for change in edit.changes or ()
+            if isinstance(change, dict)
+        ]
         kept = edit.action != StaffEdit.Action.DELETED
         edit.admin_url = _admin_url(edit) if kept else ""
         edit.comment_url = (
@@ -20,6 +31,21 @@ def staff_edits_page(page_number, *, per_page: int = 50) -> Page:
             else ""
         )
     return page
+
+
+def _model(label: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model: type[models.Model], change: dict) -> str:
+    try:
+        field = model._meta.get_field(change.get("field", ""))
+    except FieldDoesNotExist:
+        return change.get("label", "")
+    return str(getattr(field, "verbose_name", change.get("label", "")))
 
 
 def _admin_url(edit: StaffEdit) -> str:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from comments.models import Comment, CommentStatus
 
@@ -19,10 +20,10 @@ S = CommentStatus
 RECENT_WINDOW = timedelta(days=7)
 TABS = ("held", "reported", "spam", "published")
 TAB_TITLES = {
-    "held": "Held",
-    "reported": "Reported",
-    "spam": "Spam",
-    "published": "Recently published",
+    "held": pgettext_lazy("queue tab", "Held"),
+    "reported": pgettext_lazy("queue tab", "Reported"),
+    "spam": pgettext_lazy("queue tab", "Spam"),
+    "published": pgettext_lazy("queue tab", "Recently published"),
 }
 
 
@@ -51,7 +52,7 @@ def tab_queryset(tab: str) -> QuerySet[Comment]:
 @dataclass
 class TabSummary:
     key: str
-    title: str
+    title: str  # lazy: said in the reader's language
     count: int
     oldest: datetime | None
 

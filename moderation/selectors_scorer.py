@@ -14,10 +14,11 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from comments.models import CommentStatus
 
-from .chart import Day
+from .chart import Day, percent_shown
 from .models import ModerationEvent, SpamModel, SpamVerdict
 
 S = CommentStatus
@@ -72,7 +73,7 @@ class Rate:
     @property
     def percent(self) -> str:
         """The share as a percentage; empty when there is nothing to take a share of."""
-        return f"{self.count / self.of:.1%}" if self.of else ""
+        return percent_shown(self.count / self.of) if self.of else ""
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ class ModelFigures:
         cells = [str(cv["folds"]) if isinstance(cv.get("folds"), int) else ""]
         for key in CV_FIGURES:
             value = cv.get(key)
-            cells.append(f"{value:.3f}" if isinstance(value, int | float) else "")
+            shown = isinstance(value, int | float)
+            cells.append(number_format(round(value, 3), 3) if shown else "")
         return cells
 
 

@@ -6,6 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
@@ -23,7 +25,7 @@ from .models import Ban
 from .queue_actions import actions_for_statuses, actions_for_tab
 from .selectors_search import search_page
 
-moderator_required = role_required(is_moderator, "Only moderators can do that.")
+moderator_required = role_required(is_moderator, gettext_lazy("Only moderators can do that."))
 
 
 @require_GET
@@ -55,7 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {**_list_context(request), "tab": "search", "search_form": form, "items": []}
     wanted = form.search() if form.is_valid() else None
     if wanted is not None and wanted.is_empty:
-        form.add_error(None, "Fill in at least one field to search.")
+        form.add_error(None, _("Fill in at least one field to search."))
     elif wanted is not None:
         page, items = search_page(search=wanted, page_number=request.GET.get("page") or 1)
         context.update(
@@ -91,17 +93,17 @@ def act(request: HttpRequest) -> HttpResponse:
     fallback = reverse("moderation:queue")
     single = request.POST.get("item_action", "")
     if single:
-        action, _, raw_id = single.partition(":")
+        action, _colon, raw_id = single.partition(":")
         raw_ids = [raw_id]
     else:
         action = request.POST.get("action", "")
         raw_ids = request.POST.getlist("ids")
     ids = parse_ids(raw_ids, limit=500)
     if action not in services.ACTIONS:
-        messages.error(request, "Choose an action.")
+        messages.error(request, _("Choose an action."))
         return HttpResponseRedirect(safe_next(request, fallback))
     if not ids:
-        messages.error(request, "Select at least one comment.")
+        messages.error(request, _("Select at least one comment."))
         return HttpResponseRedirect(safe_next(request, fallback))
     event_ids = services.comments_moderate(comment_ids=ids, action=action, actor=request.user)
     summary = services.action_summary(action=action, event_ids=event_ids)
@@ -125,7 +127,11 @@ def undo(request: HttpRequest) -> HttpResponse:
         except services.UndoNotAllowed as reason:
             refused.append(str(reason))
     if undone:
-        messages.success(request, f"Undid {undone} decision{'s' if undone != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Undid %(count)s decision.", "Undid %(count)s decisions.", undone)
+            % {"count": undone},
+        )
     for reason in sorted(set(refused)):
         messages.warning(request, reason)
     return HttpResponseRedirect(safe_next(request, reverse("moderation:log")))
@@ -214,7 +220,7 @@ def bans(request: HttpRequest) -> HttpResponse:
 def ban_lift(request: HttpRequest, ban_id: int) -> HttpResponse:
     """Lift a ban now."""
     if services.ban_lift(ban_id=ban_id, actor=request.user):
-        messages.success(request, "Ban lifted.")
+        messages.success(request, _("Ban lifted."))
     return HttpResponseRedirect(reverse("moderation:bans"))
 
 
@@ -251,9 +257,9 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
         )
         messages.success(
             request,
-            "Thank you: a moderator will look at this comment."
+            _("Thank you: a moderator will look at this comment.")
             if created
-            else "You have already reported this comment.",
+            else _("You have already reported this comment."),
         )
         return HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
     return render(

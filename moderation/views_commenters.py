@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comments.models import Comment
@@ -36,7 +37,7 @@ def commenter(request: HttpRequest, comment_id: int) -> HttpResponse:
         except services.NoteNotPossible as reason:
             notice = str(reason)
         else:
-            messages.success(request, "Note added.")
+            messages.success(request, _("Note added."))
             return HttpResponseRedirect(f"{safe_next(request, here)}#item-{comment.pk}")
     return render(
         request,
@@ -56,9 +57,9 @@ def commenter(request: HttpRequest, comment_id: int) -> HttpResponse:
 def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
     """Delete a note on a commenter (any moderator may: notes are the team's)."""
     if services.commenter_note_delete(note_id=note_id):
-        messages.success(request, "Note deleted.")
+        messages.success(request, _("Note deleted."))
     else:
-        messages.info(request, "That note had already been deleted.")
+        messages.info(request, _("That note had already been deleted."))
     target = safe_next(request, reverse("moderation:queue"))
     item = parse_ids([request.POST.get("item", "")], limit=1)
     return HttpResponseRedirect(f"{target}#item-{item[0]}" if item else target)

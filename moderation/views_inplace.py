@@ -11,6 +11,8 @@ own article when the rules allow it (moderation/permissions.py).
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comments.models import Comment, CommentStatus
@@ -26,16 +28,18 @@ S = CommentStatus
 # The actions a comment's buttons send, and the status each leads to.
 TARGETS = {action: to for action, to, *_ in MODERATION_BUTTONS}
 DONE = {
-    S.PUBLISHED: "Approved: the comment by {name} is published.",
-    S.SPAM: "Marked spam: the comment by {name} is hidden from readers.",
-    S.REMOVED: "Removed: the comment by {name} is hidden from readers.",
+    S.PUBLISHED: gettext_lazy("Approved: the comment by %(name)s is published."),
+    S.SPAM: gettext_lazy("Marked spam: the comment by %(name)s is hidden from readers."),
+    S.REMOVED: gettext_lazy("Removed: the comment by %(name)s is hidden from readers."),
 }
 ALREADY = {
-    S.PUBLISHED: "Nothing changed: the comment by {name} was already published.",
-    S.SPAM: "Nothing changed: the comment by {name} was already marked spam.",
-    S.REMOVED: "Nothing changed: the comment by {name} was already removed.",
+    S.PUBLISHED: gettext_lazy("Nothing changed: the comment by %(name)s was already published."),
+    S.SPAM: gettext_lazy("Nothing changed: the comment by %(name)s was already marked spam."),
+    S.REMOVED: gettext_lazy("Nothing changed: the comment by %(name)s was already removed."),
 }
-REFUSED = "Only moderators, and authors the site lets moderate their own articles, can do that."
+REFUSED = gettext_lazy(
+    "Only moderators, and authors the site lets moderate their own articles, can do that."
+)
 # What a moderator's page shows of a comment (besides placeholders kept for their replies).
 SHOWN = (S.PUBLISHED, S.HELD, S.SPAM)
 
@@ -46,30 +50,33 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
     if not request.user.is_authenticated:
         if wants_json:
-            return JsonResponse({"message": "Sign in to moderate comments."}, status=401)
+            return JsonResponse({"message": _("Sign in to moderate comments.")}, status=401)
         return redirect_to_login(safe_next(request, "/"))
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
     if not comment_moderation_allowed(user=request.user, article=comment.article):
-        return _answer(request, wants_json, REFUSED, status=403)
+        return _answer(request, wants_json, str(REFUSED), status=403)
     action = request.POST.get("action", "")
     if action not in TARGETS:
-        return _answer(request, wants_json, "Choose Approve, Spam or Remove.", status=400)
+        return _answer(request, wants_json, _("Choose Approve, Spam or Remove."), status=400)
     target = TARGETS[action]
     changed = bool(
         services.comments_moderate(comment_ids=[comment.pk], action=action, actor=request.user)
     )
     status = target if changed else _status_now(comment.pk)
-    name = comment.user_name
+    name = {"name": comment.user_name}
     if changed:
-        text = DONE[target].format(name=name)
+        text = DONE[target] % name
     elif status == target:
-        text = ALREADY[target].format(name=name)
+        text = ALREADY[target] % name
     elif status == S.DELETED:
-        text = f"Nothing changed: the comment by {name} was deleted by its author."
+        text = _("Nothing changed: the comment by %(name)s was deleted by its author.") % name
     else:
-        text = f"Nothing changed: the comment by {name} could not be moderated; reload the page."
+        text = (
+            _("Nothing changed: the comment by %(name)s could not be moderated; reload the page.")
+            % name
+        )
     if wants_json:
-        label = MODERATION_LABELS.get(status, "")
+        label = str(MODERATION_LABELS.get(status, ""))
         answer = {"status": status, "label": label, "message": text, "changed": changed}
         # The page's "N held, M spam" stays true without a reload.
         answer["counts"] = moderated_counts(article=comment.article)

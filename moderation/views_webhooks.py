@@ -4,15 +4,20 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.roles import is_moderator, role_required
 
 from . import selectors_webhooks, services
 from .forms_webhooks import WebhookForm
-from .models import WebhookEvent
+from .models.webhooks import EVENT_WORDS
 
-moderator_required = role_required(is_moderator, "Only moderators can manage webhooks.")
+moderator_required = role_required(
+    is_moderator, gettext_lazy("Only moderators can manage webhooks.")
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,16 +36,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         except services.WebhookURLRefused as refused:
             form.add_error("url", str(refused))
         else:
-            events = [
-                WebhookEvent(event).label.removeprefix("Comment ") for event in webhook.events
-            ]
-            when = ", ".join(events[:-1]) + (" or " if len(events) > 1 else "") + events[-1]
-            state = (
-                f"it will be told when a comment is {when}."
-                if webhook.active
-                else "it is switched off: switch it on to send anything."
-            )
-            messages.success(request, f"Webhook added for {webhook.url}; {state}")
+            messages.success(request, _added(webhook.url, webhook.events, webhook.active))
             return HttpResponseRedirect(f"{reverse('moderation:webhooks')}#webhook-{webhook.pk}")
     return render(
         request,
@@ -62,9 +58,12 @@ def webhook_switch(request: HttpRequest, webhook_id: int) -> HttpResponse:
     webhook = services.webhook_active_set(webhook_id=webhook_id, active=active)
     if webhook is None:
         raise Http404("No such webhook.")
-    messages.success(
-        request, f"Webhook for {webhook.url} is now {'on' if webhook.active else 'off'}."
+    said = (
+        _("Webhook for %(url)s is now on.")
+        if webhook.active
+        else _("Webhook for %(url)s is now off.")
     )
+    messages.success(request, said % {"url": webhook.url})
     return HttpResponseRedirect(f"{reverse('moderation:webhooks')}#webhook-{webhook.pk}")
 
 
@@ -75,5 +74,21 @@ def webhook_delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
     webhook = services.webhook_delete(webhook_id=webhook_id)
     if webhook is None:
         raise Http404("No such webhook.")
-    messages.success(request, f"Webhook for {webhook.url} deleted, with its deliveries.")
+    messages.success(
+        request, _("Webhook for %(url)s deleted, with its deliveries.") % {"url": webhook.url}
+    )
     return HttpResponseRedirect(reverse("moderation:webhooks"))
+
+
+def _added(url: str, events: list[str], active: bool) -> str:
+    """What adding a webhook did: what it will be told, or that it is off."""
+    if not active:
+        return _(
+            "Webhook added for %(url)s; it is switched off: switch it on to send anything."
+        ) % {"url": url}
+    # "held, reported or published", with the list's words and "or" in the reader's language.
+    when = get_text_list([EVENT_WORDS[event] for event in events])
+    return _("Webhook added for %(url)s; it will be told when a comment is %(events)s.") % {
+        "url": url,
+        "events": when,
+    }

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReadersConfig(AppConfig):
     name = "readers"
-    verbose_name = "Readers"
+    verbose_name = _("Readers")
 
     def ready(self) -> None:
         from articles.signals import update_published

@@ -1,27 +1,30 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class FollowForm(forms.Form):
     email = forms.EmailField(
-        label="Your email",
+        label=_("Your email"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "placeholder": _("you@example.com")}
+        ),
     )
 
 
 class CommentEditForm(forms.Form):
     comment = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=settings.COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH}),
-        error_messages={"required": "Please write a comment (or delete it instead)."},
+        error_messages={"required": _("Please write a comment (or delete it instead).")},
     )
 
 
 class ManageLinkForm(forms.Form):
     email = forms.EmailField(
-        label="The email address you gave with your comments",
+        label=_("The email address you gave with your comments"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
     )
@@ -29,11 +32,11 @@ class ManageLinkForm(forms.Form):
 
 class DeleteAllForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Yes, delete all my comments. This cannot be undone.",
-        error_messages={"required": "Tick the box to confirm."},
+        label=_("Yes, delete all my comments. This cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
     )
 
 
 class DisplayNameForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)

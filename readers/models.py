@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from comments.models import Comment
@@ -9,15 +10,27 @@ from comments.models import Comment
 class Follow(models.Model):
     """A reader who hears about an article's updates, once their address is confirmed."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
     )
-    email = models.EmailField()
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    email = models.EmailField(_("email"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The language the reader followed in: their update emails are written in it ("" for
+    # follows from before languages were kept, which get the site's language).
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         constraints = [
             models.UniqueConstraint(fields=["article", "email"], name="one_follow_per_address")
         ]
@@ -29,11 +42,14 @@ class Follow(models.Model):
 class ConfirmedAddress(models.Model):
     """A guest's email address confirmed (by a link) for reply notifications."""
 
-    email = models.EmailField(unique=True)
-    confirmed_at = models.DateTimeField(auto_now_add=True)
+    email = models.EmailField(_("email"), unique=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+    # The language the address was confirmed in: emails about replies are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     class Meta:
-        verbose_name_plural = "confirmed addresses"
+        verbose_name = _("confirmed address")
+        verbose_name_plural = _("confirmed addresses")
 
     def __str__(self) -> str:
         return self.email
@@ -44,19 +60,20 @@ class Delivery(models.Model):
     confirmation mails to one address can be counted and capped."""
 
     class Kind(models.TextChoices):
-        UPDATE = "update", "Article update"
-        REPLY = "reply", "Reply to a comment"
-        FOLLOW_CONFIRM = "follow_confirm", "Confirm a follow"
-        REPLY_CONFIRM = "reply_confirm", "Confirm reply notifications"
-        MANAGE_LINK = "manage_link", "Link to manage comments"
+        UPDATE = "update", _("Article update")
+        REPLY = "reply", _("Reply to a comment")
+        FOLLOW_CONFIRM = "follow_confirm", _("Confirm a follow")
+        REPLY_CONFIRM = "reply_confirm", _("Confirm reply notifications")
+        MANAGE_LINK = "manage_link", _("Link to manage comments")
 
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField()
-    email = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    email = models.EmailField(_("email"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "object_id", "email"],
@@ -76,9 +93,13 @@ class AuthorDigestChoice(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
-    wanted = models.BooleanField(default=True)
+    wanted = models.BooleanField(_("wanted"), default=True)
     # Opting back in starts from here: what was published meanwhile is not sent.
-    changed_at = models.DateTimeField()
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("author digest choice")
+        verbose_name_plural = _("author digest choices")
 
     def __str__(self) -> str:
         return f"{self.user_id} {'wants' if self.wanted else 'does not want'} the digest"
@@ -90,10 +111,11 @@ class AuthorDigestEntry(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(_("sent at"))
 
     class Meta:
-        verbose_name_plural = "author digest entries"
+        verbose_name = _("author digest entry")
+        verbose_name_plural = _("author digest entries")
         constraints = [
             models.UniqueConstraint(fields=["user", "comment"], name="one_digest_per_comment")
         ]

@@ -7,7 +7,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
@@ -80,27 +79,6 @@ def comments_of(*, user: AbstractBaseUser | None = None, email: str = "") -> Que
     return (
         comments.filter(user__isnull=True, user_email__iexact=email) if email else comments.none()
     )
-
-
-def comments_export(*, user: AbstractBaseUser | None = None, email: str = "") -> list[dict]:
-    """Everything Parley keeps about a reader's comments, as JSON-ready dicts."""
-    return [
-        {
-            "id": c.pk,
-            "article": c.article.title,
-            "article_url": reverse("articles:detail", args=[c.article.slug]),
-            "in_reply_to": c.parent_id if c.parent_id != c.pk else None,
-            "name": c.user_name,
-            "email": c.user_email,
-            "website": c.user_url,
-            "text": c.comment,
-            "posted_at": c.submit_date.isoformat(),
-            "edited_at": c.edited_at.isoformat() if c.edited_at else None,
-            "status": c.status,
-            "notify_replies": c.followup,
-        }
-        for c in comments_of(user=user, email=email).order_by("submit_date")
-    ]
 
 
 def is_following(*, article, user) -> bool:

@@ -32,11 +32,11 @@ def follow_confirm_send_task(follow_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
-def manage_link_send_task(email: str) -> bool:
-    """Mail a guest the link to manage their comments."""
+def manage_link_send_task(email: str, language: str = "") -> bool:
+    """Mail a guest the link to manage their comments, in the language they asked in."""
     from .services import manage_link_send
 
-    return manage_link_send(email=email)
+    return manage_link_send(email=email, language=language)
 
 
 @shared_task

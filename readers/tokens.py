@@ -4,6 +4,7 @@ Each purpose has its own salt, so a token made for one action cannot be used for
 """
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 MAX_AGE = {
     "follow_confirm": 60 * 60 * 48,
@@ -27,9 +28,9 @@ def token_read(purpose: str, token: str) -> dict:
     try:
         data = signing.loads(token, salt=f"parley.readers.{purpose}", max_age=MAX_AGE[purpose])
     except signing.SignatureExpired as error:
-        raise TokenInvalid("This link has expired.") from error
+        raise TokenInvalid(_("This link has expired.")) from error
     except signing.BadSignature as error:
-        raise TokenInvalid("This link is not valid.") from error
+        raise TokenInvalid(_("This link is not valid.")) from error
     if not isinstance(data, dict):
-        raise TokenInvalid("This link is not valid.")
+        raise TokenInvalid(_("This link is not valid."))
     return data

@@ -5,6 +5,9 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import Format, ImportRun
 from .services.report import ImportReport
@@ -21,7 +24,7 @@ RUN_FIELDS = (
 
 
 class ImportRunForm(forms.ModelForm):
-    upload = forms.FileField(label="Export file", required=True)
+    upload = forms.FileField(label=gettext_lazy("Export file"), required=True)
 
     class Meta:
         model = ImportRun
@@ -33,7 +36,11 @@ class ImportRunForm(forms.ModelForm):
         if upload and format and not upload.name.lower().endswith(EXTENSIONS[format]):
             self.add_error(
                 "upload",
-                f"A {Format(format).label} file ends in {' or '.join(EXTENSIONS[format])}.",
+                _("A %(format)s file ends in %(extensions)s.")
+                % {
+                    "format": Format(format).label,
+                    "extensions": get_text_list(list(EXTENSIONS[format])),
+                },
             )
         return data
 
@@ -64,23 +71,23 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # a run is a record: its page is for reading
 
-    @admin.display(description="Progress")
+    @admin.display(description=gettext_lazy("Progress"))
     def progress(self, obj: ImportRun):
         if obj.status == ImportRun.Status.QUEUED:
-            return "Waiting for a worker."
+            return _("Waiting for a worker.")
         if obj.status != ImportRun.Status.RUNNING:
             return "—"
         done_total = import_run_progress(run_id=obj.pk)
         if not done_total:
-            return "Starting…"
+            return _("Starting…")
         done, total = done_total
         percent = round(100 * done / total) if total else 0
+        read = _("%(percent)s %% of the file read") % {"percent": percent}
         return format_html(
-            '<progress max="{}" value="{}">{} %</progress> {} % of the file read',
-            total, done, percent, percent,
-        )  # fmt: skip
+            '<progress max="{}" value="{}">{} %</progress> {}', total, done, percent, read
+        )
 
-    @admin.display(description="Report")
+    @admin.display(description=pgettext_lazy("an import's outcome", "Report"))
     def outcome(self, obj: ImportRun):
         lines = _report_lines(obj)
         if not lines:
@@ -88,7 +95,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         items = format_html_join("", "<li>{}</li>", ((line,) for line in lines))
         return format_html("<ul>{}</ul>", items)
 
-    @admin.display(description="Outcome")
+    @admin.display(description=gettext_lazy("Outcome"))
     def summary(self, obj: ImportRun):
         lines = _report_lines(obj)
         return obj.error or (lines[1] if len(lines) > 1 else (lines[0] if lines else "—"))

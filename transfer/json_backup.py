@@ -69,6 +69,7 @@ def _article_lines(exported: ExportArticle, counts: dict, site_url: str) -> str:
         "published_at": _when(article.published_at),
         "comments_open": article.comments_open,
         "comments_close_after_days": article.comments_close_after_days,
+        "language": article.language,
         "created_at": _when(article.created_at),
         "authors": sorted(user.pk for user in article.authors.all()),
     }

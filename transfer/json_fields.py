@@ -3,6 +3,8 @@ each field's type: a backup is restored exactly, or refused on the line that is 
 
 import datetime
 
+from django.conf import settings
+
 from articles.models import Article
 from comments.models import CommentStatus
 from transfer.records import (
@@ -64,6 +66,10 @@ class JsonRecords:
         if close_after is not None and (type(close_after) is not int or close_after < 0):
             self.stats.warn(f"{where}: comments_close_after_days {close_after!r} ignored")
             close_after = None
+        language = fields.get("language") or ""
+        if language not in {code for code, _name in settings.LANGUAGES} | {""}:
+            self.stats.warn(f"{where}: language {language!r} is not offered here, so the site's")
+            language = ""
         return ArticleRecord(
             source_id=source_id,
             title=self._text(fields, "title", where),
@@ -76,6 +82,7 @@ class JsonRecords:
             status=status,
             comments_open=fields.get("comments_open", True) is not False,
             comments_close_after_days=close_after,
+            language=language,
         )
 
     def update(self, update: dict, article_id: str, line: int) -> UpdateRecord | None:

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class Format(models.TextChoices):
-    WORDPRESS = "wordpress", "WordPress (WXR)"
-    DISQUS = "disqus", "Disqus XML"
-    JSON = "json", "Parley JSON backup"
+    WORDPRESS = "wordpress", _("WordPress (WXR)")
+    DISQUS = "disqus", _("Disqus XML")
+    JSON = "json", _("Parley JSON backup")
 
 
 class SourceRecord(models.Model):
@@ -53,34 +55,53 @@ class ImportRun(models.Model):
     """One import: from the admin (uploaded, then run by a task) or the command line."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed: nothing was stored"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed: nothing was stored")
 
-    format = models.CharField(max_length=16, choices=Format.choices)
-    upload = models.FileField(upload_to="imports/%Y/%m/", blank=True)
-    file_name = models.CharField(max_length=255, blank=True, default="")
-    file_size = models.BigIntegerField(default=0)
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices)
+    upload = models.FileField(_("upload"), upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True, default="")
+    file_size = models.BigIntegerField(_("file size"), default=0)
     # The file's SHA-256: the same file run again is recognised before it is read.
-    file_sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    file_sha256 = models.CharField(
+        _("file sha256"), max_length=64, blank=True, default="", db_index=True
+    )
     dry_run = models.BooleanField(
-        default=False, help_text="Read the file and report what would change; store nothing."
+        _("dry run"),
+        default=False,
+        help_text=_("Read the file and report what would change; store nothing."),
     )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # The report (transfer.services.report.ImportReport.as_dict): what was added, matched,
     # skipped, and the warnings.
-    report = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True, default="")
+    report = models.JSONField(
+        pgettext_lazy("an import's outcome", "report"), default=dict, blank=True
+    )
+    error = models.TextField(_("error"), blank=True, default="")
 
     class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_format_display()} import {self.pk} ({self.get_status_display()})"
+        return gettext("%(format)s import %(number)s (%(status)s)") % {
+            "format": self.get_format_display(),
+            "number": self.pk,
+            "status": self.get_status_display(),
+        }

@@ -40,6 +40,7 @@ class ArticleRecord:
     status: str = "published"  # articles.models.Article.Status value
     comments_open: bool = True
     comments_close_after_days: int | None = None  # JSON backups only
+    language: str = ""  # a settings.LANGUAGES code, or "" for the site's (JSON backups only)
 
 
 @dataclass(slots=True)

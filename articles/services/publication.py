@@ -12,6 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Article
 from .pages import pages_refresh
@@ -54,9 +55,9 @@ def article_schedule(*, article: Article, when: datetime) -> Article:
     """Schedule a draft (or move a schedule) to publish at `when`, a time to come."""
     article = _locked(article)
     if article.is_published:
-        raise AlreadyPublished("This article is already published; its date cannot change.")
+        raise AlreadyPublished(_("This article is already published; its date cannot change."))
     if when <= timezone.now():
-        raise ValidationError("Choose a time in the future, or publish it now.")
+        raise ValidationError(_("Choose a time in the future, or publish it now."))
     article.status = Article.Status.SCHEDULED
     article.published_at = when
     article.save(update_fields=["status", "published_at", "updated_at"])
@@ -68,7 +69,7 @@ def article_unschedule(*, article: Article) -> bool:
     """Take a scheduled article back to draft; False if it was not scheduled."""
     article = _locked(article)
     if article.is_published:
-        raise AlreadyPublished("This article is already published; it cannot go back to draft.")
+        raise AlreadyPublished(_("This article is already published; it cannot go back to draft."))
     if article.status != Article.Status.SCHEDULED:
         return False
     article.status = Article.Status.DRAFT

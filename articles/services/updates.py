@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.signals import signal_send_on_commit
 
@@ -52,10 +53,15 @@ def update_correct(
     only when `notify_followers` (a typo fix is not worth a second email)."""
     locked = ArticleUpdate.objects.select_for_update().select_related("article").get(pk=update.pk)
     if locked.is_withdrawn:
-        on = date_format(timezone.localtime(locked.withdrawn_at), "j F Y")
-        raise ValidationError(f"This update was withdrawn on {on}; it can no longer be corrected.")
+        on = date_format(timezone.localtime(locked.withdrawn_at), "DATE_FORMAT")
+        raise ValidationError(
+            _("This update was withdrawn on %(date)s; it can no longer be corrected.")
+            % {"date": on}
+        )
     if body.strip() == locked.body.strip():
-        raise ValidationError("The text is the same as the published update: nothing to correct.")
+        raise ValidationError(
+            _("The text is the same as the published update: nothing to correct.")
+        )
     locked.body = body
     locked.body_html = markdown_to_safe_html(body)
     locked.corrected_at = timezone.now()

@@ -43,19 +43,21 @@ def article_create(
     authors: Iterable[AbstractBaseUser],
     standfirst: str = "",
     slug: str = "",
+    language: str = "",
     publish: bool = False,
     published_at: datetime | None = None,
     comments_open: bool = True,
     comments_close_after_days: int | None = None,
 ) -> Article:
     """Create an article (a draft unless `publish`; scheduled when `published_at` is still to
-    come), rendering its Markdown once."""
+    come), rendering its Markdown once. An empty `language` is the site's."""
     article = Article(
         title=title,
         slug=slug or article_slug_unique(title),
         standfirst=standfirst,
         body=body,
         body_html=markdown_to_safe_html(body),
+        language=language,
         comments_open=comments_open,
         comments_close_after_days=comments_close_after_days,
     )
@@ -77,8 +79,10 @@ def article_edit(
     body: str,
     comments_open: bool,
     comments_close_after_days: int | None,
+    language: str | None = None,
 ) -> Article:
-    """Change an article's text and comment settings, rendering its Markdown again."""
+    """Change an article's text, language and comment settings, rendering its Markdown
+    again; a `language` of None leaves it as it is ("" is the site's)."""
     if not article.is_published and title != article.title:
         # Nobody has linked to a draft (or a scheduled article) yet; once readers can see
         # it, the address must not move.
@@ -87,6 +91,8 @@ def article_edit(
     article.standfirst = standfirst
     article.body = body
     article.body_html = markdown_to_safe_html(body)
+    if language is not None:
+        article.language = language
     article.comments_open = comments_open
     article.comments_close_after_days = comments_close_after_days
     article.full_clean()

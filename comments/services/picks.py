@@ -10,6 +10,7 @@ PICKS_PER_ARTICLE picked last.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from articles.models import Article
 from articles.page_cache import page_invalidate
@@ -17,6 +18,25 @@ from articles.page_cache import page_invalidate
 from ..models import PICKS_PER_ARTICLE, Comment, CommentStatus
 from ..selectors_picks import picks_published
 from .threads import thread_lock_for
+
+# Why a comment that is not published cannot be picked, by its status.
+NOT_PUBLISHED = {
+    CommentStatus.PENDING: gettext_lazy(
+        "Only a published comment can be an Editor's pick, and this one is pending."
+    ),
+    CommentStatus.HELD: gettext_lazy(
+        "Only a published comment can be an Editor's pick, and this one is held for a moderator."
+    ),
+    CommentStatus.SPAM: gettext_lazy(
+        "Only a published comment can be an Editor's pick, and this one is spam."
+    ),
+    CommentStatus.REMOVED: gettext_lazy(
+        "Only a published comment can be an Editor's pick, and this one is removed."
+    ),
+    CommentStatus.DELETED: gettext_lazy(
+        "Only a published comment can be an Editor's pick, and this one is deleted by its author."
+    ),
+}
 
 
 class PickRefused(Exception):
@@ -48,8 +68,11 @@ def comment_pick(*, comment_id: int, picker: AbstractBaseUser) -> bool:
         if comment.status != CommentStatus.PUBLISHED:
             raise PickRefused(
                 "not_published",
-                "Only a published comment can be an Editor's pick, and this one is "
-                f"{CommentStatus(comment.status).label.lower()}.",
+                str(
+                    NOT_PUBLISHED.get(
+                        comment.status, gettext("Only a published comment can be an Editor's pick.")
+                    )
+                ),
             )
         slug = (
             Article.objects.select_for_update()
@@ -61,8 +84,14 @@ def comment_pick(*, comment_id: int, picker: AbstractBaseUser) -> bool:
         if others >= PICKS_PER_ARTICLE:
             raise PickRefused(
                 "limit",
-                f"This article already has {PICKS_PER_ARTICLE} Editor's picks, the most it "
-                "can show. Unpick one of them first.",
+                ngettext(
+                    "This article already has %(count)s Editor's pick, the most it can show. "
+                    "Unpick it first.",
+                    "This article already has %(count)s Editor's picks, the most it can show. "
+                    "Unpick one of them first.",
+                    PICKS_PER_ARTICLE,
+                )
+                % {"count": PICKS_PER_ARTICLE},
             )
         if comment.picked_at is not None:
             return False

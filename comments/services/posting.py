@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
@@ -49,7 +50,7 @@ class CommentRefused(CommentRejected):
     """The site's screening refuses this poster (a ban), until `until` if it ends."""
 
     def __init__(self, until: datetime | None = None):
-        super().__init__(None, "This poster may not comment here.")
+        super().__init__(None, gettext("This poster may not comment here."))
         self.until = until
 
 
@@ -126,9 +127,9 @@ def comment_submit(
     otherwise it is stored `pending` for the queue.
     """
     if not article.is_published:
-        raise CommentRejected(None, "This article is not published.")
+        raise CommentRejected(None, gettext("This article is not published."))
     if not article.accepts_comments:
-        raise CommentRejected(None, "Comments are closed on this article.")
+        raise CommentRejected(None, gettext("Comments are closed on this article."))
 
     now = timezone.now()
     text_fields = comment_text_fields(text)
@@ -255,10 +256,14 @@ def _reply_place(
     thread_lock_for(comment_id=reply_to)
     parent = Comment.objects.filter(pk=reply_to).first()
     if parent is None or parent.article_id != article.pk:
-        raise CommentRejected("reply_to", "The comment you are replying to does not exist here.")
+        raise CommentRejected(
+            "reply_to", gettext("The comment you are replying to does not exist here.")
+        )
     is_own = parent.pk in own_ids or (poster.user is not None and parent.user_id == poster.user.pk)
     if parent.status != CommentStatus.PUBLISHED and not is_own:
-        raise CommentRejected("reply_to", "The comment you are replying to is not available.")
+        raise CommentRejected(
+            "reply_to", gettext("The comment you are replying to is not available.")
+        )
     if parent.level >= max_level() and parent.parent_id != parent.pk:
         parent = Comment.objects.get(pk=parent.parent_id)
 

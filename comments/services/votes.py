@@ -5,6 +5,7 @@ only put in front of the moderators (comments.voting.votes_report)."""
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from articles.models import Article
 from articles.page_cache import page_invalidate
@@ -55,10 +56,10 @@ def comment_vote(
     not allowed to be. Raises Comment.DoesNotExist for no such comment.
     """
     if value not in VALUES or not voter_key:
-        raise VoteRefused("value", "A vote is up, down or none.")
+        raise VoteRefused("value", gettext("A vote is up, down or none."))
     rules = vote_rules()
     if value == DOWN and not rules.down_votes_allowed:
-        raise VoteRefused("down_off", "This site does not take down votes.")
+        raise VoteRefused("down_off", gettext("This site does not take down votes."))
     with transaction.atomic():
         comment = (
             Comment.objects.select_for_update()
@@ -69,10 +70,10 @@ def comment_vote(
         if comment is None:
             raise Comment.DoesNotExist(f"No comment {comment_id}.")
         if comment.pk in own_ids or (user_id is not None and comment.user_id == user_id):
-            raise VoteRefused("own", "You cannot vote on your own comment.")
+            raise VoteRefused("own", gettext("You cannot vote on your own comment."))
         article = Article.objects.published().filter(pk=comment.article_id).only("slug").first()
         if comment.status != CommentStatus.PUBLISHED or article is None:
-            raise VoteRefused("not_published", "Only published comments take votes.")
+            raise VoteRefused("not_published", gettext("Only published comments take votes."))
         before = Vote.objects.filter(comment_id=comment.pk, voter_key=voter_key).first()
         old = before.value if before is not None else 0
         if old == value:

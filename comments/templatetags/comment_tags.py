@@ -1,5 +1,9 @@
-from django import template
+from datetime import datetime
 
+from django import template
+from django.utils.safestring import SafeString
+
+from ..dates import day_html as _day_html
 from ..presenters_section import comment_section_context
 
 register = template.Library()
@@ -16,3 +20,9 @@ def comment_section(context, article):
     )
     section["csrf_token"] = context.get("csrf_token")
     return section
+
+
+@register.filter
+def day_html(value: datetime) -> SafeString:
+    """A day in the reader's language, inside <time datetime>: "27 November 2026"."""
+    return _day_html(value)

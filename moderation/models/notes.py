@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment
 
@@ -8,16 +9,16 @@ from comments.models import Comment
 GUEST_EMAIL = "guest-email:"
 GUEST_IP = "guest-ip:"
 SUBJECTS = {
-    "user:": "this account",
-    "email:": "this confirmed guest",
-    GUEST_EMAIL: "this email address",
-    GUEST_IP: "this IP address",
+    "user:": _("this account"),
+    "email:": _("this confirmed guest"),
+    GUEST_EMAIL: _("this email address"),
+    GUEST_IP: _("this IP address"),
 }
 
 
 def note_subject(subject_key: str) -> str:
     """Who or what a note key stands for, as moderators read it."""
-    return next((label for p, label in SUBJECTS.items() if subject_key.startswith(p)), "")
+    return next((str(label) for p, label in SUBJECTS.items() if subject_key.startswith(p)), "")
 
 
 class CommenterNote(models.Model):
@@ -28,19 +29,32 @@ class CommenterNote(models.Model):
     unproven guest describe an address, not a person.
     """
 
-    subject_key = models.CharField(max_length=80, db_index=True)
-    text = models.TextField(max_length=2000)
+    subject_key = models.CharField(_("subject key"), max_length=80, db_index=True)
+    text = models.TextField(_("text"), max_length=2000)
     # The comment the note was written beside, for context; the note outlives it.
     comment = models.ForeignKey(
-        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Comment,
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    author_label = models.CharField(max_length=150, help_text="The writer's username, kept.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    author_label = models.CharField(
+        _("author label"), max_length=150, help_text=_("The writer's username, kept.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("commenter note")
+        verbose_name_plural = _("commenter notes")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

@@ -7,10 +7,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comments.models import Comment, CommentStatus
 
 from ..models import ModerationEvent
+from ..reasons import reason_record
 from .reports import reports_dismiss, reports_reopen
 from .transitions import TransitionNotAllowed, comment_lock, comment_transition
 
@@ -21,14 +24,15 @@ class UndoNotAllowed(Exception):
     """The event is too old, already undone, or its comment has moved on since."""
 
 
+# Each action and the status it moves a comment to.
 ACTIONS = {
-    "approve": (S.PUBLISHED, "approved"),
-    "not_spam": (S.PUBLISHED, "marked not spam"),
-    "spam": (S.SPAM, "marked spam"),
-    "remove": (S.REMOVED, "removed"),
-    "hold": (S.HELD, "held"),
+    "approve": S.PUBLISHED,
+    "not_spam": S.PUBLISHED,
+    "spam": S.SPAM,
+    "remove": S.REMOVED,
+    "hold": S.HELD,
     # The comment stays (or, held by reports, goes back to) published: see reports_dismiss.
-    "dismiss": (S.PUBLISHED, "reports dismissed"),
+    "dismiss": S.PUBLISHED,
 }
 
 
@@ -38,7 +42,7 @@ def comments_moderate(
     """Apply a moderator's action to comments; return the ids of the events it wrote."""
     if action == "dismiss":
         return reports_dismiss(comment_ids=comment_ids, actor=actor)
-    to_status, _ = ACTIONS[action]
+    to_status = ACTIONS[action]
     event_ids = []
     for comment_id in comment_ids:
         try:
@@ -46,7 +50,7 @@ def comments_moderate(
                 comment_id=comment_id,
                 to_status=to_status,
                 actor=actor,
-                reasons=[{"code": action, "reason": f"{ACTIONS[action][1]} by a moderator"}],
+                reasons=[reason_record(action)],
             )
         except TransitionNotAllowed:
             continue
@@ -58,32 +62,76 @@ def comments_moderate(
 def action_summary(*, action: str, event_ids: list[int]) -> str:
     """Say truly what a moderator's action did, from the events it wrote."""
     count = len(event_ids)
-    comments = f"{count} comment{'s' if count != 1 else ''}"
     if action == "dismiss":
-        if not count:
-            return "No reports dismissed: the selected comments have no open reports left."
-        moves = list(
-            ModerationEvent.objects.filter(pk__in=event_ids, from_status=S.HELD).values_list(
-                "to_status", flat=True
-            )
-        )
-        republished, still_held = moves.count(S.PUBLISHED), moves.count(S.HELD)
-        summary = f"Reports dismissed on {comments}."
-        if republished:
-            summary += (
-                f" {republished} of them had been held by reports and "
-                f"{'is' if republished == 1 else 'are'} published again."
-            )
-        if still_held:
-            summary += (
-                f" {still_held} {'stays' if still_held == 1 else 'stay'} held for another "
-                "reason: decide in the Held tab."
-            )
-        return summary
-    verb = ACTIONS[action][1]
+        return _dismissal_summary(event_ids)
     if not count:
-        return f"No comment {verb}: the selection was already in that state, or has moved on."
-    return f"{comments} {verb}."
+        return {
+            "approve": _(
+                "No comment approved: the selection was already in that state, or has moved on."
+            ),
+            "not_spam": _(
+                "No comment marked not spam: the selection was already in that state, or has "
+                "moved on."
+            ),
+            "spam": _(
+                "No comment marked spam: the selection was already in that state, or has moved on."
+            ),
+            "remove": _(
+                "No comment removed: the selection was already in that state, or has moved on."
+            ),
+            "hold": _("No comment held: the selection was already in that state, or has moved on."),
+        }[action]
+    done = {
+        "approve": ngettext("%(count)s comment approved.", "%(count)s comments approved.", count),
+        "not_spam": ngettext(
+            "%(count)s comment marked not spam.", "%(count)s comments marked not spam.", count
+        ),
+        "spam": ngettext(
+            "%(count)s comment marked spam.", "%(count)s comments marked spam.", count
+        ),
+        "remove": ngettext("%(count)s comment removed.", "%(count)s comments removed.", count),
+        "hold": ngettext("%(count)s comment held.", "%(count)s comments held.", count),
+    }[action]
+    return done % {"count": count}
+
+
+def _dismissal_summary(event_ids: list[int]) -> str:
+    count = len(event_ids)
+    if not count:
+        return _("No reports dismissed: the selected comments have no open reports left.")
+    moves = list(
+        ModerationEvent.objects.filter(pk__in=event_ids, from_status=S.HELD).values_list(
+            "to_status", flat=True
+        )
+    )
+    republished, still_held = moves.count(S.PUBLISHED), moves.count(S.HELD)
+    sentences = [
+        ngettext(
+            "Reports dismissed on %(count)s comment.",
+            "Reports dismissed on %(count)s comments.",
+            count,
+        )
+        % {"count": count}
+    ]
+    if republished:
+        sentences.append(
+            ngettext(
+                "%(count)s of them had been held by reports and is published again.",
+                "%(count)s of them had been held by reports and are published again.",
+                republished,
+            )
+            % {"count": republished}
+        )
+    if still_held:
+        sentences.append(
+            ngettext(
+                "%(count)s stays held for another reason: decide in the Held tab.",
+                "%(count)s stay held for another reason: decide in the Held tab.",
+                still_held,
+            )
+            % {"count": still_held}
+        )
+    return " ".join(sentences)
 
 
 def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
@@ -96,12 +144,20 @@ def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
         or event.actor_id is None
         or event.undone_at is not None
     ):
-        raise UndoNotAllowed("Only a moderator's decision can be undone, and only once.")
+        raise UndoNotAllowed(_("Only a moderator's decision can be undone, and only once."))
     if timezone.now() - event.created_at > window:
-        raise UndoNotAllowed(f"Decisions can be undone for {settings.PARLEY_UNDO_MINUTES} minutes.")
+        minutes = settings.PARLEY_UNDO_MINUTES
+        raise UndoNotAllowed(
+            ngettext(
+                "Decisions can be undone for %(count)s minute.",
+                "Decisions can be undone for %(count)s minutes.",
+                minutes,
+            )
+            % {"count": minutes}
+        )
     current = Comment.objects.filter(pk=event.comment_id).values_list("status", flat=True).first()
     if current != event.to_status:
-        raise UndoNotAllowed("The comment has changed since; undo it from its current state.")
+        raise UndoNotAllowed(_("The comment has changed since; undo it from its current state."))
     if event.from_status == event.to_status:
         return _dismissal_undo(event, actor=actor)
     back_to = S.HELD if event.from_status == S.PENDING else event.from_status
@@ -109,7 +165,7 @@ def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
         comment_id=event.comment_id,
         to_status=back_to,
         actor=actor,
-        reasons=[{"code": "undo", "reason": f"undo of decision #{event.pk}"}],
+        reasons=[reason_record("undo", event=event.pk)],
     )
     if undone is not None:
         reports_reopen(event_id=event.pk)
@@ -120,11 +176,13 @@ def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
 def _dismissal_undo(event: ModerationEvent, *, actor: AbstractBaseUser) -> bool:
     """Reopen the reports a dismissal closed on a comment that stayed published; audited."""
     if not event.reasons or event.reasons[0].get("code") != "dismiss":
-        raise UndoNotAllowed("Reopened reports are dismissed again from the Reported tab.")
+        raise UndoNotAllowed(_("Reopened reports are dismissed again from the Reported tab."))
     with transaction.atomic():
         comment = comment_lock(comment_id=event.comment_id)
         if comment is None or comment.status != event.to_status:
-            raise UndoNotAllowed("The comment has changed since; undo it from its current state.")
+            raise UndoNotAllowed(
+                _("The comment has changed since; undo it from its current state.")
+            )
         reopened = reports_reopen(event_id=event.pk)
         ModerationEvent.objects.create(
             comment_id=event.comment_id,
@@ -132,13 +190,7 @@ def _dismissal_undo(event: ModerationEvent, *, actor: AbstractBaseUser) -> bool:
             actor_label=actor.get_username(),
             from_status=event.to_status,
             to_status=event.to_status,
-            reasons=[
-                {
-                    "code": "undo",
-                    "reason": f"undo of decision #{event.pk}: "
-                    f"{reopened} report{'s' if reopened != 1 else ''} reopened",
-                }
-            ],
+            reasons=[reason_record("undo", event=event.pk, count=reopened)],
         )
         ModerationEvent.objects.filter(pk=event.pk).update(undone_at=timezone.now())
     return True

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import Ban, StaffEdit
 from .bans import address_mask
@@ -42,7 +43,7 @@ def _text(field: models.Field, value: Any) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(field, models.EmailField):
         return address_mask(Ban.Kind.EMAIL, str(value))
     if isinstance(field, models.GenericIPAddressField):

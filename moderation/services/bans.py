@@ -10,6 +10,7 @@ from django.utils import timezone
 from comments.screening import Screening
 
 from ..models import Ban, ModerationEvent
+from ..reasons import reason_record
 from ..selectors import ban_for, ban_hash
 
 
@@ -54,7 +55,7 @@ def ban_create(
             kind=kind, reason=reason, shadow=shadow, expires_at=expires_at, created_by=actor,
             **fields,
         )  # fmt: skip
-        _ban_audit(ban, actor=actor, code="ban", text=f"{ban}: {reason}")
+        _ban_audit(ban, actor=actor, code="ban", reason=reason)
     return ban
 
 
@@ -66,16 +67,17 @@ def ban_lift(*, ban_id: int, actor: AbstractBaseUser) -> bool:
             return False
         ban.lifted_at = timezone.now()
         ban.save(update_fields=["lifted_at"])
-        _ban_audit(ban, actor=actor, code="unban", text=f"lifted: {ban}")
+        _ban_audit(ban, actor=actor, code="unban")
     return True
 
 
-def _ban_audit(ban: Ban, *, actor: AbstractBaseUser, code: str, text: str) -> None:
+def _ban_audit(ban: Ban, *, actor: AbstractBaseUser, code: str, **params) -> None:
+    about = {"kind": ban.kind, "shadow": ban.shadow, "display": ban.display}
     ModerationEvent.objects.create(
         ban=ban,
         actor=actor,
         actor_label=actor.get_username(),
-        reasons=[{"code": code, "reason": text}],
+        reasons=[reason_record(code, **about, **params)],
     )
 
 

@@ -1,6 +1,9 @@
 """Telling moderators about held comments, in batches rather than one mail each."""
 
+from django.conf import settings
 from django.core.mail import get_connection
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from core.http import absolute_url
 from core.mail import email_build
@@ -20,14 +23,22 @@ def held_digest_send() -> int:
         return 0
     recipients = selectors.moderator_emails()
     context = {"comments": held, "queue_url": absolute_url("moderation:queue")}
-    subject = f"{len(held)} comment{'s' if len(held) != 1 else ''} held for review"
-    # One message each: moderators never see each other's addresses.
-    messages = [
-        email_build(
-            to=address, subject=subject, template="moderation/email/held_digest", context=context
-        )
-        for address in recipients
-    ]
+    # In the site's language: a digest is sent by beat, or after whichever reader's comment
+    # was held, and no moderator's own language is known.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = ngettext(
+            "%(count)s comment held for review", "%(count)s comments held for review", len(held)
+        ) % {"count": len(held)}
+        # One message each: moderators never see each other's addresses.
+        messages = [
+            email_build(
+                to=address,
+                subject=subject,
+                template="moderation/email/held_digest",
+                context=context,
+            )
+            for address in recipients
+        ]
     if messages:
         get_connection().send_messages(messages)
     HeldDigest.objects.create(comment_count=len(held), recipient_count=len(recipients))

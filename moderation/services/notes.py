@@ -1,6 +1,7 @@
 """Moderators' private notes on commenters: kept for moderators' eyes only."""
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
 
 from comments.models import Comment
 
@@ -16,7 +17,7 @@ def commenter_note_add(*, comment: Comment, text: str, actor: AbstractBaseUser) 
     """Keep a note on the author of `comment`, under the identity the queue recognises them by."""
     keys = commenter_keys(comment)
     if not keys:
-        raise NoteNotPossible("Nothing identifies this commenter to keep a note on.")
+        raise NoteNotPossible(_("Nothing identifies this commenter to keep a note on."))
     return CommenterNote.objects.create(
         subject_key=keys[0],
         text=text,

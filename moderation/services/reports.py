@@ -17,6 +17,7 @@ from core.keys import requester_key
 from .. import selectors
 from ..hooks import VOTES_REPORTER
 from ..models import ModerationEvent, Report
+from ..reasons import reason_record
 from .transitions import comment_lock, comment_status_move, comment_transition
 from .webhooks import webhooks_notify
 
@@ -63,9 +64,7 @@ def report_create(
             to_status=S.HELD,
             actor_label=REPORTS_ACTOR,
             only_from=[S.PUBLISHED],
-            reasons=[
-                {"code": "reports", "reason": f"{open_reports} reader reports", "weight": 0.5}
-            ],
+            reasons=[reason_record("reports", weight=0.5, count=open_reports)],
         )
     return True
 
@@ -97,13 +96,7 @@ def _comment_reports_dismiss(*, comment_id: int, actor: AbstractBaseUser) -> Mod
     )
     if not open_ids:
         return None
-    count = len(open_ids)
-    reasons = [
-        {
-            "code": "dismiss",
-            "reason": f"{count} report{'s' if count != 1 else ''} dismissed by a moderator",
-        }
-    ]
+    reasons = [reason_record("dismiss", count=len(open_ids))]
     if comment.status == S.HELD and _held_by_readers(comment_id):
         # Held by reports now dismissed: it goes back to where readers saw it, through the
         # one transition (which also resolves the reports).

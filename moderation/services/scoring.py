@@ -76,7 +76,12 @@ def _verdict(
             score=rules.hold_threshold,
             decision=S.HELD,
             reasons=(
-                scoring.Reason("scorer_error", f"the scorer failed ({type(error).__name__})", 0.0),
+                scoring.Reason(
+                    "scorer_error",
+                    f"the scorer failed ({type(error).__name__})",
+                    0.0,
+                    {"error": type(error).__name__},
+                ),
             ),
         )
         return failed, None

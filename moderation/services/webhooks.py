@@ -32,13 +32,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from comments.models import Comment
-from core.http import absolute_url
 
 from ..cached import webhooks_cached
 from ..models import Webhook, WebhookDelivery, WebhookEvent
+from .webhook_payload import webhook_payload
 
 WEBHOOK_TIMEOUT = 5  # seconds the other end has to answer
 WEBHOOK_MAX_ATTEMPTS = 6
@@ -49,12 +49,6 @@ BACKOFF_MOST = 3600
 LEASE = timedelta(seconds=WEBHOOK_TIMEOUT * 4)
 # Answers that will not change by asking again: the delivery fails at once.
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 413, 422})
-EXCERPT_CHARS = 280
-EVENT_VERBS = {
-    WebhookEvent.HELD: "held for review",
-    WebhookEvent.REPORTED: "reported",
-    WebhookEvent.PUBLISHED: "published",
-}
 
 
 class WebhookURLRefused(ValueError):
@@ -76,20 +70,25 @@ def webhook_url_check(url: str) -> None:
     address: the server must not be made to post into its own network."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookURLRefused("Enter an http:// or https:// address.")
+        raise WebhookURLRefused(_("Enter an http:// or https:// address."))
     if settings.PARLEY_WEBHOOK_ALLOW_PRIVATE:
         return
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
     except (OSError, ValueError) as error:
-        raise WebhookURLRefused(f"The host {parts.hostname} could not be found.") from error
-    for *_, address in found:
+        raise WebhookURLRefused(
+            _("The host %(host)s could not be found.") % {"host": parts.hostname}
+        ) from error
+    for *_rest, address in found:
         ip = ipaddress.ip_address(address[0].split("%")[0])
         if not ip.is_global or ip.is_multicast:
             raise WebhookURLRefused(
-                f"{parts.hostname} is a local or private address ({ip}): webhooks go to "
-                "public addresses only."
+                _(
+                    "%(host)s is a local or private address (%(ip)s): webhooks go to public "
+                    "addresses only."
+                )
+                % {"host": parts.hostname, "ip": ip}
             )
 
 
@@ -134,7 +133,7 @@ def webhooks_notify(*, event: str, comment_id: int, reason: str = "") -> int:
     comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
     if comment is None:
         return 0
-    payload = _payload(event, comment, reason)
+    payload = webhook_payload(event=event, comment=comment, reason=reason)
     now = timezone.now()
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
@@ -150,42 +149,6 @@ def webhooks_notify(*, event: str, comment_id: int, reason: str = "") -> int:
 
     webhook_deliveries_start(delivery_ids=[delivery.pk for delivery in deliveries])
     return len(deliveries)
-
-
-def _payload(event: str, comment: Comment, reason: str) -> dict:
-    article = comment.article
-    comment_url = absolute_url("comments:permalink", comment.pk)
-    excerpt = Truncator(" ".join(comment.comment.split())).chars(EXCERPT_CHARS)
-    what = f"Comment by {comment.user_name} on “{article.title}” {EVENT_VERBS[event]}"
-    if reason:
-        what += f" ({reason})"
-    return {
-        "event": event,
-        "comment": {
-            "id": comment.pk,
-            "url": comment_url,
-            "author_name": comment.user_name,
-            "excerpt": excerpt,
-            "status": comment.status,
-        },
-        "article": {
-            "id": article.pk,
-            "title": article.title,
-            "url": absolute_url("articles:detail", article.slug),
-        },
-        "reason": reason,
-        "moderation_url": absolute_url("moderation:queue"),
-        # Slack reads `text` as mrkdwn, where <...> makes links and mentions: what readers
-        # wrote is escaped so that it stays text.
-        "text": f"{_slack_escape(what)}: {_slack_escape(excerpt)} <{comment_url}|Open>",
-        # Discord reads `content`; allowed_mentions keeps an @everyone in a comment inert.
-        "content": f"{what}: {excerpt} {comment_url}",
-        "allowed_mentions": {"parse": []},
-    }
-
-
-def _slack_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def webhook_body_sign(*, secret: str, body: bytes) -> str:
@@ -208,7 +171,7 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> Attempt
     webhook = delivery.webhook
     if not webhook.active:
         return _finish(
-            delivery, WebhookDelivery.Status.FAILED, now, error="The webhook was switched off."
+            delivery, WebhookDelivery.Status.FAILED, now, error=_("The webhook was switched off.")
         )
     timestamp = int(now.timestamp())
     body = json.dumps(

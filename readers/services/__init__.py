@@ -1,9 +1,13 @@
 """Readers' writes, one module per concern; everything is importable from here.
 
-- notifications: following, update and reply emails, confirmation and manage links
+- emails: what every email to a reader shares (its language, the confirmation cap, the
+  unsubscribe links)
+- following: following articles, and the emails about their updates
+- notifications: reply emails, the manage link, unsubscribing, the sweep of missed emails
 - ownership: readers editing, deleting and claiming their comments
 - accounts: the display name readers choose
 - author_digest: authors' emails of new comments on their articles
+- data: a reader erasing everything kept about them
 """
 
 from .accounts import user_display_name_set
@@ -12,26 +16,29 @@ from .author_digest import (
     author_digest_unsubscribe_url,
     author_digests_send,
 )
-from .notifications import (
+from .data import Erased, reader_data_erase
+from .emails import unsubscribe_url_for_follow, unsubscribe_url_for_replies
+from .following import (
     FollowOutcome,
-    Unsubscribed,
-    comment_published_notify,
     follow_confirm,
     follow_confirm_send,
     follow_start,
     follow_stop,
+    update_notify,
+)
+from .notifications import (
+    Unsubscribed,
+    comment_published_notify,
     manage_link_send,
     notifications_sweep,
     reply_address_confirm,
     unsubscribe,
-    unsubscribe_url_for_follow,
-    unsubscribe_url_for_replies,
-    update_notify,
 )
 from .ownership import EditClosed, comment_delete, comment_edit, comments_delete_all, email_proven
 
 __all__ = [
     "EditClosed",
+    "Erased",
     "FollowOutcome",
     "Unsubscribed",
     "author_digest_choose",
@@ -48,6 +55,7 @@ __all__ = [
     "follow_stop",
     "manage_link_send",
     "notifications_sweep",
+    "reader_data_erase",
     "reply_address_confirm",
     "unsubscribe",
     "unsubscribe_url_for_follow",

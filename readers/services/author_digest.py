@@ -19,8 +19,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus
@@ -164,16 +165,23 @@ def _digest_email(author: AbstractBaseUser, comments: list[Comment]):
         for article, group in groupby(comments, key=lambda comment: comment.article)
     ]
     count = len(comments)
-    return email_build(
-        to=author.email,
-        subject=f"{count} new comment{'s' if count != 1 else ''} on your articles",
-        template="readers/email/author_digest",
-        context={
-            "author": author,
-            "articles": articles,
-            "count": count,
-            "full": count >= LISTED_MOST,
-            "settings_url": absolute_url("readers:author_digest"),
-        },
-        unsubscribe_url=author_digest_unsubscribe_url(author.pk),
-    )
+    # No language is kept for an author: the digest is written in the site's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return email_build(
+            to=author.email,
+            subject=ngettext(
+                "%(count)s new comment on your articles",
+                "%(count)s new comments on your articles",
+                count,
+            )
+            % {"count": count},
+            template="readers/email/author_digest",
+            context={
+                "author": author,
+                "articles": articles,
+                "count": count,
+                "full": count >= LISTED_MOST,
+                "settings_url": absolute_url("readers:author_digest"),
+            },
+            unsubscribe_url=author_digest_unsubscribe_url(author.pk),
+        )

@@ -4,6 +4,7 @@ comments once a link proved the address."""
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from comments.models import Comment, CommentStatus
 from comments.services import comment_erase, comment_text_set, comments_claim
@@ -26,8 +27,14 @@ class EditClosed(Exception):
 def comment_edit(*, comment: Comment, text: str) -> Comment:
     """Change a comment's text inside the edit window; it is marked edited and scored again."""
     if not comment_is_editable(comment):
+        minutes = settings.PARLEY_EDIT_MINUTES
         raise EditClosed(
-            f"Comments can be edited for {settings.PARLEY_EDIT_MINUTES} minutes after posting."
+            ngettext(
+                "Comments can be edited for %(minutes)s minute after posting.",
+                "Comments can be edited for %(minutes)s minutes after posting.",
+                minutes,
+            )
+            % {"minutes": minutes}
         )
     with transaction.atomic():
         comment_text_set(comment_id=comment.pk, text=text, edited=True)

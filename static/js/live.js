@@ -8,7 +8,9 @@
      goes when the page would not show it.
    - Vote counts change in place.
    - A verdict on the reader's own pending comment is asked for at once (comments.js).
-   Events carry ids and counts only; what a reader may see comes from the fragment. */
+   Events carry ids and counts only; what a reader may see comes from the fragment.
+   Words come from the page's JavaScript catalogue (gettext, ngettext, interpolate:
+   templates/base.html). */
 (function () {
   "use strict";
 
@@ -47,7 +49,10 @@
   function updateNotice() {
     var n = waiting.length;
     notice.hidden = n === 0;
-    showButton.textContent = n === 1 ? "1 new comment — show" : n + " new comments — show";
+    showButton.textContent = interpolate(
+      ngettext("%(count)s new comment — show", "%(count)s new comments — show", n),
+      { count: n }, true
+    );
   }
 
   /* The comment's <li> as the page would show it to this reader; null if it would not. */
@@ -110,17 +115,24 @@
     return false;
   }
 
+  /* One sentence with the link inside it, wherever the language puts it: the sentence is
+     cut at %(link)s before the commenter's name goes in, so no name can move the cut. */
   function linkElsewhere(item, news) {
     var line = document.createElement("p");
     line.className = "live-elsewhere";
     var author = item.querySelector(".comment-author");
-    line.appendChild(document.createTextNode(
-      "A new comment" + (author ? " by " + author.textContent : "") + " is elsewhere in the conversation: "
-    ));
+    var sentence = author
+      ? gettext("A new comment by %(name)s is elsewhere in the conversation: %(link)s")
+      : gettext("A new comment is elsewhere in the conversation: %(link)s");
+    var around = sentence.split("%(link)s");
+    var name = { name: author ? author.textContent : "" };
     var link = document.createElement("a");
     link.href = urlFor(permalinkUrl, news.id);
-    link.textContent = "read it";
+    link.textContent = gettext("read it");
+    line.appendChild(document.createTextNode(interpolate(around[0], name, true)));
     line.appendChild(link);
+    var after = around.slice(1).join("");
+    if (after) { line.appendChild(document.createTextNode(interpolate(after, name, true))); }
     region.appendChild(line);
     return link;
   }
@@ -199,7 +211,10 @@
       } else if (hasReplies(item)) {
         var placeholder = document.createElement("li");
         placeholder.className = "comment comment-placeholder";
-        placeholder.innerHTML = '<p class="comment-placeholder-text">[removed]</p>';
+        var text = document.createElement("p");
+        text.className = "comment-placeholder-text";
+        text.textContent = gettext("[removed]");
+        placeholder.appendChild(text);
         replaceOwn(item, placeholder);
       } else if (!item.contains(document.activeElement)) {
         item.parentNode.removeChild(item);
@@ -237,12 +252,12 @@
     var line = document.createElement("p");
     line.className = "live-reset";
     line.appendChild(document.createTextNode(
-      "The conversation changed while you were away. "
+      gettext("The conversation changed while you were away.") + " "
     ));
     var reload = document.createElement("button");
     reload.type = "button";
     reload.className = "link-button";
-    reload.textContent = "Reload";
+    reload.textContent = gettext("Reload");
     reload.addEventListener("click", function () { window.location.reload(); });
     line.appendChild(reload);
     region.appendChild(line);

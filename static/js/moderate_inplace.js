@@ -7,8 +7,9 @@
   "use strict";
 
   var live = document.getElementById("moderation-live");
-  var UNREADABLE = "Nothing changed: the site's answer could not be read. Reload the page and try again.";
-  var UNREACHABLE = "Nothing changed: the site could not be reached. Try again in a moment.";
+  /* Said in the page's language: the JavaScript catalogue (base.html) defines gettext. */
+  var UNREADABLE = gettext("Nothing changed: the site's answer could not be read. Reload the page and try again.");
+  var UNREACHABLE = gettext("Nothing changed: the site could not be reached. Try again in a moment.");
 
   function buttonsOf(form) {
     return Array.prototype.slice.call(document.querySelectorAll('button[form="' + form.id + '"]'));

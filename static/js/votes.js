@@ -3,7 +3,8 @@
    polite announcement are updated without leaving the page. Without JavaScript the same
    forms post (or, on the page shared by anonymous readers, lead to a page that asks to
    confirm) and come back to the comment. Other readers' votes arrive through the live
-   thread (static/js/live.js), which updates the same score. */
+   thread (static/js/live.js), which updates the same score. Words come from the page's
+   JavaScript catalogue (gettext, interpolate: templates/base.html). */
 (function () {
   "use strict";
 
@@ -43,7 +44,9 @@
       score.textContent = String(counts.score);
       score.setAttribute("data-up", counts.up);
       score.setAttribute("data-down", counts.down);
-      score.title = counts.up + " up, " + counts.down + " down";
+      score.title = interpolate(
+        gettext("%(up)s up, %(down)s down"), { up: counts.up, down: counts.down }, true
+      );
     }
     var item = form.closest("li.comment");
     if (item) { item.setAttribute("data-score", counts.score); }
@@ -76,12 +79,14 @@
       return response.json().then(function (answer) { return [response.ok, answer]; });
     }).then(function (result) {
       var answer = result[1];
-      if (!result[0]) { announce(answer.message || "Your vote was not counted."); return; }
+      if (!result[0]) { announce(answer.message || gettext("Your vote was not counted.")); return; }
       show(form, answer);
-      var said = answer.mine === 1 ? "Voted up" : answer.mine === -1 ? "Voted down" : "Vote withdrawn";
-      announce(said + ". Score " + answer.score + ".");
+      var said = answer.mine === 1 ? gettext("Voted up. Score %(score)s.")
+        : answer.mine === -1 ? gettext("Voted down. Score %(score)s.")
+        : gettext("Vote withdrawn. Score %(score)s.");
+      announce(interpolate(said, { score: answer.score }, true));
     }).catch(function () {
-      announce("Your vote was not sent. Check your connection and try again.");
+      announce(gettext("Your vote was not sent. Check your connection and try again."));
     }).then(function () { form.removeAttribute("aria-busy"); });
   });
 })();

@@ -116,9 +116,9 @@ class TestHistory:
         ]
         client.force_login(moderator)
         html = item_html(client.get(QUEUE).content.decode(), held)
-        assert "Banned:" in html and "account until" in html
-        assert "ip address (shadow-ban) until lifted" in html
-        assert "email address" not in html.split("Banned:")[1].split("</p>")[0]
+        assert "Banned:" in html and "Account until" in html
+        assert "IP address (shadow-ban) until lifted" in html
+        assert "Email address" not in html.split("Banned:")[1].split("</p>")[0]
 
 
 class TestNotes:

@@ -51,7 +51,11 @@ class TestDismissService:
             S.PUBLISHED,
         )
         assert event.reasons == [
-            {"code": "dismiss", "reason": "2 reports dismissed by a moderator"}
+            {
+                "code": "dismiss",
+                "reason": "2 reports dismissed by a moderator",
+                "params": {"count": 2},
+            }
         ]
         reports = Report.objects.filter(comment=reported)
         assert {(r.dismissed_by, r.dismissed_in_id, r.resolved_at) for r in reports} == {

@@ -135,8 +135,8 @@ def test_every_action_offered_is_a_move_the_transition_allows():
     """Each status offers only actions that change it and that comment_transition accepts."""
     assert set(STATUS_ACTIONS) == set(S.values)
     for status, actions in STATUS_ACTIONS.items():
-        for action, _, _ in actions:
-            target = ACTIONS[action][0]
+        for action, *_ in actions:
+            target = ACTIONS[action]
             assert target != status and target in ALLOWED_TRANSITIONS[status], (status, action)
 
 

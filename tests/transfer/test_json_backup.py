@@ -45,7 +45,7 @@ def site(make_user, author, make_article, post, settings):
     get_user_model().objects.filter(pk=reader.pk).update(is_active=False)
     article = make_article(title="Tides and timetables — ünïcode", authors=[author])
     Article.objects.filter(pk=article.pk).update(
-        standfirst="Why the ferry waits.", comments_close_after_days=45
+        standfirst="Why the ferry waits.", comments_close_after_days=45, language="de"
     )
     draft = make_article(title="Unfinished", publish=False, authors=[author])
 
@@ -433,6 +433,7 @@ def site_state() -> dict:
             article.published_at,
             article.comments_open,
             article.comments_close_after_days,
+            article.language,
             sorted(user.username for user in article.authors.all()),
         )
         for article in Article.objects.all()

@@ -194,6 +194,7 @@ def _articles_create(
             body=body, body_html=body_html, status=status, published_at=published_at,
             comments_open=record.comments_open,
             comments_close_after_days=record.comments_close_after_days,
+            language=record.language,
         ))  # fmt: skip
     Article.objects.bulk_create(articles)
     links = []

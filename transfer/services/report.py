@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
+
 # A file with thousands of problems keeps the first of them; the count stays exact.
 WARNINGS_KEPT = 200
 
@@ -44,33 +48,115 @@ class ImportReport:
         }  # fmt: skip
 
     def lines(self) -> list[str]:
-        """The report as a person reads it: what happened, or would have."""
+        """The report as a person reads it, in the active language: what happened, or would
+        have. Warnings and what was skipped keep the words the file's reader used."""
         if self.same_file_as_run is not None:
             return [
-                f"This file was imported already (import {self.same_file_as_run}); nothing "
-                "was read or changed. Use --force to read it again."
+                _(
+                    "This file was imported already (import %(run)s); nothing was read or "
+                    "changed. Use --force to read it again."
+                )
+                % {"run": self.same_file_as_run}
             ]
-        would = "would be " if self.dry_run else ""
-        lines = ["Dry run: nothing was stored." if self.dry_run else "Import finished."]
-        for noun, counts in (("Users", self.users), ("Articles", self.articles)):
-            if counts:
-                parts = ", ".join(f"{n} {would}{how}" for how, n in sorted(counts.items()))
-                lines.append(f"{noun}: {parts}.")
+        lines = [_("Dry run: nothing was stored.") if self.dry_run else _("Import finished.")]
+        if self.users:
+            parts = ", ".join(_found(how, n, self.dry_run) for how, n in sorted(self.users.items()))
+            lines.append(_("Users: %(parts)s.") % {"parts": parts})
+        if self.articles:
+            parts = ", ".join(
+                _found(how, n, self.dry_run) for how, n in sorted(self.articles.items())
+            )
+            lines.append(_("Articles: %(parts)s.") % {"parts": parts})
         if self.updates_added:
-            lines.append(f"Updates: {self.updates_added} {would}added.")
-        by_status = ", ".join(f"{n} {status}" for status, n in sorted(self.comments_added.items()))
-        lines.append(
-            f"Comments: {self.comments_total} {would}added"
-            + (f" ({by_status})" if by_status else "")
-            + f"; {self.comments_already_imported} already imported."
-        )
+            updates = {"count": self.updates_added}
+            if self.dry_run:
+                said = ngettext(
+                    "Updates: %(count)s would be added.",
+                    "Updates: %(count)s would be added.",
+                    self.updates_added,
+                )
+            else:
+                said = ngettext(
+                    "Updates: %(count)s added.", "Updates: %(count)s added.", self.updates_added
+                )
+            lines.append(said % updates)
+        lines.append(self._comments_line())
         if self.skipped:
             parts = ", ".join(f"{n} {what}" for what, n in sorted(self.skipped.items()))
-            lines.append(f"Skipped: {parts}.")
+            lines.append(_("Skipped: %(parts)s.") % {"parts": parts})
         if self.warnings_total:
-            lines.append(f"Warnings: {self.warnings_total}.")
+            lines.append(_("Warnings: %(count)s.") % {"count": self.warnings_total})
             lines += [f"  - {warning}" for warning in self.warnings]
             if self.warnings_total > len(self.warnings):
-                lines.append(f"  … and {self.warnings_total - len(self.warnings)} more.")
-        lines.append(f"Took {self.seconds:.1f} s.")
+                more = {"count": self.warnings_total - len(self.warnings)}
+                lines.append("  " + _("… and %(count)s more.") % more)
+        seconds = number_format(round(self.seconds, 1), 1)
+        lines.append(_("Took %(seconds)s s.") % {"seconds": seconds})
         return lines
+
+    def _comments_line(self) -> str:
+        by_status = ", ".join(
+            _by_status(status, n) for status, n in sorted(self.comments_added.items())
+        )
+        values = {
+            "count": self.comments_total,
+            "by_status": by_status,
+            "already": self.comments_already_imported,
+        }
+        # The same words in English whatever the count; other languages agree with it.
+        count = self.comments_total
+        if self.dry_run and by_status:
+            said = ngettext(
+                "Comments: %(count)s would be added (%(by_status)s); %(already)s already imported.",
+                "Comments: %(count)s would be added (%(by_status)s); %(already)s already imported.",
+                count,
+            )
+        elif self.dry_run:
+            said = ngettext(
+                "Comments: %(count)s would be added; %(already)s already imported.",
+                "Comments: %(count)s would be added; %(already)s already imported.",
+                count,
+            )
+        elif by_status:
+            said = ngettext(
+                "Comments: %(count)s added (%(by_status)s); %(already)s already imported.",
+                "Comments: %(count)s added (%(by_status)s); %(already)s already imported.",
+                count,
+            )
+        else:
+            said = ngettext(
+                "Comments: %(count)s added; %(already)s already imported.",
+                "Comments: %(count)s added; %(already)s already imported.",
+                count,
+            )
+        return said % values
+
+
+def _found(how: str, n: int, dry_run: bool) -> str:
+    """How many users or articles were found how: "2 created", "1 would be matched"."""
+    if dry_run:
+        said = {
+            "created": ngettext("%(count)s would be created", "%(count)s would be created", n),
+            "matched": ngettext("%(count)s would be matched", "%(count)s would be matched", n),
+            "imported": ngettext("%(count)s would be imported", "%(count)s would be imported", n),
+        }
+    else:
+        said = {
+            "created": ngettext("%(count)s created", "%(count)s created", n),
+            "matched": ngettext("%(count)s matched", "%(count)s matched", n),
+            "imported": ngettext("%(count)s imported", "%(count)s imported", n),
+        }
+    return said[how] % {"count": n} if how in said else f"{n} {how}"
+
+
+def _by_status(status: str, n: int) -> str:
+    """How many comments were added with a status: "2 published"."""
+    said = {
+        "published": npgettext("comments", "%(count)s published", "%(count)s published", n),
+        "held": npgettext("comments", "%(count)s held", "%(count)s held", n),
+        "spam": npgettext("comments", "%(count)s spam", "%(count)s spam", n),
+        "removed": npgettext("comments", "%(count)s removed", "%(count)s removed", n),
+        "pending": npgettext("comments", "%(count)s pending", "%(count)s pending", n),
+        "deleted": npgettext("comments", "%(count)s deleted", "%(count)s deleted", n),
+    }
+    return said[status] % {"count": n} if status in said else f"{n} {status}"

@@ -1,0 +1,63 @@
+"""What a poster is told when their comment was not posted, in their language: the
+entry points in comments/views.py choose the reason, the wording lives here."""
+
+from django.conf import settings
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
+from .dates import day_html
+from .services import CommentRefused
+
+SECURITY_REASONS = {
+    "honeypot": gettext_lazy(
+        "The comment was refused because a field meant to stay empty (hidden from people, "
+        "filled in by spam robots) was filled in, and the form had other errors too. Reload "
+        "the article and post again without an autofill tool."
+    ),
+    "forged": gettext_lazy(
+        "The comment form failed its security check: it was altered or not sent from this "
+        "site. Reload the article and try again."
+    ),
+}
+NOT_STORED_REASON = gettext_lazy(
+    "Your comment was not posted: the database did not answer. Nothing was saved; post it "
+    "again in a moment."
+)
+NOT_CONFIRMED_REASON = gettext_lazy(
+    "The database stopped answering while your comment was being saved, so we cannot tell "
+    "whether it was. Look for it on the article in a moment before posting it again."
+)
+HONEYPOT_REASON = gettext_lazy(
+    "Your comment was not published: a field meant to stay empty (hidden from people, filled "
+    "in by spam robots) was filled in, perhaps by an autofill tool. It has been kept for a "
+    "moderator to review."
+)
+NOT_ATTACHED_REASON = gettext_lazy("This comment is not attached to a published article.")
+TOO_FAST = gettext_lazy(
+    "You are posting faster than this site allows. Wait a minute and send it again."
+)
+NO_TOKEN_NOTICE = gettext_lazy(
+    "It was sent without this site's security token, so nothing was posted. Check it and "
+    "press Post Comment again."
+)
+
+
+def expired_notice() -> str:
+    """Why a form left open too long was sent back, its text kept."""
+    hours = settings.COMMENTS_TIMEOUT // 3600
+    return ngettext(
+        "Your comment was not posted because this page was open for more than %(count)s "
+        "hour. It is kept below: check it and post it again.",
+        "Your comment was not posted because this page was open for more than %(count)s "
+        "hours. It is kept below: check it and post it again.",
+        hours,
+    ) % {"count": hours}
+
+
+def refusal_text(refusal: CommentRefused) -> str:
+    """Why a banned poster cannot comment: HTML when the ban ends, the day in a <time>."""
+    if refusal.until is None:
+        return gettext("You cannot comment on this site.")
+    sentence = escape(gettext("You cannot comment on this site until %(day)s."))
+    return mark_safe(sentence % {"day": day_html(refusal.until)})  # noqa: S308 - escaped parts

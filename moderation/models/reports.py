@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from comments.models import Comment
+
+from ..reasons import report_note_shown
+
+VOTES_REPORTER = "votes"  # the reporter key of the report down votes make
+
+
+class Report(models.Model):
+    """A reader's report that a published comment needs a moderator's look."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Abusive or hateful")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="+"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # "user:<id>" or "ip:<keyed hash>": one report per reader per comment, IPs never in clear.
+    reporter_key = models.CharField(_("reporter key"), max_length=80)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
+    # Set when a moderator dismissed the report (the comment stayed published); the event is
+    # the audit record, and undoing it reopens exactly these reports.
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dismissed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dismissed_in = models.ForeignKey(
+        "ModerationEvent",
+        verbose_name=_("dismissed in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_key"], name="one_report_per_reader"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Report on %(comment)s: %(reason)s") % {
+            "comment": self.comment_id,
+            "reason": self.get_reason_display(),
+        }
+
+    @property
+    def note_shown(self) -> str:
+        """The note in the reader's language when Parley wrote it (a down votes' report)."""
+        if self.reporter_key != VOTES_REPORTER:
+            return self.note
+        return report_note_shown(self.note)
+
+
+class HeldDigest(models.Model):
+    """A batched email telling moderators which comments were held since the previous one."""
+
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    comment_count = models.PositiveIntegerField(_("comment count"))
+    recipient_count = models.PositiveIntegerField(_("recipient count"))
+
+    class Meta:
+        verbose_name = _("held digest")
+        verbose_name_plural = _("held digests")
+
+    def __str__(self) -> str:
+        return ngettext(
+            "Digest of %(count)s held comment",
+            "Digest of %(count)s held comments",
+            self.comment_count,
+        ) % {"count": self.comment_count}

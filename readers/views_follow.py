@@ -1,0 +1,159 @@
+"""Readers' entry points for emails: following an article, the links that confirm a follow
+or an address for replies, and unsubscribing."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Article
+from core.ids import parse_id
+from core.ratelimit import rate_limited
+
+from . import services
+from .forms import FollowForm
+from .links import address_proven, token_failed
+from .tokens import TokenInvalid, token_read
+
+
+@require_POST
+def follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow an article: signed-in readers at once, guests after an emailed link."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    target = f"{article.get_absolute_url()}#follow"
+    if request.user.is_authenticated:
+        outcome = services.follow_start(article=article, user=request.user, language=get_language())
+        if outcome == services.FollowOutcome.NEED_VERIFIED_EMAIL:
+            messages.warning(
+                request, _("Add and verify an email address first: updates are sent by email.")
+            )
+            return HttpResponseRedirect(reverse("account_email"))
+        messages.success(request, _("You now follow “%(title)s”.") % {"title": article.title})
+        return HttpResponseRedirect(target)
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid email address to follow this article."))
+        return HttpResponseRedirect(target)
+    if rate_limited(request, "follow"):
+        return render(request, "readers/limited.html", status=429)
+    services.follow_start(
+        article=article, email=form.cleaned_data["email"], language=get_language()
+    )
+    messages.info(
+        request,
+        _("Check your inbox: follow the link we sent to confirm (it is valid for 48 hours)."),
+    )
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+def unfollow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Stop following an article (signed-in readers; guests use the link in any email)."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if not request.user.is_authenticated:
+        raise PermissionDenied(_("Use the unsubscribe link in any update email."))
+    services.follow_stop(article=article, user=request.user)
+    messages.success(request, _("You no longer follow “%(title)s”.") % {"title": article.title})
+    return HttpResponseRedirect(f"{article.get_absolute_url()}#follow")
+
+
+def confirmation_link(purpose: str, *, title: str, message: str):
+    """Make a view for an emailed confirmation link. Mail scanners open links, so the link
+    shows a page with one button (`title`, `message`) and the view runs, with the token's
+    data, only when the button is pressed; a bad or expired link says so."""
+
+    def decorator(view):
+        @wraps(view)
+        @require_http_methods(["GET", "POST"])
+        def wrapped(request: HttpRequest, token: str) -> HttpResponse:
+            try:
+                data = token_read(purpose, token)
+            except TokenInvalid as error:
+                return token_failed(request, error)
+            if request.method == "GET":
+                context = {"title": title, "message": message}
+                return render(request, "readers/confirm.html", context)
+            return view(request, data)
+
+        return wrapped
+
+    return decorator
+
+
+@confirmation_link(
+    "follow_confirm",
+    title=gettext_lazy("Follow this article?"),
+    message=gettext_lazy("Press the button to confirm."),
+)
+def follow_confirm(request: HttpRequest, data: dict) -> HttpResponse:
+    """The link in a guest's confirmation email; confirming twice is harmless."""
+    followed = services.follow_confirm(follow_id=parse_id(data.get("follow")) or 0)
+    if followed is None:
+        return token_failed(request, TokenInvalid(_("This follow no longer exists.")))
+    response = render(request, "readers/done.html", {
+        "title": _("You are following this article"),
+        "message": _("You will get an email when “%(title)s” has an update.")
+        % {"title": followed.article.title},
+        "link": followed.article.get_absolute_url(),
+    })  # fmt: skip
+    return address_proven(request, response, followed.email)
+
+
+@confirmation_link(
+    "reply_confirm",
+    title=gettext_lazy("Get emails about replies?"),
+    message=gettext_lazy("Press the button to confirm your address."),
+)
+def reply_confirm(request: HttpRequest, data: dict) -> HttpResponse:
+    """The link that confirms a guest's address for emails about replies."""
+    email = str(data.get("email", "")).lower()
+    services.reply_address_confirm(email=email, language=get_language())
+    response = render(request, "readers/done.html", {
+        "title": _("Address confirmed"),
+        "message": _(
+            "You will get an email when someone replies to a comment where you asked "
+            "to be notified."
+        ),
+    })  # fmt: skip
+    return address_proven(request, response, email)
+
+
+def _unsubscribed_text(done: services.Unsubscribed) -> str:
+    if done.what == done.UPDATES:
+        return _("You will no longer get updates about “%(title)s”.") % {
+            "title": done.article_title
+        }
+    if done.what == done.REPLIES:
+        return _("You will no longer get emails about replies to your comments.")
+    if done.what == done.AUTHOR_DIGEST:
+        return _(
+            "You will no longer get the digest of new comments on your articles. You can "
+            "turn it back on in the author area."
+        )
+    if done.what == done.ALREADY:
+        return _("You were already unsubscribed.")
+    return _("Nothing to unsubscribe from.")
+
+
+@csrf_exempt  # the signed token is the authority; mail clients' one-click POST has no CSRF
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button (link scanners must not unsubscribe anyone); POST, including
+    RFC 8058 one-click from the mail client, unsubscribes. Twice is harmless."""
+    try:
+        data = token_read("unsubscribe", token)
+    except TokenInvalid as error:
+        return token_failed(request, error)
+    if request.method == "GET":
+        return render(request, "readers/unsubscribe.html", {"token": token})
+    return render(request, "readers/done.html", {
+        "title": _("Unsubscribed"),
+        "message": _unsubscribed_text(services.unsubscribe(data=data)),
+    })  # fmt: skip
