@@ -242,6 +242,10 @@ CELERY_TASK_ROUTES = {
 }
 # Seconds between moderators' "held comments" emails: comments held meanwhile go in one.
 PARLEY_HELD_DIGEST_DELAY = env.int("PARLEY_HELD_DIGEST_DELAY", default=300)
+# Days a comment keeps its IP address and browser string, and the log of emails sent its
+# rows (readers.services.retention; 0 keeps them for ever). Bans and repeats are screened
+# over 7 days, so keep it above that.
+PARLEY_ADDRESS_RETENTION_DAYS = env.int("PARLEY_ADDRESS_RETENTION_DAYS", default=90)
 # Hours between authors' emails listing the new comments on their articles.
 PARLEY_AUTHOR_DIGEST_HOURS = env.float("PARLEY_AUTHOR_DIGEST_HOURS", default=24.0)
 CELERY_BEAT_SCHEDULE = {
@@ -268,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
     "author-digest": {
         "task": "readers.tasks.author_digests_send_task",
         "schedule": PARLEY_AUTHOR_DIGEST_HOURS * 3600,
+    },
+    "personal-data-expire": {
+        "task": "readers.tasks.personal_data_expire_task",
+        "schedule": 24 * 3600.0,
     },
     "webhook-deliveries-sweep": {
         "task": "moderation.tasks.webhook_deliveries_sweep_task",

@@ -53,3 +53,11 @@ def author_digests_send_task() -> int:
     from .services import author_digests_send
 
     return author_digests_send()
+
+
+@shared_task
+def personal_data_expire_task() -> int:
+    """Forget what is kept only for a while (readers.services.retention)."""
+    from .services import personal_data_expire
+
+    return personal_data_expire().comments

@@ -35,10 +35,12 @@ from .notifications import (
     unsubscribe,
 )
 from .ownership import EditClosed, comment_delete, comment_edit, comments_delete_all, email_proven
+from .retention import Expired, personal_data_expire
 
 __all__ = [
     "EditClosed",
     "Erased",
+    "Expired",
     "FollowOutcome",
     "Unsubscribed",
     "author_digest_choose",
@@ -55,6 +57,7 @@ __all__ = [
     "follow_stop",
     "manage_link_send",
     "notifications_sweep",
+    "personal_data_expire",
     "reader_data_erase",
     "reply_address_confirm",
     "unsubscribe",
