@@ -45,7 +45,9 @@ class CircuitBreaker:
                     _where(self.url), type(error).__name__ if error else "error",
                 )  # fmt: skip
             self._opened_at = time.monotonic()
-            if self._probe is None or not self._probe.is_alive():
+            # The probe clears self._probe, under this lock, as it leaves: a trip either
+            # finds it still looping (it will see the breaker open again) or starts one.
+            if self._probe is None:
                 self._probe = threading.Thread(
                     target=self._probe_until_closed, name="redis-breaker-probe", daemon=True
                 )
@@ -66,17 +68,22 @@ class CircuitBreaker:
         try:
             while True:
                 time.sleep(PROBE_EVERY_SECONDS)
-                opened_at = self._opened_at
-                if opened_at is None:
-                    return
+                with self._lock:
+                    opened_at = self._opened_at
+                    if opened_at is None:
+                        self._probe = None
+                        return
                 if time.monotonic() - opened_at < COOL_DOWN_SECONDS:
                     continue
                 try:
                     client.ping()
                 except redis.RedisError:
                     continue
+                # Not leaving yet: a call that fails just after this (a connection left
+                # broken by the outage) trips the breaker again, and this loop must still be
+                # here to close it. Before, the probe left right after closing, and such a
+                # trip found it alive, started none, and the breaker stayed open for good.
                 self.close()
-                return
         finally:
             client.close()
 
