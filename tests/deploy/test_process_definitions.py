@@ -48,6 +48,10 @@ def test_live_streams_come_from_an_asgi_server_behind_nginx():
     each event on unbuffered to the page that holds the stream open."""
     live = unit("parley-live.service")["Service"]["ExecStart"]
     assert "uvicorn config.asgi:application" in live and "--port 8001" in live
+    # Below the web workers, and measured so (bench/live.py runs it at the same niceness).
+    from bench.live import LIVE_NICE
+
+    assert unit("parley-live.service")["Service"]["Nice"] == str(LIVE_NICE)
     site = (DEPLOY / "nginx-parley.conf").read_text()
     location = site[site.index("location /comments/live/") :]
     location = location[: location.index("}")]
