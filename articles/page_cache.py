@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,12 @@ def shareable(request: HttpRequest) -> bool:
 def shared_render(request: HttpRequest, template_name: str, context: dict) -> HttpResponse:
     """Render a page every reader `shareable` allows may be given: its forms carry no CSRF
     token, and the response is marked for the page cache to keep."""
-    response = render(request, template_name, {**context, "csrf_token": ""})
+    # Where "Log in" and the language switcher bring the reader back to: this page by the
+    # parameters that key it, never the rest of this one reader's query, which would be kept
+    # in the page every other reader of that key is given.
+    address = request.path + _query_kept(request.GET)
+    shared = {"csrf_token": "", "return_to": address, "language_next": address}
+    response = render(request, template_name, {**context, **shared})
     response.page_shared = True
     return response
 
@@ -99,6 +104,11 @@ def _query_digest(values: dict) -> str:
 
 
 NO_QUERY = _query_digest({})
+
+
+def _query_kept(values) -> str:
+    kept = urlencode([(name, values[name]) for name in PAGE_PARAMETERS if values.get(name)])
+    return f"?{kept}" if kept else ""
 
 
 def _page_key(request: HttpRequest, slug: str) -> str:

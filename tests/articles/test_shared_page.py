@@ -4,6 +4,7 @@ answered with 304, and Cache-Control that lets a proxy keep it a few seconds."""
 
 import gzip
 import re
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -202,3 +203,14 @@ def test_a_hit_reads_only_the_version_from_the_shared_cache(article, monkeypatch
     )
     assert get(article)["X-Parley-Cache"] == "hit"
     assert asked == [f"parley:page:{article.slug}:version"]
+
+
+def test_one_readers_query_never_ends_up_in_the_page_others_get(article):
+    """The cache keys a page on its own parameters only, so the links back to it (log in,
+    the language switcher) are built from those: another reader's extra query (a tracking
+    tag, or anything typed) is not kept in the page every reader is then given."""
+    url = article.get_absolute_url() + "?utm_source=x%22junk&cpage=1&corder=oldest"
+    html = Client().get(url).content.decode()
+    assert "junk" not in html and "utm_source" not in html
+    assert f"?next={quote(article.get_absolute_url() + '?cpage=1&corder=oldest', safe='/')}" in html
+    assert f'name="next" value="{article.get_absolute_url()}?cpage=1&amp;corder=oldest"' in html
