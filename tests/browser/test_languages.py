@@ -129,3 +129,14 @@ def test_the_check_finds_the_english_interface(live_server, new_page, written_ar
     expect(page.locator("html")).to_have_attribute("lang", "en-gb")
     left = english_left(page, "de")
     assert {"reply", "leave", "email", "comment", "the"} <= set(left)
+
+
+@pytest.mark.parametrize("language", ["de", "uk"])
+def test_the_account_pages_use_allauths_own_translations(live_server, new_page, language):
+    """Signing up, logging in and resetting a password: allauth's words come from allauth's
+    catalogues, Parley's from its own, and none is left in English."""
+    page = new_page(locale=WRITTEN[language]["locale"])
+    for path in ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
+        page.goto(live_server.url + path)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        assert english_left(page, language) == [], path
