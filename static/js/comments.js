@@ -2,12 +2,26 @@
    works: the links reload the page, and a reload shows each comment's current state.
    - "Reply" moves the form under the comment instead of reloading the page.
    - A form sent back with errors: the summary of the errors takes focus.
+   - After a post, what became of the comment is announced.
    - The poster's own comment that is being checked turns into its verdict in place. */
 (function () {
   "use strict";
 
   var summary = document.getElementById("error-summary");
   if (summary && document.activeElement !== summary) { summary.focus(); }
+
+  /* After a post the page opens at the new comment with its status line already written,
+     and a live region's words present at load are not spoken: write them again (the same
+     words, in a new text node, never blank meanwhile) once the page has settled, so a screen
+     reader announces what became of the comment. */
+  var landed = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  var said = landed && landed.querySelector(".comment-status[role=status]");
+  if (said && said.textContent.trim()) {
+    var words = said.textContent;
+    window.setTimeout(function () {
+      if (said.textContent === words) { said.textContent = words; }
+    }, 150);
+  }
 
   /* Ask for the verdict of each own comment being checked; the server words the answer.
      While the live thread's stream is open (static/js/live.js marks the section), asking
