@@ -4,6 +4,7 @@ what the export and erasure tests check, table by table."""
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress, EmailConfirmation
+from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -350,3 +351,9 @@ def world_build(make_user, make_article) -> dict:
                 rows.setdefault(label, []).append(row)
     world["rows"] = {label: tuple(pair) for label, pair in rows.items()}
     return world
+
+
+def field_of(label: str):
+    """The model field a registry key ("app_label.Model.field") names."""
+    app_label, model_name, field_name = label.split(".")
+    return apps.get_model(app_label, model_name)._meta.get_field(field_name)

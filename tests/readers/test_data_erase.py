@@ -17,20 +17,10 @@ from readers.personal_data import PERSONAL_DATA, Erasure
 from readers.services import comment_delete, reader_data_erase
 from readers.tokens import token_make
 
-from .personal_data_world import PASSWORD, comment_by, other, reader, world_build
+from .personal_data_world import PASSWORD, comment_by, field_of, other, reader
 
 pytestmark = pytest.mark.django_db
 S = CommentStatus
-
-
-@pytest.fixture
-def world(make_user, make_article):
-    return world_build(make_user, make_article)
-
-
-def field_of(label: str):
-    app_label, model_name, field_name = label.split(".")
-    return apps.get_model(app_label, model_name)._meta.get_field(field_name)
 
 
 def value_of(row: Model, field):

@@ -4,7 +4,6 @@ import json
 from datetime import date, datetime
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,19 +14,9 @@ from readers.models import ConfirmedAddress, Delivery, Follow
 from readers.personal_data import PERSONAL_DATA
 from readers.tokens import token_make
 
-from .personal_data_world import comment_by, other, reader, world_build
+from .personal_data_world import comment_by, field_of, other, reader
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(make_user, make_article):
-    return world_build(make_user, make_article)
-
-
-def field_of(label: str):
-    app_label, model_name, field_name = label.split(".")
-    return apps.get_model(app_label, model_name)._meta.get_field(field_name)
 
 
 def resolve(data, path: str) -> list:
