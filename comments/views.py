@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -215,6 +216,8 @@ def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[
     meta = {
         "form_seconds": max(int(time.time()) - int(data["timestamp"]), 0),
         "honeypot": strip_control_characters(request.POST.get("honeypot", ""))[:200],
+        # The language the commenter reads Parley in: emails about this comment use it.
+        "language": get_language(),
     }
     comment = comment_receive(
         article=article,

@@ -5,7 +5,6 @@ Parley's emails, and the sweep that sends what a lost task missed."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -93,8 +92,8 @@ def comment_published_notify(*, comment_id: int) -> list[str]:
         confirmed = ConfirmedAddress.objects.filter(email=address).exists()
         if not asked and not confirmed and confirmation_allowed(address):
             link = absolute_url("readers:reply_confirm", token_make("reply_confirm", email=address))
-            # Nothing says which language the guest reads yet: the site's.
-            with translation.override(settings.LANGUAGE_CODE):
+            # The language the guest wrote the comment in.
+            with translation.override(language_of(_written_in(comment))):
                 message = email_build(
                     to=address,
                     subject=_("Confirm: emails about replies to your comment"),
@@ -109,11 +108,17 @@ def comment_published_notify(*, comment_id: int) -> list[str]:
     return sent
 
 
+def _written_in(comment: Comment) -> str:
+    """The language the comment's author read Parley in when they wrote it ("" if unknown:
+    posted before languages were kept, or not through the form)."""
+    return (comment.submission_meta or {}).get("language", "")
+
+
 def _reply_email(comment: Comment, parent: Comment, address: str):
-    # A guest's confirmed address keeps the language it was confirmed in; an account's
-    # verified address has none kept, and gets the site's.
+    # A guest's confirmed address keeps the language it was confirmed in; otherwise (an
+    # account's address) the language the parent comment was written in.
     stored = ConfirmedAddress.objects.filter(email=address).values_list("language", flat=True)
-    with translation.override(language_of(next(iter(stored), ""))):
+    with translation.override(language_of(next(iter(stored), "") or _written_in(parent))):
         return email_build(
             to=address,
             subject=_("%(name)s replied to your comment") % {"name": comment.user_name},

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from articles.services import update_publish
+from comments.models import Comment
 from readers.models import ConfirmedAddress, Follow
 from readers.services import author_digests_send
 from tests.conftest import form_data
@@ -207,10 +208,31 @@ class TestEmailsInTheReadersLanguage:
         assert notice.to == ["gast@example.com"]
         assert notice.extra_headers["Content-Language"] == "de"
 
-    def test_an_accounts_reply_notice_is_in_the_sites_language(
+    def test_an_accounts_reply_notice_is_in_the_language_it_commented_in(
+        self, article, submit, verified_user, settings, client
+    ):
+        """An account's address keeps no language: a notice of a reply is written in the
+        language its comment was written in, whatever the replier reads."""
+        settings.LANGUAGE_CODE = "de"
+        member = verified_user("mia", "mia@example.com")
+        client.force_login(member)
+        submit(
+            form_data(article, comment="Mine", name="Mia", followup="on"),
+            HTTP_ACCEPT_LANGUAGE="uk",
+        )
+        parent = Comment.objects.get(user=member)
+        assert parent.submission_meta["language"] == "uk"
+        submit(
+            form_data(article, comment="Reply", name="Replier", reply_to=str(parent.pk)),
+            using=Client(HTTP_ACCEPT_LANGUAGE="en"),
+        )
+        (notice,) = mail.outbox
+        assert notice.to == ["mia@example.com"]
+        assert notice.extra_headers["Content-Language"] == "uk"
+
+    def test_a_comment_from_before_languages_were_kept_gets_the_sites_language(
         self, article, post, submit, verified_user, settings
     ):
-        """No language is kept for an account's address: its notices use LANGUAGE_CODE."""
         settings.LANGUAGE_CODE = "de"
         member = verified_user("mia", "mia@example.com")
         parent = post(article, "Mine", name="Mia", user=member)
@@ -220,8 +242,17 @@ class TestEmailsInTheReadersLanguage:
             HTTP_ACCEPT_LANGUAGE="uk",
         )
         (notice,) = mail.outbox
-        assert notice.to == ["mia@example.com"]
         assert notice.extra_headers["Content-Language"] == "de"
+
+    def test_a_guest_is_asked_to_confirm_in_the_language_they_commented_in(self, article, submit):
+        submit(
+            form_data(article, comment="Tell me of replies", name="Gast",
+                      email="gast@example.com", followup="on"),
+            HTTP_ACCEPT_LANGUAGE="de",
+        )  # fmt: skip
+        (ask,) = mail.outbox
+        assert ask.to == ["gast@example.com"]
+        assert ask.extra_headers["Content-Language"] == "de"
 
     def test_the_manage_link_goes_in_the_language_it_was_asked_in(self, article, post, run_commits):
         """A guest asking from a German page gets the link in German."""
