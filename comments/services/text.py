@@ -52,11 +52,12 @@ def comment_text_set(*, comment_id: int, text: str, edited: bool = False) -> Non
 
 
 def comment_erase(*, comment_id: int) -> None:
-    """Erase a comment's words and its author's details (the author deleted it); the row
-    stays, so the thread keeps its shape under a "[deleted]" placeholder."""
+    """Erase a comment's words and its author's details, name included (the author deleted
+    it); the row stays, so the thread keeps its shape under a "[deleted]" placeholder. The
+    account link and the keyed author key stay, so its author still finds it among theirs."""
     Comment.objects.filter(pk=comment_id).update(
-        comment="", comment_html="", text_hash="", user_email="", user_url="", ip_address=None,
-        user_agent="", submission_meta={}, followup=False,
+        comment="", comment_html="", text_hash="", user_name="", user_email="", user_url="",
+        ip_address=None, user_agent="", submission_meta={}, followup=False,
     )  # fmt: skip
 
 

@@ -91,7 +91,8 @@ def reader_data_erase(*, user: AbstractBaseUser | None = None, email: str = "") 
 
 def _comments_erase(subject: DataSubject) -> list[int]:
     """Delete each comment as its author would (a "[deleted]" placeholder where replies
-    hang under it), then take the name and proven identity off every one."""
+    hang under it, its name and details erased), then take the proven identity off every
+    one: nothing is left to find them by."""
     comments = list(subject_comments(subject).only("pk", "status"))
     for comment in comments:
         if comment.status == CommentStatus.DELETED:
@@ -99,7 +100,7 @@ def _comments_erase(subject: DataSubject) -> list[int]:
         else:
             comment_delete(comment=comment)
     ids = [comment.pk for comment in comments]
-    Comment.objects.filter(pk__in=ids).update(user_name="", author_key="")
+    Comment.objects.filter(pk__in=ids).update(author_key="")
     return ids
 
 

@@ -84,12 +84,15 @@ def test_nobody_else_can_edit_or_delete(article, my_comment, make_user):
 def test_delete_with_replies_leaves_a_placeholder_and_erases_details(
     client, article, my_comment, post
 ):
-    """Deleting keeps the thread whole with "[deleted]" and erases the words and details."""
+    """Deleting keeps the thread whole with "[deleted]" and erases the words and details,
+    the name among them."""
     post(article, "A reply that stays", reply_to=my_comment.pk)
+    assert my_comment.user_name
     assert client.post(f"/comments/{my_comment.pk}/delete/").status_code == 302
     my_comment.refresh_from_db()
     assert my_comment.status == S.DELETED
     assert (my_comment.comment, my_comment.user_email, my_comment.ip_address) == ("", "", None)
+    assert (my_comment.user_name, my_comment.user_url, my_comment.user_agent) == ("", "", "")
     html = Client().get(article.get_absolute_url()).content.decode()
     assert "[deleted]" in html and "A reply that stays" in html and "My first words" not in html
 
