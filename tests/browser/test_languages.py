@@ -31,8 +31,6 @@ ENGLISH_WORDS = re.compile(
     r"December)\b",
     re.I,
 )
-# Words that are the same in English and in these languages, as their catalogues say.
-SAME_EVERYWHERE = {"name": "de"}
 
 WRITTEN = {
     "de": {
@@ -64,8 +62,7 @@ def english_left(page, language: str) -> list[str]:
     text = page.evaluate("document.body.textContent")
     found = {match.lower() for match in ENGLISH_WORDS.findall(text)}
     catalogue = translated_ids(language)
-    return sorted(word for word in found if SAME_EVERYWHERE.get(word) != language
-                  and word not in catalogue)  # fmt: skip
+    return sorted(found - catalogue)
 
 
 def translated_ids(language: str) -> set[str]:
