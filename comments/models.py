@@ -103,6 +103,10 @@ class Comment(XtdComment):
 
     objects = CommentQuerySet.as_manager()
 
+    # Not stored: whether the parent asked to hear of replies, when the transaction that
+    # placed this reply read the parent anyway (comment_submit), so nobody reads it again.
+    parent_followup: bool | None = None
+
     class Meta:
         ordering = ["thread_id", "order"]
         indexes = [

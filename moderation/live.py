@@ -17,15 +17,17 @@ S = CommentStatus
 VERDICTS = frozenset({S.PUBLISHED, S.HELD, S.SPAM})
 
 
-def comment_status_announce(*, comment_id: int, from_status: str, to_status: str) -> None:
+# Where a comment sits, as the status change's signal carries it (read again without it).
+PLACE_FIELDS = ("article_id", "thread_id", "parent_id", "edited_at")
+
+
+def comment_status_announce(
+    *, comment_id: int, from_status: str, to_status: str, place: dict | None = None
+) -> None:
     """Publish the live events a committed status change means for open pages."""
     if from_status == S.PUBLISHED and to_status == S.PENDING:
         return  # the author's edit: the verdict on the new text decides
-    row = (
-        Comment.objects.filter(pk=comment_id)
-        .values("article_id", "thread_id", "parent_id", "edited_at")
-        .first()
-    )
+    row = place or Comment.objects.filter(pk=comment_id).values(*PLACE_FIELDS).first()
     if row is None:
         return
     article_id = row["article_id"]

@@ -3,7 +3,7 @@
 from comments.models import CommentStatus
 
 from . import services
-from .live import comment_status_announce
+from .live import PLACE_FIELDS, comment_status_announce
 
 
 def on_comment_submitted(sender, *, comment_id: int, status: str, **kwargs) -> None:
@@ -19,4 +19,10 @@ def on_comment_status_changed(sender, *, comment_id: int, to_status: str, **kwar
 def on_comment_status_changed_live(
     sender, *, comment_id: int, from_status: str, to_status: str, **kwargs
 ) -> None:
-    comment_status_announce(comment_id=comment_id, from_status=from_status, to_status=to_status)
+    place = {name: kwargs[name] for name in PLACE_FIELDS if name in kwargs}
+    comment_status_announce(
+        comment_id=comment_id,
+        from_status=from_status,
+        to_status=to_status,
+        place=place if len(place) == len(PLACE_FIELDS) else None,
+    )

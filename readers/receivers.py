@@ -24,5 +24,7 @@ def on_comment_status_changed(
     # Someone may be told only when the parent's author asked for replies, or a guest asked
     # for them and gave an address to confirm; otherwise no task is queued at all.
     asks_to_confirm = followup and bool(guest_email)
-    if asks_to_confirm or selectors.reply_notice_wanted(parent_id=parent_id, comment_id=comment_id):
+    if asks_to_confirm or selectors.reply_notice_wanted(
+        parent_id=parent_id, comment_id=comment_id, parent_followup=kwargs.get("parent_followup")
+    ):
         tasks.comment_published_task.enqueue(comment_id)

@@ -89,11 +89,16 @@ def is_following(*, article, user) -> bool:
     )
 
 
-def reply_notice_wanted(*, parent_id: int, comment_id: int) -> bool:
-    """Whether a published reply's parent asked to hear of replies (one query; False for a
-    top-level comment, which is its own parent)."""
+def reply_notice_wanted(
+    *, parent_id: int, comment_id: int, parent_followup: bool | None = None
+) -> bool:
+    """Whether a published reply's parent asked to hear of replies (False for a top-level
+    comment, which is its own parent). One query, unless the poster's transaction read the
+    parent already and says so (`parent_followup`)."""
     if parent_id == comment_id:
         return False
+    if parent_followup is not None:
+        return parent_followup
     return Comment.objects.filter(pk=parent_id, followup=True).exists()
 
 

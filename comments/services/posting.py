@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -243,7 +243,8 @@ def _duplicate_of(
 def _root_place(article: Article, fields: dict) -> Comment:
     # Locking the article serializes new threads on PostgreSQL so that two identical
     # submissions sent at once store one row; SQLite's IMMEDIATE transactions already do.
-    Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
+    if connection.features.has_select_for_update:
+        Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
     # thread_id 0: the comment becomes its own thread and parent as it is inserted.
     return Comment(**fields, thread_id=0, parent_id=0, level=0, order=1)
 
@@ -281,7 +282,9 @@ def _reply_place(
             order=F("order") + 1
         )
         order = next_order
-    return Comment(
+    reply = Comment(
         **fields, thread_id=parent.thread_id, parent_id=parent.pk, level=parent.level + 1,
         order=order,
     )  # fmt: skip
+    reply.parent_followup = parent.followup
+    return reply

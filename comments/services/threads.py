@@ -2,6 +2,7 @@
 each status change and recounted on demand."""
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, Subquery, Sum
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
@@ -20,6 +21,10 @@ def thread_lock_for(*, comment_id: int) -> None:
     """Lock the thread the comment belongs to (nothing if there is no such comment): every
     writer into a thread takes this lock first, so writers queue instead of deadlocking.
     Call inside a transaction."""
+    if not connection.features.has_select_for_update:
+        # SQLite: the transaction took the database's one write lock at BEGIN (IMMEDIATE,
+        # config/settings.py), so writers already queue; the row lock would be a no-op query.
+        return
     thread_of = Comment.objects.filter(pk=comment_id).values("thread_id")
     Thread.objects.select_for_update().filter(pk=Subquery(thread_of)).values_list("pk").first()
 

@@ -199,6 +199,10 @@ def _after_commit(comment: Comment, *, from_status: str, to_status: str, actor_l
         parent_id=comment.parent_id,
         followup=comment.followup,
         guest_email="" if comment.user_id else comment.user_email,
+        article_id=comment.article_id,
+        thread_id=comment.thread_id,
+        edited_at=comment.edited_at,
+        parent_followup=comment.parent_followup,
     )
 
 

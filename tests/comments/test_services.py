@@ -60,6 +60,56 @@ class TestCommentSubmit:
         assert article.comment_count == 1
         assert Thread.objects.get(pk=comment.pk).published_count == 1
 
+    def test_a_reply_locks_its_thread_only_where_rows_can_be_locked(self, article, post):
+        """PostgreSQL queues writers into a thread on the thread's row lock; SQLite's
+        IMMEDIATE transaction already holds the one write lock, so no lock query is sent."""
+        root = post(article, "root")
+        with CaptureQueriesContext(connection) as queries:
+            comment_submit(article=article, poster=Poster(name="Bo"), text="A reply",
+                           reply_to=root.pk)  # fmt: skip
+        locks = [q["sql"] for q in queries.captured_queries if "comments_thread" in q["sql"]
+                 and q["sql"].startswith("SELECT")]  # fmt: skip
+        if connection.features.has_select_for_update:
+            assert len(locks) == 1 and "FOR UPDATE" in locks[0]
+        else:
+            assert locks == []
+
+    def test_a_published_reply_tells_its_signal_what_nobody_need_read_again(
+        self, article, post, django_capture_on_commit_callbacks
+    ):
+        """The status change of a new reply carries where it sits and whether its parent
+        asked for replies: the live event and the reply notice read nothing after commit."""
+        from moderation.live import PLACE_FIELDS
+        from moderation.signals import comment_status_changed
+        from readers.selectors import reply_notice_wanted
+
+        parent = post(article, "A question worth answering")
+        Comment.objects.filter(pk=parent.pk).update(followup=True)  # "notify me of replies"
+        heard = []
+
+        def receiver(sender, **kwargs):
+            heard.append(kwargs)
+
+        comment_status_changed.connect(receiver)
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                reply = comment_submit(article=article, poster=Poster(name="Bo"),
+                                       text="An answer to it", reply_to=parent.pk)  # fmt: skip
+        finally:
+            comment_status_changed.disconnect(receiver)
+        assert reply.status == PUBLISHED
+        (told,) = heard
+        assert told["parent_followup"] is True
+        assert {name: told[name] for name in PLACE_FIELDS} == {
+            "article_id": article.pk, "thread_id": parent.pk, "parent_id": parent.pk,
+            "edited_at": None,
+        }  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            wanted = reply_notice_wanted(
+                parent_id=parent.pk, comment_id=reply.pk, parent_followup=told["parent_followup"]
+            )
+        assert wanted is True and queries.captured_queries == []
+
     def test_scored_inline_a_held_comment_is_stored_held_and_counted_nowhere(self, article):
         """A verdict of held is stored as held: not public, not in any count."""
         from moderation.models import ModerationEvent
