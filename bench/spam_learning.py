@@ -1,19 +1,23 @@
 """Benchmark: how the scorer learns a new site, one comment at a time.
 
 Each held-out file is a new site. Its comments arrive in date order and Parley's whole scorer
-(default rules, the starter model trained on the other files, and the site model blended in as
-moderation.blending does) decides each one:
+(default rules, the starter model trained on the other files, and the site model correcting it
+as moderation.blending does) decides each one:
 - every comment sent to a human gets the moderator's label (its true class);
 - published spam is reported by readers about half of the time (a fixed random draw), and the
   moderator's label follows;
-- spam the scorer marked itself, and published comments nobody reports, get no label;
-- the site model is retrained on the labels so far after every 25 of them.
+- published comments nobody reports count as not spam, weighing less than a moderator's label,
+  as the site's training counts them once readers have had their chance; spam the scorer
+  marked itself gets no label. With --moderators-only they are not counted, and the site
+  model stands alone, blended at n / (n + --half-labels) as before corrections existed;
+- the site model is retrained after every 25 moderators' labels.
 
-It prints, for each quarter of the streams (pooled over the sites) and for the last half of
-each stream, the figures of bench/spam_eval.py.
+It prints, for each quarter of the streams (pooled over the sites), for the last half of all
+streams and, with more than one site, for the last half of each, the figures of
+bench/spam_eval.py.
 
     .venv/bin/python -m bench.spam_learning [--train FILE... --test FILE] [--json] [FILES...]
-        [--half-labels 200] [--retrain-every 25] [--report-rate 0.5]
+        [--retrain-every 25] [--report-rate 0.5] [--moderators-only] [--half-labels 200]
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ def site_stream(
     half_labels: int,
     retrain_every: int,
     report_rate: float,
+    learn_from_unreported: bool = True,
     seed: int = 0,
 ) -> Outcomes:
     """Score one site's comments in arrival order while moderators' labels teach the site
@@ -67,7 +72,9 @@ def site_stream(
     draw = random.Random(seed)
     labelled_texts: list[str] = []
     labelled_labels: list[int] = []
-    site_model: learning.TrainedModel | None = None
+    # Published and never reported: what the site model also learns from, as the site's
+    # training does once readers have had their chance to report (moderation.blending).
+    unreported: list[str] = []
     model = blending.BlendedModel(starter, None, 0.0)
     outcomes = Outcomes.empty()
     for index in arrival_order(site):
@@ -79,27 +86,46 @@ def site_stream(
             verdict.decision == scoring.PUBLISHED and label == 1 and draw.random() < report_rate
         )
         if not moderator_sees:
+            if verdict.decision == scoring.PUBLISHED and learn_from_unreported:
+                unreported.append(text)
             continue
         labelled_texts.append(text)
         labelled_labels.append(label)
-        if len(labelled_labels) % retrain_every == 0 and len(set(labelled_labels)) == 2:
-            site_model = learning.train(labelled_texts, labelled_labels)
-            weight = blending.site_weight(site_model.n_labels, half_labels)
-            model = blending.BlendedModel(starter, site_model, weight)
+        if len(labelled_labels) % retrain_every == 0:
+            site_model = blending.site_model_train(
+                starter=starter,
+                texts=labelled_texts,
+                labels=labelled_labels,
+                published_unreported=unreported,
+            )
+            if site_model is not None:
+                # The weight counts only for a site model that stands alone, before any
+                # comment went unreported (moderation.blending).
+                weight = blending.site_weight(site_model.n_labels, half_labels)
+                model = blending.BlendedModel(starter, site_model, weight)
     return outcomes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments_add(parser)
-    parser.add_argument("--half-labels", type=int, default=200, help="site model at half weight")
+    parser.add_argument(
+        "--half-labels", type=int, default=200, help="a standalone site model at half weight"
+    )
     parser.add_argument("--retrain-every", type=int, default=25, help="labels between trainings")
     parser.add_argument("--report-rate", type=float, default=0.5, help="published spam reported")
+    parser.add_argument(
+        "--moderators-only",
+        action="store_true",
+        help="the site model learns from moderators' labels alone, not from unreported comments",
+    )
     arguments = parser.parse_args(argv)
 
     streams = []
+    names = []
     for training, held_out in splits(arguments):
         starter = starter_train(training)
+        names.append(held_out.name)
         streams.append(
             site_stream(
                 starter,
@@ -107,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 half_labels=arguments.half_labels,
                 retrain_every=arguments.retrain_every,
                 report_rate=arguments.report_rate,
+                learn_from_unreported=not arguments.moderators_only,
             )
         )
     rows = []
@@ -120,12 +147,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in streams:
         last_half.extend(stream.part(len(stream.labels) // 2, len(stream.labels)))
     rows.append({"quarter": "last half", **figures("learning", last_half)})
+    if len(streams) > 1:
+        for name, stream in zip(names, streams, strict=True):
+            half = stream.part(len(stream.labels) // 2, len(stream.labels))
+            rows.append({"quarter": f"last half {name}", **figures("learning", half)})
     if not arguments.json:
+        learns = "" if arguments.moderators_only else " and from published comments nobody reported"
         print(
             f"{len(streams)} new site(s), comments in date order; a moderator labels what is "
             f"held and {arguments.report_rate:.0%} of published spam (reports); the site model "
-            f"retrains every {arguments.retrain_every} labels and weighs half at "
-            f"{arguments.half_labels}. Caught = held or marked spam."
+            f"learns from those labels{learns}, and retrains every {arguments.retrain_every} "
+            "labels. Caught = held or marked spam."
         )
     rows_print(rows, as_json=arguments.json, first="quarter")
     return 0

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from .learning import TrainedModel
+from .scoring import SpamClassifier
 
 
 def classifier_metrics(labels: Sequence[int], probabilities: Sequence[float]) -> dict:
@@ -33,7 +33,7 @@ def classifier_metrics(labels: Sequence[int], probabilities: Sequence[float]) ->
 
 def cross_validated(
     groups: Sequence[tuple[Sequence[str], Sequence[int]]],
-    train: Callable[[Sequence[str], Sequence[int]], TrainedModel],
+    train: Callable[[Sequence[str], Sequence[int]], SpamClassifier],
 ) -> dict:
     """Train on all groups but one and score that one, for each group; pooled figures."""
     labels: list[int] = []

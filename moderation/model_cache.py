@@ -37,8 +37,6 @@ class SpamModelCache:
         from .starter import starter_model
 
         starter = starter_model()
-        if starter is None and self.model is None:
-            return None, "model: none shipped or trained"
         weight = site_weight(self.n_labels, rules.site_model_half_labels)
         blend = self._blend
         # One blend per combination, not one per comment.
@@ -48,6 +46,9 @@ class SpamModelCache:
             weight,
         ):
             blend = self._blend = BlendedModel(starter, self.model, weight)
+        if starter is None and blend.site_used is None:
+            # Nothing shipped, and no site model (or one that corrects a starter now gone).
+            return None, "model: none shipped or trained"
         return blend, ""
 
     def _refresh(self) -> None:

@@ -2,10 +2,22 @@
 
 import csv
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from pathlib import Path
 
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from comments.models import Comment, CommentStatus
+
 from ..model_cache import spam_models
-from ..models import SpamModel, TrainingExample
+from ..models import Report, SpamModel, SpamVerdict, TrainingExample
+
+# A published comment counts as not spam once readers have had this long to report it; the
+# site model also learns from these, not only from what moderators were asked about
+# (moderation.blending).
+UNREPORTED_AFTER = timedelta(days=3)
+UNREPORTED_LIMIT = 5000
 
 
 def training_example_forget(*, comment_id: int) -> None:
@@ -39,26 +51,28 @@ def training_import_csv(
 def spam_model_train(
     *, progress: Callable[[int, int, str], None] | None = None, force: bool = False
 ) -> SpamModel | None:
-    """Train a model on every labelled example; None when there is nothing new to learn or
-    only one class. The new model becomes active for every worker within a minute."""
-    from ..evaluation import cross_validated, folds_of
-    from ..learning import train
+    """Train the site's model on every labelled example and on the comments published without
+    a report since; None when there is nothing new to learn or too little to learn from. The
+    new model becomes active for every worker within a minute."""
+    from ..blending import site_model_train
+    from ..starter import starter_model
 
     rows = list(TrainingExample.objects.values_list("text", "is_spam"))
-    labels = [int(is_spam) for _, is_spam in rows]
-    if len(set(labels)) < 2:
-        return None
-    latest = SpamModel.objects.first()
-    newest_label = TrainingExample.objects.order_by("-updated_at").values_list(
-        "updated_at", flat=True
-    )[0]
-    if latest and not force and latest.trained_at >= newest_label:
-        return None
     texts = [text for text, _ in rows]
-    model = train(texts, labels, progress=progress)
-    # Measured now, on the labels it learnt from, so the scorer page can say how good each
-    # version was when it went live.
-    folds = folds_of(texts, labels)
+    labels = [int(is_spam) for _, is_spam in rows]
+    unreported = _published_unreported()
+    starter = starter_model()
+    if not force and not _anything_new(starter):
+        return None
+    model = site_model_train(
+        starter=starter,
+        texts=texts,
+        labels=labels,
+        published_unreported=unreported,
+        progress=progress,
+    )
+    if model is None:
+        return None
     spam_model, _ = SpamModel.objects.get_or_create(
         version=model.version,
         defaults={
@@ -67,9 +81,76 @@ def spam_model_train(
             "notes": {
                 "spam": sum(labels),
                 "not_spam": len(labels) - sum(labels),
-                "cv": cross_validated(folds, train) if folds else None,
+                "published_unreported": len(unreported),
+                "corrects": model.corrects,
+                # Measured now, so the scorer page can say how good each version was when it
+                # went live.
+                "cv": _cross_validated(starter, texts, labels, unreported),
             },
         },
     )
     spam_models.forget()
     return spam_model
+
+
+def _published_unreported() -> list[str]:
+    """The texts of comments the scorer published that stayed published, unreported, for
+    UNREPORTED_AFTER: readers saw them and nobody objected. Newest first, at most
+    UNREPORTED_LIMIT, so training time stays bounded on a large site."""
+    return list(
+        _published_unreported_comments()
+        .order_by("-submit_date", "-pk")
+        .values_list("comment", flat=True)[:UNREPORTED_LIMIT]
+    )
+
+
+def _published_unreported_comments():
+    return (
+        Comment.objects.filter(
+            status=CommentStatus.PUBLISHED, submit_date__lte=timezone.now() - UNREPORTED_AFTER
+        )
+        .filter(
+            Exists(
+                SpamVerdict.objects.filter(
+                    comment=OuterRef("pk"), decision=CommentStatus.PUBLISHED, acted=True
+                )
+            )
+        )
+        .exclude(Exists(Report.objects.filter(comment=OuterRef("pk"))))
+        # A moderator's decision on it is a label of its own.
+        .exclude(Exists(TrainingExample.objects.filter(comment=OuterRef("pk"))))
+    )
+
+
+def _anything_new(starter) -> bool:
+    """Whether a label, a newly settled comment or another starter model (for a correction)
+    came since the latest training."""
+    latest = SpamModel.objects.first()
+    if latest is None:
+        return True
+    corrects = latest.notes.get("corrects", "")
+    if corrects and corrects != (starter.version if starter else ""):
+        return True
+    if TrainingExample.objects.filter(updated_at__gt=latest.trained_at).exists():
+        return True
+    settled_since = latest.trained_at - UNREPORTED_AFTER
+    return _published_unreported_comments().filter(submit_date__gt=settled_since).exists()
+
+
+def _cross_validated(starter, texts: list[str], labels: list[int], unreported: list[str]):
+    """Folds of the labelled examples, each scored by a model trained on the others and on
+    every unreported comment, as it is served (with the starter it corrects)."""
+    from ..blending import BlendedModel, site_model_train
+    from ..evaluation import cross_validated, folds_of
+
+    folds = folds_of(texts, labels)
+    if not folds:
+        return None
+
+    def train(fold_texts, fold_labels):
+        site = site_model_train(
+            starter=starter, texts=fold_texts, labels=fold_labels, published_unreported=unreported
+        )
+        return BlendedModel(starter, site, 1.0)
+
+    return cross_validated(folds, train)

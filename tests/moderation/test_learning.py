@@ -140,3 +140,31 @@ def test_character_ngrams_are_as_many_as_char_wb_makes():
     texts = ["a", "check out my channel http://x.example", "ünïcode ☃ snow", "two  spaces", ""]
     counts = learning._character_counts(texts, settings)
     assert counts.sum(axis=1).A1.tolist() == [len(analyzer(text)) for text in texts]
+
+
+def test_a_correction_learns_only_where_the_corrected_model_is_wrong(model):
+    """Trained on labels the corrected model already gets right, a correction keeps every
+    verdict; trained where the site disagrees (its readers write like that), it turns one."""
+    texts, labels = labelled_comments()
+    agreeing = learning.train(texts, labels, corrects=model)
+    assert agreeing.corrects == model.version
+    corrected = model.log_odds(texts) + agreeing.log_odds(texts)
+    assert (corrected > 0).astype(int).tolist() == labels
+    # A site where "check out my channel" is what readers say of each other's music.
+    site_texts = [*texts, *(f"check out my channel, {n} songs a week" for n in range(20))]
+    site_labels = [*labels, *([0] * 20)]
+    disagreeing = learning.train(site_texts, site_labels, corrects=model)
+    text = ["check out my channel, 30 songs a week"]
+    assert model.predict_proba(text)[0] > 0.5
+    assert model.log_odds(text)[0] + disagreeing.log_odds(text)[0] < 0
+
+
+def test_a_correction_keeps_what_it_corrects_and_does_not_score_alone(model):
+    """Stored and loaded, a correction still names its model; alone it refuses to score."""
+    texts, labels = labelled_comments()
+    correction = learning.train(texts, labels, corrects=model)
+    loaded = learning.TrainedModel.from_bytes(correction.to_bytes())
+    assert loaded.corrects == model.version and model.corrects == ""
+    np.testing.assert_array_equal(loaded.log_odds(texts), correction.log_odds(texts))
+    with pytest.raises(ValueError, match="corrects model"):
+        loaded.predict_proba(texts)

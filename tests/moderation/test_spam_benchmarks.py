@@ -91,6 +91,17 @@ def test_spam_learning_prints_each_quarter_and_the_last_half(sites):
     assert sum(row["n"] for row in rows[:4]) == 30 and rows[4]["n"] == 15
 
 
+def test_spam_learning_gives_each_held_out_site_its_own_last_half(sites):
+    """Left out in turn, each site's last half has a row of its own after the pooled one."""
+    done = run_bench("bench.spam_learning", *map(str, sites), "--json")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [row["quarter"] for row in rows[4:]] == [
+        "last half", "last half site0", "last half site1", "last half site2",
+    ]  # fmt: skip
+    assert sum(row["n"] for row in rows[5:]) == rows[4]["n"] == 45
+
+
 # Both scripts read their files through bench/spam_common.py; each case is tried on one.
 @pytest.mark.parametrize(
     ("module", "arguments", "message"),

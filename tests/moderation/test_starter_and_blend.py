@@ -170,3 +170,128 @@ def test_a_model_that_is_not_sure_holds_rather_than_marks_spam():
     # Rules that reach spam on their own still do, whatever the model says.
     keyword = scoring.Submission(text="cheap viagra here")
     assert scoring.score_submission(keyword, rules, Sure(0.3)).decision == scoring.SPAM
+
+
+# A site's own kind of spam, which the starter has not seen, and its ordinary comments.
+SITE_SPAM = "thumbs up if you are reading this in {n}, like this comment"
+ORDINARY = [
+    "The {n} flood defences were finished on time, which is rare.",
+    "My street had {n} burst pipes last winter; the report matches.",
+    "Good to see the library hours restored after {n} months.",
+]
+
+
+def site_labels() -> tuple[list[str], list[int], list[str]]:
+    """What a new site's moderators decided (what the scorer doubted: nearly all spam) and
+    the comments published that nobody reported."""
+    decided = [SITE_SPAM.format(n=2000 + n) for n in range(20)] + [ORDINARY[0].format(n=3)]
+    unreported = [text.format(n=n) for n in range(15) for text in ORDINARY]
+    return decided, [1] * 20 + [0], unreported
+
+
+def test_the_site_model_learns_the_sites_spam_without_turning_on_its_readers():
+    """Moderators' decisions teach the site's own spam, and the comments readers saw and
+    nobody reported keep ordinary comments ordinary: the site model corrects the starter."""
+    starter = tiny_model()
+    texts, labels, unreported = site_labels()
+    site = blending.site_model_train(
+        starter=starter, texts=texts, labels=labels, published_unreported=unreported
+    )
+    assert site.corrects == starter.version and site.n_labels == len(texts) + len(unreported)
+    new = [
+        SITE_SPAM.format(n=2031),
+        "The bridge repairs took 7 weeks longer than the council said.",
+        ORDINARY[1].format(n=44),
+    ]
+    assert starter.predict_proba(new)[0] < 0.5
+    spam, *ordinary = blending.BlendedModel(starter, site, 0.0).predict_proba(new)
+    assert spam > 0.9 and max(ordinary) < 0.2
+
+
+def test_before_any_comment_settles_the_site_model_stands_alone():
+    """Moderators' decisions alone are no picture of the site: from them the site model is a
+    model of its own, blended at the weight its labels earn, not a correction."""
+    starter = tiny_model()
+    texts, labels, _ = site_labels()
+    site = blending.site_model_train(starter=starter, texts=texts, labels=labels)
+    assert site.corrects == ""
+    blend = blending.BlendedModel(starter, site, 0.25)
+    assert blend.version == f"{starter.version}+{site.version}@0.25"
+    assert blending.site_model_train(starter=starter, texts=texts[:5], labels=labels[:5]) is None
+
+
+def test_a_correction_adds_its_log_odds_to_the_starters_and_only_to_its_own():
+    """The blend of a correction is the starter's log-odds plus the correction's, whatever
+    the weight; a correction of another starter (rebuilt since) is left out until retrained."""
+    starter = tiny_model()
+    texts, labels, unreported = site_labels()
+    site = blending.site_model_train(
+        starter=starter, texts=texts, labels=labels, published_unreported=unreported
+    )
+    text = [ORDINARY[2].format(n=9)]
+    expected = 1 / (1 + np.exp(-(starter.log_odds(text) + site.log_odds(text))))
+    blend = blending.BlendedModel(starter, site, 0.1)
+    assert blend.predict_proba(text) == pytest.approx(expected)
+    assert blend.version == f"{starter.version}+{site.version}"
+    rebuilt = tiny_model(C=1.0)
+    other = blending.BlendedModel(rebuilt, site, 0.5)
+    assert other.site_used is None and other.version == rebuilt.version
+    assert other.predict_proba(text) == pytest.approx(rebuilt.predict_proba(text))
+
+
+@pytest.mark.django_db
+def test_the_sites_training_learns_from_comments_published_without_a_report(article, post):
+    """Comments the scorer published and readers left unreported for three days are learnt
+    from as not spam (a reported, a moderated or a newer one is not), and make the site
+    model a correction of the shipped starter."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comments.models import Comment, CommentStatus
+    from moderation import services
+    from moderation.models import Report, SpamModel, TrainingExample
+
+    def scored(text):
+        comment = post(article, text, status=CommentStatus.PENDING)
+        assert services.comment_score(comment_id=comment.pk).decision == "published"
+        return comment
+
+    settled = [scored(ORDINARY[n % 3].format(n=n)) for n in range(4)]
+    reported, moderated = settled[2], settled[3]
+    Report.objects.create(comment=reported, reporter_key="ip:x", reason=Report.Reason.SPAM)
+    TrainingExample.objects.create(
+        comment=moderated, text=moderated.comment, is_spam=False, source="moderator"
+    )
+    for n in range(3):
+        TrainingExample.objects.create(text=SITE_SPAM.format(n=n), is_spam=True, source="moderator")
+    Comment.objects.filter(pk__in=[c.pk for c in settled]).update(
+        submit_date=timezone.now() - timedelta(days=4)
+    )
+    scored("A newer comment nobody has had the time to report.")
+
+    model = services.spam_model_train()
+    assert model.notes["published_unreported"] == 2
+    assert model.notes["corrects"] == starter_model().version
+    assert model.n_labels == 4 + 2
+    assert services.spam_model_train() is None
+    assert SpamModel.objects.count() == 1
+
+
+def test_a_correction_that_reads_texts_another_way_still_adds_its_own_log_odds():
+    """Hashed once for both when the two read texts alike, each its own way otherwise: the
+    sum is the same either way, and no texts give no scores."""
+    starter = tiny_model()
+    texts, labels, unreported = site_labels()
+    all_texts, all_labels = [*texts, *unreported], [*labels, *[0] * len(unreported)]
+    for reading in ({}, {"char_ngram_range": [3, 4]}):
+        settings = {
+            **learning.DEFAULT_SETTINGS, **learning.CORRECTION_SETTINGS, **reading,
+            "corrects": starter.version,
+        }  # fmt: skip
+        site = learning._train(all_texts, all_labels, settings, offset=starter.log_odds(all_texts))
+        blend = blending.BlendedModel(starter, site, 0.0)
+        probabilities = blend.predict_proba(texts)
+        expected = starter.log_odds(texts) + site.log_odds(texts)
+        assert np.log(probabilities / (1 - probabilities)) == pytest.approx(expected, rel=1e-6)
+        assert blend.predict_proba([]).size == 0
