@@ -60,8 +60,10 @@ class ModerationRules(models.Model):
         _("site model half labels"),
         default=200,
         help_text=_(
-            "Labelled decisions at which the site's own model weighs as much as the "
-            "starter model it ships with; below, the starter weighs more, above, the site's."
+            "Until published comments have settled: the labelled decisions at which the "
+            "site's own model weighs as much as the starter model it ships with; below, the "
+            "starter weighs more, above, the site's. Once they have, the site's model "
+            "corrects the starter instead."
         ),
     )
     hold_threshold = models.FloatField(_("hold threshold"), default=0.5)
