@@ -7,12 +7,17 @@ stream clients run in a process of their own (asyncio, one socket each), so they
 share this process's interpreter with the page and post timings.
 
 Printed: streams connected, publish-to-client latency (from the event's Redis Stream id,
-which is Redis's clock when the event was added, to the moment each client read it: every
-client, every event), the stream processes' memory (RSS of uvicorn's process tree), and
-page and post latency without the streams and with them open while the posts' events go
-out. Targets (issue 15): 1,000 clients, p99 ≤ 1 s, ≤ 300 MB, latency within 10 %.
+which is Redis's clock when the event was added, to its arrival at each client's socket,
+the kernel's receive time: every client, every event), the stream processes' memory (RSS
+of uvicorn's process tree), and page and post latency without the streams and with them
+open while the posts' events go out. Phases without and with streams take turns (without
+first and last), so a machine or database that drifts over the run weighs on both sides.
+Printed with them: the same comparison made between the phases without streams alone (a
+control: the noise a change that is not there shows), and the CPU other processes took
+during each phase. Targets (issue 15): 1,000 clients, p99 ≤ 1 s, ≤ 300 MB, latency within
+10 %.
 
-    .venv/bin/python -m bench.live [--clients 1000] [--posts 40] [--pages 300]
+    .venv/bin/python -m bench.live [--clients 1000] [--posts 25] [--pages 200] [--rounds 4]
 """
 
 import argparse
@@ -24,19 +29,23 @@ import os
 import re
 import resource
 import shutil
+import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TARGET_P99_MS = 1000
 TARGET_MB = 300
 TARGET_SLOWER = 0.10
-# The stream server runs at deploy/parley-live.service's Nice=; the clients, which stand in
-# for readers' own machines, take only CPU that nothing else wants (on one 2-core host they
-# otherwise steal a core from the server they measure).
+# The stream server runs below the web workers, as deploy/parley-live.service ranks it; the
+# clients, which stand in for readers' own machines, take only CPU that nothing else wants
+# (on one 2-core host they otherwise steal a core from the server they measure).
 LIVE_NICE = 10
 CLIENTS_NICE = 19
 EVENT = re.compile(rb"id: (\d+)-\d+\nevent: (\w+)\ndata: ([^\n]*)\n\n")
@@ -50,41 +59,88 @@ def percentile(values: list[float], share: float) -> float:
 # ---------------------------------------------------------------------------
 # The stream clients (a child process: python -m bench.live --stream-clients PORT PATH N)
 # ---------------------------------------------------------------------------
+# The kernel's time of arrival of what a read returns (SO_TIMESTAMP, struct timeval): the
+# latency is the server's, not the clients' own wait for a core (they run at nice 19).
+SO_TIMESTAMP = 29
+STAMP_SPACE = socket.CMSG_SPACE(16)
+
+
+class _StreamReader:
+    """One client's stream after its start, read as it comes in (a reader on the loop). It
+    only keeps what came and when while the clients run (beside the server they measure);
+    the reading of the events waits for the end."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock, self.received = sock, []
+
+    def readable(self) -> None:
+        try:
+            chunk, ancillary, _flags, _address = self.sock.recvmsg(65536, STAMP_SPACE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            asyncio.get_running_loop().remove_reader(self.sock.fileno())
+            self.sock.close()
+            return
+        self.received.append((ancillary, chunk))
+
+    def read(self, figures: dict) -> None:
+        """Add this client's events to `figures`: latency (ms), kind, and the reads they took."""
+        buffer = b""
+        for ancillary, chunk in self.received:
+            arrived = None
+            for level, kind, data in ancillary:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMP:
+                    seconds, microseconds = struct.unpack("qq", data[:16])
+                    arrived = seconds + microseconds / 1e6
+            if arrived is None:
+                raise SystemExit("the kernel gave no receive time (SO_TIMESTAMP)")
+            buffer += chunk.replace(b"\r\n", b"\n")
+            figures["reads"] += b"event: " in chunk  # the writes events took (keep-alives aside)
+            for match in EVENT.finditer(buffer):
+                figures["latencies"].append(arrived * 1000 - int(match[1]))
+                kinds = figures["kinds"]
+                kinds[match[2].decode()] = kinds.get(match[2].decode(), 0) + 1
+            if b"\n\n" in buffer:
+                buffer = buffer[buffer.rfind(b"\n\n") + 2 :]
+
+
 async def _stream_clients(port: int, path: str, count: int) -> None:
-    latencies: list[float] = []
-    kinds: dict[str, int] = {}
+    figures = {"latencies": [], "kinds": {}, "reads": 0}
     connected = failed = 0
     all_in = asyncio.Event()
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    loop = asyncio.get_running_loop()
+    readers: list[_StreamReader] = []
 
     async def client(gate: asyncio.Semaphore) -> None:
         nonlocal connected, failed
+        sock = socket.socket()
+        sock.setblocking(False)
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
         try:
             async with gate:  # connect a hundred at a time, as a crowd arriving
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.write(request.encode())
-                head = await reader.readuntil(b"\r\n\r\n")
-                if not head.startswith(b"HTTP/1.1 200"):
-                    raise ConnectionError(head[:40])
+                await loop.sock_connect(sock, ("127.0.0.1", port))
+                await loop.sock_sendall(sock, request.encode())
                 buffer = b""
-                while b"id: " not in buffer:
-                    buffer += await reader.read(65536)
-            connected += 1
-            if connected + failed == count:
-                all_in.set()
-        except (OSError, asyncio.IncompleteReadError, ConnectionError):
+                while b"id: " not in buffer:  # the answer's head, then where the stream starts
+                    chunk = await loop.sock_recv(sock, 65536)
+                    if not chunk:
+                        raise ConnectionError(buffer[:40])
+                    buffer += chunk
+                if not buffer.startswith(b"HTTP/1.1 200"):
+                    raise ConnectionError(buffer[:40])
+        except (OSError, ConnectionError):
+            sock.close()
             failed += 1
-            if connected + failed == count:
-                all_in.set()
-            return
-        buffer = b""
-        while chunk := await reader.read(65536):
-            now = time.time()
-            buffer += chunk.replace(b"\r\n", b"\n")
-            for match in EVENT.finditer(buffer):
-                latencies.append(now * 1000 - int(match[1]))
-                kinds[match[2].decode()] = kinds.get(match[2].decode(), 0) + 1
-            buffer = buffer[buffer.rfind(b"\n\n") + 2 :] if b"\n\n" in buffer else buffer
+        else:
+            readers.append(_StreamReader(sock))
+            loop.add_reader(sock.fileno(), readers[-1].readable)
+            connected += 1
+        if connected + failed == count:
+            all_in.set()
 
     gate = asyncio.Semaphore(100)
     tasks = [asyncio.create_task(client(gate)) for _ in range(count)]
@@ -92,10 +148,15 @@ async def _stream_clients(port: int, path: str, count: int) -> None:
         await asyncio.wait_for(all_in.wait(), 120)
     print(json.dumps({"connected": connected, "failed": failed}), flush=True)
     # Run until told to stop (a line on stdin), then report what every client read.
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    await loop.run_in_executor(None, sys.stdin.readline)
     for task in tasks:
         task.cancel()
-    print(json.dumps({"latencies": latencies, "kinds": kinds}), flush=True)
+    for reader in readers:
+        if reader.sock.fileno() >= 0:
+            loop.remove_reader(reader.sock.fileno())
+            reader.sock.close()
+        reader.read(figures)
+    print(json.dumps(figures), flush=True)
 
 
 class StreamClients:
@@ -103,8 +164,9 @@ class StreamClients:
         self.process = subprocess.Popen(
             ["nice", "-n", str(CLIENTS_NICE), sys.executable, "-m", "bench.live",
              "--stream-clients", str(port), path, str(count)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True,
         )  # fmt: skip
+        lower_priority(self.process.pid, CLIENTS_NICE)
         line = self.process.stdout.readline()
         if not line:
             raise SystemExit("the stream clients exited before connecting")
@@ -175,11 +237,79 @@ def summary(values: list[float]) -> str:
     return f"{statistics.median(values):7.1f} / {percentile(values, 0.99):7.1f} ms"
 
 
+def settle(article_id: int) -> None:
+    """Wait for the worker to have scored every comment posted so far (and their events to
+    have gone out), so no phase starts with the last one's work still running beside it."""
+    from comments.models import Comment, CommentStatus
+
+    pending = Comment.objects.filter(article_id=article_id, status=CommentStatus.PENDING)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and pending.exists():
+        time.sleep(0.1)
+    time.sleep(1.0)  # the last events' way to every client
+
+
+def lower_priority(pid: int, nice: int) -> None:
+    """Give a process started in a session of its own the CPU share `nice` says.
+
+    With Linux's autogroups (sched(7); /proc/sys/kernel/sched_autogroup_enabled) the CPU is
+    shared out between sessions first, and a process's nice counts only against its own
+    session's: uvicorn at nice 10 alone in its session gets as much as gunicorn. The
+    session's nice lowers it, as the unit's CPUWeight= does under systemd."""
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds every core has spent busy since boot (/proc/stat)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Phase:
+    streams: bool
+    pages: list[float]
+    posts: list[float]
+    others: float  # CPU seconds the machine spent on processes not this benchmark's
+    seconds: float
+
+
+class PhaseClock:
+    """Time a phase, and what the rest of the machine took of its CPU meanwhile: the
+    benchmark cannot keep other work off the cores, but it can say there was some."""
+
+    def __init__(self, tree_cpu_seconds):
+        self.tree_cpu_seconds = tree_cpu_seconds
+        self.started = time.monotonic()
+        self.cpu = machine_cpu_seconds(), tree_cpu_seconds(os.getpid())
+
+    def phase(self, streams: bool, pages: list[float], posts: list[float]) -> Phase:
+        machine = machine_cpu_seconds() - self.cpu[0]
+        ours = self.tree_cpu_seconds(os.getpid()) - self.cpu[1]
+        seconds = time.monotonic() - self.started
+        return Phase(streams, pages, posts, max(0.0, machine - ours), seconds)
+
+
+@dataclass
+class StreamFigures:
+    connected: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
+    reads: int = 0
+    rss: list[float] = field(default_factory=list)  # MB with the streams open, after events
+    cpu_server: float = 0.0
+    cpu_clients: float = 0.0
+    posting_seconds: float = 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=1000, help="stream clients")
-    parser.add_argument("--posts", type=int, default=40, help="posts timed in each phase")
-    parser.add_argument("--pages", type=int, default=300, help="page loads timed in each phase")
+    parser.add_argument("--posts", type=int, default=25, help="posts timed in each phase")
+    parser.add_argument("--pages", type=int, default=200, help="page loads timed in each phase")
+    parser.add_argument("--rounds", type=int, default=4, help="phases with streams")
     parser.add_argument("--stream-clients", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -205,6 +335,8 @@ def main() -> None:
     redis.start()
     env = {**env, "REDIS_URL": redis.url}
     worker = None
+    phases: list[Phase] = []
+    streams = StreamFigures()
     try:
         _web, web_port = start_gunicorn(env, scratch, "live", article.path)
         worker = CeleryWorker(env, concurrency=2)
@@ -216,75 +348,115 @@ def main() -> None:
              "--lifespan", "off", "--no-access-log", "--timeout-graceful-shutdown", "5"],
             env=env, log=scratch / "uvicorn.log",
         )  # fmt: skip
+        lower_priority(live.pid, LIVE_NICE)
         wait_until_serving(live, live_port, article.path, scratch / "uvicorn.log")
         poster = parley_poster(web_port, article, 1)
         rss_idle = tree_rss_mb(live.pid)
 
-        post_times(poster, 5, 10**5)  # warm both paths up
-        page_times(web_port, article.path, 20)
-        pages_before = page_times(web_port, article.path, args.pages)
-        posts_before = post_times(poster, args.posts, 0)
+        # Warm both paths up, in both of gunicorn's workers at once (one alone may take every
+        # request and leave the other's first post, a second or more, to a timed phase).
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda n: post_times(poster, 10, 10**5 + 100 * n), range(2)))
+            list(pool.map(lambda n: page_times(web_port, article.path, 20), range(2)))
 
-        started = time.monotonic()
-        clients = StreamClients(live_port, stream_path, args.clients)
-        connect_seconds = time.monotonic() - started
-        rss_connected = tree_rss_mb(live.pid)
-        pages_during = page_times(web_port, article.path, args.pages)
-        cpu_before = tree_cpu_seconds(live.pid), tree_cpu_seconds(clients.process.pid)
-        posting_started = time.monotonic()
-        posts_during = post_times(poster, args.posts, 1000)
-        posting_seconds = time.monotonic() - posting_started
-        cpu_server = tree_cpu_seconds(live.pid) - cpu_before[0]
-        cpu_clients = tree_cpu_seconds(clients.process.pid) - cpu_before[1]
-        # The last posts' events: wait for the worker to have scored them all.
-        from comments.models import Comment, CommentStatus
+        def without_streams() -> None:
+            settle(article.id)
+            clock = PhaseClock(tree_cpu_seconds)
+            pages = page_times(web_port, article.path, args.pages)
+            posts = post_times(poster, args.posts, 1000 * len(phases))
+            phases.append(clock.phase(False, pages, posts))
 
-        deadline = time.monotonic() + 60
-        while (
-            time.monotonic() < deadline
-            and Comment.objects.filter(article_id=article.id, status=CommentStatus.PENDING).exists()
-        ):
-            time.sleep(0.1)
-        time.sleep(1.0)  # the last events' way to every client
-        rss_busy = tree_rss_mb(live.pid)
-        result = clients.finish()
+        def with_streams() -> None:
+            settle(article.id)
+            started = time.monotonic()
+            clients = StreamClients(live_port, stream_path, args.clients)
+            streams.connected.append(
+                f"{clients.connection['connected']} of {args.clients} in "
+                f"{time.monotonic() - started:.1f} s ({clients.connection['failed']} failed)"
+            )
+            streams.rss.append(tree_rss_mb(live.pid))
+            clock = PhaseClock(tree_cpu_seconds)
+            pages = page_times(web_port, article.path, args.pages)
+            cpu = tree_cpu_seconds(live.pid), tree_cpu_seconds(clients.process.pid)
+            posting_started = time.monotonic()
+            posts = post_times(poster, args.posts, 1000 * len(phases))
+            streams.posting_seconds += time.monotonic() - posting_started
+            streams.cpu_server += tree_cpu_seconds(live.pid) - cpu[0]
+            streams.cpu_clients += tree_cpu_seconds(clients.process.pid) - cpu[1]
+            phases.append(clock.phase(True, pages, posts))
+            settle(article.id)
+            streams.rss.append(tree_rss_mb(live.pid))
+            result = clients.finish()
+            streams.latencies += result["latencies"]
+            streams.reads += result["reads"]
+            for kind, count in result["kinds"].items():
+                streams.kinds[kind] = streams.kinds.get(kind, 0) + count
+
+        # Without, with, without, ...: the database grows and the machine drifts from one
+        # phase to the next, so each side is measured before and after the other, and
+        # compared pooled.
+        without_streams()
+        for _ in range(args.rounds):
+            with_streams()
+            without_streams()
+        settle(article.id)
     finally:
         if worker is not None:
             worker.stop()
         stop_all()
         redis.stop()
+    report(args, phases, streams, rss_idle, article.id)
+    shutil.rmtree(scratch, ignore_errors=True)
 
-    latencies = result["latencies"]
-    connected = clients.connection["connected"]
-    published = Comment.objects.filter(
-        article_id=article.id, status=CommentStatus.PUBLISHED
-    ).count()
+
+def pooled_p50(phases: list[Phase], field_name: str) -> float:
+    return statistics.median([value for phase in phases for value in getattr(phase, field_name)])
+
+
+def report(args, phases: list[Phase], streams: StreamFigures, rss_idle: float, article_id):
+    from comments.models import Comment, CommentStatus
+
+    latencies = streams.latencies
+    published = Comment.objects.filter(article_id=article_id, status=CommentStatus.PUBLISHED)
     print(
-        "\nLive streams: uvicorn (2 workers) for the streams, gunicorn (2 workers, DEBUG=0) "
-        "for pages and posts, one Celery worker, a private redis-server, SQLite."
+        f"\nLive streams: uvicorn (2 workers, nice {LIVE_NICE} for its whole session, as "
+        "deploy/parley-live.service's CPUWeight= ranks it) for the streams, gunicorn (2 "
+        "workers, DEBUG=0) for pages and posts, one Celery worker, a private redis-server, "
+        "SQLite; "
+        f"{args.rounds + 1} phases without streams, {args.rounds} with, in turn."
     )
-    print(f"streams connected      {connected} of {args.clients} in {connect_seconds:.1f} s "
-          f"({clients.connection['failed']} failed)")  # fmt: skip
-    print(f"events read            {len(latencies)} ({result['kinds']}) by {connected} clients; "
-          f"{published} comments published on the article")  # fmt: skip
+    print(f"streams connected      {', '.join(streams.connected)}")
+    print(f"events read            {len(latencies)} ({streams.kinds}) in {streams.reads} reads; "
+          f"{published.count()} comments published on the article")  # fmt: skip
     if latencies:
         print(f"publish → client       p50 {statistics.median(latencies):.0f} ms, "
               f"p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies):.0f} ms "
               f"(target p99 ≤ {TARGET_P99_MS} ms)")  # fmt: skip
-    print(f"stream server memory   {rss_idle:.0f} MB idle, {rss_connected:.0f} MB with the "
-          f"streams open, {rss_busy:.0f} MB after the events "
-          f"(target ≤ {TARGET_MB} MB)")  # fmt: skip
-    print(f"CPU while posting       stream server {cpu_server:.1f} s, the 1,000 clients "
-          f"{cpu_clients:.1f} s, in {posting_seconds:.1f} s on {os.cpu_count()} cores")  # fmt: skip
-    print(f"{'':23}{'without streams':>22} {'with streams':>22}   p50 / p99")
-    for name, before, during in (
-        ("page (GET, cached)", pages_before, pages_during),
-        ("post (POST → 302)", posts_before, posts_during),
-    ):
-        change = statistics.median(during) / statistics.median(before) - 1
-        print(f"{name:<23}{summary(before):>22} {summary(during):>22}   "
-              f"p50 {change:+.0%} (target within {TARGET_SLOWER:.0%})")  # fmt: skip
-    shutil.rmtree(scratch, ignore_errors=True)
+    print(f"stream server memory   {rss_idle:.0f} MB idle, up to {max(streams.rss):.0f} MB with "
+          f"the streams open (target ≤ {TARGET_MB} MB)")  # fmt: skip
+    print(f"CPU while posting      stream server {streams.cpu_server:.1f} s, the clients "
+          f"{streams.cpu_clients:.1f} s, in {streams.posting_seconds:.1f} s "
+          f"on {os.cpu_count()} cores")  # fmt: skip
+    print(f"\n{'phase':<16}{'page p50 / p99':>22}{'post p50 / p99':>22}   other processes' CPU")
+    for phase in phases:
+        name = "with streams" if phase.streams else "without"
+        print(f"{name:<16}{summary(phase.pages):>22}{summary(phase.posts):>22}   "
+              f"{phase.others:.1f} s in {phase.seconds:.1f} s")  # fmt: skip
+    print()
+    without_phases = [phase for phase in phases if not phase.streams]
+    for name, field_name in (("page (GET, cached)", "pages"), ("post (POST → 302)", "posts")):
+        without = pooled_p50(without_phases, field_name)
+        during = pooled_p50([phase for phase in phases if phase.streams], field_name)
+        # The same comparison between the phases without streams alone (1st, 3rd... against
+        # 2nd, 4th...): what the machine's own noise makes of a change that is not there.
+        control = (
+            pooled_p50(without_phases[1::2], field_name)
+            / pooled_p50(without_phases[::2], field_name)
+            - 1
+        )
+        print(f"{name:<19} p50 {without:.1f} ms without, {during:.1f} ms with streams: "
+              f"{during / without - 1:+.0%} (target within {TARGET_SLOWER:.0%}); control, "
+              f"without against without: {control:+.0%}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -3,14 +3,17 @@ process (here).
 
 Both answer the same calls, for the two ways the stream view runs:
 - sync (WSGI: `make run`'s runserver): `catch_up` then `wait`, in a loop;
-- async (ASGI: uvicorn in production): `subscribe` gives a subscription with the same two.
+- async (ASGI: uvicorn in production): `subscribe` gives a subscription with the same two;
+  its `wait` answers False when a keep-alive is due rather than news.
 
 `catch_up(position)` answers the frames after `position` and the new position: with no
 position, only the current one (a reader starts from now); with one the feed can no longer
 account for, a `reset`.
 
 With Redis each process reads an article's stream once, whoever is listening (a hub), and
-fans it out; a reader who reconnects is caught up from the stream itself (XRANGE), so
+fans it out at most once a tick (live.FANOUT_TICK_SECONDS): each reader gets what came
+meanwhile in one write, the frames joined once for all who were at the same place. A
+reader who reconnects is caught up from the stream itself (XRANGE), so
 nothing published meanwhile is missed, whichever process answers. If the hub loses Redis,
 events published meanwhile may have been dropped (publishers skip Redis while it is away,
 core/breaker.py), so once it reads again its readers get `reset`.
@@ -22,7 +25,7 @@ import threading
 import time
 from collections import deque
 
-from .live import FEED_LENGTH, Position, event_frame, position_frame, reset_frame
+from .live import FEED_LENGTH, HEARTBEAT_SECONDS, Position, event_frame, position_frame, reset_frame
 
 Frames = list[bytes]
 
@@ -52,6 +55,9 @@ class Feed:
         self.dropped: Position = (0, 0)  # everything up to here fell off the buffer
         self.condition = threading.Condition()
         self.waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        # What `after` answered, by position, until the next event: nearly every reader of
+        # an article is where the last fan-out left it, and they share one copy.
+        self.batches: dict[Position, Frames] = {}
 
     def tail(self, floor: Position) -> Position:
         return self.entries[-1][0] if self.entries else max(self.dropped, floor)
@@ -60,17 +66,23 @@ class Feed:
         if len(self.entries) == self.entries.maxlen:
             self.dropped = self.entries[0][0]
         self.entries.append((position, frame))
+        self.batches.clear()
 
     def after(self, position: Position) -> Frames:
-        # From the newest back: a reader is rarely more than an event or two behind, and a
-        # thousand readers each scanning the whole buffer per event would cost the most.
+        """The frames after `position`, joined into one (a reader's one write)."""
+        batch = self.batches.get(position)
+        if batch is not None:
+            return batch
+        # From the newest back: a reader is rarely more than a tick's events behind, and a
+        # thousand readers each scanning the whole buffer would cost the most.
         frames = []
         for at, frame in reversed(self.entries):
             if at <= position:
                 break
             frames.append(frame)
         frames.reverse()
-        return frames
+        batch = self.batches[position] = [b"".join(frames)] if frames else []
+        return batch
 
     def wake(self) -> None:
         """Wake sync waiters (hold `condition`) and async ones, whatever thread this is."""
@@ -93,7 +105,10 @@ class LocalTransport:
 
     def _feed(self, article_id: int) -> Feed:
         with self.lock:
-            return self.feeds.setdefault(article_id, Feed())
+            feed = self.feeds.get(article_id)
+            if feed is None:
+                feed = self.feeds[article_id] = Feed()
+            return feed
 
     def publish(self, *, article_id: int, kind: str, payload: str) -> None:
         feed = self._feed(article_id)
@@ -146,8 +161,8 @@ class _LocalSubscription:
         self.event.clear()
         return self.transport.catch_up(self.article_id, position)
 
-    async def wait(self, position: Position, timeout: float) -> bool:
+    async def wait(self) -> bool:
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(HEARTBEAT_SECONDS):
                 await self.event.wait()
         return self.event.is_set()

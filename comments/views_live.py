@@ -61,7 +61,8 @@ async def stream_async(article_id: int, position: Position | None):
             frames, position = await subscription.catch_up(position)
             if frames:
                 yield b"".join(frames)
-            elif not await subscription.wait(position, HEARTBEAT_SECONDS):
+            # No second catch_up first: whatever came since this one has already ended the wait.
+            if not await subscription.wait():
                 yield HEARTBEAT_FRAME
 
 
@@ -70,11 +71,13 @@ def _stream_sync(article_id: int, position: Position | None, *, until: float):
     yield RETRY_FRAME
     try:
         frames, position = transport.catch_up(article_id, position)
-        yield from frames
+        if frames:
+            yield b"".join(frames)  # what a reader missed: one write, however many events
         while (left := until - time.monotonic()) > 0:
             if transport.wait(article_id, position, min(left, HEARTBEAT_SECONDS)):
                 frames, position = transport.catch_up(article_id, position)
-                yield from frames
+                if frames:
+                    yield b"".join(frames)
             else:
                 yield HEARTBEAT_FRAME
     except redis.RedisError as error:

@@ -1,6 +1,6 @@
 """The live thread in a real browser: a comment posted in a second browser reaches the open
 page behind a "new comment" notice within 2 s (a real worker on Redis publishes it), and a
-stream that drops resumes from Last-Event-ID, missing nothing."""
+stream that drops resumes from Last-Event-ID, missing nothing (several events in one write)."""
 
 import pytest
 import redis as redis_client
@@ -97,8 +97,9 @@ def test_a_comment_from_another_browser_arrives_behind_a_notice(
 def test_a_dropped_stream_resumes_where_it_left_off(
     live_server, page, article, post, live_redis, monkeypatch
 ):
-    """The server ends A's stream; a comment published before A's browser comes back
-    still reaches A (the browser resends Last-Event-ID), and replies go under their parent."""
+    """The server ends A's stream; comments published before A's browser comes back still
+    reach A (the browser resends Last-Event-ID, and what it missed comes in one write, the
+    events one after another), and replies go under their parent, in order."""
     # A WSGI stream ends after this many seconds and the browser reconnects (retry 2 s).
     monkeypatch.setattr("comments.views_live.WSGI_STREAM_SECONDS", 0.5)
     root = post(article, "The thread's first word.")
@@ -106,12 +107,16 @@ def test_a_dropped_stream_resumes_where_it_left_off(
     page.evaluate(WATCH_OPENINGS)
     page.wait_for_selector("#comments[data-live-state='down']")
     openings = page.evaluate("window.__openings")
-    reply = post(article, "Said while A's stream was down.", reply_to=root.pk)
+    replies = [
+        post(article, "Said while A's stream was down.", reply_to=root.pk),
+        post(article, "And a second word meanwhile.", reply_to=root.pk),
+    ]
     still_down = page.evaluate("document.getElementById('comments').dataset.liveState")
     assert still_down == "down" and page.evaluate("window.__openings") == openings, (
-        "the comment was published while the stream was down"
+        "the comments were published while the stream was down"
     )
 
-    page.click("text=1 new comment — show")
-    page.wait_for_selector(f"#c{root.pk} > ol.children > #c{reply.pk}")
+    page.click("text=2 new comments — show")
+    first, second = (f"#c{reply.pk}" for reply in replies)
+    page.wait_for_selector(f"#c{root.pk} > ol.children > {first} + {second}")
     assert errors == []

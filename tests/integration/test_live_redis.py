@@ -1,6 +1,8 @@
 """The live streams as production serves them: uvicorn (ASGI) reading Redis Streams, through
 a restart of Redis, with readers reconnecting by Last-Event-ID."""
 
+import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -11,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 
 from comments.live_redis import RedisTransport
 from tests.support import ROOT, free_port, group_stop, wait_until
@@ -90,6 +93,46 @@ class SseReader:
         self.socket.close()
 
 
+class ChunkReader:
+    """One stream read write by write: uvicorn sends each of the application's writes as one
+    HTTP chunk, so the chunks say how the events were written."""
+
+    def __init__(self, port: int, path: str):
+        self.socket = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.socket.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        self.buffer = b""
+        head = self._until(b"\r\n\r\n", 10)
+        assert head.startswith(b"HTTP/1.1 200"), head
+        assert b"transfer-encoding: chunked" in head.lower()
+
+    def _until(self, end: bytes, timeout: float) -> bytes:
+        deadline = time.monotonic() + timeout
+        while end not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"nothing more within {timeout} s; read {self.buffer!r}")
+            self.socket.settimeout(left)
+            chunk = self.socket.recv(65536)
+            if not chunk:
+                raise AssertionError(f"the stream closed; read {self.buffer!r}")
+            self.buffer += chunk
+        found, self.buffer = self.buffer.split(end, 1)
+        return found
+
+    def chunk(self, timeout: float = 10) -> bytes:
+        """The next chunk with an event in it (keep-alives and the retry line skipped)."""
+        while True:
+            size = int(self._until(b"\r\n", timeout), 16)
+            while len(self.buffer) < size + 2:
+                self.buffer += self.socket.recv(65536)
+            chunk, self.buffer = self.buffer[:size], self.buffer[size + 2 :]
+            if b"\nevent: " in b"\n" + chunk:
+                return chunk
+
+    def close(self) -> None:
+        self.socket.close()
+
+
 @pytest.fixture
 def stream_server(private_redis, article):
     """uvicorn serving the ASGI application on the private Redis and the test database."""
@@ -157,3 +200,56 @@ def test_streams_survive_a_redis_restart_and_resume_missing_nothing(
     # uvicorn ends by raising the signal it handled again: -SIGTERM is its clean exit.
     assert process.wait(10) in (0, -signal.SIGTERM)
     stale.close()
+
+
+def test_a_burst_of_events_reaches_each_reader_in_one_write(private_redis, stream_server, article):
+    """Events published in a burst are gathered: each open stream gets them all in one
+    write, in order, each with its own id (so Last-Event-ID resumes exactly), rather than
+    one wake-up and one write per event and reader."""
+    port, _process = stream_server
+    path = f"/comments/live/{article.pk}/"
+    url = f"{private_redis.url}/{LIVE_DB}"
+    publisher = RedisTransport(url)
+    readers = [ChunkReader(port, path) for _ in range(2)]
+    assert all(b"event: position" in reader.chunk() for reader in readers)
+
+    # The first event after a quiet spell goes out at once...
+    publisher.publish(article_id=article.pk, kind="comment", payload='{"id":1}')
+    assert all(b"event: comment" in reader.chunk() for reader in readers)
+    # ...and what follows it closely, one publish after another, is gathered into one write.
+    for number in range(2, 12):
+        publisher.publish(article_id=article.pk, kind="score", payload=f'{{"id":{number}}}')
+    entries = redis.Redis.from_url(url).xrange(RedisTransport.key(article.pk))[1:]
+    expected = b"".join(
+        b'id: %s\nevent: score\ndata: {"id":%d}\n\n' % (entry_id, number)
+        for number, (entry_id, _fields) in enumerate(entries, start=2)
+    )
+    assert len(entries) == 10
+    for reader in readers:
+        assert reader.chunk() == expected
+        reader.close()
+
+
+def test_a_quiet_stream_hears_a_keep_alive(private_redis, article, settings, monkeypatch):
+    """With nothing published, an open stream still gets a keep-alive comment every
+    HEARTBEAT_SECONDS, so proxies keep it open (the article's hub tells all its readers)."""
+    from asgiref.sync import async_to_sync
+
+    from comments.live import HEARTBEAT_FRAME, RETRY_FRAME
+    from comments.views_live import stream_async
+
+    settings.PARLEY_LIVE_REDIS_URL = f"{private_redis.url}/{LIVE_DB}"
+    monkeypatch.setattr("comments.live_redis.HEARTBEAT_SECONDS", 0.2)
+
+    async def scenario() -> list[bytes]:
+        chunks = []
+        async with contextlib.aclosing(stream_async(article.pk, None)) as stream:
+            async for chunk in stream:
+                chunks.append(chunk)
+                if chunks.count(HEARTBEAT_FRAME) == 2:
+                    return chunks
+
+    chunks = async_to_sync(asyncio.wait_for)(scenario(), 10)
+    assert chunks[0] == RETRY_FRAME
+    assert b"event: position" in chunks[1]
+    assert chunks[2:] == [HEARTBEAT_FRAME, HEARTBEAT_FRAME]
