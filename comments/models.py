@@ -74,9 +74,12 @@ class Comment(XtdComment):
         primary_key=True,
         related_name="parley_comment",
     )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    # No index of its own: comment_article_status leads with it (migration 0011).
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     status = models.CharField(
-        max_length=16, choices=CommentStatus.choices, default=CommentStatus.PENDING, db_index=True
+        max_length=16, choices=CommentStatus.choices, default=CommentStatus.PENDING
     )
     comment_html = models.TextField(editable=False, default="")
     user_agent = models.CharField(max_length=300, blank=True, default="")
@@ -86,10 +89,10 @@ class Comment(XtdComment):
     submission_meta = models.JSONField(default=dict, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     # Fingerprint of the text (case and spacing ignored), so repeated texts are found by index.
-    text_hash = models.CharField(max_length=40, blank=True, default="", db_index=True)
+    text_hash = models.CharField(max_length=40, blank=True, default="")
     # The proven identity behind the comment (core.keys.author_key_for); "" for an unproven
     # guest.
-    author_key = models.CharField(max_length=48, blank=True, default="", db_index=True)
+    author_key = models.CharField(max_length=48, blank=True, default="")
     # An Editor's pick (comments.services.picks): shown above the threads while published.
     picked_at = models.DateTimeField(null=True, blank=True)
     picked_by = models.ForeignKey(
@@ -110,6 +113,7 @@ class Comment(XtdComment):
     class Meta:
         ordering = ["thread_id", "order"]
         indexes = [
+            # Also every query by article alone, and by status alone through the next one.
             models.Index(fields=["article", "status"], name="comment_article_status"),
             # The moderation queue's tabs count and list by status, oldest change first.
             models.Index(fields=["status", "status_changed_at"], name="comment_status_changed"),
@@ -118,6 +122,9 @@ class Comment(XtdComment):
                 condition=Q(picked_at__isnull=False),
                 name="comment_article_picks",
             ),
+            # Equality only: no LIKE index beside them (what db_index would add on PostgreSQL).
+            models.Index(fields=["text_hash"], name="comment_text_hash"),
+            models.Index(fields=["author_key"], name="comment_author_key"),
         ]
 
     def save(self, *args, **kwargs):
@@ -144,7 +151,10 @@ class Thread(models.Model):
     root = models.OneToOneField(
         Comment, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: thread_article_listed leads with it.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     # Listed: the root is published or at least one reply is (it then shows as a placeholder).
     listed = models.BooleanField(default=False)
     published_count = models.PositiveIntegerField(default=0)

@@ -16,6 +16,10 @@ from .services.importing import import_file
 
 class ImportCommand(BaseCommand):
     format = ""  # transfer.models.Format value
+    # Django's system checks import every template tag library (xtd's pulls in Django REST
+    # framework and docutils): a second each run, half of a re-run that finds nothing new.
+    # They are for `check`, `migrate` and the servers; reading a file needs none of them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The export file to read.")
@@ -44,6 +48,9 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"Unknown time zone: {options['timezone']}") from error
         bar = None
         if not options["no_progress"] and options["verbosity"] > 0:
+            # No monitor thread (it only redraws a stalled bar): a process with a second
+            # thread reads the file in a thread, not in a faster child (services.read_ahead).
+            tqdm.monitor_interval = 0
             bar = tqdm(
                 total=path.stat().st_size, unit="B", unit_scale=True, desc=path.name,
                 file=self.stderr._out,

@@ -44,7 +44,6 @@ class SourceRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["url"], condition=~models.Q(url=""), name="source_record_url"),
-            models.Index(fields=["kind", "object_id"], name="source_record_object"),
         ]
 
     def __str__(self) -> str:

@@ -41,6 +41,8 @@ class ArticleRecord:
     comments_open: bool = True
     comments_close_after_days: int | None = None  # JSON backups only
     language: str = ""  # a settings.LANGUAGES code, or "" for the site's (JSON backups only)
+    # The slug `url` names, once services.matching worked it out.
+    url_slug: str | None = None
 
 
 @dataclass(slots=True)
@@ -105,3 +107,7 @@ class SourceFileError(Exception):
         super().__init__(f"line {line}: {message}" if line else message)
         self.line = line
         self.message = message
+
+    def __reduce__(self):
+        # Made again from what it was made of when it comes from the reading process.
+        return type(self), (self.message, self.line)

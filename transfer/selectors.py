@@ -1,14 +1,18 @@
 """Reads for the exporters: every article with its authors and its comments, a chunk of
-articles at a time, so an export's memory follows the chunk and not the site."""
+articles at a time, so an export's memory follows the chunk and not the site. And the
+importer's lookups of what an earlier run stored."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Prefetch
 
 from articles.models import Article, ArticleUpdate
 from comments.models import Comment
+
+from .models import SourceRecord
 
 ARTICLES_PER_CHUNK = 200
 COMMENT_FIELDS = (
@@ -65,3 +69,34 @@ def export_users(*, chunk: int = 2000) -> Iterator:
     """Every user, oldest first, with their groups: a chunk at a time."""
     users = get_user_model().objects.order_by("pk").prefetch_related("groups")
     return users.iterator(chunk_size=chunk)
+
+
+# An import looks up thousands of ids at a time. On PostgreSQL they go as one array: as
+# many parameters, psycopg would spend longer adapting them than the database answering.
+
+
+def source_records_find(*, source: str, kind: str, source_ids: list[str]) -> dict[str, int]:
+    """Source id -> object id of those of `source_ids` recorded for this source and kind."""
+    if connection.vendor != "postgresql":
+        records = SourceRecord.objects.filter(source=source, kind=kind, source_id__in=source_ids)
+        return dict(records.values_list("source_id", "object_id"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT source_id, object_id FROM {SourceRecord._meta.db_table} "  # noqa: S608
+            "WHERE source = %s AND kind = %s AND source_id = ANY(%s)",
+            [source, kind, source_ids],
+        )
+        return dict(cursor.fetchall())
+
+
+def comments_present(*, pks: list[int]) -> set[int]:
+    """Those of these comment ids that are still here."""
+    if connection.vendor != "postgresql":
+        return set(Comment.objects.filter(pk__in=pks).order_by().values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {Comment._meta.pk.column} FROM {Comment._meta.db_table} "  # noqa: S608
+            f"WHERE {Comment._meta.pk.column} = ANY(%s)",
+            [pks],
+        )
+        return {row[0] for row in cursor.fetchall()}

@@ -150,6 +150,8 @@ class WxrRecords:
             except ValueError:
                 self.stats.warn(f"{what}: unreadable date {value!r}")
                 continue
+            if moment.tzinfo is None and zone is UTC:
+                return moment.replace(tzinfo=UTC)  # a GMT date: already what is stored
             return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
         return None
 

@@ -5,7 +5,6 @@ and then rolls it back, so what it reports is what a real run would do. Imported
 keep the status their source gave them: nothing is scored, and nobody is emailed."""
 
 import hashlib
-import threading
 import time
 from collections.abc import Callable
 from datetime import tzinfo
@@ -23,10 +22,11 @@ from comments.services import (
 )
 
 from ..models import Format, ImportRun, SourceRecord
-from ..records import ArticleGroup, AuthorRecord, ReadStats, SourceFileError
+from ..records import ArticleGroup, AuthorRecord, CommentRecord, ReadStats, SourceFileError
+from ..selectors import comments_present, source_records_find
 from .matching import articles_match, updates_store, user_match
 from .placing import StoredParent, comments_place
-from .read_ahead import read_ahead
+from .read_ahead import PrepareFlag, read_ahead
 from .report import ImportReport
 from .sql_rows import tables_analyse
 from .storing import CommentBuffer
@@ -104,9 +104,9 @@ def import_file(
         path, stats=stats, site_timezone=site_timezone or timezone.get_current_timezone(),
         progress=progress,
     )  # fmt: skip
+    writer = _Writer(run_id=run.pk, report=report)
     try:
         with transaction.atomic():
-            writer = _Writer(run_id=run.pk, report=report)
             try:
                 for item in read_ahead(reader, writer.prepare):
                     if isinstance(item, AuthorRecord):
@@ -115,7 +115,7 @@ def import_file(
                         writer.group(item, source=reader.source)
                 writer.finish()
             finally:
-                writer.close()
+                writer.settle()
             if dry_run:
                 raise _DryRunDone
     except _DryRunDone:
@@ -126,8 +126,8 @@ def import_file(
         _run_finish(run, report, ImportRun.Status.FAILED)
         raise
     except IntegrityError as error:
-        # Only a file that names one comment twice (under two posts) gets here.
         report.seconds = time.perf_counter() - began
+        # Only a file that names one comment twice (under two posts) gets here.
         run.error = f"the file gives one id to two comments ({str(error).splitlines()[0]})"
         _run_finish(run, report, ImportRun.Status.FAILED)
         raise SourceFileError(run.error) from error
@@ -135,6 +135,8 @@ def import_file(
         run.error = "An internal error stopped the import; nothing was stored."
         _run_finish(run, report, ImportRun.Status.FAILED)
         raise
+    finally:
+        writer.close()
     report.seconds = time.perf_counter() - began
     report.skipped = dict(stats.skipped)
     for warning in stats.warnings:
@@ -170,9 +172,8 @@ class _Writer:
         self.touched: dict[int, str] = {}  # article pk -> slug, to recount and refresh
         self.max_level = max_level()
         self.buffer: CommentBuffer | None = None
-        # Set while groups bring new comments: the reading thread prepares their words.
-        self.prepare = threading.Event()
-        self.prepare.set()
+        # Set while groups bring new comments: the reader prepares their words.
+        self.prepare = PrepareFlag()
         self.pending: list[ArticleGroup] = []
         self.pending_comments = 0
         self.source = ""
@@ -217,6 +218,9 @@ class _Writer:
             self.touched[pair[1].pk] = pair[1].slug
 
     def _comments_store(self, pairs: list[tuple[ArticleGroup, Article]]) -> None:
+        """Store a batch of groups: first every query it needs, then the rows built before
+        go to the database (in the writing thread) while this batch's are built in Python."""
+        self._connection_free()
         report, source = self.report, self.source
         ids, parents = [], set()
         for group, _ in pairs:
@@ -224,16 +228,38 @@ class _Writer:
             # A reply in a newer export can answer a comment that only an older one had.
             parents |= {c.parent_source_id for c in group.comments if c.parent_source_id}
         stored = self._stored_ids(source, ids + sorted(parents.difference(ids)))
+        batch = []
         for group, article in pairs:
             if group.updates:
-                self._connection_free()
                 report.updates_added += updates_store(
                     article=article, records=group.updates, source=source, run_id=self.run_id,
                     user_ids=self.user_ids,
                 )  # fmt: skip
-            self._group_store(group, article, stored)
+            new = self._new_comments(group, stored)
+            if new:
+                batch.append((article, new))
+        if not batch:
+            return
+        stored_parents = self._stored_parents(batch, stored)
+        if self.buffer is None:
+            self.buffer = CommentBuffer(
+                source=self.source, run_id=self.run_id, user_ids=self.user_ids, warn=report.warn
+            )
+        self.buffer.reserve(sum(len(new) for _, new in batch))
+        self.buffer.flush(wait=False)
+        for article, new in batch:
+            placement = comments_place(
+                new, stored_parents=stored_parents.get(article.pk, {}), max_level=self.max_level
+            )
+            for warning in placement.warnings:
+                report.warn(warning)
+            self.buffer.add(article=article, placement=placement)
+            for node in placement.comments:
+                report.count(report.comments_added, node.record.status)
+            self.touched[article.pk] = article.slug
 
-    def _group_store(self, group: ArticleGroup, article: Article, stored: dict[str, int]) -> None:
+    def _new_comments(self, group: ArticleGroup, stored: dict[str, int]) -> list[CommentRecord]:
+        """The group's comments to store: those not imported before, and with a date."""
         report = self.report
         report.comments_already_imported += sum(c.source_id in stored for c in group.comments)
         new = []
@@ -244,41 +270,28 @@ class _Writer:
                 report.warn(f"comment {record.source_id}: no date; not imported")
                 continue
             new.append(record)
-        if not new:
+        # The reader prepares words only while groups bring new comments.
+        if new:
+            self.prepare.set()
+        else:
             self.prepare.clear()
-            return
-        self.prepare.set()
-        placement = comments_place(
-            new, stored_parents=self._stored_parents(new, stored, article), max_level=self.max_level
-        )
-        for warning in placement.warnings:
-            report.warn(warning)
-        if self.buffer is None:
-            self.buffer = CommentBuffer(
-                source=self.source, run_id=self.run_id, user_ids=self.user_ids, warn=report.warn
-            )
-        self.buffer.add(article=article, placement=placement)
-        for node in placement.comments:
-            report.count(report.comments_added, node.record.status)
-        self.touched[article.pk] = article.slug
+        return new
 
     def _stored_ids(self, source: str, source_ids: list[str]) -> dict[str, int]:
-        """Source id -> comment pk for this group's comments imported before and still here.
+        """Source id -> comment pk for this batch's comments imported before and still here.
         Records of comments deleted since (their article with them) are dropped: the file
         brings those back."""
         found: dict[str, int] = {}
         for start in range(0, len(source_ids), LOOKUP_CHUNK):
             found.update(
-                SourceRecord.objects.filter(
+                source_records_find(
                     source=source, kind=SourceRecord.Kind.COMMENT,
-                    source_id__in=source_ids[start : start + LOOKUP_CHUNK],
-                ).values_list("source_id", "object_id")
+                    source_ids=source_ids[start : start + LOOKUP_CHUNK],
+                )
             )  # fmt: skip
         if not found:
             return found
-        alive = set(
-            Comment.objects.filter(pk__in=found.values()).order_by().values_list("pk", flat=True)
-        )
+        alive = comments_present(pks=list(found.values()))
         gone = [source_id for source_id, pk in found.items() if pk not in alive]
         if gone:
             SourceRecord.objects.filter(
@@ -286,30 +299,45 @@ class _Writer:
             ).delete()
         return {source_id: pk for source_id, pk in found.items() if pk in alive}
 
-    def _stored_parents(self, new, stored: dict[str, int], article: Article):
+    def _stored_parents(
+        self, batch: list[tuple[Article, list[CommentRecord]]], stored: dict[str, int]
+    ) -> dict[int, dict[str, StoredParent]]:
+        """Article pk -> the stored comments that its new comments answer, by source id (a
+        stored comment under another article answers nothing here)."""
         wanted = {
-            r.parent_source_id: stored[r.parent_source_id]
-            for r in new
-            if r.parent_source_id in stored
+            record.parent_source_id: stored[record.parent_source_id]
+            for _, new in batch
+            for record in new
+            if record.parent_source_id in stored
         }
         if not wanted:
             return {}
-        self._connection_free()
         rows = (
-            Comment.objects.filter(pk__in=wanted.values(), article=article)
+            Comment.objects.filter(pk__in=wanted.values())
             .order_by()
-            .values_list("pk", "thread_id", "level", "parent_id")
+            .values_list("pk", "thread_id", "level", "parent_id", "article_id")
         )
-        by_pk = {row[0]: StoredParent(*row) for row in rows}
-        return {sid: by_pk[pk] for sid, pk in wanted.items() if pk in by_pk}
+        by_pk = {row[0]: (row[4], StoredParent(*row[:4])) for row in rows}
+        found: dict[int, dict[str, StoredParent]] = {}
+        for article, new in batch:
+            for record in new:
+                article_id, parent = by_pk.get(wanted.get(record.parent_source_id), (None, None))
+                if article_id == article.pk:
+                    found.setdefault(article.pk, {})[record.parent_source_id] = parent
+        return found
 
     def _connection_free(self) -> None:
         """Wait for the batch being written before using the connection for anything else."""
         if self.buffer is not None:
             self.buffer.wait()
 
-    def close(self) -> None:
+    def settle(self) -> None:
         """Let a batch in flight end, whatever happened (before a rollback, too)."""
+        if self.buffer is not None:
+            self.buffer.settle()
+
+    def close(self) -> None:
+        """Once the transaction is over: let the statistics taken after it end, too."""
         if self.buffer is not None:
             self.buffer.close()
 
@@ -317,7 +345,16 @@ class _Writer:
         self._groups_store()
         if self.buffer is not None:
             self.buffer.flush()
+        if self.touched:
+            # Fresh statistics for the site's queries and the next import, taken once the
+            # rows are committed: registered before pages_refresh, so that the writing
+            # thread takes them while this one drops the cached pages.
+            transaction.on_commit(self._analyse)
         articles_comment_count_recount(article_ids=list(self.touched))
         pages_refresh(slugs=self.touched.values())
-        if self.touched:
-            tables_analyse()  # for the site's queries and the next import
+
+    def _analyse(self) -> None:
+        if self.buffer is not None:
+            self.buffer.analyse_after_commit()
+        else:
+            tables_analyse()

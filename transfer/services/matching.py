@@ -87,6 +87,13 @@ def _slug_from_url(url: str) -> str:
     return unquote(parts[-1]) if parts else ""
 
 
+def _url_slug(record: ArticleRecord) -> str:
+    """The slug the record's URL names, worked out once (matching and creating both ask)."""
+    if record.url_slug is None:
+        record.url_slug = _slug_from_url(record.url) if record.url else ""
+    return record.url_slug
+
+
 def articles_match(
     *, records: list[ArticleRecord], source: str, run_id: int | None,
     user_ids: dict[str, int], user_logins: dict[str, int],
@@ -105,7 +112,8 @@ def articles_match(
             "url", "object_id"
         )
     ) if urls else {}  # fmt: skip
-    slugs = {slug: record.source_id for record in records for slug in _slug_candidates(record)}
+    candidates = {id(record): _slug_candidates(record) for record in records}  # each once
+    slugs = {slug for names in candidates.values() for slug in names}
     articles = Article.objects.in_bulk([*known.values(), *by_url.values()])
     by_slug = {a.slug: a for a in Article.objects.filter(slug__in=list(slugs))} if slugs else {}
 
@@ -119,7 +127,7 @@ def articles_match(
             found[record.source_id] = (article, "imported")
             continue
         article = articles.get(by_url.get(record.url[:500]))
-        for slug in _slug_candidates(record):
+        for slug in candidates[id(record)]:
             article = article or by_slug.get(slug)
         if article is not None:
             found[record.source_id] = (article, "matched")
@@ -156,7 +164,7 @@ def articles_match(
 def _slug_candidates(record: ArticleRecord) -> list[str]:
     candidates = [unquote(record.slug)[:200]] if record.slug else []
     if record.url:
-        candidates.append(_slug_from_url(record.url)[:200])
+        candidates.append(_url_slug(record)[:200])
     return [slug for slug in candidates if slug]
 
 
@@ -168,8 +176,7 @@ def _articles_create(
     titles = [strip_control_characters(r.title).strip()[:200] or "Untitled" for r in records]
     # The source's own slug, else the one its URL names (a Disqus thread's page), else the title.
     wanted = [
-        unquote(r.slug) or (_slug_from_url(r.url) if r.url else "") or title
-        for r, title in zip(records, titles, strict=True)
+        unquote(r.slug) or _url_slug(r) or title for r, title in zip(records, titles, strict=True)
     ]
     # The slugs these would clash with, in one query for the batch.
     starts = Q()

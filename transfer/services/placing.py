@@ -75,16 +75,16 @@ def comments_place(
             )
             named[at] = None
 
+    # Each comment's replies, by date: taken in date order, every list is sorted once made.
     children: dict[int | None, list[int]] = defaultdict(list)
     under_stored: dict[StoredParent, list[int]] = defaultdict(list)
-    for at, parent in named.items():
+    for at in sorted(named, key=lambda at: (records[at].submitted_at, at)):
+        parent = named[at]
         if isinstance(parent, StoredParent):
             under_stored[parent].append(at)
         else:
             children[parent].append(at)
-
-    def by_date(ats: list[int]) -> list[int]:
-        return sorted(ats, key=lambda at: (records[at].submitted_at, at))
+    no_replies: list[int] = []
 
     reached: set[int] = set()
 
@@ -108,10 +108,10 @@ def comments_place(
                 below, below_level = parent, level
             else:
                 below, below_level = node, level + 1
-            for kid in reversed(by_date(children.get(at, []))):
+            for kid in reversed(children.get(at, no_replies)):
                 stack.append((kid, below, below_level))
 
-    for root_at in by_date(children.get(None, [])):
+    for root_at in list(children.get(None, no_replies)):
         walk(root_at, None, 0)
     for stored, kids in under_stored.items():
         placement.stored_threads.add(stored.thread_id)
@@ -119,7 +119,7 @@ def comments_place(
             parent, level = _stored_parent_of(stored), stored.level
         else:
             parent, level = stored, stored.level + 1
-        for kid in by_date(kids):
+        for kid in kids:
             walk(kid, parent, level)
 
     for at in sorted(set(by_id.values()) - reached):

@@ -6,8 +6,11 @@ reserved up front. On PostgreSQL a batch is written by a thread of its own while
 one is built: the database's index upkeep and Python's work then overlap."""
 
 import contextlib
+import functools
+import ipaddress
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from ipaddress import IPv4Address, IPv6Address
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +27,6 @@ from comments.services import (
     thread_recount,
     thread_renumber,
 )
-from core.http import ip_address_normalised
 from core.keys import author_key_for
 from core.text import strip_control_characters
 
@@ -36,6 +38,27 @@ from .sql_rows import rows_write, table_for, tables_analyse
 BATCH = 5000
 # Where new replies in a stored thread wait for thread_renumber (xtd's order is 32-bit).
 PROVISIONAL_ORDER = 1_000_000_000
+IPAddress = IPv4Address | IPv6Address
+# The columns each table's rows bring, in order (sql_rows gives the others their defaults).
+BASE_COLUMNS = (
+    "id", "content_type_id", "object_pk", "site_id", "user_id", "user_name", "user_email",
+    "user_url", "comment", "submit_date", "ip_address", "is_public", "is_removed",
+)  # fmt: skip
+XTD_COLUMNS = (
+    "comment_ptr_id", "thread_id", "parent_id", "level", "order", "followup", "nested_count",
+)  # fmt: skip
+COMMENT_COLUMNS = (
+    "xtdcomment_ptr_id", "article_id", "status", "comment_html", "text_hash", "user_agent",
+    "status_changed_at", "author_key", "submission_meta", "edited_at", "picked_at",
+    "picked_by_id", "upvotes", "downvotes", "best_score",
+)  # fmt: skip
+RECORD_COLUMNS = ("source", "kind", "source_id", "object_id", "run_id", "url")
+THREAD_COLUMNS = ("root_id", "article_id", "listed", "published_count", "last_published_at")
+# The tables, in the order they are written: each one's rows point at rows of the one before.
+TABLES = (
+    (BaseComment, BASE_COLUMNS), (XtdComment, XTD_COLUMNS), (Comment, COMMENT_COLUMNS),
+    (SourceRecord, RECORD_COLUMNS), (Thread, THREAD_COLUMNS),
+)  # fmt: skip
 
 
 class _Ids:
@@ -47,6 +70,7 @@ class _Ids:
     def __init__(self):
         self.pool: list[int] = []
         self.next_sqlite: int | None = None
+        self.sequence: str | None = None
 
     def short_of(self, n: int) -> bool:
         """Whether taking n ids asks the database."""
@@ -54,23 +78,32 @@ class _Ids:
             return self.next_sqlite is None
         return len(self.pool) < n
 
-    def take(self, n: int) -> list[int]:
+    def reserve(self, n: int) -> None:
+        """Make sure n ids can be taken without asking the database."""
         if connection.vendor != "postgresql":
             if self.next_sqlite is None:
                 self.next_sqlite = self._sqlite_last() + 1
+        elif len(self.pool) < n:
+            self.pool += self._postgresql_reserve(max(n - len(self.pool), BATCH))
+
+    def take(self, n: int) -> list[int]:
+        self.reserve(n)
+        if connection.vendor != "postgresql":
             first, self.next_sqlite = self.next_sqlite, self.next_sqlite + n
             return list(range(first, first + n))
-        if len(self.pool) < n:
-            self.pool += self._postgresql_reserve(max(n - len(self.pool), BATCH))
         taken, self.pool = self.pool[:n], self.pool[n:]
         return taken
 
-    @staticmethod
-    def _postgresql_reserve(n: int) -> list[int]:
+    def _postgresql_reserve(self, n: int) -> list[int]:
         with connection.cursor() as cursor:
+            if self.sequence is None:
+                # Once: as an argument of nextval() it would be looked up again for every id.
+                cursor.execute(
+                    "SELECT pg_get_serial_sequence(%s, 'id')", [BaseComment._meta.db_table]
+                )
+                self.sequence = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [BaseComment._meta.db_table, n],
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self.sequence, n]
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -86,13 +119,25 @@ class _Ids:
             return cursor.fetchone()[0] or 0
 
 
-def _ip(value: str | None, warn: Callable[[str], None], source_id: str) -> str | None:
+def _ip(value: str | None, warn: Callable[[str], None], source_id: str) -> IPAddress | None:
+    """The address as an address object (binary COPY takes it so; sql_rows spells it for
+    SQLite, as core.http.ip_address_normalised would)."""
     if not value:
         return None
-    address = ip_address_normalised(value)
+    address = _address(value)
     if address is None:
         warn(f"comment {source_id}: IP address {value!r} is not one; left empty")
     return address
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _address(value: str) -> IPAddress | None:
+    # Parsing costs 10 µs in pure Python, and an export's commenters come back again and
+    # again from the same addresses (the objects are immutable, so they can be shared).
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
 
 
 def comment_text_prepare(record: CommentRecord) -> dict[str, str]:
@@ -104,20 +149,18 @@ def comment_text_prepare(record: CommentRecord) -> dict[str, str]:
 
 
 class CommentBuffer:
-    """Placed comments waiting to be written, a few thousand rows per statement whatever
-    the size of each article's group."""
+    """Placed comments waiting to be written: the caller adds a batch of groups, then
+    flushes them without waiting while it looks up and builds the next batch."""
 
     def __init__(self, *, source: str, run_id: int | None, user_ids: dict[str, int],
                  warn: Callable[[str], None]):  # fmt: skip
         self.source, self.run_id, self.user_ids, self.warn = source, run_id, user_ids, warn
         self.ids = _Ids()
         self.content_type_id = ContentType.objects.get_for_model(Article).pk
-        self.rows: dict[type, list[dict]] = {m: [] for m in (BaseComment, XtdComment, Comment)}
-        self.records: list[dict] = []
-        self.threads: list[dict] = []
+        self.site_id = settings.SITE_ID
+        # Rows waiting, one list per table, their values in the order of its *_COLUMNS.
+        self.rows: dict[type, list[tuple]] = _no_rows()
         self.stored_threads: set[int] = set()
-        # Rows written so far and when statistics were last taken (doubling: a few ANALYZEs).
-        self.pending = self.written = self.analysed = 0
         # PostgreSQL: one thread writes a batch on the import's connection while the next
         # is built (psycopg serialises the connection's use, so nothing interleaves).
         self.writer = (
@@ -126,55 +169,57 @@ class CommentBuffer:
             else None
         )
         self.writing: Future | None = None
+        self.analysing: Future | None = None
+        self.closed = False
+
+    def reserve(self, n: int) -> None:
+        """Take n new ids from the database now, so adding that many comments needs none."""
+        self.wait()
+        self.ids.reserve(n)
 
     def add(self, *, article: Article, placement: Placement) -> None:
+        """Build the rows of a group's placed comments (no query when ids were reserved)."""
         nodes = placement.comments
         if self.ids.short_of(len(nodes)):
             self.wait()  # new ids come from the database
         for node, pk in zip(nodes, self.ids.take(len(nodes)), strict=True):
             node.pk = pk
         now = timezone.now()
-        bases, middles, leaves = (self.rows[m] for m in (BaseComment, XtdComment, Comment))
+        article_id, object_pk, content_type_id = article.pk, str(article.pk), self.content_type_id
+        site_id, source, run_id, user_ids = self.site_id, self.source, self.run_id, self.user_ids
+        bases, middles, leaves, records, threads = self.rows.values()
+        published, removed, comment_kind = (
+            CommentStatus.PUBLISHED, CommentStatus.REMOVED, SourceRecord.Kind.COMMENT
+        )  # fmt: skip
         for at, node in enumerate(nodes):
-            record, parent = node.record, node.parent
+            record, parent, pk = node.record, node.parent, node.pk
             text = record.text_fields or comment_text_prepare(record)
-            user_id = self.user_ids.get(record.user_source_id) if record.user_source_id else None
-            bases.append({
-                "id": node.pk, "content_type_id": self.content_type_id,
-                "object_pk": str(article.pk), "site_id": settings.SITE_ID, "user_id": user_id,
-                "user_name": strip_control_characters(record.author_name)[:50],
-                "user_email": record.author_email.strip()[:254],
-                "user_url": record.author_url.strip()[:200], "comment": text["comment"],
-                "submit_date": record.submitted_at,
-                "ip_address": _ip(record.ip_address, self.warn, record.source_id),
-                "is_public": record.status == CommentStatus.PUBLISHED,
-                "is_removed": record.status == CommentStatus.REMOVED,
-            })  # fmt: skip
+            user_id = user_ids.get(record.user_source_id) if record.user_source_id else None
+            status = record.status
+            bases.append((
+                pk, content_type_id, object_pk, site_id, user_id,
+                strip_control_characters(record.author_name)[:50],
+                record.author_email.strip()[:254], record.author_url.strip()[:200],
+                text["comment"], record.submitted_at,
+                _ip(record.ip_address, self.warn, record.source_id),
+                status == published, status == removed,
+            ))  # fmt: skip
             if node.root is not None:
                 thread_id, order = node.root.pk, node.order
             else:
                 thread_id, order = node.stored_thread_id, PROVISIONAL_ORDER + at
-            middles.append({
-                "comment_ptr_id": node.pk, "thread_id": thread_id,
-                "parent_id": node.pk if parent is None else parent.pk, "level": node.level,
-                "order": order, "followup": False, "nested_count": node.nested_count,
-            })  # fmt: skip
-            leaves.append({
-                "xtdcomment_ptr_id": node.pk, "article_id": article.pk, "status": record.status,
-                "comment_html": text["comment_html"], "text_hash": text["text_hash"],
-                "user_agent": record.user_agent[:300], "status_changed_at": now,
-                "author_key": author_key_for(user_id=user_id), "submission_meta": {},
-                "edited_at": record.edited_at,
-            })  # fmt: skip
-            self.records.append({
-                "source": self.source, "kind": SourceRecord.Kind.COMMENT,
-                "source_id": record.source_id, "object_id": node.pk, "run_id": self.run_id,
-            })  # fmt: skip
-        self.pending += len(nodes)
-        self.threads += _threads(article, nodes)
+            middles.append((
+                pk, thread_id, pk if parent is None else parent.pk, node.level, order, False,
+                node.nested_count,
+            ))  # fmt: skip
+            leaves.append((
+                pk, article_id, status, text["comment_html"], text["text_hash"],
+                record.user_agent[:300], now, author_key_for(user_id=user_id), {},
+                record.edited_at, None, None, 0, 0, 0.0,  # neither picked nor voted on yet
+            ))  # fmt: skip
+            records.append((source, comment_kind, record.source_id, pk, run_id, ""))
+        threads += _threads(article, nodes)
         self.stored_threads |= placement.stored_threads
-        if len(bases) >= BATCH:
-            self.flush(wait=False)
 
     def wait(self) -> None:
         """Let the batch being written finish (raising what it raised): anything else that
@@ -188,20 +233,14 @@ class CommentBuffer:
         """Write what waits; threads that gained replies are then renumbered and recounted.
         With `wait` false the rows may still be on their way when this returns."""
         self.wait()
-        if self.written >= self.analysed * 2 + BATCH:
-            tables_analyse()
-            self.analysed = self.written
-        statements = []
-        for model, rows in self.rows.items():
-            if rows:
-                statements.append(table_for(model, ids_given=model is BaseComment).prepared(rows))
-                rows.clear()
-        for model, rows in ((SourceRecord, self.records), (Thread, self.threads)):
-            if rows:
-                statements.append(table_for(model).prepared(rows))
-                rows.clear()
-        self.written += self.pending
-        self.pending = 0
+        rows, self.rows = self.rows, _no_rows()
+        statements = [
+            table_for(model, columns).prepared(rows[model])
+            for model, columns in TABLES
+            if rows[model]
+        ]
+        if not statements:
+            return
         raw = connection.connection
         if self.writer is not None and not wait and not self.stored_threads:
             self.writing = self.writer.submit(rows_write, raw, statements)
@@ -213,32 +252,52 @@ class CommentBuffer:
             thread_recount(thread_id=thread_id)
         self.stored_threads.clear()
 
-    def close(self) -> None:
-        """End the writing thread. After finish() nothing is in flight; after an error the
-        batch is let finish so the rollback can run, and the first error is the one told."""
+    def settle(self) -> None:
+        """Let the batch in flight end. After flush() nothing is; after an error it is let
+        finish so the rollback can run, and the first error is the one told."""
         with contextlib.suppress(Exception):
             self.wait()
+
+    def analyse_after_commit(self) -> None:
+        """Once the import's transaction committed: fresh planner statistics, taken by the
+        writing thread (on its own transaction) while the caller goes on; close() waits."""
+        if self.writer is None or self.closed:
+            tables_analyse()
+            return
+        self.analysing = self.writer.submit(tables_analyse, connection.connection)
+
+    def close(self) -> None:
+        """End the writing thread, once what it does is done (statistics that fail to be
+        taken are no failure of the import: autovacuum takes them in time)."""
+        self.settle()
+        if self.analysing is not None:
+            with contextlib.suppress(Exception):
+                self.analysing.result()
         if self.writer is not None:
             self.writer.shutdown()
+        self.closed = True
 
 
-def _threads(article: Article, nodes: Iterable[Placed]) -> list[dict]:
+def _no_rows() -> dict[type, list[tuple]]:
+    return {model: [] for model, _ in TABLES}
+
+
+def _threads(article: Article, nodes: Iterable[Placed]) -> list[tuple]:
     """A Thread row for each new thread, with the counts the article page reads."""
-    threads: dict[int, dict] = {}
+    published = CommentStatus.PUBLISHED
+    # Values in the order of THREAD_COLUMNS: root, article, listed, published, last published.
+    threads: dict[int, list] = {}
     for node in nodes:
         root = node.root
         if root is None:
             continue
+        record = node.record
         if root is node:
-            threads[node.pk] = {
-                "root_id": node.pk, "article_id": article.pk,
-                "listed": node.record.status == CommentStatus.PUBLISHED or node.nested_count > 0,
-                "published_count": 0, "last_published_at": None,
-            }  # fmt: skip
-        if node.record.status == CommentStatus.PUBLISHED:
+            listed = record.status == published or node.nested_count > 0
+            threads[node.pk] = [node.pk, article.pk, listed, 0, None]
+        if record.status == published:
             thread = threads[root.pk]
-            thread["published_count"] += 1
-            submitted, last = node.record.submitted_at, thread["last_published_at"]
-            if last is None or submitted > last:
-                thread["last_published_at"] = submitted
-    return list(threads.values())
+            thread[3] += 1
+            if thread[4] is None or record.submitted_at > thread[4]:
+                thread[4] = record.submitted_at
+    return [tuple(thread) for thread in threads.values()]
