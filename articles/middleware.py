@@ -23,7 +23,7 @@ class PageCacheMiddleware:
         match = ARTICLE_PAGE.match(request.path_info)
         if match is None:
             return self.get_response(request)
-        if not self._may_share(request):
+        if not may_share(request):
             response = self.get_response(request)
             response.setdefault("Cache-Control", page_cache.PERSONAL_CACHE_CONTROL)
             return response
@@ -38,11 +38,12 @@ class PageCacheMiddleware:
             return response
         return page_cache.page_answer(request, page, label="miss")
 
-    @staticmethod
-    def _may_share(request: HttpRequest) -> bool:
-        if not page_cache.shareable(request):
-            return False
-        # What the skipped middleware would refuse: an unknown Host (DisallowedHost, a 400)
-        # and plain HTTP where SecurityMiddleware redirects to HTTPS.
-        request.get_host()
-        return request.is_secure() or not settings.SECURE_SSL_REDIRECT
+
+def may_share(request: HttpRequest) -> bool:
+    """Whether the shared page may answer: no personal cookie, and nothing the skipped
+    middleware would refuse (an unknown Host raises DisallowedHost, a 400; plain HTTP where
+    SecurityMiddleware redirects to HTTPS)."""
+    if not page_cache.shareable(request):
+        return False
+    request.get_host()
+    return request.is_secure() or not settings.SECURE_SSL_REDIRECT

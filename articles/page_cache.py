@@ -215,15 +215,23 @@ def _variant(
 def page_answer(request: HttpRequest, page: StoredPage, *, label: str) -> HttpResponse:
     """The stored page as this request asks for it: gzip or not, whole, headers only, or a
     304 when the reader's copy is current."""
+    status, headers, body = page_parts(request, page, label=label)
+    if status == 304:
+        return HttpResponseNotModified(headers=headers)
+    return HttpResponse(body, headers=headers)
+
+
+def page_parts(
+    request: HttpRequest, page: StoredPage, *, label: str
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """What page_answer sends, as status, headers and body (articles/page_front.py sends
+    them with no HttpResponse made)."""
     accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
     variant = page.gzipped if ACCEPTS_GZIP.search(accepted) else page.plain
     if _reader_copy_current(request, variant.etag, page):
-        response = HttpResponseNotModified(headers=variant.validators)
-    else:
-        content = b"" if request.method == "HEAD" else variant.body
-        response = HttpResponse(content, headers=variant.headers)
-    response["X-Parley-Cache"] = label
-    return response
+        return 304, [*variant.validators, ("X-Parley-Cache", label)], b""
+    body = b"" if request.method == "HEAD" else variant.body
+    return 200, [*variant.headers, ("X-Parley-Cache", label)], body
 
 
 def _reader_copy_current(request: HttpRequest, etag: str, page: StoredPage) -> bool:

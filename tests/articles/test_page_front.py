@@ -1,0 +1,112 @@
+"""The shared page answered in front of Django's WSGI handler (articles/page_front.py):
+through config.wsgi, as gunicorn calls it, a stored page goes out with the bytes and headers
+the first middleware would send, and without the handler running; anything else reaches
+Django, which answers as before."""
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client, RequestFactory
+
+from articles.page_front import PageFront
+from config.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PARLEY_PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def handler_runs():
+    """How many requests reached Django's handler (its request_started signal). The
+    handler's closing of database connections is held off meanwhile, as the test client
+    does, so the test's transaction survives the requests that reach Django."""
+    seen = []
+
+    def count(**_):
+        seen.append(1)
+
+    request_started.connect(count)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield seen
+    request_started.disconnect(count)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def wsgi(method: str, path: str, app=application, **headers) -> tuple[str, dict, bytes]:
+    """Call config.wsgi.application as a WSGI server does: status line, headers, body."""
+    environ = RequestFactory().generic(method, path, headers=headers).environ
+    got = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        got["status"], got["headers"] = status, response_headers
+
+    chunks = app(environ, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        getattr(chunks, "close", lambda: None)()
+    return got["status"], dict(got["headers"]), body
+
+
+def test_a_stored_page_is_sent_as_the_middleware_sends_it_without_djangos_handler(
+    article, post, handler_runs
+):
+    post(article, "Words kept for everyone")
+    url = article.get_absolute_url()
+    assert Client().get(url)["X-Parley-Cache"] == "miss"
+    by_middleware = Client().get(url, headers={"accept-encoding": "gzip"})
+    assert by_middleware["X-Parley-Cache"] == "hit"
+    handler_runs.clear()
+
+    status, headers, body = wsgi("GET", url, accept_encoding="gzip")
+
+    assert handler_runs == []
+    assert status == "200 OK"
+    assert body == by_middleware.content
+    assert headers == dict(by_middleware.items())
+    assert headers["Content-Encoding"] == "gzip" and headers["X-Parley-Cache"] == "hit"
+
+
+def test_a_current_copy_gets_a_304_and_head_gets_no_body_in_front(article, handler_runs):
+    url = article.get_absolute_url()
+    Client().get(url)
+    etag = Client().get(url)["ETag"]
+    handler_runs.clear()
+
+    status, headers, body = wsgi("GET", url, if_none_match=etag)
+    assert (status, body, headers["ETag"]) == ("304 Not Modified", b"", etag)
+    assert "Content-Length" not in headers
+
+    status, headers, body = wsgi("HEAD", url)
+    assert (status, body) == ("200 OK", b"")
+    assert int(headers["Content-Length"]) > 0
+    assert handler_runs == []
+
+
+def test_what_the_front_cannot_answer_reaches_django(article, handler_runs, settings):
+    """A page not stored yet, a reader with a session, an unknown Host and plain HTTP where
+    HTTPS is required each get Django's own answer."""
+    url = article.get_absolute_url()
+
+    status, headers, _ = wsgi("GET", url)
+    assert (status, headers["X-Parley-Cache"], len(handler_runs)) == ("200 OK", "miss", 1)
+
+    status, headers, body = wsgi("GET", url, cookie=f"{settings.SESSION_COOKIE_NAME}=abc")
+    assert status == "200 OK" and "X-Parley-Cache" not in headers
+    assert headers["Cache-Control"] == "private, no-cache" and article.title.encode() in body
+    assert len(handler_runs) == 2
+
+    status, _, _ = wsgi("GET", url, host="elsewhere.example")
+    assert status.startswith("400") and len(handler_runs) == 3
+
+    settings.SECURE_SSL_REDIRECT = True  # read when the middleware is made: a new stack
+    status, headers, _ = wsgi("GET", url, app=PageFront(WSGIHandler()))
+    assert status.startswith("301") and headers["Location"].startswith("https://")
+    assert len(handler_runs) == 4
