@@ -152,9 +152,7 @@ class Thread(models.Model):
         Comment, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     # No index of its own: thread_article_listed leads with it.
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
     # Listed: the root is published or at least one reply is (it then shows as a placeholder).
     listed = models.BooleanField(default=False)
     published_count = models.PositiveIntegerField(default=0)
