@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from moderation import evaluation, learning, scoring
+from moderation import evaluation, learning, learning_model, scoring
 from moderation.labelled import LabelledFile, labelled_file_read
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,13 +71,13 @@ def _exit(message: str) -> None:
     raise SystemExit(2)
 
 
-def starter_train(files: Sequence[LabelledFile]) -> learning.TrainedModel:
+def starter_train(files: Sequence[LabelledFile]) -> learning_model.TrainedModel:
     """A starter model as a worker loads it: trained, then through its stored bytes."""
     model = learning.train(
         [text for labelled in files for text in labelled.texts],
         [label for labelled in files for label in labelled.labels],
     )
-    return learning.TrainedModel.from_bytes(model.to_bytes())
+    return learning_model.TrainedModel.from_bytes(model.to_bytes())
 
 
 @dataclass

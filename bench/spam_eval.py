@@ -34,11 +34,11 @@ from bench.spam_common import (
     splits,
     starter_train,
 )
-from moderation import blending, learning, scoring
+from moderation import blending, learning_model, scoring
 from moderation.labelled import LabelledFile
 
 
-def model_outcomes(model: learning.TrainedModel, held_out: LabelledFile) -> Outcomes:
+def model_outcomes(model: learning_model.TrainedModel, held_out: LabelledFile) -> Outcomes:
     rules = scoring.Rules.defaults()
     outcomes = Outcomes.empty()
     model.predict_proba(held_out.texts[:5])  # lazy imports and caches are not a comment's cost
@@ -50,7 +50,7 @@ def model_outcomes(model: learning.TrainedModel, held_out: LabelledFile) -> Outc
     return outcomes
 
 
-def scorer_outcomes(model: learning.TrainedModel, held_out: LabelledFile) -> Outcomes:
+def scorer_outcomes(model: learning_model.TrainedModel, held_out: LabelledFile) -> Outcomes:
     rules = scoring.Rules.defaults()
     blend = blending.BlendedModel(model, None, 0.0)
     outcomes = Outcomes.empty()
@@ -88,7 +88,7 @@ class Replay:
         )
         self.posted = 0
 
-    def outcomes(self, starter: learning.TrainedModel, held_out: LabelledFile) -> Outcomes:
+    def outcomes(self, starter: learning_model.TrainedModel, held_out: LabelledFile) -> Outcomes:
         from django.test.utils import override_settings
 
         from comments.models import Comment

@@ -36,7 +36,7 @@ from bench.spam_common import (
     splits,
     starter_train,
 )
-from moderation import blending, learning, scoring
+from moderation import blending, learning_model, scoring
 from moderation.labelled import LabelledFile
 
 
@@ -57,7 +57,7 @@ def arrival_order(labelled: LabelledFile) -> list[int]:
 
 
 def site_stream(
-    starter: learning.TrainedModel,
+    starter: learning_model.TrainedModel,
     site: LabelledFile,
     *,
     half_labels: int,

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .learning import TrainedModel, train
+from .learning import train
+from .learning_model import TrainedModel
 
 _EPSILON = 1e-6
 # A comment readers saw published and nobody reported counts as not spam, at this share of a

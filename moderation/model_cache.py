@@ -56,7 +56,7 @@ class SpamModelCache:
         if latest is None:
             self.version, self.model, self.n_labels = None, None, 0
         elif latest[0] != self.version:
-            from .learning import TrainedModel
+            from .learning_model import TrainedModel
 
             data = SpamModel.objects.filter(version=latest[0]).values_list("parameters", flat=True)
             self.model = TrainedModel.from_bytes(bytes(data.get()))

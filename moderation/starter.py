@@ -17,28 +17,28 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from . import evaluation, learning
+from . import evaluation, learning, learning_model
 from .labelled import labelled_file_read
 
 STARTER_FILE = Path(__file__).with_name("starter_model.npz")
 SOURCE = "UCI YouTube Spam Collection (CC BY 4.0)"
 
-_replaced: list[learning.TrainedModel | None] = []
+_replaced: list[learning_model.TrainedModel | None] = []
 
 
 @cache
-def _shipped() -> learning.TrainedModel | None:
+def _shipped() -> learning_model.TrainedModel | None:
     if not STARTER_FILE.is_file():
         return None
-    return learning.TrainedModel.from_bytes(STARTER_FILE.read_bytes())
+    return learning_model.TrainedModel.from_bytes(STARTER_FILE.read_bytes())
 
 
-def starter_model() -> learning.TrainedModel | None:
+def starter_model() -> learning_model.TrainedModel | None:
     """The starter model every process scores with (None if the file was removed)."""
     return _replaced[-1] if _replaced else _shipped()
 
 
-def starter_replace(model: learning.TrainedModel | None) -> None:
+def starter_replace(model: learning_model.TrainedModel | None) -> None:
     """Score with another starter (None: the shipped one again). For benchmarks that evaluate a
     starter trained without the comments they test it on."""
     _replaced.clear()
@@ -59,7 +59,7 @@ def starter_summary() -> dict | None:
     }
 
 
-def starter_model_build(paths: Sequence[Path]) -> learning.TrainedModel:
+def starter_model_build(paths: Sequence[Path]) -> learning_model.TrainedModel:
     """Train a starter model on labelled CSV files; its notes carry the leave-one-file-out
     figures (each file scored by a model trained on the others), the way a new site meets it."""
     files = [labelled_file_read(path) for path in paths]

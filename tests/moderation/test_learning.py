@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from moderation import learning
+from moderation import learning, learning_features, learning_model
 
 SPAM_OPENINGS = [
     "check out my channel",
@@ -54,7 +54,7 @@ def labelled_comments() -> tuple[list[str], list[int]]:
 
 
 @pytest.fixture(scope="module")
-def model() -> learning.TrainedModel:
+def model() -> learning_model.TrainedModel:
     """Return a model trained on the synthetic comments."""
     texts, labels = labelled_comments()
     return learning.train(texts, labels)
@@ -79,7 +79,7 @@ def test_model_counts_its_training_examples(model):
 def test_round_trip_through_bytes_keeps_predictions(model):
     """from_bytes(to_bytes()) predicts exactly what the trained model predicts."""
     texts = ["check out my channel http://x.example", "Nice piece on the budget.", ""]
-    loaded = learning.TrainedModel.from_bytes(model.to_bytes())
+    loaded = learning_model.TrainedModel.from_bytes(model.to_bytes())
     assert loaded.version == model.version
     assert loaded.n_labels == model.n_labels
     np.testing.assert_array_equal(loaded.predict_proba(texts), model.predict_proba(texts))
@@ -138,7 +138,7 @@ def test_character_ngrams_are_as_many_as_char_wb_makes():
         analyzer="char_wb", ngram_range=tuple(settings["char_ngram_range"]), lowercase=False
     ).build_analyzer()
     texts = ["a", "check out my channel http://x.example", "ünïcode ☃ snow", "two  spaces", ""]
-    counts = learning._character_counts(texts, settings)
+    counts = learning_features.character_ngram_counts(texts, settings)
     assert counts.sum(axis=1).A1.tolist() == [len(analyzer(text)) for text in texts]
 
 
@@ -163,7 +163,7 @@ def test_a_correction_keeps_what_it_corrects_and_does_not_score_alone(model):
     """Stored and loaded, a correction still names its model; alone it refuses to score."""
     texts, labels = labelled_comments()
     correction = learning.train(texts, labels, corrects=model)
-    loaded = learning.TrainedModel.from_bytes(correction.to_bytes())
+    loaded = learning_model.TrainedModel.from_bytes(correction.to_bytes())
     assert loaded.corrects == model.version and model.corrects == ""
     np.testing.assert_array_equal(loaded.log_odds(texts), correction.log_odds(texts))
     with pytest.raises(ValueError, match="corrects model"):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from moderation import blending, features, learning, scoring
+from moderation import blending, features, learning, learning_model, scoring
 from moderation.starter import STARTER_FILE, starter_model, starter_replace, starter_summary
 
 SHARED_VIDEOS = Path(__file__).resolve().parents[3] / "shared/data/spam/youtube"
@@ -25,7 +25,7 @@ HAM = [
 ]
 
 
-def tiny_model(**overrides) -> learning.TrainedModel:
+def tiny_model(**overrides) -> learning_model.TrainedModel:
     texts = [t.format(n=n) for n in range(12) for t in (*SPAM, *HAM)]
     labels = [1, 1, 1, 0, 0, 0] * 12
     return learning._train(texts, labels, {**learning.DEFAULT_SETTINGS, **overrides})
@@ -63,7 +63,7 @@ def test_the_starter_is_rebuilt_from_the_shared_files_to_the_same_version(tmp_pa
     output = tmp_path / "starter.npz"
     call_command("train_spam_model", "--starter", *sorted(SHARED_VIDEOS.glob("*.csv")),
                  "--output", str(output))  # fmt: skip
-    rebuilt = learning.TrainedModel.from_bytes(output.read_bytes())
+    rebuilt = learning_model.TrainedModel.from_bytes(output.read_bytes())
     assert rebuilt.version == starter_model().version
     assert rebuilt.notes == starter_model().notes
 
@@ -134,7 +134,7 @@ def test_cues_are_bounded_and_the_model_stores_their_weights():
     assert rows.shape == (3, len(features.NAMES)) and rows.min() >= 0 and rows.max() <= 1
     model = tiny_model()
     assert model.dense_coef.shape == (len(features.NAMES),)
-    loaded = learning.TrainedModel.from_bytes(model.to_bytes())
+    loaded = learning_model.TrainedModel.from_bytes(model.to_bytes())
     assert np.array_equal(loaded.dense_coef, model.dense_coef)
 
 
@@ -142,7 +142,7 @@ def test_a_model_stored_without_cues_is_served_without_them():
     """Models trained before the cues existed keep scoring as they were trained."""
     old = tiny_model(dense_features=0)
     assert old.dense_coef.size == 0
-    loaded = learning.TrainedModel.from_bytes(old.to_bytes())
+    loaded = learning_model.TrainedModel.from_bytes(old.to_bytes())
     text = ["earn money from home, visit www.cash.example now"]
     assert loaded.predict_proba(text)[0] == pytest.approx(old.predict_proba(text)[0])
 
