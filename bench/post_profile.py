@@ -107,9 +107,11 @@ def _child(posts: int) -> None:
     profiler = profiler or landing_profiler
     if profiler:
         stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT") or "cumulative")
-        stats.print_stats(60)
+        stats.print_stats(int(os.environ.get("BENCH_LINES") or 60))
         if os.environ.get("BENCH_CALLEES"):
             stats.print_callees(os.environ["BENCH_CALLEES"])
+        if os.environ.get("BENCH_CALLERS"):
+            stats.print_callers(os.environ["BENCH_CALLERS"])
     steady = slice(10, None)
     n = len(counts[steady])
     print(f"  posts measured: {n} (after 10 warm-up)")
@@ -120,7 +122,8 @@ def _child(posts: int) -> None:
     )
     print(
         f"  per post: {statistics.median(walls[steady]):.2f} ms wall (median), "
-        f"{statistics.mean(cpus[steady]):.2f} ms CPU (mean)"
+        f"{statistics.mean(cpus[steady]):.2f} ms CPU (mean), "
+        f"{statistics.median(cpus[steady]):.2f} ms CPU (median)"
     )
     print(
         f"  landing page: {statistics.mean(landing_counts[steady]):.1f} queries, "
@@ -151,8 +154,11 @@ def main() -> None:
     if args.child:
         _child(args.posts)
         return
-    keep = {"PATH", "HOME", "LANG", "TMPDIR", "BENCH_SORT", "BENCH_CALLEES"}
-    base = {key: value for key, value in os.environ.items() if key in keep}
+    # The profile's options (BENCH_SORT, BENCH_LINES, BENCH_CALLEES, BENCH_CALLERS) pass through.
+    keep = {"PATH", "HOME", "LANG", "TMPDIR"}
+    base = {
+        key: value for key, value in os.environ.items() if key in keep or key.startswith("BENCH_")
+    }
     base |= {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PARLEY_RATE_COMMENT_GUEST": "1000000/60",

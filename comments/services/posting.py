@@ -18,11 +18,11 @@ from core.keys import author_key_for
 from core.signals import signal_send_on_commit
 from core.text import strip_control_characters
 
-from ..models import Comment, CommentStatus, Thread
+from ..models import Comment, CommentStatus
 from ..screening import Copies, comment_judge, comment_screen
 from ..signals import comment_submitted
 from .text import comment_text_fields
-from .threads import max_level, thread_lock_for
+from .threads import max_level, thread_lock_for, thread_start
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,11 @@ DUPLICATE_WINDOW = timedelta(minutes=10)
 # check above uses the last ten minutes of them, the scorer's duplicate rule all of them.
 COPIES_WINDOW = timedelta(days=7)
 COPIES_FETCHED = 20
+# What placing a reply reads of the comment it answers.
+PARENT_FIELDS = (
+    "pk", "article_id", "user_id", "status", "level", "parent_id", "thread_id", "order",
+    "followup",
+)  # fmt: skip
 
 
 class CommentRejected(Exception):
@@ -173,7 +178,7 @@ def comment_submit(
             comment.is_public = judgement.status == CommentStatus.PUBLISHED
         comment.save(force_insert=True)
         if comment.level == 0:
-            Thread.objects.create(root=comment, article=article)
+            thread_start(root=comment, published=comment.status == CommentStatus.PUBLISHED)
         if judgement is not None:
             judgement.record(comment)
     signal_send_on_commit(
@@ -244,7 +249,7 @@ def _root_place(article: Article, fields: dict) -> Comment:
     # Locking the article serializes new threads on PostgreSQL so that two identical
     # submissions sent at once store one row; SQLite's IMMEDIATE transactions already do.
     if connection.features.has_select_for_update:
-        Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
+        list(Article.objects.select_for_update().filter(pk=article.pk).order_by().values("pk"))
     # thread_id 0: the comment becomes its own thread and parent as it is inserted.
     return Comment(**fields, thread_id=0, parent_id=0, level=0, order=1)
 
@@ -255,36 +260,49 @@ def _reply_place(
     # Lock the parent's thread first: concurrent replies into it queue here, so `order`
     # stays unique; then read the parent, whose `order` cannot move any more.
     thread_lock_for(comment_id=reply_to)
-    parent = Comment.objects.filter(pk=reply_to).first()
-    if parent is None or parent.article_id != article.pk:
+    parent = _parent_row(reply_to)
+    if parent is None or parent["article_id"] != article.pk:
         raise CommentRejected(
             "reply_to", gettext("The comment you are replying to does not exist here.")
         )
-    is_own = parent.pk in own_ids or (poster.user is not None and parent.user_id == poster.user.pk)
-    if parent.status != CommentStatus.PUBLISHED and not is_own:
+    is_own = parent["pk"] in own_ids or (
+        poster.user is not None and parent["user_id"] == poster.user.pk
+    )
+    if parent["status"] != CommentStatus.PUBLISHED and not is_own:
         raise CommentRejected(
             "reply_to", gettext("The comment you are replying to is not available.")
         )
-    if parent.level >= max_level() and parent.parent_id != parent.pk:
-        parent = Comment.objects.get(pk=parent.parent_id)
+    if parent["level"] >= max_level() and parent["parent_id"] != parent["pk"]:
+        parent = _parent_row(parent["parent_id"])
 
     # The first comment after the parent's subtree, if any, and the thread's last position.
-    after_subtree = Q(order__gt=parent.order, level__lte=parent.level)
-    positions = Comment.objects.filter(thread_id=parent.thread_id).aggregate(
-        next=Min("order", filter=after_subtree), last=Max("order")
-    )
+    thread_id, level = parent["thread_id"], parent["level"]
+    rows = Comment.objects.filter(thread_id=thread_id)
+    if level == 0:
+        # A top-level comment's subtree is its whole thread: nothing comes after it.
+        positions = {"next": None, **rows.aggregate(last=Max("order"))}
+    else:
+        after_subtree = Q(order__gt=parent["order"], level__lte=level)
+        positions = rows.aggregate(next=Min("order", filter=after_subtree), last=Max("order"))
     next_order = positions["next"]
     if next_order is None:
         order = positions["last"] + 1
     else:
         # Make room after the parent's subtree (pre-order position).
-        XtdComment.objects.filter(thread_id=parent.thread_id, order__gte=next_order).update(
+        XtdComment.objects.filter(thread_id=thread_id, order__gte=next_order).update(
             order=F("order") + 1
         )
         order = next_order
     reply = Comment(
-        **fields, thread_id=parent.thread_id, parent_id=parent.pk, level=parent.level + 1,
-        order=order,
-    )  # fmt: skip
-    reply.parent_followup = parent.followup
+        **fields, thread_id=thread_id, parent_id=parent["pk"], level=level + 1, order=order
+    )
+    reply.parent_followup = parent["followup"]
+    reply.grandparent_id = parent["parent_id"]
     return reply
+
+
+def _parent_row(comment_id: int) -> dict | None:
+    """The columns placing a reply needs of the comment it answers (not a whole model:
+    building one from the three comment tables costs more than this query)."""
+    rows = Comment.objects.filter(pk=comment_id).order_by().values(*PARENT_FIELDS)[:1]
+    return next(iter(rows), None)

@@ -26,14 +26,31 @@ def thread_lock_for(*, comment_id: int) -> None:
         # config/settings.py), so writers already queue; the row lock would be a no-op query.
         return
     thread_of = Comment.objects.filter(pk=comment_id).values("thread_id")
-    Thread.objects.select_for_update().filter(pk=Subquery(thread_of)).values_list("pk").first()
+    list(Thread.objects.select_for_update().filter(pk=Subquery(thread_of)).values("pk"))
 
 
-def thread_visibility_changed(*, comment: Comment, became_published: bool) -> None:
+def thread_start(*, root: Comment, published: bool) -> Thread:
+    """Create the thread a new top-level comment starts. A root stored already published
+    (judged before its insert) is counted here, so its thread costs one INSERT rather than
+    an INSERT and the UPDATE thread_visibility_changed would make (told `thread_counted`)."""
+    return Thread.objects.create(
+        root=root,
+        article_id=root.article_id,
+        listed=published,
+        published_count=int(published),
+        last_published_at=timezone.now() if published else None,
+    )
+
+
+def thread_visibility_changed(
+    *, comment: Comment, became_published: bool, thread_counted: bool = False
+) -> None:
     """Keep the thread's caches true after one comment became (or stopped being) published:
     its ancestors' published-descendant counts and the thread's totals move by one. Costs a
     query per level of nesting (at most PARLEY_THREAD_DEPTH), whatever the thread's size.
-    Call inside the transaction that changed the status, with the thread locked."""
+    Call inside the transaction that changed the status, with the thread locked.
+    `thread_counted`: the thread row already counts this comment (a root whose thread
+    thread_start created with it published); only the article's count moves."""
     delta = 1 if became_published else -1
     ancestor_ids = []
     current, parent_id = comment.pk, comment.parent_id
@@ -42,12 +59,17 @@ def thread_visibility_changed(*, comment: Comment, became_published: bool) -> No
         if parent_id == comment.thread_id:  # reached the top: no need to ask its parent
             break
         current = parent_id
+        if current == comment.parent_id and comment.grandparent_id is not None:
+            parent_id = comment.grandparent_id  # a new reply's placing read it already
+            continue
         parent_id = Comment.objects.filter(pk=current).values_list("parent_id", flat=True).first()
     if ancestor_ids:
         XtdComment.objects.filter(pk__in=ancestor_ids).update(
             nested_count=F("nested_count") + delta
         )
     Article.objects.filter(pk=comment.article_id).update(comment_count=F("comment_count") + delta)
+    if thread_counted:
+        return
     thread = Thread.objects.filter(pk=comment.thread_id)
     if became_published:
         thread.update(

@@ -102,7 +102,8 @@ def comment_status_move(
     what follows the commit.
 
     `stored` says the row already holds `to_status`: a new comment inserted with the
-    verdict it was judged with before the insert, which moves from `pending` unseen.
+    verdict it was judged with before the insert, which moves from `pending` unseen; a new
+    top-level one's thread was started counting that status (comments' thread_start).
     """
     from_status = S.PENDING if stored else comment.status
     if from_status == to_status:
@@ -118,7 +119,11 @@ def comment_status_move(
             status_changed_at=now,
         )
     if (from_status == S.PUBLISHED) != (to_status == S.PUBLISHED):
-        thread_visibility_changed(comment=comment, became_published=to_status == S.PUBLISHED)
+        thread_visibility_changed(
+            comment=comment,
+            became_published=to_status == S.PUBLISHED,
+            thread_counted=stored and comment.level == 0,
+        )
     if verdict is not None:
         reasons = _verdict_record(
             comment.pk, verdict, acted=verdict_acted, elapsed_ms=verdict_elapsed_ms

@@ -374,3 +374,140 @@ def test_incremental_thread_counts_match_a_full_recount(article, post):
     kept = snapshot()
     call_command("recount_threads")
     assert snapshot() == kept
+
+
+@pytest.mark.django_db
+class TestPostingCost:
+    """What storing a comment costs, pinned where a saving leaves the result unchanged."""
+
+    def test_a_root_published_as_stored_starts_its_thread_counted(self, article):
+        """Scoring inline, a top-level comment published as it is stored starts its thread
+        listed and counted in the thread's one INSERT (never updated afterwards), with the
+        counts a full recount gives, and later moves count from there."""
+        from moderation.selectors import rules_get
+
+        rules_get()  # the rules row is created on first use, in a transaction of its own
+        with CaptureQueriesContext(connection) as queries:
+            comment = comment_submit(article=article, poster=Poster(name="Ann"), text="Hello")
+        thread_writes = [
+            q["sql"].split(None, 1)[0]
+            for q in queries.captured_queries
+            if '"comments_thread"' in q["sql"] and not q["sql"].startswith("SELECT")
+        ]
+        assert thread_writes == ["INSERT"]
+        thread = Thread.objects.get(pk=comment.pk)
+        assert (thread.listed, thread.published_count) == (True, 1)
+        assert thread.last_published_at is not None
+        thread_recount(thread_id=comment.pk)
+        thread.refresh_from_db()
+        assert (thread.listed, thread.published_count) == (True, 1)
+        article.refresh_from_db()
+        assert article.comment_count == 1
+
+        comment_transition(comment_id=comment.pk, to_status=CommentStatus.REMOVED)
+        thread.refresh_from_db()
+        article.refresh_from_db()
+        assert (thread.listed, thread.published_count, article.comment_count) == (False, 0, 0)
+
+    def test_a_held_root_starts_its_thread_unlisted(self, article):
+        """A top-level comment held as it is stored starts an unlisted thread counting
+        nothing, and publishing it later lists and counts it."""
+        comment = comment_submit(
+            article=article, poster=Poster(name="Fast"), text="hi", meta={"form_seconds": 1}
+        )
+        thread = Thread.objects.get(pk=comment.pk)
+        assert (thread.listed, thread.published_count, thread.last_published_at) == (
+            False, 0, None,
+        )  # fmt: skip
+        comment_transition(comment_id=comment.pk, to_status=PUBLISHED)
+        thread.refresh_from_db()
+        assert (thread.listed, thread.published_count) == (True, 1)
+
+    def test_a_published_root_costs_ten_queries_and_one_more_to_lock(self, article):
+        """Storing a top-level comment scored inline: the transaction, the copies, three
+        comment rows, its thread, the article's count, the verdict and the event; PostgreSQL
+        adds the article's row lock."""
+        # Warm: the rules, the content type and the spam model are read once per process.
+        comment_submit(article=article, poster=Poster(name="Ann"), text="First")
+        with CaptureQueriesContext(connection) as queries:
+            comment = comment_submit(article=article, poster=Poster(name="Bo"), text="Hello")
+        assert comment.status == PUBLISHED
+        assert len(queries) == 10 + connection.features.has_select_for_update
+
+    def test_a_reply_reads_only_what_placing_it_needs_of_its_parent(self, article, post):
+        """A reply reads its parent's position, owner and status, not the whole comment
+        (its text and HTML); replying to a top-level comment, whose subtree is its whole
+        thread, it reads the thread's last position alone. It is placed and told of the
+        parent's follow-up as before."""
+        root = post(article, "The root's own words")
+        Comment.objects.filter(pk=root.pk).update(followup=True)
+        with CaptureQueriesContext(connection) as queries:
+            reply = comment_submit(
+                article=article, poster=Poster(name="Bo"), text="A reply", reply_to=root.pk
+            )
+        selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+        assert not [sql for sql in selects if '"comment_html"' in sql]
+        assert not [sql for sql in selects if "MIN(" in sql]
+        assert (reply.parent_id, reply.thread_id, reply.level, reply.order) == (
+            root.pk, root.pk, 1, 2,
+        )  # fmt: skip
+        assert reply.parent_followup is True
+
+    def test_a_nested_reply_counts_into_its_ancestors_without_reading_them_again(
+        self, article, post
+    ):
+        """A reply two levels down, published as it is stored, counts into its parent and
+        the thread's root without asking the database for its parent's parent: placing it
+        read that already."""
+        root = post(article, "root")
+        middle = post(article, "middle", reply_to=root.pk)
+        with CaptureQueriesContext(connection) as queries:
+            reply = comment_submit(
+                article=article, poster=Poster(name="Cy"), text="Deep", reply_to=middle.pk
+            )
+        assert (reply.status, reply.level) == (PUBLISHED, 2)
+        ancestor_reads = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT "django_comments_xtd_xtdcomment"."parent_id"')
+        ]
+        assert ancestor_reads == []
+        root.refresh_from_db()
+        middle.refresh_from_db()
+        assert (root.nested_count, middle.nested_count) == (2, 1)
+        assert Thread.objects.get(pk=root.pk).published_count == 3
+
+
+@pytest.mark.django_db
+class TestArticleForPosting:
+    def test_only_a_published_article_is_found(self, make_article):
+        """The form's post finds a published article; a draft, one scheduled for later or
+        a missing one is not found."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from articles.models import Article
+        from articles.selectors import article_for_posting
+
+        published, draft, later = make_article(), make_article(publish=False), make_article()
+        Article.objects.filter(pk=later.pk).update(
+            status=Article.Status.SCHEDULED, published_at=timezone.now() + timedelta(hours=1)
+        )
+        found = article_for_posting(article_id=published.pk)
+        assert found == published and found.accepts_comments
+        assert article_for_posting(article_id=draft.pk) is None
+        assert article_for_posting(article_id=later.pk) is None
+        assert article_for_posting(article_id=later.pk + 1000) is None
+
+    def test_it_is_one_query_by_key_reading_no_body(self, article):
+        """One query by the article's key, without its body or the published filter's
+        conditions (checked on the row instead: the same test, cheaper to build)."""
+        from articles.selectors import article_for_posting
+
+        with CaptureQueriesContext(connection) as queries:
+            found = article_for_posting(article_id=article.pk)
+        (sql,) = [q["sql"] for q in queries.captured_queries]
+        assert found.slug == article.slug
+        assert '"body"' not in sql and '"published_at" <=' not in sql
+        assert "ORDER BY" not in sql
