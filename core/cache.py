@@ -16,6 +16,7 @@ counting at once would both write the same number.
 """
 
 import fcntl
+import itertools
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -68,7 +69,20 @@ class ParleyRedisCache(RedisCache):
     clear = _guarded("clear", False)
 
 
+# Django's file cache lists its whole directory on every write to see whether it is full:
+# with up to MAX_ENTRIES files there, milliseconds on each post's rate-limit count and page
+# drop. Looking once every CULL_EVERY writes of a process lets it pass the limit by at most
+# that many entries per process before it is trimmed (a soft limit, as Django's own culling
+# of a random third is).
+CULL_EVERY = 64
+_writes = itertools.count(1)
+
+
 class SharedFileCache(FileBasedCache):
+    def _cull(self):
+        if next(_writes) % CULL_EVERY == 0:
+            super()._cull()
+
     @contextmanager
     def _counting(self):
         path = Path(self._dir) / ".counting.lock"
