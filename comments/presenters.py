@@ -21,7 +21,7 @@ from core.roles import is_moderator
 from .models import AWAITING_STATES, Comment, CommentStatus
 from .notices import PUBLISHED, notice_text, status_seen_by_poster
 from .owner import own_comment_ids
-from .selectors import MODERATED_STATES, Viewer, comment_page
+from .selectors import MODERATED_STATES, SectionRow, Viewer, comment_page
 from .thread_words import ThreadWords, thread_words
 
 
@@ -71,7 +71,7 @@ class CommentSection:
     order: str
     published_total: int
     thread_id: int | None = None
-    picks: list[Comment] = field(default_factory=list)
+    picks: list[SectionRow] = field(default_factory=list)
 
 
 def viewer_for(request: HttpRequest) -> Viewer:
@@ -130,7 +130,7 @@ def comment_section(
 
 
 def build_nodes(
-    rows: list[Comment],
+    rows: list[SectionRow] | list[Comment],
     *,
     root_ids: list[int],
     viewer: Viewer,
@@ -148,7 +148,7 @@ def build_nodes(
     """
     # Words and the date's format in the active language, made once per language and kept.
     words = thread_words()
-    by_thread: dict[int, list[Comment]] = {}
+    by_thread: dict[int, list[SectionRow | Comment]] = {}
     for row in rows:
         by_thread.setdefault(row.thread_id, []).append(row)
     nodes: list[CommentNode] = []
@@ -199,7 +199,7 @@ def build_nodes(
 
 def _show(
     node: CommentNode,
-    row: Comment,
+    row: SectionRow | Comment,
     *,
     is_own: bool,
     words: ThreadWords,

@@ -1,6 +1,7 @@
 """Reads for comment sections: a page of threads in a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Subquery
@@ -22,6 +23,31 @@ SECTION_FIELDS = (
     "comment_html", "submit_date", "edited_at", "status", "nested_count", "submission_meta",
     "picked_at", "upvotes", "downvotes",
 )  # fmt: skip
+
+
+@dataclass(slots=True)
+class SectionRow:
+    """One comment as a comment section reads it: its SECTION_FIELDS, in that order, and
+    nothing else. Not a model instance: making a thousand of those (three tables, deferred
+    fields) was a fifth of the time a 1,000-comment thread took to render."""
+
+    pk: int
+    thread_id: int
+    parent_id: int
+    level: int
+    order: int
+    user_id: int | None
+    user_name: str
+    user_url: str
+    comment_html: str
+    submit_date: datetime
+    edited_at: datetime | None
+    status: str
+    nested_count: int
+    submission_meta: dict
+    picked_at: datetime | None
+    upvotes: int
+    downvotes: int
 
 
 @dataclass(frozen=True)
@@ -65,14 +91,14 @@ def _ordered(threads: QuerySet[Thread], order: str) -> QuerySet[Thread]:
 class CommentPage:
     """The rows of one page of an article's comment section, and what frames them."""
 
-    rows: list[Comment]
+    rows: list[SectionRow]
     root_ids: list[int]  # the page's threads, in order
     collapsed: dict[int, int]  # root id -> published replies not fetched
     moderator_ids: frozenset[int]
     page: Page
     order: str
     thread_id: int | None = None
-    picks: list[Comment] = field(default_factory=list)  # the article's Editor's picks
+    picks: list[SectionRow] = field(default_factory=list)  # the article's Editor's picks
 
 
 def comment_page(
@@ -103,7 +129,7 @@ def comment_page(
     paginator = Paginator(threads.values_list("root_id", "published_count"), per_page)
     page = paginator.get_page(page_number)
     root_ids, collapsed = _expand_within_budget(list(page.object_list), comment_budget)
-    rows: list[Comment] = []
+    rows: list[SectionRow] = []
     if root_ids:
         visible = visible_to_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
         if moderating:
@@ -116,12 +142,13 @@ def comment_page(
             # The Editor's picks come with the page's comments, wherever they sit, so the
             # picks cost the page no query of their own.
             wanted |= Q(article_id=article.pk, picked_at__isnull=False, status=PUBLISHED)
-        rows = list(
-            Comment.objects.filter(wanted)
+        rows = [
+            SectionRow(*values)
+            for values in Comment.objects.filter(wanted)
             .filter(visible | Q(nested_count__gt=0))
-            .only(*SECTION_FIELDS)
             .order_by("thread_id", "order")
-        )
+            .values_list(*SECTION_FIELDS)
+        ]
     picks = picks_latest([row for row in rows if row.picked_at and row.status == PUBLISHED])
     whole = set(root_ids) - set(collapsed)
     rows = [
