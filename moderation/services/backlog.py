@@ -12,16 +12,11 @@ it started. With the queue empty, the comment sends its own message. A run that 
 delivered again (acks_late), and the pending sweep is behind both.
 """
 
-import logging
 import time
-
-from django.db import DatabaseError, transaction
 
 from comments.models import Comment, CommentStatus
 
-from .scoring import comment_enqueue_scoring, comment_score
-
-logger = logging.getLogger(__name__)
+from .scoring import comment_enqueue_scoring, comments_score_batch
 
 BATCH = 20
 # Below the task's soft time limit; a longer backlog is handed on to a new message.
@@ -50,14 +45,7 @@ def comments_score_backlog() -> int:
         if time.monotonic() > deadline:
             comment_enqueue_scoring(comment_id=batch[0])
             break
-        with transaction.atomic():
-            for comment_id in batch:
-                try:
-                    # A savepoint of its own inside the batch's transaction: a comment the
-                    # database fails on is rolled back alone.
-                    comment_score(comment_id=comment_id)
-                    scored += 1
-                except DatabaseError:
-                    logger.warning("comment %s: scoring failed on the database", comment_id)
-                    failed.add(comment_id)
+        done, failures = comments_score_batch(comment_ids=batch)
+        scored += done
+        failed.update(failures)
     return scored

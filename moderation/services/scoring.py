@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 
 from celery import current_app
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
@@ -14,7 +14,7 @@ from comments.screening import Copies, Judgement
 from .. import scoring, selectors
 from ..model_cache import spam_models
 from ..models import ModerationRules
-from .transitions import comment_lock, comment_status_move, comment_transition
+from .transitions import comment_lock, comment_status_move, comment_transition, comments_lock
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
@@ -57,13 +57,63 @@ def comment_score(*, comment_id: int) -> scoring.Verdict | None:
     return verdict
 
 
+def comments_score_batch(*, comment_ids: list[int]) -> tuple[int, list[int]]:
+    """Score many stored comments in one transaction, as comment_score scores one: those no
+    longer pending are left alone. They are read and locked together, and the model reads
+    all their texts in one call. Each moves in a savepoint of its own, so a comment the
+    database fails on is rolled back alone. Returns how many were scored, and the ids of
+    those the database failed on."""
+    scored, failed = 0, []
+    with transaction.atomic():
+        comments = [c for c in comments_lock(comment_ids=comment_ids) if c.status == S.PENDING]
+        if not comments:
+            return 0, []
+        rules = selectors.rules_get()
+        model, note = spam_models.current(rules)
+        if model is not None:
+            model = _Prescored(model, [comment.comment for comment in comments])
+        for comment in comments:
+            try:
+                with transaction.atomic():
+                    verdict, elapsed_ms = _verdict(comment, rules, model=(model, note))
+                    comment_status_move(
+                        comment,
+                        to_status=_status_for(verdict, rules),
+                        **_scorer_move(verdict, rules, elapsed_ms),
+                    )
+                scored += 1
+            except DatabaseError:
+                logger.warning("comment %s: scoring failed on the database", comment.pk)
+                failed.append(comment.pk)
+    return scored, failed
+
+
+class _Prescored:
+    """A model whose answers for a batch's texts were worked out in one call (its features
+    are made a matrix at a time); any other text is asked of the model itself."""
+
+    def __init__(self, model, texts: list[str]):
+        self.model, self.version = model, model.version
+        self.known = dict(zip(texts, model.predict_proba(texts), strict=True))
+
+    def predict_proba(self, texts):
+        return [
+            self.known[text] if text in self.known else self.model.predict_proba([text])[0]
+            for text in texts
+        ]
+
+
 def _verdict(
-    comment: Comment, rules: ModerationRules, earlier_copies: int | None = None
+    comment: Comment,
+    rules: ModerationRules,
+    earlier_copies: int | None = None,
+    model: tuple | None = None,
 ) -> tuple[scoring.Verdict, float | None]:
     """The scorer's verdict and the milliseconds the scorer took (None if it failed). If the
-    scorer fails the comment is held for a moderator, never published."""
+    scorer fails the comment is held for a moderator, never published. `model`: the model
+    and its note, when the caller has them already."""
     try:
-        model, note = spam_models.current(rules)
+        model, note = model or spam_models.current(rules)
         submission = selectors.submission_for(comment, earlier_copies=earlier_copies)
         scoring_rules = selectors.rules_for_scoring(rules)
         # Only the pure scorer is timed: the database reads above are the queue's cost.

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article
 from articles.page_cache import page_invalidate
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentStatus, Thread
 from comments.services import thread_lock_for, thread_visibility_changed
 from core.signals import signal_send_on_commit
 
@@ -82,6 +82,24 @@ def comment_lock(*, comment_id: int) -> Comment | None:
     comment read under the lock. Call inside a transaction."""
     thread_lock_for(comment_id=comment_id)
     return Comment.objects.select_for_update().filter(pk=comment_id).first()
+
+
+def comments_lock(*, comment_ids: list[int]) -> list[Comment]:
+    """comment_lock for many comments at once, in id order, each carrying its article's
+    slug (what refreshing its page needs after the commit). Threads are locked first, in
+    id order, as comment_lock does for one, so a batch and a poster never wait on each
+    other crosswise. Call inside a transaction."""
+    if connection.features.has_select_for_update:
+        threads = Comment.objects.filter(pk__in=comment_ids).values("thread_id")
+        list(Thread.objects.select_for_update().filter(pk__in=threads).order_by("pk").values("pk"))
+    comments = list(Comment.objects.select_for_update().filter(pk__in=comment_ids).order_by("pk"))
+    slugs = dict(
+        Article.objects.filter(pk__in={c.article_id for c in comments}).values_list("pk", "slug")
+    )
+    for comment in comments:
+        # Only the slug is read; the page refresh after commit asks for nothing else.
+        comment.article = Article(pk=comment.article_id, slug=slugs[comment.article_id])
+    return comments
 
 
 def comment_status_move(

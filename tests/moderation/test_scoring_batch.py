@@ -1,0 +1,93 @@
+"""A worker's backlog is scored a batch at a time (moderation.services.scoring.
+comments_score_batch): the batch is read and locked in one query, its articles' slugs in
+another, and the model reads all its texts in one call; each comment still moves through
+comment_status_move, with its verdict and event, exactly as comment_score would move it."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment, CommentStatus
+from comments.services import Poster, comment_submit
+from moderation.models import ModerationEvent, SpamVerdict
+from moderation.services import comment_score
+from moderation.services.scoring import comments_score_batch
+
+pytestmark = pytest.mark.django_db
+SPAM = "BUY CHEAP PILLS NOW!!! http://pills.example http://pills.example/2 http://x.example"
+
+
+@pytest.fixture
+def pending(article, queued_scoring):
+    def make(text, n=0):
+        return comment_submit(
+            article=article,
+            poster=Poster(name=f"Reader {n}", browser_key=f"browser-{n}"),
+            text=text,
+            ip_address=f"192.0.2.{n + 1}",
+        )
+
+    return make
+
+
+def test_a_batch_ends_as_scoring_one_by_one_ends(pending, django_capture_on_commit_callbacks):
+    texts = [SPAM] + [f"A fair point about storage, number {n}." for n in range(5)]
+    batch = [pending(text, n).pk for n, text in enumerate(texts)]
+    singles = [pending(text, n + 10).pk for n, text in enumerate(texts)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scored, failed = comments_score_batch(comment_ids=batch)
+    for comment_id in singles:
+        comment_score(comment_id=comment_id)
+
+    assert (scored, failed) == (len(texts), [])
+    for mine, theirs in zip(batch, singles, strict=True):
+        a, b = SpamVerdict.objects.get(comment_id=mine), SpamVerdict.objects.get(comment_id=theirs)
+        assert (a.decision, a.model_version) == (b.decision, b.model_version)
+        # The model's arithmetic over a matrix of texts may differ in the last bit.
+        assert a.score == pytest.approx(b.score, abs=1e-12)
+        assert [r["code"] for r in a.reasons] == [r["code"] for r in b.reasons]
+        assert Comment.objects.get(pk=mine).status == a.decision
+        event = ModerationEvent.objects.get(comment_id=mine)
+        assert (event.from_status, event.to_status, event.actor_label) == (
+            CommentStatus.PENDING, a.decision, "scorer"
+        )  # fmt: skip
+    assert Comment.objects.get(pk=batch[0]).status != CommentStatus.PUBLISHED
+    assert Comment.objects.get(pk=batch[1]).status == CommentStatus.PUBLISHED
+
+
+def test_the_batch_reads_and_locks_its_comments_and_slugs_once(pending, article):
+    one = [pending("A first reply about the grid.", 0).pk]
+    ten = [pending(f"Another reply about the grid, {n}.", n + 1).pk for n in range(10)]
+    with CaptureQueriesContext(connection) as single:
+        comments_score_batch(comment_ids=one)
+    with CaptureQueriesContext(connection) as batch:
+        comments_score_batch(comment_ids=ten)
+    # What one comment costs, ten times over, less the comment read and the slug read that
+    # the batch makes once rather than once per comment.
+    assert len(batch) <= 10 * len(single) - 2 * 9
+    assert Comment.objects.filter(pk__in=ten, status=CommentStatus.PUBLISHED).count() == 10
+
+
+def test_the_page_of_a_scored_comment_is_dropped(
+    pending, article, django_capture_on_commit_callbacks
+):
+    key = f"parley:page:{article.slug}:version"
+    cache.set(key, "before", None)
+    comment_id = pending("A plain reply that gets published.").pk
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_score_batch(comment_ids=[comment_id])
+    assert Comment.objects.get(pk=comment_id).status == CommentStatus.PUBLISHED
+    assert cache.get(key) not in (None, "before")
+
+
+def test_comments_no_longer_pending_are_left_alone(pending):
+    done = pending("Already decided by a moderator.").pk
+    Comment.objects.filter(pk=done).update(status=CommentStatus.HELD)
+    waiting = pending("Still waiting for the scorer.", 1).pk
+
+    assert comments_score_batch(comment_ids=[done, waiting]) == (1, [])
+    assert Comment.objects.get(pk=done).status == CommentStatus.HELD
+    assert not SpamVerdict.objects.filter(comment_id=done).exists()
+    assert SpamVerdict.objects.filter(comment_id=waiting).exists()
