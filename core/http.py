@@ -68,9 +68,15 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def ip_address_normalised(text: str | None) -> str | None:
-    """An IP address in its canonical spelling, or None for anything that is not one."""
+def ip_address_parsed(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An IP address as an address object, or None for anything that is not one."""
     try:
-        return str(ipaddress.ip_address((text or "").strip()))
+        return ipaddress.ip_address((text or "").strip())
     except ValueError:
         return None
+
+
+def ip_address_normalised(text: str | None) -> str | None:
+    """An IP address in its canonical spelling, or None for anything that is not one."""
+    address = ip_address_parsed(text)
+    return None if address is None else str(address)

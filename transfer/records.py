@@ -41,8 +41,6 @@ class ArticleRecord:
     comments_open: bool = True
     comments_close_after_days: int | None = None  # JSON backups only
     language: str = ""  # a settings.LANGUAGES code, or "" for the site's (JSON backups only)
-    # The slug `url` names, once services.matching worked it out.
-    url_slug: str | None = None
 
 
 @dataclass(slots=True)

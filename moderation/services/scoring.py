@@ -1,5 +1,6 @@
 """Scoring stored comments: the pure scorer's verdict, routed through the one transition."""
 
+import contextlib
 import logging
 import time
 from datetime import timedelta
@@ -48,13 +49,7 @@ def comment_score(*, comment_id: int) -> scoring.Verdict | None:
         if comment is None or comment.status != S.PENDING:
             return None
         rules = selectors.rules_get()
-        verdict, elapsed_ms = _verdict(comment, rules)
-        comment_status_move(
-            comment,
-            to_status=_status_for(verdict, rules),
-            **_scorer_move(verdict, rules, elapsed_ms),
-        )
-    return verdict
+        return _scored(comment, rules)
 
 
 def comments_score_batch(*, comment_ids: list[int]) -> tuple[int, list[int]]:
@@ -69,23 +64,34 @@ def comments_score_batch(*, comment_ids: list[int]) -> tuple[int, list[int]]:
         if not comments:
             return 0, []
         rules = selectors.rules_get()
-        model, note = spam_models.current(rules)
-        if model is not None:
-            model = _Prescored(model, [comment.comment for comment in comments])
+        model = None
+        # A model that fails to load or to read the texts is left to each comment's own
+        # scoring, which logs the failure and holds the comment (_verdict).
+        with contextlib.suppress(Exception):
+            found, note = spam_models.current(rules)
+            texts = [comment.comment for comment in comments]
+            model = (_Prescored(found, texts) if found is not None else None, note)
         for comment in comments:
             try:
                 with transaction.atomic():
-                    verdict, elapsed_ms = _verdict(comment, rules, model=(model, note))
-                    comment_status_move(
-                        comment,
-                        to_status=_status_for(verdict, rules),
-                        **_scorer_move(verdict, rules, elapsed_ms),
-                    )
+                    _scored(comment, rules, model)
                 scored += 1
             except DatabaseError:
                 logger.warning("comment %s: scoring failed on the database", comment.pk)
                 failed.append(comment.pk)
     return scored, failed
+
+
+def _scored(
+    comment: Comment, rules: ModerationRules, model: tuple | None = None
+) -> scoring.Verdict:
+    """Score a locked pending comment and move it where its verdict sends it; `model`: the
+    model and its note, when the caller has them already."""
+    verdict, elapsed_ms = _verdict(comment, rules, model=model)
+    comment_status_move(
+        comment, to_status=_status_for(verdict, rules), **_scorer_move(verdict, rules, elapsed_ms)
+    )
+    return verdict
 
 
 class _Prescored:

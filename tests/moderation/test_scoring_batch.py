@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, CommentStatus
 from comments.services import Poster, comment_submit
+from moderation.model_cache import spam_models
 from moderation.models import ModerationEvent, SpamVerdict
 from moderation.services import comment_score
 from moderation.services.scoring import comments_score_batch
@@ -91,3 +92,18 @@ def test_comments_no_longer_pending_are_left_alone(pending):
     assert Comment.objects.get(pk=done).status == CommentStatus.HELD
     assert not SpamVerdict.objects.filter(comment_id=done).exists()
     assert SpamVerdict.objects.filter(comment_id=waiting).exists()
+
+
+def test_a_model_that_fails_to_load_holds_the_batch(pending, monkeypatch):
+    """As with one comment: a scorer failure holds, never publishes, and says why."""
+
+    def broken(rules):
+        raise RuntimeError("model file corrupt")
+
+    monkeypatch.setattr(spam_models, "current", broken)
+    ids = [pending(f"A reply about the grid, {n}.", n).pk for n in range(3)]
+
+    assert comments_score_batch(comment_ids=ids) == (3, [])
+    for comment_id in ids:
+        assert Comment.objects.get(pk=comment_id).status == CommentStatus.HELD
+        assert SpamVerdict.objects.get(comment_id=comment_id).reasons[0]["code"] == "scorer_error"

@@ -1,6 +1,7 @@
 """The source's people and articles found in this site, or created: each found or made
 once, and remembered by its source id so a later run goes straight to it."""
 
+import functools
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
@@ -73,6 +74,7 @@ def user_match(*, record: AuthorRecord, source: str, run_id: int | None) -> tupl
     return user.pk, how
 
 
+@functools.lru_cache(maxsize=4096)  # matching and creating both ask, once per post each
 def _slug_from_url(url: str) -> str:
     """The slug an article URL names: Parley's own article URL, or else the last part of
     the path (WordPress's post name in its usual permalinks)."""
@@ -88,10 +90,7 @@ def _slug_from_url(url: str) -> str:
 
 
 def _url_slug(record: ArticleRecord) -> str:
-    """The slug the record's URL names, worked out once (matching and creating both ask)."""
-    if record.url_slug is None:
-        record.url_slug = _slug_from_url(record.url) if record.url else ""
-    return record.url_slug
+    return _slug_from_url(record.url) if record.url else ""
 
 
 def articles_match(
