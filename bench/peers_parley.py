@@ -59,16 +59,19 @@ def parley_prepare(env: dict, sizes: list[int]) -> dict:
     """Set Django up in this process on `env`'s database and run http_load's preparation:
     migrated, seeded articles of `sizes` comments, their first pages' query counts. Static
     files are collected (into the git-ignored staticfiles/) for DEBUG=0's manifest."""
+    import django
     from django.core.management import call_command
 
     from bench.http_load import prepare
 
     # Uncached, so the query counts are those of a page actually built.
     os.environ.update({**env, "PARLEY_PAGE_CACHE_SECONDS": "0"})
+    # Before the pages are first built: under DEBUG=0 they name files by the manifest.
+    django.setup()
+    call_command("collectstatic", "--noinput", verbosity=0)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         prepare(sizes)
-    call_command("collectstatic", "--noinput", verbosity=0)
     prepared = json.loads(printed.getvalue().strip().splitlines()[-1])
     return {int(size): page for size, page in prepared["pages"].items()}
 

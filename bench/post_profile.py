@@ -23,6 +23,49 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 FORM_TYPE = "application/x-www-form-urlencoded"
 TARGET_QUERIES = 12
+# What --parts times, as module:function. Each is timed where its caller looks it up, so a
+# part inside another (the scorer inside the submit) is counted in both.
+PARTS = (
+    "comments.views:_target_article", "comments.views:CommentForm", "comments.views:rate_limited",
+    "comments.views:_submit", "comments.services.posting:comment_screen",
+    "comments.services.posting:comment_text_fields", "comments.services.posting:_reply_place",
+    "comments.services.posting:_copies_of", "comments.services.posting:comment_judge",
+    "moderation.services.scoring:_verdict", "moderation.services.scoring:comment_status_move",
+    "comments.views:_posted", "comments.views:_comment_url",
+)  # fmt: skip
+
+
+class _PartTimer:
+    """CPU seconds per part (thread time, so nothing else running is counted), from plain
+    wrappers: cProfile's own cost is many times the ORM's and skews what it shows."""
+
+    def __init__(self, parts):
+        import importlib
+        from collections import defaultdict
+
+        self.seconds = defaultdict(float)
+        self.on = False
+        for spec in parts:
+            module_name, name = spec.rsplit(":", 1)
+            module = importlib.import_module(module_name)
+            setattr(module, name, self._wrapped(spec, getattr(module, name)))
+
+    def _wrapped(self, spec, function):
+        def timed(*args, **kwargs):
+            if not self.on:
+                return function(*args, **kwargs)
+            started = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[spec] += time.thread_time() - started
+
+        return timed
+
+    def report(self, posts: int, total_ms: float) -> None:
+        print(f"  CPU per post by part (thread time, {total_ms:.2f} ms in all):")
+        for spec, seconds in sorted(self.seconds.items(), key=lambda item: -item[1]):
+            print(f"    {spec:52} {seconds / posts * 1000:6.2f} ms")
 
 
 def _child(posts: int) -> None:
@@ -58,6 +101,7 @@ def _child(posts: int) -> None:
     profile = os.environ.get("BENCH_PROFILE")
     profiler = cProfile.Profile() if profile == "post" else None
     landing_profiler = cProfile.Profile() if profile == "landing" else None
+    parts = _PartTimer(PARTS) if profile == "parts" else None
     for index in range(posts):
         data = {
             **fields,
@@ -72,10 +116,14 @@ def _child(posts: int) -> None:
         with CaptureQueriesContext(connection) as queries:
             if profiler and index >= 10:
                 profiler.enable()
+            if parts:
+                parts.on = index >= 10
             wall, cpu = time.perf_counter(), time.process_time()
             # Urlencoded, as browsers send the form (the test client's default is multipart).
             response = client.post("/comments/post/", urlencode(data), content_type=FORM_TYPE)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            if parts:
+                parts.on = False
             if profiler:
                 profiler.disable()
         if response.status_code != 302:
@@ -114,6 +162,8 @@ def _child(posts: int) -> None:
             stats.print_callers(os.environ["BENCH_CALLERS"])
     steady = slice(10, None)
     n = len(counts[steady])
+    if parts:
+        parts.report(n, statistics.mean(cpus[steady]))
     print(f"  posts measured: {n} (after 10 warm-up)")
     print(
         f"  queries per post: {statistics.mean(counts[steady]):.1f} "
@@ -145,8 +195,8 @@ def main() -> None:
     parser.add_argument("--redis", default="", help="a Redis URL for the queued run")
     parser.add_argument(
         "--profile",
-        choices=["post", "landing"],
-        help="print a cProfile of the posts or of the landing pages",
+        choices=["post", "landing", "parts"],
+        help="print a cProfile of the posts or of the landing pages, or the posts' CPU by part",
     )
     parser.add_argument("--queries", action="store_true", help="print the last post's SQL")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

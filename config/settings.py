@@ -150,6 +150,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Kept across requests, as PostgreSQL's is: opening one (Django registers its SQL
+            # functions on each) cost 1.4 ms of every request's CPU.
+            "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
             # A file, not :memory:, so threaded and multi-process tests share one database.
             "TEST": {"NAME": str(BASE_DIR / f".test-db{TEST_DB_SUFFIX}.sqlite3")},
         }

@@ -70,3 +70,13 @@ def test_database_url_keeps_connections_and_checks_them():
         "django.db.backends.postgresql", "db.example.org", 5433, "parley", "parley"
     )  # fmt: skip
     assert (got["CONN_MAX_AGE"], got["CONN_HEALTH_CHECKS"]) == (30, True)
+
+
+def test_embedded_database_connection_is_kept_between_requests():
+    """SQLite's connection is kept like PostgreSQL's: opening one per request cost more CPU
+    than many queries (Django registers its SQL functions on each new connection)."""
+    got = settings_under({"SQLITE_PATH": "/tmp/parley-settings.sqlite3"}, "DATABASES")
+    default = got["DATABASES"]["default"]
+    assert (default["ENGINE"], default["CONN_MAX_AGE"]) == ("django.db.backends.sqlite3", 60)
+    got = settings_under({"DATABASE_CONN_MAX_AGE": "0"}, "DATABASES")
+    assert got["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
