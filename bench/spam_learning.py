@@ -10,14 +10,18 @@ as moderation.blending does) decides each one:
   as the site's training counts them once readers have had their chance; spam the scorer
   marked itself gets no label. With --moderators-only they are not counted, and the site
   model stands alone, blended at n / (n + --half-labels) as before corrections existed;
-- the site model is retrained after every 25 moderators' labels.
+- the site model is retrained after every 25 moderators' labels;
+- a comment counts the earlier copies of its text a moderator marked spam and those a
+  moderator approved, within the 7 days comment_submit looks copies up in, as
+  moderation.selectors counts them.
 
 It prints, for each quarter of the streams (pooled over the sites), for the last half of all
 streams and, with more than one site, for the last half of each, the figures of
 bench/spam_eval.py.
 
     .venv/bin/python -m bench.spam_learning [--train FILE... --test FILE] [--json] [FILES...]
-        [--retrain-every 25] [--report-rate 0.5] [--moderators-only] [--half-labels 200]
+        [--retrain-every 25] [--report-rate 0.5] [--seed 0] [--moderators-only]
+        [--half-labels 200]
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import argparse
 import random
 import time
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from bench.spam_common import (
     Outcomes,
@@ -56,6 +61,24 @@ def arrival_order(labelled: LabelledFile) -> list[int]:
     return sorted(range(len(labelled.texts)), key=lambda index: (*when(index), index))
 
 
+# comments.services.COPIES_WINDOW: how far back a copy of a text is looked up.
+COPIES_WINDOW = timedelta(days=7)
+
+
+def _fingerprint(text: str) -> str:
+    """Texts differing only in case and whitespace are copies (comments.models.text_fingerprint)."""
+    return " ".join(text.lower().split())
+
+
+def _within_window(earlier: str, now: str) -> bool:
+    """Whether a copy dated `earlier` is in the window of one dated `now`; a row without a
+    date is taken to be near its neighbours in the file, so it counts."""
+    if not earlier or not now:
+        return True
+    gap = datetime.fromisoformat(now) - datetime.fromisoformat(earlier)
+    return timedelta(0) <= gap <= COPIES_WINDOW
+
+
 def site_stream(
     starter: learning_model.TrainedModel,
     site: LabelledFile,
@@ -76,15 +99,30 @@ def site_stream(
     # training does once readers have had their chance to report (moderation.blending).
     unreported: list[str] = []
     model = blending.BlendedModel(starter, None, 0.0)
+    # The dates of the texts a moderator marked spam so far, and of those they approved, by
+    # fingerprint.
+    marked_spam: dict[str, list[str]] = {}
+    approved: dict[str, list[str]] = {}
     outcomes = Outcomes.empty()
     for index in arrival_order(site):
         text, label = site.texts[index], site.labels[index]
+        date = site.dates[index] if index < len(site.dates) else ""
+        key = _fingerprint(text)
+        copies = sum(_within_window(when, date) for when in marked_spam.get(key, ()))
+        approved_copies = sum(_within_window(when, date) for when in approved.get(key, ()))
+        submission = scoring.Submission(
+            text=text, spam_copies=copies, approved_copies=approved_copies
+        )
         started = time.perf_counter()
-        verdict = scoring.score_submission(scoring.Submission(text=text), rules, model)
+        verdict = scoring.score_submission(submission, rules, model)
         outcomes.add(label, verdict.score, verdict.decision, (time.perf_counter() - started) * 1e3)
         moderator_sees = verdict.decision == scoring.HELD or (
             verdict.decision == scoring.PUBLISHED and label == 1 and draw.random() < report_rate
         )
+        if moderator_sees and label == 1:
+            marked_spam.setdefault(key, []).append(date)
+        elif moderator_sees:
+            approved.setdefault(key, []).append(date)
         if not moderator_sees:
             if verdict.decision == scoring.PUBLISHED and learn_from_unreported:
                 unreported.append(text)
@@ -115,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--retrain-every", type=int, default=25, help="labels between trainings")
     parser.add_argument("--report-rate", type=float, default=0.5, help="published spam reported")
     parser.add_argument(
+        "--seed", type=int, default=0, help="the random draw of which published spam is reported"
+    )
+    parser.add_argument(
         "--moderators-only",
         action="store_true",
         help="the site model learns from moderators' labels alone, not from unreported comments",
@@ -134,6 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 retrain_every=arguments.retrain_every,
                 report_rate=arguments.report_rate,
                 learn_from_unreported=not arguments.moderators_only,
+                seed=arguments.seed,
             )
         )
     rows = []

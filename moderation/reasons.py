@@ -175,6 +175,22 @@ RENDERERS: dict[str, Callable[[Mapping], str]] = {
         )
         % _figures(p)
     ),
+    "spam_copy": lambda p: (
+        ngettext(
+            "a moderator marked this text spam here %(count)s time before",
+            "a moderator marked this text spam here %(count)s times before",
+            _count(p),
+        )
+        % _figures(p)
+    ),
+    "approved_copy": lambda p: (
+        ngettext(
+            "a moderator approved this text here %(count)s time before",
+            "a moderator approved this text here %(count)s times before",
+            _count(p),
+        )
+        % _figures(p)
+    ),
     "author_spam": lambda p: (
         ngettext(
             "author has %(count)s comment marked spam",

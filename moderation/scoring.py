@@ -82,6 +82,10 @@ class Submission:
     seconds_to_submit: float | None = None
     honeypot: str = ""
     earlier_copies: int = 0
+    # Earlier copies of this text on the site, by anyone, that a moderator marked spam, and
+    # that a moderator approved.
+    spam_copies: int = 0
+    approved_copies: int = 0
     shadow_banned: bool = False
     author: AuthorHistory = field(default_factory=AuthorHistory)
 
@@ -218,16 +222,37 @@ def _content(submission: Submission, rules: Rules) -> Iterator[Reason]:
         )
     # Copies count only when they are the same poster's (the selectors count those) and the
     # text is long enough to be distinctive: "nice song" is common, not a repeat.
-    if submission.earlier_copies and _distinctive(submission.text):
+    if submission.earlier_copies and distinctive(submission.text):
         yield Reason(
             "duplicate",
             f"the same poster sent this text {_plural(submission.earlier_copies, 'time')} before",
             HOLD_WEIGHT,
             {"count": submission.earlier_copies},
         )
+    # A campaign posts one text from many accounts: once a moderator here has marked a
+    # distinctive text spam, they need not be asked about it again, whoever sends it.
+    if submission.spam_copies and distinctive(submission.text):
+        yield Reason(
+            "spam_copy",
+            "a moderator marked this text spam here "
+            f"{_plural(submission.spam_copies, 'time')} before",
+            SPAM_WEIGHT,
+            {"count": submission.spam_copies},
+        )
+    elif submission.approved_copies and distinctive(submission.text):
+        # The same words a moderator already read and let through here ("Song - Title:
+        # link"): asking again is wasted time. Like trust, it outweighs one hold-level rule.
+        yield Reason(
+            "approved_copy",
+            "a moderator approved this text here "
+            f"{_plural(submission.approved_copies, 'time')} before",
+            TRUSTED_WEIGHT,
+            {"count": submission.approved_copies},
+        )
 
 
-def _distinctive(text: str) -> bool:
+def distinctive(text: str) -> bool:
+    """Long enough for a repeat to be a copy, not what many people say."""
     return len(text.split()) >= DISTINCTIVE_WORDS and len(text.strip()) >= DISTINCTIVE_CHARS
 
 

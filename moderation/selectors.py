@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
@@ -15,8 +15,8 @@ from core.roles import moderator_users
 
 from .cached import BanEntry, bans_cached, rules_cached
 from .keywords import keyword_list
-from .models import Ban, ModerationRules
-from .scoring import AuthorHistory, Rules, Submission
+from .models import Ban, ModerationRules, TrainingExample
+from .scoring import AuthorHistory, Rules, Submission, distinctive
 
 S = CommentStatus
 DUPLICATE_WINDOW = COPIES_WINDOW  # the scorer counts every copy comment_submit looks up
@@ -85,26 +85,65 @@ def copies_by_same_poster(comment: Comment, rows: list[dict]) -> int:
     )
 
 
-def submission_for(comment: Comment, *, earlier_copies: int | None = None) -> Submission:
+def _copies_counts(copies, *, same_poster: Q | None, judged: bool) -> dict[str, int]:
+    """One aggregate over earlier copies: the same poster's, and those a moderator marked
+    spam or approved (still so). The scorer's own spam verdicts do not count: one bot that
+    tripped the honeypot with a common phrase must not make the phrase spam for everyone."""
+    counts = {"earlier": Count("pk", filter=same_poster)} if same_poster is not None else {}
+    if judged:
+
+        def labelled(is_spam: bool) -> Exists:
+            return Exists(
+                TrainingExample.objects.filter(
+                    comment=OuterRef("pk"),
+                    is_spam=is_spam,
+                    source=TrainingExample.Source.MODERATOR,
+                )
+            )
+
+        counts |= {
+            "spam": Count("pk", filter=Q(labelled(True), status=S.SPAM)),
+            "approved": Count("pk", filter=Q(labelled(False), status=S.PUBLISHED)),
+        }
+    found = copies.aggregate(**counts) if counts else {}
+    return {name: found.get(name) or 0 for name in ("earlier", "spam", "approved")}
+
+
+def copies_judged(comment: Comment, rows: list[dict]) -> tuple[int, int]:
+    """Of the earlier copies comment_submit found (`rows`), how many a moderator marked spam
+    and how many they approved; no copies, or a text too short to be a copy, ask nothing."""
+    if not rows or not distinctive(comment.comment):
+        return 0, 0
+    copies = Comment.objects.filter(pk__in=[row["pk"] for row in rows])
+    counts = _copies_counts(copies, same_poster=None, judged=True)
+    return counts["spam"], counts["approved"]
+
+
+def submission_for(comment: Comment, *, copy_rows: list[dict] | None = None) -> Submission:
     """Everything the scorer looks at for one comment: stored, or about to be stored with
-    its `earlier_copies` counted as it was placed."""
+    the earlier copies of its text comment_submit found as it was placed (`copy_rows`)."""
     meta = comment.submission_meta or {}
     seconds = meta.get("form_seconds")
-    earlier = earlier_copies
-    if earlier is None:
+    if copy_rows is not None:
+        earlier = copies_by_same_poster(comment, copy_rows)
+        spam_copies, approved_copies = copies_judged(comment, copy_rows)
+    else:
         # Only copies sent before this one: a later copy (someone repeating a comment) must
-        # not count against the original when it is scored again after an edit.
-        same_poster = same_poster_q(author_key=comment.author_key, ip_address=comment.ip_address)
-        earlier = (
-            Comment.objects.filter(
-                same_poster,
-                text_hash=comment.text_hash,
-                submit_date__gte=comment.submit_date - DUPLICATE_WINDOW,
-                pk__lt=comment.pk,
-            ).count()
-            if same_poster is not None
-            else 0
+        # not count against the original when it is scored again after an edit. Who sent
+        # them and how they were judged come from one query.
+        copies = Comment.objects.filter(
+            text_hash=comment.text_hash,
+            submit_date__gte=comment.submit_date - DUPLICATE_WINDOW,
+            pk__lt=comment.pk,
         )
+        counts = _copies_counts(
+            copies,
+            same_poster=same_poster_q(author_key=comment.author_key, ip_address=comment.ip_address),
+            judged=distinctive(comment.comment),
+        )
+        earlier, spam_copies, approved_copies = (
+            counts["earlier"], counts["spam"], counts["approved"]
+        )  # fmt: skip
     return Submission(
         text=comment.comment,
         name=comment.user_name,
@@ -115,6 +154,8 @@ def submission_for(comment: Comment, *, earlier_copies: int | None = None) -> Su
         seconds_to_submit=float(seconds) if isinstance(seconds, int | float) else None,
         honeypot=str(meta.get("honeypot") or ""),
         earlier_copies=earlier,
+        spam_copies=spam_copies,
+        approved_copies=approved_copies,
         shadow_banned=bool(meta.get("shadow")),
         author=author_history(comment),
     )

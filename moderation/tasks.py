@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
@@ -21,6 +22,14 @@ from django.db import DatabaseError
 logger = logging.getLogger(__name__)
 
 MAX_DELIVERIES = 6  # after this many starts (crashes included) a comment is held unscored
+
+
+@worker_init.connect(dispatch_uid="moderation.model_libraries")
+def model_libraries_import(**kwargs) -> None:
+    """Import the spam model's libraries (scikit-learn, SciPy) in the worker's main process,
+    before it forks its pool: otherwise each pool process spends a second or more importing
+    them on its first comment, while the queue waits."""
+    from . import blending  # noqa: F401
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=20, time_limit=30)

@@ -15,7 +15,14 @@ from comments.screening import Copies, Judgement
 from .. import scoring, selectors
 from ..model_cache import spam_models
 from ..models import ModerationRules
-from .transitions import comment_lock, comment_status_move, comment_transition, comments_lock
+from .transitions import (
+    StatusMove,
+    comment_lock,
+    comment_status_move,
+    comment_transition,
+    comments_lock,
+    comments_status_move,
+)
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
@@ -28,14 +35,17 @@ def comment_judge(*, comment: Comment, copies: Copies) -> Judgement | None:
     if not current_app.conf.task_always_eager:
         return None
     rules = selectors.rules_get()
-    verdict, elapsed_ms = _verdict(
-        comment, rules, earlier_copies=selectors.copies_by_same_poster(comment, copies.rows)
-    )
+    verdict, elapsed_ms = _verdict(comment, rules, copy_rows=copies.rows)
     status = _status_for(verdict, rules)
 
     def record(stored: Comment) -> None:
         comment_status_move(
-            stored, to_status=status, stored=True, **_scorer_move(verdict, rules, elapsed_ms)
+            stored,
+            to_status=status,
+            verdict=verdict,
+            verdict_elapsed_ms=elapsed_ms,
+            stored=True,
+            **_scorer(rules),
         )
 
     return Judgement(status=status, record=record)
@@ -49,16 +59,18 @@ def comment_score(*, comment_id: int) -> scoring.Verdict | None:
         if comment is None or comment.status != S.PENDING:
             return None
         rules = selectors.rules_get()
-        return _scored(comment, rules)
+        moves = _scored([comment], rules)
+        comments_status_move(moves, **_scorer(rules))
+        return moves[0].verdict
 
 
 def comments_score_batch(*, comment_ids: list[int]) -> tuple[int, list[int]]:
     """Score many stored comments in one transaction, as comment_score scores one: those no
-    longer pending are left alone. They are read and locked together, and the model reads
-    all their texts in one call. Each moves in a savepoint of its own, so a comment the
-    database fails on is rolled back alone. Returns how many were scored, and the ids of
+    longer pending are left alone. They are read and locked together, the model reads all
+    their texts in one call, and they move together (comments_status_move). If the database
+    fails the batch's move, each comment moves again in a savepoint of its own, so a comment
+    the database fails on is rolled back alone. Returns how many were scored, and the ids of
     those the database failed on."""
-    scored, failed = 0, []
     with transaction.atomic():
         comments = [c for c in comments_lock(comment_ids=comment_ids) if c.status == S.PENDING]
         if not comments:
@@ -71,27 +83,75 @@ def comments_score_batch(*, comment_ids: list[int]) -> tuple[int, list[int]]:
             found, note = spam_models.current(rules)
             texts = [comment.comment for comment in comments]
             model = (_Prescored(found, texts) if found is not None else None, note)
-        for comment in comments:
+        moves = _scored(comments, rules, model, _earlier_copies(comments))
+        try:
+            with transaction.atomic():
+                comments_status_move(moves, **_scorer(rules))
+            return len(moves), []
+        except DatabaseError:
+            logger.warning("a batch of %s comments failed on the database; one by one", len(moves))
+        failed = []
+        for move in moves:
             try:
                 with transaction.atomic():
-                    _scored(comment, rules, model)
-                scored += 1
+                    comments_status_move([move], **_scorer(rules))
             except DatabaseError:
-                logger.warning("comment %s: scoring failed on the database", comment.pk)
-                failed.append(comment.pk)
-    return scored, failed
+                logger.warning("comment %s: scoring failed on the database", move.comment.pk)
+                failed.append(move.comment.pk)
+    return len(moves) - len(failed), failed
 
 
 def _scored(
-    comment: Comment, rules: ModerationRules, model: tuple | None = None
-) -> scoring.Verdict:
-    """Score a locked pending comment and move it where its verdict sends it; `model`: the
-    model and its note, when the caller has them already."""
-    verdict, elapsed_ms = _verdict(comment, rules, model=model)
-    comment_status_move(
-        comment, to_status=_status_for(verdict, rules), **_scorer_move(verdict, rules, elapsed_ms)
-    )
-    return verdict
+    comments: list[Comment],
+    rules: ModerationRules,
+    model: tuple | None = None,
+    earlier_copies: dict[int, list[dict]] | None = None,
+) -> list[StatusMove]:
+    """The scorer's verdicts on locked pending comments, as the moves they send them on;
+    `model` (the model and its note) and each comment's earlier copies (`earlier_copies`, by
+    comment id), when the caller has them already."""
+    moves = []
+    for comment in comments:
+        rows = earlier_copies.get(comment.pk) if earlier_copies is not None else None
+        verdict, elapsed_ms = _verdict(comment, rules, copy_rows=rows, model=model)
+        moves.append(
+            StatusMove(
+                comment,
+                _status_for(verdict, rules),
+                verdict=verdict,
+                verdict_elapsed_ms=elapsed_ms,
+            )
+        )
+    return moves
+
+
+def _earlier_copies(comments: list[Comment]) -> dict[int, list[dict]] | None:
+    """Each comment's earlier copies, as comment_submit finds them for one comment, for a
+    batch in one read: every copy of the batch's texts within the window. The selectors
+    count from them who sent which (copies_by_same_poster) and how moderators judged them
+    (copies_judged). None if the read fails: each comment then reads its own."""
+    copies = Comment.objects.filter(
+        text_hash__in={comment.text_hash for comment in comments},
+        submit_date__gte=min(comment.submit_date for comment in comments)
+        - selectors.DUPLICATE_WINDOW,
+        pk__lt=max(comment.pk for comment in comments),
+    ).values("pk", "text_hash", "author_key", "ip_address", "submit_date")
+    try:
+        with transaction.atomic():
+            rows = list(copies)
+    except DatabaseError:
+        return None
+    found = {}
+    for comment in comments:
+        since = comment.submit_date - selectors.DUPLICATE_WINDOW
+        found[comment.pk] = [
+            row
+            for row in rows
+            if row["text_hash"] == comment.text_hash
+            and row["pk"] < comment.pk
+            and row["submit_date"] >= since
+        ]
+    return found
 
 
 class _Prescored:
@@ -112,15 +172,16 @@ class _Prescored:
 def _verdict(
     comment: Comment,
     rules: ModerationRules,
-    earlier_copies: int | None = None,
     model: tuple | None = None,
+    copy_rows: list[dict] | None = None,
 ) -> tuple[scoring.Verdict, float | None]:
     """The scorer's verdict and the milliseconds the scorer took (None if it failed). If the
     scorer fails the comment is held for a moderator, never published. `model`: the model
-    and its note, when the caller has them already."""
+    and its note, and `copy_rows`: the earlier copies of its text, when the caller has them
+    already."""
     try:
         model, note = model or spam_models.current(rules)
-        submission = selectors.submission_for(comment, earlier_copies=earlier_copies)
+        submission = selectors.submission_for(comment, copy_rows=copy_rows)
         scoring_rules = selectors.rules_for_scoring(rules)
         # Only the pure scorer is timed: the database reads above are the queue's cost.
         started = time.perf_counter()
@@ -149,15 +210,9 @@ def _status_for(verdict: scoring.Verdict, rules: ModerationRules) -> str:
     return S.PUBLISHED if rules.log_only else verdict.decision
 
 
-def _scorer_move(
-    verdict: scoring.Verdict, rules: ModerationRules, elapsed_ms: float | None
-) -> dict:
-    return {
-        "actor_label": "scorer",
-        "verdict": verdict,
-        "verdict_acted": not rules.log_only,
-        "verdict_elapsed_ms": elapsed_ms,
-    }
+def _scorer(rules: ModerationRules) -> dict:
+    """How the scorer's moves are recorded (comments_status_move's arguments)."""
+    return {"actor_label": "scorer", "verdict_acted": not rules.log_only}
 
 
 def comment_hold_unscored(*, comment_id: int, why: str) -> bool:

@@ -1,14 +1,18 @@
 """The one place a comment's status changes.
 
 Every move (the scorer's verdict, a moderator's decision, a reader's report, an author's edit
-or deletion, an undo) goes through `comment_status_move`, which checks, records and schedules
-what follows once the change commits. `comment_transition` locks a stored comment and calls
-it; a new comment judged as it is stored (scoring inline) calls it in the transaction that
-inserted it.
+or deletion, an undo) goes through `comments_status_move`, which checks, records and schedules
+what follows once the change commits: for one comment through `comment_status_move`, for a
+worker's batch (comments locked by `comments_lock`) all at once. `comment_transition` locks a
+stored comment and moves it; a new comment judged as it is stored (scoring inline) is moved in
+the transaction that inserted it.
 """
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,6 +28,7 @@ from core.signals import signal_send_on_commit
 from ..models import ModerationEvent, Report, SpamVerdict, TrainingExample
 from ..scoring import Verdict
 from ..signals import comment_status_changed
+from .thread_counts import threads_published_add
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
@@ -102,6 +107,17 @@ def comments_lock(*, comment_ids: list[int]) -> list[Comment]:
     return comments
 
 
+@dataclass(frozen=True)
+class StatusMove:
+    """One comment's move in comments_status_move: where it goes, and why."""
+
+    comment: Comment
+    to_status: str
+    reasons: Iterable[dict] = ()
+    verdict: Verdict | None = None
+    verdict_elapsed_ms: float | None = None
+
+
 def comment_status_move(
     comment: Comment,
     *,
@@ -114,68 +130,121 @@ def comment_status_move(
     verdict_elapsed_ms: float | None = None,
     stored: bool = False,
 ) -> ModerationEvent | None:
-    """The one place a comment's moderation state moves, for a comment locked (or inserted)
-    by the current transaction: check the move, mirror it into `is_public`/`is_removed`,
-    move the thread's counts, record the event (and the scorer's verdict), and schedule
-    what follows the commit.
+    """Move one comment locked (or inserted) by the current transaction: comments_status_move
+    for a batch of one.
 
     `stored` says the row already holds `to_status`: a new comment inserted with the
     verdict it was judged with before the insert, which moves from `pending` unseen; a new
     top-level one's thread was started counting that status (comments' thread_start).
     """
-    from_status = S.PENDING if stored else comment.status
-    if from_status == to_status:
-        return None
-    if to_status not in ALLOWED_TRANSITIONS[from_status]:
-        raise TransitionNotAllowed(f"A {from_status} comment cannot become {to_status}.")
+    move = StatusMove(comment, to_status, reasons, verdict, verdict_elapsed_ms)
+    return comments_status_move(
+        [move], actor=actor, actor_label=actor_label, verdict_acted=verdict_acted, stored=stored
+    )[0]
+
+
+def comments_status_move(
+    moves: list[StatusMove],
+    *,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+    verdict_acted: bool = True,
+    stored: bool = False,
+) -> list[ModerationEvent | None]:
+    """The one place comments' moderation state moves, for comments locked (or inserted) by
+    the current transaction: check every move (none is made if one is not allowed), mirror
+    it into `is_public`/`is_removed`, move the threads' counts, record the events (and the
+    scorer's verdicts), and schedule what follows the commit. Returns each move's event
+    (None: the comment is already there). A batch costs a statement per kind of row (and
+    per status reached), not per comment; `stored` as for comment_status_move.
+    """
+    made = []  # (move, from_status) of the moves that change something
+    for move in moves:
+        from_status = S.PENDING if stored else move.comment.status
+        if from_status == move.to_status:
+            continue
+        if move.to_status not in ALLOWED_TRANSITIONS[from_status]:
+            raise TransitionNotAllowed(f"A {from_status} comment cannot become {move.to_status}.")
+        made.append((move, from_status))
+    if not made:
+        return [None] * len(moves)
     now = timezone.now()
     if not stored:
-        Comment.objects.filter(pk=comment.pk).update(
-            status=to_status,
-            is_public=to_status == S.PUBLISHED,
-            is_removed=to_status == S.REMOVED,
-            status_changed_at=now,
+        by_status: dict[str, list[int]] = defaultdict(list)
+        for move, _ in made:
+            by_status[move.to_status].append(move.comment.pk)
+        for to_status, comment_ids in by_status.items():
+            Comment.objects.filter(pk__in=comment_ids).update(
+                status=to_status,
+                is_public=to_status == S.PUBLISHED,
+                is_removed=to_status == S.REMOVED,
+                status_changed_at=now,
+            )
+    _threads_count(made, stored=stored)
+    reasons = _verdicts_record(made, acted=verdict_acted)
+    label = actor_label or (actor.get_username() if actor else "system")
+    events = ModerationEvent.objects.bulk_create(
+        ModerationEvent(
+            comment_id=move.comment.pk,
+            actor=actor,
+            actor_label=label,
+            from_status=from_status,
+            to_status=move.to_status,
+            reasons=reasons[move.comment.pk],
         )
-    if (from_status == S.PUBLISHED) != (to_status == S.PUBLISHED):
-        thread_visibility_changed(
-            comment=comment,
-            became_published=to_status == S.PUBLISHED,
-            thread_counted=stored and comment.level == 0,
-        )
-    if verdict is not None:
-        reasons = _verdict_record(
-            comment.pk, verdict, acted=verdict_acted, elapsed_ms=verdict_elapsed_ms
-        )
-    event = ModerationEvent.objects.create(
-        comment_id=comment.pk,
-        actor=actor,
-        actor_label=actor_label or (actor.get_username() if actor else "system"),
-        from_status=from_status,
-        to_status=to_status,
-        reasons=list(reasons),
+        for move, from_status in made
     )
     if actor is not None:
-        _decision_record(comment, to_status=to_status, when=now)
-    _after_commit(
-        comment, from_status=from_status, to_status=to_status, actor_label=event.actor_label
-    )
-    return event
+        for move, _ in made:
+            _decision_record(move.comment, to_status=move.to_status, when=now)
+    _after_commit(made, actor_label=label)
+    event_for = {event.comment_id: event for event in events}
+    return [event_for.get(move.comment.pk) for move in moves]
 
 
-def _verdict_record(
-    comment_id: int, verdict: Verdict, *, acted: bool, elapsed_ms: float | None
-) -> list[dict]:
-    """Keep the scorer's verdict; its reasons become the event's."""
-    reasons = [reason.as_dict() for reason in verdict.reasons]
-    SpamVerdict.objects.create(
-        comment_id=comment_id,
-        score=verdict.score,
-        decision=verdict.decision,
-        reasons=reasons,
-        model_version=verdict.model_version,
-        acted=acted,
-        elapsed_ms=elapsed_ms,
-    )
+def _threads_count(made: list[tuple[StatusMove, str]], *, stored: bool) -> None:
+    """Move the threads' counts for the comments that entered or left "published"."""
+    entered = []
+    for move, from_status in made:
+        if (from_status == S.PUBLISHED) == (move.to_status == S.PUBLISHED):
+            continue
+        comment = move.comment
+        thread_counted = stored and comment.level == 0
+        if move.to_status == S.PUBLISHED and not thread_counted:
+            entered.append(comment)
+        else:
+            thread_visibility_changed(
+                comment=comment,
+                became_published=move.to_status == S.PUBLISHED,
+                thread_counted=thread_counted,
+            )
+    if len(entered) == 1:
+        thread_visibility_changed(comment=entered[0], became_published=True)
+    elif entered:
+        threads_published_add(comments=entered)
+
+
+def _verdicts_record(made: list[tuple[StatusMove, str]], *, acted: bool) -> dict[int, list]:
+    """Keep the scorer's verdicts; their reasons become the events'. Returns each comment's
+    event reasons."""
+    reasons = {move.comment.pk: list(move.reasons) for move, _ in made}
+    verdicts = []
+    for move, _ in made:
+        if move.verdict is None:
+            continue
+        reasons[move.comment.pk] = [reason.as_dict() for reason in move.verdict.reasons]
+        verdicts.append(
+            SpamVerdict(
+                comment_id=move.comment.pk,
+                score=move.verdict.score,
+                decision=move.verdict.decision,
+                reasons=reasons[move.comment.pk],
+                model_version=move.verdict.model_version,
+                acted=acted,
+                elapsed_ms=move.verdict_elapsed_ms,
+            )
+        )
+    SpamVerdict.objects.bulk_create(verdicts)
     return reasons
 
 
@@ -194,39 +263,46 @@ def _decision_record(comment: Comment, *, to_status: str, when) -> None:
     Report.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(resolved_at=when)
 
 
-def _after_commit(comment: Comment, *, from_status: str, to_status: str, actor_label: str) -> None:
-    """Schedule what a status change sets off, for when it has committed."""
+def _after_commit(made: list[tuple[StatusMove, str]], *, actor_label: str) -> None:
+    """Schedule what the status changes set off, for when they have committed: a page
+    refresh per article (not per comment), and each comment's signal."""
+    moved = [(move.comment, from_status, move.to_status) for move, from_status in made]
     transaction.on_commit(
-        lambda: logger.info(
-            "comment %s: %s -> %s (%s)", comment.pk, from_status, to_status, actor_label
-        )
+        lambda: [
+            logger.info("comment %s: %s -> %s (%s)", comment.pk, came, went, actor_label)
+            for comment, came, went in moved
+        ]
     )
-    # A page shows the change when a comment enters or leaves "published", or when a hidden
-    # comment's published replies show a placeholder instead of it.
-    if S.PUBLISHED in (from_status, to_status) or comment.nested_count:
-        # A new comment carries its article; a stored one is looked up once committed.
-        slug = comment.article.slug if Comment.article.is_cached(comment) else None
-        article_id = comment.article_id
-        transaction.on_commit(lambda: _page_refresh(article_id, slug), robust=True)
-    if to_status == S.HELD and settings.CELERY_TASK_ALWAYS_EAGER:
+    pages: dict[int, str | None] = {}
+    for comment, from_status, to_status in moved:
+        # A page shows the change when a comment enters or leaves "published", or when a
+        # hidden comment's published replies show a placeholder instead of it.
+        if S.PUBLISHED in (from_status, to_status) or comment.nested_count:
+            # A new comment carries its article; a stored one is looked up once committed.
+            slug = comment.article.slug if Comment.article.is_cached(comment) else None
+            pages[comment.article_id] = pages.get(comment.article_id) or slug
+    for article_id, slug in pages.items():
+        transaction.on_commit(partial(_page_refresh, article_id, slug), robust=True)
+    if settings.CELERY_TASK_ALWAYS_EAGER and any(went == S.HELD for _, _, went in moved):
         # Embedded, there is no beat to send the batched digest: it goes at once.
         from ..tasks import held_digest_task
 
         transaction.on_commit(held_digest_task.delay, robust=True)
-    signal_send_on_commit(
-        comment_status_changed,
-        sender=Comment,
-        comment_id=comment.pk,
-        from_status=from_status,
-        to_status=to_status,
-        parent_id=comment.parent_id,
-        followup=comment.followup,
-        guest_email="" if comment.user_id else comment.user_email,
-        article_id=comment.article_id,
-        thread_id=comment.thread_id,
-        edited_at=comment.edited_at,
-        parent_followup=comment.parent_followup,
-    )
+    for comment, from_status, to_status in moved:
+        signal_send_on_commit(
+            comment_status_changed,
+            sender=Comment,
+            comment_id=comment.pk,
+            from_status=from_status,
+            to_status=to_status,
+            parent_id=comment.parent_id,
+            followup=comment.followup,
+            guest_email="" if comment.user_id else comment.user_email,
+            article_id=comment.article_id,
+            thread_id=comment.thread_id,
+            edited_at=comment.edited_at,
+            parent_followup=comment.parent_followup,
+        )
 
 
 def _page_refresh(article_id: int, slug: str | None) -> None:
