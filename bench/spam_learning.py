@@ -41,6 +41,7 @@ from bench.spam_common import (
     splits,
     starter_train,
 )
+from core.text import text_fingerprint
 from moderation import blending, learning_model, scoring
 from moderation.labelled import LabelledFile
 
@@ -63,11 +64,6 @@ def arrival_order(labelled: LabelledFile) -> list[int]:
 
 # comments.services.COPIES_WINDOW: how far back a copy of a text is looked up.
 COPIES_WINDOW = timedelta(days=7)
-
-
-def _fingerprint(text: str) -> str:
-    """Texts differing only in case and whitespace are copies (comments.models.text_fingerprint)."""
-    return " ".join(text.lower().split())
 
 
 def _within_window(earlier: str, now: str) -> bool:
@@ -107,7 +103,7 @@ def site_stream(
     for index in arrival_order(site):
         text, label = site.texts[index], site.labels[index]
         date = site.dates[index] if index < len(site.dates) else ""
-        key = _fingerprint(text)
+        key = text_fingerprint(text)
         copies = sum(_within_window(when, date) for when in marked_spam.get(key, ()))
         approved_copies = sum(_within_window(when, date) for when in approved.get(key, ()))
         submission = scoring.Submission(

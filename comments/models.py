@@ -1,5 +1,3 @@
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +7,7 @@ from django_comments.abstracts import CommentAbstractModel
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from core.text import text_fingerprint  # noqa: F401 - where the comment code imports it
 
 
 class CommentStatus(models.TextChoices):
@@ -25,11 +24,6 @@ class CommentStatus(models.TextChoices):
 AWAITING_STATES = (CommentStatus.PENDING, CommentStatus.HELD, CommentStatus.SPAM)
 # Editor's picks an article shows above its threads at most.
 PICKS_PER_ARTICLE = 3
-
-
-def text_fingerprint(text: str) -> str:
-    """The same for texts that differ only in case and whitespace."""
-    return hashlib.sha1(" ".join(text.lower().split()).encode(), usedforsecurity=False).hexdigest()
 
 
 class CommentQuerySet(models.QuerySet):

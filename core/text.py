@@ -1,5 +1,6 @@
 """Text as readers typed it, made safe to store and to put in a page or a feed."""
 
+import hashlib
 import re
 
 # Control characters other than tab, newline and carriage return: invisible on a page and not
@@ -42,3 +43,8 @@ def paragraphs_from_newlines(html: str) -> str:
 def paragraphs_split(text: str) -> list[str]:
     """Text's paragraphs (split at blank lines), line breaks kept inside them."""
     return [part.strip("\n") for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+def text_fingerprint(text: str) -> str:
+    """The same for texts that differ only in case and whitespace."""
+    return hashlib.sha1(" ".join(text.lower().split()).encode(), usedforsecurity=False).hexdigest()

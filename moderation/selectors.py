@@ -119,6 +119,30 @@ def copies_judged(comment: Comment, rows: list[dict]) -> tuple[int, int]:
     return counts["spam"], counts["approved"]
 
 
+def copies_for_batch(comments: list[Comment]) -> dict[int, list[dict]]:
+    """Each comment's earlier copies, by comment id, as comment_submit finds them for one
+    comment (the rows submission_for counts from), for a batch in one read: every copy of
+    the batch's texts within the window."""
+    rows = list(
+        Comment.objects.filter(
+            text_hash__in={comment.text_hash for comment in comments},
+            submit_date__gte=min(comment.submit_date for comment in comments) - DUPLICATE_WINDOW,
+            pk__lt=max(comment.pk for comment in comments),
+        ).values("pk", "text_hash", "author_key", "ip_address", "submit_date")
+    )
+    found = {}
+    for comment in comments:
+        since = comment.submit_date - DUPLICATE_WINDOW
+        found[comment.pk] = [
+            row
+            for row in rows
+            if row["text_hash"] == comment.text_hash
+            and row["pk"] < comment.pk
+            and row["submit_date"] >= since
+        ]
+    return found
+
+
 def submission_for(comment: Comment, *, copy_rows: list[dict] | None = None) -> Submission:
     """Everything the scorer looks at for one comment: stored, or about to be stored with
     the earlier copies of its text comment_submit found as it was placed (`copy_rows`)."""

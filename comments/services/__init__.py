@@ -32,6 +32,7 @@ from .threads import (
     thread_recount,
     thread_renumber,
     thread_visibility_changed,
+    threads_published_add,
 )
 from .votes import VoteCount, VoteRefused, comment_vote
 
@@ -60,4 +61,5 @@ __all__ = [
     "thread_recount",
     "thread_renumber",
     "thread_visibility_changed",
+    "threads_published_add",
 ]

@@ -126,32 +126,13 @@ def _scored(
 
 
 def _earlier_copies(comments: list[Comment]) -> dict[int, list[dict]] | None:
-    """Each comment's earlier copies, as comment_submit finds them for one comment, for a
-    batch in one read: every copy of the batch's texts within the window. The selectors
-    count from them who sent which (copies_by_same_poster) and how moderators judged them
-    (copies_judged). None if the read fails: each comment then reads its own."""
-    copies = Comment.objects.filter(
-        text_hash__in={comment.text_hash for comment in comments},
-        submit_date__gte=min(comment.submit_date for comment in comments)
-        - selectors.DUPLICATE_WINDOW,
-        pk__lt=max(comment.pk for comment in comments),
-    ).values("pk", "text_hash", "author_key", "ip_address", "submit_date")
+    """The batch's earlier copies (selectors.copies_for_batch); None if the read fails:
+    each comment then reads its own."""
     try:
         with transaction.atomic():
-            rows = list(copies)
+            return selectors.copies_for_batch(comments)
     except DatabaseError:
         return None
-    found = {}
-    for comment in comments:
-        since = comment.submit_date - selectors.DUPLICATE_WINDOW
-        found[comment.pk] = [
-            row
-            for row in rows
-            if row["text_hash"] == comment.text_hash
-            and row["pk"] < comment.pk
-            and row["submit_date"] >= since
-        ]
-    return found
 
 
 class _Prescored:

@@ -22,13 +22,12 @@ from django.utils import timezone
 from articles.models import Article
 from articles.page_cache import page_invalidate
 from comments.models import Comment, CommentStatus, Thread
-from comments.services import thread_lock_for, thread_visibility_changed
+from comments.services import thread_lock_for, thread_visibility_changed, threads_published_add
 from core.signals import signal_send_on_commit
 
 from ..models import ModerationEvent, Report, SpamVerdict, TrainingExample
 from ..scoring import Verdict
 from ..signals import comment_status_changed
-from .thread_counts import threads_published_add
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
@@ -267,12 +266,12 @@ def _after_commit(made: list[tuple[StatusMove, str]], *, actor_label: str) -> No
     """Schedule what the status changes set off, for when they have committed: a page
     refresh per article (not per comment), and each comment's signal."""
     moved = [(move.comment, from_status, move.to_status) for move, from_status in made]
-    transaction.on_commit(
-        lambda: [
+
+    def log() -> None:
+        for comment, came, went in moved:
             logger.info("comment %s: %s -> %s (%s)", comment.pk, came, went, actor_label)
-            for comment, came, went in moved
-        ]
-    )
+
+    transaction.on_commit(log)
     pages: dict[int, str | None] = {}
     for comment, from_status, to_status in moved:
         # A page shows the change when a comment enters or leaves "published", or when a
