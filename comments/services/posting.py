@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from core.db import CompiledValues
 from core.keys import author_key_for
 from core.signals import signal_send_on_commit
 from core.text import strip_control_characters
@@ -192,22 +193,54 @@ def comment_submit(
     return comment
 
 
+COPY_FIELDS = (
+    "pk", "comment", "submit_date", "user_id", "user_name", "user_email", "submission_meta",
+    "article_id", "level", "parent_id", "author_key", "ip_address",
+)  # fmt: skip
+# Run on every post: compiled once (core.db).
+_copies_read = CompiledValues(
+    lambda text_hash, since: (
+        Comment.objects.filter(text_hash=text_hash, submit_date__gte=since)
+        .order_by("-pk")
+        .values(*COPY_FIELDS)[:COPIES_FETCHED]
+    ),
+    text_hash=Comment._meta.get_field("text_hash"),
+    since=Comment._meta.get_field("submit_date"),
+)
+_parent_read = CompiledValues(
+    lambda pk: Comment.objects.filter(pk=pk).order_by().values(*PARENT_FIELDS)[:1],
+    pk=Comment._meta.pk,
+)
+
+# Where a reply goes: the thread's last position, and the first after the parent's subtree.
+_thread_end_read = CompiledValues(
+    lambda thread_id: (
+        Comment.objects.filter(thread_id=thread_id)
+        .order_by()
+        .values("thread_id")
+        .annotate(last=Max("order"))
+    ),
+    thread_id=XtdComment._meta.get_field("thread_id"),
+)
+_subtree_end_read = CompiledValues(
+    lambda thread_id, order, level: (
+        Comment.objects.filter(thread_id=thread_id)
+        .order_by()
+        .values("thread_id")
+        .annotate(next=Min("order", filter=Q(order__gt=order, level__lte=level)), last=Max("order"))
+    ),
+    thread_id=XtdComment._meta.get_field("thread_id"),
+    order=XtdComment._meta.get_field("order"),
+    level=XtdComment._meta.get_field("level"),
+)
+
+
 def _copies_of(comment: Comment) -> Copies:
     """Earlier comments with the same text, newest first: what both the duplicate check and
     the scorer's duplicate rule need, in one indexed query. A flood of one text is looked at
     up to its newest COPIES_FETCHED copies, which is plenty for both."""
-    rows = Comment.objects.filter(
-        text_hash=comment.text_hash, submit_date__gte=comment.submit_date - COPIES_WINDOW
-    ).order_by("-pk")
-    return Copies(
-        rows=list(
-            rows.values(
-                "pk", "comment", "submit_date", "user_id", "user_name", "user_email",
-                "submission_meta", "article_id", "level", "parent_id", "author_key",
-                "ip_address",
-            )[:COPIES_FETCHED]
-        )
-    )  # fmt: skip
+    since = comment.submit_date - COPIES_WINDOW
+    return Copies(rows=_copies_read(text_hash=comment.text_hash, since=since))
 
 
 def _duplicate_of(
@@ -277,13 +310,11 @@ def _reply_place(
 
     # The first comment after the parent's subtree, if any, and the thread's last position.
     thread_id, level = parent["thread_id"], parent["level"]
-    rows = Comment.objects.filter(thread_id=thread_id)
     if level == 0:
         # A top-level comment's subtree is its whole thread: nothing comes after it.
-        positions = {"next": None, **rows.aggregate(last=Max("order"))}
+        positions = {"next": None, **_thread_end_read(thread_id=thread_id)[0]}
     else:
-        after_subtree = Q(order__gt=parent["order"], level__lte=level)
-        positions = rows.aggregate(next=Min("order", filter=after_subtree), last=Max("order"))
+        positions = _subtree_end_read(thread_id=thread_id, order=parent["order"], level=level)[0]
     next_order = positions["next"]
     if next_order is None:
         order = positions["last"] + 1
@@ -304,5 +335,4 @@ def _reply_place(
 def _parent_row(comment_id: int) -> dict | None:
     """The columns placing a reply needs of the comment it answers (not a whole model:
     building one from the three comment tables costs more than this query)."""
-    rows = Comment.objects.filter(pk=comment_id).order_by().values(*PARENT_FIELDS)[:1]
-    return next(iter(rows), None)
+    return next(iter(_parent_read(pk=comment_id)), None)

@@ -1,0 +1,138 @@
+"""Hot reads whose SQL is compiled once per connection, then only executed.
+
+Building and compiling a queryset costs most of what a small read costs: on the three-table
+comment model about 0.6 of 1 ms, against 0.06 ms for the database itself. A read that runs on
+every post has the same SQL every time, with other values; `CompiledValues` lets Django write
+that SQL (and its type conversions) once, then reuses it with each call's values put in their
+places.
+
+Where each value goes is found, not guessed: the query is compiled once with a marker value
+for each parameter (a value no real query carries), and the positions holding a marker are
+its slots. A query where a marker does not show up as a parameter is never reused and always
+runs through the ORM, so a query this cannot handle costs speed, not results. Only values
+prepared as a plain field value fit (exact and range lookups; not `__in`, `__contains` or
+expressions over the value), and a None (which Django writes as IS NULL) runs through the ORM.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, QuerySet
+
+MAX_CONNECTIONS = 64
+_INTEGER_TYPES = frozenset(
+    ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
+     "PositiveBigIntegerField")
+)  # fmt: skip
+_SMALL_INTEGER_TYPES = frozenset(("SmallIntegerField", "PositiveSmallIntegerField"))
+_TEXT_TYPES = frozenset(("CharField", "TextField", "SlugField", "EmailField"))
+
+
+def _marker(field: Field, index: int):
+    """A value of the field's type that no real query carries, or None for a type this
+    does not handle."""
+    while field.is_relation:  # a key: its target's type (a parent link may point at another)
+        field = field.target_field
+    kind = field.get_internal_type()
+    if kind in _INTEGER_TYPES:
+        return 2_147_480_000 + index  # within every backend's integer range
+    if kind in _SMALL_INTEGER_TYPES:
+        return 32_700 + index
+    if kind in _TEXT_TYPES:
+        return f"core.db-marker-{index}-7f3a"
+    if kind == "DateTimeField":
+        return datetime(1901, 2, 3, 4, 5, index, 271828, tzinfo=UTC)
+    return None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    connection: Any
+    compiler: Any
+    sql: str
+    params: tuple
+    slots: tuple[tuple[int, str], ...]
+    converters: dict
+    names: tuple[str, ...]
+
+
+def _names(query) -> tuple[str, ...]:
+    """The keys of a values() row, in the order of its columns (as ValuesIterable has them)."""
+    return (*query.extra_select, *query.values_select, *query.annotation_select)
+
+
+class CompiledValues:
+    """A `.values()` query, built by `build(**values)`, that runs compiled after its first
+    call. `fields` names the model field that prepares each value for the database."""
+
+    def __init__(self, build: Callable[..., QuerySet], **fields: Field):
+        self._build = build
+        self._fields = fields
+        # By connection (one per thread), each kept with its connection so a reused id is
+        # never mistaken for it; None for a query that cannot be reused.
+        self._compiled: dict[int, _Compiled | None] = {}
+
+    def __call__(self, **values) -> list[dict]:
+        connection = connections[DEFAULT_DB_ALIAS]
+        compiled = self._compiled.get(id(connection), False)
+        if compiled is False or (compiled is not None and compiled.connection is not connection):
+            if len(self._compiled) >= MAX_CONNECTIONS:
+                self._compiled.clear()  # threads come and go (runserver): forget old ones
+            compiled = self._compiled[id(connection)] = self._compile(connection)
+        if compiled is None or any(value is None for value in values.values()):
+            return list(self._build(**values))
+        params = list(compiled.params)
+        for position, name in compiled.slots:
+            params[position] = self._fields[name].get_db_prep_value(
+                values[name], connection, prepared=False
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        names = compiled.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _compile(self, connection) -> _Compiled | None:
+        markers = {
+            name: _marker(field, index) for index, (name, field) in enumerate(self._fields.items())
+        }
+        if any(marker is None for marker in markers.values()):
+            return None
+        try:
+            queryset = self._build(**markers)
+            compiler = queryset.query.get_compiler(using=queryset.db)
+            sql, params = compiler.as_sql()
+        except Exception:  # the ORM then runs it, and raises whatever is wrong
+            return None
+        if queryset.db != DEFAULT_DB_ALIAS:
+            return None
+        prepared = {
+            name: self._fields[name].get_db_prep_value(marker, connection, prepared=False)
+            for name, marker in markers.items()
+        }
+        slots = tuple(
+            (position, name)
+            for position, param in enumerate(params)
+            for name, marker in prepared.items()
+            if param == marker
+        )
+        if {name for _, name in slots} != set(markers):
+            return None
+        selected = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        names = _names(compiler.query)
+        if len(names) != len(selected):
+            return None
+        return _Compiled(
+            connection=connection,
+            compiler=compiler,
+            sql=sql,
+            params=tuple(params),
+            slots=slots,
+            converters=compiler.get_converters(selected),
+            names=names,
+        )
