@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Field
+from django.db.models.sql import UpdateQuery
 
 MAX_CONNECTIONS = 64
 _INTEGER_TYPES = frozenset(
@@ -64,38 +65,36 @@ def _names(query) -> tuple[str, ...]:
     return (*query.extra_select, *query.values_select, *query.annotation_select)
 
 
-class CompiledValues:
-    """A `.values()` query, built by `build(**values)`, that runs compiled after its first
-    call. `fields` names the model field that prepares each value for the database."""
+class _Marked:
+    """A query built by `build(**values)` and compiled once per connection with markers in
+    place of the values; `fields` names the model field that prepares each value."""
 
-    def __init__(self, build: Callable[..., QuerySet], **fields: Field):
+    def __init__(self, build: Callable, **fields: Field):
         self._build = build
         self._fields = fields
         # By connection (one per thread), each kept with its connection so a reused id is
         # never mistaken for it; None for a query that cannot be reused.
         self._compiled: dict[int, _Compiled | None] = {}
 
-    def __call__(self, **values) -> list[dict]:
-        connection = connections[DEFAULT_DB_ALIAS]
+    def _ready(self, connection, values: dict) -> tuple[_Compiled, list] | None:
+        """The compiled query and this call's parameters, or None to run through the ORM."""
         compiled = self._compiled.get(id(connection), False)
         if compiled is False or (compiled is not None and compiled.connection is not connection):
             if len(self._compiled) >= MAX_CONNECTIONS:
                 self._compiled.clear()  # threads come and go (runserver): forget old ones
             compiled = self._compiled[id(connection)] = self._compile(connection)
         if compiled is None or any(value is None for value in values.values()):
-            return list(self._build(**values))
+            return None
         params = list(compiled.params)
         for position, name in compiled.slots:
             params[position] = self._fields[name].get_db_prep_value(
                 values[name], connection, prepared=False
             )
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
-        names = compiled.names
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        return compiled, params
+
+    def _compiler(self, markers: dict):
+        """The compiler of the query built with these markers (None if it cannot be)."""
+        raise NotImplementedError
 
     def _compile(self, connection) -> _Compiled | None:
         markers = {
@@ -104,12 +103,11 @@ class CompiledValues:
         if any(marker is None for marker in markers.values()):
             return None
         try:
-            queryset = self._build(**markers)
-            compiler = queryset.query.get_compiler(using=queryset.db)
+            compiler = self._compiler(markers)
+            if compiler is None or compiler.using != DEFAULT_DB_ALIAS:
+                return None
             sql, params = compiler.as_sql()
         except Exception:  # the ORM then runs it, and raises whatever is wrong
-            return None
-        if queryset.db != DEFAULT_DB_ALIAS:
             return None
         prepared = {
             name: self._fields[name].get_db_prep_value(marker, connection, prepared=False)
@@ -123,16 +121,65 @@ class CompiledValues:
         )
         if {name for _, name in slots} != set(markers):
             return None
-        selected = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        names = _names(compiler.query)
-        if len(names) != len(selected):
+        converters, names = {}, ()
+        if hasattr(compiler, "col_count"):  # a SELECT: how its rows are read
+            selected = [column[0] for column in compiler.select[0 : compiler.col_count]]
+            names = _names(compiler.query)
+            if len(names) != len(selected):
+                return None
+            converters = compiler.get_converters(selected)
+        return _Compiled(connection, compiler, sql, tuple(params), slots, converters, names)
+
+
+class CompiledValues(_Marked):
+    """A `.values()` query, built by `build(**values)`, that runs compiled after its first
+    call: rows as dicts, as the queryset would give them."""
+
+    def __call__(self, **values) -> list[dict]:
+        connection = connections[DEFAULT_DB_ALIAS]
+        ready = self._ready(connection, values)
+        if ready is None:
+            return list(self._build(**values))
+        compiled, params = ready
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        names = compiled.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _compiler(self, markers: dict):
+        queryset = self._build(**markers)
+        return queryset.query.get_compiler(using=queryset.db)
+
+
+class CompiledUpdate(_Marked):
+    """An UPDATE, built by `build(**values)` as (queryset, changes) for
+    `queryset.update(**changes)`, that runs compiled after its first call; returns the
+    number of rows changed. One that would touch a parent model's table too (more than one
+    statement) runs through the ORM."""
+
+    def __call__(self, **values) -> int:
+        connection = connections[DEFAULT_DB_ALIAS]
+        ready = self._ready(connection, values)
+        if ready is None:
+            queryset, changes = self._build(**values)
+            return queryset.update(**changes)
+        compiled, params = ready
+        with transaction.mark_for_rollback_on_error(using=DEFAULT_DB_ALIAS):
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                return cursor.rowcount
+
+    def _compiler(self, markers: dict):
+        queryset, changes = self._build(**markers)
+        queryset._for_write = True  # as QuerySet.update() asks for the database to write to
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(changes)
+        if query.related_updates:
             return None
-        return _Compiled(
-            connection=connection,
-            compiler=compiler,
-            sql=sql,
-            params=tuple(params),
-            slots=slots,
-            converters=compiler.get_converters(selected),
-            names=names,
-        )
+        # Only MySQL's UPDATE takes an ORDER BY (a manager's default order, here).
+        query.clear_ordering(force=True)
+        query.clear_select_clause()
+        return query.get_compiler(using=queryset.db)

@@ -10,8 +10,35 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from core.db import CompiledUpdate
 
 from ..models import Comment, CommentStatus, Thread
+
+# The counts every published comment moves: compiled once (core.db), as they run on every post.
+_nested_count_add = CompiledUpdate(
+    lambda pk, delta: (
+        XtdComment.objects.filter(pk=pk),
+        {"nested_count": F("nested_count") + delta},
+    ),
+    pk=XtdComment._meta.pk,
+    delta=XtdComment._meta.get_field("nested_count"),
+)
+_article_count_add = CompiledUpdate(
+    lambda pk, delta: (
+        Article.objects.filter(pk=pk),
+        {"comment_count": F("comment_count") + delta},
+    ),
+    pk=Article._meta.pk,
+    delta=Article._meta.get_field("comment_count"),
+)
+_thread_published_add = CompiledUpdate(
+    lambda pk, now: (
+        Thread.objects.filter(pk=pk),
+        {"published_count": F("published_count") + 1, "listed": True, "last_published_at": now},
+    ),
+    pk=Thread._meta.pk,
+    now=Thread._meta.get_field("last_published_at"),
+)
 
 
 def max_level() -> int:
@@ -65,18 +92,18 @@ def thread_visibility_changed(
             parent_id = comment.grandparent_id  # a new reply's placing read it already
             continue
         parent_id = Comment.objects.filter(pk=current).values_list("parent_id", flat=True).first()
-    if ancestor_ids:
+    if len(ancestor_ids) == 1:  # a reply to a top-level comment, the most common case
+        _nested_count_add(pk=ancestor_ids[0], delta=delta)
+    elif ancestor_ids:
         XtdComment.objects.filter(pk__in=ancestor_ids).update(
             nested_count=F("nested_count") + delta
         )
-    Article.objects.filter(pk=comment.article_id).update(comment_count=F("comment_count") + delta)
+    _article_count_add(pk=comment.article_id, delta=delta)
     if thread_counted:
         return
     thread = Thread.objects.filter(pk=comment.thread_id)
     if became_published:
-        thread.update(
-            published_count=F("published_count") + 1, listed=True, last_published_at=timezone.now()
-        )
+        _thread_published_add(pk=comment.thread_id, now=timezone.now())
     else:
         thread.update(published_count=F("published_count") - 1)
         root = (

@@ -4,12 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
-from core.db import CompiledValues
+from core.db import CompiledUpdate, CompiledValues
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,53 @@ def test_none_is_asked_as_is_null(make_article):
     assert {row["pk"] for row in read(days=5)} == {closing.pk}
     assert open_ended.pk in {row["pk"] for row in read(days=None)}
     assert closing.pk not in {row["pk"] for row in read(days=None)}
+
+
+def test_an_update_compiled_once_changes_what_the_orm_would(make_article):
+    first, second = make_article(), make_article()
+
+    def build(pk, delta):
+        return Article.objects.filter(pk=pk), {"comment_count": F("comment_count") + delta}
+
+    counting, built = _counted(build)
+    add = CompiledUpdate(
+        counting, pk=Article._meta.pk, delta=Article._meta.get_field("comment_count")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert add(pk=first.pk, delta=3) == 1
+        assert add(pk=second.pk, delta=2) == 1
+        assert add(pk=first.pk, delta=-1) == 1
+        assert add(pk=10**6, delta=1) == 0
+    assert len(queries) == 4
+    assert len(built) == 1
+    counts = dict(Article.objects.values_list("pk", "comment_count"))
+    assert (counts[first.pk], counts[second.pk]) == (2, 2)
+
+
+def test_an_update_reaching_a_parent_table_runs_through_the_orm(article, post):
+    comment = post(article, "A comment whose parent table row changes too.")
+    # user_name lives in django_comments, status in comments_comment: two statements.
+    change = CompiledUpdate(
+        lambda pk, name: (
+            Comment.objects.filter(pk=pk),
+            {"user_name": name, "status": "removed"},
+        ),
+        pk=Comment._meta.pk,
+        name=Comment._meta.get_field("user_name"),
+    )
+    change(pk=comment.pk, name="Renamed")
+    comment.refresh_from_db()
+    assert (comment.user_name, comment.status) == ("Renamed", "removed")
+
+
+def test_the_hot_queries_of_a_post_all_compile():
+    from articles import selectors
+    from comments.services import posting, threads
+
+    hot = (
+        selectors._posting_read, posting._copies_read, posting._parent_read,
+        posting._thread_end_read, posting._subtree_end_read, threads._nested_count_add,
+        threads._article_count_add, threads._thread_published_add,
+    )  # fmt: skip
+    for query in hot:
+        assert query._compile(connection) is not None, query._build
