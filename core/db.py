@@ -167,10 +167,12 @@ class CompiledUpdate(_Marked):
             queryset, changes = self._build(**values)
             return queryset.update(**changes)
         compiled, params = ready
-        with transaction.mark_for_rollback_on_error(using=DEFAULT_DB_ALIAS):
-            with connection.cursor() as cursor:
-                cursor.execute(compiled.sql, params)
-                return cursor.rowcount
+        with (
+            transaction.mark_for_rollback_on_error(using=DEFAULT_DB_ALIAS),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(compiled.sql, params)
+            return cursor.rowcount
 
     def _compiler(self, markers: dict):
         queryset, changes = self._build(**markers)

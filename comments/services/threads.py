@@ -14,23 +14,19 @@ from core.db import CompiledUpdate
 
 from ..models import Comment, CommentStatus, Thread
 
+
+def _count_add(model, count: str) -> CompiledUpdate:
+    """A compiled `UPDATE model SET count = count + delta WHERE pk = pk`."""
+    return CompiledUpdate(
+        lambda pk, delta: (model.objects.filter(pk=pk), {count: F(count) + delta}),
+        pk=model._meta.pk,
+        delta=model._meta.get_field(count),
+    )
+
+
 # The counts every published comment moves: compiled once (core.db), as they run on every post.
-_nested_count_add = CompiledUpdate(
-    lambda pk, delta: (
-        XtdComment.objects.filter(pk=pk),
-        {"nested_count": F("nested_count") + delta},
-    ),
-    pk=XtdComment._meta.pk,
-    delta=XtdComment._meta.get_field("nested_count"),
-)
-_article_count_add = CompiledUpdate(
-    lambda pk, delta: (
-        Article.objects.filter(pk=pk),
-        {"comment_count": F("comment_count") + delta},
-    ),
-    pk=Article._meta.pk,
-    delta=Article._meta.get_field("comment_count"),
-)
+_nested_count_add = _count_add(XtdComment, "nested_count")
+_article_count_add = _count_add(Article, "comment_count")
 _thread_published_add = CompiledUpdate(
     lambda pk, now: (
         Thread.objects.filter(pk=pk),
