@@ -4,6 +4,8 @@ from django import template
 from django.utils.safestring import SafeString
 
 from ..dates import day_html as _day_html
+from ..form_html import form_fields_html
+from ..forms import CommentForm
 from ..presenters_section import comment_section_context
 
 register = template.Library()
@@ -26,3 +28,10 @@ def comment_section(context, article):
 def day_html(value: datetime) -> SafeString:
     """A day in the reader's language, inside <time datetime>: "27 November 2026"."""
     return _day_html(value)
+
+
+@register.simple_tag
+def comment_form_fields(form: CommentForm | None) -> SafeString:
+    """The "Leave a Reply" form's fields, honeypot and signed hidden fields, as Django's form
+    templates render them but without those templates (every article page shows the form)."""
+    return form_fields_html(form)

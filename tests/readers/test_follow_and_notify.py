@@ -313,3 +313,14 @@ def test_a_notice_task_runs_only_when_someone_may_hear_of_the_comment(
         assert "readers.tasks.comment_published_task" in ran
     finally:
         task_prerun.disconnect(record)
+
+
+def test_the_follow_box_email_input_is_the_one_django_renders(client, article):
+    """The guest's follow box writes its email input without Django's widget templates, to
+    the same markup."""
+    from readers.forms import FollowForm
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    expected = str(FollowForm(auto_id="follow-%s")["email"])
+    assert expected in page
+    assert 'id="follow-email"' in expected
