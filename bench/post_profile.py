@@ -28,8 +28,9 @@ TARGET_QUERIES = 12
 PARTS = (
     "comments.views:_target_article", "comments.views:CommentForm", "comments.views:rate_limited",
     "comments.views:_submit", "comments.services.posting:comment_screen",
-    "comments.services.posting:comment_text_fields", "comments.services.posting:_reply_place",
-    "comments.services.posting:_copies_of", "comments.services.posting:comment_judge",
+    "comments.services.posting:comment_text_fields",
+    "comments.services.posting:comment_reply_place", "comments.services.posting:_copies_of",
+    "comments.services.posting:comment_judge",
     "moderation.services.scoring:_verdict", "moderation.services.scoring:comment_status_move",
     "comments.views:_posted", "comments.views:_comment_url",
 )  # fmt: skip

@@ -1,20 +1,15 @@
 """Comment writes, one module per concern; everything is importable from here.
 
 - posting: screening a poster and storing a new comment in its thread
+- placing: where a new comment goes in its thread
+- poster: who posts, and why a post is refused
 - text: the one write path for a comment's text, and erasing or claiming comments
 - threads: the published counts kept per comment, thread and article
 - votes: readers' votes and the counts kept on each comment
 """
 
-from .posting import (
-    COPIES_WINDOW,
-    DUPLICATE_WINDOW,
-    CommentRefused,
-    CommentRejected,
-    Poster,
-    comment_receive,
-    comment_submit,
-)
+from .poster import CommentRefused, CommentRejected, Poster
+from .posting import COPIES_WINDOW, DUPLICATE_WINDOW, comment_receive, comment_submit
 from .text import (
     comment_erase,
     comment_staff_edit,

@@ -1,29 +1,26 @@
 """Posting a comment: screening its poster, then storing it in its thread, once."""
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from core.db import CompiledValues
-from core.keys import author_key_for
 from core.signals import signal_send_on_commit
 from core.text import strip_control_characters
 
 from ..models import Comment, CommentStatus
 from ..screening import Copies, comment_judge, comment_screen
 from ..signals import comment_submitted
+from .placing import comment_reply_place, comment_root_place
+from .poster import CommentRefused, CommentRejected, Poster
 from .text import comment_text_fields
-from .threads import max_level, thread_lock_for, thread_start
+from .threads import max_level, thread_start
 
 logger = logging.getLogger(__name__)
 
@@ -36,58 +33,6 @@ DUPLICATE_WINDOW = timedelta(minutes=10)
 # check above uses the last ten minutes of them, the scorer's duplicate rule all of them.
 COPIES_WINDOW = timedelta(days=7)
 COPIES_FETCHED = 20
-# What placing a reply reads of the comment it answers.
-PARENT_FIELDS = (
-    "pk", "article_id", "user_id", "status", "level", "parent_id", "thread_id", "order",
-    "followup",
-)  # fmt: skip
-
-
-class CommentRejected(Exception):
-    """A comment that cannot be stored as given; `field` names the form field to blame."""
-
-    def __init__(self, field: str | None, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class CommentRefused(CommentRejected):
-    """The site's screening refuses this poster (a ban), until `until` if it ends."""
-
-    def __init__(self, until: datetime | None = None):
-        super().__init__(None, gettext("This poster may not comment here."))
-        self.until = until
-
-
-@dataclass(frozen=True)
-class Poster:
-    """Who is posting: a signed-in user, or a guest's name, email and website.
-
-    `browser_key` identifies the browser the post came from (see comments.owner.browser_key)
-    and is how a guest's double click is recognised as one comment. `email_verified` says
-    this browser proved the guest's address through an emailed link; only then do the
-    guest's history and trust follow them from comment to comment.
-    """
-
-    name: str
-    email: str = ""
-    url: str = ""
-    user: AbstractBaseUser | None = None
-    browser_key: str = ""
-    email_verified: bool = False
-
-    @property
-    def author_key(self) -> str:
-        return author_key_for(
-            user_id=self.user.pk if self.user is not None else None,
-            verified_email=self.email if self.email_verified else "",
-        )
-
-    @classmethod
-    def for_user(cls, user: AbstractBaseUser) -> "Poster":
-        name = (user.get_full_name() or user.get_username())[:50]
-        return cls(name=name, email=getattr(user, "email", "") or "", user=user)
 
 
 def comment_receive(
@@ -164,9 +109,9 @@ def comment_submit(
         reply_to = 0  # flat comments: a reply starts its own thread
     with transaction.atomic():
         if reply_to:
-            comment = _reply_place(article, reply_to, own_ids, poster, fields)
+            comment = comment_reply_place(article, reply_to, own_ids, poster, fields)
         else:
-            comment = _root_place(article, fields)
+            comment = comment_root_place(article, fields)
         copies = _copies_of(comment)
         duplicate = _duplicate_of(poster, comment, copies, own_ids)
         if duplicate is not None:
@@ -206,32 +151,6 @@ _copies_read = CompiledValues(
     ),
     text_hash=Comment._meta.get_field("text_hash"),
     since=Comment._meta.get_field("submit_date"),
-)
-_parent_read = CompiledValues(
-    lambda pk: Comment.objects.filter(pk=pk).order_by().values(*PARENT_FIELDS)[:1],
-    pk=Comment._meta.pk,
-)
-
-# Where a reply goes: the thread's last position, and the first after the parent's subtree.
-_thread_end_read = CompiledValues(
-    lambda thread_id: (
-        Comment.objects.filter(thread_id=thread_id)
-        .order_by()
-        .values("thread_id")
-        .annotate(last=Max("order"))
-    ),
-    thread_id=XtdComment._meta.get_field("thread_id"),
-)
-_subtree_end_read = CompiledValues(
-    lambda thread_id, order, level: (
-        Comment.objects.filter(thread_id=thread_id)
-        .order_by()
-        .values("thread_id")
-        .annotate(next=Min("order", filter=Q(order__gt=order, level__lte=level)), last=Max("order"))
-    ),
-    thread_id=XtdComment._meta.get_field("thread_id"),
-    order=XtdComment._meta.get_field("order"),
-    level=XtdComment._meta.get_field("level"),
 )
 
 
@@ -276,63 +195,3 @@ def _duplicate_of(
         if proven:
             return Comment.objects.get(pk=row["pk"])
     return None
-
-
-def _root_place(article: Article, fields: dict) -> Comment:
-    # Locking the article serializes new threads on PostgreSQL so that two identical
-    # submissions sent at once store one row; SQLite's IMMEDIATE transactions already do.
-    if connection.features.has_select_for_update:
-        list(Article.objects.select_for_update().filter(pk=article.pk).order_by().values("pk"))
-    # thread_id 0: the comment becomes its own thread and parent as it is inserted.
-    return Comment(**fields, thread_id=0, parent_id=0, level=0, order=1)
-
-
-def _reply_place(
-    article: Article, reply_to: int, own_ids: frozenset[int], poster: Poster, fields: dict
-) -> Comment:
-    # Lock the parent's thread first: concurrent replies into it queue here, so `order`
-    # stays unique; then read the parent, whose `order` cannot move any more.
-    thread_lock_for(comment_id=reply_to)
-    parent = _parent_row(reply_to)
-    if parent is None or parent["article_id"] != article.pk:
-        raise CommentRejected(
-            "reply_to", gettext("The comment you are replying to does not exist here.")
-        )
-    is_own = parent["pk"] in own_ids or (
-        poster.user is not None and parent["user_id"] == poster.user.pk
-    )
-    if parent["status"] != CommentStatus.PUBLISHED and not is_own:
-        raise CommentRejected(
-            "reply_to", gettext("The comment you are replying to is not available.")
-        )
-    if parent["level"] >= max_level() and parent["parent_id"] != parent["pk"]:
-        parent = _parent_row(parent["parent_id"])
-
-    # The first comment after the parent's subtree, if any, and the thread's last position.
-    thread_id, level = parent["thread_id"], parent["level"]
-    if level == 0:
-        # A top-level comment's subtree is its whole thread: nothing comes after it.
-        positions = {"next": None, **_thread_end_read(thread_id=thread_id)[0]}
-    else:
-        positions = _subtree_end_read(thread_id=thread_id, order=parent["order"], level=level)[0]
-    next_order = positions["next"]
-    if next_order is None:
-        order = positions["last"] + 1
-    else:
-        # Make room after the parent's subtree (pre-order position).
-        XtdComment.objects.filter(thread_id=thread_id, order__gte=next_order).update(
-            order=F("order") + 1
-        )
-        order = next_order
-    reply = Comment(
-        **fields, thread_id=thread_id, parent_id=parent["pk"], level=level + 1, order=order
-    )
-    reply.parent_followup = parent["followup"]
-    reply.grandparent_id = parent["parent_id"]
-    return reply
-
-
-def _parent_row(comment_id: int) -> dict | None:
-    """The columns placing a reply needs of the comment it answers (not a whole model:
-    building one from the three comment tables costs more than this query)."""
-    return next(iter(_parent_read(pk=comment_id)), None)

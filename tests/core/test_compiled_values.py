@@ -136,11 +136,11 @@ def test_an_update_reaching_a_parent_table_runs_through_the_orm(article, post):
 
 def test_the_hot_queries_of_a_post_all_compile():
     from articles import selectors
-    from comments.services import posting, threads
+    from comments.services import placing, posting, threads
 
     hot = (
-        selectors._posting_read, posting._copies_read, posting._parent_read,
-        posting._thread_end_read, posting._subtree_end_read, threads._nested_count_add,
+        selectors._posting_read, posting._copies_read, placing._parent_read,
+        placing._thread_end_read, placing._subtree_end_read, threads._nested_count_add,
         threads._article_count_add, threads._thread_published_add,
     )  # fmt: skip
     for query in hot:
