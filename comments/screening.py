@@ -45,10 +45,22 @@ class Judgement:
     record: Callable[[object], None]
 
 
-def comment_judge(*, comment, copies: Copies) -> Judgement | None:
+def comment_judge_prepare(*, text: str) -> object | None:
+    """Let the judging hook work out, before the comment's transaction opens, what needs only
+    its text (the moderation app's: the spam model's answer), so the transaction is short.
+    What it returns goes back to it with the comment; None if the hook has no such step."""
+    if not settings.PARLEY_COMMENT_JUDGE:
+        return None
+    prepare = getattr(import_string(settings.PARLEY_COMMENT_JUDGE), "prepare", None)
+    return prepare(text=text) if prepare is not None else None
+
+
+def comment_judge(*, comment, copies: Copies, prepared: object | None = None) -> Judgement | None:
     """Ask the judging hook about a comment about to be stored. None leaves it pending,
     to be judged once stored (by a worker, or by nobody without a hook)."""
     if not settings.PARLEY_COMMENT_JUDGE:
         return None
     hook = import_string(settings.PARLEY_COMMENT_JUDGE)
-    return hook(comment=comment, copies=copies)
+    # Only a hook with a `prepare` step takes what it prepared.
+    extra = {"prepared": prepared} if prepared is not None else {}
+    return hook(comment=comment, copies=copies, **extra)

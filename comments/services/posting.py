@@ -15,7 +15,7 @@ from core.signals import signal_send_on_commit
 from core.text import strip_control_characters
 
 from ..models import Comment, CommentStatus
-from ..screening import Copies, comment_judge, comment_screen
+from ..screening import Copies, comment_judge, comment_judge_prepare, comment_screen
 from ..signals import comment_submitted
 from .placing import comment_reply_place, comment_root_place
 from .poster import CommentRefused, CommentRejected, Poster
@@ -107,6 +107,8 @@ def comment_submit(
     }
     if max_level() == 0:
         reply_to = 0  # flat comments: a reply starts its own thread
+    # What the verdict needs of the text alone is worked out before the transaction opens.
+    prepared = comment_judge_prepare(text=text_fields["comment"])
     with transaction.atomic():
         if reply_to:
             comment = comment_reply_place(article, reply_to, own_ids, poster, fields)
@@ -118,7 +120,7 @@ def comment_submit(
             return duplicate
         # With scoring inline the verdict is known before the insert: the comment is stored
         # once, with its final status, verdict and audit event, in this one transaction.
-        judgement = comment_judge(comment=comment, copies=copies)
+        judgement = comment_judge(comment=comment, copies=copies, prepared=prepared)
         if judgement is not None:
             comment.status = judgement.status
             comment.is_public = judgement.status == CommentStatus.PUBLISHED

@@ -3,6 +3,7 @@
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import current_app
@@ -28,14 +29,50 @@ logger = logging.getLogger(__name__)
 S = CommentStatus
 
 
-def comment_judge(*, comment: Comment, copies: Copies) -> Judgement | None:
+@dataclass(frozen=True)
+class Prepared:
+    """The spam model's answer for a new comment's text, worked out before its transaction
+    (comment_judge_prepare), and the milliseconds that took."""
+
+    model: "_Prescored"
+    note: str
+    elapsed_ms: float
+
+
+def comment_judge_prepare(*, text: str) -> Prepared | None:
+    """The judging hook's first step, before the comment's transaction opens: the spam
+    model's answer for the text. The model's features are most of a verdict's time, and on
+    SQLite a write transaction holds the whole database, so every other post waits on it.
+    None with a queue, with no model, or if the model fails (the verdict then asks it
+    again inside, where a failure holds the comment)."""
+    if not current_app.conf.task_always_eager:
+        return None
+    try:
+        model, note = spam_models.current(selectors.rules_get())
+        if model is None:
+            return None
+        started = time.perf_counter()
+        prescored = _Prescored(model, [text])
+        return Prepared(prescored, note, (time.perf_counter() - started) * 1000)
+    except Exception:
+        logger.warning("The spam model failed before a comment was stored", exc_info=True)
+        return None
+
+
+def comment_judge(
+    *, comment: Comment, copies: Copies, prepared: Prepared | None = None
+) -> Judgement | None:
     """Parley's PARLEY_COMMENT_JUDGE hook: with scoring inline (no queue), the scorer's
     verdict on a comment about to be stored, so that comment_submit stores it once with its
-    final status, verdict and event. With a queue, None: a worker scores it once stored."""
+    final status, verdict and event. With a queue, None: a worker scores it once stored.
+    `prepared`: what comment_judge_prepare worked out for its text."""
     if not current_app.conf.task_always_eager:
         return None
     rules = selectors.rules_get()
-    verdict, elapsed_ms = _verdict(comment, rules, copy_rows=copies.rows)
+    model = (prepared.model, prepared.note) if prepared is not None else None
+    verdict, elapsed_ms = _verdict(comment, rules, model=model, copy_rows=copies.rows)
+    if elapsed_ms is not None and prepared is not None:
+        elapsed_ms += prepared.elapsed_ms  # the scorer's time is the model's and the rules'
     status = _status_for(verdict, rules)
 
     def record(stored: Comment) -> None:
@@ -49,6 +86,10 @@ def comment_judge(*, comment: Comment, copies: Copies) -> Judgement | None:
         )
 
     return Judgement(status=status, record=record)
+
+
+# What comments.screening.comment_judge_prepare asks of the hook before the transaction.
+comment_judge.prepare = comment_judge_prepare
 
 
 def comment_score(*, comment_id: int) -> scoring.Verdict | None:

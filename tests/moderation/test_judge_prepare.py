@@ -1,0 +1,66 @@
+"""Scoring inline: the spam model answers before the comment's transaction opens."""
+
+import pytest
+from django.db import connection
+
+from comments.services import Poster, comment_submit
+from moderation.model_cache import spam_models
+from moderation.models import SpamVerdict
+
+
+class _Watched:
+    """The real model, noting whether each answer came inside a transaction."""
+
+    def __init__(self, model, seen: list):
+        self.model, self.version, self.seen = model, model.version, seen
+
+    def predict_proba(self, texts):
+        self.seen.append(connection.in_atomic_block)
+        return self.model.predict_proba(texts)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_model_answers_before_the_transaction_and_its_time_is_counted(
+    make_article, monkeypatch
+):
+    article = make_article()
+    seen: list[bool] = []
+    current = spam_models.current
+
+    def watched(rules):
+        model, note = current(rules)
+        return _Watched(model, seen), note
+
+    monkeypatch.setattr(spam_models, "current", watched)
+    comment = comment_submit(
+        article=article,
+        poster=Poster(name="Ann"),
+        text="Storage on the grid matters more each winter, and the price keeps rising.",
+    )
+    # Once, for the text, with no transaction open: on SQLite that one holds every writer.
+    assert seen == [False]
+    verdict = SpamVerdict.objects.get(comment_id=comment.pk)
+    assert any(reason["code"] == "model" for reason in verdict.reasons)
+    assert verdict.elapsed_ms is not None and verdict.elapsed_ms > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_model_failing_before_the_transaction_still_holds_the_comment(make_article, monkeypatch):
+    article = make_article()
+
+    class Broken:
+        version = "broken"
+
+        def predict_proba(self, texts):
+            raise RuntimeError("no model today")
+
+    monkeypatch.setattr(spam_models, "current", lambda rules: (Broken(), ""))
+    comment = comment_submit(
+        article=article,
+        poster=Poster(name="Ann"),
+        text="Storage on the grid matters more each winter, and the price keeps rising.",
+    )
+    comment.refresh_from_db()
+    # Stored, never published unscored: the verdict inside asked again and failed, so held.
+    assert comment.status == "held"
+    assert SpamVerdict.objects.get(comment_id=comment.pk).reasons[0]["code"] == "scorer_error"
