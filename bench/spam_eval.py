@@ -69,6 +69,9 @@ class Replay:
     def __init__(self) -> None:
         self.folder = tempfile.TemporaryDirectory(prefix="parley-replay-")
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(self.folder.name) / 'replay.sqlite3'}"
+        # A cache of its own too: the shared one remembers each comment id's scoring
+        # deliveries for a day, and a fresh database numbers its comments from 1 again.
+        os.environ["PARLEY_CACHE_DIR"] = str(Path(self.folder.name) / "cache")
         os.environ.pop("REDIS_URL", None)  # no broker: the task runs inline
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         import django
