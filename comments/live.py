@@ -13,6 +13,8 @@ it): the page then fetches the thread again. Transports: comments/live_transport
 import json
 import logging
 import re
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
@@ -49,7 +51,35 @@ def live_publish(*, article_id: int, kind: str, data: dict) -> None:
     transaction.on_commit(lambda: _publish_now(article_id, kind, payload), robust=True)
 
 
+# The events held by an open live_batch() in this thread, or None.
+_held = threading.local()
+
+
+@contextmanager
+def live_batch():
+    """Send the live events published inside this block together when it ends: one round
+    trip to Redis for a worker's batch of verdicts, not one per comment. A block inside
+    another leaves the sending to the outer one."""
+    if getattr(_held, "events", None) is not None:
+        yield
+        return
+    _held.events = []
+    try:
+        yield
+    finally:
+        events, _held.events = _held.events, None
+        if events:
+            try:
+                live_transport().publish_many(events)
+            except Exception:
+                logger.exception("%d live events not sent", len(events))
+
+
 def _publish_now(article_id: int, kind: str, payload: str) -> None:
+    held = getattr(_held, "events", None)
+    if held is not None:
+        held.append((article_id, kind, payload))
+        return
     try:
         live_transport().publish(article_id=article_id, kind=kind, payload=payload)
     except Exception:

@@ -63,18 +63,23 @@ class RedisTransport:
         return f"parley:live:{article_id}"
 
     def publish(self, *, article_id: int, kind: str, payload: str) -> None:
+        self.publish_many([(article_id, kind, payload)])
+
+    def publish_many(self, events: list[tuple[int, str, str]]) -> None:
+        """(article id, kind, payload) events, in order, in one round trip."""
         if self.breaker.is_open:
-            logger.info("live %s event for article %s dropped: Redis is away", kind, article_id)
+            logger.info("%d live events dropped: Redis is away", len(events))
             return
-        key = self.key(article_id)
         try:
             with self.client.pipeline(transaction=False) as pipe:
-                pipe.xadd(key, {"k": kind, "d": payload}, maxlen=FEED_LENGTH, approximate=True)
-                pipe.expire(key, FEED_SECONDS)
+                for article_id, kind, payload in events:
+                    key = self.key(article_id)
+                    pipe.xadd(key, {"k": kind, "d": payload}, maxlen=FEED_LENGTH, approximate=True)
+                    pipe.expire(key, FEED_SECONDS)
                 pipe.execute()
         except redis.RedisError as error:
             self.breaker.trip(error)
-            logger.warning("live %s event for article %s dropped: %s", kind, article_id, error)
+            logger.warning("%d live events dropped: %s", len(events), error)
 
     # The sync side (WSGI): each stream reads Redis itself; it only serves `make run`-like
     # setups, production streams come from the ASGI server's hubs.

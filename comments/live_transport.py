@@ -119,6 +119,11 @@ class LocalTransport:
             feed.append(position, event_frame(position=position, kind=kind, payload=payload))
             feed.wake()
 
+    def publish_many(self, events: list[tuple[int, str, str]]) -> None:
+        """(article id, kind, payload) events, in order."""
+        for article_id, kind, payload in events:
+            self.publish(article_id=article_id, kind=kind, payload=payload)
+
     def catch_up(self, article_id: int, position: Position | None) -> tuple[Frames, Position]:
         feed = self._feed(article_id)
         with feed.condition:

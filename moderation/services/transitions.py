@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.page_cache import page_invalidate
+from comments.live import live_batch
 from comments.models import Comment, CommentStatus, Thread
 from comments.services import thread_lock_for, thread_visibility_changed, threads_published_add
-from core.signals import signal_send_on_commit
+from core.signals import signals_send_on_commit
 
 from ..models import ModerationEvent, Report, SpamVerdict, TrainingExample
 from ..scoring import Verdict
@@ -287,21 +288,27 @@ def _after_commit(made: list[tuple[StatusMove, str]], *, actor_label: str) -> No
         from ..tasks import held_digest_task
 
         transaction.on_commit(held_digest_task.delay, robust=True)
-    for comment, from_status, to_status in moved:
-        signal_send_on_commit(
-            comment_status_changed,
-            sender=Comment,
-            comment_id=comment.pk,
-            from_status=from_status,
-            to_status=to_status,
-            parent_id=comment.parent_id,
-            followup=comment.followup,
-            guest_email="" if comment.user_id else comment.user_email,
-            article_id=comment.article_id,
-            thread_id=comment.thread_id,
-            edited_at=comment.edited_at,
-            parent_followup=comment.parent_followup,
-        )
+    # One callback for the batch, its live events sent together (comments.live.live_batch).
+    signals_send_on_commit(
+        comment_status_changed,
+        sender=Comment,
+        each=[
+            {
+                "comment_id": comment.pk,
+                "from_status": from_status,
+                "to_status": to_status,
+                "parent_id": comment.parent_id,
+                "followup": comment.followup,
+                "guest_email": "" if comment.user_id else comment.user_email,
+                "article_id": comment.article_id,
+                "thread_id": comment.thread_id,
+                "edited_at": comment.edited_at,
+                "parent_followup": comment.parent_followup,
+            }
+            for comment, from_status, to_status in moved
+        ],
+        around=live_batch,
+    )
 
 
 def _page_refresh(article_id: int, slug: str | None) -> None:

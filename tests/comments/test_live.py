@@ -3,6 +3,7 @@
 
 import asyncio
 import json
+import re
 import threading
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from comments import live
 from comments.live_transport import LocalTransport, transport_for
-from comments.models import CommentStatus
+from comments.models import Comment, CommentStatus
 from moderation.live import comment_status_announce
 from moderation.services import comment_transition
 from readers.services.ownership import comment_edit
@@ -276,3 +277,52 @@ def test_the_asgi_server_answers_streams_beside_django(article, make_article, mo
     assert draft_answer[0]["status"] == 404
     assert bad[0]["status"] == 400
     assert passed_on == ["/articles/"]
+
+
+def _events(frames) -> list[bytes]:
+    return re.findall(rb"data: (.*)\n", b"".join(frames))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_move_sends_its_live_events_together_in_order(
+    article, post, local_feed, monkeypatch
+):
+    """A worker's batch of verdicts (comments_status_move) sends its comments' live events
+    at once, when every comment's receivers have run: one round trip to Redis, not one per
+    comment; and readers get them all, in order."""
+    from django.db import transaction
+
+    from moderation.services.transitions import StatusMove, comments_lock, comments_status_move
+
+    ids = [post(article, status=S.PENDING).pk for _ in range(3)]
+    # Committed for real, each was scored as it was stored: back to waiting, as a worker
+    # finds a backlog.
+    Comment.objects.filter(pk__in=ids).update(status=S.PENDING, is_public=False)
+    _, before = local_feed.catch_up(article.pk, None)
+    sent = []
+    real = local_feed.publish_many
+    monkeypatch.setattr(
+        local_feed, "publish_many", lambda events: (sent.append(events), real(events))
+    )
+    with transaction.atomic():  # committed for real: the receivers run as in production
+        moves = [StatusMove(comment, S.PUBLISHED) for comment in comments_lock(comment_ids=ids)]
+        comments_status_move(moves, actor_label="test")
+    assert len(sent) == 1
+    told = [(kind, json.loads(payload)["id"]) for _, kind, payload in sent[0]]
+    assert told == [(kind, pk) for pk in ids for kind in ("comment", "status")]
+    assert len(_events(local_feed.catch_up(article.pk, before)[0])) == 6
+
+
+def test_live_batch_holds_events_until_it_ends_and_an_inner_one_leaves_it_to_the_outer(
+    article, local_feed
+):
+    start = (local_feed.epoch, 0)
+    with live.live_batch():
+        with live.live_batch():
+            live._publish_now(article.pk, "score", '{"id":1}')
+        live._publish_now(article.pk, "score", '{"id":2}')
+        assert local_feed.catch_up(article.pk, start)[0] == []
+    assert _events(local_feed.catch_up(article.pk, start)[0]) == [b'{"id":1}', b'{"id":2}']
+    # Outside a batch an event goes at once.
+    live._publish_now(article.pk, "score", '{"id":3}')
+    assert len(_events(local_feed.catch_up(article.pk, start)[0])) == 3
