@@ -12,6 +12,8 @@ its slots. A query where a marker does not show up as a parameter is never reuse
 runs through the ORM, so a query this cannot handle costs speed, not results. Only values
 prepared as a plain field value fit (exact and range lookups; not `__in`, `__contains` or
 expressions over the value), and a None (which Django writes as IS NULL) runs through the ORM.
+What the builder does with its values must not change the query's shape: a slice or a list
+made from them would be compiled once, with the markers' shape, and kept.
 """
 
 from collections.abc import Callable
