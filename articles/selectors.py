@@ -1,5 +1,6 @@
 """Reads for the article pages."""
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -54,7 +55,8 @@ def article_for_posting(*, article_id: int) -> Article | None:
     row = next(iter(_posting_read(pk=article_id)), None)
     if row is None:
         return None
-    article = Article.from_db("default", POSTING_FIELDS, [row[name] for name in POSTING_FIELDS])
+    values = [row[name] for name in POSTING_FIELDS]
+    article = Article.from_db(DEFAULT_DB_ALIAS, POSTING_FIELDS, values)
     return article if article.is_published else None
 
 
