@@ -29,9 +29,15 @@ PARTS = (
     "comments.views:_target_article", "comments.views:CommentForm", "comments.views:rate_limited",
     "comments.views:_submit", "comments.services.posting:comment_screen",
     "comments.services.posting:comment_text_fields",
-    "comments.services.posting:comment_reply_place", "comments.services.posting:_copies_of",
-    "comments.services.posting:comment_judge",
+    "comments.services.posting:comment_reply_place",
+    "comments.services.posting:comment_root_place", "comments.services.posting:_copies_of",
+    "comments.services.posting:comment_judge_prepare", "comments.services.posting:comment_judge",
     "moderation.services.scoring:_verdict", "moderation.services.scoring:comment_status_move",
+    "moderation.services.transitions:_threads_count",
+    "moderation.services.transitions:verdicts_record",
+    "moderation.services.transitions:events_record",
+    "moderation.services.transitions:effects_schedule",
+    "moderation.services.transition_effects:page_refresh",
     "comments.views:_posted", "comments.views:_comment_url",
 )  # fmt: skip
 

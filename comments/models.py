@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_comments.abstracts import CommentAbstractModel
+from django_comments.models import Comment as DjangoComment
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from core.db_insert import CompiledInsert
 from core.text import text_fingerprint  # noqa: F401 - where the comment code imports it
 
 
@@ -130,12 +133,24 @@ class Comment(XtdComment):
         CommentAbstractModel.save(self, *args, **kwargs)
 
     def _save_table(self, raw=False, cls=None, *args, **kwargs):
+        self._table_prepare(cls)
+        return super()._save_table(raw, cls, *args, **kwargs)
+
+    def _table_prepare(self, table) -> None:
+        """What this model's save() does before a new comment's row goes into `table` (also
+        for comment_insert, which skips save())."""
+        if table is DjangoComment and self.submit_date is None:
+            self.submit_date = timezone.now()  # as CommentAbstractModel.save()
         # xtd's convention: a top-level comment is its own thread and its own parent. Its id
         # is known once the base row is in, just before xtd's row goes in, so a new thread
         # costs no UPDATE afterwards (comment_submit marks it with thread_id 0).
-        if cls is XtdComment and self.thread_id == 0 and self.comment_ptr_id:
+        if table is XtdComment and self.thread_id == 0 and self.comment_ptr_id:
             self.thread_id = self.parent_id = self.comment_ptr_id
-        return super()._save_table(raw, cls, *args, **kwargs)
+
+
+# A new comment's three rows, inserted by SQL compiled once (core.db_insert): its save() is
+# most of a post's storing. Comment.save() does nothing _table_prepare does not.
+comment_insert = CompiledInsert(Comment, before_table=Comment._table_prepare)
 
 
 class Thread(models.Model):
@@ -160,6 +175,10 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return gettext("Thread %(id)s") % {"id": self.pk}
+
+
+# A new thread's row, on every new top-level comment (core.db_insert).
+thread_insert = CompiledInsert(Thread, before_table=None)
 
 
 from .models_votes import Vote  # noqa: E402, F401 - the app's models load from here

@@ -14,7 +14,7 @@ from core.db import CompiledValues
 from core.signals import signal_send_on_commit
 from core.text import strip_control_characters
 
-from ..models import Comment, CommentStatus
+from ..models import Comment, CommentStatus, comment_insert
 from ..screening import Copies, comment_judge, comment_judge_prepare, comment_screen
 from ..signals import comment_submitted
 from .placing import comment_reply_place, comment_root_place
@@ -124,7 +124,7 @@ def comment_submit(
         if judgement is not None:
             comment.status = judgement.status
             comment.is_public = judgement.status == CommentStatus.PUBLISHED
-        comment.save(force_insert=True)
+        comment_insert(comment)
         if comment.level == 0:
             thread_start(root=comment, published=comment.status == CommentStatus.PUBLISHED)
         if judgement is not None:

@@ -12,7 +12,7 @@ from django_comments_xtd.models import XtdComment
 from articles.models import Article
 from core.db import CompiledUpdate
 
-from ..models import Comment, CommentStatus, Thread
+from ..models import Comment, CommentStatus, Thread, thread_insert
 
 
 def _count_add(model, count: str) -> CompiledUpdate:
@@ -58,13 +58,15 @@ def thread_start(*, root: Comment, published: bool) -> Thread:
     """Create the thread a new top-level comment starts. A root stored already published
     (judged before its insert) is counted here, so its thread costs one INSERT rather than
     an INSERT and the UPDATE thread_visibility_changed would make (told `thread_counted`)."""
-    return Thread.objects.create(
+    thread = Thread(
         root=root,
         article_id=root.article_id,
         listed=published,
         published_count=int(published),
         last_published_at=timezone.now() if published else None,
     )
+    thread_insert(thread)
+    return thread
 
 
 def thread_visibility_changed(

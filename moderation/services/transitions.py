@@ -12,23 +12,19 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article
-from articles.page_cache import page_invalidate
-from comments.live import live_batch
 from comments.models import Comment, CommentStatus, Thread
 from comments.services import thread_lock_for, thread_visibility_changed, threads_published_add
-from core.signals import signals_send_on_commit
 
-from ..models import ModerationEvent, Report, SpamVerdict, TrainingExample
+from ..models import ModerationEvent
 from ..scoring import Verdict
-from ..signals import comment_status_changed
+from .transition_effects import effects_schedule
+from .transition_records import decision_record, events_record, verdicts_record
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
@@ -181,23 +177,13 @@ def comments_status_move(
                 status_changed_at=now,
             )
     _threads_count(made, stored=stored)
-    reasons = _verdicts_record(made, acted=verdict_acted)
+    reasons = verdicts_record(made, acted=verdict_acted)
     label = actor_label or (actor.get_username() if actor else "system")
-    events = ModerationEvent.objects.bulk_create(
-        ModerationEvent(
-            comment_id=move.comment.pk,
-            actor=actor,
-            actor_label=label,
-            from_status=from_status,
-            to_status=move.to_status,
-            reasons=reasons[move.comment.pk],
-        )
-        for move, from_status in made
-    )
+    events = events_record(made, actor=actor, label=label, reasons=reasons)
     if actor is not None:
         for move, _ in made:
-            _decision_record(move.comment, to_status=move.to_status, when=now)
-    _after_commit(made, actor_label=label)
+            decision_record(move.comment, to_status=move.to_status, when=now)
+    effects_schedule(made, actor_label=label)
     event_for = {event.comment_id: event for event in events}
     return [event_for.get(move.comment.pk) for move in moves]
 
@@ -222,97 +208,3 @@ def _threads_count(made: list[tuple[StatusMove, str]], *, stored: bool) -> None:
         thread_visibility_changed(comment=entered[0], became_published=True)
     elif entered:
         threads_published_add(comments=entered)
-
-
-def _verdicts_record(made: list[tuple[StatusMove, str]], *, acted: bool) -> dict[int, list]:
-    """Keep the scorer's verdicts; their reasons become the events'. Returns each comment's
-    event reasons."""
-    reasons = {move.comment.pk: list(move.reasons) for move, _ in made}
-    verdicts = []
-    for move, _ in made:
-        if move.verdict is None:
-            continue
-        reasons[move.comment.pk] = [reason.as_dict() for reason in move.verdict.reasons]
-        verdicts.append(
-            SpamVerdict(
-                comment_id=move.comment.pk,
-                score=move.verdict.score,
-                decision=move.verdict.decision,
-                reasons=reasons[move.comment.pk],
-                model_version=move.verdict.model_version,
-                acted=acted,
-                elapsed_ms=move.verdict_elapsed_ms,
-            )
-        )
-    SpamVerdict.objects.bulk_create(verdicts)
-    return reasons
-
-
-def _decision_record(comment: Comment, *, to_status: str, when) -> None:
-    """What a person's decision settles besides the status: open reports, and a label the
-    spam model learns from (approve: not spam; spam: spam)."""
-    if to_status in (S.PUBLISHED, S.SPAM):
-        TrainingExample.objects.update_or_create(
-            comment=comment,
-            defaults={
-                "text": comment.comment,
-                "is_spam": to_status == S.SPAM,
-                "source": TrainingExample.Source.MODERATOR,
-            },
-        )
-    Report.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(resolved_at=when)
-
-
-def _after_commit(made: list[tuple[StatusMove, str]], *, actor_label: str) -> None:
-    """Schedule what the status changes set off, for when they have committed: a page
-    refresh per article (not per comment), and each comment's signal."""
-    moved = [(move.comment, from_status, move.to_status) for move, from_status in made]
-
-    def log() -> None:
-        for comment, came, went in moved:
-            logger.info("comment %s: %s -> %s (%s)", comment.pk, came, went, actor_label)
-
-    transaction.on_commit(log)
-    pages: dict[int, str | None] = {}
-    for comment, from_status, to_status in moved:
-        # A page shows the change when a comment enters or leaves "published", or when a
-        # hidden comment's published replies show a placeholder instead of it.
-        if S.PUBLISHED in (from_status, to_status) or comment.nested_count:
-            # A new comment carries its article; a stored one is looked up once committed.
-            slug = comment.article.slug if Comment.article.is_cached(comment) else None
-            pages[comment.article_id] = pages.get(comment.article_id) or slug
-    for article_id, slug in pages.items():
-        transaction.on_commit(partial(_page_refresh, article_id, slug), robust=True)
-    if settings.CELERY_TASK_ALWAYS_EAGER and any(went == S.HELD for _, _, went in moved):
-        # Embedded, there is no beat to send the batched digest: it goes at once.
-        from ..tasks import held_digest_task
-
-        transaction.on_commit(held_digest_task.delay, robust=True)
-    # One callback for the batch, its live events sent together (comments.live.live_batch).
-    signals_send_on_commit(
-        comment_status_changed,
-        sender=Comment,
-        each=[
-            {
-                "comment_id": comment.pk,
-                "from_status": from_status,
-                "to_status": to_status,
-                "parent_id": comment.parent_id,
-                "followup": comment.followup,
-                "guest_email": "" if comment.user_id else comment.user_email,
-                "article_id": comment.article_id,
-                "thread_id": comment.thread_id,
-                "edited_at": comment.edited_at,
-                "parent_followup": comment.parent_followup,
-            }
-            for comment, from_status, to_status in moved
-        ],
-        around=live_batch,
-    )
-
-
-def _page_refresh(article_id: int, slug: str | None) -> None:
-    if slug is None:
-        slug = Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
-    if slug:
-        page_invalidate(slug=slug)

@@ -16,10 +16,10 @@ from moderation.models import ModerationEvent, SpamVerdict
 from moderation.scoring import Verdict
 from moderation.services import comment_score
 from moderation.services.scoring import comments_score_batch
+from moderation.services.transition_effects import page_refresh
 from moderation.services.transitions import (
     StatusMove,
     TransitionNotAllowed,
-    _page_refresh,
     comments_lock,
     comments_status_move,
 )
@@ -142,7 +142,7 @@ def test_each_comment_is_signalled_and_each_article_refreshed_once_after_commit(
     finally:
         comment_status_changed.disconnect(dispatch_uid="test.batch")
 
-    refreshes = [c for c in callbacks if isinstance(c, partial) and c.func is _page_refresh]
+    refreshes = [c for c in callbacks if isinstance(c, partial) and c.func is page_refresh]
     assert sorted(c.args[0] for c in refreshes) == sorted(a.pk for a in articles)
     assert [signal["comment_id"] for signal in heard] == [c.pk for c in pending]
     statuses = dict(
