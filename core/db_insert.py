@@ -12,8 +12,9 @@ What a save does beyond the INSERTs stays: pre_save and post_save are sent, the 
 and the primary key are set, and the instance is marked as stored. What it skips is the
 model's own `save()` method: a caller uses this only for a model whose `save()` it knows,
 doing itself what that method would (and `before_table` is called before each table's row is
-prepared, as `_save_table` would be). A value that is an expression, an instance with a
-primary key already, or a database this was not compiled for goes through `save()`.
+prepared, as `_save_table` would be). A value that is an expression, an instance with an
+id the database hands out already, or a database this was not compiled for goes through
+`save()`. A primary key the caller gives (a one-to-one key) is inserted as given.
 """
 
 from collections.abc import Callable
@@ -58,6 +59,11 @@ class CompiledInsert:
         self._model = model
         self._before_table = before_table
         self._compiled: dict[int, tuple[Any, list[_Table]] | None] = {}
+        self._auto_ids = tuple(
+            table._meta.auto_field.attname
+            for table in _chain(model)
+            if not table._meta.parents and table._meta.auto_field is not None
+        )
 
     def __call__(self, instance: Model) -> None:
         """Insert `instance` (new, of exactly this model) with all its tables."""
@@ -113,7 +119,8 @@ class CompiledInsert:
         """A new instance of this very model whose values are all plain (no expressions)."""
         if type(instance) is not self._model or not instance._state.adding:
             return False
-        if instance.pk is not None:
+        # An id the database hands out, given already: save() decides what that means.
+        if any(getattr(instance, name) is not None for name in self._auto_ids):
             return False
         return not any(hasattr(value, "resolve_expression") for value in instance.__dict__.values())
 

@@ -15,7 +15,7 @@ from django_comments.models import Comment as DjangoComment
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
-from comments.models import Comment, comment_insert
+from comments.models import Comment, Thread, comment_insert, thread_insert
 from core.db_insert import CompiledInsert
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,26 @@ def test_a_model_that_cannot_compile_still_saves(article):
     comment = _new(article)
     Broken(Comment, before_table=Comment._table_prepare)(comment)
     assert Comment.objects.filter(pk=comment.pk, thread_id=comment.pk).exists()
+
+
+def test_a_thread_keyed_by_its_root_is_inserted_compiled(article):
+    root = _new(article)
+    comment_insert(root)
+    thread_insert(Thread(root=root, article_id=article.pk, listed=True, published_count=1))
+    compiled = []
+    original = SQLInsertCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    other = _new(article)
+    comment_insert(other)
+    SQLInsertCompiler.as_sql = counting
+    try:
+        thread_insert(Thread(root=other, article_id=article.pk, listed=False))
+    finally:
+        SQLInsertCompiler.as_sql = original
+    assert compiled == []
+    assert Thread.objects.get(pk=other.pk).listed is False
+    assert Thread.objects.get(pk=root.pk).published_count == 1
