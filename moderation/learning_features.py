@@ -4,6 +4,9 @@ n-grams, weighted by TF-IDF, and the dense cues of moderation.features.
 Training (moderation.learning) and serving (moderation.learning_model) both read texts
 through these functions, so a stored model scores the way it was trained. N-grams are hashed
 into fixed-size feature spaces, so no vocabulary is stored: the settings rebuild the hashing.
+Training weighs them as sparse matrices (weighted_rows); serving scores the same weights
+straight from each text's buckets (weighted_scores), as building the matrices took most of a
+short comment's scoring time.
 
 Character n-grams are those of scikit-learn's "char_wb" analyzer (each word padded with one
 space on either side), but hashed here with numpy: scikit-learn's HashingVectorizer walks them
@@ -13,13 +16,15 @@ one by one in Python, which took about 6 ms for a 3,000-character comment agains
 from __future__ import annotations
 
 import html
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
 
 from . import features
 from .normalise import text_normalise
@@ -31,6 +36,9 @@ _POLYNOMIAL_BASE = np.uint64(1_000_003)
 # Fibonacci hashing: multiplying by 2**64 / golden ratio spreads the polynomial hashes so that
 # their top bits make evenly used buckets.
 _FIBONACCI_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+# Texts hashed at once into arrays of character codes and n-grams: 40,000 comments at once
+# held more memory at the peak than their sparse matrices (670 MB against 540), for no gain.
+TEXTS_AT_ONCE = 500
 
 
 def _unescaped(text: str, *, fold_unicode: bool) -> str:
@@ -70,47 +78,75 @@ def word_vectorizer_build(settings: dict[str, Any]) -> HashingVectorizer:
     )
 
 
-def _character_buckets(text: str, shortest: int, longest: int, hash_bits: int) -> np.ndarray:
-    """Return the hash bucket of each character n-gram within each space-padded word."""
-    words = text.split()
+def word_buckets(
+    texts: Sequence[str], analyzer: Callable[[str], list[str]], hash_bits: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the text index and hash bucket of each word n-gram of the texts, as the
+    HashingVectorizer of word_vectorizer_build places them."""
+    n_grams = [analyzer(text) for text in texts]
+    rows = np.repeat(
+        np.arange(len(texts)), np.array([len(grams) for grams in n_grams], dtype=np.int64)
+    )
+    # murmurhash3_32 encodes each n-gram as UTF-8 and returns the signed hash, as scikit-learn
+    # does; in int64, abs(-2**31) % n is what scikit-learn special-cases it to.
+    hashes = np.fromiter(
+        map(murmurhash3_32, itertools.chain.from_iterable(n_grams)), dtype=np.int64, count=len(rows)
+    )
+    return rows, np.abs(hashes) % (2**hash_bits)
+
+
+def character_buckets(
+    texts: Sequence[str], shortest: int, longest: int, hash_bits: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the text index and hash bucket of each character n-gram within each space-padded
+    word of the texts."""
+    words_of_texts = [text.split() for text in texts]
+    words = list(itertools.chain.from_iterable(words_of_texts))
     if not words:
-        return np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     codes = np.frombuffer(
         "".join(f" {word} " for word in words).encode("utf-32-le"), dtype=np.uint32
     ).astype(np.uint64)
     padded_lengths = np.array([len(word) + 2 for word in words])
-    word_end = np.repeat(np.cumsum(padded_lengths), padded_lengths)
-    starts = np.arange(len(codes))
-    buckets = []
+    # How many characters each position has left in its padded word: an n-gram starting there
+    # stays within the word if that is at least n. So all the texts hash as one string.
+    room = np.repeat(np.cumsum(padded_lengths), padded_lengths) - np.arange(len(codes))
+    starts, hashes = [], []
     # Unlike scikit-learn, a padded word shorter than the shortest n-gram adds nothing; no word
     # is while the shortest n-gram has at most 3 characters (one character and two spaces).
-    rolling = np.zeros(len(codes), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for n in range(1, longest + 1):
+    rolling = codes
+    for n in range(1, longest + 1):
+        if n > 1:
             # rolling[i] becomes the polynomial hash of codes[i : i + n]; uint64 wraps around.
             rolling = rolling[: len(codes) - n + 1] * _POLYNOMIAL_BASE + codes[n - 1 :]
-            if n >= shortest:
-                within_word = starts[: len(rolling)] + n <= word_end[: len(rolling)]
-                buckets.append(_bucket(rolling[within_word], n, hash_bits))
-    return np.concatenate(buckets)
-
-
-def _bucket(hashes: np.ndarray, length: int, hash_bits: int) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        mixed = (hashes + np.uint64(length)) * _FIBONACCI_MULTIPLIER
-    return (mixed >> np.uint64(64 - hash_bits)).astype(np.int64)
+        if n >= shortest:
+            n_gram_starts = np.flatnonzero(room[: len(rolling)] >= n)
+            starts.append(n_gram_starts)
+            hashes.append(rolling[n_gram_starts] + np.uint64(n))
+    # Fibonacci hashing of the hash plus the length, as one array: numpy's fixed cost per
+    # operation is most of the time for a short comment.
+    mixed = np.concatenate(hashes) * _FIBONACCI_MULTIPLIER
+    buckets = (mixed >> np.uint64(64 - hash_bits)).astype(np.int64)
+    text_ends = np.cumsum(
+        [sum(map(len, text_words)) + 2 * len(text_words) for text_words in words_of_texts]
+    )
+    return np.searchsorted(text_ends, np.concatenate(starts), side="right"), buckets
 
 
 def character_ngram_counts(texts: Sequence[str], settings: dict[str, Any]) -> sp.csr_matrix:
     """Counts of each text's hashed character n-grams, one row per (normalised) text."""
     shortest, longest = settings["char_ngram_range"]
     hash_bits = settings["hash_bits"]
-    per_text = [_character_buckets(text, shortest, longest, hash_bits) for text in texts]
-    rows = np.repeat(np.arange(len(texts)), [len(buckets) for buckets in per_text])
-    columns = np.concatenate(per_text) if per_text else np.empty(0, dtype=np.int64)
+    rows, columns = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    for start in range(0, len(texts), TEXTS_AT_ONCE):
+        chunk = texts[start : start + TEXTS_AT_ONCE]
+        chunk_rows, chunk_columns = character_buckets(chunk, shortest, longest, hash_bits)
+        rows.append(chunk_rows + start)
+        columns.append(chunk_columns)
     # Converting to CSR sums the repeated (row, bucket) pairs into counts.
     return sp.coo_matrix(
-        (np.ones(len(columns)), (rows, columns)), shape=(len(texts), 2**hash_bits)
+        (np.ones(sum(map(len, columns))), (np.concatenate(rows), np.concatenate(columns))),
+        shape=(len(texts), 2**hash_bits),
     ).tocsr()
 
 
@@ -126,6 +162,50 @@ def weighted_rows(counts: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool) ->
     norms[norms == 0.0] = 1.0
     weighted.data /= norms[row_of_value]
     return weighted
+
+
+def weighted_scores(
+    blocks: Sequence[tuple[np.ndarray, np.ndarray]],
+    n_texts: int,
+    idf: np.ndarray,
+    coef: np.ndarray,
+    sublinear_tf: bool,
+) -> np.ndarray:
+    """Return for each text the sum over blocks of n-grams, each given as (text index, bucket)
+    pairs, of the text's weighted_rows row times coef; idf and coef hold the blocks' end to
+    end, each block hashed into as many buckets.
+
+    Scoring a comment this way builds no sparse matrix, which cost more than the arithmetic,
+    and the blocks share each step, as numpy's fixed cost per operation is most of a short
+    comment's time. Values are summed in the order of a CSR row (buckets ascending), so the
+    scores equal those of weighted_rows(counts, idf, sublinear_tf) @ coef, block by block.
+    """
+    n_blocks = len(blocks)
+    n_features = len(idf) // n_blocks
+    # Sorted, the keys run by text, then block, then bucket: a group is one block of one text.
+    keys = np.concatenate(
+        [
+            rows * (n_blocks * n_features) + (buckets + block * n_features)
+            for block, (rows, buckets) in enumerate(blocks)
+        ]
+    )
+    if not len(keys):
+        return np.zeros(n_texts)
+    keys.sort()
+    edges = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1], [True])))
+    keys = keys[edges[:-1]]
+    group_of_value, columns = keys // n_features, keys % (n_blocks * n_features)
+    values = np.diff(edges).astype(np.float64)
+    if sublinear_tf:
+        values = 1.0 + np.log(values)
+    values *= idf[columns]
+    n_groups = n_texts * n_blocks
+    norms = np.sqrt(np.bincount(group_of_value, weights=values**2, minlength=n_groups))
+    norms[norms == 0.0] = 1.0
+    values /= norms[group_of_value]
+    values *= coef[columns]
+    per_group = np.bincount(group_of_value, weights=values, minlength=n_groups)
+    return per_group.reshape(n_texts, n_blocks).sum(axis=1)
 
 
 def dense_rows(texts: Sequence[str], settings: dict[str, Any]) -> np.ndarray:

@@ -9,24 +9,34 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from .learning_features import (
-    character_ngram_counts,
+    TEXTS_AT_ONCE,
+    character_buckets,
     dense_rows,
     reading,
     texts_for_model,
-    weighted_rows,
+    weighted_scores,
+    word_buckets,
     word_vectorizer_build,
 )
 
 STORAGE_FORMAT = 1
+
+
+class _Reading(NamedTuple):
+    """Texts as a model reads them: the (text index, bucket) pairs of their word and character
+    n-grams, and their dense cues (None without)."""
+
+    n_texts: int
+    words: tuple[np.ndarray, np.ndarray]
+    characters: tuple[np.ndarray, np.ndarray]
+    dense: np.ndarray | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,11 +55,25 @@ class TrainedModel:
     dense_coef: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float32))
     # What it was trained on and how well it did then: not part of its version.
     notes: dict[str, Any] = field(default_factory=dict)
-    _word_vectorizer: HashingVectorizer = field(init=False, repr=False, compare=False)
+    _word_analyzer: Callable[[str], list[str]] = field(init=False, repr=False, compare=False)
+    _idf: np.ndarray = field(init=False, repr=False, compare=False)
+    _coef: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Built once per model: predict_proba runs per comment and must not pay for it.
-        object.__setattr__(self, "_word_vectorizer", word_vectorizer_build(self.settings))
+        analyzer = word_vectorizer_build(self.settings).build_analyzer()
+        object.__setattr__(self, "_word_analyzer", analyzer)
+        # Scoring looks words and characters up in one array each (weighted_scores); the
+        # separate arrays become views of them, so the model is not held twice.
+        n_words = len(self.word_idf)
+        for name, words, characters in (
+            ("idf", self.word_idf, self.character_idf),
+            ("coef", self.word_coef, self.character_coef),
+        ):
+            joined = np.concatenate([words, characters])
+            object.__setattr__(self, f"_{name}", joined)
+            object.__setattr__(self, f"word_{name}", joined[:n_words])
+            object.__setattr__(self, f"character_{name}", joined[n_words:])
 
     @property
     def corrects(self) -> str:
@@ -61,7 +85,7 @@ class TrainedModel:
         """Return log(P / (1 - P)) for each text; for a correction, what it adds."""
         if isinstance(texts, str):
             raise TypeError("log_odds takes a sequence of texts, not one string")
-        return self._scores(texts) if len(texts) else np.empty(0)
+        return self._scores(texts)
 
     def log_odds_pair(self, correction: TrainedModel, texts: Sequence[str]) -> np.ndarray:
         """This model's log-odds plus those of a correction that reads texts the same way,
@@ -70,28 +94,42 @@ class TrainedModel:
             return self.log_odds(texts)
         if reading(self.settings) != reading(correction.settings):
             return self.log_odds(texts) + correction.log_odds(texts)
-        counts = self._counts(texts)
-        return self._scores(texts, counts) + correction._scores(texts, counts)
+        return self._scores(texts, correction)
 
-    def _counts(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    def _scores(self, texts: Sequence[str], correction: TrainedModel | None = None) -> np.ndarray:
+        # A few hundred texts at a time, as training hashes them: a correction is trained on
+        # the starter's log-odds of all the site's comments.
+        scores = []
+        for start in range(0, len(texts), TEXTS_AT_ONCE):
+            read = self._read(texts[start : start + TEXTS_AT_ONCE])
+            chunk = self._read_scores(read)
+            scores.append(chunk if correction is None else chunk + correction._read_scores(read))
+        return np.concatenate(scores) if scores else np.empty(0)
+
+    def _read(self, texts: Sequence[str]) -> _Reading:
+        # Training builds these n-grams into sparse matrices (moderation.learning); scoring
+        # keeps them as (text index, bucket) pairs, since building the matrices took most of
+        # a comment's scoring time.
         normalized = texts_for_model(texts, self.settings)
-        dense = dense_rows(texts, self.settings) if self.settings.get("dense_features") else None
-        return (
-            self._word_vectorizer.transform(normalized),
-            character_ngram_counts(normalized, self.settings),
-            dense,
+        shortest, longest = self.settings["char_ngram_range"]
+        hash_bits = self.settings["hash_bits"]
+        return _Reading(
+            n_texts=len(texts),
+            words=word_buckets(normalized, self._word_analyzer, hash_bits),
+            characters=character_buckets(normalized, shortest, longest, hash_bits),
+            dense=dense_rows(texts, self.settings) if self.settings.get("dense_features") else None,
         )
 
-    def _scores(self, texts: Sequence[str], counts=None) -> np.ndarray:
-        word_counts, character_counts, dense = counts or self._counts(texts)
-        sublinear_tf = self.settings["sublinear_tf"]
-        word_rows = weighted_rows(word_counts, self.word_idf, sublinear_tf)
-        character_rows = weighted_rows(character_counts, self.character_idf, sublinear_tf)
-        scores = np.asarray(
-            word_rows @ self.word_coef + character_rows @ self.character_coef, dtype=np.float64
+    def _read_scores(self, read: _Reading) -> np.ndarray:
+        scores = weighted_scores(
+            [read.words, read.characters],
+            read.n_texts,
+            self._idf,
+            self._coef,
+            self.settings["sublinear_tf"],
         )
         if len(self.dense_coef):
-            scores = scores + dense @ self.dense_coef
+            scores = scores + read.dense @ self.dense_coef
         return scores + self.intercept
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -103,8 +141,6 @@ class TrainedModel:
                 f"model {self.version} corrects model {self.corrects}: it scores only beside it"
                 " (moderation.blending)"
             )
-        if len(texts) == 0:
-            return np.empty(0)
         return 1.0 / (1.0 + np.exp(-self._scores(texts)))
 
     def to_bytes(self) -> bytes:
