@@ -5,12 +5,12 @@ picking, voting); built from comments.presenters' nodes."""
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.urls import reverse
 
 from articles.models import Article
 from articles.page_cache import shareable
 from core.ids import parse_id
 from core.roles import is_moderator
+from core.urls import url_reversed
 
 from .forms import CommentForm
 from .moderating import moderation_allowed, moderation_notices_place, moderation_toggle
@@ -90,8 +90,16 @@ def comment_section_context(
         # stay on their page.
         "order_base": "?moderate=1&corder="
         if moderating
-        else reverse("comments:order", args=[article.pk]) + "?corder=",
+        else url_reversed("comments:order", article.pk) + "?corder=",
         "mode_query": mode_query,
+        "urls": {
+            "live": url_reversed("comments:live", article.pk),
+            # The live script puts a comment's id in place of this one.
+            "fragment": url_reversed("comments:fragment", 987654321),
+            "permalink": url_reversed("comments:permalink", 987654321),
+            "feed_atom": url_reversed("feed_comments_atom", article.slug),
+            "feed_rss": url_reversed("feed_comments_rss", article.slug),
+        },
         "thread_html": thread_html(section.nodes, section.trailing_closes, links),
         "form": form,
         "notice": notice,

@@ -4,19 +4,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 
 from articles.models import Article
 from core.roles import moderator_users
 
-from .models import AWAITING_STATES, Comment, CommentStatus, Thread, own_q, visible_to_q
+from .models import Comment, CommentStatus, Thread, visible_to_q
+from .selectors_marked import Marks, marked_list
 from .selectors_picks import picks_latest
+from .selectors_threads import (
+    MODERATED_STATES,
+    thread_rows,
+    threads_before,
+    viewer_marks,
+)
 
 PUBLISHED = CommentStatus.PUBLISHED
+THREAD_OF_COMMENT = Comment._meta.get_field("thread_id")
 
 ORDERS = ("oldest", "newest", "best")
-# What a moderator's page shows besides what readers see ("Show held and spam comments").
-MODERATED_STATES = (CommentStatus.HELD, CommentStatus.SPAM)
 # What a comment section shows of each comment.
 SECTION_FIELDS = (
     "pk", "thread_id", "parent_id", "level", "order", "user_id", "user_name", "user_url",
@@ -63,30 +69,6 @@ class Viewer:
         return comment_id in self.own_ids or (self.user_id is not None and user_id == self.user_id)
 
 
-def threads_for_viewer(
-    *, article: Article, viewer: Viewer, moderating: bool = False
-) -> QuerySet[Thread]:
-    """The threads of an article a viewer sees: listed ones, plus any holding their own
-    comments that await moderation; `moderating`, any holding held or spam comments too."""
-    threads = Thread.objects.filter(article=article)
-    visible = Q(listed=True)
-    own = own_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
-    if own is not None:
-        own_threads = Comment.objects.filter(own, article=article, status__in=AWAITING_STATES)
-        visible |= Q(pk__in=own_threads.values("thread_id"))
-    if moderating:
-        held = Comment.objects.filter(article=article, status__in=MODERATED_STATES)
-        visible |= Q(pk__in=held.values("thread_id"))
-    return threads.filter(visible)
-
-
-def _ordered(threads: QuerySet[Thread], order: str) -> QuerySet[Thread]:
-    if order == "best":
-        # Threads by their first comment's confidence score, ties oldest first.
-        return threads.order_by("-root__best_score", "root_id")
-    return threads.order_by("-root_id" if order == "newest" else "root_id")
-
-
 @dataclass
 class CommentPage:
     """The rows of one page of an article's comment section, and what frames them."""
@@ -121,34 +103,25 @@ def comment_page(
     count and ids, its comments, and the moderators among their authors.
     """
     order = order if order in ORDERS else "oldest"
-    threads = threads_for_viewer(article=article, viewer=viewer, moderating=moderating)
-    threads = _ordered(threads, order)
+    marked = viewer_marks(article_id=article.pk, own_ids=viewer.own_ids, user_id=viewer.user_id)
     if thread_id is not None:
-        threads = threads.filter(root_id=thread_id)
+        marked = marked.with_value("root", thread_id, Thread._meta.pk)
         comment_budget = 0
-    paginator = Paginator(threads.values_list("root_id", "published_count"), per_page)
-    page = paginator.get_page(page_number)
+    threads = thread_rows(marked, order=order, moderating=moderating, per_page=per_page)
+    page = Paginator(threads, per_page).get_page(page_number)
     root_ids, collapsed = _expand_within_budget(list(page.object_list), comment_budget)
     rows: list[SectionRow] = []
     if root_ids:
-        visible = visible_to_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
-        if moderating:
-            visible |= Q(status__in=MODERATED_STATES)
-        wanted = Q(thread_id__in=[r for r in root_ids if r not in collapsed])
-        if collapsed:
-            # thread_id and level live on one table, so both sides of the OR use its index.
-            wanted |= Q(thread_id__in=list(collapsed), level=0)
-        if thread_id is None:
+        whole = [root for root in root_ids if root not in collapsed]
+        rows = _section_rows(
+            marked.with_list("whole", whole, THREAD_OF_COMMENT).with_list(
+                "collapsed", list(collapsed), THREAD_OF_COMMENT
+            ),
+            moderating=moderating,
             # The Editor's picks come with the page's comments, wherever they sit, so the
             # picks cost the page no query of their own.
-            wanted |= Q(article_id=article.pk, picked_at__isnull=False, status=PUBLISHED)
-        rows = [
-            SectionRow(*values)
-            for values in Comment.objects.filter(wanted)
-            .filter(visible | Q(nested_count__gt=0))
-            .order_by("thread_id", "order")
-            .values_list(*SECTION_FIELDS)
-        ]
+            picks=thread_id is None,
+        )
     picks = picks_latest([row for row in rows if row.picked_at and row.status == PUBLISHED])
     whole = set(root_ids) - set(collapsed)
     rows = [
@@ -166,6 +139,34 @@ def comment_page(
         order=order,
         thread_id=thread_id,
     )
+
+
+def _section_rows(marked: Marks, *, moderating: bool, picks: bool) -> list[SectionRow]:
+    """The comments of a page's threads a viewer sees (whole threads, and the first comment
+    of collapsed ones), with the article's Editor's picks when `picks`, thread by thread."""
+
+    def build(values: dict) -> QuerySet:
+        own_ids = marked_list(values, "own")
+        visible = visible_to_q(user_id=values.get("user"), own_ids=own_ids)
+        if moderating:
+            visible |= Q(status__in=MODERATED_STATES)
+        wanted = Q(thread_id__in=marked_list(values, "whole"))
+        collapsed = marked_list(values, "collapsed")
+        if collapsed:
+            # thread_id and level live on one table, so both sides of the OR use its index.
+            wanted |= Q(thread_id__in=collapsed, level=0)
+        if picks:
+            wanted |= Q(article_id=values["article"], picked_at__isnull=False, status=PUBLISHED)
+        return (
+            Comment.objects.filter(wanted)
+            .filter(visible | Q(nested_count__gt=0))
+            .order_by("thread_id", "order")
+            .values(*SECTION_FIELDS)
+        )
+
+    # Without the picks, the article is in no part of the query.
+    marked = marked if picks else marked.without("article")
+    return [SectionRow(**row) for row in marked.read(("section rows", moderating, picks), build)]
 
 
 def _expand_within_budget(
@@ -210,16 +211,10 @@ def comment_page_number(
     *, comment: Comment, viewer: Viewer, order: str = "oldest", per_page: int = 50
 ) -> int:
     """The page of the article's comment section that shows this comment's thread."""
-    threads = threads_for_viewer(article=comment.article, viewer=viewer)
-    if order == "best":
-        score = Subquery(Comment.objects.filter(pk=comment.thread_id).values("best_score"))
-        before = threads.filter(
-            Q(root__best_score__gt=score) | Q(root__best_score=score, root_id__lt=comment.thread_id)
-        ).count()
-    elif order == "newest":
-        before = threads.filter(root_id__gt=comment.thread_id).count()
-    else:
-        before = threads.filter(root_id__lt=comment.thread_id).count()
+    marked = viewer_marks(
+        article_id=comment.article_id, own_ids=viewer.own_ids, user_id=viewer.user_id
+    )
+    before = threads_before(marked, thread_id=comment.thread_id, order=order)
     return before // per_page + 1
 
 

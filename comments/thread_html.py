@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from core.urls import url_reversed
 
 from .thread_html_votes import votes_html
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 def _around_id(name: str) -> tuple[str, str]:
     """A named URL's path before and after its comment id, escaped."""
-    before, _, after = reverse(name, args=[987654321]).partition("987654321")
+    before, _, after = url_reversed(name, 987654321).partition("987654321")
     return escape(before), escape(after)
 
 
