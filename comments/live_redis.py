@@ -190,11 +190,20 @@ class _Hub:
                     self.generation += lost
                     self.started, lost = True, False
                     self._tell()
-                reply = await self.client.xread(
-                    {self.key: position_text(self.feed.tail(self.floor))},
-                    block=BLOCK_MILLISECONDS,
-                    count=FEED_LENGTH,
-                )
+                at = self.feed.tail(self.floor)
+                text = position_text(at)
+                # A pooled connection that Redis closed is reopened without a word, so a
+                # restart between two reads goes unseen: the last entry read, asked for in
+                # the same round trip, says whether this is still the stream read so far
+                # (gone too when more than the feed's length was published meanwhile).
+                async with self.client.pipeline(transaction=False) as pipe:
+                    pipe.xrange(self.key, text, text, count=1)
+                    pipe.xread({self.key: text}, block=BLOCK_MILLISECONDS, count=FEED_LENGTH)
+                    still_there, reply = await pipe.execute()
+                if at != (0, 0) and not still_there:
+                    logger.warning("live stream %s: Redis lost what was read", self.key)
+                    lost = True
+                    continue
                 for _key, entries in reply or ():
                     for entry_id, fields in entries:
                         self.feed.append(*_frame(entry_id, fields))

@@ -56,10 +56,12 @@ class SseReader:
         return block
 
     def event(self, timeout: float = 10) -> tuple[str, dict]:
-        """The next event (kind, data), skipping keep-alives and chunk sizes."""
+        """The next event (kind, data), skipping keep-alives and chunk sizes; within
+        `timeout` in all (keep-alives arrive forever, so a per-block deadline never ends)."""
+        deadline = time.monotonic() + timeout
         while True:
             fields = {}
-            for line in self._block(timeout).decode().split("\n"):
+            for line in self._block(deadline - time.monotonic()).decode().split("\n"):
                 name, _, value = line.partition(": ")
                 fields[name] = value
             if "id" in fields:
