@@ -5,11 +5,12 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
-from comments.services import COPIES_WINDOW
+from comments.services import COPIES_FETCHED, COPIES_WINDOW
+from core.db import CompiledValues
 from core.keys import keyed_hash
 from core.roles import moderator_users
 
@@ -67,15 +68,6 @@ def author_history(comment: Comment) -> AuthorHistory:
     return AuthorHistory(is_staff=is_staff, approved=counts["approved"], spam=counts["spam"])
 
 
-def same_poster_q(*, author_key: str, ip_address: str | None) -> Q | None:
-    """Comments by the same poster as far as the duplicate rule goes: the same proven
-    identity, or the same client address. None when neither is known."""
-    same = Q(author_key=author_key) if author_key else None
-    if ip_address:
-        same = Q(ip_address=ip_address) if same is None else same | Q(ip_address=ip_address)
-    return same
-
-
 def copies_by_same_poster(comment: Comment, rows: list[dict]) -> int:
     """How many of these earlier copies (comment_submit's rows) the same poster sent."""
     return sum(
@@ -85,44 +77,60 @@ def copies_by_same_poster(comment: Comment, rows: list[dict]) -> int:
     )
 
 
-def _copies_counts(copies, *, same_poster: Q | None, judged: bool) -> dict[str, int]:
-    """One aggregate over earlier copies: the same poster's, and those a moderator marked
-    spam or approved (still so). The scorer's own spam verdicts do not count: one bot that
-    tripped the honeypot with a common phrase must not make the phrase spam for everyone."""
-    counts = {"earlier": Count("pk", filter=same_poster)} if same_poster is not None else {}
-    if judged:
+# A copy a moderator judged, as its row's "judged" mark: marked spam and still spam, or
+# approved and still published. The scorer's own spam verdicts do not count: one bot that
+# tripped the honeypot with a common phrase must not make the phrase spam for everyone.
+SPAM_COPY, APPROVED_COPY = "spam", "approved"
 
-        def labelled(is_spam: bool) -> Exists:
-            return Exists(
-                TrainingExample.objects.filter(
-                    comment=OuterRef("pk"),
-                    is_spam=is_spam,
-                    source=TrainingExample.Source.MODERATOR,
-                )
-            )
 
-        counts |= {
-            "spam": Count("pk", filter=Q(labelled(True), status=S.SPAM)),
-            "approved": Count("pk", filter=Q(labelled(False), status=S.PUBLISHED)),
-        }
-    found = copies.aggregate(**counts) if counts else {}
-    return {name: found.get(name) or 0 for name in ("earlier", "spam", "approved")}
+def _judged_marks(rows) -> dict[int, str]:
+    marks = {}
+    for row in rows:
+        if row["is_spam"] and row["comment__status"] == S.SPAM:
+            marks[row["comment_id"]] = SPAM_COPY
+        elif not row["is_spam"] and row["comment__status"] == S.PUBLISHED:
+            marks[row["comment_id"]] = APPROVED_COPY
+    return marks
+
+
+def _judged_query(since: datetime, **text_hash):
+    # From the moderators' labels (one per comment) rather than from the copies: a flood of
+    # one text has many copies and few labels, and the aggregate over the copies with two
+    # EXISTS built ~2 ms of ORM per scored comment.
+    return TrainingExample.objects.filter(
+        source=TrainingExample.Source.MODERATOR,
+        comment__submit_date__gte=since,
+        **{f"comment__{name}": value for name, value in text_hash.items()},
+    ).values("comment_id", "is_spam", "comment__status")
+
+
+# Run on every post that has copies: compiled once (core.db).
+_judged_of_text = CompiledValues(
+    lambda text_hash, since: _judged_query(since, text_hash=text_hash),
+    text_hash=Comment._meta.get_field("text_hash"),
+    since=Comment._meta.get_field("submit_date"),
+)
 
 
 def copies_judged(comment: Comment, rows: list[dict]) -> tuple[int, int]:
     """Of the earlier copies comment_submit found (`rows`), how many a moderator marked spam
-    and how many they approved; no copies, or a text too short to be a copy, ask nothing."""
+    and how many they approved; no copies, or a text too short to be a copy, ask nothing.
+    Rows copies_for_batch marked already ("judged") are counted as they are."""
     if not rows or not distinctive(comment.comment):
         return 0, 0
-    copies = Comment.objects.filter(pk__in=[row["pk"] for row in rows])
-    counts = _copies_counts(copies, same_poster=None, judged=True)
-    return counts["spam"], counts["approved"]
+    if "judged" in rows[0]:
+        marks = [row["judged"] for row in rows]
+    else:
+        since = min(row["submit_date"] for row in rows)
+        judged = _judged_marks(_judged_of_text(text_hash=comment.text_hash, since=since))
+        marks = [judged.get(row["pk"]) for row in rows]
+    return marks.count(SPAM_COPY), marks.count(APPROVED_COPY)
 
 
 def copies_for_batch(comments: list[Comment]) -> dict[int, list[dict]]:
     """Each comment's earlier copies, by comment id, as comment_submit finds them for one
     comment (the rows submission_for counts from), for a batch in one read: every copy of
-    the batch's texts within the window."""
+    the batch's texts within the window, each marked with how a moderator judged it."""
     rows = list(
         Comment.objects.filter(
             text_hash__in={comment.text_hash for comment in comments},
@@ -130,16 +138,26 @@ def copies_for_batch(comments: list[Comment]) -> dict[int, list[dict]]:
             pk__lt=max(comment.pk for comment in comments),
         ).values("pk", "text_hash", "author_key", "ip_address", "submit_date")
     )
+    asked = {c.text_hash for c in comments if distinctive(c.comment)} & {
+        r["text_hash"] for r in rows
+    }
+    judged = {}
+    if asked:
+        since = min(row["submit_date"] for row in rows if row["text_hash"] in asked)
+        judged = _judged_marks(_judged_query(since, text_hash__in=asked))
+    for row in rows:
+        row["judged"] = judged.get(row["pk"])
     found = {}
     for comment in comments:
         since = comment.submit_date - DUPLICATE_WINDOW
-        found[comment.pk] = [
+        copies = [
             row
             for row in rows
             if row["text_hash"] == comment.text_hash
             and row["pk"] < comment.pk
             and row["submit_date"] >= since
         ]
+        found[comment.pk] = sorted(copies, key=lambda row: -row["pk"])[:COPIES_FETCHED]
     return found
 
 
@@ -148,26 +166,21 @@ def submission_for(comment: Comment, *, copy_rows: list[dict] | None = None) -> 
     the earlier copies of its text comment_submit found as it was placed (`copy_rows`)."""
     meta = comment.submission_meta or {}
     seconds = meta.get("form_seconds")
-    if copy_rows is not None:
-        earlier = copies_by_same_poster(comment, copy_rows)
-        spam_copies, approved_copies = copies_judged(comment, copy_rows)
-    else:
+    if copy_rows is None:
         # Only copies sent before this one: a later copy (someone repeating a comment) must
-        # not count against the original when it is scored again after an edit. Who sent
-        # them and how they were judged come from one query.
-        copies = Comment.objects.filter(
-            text_hash=comment.text_hash,
-            submit_date__gte=comment.submit_date - DUPLICATE_WINDOW,
-            pk__lt=comment.pk,
+        # not count against the original when it is scored again after an edit. The rows
+        # are the ones comment_submit reads: the newest COPIES_FETCHED before this one.
+        copy_rows = list(
+            Comment.objects.filter(
+                text_hash=comment.text_hash,
+                submit_date__gte=comment.submit_date - DUPLICATE_WINDOW,
+                pk__lt=comment.pk,
+            )
+            .order_by("-pk")
+            .values("pk", "author_key", "ip_address", "submit_date")[:COPIES_FETCHED]
         )
-        counts = _copies_counts(
-            copies,
-            same_poster=same_poster_q(author_key=comment.author_key, ip_address=comment.ip_address),
-            judged=distinctive(comment.comment),
-        )
-        earlier, spam_copies, approved_copies = (
-            counts["earlier"], counts["spam"], counts["approved"]
-        )  # fmt: skip
+    earlier = copies_by_same_poster(comment, copy_rows)
+    spam_copies, approved_copies = copies_judged(comment, copy_rows)
     return Submission(
         text=comment.comment,
         name=comment.user_name,

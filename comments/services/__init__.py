@@ -9,7 +9,13 @@
 """
 
 from .poster import CommentRefused, CommentRejected, Poster
-from .posting import COPIES_WINDOW, DUPLICATE_WINDOW, comment_receive, comment_submit
+from .posting import (
+    COPIES_FETCHED,
+    COPIES_WINDOW,
+    DUPLICATE_WINDOW,
+    comment_receive,
+    comment_submit,
+)
 from .text import (
     comment_erase,
     comment_staff_edit,
@@ -32,6 +38,7 @@ from .threads import (
 from .votes import VoteCount, VoteRefused, comment_vote
 
 __all__ = [
+    "COPIES_FETCHED",
     "COPIES_WINDOW",
     "DUPLICATE_WINDOW",
     "CommentRefused",
