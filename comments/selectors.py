@@ -114,9 +114,11 @@ def comment_page(
     if root_ids:
         whole = [root for root in root_ids if root not in collapsed]
         rows = _section_rows(
-            marked.with_list("whole", whole, THREAD_OF_COMMENT).with_list(
-                "collapsed", list(collapsed), THREAD_OF_COMMENT
-            ),
+            # The thread asked for is in `whole`: a value the query does not use would
+            # leave it uncompiled (core.db finds no place for its marker).
+            marked.without("root")
+            .with_list("whole", whole, THREAD_OF_COMMENT)
+            .with_list("collapsed", list(collapsed), THREAD_OF_COMMENT),
             moderating=moderating,
             # The Editor's picks come with the page's comments, wherever they sit, so the
             # picks cost the page no query of their own.

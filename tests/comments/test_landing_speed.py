@@ -162,3 +162,18 @@ def test_a_guests_landing_page_builds_no_query_once_warm(client, article, discus
 
     build_filter.assert_not_called()
     assert "Guest pending root" in response.text and "Root 8" in response.text
+
+
+def test_a_guests_landing_on_a_reply_builds_no_query_once_warm(client, article, discussion):
+    """A reply's landing page is its whole thread (?thread=): it too builds no ORM query
+    once warm."""
+    reply = discussion["guest"][1]
+    _own_cookie(client, reply.pk)
+    url = f"{article.get_absolute_url()}?thread={reply.thread_id}"
+    client.get(url)
+
+    with mock.patch.object(Query, "build_filter", autospec=True) as build_filter:
+        response = client.get(url)
+
+    build_filter.assert_not_called()
+    assert "Guest held reply" in response.text and "Root 2" in response.text
