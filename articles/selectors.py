@@ -84,10 +84,8 @@ def article_get_published(*, slug: str) -> Article:
     prefetched, as article_page_queryset() gives it); 404 for drafts. The published test
     is Article.is_published, the same as Article.objects.published()."""
     rows = _page_article_read(slug=slug)
-    if not rows:
-        raise Http404(f"No {Article._meta.object_name} matches the given query.")
-    (article,) = _instances(Article, ARTICLE_FIELDS, rows)
-    if not article.is_published:
+    article = _instances(Article, ARTICLE_FIELDS, rows)[0] if rows else None
+    if article is None or not article.is_published:
         raise Http404(f"No {Article._meta.object_name} matches the given query.")
     article._prefetched_objects_cache = {}
     authors = _instances(_User, USER_FIELDS, _page_authors_read(pk=article.pk))

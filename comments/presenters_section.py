@@ -20,7 +20,7 @@ from .presenters import CommentNode, comment_section, viewer_for
 from .selectors import ORDERS, comment_for_reply
 from .selectors_picks import may_pick
 from .selectors_votes import votes_of_voter
-from .thread_html import InPlaceModeration, ThreadLinks, VoteForms, thread_html
+from .thread_html import ID_PLACEHOLDER, InPlaceModeration, ThreadLinks, VoteForms, thread_html
 from .voting import default_order, order_chosen, vote_rules, voter_key
 
 
@@ -94,9 +94,9 @@ def comment_section_context(
         "mode_query": mode_query,
         "urls": {
             "live": url_reversed("comments:live", article.pk),
-            # The live script puts a comment's id in place of this one.
-            "fragment": url_reversed("comments:fragment", 987654321),
-            "permalink": url_reversed("comments:permalink", 987654321),
+            # The live script puts a comment's id in place of the placeholder.
+            "fragment": url_reversed("comments:fragment", ID_PLACEHOLDER),
+            "permalink": url_reversed("comments:permalink", ID_PLACEHOLDER),
             "feed_atom": url_reversed("feed_comments_atom", article.slug),
             "feed_rss": url_reversed("feed_comments_rss", article.slug),
         },

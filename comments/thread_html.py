@@ -26,9 +26,13 @@ if TYPE_CHECKING:
     from .presenters import CommentNode
 
 
+# A comment id in a URL pattern that the page's code (here, and static/js/live.js) replaces.
+ID_PLACEHOLDER = 987654321
+
+
 def _around_id(name: str) -> tuple[str, str]:
     """A named URL's path before and after its comment id, escaped."""
-    before, _, after = url_reversed(name, 987654321).partition("987654321")
+    before, _, after = url_reversed(name, ID_PLACEHOLDER).partition(str(ID_PLACEHOLDER))
     return escape(before), escape(after)
 
 

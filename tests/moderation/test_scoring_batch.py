@@ -129,3 +129,30 @@ def test_copies_a_moderator_judged_are_read_once_per_batch(pending, post, articl
         verdict = SpamVerdict.objects.get(comment_id=comment_id)
         assert verdict.decision == CommentStatus.SPAM
         assert "spam_copy" in {r["code"] for r in verdict.reasons}
+
+
+def test_a_batch_counts_the_copies_one_comment_scored_alone_counts(article, queued_scoring):
+    """Past COPIES_FETCHED copies, a batch counts what comment_submit and a rescore read (the
+    newest COPIES_FETCHED), not every copy in the window: the two paths agree."""
+    from comments.services import COPIES_FETCHED
+
+    repeated = "I keep sending this same long sentence about the grid and its storage plans"
+
+    def send(n):
+        # One address, a new browser each time (so no copy is refused as a double post).
+        return comment_submit(
+            article=article, poster=Poster(name="Repeater", browser_key=f"browser-{n}"),
+            text=repeated, ip_address="192.0.2.77",
+        ).pk  # fmt: skip
+
+    for n in range(COPIES_FETCHED + 4):
+        send(n)
+    batched, alone = send(100), send(101)
+    comments_score_batch(comment_ids=[batched])
+    comment_score(comment_id=alone)
+
+    def counted(comment_id):
+        verdict = SpamVerdict.objects.get(comment_id=comment_id)
+        return next(r["params"]["count"] for r in verdict.reasons if r["code"] == "duplicate")
+
+    assert counted(batched) == counted(alone) == COPIES_FETCHED
