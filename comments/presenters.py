@@ -71,6 +71,8 @@ class CommentSection:
     order: str
     published_total: int
     thread_id: int | None = None
+    context_id: int | None = None  # one comment in its conversation (thread_id's)
+    thread_published: int = 0  # with thread_id: its published comments, shown or not
     picks: list[SectionRow] = field(default_factory=list)
 
 
@@ -91,6 +93,7 @@ def comment_section(
     page_number: int | str = 1,
     order: str = "oldest",
     thread_id: int | None = None,
+    context_id: int | None = None,
     moderating: bool = False,
 ) -> CommentSection:
     """One page of an article's comment section, as flat render nodes; `moderating`, with
@@ -103,6 +106,7 @@ def comment_section(
         per_page=settings.PARLEY_THREADS_PER_PAGE,
         comment_budget=settings.PARLEY_COMMENTS_PER_PAGE,
         thread_id=thread_id,
+        context_id=context_id,
         moderating=moderating,
     )
     nodes = build_nodes(
@@ -114,6 +118,7 @@ def comment_section(
         editable_since=timezone.now() - timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
         moderating=moderating,
     )
+    threads = data.page.object_list
     for node in nodes:
         if node.pk in data.collapsed:
             # published_count counts the root too when it is published.
@@ -125,6 +130,9 @@ def comment_section(
         order=data.order,
         published_total=article.comment_count,
         thread_id=data.thread_id,
+        context_id=data.context_id,
+        # (root id, published count): the one thread a thread's page lists.
+        thread_published=data.page.object_list[0][1] if data.thread_id and threads else 0,
         picks=data.picks,
     )
 

@@ -38,6 +38,7 @@ def comment_section_context(
         page_number=request.GET.get("cpage") or 1,
         order=order_chosen(request, ORDERS) or default_order(rules),
         thread_id=parse_id(request.GET.get("thread")),
+        context_id=parse_id(request.GET.get("context")),
         moderating=moderating,
     )
     section_notice = _notice_place(request, section.nodes)
@@ -59,6 +60,8 @@ def comment_section_context(
     page_query = (f"cpage={section.page.number}&" if section.page.number > 1 else "") + order_query
     if section.thread_id:
         page_query = f"{mode_query}thread={section.thread_id}&"
+    if section.context_id:
+        page_query += f"context={section.context_id}&"
     picks = section.picks
     pick_ids = {pick.pk for pick in picks}
     for node in section.nodes:

@@ -1,7 +1,6 @@
 """Reads for comment sections: a page of threads in a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
@@ -10,6 +9,8 @@ from articles.models import Article
 from core.roles import moderator_users
 
 from .models import Comment, CommentStatus, Thread, visible_to_q
+from .section_rows import SECTION_FIELDS, SectionRow
+from .selectors_context import comment_context_rows
 from .selectors_marked import Marks, marked_list
 from .selectors_picks import picks_latest
 from .selectors_threads import (
@@ -23,37 +24,6 @@ PUBLISHED = CommentStatus.PUBLISHED
 THREAD_OF_COMMENT = Comment._meta.get_field("thread_id")
 
 ORDERS = ("oldest", "newest", "best")
-# What a comment section shows of each comment.
-SECTION_FIELDS = (
-    "pk", "thread_id", "parent_id", "level", "order", "user_id", "user_name", "user_url",
-    "comment_html", "submit_date", "edited_at", "status", "nested_count", "submission_meta",
-    "picked_at", "upvotes", "downvotes",
-)  # fmt: skip
-
-
-@dataclass(slots=True)
-class SectionRow:
-    """One comment as a comment section reads it: its SECTION_FIELDS, in that order, and
-    nothing else. Not a model instance: making a thousand of those (three tables, deferred
-    fields) was a fifth of the time a 1,000-comment thread took to render."""
-
-    pk: int
-    thread_id: int
-    parent_id: int
-    level: int
-    order: int
-    user_id: int | None
-    user_name: str
-    user_url: str
-    comment_html: str
-    submit_date: datetime
-    edited_at: datetime | None
-    status: str
-    nested_count: int
-    submission_meta: dict
-    picked_at: datetime | None
-    upvotes: int
-    downvotes: int
 
 
 @dataclass(frozen=True)
@@ -80,6 +50,7 @@ class CommentPage:
     page: Page
     order: str
     thread_id: int | None = None
+    context_id: int | None = None  # shown in its conversation, not the whole thread
     picks: list[SectionRow] = field(default_factory=list)  # the article's Editor's picks
 
 
@@ -92,13 +63,15 @@ def comment_page(
     per_page: int = 50,
     comment_budget: int = 100,
     thread_id: int | None = None,
+    context_id: int | None = None,
     moderating: bool = False,
 ) -> CommentPage:
     """One page of an article's threads, newest or oldest first.
 
     Threads are whole until the page holds about `comment_budget` comments; later threads
     on the page bring only their first comment, so a page costs the same whatever the size
-    of the discussion. With `thread_id`, that one thread is whole. `moderating` adds the
+    of the discussion. With `thread_id`, that one thread is whole; with `context_id` too,
+    only that comment's conversation in it (comment_context_rows). `moderating` adds the
     held and spam comments (a moderator's page), in the same queries: the page's thread
     count and ids, its comments, and the moderators among their authors.
     """
@@ -111,7 +84,17 @@ def comment_page(
     page = Paginator(threads, per_page).get_page(page_number)
     root_ids, collapsed = _expand_within_budget(list(page.object_list), comment_budget)
     rows: list[SectionRow] = []
-    if root_ids:
+    if root_ids and thread_id is not None and context_id is not None:
+        rows = comment_context_rows(
+            marked.without("root").without("article")
+            .with_value("thread", thread_id, THREAD_OF_COMMENT)
+            .with_value("context", context_id, Comment._meta.pk),
+            moderating=moderating,
+        )  # fmt: skip
+        if not any(row.pk == context_id for row in rows):
+            # Not in this thread, or not shown to this viewer: the thread, whole, instead.
+            rows, context_id = [], None
+    if root_ids and not rows:
         whole = [root for root in root_ids if root not in collapsed]
         rows = _section_rows(
             # The thread asked for is in `whole`: a value the query does not use would
@@ -140,6 +123,7 @@ def comment_page(
         page=page,
         order=order,
         thread_id=thread_id,
+        context_id=context_id,
     )
 
 

@@ -235,8 +235,10 @@ def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[
 
 def _comment_url(request: HttpRequest, comment: Comment, viewer: selectors.Viewer) -> str:
     if comment.thread_id != comment.pk:
-        # A reply is shown in its whole thread: on the page it may sit in a collapsed one.
-        return f"{comment.article.get_absolute_url()}?thread={comment.thread_id}#c{comment.pk}"
+        # A reply is shown with the comments it answers (on the page its thread may be
+        # collapsed); the rest of the thread, however long, is a link away.
+        thread = f"thread={comment.thread_id}&context={comment.pk}"
+        return f"{comment.article.get_absolute_url()}?{thread}#c{comment.pk}"
     page = selectors.comment_page_number(
         comment=comment,
         viewer=viewer,

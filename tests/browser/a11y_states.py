@@ -63,6 +63,12 @@ front_page = at("front_page", "/")
 article_page = at("article_page", _article, shows="#comments-title")
 comments_closed = at("comments_closed", lambda s: s.closed.get_absolute_url(), ".comments-closed")
 one_thread = at("one_thread", lambda s: f"{_article(s)}?thread={s.parent.pk}#comments")
+# Where a reply's poster lands: the reply with the comments it answers.
+in_context = at(
+    "in_context",
+    lambda s: f"{_article(s)}?thread={s.parent.pk}&context={s.child.pk}#c{s.child.pk}",
+    ".comment-thread-note",
+)
 # Where a vote goes without JavaScript: a page that asks to confirm it.
 vote_page = at("vote_page", lambda s: f"/comments/{s.parent.pk}/vote/?value=up")
 report_form = at("report_form", lambda s: f"/moderation/report/{s.parent.pk}/")
@@ -265,7 +271,8 @@ def editor_preview(visit: Visit) -> None:
 GROUPS: dict[str, tuple[str | None, list[State]]] = {
     "guest-article": (None, [
         front_page, article_page, reply_form_moved, form_errors_shown, comment_posted,
-        follow_asked, vote_page, comments_closed, one_thread, report_form, report_form_errors,
+        follow_asked, vote_page, comments_closed, one_thread, in_context, report_form,
+        report_form_errors,
         csrf_refused_comment,
     ]),
     "guest-accounts-and-errors": (None, [

@@ -60,7 +60,7 @@ def site(settings, make_user, make_article, post):
     update = update_publish(article=article, author=author, body="Dredging starts on Munday.")
     update_correct(update=update, body="Dredging starts on Monday.")
     parent = post(article, "The harbour has needed this for years.", name="Parent Pia")
-    post(article, "Agreed, and the ferry too.", name="Child Chen", reply_to=parent.pk)
+    child = post(article, "Agreed, and the ferry too.", name="Child Chen", reply_to=parent.pk)
     comment_pick(comment_id=parent.pk, picker=author)
     own = post(article, "My own view, as a signed-in reader.", name="Rhea", user=reader)
     reported = post(article, "A hot take on dredging.", name="Odd Otto", email="otto@example.com")
@@ -93,6 +93,7 @@ def site(settings, make_user, make_article, post):
         article=article,
         update=update,
         parent=parent,
+        child=child,
         own=own,
         reported=reported,
         held=held,

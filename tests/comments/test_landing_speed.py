@@ -48,7 +48,7 @@ def discussion(article, post, make_user):
     made["guest"].append(post(article, "Guest published", reply_to=roots[4].pk))
     post(article, "Reader held", reply_to=roots[5].pk, status=CommentStatus.HELD, user=reader)
     post(article, "Spam root", status=CommentStatus.SPAM)
-    post(article, "Reply under deleted", reply_to=roots[7].pk)
+    made["under deleted"] = post(article, "Reply under deleted", reply_to=roots[7].pk)
     Comment.objects.filter(pk=roots[7].pk).update(status=CommentStatus.DELETED)
     Comment.objects.filter(pk__in=[roots[1].pk, roots[6].pk]).update(picked_at=timezone.now())
     Comment.objects.filter(pk=roots[3].pk).update(upvotes=4, downvotes=1, best_score=0.9)
@@ -82,6 +82,7 @@ def _page_seen(article, viewer, moderating, **options) -> tuple:
         page.page.paginator.count,
         list(page.page.object_list),
         page.moderator_ids,
+        page.context_id,
     )
 
 
@@ -104,7 +105,16 @@ PAGE_OPTIONS = [
 def test_comment_page_gives_what_the_orm_gives(article, discussion, orm_only):
     """Compiled, every viewer's page (any order, page, budget) is what the ORM gives."""
     viewers = _viewers(discussion)
-    options = [*PAGE_OPTIONS, {"thread_id": discussion["roots"][2].pk}]
+    roots, guest = discussion["roots"], discussion["guest"]
+    options = [
+        *PAGE_OPTIONS,
+        {"thread_id": roots[2].pk},
+        # A comment in its conversation: a guest's held reply (their own, or no one's to
+        # see), one under a deleted comment, and a thread's first comment (the whole thread).
+        {"thread_id": roots[2].pk, "context_id": guest[1].pk},
+        {"thread_id": roots[7].pk, "context_id": discussion["under deleted"].pk},
+        {"thread_id": roots[5].pk, "context_id": roots[5].pk},
+    ]
     compiled = {
         (name, index): _page_seen(article, viewer, moderating, **option)
         for name, (viewer, moderating) in viewers.items()
@@ -165,11 +175,11 @@ def test_a_guests_landing_page_builds_no_query_once_warm(client, article, discus
 
 
 def test_a_guests_landing_on_a_reply_builds_no_query_once_warm(client, article, discussion):
-    """A reply's landing page is its whole thread (?thread=): it too builds no ORM query
-    once warm."""
+    """A reply's landing page is the reply in its conversation (?thread=&context=): it too
+    builds no ORM query once warm."""
     reply = discussion["guest"][1]
     _own_cookie(client, reply.pk)
-    url = f"{article.get_absolute_url()}?thread={reply.thread_id}"
+    url = f"{article.get_absolute_url()}?thread={reply.thread_id}&context={reply.pk}"
     client.get(url)
 
     with mock.patch.object(Query, "build_filter", autospec=True) as build_filter:

@@ -362,12 +362,63 @@ class TestThreadRendering:
         assert "late reply 0" in whole and "late reply 1" in whole
         assert "big thread root" not in whole and "Back to all comments" in whole
 
-    def test_a_reply_redirects_to_its_whole_thread(self, client, article, post, submit):
-        """After replying, the reader lands on the reply inside its whole thread."""
+    def test_a_reply_redirects_to_itself_in_its_conversation(self, client, article, post, submit):
+        """After replying, the reader lands on the reply shown with what it answers."""
         root = post(article, "root")
         response = submit(form_data(article, comment="my reply", reply_to=str(root.pk)))
         reply = Comment.objects.latest("pk")
-        assert response["Location"] == f"{article.get_absolute_url()}?thread={root.pk}#c{reply.pk}"
+        assert response["Location"] == (
+            f"{article.get_absolute_url()}?thread={root.pk}&context={reply.pk}#c{reply.pk}"
+        )
+        html = client.get(response["Location"]).content.decode()
+        assert "my reply" in html, html[html.find("comments-title") :][:3000]
+        assert "your comment is published" in html
+
+    def test_a_comment_in_its_conversation_leaves_the_other_branches_out(
+        self, client, article, post
+    ):
+        """?context= shows the thread's first comment, each comment on the way down, the
+        comment itself and its replies; sibling branches, however many, are a link away,
+        and the link counts the whole thread."""
+        root = post(article, "the root")
+        first = post(article, "first branch", reply_to=root.pk)
+        aside = post(article, "a reply beside", reply_to=first.pk)
+        middle = post(article, "the middle", reply_to=first.pk)
+        mine = post(article, "my reply", reply_to=middle.pk)
+        under = post(article, "a reply to mine", reply_to=mine.pk)
+        post(article, "after mine", reply_to=middle.pk)
+        post(article, "second branch", reply_to=root.pk)
+        post(article, "another thread")
+        html = page(client, article, f"?thread={root.pk}&context={mine.pk}")
+        for shown in ("the root", "first branch", "the middle", "my reply", "a reply to mine"):
+            assert shown in html, shown
+        for left_out in ("a reply beside", "after mine", "second branch", "another thread"):
+            assert left_out not in html, left_out
+        assert html.index("the root") < html.index("the middle") < html.index("my reply")
+        assert html.index("my reply") < html.index("a reply to mine")
+        # Nested as in the thread: the reply to mine sits three lists below the root's.
+        assert f'id="c{under.pk}" class="comment depth-4' in html
+        link = f'href="?thread={root.pk}#c{mine.pk}">Show the whole conversation (8 comments)</a>'
+        assert link in html
+        whole = page(client, article, f"?thread={root.pk}")
+        assert "a reply beside" in whole and "second branch" in whole
+        assert "Show the whole conversation" not in whole
+        assert aside.pk  # in the thread, only not in this view
+
+    def test_a_conversation_of_a_comment_hidden_or_elsewhere_shows_the_thread(
+        self, client, article, post
+    ):
+        """A context the viewer may not see, or from another thread, shows the whole
+        thread instead: nothing is shown that the thread view would not show."""
+        root = post(article, "the root")
+        held = post(article, "held words", reply_to=root.pk, status=CommentStatus.HELD)
+        post(article, "a published reply", reply_to=root.pk)
+        other = post(article, "another thread")
+        for context in (held.pk, other.pk, 10**9):
+            html = page(client, article, f"?thread={root.pk}&context={context}")
+            assert "a published reply" in html and "held words" not in html
+            assert "Show the whole conversation" not in html
+            assert "Showing one conversation." in html
 
     def test_redirect_after_posting_goes_to_the_page_holding_the_comment(
         self, client, article, post, settings, submit
