@@ -1,18 +1,28 @@
 """Where a new comment goes: a new thread, or its place in the thread of the comment it
-answers (its parent, level and pre-order position), read under the thread's lock."""
+answers (its parent, level and pre-order position), read under the thread's lock.
+
+Positions (xtd's `order`) keep gaps: a reply appended to its thread goes GAP past the last
+position, and one placed inside the thread (after its parent's replies, before the next
+branch) takes the middle of the gap there. Only when a gap is used up do the comments after
+it move, by GAP at once, rather than every later comment of the thread moving by one on
+every reply: a busy thread of thousands would rewrite thousands of rows per reply.
+"""
 
 from django.db import connection
-from django.db.models import F, Max, Min, Q
+from django.db.models import F, Max, Min, Q, Subquery
 from django.utils.translation import gettext
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
-from core.db import CompiledValues
+from core.db import CompiledUpdate, CompiledValues
 
 from ..models import Comment, CommentStatus
 from .poster import CommentRejected, Poster
 from .threads import max_level, thread_lock_for
 
+# Positions between a thread's consecutive appends (xtd's order is a 32-bit integer on
+# PostgreSQL: two million appends to one thread).
+GAP = 1024
 # What placing a reply reads of the comment it answers.
 PARENT_FIELDS = (
     "pk", "article_id", "user_id", "status", "level", "parent_id", "thread_id", "order",
@@ -34,16 +44,45 @@ _thread_end_read = CompiledValues(
     ),
     thread_id=XtdComment._meta.get_field("thread_id"),
 )
-_subtree_end_read = CompiledValues(
-    lambda thread_id, order, level: (
-        Comment.objects.filter(thread_id=thread_id)
+
+
+def _subtree_end(thread_id, order, level):
+    """The first position after the subtree of the comment at `order` and `level` (None at
+    the thread's end), the last position in that subtree, and the thread's last."""
+    after = Q(order__gt=order, level__lte=level)
+    first_after = (
+        XtdComment.objects.filter(after, thread_id=thread_id)
         .order_by()
         .values("thread_id")
-        .annotate(next=Min("order", filter=Q(order__gt=order, level__lte=level)), last=Max("order"))
-    ),
+        .annotate(first=Min("order"))
+        .values("first")
+    )
+    return (
+        XtdComment.objects.filter(thread_id=thread_id)
+        .order_by()
+        .values("thread_id")
+        .annotate(
+            next=Min("order", filter=after),
+            before_next=Max("order", filter=Q(order__lt=Subquery(first_after))),
+            last=Max("order"),
+        )
+    )
+
+
+_subtree_end_read = CompiledValues(
+    _subtree_end,
     thread_id=XtdComment._meta.get_field("thread_id"),
     order=XtdComment._meta.get_field("order"),
     level=XtdComment._meta.get_field("level"),
+)
+# Used up the gap at a position: it and every later one of the thread move GAP on.
+_room_make = CompiledUpdate(
+    lambda thread_id, at: (
+        XtdComment.objects.filter(thread_id=thread_id, order__gte=at),
+        {"order": F("order") + GAP},
+    ),
+    thread_id=XtdComment._meta.get_field("thread_id"),
+    at=XtdComment._meta.get_field("order"),
 )
 
 
@@ -90,13 +129,15 @@ def comment_reply_place(
         positions = _subtree_end_read(thread_id=thread_id, order=parent["order"], level=level)[0]
     next_order = positions["next"]
     if next_order is None:
-        order = positions["last"] + 1
+        order = positions["last"] + GAP
     else:
-        # Make room after the parent's subtree (pre-order position).
-        XtdComment.objects.filter(thread_id=thread_id, order__gte=next_order).update(
-            order=F("order") + 1
-        )
-        order = next_order
+        before = positions["before_next"]
+        if next_order - before < 2:
+            _room_make(thread_id=thread_id, at=next_order)
+            next_order += GAP
+        # The middle of the gap: room both for later replies to the parent and for replies
+        # to this one.
+        order = before + (next_order - before) // 2
     reply = Comment(
         **fields, thread_id=thread_id, parent_id=parent["pk"], level=level + 1, order=order
     )

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, CommentStatus, Thread
 from comments.services import CommentRejected, Poster, comment_submit, thread_recount
+from comments.services.placing import GAP
 from moderation.services import comment_transition
 
 PUBLISHED, HELD = CommentStatus.PUBLISHED, CommentStatus.HELD
@@ -125,17 +126,39 @@ class TestCommentSubmit:
         assert Thread.objects.get(pk=comment.pk).listed is False
 
     def test_replies_are_placed_in_pre_order(self, article, post):
-        """A reply lands after its parent's existing subtree, shifting later rows down."""
+        """A reply lands after its parent's existing subtree: appended GAP past the thread's
+        last position, or inside the thread in the middle of the gap there, moving no one."""
         root = post(article, "root")
         first = post(article, "first", reply_to=root.pk)
         second = post(article, "second", reply_to=root.pk)
-        nested = post(article, "nested", reply_to=first.pk)
+        with CaptureQueriesContext(connection) as queries:
+            nested = post(article, "nested", reply_to=first.pk)
         assert thread_shape(root) == [
             (root.pk, root.pk, 0, 1),
-            (first.pk, root.pk, 1, 2),
-            (nested.pk, first.pk, 2, 3),
-            (second.pk, root.pk, 1, 4),
+            (first.pk, root.pk, 1, 1 + GAP),
+            (nested.pk, first.pk, 2, 1 + GAP + GAP // 2),
+            (second.pk, root.pk, 1, 1 + 2 * GAP),
         ]
+        assert not [q for q in queries.captured_queries if '"order" = (' in q["sql"]]
+
+    def test_a_used_up_gap_moves_what_follows_by_a_gap_at_once(self, article, post):
+        """Replies into one spot halve its gap each time; when none is left, the comments
+        after it move GAP on, once, and the thread stays in pre-order."""
+        root = post(article, "root")
+        first = post(article, "first", reply_to=root.pk)
+        last = post(article, "last", reply_to=root.pk)
+        replies = []
+        with CaptureQueriesContext(connection) as queries:
+            for n in range(GAP.bit_length() + 1):
+                replies.append(post(article, f"reply {n}", reply_to=first.pk))
+        moves = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and
+                 '"order" = (' in q["sql"]]  # fmt: skip
+        assert len(moves) == 1
+        shape = thread_shape(root)
+        assert [pk for pk, *_ in shape] == [root.pk, first.pk, *[r.pk for r in replies], last.pk]
+        orders = [order for *_, order in shape]
+        assert orders == sorted(set(orders))
+        assert orders[-1] == 1 + 2 * GAP + GAP  # the last one moved, once
 
     def test_reply_past_the_depth_limit_attaches_beside_the_deepest(self, article, post, settings):
         """Replying at the deepest level attaches the reply to the same parent, same level."""
@@ -449,7 +472,7 @@ class TestPostingCost:
         assert not [sql for sql in selects if '"comment_html"' in sql]
         assert not [sql for sql in selects if "MIN(" in sql]
         assert (reply.parent_id, reply.thread_id, reply.level, reply.order) == (
-            root.pk, root.pk, 1, 2,
+            root.pk, root.pk, 1, 1 + GAP,
         )  # fmt: skip
         assert reply.parent_followup is True
 
