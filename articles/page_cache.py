@@ -17,6 +17,7 @@ once. A page is kept under the version read
 before it was rendered, so a render that raced a change is never served as current.
 """
 
+import functools
 import gzip
 import hashlib
 import logging
@@ -112,12 +113,21 @@ def _query_kept(values) -> str:
     return f"?{kept}" if kept else ""
 
 
+@functools.cache
+def _signed_by(secret_key: str) -> str:
+    """Which key signed a page's comment form: a page stored under another SECRET_KEY (before
+    a restart with a new one) is not served, since its form would fail the check and its
+    reader be told the form was tampered with."""
+    return hashlib.sha256(b"parley-page-form:" + secret_key.encode()).hexdigest()[:12]
+
+
 def _page_key(request: HttpRequest, slug: str) -> str:
     digest = _query_digest(request.GET) if request.META.get("QUERY_STRING") else NO_QUERY
     # The language LocaleMiddleware will pick (the switcher's cookie, then Accept-Language):
     # each language's page is kept apart, under one version, so one change drops them all.
     language = get_language_from_request(request)
-    return f"parley:page:{slug}:{digest}:{language}:{PAGE_FORMAT}"
+    signed = _signed_by(settings.SECRET_KEY)
+    return f"parley:page:{slug}:{digest}:{language}:{signed}:{PAGE_FORMAT}"
 
 
 # The pages this process last read or stored, by cache key. A hit then reads only the

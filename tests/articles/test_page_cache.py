@@ -10,6 +10,7 @@ from articles.services import update_publish
 from comments.models import CommentStatus
 from moderation.services import comments_moderate
 from tests.conftest import form_data
+from tests.support import form_fields
 
 pytestmark = pytest.mark.django_db
 S = CommentStatus
@@ -32,6 +33,22 @@ def test_second_anonymous_view_is_a_hit_without_queries(article, post):
         response = get(Client(), article)
     assert response["X-Parley-Cache"] == "hit" and len(queries) == 0
     assert "cached words" in response.content.decode()
+
+
+def test_pages_stored_under_another_secret_key_are_not_served(article, settings):
+    """The shared page carries a comment form signed with SECRET_KEY. After a restart with
+    a new key, pages stored before are not served: their forms would fail the check, and
+    their readers be told a form they never touched was tampered with."""
+    get(Client(), article)
+    assert get(Client(), article)["X-Parley-Cache"] == "hit"
+    settings.SECRET_KEY = "a-new-key-" + "k" * 50
+    response = get(Client(), article)
+    assert response["X-Parley-Cache"] == "miss"
+    fields = form_fields(response.content.decode())
+    posted = Client().post(
+        "/comments/post/", {**fields, "comment": "Signed anew", "name": "Ann", "reply_to": "0"}
+    )
+    assert posted.status_code == 302
 
 
 def test_a_published_comment_drops_the_cached_page(article, submit):
