@@ -132,7 +132,7 @@ def comment_section(
         thread_id=data.thread_id,
         context_id=data.context_id,
         # (root id, published count): the one thread a thread's page lists.
-        thread_published=data.page.object_list[0][1] if data.thread_id and threads else 0,
+        thread_published=threads[0][1] if data.thread_id and threads else 0,
         picks=data.picks,
     )
 

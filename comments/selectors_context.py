@@ -15,10 +15,10 @@ THREAD_END = 2**31 - 1
 
 
 def comment_context_rows(marked: Marks, *, moderating: bool) -> list[SectionRow]:
-    """Comment "context" in its conversation, as a viewer sees them: the comments it
-    answers, up to its thread's first, then it and its replies; the rest of the thread
-    (other branches, however many) is left out, so the page costs the same in a thread of
-    ten comments or of thousands.
+    """The comment named by value "context" in its conversation (thread "thread"), as the
+    viewer sees it: the comments it answers, up to its thread's first, then it and its
+    replies. The rest of the thread (other branches, however many) is left out, so the page
+    renders the same few comments in a thread of ten or of thousands.
 
     In pre-order, a comment's ancestor at each level is the last comment of that level
     before it, and its replies are what follows it up to the next comment of its level or
