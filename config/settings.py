@@ -110,6 +110,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} reversed once per set of values (core/templatetags/urls_reversed_once.py).
+            "builtins": ["core.templatetags.urls_reversed_once"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -8,12 +8,17 @@ from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 _reversed: dict[tuple, str] = {}
 
 
-def url_reversed(name: str, *args) -> str:
-    """reverse(name, args=args), reversed once."""
-    key = (name, args, get_script_prefix(), get_resolver(get_urlconf()))
-    url = _reversed.get(key)
+def url_reversed(name: str, *args, kwargs: dict | None = None, current_app=None) -> str:
+    """reverse(name, args=args, kwargs=kwargs, current_app=current_app), reversed once per
+    set of values (every time, for values that cannot be a key)."""
+    named = tuple(sorted(kwargs.items())) if kwargs else ()
+    key = (name, args, named, current_app, get_script_prefix(), get_resolver(get_urlconf()))
+    try:
+        url = _reversed.get(key)
+    except TypeError:  # an unhashable value
+        return reverse(name, args=args, kwargs=kwargs, current_app=current_app)
     if url is None:
         if len(_reversed) >= 1024:
             _reversed.clear()
-        url = _reversed[key] = reverse(name, args=args)
+        url = _reversed[key] = reverse(name, args=args, kwargs=kwargs, current_app=current_app)
     return url

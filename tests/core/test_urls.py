@@ -43,3 +43,48 @@ def test_swapped_url_patterns_get_their_own_url(settings):
     plain = url_reversed("comments:permalink", 42)
     settings.ROOT_URLCONF = "tests.core.urls_prefixed"
     assert url_reversed("comments:permalink", 42) == "/elsewhere" + plain
+
+
+def test_keyword_arguments_and_the_current_app_are_part_of_the_key():
+    by_slug = url_reversed("feed_comments_atom", kwargs={"slug": "one"})
+    assert by_slug == reverse("feed_comments_atom", kwargs={"slug": "one"})
+    assert url_reversed("feed_comments_atom", kwargs={"slug": "two"}).endswith("/two/comments.atom")
+    with mock.patch.object(urls, "reverse", wraps=reverse) as reversing:
+        url_reversed("admin:index", current_app="admin")
+        url_reversed("admin:index", current_app="admin")
+        url_reversed("admin:index")
+    assert reversing.call_count == 2
+
+
+# {% url %}: every template's, through core/templatetags/urls_reversed_once.py.
+TAGS = (
+    '{% url "articles:list" %}|{% url "feed_comments_atom" slug %}'
+    '|{% url "feed_comments_atom" slug=slug %}|{% url "comments:permalink" 7 as link %}[{{ link }}]'
+    '|{% url "no-such-route" as missing %}[{{ missing }}]'
+)
+
+
+def _rendered(source: str, **context) -> str:
+    from django.template import engines
+
+    return engines["django"].from_string(source).render(context)
+
+
+def test_the_url_tag_renders_what_djangos_renders_and_reverses_once():
+    """The same text as Django's own tag for positional and keyword arguments, `as`, a
+    route that does not exist under `as`; the second render reverses nothing."""
+    from django.template import Context, Engine
+
+    djangos = Engine(builtins=[]).from_string(TAGS).render(Context({"slug": "a-b"}))
+    assert _rendered(TAGS, slug="a-b") == djangos
+    assert djangos.count("/articles/a-b/comments.atom") == 2 and "[/comments/7/]" in djangos
+    with mock.patch.object(urls, "reverse", wraps=reverse) as reversing:
+        _rendered(TAGS, slug="a-b")
+    assert reversing.call_count == 1  # only the route that does not exist, every time
+
+
+def test_the_url_tag_still_raises_for_a_route_that_does_not_exist():
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        _rendered('{% url "no-such-route" %}')
