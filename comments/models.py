@@ -106,9 +106,6 @@ class Comment(XtdComment):
     # Not stored: whether the parent asked to hear of replies, when the transaction that
     # placed this reply read the parent anyway (comment_submit), so nobody reads it again.
     parent_followup: bool | None = None
-    # Not stored either: the parent's own parent, read by the same transaction, so counting a
-    # published reply into its ancestors (thread_visibility_changed) asks one level less.
-    grandparent_id: int | None = None
 
     class Meta:
         ordering = ["thread_id", "order"]

@@ -142,7 +142,6 @@ def comment_reply_place(
         **fields, thread_id=thread_id, parent_id=parent["pk"], level=level + 1, order=order
     )
     reply.parent_followup = parent["followup"]
-    reply.grandparent_id = parent["parent_id"]
     return reply
 
 

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Subquery, Sum
+from django.db.models import F, Max, Subquery, Sum
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -27,6 +27,28 @@ def _count_add(model, count: str) -> CompiledUpdate:
 # The counts every published comment moves: compiled once (core.db), as they run on every post.
 _nested_count_add = _count_add(XtdComment, "nested_count")
 _article_count_add = _count_add(Article, "comment_count")
+# Every ancestor of the comment at `order` and `level`, found by position: in pre-order the
+# one at each level above it is the last comment of that level before it. One statement
+# whatever the depth, and no read of the parent chain.
+_ancestors_nested_add = CompiledUpdate(
+    lambda thread_id, order, level, delta: (
+        XtdComment.objects.filter(
+            thread_id=thread_id,
+            order__in=XtdComment.objects.filter(
+                thread_id=thread_id, order__lt=order, level__lt=level
+            )
+            .order_by()
+            .values("level")
+            .annotate(last=Max("order"))
+            .values("last"),
+        ),
+        {"nested_count": F("nested_count") + delta},
+    ),
+    thread_id=XtdComment._meta.get_field("thread_id"),
+    order=XtdComment._meta.get_field("order"),
+    level=XtdComment._meta.get_field("level"),
+    delta=XtdComment._meta.get_field("nested_count"),
+)
 _thread_published_add = CompiledUpdate(
     lambda pk, now: (
         Thread.objects.filter(pk=pk),
@@ -73,28 +95,17 @@ def thread_visibility_changed(
     *, comment: Comment, became_published: bool, thread_counted: bool = False
 ) -> None:
     """Keep the thread's caches true after one comment became (or stopped being) published:
-    its ancestors' published-descendant counts and the thread's totals move by one. Costs a
-    query per level of nesting (at most PARLEY_THREAD_DEPTH), whatever the thread's size.
+    its ancestors' published-descendant counts and the thread's totals move by one: a
+    statement per table, whatever the depth of the comment or the size of its thread.
     Call inside the transaction that changed the status, with the thread locked.
     `thread_counted`: the thread row already counts this comment (a root whose thread
     thread_start created with it published); only the article's count moves."""
     delta = 1 if became_published else -1
-    ancestor_ids = []
-    current, parent_id = comment.pk, comment.parent_id
-    while parent_id and parent_id != current:  # a top-level comment is its own parent
-        ancestor_ids.append(parent_id)
-        if parent_id == comment.thread_id:  # reached the top: no need to ask its parent
-            break
-        current = parent_id
-        if current == comment.parent_id and comment.grandparent_id is not None:
-            parent_id = comment.grandparent_id  # a new reply's placing read it already
-            continue
-        parent_id = Comment.objects.filter(pk=current).values_list("parent_id", flat=True).first()
-    if len(ancestor_ids) == 1:  # a reply to a top-level comment, the most common case
-        _nested_count_add(pk=ancestor_ids[0], delta=delta)
-    elif ancestor_ids:
-        XtdComment.objects.filter(pk__in=ancestor_ids).update(
-            nested_count=F("nested_count") + delta
+    if comment.parent_id == comment.thread_id and comment.pk != comment.thread_id:
+        _nested_count_add(pk=comment.parent_id, delta=delta)  # the most common case
+    elif comment.pk != comment.thread_id:
+        _ancestors_nested_add(
+            thread_id=comment.thread_id, order=comment.order, level=comment.level, delta=delta
         )
     _article_count_add(pk=comment.article_id, delta=delta)
     if thread_counted:

@@ -476,29 +476,34 @@ class TestPostingCost:
         )  # fmt: skip
         assert reply.parent_followup is True
 
-    def test_a_nested_reply_counts_into_its_ancestors_without_reading_them_again(
-        self, article, post
+    def test_a_deep_reply_counts_into_its_ancestors_without_reading_them(
+        self, article, post, settings
     ):
-        """A reply two levels down, published as it is stored, counts into its parent and
-        the thread's root without asking the database for its parent's parent: placing it
-        read that already."""
+        """A reply four levels down, published as it is stored, counts into each of its
+        ancestors in one statement: found by position, not by reading the parent chain."""
+        settings.PARLEY_THREAD_DEPTH = 6
         root = post(article, "root")
-        middle = post(article, "middle", reply_to=root.pk)
+        chain = [root]
+        for text in ("first", "second", "third"):
+            chain.append(post(article, text, reply_to=chain[-1].pk))
+        beside = post(article, "beside", reply_to=chain[1].pk)  # not an ancestor
         with CaptureQueriesContext(connection) as queries:
             reply = comment_submit(
-                article=article, poster=Poster(name="Cy"), text="Deep", reply_to=middle.pk
+                article=article, poster=Poster(name="Cy"), text="Deep", reply_to=chain[-1].pk
             )
-        assert (reply.status, reply.level) == (PUBLISHED, 2)
+        assert (reply.status, reply.level) == (PUBLISHED, 4)
         ancestor_reads = [
             q["sql"]
             for q in queries.captured_queries
             if q["sql"].startswith('SELECT "django_comments_xtd_xtdcomment"."parent_id"')
         ]
         assert ancestor_reads == []
-        root.refresh_from_db()
-        middle.refresh_from_db()
-        assert (root.nested_count, middle.nested_count) == (2, 1)
-        assert Thread.objects.get(pk=root.pk).published_count == 3
+        counted = [q for q in queries.captured_queries if '"nested_count" = (' in q["sql"]]
+        assert len(counted) == 1
+        nested = dict(Comment.objects.filter(thread_id=root.pk).values_list("pk", "nested_count"))
+        assert [nested[comment.pk] for comment in chain] == [5, 4, 2, 1]  # "beside" too
+        assert nested[beside.pk] == 0 and nested[reply.pk] == 0
+        assert Thread.objects.get(pk=root.pk).published_count == 6
 
 
 @pytest.mark.django_db
