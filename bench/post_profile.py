@@ -1,10 +1,14 @@
 """Benchmark: what one guest post costs inside Django, queries and milliseconds.
 
-Posts guest comments (every second one a reply) through the real "Leave a Reply" form with
-Django's test client, in-process on a fresh SQLite database, and prints per post: queries
-(split by kind), wall and CPU milliseconds, for scoring inline (the embedded default) and,
-when --redis is given, with the scorer queued to a Celery broker (the web side only). Then
-the landing page the poster is sent to: its queries and milliseconds.
+Posts guest comments through the real "Leave a Reply" form with Django's test client,
+in-process on a fresh SQLite database, and prints per post: queries (split by kind), wall
+and CPU milliseconds, for scoring inline (the embedded default) and, when --redis is given,
+with the scorer queued to a Celery broker (the web side only). Then the landing page the
+poster is sent to: its queries and milliseconds.
+
+The posts are bench/peers.py's: its texts (one to three paragraphs with an emphasised word)
+on an article seeded with 20 published comments, every second post a reply to one of them,
+so the threads grow as they do there and the figures here break down the ones it prints.
 
     .venv/bin/python -m bench.post_profile [--posts 200] [--redis redis://127.0.0.1:6379/11]
 """
@@ -87,24 +91,21 @@ def _child(posts: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from articles.services import article_create
+    from bench.peers_load import comment_text, reply_parent
+    from bench.peers_parley import PARENTS
+    from bench.seed import seed_article
     from comments.models import Comment
     from tests.support import form_fields
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    from django.contrib.auth import get_user_model
-
-    author = get_user_model().objects.create_user("bench-author")
-    article = article_create(
-        authors=[author], title="Posting profile", body="A body of words.", publish=True
-    )
+    article = seed_article(PARENTS, slug="posting-profile", seed=29)
+    parents = list(Comment.objects.filter(article=article).values_list("pk", flat=True))
     client = Client()
     page = client.get(article.get_absolute_url())
     fields = form_fields(page.content.decode())
     kinds: Counter = Counter()
     counts, walls, cpus, landing_counts, landing_walls = [], [], [], [], []
-    reply_to = 0
     profile = os.environ.get("BENCH_PROFILE")
     profiler = cProfile.Profile() if profile == "post" else None
     landing_profiler = cProfile.Profile() if profile == "landing" else None
@@ -115,9 +116,8 @@ def _child(posts: int) -> None:
             "name": f"Reader {index % 40}",
             "email": f"reader{index % 40}@example.org" if index % 2 == 0 else "",
             "url": "",
-            "comment": f"Comment number {index}: the grid needs storage before winter, "
-            "and the *price* of waiting is higher than the price of building.",
-            "reply_to": str(reply_to if index % 2 else 0),
+            "comment": comment_text(0, index),
+            "reply_to": str(reply_parent(parents, index) or 0),
         }
         client.cookies.clear()
         with CaptureQueriesContext(connection) as queries:
@@ -136,10 +136,6 @@ def _child(posts: int) -> None:
         if response.status_code != 302:
             raise SystemExit(f"post {index} answered {response.status_code}")
         landing = response["Location"]
-        if index % 2 == 0:
-            reply_to = int(landing.rsplit("#c", 1)[1])
-            # Replies go to published comments; the scorer may have held a first comment.
-            Comment.objects.filter(pk=reply_to).update(status="published", is_public=True)
         counts.append(len(queries))
         last_queries = queries.captured_queries
         walls.append(wall * 1000)
