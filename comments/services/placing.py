@@ -37,7 +37,7 @@ _parent_read = CompiledValues(
 # Where a reply goes: the thread's last position, and the first after the parent's subtree.
 _thread_end_read = CompiledValues(
     lambda thread_id: (
-        Comment.objects.filter(thread_id=thread_id)
+        XtdComment.objects.filter(thread_id=thread_id)
         .order_by()
         .values("thread_id")
         .annotate(last=Max("order"))

@@ -103,10 +103,16 @@ def test_eight_posters_many_comments_each(article, post, no_rate_limits):
     assert [s for worker in results for s in worker] == [302] * (8 * POSTS_EACH)
     assert Comment.objects.filter(article=article).count() == 4 + 8 * POSTS_EACH
     for root in roots:
-        orders = list(
-            Comment.objects.filter(thread_id=root).order_by("order").values_list("order", flat=True)
+        rows = list(
+            Comment.objects.filter(thread_id=root)
+            .order_by("order")
+            .values_list("pk", "parent_id", "level", "order")
         )
+        orders = [order for *_, order in rows]
         assert orders == sorted(set(orders)), "unique orders per thread"
+        # Pre-order: the root first, then its replies, each one level below it.
+        assert rows[0][:3] == (root, root, 0)
+        assert all((parent, level) == (root, 1) for _, parent, level, _ in rows[1:])
     assert not Comment.objects.filter(thread_id=0).exists()
 
 
