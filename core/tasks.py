@@ -43,17 +43,50 @@ class ParleyTask(DjangoTask):
     def waiting(self) -> int:
         """How many messages wait in this task's queue, not yet taken by a worker (0 when
         the broker cannot say, or is not Redis: the caller then sends its own)."""
+        return self._asked(lambda client: client.llen(self._queue()), 0)
+
+    def busy(self) -> bool:
+        """Whether a message of this task waits in its queue or a run of it marked itself
+        alive (run_mark): either will reach work stored before this was asked. False when
+        the broker cannot say, or is not Redis: the caller then sends its own message."""
+
+        def ask(client):
+            pipe = client.pipeline(transaction=False)
+            pipe.llen(self._queue())
+            pipe.exists(self._run_key())
+            waiting, alive = pipe.execute()
+            return bool(waiting or alive)
+
+        return self._asked(ask, False)
+
+    def run_mark(self, seconds: float) -> bool:
+        """Mark a run of this task alive for `seconds` (busy() then says so); False if the
+        broker did not take the mark."""
+        key, ms = self._run_key(), max(1, int(seconds * 1000))
+        return self._asked(lambda client: bool(client.set(key, 1, px=ms)), False)
+
+    def run_unmark(self) -> bool:
+        """Take the run's mark away; False if the broker may still hold it."""
+        return self._asked(lambda client: client.delete(self._run_key()) >= 0, False)
+
+    def _queue(self) -> str:
+        return getattr(self, "queue", None) or self.app.conf.task_default_queue
+
+    def _run_key(self) -> str:
+        return f"parley:run:{self.name}"
+
+    def _asked(self, ask, failed):
+        """`ask` of the broker's Redis, or `failed` when it is not Redis or does not answer."""
         breaker = self._breaker()
         if breaker is None or breaker.is_open:
-            return 0
-        queue = getattr(self, "queue", None) or self.app.conf.task_default_queue
+            return failed
         try:
-            # One LLEN on a client kept per process: kombu's pool and channel cost more than
-            # the question. Messages sent without a priority, as Parley's are, sit in this list.
-            return _redis_client(self.app.conf.broker_url).llen(queue)
+            # On a client kept per process: kombu's pool and channel cost more than these
+            # questions. Messages sent without a priority, as Parley's are, sit in one list.
+            return ask(_redis_client(self.app.conf.broker_url))
         except Exception as error:  # as for enqueue: a broker down or hung
             breaker.trip(error)
-            return 0
+            return failed
 
     def delay_on_commit(self, *args, **kwargs) -> None:
         """Queue once the current transaction commits (at once outside one)."""

@@ -1,51 +1,115 @@
 """Scoring runs: a worker that finds comments waiting scores them in batches.
 
-One message per comment costs a worker more in Celery than the scoring itself, and a busy
-site posts faster than a worker takes messages one by one. So a worker, once it has scored
-the comment its message named, keeps scoring whatever else is pending, oldest first, BATCH
-comments per transaction, until none is left. A new comment sends no message while another
-one is still waiting in the queue.
+One message per comment costs a worker more in Celery than the scoring itself, and the web
+more in kombu than the rest of a post's Redis calls. So a worker, once it has scored the
+comment its message named, keeps scoring whatever else is pending, oldest first, BATCH
+comments per transaction, and when none is left it waits a moment (LINGER_SECONDS) for
+more before it ends. A new comment sends no message while a run is alive or another
+message still waits in the queue (ParleyTask.busy).
 
-Why nothing is missed: the comment is committed before the queue is looked at, and a
-message still waiting there starts a run later, which finds every comment committed before
-it started. With the queue empty, the comment sends its own message. A run that dies is
-delivered again (acks_late), and the pending sweep is behind both.
+Why nothing is missed: the comment is committed before the web asks whether a run is
+alive, and a run takes its mark away before it looks for pending comments one last time.
+So either the web saw no mark and sent a message, or the run's last look (after the mark
+was gone, so after the web asked, so after the commit) finds the comment. A run whose mark
+the broker may still hold (taking it away failed) keeps looking until the mark has
+expired. A run that dies is delivered again (acks_late), and the pending sweep is behind
+both.
 """
 
 import time
 
 from comments.models import Comment, CommentStatus
+from core.db import CompiledValues
 
 from .scoring import comment_enqueue_scoring, comments_score_batch
 
 BATCH = 20
 # Below the task's soft time limit; a longer backlog is handed on to a new message.
 RUN_SECONDS = 15
+# How long a run waits with nothing pending before it ends, and how often it looks then.
+LINGER_SECONDS = 0.25
+LOOK_EVERY_SECONDS = 0.01
+# How long a run's mark lives in the broker; the run renews it well before then.
+MARK_SECONDS = 5.0
+RENEW_AFTER_SECONDS = MARK_SECONDS / 5
 
 
-def scoring_message_waiting() -> bool:
-    """True when a scoring message waits in the queue: its run will reach a comment
-    committed now, so that comment needs no message of its own."""
+def scoring_busy() -> bool:
+    """True when a scoring message waits in the queue or a run is alive: either reaches a
+    comment committed now, so that comment needs no message of its own."""
     from ..tasks import comment_score_task
 
-    return comment_score_task.waiting() > 0
+    return comment_score_task.busy()
+
+
+# Asked every LOOK_EVERY_SECONDS while a run lingers: compiled once (core.db).
+_pending_read = CompiledValues(
+    lambda status: Comment.objects.filter(status=status).order_by("pk").values("pk")[:BATCH],
+    status=Comment._meta.get_field("status"),
+)
 
 
 def _waiting(skip: set[int]) -> list[int]:
+    if not skip:
+        return [row["pk"] for row in _pending_read(status=CommentStatus.PENDING)]
     ids = Comment.objects.filter(status=CommentStatus.PENDING).order_by("pk")
     return list(ids.exclude(pk__in=skip).values_list("pk", flat=True)[:BATCH])
 
 
-def comments_score_backlog() -> int:
-    """Score pending comments in batches until none is left (after RUN_SECONDS a new
-    message carries the run on). Returns how many were scored here."""
+class _Mark:
+    """A run's mark in the broker, renewed as the run goes on, and until when the broker
+    may hold it."""
+
+    def __init__(self, task):
+        self.task = task
+        self.renewed_at = -RENEW_AFTER_SECONDS
+        self.alive_until = 0.0
+
+    def renew(self) -> None:
+        now = time.monotonic()
+        if now - self.renewed_at >= RENEW_AFTER_SECONDS:
+            # Counted from before the call: the mark cannot outlive this.
+            if self.task.run_mark(MARK_SECONDS):
+                self.renewed_at, self.alive_until = now, now + MARK_SECONDS
+            else:
+                self.renewed_at = now
+
+    def remove(self) -> bool:
+        """Take the mark away; whether the broker surely holds it no longer."""
+        if self.task.run_unmark():
+            self.renewed_at, self.alive_until = -RENEW_AFTER_SECONDS, 0.0
+            return True
+        return time.monotonic() > self.alive_until
+
+
+def comments_score_backlog(*, linger: float = LINGER_SECONDS) -> int:
+    """Score pending comments in batches until none is left, then for `linger` seconds more
+    (after RUN_SECONDS a new message carries the run on). Returns how many were scored."""
+    from ..tasks import comment_score_task
+
     scored, failed = 0, set()
     deadline = time.monotonic() + RUN_SECONDS
-    while batch := _waiting(failed):
+    mark = _Mark(comment_score_task)
+    idle_since = None
+    while True:
+        mark.renew()
+        batch = _waiting(failed)
+        if not batch:
+            now = time.monotonic()
+            idle_since = now if idle_since is None else idle_since
+            if now - idle_since < linger:
+                time.sleep(LOOK_EVERY_SECONDS)
+                continue
+            if not mark.remove():
+                time.sleep(LOOK_EVERY_SECONDS)
+                continue
+            # The last look, after the mark is gone (see the module's docstring).
+            if not (batch := _waiting(failed)):
+                return scored
+        idle_since = None
         if time.monotonic() > deadline:
             comment_enqueue_scoring(comment_id=batch[0])
-            break
+            return scored
         done, failures = comments_score_batch(comment_ids=batch)
         scored += done
         failed.update(failures)
-    return scored

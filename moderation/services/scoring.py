@@ -95,12 +95,13 @@ comment_judge.prepare = comment_judge_prepare
 def comment_score(*, comment_id: int) -> scoring.Verdict | None:
     """Score a stored pending comment and route it, in one transaction; a comment no longer
     pending is left alone (a repeated delivery is harmless)."""
+    prepared = _model_answers([comment_id])
     with transaction.atomic():
         comment = comment_lock(comment_id=comment_id)
         if comment is None or comment.status != S.PENDING:
             return None
         rules = selectors.rules_get()
-        moves = _scored([comment], rules)
+        moves = _scored([comment], rules, _model_for([comment], rules, prepared))
         comments_status_move(moves, **_scorer(rules))
         return moves[0].verdict
 
@@ -112,18 +113,13 @@ def comments_score_batch(*, comment_ids: list[int]) -> tuple[int, list[int]]:
     fails the batch's move, each comment moves again in a savepoint of its own, so a comment
     the database fails on is rolled back alone. Returns how many were scored, and the ids of
     those the database failed on."""
+    prepared = _model_answers(comment_ids)
     with transaction.atomic():
         comments = [c for c in comments_lock(comment_ids=comment_ids) if c.status == S.PENDING]
         if not comments:
             return 0, []
         rules = selectors.rules_get()
-        model = None
-        # A model that fails to load or to read the texts is left to each comment's own
-        # scoring, which logs the failure and holds the comment (_verdict).
-        with contextlib.suppress(Exception):
-            found, note = spam_models.current(rules)
-            texts = [comment.comment for comment in comments]
-            model = (_Prescored(found, texts) if found is not None else None, note)
+        model = _model_for(comments, rules, prepared)
         moves = _scored(comments, rules, model, _earlier_copies(comments))
         try:
             with transaction.atomic():
@@ -174,6 +170,40 @@ def _earlier_copies(comments: list[Comment]) -> dict[int, list[dict]] | None:
             return selectors.copies_for_batch(comments)
     except DatabaseError:
         return None
+
+
+def _model_answers(comment_ids: list[int]) -> "_Prescored | None":
+    """The model's answers for pending comments' texts, worked out before their transaction
+    opens, as comment_judge_prepare does for a post: on SQLite a write transaction holds the
+    whole database, and the model's features are most of a verdict's time. None if there is
+    no model or it fails (the transaction then asks it itself)."""
+    try:
+        found, _ = spam_models.current(selectors.rules_get())
+        if found is None:
+            return None
+        texts = list(
+            Comment.objects.filter(pk__in=comment_ids, status=S.PENDING)
+            .order_by()
+            .values_list("comment", flat=True)
+        )
+        return _Prescored(found, texts) if texts else None
+    except Exception:
+        return None
+
+
+def _model_for(comments: list[Comment], rules: ModerationRules, prepared) -> tuple | None:
+    """The model and its note for locked comments: `prepared`'s answers if the rules still
+    choose the model that gave them (any text it was not given is asked of the model). A
+    model that fails to load or to read the texts is left to each comment's own scoring,
+    which logs the failure and holds the comment (_verdict)."""
+    with contextlib.suppress(Exception):
+        found, note = spam_models.current(rules)
+        if found is None:
+            return None, note
+        if prepared is not None and prepared.model is found:
+            return prepared, note
+        return _Prescored(found, [comment.comment for comment in comments]), note
+    return None
 
 
 class _Prescored:
@@ -259,15 +289,15 @@ def comment_enqueue_scoring(*, comment_id: int) -> bool:
 
 def comment_scoring_schedule(*, comment_id: int) -> None:
     """Queue a comment for scoring once the current transaction commits: the one way a new
-    comment and an edited one reach the scorer. While a message waits in the queue none is
-    added: its run will reach the comment (services/backlog.py)."""
+    comment and an edited one reach the scorer. None is added while a message waits in the
+    queue or a worker's run is alive: either reaches the comment (services/backlog.py)."""
     transaction.on_commit(lambda: _scoring_start(comment_id), robust=True)
 
 
 def _scoring_start(comment_id: int) -> None:
-    from .backlog import scoring_message_waiting
+    from .backlog import scoring_busy
 
-    if current_app.conf.task_always_eager or not scoring_message_waiting():
+    if current_app.conf.task_always_eager or not scoring_busy():
         comment_enqueue_scoring(comment_id=comment_id)
 
 

@@ -171,3 +171,62 @@ def test_a_deep_queue_is_one_message_worked_in_batches(article, rules, queue_red
         Counter(SpamVerdict.objects.values_list("comment_id", flat=True)).most_common(1)[0][1] == 1
     )
     assert SpamVerdict.objects.count() == 60
+
+
+def test_a_comment_posted_while_a_run_is_alive_sends_no_message_and_the_run_scores_it(
+    article, rules, queue_redis
+):
+    """A worker's run marks itself alive: a comment committed meanwhile sends no message
+    (kombu's publish is most of a queued post's Redis cost), and the run, which looks again
+    before it ends, scores it. Once the run has ended, a comment sends its own again."""
+    from moderation.services.backlog import LINGER_SECONDS, comments_score_backlog
+
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        broker = redis.Redis.from_url(f"{queue_redis}/{BROKER_DB}")
+        assert comment_score_task.run_mark(5) and comment_score_task.busy()
+        assert post_comments(article, ["Posted while a run is alive."]) == [302]
+        assert broker.llen("celery") == 0 and pending_count() == 1
+        started = time.monotonic()
+        assert comments_score_backlog() == 1
+        assert time.monotonic() - started >= LINGER_SECONDS  # it waited for more
+        assert pending_count() == 0 and not comment_score_task.busy()
+        assert post_comments(article, ["Posted once the run has ended."]) == [302]
+        assert broker.llen("celery") == 1
+
+
+def test_a_comment_committed_as_a_run_ends_is_found_by_its_last_look(
+    article, rules, queue_redis, monkeypatch
+):
+    """The web saw the run's mark and sent nothing, just before the run took the mark
+    away: the run's last look, after that, finds the comment."""
+    from moderation.services.backlog import comments_score_backlog
+
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        broker = redis.Redis.from_url(f"{queue_redis}/{BROKER_DB}")
+        unmark = comment_score_task.run_unmark
+        posted = []
+
+        def unmark_after_a_post():
+            if not posted:
+                posted.extend(post_comments(article, ["Committed as the run ends."]))
+            return unmark()
+
+        monkeypatch.setattr(comment_score_task, "run_unmark", unmark_after_a_post)
+        assert comments_score_backlog(linger=0) == 1
+    assert posted == [302] and broker.llen("celery") == 0
+    assert pending_count() == 0
+
+
+def test_a_run_whose_mark_may_linger_looks_until_the_mark_has_expired(
+    article, rules, queue_redis, monkeypatch
+):
+    """Taking the mark away failed (the broker blinked): the web may still see it and send
+    nothing, so the run keeps looking until the mark has surely expired."""
+    from moderation.services import backlog
+
+    monkeypatch.setattr(backlog, "MARK_SECONDS", 0.6)
+    monkeypatch.setattr(comment_score_task, "run_unmark", lambda: False)
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        started = time.monotonic()
+        assert backlog.comments_score_backlog(linger=0) == 0
+        assert time.monotonic() - started >= 0.6

@@ -156,3 +156,29 @@ def test_a_batch_counts_the_copies_one_comment_scored_alone_counts(article, queu
         return next(r["params"]["count"] for r in verdict.reasons if r["code"] == "duplicate")
 
     assert counted(batched) == counted(alone) == COPIES_FETCHED
+
+
+@pytest.mark.parametrize("how", ["batch", "one"])
+def test_the_model_reads_the_texts_before_the_write_transaction(pending, how, monkeypatch):
+    """On SQLite a write transaction holds the whole database, and the model's features are
+    most of a verdict's time: the worker asks the model before the transaction opens, as the
+    web does for a post (comment_judge_prepare), so posts do not wait on it."""
+    from moderation.blending import BlendedModel
+
+    ids = [pending(f"A reply about the grid, {n}.", n).pk for n in range(3)]
+    outer = len(connection.atomic_blocks)
+    depths = []
+    real = BlendedModel.predict_proba
+
+    def predict(self, texts):
+        depths.append(len(connection.atomic_blocks))
+        return real(self, texts)
+
+    monkeypatch.setattr(BlendedModel, "predict_proba", predict)
+    spam_models.forget()
+    if how == "batch":
+        assert comments_score_batch(comment_ids=ids) == (3, [])
+    else:
+        assert comment_score(comment_id=ids[0]) is not None
+    assert depths == [outer]  # one call, for every text, outside the scoring transaction
+    assert SpamVerdict.objects.filter(comment_id__in=ids).count() == (3 if how == "batch" else 1)
