@@ -12,10 +12,12 @@ class CoreConfig(AppConfig):
 
         from . import checks as parley_checks
         from .sites import site_sync
+        from .translations import catalogs_fold
 
         checks.register(parley_checks.site_url_check, checks.Tags.security)
         post_migrate.connect(site_sync, sender=self, dispatch_uid="core.site_sync")
         post_migrate.connect(_groups_ensure, dispatch_uid="core.groups_ensure")
+        catalogs_fold()
 
 
 def _groups_ensure(sender, **kwargs) -> None:
