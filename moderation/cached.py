@@ -7,8 +7,16 @@ save or delete (the rules' admin page, ban_create and ban_lift, the bans' admin)
 receivers connected in ModerationConfig.ready() drop the cached copy on any such change.
 If the cache is unreachable both are read from the database, as before. The webhooks work
 the same way (their page, their admin).
+
+Within one request or task, each is read from the cache once (`_Held`): a post asks for the
+rules five times and for the bans and the webhooks twice each, and on the file cache every
+ask opened a file and unpickled a model. What is held is dropped when the request or task
+ends, after HOLD_SECONDS (a worker's scoring run lasts up to 15 s), and on any change made
+in this process; outside a request or task nothing is held.
 """
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +30,57 @@ BANS_KEY = "parley:moderation:bans"
 WEBHOOKS_KEY = "parley:moderation:webhooks"
 # A safety net only: every change drops the keys at once.
 TIMEOUT = 3600
+HOLD_SECONDS = 1.0
+
+
+class _Held(threading.local):
+    """What this thread's request or task has read so far (runserver serves requests on
+    several threads): key -> (when read, value); None outside a request or task. `depth`
+    counts the ones open, since an inline task runs inside the request that queued it."""
+
+    values: dict | None = None
+    depth: int = 0
+
+
+_held = _Held()
+
+
+def held_start(sender=None, **kwargs) -> None:
+    """A request or task begins: hold what it reads (a receiver for both signals). A
+    request starts afresh: one never runs inside another on a thread, so what an earlier
+    one left open (its end never signalled) is dropped."""
+    if "environ" in kwargs:  # request_started's
+        _held.depth, _held.values = 0, None
+    _held.depth += 1
+    if _held.values is None:
+        _held.values = {}
+
+
+def held_end(**kwargs) -> None:
+    """A request or task ends: once the outermost has, hold nothing until the next begins."""
+    _held.depth = max(0, _held.depth - 1)
+    if not _held.depth:
+        _held.values = None
+
+
+def _read(key: str, load):
+    """`key` from what this request holds, else from the cache, else `load()` (and cached)."""
+    held, now = _held.values, time.monotonic()
+    if held is not None and (found := held.get(key)) is not None and now - found[0] < HOLD_SECONDS:
+        return found[1]
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, TIMEOUT)
+    if held is not None:
+        held[key] = (now, value)
+    return value
+
+
+def _forget(key: str) -> None:
+    cache.delete(key)
+    if _held.values is not None:
+        _held.values.pop(key, None)
 
 
 @dataclass(frozen=True)
@@ -54,25 +113,17 @@ def _bans_read() -> tuple[BanEntry, ...]:
 def bans_cached() -> tuple[BanEntry, ...]:
     """The bans not lifted (their expiry is for the reader to check), from the cache when it
     has them."""
-    bans = cache.get(BANS_KEY)
-    if bans is None:
-        bans = _bans_read()
-        cache.set(BANS_KEY, bans, TIMEOUT)
-    return bans
+    return _read(BANS_KEY, _bans_read)
 
 
 def rules_cached() -> ModerationRules:
     """The site's moderation rules, from the cache when it has them."""
-    rules = cache.get(RULES_KEY)
-    if rules is None:
-        rules = _rules_read()
-        cache.set(RULES_KEY, rules, TIMEOUT)
-    return rules
+    return _read(RULES_KEY, _rules_read)
 
 
 def screening_forget(sender, **kwargs) -> None:
     """Drop the cached rules or bans (a receiver for saves and deletes of either)."""
-    cache.delete(RULES_KEY if sender is ModerationRules else BANS_KEY)
+    _forget(RULES_KEY if sender is ModerationRules else BANS_KEY)
 
 
 @dataclass(frozen=True)
@@ -86,16 +137,16 @@ class WebhookEntry:
 def webhooks_cached() -> tuple[WebhookEntry, ...]:
     """The active webhooks, from the cache when it has them: every status change and report
     asks, and with none configured (most sites) that must cost no query."""
-    webhooks = cache.get(WEBHOOKS_KEY)
-    if webhooks is None:
-        webhooks = tuple(
-            WebhookEntry(pk=webhook.pk, events=frozenset(webhook.events))
-            for webhook in Webhook.objects.filter(active=True)
-        )
-        cache.set(WEBHOOKS_KEY, webhooks, TIMEOUT)
-    return webhooks
+    return _read(WEBHOOKS_KEY, _webhooks_read)
+
+
+def _webhooks_read() -> tuple[WebhookEntry, ...]:
+    return tuple(
+        WebhookEntry(pk=webhook.pk, events=frozenset(webhook.events))
+        for webhook in Webhook.objects.filter(active=True)
+    )
 
 
 def webhooks_forget(sender, **kwargs) -> None:
     """Drop the cached webhooks (a receiver for saves and deletes of one)."""
-    cache.delete(WEBHOOKS_KEY)
+    _forget(WEBHOOKS_KEY)

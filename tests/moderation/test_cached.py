@@ -1,12 +1,16 @@
 """The rules and bans every post reads come from the cache, and any change reaches the very
 next post: services, the admin and deletes all drop the cached copy."""
 
+from collections import Counter
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from comments.models import Comment, CommentStatus
 from moderation import services
+from moderation.cached import BANS_KEY, RULES_KEY, held_end, held_start
 from moderation.models import Ban, ModerationRules
 from tests.conftest import form_data
 
@@ -59,3 +63,77 @@ def test_changed_rules_score_the_next_post(article, submit):
         "published under the old rules": CommentStatus.PUBLISHED,
         "held under the new rules": CommentStatus.HELD,
     }
+
+
+class _CountingCache:
+    """The cache, counting the reads of each key."""
+
+    def __init__(self, real):
+        self.real, self.reads = real, Counter()
+
+    def get(self, key, *args, **kwargs):
+        self.reads[key] += 1
+        return self.real.get(key, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    from moderation import cached
+
+    counting = _CountingCache(cached.cache)
+    monkeypatch.setattr(cached, "cache", counting)
+    return counting
+
+
+def test_a_post_reads_each_of_them_from_the_cache_once(article, client, counting):
+    """A post asks for the rules five times and the bans and the webhooks twice each, inline
+    tasks included; within its request each is read from the cache once."""
+    client.post(reverse("comments:post"), form_data(article, comment="warming up"))
+    counting.reads.clear()
+    response = client.post(reverse("comments:post"), form_data(article, comment="second"))
+    assert response.status_code == 302
+    assert counting.reads == {RULES_KEY: 1, BANS_KEY: 1}
+
+
+def test_outside_a_request_every_ask_reads_the_cache(counting):
+    from moderation.selectors import rules_get
+
+    rules_get()
+    rules_get()
+    assert counting.reads[RULES_KEY] == 2
+
+
+def test_a_change_reaches_the_rest_of_the_request_that_made_it(counting):
+    """What a request holds is dropped by a change it makes itself: a moderator's request
+    that saves the rules and then scores a comment scores it under the new ones."""
+    from moderation.selectors import rules_get
+
+    held_start(environ={})
+    try:
+        assert rules_get().hold_all is False
+        assert rules_get() is rules_get()  # held, not read again
+        rules = ModerationRules.objects.get(pk=1)
+        rules.hold_all = True
+        rules.save()
+        assert rules_get().hold_all is True
+    finally:
+        held_end()
+
+
+def test_what_a_request_holds_expires(counting, monkeypatch):
+    """A worker's scoring run is one task of up to 15 s: a change another process made
+    reaches it within HOLD_SECONDS, not at its end."""
+    from moderation import cached
+    from moderation.selectors import rules_get
+
+    held_start()
+    try:
+        rules_get()
+        monkeypatch.setattr(cached, "HOLD_SECONDS", 0.0)
+        rules_get()
+    finally:
+        held_end()
+    assert counting.reads[RULES_KEY] == 2
