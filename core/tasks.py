@@ -40,11 +40,6 @@ class ParleyTask(DjangoTask):
             return False
         return True
 
-    def waiting(self) -> int:
-        """How many messages wait in this task's queue, not yet taken by a worker (0 when
-        the broker cannot say, or is not Redis: the caller then sends its own)."""
-        return self._asked(lambda client: client.llen(self._queue()), 0)
-
     def busy(self) -> bool:
         """Whether a message of this task waits in its queue or a run of it marked itself
         alive (run_mark): either will reach work stored before this was asked. False when

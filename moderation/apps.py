@@ -14,7 +14,13 @@ class ModerationConfig(AppConfig):
         from comments.signals import comment_submitted
 
         from . import receivers
-        from .cached import held_end, held_start, screening_forget, webhooks_forget
+        from .cached import (
+            held_end,
+            held_request_start,
+            held_start,
+            screening_forget,
+            webhooks_forget,
+        )
         from .models import Ban, ModerationRules, Webhook
         from .signals import comment_status_changed
 
@@ -29,9 +35,10 @@ class ModerationConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(webhooks_forget, sender=Webhook, dispatch_uid="forget.Webhook")
         # A request or task reads each of them from the cache once.
-        for begins, ends in ((request_started, request_finished), (task_prerun, task_postrun)):
-            begins.connect(held_start, dispatch_uid=f"held.start.{begins}")
-            ends.connect(held_end, dispatch_uid=f"held.end.{ends}")
+        request_started.connect(held_request_start, dispatch_uid="held.request_started")
+        request_finished.connect(held_end, dispatch_uid="held.request_finished")
+        task_prerun.connect(held_start, dispatch_uid="held.task_prerun")
+        task_postrun.connect(held_end, dispatch_uid="held.task_postrun")
         # Webhooks hear of held and published comments like readers do: after the commit.
         comment_status_changed.connect(
             receivers.on_comment_status_changed, dispatch_uid="moderation.webhooks"

@@ -45,12 +45,15 @@ class _Held(threading.local):
 _held = _Held()
 
 
-def held_start(sender=None, **kwargs) -> None:
-    """A request or task begins: hold what it reads (a receiver for both signals). A
-    request starts afresh: one never runs inside another on a thread, so what an earlier
-    one left open (its end never signalled) is dropped."""
-    if "environ" in kwargs:  # request_started's
-        _held.depth, _held.values = 0, None
+def held_request_start(**kwargs) -> None:
+    """A request begins: it starts afresh, since one never runs inside another on a thread,
+    so what an earlier one left open (its end never signalled) is dropped."""
+    _held.depth, _held.values = 0, None
+    held_start()
+
+
+def held_start(**kwargs) -> None:
+    """A task begins (or a request, through held_request_start): hold what it reads."""
     _held.depth += 1
     if _held.values is None:
         _held.values = {}

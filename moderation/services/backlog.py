@@ -66,13 +66,13 @@ class _Mark:
         self.alive_until = 0.0
 
     def renew(self) -> None:
-        now = time.monotonic()
-        if now - self.renewed_at >= RENEW_AFTER_SECONDS:
-            # Counted from before the call: the mark cannot outlive this.
-            if self.task.run_mark(MARK_SECONDS):
-                self.renewed_at, self.alive_until = now, now + MARK_SECONDS
-            else:
-                self.renewed_at = now
+        if time.monotonic() - self.renewed_at < RENEW_AFTER_SECONDS:
+            return
+        self.task.run_mark(MARK_SECONDS)
+        # Counted from after the call, and whatever it answered (a call that timed out may
+        # still have set the mark): the broker cannot hold the mark longer than this.
+        self.renewed_at = time.monotonic()
+        self.alive_until = self.renewed_at + MARK_SECONDS
 
     def remove(self) -> bool:
         """Take the mark away; whether the broker surely holds it no longer."""

@@ -217,14 +217,18 @@ def test_a_comment_committed_as_a_run_ends_is_found_by_its_last_look(
     assert pending_count() == 0
 
 
+@pytest.mark.parametrize("marked", [True, False], ids=["marked", "marking-failed"])
 def test_a_run_whose_mark_may_linger_looks_until_the_mark_has_expired(
-    article, rules, queue_redis, monkeypatch
+    article, rules, queue_redis, monkeypatch, marked
 ):
     """Taking the mark away failed (the broker blinked): the web may still see it and send
-    nothing, so the run keeps looking until the mark has surely expired."""
+    nothing, so the run keeps looking until the mark has surely expired. A mark that failed
+    to be set counts too: a call that timed out may still have set it."""
     from moderation.services import backlog
 
     monkeypatch.setattr(backlog, "MARK_SECONDS", 0.6)
+    if not marked:
+        monkeypatch.setattr(comment_score_task, "run_mark", lambda seconds: False)
     monkeypatch.setattr(comment_score_task, "run_unmark", lambda: False)
     with celery_broker(f"{queue_redis}/{BROKER_DB}"):
         started = time.monotonic()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from comments.models import Comment, CommentStatus
 from moderation import services
-from moderation.cached import BANS_KEY, RULES_KEY, held_end, held_start
+from moderation.cached import BANS_KEY, RULES_KEY, held_end, held_request_start, held_start
 from moderation.models import Ban, ModerationRules
 from tests.conftest import form_data
 
@@ -111,7 +111,7 @@ def test_a_change_reaches_the_rest_of_the_request_that_made_it(counting):
     that saves the rules and then scores a comment scores it under the new ones."""
     from moderation.selectors import rules_get
 
-    held_start(environ={})
+    held_request_start()
     try:
         assert rules_get().hold_all is False
         assert rules_get() is rules_get()  # held, not read again
