@@ -54,6 +54,11 @@ class ParleyTask(DjangoTask):
 
         return self._asked(ask, False)
 
+    def run_marks_kept(self) -> bool:
+        """Whether the broker can hold a run's mark at all (only Redis does): elsewhere the
+        web sends a message for every comment, and a run has no mark to keep or take away."""
+        return self._breaker() is not None
+
     def run_mark(self, seconds: float) -> bool:
         """Mark a run of this task alive for `seconds` (busy() then says so); False if the
         broker did not take the mark."""

@@ -58,14 +58,20 @@ def _waiting(skip: set[int]) -> list[int]:
 
 class _Mark:
     """A run's mark in the broker, renewed as the run goes on, and until when the broker
-    may hold it."""
+    may hold it. Once taking it away has failed it is no longer renewed, unless the run
+    finds more work (`resume`): renewing it then would keep a run with nothing to do alive
+    for as long as the broker keeps failing."""
 
     def __init__(self, task):
         self.task = task
+        self.kept = task.run_marks_kept()
         self.renewed_at = -RENEW_AFTER_SECONDS
         self.alive_until = 0.0
+        self.removing = False
 
     def renew(self) -> None:
+        if not self.kept or self.removing:
+            return
         if time.monotonic() - self.renewed_at < RENEW_AFTER_SECONDS:
             return
         self.task.run_mark(MARK_SECONDS)
@@ -74,11 +80,19 @@ class _Mark:
         self.renewed_at = time.monotonic()
         self.alive_until = self.renewed_at + MARK_SECONDS
 
+    def resume(self) -> None:
+        """The run has work again: keep the mark alive while it does."""
+        self.removing = False
+
     def remove(self) -> bool:
         """Take the mark away; whether the broker surely holds it no longer."""
+        if not self.kept:
+            return True
         if self.task.run_unmark():
             self.renewed_at, self.alive_until = -RENEW_AFTER_SECONDS, 0.0
+            self.removing = False
             return True
+        self.removing = True
         return time.monotonic() > self.alive_until
 
 
@@ -107,6 +121,7 @@ def comments_score_backlog(*, linger: float = LINGER_SECONDS) -> int:
             if not (batch := _waiting(failed)):
                 return scored
         idle_since = None
+        mark.resume()
         if time.monotonic() > deadline:
             comment_enqueue_scoring(comment_id=batch[0])
             return scored

@@ -217,6 +217,50 @@ def test_a_comment_committed_as_a_run_ends_is_found_by_its_last_look(
     assert pending_count() == 0
 
 
+def _ends_within(monkeypatch, seconds: float) -> None:
+    """Fail a run that still looks for work `seconds` after this call, instead of letting
+    it loop on."""
+    from moderation.services import backlog
+
+    started, real = time.monotonic(), backlog._waiting
+
+    def waiting(skip):
+        assert time.monotonic() - started < seconds, f"the run still looks after {seconds} s"
+        return real(skip)
+
+    monkeypatch.setattr(backlog, "_waiting", waiting)
+
+
+def test_a_run_whose_mark_cannot_be_taken_away_ends_once_it_has_expired(
+    article, rules, queue_redis, monkeypatch
+):
+    """The broker keeps failing to take the mark away: the run stops renewing it and ends
+    once it has surely expired, rather than renewing and looking for ever."""
+    from moderation.services import backlog
+
+    monkeypatch.setattr(backlog, "MARK_SECONDS", 0.6)
+    monkeypatch.setattr(backlog, "RENEW_AFTER_SECONDS", 0.12)  # the real ratio, a fifth
+    monkeypatch.setattr(comment_score_task, "run_unmark", lambda: False)
+    _ends_within(monkeypatch, 3)
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        started = time.monotonic()
+        assert backlog.comments_score_backlog(linger=0.3) == 0
+        assert time.monotonic() - started >= 0.6
+
+
+def test_a_run_on_a_broker_that_holds_no_marks_ends_after_its_linger(article, monkeypatch):
+    """Only Redis holds a run's mark; on another broker the web sends a message for every
+    comment, and a run has nothing to take away: it ends once it has lingered."""
+    from moderation.services import backlog
+
+    _ends_within(monkeypatch, 3)
+    with celery_broker("memory://"):
+        assert not comment_score_task.run_marks_kept()
+        started = time.monotonic()
+        assert backlog.comments_score_backlog(linger=0.2) == 0
+        assert 0.2 <= time.monotonic() - started < 1
+
+
 @pytest.mark.parametrize("marked", [True, False], ids=["marked", "marking-failed"])
 def test_a_run_whose_mark_may_linger_looks_until_the_mark_has_expired(
     article, rules, queue_redis, monkeypatch, marked
