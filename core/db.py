@@ -187,3 +187,67 @@ class CompiledUpdate(_Marked):
         query.clear_ordering(force=True)
         query.clear_select_clause()
         return query.get_compiler(using=queryset.db)
+
+
+# The longest list of keys compiled (_ByCount): a scoring worker's batch
+# (moderation.services.backlog.BATCH). A longer one, a sweep's, is rare.
+MOST_KEYS_COMPILED = 20
+
+
+class _ByCount:
+    """A query over a list of keys (an `__in` lookup), compiled once per length of the list:
+    `IN` writes one parameter per key, so each length is its own SQL. `build(keys, **values)`
+    builds it; `keys` names the field that prepares each key, and `fields` the other values
+    as for the compiled query itself. A list longer than MOST_KEYS_COMPILED, or an empty
+    one, runs through the ORM."""
+
+    kind: type[_Marked]
+
+    def __init__(self, build: Callable, keys: Field, **fields: Field):
+        self._build = build
+        self._keys = keys
+        self._fields = fields
+        self._by_count: dict[int, _Marked] = {}
+
+    def _for(self, count: int) -> _Marked:
+        compiled = self._by_count.get(count)
+        if compiled is None:
+            names = tuple(f"key{index}" for index in range(count))
+
+            def build(**values):
+                return self._build([values.pop(name) for name in names], **values)
+
+            keyed = dict.fromkeys(names, self._keys)
+            compiled = self._by_count[count] = self.kind(build, **keyed, **self._fields)
+        return compiled
+
+    def __call__(self, keys, **values):
+        keys = list(keys)
+        if not keys or len(keys) > MOST_KEYS_COMPILED:
+            return self._orm(keys, **values)
+        named = {f"key{index}": key for index, key in enumerate(keys)}
+        return self._for(len(keys))(**named, **values)
+
+    def _orm(self, keys: list, **values):
+        raise NotImplementedError
+
+
+class CompiledValuesIn(_ByCount):
+    """A `.values()` query over a list of keys, compiled once per length of the list (see
+    CompiledValues): rows as dicts, as the queryset would give them."""
+
+    kind = CompiledValues
+
+    def _orm(self, keys: list, **values) -> list[dict]:
+        return list(self._build(keys, **values))
+
+
+class CompiledUpdateIn(_ByCount):
+    """An UPDATE of the rows with the given keys, compiled once per length of the list (see
+    CompiledUpdate); returns the number of rows changed."""
+
+    kind = CompiledUpdate
+
+    def _orm(self, keys: list, **values) -> int:
+        queryset, changes = self._build(keys, **values)
+        return queryset.update(**changes)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 from comments.services import COPIES_FETCHED, COPIES_WINDOW
-from core.db import CompiledValues
+from core.db import CompiledValues, CompiledValuesIn
 from core.keys import keyed_hash
 from core.roles import moderator_users
 
@@ -127,26 +127,28 @@ def copies_judged(comment: Comment, rows: list[dict]) -> tuple[int, int]:
     return marks.count(SPAM_COPY), marks.count(APPROVED_COPY)
 
 
+# Read for every batch a worker scores: compiled (core.db).
+_copies_read = CompiledValuesIn(
+    lambda hashes, since, before: (
+        Comment.objects.filter(text_hash__in=hashes, submit_date__gte=since, pk__lt=before)
+        .order_by()
+        .values("pk", "text_hash", "author_key", "ip_address", "submit_date")
+    ),
+    Comment._meta.get_field("text_hash"),
+    since=Comment._meta.get_field("submit_date"),
+    before=Comment._meta.pk,
+)
+
+
 def copies_for_batch(comments: list[Comment]) -> dict[int, list[dict]]:
     """Each comment's earlier copies, by comment id, as comment_submit finds them for one
     comment (the rows submission_for counts from), for a batch in one read: every copy of
     the batch's texts within the window, each marked with how a moderator judged it."""
-    rows = list(
-        Comment.objects.filter(
-            text_hash__in={comment.text_hash for comment in comments},
-            submit_date__gte=min(comment.submit_date for comment in comments) - DUPLICATE_WINDOW,
-            pk__lt=max(comment.pk for comment in comments),
-        ).values("pk", "text_hash", "author_key", "ip_address", "submit_date")
+    rows = _copies_read(
+        sorted({comment.text_hash for comment in comments}),
+        since=min(comment.submit_date for comment in comments) - DUPLICATE_WINDOW,
+        before=max(comment.pk for comment in comments),
     )
-    asked = {c.text_hash for c in comments if distinctive(c.comment)} & {
-        r["text_hash"] for r in rows
-    }
-    judged = {}
-    if asked:
-        since = min(row["submit_date"] for row in rows if row["text_hash"] in asked)
-        judged = _judged_marks(_judged_query(since, text_hash__in=asked))
-    for row in rows:
-        row["judged"] = judged.get(row["pk"])
     found = {}
     for comment in comments:
         since = comment.submit_date - DUPLICATE_WINDOW
@@ -158,6 +160,16 @@ def copies_for_batch(comments: list[Comment]) -> dict[int, list[dict]]:
             and row["submit_date"] >= since
         ]
         found[comment.pk] = sorted(copies, key=lambda row: -row["pk"])[:COPIES_FETCHED]
+    # How moderators judged the copies, asked only of texts that have some: the batch's own
+    # comments are among the rows (a later one may copy an earlier one), but a comment is
+    # no copy of itself.
+    asked = {c.text_hash for c in comments if found[c.pk] and distinctive(c.comment)}
+    judged = {}
+    if asked:
+        since = min(row["submit_date"] for row in rows if row["text_hash"] in asked)
+        judged = _judged_marks(_judged_query(since, text_hash__in=asked))
+    for row in rows:
+        row["judged"] = judged.get(row["pk"])
     return found
 
 

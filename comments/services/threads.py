@@ -110,10 +110,10 @@ def thread_visibility_changed(
     _article_count_add(pk=comment.article_id, delta=delta)
     if thread_counted:
         return
-    thread = Thread.objects.filter(pk=comment.thread_id)
     if became_published:
         _thread_published_add(pk=comment.thread_id, now=timezone.now())
     else:
+        thread = Thread.objects.filter(pk=comment.thread_id)
         thread.update(published_count=F("published_count") - 1)
         root = (
             Comment.objects.filter(pk=comment.thread_id)

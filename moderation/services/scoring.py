@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 from comments.screening import Copies, Judgement
+from core.db import CompiledValuesIn
 
 from .. import scoring, selectors
 from ..model_cache import spam_models
@@ -181,14 +182,17 @@ def _model_answers(comment_ids: list[int]) -> "_Prescored | None":
         found, _ = spam_models.current(selectors.rules_get())
         if found is None:
             return None
-        texts = list(
-            Comment.objects.filter(pk__in=comment_ids, status=S.PENDING)
-            .order_by()
-            .values_list("comment", flat=True)
-        )
+        texts = [row["comment"] for row in _pending_texts_read(sorted(set(comment_ids)))]
         return _Prescored(found, texts) if texts else None
     except Exception:
         return None
+
+
+# Read for every batch a worker scores, mostly of one or two comments: compiled (core.db).
+_pending_texts_read = CompiledValuesIn(
+    lambda ids: Comment.objects.filter(pk__in=ids, status=S.PENDING).order_by().values("comment"),
+    Comment._meta.pk,
+)
 
 
 def _model_for(comments: list[Comment], rules: ModerationRules, prepared) -> tuple | None:

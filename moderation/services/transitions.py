@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
+from django_comments.models import Comment as CommentBase
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus, Thread
 from comments.services import thread_lock_for, thread_visibility_changed, threads_published_add
+from core.db import CompiledUpdateIn, CompiledValuesIn
 
 from ..models import ModerationEvent
 from ..scoring import Verdict
@@ -89,18 +91,75 @@ def comments_lock(*, comment_ids: list[int]) -> list[Comment]:
     """comment_lock for many comments at once, in id order, each carrying its article's
     slug (what refreshing its page needs after the commit). Threads are locked first, in
     id order, as comment_lock does for one, so a batch and a poster never wait on each
-    other crosswise. Call inside a transaction."""
+    other crosswise. Call inside a transaction.
+
+    A worker runs this for every batch, mostly of one or two comments: its reads are
+    compiled once per batch size (core.db), as building them cost more than running them."""
+    comment_ids = sorted(set(comment_ids))
     if connection.features.has_select_for_update:
-        threads = Comment.objects.filter(pk__in=comment_ids).values("thread_id")
-        list(Thread.objects.select_for_update().filter(pk__in=threads).order_by("pk").values("pk"))
-    comments = list(Comment.objects.select_for_update().filter(pk__in=comment_ids).order_by("pk"))
-    slugs = dict(
-        Article.objects.filter(pk__in={c.article_id for c in comments}).values_list("pk", "slug")
-    )
+        _threads_lock(comment_ids)
+    comments = [
+        Comment.from_db(DEFAULT_DB_ALIAS, _COLUMNS, [row[name] for name in _COLUMNS])
+        for row in _comments_lock(comment_ids)
+    ]
+    slugs = {
+        row["pk"]: row["slug"] for row in _slugs_read(sorted({c.article_id for c in comments}))
+    }
     for comment in comments:
         # Only the slug is read; the page refresh after commit asks for nothing else.
         comment.article = Article(pk=comment.article_id, slug=slugs[comment.article_id])
     return comments
+
+
+_COLUMNS = tuple(field.attname for field in Comment._meta.concrete_fields)
+_threads_lock = CompiledValuesIn(
+    lambda ids: (
+        Thread.objects.select_for_update()
+        .filter(pk__in=Comment.objects.filter(pk__in=ids).values("thread_id"))
+        .order_by("pk")
+        .values("pk")
+    ),
+    Comment._meta.pk,
+)
+_comments_lock = CompiledValuesIn(
+    lambda ids: (
+        Comment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values(*_COLUMNS)
+    ),
+    Comment._meta.pk,
+)
+_slugs_read = CompiledValuesIn(
+    lambda ids: Article.objects.filter(pk__in=ids).order_by().values("pk", "slug"),
+    Article._meta.pk,
+)
+
+
+def _status_write(to_status: str) -> tuple[CompiledUpdateIn, CompiledUpdateIn]:
+    """The two UPDATEs that move comments to `to_status`: the status on Parley's table, and
+    its mirror in django-comments' `is_public`/`is_removed` on the parent table (one ORM
+    update of both would write the same two statements, built anew every time)."""
+    writes = _STATUS_WRITES.get(to_status)
+    if writes is None:
+        writes = _STATUS_WRITES[to_status] = (
+            CompiledUpdateIn(
+                lambda ids, now: (
+                    Comment.objects.filter(pk__in=ids),
+                    {"status": to_status, "status_changed_at": now},
+                ),
+                Comment._meta.pk,
+                now=Comment._meta.get_field("status_changed_at"),
+            ),
+            CompiledUpdateIn(
+                lambda ids: (
+                    CommentBase.objects.filter(pk__in=ids),
+                    {"is_public": to_status == S.PUBLISHED, "is_removed": to_status == S.REMOVED},
+                ),
+                CommentBase._meta.pk,
+            ),
+        )
+    return writes
+
+
+_STATUS_WRITES: dict[str, tuple[CompiledUpdateIn, CompiledUpdateIn]] = {}
 
 
 @dataclass(frozen=True)
@@ -170,12 +229,9 @@ def comments_status_move(
         for move, _ in made:
             by_status[move.to_status].append(move.comment.pk)
         for to_status, comment_ids in by_status.items():
-            Comment.objects.filter(pk__in=comment_ids).update(
-                status=to_status,
-                is_public=to_status == S.PUBLISHED,
-                is_removed=to_status == S.REMOVED,
-                status_changed_at=now,
-            )
+            own, parent = _status_write(to_status)
+            own(comment_ids, now=now)
+            parent(comment_ids)
     _threads_count(made, stored=stored)
     reasons = verdicts_record(made, acted=verdict_acted)
     label = actor_label or (actor.get_username() if actor else "system")

@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
-from core.db import CompiledUpdate, CompiledValues
+from core.db import (
+    MOST_KEYS_COMPILED,
+    CompiledUpdate,
+    CompiledUpdateIn,
+    CompiledValues,
+    CompiledValuesIn,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +138,55 @@ def test_an_update_reaching_a_parent_table_runs_through_the_orm(article, post):
     change(pk=comment.pk, name="Renamed")
     comment.refresh_from_db()
     assert (comment.user_name, comment.status) == ("Renamed", "removed")
+
+
+def test_a_list_of_keys_compiles_once_per_length_and_reads_what_the_orm_reads(make_article):
+    articles = [make_article(title=f"Article {n}") for n in range(4)]
+    pks = [article.pk for article in articles]
+    Article.objects.filter(pk=pks[2]).update(comments_close_after_days=9)
+    built = []
+
+    def build(keys, since):
+        built.append(len(keys))
+        return (
+            Article.objects.filter(pk__in=keys, published_at__gte=since)
+            .order_by("pk")
+            .values(*FIELDS)
+        )
+
+    read = CompiledValuesIn(build, Article._meta.pk, since=Article._meta.get_field("published_at"))
+    since = min(article.published_at for article in articles) - timedelta(days=1)
+    for keys in ([pks[0]], [pks[1], pks[2]], [pks[3]], [pks[2], pks[0]], [pks[1], pks[1]]):
+        with CaptureQueriesContext(connection) as queries:
+            rows = read(keys, since=since)
+        assert rows == list(Article.objects.filter(pk__in=keys).order_by("pk").values(*FIELDS))
+        assert len(queries) == 1
+    assert sorted(built) == [1, 2]  # once for one key, once for two
+    assert read([pks[0], 10**6], since=since)[0]["pk"] == pks[0]
+    assert read([], since=since) == []
+    # Past the longest compiled list, through the ORM: built each time, still right.
+    many = [*pks, *range(10**6, 10**6 + MOST_KEYS_COMPILED)]
+    assert [row["pk"] for row in read(many, since=since)] == pks
+    assert [row["pk"] for row in read(many, since=since)] == pks
+    assert built.count(len(many)) == 2
+
+
+def test_an_update_of_a_list_of_keys_changes_what_the_orm_would(make_article):
+    articles = [make_article() for _ in range(3)]
+    pks = [article.pk for article in articles]
+
+    def build(keys, days):
+        return Article.objects.filter(pk__in=keys), {"comments_close_after_days": days}
+
+    close = CompiledUpdateIn(
+        build, Article._meta.pk, days=Article._meta.get_field("comments_close_after_days")
+    )
+    assert close([pks[0], pks[2]], days=4) == 2
+    assert close([pks[1], pks[2]], days=6) == 2
+    assert close([pks[1]], days=8) == 1
+    assert close([10**6], days=1) == 0
+    days = dict(Article.objects.filter(pk__in=pks).values_list("pk", "comments_close_after_days"))
+    assert [days[pk] for pk in pks] == [4, 8, 6]
 
 
 def test_the_hot_queries_of_a_post_all_compile():

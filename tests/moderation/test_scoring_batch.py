@@ -182,3 +182,53 @@ def test_the_model_reads_the_texts_before_the_write_transaction(pending, how, mo
         assert comment_score(comment_id=ids[0]) is not None
     assert depths == [outer]  # one call, for every text, outside the scoring transaction
     assert SpamVerdict.objects.filter(comment_id__in=ids).count() == (3 if how == "batch" else 1)
+
+
+def test_a_batch_builds_no_query_once_its_size_was_compiled(pending, monkeypatch):
+    """A worker scores batches of one or two comments far more often than deep ones, and
+    building the queries cost it more than running them: once a batch of a size has run,
+    the next batch of that size reads, locks and moves its comments without building any."""
+    from django.db.models.sql.query import Query
+
+    from core.db import MOST_KEYS_COMPILED
+    from moderation.services.backlog import BATCH
+
+    assert BATCH <= MOST_KEYS_COMPILED  # every batch a run takes is compiled
+
+    def pair(n):
+        return [pending(f"A reply about the storage plans, number {n}.", n).pk,
+                pending(SPAM.replace("NOW", f"NOW {n}"), n + 1).pk]  # fmt: skip
+
+    comments_score_batch(comment_ids=pair(0))
+    fair, spam = pair(2)
+    built = []
+    real = Query.build_filter
+
+    def build_filter(self, *args, **kwargs):
+        built.append(self.model)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Query, "build_filter", build_filter)
+    assert comments_score_batch(comment_ids=[fair, spam]) == (2, [])
+    assert built == []
+    monkeypatch.undo()
+    flags = dict(Comment.objects.filter(pk__in=[fair, spam]).values_list("pk", "is_public"))
+    statuses = dict(Comment.objects.filter(pk__in=[fair, spam]).values_list("pk", "status"))
+    assert statuses[fair] == CommentStatus.PUBLISHED and flags[fair] is True
+    assert statuses[spam] != CommentStatus.PUBLISHED and flags[spam] is False
+    stamped = Comment.objects.filter(pk__in=[fair, spam], status_changed_at__isnull=False)
+    assert stamped.count() == 2
+
+
+@pytest.mark.parametrize("count", [1, 2, 20])
+def test_the_queries_of_a_batch_all_compile(count):
+    """None of them falls back to the ORM for good (a lookup the compiler cannot place would,
+    silently): on either database, for every status a comment can be moved to."""
+    from moderation import selectors
+    from moderation.services import scoring, transitions
+
+    reads = [transitions._threads_lock, transitions._comments_lock, transitions._slugs_read,
+             scoring._pending_texts_read, selectors._copies_read]  # fmt: skip
+    writes = [write for status in CommentStatus for write in transitions._status_write(status)]
+    for query in [*reads, *writes]:
+        assert query._for(count)._compile(connection) is not None, query._build
