@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
+from core.db import CompiledValues
 
 from .models import AuthorDigestChoice, ConfirmedAddress, Follow
 
@@ -99,7 +100,14 @@ def reply_notice_wanted(
         return False
     if parent_followup is not None:
         return parent_followup
-    return Comment.objects.filter(pk=parent_id, followup=True).exists()
+    return bool(_followup_read(pk=parent_id))
+
+
+# Asked after every reply a worker publishes alone: compiled (core.db).
+_followup_read = CompiledValues(
+    lambda pk: Comment.objects.filter(pk=pk, followup=True).order_by().values("pk")[:1],
+    pk=Comment._meta.pk,
+)
 
 
 def author_digest_wanted(user: AbstractBaseUser) -> bool:

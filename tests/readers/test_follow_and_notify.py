@@ -2,15 +2,20 @@
 
 import re
 import time
+from unittest import mock
 
 import pytest
 from django.core import mail, signing
+from django.db import connection
+from django.db.models.sql.query import Query
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles.services import update_publish
 from comments.models import Comment, CommentStatus
 from moderation.services import comment_transition, comments_moderate
 from readers.models import ConfirmedAddress, Follow
+from readers.selectors import reply_notice_wanted
 from readers.tokens import token_make
 from tests.conftest import form_data
 
@@ -324,3 +329,23 @@ def test_the_follow_box_email_input_is_the_one_django_renders(client, article):
     expected = str(FollowForm(auto_id="follow-%s")["email"])
     assert expected in page
     assert 'id="follow-email"' in expected
+
+
+def test_whether_a_parent_wants_replies_is_asked_compiled(article, post):
+    """Asked after every reply a worker publishes on its own: one query, built once, giving
+    what the ORM gives."""
+    asks, quiet = post(article, "Tell me of replies, please."), post(article, "No replies, thanks.")
+    Comment.objects.filter(pk=asks.pk).update(followup=True)
+    Comment.objects.filter(pk=quiet.pk).update(followup=False)
+    assert reply_notice_wanted(parent_id=asks.pk, comment_id=asks.pk + 100) is True
+    with (
+        mock.patch.object(Query, "build_filter", autospec=True) as build_filter,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        answers = [
+            reply_notice_wanted(parent_id=parent, comment_id=parent + 100)
+            for parent in (asks.pk, quiet.pk, 10**6)
+        ]
+    assert answers == [True, False, False]
+    assert len(queries) == 3
+    build_filter.assert_not_called()
