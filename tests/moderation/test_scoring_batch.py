@@ -220,6 +220,32 @@ def test_a_batch_builds_no_query_once_its_size_was_compiled(pending, monkeypatch
     assert stamped.count() == 2
 
 
+def test_one_comment_scored_from_its_message_builds_no_query_once_compiled(pending, monkeypatch):
+    """On a quiet site every comment is scored from its own message (no run is alive to
+    take it): it is read, locked and moved as a batch of one is, without building a query,
+    and ends as the batch would have left it."""
+    from django.db.models.sql.query import Query
+
+    comment_score(comment_id=pending("A first reply about the storage plans.", 0).pk)
+    reply = pending("A second reply about the storage plans.", 1).pk
+
+    built = []
+    real = Query.build_filter
+
+    def build_filter(self, *args, **kwargs):
+        built.append(self.model)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Query, "build_filter", build_filter)
+    verdict = comment_score(comment_id=reply)
+    monkeypatch.undo()
+    assert built == []
+    assert verdict.decision == CommentStatus.PUBLISHED
+    row = Comment.objects.filter(pk=reply).values("status", "is_public").get()
+    assert row == {"status": CommentStatus.PUBLISHED, "is_public": True}
+    assert comment_score(comment_id=reply) is None  # no longer pending: left alone
+
+
 @pytest.mark.parametrize("count", [1, 2, 20])
 def test_the_queries_of_a_batch_all_compile(count):
     """None of them falls back to the ORM for good (a lookup the compiler cannot place would,
