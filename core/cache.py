@@ -17,8 +17,10 @@ counting at once would both write the same number.
 
 import fcntl
 import itertools
+import os
+import pickle
+import zlib
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.core.cache.backends.filebased import FileBasedCache
 from django_redis.cache import RedisCache
@@ -85,9 +87,13 @@ class SharedFileCache(FileBasedCache):
 
     @contextmanager
     def _counting(self):
-        path = Path(self._dir) / ".counting.lock"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a") as handle:
+        path = os.path.join(self._dir, ".counting.lock")
+        try:
+            handle = open(path, "a")  # noqa: SIM115 - closed below, after the lock
+        except FileNotFoundError:  # the cache's folder was removed: as set() does, remake it
+            self._createdir()
+            handle = open(path, "a")  # noqa: SIM115
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -95,9 +101,34 @@ class SharedFileCache(FileBasedCache):
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def add(self, key, value, timeout=None, version=None, **kwargs):
+        # A key that is there needs no lock to say so: a rate limit counts each request
+        # with an add that finds its key, then an incr.
+        if self.has_key(key, version):
+            return False
         with self._counting():
             return super().add(key, value, timeout, version)
 
     def incr(self, key, delta=1, version=None):
+        """Add `delta` to a number in place, keeping its expiry, as Redis's INCR does.
+
+        Django's file cache reads the value, then writes a temporary file and renames it
+        over the old one, with a new expiry (the default timeout, whatever the key was
+        added with): most of a rate-limited post's cache time. Counting calls hold the
+        lock, so the file is rewritten where it is, in one write; a reader that does not
+        take the lock (a plain get) sees the old number or the new one, as zlib ignores
+        what a shorter number leaves after its stream until the file is truncated."""
         with self._counting():
-            return super().incr(key, delta, version)
+            fname = self._key_to_file(key, version)
+            try:
+                with open(fname, "r+b") as f:
+                    if self._is_expired(f):  # which removes the file
+                        raise ValueError(f"Key '{key}' not found")
+                    start = f.tell()
+                    # The cache's own file, as Django's file cache itself unpickles it.
+                    value = pickle.loads(zlib.decompress(f.read())) + delta  # noqa: S301
+                    f.seek(start)
+                    f.write(zlib.compress(pickle.dumps(value, self.pickle_protocol)))
+                    f.truncate()
+                    return value
+            except FileNotFoundError:
+                raise ValueError(f"Key '{key}' not found") from None

@@ -39,3 +39,91 @@ def test_the_cache_still_trims_itself_past_its_limit(small_cache, monkeypatch):
     assert entries <= 50 + cache_module.CULL_EVERY
     assert entries < cache_module.CULL_EVERY * 4
     assert small_cache.get(f"key-{cache_module.CULL_EVERY * 4 - 1}") is not None
+
+
+# Counting: rate limits count each request with an add that finds its key, then an incr.
+
+
+def _count_in_processes(directory: str, key: str, counts: int) -> int:
+    cache = SharedFileCache(directory, {})
+    for _ in range(counts):
+        cache.add(key, 0, timeout=3600)
+        cache.incr(key)
+    return counts
+
+
+def test_counting_in_several_processes_at_once_loses_no_count(tmp_path):
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        done = pool.starmap(_count_in_processes, [(str(tmp_path), "hits", 150)] * 4)
+    assert SharedFileCache(str(tmp_path), {}).get("hits") == sum(done) == 600
+
+
+def test_a_count_keeps_the_expiry_its_key_was_added_with(small_cache, monkeypatch):
+    # Django's file cache wrote every incremented number with the default timeout (300 s),
+    # so a count added for a day, as a comment's scoring deliveries are, lasted five minutes.
+    import time
+
+    small_cache.add("deliveries", 0, timeout=24 * 3600)
+    assert small_cache.incr("deliveries") == 1
+    assert small_cache.incr("deliveries", 5) == 6
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert small_cache.get("deliveries") == 6
+    assert small_cache.incr("deliveries") == 7
+
+
+def test_a_count_past_its_expiry_is_gone(small_cache, monkeypatch):
+    import time
+
+    small_cache.add("hits", 0, timeout=60)
+    small_cache.incr("hits")
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(ValueError):
+        small_cache.incr("hits")
+    assert small_cache.get("hits") is None
+    assert small_cache.add("hits", 0, timeout=60)
+    assert small_cache.incr("hits") == 1
+
+
+def test_a_missing_count_is_a_value_error_as_djangos_caches_say(small_cache):
+    with pytest.raises(ValueError):
+        small_cache.incr("never-added")
+
+
+def test_a_count_grows_past_every_size_of_number(small_cache):
+    # A longer number makes a longer file and a shorter one (rare, but zlib's output does
+    # not only grow) leaves bytes behind until the truncate: each is read back whole.
+    small_cache.add("big", 0, timeout=60)
+    for delta in (1, 300, 70_000, 5_000_000_000, -5_000_070_300, 2**70):
+        before = small_cache.get("big")
+        assert small_cache.incr("big", delta) == before + delta
+        assert small_cache.get("big") == before + delta
+
+
+def test_adding_a_key_that_is_there_takes_no_lock(small_cache, monkeypatch):
+    small_cache.add("hits", 0, timeout=60)
+    locks = []
+    original = SharedFileCache._counting
+
+    def counting(self):
+        locks.append(1)
+        return original(self)
+
+    monkeypatch.setattr(SharedFileCache, "_counting", counting)
+    assert small_cache.add("hits", 0, timeout=60) is False
+    assert locks == []
+    assert small_cache.add("other", 0, timeout=60) is True
+    assert locks == [1]
+
+
+def test_counting_remakes_a_removed_folder(tmp_path):
+    import shutil
+
+    cache = SharedFileCache(str(tmp_path / "cache"), {})
+    shutil.rmtree(tmp_path / "cache")
+    assert cache.add("hits", 0, timeout=60)
+    assert cache.incr("hits") == 1
