@@ -55,6 +55,29 @@ def test_follow_requests_are_limited(client, article, rate_limit):
     assert Follow.objects.count() == 2
 
 
+def test_a_long_limit_keeps_counting_between_slow_requests(
+    client, article, rate_limit, monkeypatch
+):
+    """On the embedded file cache, a count incremented was rewritten with the cache's default
+    timeout (300 s): an hourly limit forgot its count five minutes after each request, so a
+    guest who asked every six minutes was never limited."""
+    import time
+
+    # A window of ten years: the requests below, 800 s apart in all, stay inside one.
+    rate_limit("follow", user="5/315360000", guest="2/315360000")
+    clock = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    codes = []
+    for n in range(3):
+        codes.append(
+            client.post(
+                f"/articles/{article.slug}/follow/", {"email": f"s{n}@example.com"}
+            ).status_code
+        )
+        clock[0] += 400
+    assert codes == [302, 302, 429]
+
+
 @pytest.fixture
 def stopped_redis_cache(settings):
     """Django's cache pointed at a Redis that is not running (a private, stopped one)."""
