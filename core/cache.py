@@ -114,9 +114,10 @@ class SharedFileCache(FileBasedCache):
         Django's file cache reads the value, then writes a temporary file and renames it
         over the old one, with a new expiry (the default timeout, whatever the key was
         added with): most of a rate-limited post's cache time. Counting calls hold the
-        lock, so the file is rewritten where it is, in one write; a reader that does not
-        take the lock (a plain get) sees the old number or the new one, as zlib ignores
-        what a shorter number leaves after its stream until the file is truncated."""
+        lock, so the file is rewritten where it is. The one read that skips the lock,
+        add's first look, reads only the expiry, which stays as it was; and a number
+        shorter than the last leaves bytes after its stream only until the truncate, which
+        zlib would pass over anyway."""
         with self._counting():
             fname = self._key_to_file(key, version)
             try:
