@@ -3,9 +3,12 @@ comments_score_batch): the batch is read and locked in one query, its articles' 
 another, and the model reads all its texts in one call; each comment still moves through
 comment_status_move, with its verdict and event, exactly as comment_score would move it."""
 
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models.sql.query import Query
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, CommentStatus
@@ -17,6 +20,11 @@ from moderation.services.scoring import comments_score_batch
 
 pytestmark = pytest.mark.django_db
 SPAM = "BUY CHEAP PILLS NOW!!! http://pills.example http://pills.example/2 http://x.example"
+
+
+def _filters_built():
+    """Watch for the ORM building a filter (a query not compiled), still building it."""
+    return mock.patch.object(Query, "build_filter", autospec=True, side_effect=Query.build_filter)
 
 
 @pytest.fixture
@@ -184,12 +192,10 @@ def test_the_model_reads_the_texts_before_the_write_transaction(pending, how, mo
     assert SpamVerdict.objects.filter(comment_id__in=ids).count() == (3 if how == "batch" else 1)
 
 
-def test_a_batch_builds_no_query_once_its_size_was_compiled(pending, monkeypatch):
+def test_a_batch_builds_no_query_once_its_size_was_compiled(pending):
     """A worker scores batches of one or two comments far more often than deep ones, and
     building the queries cost it more than running them: once a batch of a size has run,
     the next batch of that size reads, locks and moves its comments without building any."""
-    from django.db.models.sql.query import Query
-
     from core.db import MOST_KEYS_COMPILED
     from moderation.services.backlog import BATCH
 
@@ -201,17 +207,9 @@ def test_a_batch_builds_no_query_once_its_size_was_compiled(pending, monkeypatch
 
     comments_score_batch(comment_ids=pair(0))
     fair, spam = pair(2)
-    built = []
-    real = Query.build_filter
-
-    def build_filter(self, *args, **kwargs):
-        built.append(self.model)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Query, "build_filter", build_filter)
-    assert comments_score_batch(comment_ids=[fair, spam]) == (2, [])
-    assert built == []
-    monkeypatch.undo()
+    with _filters_built() as build_filter:
+        assert comments_score_batch(comment_ids=[fair, spam]) == (2, [])
+    build_filter.assert_not_called()
     flags = dict(Comment.objects.filter(pk__in=[fair, spam]).values_list("pk", "is_public"))
     statuses = dict(Comment.objects.filter(pk__in=[fair, spam]).values_list("pk", "status"))
     assert statuses[fair] == CommentStatus.PUBLISHED and flags[fair] is True
@@ -220,26 +218,15 @@ def test_a_batch_builds_no_query_once_its_size_was_compiled(pending, monkeypatch
     assert stamped.count() == 2
 
 
-def test_one_comment_scored_from_its_message_builds_no_query_once_compiled(pending, monkeypatch):
+def test_one_comment_scored_from_its_message_builds_no_query_once_compiled(pending):
     """On a quiet site every comment is scored from its own message (no run is alive to
     take it): it is read, locked and moved as a batch of one is, without building a query,
     and ends as the batch would have left it."""
-    from django.db.models.sql.query import Query
-
     comment_score(comment_id=pending("A first reply about the storage plans.", 0).pk)
     reply = pending("A second reply about the storage plans.", 1).pk
-
-    built = []
-    real = Query.build_filter
-
-    def build_filter(self, *args, **kwargs):
-        built.append(self.model)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Query, "build_filter", build_filter)
-    verdict = comment_score(comment_id=reply)
-    monkeypatch.undo()
-    assert built == []
+    with _filters_built() as build_filter:
+        verdict = comment_score(comment_id=reply)
+    build_filter.assert_not_called()
     assert verdict.decision == CommentStatus.PUBLISHED
     row = Comment.objects.filter(pk=reply).values("status", "is_public").get()
     assert row == {"status": CommentStatus.PUBLISHED, "is_public": True}
