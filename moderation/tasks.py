@@ -26,10 +26,11 @@ MAX_DELIVERIES = 6  # after this many starts (crashes included) a comment is hel
 
 @worker_init.connect(dispatch_uid="moderation.model_libraries")
 def model_libraries_import(**kwargs) -> None:
-    """Import the spam model's libraries (scikit-learn, SciPy) in the worker's main process,
-    before it forks its pool: otherwise each pool process spends a second or more importing
-    them on its first comment, while the queue waits."""
-    from . import blending  # noqa: F401
+    """Load the spam model in the worker's main process, before it forks its pool, so the
+    pool processes share it."""
+    from .model_cache import spam_model_libraries_load
+
+    spam_model_libraries_load()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=20, time_limit=30)
