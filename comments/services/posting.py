@@ -124,6 +124,9 @@ def comment_submit(
         if judgement is not None:
             comment.status = judgement.status
             comment.is_public = judgement.status == CommentStatus.PUBLISHED
+            # Its status was decided now: the digest of held comments, the queue's tabs and
+            # the notification sweep all find comments by when their status last changed.
+            comment.status_changed_at = now
         comment_insert(comment)
         if comment.level == 0:
             thread_start(root=comment, published=comment.status == CommentStatus.PUBLISHED)

@@ -84,16 +84,12 @@ def author_digests_send(*, now: datetime | None = None) -> int:
 
 
 def _published_between(start: datetime, end: datetime, prefix: str = "") -> Q:
-    """Published comments that became so in [start, end]; one published as it was stored
-    (scored inline) has no status_changed_at, and became so when it was submitted."""
-    return Q(**{f"{prefix}status": CommentStatus.PUBLISHED}) & (
-        Q(**{f"{prefix}status_changed_at__range": (start, end)})
-        | Q(
-            **{
-                f"{prefix}status_changed_at__isnull": True,
-                f"{prefix}submit_date__range": (start, end),
-            }
-        )
+    """Published comments that became so in [start, end]."""
+    return Q(
+        **{
+            f"{prefix}status": CommentStatus.PUBLISHED,
+            f"{prefix}status_changed_at__range": (start, end),
+        }
     )
 
 
