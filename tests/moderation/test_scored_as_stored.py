@@ -4,14 +4,17 @@ held comments, the queue's tabs and the missed-notification sweep all find comme
 
 from importlib import import_module
 
+import pytest
 from django.apps import apps
 from django.core import mail
-from django.test import TestCase
+from django.forms.models import model_to_dict
+from django.test import TestCase, override_settings
 
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentStatus, Thread
 from comments.services import Poster, comment_submit
 from moderation import selectors_queue
-from moderation.models import ModerationRules
+from moderation.models import ModerationEvent, ModerationRules, SpamVerdict
+from moderation.services import comment_score
 from readers.models import ConfirmedAddress, Delivery
 from readers.services.notifications import notifications_sweep
 from tests.conftest import form_data
@@ -85,3 +88,57 @@ def test_the_migration_gives_comments_stored_without_it_their_submission_time(
     pending.refresh_from_db()
     assert stored.status_changed_at == stored.submit_date
     assert pending.status_changed_at is None
+
+
+# What differs between two comments for reasons other than how they were scored.
+_OWN = {"id", "comment_ptr", "xtdcomment_ptr", "content_type", "object_pk", "article",
+        "thread_id", "parent_id", "user_name", "user_email", "author_key", "submit_date",
+        "status_changed_at"}  # fmt: skip
+
+
+def _as_stored(comment: Comment) -> dict:
+    """A comment with its thread, verdict and events, as a moderator or a page reads them."""
+    comment = Comment.objects.get(pk=comment.pk)
+    thread = Thread.objects.get(root_id=comment.thread_id)
+    return {
+        "comment": {k: v for k, v in model_to_dict(comment).items() if k not in _OWN},
+        "status_changed_at": comment.status_changed_at is not None,
+        "starts_its_thread": comment.thread_id == comment.pk,
+        "thread": (thread.listed, thread.published_count, thread.last_published_at is not None),
+        "verdicts": list(
+            SpamVerdict.objects.filter(comment=comment).values(
+                "decision", "reasons", "model_version", "acted"
+            )
+        ),
+        "events": list(
+            ModerationEvent.objects.filter(comment=comment).values(
+                "actor_label", "from_status", "to_status", "reasons", "undone_at"
+            )
+        ),
+    }
+
+
+@pytest.mark.parametrize("hold_all", [False, True], ids=["published", "held"])
+def test_a_comment_scored_as_it_is_stored_ends_as_one_a_worker_scored(make_article, hold_all):
+    """The same root and reply, scored inline and by the worker's service (each on an article
+    of its own): every column, the thread's counts, the verdict and the event agree."""
+    ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": hold_all})
+    ends = []
+    for inline in (True, False):
+        article = make_article(title=f"Scored {'inline' if inline else 'by a worker'}")
+
+        def sent(article=article, inline=inline, **details) -> Comment:
+            if inline:
+                return comment_submit(article=article, **details)
+            with override_settings(PARLEY_COMMENT_JUDGE=""):
+                comment = comment_submit(article=article, **details)
+            comment_score(comment_id=comment.pk)
+            return comment
+
+        poster = Poster(name=f"Reader {inline}", email=f"reader{inline}@example.org")
+        root = sent(poster=poster, text="A first thought on the piece.")
+        reply = sent(poster=poster, text="And a second one, in reply.", reply_to=root.pk,
+                     own_ids=frozenset({root.pk}))  # fmt: skip
+        ends.append((_as_stored(root), _as_stored(reply)))
+    inline_end, worker_end = ends
+    assert inline_end == worker_end
