@@ -95,12 +95,12 @@ def isso_server(python: Path, scratch: Path, logs: Path) -> Iterator[tuple[int, 
         yield port, process.pid
 
 
-def isso_poster(port: int, uri: str, parents: list[int]):
+def isso_poster(port: int, uri: str, parents: list[int], series: int = 0):
     """A request maker that posts as Isso's embed does (JSON to /new), for http_load.run_load."""
     path = f"/new?uri={urllib.parse.quote(uri)}"
 
     def make_request(connection: http.client.HTTPConnection, worker: int, n: int):
-        comment = {"text": comment_text(worker, n), "author": f"Reader {worker}",
+        comment = {"text": comment_text(worker, n, series), "author": f"Reader {worker}",
                    "title": "Benchmark article", "parent": reply_parent(parents, n)}  # fmt: skip
         connection.request(
             "POST", path, body=json.dumps(comment), headers={"Content-Type": "application/json"}
@@ -157,7 +157,7 @@ def isso_half(options, scratch: Path, logs: Path) -> IssoFigures | str:
         parents = isso_thread(port, POSTING_URI, PARENTS)
         for clients in options.clients:
             figures.posting[clients] = measure(
-                pid, isso_poster(port, POSTING_URI, parents), clients=clients,
+                pid, isso_poster(port, POSTING_URI, parents, series=clients), clients=clients,
                 seconds=options.seconds, expected=201, name=f"isso posting, {clients} clients",
             )  # fmt: skip
             print(f"isso: posting, {clients} clients, "

@@ -34,19 +34,23 @@ WORDS = [
 ]  # fmt: skip
 
 
-def comment_text(client: int, n: int) -> str:
-    """The n-th comment of a client: one to three paragraphs with an emphasised word.
+def comment_text(client: int, n: int, series: int = 0) -> str:
+    """The n-th comment of a client in a series of runs: one to three paragraphs with an
+    emphasised word.
 
-    The same (client, n) gives the same text on every server; the numbers at the end keep each
-    text unique, so no server may treat a post as a resubmission of an earlier one.
+    The same (series, client, n) gives the same text on every server; the numbers at the end
+    keep each text unique, so no server may treat a post as a resubmission of an earlier one.
+    Each run numbers its posts from 0, so runs that post to the same article (one per number
+    of clients) each need a series of their own: a text posted again by the same poster is a
+    duplicate that Parley holds for a moderator, which is not the path being measured.
     """
-    rng = random.Random(client * 1_000_003 + n)
+    rng = random.Random((series * 1_000_003 + client) * 1_000_003 + n)
     paragraphs = []
     for _ in range(rng.randint(1, 3)):
         words = [rng.choice(WORDS) for _ in range(rng.randint(12, 45))]
         words[rng.randrange(len(words))] = f"*{rng.choice(WORDS)}*"
         paragraphs.append(" ".join(words).capitalize() + ".")
-    return "\n\n".join(paragraphs) + f" ({client}.{n})"
+    return "\n\n".join(paragraphs) + f" ({series}.{client}.{n})"
 
 
 def reply_parent(parents: list[int], n: int) -> int | None:

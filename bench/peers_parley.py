@@ -116,13 +116,16 @@ def parley_form(port: int, path: str) -> tuple[str, dict]:
     return token, fields
 
 
-def parley_poster(port: int, article: PostingArticle, clients: int, *, follow: bool = False):
+def parley_poster(
+    port: int, article: PostingArticle, clients: int, *, follow: bool = False, series: int = 0
+):
     """A request maker that posts through the "Leave a Reply" form, for http_load.run_load.
 
     Each client loads the article once, before the clock starts, for its CSRF cookie and the
     form's signed fields; every post sends that cookie only. With `follow` the client then
     loads the page the 302 sends it to, with the cookies the post set (its notice and its own
-    comment), as the poster's browser would, and the GET is the answer counted.
+    comment), as the poster's browser would, and the GET is the answer counted. Each run on
+    one article takes a `series` of its own (comment_text), so that no post repeats a text.
     """
     forms = [parley_form(port, article.path) for _ in range(clients)]
     referer = f"http://127.0.0.1:{port}{article.path}"
@@ -130,7 +133,7 @@ def parley_poster(port: int, article: PostingArticle, clients: int, *, follow: b
     def make_request(connection: http.client.HTTPConnection, worker: int, n: int):
         token, fields = forms[worker]
         form = {
-            **fields, "comment": comment_text(worker, n), "name": f"Reader {worker}",
+            **fields, "comment": comment_text(worker, n, series), "name": f"Reader {worker}",
             "email": "", "url": "", "honeypot": "",
             "reply_to": str(reply_parent(article.parents, n) or 0),
         }  # fmt: skip
@@ -230,7 +233,7 @@ def parley_half(options, scratch: Path, logs: Path) -> ParleyFigures:
         _cached(figures, options, web.pid, port, thread_path, logs)
         for clients in options.clients:
             figures.posting[clients] = measure(
-                web.pid, parley_poster(port, inline, clients), clients=clients,
+                web.pid, parley_poster(port, inline, clients, series=clients), clients=clients,
                 seconds=options.seconds, expected=302, name=f"parley posting, {clients} clients",
             )  # fmt: skip
             print(f"parley: posting, {clients} clients, "

@@ -98,7 +98,7 @@ def queue_mode(*, env: dict, article, clients: list[int], seconds: float, logs: 
 
     def post(port: int, pid: int, count: int):
         return measure(
-            pid, parley_poster(port, article, count), clients=count, seconds=seconds,
+            pid, parley_poster(port, article, count, series=count), clients=count, seconds=seconds,
             expected=302, name=f"queue mode, {count} clients",
         )  # fmt: skip
 
