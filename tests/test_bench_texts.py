@@ -17,4 +17,3 @@ def test_no_run_on_an_article_repeats_another_runs_text():
     # As Parley compares texts: the hash its copies are looked up by.
     hashes = {comment_text_fields(text)["text_hash"] for text in posted}
     assert len(hashes) == len(posted)
-
