@@ -118,8 +118,18 @@ def _as_stored(comment: Comment) -> dict:
     }
 
 
-@pytest.mark.parametrize("hold_all", [False, True], ids=["published", "held"])
-def test_a_comment_scored_as_it_is_stored_ends_as_one_a_worker_scored(make_article, hold_all):
+@pytest.mark.parametrize(
+    ("hold_all", "honeypot", "status"),
+    [
+        (False, "", CommentStatus.PUBLISHED),
+        (True, "", CommentStatus.HELD),
+        (False, "filled by a bot", CommentStatus.SPAM),
+    ],
+    ids=["published", "held", "spam"],
+)
+def test_a_comment_scored_as_it_is_stored_ends_as_one_a_worker_scored(
+    make_article, hold_all, honeypot, status
+):
     """The same root and reply, scored inline and by the worker's service (each on an article
     of its own): every column, the thread's counts, the verdict and the event agree."""
     ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": hold_all})
@@ -136,9 +146,11 @@ def test_a_comment_scored_as_it_is_stored_ends_as_one_a_worker_scored(make_artic
             return comment
 
         poster = Poster(name=f"Reader {inline}", email=f"reader{inline}@example.org")
-        root = sent(poster=poster, text="A first thought on the piece.")
+        meta = {"honeypot": honeypot}
+        root = sent(poster=poster, text="A first thought on the piece.", meta=meta)
         reply = sent(poster=poster, text="And a second one, in reply.", reply_to=root.pk,
-                     own_ids=frozenset({root.pk}))  # fmt: skip
+                     own_ids=frozenset({root.pk}), meta=meta)  # fmt: skip
         ends.append((_as_stored(root), _as_stored(reply)))
     inline_end, worker_end = ends
+    assert inline_end[0]["comment"]["status"] == status
     assert inline_end == worker_end
