@@ -290,6 +290,33 @@ def test_the_cached_page_shows_imported_comments_at_once(
     assert "Imported words" in client.get(url).content.decode()
 
 
+def test_imported_comments_are_no_news_to_authors_or_moderators(
+    tmp_path, make_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Comments published years ago on the old site are not listed as new: not in the
+    author's digest, not on the moderators' recently published tab."""
+    from allauth.account.models import EmailAddress
+
+    from articles.services import article_create
+    from moderation import selectors_queue
+    from readers.services import author_digests_send
+
+    writer = make_user("writer", email="writer@example.com")
+    EmailAddress.objects.create(user=writer, email=writer.email, verified=True, primary=True)
+    article_create(title="Already here", slug="post-1", body="Text.", authors=[writer],
+                   publish=True)  # fmt: skip
+    path = W.write(tmp_path / "blog.xml", W.post(1, W.comment(1) + W.comment(2, parent=1)))
+    run_import(path, capture=django_capture_on_commit_callbacks)
+    assert author_digests_send() == 0
+    assert mailoutbox == []
+    assert not selectors_queue.tab_queryset("published").exists()
+    imported = by_source("1")
+    assert imported.status == CommentStatus.PUBLISHED
+    assert (
+        imported.status_changed_at == imported.submit_date == datetime(2021, 3, 4, 10, tzinfo=UTC)
+    )
+
+
 def test_moderators_search_finds_imported_comments(tmp_path, client, moderator):
     run_import(W.write(tmp_path / "blog.xml", W.post(1, W.comment(1, text="quokka sighting"))))
     client.force_login(moderator)

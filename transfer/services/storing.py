@@ -14,7 +14,6 @@ from ipaddress import IPv4Address, IPv6Address
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.utils import timezone
 from django_comments.models import Comment as BaseComment
 from django_comments_xtd.models import XtdComment
 
@@ -179,7 +178,6 @@ class CommentBuffer:
             self.wait()  # new ids come from the database
         for node, pk in zip(nodes, self.ids.take(len(nodes)), strict=True):
             node.pk = pk
-        now = timezone.now()
         article_id, object_pk, content_type_id = article.pk, str(article.pk), self.content_type_id
         site_id, source, run_id, user_ids = self.site_id, self.source, self.run_id, self.user_ids
         bases, middles, leaves, records, threads = self.rows.values()
@@ -209,7 +207,9 @@ class CommentBuffer:
             ))  # fmt: skip
             leaves.append((
                 pk, article_id, status, text["comment_html"], text["text_hash"],
-                record.user_agent[:300], now, author_key_for(user_id=user_id), {},
+                # Its status is the one it had on the old site, since it was sent as far as
+                # anyone can tell: not news now to an author's digest or the queue's tabs.
+                record.user_agent[:300], record.submitted_at, author_key_for(user_id=user_id), {},
                 record.edited_at, None, None, 0, 0, 0.0,  # neither picked nor voted on yet
             ))  # fmt: skip
             records.append((source, comment_kind, record.source_id, pk, run_id, ""))
