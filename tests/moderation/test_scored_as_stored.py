@@ -131,7 +131,8 @@ def test_a_comment_scored_as_it_is_stored_ends_as_one_a_worker_scored(
     make_article, hold_all, honeypot, status
 ):
     """The same root and reply, scored inline and by the worker's service (each on an article
-    of its own): every column, the thread's counts, the verdict and the event agree."""
+    of its own): every column, the thread's and the article's counts, the verdict and the
+    event agree."""
     ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": hold_all})
     ends = []
     for inline in (True, False):
@@ -150,7 +151,8 @@ def test_a_comment_scored_as_it_is_stored_ends_as_one_a_worker_scored(
         root = sent(poster=poster, text="A first thought on the piece.", meta=meta)
         reply = sent(poster=poster, text="And a second one, in reply.", reply_to=root.pk,
                      own_ids=frozenset({root.pk}), meta=meta)  # fmt: skip
-        ends.append((_as_stored(root), _as_stored(reply)))
+        article.refresh_from_db()
+        ends.append((_as_stored(root), _as_stored(reply), article.comment_count))
     inline_end, worker_end = ends
     assert inline_end[0]["comment"]["status"] == status
     assert inline_end == worker_end
