@@ -289,6 +289,40 @@ def test_a_reply_email_that_failed_is_sent_by_the_sweep(article, post, settings)
     assert notifications_sweep() == 0
 
 
+def test_the_sweep_reads_only_comments_a_notice_may_be_owed_for(article, post, settings):
+    """The day's other comments, however many, cost the sweep no query each: only a reply to
+    a comment whose author asked, and a guest who asked, are looked at."""
+    from readers.services import notifications_sweep
+
+    parent = post(article, "Tell me", name="Asker", email="asker@example.org")
+    Comment.objects.filter(pk=parent.pk).update(followup=True)
+    ConfirmedAddress.objects.create(email="asker@example.org")
+    settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
+    post(article, "An answer", name="Replier", reply_to=parent.pk)  # its notice fails
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    def sweep_queries(others: int) -> int:
+        for n in range(others):
+            post(article, f"Another reader's word {n}", email=f"other{n}@example.org")
+        with CaptureQueriesContext(connection) as queries:
+            notifications_sweep()
+        return len(queries)
+
+    assert notifications_sweep() == 1
+    assert [m.to for m in mail.outbox] == [["asker@example.org"]]
+    assert sweep_queries(2) == sweep_queries(30)
+
+
+def test_the_sweep_asks_a_guest_to_confirm_when_that_task_was_lost(article, post):
+    from readers.services import notifications_sweep
+
+    asked = post(article, "Tell me of replies", name="Guest", email="guest@example.org")
+    Comment.objects.filter(pk=asked.pk).update(followup=True)
+    post(article, "Nothing asked", name="Other", email="other@example.org")
+    assert notifications_sweep() == 1
+    assert [m.to for m in mail.outbox] == [["guest@example.org"]]
+
+
 @pytest.mark.django_db
 def test_a_notice_task_runs_only_when_someone_may_hear_of_the_comment(
     article, submit, django_capture_on_commit_callbacks
