@@ -184,8 +184,8 @@ def notifications_sweep(*, since: timedelta = timedelta(days=1)) -> int:
 def _may_be_owed_a_notice() -> Q:
     """Published comments comment_published_notify may have something to send for: a reply
     to a comment whose author asked to hear of replies, or a guest's comment that asked with
-    an address. Every other comment of the day was looked at, each with its own queries,
-    every five minutes, for nothing."""
+    an address. Reading every other comment of the day too would cost queries for each, every
+    five minutes, to send nothing."""
     parent_asked = Comment.objects.filter(pk=OuterRef("parent_id"), followup=True)
     is_reply = ~Q(parent_id=F("pk"))
     guest_asked = Q(followup=True, user__isnull=True) & ~Q(user_email="")
