@@ -82,6 +82,9 @@ class HeldDigest(models.Model):
     """A batched email telling moderators which comments were held since the previous one."""
 
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    # When it began reading the held comments: one held while it was read and sent is the
+    # next digest's. Empty for digests sent before this was kept; their sent_at stands in.
+    covers_until = models.DateTimeField(_("covers comments held until"), null=True, editable=False)
     comment_count = models.PositiveIntegerField(_("comment count"))
     recipient_count = models.PositiveIntegerField(_("recipient count"))
 

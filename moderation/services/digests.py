@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from core.http import absolute_url
@@ -17,8 +17,9 @@ def held_digest_send() -> int:
 
     Beat runs it every PARLEY_HELD_DIGEST_DELAY seconds, so the comments held in between
     arrive as one email rather than one each; with nothing newly held it sends nothing."""
-    previous = HeldDigest.objects.order_by("-sent_at").values_list("sent_at", flat=True).first()
-    held = selectors.held_since(previous)
+    started = timezone.now()
+    previous = HeldDigest.objects.order_by("-sent_at").values("covers_until", "sent_at").first()
+    held = selectors.held_since(previous and (previous["covers_until"] or previous["sent_at"]))
     if not held:
         return 0
     recipients = selectors.moderator_emails()
@@ -41,5 +42,7 @@ def held_digest_send() -> int:
         ]
     if messages:
         get_connection().send_messages(messages)
-    HeldDigest.objects.create(comment_count=len(held), recipient_count=len(recipients))
+    HeldDigest.objects.create(
+        covers_until=started, comment_count=len(held), recipient_count=len(recipients)
+    )
     return len(held)

@@ -29,6 +29,19 @@ def is_on_page(article, text):
     return text in Client().get(article.get_absolute_url()).content.decode()
 
 
+class HoldingWhileSending:
+    """A mail backend during whose send a reader's comment is held."""
+
+    article = None
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        services.comment_score(comment_id=pending(self.article, "held while sending").pk)
+        return len(messages)
+
+
 def pending(article, text="Thanks, the part about storage was clear.", **poster):
     """A comment stored pending, as with a queue (no judging as it is stored)."""
     poster.setdefault("name", "Pending Pat")
@@ -404,6 +417,22 @@ class TestHeldDigest:
         assert mail.outbox[0].alternatives[0][1] == "text/html"
         assert services.held_digest_send() == 0
         assert HeldDigest.objects.count() == 1
+
+    def test_a_comment_held_while_a_digest_is_sent_is_in_the_next_one(
+        self, article, moderator, settings
+    ):
+        """Sending takes the mail server's time; a comment held meanwhile was not read by
+        that digest, so the next one lists it."""
+        moderator.email = "mod@example.com"
+        moderator.save()
+        ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
+        services.comment_score(comment_id=pending(article, "held first").pk)
+        HoldingWhileSending.article = article
+        settings.EMAIL_BACKEND = f"{__name__}.HoldingWhileSending"
+        assert services.held_digest_send() == 1
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        assert services.held_digest_send() == 1
+        assert "held while sending" in mail.outbox[-1].body
 
     def test_holding_schedules_one_digest_per_window(
         self, article, moderator, django_capture_on_commit_callbacks
