@@ -419,7 +419,7 @@ class TestHeldDigest:
         assert HeldDigest.objects.count() == 1
 
     def test_a_comment_held_while_a_digest_is_sent_is_in_the_next_one(
-        self, article, moderator, settings
+        self, article, moderator, settings, monkeypatch
     ):
         """Sending takes the mail server's time; a comment held meanwhile was not read by
         that digest, so the next one lists it."""
@@ -427,7 +427,7 @@ class TestHeldDigest:
         moderator.save()
         ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
         services.comment_score(comment_id=pending(article, "held first").pk)
-        HoldingWhileSending.article = article
+        monkeypatch.setattr(HoldingWhileSending, "article", article)
         settings.EMAIL_BACKEND = f"{__name__}.HoldingWhileSending"
         assert services.held_digest_send() == 1
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
