@@ -99,12 +99,9 @@ def comment_score(*, comment_id: int) -> scoring.Verdict | None:
     with transaction.atomic():
         # Read and locked as a batch of one is (compiled): on a quiet site every comment
         # comes this way, its message finding no run alive.
-        comments = [c for c in comments_lock(comment_ids=[comment_id]) if c.status == S.PENDING]
-        if not comments:
+        moves, rules = _pending_scored([comment_id], prepared)
+        if not moves:
             return None
-        rules = selectors.rules_get()
-        model = _model_for(comments, rules, prepared)
-        moves = _scored(comments, rules, model, _earlier_copies(comments))
         comments_status_move(moves, **_scorer(rules))
         return moves[0].verdict
 
@@ -118,12 +115,9 @@ def comments_score_batch(*, comment_ids: list[int]) -> tuple[int, list[int]]:
     those the database failed on."""
     prepared = _model_answers(comment_ids)
     with transaction.atomic():
-        comments = [c for c in comments_lock(comment_ids=comment_ids) if c.status == S.PENDING]
-        if not comments:
+        moves, rules = _pending_scored(comment_ids, prepared)
+        if not moves:
             return 0, []
-        rules = selectors.rules_get()
-        model = _model_for(comments, rules, prepared)
-        moves = _scored(comments, rules, model, _earlier_copies(comments))
         try:
             with transaction.atomic():
                 comments_status_move(moves, **_scorer(rules))
@@ -139,6 +133,19 @@ def comments_score_batch(*, comment_ids: list[int]) -> tuple[int, list[int]]:
                 logger.warning("comment %s: scoring failed on the database", move.comment.pk)
                 failed.append(move.comment.pk)
     return len(moves) - len(failed), failed
+
+
+def _pending_scored(
+    comment_ids: list[int], prepared
+) -> tuple[list[StatusMove], ModerationRules | None]:
+    """Lock the comments, keep those still pending and score them: their moves (none if no
+    comment is still pending) and the rules that scored them. Call inside a transaction."""
+    comments = [c for c in comments_lock(comment_ids=comment_ids) if c.status == S.PENDING]
+    if not comments:
+        return [], None
+    rules = selectors.rules_get()
+    model = _model_for(comments, rules, prepared)
+    return _scored(comments, rules, model, _earlier_copies(comments)), rules
 
 
 def _scored(
