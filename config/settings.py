@@ -253,6 +253,12 @@ PARLEY_HELD_DIGEST_DELAY = env.int("PARLEY_HELD_DIGEST_DELAY", default=300)
 PARLEY_ADDRESS_RETENTION_DAYS = env.int("PARLEY_ADDRESS_RETENTION_DAYS", default=90)
 # Hours between authors' emails listing the new comments on their articles.
 PARLEY_AUTHOR_DIGEST_HOURS = env.float("PARLEY_AUTHOR_DIGEST_HOURS", default=24.0)
+# Embedded (no REDIS_URL) there is no beat: each web process looks this often (seconds) for
+# the jobs below that are due and runs them itself (core/embedded_beat.py). 0 turns it off;
+# cron then runs the management commands the README lists.
+PARLEY_EMBEDDED_BEAT_TICK = env.float("PARLEY_EMBEDDED_BEAT_TICK", default=10.0)
+# The heartbeat proves that a worker takes beat's tasks; embedded there is no worker to prove.
+PARLEY_EMBEDDED_BEAT_SKIP = ("worker-heartbeat",)
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-comments": {"task": "moderation.tasks.pending_sweep_task", "schedule": 60.0},
     # Scheduled articles are visible from their time without it; this marks them published

@@ -15,6 +15,11 @@ if settings.CELERY_TASK_ALWAYS_EAGER:
 
     spam_model_libraries_load()
 
+    # No beat either: this process runs beat's schedule itself.
+    from core.embedded_beat import beat_embedded_start
+
+    beat_embedded_start()
+
 from articles.page_front import PageFront  # noqa: E402 (needs Django set up)
 
 # A stored shared article page is answered before Django's handler (articles/page_front.py).

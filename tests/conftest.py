@@ -22,6 +22,10 @@ from moderation.services import comment_transition
 
 _counter = itertools.count(1)
 
+# Servers the tests start (gunicorn, embedded) run no beat of their own unless a test asks:
+# jobs falling due in the background would race what a test checks.
+os.environ.setdefault("PARLEY_EMBEDDED_BEAT_TICK", "0")
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
@@ -34,6 +38,12 @@ def _page_cache_off(settings):
     the on-commit invalidation never runs. Page cache tests (and browser tests, which
     commit for real) switch it on."""
     settings.PARLEY_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _embedded_beat_off(settings):
+    """No beat thread runs in the tests' own process (only config.wsgi starts one)."""
+    settings.PARLEY_EMBEDDED_BEAT_TICK = 0
 
 
 @pytest.fixture(autouse=True)

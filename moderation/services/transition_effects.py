@@ -40,8 +40,12 @@ def effects_schedule(made: list, *, actor_label: str) -> None:
             pages[comment.article_id] = pages.get(comment.article_id) or slug
     for article_id, slug in pages.items():
         transaction.on_commit(partial(page_refresh, article_id, slug), robust=True)
-    if settings.CELERY_TASK_ALWAYS_EAGER and any(went == S.HELD for _, _, went in moved):
-        # Embedded, there is no beat to send the batched digest: it goes at once.
+    if (
+        settings.CELERY_TASK_ALWAYS_EAGER
+        and not settings.PARLEY_EMBEDDED_BEAT_TICK
+        and any(went == S.HELD for _, _, went in moved)
+    ):
+        # Embedded with its beat turned off, nothing sends the batched digest: it goes at once.
         from ..tasks import held_digest_task
 
         transaction.on_commit(held_digest_task.delay, robust=True)

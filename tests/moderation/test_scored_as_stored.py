@@ -40,6 +40,27 @@ def test_each_comment_held_as_it_is_stored_reaches_the_moderators(article, moder
     assert "The second comment" in mail.outbox[1].body
 
 
+def test_with_the_embedded_beat_held_comments_wait_for_one_digest(
+    article, moderator, submit, settings
+):
+    """With the web server's beat on (the embedded default), holds send nothing at once: the
+    beat's digest job lists every comment held meanwhile in one email."""
+    from core.embedded_beat import beat_jobs_run_due
+
+    settings.PARLEY_EMBEDDED_BEAT_TICK = 10
+    moderator.email = "mod@example.com"
+    moderator.save()
+    _held_everything()
+    submit(form_data(article, comment="The first comment a moderator must see."))
+    submit(form_data(article, comment="The second comment a moderator must see."))
+    assert mail.outbox == []
+    settings.CELERY_BEAT_SCHEDULE = {
+        "held-comments-digest": settings.CELERY_BEAT_SCHEDULE["held-comments-digest"]
+    }
+    assert beat_jobs_run_due() == ["held-comments-digest"]
+    assert [message.subject for message in mail.outbox] == ["[Parley] 2 comments held for review"]
+
+
 def test_a_comment_stored_held_is_counted_as_waiting_since_it_was_sent(article, submit):
     _held_everything()
     submit(form_data(article, comment="Waiting for a moderator."))
