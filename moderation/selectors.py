@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
@@ -16,7 +16,7 @@ from core.roles import moderator_users
 
 from .cached import BanEntry, bans_cached, rules_cached
 from .keywords import keyword_list
-from .models import Ban, ModerationRules, TrainingExample
+from .models import Ban, HeldNotice, ModerationRules, TrainingExample
 from .scoring import AuthorHistory, Rules, Submission, distinctive
 
 S = CommentStatus
@@ -210,12 +210,24 @@ def submission_for(comment: Comment, *, copy_rows: list[dict] | None = None) -> 
     )
 
 
-def held_since(when: datetime | None) -> list[Comment]:
-    """Comments held (and still held) since `when`, oldest first, with their articles."""
-    held = Comment.objects.filter(status=S.HELD).select_related("article")
-    if when is not None:
-        held = held.filter(status_changed_at__gt=when)
-    return list(held.order_by("status_changed_at")[:200])
+def held_unnoticed(since: datetime) -> list[tuple[int, datetime]]:
+    """(id, when held) of the comments held since `since`, and still held, that no
+    moderators' digest has listed for this hold; oldest first."""
+    noticed = HeldNotice.objects.filter(
+        comment=OuterRef("pk"), held_at=OuterRef("status_changed_at")
+    )
+    return list(
+        Comment.objects.filter(status=S.HELD, status_changed_at__gt=since)
+        .exclude(Exists(noticed))
+        .order_by("status_changed_at", "pk")
+        .values_list("pk", "status_changed_at")
+    )
+
+
+def held_listed(ids: list[int]) -> list[Comment]:
+    """These comments with their articles, oldest hold first, as a digest lists them."""
+    held = Comment.objects.filter(pk__in=ids).select_related("article")
+    return list(held.order_by("status_changed_at", "pk"))
 
 
 def moderator_emails() -> list[str]:

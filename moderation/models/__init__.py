@@ -11,7 +11,7 @@ from ..reasons import actor_shown, reasons_shown
 from .audit import StaffEdit
 from .bans import Ban
 from .notes import CommenterNote
-from .reports import HeldDigest, Report
+from .reports import HeldDigest, HeldNotice, Report
 from .rules import ModerationRules
 from .webhooks import Webhook, WebhookDelivery, WebhookEvent
 
@@ -170,6 +170,7 @@ __all__ = [
     "Ban",
     "CommenterNote",
     "HeldDigest",
+    "HeldNotice",
     "ModerationEvent",
     "ModerationRules",
     "Report",

@@ -82,8 +82,7 @@ class HeldDigest(models.Model):
     """A batched email telling moderators which comments were held since the previous one."""
 
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
-    # When it began reading the held comments: one held while it was read and sent is the
-    # next digest's. Empty for digests sent before this was kept; their sent_at stands in.
+    # When it began reading the held comments (its HeldNotice rows say which it listed).
     covers_until = models.DateTimeField(_("covers comments held until"), null=True, editable=False)
     comment_count = models.PositiveIntegerField(_("comment count"))
     recipient_count = models.PositiveIntegerField(_("recipient count"))
@@ -98,3 +97,24 @@ class HeldDigest(models.Model):
             "Digest of %(count)s held comments",
             self.comment_count,
         ) % {"count": self.comment_count}
+
+
+class HeldNotice(models.Model):
+    """One hold of one comment that a moderators' digest told them about.
+
+    A digest lists the held comments no digest has listed yet, by these rows, rather than
+    those held after the previous digest's time: a hold decided before that time but
+    committed after it (a scoring batch's transaction) is still listed, by the next one."""
+
+    digest = models.ForeignKey(HeldDigest, on_delete=models.CASCADE, related_name="notices")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    # The comment's status_changed_at when it was held: held again later, it is news again.
+    held_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "held_at"], name="held_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.comment_id} held {self.held_at:%Y-%m-%d %H:%M:%S}"

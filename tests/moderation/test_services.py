@@ -42,6 +42,16 @@ class HoldingWhileSending:
         return len(messages)
 
 
+class RefusingToSend:
+    """A mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+
 def pending(article, text="Thanks, the part about storage was clear.", **poster):
     """A comment stored pending, as with a queue (no judging as it is stored)."""
     poster.setdefault("name", "Pending Pat")
@@ -433,6 +443,78 @@ class TestHeldDigest:
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         assert services.held_digest_send() == 1
         assert "held while sending" in mail.outbox[-1].body
+
+    def test_a_hold_committed_after_a_digest_read_the_queue_is_in_the_next_one(
+        self, article, moderator
+    ):
+        """A scoring batch decides a hold, then commits: a digest that read the queue in
+        between did not see it, though its hold is older than that digest."""
+        moderator.email = "mod@example.com"
+        moderator.save()
+        ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
+        services.comment_score(comment_id=pending(article, "held and listed").pk)
+        assert services.held_digest_send() == 1
+        first = HeldDigest.objects.get()
+        late = pending(article, "held before that digest read, committed after")
+        services.comment_score(comment_id=late.pk)
+        Comment.objects.filter(pk=late.pk).update(
+            status_changed_at=first.covers_until - timedelta(seconds=1)
+        )
+        assert services.held_digest_send() == 1
+        assert "committed after" in mail.outbox[-1].body
+        assert services.held_digest_send() == 0
+
+    def test_a_wave_of_holds_is_counted_whole_and_listed_once(self, article, moderator):
+        """The email lists the first 200 and says how many more; none is lost or repeated."""
+        moderator.email = "mod@example.com"
+        moderator.save()
+        ids = [pending(article, f"wave comment number {n}").pk for n in range(203)]
+        Comment.objects.filter(pk__in=ids).update(
+            status=CommentStatus.HELD, status_changed_at=timezone.now()
+        )
+        assert services.held_digest_send() == 203
+        (email,) = mail.outbox
+        assert email.subject == "[Parley] 203 comments held for review"
+        assert "203 comments are waiting for a moderator" in email.body
+        assert email.body.count("wave comment number") == 200
+        assert "And 3 more held comments." in email.body
+        assert services.held_digest_send() == 0
+
+    def test_a_digest_that_could_not_be_sent_is_sent_by_the_next(
+        self, article, moderator, settings
+    ):
+        moderator.email = "mod@example.com"
+        moderator.save()
+        ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
+        services.comment_score(comment_id=pending(article, "held while mail is down").pk)
+        settings.EMAIL_BACKEND = f"{__name__}.RefusingToSend"
+        with pytest.raises(ConnectionRefusedError):
+            services.held_digest_send()
+        assert not HeldDigest.objects.exists()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        assert services.held_digest_send() == 1
+        assert "held while mail is down" in mail.outbox[-1].body
+
+    def test_the_migration_counts_what_the_latest_digest_covered_as_listed(
+        self, article, moderator
+    ):
+        """Upgrading does not email moderators again about comments a digest already
+        listed by its time; a comment held after it is still news."""
+        from importlib import import_module
+
+        from django.apps import apps
+
+        migration = import_module("moderation.migrations.0014_held_notices")
+        moderator.email = "mod@example.com"
+        moderator.save()
+        ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
+        services.comment_score(comment_id=pending(article, "listed before the upgrade").pk)
+        HeldDigest.objects.create(covers_until=timezone.now(), comment_count=1, recipient_count=1)
+        services.comment_score(comment_id=pending(article, "held after that digest").pk)
+        migration.notices_backfill(apps, None)
+        assert services.held_digest_send() == 1
+        assert "held after that digest" in mail.outbox[-1].body
+        assert "listed before" not in mail.outbox[-1].body
 
     def test_holding_schedules_one_digest_per_window(
         self, article, moderator, django_capture_on_commit_callbacks
