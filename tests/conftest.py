@@ -7,6 +7,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import override_settings
@@ -22,9 +23,13 @@ from moderation.services import comment_transition
 
 _counter = itertools.count(1)
 
-# Servers the tests start (gunicorn, embedded) run no beat of their own unless a test asks:
-# jobs falling due in the background would race what a test checks.
+# No beat runs under the tests unless a test asks for one: jobs falling due in the
+# background would race what a test checks. The servers the tests start (gunicorn, embedded)
+# read the environment; this process read its settings before this file (pytest-django sets
+# Django up first), and importing config.wsgi here (tests/articles/test_page_front.py) would
+# start a beat thread on the test database.
 os.environ.setdefault("PARLEY_EMBEDDED_BEAT_TICK", "0")
+django_settings.PARLEY_EMBEDDED_BEAT_TICK = 0
 
 
 @pytest.fixture(autouse=True)
@@ -38,12 +43,6 @@ def _page_cache_off(settings):
     the on-commit invalidation never runs. Page cache tests (and browser tests, which
     commit for real) switch it on."""
     settings.PARLEY_PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture(autouse=True)
-def _embedded_beat_off(settings):
-    """No beat thread runs in the tests' own process (only config.wsgi starts one)."""
-    settings.PARLEY_EMBEDDED_BEAT_TICK = 0
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 process looks, and a job that fails does not stop the others."""
 
 import logging
+import threading
 import time
 
 import pytest
@@ -75,3 +76,11 @@ def test_no_beat_thread_with_a_queue_or_with_the_tick_at_zero(settings):
     settings.PARLEY_EMBEDDED_BEAT_TICK = 10
     settings.CELERY_TASK_ALWAYS_EAGER = False
     assert beat_embedded_start() is None
+
+
+def test_no_beat_runs_under_the_tests():
+    """config.wsgi was imported by now (tests/articles/test_page_front.py); a beat thread
+    here would run jobs on the test database behind every test's back."""
+    import config.wsgi  # noqa: F401
+
+    assert "parley-embedded-beat" not in [thread.name for thread in threading.enumerate()]
