@@ -253,6 +253,10 @@ PARLEY_HELD_DIGEST_DELAY = env.int("PARLEY_HELD_DIGEST_DELAY", default=300)
 PARLEY_ADDRESS_RETENTION_DAYS = env.int("PARLEY_ADDRESS_RETENTION_DAYS", default=90)
 # Hours between authors' emails listing the new comments on their articles.
 PARLEY_AUTHOR_DIGEST_HOURS = env.float("PARLEY_AUTHOR_DIGEST_HOURS", default=24.0)
+# Seconds between retrainings of the spam model while moderators keep deciding, and how many
+# new decisions retrain it at once: a site's first spam wave teaches it within minutes.
+PARLEY_RETRAIN_SECONDS = env.float("PARLEY_RETRAIN_SECONDS", default=6 * 3600.0)
+PARLEY_RETRAIN_AFTER_LABELS = env.int("PARLEY_RETRAIN_AFTER_LABELS", default=25)
 # Embedded (no REDIS_URL) there is no beat: each web process looks this often (seconds) for
 # the jobs below that are due and runs them itself (core/embedded_beat.py). 0 turns it off;
 # cron then runs the management commands the README lists.
@@ -276,9 +280,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "worker-heartbeat": {"task": "health.tasks.heartbeat_task", "schedule": 30.0},
+    # Asks whether retraining is due (moderation.services.training): a few new decisions
+    # wait for PARLEY_RETRAIN_SECONDS, PARLEY_RETRAIN_AFTER_LABELS of them do not.
     "retrain-spam-model": {
         "task": "moderation.tasks.spam_model_train_task",
-        "schedule": env.float("PARLEY_RETRAIN_SECONDS", default=6 * 3600.0),
+        "schedule": min(300.0, PARLEY_RETRAIN_SECONDS),
     },
     "author-digest": {
         "task": "readers.tasks.author_digests_send_task",

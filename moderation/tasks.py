@@ -81,10 +81,10 @@ def pending_sweep_task() -> int:
 
 @shared_task
 def spam_model_train_task() -> str | None:
-    """Retrain the spam model on moderators' decisions when there are new ones."""
+    """Retrain the spam model on moderators' decisions when retraining is due."""
     from .services import spam_model_train
 
-    model = spam_model_train()
+    model = spam_model_train(scheduled=True)
     return model.version if model else None
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -49,21 +50,29 @@ def training_import_csv(
 
 
 def spam_model_train(
-    *, progress: Callable[[int, int, str], None] | None = None, force: bool = False
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    force: bool = False,
+    scheduled: bool = False,
 ) -> SpamModel | None:
     """Train the site's model on every labelled example and on the comments published without
     a report since; None when there is nothing new to learn or too little to learn from. The
-    new model becomes active for every worker within a minute."""
+    new model becomes active for every worker within a minute.
+
+    `scheduled` is beat's run, every few minutes: it trains only once retraining is due
+    (_retraining_due), so a wave of decisions teaches the model within minutes and a trickle
+    costs one training every PARLEY_RETRAIN_SECONDS."""
     from ..blending import site_model_train
     from ..starter import starter_model
 
+    starter = starter_model()
+    due = _retraining_due if scheduled else _anything_new
+    if not force and not due(starter):
+        return None
     rows = list(TrainingExample.objects.values_list("text", "is_spam"))
     texts = [text for text, _ in rows]
     labels = [int(is_spam) for _, is_spam in rows]
     unreported = _published_unreported()
-    starter = starter_model()
-    if not force and not _anything_new(starter):
-        return None
     model = site_model_train(
         starter=starter,
         texts=texts,
@@ -135,6 +144,20 @@ def _anything_new(starter) -> bool:
         return True
     settled_since = latest.trained_at - UNREPORTED_AFTER
     return _published_unreported_comments().filter(submit_date__gt=settled_since).exists()
+
+
+def _retraining_due(starter) -> bool:
+    """PARLEY_RETRAIN_AFTER_LABELS decisions since the latest training, or anything new once
+    PARLEY_RETRAIN_SECONDS have passed since it (or with no model yet)."""
+    latest = SpamModel.objects.first()
+    if latest is not None:
+        new_labels = TrainingExample.objects.filter(updated_at__gt=latest.trained_at)
+        if new_labels.count() >= settings.PARLEY_RETRAIN_AFTER_LABELS:
+            return True
+        waited = timezone.now() - latest.trained_at
+        if waited < timedelta(seconds=settings.PARLEY_RETRAIN_SECONDS):
+            return False
+    return _anything_new(starter)
 
 
 def _cross_validated(starter, texts: list[str], labels: list[int], unreported: list[str]):

@@ -1,6 +1,7 @@
 """The learned model in use: imported labels, training, activation, fallback to rules."""
 
 import csv
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -104,3 +105,45 @@ def test_train_command_rejects_a_missing_column(tmp_path):
     path = write_labelled_csv(tmp_path / "labels.csv")
     with pytest.raises(CommandError, match="has no column label, text"):
         call_command("train_spam_model", "--from-csv", str(path))
+
+
+def _decide(article, post, moderator, count, start=0):
+    for n in range(start, start + count):
+        comment = post(article, SPAM_TEMPLATES[n % 3].format(n=n), status=CommentStatus.HELD)
+        action = "spam" if n % 2 == 0 else "approve"
+        services.comments_moderate(comment_ids=[comment.pk], action=action, actor=moderator)
+
+
+def test_beat_retrains_once_enough_new_decisions_came(article, post, moderator, settings):
+    """Beat asks every few minutes: 24 decisions since the last training wait for the
+    interval, the 25th retrains at once."""
+    settings.PARLEY_RETRAIN_AFTER_LABELS = 25
+    settings.PARLEY_RETRAIN_SECONDS = 6 * 3600
+    _decide(article, post, moderator, 12)
+    first = services.spam_model_train(scheduled=True)
+    assert first is not None and first.n_labels == 12
+    _decide(article, post, moderator, 24, start=12)
+    assert services.spam_model_train(scheduled=True) is None
+    _decide(article, post, moderator, 1, start=36)
+    assert services.spam_model_train(scheduled=True).n_labels == 37
+
+
+def test_beat_retrains_on_a_few_decisions_once_the_interval_passed(
+    article, post, moderator, settings
+):
+    settings.PARLEY_RETRAIN_SECONDS = 6 * 3600
+    _decide(article, post, moderator, 12)
+    first = services.spam_model_train(scheduled=True)
+    _decide(article, post, moderator, 2, start=12)
+    assert services.spam_model_train(scheduled=True) is None
+    SpamModel.objects.filter(pk=first.pk).update(
+        trained_at=first.trained_at - timedelta(seconds=6 * 3600)
+    )
+    assert services.spam_model_train(scheduled=True).n_labels == 14
+    assert services.spam_model_train(scheduled=True) is None
+
+
+def test_beat_asks_every_five_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["retrain-spam-model"]
+    assert entry["task"] == "moderation.tasks.spam_model_train_task"
+    assert entry["schedule"] == 300.0
