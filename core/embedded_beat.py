@@ -21,8 +21,10 @@ next run a whole interval away again.
 """
 
 import logging
+import os
 import threading
 import time
+from contextlib import suppress
 from datetime import timedelta
 
 from celery import current_app
@@ -82,7 +84,14 @@ def _job_run(name: str, task_name: str) -> None:
         logger.exception("embedded beat: %s failed", name)
 
 
+# The beat thread's niceness: its jobs (retraining the model takes tens of seconds) yield the
+# CPU to the readers' requests this process serves.
+NICE = 10
+
+
 def _loop(tick: float) -> None:
+    with suppress(OSError):  # lowering a thread's own priority is always allowed on Linux
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
     while True:
         time.sleep(tick)
         try:

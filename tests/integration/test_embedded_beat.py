@@ -3,10 +3,12 @@ database and one cache folder, no Redis and no worker, train the spam model on m
 decisions and send the moderators' digest, each exactly once."""
 
 import time
+from pathlib import Path
 
 import pytest
 
 from comments.models import CommentStatus
+from core.embedded_beat import NICE
 from moderation import services
 from moderation.models import HeldDigest, SpamModel
 from tests.support import AppServer, wait_until
@@ -62,3 +64,18 @@ def test_two_embedded_servers_learn_and_send_the_digest_once(
     assert (digest.comment_count, digest.recipient_count) == (1, 1)
     printed = "".join(server.log.read_text() for server in servers)
     assert printed.count("1 comment held for review") == 1
+    # Each server's beat thread runs niced, behind the requests it serves.
+    for server in servers:
+        assert NICE in _thread_nices(server.process.pid), server.log.read_text()[-2000:]
+
+
+def _thread_nices(master_pid: int) -> list[int]:
+    """The nice value of every thread of a gunicorn master's workers (from /proc)."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    nices = []
+    for child in children:
+        for stat in Path(f"/proc/{child}/task").glob("*/stat"):
+            # The fields after the command's closing parenthesis; nice is the 19th field.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            nices.append(int(fields[16]))
+    return nices
