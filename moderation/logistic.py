@@ -23,6 +23,15 @@ def logistic_fit_with_offset(
     """Minimise C * sum(weight * log-loss(offset + rows @ coef + intercept)) + |coef|^2 / 2;
     return (coef, intercept). The intercept is not penalised, as the site's share of spam
     may differ from the starter's data."""
+    # Only columns some row uses can move from zero: an unused column's gradient is its own
+    # coefficient, zero from the start, so L-BFGS never moves it. The hashed features are
+    # over half a million columns and a site's comments use a few percent of them; fitting
+    # on those alone gives the same weights (the same model version, measured) about ten
+    # times sooner, and a retraining's cross-validation with them.
+    rows = sp.csr_matrix(rows)
+    used = np.unique(rows.indices)
+    full_width = rows.shape[1]
+    rows = rows[:, used]
     signs = 2.0 * np.asarray(targets, dtype=np.float64) - 1.0
     weights = np.ones(len(signs)) if weights is None else np.asarray(weights, dtype=np.float64)
     offset = np.asarray(offset, dtype=np.float64)
@@ -47,4 +56,6 @@ def logistic_fit_with_offset(
         method="L-BFGS-B",
         options={"maxiter": 1000},
     )
-    return found.x[:width], float(found.x[width])
+    coef = np.zeros(full_width)
+    coef[used] = found.x[:width]
+    return coef, float(found.x[width])
