@@ -71,6 +71,14 @@ def beat_jobs_run_due() -> list[str]:
     return ran
 
 
+def beat_last_runs() -> dict[str, float]:
+    """When each job last ran here (a Unix time), for jobs whose interval has not passed
+    since: what a claim's key holds."""
+    names = list(settings.CELERY_BEAT_SCHEDULE)
+    found = cache.get_many([_KEY.format(name) for name in names])
+    return {name: found[_KEY.format(name)] for name in names if _KEY.format(name) in found}
+
+
 def _job_run(name: str, task_name: str) -> None:
     task = current_app.tasks.get(task_name)
     try:

@@ -4,6 +4,7 @@ saw in `details`, which /healthz and `manage.py parley_status` print."""
 
 import dataclasses
 import datetime
+import time
 
 import redis
 from asgiref.sync import sync_to_async
@@ -15,6 +16,7 @@ from health_check.checks import Cache, Database
 from health_check.exceptions import ServiceUnavailable
 
 from comments.models import Comment, CommentStatus
+from core.embedded_beat import beat_last_runs
 
 from .models import Heartbeat
 
@@ -60,6 +62,7 @@ class Worker(HealthCheck):
     def _check(self) -> None:
         if _inline():
             self.details["mode"] = "inline (tasks run in the web process)"
+            self._embedded_beat()
             return
         try:
             last = Heartbeat.objects.filter(name="worker").values_list("at", flat=True).first()
@@ -72,6 +75,19 @@ class Worker(HealthCheck):
         self.details["age_seconds"] = round(age)
         if age > self.max_age.total_seconds():
             raise ServiceUnavailable(f"the last worker heartbeat is {age:.0f} s old")
+
+    def _embedded_beat(self) -> None:
+        """Whether the web processes run beat's jobs (core.embedded_beat), and how long ago
+        each job last ran, from the claims in the shared cache."""
+        tick = settings.PARLEY_EMBEDDED_BEAT_TICK
+        if not tick:
+            self.details["beat"] = "off (PARLEY_EMBEDDED_BEAT_TICK=0): cron runs the jobs"
+            return
+        self.details["beat"] = f"in the web processes, every {tick:g} s"
+        now = time.time()
+        self.details["beat_last_ran_seconds_ago"] = {
+            name: round(now - when) for name, when in sorted(beat_last_runs().items())
+        }
 
 
 def _read_failed(error: DatabaseError) -> str:

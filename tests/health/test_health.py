@@ -28,7 +28,26 @@ def test_a_healthy_embedded_site(client):
     assert set(report["checks"]) == {"database", "cache", "broker", "worker", "pending_comments"}
     assert report["checks"]["pending_comments"]["count"] == 0
     assert report["checks"]["worker"]["mode"].startswith("inline")
+    assert report["checks"]["worker"]["beat"].startswith("off (PARLEY_EMBEDDED_BEAT_TICK=0)")
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
+
+
+def test_an_embedded_site_says_when_its_beat_last_ran_each_job(client, settings):
+    from core.embedded_beat import beat_jobs_run_due
+
+    settings.PARLEY_EMBEDDED_BEAT_TICK = 10
+    settings.CELERY_BEAT_SCHEDULE = {
+        "sweep-pending-comments": settings.CELERY_BEAT_SCHEDULE["sweep-pending-comments"],
+        "retrain-spam-model": settings.CELERY_BEAT_SCHEDULE["retrain-spam-model"],
+    }
+    _, report = health(client)
+    assert report["checks"]["worker"]["beat"] == "in the web processes, every 10 s"
+    assert report["checks"]["worker"]["beat_last_ran_seconds_ago"] == {}
+    beat_jobs_run_due()
+    _, report = health(client)
+    ago = report["checks"]["worker"]["beat_last_ran_seconds_ago"]
+    assert sorted(ago) == ["retrain-spam-model", "sweep-pending-comments"]
+    assert all(0 <= seconds < 30 for seconds in ago.values()), ago
 
 
 def test_a_comment_stuck_pending_makes_it_fail(client, article, queued_scoring):
