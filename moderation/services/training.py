@@ -135,10 +135,7 @@ def _anything_new(starter) -> bool:
     """Whether a label, a newly settled comment or another starter model (for a correction)
     came since the latest training."""
     latest = SpamModel.objects.first()
-    if latest is None:
-        return True
-    corrects = latest.notes.get("corrects", "")
-    if corrects and corrects != (starter.version if starter else ""):
+    if latest is None or _starter_replaced(latest, starter):
         return True
     if TrainingExample.objects.filter(updated_at__gt=latest.trained_at).exists():
         return True
@@ -146,11 +143,18 @@ def _anything_new(starter) -> bool:
     return _published_unreported_comments().filter(submit_date__gt=settled_since).exists()
 
 
+def _starter_replaced(latest: SpamModel, starter) -> bool:
+    """Whether the latest model corrects a starter other than the one shipped now (an
+    upgrade rebuilt it): until retrained, the starter scores alone (moderation.blending)."""
+    corrects = latest.notes.get("corrects", "")
+    return bool(corrects) and corrects != (starter.version if starter else "")
+
+
 def _retraining_due(starter) -> bool:
-    """PARLEY_RETRAIN_AFTER_LABELS decisions since the latest training, or anything new once
-    PARLEY_RETRAIN_SECONDS have passed since it (or with no model yet)."""
+    """PARLEY_RETRAIN_AFTER_LABELS decisions since the latest training, a new starter, or
+    anything new once PARLEY_RETRAIN_SECONDS have passed since it (or with no model yet)."""
     latest = SpamModel.objects.first()
-    if latest is not None:
+    if latest is not None and not _starter_replaced(latest, starter):
         new_labels = TrainingExample.objects.filter(updated_at__gt=latest.trained_at)
         if new_labels.count() >= settings.PARLEY_RETRAIN_AFTER_LABELS:
             return True

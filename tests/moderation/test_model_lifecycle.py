@@ -143,6 +143,19 @@ def test_beat_retrains_on_a_few_decisions_once_the_interval_passed(
     assert services.spam_model_train(scheduled=True) is None
 
 
+def test_beat_retrains_at_once_when_the_starter_it_corrects_was_replaced(
+    article, post, moderator, settings
+):
+    """An upgrade that rebuilds the starter leaves the site's correction unused: the next
+    look retrains it, whatever the decisions' count and the interval."""
+    settings.PARLEY_RETRAIN_SECONDS = 6 * 3600
+    _decide(article, post, moderator, 12)
+    first = services.spam_model_train(scheduled=True)
+    assert services.spam_model_train(scheduled=True) is None
+    SpamModel.objects.filter(pk=first.pk).update(notes={**first.notes, "corrects": "0ld0ld0ld0ld"})
+    assert services.spam_model_train(scheduled=True) is not None
+
+
 def test_beat_asks_every_five_minutes(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["retrain-spam-model"]
     assert entry["task"] == "moderation.tasks.spam_model_train_task"
