@@ -7,9 +7,10 @@ as moderation.blending does) decides each one:
 - published spam is reported by readers about half of the time (a fixed random draw), and the
   moderator's label follows;
 - published comments nobody reports count as not spam, weighing less than a moderator's label,
-  as the site's training counts them once readers have had their chance; spam the scorer
-  marked itself gets no label. With --moderators-only they are not counted, and the site
-  model stands alone, blended at n / (n + --half-labels) as before corrections existed;
+  as the site's training counts them once readers have had their chance: from three days
+  after their date on (UNREPORTED_AFTER); spam the scorer marked itself gets no label. With
+  --moderators-only they are not counted, and the site model stands alone, blended at
+  n / (n + --half-labels) as before corrections existed;
 - the site model is retrained after every 25 moderators' labels;
 - a comment counts the earlier copies of its text a moderator marked spam and those a
   moderator approved, within the 7 days comment_submit looks copies up in, as
@@ -64,6 +65,29 @@ def arrival_order(labelled: LabelledFile) -> list[int]:
 
 # comments.services.COPIES_WINDOW: how far back a copy of a text is looked up.
 COPIES_WINDOW = timedelta(days=7)
+# moderation.services.training.UNREPORTED_AFTER: how long a published comment must go
+# unreported before the site's training counts it as not spam.
+UNREPORTED_AFTER = timedelta(days=3)
+
+
+def arrival_dates(labelled: LabelledFile) -> list[str]:
+    """Each row's date, or for a row without one the date of the nearest row with one, as
+    arrival_order places it."""
+    known = [index for index, date in enumerate(labelled.dates) if date]
+    if not known:
+        return ["" for _ in labelled.texts]
+    return [
+        date or labelled.dates[min(known, key=lambda other: (abs(other - index), other))]
+        for index, date in enumerate(labelled.dates)
+    ]
+
+
+def _settled(published: str, now: str) -> bool:
+    """Whether a comment published at `published` has gone unreported long enough by `now`
+    to count as not spam (without dates: at once)."""
+    if not published or not now:
+        return True
+    return datetime.fromisoformat(now) - datetime.fromisoformat(published) >= UNREPORTED_AFTER
 
 
 def _within_window(earlier: str, now: str) -> bool:
@@ -93,7 +117,8 @@ def site_stream(
     labelled_labels: list[int] = []
     # Published and never reported: what the site model also learns from, as the site's
     # training does once readers have had their chance to report (moderation.blending).
-    unreported: list[str] = []
+    unreported: list[tuple[str, str]] = []  # (published, text)
+    dates = arrival_dates(site)
     model = blending.BlendedModel(starter, None, 0.0)
     # The dates of the texts a moderator marked spam so far, and of those they approved, by
     # fingerprint.
@@ -121,7 +146,7 @@ def site_stream(
             approved.setdefault(key, []).append(date)
         if not moderator_sees:
             if verdict.decision == scoring.PUBLISHED and learn_from_unreported:
-                unreported.append(text)
+                unreported.append((dates[index], text))
             continue
         labelled_texts.append(text)
         labelled_labels.append(label)
@@ -130,7 +155,11 @@ def site_stream(
                 starter=starter,
                 texts=labelled_texts,
                 labels=labelled_labels,
-                published_unreported=unreported,
+                # Only those readers have had UNREPORTED_AFTER to report, as the site's
+                # training takes them.
+                published_unreported=[
+                    text for published, text in unreported if _settled(published, dates[index])
+                ],
             )
             if site_model is not None:
                 # The weight counts only for a site model that stands alone, before any

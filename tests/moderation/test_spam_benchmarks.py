@@ -118,3 +118,19 @@ def test_unusable_files_get_a_sentence_and_status_2(tmp_path, sites, module, arg
     names = {"a": sites[0], "missing": tmp_path / "missing.csv", "bad": bad}
     done = run_bench(module, *(argument.format(**names) for argument in arguments))
     assert done.returncode == 2 and message in done.stderr, done.stderr
+
+
+def test_the_learning_curve_counts_an_unreported_comment_only_once_readers_had_three_days():
+    """As the site's training does (UNREPORTED_AFTER): a comment published on the 1st is
+    counted as not spam by a training on the 4th, not by one on the 3rd. A row without a
+    date arrives with the row beside it."""
+    from bench.spam_learning import _settled, arrival_dates
+    from moderation.labelled import LabelledFile
+
+    assert not _settled("2015-01-01T10:00:00", "2015-01-03T10:00:00")
+    assert _settled("2015-01-01T10:00:00", "2015-01-04T10:00:00")
+    site = LabelledFile(
+        name="site", texts=["a", "b", "c"], labels=[0, 1, 0],
+        dates=["2015-01-01T10:00:00", "", "2015-01-09T10:00:00"],
+    )  # fmt: skip
+    assert arrival_dates(site) == ["2015-01-01T10:00:00"] * 2 + ["2015-01-09T10:00:00"]
