@@ -79,7 +79,7 @@ class Report(models.Model):
 
 
 class HeldDigest(models.Model):
-    """A batched email telling moderators which comments were held since the previous one."""
+    """A batched email telling moderators which held comments no digest had listed yet."""
 
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     # When it began reading the held comments (its HeldNotice rows say which it listed).
