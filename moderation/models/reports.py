@@ -81,9 +81,8 @@ class Report(models.Model):
 class HeldDigest(models.Model):
     """A batched email telling moderators which held comments no digest had listed yet."""
 
+    # When it claimed the comments it lists (its HeldNotice rows), just before its email.
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
-    # When it began reading the held comments (its HeldNotice rows say which it listed).
-    covers_until = models.DateTimeField(_("covers comments held until"), null=True, editable=False)
     comment_count = models.PositiveIntegerField(_("comment count"))
     recipient_count = models.PositiveIntegerField(_("recipient count"))
 

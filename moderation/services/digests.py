@@ -79,7 +79,7 @@ def _claim(started, recipient_count: int) -> tuple[HeldDigest | None, list]:
                 if not held:
                     return None, []
                 digest = HeldDigest.objects.create(
-                    covers_until=started, comment_count=len(held), recipient_count=recipient_count
+                    comment_count=len(held), recipient_count=recipient_count
                 )
                 HeldNotice.objects.bulk_create(
                     HeldNotice(digest=digest, comment_id=pk, held_at=at) for pk, at in held
