@@ -210,7 +210,9 @@ def _moderation_control(
         f'\n<form id="{form_id}" class="comment-moderate-form" method="post"'
         f' action="{inplace.action[0]}{cid}{inplace.action[1]}" data-comment-id="{cid}" hidden>'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{inplace.csrf_token}">'
-        f'<input type="hidden" name="next" value="{inplace.page_url}"></form>'
+        f'<input type="hidden" name="next" value="{inplace.page_url}">'
+        # The status the moderator sees: a comment that moved on meanwhile is left alone.
+        f'<input type="hidden" name="seen" value="{node.moderation_status}"></form>'
     )
     return controls, form
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.models import Article
 from comments.models import Comment, CommentStatus
 from core.http import client_ip, safe_next
-from core.ids import parse_ids
+from core.ids import parse_id, parse_ids
 from core.ratelimit import rate_limited
 from core.roles import is_moderator, role_required
 
@@ -105,14 +105,27 @@ def act(request: HttpRequest) -> HttpResponse:
     if not ids:
         messages.error(request, _("Select at least one comment."))
         return HttpResponseRedirect(safe_next(request, fallback))
-    event_ids = services.comments_moderate(comment_ids=ids, action=action, actor=request.user)
-    summary = services.action_summary(action=action, event_ids=event_ids)
+    event_ids = services.comments_moderate(
+        comment_ids=ids, action=action, actor=request.user, seen=_seen(request)
+    )
+    summary = services.action_summary(action=action, event_ids=event_ids, selected=len(ids))
     (messages.success if event_ids else messages.info)(request, summary)
     target = safe_next(request, fallback)
     if event_ids:
         separator = "&" if "?" in target else "?"
         target = f"{target}{separator}undo={','.join(map(str, event_ids))}"
     return HttpResponseRedirect(target)
+
+
+def _seen(request: HttpRequest) -> dict[int, str]:
+    """Each listed comment's status as the moderator's page showed it ("id:status" fields)."""
+    seen = {}
+    for value in request.POST.getlist("seen"):
+        raw_id, _colon, status = value.partition(":")
+        number = parse_id(raw_id)
+        if number is not None and status in CommentStatus.values:
+            seen[number] = status
+    return seen
 
 
 @require_POST

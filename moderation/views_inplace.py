@@ -37,6 +37,21 @@ ALREADY = {
     S.SPAM: gettext_lazy("Nothing changed: the comment by %(name)s was already marked spam."),
     S.REMOVED: gettext_lazy("Nothing changed: the comment by %(name)s was already removed."),
 }
+# A comment that moved on after the page showed it: the moderator decided on what they saw.
+MOVED = {
+    S.PUBLISHED: gettext_lazy(
+        "Nothing changed: the comment by %(name)s was published after this page was loaded."
+    ),
+    S.HELD: gettext_lazy(
+        "Nothing changed: the comment by %(name)s was held after this page was loaded."
+    ),
+    S.SPAM: gettext_lazy(
+        "Nothing changed: the comment by %(name)s was marked spam after this page was loaded."
+    ),
+    S.REMOVED: gettext_lazy(
+        "Nothing changed: the comment by %(name)s was removed after this page was loaded."
+    ),
+}
 REFUSED = gettext_lazy(
     "Only moderators, and authors the site lets moderate their own articles, can do that."
 )
@@ -59,8 +74,14 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     if action not in TARGETS:
         return _answer(request, wants_json, _("Choose Approve, Spam or Remove."), status=400)
     target = TARGETS[action]
+    seen = request.POST.get("seen", "")
     changed = bool(
-        services.comments_moderate(comment_ids=[comment.pk], action=action, actor=request.user)
+        services.comments_moderate(
+            comment_ids=[comment.pk],
+            action=action,
+            actor=request.user,
+            seen={comment.pk: seen} if seen in S.values else None,
+        )
     )
     status = target if changed else _status_now(comment.pk)
     name = {"name": comment.user_name}
@@ -70,6 +91,8 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
         text = ALREADY[target] % name
     elif status == S.DELETED:
         text = _("Nothing changed: the comment by %(name)s was deleted by its author.") % name
+    elif status in MOVED and status != seen:
+        text = MOVED[status] % name
     else:
         text = (
             _("Nothing changed: the comment by %(name)s could not be moderated; reload the page.")

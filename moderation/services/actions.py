@@ -1,6 +1,6 @@
 """Moderators' decisions on comments, and taking them back."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -37,20 +37,31 @@ ACTIONS = {
 
 
 def comments_moderate(
-    *, comment_ids: Iterable[int], action: str, actor: AbstractBaseUser
+    *,
+    comment_ids: Iterable[int],
+    action: str,
+    actor: AbstractBaseUser,
+    seen: Mapping[int, str] | None = None,
 ) -> list[int]:
-    """Apply a moderator's action to comments; return the ids of the events it wrote."""
+    """Apply a moderator's action to comments; return the ids of the events it wrote.
+
+    `seen` is each comment's status as the moderator's page showed it: a comment that has
+    moved on since (another moderator decided, readers' reports held it) is left as it is,
+    since the moderator decided on what they saw, not on what it has become."""
     if action == "dismiss":
         return reports_dismiss(comment_ids=comment_ids, actor=actor)
     to_status = ACTIONS[action]
+    seen = seen or {}
     event_ids = []
     for comment_id in comment_ids:
+        shown = seen.get(comment_id)
         try:
             event = comment_transition(
                 comment_id=comment_id,
                 to_status=to_status,
                 actor=actor,
                 reasons=[reason_record(action)],
+                only_from=None if shown is None else (shown,),
             )
         except TransitionNotAllowed:
             continue
@@ -59,8 +70,9 @@ def comments_moderate(
     return event_ids
 
 
-def action_summary(*, action: str, event_ids: list[int]) -> str:
-    """Say truly what a moderator's action did, from the events it wrote."""
+def action_summary(*, action: str, event_ids: list[int], selected: int = 0) -> str:
+    """Say truly what a moderator's action did, from the events it wrote, and how many of the
+    `selected` comments it left as they were."""
     count = len(event_ids)
     if action == "dismiss":
         return _dismissal_summary(event_ids)
@@ -91,8 +103,23 @@ def action_summary(*, action: str, event_ids: list[int]) -> str:
         ),
         "remove": ngettext("%(count)s comment removed.", "%(count)s comments removed.", count),
         "hold": ngettext("%(count)s comment held.", "%(count)s comments held.", count),
-    }[action]
-    return done % {"count": count}
+    }[action] % {"count": count}
+    left = selected - count
+    if left <= 0:
+        return done
+    return " ".join(
+        [
+            done,
+            ngettext(
+                "%(count)s other was left as it was: it was already in that state, or had "
+                "moved on since the page was loaded.",
+                "%(count)s others were left as they were: they were already in that state, or "
+                "had moved on since the page was loaded.",
+                left,
+            )
+            % {"count": left},
+        ]
+    )
 
 
 def _dismissal_summary(event_ids: list[int]) -> str:

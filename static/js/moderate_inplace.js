@@ -37,6 +37,9 @@
 
   function showStatus(form, body, answer) {
     body.setAttribute("data-moderation-status", answer.status);
+    /* What the next button press decides on: the status now shown. */
+    var seen = form.querySelector('input[name="seen"]');
+    if (seen) { seen.value = answer.status; }
     var state = body.querySelector(".comment-state");
     if (state) {
       state.setAttribute("data-state", answer.status);

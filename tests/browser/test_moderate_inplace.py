@@ -4,6 +4,7 @@
 import pytest
 
 from comments.models import Comment, CommentStatus
+from moderation.services import comment_transition
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,3 +42,13 @@ def test_approve_and_spam_act_in_place_and_say_so(live_server, page, article, po
     assert page.evaluate("window.notReloaded") is True
     assert page.url == url
     assert Comment.objects.get(pk=held.pk).status == CommentStatus.SPAM
+
+    # Another moderator removes it meanwhile: Approve, pressed on what this page shows,
+    # changes nothing and says what became of it.
+    comment_transition(comment_id=held.pk, to_status=CommentStatus.REMOVED, actor_label="other")
+    body.locator('button[value="approve"]').click()
+    page.wait_for_selector(f'#c{held.pk} .comment-body[data-moderation-status="removed"]')
+    assert page.locator("#moderation-live").inner_text() == (
+        "Nothing changed: the comment by Hilda was removed after this page was loaded."
+    )
+    assert Comment.objects.get(pk=held.pk).status == CommentStatus.REMOVED

@@ -34,10 +34,12 @@ def comment_html(html: str, comment_id: int) -> str:
     return html[start : following if following != -1 else len(html)]
 
 
-def act(client, comment, action, *, next_url="", **extra):
+def act(client, comment, action, *, next_url="", seen="", **extra):
     data = {"action": action}
     if next_url:
         data["next"] = next_url
+    if seen:
+        data["seen"] = seen
     return client.post(reverse("moderation:inplace", args=[comment.pk]), data, **extra)
 
 
@@ -240,6 +242,28 @@ class TestWithJavaScript:
             "Nothing changed: the comment by Gus was deleted by its author."
         )
         assert status_of(comment) == S.DELETED
+
+    def test_a_comment_moved_on_since_the_page_loaded_is_left_alone(
+        self, client, article, post, moderator
+    ):
+        """Approve pressed on a page that showed the comment held, after another moderator
+        removed it: nothing changes, the answer says what became of it (409), with and
+        without JavaScript. The page's form carries the status it showed."""
+        held = post(article, "Held words", name="Hal", status=S.HELD)
+        client.force_login(moderator)
+        form = comment_html(page(client, article, "?moderate=1"), held.pk)
+        assert '<input type="hidden" name="seen" value="held">' in form
+        comment_transition(comment_id=held.pk, to_status=S.REMOVED, actor_label="another")
+        said = "Nothing changed: the comment by Hal was removed after this page was loaded."
+        response = act(client, held, "approve", seen="held", **JSON)
+        assert response.status_code == 409
+        assert (response.json()["status"], response.json()["message"]) == ("removed", said)
+        response = act(client, held, "approve", seen="held")
+        assert said in client.get(response["Location"]).content.decode()
+        assert status_of(held) == S.REMOVED
+        # What the page shows now is what is decided on.
+        assert act(client, held, "approve", seen="removed", **JSON).json()["changed"] is True
+        assert status_of(held) == S.PUBLISHED
 
     def test_refusals_answer_json_too(self, client, article, post, make_user):
         """Anonymous and unauthorised requests asking for JSON get 401 and 403 with a reason."""

@@ -125,6 +125,60 @@ def test_single_and_bulk_actions_route_comments(client, moderator, article, post
     assert second.status == S.PUBLISHED
 
 
+def test_a_page_loaded_before_another_moderator_decided_changes_nothing(
+    client, moderator, article, post, make_user
+):
+    """Two moderators on the held tab: the second one's Approve, pressed on a page loaded
+    before the first removed the comment, leaves it removed and says why; the item and bulk
+    buttons both carry what the page showed."""
+    first, second, third = (post(article, f"held {n}", status=S.HELD) for n in range(3))
+    client.force_login(moderator)
+    html = client.get(reverse("moderation:queue")).content.decode()
+    for comment in (first, second, third):
+        assert f'name="seen" value="{comment.pk}:held"' in html
+    seen = [f"{c.pk}:held" for c in (first, second, third)]
+    other = Client()
+    other.force_login(make_user("mod_two", groups=["Moderators"]))
+    other.post(reverse("moderation:act"), {"action": "remove", "ids": [first.pk, second.pk]})
+
+    response = client.post(
+        reverse("moderation:act"),
+        {"item_action": f"approve:{first.pk}", "seen": seen},
+        follow=True,
+    )
+    assert "No comment approved: the selection was already in that state, or has moved on." in (
+        response.content.decode()
+    )
+    response = client.post(
+        reverse("moderation:act"),
+        {"action": "approve", "ids": [second.pk, third.pk], "seen": seen},
+        follow=True,
+    )
+    assert (
+        "1 comment approved. 1 other was left as it was: it was already in that state, or had "
+        "moved on since the page was loaded."
+    ) in response.content.decode()
+    statuses = {c.pk: c.status for c in (first, second, third) if not c.refresh_from_db()}
+    assert statuses == {first.pk: S.REMOVED, second.pk: S.REMOVED, third.pk: S.PUBLISHED}
+    assert (
+        not ModerationEvent.objects.filter(actor=moderator, to_status=S.PUBLISHED)
+        .exclude(comment_id=third.pk)
+        .exists()
+    )
+
+
+def test_a_forged_seen_field_is_ignored(client, moderator, article, post):
+    """A seen value that names no status, or no id, does not stop an action (nor raise)."""
+    held = post(article, "held", status=S.HELD)
+    client.force_login(moderator)
+    client.post(
+        reverse("moderation:act"),
+        {"item_action": f"approve:{held.pk}", "seen": [f"{held.pk}:bogus", "x:held", ":"]},
+    )
+    held.refresh_from_db()
+    assert held.status == S.PUBLISHED
+
+
 def test_action_redirect_offers_undo_and_undo_works(client, moderator, article, post):
     """After an action the queue offers Undo, which restores the previous status."""
     comment = post(article, "to be removed", status=S.HELD)
