@@ -36,8 +36,7 @@ class Report(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
-    # Set when a moderator dismissed the report (the comment stayed published); the event is
-    # the audit record, and undoing it reopens exactly these reports.
+    # Set when a moderator dismissed the report (the comment stayed published).
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dismissed by"),
@@ -46,9 +45,11 @@ class Report(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    dismissed_in = models.ForeignKey(
+    # The moderator's decision or dismissal that closed the report: the audit record, and
+    # undoing it reopens exactly these reports.
+    resolved_in = models.ForeignKey(
         "ModerationEvent",
-        verbose_name=_("dismissed in"),
+        verbose_name=_("resolved in"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -113,24 +113,39 @@ def _comment_reports_dismiss(*, comment_id: int, actor: AbstractBaseUser) -> Mod
             reasons=reasons,
         )
     Report.objects.filter(pk__in=open_ids).update(
-        resolved_at=event.created_at, dismissed_by=actor, dismissed_in=event
+        resolved_at=event.created_at, dismissed_by=actor, resolved_in=event
     )
     return event
 
 
 def _held_by_readers(comment_id: int) -> bool:
-    """Whether the comment's latest move was the readers' reports holding it."""
-    latest = (
-        ModerationEvent.objects.filter(comment_id=comment_id)
-        .order_by("-created_at", "-pk")
-        .values_list("actor_label", flat=True)
-        .first()
-    )
-    return latest == REPORTS_ACTOR
+    """Whether what holds the comment is the readers' reports: the latest move that stands
+    (an undone decision and its undo are passed over, since the undo restored the hold
+    before it) held it, and readers made it."""
+    events = ModerationEvent.objects.filter(comment_id=comment_id).order_by("-created_at", "-pk")
+    passed_over = set()
+    for pk, label, from_status, to_status, reasons in events.values_list(
+        "pk", "actor_label", "from_status", "to_status", "reasons"
+    ):
+        if pk in passed_over:
+            continue
+        undone = next(
+            (
+                (r.get("params") or {}).get("event")
+                for r in reasons or ()
+                if r.get("code") == "undo"
+            ),
+            None,
+        )
+        if undone is not None:
+            passed_over.add(undone)
+        elif from_status != to_status:
+            return to_status == S.HELD and label == REPORTS_ACTOR
+    return False
 
 
 def reports_reopen(*, event_id: int) -> int:
-    """Reopen the reports a dismissal (the event) closed; return how many."""
-    return Report.objects.filter(dismissed_in_id=event_id).update(
-        resolved_at=None, dismissed_by=None, dismissed_in=None
+    """Reopen the reports a decision or a dismissal (the event) closed; return how many."""
+    return Report.objects.filter(resolved_in_id=event_id).update(
+        resolved_at=None, dismissed_by=None, resolved_in=None
     )

@@ -68,9 +68,10 @@ def _rows_insert(insert: CompiledInsert, rows: list) -> list:
     return type(rows[0]).objects.bulk_create(rows) if rows else []
 
 
-def decision_record(comment: Comment, *, to_status: str, when) -> None:
-    """What a person's decision settles besides the status: open reports, and a label the
-    spam model learns from (approve: not spam; spam: spam)."""
+def decision_record(comment: Comment, *, to_status: str, when, event: ModerationEvent) -> None:
+    """What a person's decision (its audit `event`) settles besides the status: open reports,
+    which its undo reopens, and a label the spam model learns from (approve: not spam; spam:
+    spam)."""
     if to_status in (S.PUBLISHED, S.SPAM):
         TrainingExample.objects.update_or_create(
             comment=comment,
@@ -80,4 +81,6 @@ def decision_record(comment: Comment, *, to_status: str, when) -> None:
                 "source": TrainingExample.Source.MODERATOR,
             },
         )
-    Report.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(resolved_at=when)
+    Report.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(
+        resolved_at=when, resolved_in=event
+    )

@@ -236,11 +236,13 @@ def comments_status_move(
     reasons = verdicts_record(made, acted=verdict_acted)
     label = actor_label or (actor.get_username() if actor else "system")
     events = events_record(made, actor=actor, label=label, reasons=reasons)
+    event_for = {event.comment_id: event for event in events}
     if actor is not None:
         for move, _ in made:
-            decision_record(move.comment, to_status=move.to_status, when=now)
+            decision_record(
+                move.comment, to_status=move.to_status, when=now, event=event_for[move.comment.pk]
+            )
     effects_schedule(made, actor_label=label)
-    event_for = {event.comment_id: event for event in events}
     return [event_for.get(move.comment.pk) for move in moves]
 
 

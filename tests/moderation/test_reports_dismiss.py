@@ -58,7 +58,7 @@ class TestDismissService:
             }
         ]
         reports = Report.objects.filter(comment=reported)
-        assert {(r.dismissed_by, r.dismissed_in_id, r.resolved_at) for r in reports} == {
+        assert {(r.dismissed_by, r.resolved_in_id, r.resolved_at) for r in reports} == {
             (moderator, event.pk, event.created_at)
         }
         reported_tab = selectors_queue.tab_queryset("reported")
@@ -76,7 +76,7 @@ class TestDismissService:
         comment.refresh_from_db()
         assert comment.status == S.PUBLISHED
         assert ModerationEvent.objects.get(pk=event_id).from_status == S.HELD
-        assert Report.objects.filter(comment=comment, dismissed_in_id=event_id).count() == 2
+        assert Report.objects.filter(comment=comment, resolved_in_id=event_id).count() == 2
 
     def test_a_comment_held_for_another_reason_stays_held(self, client, moderator, reported):
         """Reports dismissed on a comment the scorer held since (after an edit) close, and the
@@ -132,6 +132,47 @@ class TestDismissService:
         comment.refresh_from_db()
         assert comment.status == S.HELD
         assert Report.objects.filter(comment=comment, resolved_at__isnull=True).count() == 1
+
+    @pytest.mark.parametrize("action", ["remove", "approve", "spam"])
+    def test_undoing_a_decision_reopens_the_reports_it_closed(
+        self, article, post, moderator, action
+    ):
+        """Reports that held a comment, closed by a moderator's decision, open again when the
+        decision is undone: the comment is back in the Reported tab with them, and a
+        dismissal then publishes it, since the readers' hold is what the undo restored."""
+        ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 2})
+        comment = post(article, "Held by readers")
+        report(comment, ip="198.51.100.1")
+        report(comment, ip="198.51.100.2")
+        [event_id] = services.comments_moderate(
+            comment_ids=[comment.pk], action=action, actor=moderator
+        )
+        assert not Report.objects.filter(comment=comment, resolved_at__isnull=True).exists()
+        assert services.event_undo(event_id=event_id, actor=moderator)
+        comment.refresh_from_db()
+        assert comment.status == S.HELD
+        assert Report.objects.filter(comment=comment, resolved_at__isnull=True).count() == 2
+        assert comment.pk in selectors_queue.tab_queryset("reported").values_list("pk", flat=True)
+        [dismissal] = services.reports_dismiss(comment_ids=[comment.pk], actor=moderator)
+        comment.refresh_from_db()
+        assert comment.status == S.PUBLISHED
+        assert services.action_summary(action="dismiss", event_ids=[dismissal]) == (
+            "Reports dismissed on 1 comment. 1 of them had been held by reports and is "
+            "published again."
+        )
+
+    def test_a_dismissal_undone_then_made_again_publishes_again(self, article, post, moderator):
+        """Dismiss, undo, dismiss: the second dismissal publishes the comment, as the first
+        did, instead of saying it is held for another reason."""
+        ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 1})
+        comment = post(article, "Held by one reader")
+        report(comment)
+        [first] = services.reports_dismiss(comment_ids=[comment.pk], actor=moderator)
+        assert services.event_undo(event_id=first, actor=moderator)
+        [second] = services.reports_dismiss(comment_ids=[comment.pk], actor=moderator)
+        comment.refresh_from_db()
+        assert comment.status == S.PUBLISHED
+        assert ModerationEvent.objects.get(pk=second).to_status == S.PUBLISHED
 
     def test_after_dismissal_new_readers_count_afresh_and_old_ones_cannot_repeat(
         self, article, post, moderator
