@@ -9,7 +9,7 @@ sites, matches each word as a substring.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -70,7 +70,14 @@ class CommentSearch:
 
 
 def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    """Midnight starting `day` here; at either end of the calendar, where that is no datetime
+    the database can compare (in UTC), the earliest or the latest there is."""
+    try:
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        start.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return (datetime.max if day.year == date.max.year else datetime.min).replace(tzinfo=UTC)
+    return start
 
 
 def _text_matching(comments: QuerySet[Comment], words: list[str]) -> QuerySet[Comment]:
@@ -101,7 +108,7 @@ def search_queryset(search: CommentSearch) -> QuerySet[Comment]:
         comments = comments.filter(status=search.status)
     if search.date_from:
         comments = comments.filter(submit_date__gte=_day_start(search.date_from))
-    if search.date_to:  # the whole of the last day
+    if search.date_to and search.date_to < date.max:  # the whole of the last day
         comments = comments.filter(submit_date__lt=_day_start(search.date_to + timedelta(days=1)))
     return comments.order_by("-submit_date", "-pk")
 

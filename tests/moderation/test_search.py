@@ -85,6 +85,27 @@ def test_article_status_and_dates_narrow_the_search(corpus):
     assert _found(date_to=day - timedelta(days=1)) == []
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_first_and_last_days_of_the_calendar_are_searched_not_a_500(
+    client, moderator, corpus, settings, zone
+):
+    """Dates at either end of what a date picker offers (0001-01-01, 9999-12-31) search the
+    whole range they mean, in a time zone on either side of UTC."""
+    settings.TIME_ZONE = zone
+    client.force_login(moderator)
+    every = {c.pk for c in corpus.values() if hasattr(c, "submit_date")}
+    for query in ({"to": "9999-12-31"}, {"from": "0001-01-01"},
+                  {"from": "0001-01-01", "to": "9999-12-31"}):  # fmt: skip
+        response = client.get(SEARCH, query)
+        assert response.status_code == 200
+        shown = {int(pk) for pk in re.findall(r'id="item-(\d+)"', response.content.decode())}
+        assert shown == every
+    for query in ({"from": "9999-12-31"}, {"to": "0001-01-01"}):
+        response = client.get(SEARCH, query)
+        assert response.status_code == 200
+        assert 'id="item-' not in response.content.decode()
+
+
 def test_results_are_newest_first(corpus):
     """Results list the newest comment first."""
     found = _found(text="winter")
