@@ -501,6 +501,29 @@ class TestRoundTrip:
         assert site_state() == before
         assert Comment.objects.count() == counts["comments"]
 
+    def test_an_account_already_here_never_gains_a_role_from_a_file(self, make_user, tmp_path):
+        """A file naming an existing reader's username (with no address, or with theirs)
+        as a moderator and author gives that account no role: without the address the
+        source's user gets an account of their own, which does get the roles; with it the
+        comments are theirs, but their groups stay as they were."""
+        rita = make_user("rita", email="rita@example.com")
+        document = {
+            "format": "parley-backup", "version": 1, "site": "https://old.example",
+            "users": [
+                {"id": 1, "username": "RITA", "email": "", "groups": [MODERATORS_GROUP]},
+                {"id": 2, "username": "rita", "email": "Rita@example.com",
+                 "groups": [MODERATORS_GROUP, AUTHORS_GROUP]},
+            ],
+            "articles": [],
+        }  # fmt: skip
+        path = tmp_path / "roles.json"
+        path.write_text(json.dumps(document))
+        import_file(path=path, format="json")
+        assert not rita.groups.exists()
+        other = get_user_model().objects.exclude(pk=rita.pk).get(username__istartswith="rita")
+        assert other.username == "RITA-2"
+        assert list(other.groups.values_list("name", flat=True)) == [MODERATORS_GROUP]
+
     def test_roles_are_restored_exactly_and_admin_rights_never(self, site, tmp_path):
         """Restored users get back the groups they had, no others, and no staff rights."""
         path, _ = export(tmp_path)

@@ -46,14 +46,19 @@ def _recorded(source: str, kind: str, source_id: str) -> int | None:
 def user_match(*, record: AuthorRecord, source: str, run_id: int | None) -> tuple[int, str]:
     """The account for a source's user, and how it was found: "imported" (an earlier run),
     "matched" (same username and address here) or "created" (no password: they set one
-    through a password reset)."""
+    through a password reset).
+
+    Only an account the import creates is given the source's groups. One that was here
+    already keeps its own: a file must not make a reader an author or a moderator because
+    a name and an address in it match theirs. Without an address, a username alone is no
+    proof it is the same person, so the source's user gets an account of their own."""
     known = _recorded(source, Kind.USER, record.source_id)
     if known is not None and get_user_model().objects.filter(pk=known).exists():
         return known, "imported"
     users = get_user_model().objects
     login = strip_control_characters(record.login).strip()[:150] or f"imported-{record.source_id}"
     same = users.filter(username__iexact=login).first()
-    if same is not None and (not record.email or same.email.lower() == record.email.lower()):
+    if same is not None and record.email and same.email.lower() == record.email.lower():
         how, user = "matched", same
     else:
         username, n = login, 2
@@ -66,10 +71,10 @@ def user_match(*, record: AuthorRecord, source: str, run_id: int | None) -> tupl
             **({"date_joined": record.date_joined} if record.date_joined else {}),
         )  # fmt: skip
         how = "created"
-    # Only roles that exist here, and never staff or superuser rights (see the README).
-    names = {AUTHORS_GROUP} if record.groups is None else set(record.groups)
-    groups = Group.objects.filter(name__in=names)
-    user.groups.add(*groups)
+    if how == "created":
+        # Only roles that exist here, and never staff or superuser rights (see the README).
+        names = {AUTHORS_GROUP} if record.groups is None else set(record.groups)
+        user.groups.add(*Group.objects.filter(name__in=names))
     _remember(source, Kind.USER, record.source_id, user.pk, run_id, stale=known is not None)
     return user.pk, how
 
