@@ -103,9 +103,16 @@ class Comment(XtdComment):
 
     objects = CommentQuerySet.as_manager()
 
-    # Not stored: whether the parent asked to hear of replies, when the transaction that
-    # placed this reply read the parent anyway (comment_submit), so nobody reads it again.
+    # Not stored: whether the comment it answers asked to hear of replies, when the
+    # transaction that placed this reply read it anyway (comment_submit), so nobody reads
+    # it again.
     parent_followup: bool | None = None
+
+    @property
+    def answered_id(self) -> int:
+        """The comment its poster replied to: the parent, except at the deepest level, where
+        a reply is placed beside the comment it answers (comments.services.placing)."""
+        return (self.submission_meta or {}).get("replied_to") or self.parent_id
 
     class Meta:
         ordering = ["thread_id", "order"]

@@ -25,6 +25,8 @@ def on_comment_status_changed(
     # for them and gave an address to confirm; otherwise no task is queued at all.
     asks_to_confirm = followup and bool(guest_email)
     if asks_to_confirm or selectors.reply_notice_wanted(
-        parent_id=parent_id, comment_id=comment_id, parent_followup=kwargs.get("parent_followup")
+        parent_id=kwargs.get("answered_id", parent_id),
+        comment_id=comment_id,
+        parent_followup=kwargs.get("parent_followup"),
     ):
         tasks.comment_published_task.enqueue(comment_id)

@@ -117,8 +117,13 @@ def comment_reply_place(
         raise CommentRejected(
             "reply_to", gettext("The comment you are replying to is not available.")
         )
+    answered = parent
     if parent["level"] >= max_level() and parent["parent_id"] != parent["pk"]:
+        # Placed beside the comment it answers, under the same parent; whom it answers is
+        # kept, for the notice its author asked for (Comment.answered_id).
         parent = comment_parent_row(parent["parent_id"])
+        meta = {**fields.get("submission_meta", {}), "replied_to": answered["pk"]}
+        fields = {**fields, "submission_meta": meta}
 
     # The first comment after the parent's subtree, if any, and the thread's last position.
     thread_id, level = parent["thread_id"], parent["level"]
@@ -141,7 +146,7 @@ def comment_reply_place(
     reply = Comment(
         **fields, thread_id=thread_id, parent_id=parent["pk"], level=level + 1, order=order
     )
-    reply.parent_followup = parent["followup"]
+    reply.parent_followup = answered["followup"]
     return reply
 
 

@@ -146,7 +146,8 @@ def threads_published_add(*, comments: list[Comment]) -> None:
     nested: Counter[int] = Counter()
     for comment in replies:
         ancestor, ancestor_followup = comment.parent_id, parent_of.get(comment.parent_id)
-        if ancestor_followup is not None:
+        # A reply placed beside the comment it answers is the receiver's to ask about.
+        if ancestor_followup is not None and comment.answered_id == comment.parent_id:
             comment.parent_followup = ancestor_followup[1]
         while True:
             nested[ancestor] += 1

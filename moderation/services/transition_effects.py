@@ -59,6 +59,7 @@ def effects_schedule(made: list, *, actor_label: str) -> None:
                 "from_status": from_status,
                 "to_status": to_status,
                 "parent_id": comment.parent_id,
+                "answered_id": comment.answered_id,
                 "followup": comment.followup,
                 "guest_email": "" if comment.user_id else comment.user_email,
                 "article_id": comment.article_id,

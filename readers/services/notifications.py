@@ -66,8 +66,8 @@ def comment_published_notify(*, comment_id: int) -> list[str]:
     if comment is None:
         return []
     sent = []
-    if comment.parent_id != comment.pk:
-        parent = Comment.objects.select_related("user").filter(pk=comment.parent_id).first()
+    if comment.answered_id != comment.pk:
+        parent = Comment.objects.select_related("user").filter(pk=comment.answered_id).first()
         address = reply_address(parent) if parent else ""
         same_author = parent is not None and (
             (parent.user_id and parent.user_id == comment.user_id)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.services import update_publish
 from comments.models import Comment, CommentStatus
+from moderation.models import ModerationRules
 from moderation.services import comment_transition, comments_moderate
 from readers.models import ConfirmedAddress, Follow
 from readers.selectors import reply_notice_wanted
@@ -161,6 +162,31 @@ class TestReplyNotifications:
         assert [m.to for m in mail.outbox] == [["asker@example.com"]]
         assert "Replier replied to your comment" in mail.outbox[0].subject
         assert "List-Unsubscribe" in mail.outbox[0].extra_headers
+
+    @pytest.mark.parametrize("later", [False, True], ids=["published-at-once", "approved"])
+    def test_a_reply_at_the_deepest_level_emails_whom_it_answers(
+        self, article, post, submit, settings, moderator, run_commits, later
+    ):
+        """At the deepest level a reply is placed beside the comment it answers, under its
+        parent: the answered comment's author (who asked) hears of it, not the parent's
+        (who asked too), whether it is published at once or approved later."""
+        settings.PARLEY_THREAD_DEPTH = 2
+        ConfirmedAddress.objects.create(email="top@example.com")
+        ConfirmedAddress.objects.create(email="deep@example.com")
+        top = post(article, "Top", name="Top", email="top@example.com")
+        deep = post(article, "Deep", name="Deep", email="deep@example.com", reply_to=top.pk)
+        type(top).objects.filter(pk__in=[top.pk, deep.pk]).update(followup=True)
+        if later:
+            ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
+        submit(form_data(article, comment="Answering Deep", name="Rae", reply_to=str(deep.pk)))
+        reply = type(top).objects.get(comment="Answering Deep")
+        assert (reply.parent_id, reply.answered_id) == (top.pk, deep.pk)
+        if later:
+            assert mail.outbox == []
+            with run_commits():
+                comments_moderate(comment_ids=[reply.pk], action="approve", actor=moderator)
+        assert [m.to for m in mail.outbox] == [["deep@example.com"]]
+        assert "Rae replied to your comment" in mail.outbox[0].subject
 
     @pytest.mark.parametrize("verdict", [S.HELD, S.SPAM])
     def test_nobody_is_emailed_for_held_or_spam_replies(
