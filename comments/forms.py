@@ -3,10 +3,11 @@ with WordPress's fields and wording, optional email, and http/https-only website
 
 from django import forms
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django_comments_xtd.forms import XtdCommentForm
 
+from core.fields import TextareaField
 from core.ids import parse_id
 
 # WordPress's order and wrapper classes, which themes written for it style.
@@ -72,9 +73,12 @@ class CommentForm(XtdCommentForm):
         fields["followup"].label = gettext_lazy("Notify me of follow-up comments by email.")
         fields["followup"].widget = forms.CheckboxInput()
 
-        fields["comment"].label = gettext_lazy("Comment")
-        fields["comment"].widget = forms.Textarea(
-            attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "required": True}
+        fields["comment"] = TextareaField(
+            label=gettext_lazy("Comment"),
+            max_length=settings.COMMENT_MAX_LENGTH,
+            widget=forms.Textarea(
+                attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "required": True}
+            ),
         )
         fields["comment"].error_messages["required"] = gettext_lazy("Please write a comment.")
         fields["comment"].error_messages["max_length"] = TOO_LONG
@@ -87,6 +91,9 @@ class CommentForm(XtdCommentForm):
         fields["email"].label = gettext_lazy("Email")
         fields["email"].required = email_required
         fields["email"].help_text = ""
+        # As long as an address may be: a longer one was cut to fit and stored as another.
+        fields["email"].max_length = 254
+        fields["email"].validators.append(MaxLengthValidator(254))
         fields["email"].widget = forms.EmailInput(
             attrs={
                 "maxlength": 254,

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy
 from .models import CommentStatus
 
 NOTICE_TAG = "comment-notice"
+# A line for a reader about someone else's comment (their report of it). It contains
+# NOTICE_TAG, so the page's messages block leaves it to the comment section too.
+NOTE_TAG = "comment-notice-note"
 KINDS = ("posted", "edited")
 
 # How the poster sees a status: spam looks held to them (a bot learns nothing from the
@@ -71,3 +74,28 @@ def notice_pending(request: HttpRequest) -> tuple[int, str, str] | None:
         comment_id = next((t[1:] for t in tags if t.startswith("c") and t[1:].isdigit()), "")
         return int(comment_id or 0), kind, message.message
     return None
+
+
+def note_add(request: HttpRequest, *, comment_id: int, text: str) -> None:
+    """Queue a line about a comment (a reader's report of it) for the next page: inside that
+    comment, where the redirect lands, or at the top of the comment section when the
+    comment is no longer shown."""
+    messages.success(request, text, extra_tags=f"{NOTE_TAG} c{comment_id}")
+
+
+def notes_place(request: HttpRequest, nodes: list) -> str:
+    """Put queued notes inside their comments; return those whose comment is not shown (or
+    already says something), for the top of the section."""
+    shown = {node.pk: node for node in nodes if not node.placeholder}
+    elsewhere = []
+    for message in messages.get_messages(request):
+        tags = message.extra_tags.split()
+        if NOTE_TAG not in tags:
+            continue
+        comment_id = next((int(t[1:]) for t in tags if t[:1] == "c" and t[1:].isdigit()), 0)
+        node = shown.get(comment_id)
+        if node is not None and not node.notice:
+            node.notice = str(message.message)
+        else:
+            elsewhere.append(str(message.message))
+    return " ".join(elsewhere)

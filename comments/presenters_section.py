@@ -14,7 +14,7 @@ from core.urls import url_reversed
 
 from .forms import CommentForm
 from .moderating import moderation_allowed, moderation_notices_place, moderation_toggle
-from .notices import notice_pending, notice_text
+from .notices import notes_place, notice_pending, notice_text
 from .owner import remembered_commenter
 from .presenters import CommentNode, comment_section, viewer_for
 from .selectors import ORDERS, comment_for_reply
@@ -41,7 +41,9 @@ def comment_section_context(
         context_id=parse_id(request.GET.get("context")),
         moderating=moderating,
     )
-    section_notice = _notice_place(request, section.nodes)
+    section_notice = " ".join(
+        filter(None, [_notice_place(request, section.nodes), notes_place(request, section.nodes)])
+    )
     moderation_notice = moderation_notices_place(request, section.nodes)
     reply_target = None
     reply_to = form["reply_to"].value() if form is not None else request.GET.get("replyto")

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.fields import TextareaField
+
 from .models import Report
 
 
@@ -9,7 +11,7 @@ class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         choices=Report.Reason.choices, widget=forms.RadioSelect, label=_("What is wrong with it?")
     )
-    note = forms.CharField(
+    note = TextareaField(
         required=False,
         max_length=500,
         label=_("Anything a moderator should know? (optional)"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus
+from comments.notices import note_add
 from core.http import client_ip, safe_next
 from core.ids import parse_id, parse_ids
 from core.ratelimit import rate_limited
@@ -268,9 +269,19 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
-        messages.success(
+        status = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).first()
+        if status != CommentStatus.PUBLISHED:
+            # This report held it: readers no longer see it, and its address would be a 404.
+            note_add(
+                request,
+                comment_id=comment.pk,
+                text=_("Thank you: the comment is hidden until a moderator has looked at it."),
+            )
+            return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")
+        note_add(
             request,
-            _("Thank you: a moderator will look at this comment.")
+            comment_id=comment.pk,
+            text=_("Thank you: a moderator will look at this comment.")
             if created
             else _("You have already reported this comment."),
         )

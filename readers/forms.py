@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import TextareaField
+
 
 class FollowForm(forms.Form):
     email = forms.EmailField(
@@ -14,7 +16,7 @@ class FollowForm(forms.Form):
 
 
 class CommentEditForm(forms.Form):
-    comment = forms.CharField(
+    comment = TextareaField(
         label=_("Comment"),
         max_length=settings.COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH}),

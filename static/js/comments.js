@@ -10,12 +10,14 @@
   var summary = document.getElementById("error-summary");
   if (summary && document.activeElement !== summary) { summary.focus(); }
 
-  /* After a post the page opens at the new comment with its status line already written,
+  /* After a post the page opens at the new comment with its status line already written
+     (after a report, at the comment reported or the top of the section, with a thank-you),
      and a live region's words present at load are not spoken: write them again (the same
      words, in a new text node, never blank meanwhile) once the page has settled, so a screen
      reader announces what became of the comment. */
   var landed = window.location.hash && document.getElementById(window.location.hash.slice(1));
-  var said = landed && landed.querySelector(".comment-status[role=status]");
+  var said = landed && landed.querySelector(
+    ".comment-status[role=status], .section-notice[role=status]");
   if (said && said.textContent.trim()) {
     var words = said.textContent;
     window.setTimeout(function () {

@@ -17,6 +17,7 @@ from .a11y import (
     focus_ring_contrast,
     focus_shown,
 )
+from .helpers import in_viewport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,7 +92,11 @@ def test_a_guest_posts_replies_and_reports_by_keyboard(live_server, page, articl
     tab_to(page, ".report-form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{article.get_absolute_url()}**")
-    expect(page.locator(".messages")).to_contain_text("a moderator will look at this comment")
+    # Said inside the comment reported, where the page lands, not at the top of the page.
+    expect(page.locator(f"#c{parent.pk} .comment-status")).to_have_text(
+        "Thank you: a moderator will look at this comment."
+    )
+    assert in_viewport(page, f"#c{parent.pk} .comment-status")
     assert announced(page, "Thank you: a moderator will look at this comment.")
     assert Report.objects.get().reason == "spam"
 

@@ -179,6 +179,7 @@ class TestBadInput:
             ({"name": "n" * 51}, "at most 50 characters"),
             ({"comment": "x" * 3001}, "under 3000 characters"),
             ({"email": "not-an-email"}, "valid email"),
+            ({"email": "a" * 250 + "@b.co"}, "at most 254 characters (it has 255)"),
             ({"url": "javascript:alert(1)"}, "starting with http:// or https://"),
             ({"url": "ftp://files.example"}, "starting with http:// or https://"),
         ],
@@ -196,6 +197,19 @@ class TestBadInput:
         if "name" not in fields:
             assert 'value="Kept Name"' in html
         assert Comment.objects.count() == 0
+
+    def test_line_breaks_count_one_character_each_as_the_browser_counts_them(
+        self, article, submit, settings
+    ):
+        """A browser sends a textarea's line breaks as CRLF and lets 3,000 characters through
+        counting each break as one: the form counts them so too, and stores "\n"."""
+        text = "\r\n".join(["y" * 49] * 60)  # 2,940 + 59 breaks: 2,999 typed, 3,058 sent
+        response = submit(form_data(article, comment=text))
+        assert response.status_code == 302
+        assert Comment.objects.get().comment == text.replace("\r\n", "\n")
+        response = submit(form_data(article, comment=text + "\r\nzz"))
+        assert response.status_code == 400
+        assert "under 3000 characters (it has 3002)" in response.content.decode()
 
     def test_forged_security_hash_is_refused_with_a_reason(self, client, article, submit):
         """A tampered security hash is a 400 that explains and hands the text back."""

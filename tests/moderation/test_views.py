@@ -255,6 +255,27 @@ class TestReporting:
         assert client.post(reverse("moderation:report", args=[published.pk]), {}).status_code == 400
         assert client.get(reverse("moderation:report", args=[held.pk])).status_code == 404
 
+    def test_the_reader_is_thanked_where_the_page_lands(self, client, make_user, article, post):
+        """The thank-you is inside the comment reported, where the redirect lands; the
+        report that holds it leads to the comment section instead of a 404, saying the
+        comment is hidden until a moderator has looked, at the top of the section."""
+        ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 2})
+        comment = post(article, "Soon hidden")
+        client.force_login(make_user())
+        response = client.post(reverse("moderation:report", args=[comment.pk]), {"reason": "spam"})
+        page = client.get(response["Location"], follow=True).content.decode()
+        inside = page[page.index(f'<li id="c{comment.pk}"') :]
+        assert 'role="status" data-status="">Thank you: a moderator will look' in inside
+        assert "Thank you" not in page[: page.index('id="comments"')]
+        client.force_login(make_user())
+        response = client.post(reverse("moderation:report", args=[comment.pk]), {"reason": "spam"})
+        assert response["Location"] == f"{article.get_absolute_url()}#comments"
+        page = client.get(response["Location"]).content.decode()
+        assert (
+            'section-notice" role="status">Thank you: the comment is hidden until a moderator '
+            "has looked at it.</p>"
+        ) in page
+
     def test_three_reports_move_a_comment_to_the_queue(self, client, article, post, make_user):
         """At the threshold, reports hold the comment and it leaves the page."""
         ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 2})

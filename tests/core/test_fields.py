@@ -1,0 +1,27 @@
+"""Textareas count a line break as one character, as browsers do for their maxlength."""
+
+from django.conf import settings
+
+from moderation.forms import ReportForm
+from readers.forms import CommentEditForm
+
+
+def test_an_edit_at_the_limit_with_line_breaks_is_accepted_with_them_as_sent():
+    """2,999 characters typed in 60 lines (3,058 sent) pass the edit form, stored with "\\n"
+    breaks."""
+    text = "\r\n".join(["e" * 49] * 60)
+    assert len(text) > settings.COMMENT_MAX_LENGTH
+    form = CommentEditForm({"comment": text})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["comment"] == text.replace("\r\n", "\n")
+    too_long = CommentEditForm({"comment": "e" * settings.COMMENT_MAX_LENGTH + "\r\ne"})
+    assert not too_long.is_valid()
+
+
+def test_a_report_note_of_500_typed_characters_over_lines_is_accepted():
+    """A 500-character note on 11 lines (521 sent) is within the note's 500."""
+    note = "\r\n".join(["n" * 44] * 11)
+    assert len(note) == 504 and len(note.replace("\r\n", "\n")) == 494
+    form = ReportForm({"reason": "spam", "note": note})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["note"] == note.replace("\r\n", "\n")
