@@ -298,6 +298,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.webhook_deliveries_sweep_task",
         "schedule": 120.0,
     },
+    # An import uploaded while the queue was away is run once it is back.
+    "import-runs-sweep": {"task": "transfer.tasks.import_runs_sweep_task", "schedule": 120.0},
 }
 
 # ---------------------------------------------------------------------------

@@ -12,3 +12,11 @@ def import_run_task(run_id: int) -> str:
     from .services.runs import import_run_execute
 
     return import_run_execute(run_id=run_id)
+
+
+@shared_task(base=ParleyTask)
+def import_runs_sweep_task() -> list[int]:
+    """Queue again the admin's imports still waiting for a worker (beat, every 2 minutes)."""
+    from .services.runs import import_runs_sweep
+
+    return import_runs_sweep()

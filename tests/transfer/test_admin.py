@@ -48,6 +48,26 @@ def test_a_queued_run_shows_that_it_waits_and_refreshes(admin_client):
     assert "Waiting for a worker." in page and 'http-equiv="refresh"' in page
 
 
+def test_a_run_whose_message_never_left_is_run_by_the_sweep(admin_client, settings):
+    """An upload made while the queue was away (its message never sent) waits; beat's sweep
+    queues it again after two minutes, and it is imported and its file deleted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from transfer.tasks import import_runs_sweep_task
+
+    admin_client.post(ADD, {"format": "wordpress", "upload": upload()})
+    run = ImportRun.objects.get()  # its message, sent on commit, is not sent in this test
+    assert import_runs_sweep_task.apply().get() == []  # too soon to be sent again
+    ImportRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(minutes=3))
+    assert import_runs_sweep_task.apply().get() == [run.pk]
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DONE and Comment.objects.count() == 2
+    assert not run.upload and not any((settings.MEDIA_ROOT / "imports").rglob("*.xml"))
+    assert settings.CELERY_BEAT_SCHEDULE["import-runs-sweep"]["schedule"] == 120.0
+
+
 def test_a_bad_file_fails_its_run_and_says_why(admin_client, django_capture_on_commit_callbacks):
     cut = W.document(W.post(1, W.comment(1)))[:300]
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,9 +4,11 @@ it commits)."""
 
 import logging
 import time
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import ImportRun
 from ..records import SourceFileError
@@ -14,6 +16,10 @@ from .importing import import_file
 
 logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 3600
+# How long a run waits for its message before the sweep sends another: enough for a worker
+# busy with another import to be the reason, so that a run is rarely sent twice (which is
+# harmless: import_run_execute runs it once).
+SWEEP_AFTER = timedelta(minutes=2)
 
 
 def _progress_key(run_id: int) -> str:
@@ -30,6 +36,21 @@ def import_run_queue(*, run: ImportRun) -> None:
     from ..tasks import import_run_task
 
     import_run_task.delay_on_commit(run.pk)
+
+
+def import_runs_sweep() -> list[int]:
+    """Queue again the runs still waiting after SWEEP_AFTER: their message was not sent
+    (the queue was away when they were uploaded) or was lost. Returns their ids."""
+    from ..tasks import import_run_task
+
+    waiting = list(
+        ImportRun.objects.filter(
+            status=ImportRun.Status.QUEUED, created_at__lte=timezone.now() - SWEEP_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for run_id in waiting:
+        import_run_task.enqueue(run_id)
+    return waiting
 
 
 def import_run_execute(*, run_id: int) -> str:
