@@ -8,15 +8,19 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from comments.models import Comment, CommentStatus
 from core.db import CompiledValues
+from moderation.models import ModerationEvent
 
 from .models import AuthorDigestChoice, ConfirmedAddress, Follow
 
 S = CommentStatus
-# States in which a comment's author may still edit it (deleting is always possible).
-OWNER_ACTIONABLE = (S.PUBLISHED, S.PENDING, S.HELD)
+# States in which a comment's author may still edit it (deleting is always possible). Spam
+# the scorer marked is one: to its poster it reads as held (comments.notices), so it offers
+# the same Edit, and the edit is scored again. Spam a moderator marked is their decision.
+OWNER_ACTIONABLE = (S.PUBLISHED, S.PENDING, S.HELD, S.SPAM)
 
 
 def verified_address(user: AbstractBaseUser) -> str:
@@ -67,9 +71,35 @@ def comment_edit_deadline(comment: Comment) -> datetime:
     return comment.submit_date + timedelta(minutes=settings.PARLEY_EDIT_MINUTES)
 
 
+def comment_edit_refusal(comment: Comment) -> str:
+    """Why the comment's author may not edit it now, in the active language ("" if they
+    may): deleted, decided by a moderator (removed, or marked spam), or past the window."""
+    if comment.status == S.DELETED:
+        return gettext("This comment was deleted: there is nothing left to edit.")
+    if comment.status not in OWNER_ACTIONABLE or (
+        comment.status == S.SPAM
+        and ModerationEvent.objects.filter(comment_id=comment.pk, to_status=S.SPAM)
+        .order_by("-created_at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+        is not None
+    ):
+        return gettext("A moderator has decided on this comment, so it can no longer be edited.")
+    if timezone.now() >= comment_edit_deadline(comment):
+        minutes = settings.PARLEY_EDIT_MINUTES
+        return ngettext(
+            "This comment can no longer be edited: comments can be edited for %(minutes)s "
+            "minute after posting.",
+            "This comment can no longer be edited: comments can be edited for %(minutes)s "
+            "minutes after posting.",
+            minutes,
+        ) % {"minutes": minutes}
+    return ""
+
+
 def comment_is_editable(comment: Comment) -> bool:
-    """Still inside the edit window, and not removed, spam or deleted."""
-    return comment.status in OWNER_ACTIONABLE and timezone.now() < comment_edit_deadline(comment)
+    """Whether its author may edit it now (comment_edit_refusal says why not)."""
+    return not comment_edit_refusal(comment)
 
 
 def comments_of(*, user: AbstractBaseUser | None = None, email: str = "") -> QuerySet[Comment]:

@@ -4,7 +4,6 @@ links and unsubscribing are in views_follow."""
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -46,9 +45,11 @@ def _owned_comment(request: HttpRequest, comment_id: int) -> Comment:
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Edit one's own comment inside the edit window."""
     comment = _owned_comment(request, comment_id)
-    if not selectors.comment_is_editable(comment):
+    refusal = selectors.comment_edit_refusal(comment)
+    if refusal:
+        deleted = comment.status == CommentStatus.DELETED
         return render(request, "readers/comment_edit.html", {
-            "comment": comment, "closed": True, "minutes": settings.PARLEY_EDIT_MINUTES,
+            "comment": comment, "closed": refusal, "deleted": deleted,
         }, status=403)  # fmt: skip
     form = CommentEditForm(request.POST or None, initial={"comment": comment.comment})
     if request.method == "POST" and form.is_valid():

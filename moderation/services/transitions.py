@@ -30,13 +30,14 @@ from .transition_records import decision_record, events_record, verdicts_record
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
-# Back to pending only when its author edits a comment (it is scored again); deleted by its
+# Back to pending only when its author edits a comment (it is scored again: spam the scorer
+# marked too, readers.selectors.comment_edit_refusal); deleted by its
 # author is final.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.PENDING: frozenset({S.PUBLISHED, S.HELD, S.SPAM, S.REMOVED, S.DELETED}),
     S.HELD: frozenset({S.PUBLISHED, S.SPAM, S.REMOVED, S.DELETED, S.PENDING}),
     S.PUBLISHED: frozenset({S.HELD, S.SPAM, S.REMOVED, S.DELETED, S.PENDING}),
-    S.SPAM: frozenset({S.PUBLISHED, S.HELD, S.REMOVED, S.DELETED}),
+    S.SPAM: frozenset({S.PUBLISHED, S.HELD, S.REMOVED, S.DELETED, S.PENDING}),
     S.REMOVED: frozenset({S.PUBLISHED, S.HELD, S.SPAM, S.DELETED}),
     S.DELETED: frozenset(),
 }

@@ -1,10 +1,8 @@
 """Readers own their comments: edit inside the window, delete any time, and claim a guest's
 comments once a link proved the address."""
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils.translation import ngettext
 
 from comments.models import Comment, CommentStatus
 from comments.services import comment_erase, comment_text_set, comments_claim
@@ -15,7 +13,7 @@ from moderation.services import (
     training_example_forget,
 )
 
-from ..selectors import comment_is_editable, comments_of
+from ..selectors import comment_edit_refusal, comments_of
 
 S = CommentStatus
 
@@ -26,16 +24,9 @@ class EditClosed(Exception):
 
 def comment_edit(*, comment: Comment, text: str) -> Comment:
     """Change a comment's text inside the edit window; it is marked edited and scored again."""
-    if not comment_is_editable(comment):
-        minutes = settings.PARLEY_EDIT_MINUTES
-        raise EditClosed(
-            ngettext(
-                "Comments can be edited for %(minutes)s minute after posting.",
-                "Comments can be edited for %(minutes)s minutes after posting.",
-                minutes,
-            )
-            % {"minutes": minutes}
-        )
+    refusal = comment_edit_refusal(comment)
+    if refusal:
+        raise EditClosed(refusal)
     with transaction.atomic():
         comment_text_set(comment_id=comment.pk, text=text, edited=True)
         if comment.status != S.PENDING:

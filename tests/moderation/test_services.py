@@ -82,12 +82,12 @@ class TestTransitions:
             moderator,
         )
 
-    def test_spam_and_removed_never_go_back_to_pending_and_deleted_is_final(self, article, post):
-        """Only an author's edit returns a comment to pending; deletion is final."""
-        for status in (S.SPAM, S.REMOVED):
-            comment = post(article, status=status)
-            with pytest.raises(TransitionNotAllowed):
-                comment_transition(comment_id=comment.pk, to_status=S.PENDING)
+    def test_removed_never_goes_back_to_pending_and_deleted_is_final(self, article, post):
+        """Only an author's edit returns a comment to pending (spam the scorer marked
+        included: readers.selectors), never a removed one; deletion is final."""
+        comment = post(article, status=S.REMOVED)
+        with pytest.raises(TransitionNotAllowed):
+            comment_transition(comment_id=comment.pk, to_status=S.PENDING)
         deleted = post(article, status=S.DELETED)
         for status in (S.PUBLISHED, S.HELD, S.PENDING):
             with pytest.raises(TransitionNotAllowed):

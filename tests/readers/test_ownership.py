@@ -68,6 +68,34 @@ def test_edit_after_the_window_is_refused(client, article, my_comment, settings)
     assert "comment-edit-link" not in client.get(article.get_absolute_url()).content.decode()
 
 
+def test_spam_the_scorer_marked_is_edited_as_a_held_comment_would_be(
+    client, article, my_comment, moderator, django_capture_on_commit_callbacks
+):
+    """To its poster a spam verdict reads as held: the edit it offers works, and is scored
+    again. Spam a moderator marked, a removal or a deletion is refused with its own reason,
+    never "the window has passed" while it has not."""
+    from moderation.services import comment_transition, comments_moderate
+
+    comment_transition(comment_id=my_comment.pk, to_status=S.SPAM)  # the scorer's verdict
+    assert client.get(f"/comments/{my_comment.pk}/edit/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/comments/{my_comment.pk}/edit/", {"comment": "Kinder words"})
+    assert response.status_code == 302
+    my_comment.refresh_from_db()
+    assert (my_comment.comment, my_comment.status) == ("Kinder words", S.PUBLISHED)
+
+    comments_moderate(comment_ids=[my_comment.pk], action="spam", actor=moderator)
+    decided = "A moderator has decided on this comment, so it can no longer be edited."
+    for _ in range(2):
+        page = client.get(f"/comments/{my_comment.pk}/edit/").content.decode()
+        assert decided in page and "minutes after posting" not in page
+        comments_moderate(comment_ids=[my_comment.pk], action="remove", actor=moderator)
+    response = client.post(f"/comments/{my_comment.pk}/edit/", {"comment": "again"})
+    assert response.status_code == 403
+    my_comment.refresh_from_db()
+    assert my_comment.comment == "Kinder words"
+
+
 def test_nobody_else_can_edit_or_delete(article, my_comment, make_user):
     """Another browser, or another account, gets 403 and nothing changes."""
     for client in (Client(), Client()):
