@@ -57,7 +57,10 @@ def search(request: HttpRequest) -> HttpResponse:
     form = CommentSearchForm(request.GET or None)
     context = {**_list_context(request), "tab": "search", "search_form": form, "items": []}
     wanted = form.search() if form.is_valid() else None
-    if wanted is not None and wanted.is_empty:
+    if wanted is not None and wanted.is_empty and wanted.text:
+        # Searched by words only, and none of them a word ("😀", "!!!").
+        form.add_error("q", _("Type a word of letters or digits: search looks for words."))
+    elif wanted is not None and wanted.is_empty:
         form.add_error(None, _("Fill in at least one field to search."))
     elif wanted is not None:
         page, items = search_page(search=wanted, page_number=request.GET.get("page") or 1)
@@ -134,12 +137,20 @@ def _seen(request: HttpRequest) -> dict[int, str]:
 def undo(request: HttpRequest) -> HttpResponse:
     """Undo recent decisions (by event id) through the same transition service."""
     raw = request.POST.getlist("events") or request.POST.get("events_csv", "").split(",")
+    event_ids = parse_ids(raw, limit=500)
     undone, refused = 0, []
-    for event_id in parse_ids(raw, limit=500):
+    for event_id in event_ids:
         try:
             undone += services.event_undo(event_id=event_id, actor=request.user)
         except services.UndoNotAllowed as reason:
             refused.append(str(reason))
+    if not event_ids:
+        messages.error(request, _("Nothing was undone: no decision was named."))
+    elif not undone and not refused:
+        # Another moderator's undo (or decision) got there first.
+        messages.info(
+            request, _("Nothing was undone: its comment changed meanwhile, or it was undone.")
+        )
     if undone:
         messages.success(
             request,
@@ -235,6 +246,10 @@ def ban_lift(request: HttpRequest, ban_id: int) -> HttpResponse:
     """Lift a ban now."""
     if services.ban_lift(ban_id=ban_id, actor=request.user):
         messages.success(request, _("Ban lifted."))
+    elif Ban.objects.filter(pk=ban_id).exists():
+        messages.info(request, _("That ban had already been lifted."))
+    else:
+        messages.error(request, _("There is no such ban."))
     return HttpResponseRedirect(reverse("moderation:bans"))
 
 

@@ -63,6 +63,22 @@ def test_expired_and_lifted_bans_no_longer_apply(article, submit, moderator):
     assert ModerationEvent.objects.filter(ban__isnull=False).count() == 3
 
 
+def test_lifting_a_ban_twice_or_one_that_is_not_there_says_so(client, moderator):
+    """The second Lift (a double click, or two moderators) says the ban was already lifted;
+    an unknown ban says there is none: never a silent redirect."""
+    ban = services.ban_create(kind=Ban.Kind.IP, value="192.0.2.30", actor=moderator, reason="x")
+    client.force_login(moderator)
+    said = []
+    for ban_id in (ban.pk, ban.pk, 999999):
+        response = client.post(reverse("moderation:ban_lift", args=[ban_id]), follow=True)
+        said.append([str(m) for m in response.context["messages"]])
+    assert said == [
+        ["Ban lifted."],
+        ["That ban had already been lifted."],
+        ["There is no such ban."],
+    ]
+
+
 def test_shadow_banned_poster_sees_their_comment_and_nobody_else_does(
     client, article, submit, moderator
 ):

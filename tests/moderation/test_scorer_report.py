@@ -1,5 +1,6 @@
 """The scorer's report on itself: its figures, who may read it, and what it costs."""
 
+import re
 import sys
 import types
 from datetime import timedelta
@@ -240,6 +241,11 @@ class TestPage:
         assert "median 1.50 ms, 99th percentile 2.50 ms, over 2 timed verdicts" in html
         assert html.count('class="bar bar-published"') == 1
         assert '<title id="chart-title">' in html and "<details" in html
+        # The description names the chart's first and last days (its last is today).
+        today = timezone.localdate()
+        assert re.search(
+            rf"one per day from \d+ \w+ to {today.day} {today:%B} {today.year}, count", html
+        )
         assert "not measured" in html
         assert "style=" not in html  # the Content-Security-Policy refuses inline styles
         queue = client.get(reverse("moderation:queue")).content.decode()

@@ -213,6 +213,12 @@ def test_dates_in_the_wrong_order_and_an_empty_form_are_explained(client, modera
     assert "Enter a valid IPv4 or IPv6 address." in html
     html = client.get(SEARCH, {"q": "  ", "status": ""}).content.decode()
     assert "Fill in at least one field to search." in html
+    for typed in ("😀", "!!!"):
+        response = client.get(SEARCH, {"q": typed})
+        html = response.content.decode()
+        assert response.status_code == 400 and f'value="{typed}"' in html
+        assert "Type a word of letters or digits: search looks for words." in html
+        assert "Fill in at least one field" not in html
     blank = client.get(SEARCH)
     assert blank.status_code == 200
     blank = blank.content.decode()

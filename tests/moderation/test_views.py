@@ -167,6 +167,16 @@ def test_a_page_loaded_before_another_moderator_decided_changes_nothing(
     )
 
 
+def test_an_undo_that_names_no_decision_says_so(client, moderator):
+    """Undo with no (or no valid) event id is told so, not sent back in silence."""
+    client.force_login(moderator)
+    for events in ("", "abc", "9" * 30):
+        response = client.post(reverse("moderation:undo"), {"events_csv": events}, follow=True)
+        assert [str(m) for m in response.context["messages"]] == [
+            "Nothing was undone: no decision was named."
+        ]
+
+
 def test_a_forged_seen_field_is_ignored(client, moderator, article, post):
     """A seen value that names no status, or no id, does not stop an action (nor raise)."""
     held = post(article, "held", status=S.HELD)
