@@ -5,7 +5,19 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Warning
 
-PLACEHOLDER_HOSTS = {"example.com", "www.example.com", "localhost", "127.0.0.1", "::1"}
+PLACEHOLDER_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# Names reserved for examples and tests (RFC 2606, RFC 6761), any host under them included:
+# .env.example's https://comments.example.com is one.
+PLACEHOLDER_DOMAINS = (
+    "example.com", "example.net", "example.org", "example", "test", "invalid", "localhost",
+)  # fmt: skip
+
+
+def _placeholder(host: str | None) -> bool:
+    if not host or host in PLACEHOLDER_HOSTS:
+        return True
+    host = host.rstrip(".").lower()
+    return any(host == name or host.endswith(f".{name}") for name in PLACEHOLDER_DOMAINS)
 
 
 def site_url_check(app_configs=None, **kwargs) -> list[Warning]:
@@ -14,12 +26,12 @@ def site_url_check(app_configs=None, **kwargs) -> list[Warning]:
     if settings.DEBUG:
         return []
     parts = urlsplit(settings.PARLEY_SITE_URL)
-    if parts.hostname in PLACEHOLDER_HOSTS or not parts.hostname:
+    if _placeholder(parts.hostname):
         return [
             Warning(
                 f"PARLEY_SITE_URL is {settings.PARLEY_SITE_URL!r}: links in emails and feeds "
                 "would point there instead of at this site.",
-                hint="Set PARLEY_SITE_URL to the public address, e.g. https://comments.example.org",
+                hint="Set PARLEY_SITE_URL to the address readers reach this site at.",
                 id="parley.W001",
             )
         ]

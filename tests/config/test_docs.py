@@ -29,3 +29,19 @@ def test_the_quickstart_is_two_commands():
     block = re.search(r"## Quickstart\s+```sh\n(.*?)```", readme, re.S).group(1)
     commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
     assert commands == ["make run", "make test"]
+
+
+def test_the_example_environment_file_can_be_sourced_by_a_shell():
+    """README's recipe sources .env.example's copy (`set -a; . file; set +a`): every line
+    must be one a POSIX shell reads, so no value after a bad one is lost."""
+    import subprocess
+
+    names = re.findall(r"^([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    script = "set -a; . ./.env.example; set +a; " + " ".join(
+        f'printf "%s=%s\\n" {name} "${name}";' for name in names
+    )
+    done = subprocess.run(["sh", "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    values = dict(line.split("=", 1) for line in done.stdout.splitlines())
+    assert values["DEFAULT_FROM_EMAIL"] == "Parley <comments@example.com>"
+    assert all(values[name] for name in names if name != "SECRET_KEY"), values

@@ -45,8 +45,8 @@ def test_deploy_check_is_clean_with_production_variables():
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-for-the-check-0123456789",
-        "ALLOWED_HOSTS": "comments.example.com",
-        "PARLEY_SITE_URL": "https://comments.example.com",
+        "ALLOWED_HOSTS": "comments.parleynews.net",
+        "PARLEY_SITE_URL": "https://comments.parleynews.net",
         "DATABASE_URL": "postgres://parley:secret@db.example.com:5432/parley",
         "REDIS_URL": "redis://redis.example.com:6379",
         "EMAIL_URL": "smtp+tls://user:password@smtp.example.com:587",
@@ -57,12 +57,14 @@ def test_deploy_check_is_clean_with_production_variables():
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
-    env["PARLEY_SITE_URL"] = ""
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode != 0 and "parley.W001" in result.stderr, "without the site URL"
+    # Without the site's address, or with .env.example's placeholder left in.
+    for placeholder in ("", "https://comments.example.com"):
+        env["PARLEY_SITE_URL"] = placeholder
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode != 0 and "parley.W001" in result.stderr, placeholder
 
 
 @pytest.mark.slow

@@ -18,7 +18,7 @@ from readers import services as readers
 from readers.models import ConfirmedAddress, Follow
 
 pytestmark = pytest.mark.django_db
-SITE = "https://talk.example.org"
+SITE = "https://talk.parleynews.net"
 LINK = re.compile(r"""(?:href=["']|<|\s|^)(https?://[^\s"'<>]+)""", re.MULTILINE)
 
 
@@ -101,10 +101,14 @@ def test_production_on_a_placeholder_address_is_warned_about(settings):
     """DEBUG=0 with example.com, localhost or plain http gets a warning; a real https
     address and development do not."""
     settings.DEBUG = False
-    for placeholder in ("http://example.com", "https://example.com", "http://127.0.0.1:8000"):
+    for placeholder in (
+        "http://example.com", "https://example.com", "http://127.0.0.1:8000",
+        "https://comments.example.com", "https://talk.example.org", "https://news.test",
+        "https://Site.Example.", "https://a.localhost",
+    ):  # fmt: skip
         settings.PARLEY_SITE_URL = placeholder
         assert [w.id for w in site_url_check()] == ["parley.W001"]
-    settings.PARLEY_SITE_URL = "http://talk.example.org"
+    settings.PARLEY_SITE_URL = "http://talk.parleynews.net"
     assert [w.id for w in site_url_check()] == ["parley.W002"]
     settings.PARLEY_SITE_URL = SITE
     assert site_url_check() == []
@@ -127,4 +131,4 @@ def test_the_sites_record_follows_the_setting():
     Site.objects.filter(pk=1).update(domain="example.com", name="example.com")
     site_sync()
     site = Site.objects.get(pk=1)
-    assert (site.domain, site.name) == ("talk.example.org", "Parley")
+    assert (site.domain, site.name) == ("talk.parleynews.net", "Parley")
