@@ -224,6 +224,9 @@ def article_comments(request: HttpRequest, pk: int) -> HttpResponse:
     title = {"title": article.title}
     if state == CommentsState.CLOSED:
         messages.success(request, _("Comments on “%(title)s” are closed.") % title)
+    elif state == CommentsState.AWAITING_PUBLICATION:
+        text = _("Comments on “%(title)s” will be open once it is published.")
+        messages.success(request, text % title)
     elif state != CommentsState.CLOSED_BY_AGE:
         messages.success(request, _("Comments on “%(title)s” are open.") % title)
     else:

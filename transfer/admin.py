@@ -47,7 +47,8 @@ class ImportRunForm(forms.ModelForm):
 
 def _report_lines(run: ImportRun) -> list[str]:
     data = dict(run.report or {})
-    if not data:
+    if not data or run.status == ImportRun.Status.FAILED:
+        # A failed import stored nothing: what it had counted was rolled back with it.
         return []
     report = ImportReport(**{k: v for k, v in data.items() if k in ImportReport.__annotations__})
     return report.lines()

@@ -378,6 +378,18 @@ def test_closing_and_reopening_comments(client, author, target):
     assert "Comments are closed." not in html and 'id="commentform"' in html
 
 
+def test_reopening_comments_on_a_draft_says_when_they_open(client, author, target):
+    """A draft's comments reopened are not "open": the message says they will be once it is
+    published, as the dashboard does."""
+    draft = target(False)
+    client.force_login(author)
+    client.post(url_for("author_comments", draft), {"action": "close"})
+    response = client.post(url_for("author_comments", draft), {"action": "open"}, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert said[-1] == f"Comments on “{draft.title}” will be open once it is published."
+    assert not any(line.endswith("are open.") for line in said)
+
+
 def test_an_unknown_comments_action_is_a_400(client, author, target):
     """A comments action other than close or open is a 400 and changes nothing."""
     article = target(True)

@@ -76,6 +76,7 @@ def test_a_bad_file_fails_its_run_and_says_why(admin_client, django_capture_on_c
     assert run.status == ImportRun.Status.FAILED and "line" in run.error
     page = admin_client.get(answer.url).content.decode()
     assert "Failed: nothing was stored" in page and Comment.objects.count() == 0
+    assert "Import finished." not in page and "matched" not in page and "added" not in page
 
 
 def test_the_wrong_kind_of_file_is_refused_with_the_form_kept(admin_client):
