@@ -317,3 +317,24 @@ def scorer_decides(article, post):
         return comment
 
     return decide
+
+
+@pytest.fixture
+def stopped_redis_cache(settings):
+    """Django's cache pointed at a Redis that is not running (a private, stopped one)."""
+    from tests.support import RedisServer
+
+    server = RedisServer()
+    server.start()
+    server.stop()
+
+    def use(backend, **options):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": backend,
+                "LOCATION": f"{server.url}/0",
+                "OPTIONS": options,
+            }
+        }
+
+    return use

@@ -78,27 +78,6 @@ def test_a_long_limit_keeps_counting_between_slow_requests(
     assert codes == [302, 302, 429]
 
 
-@pytest.fixture
-def stopped_redis_cache(settings):
-    """Django's cache pointed at a Redis that is not running (a private, stopped one)."""
-    from tests.support import RedisServer
-
-    server = RedisServer()
-    server.start()
-    server.stop()
-
-    def use(backend, **options):
-        settings.CACHES = {
-            "default": {
-                "BACKEND": backend,
-                "LOCATION": f"{server.url}/0",
-                "OPTIONS": options,
-            }
-        }
-
-    return use
-
-
 def test_limiters_fail_open_when_the_cache_is_down(article, submit, make_user, stopped_redis_cache):
     """With the cache Redis stopped, posting and logging in still work (no 500)."""
     stopped_redis_cache(

@@ -106,3 +106,16 @@ def test_each_event_is_one_log_line_with_the_comment_and_its_outcome(article, su
     lines = [record.getMessage() for record in caplog.records]
     assert f"comment {comment.pk}: stored published on article {article.pk}" in lines
     assert f"comment {comment.pk}: pending -> published (scorer)" in lines
+
+
+def test_a_cache_whose_redis_is_away_says_so(client, stopped_redis_cache):
+    """With the cache's Redis stopped, the cache check fails saying Redis does not answer,
+    not that a probe key "does not match"."""
+    stopped_redis_cache(
+        "core.cache.ParleyRedisCache", SOCKET_CONNECT_TIMEOUT=0.5, SOCKET_TIMEOUT=0.5
+    )
+    status, report = health(client)
+    cache = report["checks"]["cache"]
+    assert status == 503 and cache["ok"] is False
+    assert "the cache's Redis does not answer" in cache["error"]
+    assert "does not match" not in cache["error"]
