@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -299,7 +300,27 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
                 reply_target=reply_target,
                 notice=NO_TOKEN_NOTICE,
             )
+        followed = None if article else _follow_refused(request)
+        if followed is not None:
+            email = request.POST.get("email", "")[:254]
+            context = {"article": followed, "email": email, "problem": "token"}
+            return render(request, "readers/follow_again.html", context, status=403)
     except DatabaseError:
         logger.warning("The refused form's comment could not be rebuilt (database failure)")
         connection.close()
     return render(request, "csrf_failure.html", context, status=403)
+
+
+def _follow_refused(request: HttpRequest) -> Article | None:
+    """The article whose follow form (posted from the shared page with scripts off, so with
+    no token) was refused, to hand that form back with a token: a reload would serve the
+    same tokenless page again, for ever."""
+    if request.method != "POST":
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name != "readers:follow":
+        return None
+    return Article.objects.published().filter(slug=match.kwargs.get("slug", "")).first()

@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import TextareaField
 
+# What following or unfollowing did is said inside the follow box, where the redirect lands
+# (#follow), not at the top of a long page. The tag contains "comment-notice", which the
+# article page's messages block leaves to the parts of the page they are about.
+FOLLOW_NOTICE_TAG = "comment-notice-follow"
+
 
 class FollowForm(forms.Form):
     email = forms.EmailField(

@@ -18,7 +18,7 @@ from core.ids import parse_id
 from core.ratelimit import rate_limited
 
 from . import services
-from .forms import FollowForm
+from .forms import FOLLOW_NOTICE_TAG, FollowForm
 from .links import address_proven, token_failed
 from .tokens import TokenInvalid, token_read
 
@@ -35,12 +35,15 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
                 request, _("Add and verify an email address first: updates are sent by email.")
             )
             return HttpResponseRedirect(reverse("account_email"))
-        messages.success(request, _("You now follow “%(title)s”.") % {"title": article.title})
+        text = _("You now follow “%(title)s”.") % {"title": article.title}
+        messages.success(request, text, extra_tags=FOLLOW_NOTICE_TAG)
         return HttpResponseRedirect(target)
     form = FollowForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter a valid email address to follow this article."))
-        return HttpResponseRedirect(target)
+        # The form again where the reader is, with what they typed: a redirect to the
+        # article would show the error far above its box and lose the address.
+        context = {"article": article, "email": request.POST.get("email", "")[:254]}
+        return render(request, "readers/follow_again.html", context, status=400)
     if rate_limited(request, "follow"):
         return render(request, "readers/limited.html", status=429)
     services.follow_start(
@@ -49,6 +52,7 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
     messages.info(
         request,
         _("Check your inbox: follow the link we sent to confirm (it is valid for 48 hours)."),
+        extra_tags=FOLLOW_NOTICE_TAG,
     )
     return HttpResponseRedirect(target)
 
@@ -60,7 +64,8 @@ def unfollow(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         raise PermissionDenied(_("Use the unsubscribe link in any update email."))
     services.follow_stop(article=article, user=request.user)
-    messages.success(request, _("You no longer follow “%(title)s”.") % {"title": article.title})
+    text = _("You no longer follow “%(title)s”.") % {"title": article.title}
+    messages.success(request, text, extra_tags=FOLLOW_NOTICE_TAG)
     return HttpResponseRedirect(f"{article.get_absolute_url()}#follow")
 
 

@@ -2,7 +2,7 @@ from django import template
 
 from comments.form_html import field_control_html
 
-from ..forms import FollowForm
+from ..forms import FOLLOW_NOTICE_TAG, FollowForm
 from ..selectors import is_following
 
 register = template.Library()
@@ -24,4 +24,9 @@ def follow_box(context, article):
         "following": is_following(article=article, user=user),
         "email_input": email_input,
         "csrf_token": context.get("csrf_token"),
+        "notices": [
+            message
+            for message in context.get("messages") or ()
+            if FOLLOW_NOTICE_TAG in message.extra_tags.split()
+        ],
     }

@@ -17,7 +17,7 @@
      reader announces what became of the comment. */
   var landed = window.location.hash && document.getElementById(window.location.hash.slice(1));
   var said = landed && landed.querySelector(
-    ".comment-status[role=status], .section-notice[role=status]");
+    ".comment-status[role=status], .section-notice[role=status], .follow-notice[role=status]");
   if (said && said.textContent.trim()) {
     var words = said.textContent;
     window.setTimeout(function () {

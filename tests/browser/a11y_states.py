@@ -108,7 +108,7 @@ def follow_asked(visit: Visit) -> None:
     visit.go(_article(visit.site))
     visit.page.fill("#follow-email", "new-fan@example.com")
     visit.page.locator("#follow button[type=submit]").click()
-    expect(visit.page.locator(".messages")).to_contain_text("Check your inbox")
+    expect(visit.page.locator("#follow .follow-notice")).to_contain_text("Check your inbox")
 
 
 def csrf_refused_comment(visit: Visit) -> None:

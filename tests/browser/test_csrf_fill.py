@@ -82,3 +82,24 @@ def test_without_javascript_the_refusal_keeps_the_comment_and_a_second_press_pos
         "Written with scripts off.",
         "nadia@example.com",
     )
+
+
+def test_without_javascript_a_guest_can_follow_on_the_second_press(live_server, new_page, article):
+    """No script: Follow is refused for want of a token, and the follow form comes back
+    with the typed address and a token; pressing Follow again sends the confirmation link,
+    said inside the follow box where the page lands."""
+    from django.core import mail
+
+    url = live_server.url + article.get_absolute_url()
+    page = shared_page(new_page, url, java_script_enabled=False)
+    page.fill("#follow-email", "nina@example.com")
+    page.click(".follow-form button[type=submit]")
+    page.wait_for_selector("text=The follow form gets this site's security token")
+    assert page.input_value("#follow-again-email") == "nina@example.com"
+    assert page.input_value(".follow-form input[name=csrfmiddlewaretoken]") != ""
+    page.click(".follow-form button[type=submit]")
+    page.wait_for_url("**#follow")
+    notice = page.locator("#follow .follow-notice")
+    assert notice.inner_text().startswith("Check your inbox")
+    assert page.locator(".messages .message").count() == 0
+    assert [m.to for m in mail.outbox] == [["nina@example.com"]]

@@ -51,7 +51,7 @@ def test_author_posts_an_update_and_the_follower_is_emailed(
     page.goto(live_server.url + article.get_absolute_url())
     page.fill("#follow-email", "reader@example.com")
     page.click("#follow button[type=submit]")
-    expect(page.locator(".messages")).to_contain_text("Check your inbox")
+    expect(page.locator("#follow .follow-notice")).to_contain_text("Check your inbox")
     assert [m.to for m in mail.outbox] == [["reader@example.com"]]
     confirm = mail.outbox[0].body.split("Confirm within 48 hours: ", 1)[1].split()[0]
     page.goto(live_server.url + confirm[confirm.index("/follow/") :])

@@ -52,6 +52,27 @@ class TestFollowing:
         follow.refresh_from_db()
         assert follow.confirmed_at is not None
 
+    def test_an_address_that_is_not_one_comes_back_in_the_form_with_the_error(
+        self, client, article
+    ):
+        """Not a redirect to a page whose top says so, far from the box, with the address
+        gone: the follow form again (400), the error above it and what was typed kept."""
+        response = client.post(f"/articles/{article.slug}/follow/", {"email": "fan-at-example.com"})
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "Enter a valid email address to follow this article." in html
+        assert 'value="fan-at-example.com"' in html and 'aria-invalid="true"' in html
+        assert 'name="csrfmiddlewaretoken"' in html
+        assert not Follow.objects.exists() and mail.outbox == []
+
+    def test_what_following_did_is_said_inside_the_follow_box(self, client, article, run_commits):
+        """The confirmation lands in the follow box (#follow), not at the top of the page."""
+        follow_as_guest(client, article, "fan@example.com", run_commits)
+        html = client.get(article.get_absolute_url()).content.decode()
+        box = html[html.index('<section id="follow"') :]
+        assert 'follow-notice" role="status">Check your inbox' in box[: box.index("</section>")]
+        assert "Check your inbox" not in html[: html.index('<section id="follow"')]
+
     def test_signed_in_reader_with_verified_email_follows_at_once(
         self, client, article, verified_user
     ):
