@@ -94,3 +94,20 @@ def test_without_javascript_the_summary_is_in_view_too(live_server, page_without
     fill_guest_form(page, WORDS, "Reader Rae")
     page.fill("#id_url", "javascript:alert(1)")
     send_and_check(page, "Enter a web address starting with http:// or https://.")
+
+
+def test_a_refused_sign_up_leads_with_its_errors_on_a_phone(live_server, page):
+    """Passwords that differ, on a 320 px screen: a summary at the top of the form has
+    focus and names the field, which is linked; nothing is far below the fold."""
+    page.set_viewport_size({"width": 320, "height": 568})
+    page.goto(live_server.url + "/accounts/signup/")
+    page.fill("input[name=username]", "phone_pat")
+    page.fill("input[name=password1]", "a-long-passphrase-one")
+    page.fill("input[name=password2]", "a-long-passphrase-two")
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert "You must type the same password each time." in page.inner_text(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert in_viewport(page, ".error-summary")
+    link = page.locator(".error-summary a").first
+    assert link.get_attribute("href") == "#id_password2"
