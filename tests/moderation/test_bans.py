@@ -80,7 +80,7 @@ def test_lifting_a_ban_twice_or_one_that_is_not_there_says_so(client, moderator)
 
 
 def test_shadow_banned_poster_sees_their_comment_and_nobody_else_does(
-    client, article, submit, moderator
+    client, article, submit, moderator, django_capture_on_commit_callbacks
 ):
     """A shadow-banned poster's comment looks published to them and is spam to everyone else."""
     services.ban_create(kind=Ban.Kind.EMAIL, value="shade@example.com", actor=moderator,
@@ -92,6 +92,14 @@ def test_shadow_banned_poster_sees_their_comment_and_nobody_else_does(
     mine = client.get(article.get_absolute_url()).content.decode()
     assert "Can anyone see me?" in mine and "awaiting moderation" not in mine
     assert "Can anyone see me?" not in Client().get(article.get_absolute_url()).content.decode()
+    # Their edit (spam the scorer marked is editable) is scored again, shadow-ban and all.
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = client.post(f"/comments/{comment.pk}/edit/", {"comment": "Now can you?"})
+    assert edited.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.comment, comment.status) == ("Now can you?", S.SPAM)
+    assert "Now can you?" not in Client().get(article.get_absolute_url()).content.decode()
+    assert "Now can you?" in client.get(article.get_absolute_url()).content.decode()
 
 
 def test_moderators_ban_from_the_queue_and_see_it_in_the_log(client, article, post, moderator):
