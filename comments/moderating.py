@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from articles.models import Article
 from core.roles import is_moderator
 
+from .notices import messages_about_comments
 from .selectors import moderated_counts
 
 if TYPE_CHECKING:
@@ -64,11 +65,7 @@ def moderation_notices_place(request: HttpRequest, nodes: "list[CommentNode]") -
     on the page, for the top of the section."""
     elsewhere = []
     shown = {node.pk: node for node in nodes if not node.placeholder}
-    for message in messages.get_messages(request):
-        tags = message.extra_tags.split()
-        if MODERATION_NOTICE_TAG not in tags:
-            continue
-        comment_id = next((int(t[1:]) for t in tags if t[:1] == "c" and t[1:].isdigit()), 0)
+    for comment_id, message in messages_about_comments(request, MODERATION_NOTICE_TAG):
         if comment_id in shown:
             shown[comment_id].moderation_note = message.message
         else:

@@ -7,6 +7,7 @@ moderation" above a comment that was published thirty milliseconds after the pos
 """
 
 from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
@@ -64,16 +65,26 @@ def notice_add(request: HttpRequest, *, comment_id: int, kind: str) -> None:
     )
 
 
+def messages_about_comments(request: HttpRequest, tag: str) -> list[tuple[int, Message]]:
+    """The queued messages tagged `tag`, in order, each with the id of the comment its
+    "c<id>" tag names (0 for none): what the comment section places inside comments."""
+    found = []
+    for message in messages.get_messages(request):
+        tags = message.extra_tags.split()
+        if tag in tags:
+            comment_id = next((int(t[1:]) for t in tags if t[:1] == "c" and t[1:].isdigit()), 0)
+            found.append((comment_id, message))
+    return found
+
+
 def notice_pending(request: HttpRequest) -> tuple[int, str, str] | None:
     """The newest queued comment confirmation, if any: (comment id, kind, fallback)."""
-    for message in reversed(list(messages.get_messages(request))):
-        tags = message.extra_tags.split()
-        if NOTICE_TAG not in tags:
-            continue
-        kind = next((t[7:] for t in tags if t.startswith("notice-")), "")
-        comment_id = next((t[1:] for t in tags if t.startswith("c") and t[1:].isdigit()), "")
-        return int(comment_id or 0), kind, message.message
-    return None
+    pending = messages_about_comments(request, NOTICE_TAG)
+    if not pending:
+        return None
+    comment_id, message = pending[-1]
+    kind = next((t[7:] for t in message.extra_tags.split() if t.startswith("notice-")), "")
+    return comment_id, kind, message.message
 
 
 def note_add(request: HttpRequest, *, comment_id: int, text: str) -> None:
@@ -88,11 +99,7 @@ def notes_place(request: HttpRequest, nodes: list) -> str:
     already says something), for the top of the section."""
     shown = {node.pk: node for node in nodes if not node.placeholder}
     elsewhere = []
-    for message in messages.get_messages(request):
-        tags = message.extra_tags.split()
-        if NOTE_TAG not in tags:
-            continue
-        comment_id = next((int(t[1:]) for t in tags if t[:1] == "c" and t[1:].isdigit()), 0)
+    for comment_id, message in messages_about_comments(request, NOTE_TAG):
         node = shown.get(comment_id)
         if node is not None and not node.notice:
             node.notice = str(message.message)
