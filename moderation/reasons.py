@@ -42,6 +42,9 @@ FIXED = {
     "removed by a moderator": gettext_lazy("removed by a moderator"),
     "held by a moderator": gettext_lazy("held by a moderator"),
     "edited by its author; scored again": gettext_lazy("edited by its author; scored again"),
+    "edited by its author; stays held for a moderator": gettext_lazy(
+        "edited by its author; stays held for a moderator"
+    ),
     "deleted by its author": gettext_lazy("deleted by its author"),
     "scoring failed repeatedly": gettext_lazy("scoring failed repeatedly"),
     "scoring timed out": gettext_lazy("scoring timed out"),

@@ -16,11 +16,12 @@ from core.roles import moderator_users
 
 from .cached import BanEntry, bans_cached, rules_cached
 from .keywords import keyword_list
-from .models import Ban, HeldNotice, ModerationRules, TrainingExample
+from .models import Ban, HeldNotice, ModerationEvent, ModerationRules, TrainingExample
 from .scoring import AuthorHistory, Rules, Submission, distinctive
 
 S = CommentStatus
 DUPLICATE_WINDOW = COPIES_WINDOW  # the scorer counts every copy comment_submit looks up
+REPORTS_ACTOR = "readers"  # how the audit log names a hold by reports
 
 
 def rules_get() -> ModerationRules:
@@ -263,3 +264,33 @@ def ban_for(
         and (ban.expires_at is None or ban.expires_at > now)
     ]
     return min(matches, key=lambda ban: (ban.shadow, -ban.pk), default=None)
+
+
+def comment_hold_maker(comment_id: int) -> str:
+    """Who holds the comment: "readers" (their reports), "moderator", "scorer" (or another
+    automatic label), or "" when the latest move that stands did not hold it. An undone
+    decision and its undo are passed over, since the undo restored what came before."""
+    events = ModerationEvent.objects.filter(comment_id=comment_id).order_by("-created_at", "-pk")
+    passed_over = set()
+    for pk, actor_id, label, from_status, to_status, reasons in events.values_list(
+        "pk", "actor_id", "actor_label", "from_status", "to_status", "reasons"
+    ):
+        if pk in passed_over:
+            continue
+        undone = next(
+            (
+                (r.get("params") or {}).get("event")
+                for r in reasons or ()
+                if r.get("code") == "undo"
+            ),
+            None,
+        )
+        if undone is not None:
+            passed_over.add(undone)
+        elif from_status != to_status:
+            if to_status != S.HELD:
+                return ""
+            if label == REPORTS_ACTOR:
+                return REPORTS_ACTOR
+            return "moderator" if actor_id is not None else label
+    return ""

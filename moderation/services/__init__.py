@@ -7,6 +7,7 @@
 - reports: readers reporting comments, moderators dismissing reports
 - notes: moderators' private notes on commenters
 - digests: batched emails about held comments
+- edits: a poster's edit, scored again unless people hold the comment
 - bans: bans, shadow-bans, and the screening hook that applies them
 - webhooks: signed posts about held, reported and published comments
 - audit: staff edits made in the admin, with their fields before and after
@@ -16,6 +17,7 @@ from .actions import ACTIONS, UndoNotAllowed, action_summary, comments_moderate,
 from .audit import staff_edits_forget
 from .bans import ban_create, ban_lift, ban_reason_set, comment_screen
 from .digests import held_digest_send
+from .edits import comment_edited
 from .notes import NoteNotPossible, commenter_note_add, commenter_note_delete
 from .reports import report_create, reports_dismiss, reports_reopen
 from .scoring import (
@@ -48,6 +50,7 @@ __all__ = [
     "ban_create",
     "ban_lift",
     "ban_reason_set",
+    "comment_edited",
     "comment_enqueue_scoring",
     "comment_hold_unscored",
     "comment_score",

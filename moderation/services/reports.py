@@ -22,7 +22,7 @@ from .transitions import comment_lock, comment_status_move, comment_transition
 from .webhooks import webhooks_notify
 
 S = CommentStatus
-REPORTS_ACTOR = "readers"  # how the audit log names a hold by reports
+REPORTS_ACTOR = selectors.REPORTS_ACTOR
 
 
 def report_create(
@@ -97,7 +97,7 @@ def _comment_reports_dismiss(*, comment_id: int, actor: AbstractBaseUser) -> Mod
     if not open_ids:
         return None
     reasons = [reason_record("dismiss", count=len(open_ids))]
-    if comment.status == S.HELD and _held_by_readers(comment_id):
+    if comment.status == S.HELD and selectors.comment_hold_maker(comment_id) == REPORTS_ACTOR:
         # Held by reports now dismissed: it goes back to where readers saw it, through the
         # one transition (which also resolves the reports).
         event = comment_status_move(comment, to_status=S.PUBLISHED, actor=actor, reasons=reasons)
@@ -116,32 +116,6 @@ def _comment_reports_dismiss(*, comment_id: int, actor: AbstractBaseUser) -> Mod
         resolved_at=event.created_at, dismissed_by=actor, resolved_in=event
     )
     return event
-
-
-def _held_by_readers(comment_id: int) -> bool:
-    """Whether what holds the comment is the readers' reports: the latest move that stands
-    (an undone decision and its undo are passed over, since the undo restored the hold
-    before it) held it, and readers made it."""
-    events = ModerationEvent.objects.filter(comment_id=comment_id).order_by("-created_at", "-pk")
-    passed_over = set()
-    for pk, label, from_status, to_status, reasons in events.values_list(
-        "pk", "actor_label", "from_status", "to_status", "reasons"
-    ):
-        if pk in passed_over:
-            continue
-        undone = next(
-            (
-                (r.get("params") or {}).get("event")
-                for r in reasons or ()
-                if r.get("code") == "undo"
-            ),
-            None,
-        )
-        if undone is not None:
-            passed_over.add(undone)
-        elif from_status != to_status:
-            return to_status == S.HELD and label == REPORTS_ACTOR
-    return False
 
 
 def reports_reopen(*, event_id: int) -> int:

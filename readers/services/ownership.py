@@ -7,7 +7,7 @@ from django.db import transaction
 from comments.models import Comment, CommentStatus
 from comments.services import comment_erase, comment_text_set, comments_claim
 from moderation.services import (
-    comment_scoring_schedule,
+    comment_edited,
     comment_transition,
     staff_edits_forget,
     training_example_forget,
@@ -23,20 +23,14 @@ class EditClosed(Exception):
 
 
 def comment_edit(*, comment: Comment, text: str) -> Comment:
-    """Change a comment's text inside the edit window; it is marked edited and scored again."""
+    """Change a comment's text inside the edit window; it is marked edited and scored again
+    (unless people hold it: moderation.services.edits)."""
     refusal = comment_edit_refusal(comment)
     if refusal:
         raise EditClosed(refusal)
     with transaction.atomic():
         comment_text_set(comment_id=comment.pk, text=text, edited=True)
-        if comment.status != S.PENDING:
-            comment_transition(
-                comment_id=comment.pk,
-                to_status=S.PENDING,
-                actor_label="author",
-                reasons=[{"code": "edited", "reason": "edited by its author; scored again"}],
-            )
-        comment_scoring_schedule(comment_id=comment.pk)
+        comment_edited(comment_id=comment.pk)
     comment.refresh_from_db()
     return comment
 

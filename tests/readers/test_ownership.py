@@ -96,6 +96,46 @@ def test_spam_the_scorer_marked_is_edited_as_a_held_comment_would_be(
     assert my_comment.comment == "Kinder words"
 
 
+@pytest.mark.parametrize("held_by", ["moderator", "readers", "scorer", "undone"])
+def test_an_edit_leaves_a_hold_people_made_to_a_moderator(
+    client, article, my_comment, moderator, held_by, django_capture_on_commit_callbacks
+):
+    """Edited, a comment a moderator held, or readers' reports held, stays held: scored
+    again, a light edit would publish itself behind their backs. The audit log says it was
+    edited, and the poster is told it awaits moderation. A hold the scorer made, or one a
+    moderator undid, is scored again as any edit is."""
+    from moderation.models import ModerationRules
+    from moderation.services import comment_transition, comments_moderate, event_undo, report_create
+
+    if held_by in ("moderator", "undone"):
+        comments_moderate(comment_ids=[my_comment.pk], action="hold", actor=moderator)
+    if held_by == "undone":
+        event_undo(event_id=ModerationEvent.objects.latest("pk").pk, actor=moderator)
+    elif held_by == "readers":
+        ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 1})
+        report_create(comment_id=my_comment.pk, user=None, ip_address="192.0.2.9", reason="spam")
+    elif held_by == "scorer":
+        comment_transition(comment_id=my_comment.pk, to_status=S.HELD)
+    my_comment.refresh_from_db()
+    assert my_comment.status == (S.PUBLISHED if held_by == "undone" else S.HELD)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/comments/{my_comment.pk}/edit/", {"comment": "Softer words"})
+    assert response.status_code == 302
+    my_comment.refresh_from_db()
+    assert my_comment.comment == "Softer words" and my_comment.edited_at is not None
+    last = ModerationEvent.objects.filter(comment=my_comment).latest("pk")
+    if held_by in ("moderator", "readers"):
+        assert my_comment.status == S.HELD
+        assert (last.from_status, last.to_status, last.actor_label) == (S.HELD, S.HELD, "author")
+        assert "stays held for a moderator" in last.reasons[0]["reason"]
+        page = client.get(response["Location"], follow=True).content.decode()
+        assert "Your edited comment is awaiting moderation." in page
+    else:
+        assert my_comment.status == S.PUBLISHED
+        assert (last.to_status, last.actor_label) == (S.PUBLISHED, "scorer")
+
+
 def test_nobody_else_can_edit_or_delete(article, my_comment, make_user):
     """Another browser, or another account, gets 403 and nothing changes."""
     for client in (Client(), Client()):
