@@ -188,14 +188,22 @@ if REDIS_URL:
 else:
     # Embedded: a cache on disk that every process of the site shares, so pages are dropped
     # and limits counted the same under any number of workers (core/cache.py).
+    _cache_dir = env.str(
+        "PARLEY_CACHE_DIR", default=str(BASE_DIR / ".cache" / f"parley{TEST_DB_SUFFIX}")
+    )
     CACHES = {
         "default": {
             "BACKEND": "core.cache.SharedFileCache",
-            "LOCATION": env.str(
-                "PARLEY_CACHE_DIR", default=str(BASE_DIR / ".cache" / f"parley{TEST_DB_SUFFIX}")
-            ),
+            "LOCATION": _cache_dir,
             "OPTIONS": {"MAX_ENTRIES": 10000},
-        }
+        },
+        # The embedded beat's claims (core/embedded_beat.py), a key per job, in a folder of
+        # their own: the default culls a third of its entries once it holds MAX_ENTRIES, and
+        # a claim culled there ran its job before its interval was out.
+        "beat": {
+            "BACKEND": "core.cache.SharedFileCache",
+            "LOCATION": str(Path(_cache_dir) / "beat"),
+        },
     }
 
 # The live thread (comments/live.py): a Redis Stream per article, or with no Redis a buffer

@@ -9,11 +9,11 @@ email per held comment instead of a digest.
 So each web process that serves the site embedded runs a thread that looks every
 PARLEY_EMBEDDED_BEAT_TICK seconds for the jobs that are due and runs them, inline as every
 task runs embedded. Several processes (gunicorn's workers, or two servers on one database)
-share the file cache, and a run is claimed there with `add`, which that cache does under a
-lock, of a key that lives for the job's interval: the process whose `add` succeeds runs the
-job, the others skip it. The key is on disk, so a restart does not reset the clock, which
-matters because gunicorn's --max-requests restarts workers far more often than a daily job
-falls due.
+share the file cache, and a run is claimed in its "beat" folder with `add`, which that
+cache does under a lock, of a key that lives for the job's interval: the process whose `add`
+succeeds runs the job, the others skip it. The key is on disk, so a restart does not reset
+the clock, which matters because gunicorn's --max-requests restarts workers far more often
+than a daily job falls due.
 
 Celery's beat is not used for the timing: it keeps each process's last runs apart (a file per
 process, or memory), so every worker would run every job, and a restart would put each job's
@@ -29,7 +29,7 @@ from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connections
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def beat_jobs_run_due() -> list[str]:
             logger.warning("embedded beat: %s has a schedule it cannot keep; not run", name)
             continue
         # Claimed for the whole interval, so it runs once per interval among every process.
-        if not cache.add(_KEY.format(name), time.time(), timeout=interval):
+        if not _claims().add(_KEY.format(name), time.time(), timeout=interval):
             continue
         _job_run(name, entry["task"])
         ran.append(name)
@@ -75,8 +75,14 @@ def beat_last_runs() -> dict[str, float]:
     """When each job last ran here (a Unix time), for jobs whose interval has not passed
     since: what a claim's key holds."""
     names = list(settings.CELERY_BEAT_SCHEDULE)
-    found = cache.get_many([_KEY.format(name) for name in names])
+    found = _claims().get_many([_KEY.format(name) for name in names])
     return {name: found[_KEY.format(name)] for name in names if _KEY.format(name) in found}
+
+
+def _claims():
+    """Where runs are claimed: the embedded settings' "beat" cache, which nothing else writes
+    to and so never culls a claim; the default cache under settings without it."""
+    return caches["beat"] if "beat" in settings.CACHES else cache
 
 
 def _job_run(name: str, task_name: str) -> None:

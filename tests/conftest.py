@@ -48,13 +48,16 @@ def _page_cache_off(settings):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts with an empty cache and no spam model loaded in this process."""
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import cache, caches
 
     from core.breaker import breakers_reset
     from moderation.model_cache import spam_models
 
     breakers_reset()
     cache.clear()
+    if "beat" in settings.CACHES:
+        caches["beat"].clear()
     spam_models.forget()
     yield
     with suppress(Exception):  # a test may leave the cache pointed at a stopped Redis
