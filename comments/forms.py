@@ -1,6 +1,7 @@
 """The "Leave a Reply" form: xtd's signed form (security hash, timestamp, honeypot, reply_to)
 with WordPress's fields and wording, optional email, and http/https-only websites."""
 
+from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
@@ -53,6 +54,10 @@ class CommentIdField(forms.IntegerField):
         if number is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+def _email_verified(user) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
 class CommentForm(XtdCommentForm):
@@ -113,6 +118,12 @@ class CommentForm(XtdCommentForm):
                 del fields[name]
             if not getattr(self.user, "email", ""):
                 del fields["followup"]  # nowhere to send them
+            elif not _email_verified(self.user):
+                # Replies are emailed only to a confirmed address (readers.selectors).
+                fields["followup"].help_text = gettext_lazy(
+                    "Your email address is not confirmed yet: no email can be sent to it until "
+                    "you confirm it from your account's email page."
+                )
         for name, wrapper_class in WORDPRESS_FIELDS.items():
             if name in fields:
                 fields[name].wrapper_class = wrapper_class

@@ -94,6 +94,21 @@ class TestFollowing:
         assert response["Location"] == "/accounts/email/"
         assert Follow.objects.count() == 0
 
+    def test_notify_me_says_an_unconfirmed_account_address_gets_no_email(
+        self, client, article, make_user, verified_user
+    ):
+        """Replies are emailed only to a confirmed address: an account whose address is not
+        confirmed is told so under "Notify me", where it would tick the box."""
+        hint = "Your email address is not confirmed yet"
+        client.force_login(make_user("unsure", email="unsure@example.com"))
+        html = client.get(article.get_absolute_url()).content.decode()
+        checkbox = html[html.index('name="followup"') :]
+        assert hint in checkbox[: checkbox.index("</p>")]
+        assert 'aria-describedby="id_followup_helptext"' in html
+        client.force_login(verified_user("sure", "sure@example.com"))
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert 'name="followup"' in html and hint not in html
+
     def test_confirmation_mails_are_capped_per_address(self, article, make_article, run_commits):
         """Nobody can flood an inbox: at most five confirmation mails an hour per address."""
         for _ in range(8):
