@@ -16,7 +16,7 @@ from core.ratelimit import rate_limited
 from .models import Comment, CommentStatus
 from .owner import own_comment_ids
 from .selectors import ORDERS
-from .services.votes import VoteRefused, comment_vote
+from .services.votes import VoteRefused, comment_vote, vote_refusal
 from .voting import order_remember, voter_cookie_set, voter_key, voter_token_new
 
 VALUES = {"up": 1, "down": -1, "none": 0}
@@ -46,7 +46,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
             status=CommentStatus.PUBLISHED,
             article__in=Article.objects.published(),
         )
-        .only("pk", "user_name")
+        .only("pk", "user_name", "user_id")
         .first()
     )
     if comment is None:
@@ -55,6 +55,15 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
         way = request.GET.get("value")
         if way not in VALUES:
             return HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
+        # Asked to confirm only a vote that would count.
+        refusal = vote_refusal(
+            comment=comment,
+            value=VALUES[way],
+            user_id=request.user.pk if request.user.is_authenticated else None,
+            own_ids=own_comment_ids(request),
+        )
+        if refusal is not None:
+            return _refused(request, comment, refusal.reason, refusal.message)
         context = {
             "comment": comment,
             "value": way,

@@ -41,6 +41,20 @@ class VoteCount:
         return self.up - self.down
 
 
+def vote_refusal(
+    *, comment: Comment, value: int, user_id: int | None, own_ids: frozenset[int]
+) -> VoteRefused | None:
+    """Why this voter's vote on the comment would not be counted, whatever its state (the
+    page that asks them to confirm a vote says so first); None if nothing stands in the way."""
+    if value not in VALUES:
+        return VoteRefused("value", gettext("A vote is up, down or none."))
+    if value == DOWN and not vote_rules().down_votes_allowed:
+        return VoteRefused("down_off", gettext("This site does not take down votes."))
+    if comment.pk in own_ids or (user_id is not None and comment.user_id == user_id):
+        return VoteRefused("own", gettext("You cannot vote on your own comment."))
+    return None
+
+
 def comment_vote(
     *,
     comment_id: int,
@@ -55,11 +69,9 @@ def comment_vote(
     stay exact; `user_id` and `own_ids` (the browser's own comments) say whose comment it is
     not allowed to be. Raises Comment.DoesNotExist for no such comment.
     """
-    if value not in VALUES or not voter_key:
+    if not voter_key:
         raise VoteRefused("value", gettext("A vote is up, down or none."))
     rules = vote_rules()
-    if value == DOWN and not rules.down_votes_allowed:
-        raise VoteRefused("down_off", gettext("This site does not take down votes."))
     with transaction.atomic():
         comment = (
             Comment.objects.select_for_update()
@@ -69,8 +81,9 @@ def comment_vote(
         )
         if comment is None:
             raise Comment.DoesNotExist(f"No comment {comment_id}.")
-        if comment.pk in own_ids or (user_id is not None and comment.user_id == user_id):
-            raise VoteRefused("own", gettext("You cannot vote on your own comment."))
+        refusal = vote_refusal(comment=comment, value=value, user_id=user_id, own_ids=own_ids)
+        if refusal is not None:
+            raise refusal
         article = Article.objects.published().filter(pk=comment.article_id).only("slug").first()
         if comment.status != CommentStatus.PUBLISHED or article is None:
             raise VoteRefused("not_published", gettext("Only published comments take votes."))

@@ -183,6 +183,26 @@ class TestVoteViews:
         assert limited.status_code == 429
         assert counts(other) == (0, 0)
 
+    def test_the_confirmation_page_asks_only_for_a_vote_that_would_count(
+        self, client, article, post, make_user
+    ):
+        """Without a script a vote button opens a page that asks to confirm it: on one's own
+        comment, or a down vote where the site takes none, that page says why not (with the
+        status the vote itself would get) instead of offering a button that is refused."""
+        user = make_user()
+        client.force_login(user)
+        own, other = post(article, user=user), post(article)
+        asked = client.get(vote_url(other), {"value": "up"})
+        assert asked.status_code == 200 and 'name="value" value="up"' in asked.content.decode()
+        refused = client.get(vote_url(own), {"value": "up"})
+        html = refused.content.decode()
+        assert refused.status_code == 403 and "You cannot vote on your own comment." in html
+        assert 'name="value"' not in html
+        rules_set(down_votes_allowed=False)
+        refused = client.get(vote_url(other), {"value": "down"})
+        assert refused.status_code == 409
+        assert "This site does not take down votes." in refused.content.decode()
+
     def test_own_comment_shows_score_without_buttons(self, client, article, post, make_user):
         """The author sees their comment's score but no vote buttons on it."""
         user = make_user()
