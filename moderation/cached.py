@@ -66,12 +66,27 @@ def held_end(**kwargs) -> None:
         _held.values = None
 
 
-def _read(key: str, load):
-    """`key` from what this request holds, else from the cache, else `load()` (and cached)."""
-    held, now = _held.values, time.monotonic()
+def _fresh(held: dict | None, key: str, now: float):
+    """What this request holds under `key`, while it is fresh; else None."""
     if held is not None and (found := held.get(key)) is not None and now - found[0] < HOLD_SECONDS:
+        return found
+    return None
+
+
+def _read(key: str, load, *, along: str = ""):
+    """`key` from what this request holds, else from the cache, else `load()` (and cached).
+    Inside a request or task, `along` (a key it will read next) comes in the same trip to the
+    cache and is held too."""
+    held, now = _held.values, time.monotonic()
+    if (found := _fresh(held, key, now)) is not None:
         return found[1]
-    value = cache.get(key)
+    if along and held is not None and _fresh(held, along, now) is None:
+        values = cache.get_many([key, along])
+        if along in values:
+            held[along] = (now, values[along])
+        value = values.get(key)
+    else:
+        value = cache.get(key)
     if value is None:
         value = load()
         cache.set(key, value, TIMEOUT)
@@ -115,8 +130,8 @@ def _bans_read() -> tuple[BanEntry, ...]:
 
 def bans_cached() -> tuple[BanEntry, ...]:
     """The bans not lifted (their expiry is for the reader to check), from the cache when it
-    has them."""
-    return _read(BANS_KEY, _bans_read)
+    has them. What reads the bans (a post's screening) reads the rules next: they come along."""
+    return _read(BANS_KEY, _bans_read, along=RULES_KEY)
 
 
 def rules_cached() -> ModerationRules:

@@ -66,14 +66,20 @@ def test_changed_rules_score_the_next_post(article, submit):
 
 
 class _CountingCache:
-    """The cache, counting the reads of each key."""
+    """The cache, counting the reads of each key and the trips made to it."""
 
     def __init__(self, real):
-        self.real, self.reads = real, Counter()
+        self.real, self.reads, self.trips = real, Counter(), 0
 
     def get(self, key, *args, **kwargs):
         self.reads[key] += 1
+        self.trips += 1
         return self.real.get(key, *args, **kwargs)
+
+    def get_many(self, keys, *args, **kwargs):
+        self.reads.update(keys)
+        self.trips += 1
+        return self.real.get_many(keys, *args, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self.real, name)
@@ -90,12 +96,15 @@ def counting(monkeypatch):
 
 def test_a_post_reads_each_of_them_from_the_cache_once(article, client, counting):
     """A post asks for the rules five times and the bans and the webhooks twice each, inline
-    tasks included; within its request each is read from the cache once."""
+    tasks included; within its request each is read from the cache once, and the rules
+    come along with the bans, in one trip to the cache (one round trip to Redis)."""
     client.post(reverse("comments:post"), form_data(article, comment="warming up"))
     counting.reads.clear()
+    counting.trips = 0
     response = client.post(reverse("comments:post"), form_data(article, comment="second"))
     assert response.status_code == 302
     assert counting.reads == {RULES_KEY: 1, BANS_KEY: 1}
+    assert counting.trips == 1
 
 
 def test_outside_a_request_every_ask_reads_the_cache(counting):
