@@ -1,10 +1,13 @@
 from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.fields import TextareaField
 
-from .models import Report
+from .models import Ban, Report
+from .selectors import bans_in_force
 
 
 class ReportForm(forms.Form):
@@ -25,6 +28,23 @@ def _durations() -> list[tuple[str, str]]:
         (str(n), ngettext("%(count)s day", "%(count)s days", n) % {"count": n}) for n in (1, 7, 30)
     ]
     return [*days, ("", _("Until lifted"))]
+
+
+def _ban_in_force_text(ban) -> str:
+    """What the ban form says of a ban already in force on what it offers to ban."""
+    if ban.expires_at is None:
+        text = (
+            gettext("Already shadow-banned until lifted; a new ban takes its place.")
+            if ban.shadow
+            else gettext("Already banned until lifted; a new ban takes its place.")
+        )
+        return text
+    text = (
+        gettext("Already shadow-banned until %(date)s; a new ban takes its place.")
+        if ban.shadow
+        else gettext("Already banned until %(date)s; a new ban takes its place.")
+    )
+    return text % {"date": date_format(localtime(ban.expires_at), "DATETIME_FORMAT")}
 
 
 class BanForm(forms.Form):
@@ -53,6 +73,17 @@ class BanForm(forms.Form):
                     self.fields[name].label = f"{self.fields[name].label} ({value})"
                 else:
                     del self.fields[name]
+            in_force = bans_in_force(
+                user=comment.user if comment.user_id else None,
+                email=comment.user_email,
+                ip_address=comment.ip_address,
+            )
+            for ban in in_force:
+                name = {Ban.Kind.ACCOUNT: "ban_account", Ban.Kind.EMAIL: "ban_email"}.get(
+                    ban.kind, "ban_ip"
+                )
+                if name in self.fields:
+                    self.fields[name].help_text = _ban_in_force_text(ban)
 
     def clean(self):
         cleaned = super().clean()

@@ -244,25 +244,33 @@ def ban_hash(kind: str, value: str) -> str:
     return keyed_hash(f"ban.{kind}", value.strip().lower())
 
 
-def ban_for(
+def bans_in_force(
     *, user: AbstractBaseUser | None = None, email: str = "", ip_address: str | None = None
-) -> BanEntry | None:
-    """The ban in force against this poster, hard bans first, if any (from the cache)."""
+) -> list[BanEntry]:
+    """The bans in force against this account, email or IP address (from the cache)."""
     wanted = set()
     if user is not None and user.is_authenticated:
         wanted.add((Ban.Kind.ACCOUNT, user.pk))
-        email = email or getattr(user, "email", "")
     if email:
         wanted.add((Ban.Kind.EMAIL, ban_hash(Ban.Kind.EMAIL, email)))
     if ip_address:
         wanted.add((Ban.Kind.IP, ban_hash(Ban.Kind.IP, ip_address)))
     now = timezone.now()
-    matches = [
+    return [
         ban
         for ban in bans_cached()
         if (ban.kind, ban.user_id if ban.kind == Ban.Kind.ACCOUNT else ban.value_hash) in wanted
         and (ban.expires_at is None or ban.expires_at > now)
     ]
+
+
+def ban_for(
+    *, user: AbstractBaseUser | None = None, email: str = "", ip_address: str | None = None
+) -> BanEntry | None:
+    """The ban in force against this poster, hard bans first, if any (from the cache)."""
+    if user is not None and user.is_authenticated:
+        email = email or getattr(user, "email", "")
+    matches = bans_in_force(user=user, email=email, ip_address=ip_address)
     return min(matches, key=lambda ban: (ban.shadow, -ban.pk), default=None)
 
 

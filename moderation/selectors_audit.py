@@ -1,12 +1,15 @@
-"""Reads for the audit log's "Settings and admin edits": staff edits, newest first."""
+"""Reads for the audit log's "Settings and admin edits" (staff edits, newest first) and for
+the bans page."""
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import models
+from django.db.models import Case, Q, Value, When
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from .models import StaffEdit
+from .models import Ban, StaffEdit
 
 
 def staff_edits_page(page_number, *, per_page: int = 50) -> Page:
@@ -54,3 +57,16 @@ def _admin_url(edit: StaffEdit) -> str:
         return reverse(f"admin:{app_label}_{model_name}_change", args=[edit.object_id])
     except NoReverseMatch:
         return ""
+
+
+def bans_page(page_number, *, per_page: int = 100) -> Page:
+    """A page of bans: those in force first (so every one can be lifted, however many have
+    ended since), newest first within each, with who made them (one query a page)."""
+    now = timezone.now()
+    in_force = Q(lifted_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    bans = (
+        Ban.objects.select_related("user", "created_by")
+        .annotate(in_force=Case(When(in_force, then=Value(True)), default=Value(False)))
+        .order_by("-in_force", "-created_at", "-pk")
+    )
+    return Paginator(bans, per_page).get_page(page_number)

@@ -219,7 +219,11 @@ def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
             )
         if data.get("ban_ip"):
             made.append(services.ban_create(kind=Ban.Kind.IP, value=comment.ip_address, **options))
-        messages.success(request, "; ".join(str(ban) for ban in made) + ".")
+        done = [
+            str(ban) + (" " + _("(in place of the ban in force)") if ban.replaced else "")
+            for ban in made
+        ]
+        messages.success(request, "; ".join(done) + ".")
         return HttpResponseRedirect(safe_next(request, reverse("moderation:bans")))
     return render(
         request,
@@ -233,11 +237,8 @@ def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
 @moderator_required
 def bans(request: HttpRequest) -> HttpResponse:
     """Bans in force and past ones, with a button to lift each."""
-    return render(
-        request,
-        "moderation/bans.html",
-        {"bans": Ban.objects.select_related("user", "created_by")[:200], "now": timezone.now()},
-    )
+    page = selectors_audit.bans_page(request.GET.get("page"))
+    return render(request, "moderation/bans.html", {"page": page, "now": timezone.now()})
 
 
 @require_POST

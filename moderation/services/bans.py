@@ -39,7 +39,9 @@ def ban_create(
     shadow: bool = False,
 ) -> Ban:
     """Ban (or shadow-ban) an account, an email or an IP, for `days` (or until `expires_at`)
-    or for good; audited."""
+    or for good; audited. A ban already in force on the same account or address is lifted:
+    the new one takes its place (its `replaced` says how many it did), so that one ban stands
+    and lifting it lets them post again."""
     if kind == Ban.Kind.ACCOUNT:
         if user is None:
             raise ValueError("An account ban needs the account.")
@@ -48,14 +50,28 @@ def ban_create(
         if not value.strip():
             raise ValueError("An email or IP ban needs the address.")
         fields = {"value_hash": ban_hash(kind, value), "display": address_mask(kind, value)}
+    now = timezone.now()
     if days:
-        expires_at = timezone.now() + timedelta(days=days)
+        expires_at = now + timedelta(days=days)
     with transaction.atomic():
+        same_target = (
+            {"user": user} if kind == Ban.Kind.ACCOUNT else {"value_hash": ban_hash(kind, value)}
+        )
+        replaced = list(
+            Ban.objects.select_for_update()
+            .filter(kind=kind, lifted_at__isnull=True, **same_target)
+            .exclude(expires_at__lte=now)
+        )
+        for old in replaced:
+            old.lifted_at = now
+            old.save(update_fields=["lifted_at"])
+            _ban_audit(old, actor=actor, code="unban")
         ban = Ban.objects.create(
             kind=kind, reason=reason, shadow=shadow, expires_at=expires_at, created_by=actor,
             **fields,
         )  # fmt: skip
         _ban_audit(ban, actor=actor, code="ban", reason=reason)
+    ban.replaced = len(replaced)
     return ban
 
 

@@ -119,6 +119,57 @@ def test_moderators_ban_from_the_queue_and_see_it_in_the_log(client, article, po
     assert "spam run" in client.get(reverse("moderation:log")).content.decode()
 
 
+def test_banning_someone_already_banned_replaces_the_ban_in_force(
+    client, article, post, submit, moderator, make_user
+):
+    """Two moderators ban the same account from pages opened at once: the ban form says a
+    ban is in force, the second ban takes the first one's place, and lifting it lets them
+    post again (before, two bans stood, and "Ban lifted." left them banned)."""
+    reader = make_user("reader1")
+    comment = post(article, "held text", user=reader, status=S.HELD)
+    client.force_login(moderator)
+    url = reverse("moderation:ban", args=[comment.pk])
+    second_page = client.get(url).content.decode()
+    assert "Already banned" not in second_page
+    ban = {"ban_account": "on", "reason": "abuse", "duration": ""}
+    first = client.post(url, ban, follow=True).content.decode()
+    assert "in place of the ban in force" not in first
+    assert (
+        "Already banned until lifted; a new ban takes its place."
+        in client.get(url).content.decode()
+    )
+    replaced = client.post(url, {**ban, "duration": "7"}, follow=True).content.decode()
+    assert "in place of the ban in force" in replaced
+    in_force = Ban.objects.filter(lifted_at__isnull=True)
+    assert in_force.count() == 1 and in_force.get().expires_at is not None
+    client.post(reverse("moderation:ban_lift", args=[in_force.get().pk]))
+    reader_client = Client()
+    reader_client.force_login(reader)
+    response = reader_client.post(reverse("comments:post"), form_data(article, comment="Back"))
+    assert response.status_code == 302
+
+
+def test_every_ban_in_force_can_be_found_and_lifted_on_the_bans_page(client, moderator, make_user):
+    """However many bans have ended or been lifted since, those in force come first, and the
+    list goes on over pages instead of stopping at a fixed number."""
+    standing = services.ban_create(
+        kind=Ban.Kind.ACCOUNT, user=make_user("old"), actor=moderator, reason="first"
+    )
+    Ban.objects.filter(pk=standing.pk).update(created_at=timezone.now() - timedelta(days=400))
+    for n in range(105):
+        services.ban_create(
+            kind=Ban.Kind.IP, value=f"198.51.100.{n}", actor=moderator, reason="x",
+            expires_at=timezone.now() - timedelta(days=1),
+        )  # fmt: skip
+    client.force_login(moderator)
+    first = client.get(reverse("moderation:bans")).content.decode()
+    assert first.index("Account old") < first.index("198.51.100")
+    assert reverse("moderation:ban_lift", args=[standing.pk]) in first
+    assert 'rel="next" href="?page=2"' in first
+    second = client.get(reverse("moderation:bans"), {"page": 2}).content.decode()
+    assert "198.51.100" in second and "Page 2 of 2" in second
+
+
 @pytest.mark.parametrize("url_name", ["moderation:bans"])
 def test_ban_pages_are_for_moderators_only(client, make_user, article, post, url_name):
     """Readers get 403 on ban pages and actions; nothing is banned."""
