@@ -183,7 +183,7 @@ class WebhookAdmin(StaffEditAudited, admin.ModelAdmin):
     for admins. The signing secret is shown, never edited."""
 
     # A chat service's webhook address is itself a credential: kept out of the audit log.
-    audit_secret_fields = ("url",)
+    audit_secret_fields = services.WEBHOOK_SECRET_FIELDS
 
     form = WebhookAdminForm
     list_display = ("url", "events_asked", "active", "created_by", "created_at")
@@ -196,9 +196,11 @@ class WebhookAdmin(StaffEditAudited, admin.ModelAdmin):
             return
         data = form.cleaned_data
         events = [event for event in WebhookEvent.values if data[f"on_{event}"]]
+        # Recorded in the audit log by StaffEditAudited, as every admin addition is.
         webhook = services.webhook_create(
-            url=data["url"], events=events, active=data["active"], actor=request.user
-        )
+            url=data["url"], events=events, active=data["active"], actor=request.user,
+            audited=False,
+        )  # fmt: skip
         obj.pk, obj.secret = webhook.pk, webhook.secret
 
     @admin.display(description=_("events"))

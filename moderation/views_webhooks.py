@@ -1,7 +1,7 @@
 """The webhooks page: moderators add, switch and delete webhooks and read their deliveries."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import get_text_list
@@ -55,9 +55,9 @@ def webhooks(request: HttpRequest) -> HttpResponse:
 def webhook_switch(request: HttpRequest, webhook_id: int) -> HttpResponse:
     """Switch a webhook on or off."""
     active = request.POST.get("active") == "1"
-    webhook = services.webhook_active_set(webhook_id=webhook_id, active=active)
+    webhook = services.webhook_active_set(webhook_id=webhook_id, active=active, actor=request.user)
     if webhook is None:
-        raise Http404("No such webhook.")
+        return _gone(request)
     said = (
         _("Webhook for %(url)s is now on.")
         if webhook.active
@@ -71,12 +71,18 @@ def webhook_switch(request: HttpRequest, webhook_id: int) -> HttpResponse:
 @moderator_required
 def webhook_delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
     """Delete a webhook with its delivery log."""
-    webhook = services.webhook_delete(webhook_id=webhook_id)
+    webhook = services.webhook_delete(webhook_id=webhook_id, actor=request.user)
     if webhook is None:
-        raise Http404("No such webhook.")
+        return _gone(request)
     messages.success(
         request, _("Webhook for %(url)s deleted, with its deliveries.") % {"url": webhook.url}
     )
+    return HttpResponseRedirect(reverse("moderation:webhooks"))
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    """Back to the list, which no longer shows it: another moderator deleted the webhook."""
+    messages.info(request, _("That webhook had already been deleted."))
     return HttpResponseRedirect(reverse("moderation:webhooks"))
 
 

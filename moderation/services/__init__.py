@@ -30,6 +30,7 @@ from .scoring import (
 from .training import spam_model_train, training_example_forget, training_import_csv
 from .transitions import ALLOWED_TRANSITIONS, TransitionNotAllowed, comment_transition
 from .webhooks import (
+    WEBHOOK_SECRET_FIELDS,
     WebhookURLRefused,
     webhook_active_set,
     webhook_create,
@@ -42,6 +43,7 @@ from .webhooks import (
 __all__ = [
     "ACTIONS",
     "ALLOWED_TRANSITIONS",
+    "WEBHOOK_SECRET_FIELDS",
     "NoteNotPossible",
     "TransitionNotAllowed",
     "UndoNotAllowed",

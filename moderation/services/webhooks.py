@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,7 @@ from comments.models import Comment
 
 from ..cached import webhooks_cached
 from ..models import Webhook, WebhookDelivery, WebhookEvent
+from .audit import staff_edit_record, staff_edits_record_deletion
 from .webhook_payload import webhook_payload
 
 WEBHOOK_TIMEOUT = 5  # seconds the other end has to answer
@@ -48,6 +50,9 @@ BACKOFF_MOST = 3600
 # delivery is never posted twice at once.
 LEASE = timedelta(seconds=WEBHOOK_TIMEOUT * 4)
 # Answers that will not change by asking again: the delivery fails at once.
+# A webhook's address is a credential (it may carry a token): the audit log records that it
+# changed, never what it is.
+WEBHOOK_SECRET_FIELDS = ("url",)
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 413, 422})
 
 
@@ -71,10 +76,17 @@ def webhook_url_check(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookURLRefused(_("Enter an http:// or https:// address."))
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        # urlsplit refuses a port over 65535 only when asked for it; 0 is no port to post to.
+        raise WebhookURLRefused(_("Enter a port from 1 to 65535, or none."))
     if settings.PARLEY_WEBHOOK_ALLOW_PRIVATE:
         return
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = port or (443 if parts.scheme == "https" else 80)
         found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
     except (OSError, ValueError) as error:
         raise WebhookURLRefused(
@@ -93,34 +105,61 @@ def webhook_url_check(url: str) -> None:
 
 
 def webhook_create(
-    *, url: str, events: Iterable[str], active: bool = True, actor: AbstractBaseUser | None
+    *,
+    url: str,
+    events: Iterable[str],
+    active: bool = True,
+    actor: AbstractBaseUser | None,
+    audited: bool = True,
 ) -> Webhook:
-    """Add a webhook with a new signing secret; WebhookURLRefused for a refused address."""
+    """Add a webhook with a new signing secret, in the audit log as `actor`'s edit (unless the
+    caller records it itself: the admin); WebhookURLRefused for a refused address."""
     webhook_url_check(url)
     wanted = set(events)
-    return Webhook.objects.create(
-        url=url,
-        active=active,
-        created_by=actor,
-        **{f"on_{event}": event in wanted for event in WebhookEvent.values},
-    )
-
-
-def webhook_active_set(*, webhook_id: int, active: bool) -> Webhook | None:
-    """Switch a webhook on or off; None if there is no such webhook."""
-    webhook = Webhook.objects.filter(pk=webhook_id).first()
-    if webhook is not None and webhook.active != active:
-        webhook.active = active
-        # save() rather than update(): the cached list is dropped on the model's signals.
-        webhook.save(update_fields=["active"])
+    with transaction.atomic():
+        webhook = Webhook.objects.create(
+            url=url,
+            active=active,
+            created_by=actor,
+            **{f"on_{event}": event in wanted for event in WebhookEvent.values},
+        )
+        if actor is not None and audited:
+            staff_edit_record(
+                actor=actor, instance=webhook, added=True, secret_fields=WEBHOOK_SECRET_FIELDS
+            )
     return webhook
 
 
-def webhook_delete(*, webhook_id: int) -> Webhook | None:
-    """Delete a webhook and its delivery log; the deleted webhook, or None if none."""
-    webhook = Webhook.objects.filter(pk=webhook_id).first()
-    if webhook is not None:
-        webhook.delete()
+def webhook_active_set(
+    *, webhook_id: int, active: bool, actor: AbstractBaseUser | None = None
+) -> Webhook | None:
+    """Switch a webhook on or off (in the audit log as `actor`'s edit); None if there is no
+    such webhook."""
+    with transaction.atomic():
+        webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
+        if webhook is not None and webhook.active != active:
+            webhook.active = active
+            # save() rather than update(): the cached list is dropped on the model's signals.
+            webhook.save(update_fields=["active"])
+            if actor is not None:
+                staff_edit_record(
+                    actor=actor, instance=webhook, before={"active": not active},
+                    field_names=["active"], secret_fields=WEBHOOK_SECRET_FIELDS,
+                )  # fmt: skip
+    return webhook
+
+
+def webhook_delete(*, webhook_id: int, actor: AbstractBaseUser | None = None) -> Webhook | None:
+    """Delete a webhook and its delivery log (in the audit log as `actor`'s edit); the
+    deleted webhook, or None if none."""
+    with transaction.atomic():
+        webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
+        if webhook is not None:
+            if actor is not None:
+                staff_edits_record_deletion(
+                    actor=actor, instances=[webhook], secret_fields=WEBHOOK_SECRET_FIELDS
+                )
+            webhook.delete()
     return webhook
 
 

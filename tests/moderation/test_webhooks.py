@@ -431,6 +431,13 @@ class TestAddresses:
             services.webhook_create(url=url, events=["held"], actor=moderator)
         assert not Webhook.objects.exists()
 
+    @pytest.mark.parametrize("url", ["http://192.0.2.1:99999/hook", "http://192.0.2.1:0/hook"])
+    def test_a_port_out_of_range_is_refused_as_a_port(self, url, moderator):
+        """A port over 65535 (or 0) is said to be the port's fault, not a host not found."""
+        with pytest.raises(services.WebhookURLRefused, match="Enter a port from 1 to 65535"):
+            services.webhook_create(url=url, events=["held"], actor=moderator)
+        assert not Webhook.objects.exists()
+
     def test_a_redirect_is_not_followed(self, receiver, moderator, article, post, committed):
         """A 3xx answer is a failed attempt: a redirect could lead into the local network."""
         receiver.statuses = [302]
@@ -459,6 +466,41 @@ class TestPage:
         assert webhook.active is False
         response = client.post(reverse("moderation:webhook_delete", args=[webhook.pk]), follow=True)
         assert not Webhook.objects.exists() and "deleted" in response.content.decode()
+
+    def test_what_moderators_do_to_webhooks_is_in_the_audit_log(self, client, moderator, receiver):
+        """Adding, switching and deleting a webhook on the moderators' page is recorded as
+        the same edits in the admin are, the address (a credential) marked, never shown."""
+        from moderation.models import StaffEdit
+
+        client.force_login(moderator)
+        client.post(
+            reverse("moderation:webhooks"),
+            {"url": receiver.url, "events": ["held"], "active": "on"},
+        )
+        webhook = Webhook.objects.get()
+        client.post(reverse("moderation:webhook_switch", args=[webhook.pk]), {"active": "0"})
+        client.post(reverse("moderation:webhook_delete", args=[webhook.pk]))
+        edits = list(StaffEdit.objects.order_by("pk"))
+        assert [(e.action, e.actor_label, e.model) for e in edits] == [
+            (action, moderator.get_username(), "moderation.webhook")
+            for action in ("added", "changed", "deleted")
+        ]
+        assert [c["field"] for c in edits[1].changes] == ["active"]
+        assert all(receiver.url not in str(e.changes) + e.object_repr for e in edits)
+
+    def test_a_webhook_another_moderator_deleted_is_said_to_be_gone(
+        self, client, moderator, webhook
+    ):
+        """Pressed on a page loaded before another moderator deleted it, Switch off and
+        Delete come back to the list with a message, not a "page not found"."""
+        client.force_login(moderator)
+        Webhook.objects.filter(pk=webhook.pk).delete()
+        for name, data in (("webhook_switch", {"active": "0"}), ("webhook_delete", {})):
+            response = client.post(reverse(f"moderation:{name}", args=[webhook.pk]), data)
+            assert response.status_code == 302
+            assert response["Location"] == reverse("moderation:webhooks")
+            page = client.get(response["Location"]).content.decode()
+            assert "That webhook had already been deleted." in page
 
     def test_a_refused_address_keeps_what_was_typed(self, client, moderator):
         """A private address is a 400 that says why and keeps the form's input."""
