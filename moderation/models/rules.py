@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -66,8 +68,20 @@ class ModerationRules(models.Model):
             "corrects the starter instead."
         ),
     )
-    hold_threshold = models.FloatField(_("hold threshold"), default=0.5)
-    spam_threshold = models.FloatField(_("spam threshold"), default=0.9)
+    # Scores run from 0 to 1: a threshold outside that range, or a spam threshold below the
+    # hold threshold, would hold or mark spam nothing (or everything) without saying so.
+    hold_threshold = models.FloatField(
+        _("hold threshold"),
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("From 0 to 1, at most the spam threshold."),
+    )
+    spam_threshold = models.FloatField(
+        _("spam threshold"),
+        default=0.9,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("From 0 to 1, at least the hold threshold."),
+    )
     log_only = models.BooleanField(
         _("log only"),
         default=False,
@@ -122,3 +136,14 @@ class ModerationRules(models.Model):
 
     def __str__(self) -> str:
         return gettext("Moderation rules")
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.hold_threshold is not None
+            and self.spam_threshold is not None
+            and self.hold_threshold > self.spam_threshold
+        ):
+            raise ValidationError(
+                {"spam_threshold": _("The spam threshold must be at least the hold threshold.")}
+            )

@@ -92,6 +92,26 @@ def test_a_rules_change_in_the_admin_records_who_and_only_the_changed_fields(sta
     }
 
 
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"hold_threshold": "0.95", "spam_threshold": "0.1"}, "at least the hold threshold"),
+        ({"hold_threshold": "-3"}, "greater than or equal to 0"),
+        ({"spam_threshold": "50"}, "less than or equal to 1"),
+    ],
+)
+def test_thresholds_that_cannot_work_are_refused(staff_client, changes, error):
+    """Scores run from 0 to 1, held from the hold threshold and spam from the spam threshold:
+    a threshold outside that range, or spam below hold, is refused with what was typed."""
+    ModerationRules.objects.get_or_create(pk=1)
+    url = reverse("admin:moderation_moderationrules_change", args=[1])
+    response = staff_client.post(url, sent_back(staff_client.get(url), **changes))
+    assert response.status_code == 200 and error in response.content.decode()
+    rules = ModerationRules.objects.get(pk=1)
+    assert (rules.hold_threshold, rules.spam_threshold) == (0.5, 0.9)
+    assert not StaffEdit.objects.exists()
+
+
 def test_saving_without_a_change_records_nothing(staff_client):
     """A save that changes no field leaves the log as it was."""
     ModerationRules.objects.get_or_create(pk=1)
