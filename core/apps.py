@@ -8,15 +8,18 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from . import checks as parley_checks
+        from .fold import sqlite_fold_add
         from .sites import site_sync
         from .translations import catalogs_fold
 
         checks.register(parley_checks.site_url_check, checks.Tags.security)
         post_migrate.connect(site_sync, sender=self, dispatch_uid="core.site_sync")
         post_migrate.connect(_groups_ensure, dispatch_uid="core.groups_ensure")
+        connection_created.connect(sqlite_fold_add, dispatch_uid="core.sqlite_fold_add")
         catalogs_fold()
 
 

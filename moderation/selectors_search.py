@@ -4,7 +4,8 @@ text, the author's name, email and IP address, its article, status and date.
 On PostgreSQL the words go through full-text search on the tsvector column and GIN index
 that comments' migration 0007 adds to django_comments (outside any model, hence the SQL
 below); name, email and address use that migration's expression indexes. SQLite, for small
-sites, matches each word as a substring.
+sites, matches each word as a substring of the case-folded text (core.fold: its own folding
+knows only ASCII letters).
 """
 
 import re
@@ -20,6 +21,7 @@ from django.utils.functional import cached_property
 
 from articles.models import Article
 from comments.models import Comment
+from core.fold import Folded
 
 from .selectors_queue import QueueItem, queue_items
 
@@ -82,8 +84,9 @@ def _day_start(day: date) -> datetime:
 
 def _text_matching(comments: QuerySet[Comment], words: list[str]) -> QuerySet[Comment]:
     if connection.vendor != "postgresql":
+        comments = comments.alias(folded_text=Folded("comment"))
         for word in words:
-            comments = comments.filter(comment__icontains=word)
+            comments = comments.filter(folded_text__contains=word.casefold())
         return comments
     # Words are runs of \w, so they carry no tsquery operator of their own.
     terms = [f"{word}:*" if len(word) >= PREFIX_FROM else word for word in words]
@@ -96,7 +99,12 @@ def search_queryset(search: CommentSearch) -> QuerySet[Comment]:
     comments = Comment.objects.all()
     if search.words:
         comments = _text_matching(comments, search.words)
-    if search.name:
+    if search.name and connection.vendor != "postgresql":
+        name = search.name.casefold()
+        comments = comments.alias(folded_name=Folded("user_name")).filter(
+            folded_name__startswith=name
+        )
+    elif search.name:
         comments = comments.filter(user_name__istartswith=search.name)
     if search.email:
         comments = comments.filter(user_email__iexact=search.email)

@@ -75,6 +75,22 @@ def test_name_email_and_address_match(corpus):
     assert _found(ip_address="203.0.113.70") == []
 
 
+def test_words_and_names_match_in_any_case_beyond_ascii(article, post):
+    """Accented and non-Latin capitals match in any case, on SQLite too (whose own case
+    folding knows only A to Z): a word typed as written finds it, and so does any case."""
+    comment = post(
+        article, "Das Übertragungsnetz in Österreich braucht ÄNDERUNGEN, sagt Ölmüller.",
+        name="JÜRGEN Ärger",
+    )  # fmt: skip
+    other = post(article, "Якщо ОБЛЕНЕРГО не встигне", name="Олена")
+    for text in ("Übertragungsnetz", "übertragungsnetz", "ÖSTERREICH", "Änderungen", "Ölmüller"):
+        assert _found(text=text) == [comment.pk], text
+    assert _found(text="обленерго") == [other.pk]
+    for name in ("JÜRGEN", "jürgen", "Jür"):
+        assert _found(name=name) == [comment.pk], name
+    assert _found(name="ОЛЕНА") == [other.pk]
+
+
 def test_article_status_and_dates_narrow_the_search(corpus):
     """Article, status and an inclusive date range each narrow what matches."""
     assert set(_found(article=corpus["second"])) == {corpus["spam"].pk, corpus["removed"].pk}
