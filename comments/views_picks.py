@@ -1,7 +1,6 @@
 """Editor's picks entry points: the Pick and Unpick buttons an article's authors and the
 moderators see on its comments (plain forms: POST, then back to the comment)."""
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,6 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .models import Comment, CommentStatus
+from .notices import note_add
 from .selectors_picks import article_picks, comment_for_picking, may_pick
 from .services.picks import PickRefused, comment_pick, comment_unpick
 
@@ -50,7 +50,10 @@ def _answer(request: HttpRequest, comment_id: int, *, picking: bool) -> HttpResp
         return _refused(request, comment, refusal)
     except Comment.DoesNotExist as missing:
         raise Http404("No comment with that id is shown here.") from missing
-    messages.success(request, _done_text(comment, picking=picking, changed=changed))
+    # Inside the comment (or at the top of the comments), where the redirect lands.
+    note_add(
+        request, comment_id=comment.pk, text=_done_text(comment, picking=picking, changed=changed)
+    )
     if comment.status != CommentStatus.PUBLISHED:
         # Only moderators can follow a hidden comment's permalink; the picks are at the top.
         return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")

@@ -2,7 +2,6 @@
 to the comment; with JavaScript, JSON for static/js/votes.js), and the order links, which
 remember the reader's choice."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from articles.models import Article
 from core.ratelimit import rate_limited
 
 from .models import Comment, CommentStatus
+from .notices import note_add
 from .owner import own_comment_ids
 from .selectors import ORDERS
 from .services.votes import VoteRefused, comment_vote, vote_refusal
@@ -94,7 +94,8 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
             {"score": count.score, "up": count.up, "down": count.down, "mine": count.mine}
         )
     else:
-        messages.success(request, _done_text(comment, count.mine))
+        # Inside the comment, where the redirect lands: the top of the page is out of view.
+        note_add(request, comment_id=comment.pk, text=_done_text(comment, count.mine))
         response = HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
     if token:
         voter_cookie_set(response, token)

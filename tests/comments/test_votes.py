@@ -148,8 +148,10 @@ class TestVoteViews:
         assert response["Location"] == reverse("comments:permalink", args=[comment.pk])
         assert "parley_voter" in response.cookies
         html = client.get(response["Location"], follow=True).content.decode()
-        assert "You voted up the comment by Reader." in html
         mine = entry(html, comment)
+        # Said inside the comment the redirect lands on, not at the top of the page.
+        assert "You voted up the comment by Reader." in mine
+        assert html.count("You voted up the comment by Reader.") == 1
         assert 'data-score="1"' in mine
         assert re.search(r'value="none"[^>]*data-vote="up"[^>]*aria-pressed="true"', mine)
         assert counts(comment) == (1, 0)
