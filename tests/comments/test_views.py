@@ -433,6 +433,18 @@ class TestThreadRendering:
             assert "Show the whole conversation" not in html
             assert "Showing one conversation." in html
 
+    def test_a_conversation_that_is_not_shown_says_so(self, client, article, post):
+        """A removed thread, or one that never was, is not "No comments yet" under a heading
+        counting the article's comments: the page says that conversation is not shown and
+        leads back to all comments."""
+        post(article, "a published thread")
+        removed = post(article, "removed words", status=CommentStatus.REMOVED)
+        for thread in (removed.pk, 10**9):
+            html = page(client, article, f"?thread={thread}")
+            assert "That conversation is not shown here" in html
+            assert "No comments yet" not in html and "Showing one conversation." not in html
+            assert f'href="{article.get_absolute_url()}#comments">Back to all comments' in html
+
     def test_redirect_after_posting_goes_to_the_page_holding_the_comment(
         self, client, article, post, settings, submit
     ):
