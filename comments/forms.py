@@ -103,6 +103,9 @@ class CommentForm(XtdCommentForm):
             attrs={
                 "maxlength": 254,
                 "autocomplete": "email",
+                # "Your email address will not be published." (the form's notes), as
+                # WordPress ties it to the field.
+                "aria-describedby": "email-notes",
                 **({"required": True} if email_required else {}),
             }
         )

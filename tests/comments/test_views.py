@@ -29,8 +29,12 @@ class TestLeaveAReplyForm:
         """The form has the classic title, notes, fields, labels and consent box."""
         html = page(client, article)
         assert '<h3 id="reply-title" class="comment-reply-title">Leave a Reply</h3>' in html
-        assert "Your email address will not be published." in html
-        assert "Required fields are marked" in html
+        assert '<span id="email-notes">Your email address will not be published.</span>' in html
+        # The note is read with the field it is about; the marker it explains is read too.
+        assert re.search(
+            r'<input type="email" name="email"[^>]*aria-describedby="email-notes"', html
+        )
+        assert 'Required fields are marked <span class="required">*</span>' in html
         for field in ("comment", "name", "email", "url", "remember"):
             assert f'name="{field}"' in html
         assert re.search(r'<label for="id_comment">Comment <span class="required"', html)
