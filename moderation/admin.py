@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, validate_ipv46_address
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -107,6 +110,10 @@ class StaffEditAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
+# What a banned address must be to ever match a poster's.
+ADDRESS_VALIDATORS = {Ban.Kind.EMAIL: EmailValidator(), Ban.Kind.IP: validate_ipv46_address}
+
+
 class BanAdminForm(forms.ModelForm):
     value = forms.CharField(
         label=_("Value"),
@@ -118,13 +125,25 @@ class BanAdminForm(forms.ModelForm):
         model = Ban
         fields = ("kind", "user", "value", "reason", "shadow", "expires_at")
 
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data.get("expires_at")
+        if expires_at is not None and expires_at <= timezone.now():
+            raise ValidationError(_("Choose an end in the future, or none for a ban without end."))
+        return expires_at
+
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk:
-            if cleaned.get("kind") == Ban.Kind.ACCOUNT and not cleaned.get("user"):
+            kind, value = cleaned.get("kind"), cleaned.get("value")
+            if kind == Ban.Kind.ACCOUNT and not cleaned.get("user"):
                 self.add_error("user", _("Choose the account to ban."))
-            if cleaned.get("kind") in (Ban.Kind.EMAIL, Ban.Kind.IP) and not cleaned.get("value"):
+            if kind in ADDRESS_VALIDATORS and not value:
                 self.add_error("value", _("Enter the address to ban."))
+            elif kind in ADDRESS_VALIDATORS:
+                try:
+                    ADDRESS_VALIDATORS[kind](value)
+                except ValidationError as error:
+                    self.add_error("value", error)
         return cleaned
 
 
@@ -155,7 +174,10 @@ class BanAdmin(StaffEditAudited, admin.ModelAdmin):
             value=data.get("value", ""), expires_at=data.get("expires_at"),
             shadow=data.get("shadow", False),
         )  # fmt: skip
+        # The admin's message and history name `obj`: it becomes the ban as stored, masked
+        # address included.
         obj.pk = ban.pk
+        obj.refresh_from_db()
 
     @admin.action(description=_("Lift the selected bans"))
     def lift(self, request, queryset):
