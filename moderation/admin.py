@@ -1,9 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, validate_ipv46_address
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .admin_audit import StaffEditAudited
@@ -181,8 +182,27 @@ class BanAdmin(StaffEditAudited, admin.ModelAdmin):
 
     @admin.action(description=_("Lift the selected bans"))
     def lift(self, request, queryset):
-        for ban in queryset:
-            services.ban_lift(ban_id=ban.pk, actor=request.user)
+        # Only bans in force are lifted: lifting one that has ended would record an unban
+        # that changed nothing.
+        selected = queryset.count()
+        in_force = queryset.in_force().values_list("pk", flat=True)
+        lifted = sum(services.ban_lift(ban_id=ban_id, actor=request.user) for ban_id in in_force)
+        self.message_user(
+            request,
+            ngettext("%(count)d ban lifted.", "%(count)d bans lifted.", lifted) % {"count": lifted},
+            messages.SUCCESS if lifted else messages.INFO,
+        )
+        if not_lifted := selected - lifted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected ban had already been lifted or had ended.",
+                    "%(count)d selected bans had already been lifted or had ended.",
+                    not_lifted,
+                )
+                % {"count": not_lifted},
+                messages.INFO,
+            )
 
 
 class WebhookAdminForm(forms.ModelForm):

@@ -16,7 +16,6 @@ from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Min, Q
-from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 from core.keys import keyed_hash
@@ -170,10 +169,8 @@ def _bans_in_force(comments: list[Comment]) -> list[list[Ban]]:
     hashes = {h for _, email, ip in targets for h in (email, ip) if h}
     if not user_ids and not hashes:
         return [[] for _ in comments]
-    now = timezone.now()
     bans = list(
-        Ban.objects.filter(lifted_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        Ban.objects.in_force()
         .filter(
             Q(kind=Ban.Kind.ACCOUNT, user_id__in=user_ids)
             | Q(kind__in=[Ban.Kind.EMAIL, Ban.Kind.IP], value_hash__in=hashes)

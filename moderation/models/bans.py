@@ -1,8 +1,17 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..reasons import ban_title
+
+
+class BanQuerySet(models.QuerySet):
+    def in_force(self) -> "BanQuerySet":
+        """Bans neither lifted nor ended."""
+        now = timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), lifted_at=None)
 
 
 class Ban(models.Model):
@@ -46,6 +55,8 @@ class Ban(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    objects = BanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ban")
