@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
+from core.admin import DeletedWithItsRows
+
 from . import services
 from .forms import language_choices
 from .models import Article, ArticleUpdate
@@ -20,7 +22,7 @@ class ArticleUpdateInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(DeletedWithItsRows, admin.ModelAdmin):
     list_display = ("title", "status", "published_at", "comments_open", "language")
     list_filter = ("status", "comments_open", "language")
     search_fields = ("title", "body")

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import DeletedWithItsRows
+
 from . import services
 from .admin_audit import StaffEditAudited
 from .models import (
@@ -220,7 +222,7 @@ class WebhookAdminForm(forms.ModelForm):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(StaffEditAudited, admin.ModelAdmin):
+class WebhookAdmin(StaffEditAudited, DeletedWithItsRows, admin.ModelAdmin):
     """Moderators manage webhooks on their own page (Moderation → Webhooks); this is the same
     for admins. The signing secret is shown, never edited."""
 
@@ -244,6 +246,13 @@ class WebhookAdmin(StaffEditAudited, admin.ModelAdmin):
             audited=False,
         )  # fmt: skip
         obj.pk, obj.secret = webhook.pk, webhook.secret
+
+    def delete_model(self, request, obj):
+        services.webhook_delete(webhook_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for webhook_id in queryset.values_list("pk", flat=True):
+            services.webhook_delete(webhook_id=webhook_id)
 
     @admin.display(description=_("events"))
     def events_asked(self, obj: Webhook) -> str:

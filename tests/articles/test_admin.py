@@ -3,9 +3,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import ArticleUpdate
+from articles.models import Article, ArticleUpdate
 from articles.services import article_create
-from comments.models import Comment, text_fingerprint
+from comments.models import Comment, Thread, text_fingerprint
 from readers.models import Follow
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +45,6 @@ def test_admin_save_renders_markdown_and_adds_the_author(client, author):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    from articles.models import Article
-
     article = Article.objects.get(slug="from-admin")
     assert article.body_html == "<h2>Hi</h2>"
     assert list(article.authors.all()) == [author]
@@ -160,3 +158,30 @@ def test_a_comment_edited_in_the_admin_shows_at_once_and_cannot_be_deleted_there
     delete_url = f"/admin/comments/comment/{comment.pk}/delete/"
     assert staff_client.post(delete_url, {"post": "yes"}).status_code == 403
     assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+@pytest.mark.parametrize("way", ["delete page", "delete selected"])
+def test_a_superuser_deletes_an_article_with_its_comments_through_the_service(
+    staff_client, article, post, django_capture_on_commit_callbacks, way
+):
+    """Deleting an article with comments lists them without asking for a permission nobody
+    has on them; the article goes with its comments and threads, and its cached page."""
+    comment = post(article, "Words that go with it")
+    assert anonymous_page(article)["X-Parley-Cache"] == "miss"
+    assert anonymous_page(article)["X-Parley-Cache"] == "hit"
+    if way == "delete page":
+        url, data = f"/admin/articles/article/{article.pk}/delete/", {}
+    else:
+        url = "/admin/articles/article/"
+        data = {"action": "delete_selected", "_selected_action": [article.pk]}
+    confirmation = staff_client.post(url, data) if data else staff_client.get(url)
+    assert confirmation.status_code == 200
+    assert not confirmation.context["perms_lacking"]
+    assert "Words that go with it" in confirmation.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, data | {"post": "yes"})
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert not Thread.objects.filter(article_id=article.pk).exists()
+    assert anonymous_page(article).status_code == 404

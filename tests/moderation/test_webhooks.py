@@ -563,6 +563,29 @@ class TestCost:
 
 
 class TestAdmin:
+    @pytest.mark.parametrize("way", ["delete page", "delete selected"])
+    def test_admins_delete_a_webhook_with_its_deliveries_through_the_service(
+        self, client, make_user, webhook, receiver, article, post, way
+    ):
+        """A superuser deletes a webhook that has deliveries, as moderators do on their
+        page: the deliveries are listed, no permission on them is asked, they go with it,
+        and the next event reaches it no more."""
+        client.force_login(make_user("boss", is_staff=True, is_superuser=True))
+        comment = post(article, "Delivered")
+        assert services.webhooks_notify(event="published", comment_id=comment.pk) == 1
+        if way == "delete page":
+            url, data = reverse("admin:moderation_webhook_delete", args=[webhook.pk]), {}
+        else:
+            url = reverse("admin:moderation_webhook_changelist")
+            data = {"action": "delete_selected", "_selected_action": [webhook.pk]}
+        confirmation = client.post(url, data) if data else client.get(url)
+        assert confirmation.status_code == 200
+        assert not confirmation.context["perms_lacking"]
+        assert "webhook delivery" in confirmation.content.decode().lower()
+        assert client.post(url, data | {"post": "yes"}).status_code == 302
+        assert not Webhook.objects.exists() and not WebhookDelivery.objects.exists()
+        assert services.webhooks_notify(event="published", comment_id=comment.pk) == 0
+
     def test_admins_add_webhooks_through_the_service(self, client, make_user):
         """The admin adds a webhook with a secret (shown, not editable) and refuses a
         private address with the same message as the moderators' page."""
