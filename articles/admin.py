@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from core.admin import DeletedWithItsRows
+from core.admin import DeletedWithItsRows, LookupsOutOfRange
 
 from . import services
 from .forms import language_choices
@@ -22,7 +22,7 @@ class ArticleUpdateInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeletedWithItsRows, admin.ModelAdmin):
+class ArticleAdmin(LookupsOutOfRange, DeletedWithItsRows, admin.ModelAdmin):
     list_display = ("title", "status", "published_at", "comments_open", "language")
     list_filter = ("status", "comments_open", "language")
     search_fields = ("title", "body")

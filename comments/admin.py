@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from core.admin import LookupsOutOfRange
+
 from . import services
 from .models import Comment, Thread
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(LookupsOutOfRange, admin.ModelAdmin):
     """Read-mostly view of comments; status changes go through the moderation service."""
 
     list_display = ("pk", "user_name", "article", "status", "level", "submit_date", "ip_address")
@@ -34,7 +36,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin):
+class ThreadAdmin(LookupsOutOfRange, admin.ModelAdmin):
     list_display = ("pk", "article", "listed", "published_count", "last_published_at")
     list_filter = ("listed",)
     readonly_fields = ("root", "article", "listed", "published_count", "last_published_at")

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import DeletedWithItsRows
+from core.admin import DeletedWithItsRows, LookupsOutOfRange
 
 from . import services
 from .admin_audit import StaffEditAudited
@@ -27,7 +27,7 @@ from .models import (
 
 
 @admin.register(ModerationRules)
-class ModerationRulesAdmin(StaffEditAudited, admin.ModelAdmin):
+class ModerationRulesAdmin(StaffEditAudited, LookupsOutOfRange, admin.ModelAdmin):
     fieldsets = (
         (_("Routing"), {"fields": ("hold_all", "hold_threshold", "spam_threshold", "log_only")}),
         (
@@ -52,7 +52,7 @@ class ModerationRulesAdmin(StaffEditAudited, admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(LookupsOutOfRange, admin.ModelAdmin):
     """Audit records are written by services only."""
 
     def has_add_permission(self, request):
@@ -89,7 +89,7 @@ class SpamModelAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TrainingExample)
-class TrainingExampleAdmin(StaffEditAudited, admin.ModelAdmin):
+class TrainingExampleAdmin(StaffEditAudited, LookupsOutOfRange, admin.ModelAdmin):
     list_display = ("__str__", "is_spam", "source", "updated_at")
     list_filter = ("is_spam", "source")
     search_fields = ("text",)
@@ -151,7 +151,7 @@ class BanAdminForm(forms.ModelForm):
 
 
 @admin.register(Ban)
-class BanAdmin(StaffEditAudited, admin.ModelAdmin):
+class BanAdmin(StaffEditAudited, LookupsOutOfRange, admin.ModelAdmin):
     """Bans made here go through the same service as the queue's, so they are audited."""
 
     form = BanAdminForm
@@ -222,7 +222,7 @@ class WebhookAdminForm(forms.ModelForm):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(StaffEditAudited, DeletedWithItsRows, admin.ModelAdmin):
+class WebhookAdmin(StaffEditAudited, LookupsOutOfRange, DeletedWithItsRows, admin.ModelAdmin):
     """Moderators manage webhooks on their own page (Moderation → Webhooks); this is the same
     for admins. The signing secret is shown, never edited."""
 

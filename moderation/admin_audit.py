@@ -14,6 +14,7 @@ from articles.admin import ArticleAdmin
 from articles.models import Article
 from comments.admin import CommentAdmin
 from comments.models import Comment
+from core.admin import LookupsOutOfRange
 
 from .services import audit
 
@@ -82,10 +83,10 @@ class AuditedCommentAdmin(StaffEditAudited, CommentAdmin):
 
 
 @admin.register(Group)
-class AuditedGroupAdmin(StaffEditAudited, GroupAdmin):
+class AuditedGroupAdmin(StaffEditAudited, LookupsOutOfRange, GroupAdmin):
     """Roles (groups and their permissions), audited."""
 
 
 @admin.register(User)
-class AuditedUserAdmin(StaffEditAudited, UserAdmin):
+class AuditedUserAdmin(StaffEditAudited, LookupsOutOfRange, UserAdmin):
     """Accounts: staff status, groups, permissions and password changes, audited."""

@@ -1,17 +1,19 @@
 from django.contrib import admin
 
+from core.admin import LookupsOutOfRange
+
 from .models import ConfirmedAddress, Delivery, Follow
 
 
 @admin.register(Follow)
-class FollowAdmin(admin.ModelAdmin):
+class FollowAdmin(LookupsOutOfRange, admin.ModelAdmin):
     list_display = ("email", "article", "user", "confirmed_at", "created_at")
     list_filter = ("confirmed_at",)
     search_fields = ("email",)
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(LookupsOutOfRange, admin.ModelAdmin):
     list_display = ("sent_at", "kind", "object_id", "email")
     list_filter = ("kind",)
     search_fields = ("email",)
@@ -23,4 +25,6 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(ConfirmedAddress)
+@admin.register(ConfirmedAddress)
+class ConfirmedAddressAdmin(LookupsOutOfRange, admin.ModelAdmin):
+    """Guests' addresses confirmed for reply notifications."""

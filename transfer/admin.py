@@ -9,6 +9,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core.admin import LookupsOutOfRange
+
 from .models import Format, ImportRun
 from .services.report import ImportReport
 from .services.runs import import_run_progress, import_run_queue
@@ -55,7 +57,7 @@ def _report_lines(run: ImportRun) -> list[str]:
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(LookupsOutOfRange, admin.ModelAdmin):
     form = ImportRunForm
     list_display = ("__str__", "file_name", "dry_run", "started_by", "created_at", "summary")
     list_filter = ("format", "status", "dry_run")
