@@ -1,6 +1,8 @@
 """Moderation reads: what the scorer needs to know, who is banned, who moderates (the
 queue's reads are in selectors_queue)."""
 
+import ipaddress
+from contextlib import suppress
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -240,8 +242,14 @@ def moderator_emails() -> list[str]:
 # Bans
 # ---------------------------------------------------------------------------
 def ban_hash(kind: str, value: str) -> str:
-    """The keyed hash a banned email or IP address is kept as (never the address itself)."""
-    return keyed_hash(f"ban.{kind}", value.strip().lower())
+    """The keyed hash a banned email or IP address is kept as (never the address itself). An
+    IP address is hashed in its standard form: "2001:DB8:0:0::1" typed in the admin is the
+    "2001:db8::1" a poster's address is recorded as."""
+    value = value.strip().lower()
+    if kind == Ban.Kind.IP:
+        with suppress(ValueError):
+            value = ipaddress.ip_address(value).compressed
+    return keyed_hash(f"ban.{kind}", value)
 
 
 def bans_in_force(

@@ -48,6 +48,13 @@ def test_ip_and_account_bans_refuse_posts(article, submit, moderator, make_user)
     assert submit(data, using=client).status_code == 403
 
 
+def test_an_ipv6_ban_matches_however_the_address_was_written(article, submit, moderator):
+    """A ban typed as "2001:DB8:0:0::1" stops the poster recorded as 2001:db8::1."""
+    services.ban_create(kind=Ban.Kind.IP, value="2001:DB8:0:0::1", actor=moderator, reason="x")
+    assert submit(form_data(article), REMOTE_ADDR="2001:db8::1").status_code == 403
+    assert submit(form_data(article), REMOTE_ADDR="2001:db8::2").status_code == 302
+
+
 def test_expired_and_lifted_bans_no_longer_apply(article, submit, moderator):
     """A ban past its end date, or lifted, lets the poster back in; lifting is audited."""
     ban = services.ban_create(kind=Ban.Kind.IP, value="192.0.2.20", actor=moderator, reason="x")
