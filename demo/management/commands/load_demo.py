@@ -1,5 +1,7 @@
-"""Load Parley's demo content once: an author, an article, two updates, threaded comments."""
+"""Load Parley's demo content once per database: an author, an article, two updates,
+threaded comments."""
 
+import itertools
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -16,18 +18,29 @@ from core.roles import AUTHORS_GROUP, groups_ensure
 from moderation.services import comment_transition
 
 from ... import content as demo
+from ...models import DemoLoad
 
 
 class Command(BaseCommand):
     help = "Load the demo article, its updates and comments (does nothing if already loaded)."
 
     def handle(self, *args, **options):
-        if Article.objects.filter(slug=demo.ARTICLE_SLUG).exists():
-            self.stdout.write("Demo content already loaded.")
+        loaded = DemoLoad.objects.exists()
+        if loaded or Article.objects.filter(slug=demo.ARTICLE_SLUG).exists():
+            # A database the demo was loaded into before this was recorded has its article.
+            DemoLoad.objects.get_or_create(pk=1)
+            if Article.objects.filter(slug=demo.ARTICLE_SLUG).exists():
+                self.stdout.write("Demo content already loaded.")
+            else:
+                self.stdout.write(
+                    "The demo was loaded into this database before, and its article has "
+                    "since been deleted: it is not loaded again."
+                )
             return
         groups_ensure()
         now = timezone.now()
         with transaction.atomic():
+            DemoLoad.objects.create(pk=1)
             author = self._author()
             article = article_create(
                 title=demo.ARTICLE_TITLE,
@@ -66,12 +79,19 @@ class Command(BaseCommand):
         )
 
     def _author(self):
+        """A new account for the demo's author: an account already on the site (someone who
+        signed up as "editor") is never given the Authors role by loading the demo."""
         user_model = get_user_model()
-        author, created = user_model.objects.get_or_create(
-            username="editor", defaults={"first_name": "Clara", "last_name": "Mendes"}
-        )
-        if created:
-            author.set_unusable_password()
-            author.save()
+        taken = {
+            name.lower()
+            for name in user_model.objects.filter(username__istartswith="editor").values_list(
+                "username", flat=True
+            )
+        }
+        names = itertools.chain(["editor"], (f"editor-{n}" for n in itertools.count(2)))
+        username = next(name for name in names if name not in taken)
+        author = user_model(username=username, first_name="Clara", last_name="Mendes")
+        author.set_unusable_password()
+        author.save()
         author.groups.add(Group.objects.get(name=AUTHORS_GROUP))
         return author
