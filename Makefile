@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the site's own links (emails, feeds) name: HOST, or served on every address
+# (0.0.0.0 or ::), the machine's first network address, which others can reach.
+SITE_HOST = $(if $(filter 0.0.0.0 ::,$(HOST)),$(or $(firstword $(shell hostname -I 2>/dev/null)),127.0.0.1),$(HOST))
+SITE_URL = http://$(if $(findstring :,$(SITE_HOST)),[$(SITE_HOST)],$(SITE_HOST)):$(PORT)
 # Locally the test database is kept between runs; CI starts from nothing.
 PYTEST_ARGS ?= $(if $(CI),--durations=20,--reuse-db)
 
@@ -26,20 +30,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP) ## Create .venv and install Parley with its development tools
 
 migrate: setup ## Apply database migrations
-	PARLEY_SITE_URL=$${PARLEY_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py migrate --noinput
+	PARLEY_SITE_URL=$${PARLEY_SITE_URL:-$(SITE_URL)} $(BIN)/python manage.py migrate --noinput
 
 demo: migrate ## Load the demo article, updates and comments (once)
 	$(BIN)/python manage.py load_demo
 
 run: demo ## Start the site on http://127.0.0.1:8000 (embedded: SQLite, inline tasks)
 	@echo ""
-	@echo "  Parley is starting on http://$(HOST):$(PORT)/"
-	@echo "  Open http://$(HOST):$(PORT)/ for the demo article and its comments."
+	@echo "  Parley is starting on $${PARLEY_SITE_URL:-$(SITE_URL)}/"
+	@echo "  Open $${PARLEY_SITE_URL:-$(SITE_URL)}/ for the demo article and its comments."
 	@echo "  Create an admin (and moderator) account in another terminal with:"
 	@echo "      $(BIN)/python manage.py createsuperuser"
-	@echo "  then sign in at http://$(HOST):$(PORT)/admin/"
+	@echo "  then sign in at $${PARLEY_SITE_URL:-$(SITE_URL)}/admin/"
 	@echo ""
-	PARLEY_SITE_URL=$${PARLEY_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PARLEY_SITE_URL=$${PARLEY_SITE_URL:-$(SITE_URL)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: setup ## Start a Celery worker with beat (needs REDIS_URL)
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (for example redis://127.0.0.1:6379) first."; exit 2; }

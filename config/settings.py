@@ -46,8 +46,17 @@ if not SECRET_KEY:
 # absolute link (emails, feeds). `make run` serves it on http://127.0.0.1:8000.
 PARLEY_SITE_URL = env.str("PARLEY_SITE_URL", default="").strip() or "http://127.0.0.1:8000"
 
+# Embedded (DEBUG), the site also answers on the host its own links name: `make run
+# HOST=0.0.0.0` serves the machine's network address, and PARLEY_SITE_URL names it.
+_site_host = urlsplit(PARLEY_SITE_URL).hostname or "localhost"
+_local_hosts = [
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+    f"[{_site_host}]" if ":" in _site_host else _site_host,
+]
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+    "ALLOWED_HOSTS", default=list(dict.fromkeys(_local_hosts)) if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -80,3 +80,25 @@ def test_embedded_database_connection_is_kept_between_requests():
     assert (default["ENGINE"], default["CONN_MAX_AGE"]) == ("django.db.backends.sqlite3", 60)
     got = settings_under({"DATABASE_CONN_MAX_AGE": "0"}, "DATABASES")
     assert got["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_the_embedded_site_answers_on_the_host_its_links_name():
+    """`make run HOST=0.0.0.0` names the machine's address in PARLEY_SITE_URL: the embedded
+    site answers requests for that host (before, DisallowedHost), and for localhost still."""
+    hosts = settings_under({"PARLEY_SITE_URL": "http://192.0.2.5:8001"}, "ALLOWED_HOSTS")
+    assert hosts["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]", "192.0.2.5"]
+    v6 = settings_under({"PARLEY_SITE_URL": "http://[2001:db8::5]:8001"}, "ALLOWED_HOSTS")
+    assert "[2001:db8::5]" in v6["ALLOWED_HOSTS"]
+
+
+def test_make_run_on_every_address_links_to_one_others_can_reach():
+    """Served on 0.0.0.0, the site's links (emails, feeds) name the machine's network
+    address, never 0.0.0.0, which no browser can open."""
+    result = subprocess.run(
+        ["make", "-n", "run", "HOST=0.0.0.0", "PORT=8001"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    runserver = next(line for line in result.stdout.splitlines() if "runserver" in line)
+    assert runserver.endswith("runserver 0.0.0.0:8001")
+    assert "0.0.0.0:8001}" not in runserver and ":-http://" in runserver
