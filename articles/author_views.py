@@ -2,7 +2,7 @@
 correct or withdraw updates on them."""
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -218,7 +218,9 @@ def article_comments(request: HttpRequest, pk: int) -> HttpResponse:
     article = article_for_author(request.user, pk)
     action = request.POST.get("action", "")
     if action not in COMMENT_ACTIONS:
-        raise BadRequest("Choose to close or open the comments.")
+        # The site's 400 page, not DEBUG's technical one (make run serves with DEBUG on).
+        reason = _("Choose to close or open the comments.")
+        return render(request, "errors/400.html", {"reason": reason}, status=400)
     services.article_set_comments_open(article=article, is_open=COMMENT_ACTIONS[action])
     state = article.comments_state
     title = {"title": article.title}

@@ -505,3 +505,16 @@ def test_the_article_page_costs_no_extra_query_for_anonymous_readers(client, tar
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert not any("auth_user_groups" in q["sql"] for q in queries.captured_queries)
+
+
+def test_an_unknown_comments_action_is_the_sites_400_page_even_with_debug_on(
+    client, author, target, settings
+):
+    """`make run` serves with DEBUG on: a bad close/open request gets the site's 400 page
+    saying what to choose, not Django's technical page."""
+    settings.DEBUG = True
+    client.force_login(author)
+    response = client.post(url_for("author_comments", target(False)), {"action": "delete"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose to close or open the comments." in html and "Traceback" not in html

@@ -1,6 +1,8 @@
 """core.urls.url_reversed: reverse() once per route and arguments, and again wherever what
 reverse() reads besides them changes (the script prefix, the URL patterns)."""
 
+import logging
+import sys
 from unittest import mock
 
 import pytest
@@ -88,3 +90,23 @@ def test_the_url_tag_still_raises_for_a_route_that_does_not_exist():
 
     with pytest.raises(NoReverseMatch):
         _rendered('{% url "no-such-route" %}')
+
+
+def test_a_refusal_is_logged_without_a_traceback(client, make_user, caplog):
+    """A reader refused a page (a 403) is one line in the log: the stack trace Django logs
+    with it is left out, while a server error keeps its traceback."""
+
+    handler = next(h for h in logging.getLogger().handlers if h.filters)
+    client.force_login(make_user())
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/moderation/").status_code == 403
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert handler.filter(record)
+    line = handler.format(record)
+    assert "Forbidden" in line and "Traceback" not in line
+    failed = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "boom", None, None)
+    try:
+        raise RuntimeError("the server's fault")
+    except RuntimeError:
+        failed.exc_info, failed.status_code = sys.exc_info(), 500
+    assert handler.filter(failed) and "Traceback" in handler.format(failed)
