@@ -1,5 +1,6 @@
-"""Write a Parley JSON backup: every user, article, update and comment, as one JSON document
-streamed a record at a time (transfer.json_reader reads it back).
+"""Write a Parley JSON backup: every user, article (with its followers), update and comment
+(with its "notify me" choice, editor's pick and votes), as one JSON document streamed a
+record at a time (transfer.json_reader reads it back).
 
 One record a line: the file can be read, diffed and split by eye, and the reader names the
 line of anything wrong. Users carry no password hash and no staff or superuser flag: a
@@ -72,9 +73,10 @@ def _article_lines(exported: ExportArticle, counts: dict, site_url: str) -> str:
         "language": article.language,
         "created_at": _when(article.created_at),
         "authors": sorted(user.pk for user in article.authors.all()),
+        "follows": [_follow(row) for row in exported.follows],
     }
     updates = [_update(update) for update in article.updates.all()]
-    comments = [_comment(row) for row in exported.comments]
+    comments = [_comment(row, exported.votes.get(row["pk"], [])) for row in exported.comments]
     counts["updates"] += len(updates)
     counts["comments"] += len(comments)
     parts = [_encode(head)[:-1], ',"updates":[']
@@ -100,7 +102,17 @@ def _update(update) -> str:
     )
 
 
-def _comment(row: dict) -> str:
+def _follow(row: dict) -> dict:
+    return {
+        "email": row["email"],
+        "user": row["user_id"],
+        "confirmed_at": _when(row["confirmed_at"]),
+        "created_at": _when(row["created_at"]),
+        "language": row["language"],
+    }
+
+
+def _comment(row: dict, votes: list[dict]) -> str:
     return _encode(
         {
             "id": row["pk"],
@@ -115,6 +127,23 @@ def _comment(row: dict) -> str:
             "status": row["status"],
             "user_agent": row["user_agent"],
             "edited_at": _when(row["edited_at"]),
+            "followup": row["followup"],
+            "picked_at": _when(row["picked_at"]),
+            "picked_by": row["picked_by_id"],
+            "upvotes": row["upvotes"],
+            "downvotes": row["downvotes"],
+            "best_score": row["best_score"],
+            # A voter's key is a keyed hash: it still names the same reader only on a site
+            # with the same secret; elsewhere it merely keeps the vote counted.
+            "votes": [
+                {
+                    "voter_key": vote["voter_key"],
+                    "value": vote["value"],
+                    "created_at": _when(vote["created_at"]),
+                    "updated_at": _when(vote["updated_at"]),
+                }
+                for vote in votes
+            ],
         }
     )
 

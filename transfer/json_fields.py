@@ -2,18 +2,22 @@
 each field's type: a backup is restored exactly, or refused on the line that is wrong."""
 
 import datetime
+import decimal
 
 from django.conf import settings
 
 from articles.models import Article
 from comments.models import CommentStatus
+from comments.models_votes import DOWN, UP
 from transfer.records import (
     ArticleRecord,
     AuthorRecord,
     CommentRecord,
+    FollowRecord,
     ReadStats,
     SourceFileError,
     UpdateRecord,
+    VoteRecord,
 )
 
 _COMMENT_STATUSES = frozenset(CommentStatus.values)
@@ -83,7 +87,29 @@ class JsonRecords:
             comments_open=fields.get("comments_open", True) is not False,
             comments_close_after_days=close_after,
             language=language,
+            follows=tuple(self._follows(fields.get("follows"), where)),
         )
+
+    def _follows(self, follows: object, where: str) -> list[FollowRecord]:
+        """An older backup has none; a follow without an address is passed over, warned."""
+        if follows is None:
+            return []
+        if type(follows) is not list or not all(type(f) is dict for f in follows):
+            raise self._fail(f'{where}: "follows" must be a list of objects')
+        records = []
+        for follow in follows:
+            email = self._text(follow, "email", f"{where}, a follow").strip()
+            if not email:
+                self.stats.warn(f"{where}: a follow without an address; skipped")
+                continue
+            what = f"{where}, the follow of {email}"
+            records.append(FollowRecord(
+                email=email, user_source_id=self._ref(follow.get("user"), what, "user"),
+                confirmed_at=self._when(follow, "confirmed_at", what),
+                created_at=self._when(follow, "created_at", what),
+                language=self._text(follow, "language", what)[:10],
+            ))  # fmt: skip
+        return records
 
     def update(self, update: dict, article_id: str, line: int) -> UpdateRecord | None:
         """The update, or None (counted) for one without a publication date."""
@@ -126,8 +152,45 @@ class JsonRecords:
             user_source_id=self._ref(comment.get("user"), where, "user"),
             user_agent=self._text(comment, "user_agent", where),
             edited_at=self._when(comment, "edited_at", where),
+            followup=comment.get("followup") is True,
+            picked_at=self._when(comment, "picked_at", where),
+            picked_by_source_id=self._ref(comment.get("picked_by"), where, "picked_by"),
+            upvotes=self._count(comment, "upvotes", where),
+            downvotes=self._count(comment, "downvotes", where),
+            best_score=self._score(comment, where),
+            votes=tuple(self._votes(comment.get("votes"), where)),
             line=line,
         )
+
+    def _count(self, fields: dict, key: str, where: str) -> int:
+        value = fields.get(key, 0)
+        if type(value) is not int or value < 0:
+            raise self._fail(f'{where}: "{key}" must be a count, not {value!r}')
+        return value
+
+    def _score(self, fields: dict, where: str) -> float:
+        value = fields.get("best_score", 0.0)
+        # The parser gives a number with a fraction as a Decimal.
+        if type(value) not in (int, float, decimal.Decimal) or not 0 <= value <= 1:
+            raise self._fail(f'{where}: "best_score" must be a number from 0 to 1, not {value!r}')
+        return float(value)
+
+    def _votes(self, votes: object, where: str) -> list[VoteRecord]:
+        if votes is None:
+            return []
+        if type(votes) is not list or not all(type(v) is dict for v in votes):
+            raise self._fail(f'{where}: "votes" must be a list of objects')
+        records = []
+        for vote in votes:
+            key, value = vote.get("voter_key"), vote.get("value")
+            if type(key) is not str or not key or len(key) > 80 or value not in (UP, DOWN):
+                raise self._fail(f"{where}: a vote must have a voter_key and a value of 1 or -1")
+            records.append(VoteRecord(
+                voter_key=key, value=value,
+                created_at=self._when(vote, "created_at", f"{where}, a vote"),
+                updated_at=self._when(vote, "updated_at", f"{where}, a vote"),
+            ))  # fmt: skip
+        return records
 
     def _id(self, fields: dict, key: str, where: str) -> str:
         if fields.get(key) is None:

@@ -26,6 +26,27 @@ class AuthorRecord:
 
 
 @dataclass(slots=True)
+class FollowRecord:
+    """A reader following an article for its updates (JSON backups only)."""
+
+    email: str
+    user_source_id: str = ""
+    confirmed_at: datetime | None = None  # None: the address was never confirmed
+    created_at: datetime | None = None
+    language: str = ""
+
+
+@dataclass(slots=True)
+class VoteRecord:
+    """A reader's vote on a comment (JSON backups only), its voter key kept as it was."""
+
+    voter_key: str
+    value: int  # comments.models_votes.UP or DOWN
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(slots=True)
 class ArticleRecord:
     source_id: str  # WordPress post_id, Disqus thread dsq:id, a JSON export's article id
     title: str
@@ -41,6 +62,7 @@ class ArticleRecord:
     comments_open: bool = True
     comments_close_after_days: int | None = None  # JSON backups only
     language: str = ""  # a settings.LANGUAGES code, or "" for the site's (JSON backups only)
+    follows: tuple[FollowRecord, ...] = ()  # JSON backups only
 
 
 @dataclass(slots=True)
@@ -70,6 +92,15 @@ class CommentRecord:
     user_source_id: str = ""  # an AuthorRecord.source_id when an account wrote it
     user_agent: str = ""
     edited_at: datetime | None = None  # JSON backups only
+    # JSON backups only: "notify me of replies", the editor's pick, and readers' votes with
+    # the counts and score kept beside them.
+    followup: bool = False
+    picked_at: datetime | None = None
+    picked_by_source_id: str = ""
+    upvotes: int = 0
+    downvotes: int = 0
+    best_score: float = 0.0
+    votes: tuple[VoteRecord, ...] = ()
     # The stored forms of the words, when the reading thread made them ahead of the writer.
     text_fields: dict | None = None
     line: int = 0  # where it starts in the file, for warnings

@@ -11,6 +11,8 @@ from django.db.models import Prefetch
 
 from articles.models import Article, ArticleUpdate
 from comments.models import Comment
+from comments.models_votes import Vote
+from readers.models import Follow
 
 from .models import SourceRecord
 
@@ -18,8 +20,11 @@ ARTICLES_PER_CHUNK = 200
 COMMENT_FIELDS = (
     "pk", "parent_id", "thread_id", "level", "user_id", "user_name", "user_email", "user_url",
     "ip_address", "submit_date", "status", "comment", "comment_html", "user_agent",
-    "edited_at", "status_changed_at",
+    "edited_at", "status_changed_at", "followup", "picked_at", "picked_by_id", "upvotes",
+    "downvotes", "best_score",
 )  # fmt: skip
+FOLLOW_FIELDS = ("email", "user_id", "confirmed_at", "created_at", "language")
+VOTE_FIELDS = ("voter_key", "value", "created_at", "updated_at")
 
 
 @dataclass
@@ -29,10 +34,14 @@ class ExportArticle:
     # first, replies after their parent). Dicts of COMMENT_FIELDS; `parent_id` is None for a
     # top-level comment (xtd stores those as their own parent).
     comments: list[dict] = field(default_factory=list)
+    # Readers following the article: dicts of FOLLOW_FIELDS, oldest first.
+    follows: list[dict] = field(default_factory=list)
+    # Comment pk -> its votes, dicts of VOTE_FIELDS, oldest first.
+    votes: dict[int, list[dict]] = field(default_factory=dict)
 
 
 def export_articles(*, chunk: int = ARTICLES_PER_CHUNK) -> Iterator[ExportArticle]:
-    """Every article, oldest first, drafts included: three queries per chunk of articles."""
+    """Every article, oldest first, drafts included: five queries per chunk of articles."""
     last_pk = 0
     while True:
         articles = list(
@@ -55,8 +64,19 @@ def export_articles(*, chunk: int = ARTICLES_PER_CHUNK) -> Iterator[ExportArticl
             if row["parent_id"] == row["pk"]:
                 row["parent_id"] = None
             by_article[row.pop("article_id")].append(row)
+        follows: dict[int, list[dict]] = {pk: [] for pk in by_article}
+        rows = Follow.objects.filter(article_id__in=by_article).order_by("pk")
+        for row in rows.values("article_id", *FOLLOW_FIELDS).iterator(chunk_size=2000):
+            follows[row.pop("article_id")].append(row)
+        votes: dict[int, list[dict]] = {}
+        rows = Vote.objects.filter(comment__article_id__in=by_article).order_by("pk")
+        for row in rows.values("comment_id", *VOTE_FIELDS).iterator(chunk_size=2000):
+            votes.setdefault(row.pop("comment_id"), []).append(row)
         for article in articles:
-            yield ExportArticle(article=article, comments=by_article[article.pk])
+            yield ExportArticle(
+                article=article, comments=by_article[article.pk], follows=follows[article.pk],
+                votes=votes,
+            )  # fmt: skip
 
 
 def export_authors() -> list:

@@ -24,7 +24,7 @@ from comments.services import (
 from ..models import Format, ImportRun, SourceRecord
 from ..records import ArticleGroup, AuthorRecord, CommentRecord, ReadStats, SourceFileError
 from ..selectors import comments_present, source_records_find
-from .matching import articles_match, updates_store, user_match
+from .matching import articles_match, follows_store, updates_store, user_match
 from .placing import StoredParent, comments_place
 from .read_ahead import PrepareFlag, read_ahead
 from .report import ImportReport
@@ -235,6 +235,10 @@ class _Writer:
                     article=article, records=group.updates, source=source, run_id=self.run_id,
                     user_ids=self.user_ids,
                 )  # fmt: skip
+            if group.article.follows:
+                report.follows_added += follows_store(
+                    article=article, records=group.article.follows, user_ids=self.user_ids
+                )
             new = self._new_comments(group, stored)
             if new:
                 batch.append((article, new))

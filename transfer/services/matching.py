@@ -16,9 +16,10 @@ from articles.rendering import html_to_safe_article_html, markdown_to_safe_html
 from articles.services import article_slug_unique
 from core.roles import AUTHORS_GROUP
 from core.text import strip_control_characters
+from readers.models import Follow
 
 from ..models import SourceRecord
-from ..records import ArticleRecord, AuthorRecord, UpdateRecord
+from ..records import ArticleRecord, AuthorRecord, FollowRecord, UpdateRecord
 
 Kind = SourceRecord.Kind
 
@@ -241,3 +242,28 @@ def updates_store(
         known.add(record.source_id)
         added += 1
     return added
+
+
+def follows_store(
+    *, article: Article, records: tuple[FollowRecord, ...], user_ids: dict[str, int]
+) -> int:
+    """Add the article's followers not here already (one follow per address); returns how
+    many were added. A confirmation is kept: the address was proven to the same site."""
+    here = set(Follow.objects.filter(article=article).values_list("email", flat=True))
+    follows, dated = [], []
+    for record in records:
+        email = record.email[:254]
+        if email in here:
+            continue
+        here.add(email)
+        follows.append(Follow(
+            article=article, email=email, user_id=user_ids.get(record.user_source_id),
+            confirmed_at=record.confirmed_at, language=record.language,
+        ))  # fmt: skip
+        dated.append(record.created_at)
+    Follow.objects.bulk_create(follows)
+    # Creating stamps created_at with the time now (auto_now_add); the backup's goes back.
+    for follow, created_at in zip(follows, dated, strict=True):
+        follow.created_at = created_at or follow.created_at
+    Follow.objects.bulk_update(follows, ["created_at"])
+    return len(follows)

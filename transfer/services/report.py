@@ -18,6 +18,7 @@ class ImportReport:
     users: dict[str, int] = field(default_factory=dict)  # created / matched / imported
     articles: dict[str, int] = field(default_factory=dict)  # created / matched / imported
     updates_added: int = 0
+    follows_added: int = 0  # readers following an article (JSON backups only)
     comments_added: dict[str, int] = field(default_factory=dict)  # by status
     comments_already_imported: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
@@ -41,7 +42,7 @@ class ImportReport:
         return {
             "dry_run": self.dry_run, "same_file_as_run": self.same_file_as_run,
             "users": self.users, "articles": self.articles, "updates_added": self.updates_added,
-            "comments_added": self.comments_added,
+            "follows_added": self.follows_added, "comments_added": self.comments_added,
             "comments_already_imported": self.comments_already_imported,
             "skipped": self.skipped, "warnings": self.warnings,
             "warnings_total": self.warnings_total, "seconds": round(self.seconds, 2),
@@ -80,6 +81,19 @@ class ImportReport:
                     "Updates: %(count)s added.", "Updates: %(count)s added.", self.updates_added
                 )
             lines.append(said % updates)
+        if self.follows_added:
+            follows = {"count": self.follows_added}
+            if self.dry_run:
+                said = ngettext(
+                    "Followers: %(count)s would be added.",
+                    "Followers: %(count)s would be added.",
+                    self.follows_added,
+                )
+            else:
+                said = ngettext(
+                    "Followers: %(count)s added.", "Followers: %(count)s added.", self.follows_added
+                )
+            lines.append(said % follows)
         lines.append(self._comments_line())
         if self.skipped:
             parts = ", ".join(f"{n} {what}" for what, n in sorted(self.skipped.items()))

@@ -19,6 +19,7 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus, Thread
+from comments.models_votes import Vote
 from comments.services import (
     comment_text_fields,
     comment_text_fields_from_html,
@@ -52,11 +53,12 @@ COMMENT_COLUMNS = (
     "picked_by_id", "upvotes", "downvotes", "best_score",
 )  # fmt: skip
 RECORD_COLUMNS = ("source", "kind", "source_id", "object_id", "run_id", "url")
+VOTE_COLUMNS = ("comment_id", "voter_key", "value", "created_at", "updated_at")
 THREAD_COLUMNS = ("root_id", "article_id", "listed", "published_count", "last_published_at")
 # The tables, in the order they are written: each one's rows point at rows of the one before.
 TABLES = (
     (BaseComment, BASE_COLUMNS), (XtdComment, XTD_COLUMNS), (Comment, COMMENT_COLUMNS),
-    (SourceRecord, RECORD_COLUMNS), (Thread, THREAD_COLUMNS),
+    (SourceRecord, RECORD_COLUMNS), (Thread, THREAD_COLUMNS), (Vote, VOTE_COLUMNS),
 )  # fmt: skip
 
 
@@ -180,7 +182,7 @@ class CommentBuffer:
             node.pk = pk
         article_id, object_pk, content_type_id = article.pk, str(article.pk), self.content_type_id
         site_id, source, run_id, user_ids = self.site_id, self.source, self.run_id, self.user_ids
-        bases, middles, leaves, records, threads = self.rows.values()
+        bases, middles, leaves, records, threads, votes = self.rows.values()
         published, removed, comment_kind = (
             CommentStatus.PUBLISHED, CommentStatus.REMOVED, SourceRecord.Kind.COMMENT
         )  # fmt: skip
@@ -202,17 +204,24 @@ class CommentBuffer:
             else:
                 thread_id, order = node.stored_thread_id, PROVISIONAL_ORDER + at
             middles.append((
-                pk, thread_id, pk if parent is None else parent.pk, node.level, order, False,
-                node.nested_count,
+                pk, thread_id, pk if parent is None else parent.pk, node.level, order,
+                record.followup, node.nested_count,
             ))  # fmt: skip
             leaves.append((
                 pk, article_id, status, text["comment_html"], text["text_hash"],
                 # Its status is the one it had on the old site, since it was sent as far as
                 # anyone can tell: not news now to an author's digest or the queue's tabs.
                 record.user_agent[:300], record.submitted_at, author_key_for(user_id=user_id), {},
-                record.edited_at, None, None, 0, 0, 0.0,  # neither picked nor voted on yet
+                record.edited_at, record.picked_at,
+                user_ids.get(record.picked_by_source_id) if record.picked_at else None,
+                record.upvotes, record.downvotes, record.best_score,
             ))  # fmt: skip
             records.append((source, comment_kind, record.source_id, pk, run_id, ""))
+            votes += [
+                (pk, vote.voter_key, vote.value, vote.created_at or record.submitted_at,
+                 vote.updated_at or vote.created_at or record.submitted_at)
+                for vote in record.votes
+            ]  # fmt: skip
         threads += _threads(article, nodes)
         self.stored_threads |= placement.stored_threads
 

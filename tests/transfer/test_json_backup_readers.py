@@ -1,0 +1,102 @@
+"""The JSON backup keeps what readers and editors add to articles and comments: followers,
+"notify me" choices, editor's picks and votes."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from articles.models import Article
+from comments.models import Comment
+from comments.models_votes import DOWN, UP, Vote
+from comments.services.picks import comment_pick
+from comments.services.votes import comment_vote
+from core.roles import AUTHORS_GROUP, MODERATORS_GROUP
+from readers.models import Follow
+from transfer.json_backup import json_export
+from transfer.services.importing import import_file
+
+pytestmark = pytest.mark.django_db
+SITE = "https://parley.example"
+
+
+@pytest.fixture
+def site(make_user, make_article, post, author):
+    """An article with a confirmed and an unconfirmed follower, a picked comment with votes
+    and one whose poster asked to hear of replies."""
+    editor = make_user(
+        "editor", email="editor@example.org", groups=[MODERATORS_GROUP, AUTHORS_GROUP]
+    )
+    reader = make_user("reader", email="reader@example.org")
+    article = make_article(title="Harbour lights", authors=[author])
+    Follow.objects.create(article=article, email="reader@example.org", user=reader, language="de")
+    Follow.objects.create(article=article, email="guest@example.org")
+    Follow.objects.filter(user=reader).update(confirmed_at="2024-05-01T10:00:00+00:00")
+    picked = post(article, "Worth reading.", name="Guest", email="g@example.org")
+    asked = post(article, "Tell me of replies.", name="Asker", email="a@example.org")
+    Comment.objects.filter(pk=asked.pk).update(followup=True)
+    comment_pick(comment_id=picked.pk, picker=editor)
+    comment_vote(comment_id=picked.pk, voter_key=f"user:{reader.pk}", value=UP)
+    comment_vote(comment_id=picked.pk, voter_key="guest:abc123", value=UP)
+    comment_vote(comment_id=picked.pk, voter_key="guest:def456", value=DOWN)
+
+
+def kept() -> dict:
+    """What must come back, by natural keys (ids change on a restore)."""
+    follows = sorted(
+        (f.email, f.user.username if f.user else "", f.confirmed_at, f.language, f.created_at)
+        for f in Follow.objects.select_related("user")
+    )
+    comments = sorted(
+        (
+            c.comment, c.followup, c.picked_at, c.picked_by.username if c.picked_by else "",
+            c.upvotes, c.downvotes, c.best_score,
+        )
+        for c in Comment.objects.select_related("picked_by")
+    )  # fmt: skip
+    votes = sorted(
+        (v.comment.comment, v.voter_key, v.value, v.created_at)
+        for v in Vote.objects.select_related("comment")
+    )
+    return {"follows": follows, "comments": comments, "votes": votes}
+
+
+def test_a_restore_into_an_empty_site_keeps_followers_picks_votes_and_followups(site, tmp_path):
+    """Exported, then imported into an empty site: followers (confirmed or not, language,
+    account), "notify me" choices, editor's picks, votes and their counts all come back."""
+    buffer = io.BytesIO()
+    json_export(out=buffer, site_url=SITE)
+    path = tmp_path / "backup.json"
+    path.write_bytes(buffer.getvalue())
+    before = kept()
+    assert len(before["follows"]) == 2 and len(before["votes"]) == 3
+    assert any(c[1] for c in before["comments"]) and any(c[2] for c in before["comments"])
+    Comment.objects.all().delete()
+    Article.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+    report = import_file(path=path, format="json")
+    assert kept() == before
+    assert report.follows_added == 2
+    assert "Followers: 2 added." in report.lines()
+
+
+def test_an_older_backup_without_these_keys_still_imports(tmp_path):
+    """A backup written before followers, picks and votes were kept restores as before."""
+    document = {
+        "format": "parley-backup", "version": 1, "site": "https://old.example",
+        "users": [],
+        "articles": [{
+            "id": 1, "title": "Old", "slug": "old", "body": "Text", "status": "published",
+            "published_at": "2024-01-01T00:00:00+00:00", "updates": [],
+            "comments": [{"id": 7, "parent": None, "name": "Ann", "text": "Hello",
+                          "status": "published", "submitted_at": "2024-01-02T00:00:00+00:00"}],
+        }],
+    }  # fmt: skip
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(document))
+    import_file(path=path, format="json")
+    comment = Comment.objects.get()
+    assert (comment.followup, comment.picked_at, comment.upvotes) == (False, None, 0)
+    assert not Follow.objects.exists() and not Vote.objects.exists()
