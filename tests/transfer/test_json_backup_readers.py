@@ -7,7 +7,8 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
-from articles.models import Article
+from articles.models import Article, ArticleUpdate
+from articles.services import update_publish
 from comments.models import Comment
 from comments.models_votes import DOWN, UP, Vote
 from comments.services.picks import comment_pick
@@ -100,3 +101,38 @@ def test_an_older_backup_without_these_keys_still_imports(tmp_path):
     comment = Comment.objects.get()
     assert (comment.followup, comment.picked_at, comment.upvotes) == (False, None, 0)
     assert not Follow.objects.exists() and not Vote.objects.exists()
+
+
+def test_a_site_restoring_its_own_backup_changes_nothing(site, make_user, post, tmp_path):
+    """The site's own backup read back into it: articles, users (the account without an
+    address too), updates, comments, follows and votes are recognised, none is doubled; a
+    second reading of the file changes nothing and says so."""
+    make_user("editor-without-address")
+    article = Article.objects.get()
+    post(article, "A reply.", reply_to=Comment.objects.first().pk, name="Replier")
+    update_publish(article=article, author=None, body="Now on Sundays.")
+    buffer = io.BytesIO()
+    json_export(out=buffer, site_url=SITE)
+    path = tmp_path / "own.json"
+    path.write_bytes(buffer.getvalue())
+    counts = {
+        model: model.objects.count()
+        for model in (get_user_model(), Article, ArticleUpdate, Comment, Follow, Vote)
+    }
+    before = kept()
+
+    report = import_file(path=path, format="json")
+    after = {model: model.objects.count() for model in counts}
+    assert after == counts
+    assert kept() == before
+    assert report.comments_total == 0 and report.updates_added == 0
+    assert report.comments_already_imported == counts[Comment]
+    assert set(report.users) == {"matched"} and set(report.articles) == {"matched"}
+
+    again = import_file(path=path, format="json")
+    assert {model: model.objects.count() for model in counts} == counts
+    assert again.same_file_as_run is not None
+    assert "nothing was read or changed" in again.lines()[0]
+    forced = import_file(path=path, format="json", force=True)
+    assert {model: model.objects.count() for model in counts} == counts
+    assert forced.comments_total == 0 and set(forced.users) == {"imported"}

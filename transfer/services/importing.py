@@ -27,6 +27,7 @@ from ..selectors import comments_present, source_records_find
 from .matching import articles_match, follows_store, updates_store, user_match
 from .placing import StoredParent, comments_place
 from .read_ahead import PrepareFlag, read_ahead
+from .recognising import comments_recognise
 from .report import ImportReport
 from .sql_rows import tables_analyse
 from .storing import CommentBuffer
@@ -228,6 +229,7 @@ class _Writer:
             # A reply in a newer export can answer a comment that only an older one had.
             parents |= {c.parent_source_id for c in group.comments if c.parent_source_id}
         stored = self._stored_ids(source, ids + sorted(parents.difference(ids)))
+        stored |= comments_recognise(pairs=pairs, stored=stored, source=source, run_id=self.run_id)
         batch = []
         for group, article in pairs:
             if group.updates:

@@ -1,0 +1,52 @@
+"""Comments already on the site that no earlier import recorded: a site's own backup (or an
+export of it) read back into it. Each is recognised by its article, date, name and words,
+and recorded, so it is neither stored twice nor looked for again."""
+
+from comments.models import Comment
+from core.text import strip_control_characters
+
+from ..models import SourceRecord
+from ..records import ArticleGroup, CommentRecord
+from .storing import comment_text_prepare
+
+
+def comments_recognise(
+    *, pairs: list, stored: dict[str, int], source: str, run_id: int | None
+) -> dict[str, int]:
+    """Source id -> pk of the comments of these (group, article) pairs that are on the site
+    already though not in `stored`; records where each came from."""
+    wanted: dict[tuple, list[CommentRecord]] = {}
+    for group, article in pairs:
+        for record in _unrecorded(group, stored):
+            wanted.setdefault((article.pk, record.submitted_at), []).append(record)
+    if not wanted:
+        return {}
+    rows = (
+        Comment.objects.filter(
+            article_id__in={article_id for article_id, _ in wanted},
+            submit_date__in={when for _, when in wanted},
+        )
+        .order_by()
+        .values_list("pk", "article_id", "submit_date", "user_name", "comment")
+    )
+    found: dict[str, int] = {}
+    taken: set[int] = set()
+    for pk, article_id, when, name, text in rows:
+        for record in wanted.get((article_id, when), ()):
+            if record.source_id in found or pk in taken:
+                continue
+            if strip_control_characters(record.author_name)[:50] != name:
+                continue
+            if (record.text_fields or comment_text_prepare(record))["comment"] == text:
+                found[record.source_id] = pk
+                taken.add(pk)
+    SourceRecord.objects.bulk_create([
+        SourceRecord(source=source, kind=SourceRecord.Kind.COMMENT, source_id=source_id,
+                     object_id=pk, run_id=run_id)
+        for source_id, pk in found.items()
+    ])  # fmt: skip
+    return found
+
+
+def _unrecorded(group: ArticleGroup, stored: dict[str, int]):
+    return (c for c in group.comments if c.source_id not in stored and c.submitted_at)
