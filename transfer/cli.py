@@ -92,9 +92,12 @@ class ExportCommand(BaseCommand):
         if options["output"] == "-":
             counts = self.export(self.stdout._out.buffer, site_url=site_url)
         else:
-            target = Path(options["output"]).resolve()
+            target = _output_target(options["output"])
             # Written beside the target and renamed once complete.
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            try:
+                handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            except OSError as error:
+                raise CommandError(f"Cannot write to {target.parent}: {error.strerror}.") from error
             try:
                 with os.fdopen(handle, "wb") as out:
                     counts = self.export(out, site_url=site_url)
@@ -104,3 +107,15 @@ class ExportCommand(BaseCommand):
                 raise
             parts = ", ".join(f"{n} {what}" for what, n in counts.items())
             self.stderr.write(f"Wrote {target}: {parts}.")
+
+
+def _output_target(output: str) -> Path:
+    """The file --output names, refused with a clear message when it cannot be one."""
+    if not output.strip():
+        raise CommandError("--output needs a file name (or '-' for stdout).")
+    target = Path(output).resolve()
+    if target.is_dir():
+        raise CommandError(f"--output {output} is a directory: give a file name.")
+    if not target.parent.is_dir():
+        raise CommandError(f"--output {output}: no such directory {target.parent}.")
+    return target
