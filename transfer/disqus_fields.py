@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 from articles.models import Article
 from comments.models import CommentStatus
 from core.http import ip_address_normalised
+from transfer.reading import moment_in_range
 from transfer.records import ArticleRecord, CommentRecord, ReadStats
 
 DISQUS_NS = "http://disqus.com"
@@ -104,7 +105,11 @@ class DisqusRecords:
         except ValueError:
             self.stats.warn(f"{what}: createdAt {text!r} is not an ISO 8601 date")
             return None
-        return value if value.tzinfo else value.replace(tzinfo=self.site_timezone)
+        value = value if value.tzinfo else value.replace(tzinfo=self.site_timezone)
+        if not moment_in_range(value):
+            self.stats.warn(f"{what}: createdAt {text!r} is out of range")
+            return None
+        return value
 
 
 def _true(text: str | None) -> bool:

@@ -9,6 +9,7 @@ from django.conf import settings
 from articles.models import Article
 from comments.models import CommentStatus
 from comments.models_votes import DOWN, UP
+from transfer.reading import moment_in_range
 from transfer.records import (
     ArticleRecord,
     AuthorRecord,
@@ -225,4 +226,7 @@ class JsonRecords:
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=self.site_timezone)
+        if not moment_in_range(when):
+            self.stats.warn(f'{where}: "{key}" {value!r} is out of range; ignored')
+            return None
         return when

@@ -46,3 +46,13 @@ class SourceReader:
 
 def _unreported(done: int, total: int) -> None:
     pass
+
+
+def moment_in_range(moment: datetime.datetime) -> bool:
+    """Whether an aware moment can be stored: one that is a valid date in its own zone may
+    still fall outside years 1 to 9999 in UTC (9999-12-31T23:00-05:00)."""
+    try:
+        moment.astimezone(datetime.UTC)
+    except OverflowError:
+        return False
+    return True

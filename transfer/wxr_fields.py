@@ -8,6 +8,7 @@ from django.utils.html import strip_tags
 
 from articles.models import Article
 from comments.models import CommentStatus
+from transfer.reading import moment_in_range
 from transfer.records import ArticleGroup, ArticleRecord, AuthorRecord, CommentRecord, ReadStats
 
 UTC = datetime.UTC
@@ -152,7 +153,11 @@ class WxrRecords:
                 continue
             if moment.tzinfo is None and zone is UTC:
                 return moment.replace(tzinfo=UTC)  # a GMT date: already what is stored
-            return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+            if not moment_in_range(moment):
+                self.stats.warn(f"{what}: date {value!r} is out of range")
+                continue
+            return moment.astimezone(UTC)
         return None
 
 

@@ -1,0 +1,95 @@
+"""Operator mistakes end in a clear error, not a traceback: an export written nowhere, and
+dates beyond what can be stored, which are refused row by row with the item named."""
+
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from comments.models import Comment
+from tests.transfer import wxr_build
+from tests.transfer.test_disqus import post_xml, thread_xml, write
+from transfer.services.importing import import_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("command", ["export_json", "export_wordpress", "export_disqus"])
+@pytest.mark.parametrize("output", ["/nonexistent/dir/x.json", "DIRECTORY", ""])
+def test_an_export_to_a_place_no_file_can_be_is_a_clear_error(command, output, tmp_path):
+    """--output in a missing directory, naming a directory, or empty: a CommandError."""
+    output = str(tmp_path) if output == "DIRECTORY" else output
+    options = {"forum": "scratch"} if command == "export_disqus" else {}
+    with pytest.raises(CommandError, match=r"--output"):
+        call_command(command, output=output, **options)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _comments_dated(report, source_id: str) -> None:
+    """The comment was left out, and the report says which one and why."""
+    assert not Comment.objects.exists()
+    assert any(source_id in warning and "out of range" in warning for warning in report.warnings)
+    assert any(f"comment {source_id}: no date; not imported" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    "date, date_gmt, zone",
+    [
+        ("2021-03-04 10:00:00", "9999-12-31T23:00:00-05:00", None),
+        ("9999-12-31 23:30:00", "0000-00-00 00:00:00", "America/New_York"),
+    ],
+)
+def test_a_wordpress_comment_dated_beyond_year_9999_is_refused_by_itself(
+    date, date_gmt, zone, tmp_path
+):
+    """A comment date that is past 9999 in UTC is warned about with the comment's id and
+    the comment is left out; the import itself finishes."""
+    path = wxr_build.write(
+        tmp_path / "blog.xml", wxr_build.post(1, wxr_build.comment(5, date=date, date_gmt=date_gmt))
+    )
+    options = {"site_timezone": ZoneInfo(zone)} if zone else {}
+    report = import_file(path=path, format="wordpress", **options)
+    if zone is None:  # the GMT date is unusable: the local one is taken, as when it is unset
+        assert any("comment 5: date" in w and "out of range" in w for w in report.warnings)
+        assert Comment.objects.get().submit_date.year == 2021
+    else:
+        _comments_dated(report, "5")
+
+
+def test_a_disqus_post_dated_beyond_year_9999_is_refused_by_itself(tmp_path):
+    """Disqus createdAt past 9999 in UTC: the post is warned about and left out."""
+    path = write(
+        tmp_path, thread_xml("1") + post_xml("9", "1", created="9999-12-31T23:00:00-05:00")
+    )
+    report = import_file(path=path, format="disqus")
+    _comments_dated(report, "9")
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+def test_a_backup_comment_dated_outside_years_1_to_9999_is_refused_by_itself(when, tmp_path):
+    """A JSON comment whose date falls outside years 1 to 9999 in UTC is left out, named."""
+    document = {
+        "format": "parley-backup", "version": 1, "site": "https://old.example", "users": [],
+        "articles": [{"id": 1, "title": "Old", "slug": "old", "status": "published",
+                      "comments": [{"id": 3, "name": "Ann", "text": "Hi", "status": "published",
+                                    "submitted_at": when}]}],
+    }  # fmt: skip
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(document))
+    report = import_file(path=path, format="json")
+    _comments_dated(report, "3")
+
+
+def test_the_commands_report_the_refusal_instead_of_a_traceback(tmp_path, capsys):
+    """import_json prints the warning and exits normally."""
+    document = {
+        "format": "parley-backup", "version": 1, "site": "https://old.example", "users": [],
+        "articles": [{"id": 1, "title": "Old", "slug": "old", "status": "published",
+                      "comments": [{"id": 3, "name": "Ann", "text": "Hi", "status": "published",
+                                    "submitted_at": "9999-12-31T23:59:59-12:00"}]}],
+    }  # fmt: skip
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(document))
+    call_command("import_json", str(path), no_progress=True)
+    assert "comment 3" in capsys.readouterr().out
