@@ -1,7 +1,7 @@
 """Recount every thread's cached counts from its rows, and each article's comment count from
 its threads (a repair tool; normally never needed)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.models import Article
@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--article", type=int, help="Only this article's threads (its id).")
 
     def handle(self, *args, article, **options):
+        # Ids are 64-bit in every database Parley runs on; a larger number names nothing.
+        if article is not None and not 0 < article < 2**63:
+            raise CommandError(f"--article must be an article's id, not {article}.")
         threads = Thread.objects.all()
         if article:
             threads = threads.filter(article_id=article)
