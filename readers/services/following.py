@@ -100,8 +100,9 @@ def follow_stop(*, article: Article, user: AbstractBaseUser) -> int:
 
 def update_notify(*, update_id: int) -> int:
     """Email the article's confirmed followers about an update: each once when it is posted,
-    and all of them again after a correction its author asked them to hear about. A
-    withdrawn update is never sent."""
+    and all of them again after a correction its author asked them to hear about; only
+    those who followed before it was posted (or corrected). A withdrawn update is never
+    sent."""
     with transaction.atomic():
         update = (
             ArticleUpdate.objects.select_for_update()
@@ -111,13 +112,20 @@ def update_notify(*, update_id: int) -> int:
         )
         if update is None or update.is_withdrawn or not update.article.is_published:
             return 0
-        follows = list(Follow.objects.filter(article=update.article, confirmed_at__isnull=False))
+        correction = update.correction_notice_pending
+        # A follower hears only of what happened after they followed: the update if it was
+        # published later, a correction if it was made later.
+        since = (update.corrected_at if correction else None) or update.published_at
+        follows = list(
+            Follow.objects.filter(
+                article=update.article, confirmed_at__isnull=False, confirmed_at__lte=since
+            )
+        )
         already = set(
             Delivery.objects.filter(kind=Delivery.Kind.UPDATE, object_id=update.pk).values_list(
                 "email", flat=True
             )
         )
-        correction = update.correction_notice_pending
         to_tell = follows if correction else [f for f in follows if f.email not in already]
         # A follower who hears of the update first through its correction has heard of it:
         # the update itself is not sent to them afterwards.

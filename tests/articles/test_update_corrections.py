@@ -3,6 +3,7 @@ and the anonymous page cache following along."""
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -39,8 +40,9 @@ def update(article, author):
 
 @pytest.fixture
 def follower(article):
+    """A reader who followed the article before its updates were posted."""
     return Follow.objects.create(
-        article=article, email="fan@example.com", confirmed_at=timezone.now()
+        article=article, email="fan@example.com", confirmed_at=timezone.now() - timedelta(days=1)
     )
 
 

@@ -445,3 +445,58 @@ def test_whether_a_parent_wants_replies_is_asked_compiled(article, post):
     assert answers == [True, False, False]
     assert len(queries) == 3
     build_filter.assert_not_called()
+
+
+class TestNewFollowersHearOnlyOfLaterUpdates:
+    def follow_all(self, article, verified_user, moderator):
+        """An account, a moderator and a confirmed guest start following `article`."""
+        from allauth.account.models import EmailAddress
+
+        from readers.services import follow_confirm, follow_start
+
+        follow_start(article=article, user=verified_user("vera", "vera@example.com"))
+        moderator.email = "mod@example.com"
+        moderator.save()
+        EmailAddress.objects.create(
+            user=moderator, email="mod@example.com", verified=True, primary=True
+        )
+        follow_start(article=article, user=moderator)
+        follow_start(article=article, email="guest@example.com")
+        follow_confirm(follow_id=Follow.objects.get(email="guest@example.com").pk)
+
+    def test_the_sweep_sends_no_update_from_before_the_follow(
+        self, article, author, verified_user, moderator
+    ):
+        """Updates of the past day published before a reader followed are not emailed to them
+        by the sweep; the next update is, to each of them once."""
+        from readers.services import notifications_sweep
+
+        update_publish(article=article, author=author, body="First.")
+        update_publish(article=article, author=author, body="Second.")
+        self.follow_all(article, verified_user, moderator)
+        mail.outbox.clear()
+        assert notifications_sweep() == 0
+        assert mail.outbox == []
+        update_publish(article=article, author=author, body="Third.")
+        assert notifications_sweep() == 3
+        assert sorted(m.to[0] for m in mail.outbox) == [
+            "guest@example.com",
+            "mod@example.com",
+            "vera@example.com",
+        ]
+        assert all("Third." in m.body for m in mail.outbox)
+        assert notifications_sweep() == 0
+
+    def test_a_correction_made_after_the_follow_reaches_the_new_follower(
+        self, article, author, verified_user, moderator
+    ):
+        """A correction announced after a reader followed is news to them: they get it."""
+        from articles.services import update_correct
+        from readers.services import notifications_sweep
+
+        update = update_publish(article=article, author=author, body="Old figure.")
+        self.follow_all(article, verified_user, moderator)
+        mail.outbox.clear()
+        update_correct(update=update, body="New figure.", notify_followers=True)
+        assert notifications_sweep() == 3
+        assert {m.subject for m in mail.outbox} == {f"[Parley] Correction: {article.title}"}
