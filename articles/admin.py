@@ -13,6 +13,15 @@ class ArticleUpdateInline(admin.StackedInline):
     extra = 0
     fields = ("published_at", "author", "body")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at":
+            field.help_text = gettext_lazy(
+                "A time to come schedules the update: readers see it, and followers are "
+                "emailed, from then."
+            )
+        return field
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "author":

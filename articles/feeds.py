@@ -115,7 +115,7 @@ class ArticleUpdatesFeed(LanguageFeed):
         return _("Follow-up updates to “%(title)s”.") % {"title": article.title}
 
     def items(self, article: Article):
-        return ArticleUpdate.objects.filter(article=article).order_by("-published_at")[:50]
+        return ArticleUpdate.objects.live().filter(article=article).order_by("-published_at")[:50]
 
     def item_title(self, item: ArticleUpdate) -> str:
         date = {"date": _day(item.published_at)}

@@ -180,8 +180,20 @@ class Article(models.Model):
         )
 
 
+class ArticleUpdateQuerySet(models.QuerySet):
+    def live(self) -> "ArticleUpdateQuerySet":
+        """Updates readers may see: those whose date has come (a later one is scheduled)."""
+        # Visible from its date whether or not beat has marked it yet, as for articles.
+        return self.filter(published_at__lte=timezone.now())
+
+    def due(self) -> "ArticleUpdateQuerySet":
+        """Scheduled updates whose date has come."""
+        return self.filter(scheduled=True, published_at__lte=timezone.now())
+
+
 class ArticleUpdate(models.Model):
-    """A dated follow-up an author posts on a published article."""
+    """A dated follow-up an author posts on a published article; one dated in the future is
+    scheduled: readers see it, and followers hear of it, from that date."""
 
     article = models.ForeignKey(
         Article,
@@ -214,6 +226,10 @@ class ArticleUpdate(models.Model):
     correction_notice_pending = models.BooleanField(
         gettext_lazy("correction notice pending"), default=False, editable=False
     )
+    # Waiting for `published_at`; beat's task announces it to followers once that time comes.
+    scheduled = models.BooleanField(gettext_lazy("scheduled"), default=False, editable=False)
+
+    objects = ArticleUpdateQuerySet.as_manager()
 
     class Meta:
         verbose_name = gettext_lazy("update")
@@ -230,3 +246,7 @@ class ArticleUpdate(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def is_live(self) -> bool:
+        return self.published_at <= timezone.now()

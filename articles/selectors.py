@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from core.db import CompiledValues
 from core.roles import is_author
@@ -36,10 +37,11 @@ def article_list_published() -> QuerySet[Article]:
 
 
 def article_page_queryset() -> QuerySet[Article]:
-    """Published articles with what their page shows: authors and updates, newest first."""
+    """Published articles with what their page shows: authors and updates whose date has
+    come, newest first."""
     return Article.objects.published().prefetch_related(
         "authors",
-        Prefetch("updates", queryset=ArticleUpdate.objects.order_by("-published_at", "-pk")),
+        Prefetch("updates", queryset=ArticleUpdate.objects.live().order_by("-published_at", "-pk")),
     )
 
 
@@ -59,12 +61,14 @@ _page_authors_read = CompiledValues(
     pk=Article._meta.pk,
 )
 _page_updates_read = CompiledValues(
-    lambda pk: (
-        ArticleUpdate.objects.filter(article=pk)
+    # `now` is ArticleUpdate.objects.live()'s test, as a value the compiled query can take.
+    lambda pk, now: (
+        ArticleUpdate.objects.filter(article=pk, published_at__lte=now)
         .order_by("-published_at", "-pk")
         .values(*UPDATE_FIELDS)
     ),
     pk=Article._meta.pk,
+    now=ArticleUpdate._meta.get_field("published_at"),
 )
 
 
@@ -90,7 +94,9 @@ def article_get_published(*, slug: str) -> Article:
     article._prefetched_objects_cache = {}
     authors = _instances(_User, USER_FIELDS, _page_authors_read(pk=article.pk))
     _prefetched(article, "authors", authors)
-    updates = _instances(ArticleUpdate, UPDATE_FIELDS, _page_updates_read(pk=article.pk))
+    updates = _instances(
+        ArticleUpdate, UPDATE_FIELDS, _page_updates_read(pk=article.pk, now=timezone.now())
+    )
     for update in updates:
         ArticleUpdate.article.field.set_cached_value(update, article)
     _prefetched(article, "updates", updates)

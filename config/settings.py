@@ -288,6 +288,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.articles_publish_due_task",
         "schedule": 60.0,
     },
+    # Likewise for updates dated in the future: this drops the cached pages and emails the
+    # followers at that moment.
+    "publish-due-updates": {
+        "task": "articles.tasks.updates_publish_due_task",
+        "schedule": 60.0,
+    },
     "held-comments-digest": {
         "task": "moderation.tasks.held_digest_task",
         "schedule": float(PARLEY_HELD_DIGEST_DELAY),

@@ -3,7 +3,8 @@ importable from here.
 
 - writing: create, edit and delete articles, open or close their comments
 - publication: publish now, schedule, unschedule, and publish what is due (beat)
-- updates: post, correct, withdraw and remove follow-up updates
+- updates: post, schedule, correct, withdraw and remove follow-up updates, and announce
+  the scheduled ones that are due (beat)
 - pages: drop the cached pages of articles that changed
 """
 
@@ -22,6 +23,7 @@ from .updates import (
     update_publish,
     update_save,
     update_withdraw,
+    updates_publish_due,
 )
 from .writing import (
     article_create,
@@ -51,4 +53,5 @@ __all__ = [
     "update_publish",
     "update_save",
     "update_withdraw",
+    "updates_publish_due",
 ]

@@ -1,4 +1,5 @@
-"""Follow-up updates on an article's timeline: post, correct, withdraw, remove."""
+"""Follow-up updates on an article's timeline: post, schedule, correct, withdraw, remove;
+and, from beat, the scheduled updates whose date has come."""
 
 from datetime import datetime
 
@@ -29,17 +30,22 @@ def update_publish(
 
 
 def update_save(*, update: ArticleUpdate) -> ArticleUpdate:
-    """Store an update, new or edited, with its Markdown rendered. A new one is announced to
-    the article's followers once committed; an edit of its text is dated as a correction
-    and only refreshes the page."""
+    """Store an update, new or edited, with its Markdown rendered. One dated in the future is
+    scheduled: readers see it, and followers hear of it, from that date (updates_publish_due).
+    Otherwise a new one is announced to the article's followers once committed; an edit of
+    its text is dated as a correction and only refreshes the page."""
     is_new = update._state.adding
+    stored = None
     if not is_new:
-        stored = ArticleUpdate.objects.filter(pk=update.pk).values_list("body", flat=True)
-        if stored.first() != update.body:
+        stored = ArticleUpdate.objects.filter(pk=update.pk).values("body", "scheduled").first()
+        # Changing what no reader has seen yet corrects nothing.
+        if stored and stored["body"] != update.body and not stored["scheduled"]:
             update.corrected_at = timezone.now()
+    update.scheduled = update.published_at > timezone.now()
     update.body_html = markdown_to_safe_html(update.body)
     update.save()
-    if is_new:
+    # Brought forward to now, a scheduled update is as good as new.
+    if not update.scheduled and (is_new or (stored and stored["scheduled"])):
         signal_send_on_commit(update_published, sender=ArticleUpdate, update_id=update.pk)
     pages_refresh(slugs=[update.article.slug])
     return update
@@ -86,6 +92,27 @@ def update_withdraw(*, update: ArticleUpdate) -> bool:
         pages_refresh(slugs=[update.article.slug])
     update.refresh_from_db(fields=["withdrawn_at", "correction_notice_pending"])
     return bool(withdrawn)
+
+
+def updates_publish_due() -> list[int]:
+    """Announce every scheduled update whose date has come to its article's followers and
+    drop its article's cached pages; returns their ids. Safe to run twice or at once from
+    two workers."""
+    with transaction.atomic():
+        # Rows another run holds are skipped, not waited for: that run announces them.
+        due = dict(
+            ArticleUpdate.objects.due()
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "article_id")
+        )
+        if not due:
+            return []
+        ArticleUpdate.objects.filter(pk__in=due).update(scheduled=False)
+        slugs = Article.objects.filter(pk__in=set(due.values())).values_list("slug", flat=True)
+        pages_refresh(slugs=list(slugs))
+        for update_id in due:
+            signal_send_on_commit(update_published, sender=ArticleUpdate, update_id=update_id)
+    return list(due)
 
 
 def update_correction_announced(*, update: ArticleUpdate) -> None:

@@ -112,6 +112,8 @@ def update_notify(*, update_id: int) -> int:
         )
         if update is None or update.is_withdrawn or not update.article.is_published:
             return 0
+        if not update.is_live:
+            return 0  # scheduled: updates_publish_due announces it when its date comes
         correction = update.correction_notice_pending
         # A follower hears only of what happened after they followed: the update if it was
         # published later, a correction if it was made later.

@@ -168,7 +168,9 @@ def notifications_sweep(*, since: timedelta = timedelta(days=1)) -> int:
     cutoff = timezone.now() - since
     sent = 0
     updates = ArticleUpdate.objects.filter(
-        Q(published_at__gte=cutoff) | Q(correction_notice_pending=True), withdrawn_at__isnull=True
+        Q(published_at__gte=cutoff) | Q(correction_notice_pending=True),
+        withdrawn_at__isnull=True,
+        published_at__lte=timezone.now(),  # a scheduled update is not news yet
     )
     for update_id in updates.values_list("pk", flat=True):
         sent += update_notify(update_id=update_id)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -65,7 +67,7 @@ def anonymous_page(article):
     return Client().get(f"/articles/{article.slug}/")
 
 
-def article_admin_form(article, *, new_update="", **changes):
+def article_admin_form(article, *, new_update="", update_at=None, **changes):
     """The admin change form of `article` as a browser would send it back."""
     published = timezone.localtime(article.published_at)
     data = {
@@ -82,9 +84,11 @@ def article_admin_form(article, *, new_update="", **changes):
         "updates-INITIAL_FORMS": "0",
     }
     if new_update:
+        # Dated when the article was published, unless the test says when.
+        update_at = timezone.localtime(update_at) if update_at else published
         data |= {
-            "updates-0-published_at_0": published.strftime("%Y-%m-%d"),
-            "updates-0-published_at_1": "12:00:00",
+            "updates-0-published_at_0": update_at.strftime("%Y-%m-%d"),
+            "updates-0-published_at_1": update_at.strftime("%H:%M:%S"),
             "updates-0-body": new_update,
         }
     return data | changes
@@ -94,7 +98,9 @@ def test_an_update_added_in_the_admin_reaches_followers_and_the_cached_page(
     staff_client, article, django_capture_on_commit_callbacks
 ):
     """An update posted from the admin is announced like one posted on the article page."""
-    Follow.objects.create(article=article, email="fan@example.com", confirmed_at=timezone.now())
+    Follow.objects.create(
+        article=article, email="fan@example.com", confirmed_at=timezone.now() - timedelta(days=1)
+    )
     assert anonymous_page(article)["X-Parley-Cache"] == "miss"
     assert anonymous_page(article)["X-Parley-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
@@ -113,6 +119,65 @@ def test_an_update_added_in_the_admin_reaches_followers_and_the_cached_page(
     page = anonymous_page(article)
     assert page["X-Parley-Cache"] == "miss"
     assert "The <strong>admin</strong> correction." in page.content.decode()
+
+
+def test_an_update_dated_in_the_future_in_the_admin_is_scheduled(
+    staff_client, article, django_capture_on_commit_callbacks
+):
+    """Neither shown nor emailed before its date; then shown, and emailed once, whether
+    beat's task or the notifications sweep gets there first."""
+    from articles.services import updates_publish_due
+    from readers.services import notifications_sweep
+
+    Follow.objects.create(
+        article=article, email="fan@example.com", confirmed_at=timezone.now() - timedelta(days=1)
+    )
+    anonymous_page(article)
+    later = timezone.now() + timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"/admin/articles/article/{article.pk}/change/",
+            article_admin_form(article, new_update="Coming **soon**.", update_at=later),
+        )
+    assert response.status_code == 302
+    update = ArticleUpdate.objects.get(article=article)
+    assert update.scheduled
+    assert "Coming <strong>soon</strong>." not in anonymous_page(article).content.decode()
+    feed = Client().get(f"/articles/{article.slug}/updates.atom")
+    assert feed.status_code == 200 and "Coming" not in feed.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert updates_publish_due() == []
+    assert notifications_sweep() == 0 and mail.outbox == []
+    # Its date comes.
+    ArticleUpdate.objects.filter(pk=update.pk).update(
+        published_at=timezone.now() - timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert updates_publish_due() == [update.pk]
+        assert updates_publish_due() == []
+    assert "Coming <strong>soon</strong>." in anonymous_page(article).content.decode()
+    assert [message.to for message in mail.outbox] == [["fan@example.com"]]
+    assert notifications_sweep() == 0 and len(mail.outbox) == 1
+    update.refresh_from_db()
+    assert not update.scheduled
+
+
+def test_the_sweep_announces_a_scheduled_update_that_beat_missed(staff_client, article):
+    """Without beat's task, the notifications sweep emails a scheduled update once due."""
+    from articles.services import update_publish
+    from readers.services import notifications_sweep
+
+    Follow.objects.create(
+        article=article, email="fan@example.com", confirmed_at=timezone.now() - timedelta(days=1)
+    )
+    update = update_publish(
+        article=article, author=None, body="Later.", when=timezone.now() + timedelta(hours=1)
+    )
+    assert notifications_sweep() == 0
+    ArticleUpdate.objects.filter(pk=update.pk).update(
+        published_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert notifications_sweep() == 1 and notifications_sweep() == 0
 
 
 def test_unpublishing_or_moving_an_article_in_the_admin_drops_its_cached_page(
