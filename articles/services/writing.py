@@ -112,7 +112,12 @@ def article_set_comments_open(*, article: Article, is_open: bool) -> Article:
 
 def article_save(*, article: Article, previous_slug: str | None = None) -> Article:
     """Store an article edited field by field (the admin): its Markdown is rendered again and
-    its cached pages, under its old address too, are dropped."""
+    its cached pages, under its old address too, are dropped. Published with no date is
+    published now."""
+    if article.status == Article.Status.PUBLISHED and article.published_at is None:
+        # Left without a date it would be neither visible nor scheduled for any time, and
+        # every page would say something else about it.
+        article.published_at = timezone.now()
     if article.status in Article.VISIBLE_STATUSES and article.published_at is not None:
         # "Published" with a time to come is a schedule: beat then publishes it at that time.
         article.status = _status_for(article.published_at)

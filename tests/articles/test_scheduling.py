@@ -304,6 +304,46 @@ def test_creating_or_saving_with_a_future_date_schedules(author, draft):
     assert article_state(draft)["status"] == Article.Status.PUBLISHED
 
 
+def test_published_in_the_admin_with_no_date_is_published_now(client, make_user, draft):
+    """Every page then says the same true thing: published, dated now, visible to readers,
+    and not scheduled (so unscheduling it is refused as for any published article)."""
+    client.force_login(make_user("boss", is_staff=True, is_superuser=True))
+    before = timezone.now()
+    data = {
+        "title": draft.title,
+        "slug": draft.slug,
+        "authors": [user.pk for user in draft.authors.all()],
+        "body": draft.body,
+        "status": Article.Status.PUBLISHED,
+        "published_at_0": "",
+        "published_at_1": "",
+        "comments_open": "on",
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+    }
+    response = client.post(f"/admin/articles/article/{draft.pk}/change/", data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert before <= draft.published_at <= timezone.now()
+    assert draft.publication_state == PublicationState.PUBLISHED
+    assert visible_to_readers(draft)
+    dashboard = client.get(reverse("articles:author_dashboard")).content.decode()
+    assert "Publishes on" not in dashboard
+    assert "Scheduled to publish" not in client.get(url("author_edit", draft)).content.decode()
+    response = client.post(url("author_unschedule", draft), follow=True)
+    assert "already published: it cannot go back to draft" in response.content.decode()
+
+
+def test_the_migration_dates_articles_published_without_a_date(draft):
+    """Stored before this change, "published" with no date is published from now."""
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.PUBLISHED)
+    migration = importlib.import_module("articles.migrations.0007_published_without_date")
+    migration.dated_when_published_without_date(apps, None)
+    draft.refresh_from_db()
+    assert draft.publication_state == PublicationState.PUBLISHED
+
+
 def test_a_scheduled_articles_address_follows_its_title_until_readers_see_it(draft):
     """Renamed before its time, a scheduled article's slug moves; once visible it stays."""
     fields = {
