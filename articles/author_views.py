@@ -127,15 +127,39 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
         return render(request, template, context | {"form": form, "preview_html": preview_html})
     try:
         if article is None:
+            data.pop("loaded_at")
             article = services.article_create(authors=[request.user], **data)
             messages.success(request, _("Draft “%(title)s” saved.") % {"title": article.title})
         else:
             article = services.article_edit(article=article, **data)
             messages.success(request, _("“%(title)s” saved.") % {"title": article.title})
+    except services.ArticleEditConflict as conflict:
+        return _article_conflict(request, template, context, conflict)
     except ValidationError as error:
         form.add_error(None, error.messages)
         return render(request, template, context | {"form": form}, status=400)
     return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
+
+
+def _article_conflict(
+    request: HttpRequest, template: str, context: dict, conflict: services.ArticleEditConflict
+) -> HttpResponse:
+    """The form again, with what the author typed, saying the article was saved by someone
+    else meanwhile and showing that version; saving again from here replaces it."""
+    article = context["article"]
+    article.refresh_from_db()
+    # Now loaded at the version shown, so the next save is a choice made having seen it.
+    data = request.POST.copy()
+    data["loaded_at"] = article.updated_at.isoformat()
+    form = ArticleForm(data)
+    form.is_valid()
+    text = _(
+        "Someone else saved this article on %(when)s, after you opened it, so your changes "
+        "were not saved. Your text is kept below; compare it with their version, then save "
+        "again to replace it."
+    )
+    form.add_error(None, text % {"when": _when(conflict.saved_at)})
+    return render(request, template, context | {"form": form, "conflict": True}, status=409)
 
 
 @require_GET

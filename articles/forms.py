@@ -63,11 +63,17 @@ class ArticleForm(forms.Form):
         max_value=MAX_CLOSE_AFTER_DAYS,
         help_text=gettext_lazy("Days after publication. Empty: the site's default; 0: never."),
     )
+    # The article's version the form was filled from: a save from an older one is refused
+    # (services.article_edit), so two authors never silently overwrite each other.
+    loaded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
     @staticmethod
     def initial_for(article: Article) -> dict:
         """The form's starting values for an existing article."""
         return {
+            # ISO with its offset: as a datetime it would be shown in local time, which
+            # is ambiguous for an hour each autumn.
+            "loaded_at": article.updated_at.isoformat(),
             "title": article.title,
             "standfirst": article.standfirst,
             "body": article.body,

@@ -26,6 +26,7 @@ from .updates import (
     updates_publish_due,
 )
 from .writing import (
+    ArticleEditConflict,
     article_create,
     article_edit,
     article_save,
@@ -36,6 +37,7 @@ from .writing import (
 
 __all__ = [
     "AlreadyPublished",
+    "ArticleEditConflict",
     "article_create",
     "article_edit",
     "article_publish",

@@ -70,6 +70,14 @@ def article_create(
     return article
 
 
+class ArticleEditConflict(Exception):
+    """The article was saved by someone else after the edit being saved was loaded."""
+
+    def __init__(self, saved_at: datetime):
+        super().__init__(f"saved at {saved_at.isoformat()}")
+        self.saved_at = saved_at
+
+
 @transaction.atomic
 def article_edit(
     *,
@@ -80,9 +88,16 @@ def article_edit(
     comments_open: bool,
     comments_close_after_days: int | None,
     language: str | None = None,
+    loaded_at: datetime | None = None,
 ) -> Article:
     """Change an article's text, language and comment settings, rendering its Markdown
-    again; a `language` of None leaves it as it is ("" is the site's)."""
+    again; a `language` of None leaves it as it is ("" is the site's). With `loaded_at`
+    (the article's `updated_at` when the edit began), raise ArticleEditConflict if it was
+    saved since: the edit would silently undo that save."""
+    saved_at = Article.objects.select_for_update().values_list("updated_at", flat=True)
+    saved_at = saved_at.get(pk=article.pk)
+    if loaded_at is not None and saved_at != loaded_at:
+        raise ArticleEditConflict(saved_at)
     if not article.is_published and title != article.title:
         # Nobody has linked to a draft (or a scheduled article) yet; once readers can see
         # it, the address must not move.
