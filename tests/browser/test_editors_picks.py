@@ -25,13 +25,16 @@ def test_author_picks_and_unpicks_without_javascript(
 
     page.click(f"#c{comment.pk} .comment-pick-link")
     page.wait_for_url(f"**{article.get_absolute_url()}#c{comment.pk}")
-    expect(page.locator(".messages")).to_contain_text("Picked: the comment by Fisher Fay")
+    # Said inside the comment the page lands on, not at the top of the page.
+    notice = page.locator(f"#c{comment.pk} .comment-status")
+    expect(notice).to_contain_text("Picked: the comment by Fisher Fay")
+    expect(notice).to_be_in_viewport()
     assert "The tables saved my season." in page.inner_text("#editors-picks")
     assert page.inner_text(f"#c{comment.pk} .badge-pick") == "Editor\u2019s pick"
     assert Comment.objects.get(pk=comment.pk).picked_by_id == author.pk
 
     page.click("#editors-picks button:has-text('Unpick')")
     page.wait_for_url(f"**{article.get_absolute_url()}#c{comment.pk}")
-    expect(page.locator(".messages")).to_contain_text("Unpicked")
+    expect(page.locator(f"#c{comment.pk} .comment-status")).to_contain_text("Unpicked")
     assert page.locator("#editors-picks").count() == 0
     assert Comment.objects.get(pk=comment.pk).picked_at is None
