@@ -20,8 +20,11 @@ NOTE_TAG = "comment-notice-note"
 KINDS = ("posted", "edited")
 
 # How the poster sees a status: spam looks held to them (a bot learns nothing from the
-# verdict), and a shadow-banned poster sees their comment as published.
-PENDING, PUBLISHED, HELD = "pending", "published", "held"
+# verdict), and a shadow-banned poster sees their comment as published. Removed is only
+# ever told to the page's script following a comment that awaited a verdict: a page drawn
+# afresh no longer shows the comment.
+PENDING, PUBLISHED, HELD, REMOVED = "pending", "published", "held", "removed"
+REMOVED_SENTENCE = gettext_lazy("A moderator removed your comment.")
 
 SENTENCES = {
     ("posted", PUBLISHED): gettext_lazy("Thank you: your comment is published."),
@@ -33,6 +36,9 @@ SENTENCES = {
     ("", PUBLISHED): "",
     ("", PENDING): gettext_lazy("Your comment is being checked."),
     ("", HELD): gettext_lazy("Your comment is awaiting moderation."),
+    ("posted", REMOVED): REMOVED_SENTENCE,
+    ("edited", REMOVED): REMOVED_SENTENCE,
+    ("", REMOVED): REMOVED_SENTENCE,
 }
 # Queued with the post, so worded in the poster's language then.
 FALLBACK = {
@@ -43,11 +49,14 @@ FALLBACK = {
 
 
 def status_seen_by_poster(status: str, *, shadow: bool = False) -> str:
-    """The state a poster is shown for their own comment: pending, published or held."""
+    """The state a poster is shown for their own comment: pending, published, held or
+    removed."""
     if status == CommentStatus.PUBLISHED or (status == CommentStatus.SPAM and shadow):
         return PUBLISHED
     if status == CommentStatus.PENDING:
         return PENDING
+    if status == CommentStatus.REMOVED:
+        return REMOVED
     return HELD
 
 

@@ -145,12 +145,12 @@ def _more(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str:
 
 
 def _notice(node: "CommentNode", links: ThreadLinks) -> str:
-    """The poster's line about their own comment; while it is pending, the page's script
-    asks `data-status-url` for the verdict and rewords it."""
+    """The poster's line about their own comment; while it awaits a verdict (pending, or
+    held for a moderator), the page's script asks `data-status-url` for it and rewords it."""
     if not node.notice:
         return ""
     poll = ""
-    if node.status_seen == "pending":
+    if node.status_seen in ("pending", "held"):
         kind = f"?kind={node.notice_kind}" if node.notice_kind else ""
         poll = f' data-status-url="{links.status[0]}{node.id}{links.status[1]}{kind}"'
     css = "comment-status" + (" comment-awaiting-moderation" if node.status_seen == "held" else "")

@@ -4,12 +4,14 @@
   its author's edit sent it back to be scored;
 - it left "published": `remove`, except for the author's edit, which keeps it on their
   pages until the verdict on the new text (then `edit` or `remove`);
-- a comment awaiting a verdict (pending, or held for a moderator) got one: `status`, for its
-  poster's page; spam is told as held, so a spammer learns nothing from it.
+- a comment its poster sees awaiting a verdict (pending, held for a moderator, or spam,
+  which they see as held so a spammer learns nothing from it) got one: `status`, for the
+  poster's page, which asks what it is (comments/views.py comment_status answers the poster
+  alone). A removal's carries the id alone: the stream is public.
 """
 
 from comments.live import live_publish
-from comments.models import Comment, CommentStatus
+from comments.models import AWAITING_STATES, Comment, CommentStatus
 
 from .models import ModerationEvent
 
@@ -42,9 +44,13 @@ def comment_status_announce(
             live_publish(article_id=article_id, kind="comment", data=data)
     elif shown:
         live_publish(article_id=article_id, kind="remove", data={"id": comment_id})
-    if from_status in (S.PENDING, S.HELD) and to_status in VERDICTS:
+    if from_status not in AWAITING_STATES:
+        return
+    if to_status == S.REMOVED:
+        live_publish(article_id=article_id, kind="status", data={"id": comment_id})
+    elif to_status in VERDICTS:
         status = S.HELD if to_status == S.SPAM else to_status
-        if status != from_status:
+        if status != (S.HELD if from_status == S.SPAM else from_status):
             data = {"id": comment_id, "status": str(status)}
             live_publish(article_id=article_id, kind="status", data=data)
 

@@ -3,7 +3,8 @@
    - "Reply" moves the form under the comment instead of reloading the page.
    - A form sent back with errors: the summary of the errors takes focus.
    - After a post, what became of the comment is announced.
-   - The poster's own comment that is being checked turns into its verdict in place. */
+   - The poster's own comment that is being checked, or held for a moderator, turns into its
+     verdict in place. */
 (function () {
   "use strict";
 
@@ -25,9 +26,11 @@
     }, 150);
   }
 
-  /* Ask for the verdict of each own comment being checked; the server words the answer.
-     While the live thread's stream is open (static/js/live.js marks the section), asking
-     waits for its word ("parley:verdict"); without it, or while it is down, asking goes on. */
+  /* Ask for the verdict of each own comment being checked or held; the server words the
+     answer. While the live thread's stream is open (static/js/live.js marks the section),
+     asking waits for its word ("parley:verdict"); without it, or while it is down, a comment
+     being checked is asked about on its own. A held one waits for a moderator, maybe for
+     days: only the stream's word, while it is open, asks about it. */
   var POLL_MS = 400, GIVE_UP_MS = 120000;
   var section = document.getElementById("comments");
   function liveOpen() {
@@ -37,35 +40,35 @@
     var url = line.getAttribute("data-status-url");
     var started = Date.now();
     var timer = null;
+    function pending() { return line.getAttribute("data-status") === "pending"; }
     function later(ms) {
       window.clearTimeout(timer);
-      if (Date.now() - started < GIVE_UP_MS && !liveOpen()) { timer = window.setTimeout(ask, ms); }
+      if (pending() && Date.now() - started < GIVE_UP_MS && !liveOpen()) {
+        timer = window.setTimeout(ask, ms);
+      }
     }
     function ask() {
       window.clearTimeout(timer);
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (answer) {
-          if (answer && answer.status !== "pending") {
+          if (answer && answer.status !== line.getAttribute("data-status")) {
             line.setAttribute("data-status", answer.status);
             line.textContent = answer.text;
             line.classList.toggle("comment-awaiting-moderation", answer.status === "held");
             var body = line.closest(".comment-body");
             if (body && answer.status === "published") { body.classList.remove("comment-awaiting"); }
-            return;
           }
           later(POLL_MS);
         })
         .catch(function () { later(POLL_MS * 5); });
     }
     line.addEventListener("parley:verdict", function () {
-      if (line.getAttribute("data-status") === "pending") { ask(); }
+      if (pending() || (line.getAttribute("data-status") === "held" && liveOpen())) { ask(); }
     });
-    timer = window.setTimeout(ask, POLL_MS);
+    if (pending()) { timer = window.setTimeout(ask, POLL_MS); }
   }
-  Array.prototype.forEach.call(
-    document.querySelectorAll('.comment-status[data-status="pending"][data-status-url]'), watch
-  );
+  Array.prototype.forEach.call(document.querySelectorAll(".comment-status[data-status-url]"), watch);
 
   var respond = document.getElementById("respond");
   var replyTo = document.getElementById("id_reply_to");

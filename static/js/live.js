@@ -7,7 +7,8 @@
    - An edited comment is fetched again; a removed one becomes the page's placeholder, or
      goes when the page would not show it.
    - Vote counts change in place.
-   - A verdict on the reader's own pending comment is asked for at once (comments.js).
+   - A verdict on the reader's own pending or held comment is asked for at once
+     (comments.js): a moderator's approval or removal shows without a reload.
    Events carry ids and counts only; what a reader may see comes from the fragment.
    Words come from the page's JavaScript catalogue (gettext, ngettext, interpolate:
    templates/base.html). */
@@ -237,9 +238,10 @@
     score.setAttribute("title", news.up + " up, " + news.down + " down");
   }
 
-  /* comments.js asks for the verdict of each pending comment of the reader's that hears. */
+  /* comments.js asks for the verdict of each comment of the reader's awaiting one that
+     hears: pending, or held for a moderator. */
   function askVerdicts(id) {
-    var selector = '.comment-status[data-status="pending"]';
+    var selector = '.comment-status[data-status="pending"], .comment-status[data-status="held"]';
     var lines = id ? (comment(id) ? comment(id).querySelectorAll(selector) : [])
       : section.querySelectorAll(selector);
     Array.prototype.forEach.call(lines, function (line) {

@@ -6,6 +6,8 @@ import pytest
 import redis as redis_client
 
 from comments.models import Comment, CommentStatus
+from moderation.models import ModerationRules
+from moderation.services.transitions import comment_transition
 from tests.conftest import celery_broker
 from tests.integration.conftest import BROKER_DB
 from tests.support import wait_until
@@ -46,12 +48,35 @@ def live_redis(queue_redis, settings, monkeypatch):
     redis_client.Redis.from_url(url).flushdb()
 
 
+# Counts the `position` frames the page's streams receive. A stream is "open" as soon as
+# its first bytes arrive, before the server has read where it starts; its position frame
+# comes after, so from then on nothing published is missed.
+COUNT_POSITIONS = """(() => {
+  const Native = window.EventSource;
+  if (!Native) { return; }
+  window.__livePositions = 0;
+  window.EventSource = class extends Native {
+    constructor(url, options) {
+      super(url, options);
+      this.addEventListener("position", () => { window.__livePositions += 1; });
+    }
+  };
+})();"""
+
+
+def wait_listening(page):
+    """Wait until the page's stream is open and the server knows where it starts."""
+    page.wait_for_selector("#comments[data-live-state='open']")
+    page.wait_for_function("() => window.__livePositions > 0")
+
+
 def open_live(page, url):
     """Open the article and wait until its stream is listening."""
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(COUNT_POSITIONS)
     page.goto(url)
-    page.wait_for_selector("#comments[data-live-state='open']")
+    wait_listening(page)
     return errors
 
 
@@ -120,3 +145,46 @@ def test_a_dropped_stream_resumes_where_it_left_off(
     first, second = (f"#c{reply.pk}" for reply in replies)
     page.wait_for_selector(f"#c{root.pk} > ol.children > {first} + {second}")
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("decision", "line_reads"),
+    [
+        (CommentStatus.PUBLISHED, "Thank you: your comment is published."),
+        (CommentStatus.REMOVED, "A moderator removed your comment."),
+    ],
+)
+def test_a_moderators_word_on_a_held_comment_reaches_its_posters_open_page(
+    live_server, new_page, article, post, live_redis, decision, line_reads
+):
+    """Bea's comment is held; a moderator approves or removes it while her page is open:
+    without a reload her line says so. Reader A, whose page never showed it, hears of it
+    only as a new comment once it is published."""
+    ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
+    url = live_server.url + article.get_absolute_url()
+    reader, poster = new_page(), new_page()
+    reader_errors = open_live(reader, url)
+    poster_errors = open_live(poster, url)
+    fill_guest_form(poster, "Held until a moderator reads it.", "Bea")
+    poster.click("#submit")
+    poster.wait_for_url("**#c*")
+    wait_listening(poster)
+    held = Comment.objects.get(comment="Held until a moderator reads it.")
+    assert held.status == CommentStatus.HELD
+    line = f"#c{held.pk} .comment-status"
+    assert poster.inner_text(line) == "Thank you: your comment is awaiting moderation."
+    poster.evaluate("window.__samePage = true")
+
+    comment_transition(comment_id=held.pk, to_status=decision, actor_label="moderator")
+    poster.wait_for_selector(f'{line}[data-status="{decision}"]')
+    assert poster.inner_text(line) == line_reads
+    assert "comment-awaiting-moderation" not in poster.get_attribute(line, "class")
+    assert poster.evaluate("window.__samePage") is True, "no reload"
+
+    post(article, "Published after the moderator's word.")
+    news = (
+        "2 new comments — show" if decision == CommentStatus.PUBLISHED else "1 new comment — show"
+    )
+    reader.wait_for_selector(f"text={news}")
+    assert reader.locator(f"#c{held.pk}").count() == 0
+    assert reader_errors == poster_errors == []

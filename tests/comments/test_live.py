@@ -67,6 +67,30 @@ def test_a_removed_comment_leaves_open_pages(
     assert published_events == [("remove", {"id": comment.pk})]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_moderators_word_on_a_held_comment_reaches_its_poster_and_tells_nobody_more(
+    article, post, local_feed
+):
+    """Held → published, held → removed and spam → published (its poster saw it held) each
+    send `status` for the poster's page; the removal's names the comment's id, nothing else,
+    and no page that never showed the comment hears `remove`."""
+    approved, removed = post(article, status=S.HELD), post(article, status=S.HELD)
+    rescued = post(article, status=S.SPAM)
+    _, before = local_feed.catch_up(article.pk, None)
+    for comment, to_status in ((approved, S.PUBLISHED), (removed, S.REMOVED),
+                               (rescued, S.PUBLISHED)):  # fmt: skip
+        comment_transition(comment_id=comment.pk, to_status=to_status, actor_label="test")
+    frames, _ = local_feed.catch_up(article.pk, before)
+    told = re.findall(rb"event: (\w+)\ndata: (.*)\n", b"".join(frames))
+    assert [(kind.decode(), json.loads(data)) for kind, data in told] == [
+        ("comment", {"id": approved.pk, "parent_id": approved.pk, "thread_id": approved.pk}),
+        ("status", {"id": approved.pk, "status": "published"}),
+        ("status", {"id": removed.pk}),
+        ("comment", {"id": rescued.pk, "parent_id": rescued.pk, "thread_id": rescued.pk}),
+        ("status", {"id": rescued.pk, "status": "published"}),
+    ]
+
+
 def test_an_authors_edit_comes_back_as_an_edit(
     article, post, published_events, django_capture_on_commit_callbacks
 ):

@@ -83,16 +83,24 @@ class TestPosting:
         assert "<em>thoughts</em>" in html and "Rui" in html
 
     def test_held_comment_is_shown_only_to_its_poster(self, client, article, submit):
-        """With moderation, the poster sees "awaiting moderation"; others see nothing."""
+        """With moderation, the poster sees "awaiting moderation", and their page's script
+        where to ask for the moderator's word; others see nothing."""
         ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
         submit(form_data(article, comment="Needs a look", name="Ida"))
         comment = Comment.objects.get()
         assert comment.status == CommentStatus.HELD
         mine = page(client, article)
         assert "Thank you: your comment is awaiting moderation." in mine and "Needs a look" in mine
-        assert "Your comment is awaiting moderation." in page(client, article)
+        assert (
+            f'data-status="held" data-status-url="/comments/{comment.pk}/status/?kind=posted"'
+            in mine
+        )
+        again = page(client, article)
+        assert "Your comment is awaiting moderation." in again
+        assert f'data-status-url="/comments/{comment.pk}/status/"' in again
         theirs = page(Client(), article)
         assert "Needs a look" not in theirs and "awaiting moderation" not in theirs
+        assert "data-status-url" not in theirs and f'id="c{comment.pk}"' not in theirs
 
     def test_forged_own_cookie_reveals_nothing(self, client, article, post):
         """An unsigned or tampered own-comments cookie shows nobody's held comments."""
@@ -528,8 +536,8 @@ class TestTrueMessages:
     def test_the_status_answer_follows_the_comment_and_only_its_poster_may_ask(
         self, client, article, submit, queued_scoring
     ):
-        """The status endpoint tells the poster the current verdict in words; anyone else
-        gets a 404."""
+        """The status endpoint tells the poster the current verdict in words (a moderator's
+        removal too); anyone else gets a 404."""
         client.post(POST_URL, form_data(article, comment="Watch me"))
         comment = Comment.objects.get()
         url = f"/comments/{comment.pk}/status/?kind=posted"
@@ -545,6 +553,11 @@ class TestTrueMessages:
         assert client.get(url).json() == {
             "status": "held",
             "text": "Thank you: your comment is awaiting moderation.",
+        }
+        comment_transition(comment_id=comment.pk, to_status=CommentStatus.REMOVED, actor_label="t")
+        assert client.get(url).json() == {
+            "status": "removed",
+            "text": "A moderator removed your comment.",
         }
         assert Client().get(url).status_code == 404
 
