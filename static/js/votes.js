@@ -1,10 +1,11 @@
 /* Vote buttons in place: each comment's vote form (static/js is loaded by the article page)
    is sent with fetch, asking for JSON, and the score, the buttons' pressed state and a
-   polite announcement are updated without leaving the page. Without JavaScript the same
-   forms post (or, on the page shared by anonymous readers, lead to a page that asks to
-   confirm) and come back to the comment. Other readers' votes arrive through the live
-   thread (static/js/live.js), which updates the same score. Words come from the page's
-   JavaScript catalogue (gettext, interpolate: templates/base.html). */
+   polite announcement are updated without leaving the page; a vote not counted says why,
+   beside the buttons and announced. Without JavaScript the same forms post (or, on the
+   page shared by anonymous readers, lead to a page that asks to confirm) and come back to
+   the comment. Other readers' votes arrive through the live thread (static/js/live.js),
+   which updates the same score. Words come from the page's JavaScript catalogue (gettext,
+   interpolate: templates/base.html). */
 (function () {
   "use strict";
 
@@ -23,6 +24,28 @@
     }
     live.textContent = "";
     window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  /* Why a vote was not counted stays in sight beside the comment's buttons, not only in the
+     announcement (which a sighted reader never sees), until a vote there counts ("" clears). */
+  function refusalShow(form, text) {
+    var line = form.nextElementSibling;
+    if (!line || !line.classList.contains("comment-vote-refusal")) {
+      if (!text) { return; }
+      line = document.createElement("p");
+      line.className = "comment-vote-refusal";
+      form.parentNode.insertBefore(line, form.nextSibling);
+    }
+    if (text) {
+      line.textContent = text;
+    } else {
+      line.parentNode.removeChild(line);
+    }
+  }
+
+  function refuse(form, text) {
+    refusalShow(form, text);
+    announce(text);
   }
 
   /* The form's own token, else this browser's (the shared page carries none). */
@@ -79,14 +102,18 @@
       return response.json().then(function (answer) { return [response.ok, answer]; });
     }).then(function (result) {
       var answer = result[1];
-      if (!result[0]) { announce(answer.message || gettext("Your vote was not counted.")); return; }
+      if (!result[0]) {
+        refuse(form, answer.message || gettext("Your vote was not counted."));
+        return;
+      }
+      refusalShow(form, "");
       show(form, answer);
       var said = answer.mine === 1 ? gettext("Voted up. Score %(score)s.")
         : answer.mine === -1 ? gettext("Voted down. Score %(score)s.")
         : gettext("Vote withdrawn. Score %(score)s.");
       announce(interpolate(said, { score: answer.score }, true));
     }).catch(function () {
-      announce(gettext("Your vote was not sent. Check your connection and try again."));
+      refuse(form, gettext("Your vote was not sent. Check your connection and try again."));
     }).then(function () { form.removeAttribute("aria-busy"); });
   });
 })();

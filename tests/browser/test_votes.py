@@ -4,6 +4,7 @@ JavaScript, and through a confirming page without it."""
 import pytest
 
 from comments.models import Comment
+from tests.comments.test_votes import rules_set
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -29,6 +30,32 @@ def test_with_javascript_the_score_updates_in_place(live_server, new_page, artic
     page.click(up)
     page.wait_for_selector(f'{item}[data-score="0"] button[data-vote=up][aria-pressed="false"]')
     assert counts(comment) == (0, 0)
+
+
+def test_a_refused_vote_says_why_beside_the_buttons_until_a_vote_counts(
+    live_server, new_page, article, post
+):
+    """Down votes are turned off after the page was shown: pressing Down puts the refusal in
+    sight beside that comment's buttons, and a screen reader hears it; the next counted
+    vote clears it."""
+    comment = post(article, "Opinions differ", name="Refused Rita")
+    page = new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    rules_set(down_votes_allowed=False)
+    item = f"#c{comment.pk}"
+    refusal = f"{item} form.comment-votes + .comment-vote-refusal"
+    page.click(f"{item} button[data-vote=down]")
+    page.wait_for_selector(f"{refusal} >> text=This site does not take down votes.")
+    assert page.is_visible(refusal)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[aria-live=polite]')]"
+        ".some(region => region.textContent === 'This site does not take down votes.')"
+    )
+    assert counts(comment) == (0, 0)
+    page.click(f"{item} button[data-vote=up]")
+    page.wait_for_selector(f'{item} button[data-vote=up][aria-pressed="true"]')
+    assert page.locator(refusal).count() == 0
+    assert counts(comment) == (1, 0)
 
 
 def test_without_javascript_a_vote_is_confirmed_and_lands_on_the_comment(
