@@ -6,7 +6,7 @@
      see it (data-live-fragment-url), or links to it when it sits elsewhere.
    - An edited comment is fetched again; a removed one becomes the page's placeholder, or
      goes when the page would not show it.
-   - Vote counts change in place.
+   - Vote counts change in place (votes.js words them).
    - A verdict on the reader's own pending or held comment is asked for at once
      (comments.js): a moderator's approval or removal shows without a reload.
    Events carry ids and counts only; what a reader may see comes from the fragment.
@@ -225,17 +225,11 @@
     }).catch(function () {});
   }
 
+  /* votes.js shows the score, in the page's words, as it does after the reader's own vote. */
   function setScore(news) {
     var item = comment(news.id);
     if (!item) { return; }
-    item.setAttribute("data-score", String(news.score));
-    var body = item.querySelector(".comment-body");
-    var score = body && body.querySelector(".comment-score");
-    if (!score) { return; }
-    score.textContent = String(news.score);
-    score.setAttribute("data-up", String(news.up));
-    score.setAttribute("data-down", String(news.down));
-    score.setAttribute("title", news.up + " up, " + news.down + " down");
+    item.dispatchEvent(new CustomEvent("parley:score", { bubbles: true, detail: news }));
   }
 
   /* comments.js asks for the verdict of each comment of the reader's awaiting one that

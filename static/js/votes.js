@@ -4,8 +4,8 @@
    beside the buttons and announced. Without JavaScript the same forms post (or, on the
    page shared by anonymous readers, lead to a page that asks to confirm) and come back to
    the comment. Other readers' votes arrive through the live thread (static/js/live.js),
-   which updates the same score. Words come from the page's JavaScript catalogue (gettext,
-   interpolate: templates/base.html). */
+   which has the same function here show the score ("parley:score"). Words come from the
+   page's JavaScript catalogue (gettext, interpolate: templates/base.html). */
 (function () {
   "use strict";
 
@@ -61,18 +61,30 @@
     }).then(function (answer) { return answer.token; });
   }
 
-  function show(form, counts) {
-    var score = form.querySelector(".comment-score");
-    if (score) {
-      score.textContent = String(counts.score);
-      score.setAttribute("data-up", counts.up);
-      score.setAttribute("data-down", counts.down);
-      score.title = interpolate(
-        gettext("%(up)s up, %(down)s down"), { up: counts.up, down: counts.down }, true
-      );
+  /* A comment's score as it now stands, in the page's words: after this reader's vote, and
+     after other readers' (the live thread asks with "parley:score"). */
+  function scoreShow(item, counts) {
+    item.setAttribute("data-score", String(counts.score));
+    // The comment's own body comes before its replies'.
+    var body = item.querySelector(".comment-body");
+    var score = body && body.querySelector(".comment-score");
+    if (!score) { return; }
+    score.textContent = String(counts.score);
+    score.setAttribute("data-up", String(counts.up));
+    score.setAttribute("data-down", String(counts.down));
+    score.title = interpolate(
+      gettext("%(up)s up, %(down)s down"), { up: counts.up, down: counts.down }, true
+    );
+  }
+  document.addEventListener("parley:score", function (event) {
+    if (event.target.matches && event.target.matches("li.comment")) {
+      scoreShow(event.target, event.detail);
     }
+  });
+
+  function show(form, counts) {
     var item = form.closest("li.comment");
-    if (item) { item.setAttribute("data-score", counts.score); }
+    if (item) { scoreShow(item, counts); }
     Array.prototype.forEach.call(form.querySelectorAll("button[data-vote]"), function (button) {
       var way = button.getAttribute("data-vote");
       var pressed = (way === "up" && counts.mine === 1) || (way === "down" && counts.mine === -1);

@@ -6,6 +6,7 @@ import pytest
 import redis as redis_client
 
 from comments.models import Comment, CommentStatus
+from comments.services.votes import comment_vote
 from moderation.models import ModerationRules
 from moderation.services.transitions import comment_transition
 from tests.conftest import celery_broker
@@ -188,3 +189,23 @@ def test_a_moderators_word_on_a_held_comment_reaches_its_posters_open_page(
     reader.wait_for_selector(f"text={news}")
     assert reader.locator(f"#c{held.pk}").count() == 0
     assert reader_errors == poster_errors == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "title"),
+    [("de-DE", "1 positiv, 0 negativ"), ("uk-UA", "1 за, 0 проти")],
+)
+def test_another_readers_vote_is_worded_in_the_pages_language(
+    live_server, new_page, article, post, live_redis, locale, title
+):
+    """A vote from elsewhere reaches a German or Ukrainian page with the score's tooltip in
+    that language, as the reader's own vote words it, never in English."""
+    comment = post(article, "Worth a vote from elsewhere.")
+    page = new_page(locale=locale)
+    errors = open_live(page, live_server.url + article.get_absolute_url())
+    comment_vote(comment_id=comment.pk, voter_key="guest:elsewhere", value=1)
+    score = f"#c{comment.pk} .comment-score"
+    page.wait_for_selector(f'{score}[data-up="1"]')
+    assert page.get_attribute(score, "title") == title
+    assert page.inner_text(score) == "1"
+    assert errors == []
