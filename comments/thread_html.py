@@ -136,10 +136,12 @@ def _link(parts: tuple[str, str], comment_id: str, css: str, text: str, rel: str
 
 
 def _more(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str:
+    # The count is there for static/js/live.js, which adds the live replies it puts there.
     if not node.hidden_replies:
         return ""
     return (
-        f'\n<p class="comment-more"><a href="{links.thread_query}{node.id}#c{node.id}">'
+        f'\n<p class="comment-more" data-count="{node.hidden_replies}">'
+        f'<a href="{links.thread_query}{node.id}#c{node.id}">'
         f"{words.more(node.hidden_replies)}</a></p>"
     )
 

@@ -3,7 +3,8 @@
    Without JavaScript or EventSource nothing changes: a reload shows the same.
    - New comments wait behind a "N new comments — show" button, so the text does not move
      under the reader's eyes; "show" puts each where the page would, as this reader would
-     see it (data-live-fragment-url), or links to it when it sits elsewhere.
+     see it (data-live-fragment-url), or links to it when it sits elsewhere; a reply into a
+     collapsed thread joins the replies behind its "Show N replies" link, which counts it.
    - An edited comment is fetched again; a removed one becomes the page's placeholder, or
      goes when the page would not show it.
    - Vote counts change in place (votes.js words them).
@@ -26,6 +27,7 @@
   var RETRY_MS = 2000, RETRY_MAX_MS = 60000;
 
   var waiting = [];  // new comments not shown yet, in the order they were published
+  var folded = {};  // live replies counted by a "Show N replies" line: that line, by id
   var lastEventId = "";
   var retryMs = RETRY_MS;
 
@@ -95,25 +97,56 @@
     return list;
   }
 
-  /* Put a new comment where the page would; false when that is not on this page. */
+  /* The "Show N replies" line of a thread the page shows collapsed (its first comment
+     alone), or null. */
+  function moreLine(item) {
+    for (var child = item.firstElementChild; child; child = child.nextElementSibling) {
+      if (child.matches(".comment-more[data-count]")) { return child; }
+    }
+    return null;
+  }
+
+  function moreCount(line, change) {
+    var count = Math.max(parseInt(line.getAttribute("data-count"), 10) + change, 0);
+    line.setAttribute("data-count", String(count));
+    line.hidden = count === 0;
+    var link = line.querySelector("a");
+    link.textContent = interpolate(
+      ngettext("Show %(count)s reply", "Show %(count)s replies", count), { count: count }, true
+    );
+    return link;
+  }
+
+  /* A reply into a collapsed thread goes where a reload puts it, among the replies behind
+     the thread's "Show N replies" link, which counts it (once: a comment heard of again is
+     left alone). The link is what the reader is shown. */
+  function fold(line, news) {
+    folded[news.id] = line;
+    highlight(line);
+    return moreCount(line, 1);
+  }
+
+  /* Put a new comment where the page would and answer what to show the reader (the comment,
+     or the link to the collapsed replies it joined); null when that is not on this page. */
   function place(item, news) {
     var isReply = news.parent_id && news.parent_id !== news.id;
     if (isReply) {
+      var root = comment(news.thread_id);
+      var more = root && section.contains(root) && moreLine(root);
+      if (more) { return fold(more, news); }
       var parent = comment(news.parent_id);
-      if (!parent || !section.contains(parent)) { return false; }
+      if (!parent || !section.contains(parent)) { return null; }
       childList(parent).appendChild(item);
-      return true;
-    }
-    if (threadsAt === "end") {
+    } else if (threadsAt === "end") {
       threadList().appendChild(item);
-      return true;
-    }
-    if (threadsAt === "start") {
+    } else if (threadsAt === "start") {
       var list = threadList();
       list.insertBefore(item, list.firstChild);
-      return true;
+    } else {
+      return null;
     }
-    return false;
+    highlight(item);
+    return item;
   }
 
   /* One sentence with the link inside it, wherever the language puts it: the sentence is
@@ -150,15 +183,11 @@
     var focusTarget = null;
     batch.reduce(function (done, news) {
       return done.then(function () {
-        if (comment(news.id)) { return; }
+        if (comment(news.id) || folded[news.id]) { return; }
         return fragment(news.id).then(function (item) {
           if (!item) { return; }
-          if (place(item, news)) {
-            highlight(item);
-            focusTarget = focusTarget || item;
-          } else {
-            focusTarget = focusTarget || linkElsewhere(item, news);
-          }
+          var shown = place(item, news) || linkElsewhere(item, news);
+          focusTarget = focusTarget || shown;
         });
       });
     }, Promise.resolve()).catch(function () {
@@ -266,6 +295,7 @@
 
   var handlers = {
     comment: function (news) {
+      if (folded[news.id]) { return; }
       var item = comment(news.id);
       if (item) {
         // Shown as a placeholder (hidden, with published replies) until now.
@@ -282,6 +312,10 @@
     remove: function (news) {
       waiting = waiting.filter(function (other) { return other.id !== news.id; });
       updateNotice();
+      if (folded[news.id]) {
+        moreCount(folded[news.id], -1);
+        delete folded[news.id];
+      }
       refresh(news.id);
     },
     score: setScore,

@@ -209,3 +209,42 @@ def test_another_readers_vote_is_worded_in_the_pages_language(
     assert page.get_attribute(score, "title") == title
     assert page.inner_text(score) == "1"
     assert errors == []
+
+
+def test_a_reply_into_a_collapsed_thread_joins_its_hidden_replies(
+    live_server, page, article, post, live_redis, settings
+):
+    """The second thread shows collapsed behind "Show 2 replies". A reply to its first
+    comment, and one deeper, go where a reload puts them: behind the link, which counts
+    each once (a reply that leaves and comes back is not counted twice); neither shows alone
+    out of context."""
+    settings.PARLEY_COMMENTS_PER_PAGE = 3  # the first thread whole, the second collapsed
+    whole = post(article, "A thread shown whole.")
+    post(article, "Its one reply.", reply_to=whole.pk)
+    collapsed = post(article, "A thread shown collapsed.")
+    hidden = [post(article, f"Hidden reply {n}.", reply_to=collapsed.pk) for n in (1, 2)]
+    url = live_server.url + article.get_absolute_url()
+    errors = open_live(page, url)
+    more = f"#c{collapsed.pk} > .comment-more"
+    assert page.inner_text(more) == "Show 2 replies"
+
+    reply = post(article, "A new word in the collapsed thread.", reply_to=collapsed.pk)
+    page.click("text=1 new comment — show")
+    page.wait_for_selector(f'{more}[data-count="3"]')
+    assert page.inner_text(more) == "Show 3 replies"
+    assert page.evaluate("document.activeElement.closest('.comment-more') !== null")
+    assert page.locator(f"#c{reply.pk}").count() == 0
+    assert page.locator(f"#c{collapsed.pk} .comment").count() == 0, "no reply out of context"
+
+    comment_transition(comment_id=reply.pk, to_status=CommentStatus.HELD, actor_label="test")
+    page.wait_for_selector(f'{more}[data-count="2"]')
+    comment_transition(comment_id=reply.pk, to_status=CommentStatus.PUBLISHED, actor_label="test")
+    deeper = post(article, "An answer to a hidden reply.", reply_to=hidden[0].pk)
+    page.click("text=2 new comments — show")
+    page.wait_for_selector(f'{more}[data-count="4"]')
+    assert page.inner_text(more) == "Show 4 replies"
+    assert page.locator(f"#c{reply.pk}, #c{deeper.pk}, .live-elsewhere").count() == 0
+
+    page.reload()
+    assert page.inner_text(more) == "Show 4 replies", "what a reload shows"
+    assert errors == []
