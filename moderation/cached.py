@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.utils import timezone
 
 from .models import Ban, ModerationRules, Webhook
 
@@ -119,11 +118,8 @@ def _rules_read() -> ModerationRules:
 
 
 def _bans_read() -> tuple[BanEntry, ...]:
-    now = timezone.now()
-    rows = (
-        Ban.objects.filter(lifted_at__isnull=True)
-        .exclude(expires_at__lte=now)
-        .values_list("pk", "kind", "user_id", "value_hash", "shadow", "expires_at")
+    rows = Ban.objects.in_force().values_list(
+        "pk", "kind", "user_id", "value_hash", "shadow", "expires_at"
     )
     return tuple(BanEntry(*row) for row in rows)
 

@@ -5,11 +5,11 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Value, When
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from .models import Ban, StaffEdit
+from .models.bans import in_force_q
 
 
 def staff_edits_page(page_number, *, per_page: int = 50) -> Page:
@@ -62,11 +62,9 @@ def _admin_url(edit: StaffEdit) -> str:
 def bans_page(page_number, *, per_page: int = 100) -> Page:
     """A page of bans: those in force first (so every one can be lifted, however many have
     ended since), newest first within each, with who made them (one query a page)."""
-    now = timezone.now()
-    in_force = Q(lifted_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
     bans = (
         Ban.objects.select_related("user", "created_by")
-        .annotate(in_force=Case(When(in_force, then=Value(True)), default=Value(False)))
+        .annotate(in_force=Case(When(in_force_q(), then=Value(True)), default=Value(False)))
         .order_by("-in_force", "-created_at", "-pk")
     )
     return Paginator(bans, per_page).get_page(page_number)

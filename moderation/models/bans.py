@@ -7,11 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from ..reasons import ban_title
 
 
+def in_force_q() -> Q:
+    """The condition of a ban neither lifted nor ended, now (to filter or to order by)."""
+    return (Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())) & Q(lifted_at=None)
+
+
 class BanQuerySet(models.QuerySet):
     def in_force(self) -> "BanQuerySet":
         """Bans neither lifted nor ended."""
-        now = timezone.now()
-        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), lifted_at=None)
+        return self.filter(in_force_q())
 
 
 class Ban(models.Model):

@@ -57,11 +57,7 @@ def ban_create(
         same_target = (
             {"user": user} if kind == Ban.Kind.ACCOUNT else {"value_hash": ban_hash(kind, value)}
         )
-        replaced = list(
-            Ban.objects.select_for_update()
-            .filter(kind=kind, lifted_at__isnull=True, **same_target)
-            .exclude(expires_at__lte=now)
-        )
+        replaced = list(Ban.objects.select_for_update().in_force().filter(kind=kind, **same_target))
         for old in replaced:
             old.lifted_at = now
             old.save(update_fields=["lifted_at"])
