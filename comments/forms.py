@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy, ngettext_lazy
+from django_comments.forms import CommentSecurityForm
+from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.forms import XtdCommentForm
 
 from core.fields import TextareaField
@@ -61,8 +63,43 @@ def _email_verified(user) -> bool:
 
 
 class CommentForm(XtdCommentForm):
+    # Every field as the page shows it, declared once: building them (and xtd's own widgets,
+    # replaced here) on every form was a tenth of a post's time. Only what depends on the
+    # reader or the settings of the moment is set per form, in __init__.
+    comment = TextareaField(
+        label=gettext_lazy("Comment"),
+        max_length=settings.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(
+            attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "required": True}
+        ),
+        error_messages={
+            "required": gettext_lazy("Please write a comment."),
+            "max_length": TOO_LONG,
+        },
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"maxlength": 50, "autocomplete": "name", "required": True}),
+        error_messages={"required": gettext_lazy("Please enter your name.")},
+    )
+    # As long as an address may be: a longer one was cut to fit and stored as another.
+    email = forms.EmailField(
+        label=gettext_lazy("Email"),
+        max_length=254,
+        validators=[MaxLengthValidator(254)],
+        # "Your email address will not be published." (the form's notes), as WordPress ties
+        # it to the field.
+        widget=forms.EmailInput(
+            attrs={"maxlength": 254, "autocomplete": "email", "aria-describedby": "email-notes"}
+        ),
+    )
     url = WebsiteField(
-        label=gettext_lazy("Website"), required=False, max_length=200, assume_scheme="https"
+        label=gettext_lazy("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"maxlength": 200, "autocomplete": "url"}),
     )
     remember = forms.BooleanField(
         required=False,
@@ -70,52 +107,32 @@ class CommentForm(XtdCommentForm):
             "Save my name, email, and website in this browser for the next time I comment."
         ),
     )
+    followup = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Notify me of follow-up comments by email."),
+        widget=forms.CheckboxInput(),
+    )
+    reply_to = CommentIdField(required=False, widget=forms.HiddenInput())
+    honeypot = forms.CharField(
+        required=False,
+        label=gettext_lazy("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    field_order = list(WORDPRESS_FIELDS)
 
     def __init__(self, target_object, data=None, initial=None, *, user=None, **kwargs):
-        super().__init__(target_object, data=data, initial=initial, **kwargs)
+        # xtd's __init__ only rebuilds widgets declared above; the signed part is
+        # django-comments' (CommentSecurityForm), which this calls directly.
+        CommentSecurityForm.__init__(self, target_object, data=data, initial=initial, **kwargs)
         self.user = user if user is not None and user.is_authenticated else None
         fields = self.fields
-        fields["followup"].label = gettext_lazy("Notify me of follow-up comments by email.")
-        fields["followup"].widget = forms.CheckboxInput()
-
-        fields["comment"] = TextareaField(
-            label=gettext_lazy("Comment"),
-            max_length=settings.COMMENT_MAX_LENGTH,
-            widget=forms.Textarea(
-                attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "required": True}
-            ),
-        )
-        fields["comment"].error_messages["required"] = gettext_lazy("Please write a comment.")
-        fields["comment"].error_messages["max_length"] = TOO_LONG
-        fields["name"].label = gettext_lazy("Name")
-        fields["name"].widget = forms.TextInput(
-            attrs={"maxlength": 50, "autocomplete": "name", "required": True}
-        )
-        fields["name"].error_messages["required"] = gettext_lazy("Please enter your name.")
-        email_required = settings.PARLEY_COMMENT_EMAIL_REQUIRED
-        fields["email"].label = gettext_lazy("Email")
-        fields["email"].required = email_required
-        fields["email"].help_text = ""
-        # As long as an address may be: a longer one was cut to fit and stored as another.
-        fields["email"].max_length = 254
-        fields["email"].validators.append(MaxLengthValidator(254))
-        fields["email"].widget = forms.EmailInput(
-            attrs={
-                "maxlength": 254,
-                "autocomplete": "email",
-                # "Your email address will not be published." (the form's notes), as
-                # WordPress ties it to the field.
-                "aria-describedby": "email-notes",
-                **({"required": True} if email_required else {}),
-            }
-        )
-        fields["url"].label = gettext_lazy("Website")
-        fields["url"].widget = forms.URLInput(attrs={"maxlength": 200, "autocomplete": "url"})
-        fields["reply_to"] = CommentIdField(required=False, widget=forms.HiddenInput())
+        fields["followup"].initial = xtd_settings.COMMENTS_XTD_DEFAULT_FOLLOWUP
+        if settings.PARLEY_COMMENT_EMAIL_REQUIRED:
+            fields["email"].widget.attrs["required"] = True
+        else:
+            fields["email"].required = False
         if "reply_to" in self.initial:
             fields["reply_to"].initial = self.initial["reply_to"]
-        fields["honeypot"].label = gettext_lazy("Leave this field empty")
-        fields["honeypot"].widget = forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
         if self.user is not None:
             for name in ("name", "email", "url", "remember"):
                 del fields[name]
@@ -127,10 +144,6 @@ class CommentForm(XtdCommentForm):
                     "Your email address is not confirmed yet: no email can be sent to it until "
                     "you confirm it from your account's email page."
                 )
-        for name, wrapper_class in WORDPRESS_FIELDS.items():
-            if name in fields:
-                fields[name].wrapper_class = wrapper_class
-        self.order_fields(WORDPRESS_FIELDS)
 
     def clean(self):
         cleaned = super().clean()
@@ -166,3 +179,8 @@ class CommentForm(XtdCommentForm):
         data = self.data.copy()
         data.update(self.generate_security_data())
         return type(self)(self.target_object, data=data, user=self.user)
+
+
+# WordPress's wrapper classes, which themes written for it style.
+for _name, _wrapper_class in WORDPRESS_FIELDS.items():
+    CommentForm.base_fields[_name].wrapper_class = _wrapper_class

@@ -12,6 +12,7 @@ below); a model stored without the key was trained without them and is served wi
 
 import math
 import re
+import string
 
 import numpy as np
 
@@ -51,15 +52,39 @@ def _cues(text: str) -> list[float]:
     scan = links_find(text)
     contacts = contacts_find(text)
     words = _TAG.sub(" ", text).split()
-    letters = [character for character in text if character.isalpha()]
-    upper = sum(character.isupper() for character in letters)
+    letters, upper, digits = _character_counts(text)
     return [
         min(scan.total, 3) / 3,
         float(bool(scan.bare_domains or scan.spaced or scan.shorteners)),
         float(bool(contacts.phones or contacts.telegram or contacts.whatsapp)),
         min(len(PROMOTION.findall(text)), 3) / 3,
         min(math.log1p(len(words)) / math.log1p(_LONG_TEXT_WORDS), 1.0),
-        upper / len(letters) if len(letters) >= 8 else 0.0,
+        upper / letters if letters >= 8 else 0.0,
         min(text.count("!"), 5) / 5,
-        sum(character.isdigit() for character in text) / max(len(text), 1),
+        digits / max(len(text), 1),
     ]
+
+
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_UPPER = string.ascii_uppercase.encode()
+_ASCII_DIGITS = string.digits.encode()
+
+
+def _character_counts(text: str) -> tuple[int, int, int]:
+    """Letters, capital letters and digits, as str.isalpha, isupper and isdigit count them.
+    Walking the characters in Python took half the model's time on a comment of a few
+    paragraphs; for ASCII text, which those methods read as these byte sets, bytes.translate
+    counts them in C."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return (
+            len(raw) - len(raw.translate(None, _ASCII_LETTERS)),
+            len(raw) - len(raw.translate(None, _ASCII_UPPER)),
+            len(raw) - len(raw.translate(None, _ASCII_DIGITS)),
+        )
+    letters = [character for character in text if character.isalpha()]
+    return (
+        len(letters),
+        sum(character.isupper() for character in letters),
+        sum(character.isdigit() for character in text),
+    )

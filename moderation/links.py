@@ -106,6 +106,9 @@ def _prefix_before(text: str, start: int, prefix_ends: set[int]) -> int | None:
     return position
 
 
+# A comment's text is scanned twice as it is scored, by the rules and by the model's cues,
+# mostly as the same string: the second scan is a lookup. Scans are frozen, so sharing is safe.
+@lru_cache(maxsize=256)
 def links_find(text: str) -> LinkScan:
     """Find the links in normalised text, each counted once in the first form it matches."""
     urls, bare, spaced, hosts = [], [], [], []
@@ -184,6 +187,9 @@ PHONE_CANDIDATE = re.compile(
     r"(?<![\w$€£¥+.,/-])(\+\s?)?(\(?\d[\d\s().-]{6,22}\d)(?![\w%$€£]|[.,]\d)"
 )
 _SEPARATORS = re.compile(r"[\s().-]+")
+_DIGIT = re.compile(r"\d")
+# phone_number_like takes no fewer digits than this (an international number's minimum).
+MIN_PHONE_DIGITS = 8
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ .]\d{3})+")
 _IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
@@ -215,24 +221,34 @@ def phone_number_like(candidate: str, *, international: bool) -> bool:
         return False
     # E.164 numbers have at most 15 digits; national ones at least 9 once written with an
     # area code (07911 123456, 020 7946 0958, 555-123-4567).
-    return (8 if international else 9) <= digits <= 15
+    return (MIN_PHONE_DIGITS if international else 9) <= digits <= 15
 
 
+@lru_cache(maxsize=256)  # as links_find: the rules and the model's cues scan the same text
 def contacts_find(text: str) -> ContactScan:
     """Find phone numbers, Telegram and WhatsApp contacts in normalised text."""
-    whatsapp = [match.group(0) for match in WHATSAPP_LINK.finditer(text)]
+    # Each pattern looks behind at every position of the text; most comments lack what any
+    # of them needs (the letters of a link, enough digits for a number), so that is checked
+    # first. The checks are necessary conditions only: they never decide a match.
+    folded = text.casefold()
+    numbers = len(_DIGIT.findall(text)) >= MIN_PHONE_DIGITS
+    whatsapp = []
+    if "wa.me/" in folded or "whatsapp.com/" in folded:
+        whatsapp = [match.group(0) for match in WHATSAPP_LINK.finditer(text)]
     whatsapp_numbers = set()
-    for match in WHATSAPP_NUMBER.finditer(text):
+    for match in WHATSAPP_NUMBER.finditer(text) if numbers and "ap" in folded else ():
         number = match.group(1)
         if phone_number_like(number, international=number.startswith("+")):
             whatsapp.append(match.group(0))
             whatsapp_numbers.add(match.start(1))
-    telegram = [match.group(0) for match in TELEGRAM_LINK.finditer(text)]
-    if TELEGRAM_WORD.search(text):
+    telegram = []
+    if ".me/" in folded:
+        telegram = [match.group(0) for match in TELEGRAM_LINK.finditer(text)]
+    if "gram" in folded and TELEGRAM_WORD.search(text):
         telegram += [match.group(0) for match in HANDLE.finditer(text)]
     phones = [
         (match.group(1) or "") + match.group(2)
-        for match in PHONE_CANDIDATE.finditer(text)
+        for match in (PHONE_CANDIDATE.finditer(text) if numbers else ())
         # A number already given as a WhatsApp contact is one contact, not two reasons.
         if match.start(2) not in whatsapp_numbers
         and match.start(1 if match.group(1) else 2) not in whatsapp_numbers

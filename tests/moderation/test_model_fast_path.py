@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import scipy.sparse
 
-from moderation import learning, learning_features, learning_model
+from moderation import features, learning, learning_features, learning_model
 from moderation.starter import starter_model
 
 VARIED_TEXTS = [
@@ -178,3 +178,25 @@ def test_a_long_batch_read_a_few_texts_at_a_time_scores_as_all_at_once(models, m
     np.testing.assert_allclose(starter.log_odds_pair(model, texts), expected_pair, rtol=1e-9)
     chunked = learning_features.character_ngram_counts(normalized, model.settings)
     assert (chunked != counts).nnz == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain ASCII with CAPITALS, digits 0123 and punctuation!?",
+        "",
+        "Ünïcödé CAPITALS ÄÖÜ ß, Greek ΑΒΓ αβγ, titlecase ǅ, Arabic-Indic digits ٣٤٥",
+        "Full-width \uff21\uff22\uff23\uff11\uff12\uff13 and a circled \u2460 (a digit to isdigit)",
+        "emoji 👍 and a tab\tand a newline\n",
+    ],
+)
+def test_the_cues_count_characters_as_the_str_methods_do(text):
+    """The cues' letter, capital and digit counts (a fast path for ASCII) are exactly those
+    of str.isalpha, isupper and isdigit, so a model scores as it was trained."""
+    letters = [character for character in text if character.isalpha()]
+    expected = (
+        len(letters),
+        sum(character.isupper() for character in letters),
+        sum(character.isdigit() for character in text),
+    )
+    assert features._character_counts(text) == expected
