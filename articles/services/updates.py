@@ -29,11 +29,12 @@ def update_publish(
     )
 
 
-def update_save(*, update: ArticleUpdate) -> ArticleUpdate:
+def update_save(*, update: ArticleUpdate, announce: bool = True) -> ArticleUpdate:
     """Store an update, new or edited, with its Markdown rendered. One dated in the future is
     scheduled: readers see it, and followers hear of it, from that date (updates_publish_due).
-    Otherwise a new one is announced to the article's followers once committed; an edit of
-    its text is dated as a correction and only refreshes the page."""
+    Otherwise a new one is announced to the article's followers once committed, unless not
+    `announce` (a restored backup's: the site it comes from told them); an edit of its text
+    is dated as a correction and only refreshes the page."""
     is_new = update._state.adding
     stored = None
     if not is_new:
@@ -45,7 +46,7 @@ def update_save(*, update: ArticleUpdate) -> ArticleUpdate:
     update.body_html = markdown_to_safe_html(update.body)
     update.save()
     # Brought forward to now, a scheduled update is as good as new.
-    if not update.scheduled and (is_new or (stored and stored["scheduled"])):
+    if announce and not update.scheduled and (is_new or (stored and stored["scheduled"])):
         signal_send_on_commit(update_published, sender=ArticleUpdate, update_id=update.pk)
     pages_refresh(slugs=[update.article.slug])
     return update

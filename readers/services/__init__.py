@@ -33,6 +33,7 @@ from .notifications import (
     notifications_sweep,
     reply_address_confirm,
     unsubscribe,
+    updates_mark_announced,
 )
 from .ownership import EditClosed, comment_delete, comment_edit, comments_delete_all, email_proven
 from .retention import Expired, personal_data_expire
@@ -64,5 +65,6 @@ __all__ = [
     "unsubscribe_url_for_follow",
     "unsubscribe_url_for_replies",
     "update_notify",
+    "updates_mark_announced",
     "user_display_name_set",
 ]

@@ -162,7 +162,11 @@ def manage_link_send(*, email: str, language: str = "") -> bool:
     return True
 
 
-def notifications_sweep(*, since: timedelta = timedelta(days=1)) -> int:
+# How far back the sweep looks for notifications a lost task missed.
+SWEEP_SINCE = timedelta(days=1)
+
+
+def notifications_sweep(*, since: timedelta = SWEEP_SINCE) -> int:
     """Send whatever recent notifications were missed (a broker outage, a lost task): both
     notifiers skip what was already sent, so this is safe to run any time."""
     cutoff = timezone.now() - since
@@ -192,3 +196,23 @@ def _may_be_owed_a_notice() -> Q:
     is_reply = ~Q(parent_id=F("pk"))
     guest_asked = Q(followup=True, user__isnull=True) & ~Q(user_email="")
     return (is_reply & Exists(parent_asked)) | guest_asked
+
+
+def updates_mark_announced(*, update_ids: list[int]) -> int:
+    """Record these updates as heard of by their articles' confirmed followers, so that the
+    sweep never emails them: a restored backup's, which the site it comes from announced.
+    Returns how many were recorded."""
+    now = timezone.now()
+    # Only an update recent enough for the sweep to pick up could be sent again.
+    updates = ArticleUpdate.objects.filter(
+        pk__in=update_ids, published_at__gte=now - SWEEP_SINCE, published_at__lte=now
+    ).values_list("pk", "article_id", "published_at")
+    rows = [
+        Delivery(kind=Delivery.Kind.UPDATE, object_id=pk, email=email)
+        for pk, article_id, published_at in updates
+        for email in Follow.objects.filter(
+            article_id=article_id, confirmed_at__isnull=False, confirmed_at__lte=published_at
+        ).values_list("email", flat=True)
+    ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

@@ -232,15 +232,16 @@ class _Writer:
         stored |= comments_recognise(pairs=pairs, stored=stored, source=source, run_id=self.run_id)
         batch = []
         for group, article in pairs:
+            # Followers first: an update restored from the past is recorded as heard of by them.
+            if group.article.follows:
+                report.follows_added += follows_store(
+                    article=article, records=group.article.follows, user_ids=self.user_ids
+                )
             if group.updates:
                 report.updates_added += updates_store(
                     article=article, records=group.updates, source=source, run_id=self.run_id,
                     user_ids=self.user_ids,
                 )  # fmt: skip
-            if group.article.follows:
-                report.follows_added += follows_store(
-                    article=article, records=group.article.follows, user_ids=self.user_ids
-                )
             new = self._new_comments(group, stored)
             if new:
                 batch.append((article, new))

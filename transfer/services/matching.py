@@ -13,10 +13,11 @@ from django.utils.text import slugify
 
 from articles.models import Article, ArticleUpdate
 from articles.rendering import html_to_safe_article_html, markdown_to_safe_html
-from articles.services import article_slug_unique
+from articles.services import article_slug_unique, update_save
 from core.roles import AUTHORS_GROUP
 from core.text import strip_control_characters
 from readers.models import Follow
+from readers.services import updates_mark_announced
 
 from ..models import SourceRecord
 from ..records import ArticleRecord, AuthorRecord, FollowRecord, UpdateRecord
@@ -235,7 +236,10 @@ def updates_store(
     *, article: Article, records: list[UpdateRecord], source: str, run_id: int | None,
     user_ids: dict[str, int],
 ) -> int:  # fmt: skip
-    """Add the follow-up updates not imported before; returns how many were added."""
+    """Add the follow-up updates not imported before; returns how many were added. They are
+    saved as the author area saves them, so one dated in the future is scheduled (beat
+    announces it at its date); one dated in the past is old news its followers heard of on
+    the site it comes from, so they are not emailed about it here."""
     known = set(
         SourceRecord.objects.filter(
             source=source, kind=Kind.UPDATE, source_id__in=[r.source_id for r in records]
@@ -245,7 +249,7 @@ def updates_store(
     here = {(when, body): pk for pk, when, body in article.updates.values_list(
         "pk", "published_at", "body"
     )}  # fmt: skip
-    added = 0
+    added, past = 0, []
     for record in records:
         if record.source_id in known:
             continue
@@ -254,14 +258,21 @@ def updates_store(
             _remember(source, Kind.UPDATE, record.source_id, update_id, run_id, stale=False)
             known.add(record.source_id)
             continue
-        update = ArticleUpdate.objects.create(
-            article=article, author_id=user_ids.get(record.author_source_id), body=body,
-            body_html=markdown_to_safe_html(body), published_at=record.published_at,
-            corrected_at=record.corrected_at, withdrawn_at=record.withdrawn_at,
+        update = update_save(
+            update=ArticleUpdate(
+                article=article, author_id=user_ids.get(record.author_source_id), body=body,
+                published_at=record.published_at, corrected_at=record.corrected_at,
+                withdrawn_at=record.withdrawn_at,
+            ),
+            announce=False,
         )  # fmt: skip
         _remember(source, Kind.UPDATE, record.source_id, update.pk, run_id, stale=False)
         known.add(record.source_id)
         added += 1
+        if not update.scheduled:
+            past.append(update.pk)
+    # The article's followers are stored by now (follows_store runs first).
+    updates_mark_announced(update_ids=past)
     return added
 
 
