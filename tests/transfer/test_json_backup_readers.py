@@ -136,3 +136,46 @@ def test_a_site_restoring_its_own_backup_changes_nothing(site, make_user, post, 
     forced = import_file(path=path, format="json", force=True)
     assert {model: model.objects.count() for model in counts} == counts
     assert forced.comments_total == 0 and set(forced.users) == {"imported"}
+
+
+def test_a_follower_confirmed_in_the_backup_is_confirmed_here_without_an_email(
+    make_article, tmp_path, django_capture_on_commit_callbacks
+):
+    """An address that follows here unconfirmed, and had confirmed where the backup comes
+    from, is confirmed by the restore (as of its first confirmation); an unconfirmed
+    follower in the backup stays unconfirmed; nobody is emailed, and no follow is doubled."""
+    from django.core import mail
+
+    article = make_article(title="Harbour")
+    Follow.objects.create(article=article, email="fan@example.org")
+    Follow.objects.create(
+        article=article, email="here@example.org", confirmed_at=article.published_at
+    )
+    confirmed = "2024-05-01T10:00:00+00:00"
+    document = {
+        "format": "parley-backup", "version": 1, "site": "https://old.example", "users": [],
+        "articles": [{
+            "id": 1, "title": "Harbour", "slug": article.slug, "body": "Text",
+            "status": "published", "published_at": "2024-01-01T00:00:00+00:00",
+            "follows": [
+                {"email": "fan@example.org", "user": None, "confirmed_at": confirmed,
+                 "created_at": confirmed, "language": ""},
+                {"email": "here@example.org", "user": None, "confirmed_at": None,
+                 "created_at": confirmed, "language": ""},
+                {"email": "new@example.org", "user": None, "confirmed_at": None,
+                 "created_at": confirmed, "language": ""},
+            ],
+            "updates": [], "comments": [],
+        }],
+    }  # fmt: skip
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(document))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_file(path=path, format="json")
+    follows = dict(Follow.objects.values_list("email", "confirmed_at"))
+    assert set(follows) == {"fan@example.org", "here@example.org", "new@example.org"}
+    assert follows["fan@example.org"].isoformat() == confirmed
+    assert follows["here@example.org"] == article.published_at
+    assert follows["new@example.org"] is None
+    assert report.follows_added == 1
+    assert mail.outbox == []

@@ -280,14 +280,20 @@ def follows_store(
     *, article: Article, records: tuple[FollowRecord, ...], user_ids: dict[str, int]
 ) -> int:
     """Add the article's followers not here already (one follow per address); returns how
-    many were added. A confirmation is kept: the address was proven to the same site."""
-    here = set(Follow.objects.filter(article=article).values_list("email", flat=True))
+    many were added. A confirmation is kept, and one here still waiting for it is confirmed:
+    the reader proved the address where the backup comes from, so they stay following."""
+    here = dict(Follow.objects.filter(article=article).values_list("email", "confirmed_at"))
     follows, dated = [], []
     for record in records:
         email = record.email[:254]
         if email in here:
+            if here[email] is None and record.confirmed_at is not None:
+                Follow.objects.filter(article=article, email=email).update(
+                    confirmed_at=record.confirmed_at
+                )
+                here[email] = record.confirmed_at
             continue
-        here.add(email)
+        here[email] = record.confirmed_at
         follows.append(Follow(
             article=article, email=email, user_id=user_ids.get(record.user_source_id),
             confirmed_at=record.confirmed_at, language=record.language,
