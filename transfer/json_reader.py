@@ -15,7 +15,10 @@ from transfer.reading import SourceReader
 from transfer.records import ArticleGroup, AuthorRecord, SourceFileError
 
 BACKUP_FORMAT = "parley-backup"
-BACKUP_VERSION = 1
+# The version written, and the newest read. Version 2 added articles' followers and
+# comments' "notify me" choices, editor's picks and votes (which the last version 1 exports
+# already carried); a version 1 backup reads the same way, without what it lacks.
+BACKUP_VERSION = 2
 # At most this much is fed to the parser at once: a file written on one line (minified by
 # hand) is still read in bounded pieces.
 CHUNK_BYTES = 64 * 1024

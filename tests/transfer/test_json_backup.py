@@ -87,7 +87,7 @@ class TestExport:
         document = json.loads(path.read_bytes())
         assert (document["format"], document["version"], document["site"]) == (
             "parley-backup",
-            1,
+            2,
             SITE,
         )
         users = get_user_model().objects.order_by("pk")
@@ -332,7 +332,7 @@ class TestReader:
         "fixture, message",
         [
             ("json_wrong_format.json", "not a Parley backup: format is 'wordpress-wxr'"),
-            ("json_newer_version.json", "backup version 2 is newer"),
+            ("json_newer_version.json", "backup version 3 is newer than this Parley reads (2)"),
             ("json_articles_first.json", '"articles" comes before "users"'),
         ],
     )

@@ -63,13 +63,20 @@ def kept() -> dict:
     return {"follows": follows, "comments": comments, "votes": votes}
 
 
-def test_a_restore_into_an_empty_site_keeps_followers_picks_votes_and_followups(site, tmp_path):
+@pytest.mark.parametrize("version", [2, 1])
+def test_a_restore_into_an_empty_site_keeps_followers_picks_votes_and_followups(
+    site, tmp_path, version
+):
     """Exported, then imported into an empty site: followers (confirmed or not, language,
-    account), "notify me" choices, editor's picks, votes and their counts all come back."""
+    account), "notify me" choices, editor's picks, votes and their counts all come back,
+    from the version written now (2) as from version 1 (which some releases wrote with
+    all of these too)."""
     buffer = io.BytesIO()
     json_export(out=buffer, site_url=SITE)
+    text = buffer.getvalue().decode()
+    assert text.startswith('{"format":"parley-backup","version":2,')
     path = tmp_path / "backup.json"
-    path.write_bytes(buffer.getvalue())
+    path.write_text(text.replace('"version":2,', f'"version":{version},', 1))
     before = kept()
     assert len(before["follows"]) == 2 and len(before["votes"]) == 3
     assert any(c[1] for c in before["comments"]) and any(c[2] for c in before["comments"])

@@ -5,7 +5,9 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, ManagementUtility, call_command
+from django.db import connections
 
 from comments.models import Comment
 from tests.transfer import wxr_build
@@ -93,3 +95,28 @@ def test_the_commands_report_the_refusal_instead_of_a_traceback(tmp_path, capsys
     path.write_text(json.dumps(document))
     call_command("import_json", str(path), no_progress=True)
     assert "comment 3" in capsys.readouterr().out
+
+
+def test_a_backup_newer_than_this_parley_is_refused_on_the_command_line(
+    tmp_path, capsys, monkeypatch
+):
+    """import_json of a version 3 backup exits non-zero with one clear line, no traceback,
+    and stores nothing."""
+    # The command line closes the connections as it exits; the test's is still needed.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    document = {
+        "format": "parley-backup", "version": 3, "site": "https://future.example",
+        "users": [{"id": 1, "username": "ann", "email": "ann@example.org"}], "articles": [],
+    }  # fmt: skip
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", "import_json", str(path), "--no-progress"]).execute()
+    assert exited.value.code != 0
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert error.strip() == (
+        "CommandError: future.json: line 1: backup version 3 is newer than this Parley reads "
+        "(2): upgrade Parley to restore it. Nothing was imported."
+    )
+    assert not get_user_model().objects.filter(username="ann").exists()
