@@ -1,5 +1,5 @@
 """What every importer reads out of its file, whatever the format: plain records that the
-writer (transfer.services.importing) stores. A reader yields AuthorRecord and ArticleGroup
+writer (transfer.services.writer) stores. A reader yields AuthorRecord and ArticleGroup
 objects in file order; a group holds one article and all of its comments in the file, so
 the writer can place a whole thread at once and memory follows the largest article, not
 the file."""

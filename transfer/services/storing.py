@@ -32,10 +32,10 @@ from core.text import strip_control_characters
 
 from ..models import SourceRecord
 from ..records import CommentRecord
+from .comment_ids import CommentIds
 from .placing import Placed, Placement
 from .sql_rows import rows_write, table_for, tables_analyse
 
-BATCH = 5000
 # Where new replies in a stored thread wait for thread_renumber (xtd's order is 32-bit).
 PROVISIONAL_ORDER = 1_000_000_000
 IPAddress = IPv4Address | IPv6Address
@@ -60,64 +60,6 @@ TABLES = (
     (BaseComment, BASE_COLUMNS), (XtdComment, XTD_COLUMNS), (Comment, COMMENT_COLUMNS),
     (SourceRecord, RECORD_COLUMNS), (Thread, THREAD_COLUMNS), (Vote, VOTE_COLUMNS),
 )  # fmt: skip
-
-
-class _Ids:
-    """New ids for django_comments, handed out ahead of the rows, never one used before (a
-    browser's list of its own comments must not come to name someone else's). Inside the
-    import's transaction: PostgreSQL's sequence hands them out; on SQLite the transaction
-    holds the write lock, so counting on from the highest id ever used is safe."""
-
-    def __init__(self):
-        self.pool: list[int] = []
-        self.next_sqlite: int | None = None
-        self.sequence: str | None = None
-
-    def short_of(self, n: int) -> bool:
-        """Whether taking n ids asks the database."""
-        if connection.vendor != "postgresql":
-            return self.next_sqlite is None
-        return len(self.pool) < n
-
-    def reserve(self, n: int) -> None:
-        """Make sure n ids can be taken without asking the database."""
-        if connection.vendor != "postgresql":
-            if self.next_sqlite is None:
-                self.next_sqlite = self._sqlite_last() + 1
-        elif len(self.pool) < n:
-            self.pool += self._postgresql_reserve(max(n - len(self.pool), BATCH))
-
-    def take(self, n: int) -> list[int]:
-        self.reserve(n)
-        if connection.vendor != "postgresql":
-            first, self.next_sqlite = self.next_sqlite, self.next_sqlite + n
-            return list(range(first, first + n))
-        taken, self.pool = self.pool[:n], self.pool[n:]
-        return taken
-
-    def _postgresql_reserve(self, n: int) -> list[int]:
-        with connection.cursor() as cursor:
-            if self.sequence is None:
-                # Once: as an argument of nextval() it would be looked up again for every id.
-                cursor.execute(
-                    "SELECT pg_get_serial_sequence(%s, 'id')", [BaseComment._meta.db_table]
-                )
-                self.sequence = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self.sequence, n]
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    @staticmethod
-    def _sqlite_last() -> int:
-        table = BaseComment._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT MAX(seq) FROM (SELECT MAX(id) AS seq FROM {table} UNION ALL "  # noqa: S608
-                "SELECT seq FROM sqlite_sequence WHERE name = %s)",
-                [table],
-            )
-            return cursor.fetchone()[0] or 0
 
 
 def _ip(value: str | None, warn: Callable[[str], None], source_id: str) -> IPAddress | None:
@@ -151,7 +93,7 @@ class CommentBuffer:
     def __init__(self, *, source: str, run_id: int | None, user_ids: dict[str, int],
                  warn: Callable[[str], None]):  # fmt: skip
         self.source, self.run_id, self.user_ids, self.warn = source, run_id, user_ids, warn
-        self.ids = _Ids()
+        self.ids = CommentIds()
         self.content_type_id = ContentType.objects.get_for_model(Article).pk
         self.site_id = settings.SITE_ID
         # Rows waiting, one list per table, their values in the order of its *_COLUMNS.
