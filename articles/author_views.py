@@ -1,77 +1,29 @@
-"""The author area: write, preview, publish and schedule one's own articles, and post,
-correct or withdraw updates on them."""
+"""The author area: write, preview, publish and schedule one's own articles, and open or
+close their comments (update_views.py posts, corrects and withdraws their updates)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.roles import is_author, role_required
-
 from . import selectors, services
-from .forms import ArticleForm, ScheduleForm, UpdateCorrectionForm, UpdateForm
-from .models import Article, ArticleUpdate, CommentsState, PublicationState
+from .authoring import article_for_author, author_required, date_text, datetime_text
+from .forms import ArticleForm, ScheduleForm
+from .models import Article, CommentsState, PublicationState
 from .rendering import markdown_to_safe_html
 
 # The dashboard's comment buttons: action name -> whether comments end up open.
 COMMENT_ACTIONS = {"close": False, "open": True}
 
 
-def may_write(user, article: Article) -> bool:
-    """Whether `user` may change `article`: a superuser, or one of its authors who is an author."""
-    if user.is_authenticated and user.is_superuser:
-        return True
-    return selectors.article_written_by(article=article, user=user)
-
-
-author_required = role_required(is_author, gettext_lazy("Only authors can do that."))
-
-
-def article_for_author(user, pk: int) -> Article:
-    """The article with this id, if `user` may change it: 404 if missing, 403 if not theirs."""
-    article = get_object_or_404(Article.objects.prefetch_related("authors"), pk=pk)
-    if not may_write(user, article):
-        raise PermissionDenied(_("You can only change your own articles."))
-    return article
-
-
-def update_for_author(user, *, slug: str, pk: int) -> ArticleUpdate:
-    """The update with this id on this article, if `user` may change the article: 404 if
-    missing, 403 if not theirs."""
-    update = get_object_or_404(
-        ArticleUpdate.objects.select_related("article").prefetch_related("article__authors"),
-        pk=pk,
-        article__slug=slug,
-    )
-    if not may_write(user, update.article):
-        raise PermissionDenied(
-            _("Only this article's authors can correct or withdraw its updates.")
-        )
-    return update
-
-
 def _dashboard_url() -> str:
     return reverse("articles:author_dashboard")
-
-
-def _when(moment) -> str:
-    """A date and time as the reader's language writes them, with the time zone's
-    abbreviation (the site's zone, which the reader may not share)."""
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'DATETIME_FORMAT')} {date_format(local, 'T')}"
-
-
-def _day(moment) -> str:
-    """A date as the reader's language writes it, in the site's time zone."""
-    return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 @require_GET
@@ -158,7 +110,7 @@ def _article_conflict(
         "were not saved. Your text is kept below; compare it with their version, then save "
         "again to replace it."
     )
-    form.add_error(None, text % {"when": _when(conflict.saved_at)})
+    form.add_error(None, text % {"when": datetime_text(conflict.saved_at)})
     return render(request, template, context | {"form": form, "conflict": True}, status=409)
 
 
@@ -209,7 +161,9 @@ def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         text = _("“%(title)s” is now scheduled to publish on %(when)s.")
     else:
         text = _("“%(title)s” is scheduled to publish on %(when)s.")
-    messages.success(request, text % {"title": article.title, "when": _when(article.published_at)})
+    messages.success(
+        request, text % {"title": article.title, "when": datetime_text(article.published_at)}
+    )
     return HttpResponseRedirect(_dashboard_url())
 
 
@@ -260,72 +214,5 @@ def article_comments(request: HttpRequest, pk: int) -> HttpResponse:
             "Comments on “%(title)s” are still closed: they closed by themselves on "
             "%(date)s. Change “Close comments after” to reopen them."
         )
-        messages.warning(request, text % {**title, "date": _day(article.comments_close_at)})
+        messages.warning(request, text % {**title, "date": date_text(article.comments_close_at)})
     return HttpResponseRedirect(_dashboard_url())
-
-
-@require_POST
-@author_required
-def update_new(request: HttpRequest, slug: str) -> HttpResponse:
-    """Post a dated update on a published article one writes; it joins the timeline at once."""
-    article = selectors.article_get_published(slug=slug)
-    if not may_write(request.user, article):
-        raise PermissionDenied(_("Only this article's authors can post updates to it."))
-    form = UpdateForm(request.POST)
-    if not form.is_valid():
-        context = selectors.article_page_context(article=article)
-        context |= {"can_post_update": True, "update_form": form}
-        return render(request, "articles/article_detail.html", context, status=400)
-    update = services.update_publish(
-        article=article, author=request.user, body=form.cleaned_data["body"]
-    )
-    messages.success(request, _("Your update is published."))
-    return HttpResponseRedirect(f"{article.get_absolute_url()}#update-{update.pk}")
-
-
-@require_http_methods(["GET", "POST"])
-@author_required
-def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Correct an update on an article one writes (followers are emailed only if asked)."""
-    update = update_for_author(request.user, slug=slug, pk=pk)
-    template = "articles/update_edit.html"
-    if request.method == "GET":
-        form = UpdateCorrectionForm(initial={"body": update.body})
-        return render(request, template, {"update": update, "form": form})
-    form = UpdateCorrectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.update_correct(
-                update=update,
-                body=form.cleaned_data["body"],
-                notify_followers=form.cleaned_data["notify_followers"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-    if not form.is_valid():
-        update.refresh_from_db(fields=["withdrawn_at"])
-        return render(request, template, {"update": update, "form": form}, status=400)
-    if form.cleaned_data["notify_followers"]:
-        text = _("Your correction is published. Anyone following the article will get it by email.")
-    else:
-        text = _("Your correction is published. Followers were not emailed.")
-    messages.success(request, text)
-    return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")
-
-
-@require_POST
-@author_required
-def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Withdraw an update on an article one writes: readers see only that it was withdrawn."""
-    update = update_for_author(request.user, slug=slug, pk=pk)
-    if services.update_withdraw(update=update):
-        messages.success(
-            request, _("The update is withdrawn: readers now see only that it was withdrawn.")
-        )
-    else:
-        messages.info(
-            request,
-            _("That update was already withdrawn on %(date)s.")
-            % {"date": _day(update.withdrawn_at)},
-        )
-    return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import author_views, views
+from . import author_views, update_views, views
 
 app_name = "articles"
 
@@ -8,13 +8,13 @@ urlpatterns = [
     path("", views.article_list, name="list"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("csrf/", views.csrf_token, name="csrf"),
-    path("articles/<slug:slug>/updates/", author_views.update_new, name="update_new"),
+    path("articles/<slug:slug>/updates/", update_views.update_new, name="update_new"),
     path(
-        "articles/<slug:slug>/updates/<id:pk>/edit/", author_views.update_edit, name="update_edit"
+        "articles/<slug:slug>/updates/<id:pk>/edit/", update_views.update_edit, name="update_edit"
     ),
     path(
         "articles/<slug:slug>/updates/<id:pk>/withdraw/",
-        author_views.update_withdraw,
+        update_views.update_withdraw,
         name="update_withdraw",
     ),
     path("author/", author_views.dashboard, name="author_dashboard"),

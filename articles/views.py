@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import page_cache, selectors
-from .author_views import may_write
+from .authoring import may_write
 from .forms import UpdateForm
 
 

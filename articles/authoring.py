@@ -1,0 +1,59 @@
+"""Who may change what in the author area, and how its messages write dates: what the
+article and update views share."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.roles import is_author, role_required
+
+from . import selectors
+from .models import Article, ArticleUpdate
+
+
+def may_write(user, article: Article) -> bool:
+    """Whether `user` may change `article`: a superuser, or one of its authors who is an author."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return selectors.article_written_by(article=article, user=user)
+
+
+author_required = role_required(is_author, gettext_lazy("Only authors can do that."))
+
+
+def article_for_author(user, pk: int) -> Article:
+    """The article with this id, if `user` may change it: 404 if missing, 403 if not theirs."""
+    article = get_object_or_404(Article.objects.prefetch_related("authors"), pk=pk)
+    if not may_write(user, article):
+        raise PermissionDenied(_("You can only change your own articles."))
+    return article
+
+
+def update_for_author(user, *, slug: str, pk: int) -> ArticleUpdate:
+    """The update with this id on this article, if `user` may change the article: 404 if
+    missing, 403 if not theirs."""
+    update = get_object_or_404(
+        ArticleUpdate.objects.select_related("article").prefetch_related("article__authors"),
+        pk=pk,
+        article__slug=slug,
+    )
+    if not may_write(user, update.article):
+        raise PermissionDenied(
+            _("Only this article's authors can correct or withdraw its updates.")
+        )
+    return update
+
+
+def datetime_text(moment) -> str:
+    """A date and time as the reader's language writes them, with the time zone's
+    abbreviation (the site's zone, which the reader may not share)."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {date_format(local, 'T')}"
+
+
+def date_text(moment) -> str:
+    """A date as the reader's language writes it, in the site's time zone."""
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")

@@ -1,0 +1,80 @@
+"""The author area's follow-up updates: post one on an article one writes, correct it or
+withdraw it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .authoring import author_required, date_text, may_write, update_for_author
+from .forms import UpdateCorrectionForm, UpdateForm
+
+
+@require_POST
+@author_required
+def update_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Post a dated update on a published article one writes; it joins the timeline at once."""
+    article = selectors.article_get_published(slug=slug)
+    if not may_write(request.user, article):
+        raise PermissionDenied(_("Only this article's authors can post updates to it."))
+    form = UpdateForm(request.POST)
+    if not form.is_valid():
+        context = selectors.article_page_context(article=article)
+        context |= {"can_post_update": True, "update_form": form}
+        return render(request, "articles/article_detail.html", context, status=400)
+    update = services.update_publish(
+        article=article, author=request.user, body=form.cleaned_data["body"]
+    )
+    messages.success(request, _("Your update is published."))
+    return HttpResponseRedirect(f"{article.get_absolute_url()}#update-{update.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@author_required
+def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Correct an update on an article one writes (followers are emailed only if asked)."""
+    update = update_for_author(request.user, slug=slug, pk=pk)
+    template = "articles/update_edit.html"
+    if request.method == "GET":
+        form = UpdateCorrectionForm(initial={"body": update.body})
+        return render(request, template, {"update": update, "form": form})
+    form = UpdateCorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_correct(
+                update=update,
+                body=form.cleaned_data["body"],
+                notify_followers=form.cleaned_data["notify_followers"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    if not form.is_valid():
+        update.refresh_from_db(fields=["withdrawn_at"])
+        return render(request, template, {"update": update, "form": form}, status=400)
+    if form.cleaned_data["notify_followers"]:
+        text = _("Your correction is published. Anyone following the article will get it by email.")
+    else:
+        text = _("Your correction is published. Followers were not emailed.")
+    messages.success(request, text)
+    return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")
+
+
+@require_POST
+@author_required
+def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Withdraw an update on an article one writes: readers see only that it was withdrawn."""
+    update = update_for_author(request.user, slug=slug, pk=pk)
+    if services.update_withdraw(update=update):
+        messages.success(
+            request, _("The update is withdrawn: readers now see only that it was withdrawn.")
+        )
+    else:
+        messages.info(
+            request,
+            _("That update was already withdrawn on %(date)s.")
+            % {"date": date_text(update.withdrawn_at)},
+        )
+    return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")
