@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.selectors import article_for_posting, article_page_context, article_page_queryset
+from core.after_response import commit_hooks_after_response
 from core.http import client_ip
 from core.ids import parse_id
 from core.ratelimit import rate_limited
@@ -85,6 +86,13 @@ def _target_article(request: HttpRequest) -> Article | None:
 @require_POST
 def comment_post(request: HttpRequest) -> HttpResponse:
     """Validate the "Leave a Reply" form, store the comment, and show where it landed."""
+    # What the comment's commit sets off (page refresh, live events, emails, the scoring
+    # message) runs once the poster has their answer (core.after_response).
+    with commit_hooks_after_response() as later:
+        return later.attach(_comment_post_tried(request))
+
+
+def _comment_post_tried(request: HttpRequest) -> HttpResponse:
     # A database failure before the comment is stored (or while storing it, once a fresh
     # connection shows nothing was stored) is tried once more on a new connection; after
     # storing, failures are answered where they happen (_posted), so the poster is never

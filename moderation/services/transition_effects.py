@@ -12,6 +12,7 @@ from articles.models import Article
 from articles.page_cache import page_invalidate
 from comments.live import live_batch
 from comments.models import Comment, CommentStatus
+from core.after_response import on_commit_before_answer
 from core.signals import signals_send_on_commit
 
 from ..signals import comment_status_changed
@@ -39,7 +40,9 @@ def effects_schedule(made: list, *, actor_label: str) -> None:
             slug = comment.article.slug if Comment.article.is_cached(comment) else None
             pages[comment.article_id] = pages.get(comment.article_id) or slug
     for article_id, slug in pages.items():
-        transaction.on_commit(partial(page_refresh, article_id, slug), robust=True)
+        # Before the poster's answer (core.after_response): a reader loading the page next
+        # must not be served the stored one without this change.
+        on_commit_before_answer(partial(page_refresh, article_id, slug))
     if (
         settings.CELERY_TASK_ALWAYS_EAGER
         and not settings.PARLEY_EMBEDDED_BEAT_TICK
