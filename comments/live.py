@@ -93,6 +93,13 @@ def live_transport():
     return transport_for(settings.PARLEY_LIVE_REDIS_URL)
 
 
+def live_position(*, article_id: int) -> str:
+    """Where the article's feed is now, as the id a page's first stream resumes from; ""
+    when that cannot be told (Redis away: the stream then starts from its own now)."""
+    position = live_transport().position(article_id)
+    return position_text(position) if position is not None else ""
+
+
 def position_parse(text: str) -> Position | None:
     """Read an event id sent back by a browser; None if it is not one of ours."""
     match = _POSITION.match(text.strip())

@@ -81,6 +81,18 @@ class RedisTransport:
             self.breaker.trip(error)
             logger.warning("%d live events dropped: %s", len(events), error)
 
+    def position(self, article_id: int) -> Position | None:
+        if self.breaker.is_open:
+            return None
+        try:
+            last = self.client.xrevrange(self.key(article_id), "+", "-", count=1)
+        except redis.RedisError as error:
+            self.breaker.trip(error)
+            logger.warning("live stream position of article %s not read: %s", article_id, error)
+            return None
+        # (0, 0) for a feed with no events yet: a stream resumed from it gets them all.
+        return _position(last[0][0]) if last else (0, 0)
+
     # The sync side (WSGI): each stream reads Redis itself; it only serves `make run`-like
     # setups, production streams come from the ASGI server's hubs.
     def catch_up(self, article_id: int, position: Position | None) -> tuple[Frames, Position]:

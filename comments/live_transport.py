@@ -6,6 +6,10 @@ Both answer the same calls, for the two ways the stream view runs:
 - async (ASGI: uvicorn in production): `subscribe` gives a subscription with the same two;
   its `wait` answers False when a keep-alive is due rather than news.
 
+`position()` answers where an article's feed is now (None: it cannot be told), for a page
+to carry: its first stream resumes from there, so nothing published between the page's
+build and the stream's opening is missed.
+
 `catch_up(position)` answers the frames after `position` and the new position: with no
 position, only the current one (a reader starts from now); with one the feed can no longer
 account for, a `reset`.
@@ -123,6 +127,11 @@ class LocalTransport:
         """(article id, kind, payload) events, in order."""
         for article_id, kind, payload in events:
             self.publish(article_id=article_id, kind=kind, payload=payload)
+
+    def position(self, article_id: int) -> Position | None:
+        feed = self._feed(article_id)
+        with feed.condition:
+            return feed.tail((self.epoch, 0))
 
     def catch_up(self, article_id: int, position: Position | None) -> tuple[Frames, Position]:
         feed = self._feed(article_id)

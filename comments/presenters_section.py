@@ -13,6 +13,7 @@ from core.roles import is_moderator
 from core.urls import url_reversed
 
 from .forms import CommentForm
+from .live import live_position
 from .moderating import moderation_allowed, moderation_notices_place, moderation_toggle
 from .notices import notes_place, notice_pending, notice_text
 from .owner import remembered_commenter
@@ -32,6 +33,11 @@ def comment_section_context(
     can_moderate = moderation_allowed(user=request.user, article=article)
     moderating = can_moderate and request.GET.get("moderate") == "1"
     rules = vote_rules()
+    # Read before the comments: an event published meanwhile is then heard again (live.js
+    # shows a comment already on the page once), never missed.
+    live_from = (
+        live_position(article_id=article.pk) if article.is_published and not moderating else ""
+    )
     section = comment_section(
         article=article,
         viewer=viewer,
@@ -99,6 +105,7 @@ def comment_section_context(
         "mode_query": mode_query,
         "urls": {
             "live": url_reversed("comments:live", article.pk),
+            "live_from": live_from,
             # The live script puts a comment's id in place of the placeholder.
             "fragment": url_reversed("comments:fragment", ID_PLACEHOLDER),
             "permalink": url_reversed("comments:permalink", ID_PLACEHOLDER),

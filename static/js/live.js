@@ -28,7 +28,11 @@
 
   var waiting = [];  // new comments not shown yet, in the order they were published
   var folded = {};  // live replies counted by a "Show N replies" line: that line, by id
-  var lastEventId = "";
+  // Where the feed was when the page was built (data-live-from, read before its comments):
+  // the first stream resumes there, so nothing published before it opened is missed. What
+  // it hears again the page already shows, once (by id); a page kept in a cache longer than
+  // the feed reaches back is told "reset".
+  var lastEventId = section.getAttribute("data-live-from") || "";
   var retryMs = RETRY_MS;
 
   var region = document.createElement("div");
@@ -332,7 +336,8 @@
   function connect() {
     var url = streamUrl;
     if (lastEventId) {
-      // A stream opened afresh (not the browser's own reconnection) says where it was.
+      // A stream opened afresh (the page's first, or after the browser gave up; not the
+      // browser's own reconnection, which sends Last-Event-ID) says where it was.
       url += (url.indexOf("?") < 0 ? "?" : "&") + "last=" + encodeURIComponent(lastEventId);
     }
     var source = new EventSource(url);

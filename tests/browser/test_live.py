@@ -51,7 +51,9 @@ def live_redis(queue_redis, settings, monkeypatch):
 
 # Counts the `position` frames the page's streams receive. A stream is "open" as soon as
 # its first bytes arrive, before the server has read where it starts; its position frame
-# comes after, so from then on nothing published is missed.
+# comes after, so from then on nothing published is missed. A page that carries where the
+# feed was (data-live-from) misses nothing from the start: its stream resumes from there,
+# with no position frame.
 COUNT_POSITIONS = """(() => {
   const Native = window.EventSource;
   if (!Native) { return; }
@@ -68,7 +70,10 @@ COUNT_POSITIONS = """(() => {
 def wait_listening(page):
     """Wait until the page's stream is open and the server knows where it starts."""
     page.wait_for_selector("#comments[data-live-state='open']")
-    page.wait_for_function("() => window.__livePositions > 0")
+    page.wait_for_function(
+        "() => window.__livePositions > 0"
+        " || document.getElementById('comments').hasAttribute('data-live-from')"
+    )
 
 
 def open_live(page, url):
