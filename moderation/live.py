@@ -43,7 +43,9 @@ def comment_status_announce(
             data = {"id": comment_id, "parent_id": row["parent_id"], "thread_id": row["thread_id"]}
             live_publish(article_id=article_id, kind="comment", data=data)
     elif shown:
-        live_publish(article_id=article_id, kind="remove", data={"id": comment_id})
+        # Its thread, so a page that counts it behind "Show N replies" counts one fewer.
+        data = {"id": comment_id, "thread_id": row["thread_id"]}
+        live_publish(article_id=article_id, kind="remove", data=data)
     if from_status not in AWAITING_STATES:
         return
     if to_status == S.REMOVED:

@@ -6,7 +6,8 @@
      see it (data-live-fragment-url), or links to it when it sits elsewhere; a reply into a
      collapsed thread joins the replies behind its "Show N replies" link, which counts it.
    - An edited comment is fetched again; a removed one becomes the page's placeholder, or
-     goes when the page would not show it.
+     goes when the page would not show it; a removed reply behind "Show N replies" is no
+     longer counted.
    - Vote counts change in place (votes.js words them).
    - A verdict on the reader's own pending or held comment is asked for at once
      (comments.js): a moderator's approval or removal shows without a reload.
@@ -228,7 +229,11 @@
     kept.forEach(function (node) { item.appendChild(node); });
   }
 
+  /* Whether a removed comment leaves a placeholder: it has replies on the page, shown or
+     counted behind its "Show N replies" line (which the placeholder keeps). */
   function hasReplies(item) {
+    var more = moreLine(item);
+    if (more && parseInt(more.getAttribute("data-count"), 10) > 0) { return true; }
     for (var child = item.firstElementChild; child; child = child.nextElementSibling) {
       if (child.matches("ol.children") && child.querySelector("li")) { return true; }
     }
@@ -256,6 +261,31 @@
         item.hidden = true;
       }
     }).catch(function () {});
+  }
+
+  /* The "Show N replies" line that counts a removed reply, or null: the line it joined
+     live, or else its collapsed thread's, which counts every published reply the page was
+     built with (one the reader was told of but has not shown was never counted). */
+  function countingLine(news, told) {
+    var line = folded[news.id];
+    if (line) {
+      delete folded[news.id];
+      return line;
+    }
+    var reply = news.thread_id && news.thread_id !== news.id;
+    if (told || !reply || comment(news.id)) { return null; }
+    var root = comment(news.thread_id);
+    return root && section.contains(root) ? moreLine(root) : null;
+  }
+
+  /* One reply fewer behind the line; a removed first comment kept for its replies goes with
+     the last of them, as on a reload. */
+  function uncount(line) {
+    moreCount(line, -1);
+    var root = line.parentNode;
+    if (root.classList.contains("comment-placeholder") && !hasReplies(root)) {
+      refresh(root.id.slice(1));
+    }
   }
 
   /* votes.js shows the score, in the page's words, as it does after the reader's own vote. */
@@ -314,12 +344,11 @@
     },
     edit: function (news) { refresh(news.id); },
     remove: function (news) {
+      var told = waiting.some(function (other) { return other.id === news.id; });
       waiting = waiting.filter(function (other) { return other.id !== news.id; });
       updateNotice();
-      if (folded[news.id]) {
-        moreCount(folded[news.id], -1);
-        delete folded[news.id];
-      }
+      var line = countingLine(news, told);
+      if (line) { uncount(line); }
       refresh(news.id);
     },
     score: setScore,

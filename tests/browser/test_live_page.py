@@ -1,26 +1,25 @@
 """The live thread from the page's first moment: a comment published after the page was
-built but before its stream opened still arrives, once."""
+built but before its stream opened still arrives, once; and a collapsed thread's
+"Show N replies" counts the replies still hidden as moderators remove them."""
 
 import json
 
 import pytest
 
 from comments.live import live_transport
+from comments.models import CommentStatus
+from moderation.services.transitions import comment_transition
 from tests.support import wait_until
 
-from .test_live import live_redis, open_live  # noqa: F401
+from .test_live import live_redis, open_live, wait_listening  # noqa: F401 (a fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_redis")]
 
 STREAM = "**/comments/live/**"
 
 
 def test_a_comment_published_before_the_stream_opens_still_arrives_once(
-    live_server,
-    page,
-    article,
-    post,
-    live_redis,  # noqa: F811
+    live_server, page, article, post
 ):
     """The page is built; before its stream reaches the server, a comment is published, and
     the feed repeats one the page already shows (as when it was published while the page
@@ -49,3 +48,52 @@ def test_a_comment_published_before_the_stream_opens_still_arrives_once(
     assert page.locator(f"#c{shown.pk}").count() == 1
     assert page.locator(".live-notice").is_hidden()
     assert errors == []
+
+
+def test_a_collapsed_thread_counts_the_replies_still_hidden(
+    live_server, page, article, post, settings
+):
+    """The second thread shows collapsed behind "Show 3 replies". A moderator removes a
+    hidden reply: "Show 2 replies". A new reply the reader was told of but has not shown is
+    removed: still 2. The thread's first comment is removed: its placeholder keeps
+    "Show 2 replies", as a reload shows; its last replies removed, the thread goes."""
+    settings.PARLEY_COMMENTS_PER_PAGE = 3  # the first thread whole, the second collapsed
+    whole = post(article, "A thread shown whole.")
+    post(article, "Its one reply.", reply_to=whole.pk)
+    root = post(article, "A thread shown collapsed.")
+    hidden = [post(article, f"Hidden reply {number}.", reply_to=root.pk) for number in (1, 2, 3)]
+    url = live_server.url + article.get_absolute_url()
+    errors = open_live(page, url)
+    more = f"#c{root.pk} > .comment-more"
+    assert page.inner_text(more) == "Show 3 replies"
+
+    remove(hidden[0])
+    page.wait_for_selector(f'{more}[data-count="2"]')
+    assert page.inner_text(more) == "Show 2 replies"
+
+    untold = post(article, "Gone before the reader showed it.", reply_to=root.pk)
+    page.wait_for_selector("text=1 new comment — show")
+    remove(untold)
+    page.wait_for_selector(".live-notice", state="hidden")
+    assert page.get_attribute(more, "data-count") == "2"
+
+    remove(root)
+    page.wait_for_selector(f"#c{root.pk}.comment-placeholder")
+    assert page.is_visible(more)
+    assert page.inner_text(more) == "Show 2 replies"
+    page.reload()
+    assert page.inner_text(more) == "Show 2 replies", "what a reload shows"
+    wait_listening(page)
+
+    remove(hidden[1])
+    page.wait_for_selector(f'{more}[data-count="1"]')
+    assert page.inner_text(more) == "Show 1 reply"
+    remove(hidden[2])
+    page.wait_for_selector(f"#c{root.pk}", state="detached")
+    page.reload()
+    assert page.locator(f"#c{root.pk}").count() == 0, "what a reload shows"
+    assert errors == []
+
+
+def remove(comment) -> None:
+    comment_transition(comment_id=comment.pk, to_status=CommentStatus.REMOVED, actor_label="t")

@@ -61,10 +61,12 @@ def test_spam_is_told_as_held_and_nothing_is_removed(
 def test_a_removed_comment_leaves_open_pages(
     article, post, published_events, django_capture_on_commit_callbacks
 ):
-    """Published → removed (or held, spam, deleted) sends `remove`."""
+    """Published → removed (or held, spam, deleted) sends `remove`, with its thread (a page
+    that counts it behind "Show N replies" counts one fewer)."""
     comment = post(article)
-    move(comment, S.REMOVED, django_capture_on_commit_callbacks)
-    assert published_events == [("remove", {"id": comment.pk})]
+    reply = post(article, reply_to=comment.pk)
+    move(reply, S.REMOVED, django_capture_on_commit_callbacks)
+    assert published_events == [("remove", {"id": reply.pk, "thread_id": comment.pk})]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -107,7 +109,7 @@ def test_an_authors_edit_comes_back_as_an_edit(
     assert published_events == [
         ("edit", {"id": first.pk}),
         ("status", {"id": first.pk, "status": "published"}),
-        ("remove", {"id": second.pk}),
+        ("remove", {"id": second.pk, "thread_id": second.pk}),
         ("status", {"id": second.pk, "status": "held"}),
     ]
 
