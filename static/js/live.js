@@ -31,9 +31,11 @@
   var folded = {};  // live replies counted by a "Show N replies" line: that line, by id
   // Where the feed was when the page was built (data-live-from, read before its comments):
   // the first stream resumes there, so nothing published before it opened is missed. What
-  // it hears again the page already shows, once (by id); a page kept in a cache longer than
-  // the feed reaches back is told "reset".
+  // it hears again the page already shows, once (by id).
   var lastEventId = section.getAttribute("data-live-from") || "";
+  // Until the page's first stream tells anything or drops: a "reset" then answers the
+  // page's own position, not a reader's absence (below).
+  var justLoaded = lastEventId !== "";
   var retryMs = RETRY_MS;
 
   var region = document.createElement("div");
@@ -323,6 +325,7 @@
   }
 
   function data(event) {
+    justLoaded = false;
     if (event.lastEventId) { lastEventId = event.lastEventId; }
     try { return JSON.parse(event.data); } catch (error) { return null; }
   }
@@ -375,6 +378,7 @@
       setState("open");
     });
     source.addEventListener("error", function () {
+      justLoaded = false;
       setState("down");
       if (source.readyState === EventSource.CLOSED) {
         // The browser gave up (an error answer): try again later, slower each time.
@@ -391,7 +395,13 @@
     // Where the stream starts, so a stream this script reopens resumes from there.
     source.addEventListener("position", data);
     source.addEventListener("reset", function (event) {
+      var answersPage = justLoaded;
       data(event);
+      // The feed cannot reach back to where the page was built (Redis or the server lost it
+      // since the page was stored): the page is as new as its loading, so it starts from
+      // here, as it did without a position. Told to reload, the reader would be given the
+      // same stored page and the same answer.
+      if (answersPage) { return; }
       resetNotice();
       // A verdict may have been among what was lost.
       askVerdicts(null);

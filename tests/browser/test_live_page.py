@@ -1,10 +1,12 @@
 """The live thread from the page's first moment: a comment published after the page was
-built but before its stream opened still arrives, once; and a collapsed thread's
+built but before its stream opened still arrives, once (and a page whose position the feed
+lost is not told to reload); and a collapsed thread's
 "Show N replies" counts the replies still hidden as moderators remove them."""
 
 import json
 
 import pytest
+import redis as redis_client
 
 from comments.live import live_transport
 from comments.models import CommentStatus
@@ -27,26 +29,49 @@ def test_a_comment_published_before_the_stream_opens_still_arrives_once(
     shown = post(article, "On the page when it was built.")
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    held = []
-    # The first stream only: a reconnection goes straight through.
-    page.route(STREAM, lambda route: held.append(route), times=1)
-    page.goto(live_server.url + article.get_absolute_url())
-
-    def stream_held() -> bool:
-        page.evaluate("0")  # a round trip, in which Playwright hands over the held request
-        return bool(held)
-
-    wait_until(stream_held, 10, "the page's stream held before it reaches the server")
+    stream = open_held(page, live_server.url + article.get_absolute_url())
 
     late = post(article, "Published before the stream opened.")
     again = {"id": shown.pk, "parent_id": shown.pk, "thread_id": shown.pk}
     live_transport().publish(article_id=article.pk, kind="comment", payload=json.dumps(again))
-    held[0].continue_()
+    stream.continue_()
 
     page.click("text=1 new comment — show")
     page.wait_for_selector(f"#c{late.pk} >> text=Published before the stream opened.")
     assert page.locator(f"#c{shown.pk}").count() == 1
     assert page.locator(".live-notice").is_hidden()
+    assert errors == []
+
+
+def test_a_page_whose_position_the_feed_lost_starts_from_there_untroubled(
+    live_server, page, article, post, settings
+):
+    """Redis loses the feed between the page's build and its stream's opening: the page is
+    not told to reload (a reload would bring the same stored page and the same answer), and
+    hears what is published next."""
+    post(article, "Already here.")  # the feed is past its start
+    page.add_init_script(COUNT_RESETS)
+    stream = open_held(page, live_server.url + article.get_absolute_url())
+    redis_client.Redis.from_url(settings.PARLEY_LIVE_REDIS_URL).flushdb()
+    stream.continue_()
+    page.wait_for_function("() => window.__liveResets > 0")
+
+    post(article, "Published after the loss.")
+    page.wait_for_selector("text=1 new comment — show")
+    assert page.locator(".live-reset").count() == 0
+
+
+def test_a_reader_back_from_a_dropped_stream_the_feed_lost_is_told_to_reload(
+    live_server, page, article, post, settings, monkeypatch
+):
+    """Once the page's stream has dropped, a feed that cannot account for it says so: the
+    reader is offered a reload, as before."""
+    monkeypatch.setattr("comments.views_live.WSGI_STREAM_SECONDS", 0.5)
+    post(article, "Already here.")
+    errors = open_live(page, live_server.url + article.get_absolute_url())
+    page.wait_for_selector("#comments[data-live-state='down']")
+    redis_client.Redis.from_url(settings.PARLEY_LIVE_REDIS_URL).flushdb()
+    page.wait_for_selector(".live-reset >> text=The conversation changed while you were away.")
     assert errors == []
 
 
@@ -93,6 +118,34 @@ def test_a_collapsed_thread_counts_the_replies_still_hidden(
     page.reload()
     assert page.locator(f"#c{root.pk}").count() == 0, "what a reload shows"
     assert errors == []
+
+
+# Counts the `reset` frames the page's streams receive.
+COUNT_RESETS = """(() => {
+  const Native = window.EventSource;
+  window.__liveResets = 0;
+  window.EventSource = class extends Native {
+    constructor(url, options) {
+      super(url, options);
+      this.addEventListener("reset", () => { window.__liveResets += 1; });
+    }
+  };
+})();"""
+
+
+def open_held(page, url):
+    """Open the page with its first stream held before it reaches the server; the held
+    request (continue_() sends it on). A reconnection goes straight through."""
+    held = []
+    page.route(STREAM, lambda route: held.append(route), times=1)
+    page.goto(url)
+
+    def stream_held() -> bool:
+        page.evaluate("0")  # a round trip, in which Playwright hands over the held request
+        return bool(held)
+
+    wait_until(stream_held, 10, "the page's stream held before it reaches the server")
+    return held[0]
 
 
 def remove(comment) -> None:
