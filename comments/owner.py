@@ -61,10 +61,17 @@ def browser_key(request: HttpRequest) -> str:
 
 def own_comment_ids(request: HttpRequest) -> frozenset[int]:
     """Ids of comments posted from this browser (empty if the cookie is missing or forged)."""
+    # A post asks three times (the duplicate check, the landing page's place, the new
+    # cookie); checking the signature once is enough, as the request's cookie cannot change.
+    known = getattr(request, "_parley_own_ids", None)
+    if known is not None:
+        return known
     values = _read(request, OWN_COOKIE, OWN_MAX_AGE)
-    if not isinstance(values, list):
-        return frozenset()
-    return frozenset(v for v in values if isinstance(v, int) and not isinstance(v, bool))
+    found = frozenset()
+    if isinstance(values, list):
+        found = frozenset(v for v in values if isinstance(v, int) and not isinstance(v, bool))
+    request._parley_own_ids = found
+    return found
 
 
 def remember_own_comment(request: HttpRequest, response: HttpResponse, comment_id: int) -> None:
