@@ -457,6 +457,9 @@ PARLEY_COMMENT_MODERATION_CHECK = "moderation.permissions.comment_moderation_all
 # down votes put a comment in front of the moderators (which the second hook does).
 PARLEY_VOTE_RULES = "moderation.hooks.vote_rules"
 PARLEY_VOTES_REPORT = "moderation.hooks.comment_down_voted"
+# Asked by emailed links that name a row by its id alone (from before they named the
+# address too): when a backup was last restored here, since ids before it may name other rows.
+PARLEY_RESTORED_AT = "transfer.selectors.restore_last_at"
 
 COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MODEL = "comments.models.Comment"

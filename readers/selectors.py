@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,9 +13,11 @@ from django.utils.translation import gettext, ngettext
 
 from comments.models import Comment, CommentStatus
 from core.db import CompiledValues
+from core.ids import parse_id
 from moderation.models import ModerationEvent
 
 from .models import AuthorDigestChoice, ConfirmedAddress, Follow
+from .tokens import TokenInvalid, address_digest
 
 S = CommentStatus
 # States in which a comment's author may still edit it (deleting is always possible). Spam
@@ -32,6 +35,44 @@ def verified_address(user: AbstractBaseUser) -> str:
     ):
         return email
     return ""
+
+
+def follow_of_link(*, data: dict) -> Follow | None:
+    """The follow an emailed link was sent for (None: it is gone). TokenInvalid when the
+    row with its id is not that reader's follow of that article (as after a restore)."""
+    follow_id = parse_id(data.get("follow"))
+    follow = Follow.objects.select_related("article").filter(pk=follow_id).first()
+    # A link without "to" names the id alone: tokens.token_read let it through only when no
+    # backup was restored since it was sent.
+    if follow is None or "to" not in data:
+        return follow
+    if data.get("article") != follow.article_id or data["to"] != address_digest(follow.email):
+        raise TokenInvalid(gettext("This link is not valid."))
+    return follow
+
+
+def author_of_link(*, data: dict) -> int | None:
+    """The id of the account an author's digest link was sent to (None: it is gone).
+    TokenInvalid when the account with its id no longer has the address it was sent to."""
+    user_id = parse_id(data.get("author_digest"))
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    if "to" in data:
+        addresses = {getattr(user, "email", "") or ""}
+        addresses.update(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+        if data["to"] not in {address_digest(address) for address in addresses if address}:
+            raise TokenInvalid(gettext("This link is not valid."))
+    return user.pk
+
+
+def link_target_check(*, data: dict) -> None:
+    """TokenInvalid when an emailed link names a row that is not the one it was sent for
+    (checked before its page is shown, not only when its button is pressed)."""
+    if "follow" in data:
+        follow_of_link(data=data)
+    elif "author_digest" in data:
+        author_of_link(data=data)
 
 
 def reply_address(parent: Comment) -> str:

@@ -14,10 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
-from core.ids import parse_id
 from core.ratelimit import rate_limited
 
-from . import services
+from . import selectors, services
 from .forms import FOLLOW_NOTICE_TAG, FollowForm
 from .links import address_proven, token_failed
 from .tokens import TokenInvalid, token_read
@@ -80,6 +79,7 @@ def confirmation_link(purpose: str, *, title: str, message: str):
         def wrapped(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 data = token_read(purpose, token)
+                selectors.link_target_check(data=data)
             except TokenInvalid as error:
                 return token_failed(request, error)
             if request.method == "GET":
@@ -99,7 +99,10 @@ def confirmation_link(purpose: str, *, title: str, message: str):
 )
 def follow_confirm(request: HttpRequest, data: dict) -> HttpResponse:
     """The link in a guest's confirmation email; confirming twice is harmless."""
-    followed = services.follow_confirm(follow_id=parse_id(data.get("follow")) or 0)
+    try:
+        followed = services.follow_confirm(data=data)
+    except TokenInvalid as error:
+        return token_failed(request, error)
     if followed is None:
         return token_failed(request, TokenInvalid(_("This follow no longer exists.")))
     response = render(request, "readers/done.html", {
@@ -154,11 +157,15 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     RFC 8058 one-click from the mail client, unsubscribes. Twice is harmless."""
     try:
         data = token_read("unsubscribe", token)
+        selectors.link_target_check(data=data)
     except TokenInvalid as error:
         return token_failed(request, error)
     if request.method == "GET":
         return render(request, "readers/unsubscribe.html", {"token": token})
+    try:
+        done = services.unsubscribe(data=data)
+    except TokenInvalid as error:
+        return token_failed(request, error)
     return render(request, "readers/done.html", {
-        "title": _("Unsubscribed"),
-        "message": _unsubscribed_text(services.unsubscribe(data=data)),
+        "title": _("Unsubscribed"), "message": _unsubscribed_text(done),
     })  # fmt: skip

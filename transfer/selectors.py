@@ -4,17 +4,18 @@ importer's lookups of what an earlier run stored."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 
 from articles.models import Article, ArticleUpdate
 from comments.models import Comment
 from comments.models_votes import Vote
 from readers.models import Follow
 
-from .models import SourceRecord
+from .models import Format, ImportRun, SourceRecord
 
 ARTICLES_PER_CHUNK = 200
 COMMENT_FIELDS = (
@@ -120,3 +121,10 @@ def comments_present(*, pks: list[int]) -> set[int]:
             [pks],
         )
         return {row[0] for row in cursor.fetchall()}
+
+
+def restore_last_at() -> datetime | None:
+    """When a Parley backup was last restored into this site (None: never). Rows it stored
+    got new ids here, so an id in a link sent before it may name another reader's row."""
+    runs = ImportRun.objects.filter(format=Format.JSON, status=ImportRun.Status.DONE, dry_run=False)
+    return runs.aggregate(last=Max("finished_at"))["last"]

@@ -29,7 +29,7 @@ from core.http import absolute_url
 from core.mail import email_build
 
 from ..models import AuthorDigestChoice, AuthorDigestEntry
-from ..tokens import token_make
+from ..tokens import address_digest, token_make
 
 logger = logging.getLogger(__name__)
 # Comments published this long before the previous digest are looked at again (a comment
@@ -51,9 +51,10 @@ class ArticleComments:
     comments: list[Comment]
 
 
-def author_digest_unsubscribe_url(user_id: int) -> str:
-    """The one-click link that stops an author's digest."""
-    return absolute_url("readers:unsubscribe", token_make("unsubscribe", author_digest=user_id))
+def author_digest_unsubscribe_url(author: AbstractBaseUser) -> str:
+    """The one-click link that stops an author's digest (sent to their account's address)."""
+    token = token_make("unsubscribe", author_digest=author.pk, to=address_digest(author.email))
+    return absolute_url("readers:unsubscribe", token)
 
 
 def author_digest_choose(*, user_id: int, wanted: bool) -> bool:
@@ -179,5 +180,5 @@ def _digest_email(author: AbstractBaseUser, comments: list[Comment]):
                 "full": count >= LISTED_MOST,
                 "settings_url": absolute_url("readers:author_digest"),
             },
-            unsubscribe_url=author_digest_unsubscribe_url(author.pk),
+            unsubscribe_url=author_digest_unsubscribe_url(author),
         )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.http import absolute_url
 
 from ..models import Delivery, Follow
-from ..tokens import token_make
+from ..tokens import token_for_follow, token_make
 
 # Confirmation-type mails (follow, reply notifications, manage links) one address may be
 # sent per hour, so nobody can use Parley to flood someone else's inbox.
@@ -39,7 +39,7 @@ def confirmation_allowed(email: str) -> bool:
 
 def unsubscribe_url_for_follow(follow: Follow) -> str:
     """The one-click link that stops a follower's update emails."""
-    return absolute_url("readers:unsubscribe", token_make("unsubscribe", follow=follow.pk))
+    return absolute_url("readers:unsubscribe", token_for_follow("unsubscribe", follow=follow))
 
 
 def unsubscribe_url_for_replies(email: str) -> str:

@@ -16,9 +16,9 @@ from core.http import absolute_url
 from core.mail import email_build
 
 from ..models import Delivery, Follow
-from ..selectors import verified_address
+from ..selectors import follow_of_link, verified_address
 from ..tasks import follow_confirm_send_task
-from ..tokens import token_make
+from ..tokens import token_for_follow
 from .emails import confirmation_allowed, language_of, unsubscribe_url_for_follow
 
 
@@ -69,7 +69,7 @@ def follow_confirm_send(*, follow_id: int) -> bool:
     follow = Follow.objects.select_related("article").filter(pk=follow_id).first()
     if follow is None or follow.confirmed_at is not None or not confirmation_allowed(follow.email):
         return False
-    link = absolute_url("readers:follow_confirm", token_make("follow_confirm", follow=follow.pk))
+    link = absolute_url("readers:follow_confirm", token_for_follow("follow_confirm", follow=follow))
     with translation.override(language_of(follow.language)):
         message = email_build(
             to=follow.email,
@@ -84,9 +84,10 @@ def follow_confirm_send(*, follow_id: int) -> bool:
     return True
 
 
-def follow_confirm(*, follow_id: int) -> Follow | None:
-    """Confirm a follow from its emailed link; confirming twice changes nothing."""
-    follow = Follow.objects.select_related("article").filter(pk=follow_id).first()
+def follow_confirm(*, data: dict) -> Follow | None:
+    """Confirm the follow an emailed link's `data` names (None: it is gone); confirming
+    twice changes nothing. TokenInvalid when the link is not for that follow."""
+    follow = follow_of_link(data=data)
     if follow is not None and follow.confirmed_at is None:
         follow.confirmed_at = timezone.now()
         follow.save(update_fields=["confirmed_at"])

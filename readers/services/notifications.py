@@ -17,7 +17,7 @@ from core.http import absolute_url
 from core.mail import email_build
 
 from ..models import ConfirmedAddress, Delivery, Follow
-from ..selectors import comments_of, reply_address
+from ..selectors import author_of_link, comments_of, follow_of_link, reply_address
 from ..tokens import token_make
 from .author_digest import author_digest_choose
 from .emails import confirmation_allowed, language_of, unsubscribe_url_for_replies
@@ -37,9 +37,10 @@ class Unsubscribed:
 
 
 def unsubscribe(*, data: dict) -> Unsubscribed:
-    """Act on an unsubscribe token's data; doing it twice is harmless."""
+    """Act on an unsubscribe token's data; doing it twice is harmless. TokenInvalid, and
+    nothing done, when the row it names is not the one it was sent for."""
     if "follow" in data:
-        follow = Follow.objects.select_related("article").filter(pk=data["follow"]).first()
+        follow = follow_of_link(data=data)
         if follow is None:
             return Unsubscribed(what=Unsubscribed.ALREADY)
         title = follow.article.title
@@ -49,7 +50,8 @@ def unsubscribe(*, data: dict) -> Unsubscribed:
         comments_followup_stop(email=str(data["replies"]))
         return Unsubscribed(what=Unsubscribed.REPLIES)
     if "author_digest" in data:
-        if not author_digest_choose(user_id=int(data["author_digest"]), wanted=False):
+        user_id = author_of_link(data=data)
+        if user_id is None or not author_digest_choose(user_id=user_id, wanted=False):
             return Unsubscribed(what=Unsubscribed.ALREADY)
         return Unsubscribed(what=Unsubscribed.AUTHOR_DIGEST)
     return Unsubscribed(what=Unsubscribed.NOTHING)

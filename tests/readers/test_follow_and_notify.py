@@ -17,7 +17,7 @@ from moderation.models import ModerationRules
 from moderation.services import comment_transition, comments_moderate
 from readers.models import ConfirmedAddress, Follow
 from readers.selectors import reply_notice_wanted
-from readers.tokens import token_make
+from readers.tokens import address_digest, token_make
 from tests.conftest import form_data
 
 S = CommentStatus
@@ -462,7 +462,10 @@ class TestNewFollowersHearOnlyOfLaterUpdates:
         )
         follow_start(article=article, user=moderator)
         follow_start(article=article, email="guest@example.com")
-        follow_confirm(follow_id=Follow.objects.get(email="guest@example.com").pk)
+        guest = Follow.objects.get(email="guest@example.com")
+        follow_confirm(
+            data={"follow": guest.pk, "article": article.pk, "to": address_digest(guest.email)}
+        )
 
     def test_the_sweep_sends_no_update_from_before_the_follow(
         self, article, author, verified_user, moderator
