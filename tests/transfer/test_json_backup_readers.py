@@ -145,6 +145,30 @@ def test_a_site_restoring_its_own_backup_changes_nothing(site, make_user, post, 
     assert forced.comments_total == 0 and set(forced.users) == {"imported"}
 
 
+CONFIRMED = "2024-05-01T10:00:00+00:00"
+
+
+def follows_backup(tmp_path, article, follows: dict[str, str | None]):
+    """A backup of `article` (found here by its slug) with these followers (address: when
+    they confirmed, or None), written to a file."""
+    document = {
+        "format": "parley-backup", "version": 1, "site": "https://old.example", "users": [],
+        "articles": [{
+            "id": 1, "title": "Harbour", "slug": article.slug, "body": "Text",
+            "status": "published", "published_at": "2024-01-01T00:00:00+00:00",
+            "follows": [
+                {"email": email, "user": None, "confirmed_at": confirmed_at,
+                 "created_at": CONFIRMED, "language": ""}
+                for email, confirmed_at in follows.items()
+            ],
+            "updates": [], "comments": [],
+        }],
+    }  # fmt: skip
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
 def test_a_follower_confirmed_in_the_backup_is_confirmed_here_without_an_email(
     make_article, tmp_path, django_capture_on_commit_callbacks
 ):
@@ -158,31 +182,31 @@ def test_a_follower_confirmed_in_the_backup_is_confirmed_here_without_an_email(
     Follow.objects.create(
         article=article, email="here@example.org", confirmed_at=article.published_at
     )
-    confirmed = "2024-05-01T10:00:00+00:00"
-    document = {
-        "format": "parley-backup", "version": 1, "site": "https://old.example", "users": [],
-        "articles": [{
-            "id": 1, "title": "Harbour", "slug": article.slug, "body": "Text",
-            "status": "published", "published_at": "2024-01-01T00:00:00+00:00",
-            "follows": [
-                {"email": "fan@example.org", "user": None, "confirmed_at": confirmed,
-                 "created_at": confirmed, "language": ""},
-                {"email": "here@example.org", "user": None, "confirmed_at": None,
-                 "created_at": confirmed, "language": ""},
-                {"email": "new@example.org", "user": None, "confirmed_at": None,
-                 "created_at": confirmed, "language": ""},
-            ],
-            "updates": [], "comments": [],
-        }],
-    }  # fmt: skip
-    path = tmp_path / "backup.json"
-    path.write_text(json.dumps(document))
+    path = follows_backup(tmp_path, article, {
+        "fan@example.org": CONFIRMED, "here@example.org": None, "new@example.org": None,
+    })  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         report = import_file(path=path, format="json")
     follows = dict(Follow.objects.values_list("email", "confirmed_at"))
     assert set(follows) == {"fan@example.org", "here@example.org", "new@example.org"}
-    assert follows["fan@example.org"].isoformat() == confirmed
+    assert follows["fan@example.org"].isoformat() == CONFIRMED
     assert follows["here@example.org"] == article.published_at
     assert follows["new@example.org"] is None
     assert report.follows_added == 1
     assert mail.outbox == []
+
+
+def test_a_followers_address_is_matched_whatever_its_case(make_article, tmp_path):
+    """A follower in the backup is matched here whatever the case of the address, as when
+    following: one follow, confirmed by the backup's confirmation; an address new here is
+    stored in lower case, as a follow made here would be."""
+    article = make_article(title="Harbour")
+    Follow.objects.create(article=article, email="fan@example.org")
+    path = follows_backup(tmp_path, article, {
+        "Fan@Example.org": CONFIRMED, "New@Example.org": None, "new@example.org": None,
+    })  # fmt: skip
+    report = import_file(path=path, format="json")
+    follows = dict(Follow.objects.values_list("email", "confirmed_at"))
+    assert set(follows) == {"fan@example.org", "new@example.org"}
+    assert follows["fan@example.org"].isoformat() == CONFIRMED
+    assert report.follows_added == 1

@@ -68,18 +68,26 @@ def follows_store(
     """Add the article's followers not here already (one follow per address); returns how
     many were added. A confirmation is kept, and one here still waiting for it is confirmed:
     the reader proved the address where the backup comes from, so they stay following."""
-    here = dict(Follow.objects.filter(article=article).values_list("email", "confirmed_at"))
+    # By address in lower case, as follows are made here (readers.services.follow_start):
+    # "Fan@x" in the backup is the "fan@x" following here. The stored spelling updates it.
+    here = {
+        email.lower(): (email, confirmed_at)
+        for email, confirmed_at in Follow.objects.filter(article=article).values_list(
+            "email", "confirmed_at"
+        )
+    }
     follows, dated = [], []
     for record in records:
-        email = record.email[:254]
+        email = record.email[:254].lower()
         if email in here:
-            if here[email] is None and record.confirmed_at is not None:
-                Follow.objects.filter(article=article, email=email).update(
+            stored, confirmed_at = here[email]
+            if confirmed_at is None and record.confirmed_at is not None:
+                Follow.objects.filter(article=article, email=stored).update(
                     confirmed_at=record.confirmed_at
                 )
-                here[email] = record.confirmed_at
+                here[email] = (stored, record.confirmed_at)
             continue
-        here[email] = record.confirmed_at
+        here[email] = (email, record.confirmed_at)
         follows.append(Follow(
             article=article, email=email, user_id=user_ids.get(record.user_source_id),
             confirmed_at=record.confirmed_at, language=record.language,
