@@ -9,19 +9,15 @@ none); the feed of all articles speaks the site's.
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.feeds import SiteFeed
 from core.text import strip_control_characters
 
+from .authoring import date_text
 from .models import Article, ArticleUpdate
-
-
-def _day(moment) -> str:
-    return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 def article_language(article: Article | None) -> str:
@@ -118,7 +114,7 @@ class ArticleUpdatesFeed(LanguageFeed):
         return ArticleUpdate.objects.live().filter(article=article).order_by("-published_at")[:50]
 
     def item_title(self, item: ArticleUpdate) -> str:
-        date = {"date": _day(item.published_at)}
+        date = {"date": date_text(item.published_at)}
         if item.is_withdrawn:
             return _("Update, %(date)s (withdrawn)") % date
         return _("Update, %(date)s") % date
@@ -126,11 +122,11 @@ class ArticleUpdatesFeed(LanguageFeed):
     def item_description(self, item: ArticleUpdate) -> str:
         # A withdrawn update's text is gone from the feed as from the page.
         if item.is_withdrawn:
-            withdrawn = _("Withdrawn on %(date)s.") % {"date": _day(item.withdrawn_at)}
+            withdrawn = _("Withdrawn on %(date)s.") % {"date": date_text(item.withdrawn_at)}
             return f"<p>{withdrawn}</p>"
         html = strip_control_characters(item.body_html)
         if item.corrected_at:
-            corrected = _("Corrected on %(date)s.") % {"date": _day(item.corrected_at)}
+            corrected = _("Corrected on %(date)s.") % {"date": date_text(item.corrected_at)}
             html += f"<p><em>{corrected}</em></p>"
         return html
 

@@ -3,16 +3,17 @@ and the anonymous page cache following along."""
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from articles.models import ArticleUpdate
+from articles.authoring import date_text
+from articles.models import Article, ArticleUpdate
 from articles.services import (
     update_correct,
     update_publish,
@@ -264,6 +265,21 @@ def test_the_feed_shows_corrections_and_withdrawals(article, update, author):
     title, summary = atom_entry(article, other)
     assert title.endswith("(withdrawn)") and "Second thoughts" not in summary
     assert f"Withdrawn on {today()}" in summary
+
+
+@pytest.mark.parametrize("language", ["en-gb", "de", "uk"])
+def test_the_feed_writes_dates_as_the_author_area_does(article, update, settings, language):
+    """The updates feed's dates are articles.authoring.date_text's, in the article's
+    language and the site's time zone (here already the next day)."""
+    settings.TIME_ZONE = "Pacific/Auckland"
+    Article.objects.filter(pk=article.pk).update(language=language)
+    moment = datetime(2026, 1, 1, 23, 30, tzinfo=UTC)
+    ArticleUpdate.objects.filter(pk=update.pk).update(published_at=moment, corrected_at=moment)
+    title, summary = atom_entry(article, update)
+    with translation.override(language):
+        written = date_text(moment)
+        assert written == date_format(date(2026, 1, 2), "DATE_FORMAT")
+    assert written in title and written in summary
 
 
 def test_the_cached_page_follows_corrections_and_withdrawals(
