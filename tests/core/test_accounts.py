@@ -39,6 +39,19 @@ def test_signup_with_email_sends_a_verification_link(client):
     assert EmailAddress.objects.get(email="loud@example.com").verified
 
 
+def test_a_verification_link_naming_only_an_address_row_verifies_nothing(client, make_user):
+    """A link in allauth's signed-row-id form, as another site with this SECRET_KEY (the one
+    a backup came from) sent for its row with this id, does not verify this site's row."""
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+    user = make_user("claimant")
+    address = EmailAddress.objects.create(user=user, email="ceo@example.com", verified=False)
+    response = client.post(f"/accounts/confirm-email/{EmailConfirmationHMAC(address).key}/")
+    assert response.status_code == 404  # as allauth answers any unknown key
+    address.refresh_from_db()
+    assert not address.verified
+
+
 @pytest.mark.parametrize("login", ["fan", "fan@example.com"])
 def test_login_by_username_or_email(client, make_user, login):
     """Readers log in with either their username or their email."""

@@ -10,7 +10,7 @@ from core.admin import LookupsOutOfRange
 pytestmark = pytest.mark.django_db
 
 # Registered by the libraries Parley uses, with their own admins.
-LIBRARY_MODELS = {"sites.site", "account.emailaddress"}
+LIBRARY_MODELS = {"sites.site", "account.emailaddress", "account.emailconfirmation"}
 PROJECT_ADMINS = {
     model._meta.label_lower: model_admin
     for model, model_admin in admin.site._registry.items()

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from allauth.account.forms import default_token_generator
-from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -307,7 +307,10 @@ def webhook_make() -> Webhook:
 
 def confirm_email(w: World, _client: Client) -> tuple[str, dict]:
     address = EmailAddress.objects.get(user=w.reader, email=READER_SECOND_EMAIL)
-    return reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key]), {}
+    confirmation = EmailConfirmation.create(address)
+    confirmation.sent = timezone.now()
+    confirmation.save()
+    return reverse("account_confirm_email", args=[confirmation.key]), {}
 
 
 # ---------------------------------------------------------------------------
