@@ -13,7 +13,12 @@ from typing import BinaryIO
 from django.utils import timezone
 
 from transfer.json_reader import BACKUP_FORMAT, BACKUP_VERSION
-from transfer.selectors import ExportArticle, export_articles, export_users
+from transfer.selectors import (
+    ExportArticle,
+    comment_id_last_used,
+    export_articles,
+    export_users,
+)
 
 # Compact, and non-ASCII text kept as UTF-8 rather than \u escapes.
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -27,6 +32,9 @@ def json_export(*, out: BinaryIO, site_url: str) -> dict:
         "version": BACKUP_VERSION,
         "site": site_url,
         "exported_at": _when(timezone.now()),
+        # Read before the comments: where the restored site never used these ids, its
+        # comments keep them, and browsers' lists of their own comments stay true.
+        "comment_id_max": comment_id_last_used(),
     }
     out.write(_encode(header)[:-1].encode() + b',\n"users":[')
     for user in _users():

@@ -19,6 +19,8 @@ BACKUP_FORMAT = "parley-backup"
 # comments' "notify me" choices, editor's picks and votes (which the last version 1 exports
 # already carried); a version 1 backup reads the same way, without what it lacks.
 BACKUP_VERSION = 2
+# Comment ids are PostgreSQL integers: a "comment_id_max" above this is no id.
+COMMENT_ID_LIMIT = 2**31 - 1
 # At most this much is fed to the parser at once: a file written on one line (minified by
 # hand) is still read in bounded pieces.
 CHUNK_BYTES = 64 * 1024
@@ -94,6 +96,11 @@ class JsonReader(SourceReader):
             elif key in ("format", "version", "site"):
                 header[key] = self._value(events, event, value)
                 self._header_check(header, partial=True)
+            elif key == "comment_id_max" and not seen:
+                value = self._value(events, event, value)
+                # Anything but an id a comment can have restores as a backup without it.
+                if type(value) is int and 0 <= value <= COMMENT_ID_LIMIT:
+                    self.comment_id_max = value
             elif event in _OPENERS:  # a newer exporter's addition: nothing to restore here
                 self._value(events, event, value)
         for _ in events:  # to the end, so that trailing garbage is found

@@ -31,6 +31,9 @@ class SourceReader:
         # the whole file is read, so a caller need not ask whether there is one.
         self.progress = progress or _unreported
         self.source = ""
+        # A Parley backup's highest comment id on its site (None: the file does not say):
+        # known, like `source`, before the first record is yielded.
+        self.comment_id_max: int | None = None
 
     def _hand_over(
         self, ready: list[AuthorRecord | ArticleGroup], done: int, total: int

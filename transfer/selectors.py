@@ -9,6 +9,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Max, Prefetch
+from django_comments.models import Comment as BaseComment
 
 from articles.models import Article, ArticleUpdate
 from comments.models import Comment
@@ -121,6 +122,27 @@ def comments_present(*, pks: list[int]) -> set[int]:
             [pks],
         )
         return {row[0] for row in cursor.fetchall()}
+
+
+def comment_id_last_used() -> int:
+    """The highest comment id this site ever handed out, its deleted comments' included (0:
+    none): a browser's list of its own comments may name any of them."""
+    table = BaseComment._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT GREATEST(MAX(id), pg_sequence_last_value("  # noqa: S608
+                f"pg_get_serial_sequence(%s, 'id')::regclass)) FROM {table}",
+                [table],
+            )
+        else:
+            # sqlite_sequence keeps the highest id an AUTOINCREMENT table ever held.
+            cursor.execute(
+                f"SELECT MAX(seq) FROM (SELECT MAX(id) AS seq FROM {table} UNION ALL "  # noqa: S608
+                "SELECT seq FROM sqlite_sequence WHERE name = %s)",
+                [table],
+            )
+        return cursor.fetchone()[0] or 0
 
 
 def restore_last_at() -> datetime | None:

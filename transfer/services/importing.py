@@ -101,7 +101,7 @@ def import_file(
                     if isinstance(item, AuthorRecord):
                         writer.author(item, source=reader.source)
                     elif isinstance(item, ArticleGroup):
-                        writer.group(item, source=reader.source)
+                        writer.group(item, source=reader.source, kept_up_to=reader.comment_id_max)
                 writer.finish()
             finally:
                 writer.settle()

@@ -48,8 +48,8 @@ class PrepareFlag:
 
 
 def read_ahead(reader, prepare: PrepareFlag) -> Iterator:
-    """The reader's records, read and prepared ahead of the caller; the reader's `source`
-    and `stats` are kept up to date as they are handed over."""
+    """The reader's records, read and prepared ahead of the caller; the reader's `source`,
+    `comment_id_max` and `stats` are kept up to date as they are handed over."""
     if _fork_safe():
         return _read_in_child(reader, prepare)
     return _read_in_thread(reader, prepare)
@@ -158,12 +158,14 @@ def _read_in_child(reader, prepare: PrepareFlag) -> Iterator:
             message = handoff.get()
             kind = message[0]
             if kind == "item":
-                _, item, reader.source, progress = message
+                _, item, header, progress = message
+                reader.source, reader.comment_id_max = header
                 for done, total in progress:
                     reader.progress(done, total)
                 yield item
             elif kind == "finished":
-                _, stats, reader.source, progress = message
+                _, stats, header, progress = message
+                reader.source, reader.comment_id_max = header
                 for done, total in progress:
                     reader.progress(done, total)
                 reader.stats.skipped.update(stats.skipped)
@@ -198,6 +200,11 @@ def _receive(incoming: int, handoff: _Handoff, prepare: PrepareFlag) -> None:
             handoff.put(("error", error), 0)
 
 
+def _header(reader) -> tuple[str, int | None]:
+    """What the file's header told the reader, for the parent's copy of it."""
+    return reader.source, reader.comment_id_max
+
+
 def _child_read(reader, prepare: PrepareFlag, outgoing: int) -> None:
     """The forked child's whole life: read, prepare, send, and leave without running
     anything of the parent's (no cleanup, no exit handlers: the parent's database
@@ -226,8 +233,8 @@ def _child_read(reader, prepare: PrepareFlag, outgoing: int) -> None:
                             if record.text_fields is not None:  # what is no longer needed
                                 record.html, record.markdown = "", None
                     read += size
-                    send(("item", item, reader.source, list(progress)))
-                send(("finished", reader.stats, reader.source, list(progress)))
+                    send(("item", item, _header(reader), list(progress)))
+                send(("finished", reader.stats, _header(reader), list(progress)))
             except Exception as error:  # the parent raises it
                 try:
                     send(("error", error))

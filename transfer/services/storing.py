@@ -91,9 +91,9 @@ class CommentBuffer:
     flushes them without waiting while it looks up and builds the next batch."""
 
     def __init__(self, *, source: str, run_id: int | None, user_ids: dict[str, int],
-                 warn: Callable[[str], None]):  # fmt: skip
+                 warn: Callable[[str], None], kept_up_to: int | None = None):  # fmt: skip
         self.source, self.run_id, self.user_ids, self.warn = source, run_id, user_ids, warn
-        self.ids = CommentIds()
+        self.ids = CommentIds(kept_up_to=kept_up_to)
         self.content_type_id = ContentType.objects.get_for_model(Article).pk
         self.site_id = settings.SITE_ID
         # Rows waiting, one list per table, their values in the order of its *_COLUMNS.
@@ -120,7 +120,8 @@ class CommentBuffer:
         nodes = placement.comments
         if self.ids.short_of(len(nodes)):
             self.wait()  # new ids come from the database
-        for node, pk in zip(nodes, self.ids.take(len(nodes)), strict=True):
+        pks = self.ids.take([_backup_id(node.record.source_id) for node in nodes])
+        for node, pk in zip(nodes, pks, strict=True):
             node.pk = pk
         article_id, object_pk, content_type_id = article.pk, str(article.pk), self.content_type_id
         site_id, source, run_id, user_ids = self.site_id, self.source, self.run_id, self.user_ids
@@ -222,6 +223,14 @@ class CommentBuffer:
         if self.writer is not None:
             self.writer.shutdown()
         self.closed = True
+
+
+def _backup_id(source_id: str) -> int | None:
+    """The comment's id on the exporting site, if its source id spells one (only a Parley
+    backup's ids may be kept: CommentIds keeps none for other sources)."""
+    # Spelt exactly as str(int) would, so that no two source ids give the same id.
+    spelt_as_id = source_id.isascii() and source_id.isdigit() and source_id[0] != "0"
+    return int(source_id) if spelt_as_id and len(source_id) <= 10 else None
 
 
 def _no_rows() -> dict[type, list[tuple]]:

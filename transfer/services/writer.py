@@ -43,6 +43,7 @@ class ImportWriter:
         self.pending: list[ArticleGroup] = []
         self.pending_comments = 0
         self.source = ""
+        self.kept_up_to: int | None = None  # a backup's comments keep ids up to this
 
     def author(self, record: AuthorRecord, *, source: str) -> None:
         self._groups_store()  # the groups before it may not name this author
@@ -52,10 +53,10 @@ class ImportWriter:
         self.user_logins[record.login] = pk
         self.report.count(self.report.users, how)
 
-    def group(self, group: ArticleGroup, *, source: str) -> None:
+    def group(self, group: ArticleGroup, *, source: str, kept_up_to: int | None = None) -> None:
         """Take a group; groups are stored a batch at a time (a few queries per batch)."""
         self.pending.append(group)
-        self.source = source
+        self.source, self.kept_up_to = source, kept_up_to
         self.pending_comments += len(group.comments)
         if len(self.pending) >= GROUPS_PER_BATCH or self.pending_comments >= LOOKUP_CHUNK:
             self._groups_store()
@@ -115,8 +116,9 @@ class ImportWriter:
         stored_parents = self._stored_parents(batch, stored)
         if self.buffer is None:
             self.buffer = CommentBuffer(
-                source=self.source, run_id=self.run_id, user_ids=self.user_ids, warn=report.warn
-            )
+                source=self.source, run_id=self.run_id, user_ids=self.user_ids,
+                warn=report.warn, kept_up_to=self.kept_up_to,
+            )  # fmt: skip
         self.buffer.reserve(sum(len(new) for _, new in batch))
         self.buffer.flush(wait=False)
         for article, new in batch:
