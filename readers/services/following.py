@@ -41,21 +41,33 @@ def follow_start(
         address = verified_address(user)
         if not address:
             return FollowOutcome.NEED_VERIFIED_EMAIL
-        follow, created = Follow.objects.get_or_create(
-            article=article, email=address, defaults={"user": user, "language": language}
+        follow, created = _follow_get_or_create(
+            article, address, defaults={"user": user, "language": language}
         )
-        if follow.confirmed_at is None:
-            Follow.objects.filter(pk=follow.pk).update(confirmed_at=timezone.now(), user=user)
+        # A guest's follow of the same address (confirmed or not) becomes the account's: its
+        # page then shows it followed, and Unfollow finds it.
+        if follow.confirmed_at is None or follow.user_id is None:
+            Follow.objects.filter(pk=follow.pk).update(
+                confirmed_at=follow.confirmed_at or timezone.now(), user=user
+            )
         _language_keep(follow, language, created)
         return FollowOutcome.FOLLOWING
     address = email.strip().lower()
-    follow, created = Follow.objects.get_or_create(
-        article=article, email=address, defaults={"language": language}
-    )
+    follow, created = _follow_get_or_create(article, address, defaults={"language": language})
     _language_keep(follow, language, created)
     if follow.confirmed_at is None:
         follow_confirm_send_task.delay_on_commit(follow.pk)
     return FollowOutcome.CONFIRM_SENT
+
+
+def _follow_get_or_create(article: Article, address: str, *, defaults: dict) -> tuple[Follow, bool]:
+    # An address is one reader whatever its case: an account's address is kept as the
+    # account spells it, a guest's lower-cased, and older rows (restores before they were
+    # lower-cased) as they came, so "Fan@x" and "fan@x" must find the same follow.
+    found = Follow.objects.filter(article=article, email__iexact=address).order_by("pk").first()
+    if found is not None:
+        return found, False
+    return Follow.objects.get_or_create(article=article, email=address, defaults=defaults)
 
 
 def _language_keep(follow: Follow, language: str, created: bool) -> None:

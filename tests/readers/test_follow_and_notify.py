@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models.sql.query import Query
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.services import update_publish
 from comments.models import Comment, CommentStatus
@@ -503,3 +504,27 @@ class TestNewFollowersHearOnlyOfLaterUpdates:
         update_correct(update=update, body="New figure.", notify_followers=True)
         assert notifications_sweep() == 3
         assert {m.subject for m in mail.outbox} == {f"[Parley] Correction: {article.title}"}
+
+
+class TestOneFollowPerAddress:
+    def test_an_address_is_one_follower_whatever_its_case(self, client, article, run_commits):
+        """A follow kept in another case (a restore before addresses were lower-cased) is the
+        same reader's: following again finds it instead of adding a second, doubled one."""
+        Follow.objects.create(article=article, email="Fan@Example.com")
+        follow_as_guest(client, article, "fan@example.com", run_commits)
+        assert list(Follow.objects.values_list("email", flat=True)) == ["Fan@Example.com"]
+
+    def test_an_account_takes_over_its_addresses_confirmed_guest_follow(
+        self, client, article, verified_user
+    ):
+        """An account whose verified address already follows as a confirmed guest follows
+        through that one row: its page says it follows, and Unfollow stops the emails."""
+        Follow.objects.create(
+            article=article, email="vera@example.com", confirmed_at=timezone.now()
+        )
+        client.force_login(verified_user("vera", "Vera@Example.com"))
+        client.post(f"/articles/{article.slug}/follow/")
+        assert Follow.objects.count() == 1
+        assert "Unfollow" in client.get(article.get_absolute_url()).content.decode()
+        client.post(f"/articles/{article.slug}/unfollow/")
+        assert Follow.objects.count() == 0
