@@ -93,12 +93,8 @@ class JsonRecords:
 
     def _follows(self, follows: object, where: str) -> list[FollowRecord]:
         """An older backup has none; a follow without an address is passed over, warned."""
-        if follows is None:
-            return []
-        if type(follows) is not list or not all(type(f) is dict for f in follows):
-            raise self._fail(f'{where}: "follows" must be a list of objects')
         records = []
-        for follow in follows:
+        for follow in self._objects(follows, where, "follows"):
             email = self._text(follow, "email", f"{where}, a follow").strip()
             if not email:
                 self.stats.warn(f"{where}: a follow without an address; skipped")
@@ -177,12 +173,8 @@ class JsonRecords:
         return float(value)
 
     def _votes(self, votes: object, where: str) -> list[VoteRecord]:
-        if votes is None:
-            return []
-        if type(votes) is not list or not all(type(v) is dict for v in votes):
-            raise self._fail(f'{where}: "votes" must be a list of objects')
         records = []
-        for vote in votes:
+        for vote in self._objects(votes, where, "votes"):
             key, value = vote.get("voter_key"), vote.get("value")
             if type(key) is not str or not key or len(key) > 80 or value not in (UP, DOWN):
                 raise self._fail(f"{where}: a vote must have a voter_key and a value of 1 or -1")
@@ -192,6 +184,14 @@ class JsonRecords:
                 updated_at=self._when(vote, "updated_at", f"{where}, a vote"),
             ))  # fmt: skip
         return records
+
+    def _objects(self, value: object, where: str, key: str) -> list[dict]:
+        """A list of objects under `key`; none for an older backup, which lacks the key."""
+        if value is None:
+            return []
+        if type(value) is not list or not all(type(item) is dict for item in value):
+            raise self._fail(f'{where}: "{key}" must be a list of objects')
+        return value
 
     def _id(self, fields: dict, key: str, where: str) -> str:
         if fields.get(key) is None:

@@ -2,6 +2,7 @@
 their address by a link), the "manage your comments" link, unsubscribing from any of
 Parley's emails, and the sweep that sends what a lost task missed."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -206,15 +207,22 @@ def updates_mark_announced(*, update_ids: list[int]) -> int:
     Returns how many were recorded."""
     now = timezone.now()
     # Only an update recent enough for the sweep to pick up could be sent again.
-    updates = ArticleUpdate.objects.filter(
-        pk__in=update_ids, published_at__gte=now - SWEEP_SINCE, published_at__lte=now
-    ).values_list("pk", "article_id", "published_at")
+    updates = list(
+        ArticleUpdate.objects.filter(
+            pk__in=update_ids, published_at__gte=now - SWEEP_SINCE, published_at__lte=now
+        ).values_list("pk", "article_id", "published_at")
+    )
+    followers = defaultdict(list)  # article id -> (email, confirmed at), in one query
+    for article_id, email, confirmed_at in Follow.objects.filter(
+        article_id__in={update[1] for update in updates}, confirmed_at__isnull=False
+    ).values_list("article_id", "email", "confirmed_at"):
+        followers[article_id].append((email, confirmed_at))
+    # Those update_notify would tell: who followed before the update was published.
     rows = [
         Delivery(kind=Delivery.Kind.UPDATE, object_id=pk, email=email)
         for pk, article_id, published_at in updates
-        for email in Follow.objects.filter(
-            article_id=article_id, confirmed_at__isnull=False, confirmed_at__lte=published_at
-        ).values_list("email", flat=True)
+        for email, confirmed_at in followers[article_id]
+        if confirmed_at <= published_at
     ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

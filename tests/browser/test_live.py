@@ -54,17 +54,23 @@ def live_redis(queue_redis, settings, monkeypatch):
 # comes after, so from then on nothing published is missed. A page that carries where the
 # feed was (data-live-from) misses nothing from the start: its stream resumes from there,
 # with no position frame.
-COUNT_POSITIONS = """(() => {
+def frames_counted(kind: str, counter: str) -> str:
+    """A script, run before the page's own, that counts in window[counter] the `kind`
+    frames every stream of the page receives."""
+    return f"""(() => {{
   const Native = window.EventSource;
-  if (!Native) { return; }
-  window.__livePositions = 0;
-  window.EventSource = class extends Native {
-    constructor(url, options) {
+  if (!Native) {{ return; }}
+  window.{counter} = 0;
+  window.EventSource = class extends Native {{
+    constructor(url, options) {{
       super(url, options);
-      this.addEventListener("position", () => { window.__livePositions += 1; });
-    }
-  };
-})();"""
+      this.addEventListener("{kind}", () => {{ window.{counter} += 1; }});
+    }}
+  }};
+}})();"""
+
+
+COUNT_POSITIONS = frames_counted("position", "__livePositions")
 
 
 def wait_listening(page):

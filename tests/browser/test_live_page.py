@@ -13,7 +13,12 @@ from comments.models import CommentStatus
 from moderation.services.transitions import comment_transition
 from tests.support import wait_until
 
-from .test_live import live_redis, open_live, wait_listening  # noqa: F401 (a fixture)
+from .test_live import (  # noqa: F401 (live_redis: a fixture)
+    frames_counted,
+    live_redis,
+    open_live,
+    wait_listening,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_redis")]
 
@@ -120,17 +125,7 @@ def test_a_collapsed_thread_counts_the_replies_still_hidden(
     assert errors == []
 
 
-# Counts the `reset` frames the page's streams receive.
-COUNT_RESETS = """(() => {
-  const Native = window.EventSource;
-  window.__liveResets = 0;
-  window.EventSource = class extends Native {
-    constructor(url, options) {
-      super(url, options);
-      this.addEventListener("reset", () => { window.__liveResets += 1; });
-    }
-  };
-})();"""
+COUNT_RESETS = frames_counted("reset", "__liveResets")
 
 
 def open_held(page, url):

@@ -71,28 +71,27 @@ def follows_store(
     # By address in lower case, as follows are made here (readers.services.follow_start):
     # "Fan@x" in the backup is the "fan@x" following here. The stored spelling updates it.
     here = {
-        email.lower(): (email, confirmed_at)
-        for email, confirmed_at in Follow.objects.filter(article=article).values_list(
-            "email", "confirmed_at"
+        email.lower(): (pk, confirmed_at)
+        for pk, email, confirmed_at in Follow.objects.filter(article=article).values_list(
+            "pk", "email", "confirmed_at"
         )
     }
-    follows, dated = [], []
+    follows, dated, confirmed = [], [], {}
     for record in records:
         email = record.email[:254].lower()
         if email in here:
-            stored, confirmed_at = here[email]
-            if confirmed_at is None and record.confirmed_at is not None:
-                Follow.objects.filter(article=article, email=stored).update(
-                    confirmed_at=record.confirmed_at
-                )
-                here[email] = (stored, record.confirmed_at)
+            pk, confirmed_at = here[email]
+            if confirmed_at is None and record.confirmed_at is not None and pk is not None:
+                confirmed[pk] = Follow(pk=pk, confirmed_at=record.confirmed_at)
+                here[email] = (pk, record.confirmed_at)
             continue
-        here[email] = (email, record.confirmed_at)
+        here[email] = (None, record.confirmed_at)
         follows.append(Follow(
             article=article, email=email, user_id=user_ids.get(record.user_source_id),
             confirmed_at=record.confirmed_at, language=record.language,
         ))  # fmt: skip
         dated.append(record.created_at)
+    Follow.objects.bulk_update(list(confirmed.values()), ["confirmed_at"])
     Follow.objects.bulk_create(follows)
     # Creating stamps created_at with the time now (auto_now_add); the backup's goes back.
     for follow, created_at in zip(follows, dated, strict=True):
