@@ -7,7 +7,8 @@ CPU is utime + stime of the server's process tree, from /proc, per request.
 
 It prints one table (whole thread and first screen read; posting at 1, 4 and 8 clients with
 scoring inline; a post and its landing page; posting with Redis and one Celery worker; the
-cached anonymous page against nginx serving the same bytes with `Connection: close`; a 304),
+cached anonymous page against nginx serving the same bytes with `Connection: close`, and
+against gunicorn serving them from a bare WSGI app, the server's own ceiling; a 304),
 with Parley / Isso ratios, and whether each target of issue 12 is met.
 
 Isso is installed into a virtualenv of its own the first time (bench/peers_isso.py); without
@@ -154,6 +155,17 @@ def report(parley: ParleyFigures, isso: IssoFigures | None, args) -> None:
         f"{parley.cached.per_second:,.0f} ({ms(parley.cached.cpu_ms)} CPU each)",
         f"nginx {parley.nginx.per_second:,.0f}" if parley.nginx else parley.nginx_note, static,
     ))  # fmt: skip
+    ceiling = ratio(
+        parley.bare and parley.bare.per_second, parley.nginx and parley.nginx.per_second
+    )
+    if parley.bare:
+        rows.append((
+            "… gunicorn alone, same bytes and headers from a bare WSGI app (the server's ceiling;"
+            " Isso column: nginx)", f"{parley.bare.per_second:,.0f} (Parley's cached page: "
+            f"{parley.cached.per_second / parley.bare.per_second:.0%} of it)",
+            f"nginx {parley.nginx.per_second:,.0f}" if parley.nginx else parley.nginx_note,
+            ceiling,
+        ))  # fmt: skip
     not_modified = parley.not_modified.cpu_ms if parley.not_modified else None
     rows.append((
         "CPU per 304 answer to If-None-Match on the cached page",
@@ -170,7 +182,7 @@ def report(parley: ParleyFigures, isso: IssoFigures | None, args) -> None:
             print(f"! {name}'s whole thread showed {shown} of {args.thread_size} comments")
     print(f"Isso's first screen is GET /?uri=…{FIRST_SCREEN}; Parley's is the article page.")
     for name, load in (("cached page", parley.cached), ("nginx", parley.nginx),
-                       ("304s", parley.not_modified)):  # fmt: skip
+                       ("bare gunicorn", parley.bare), ("304s", parley.not_modified)):  # fmt: skip
         if load and load.failures:
             print(f"! {name}: {load.failures}")
 
@@ -209,6 +221,11 @@ def report(parley: ParleyFigures, isso: IssoFigures | None, args) -> None:
     for name, figures, met in checks:
         verdict = "n/a" if met is None else ("met" if met else "NOT MET")
         print(f"  {name:<52} {figures:<22} {verdict}")
+    if ceiling is not None and static is not None and ceiling < TARGETS["share_of_static"]:
+        print(
+            f"  (gunicorn itself, answering the same bytes with no Django, reached {ceiling:.0%}"
+            f" of nginx here: the cached-page target is above the server's own ceiling)"
+        )
 
 
 def all_or_none(results) -> bool | None:

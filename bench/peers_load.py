@@ -1,6 +1,7 @@
 """What both sides of bench/peers.py share: the comment texts, server CPU read from /proc, a
 load run that counts every answer and the CPU it cost, sequential reads, wrk (or a Python
-client when wrk is missing) and nginx serving a file as the static ceiling.
+client when wrk is missing), nginx serving a file as the static ceiling, and gunicorn serving
+the same bytes from a bare WSGI app as the ceiling of the server Parley runs in.
 
 Server CPU is utime + stime of a server's whole process tree (workers, and children already
 reaped) before and after, divided by the requests sent.
@@ -13,6 +14,7 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -321,3 +323,47 @@ def nginx_serving(page: bytes, logs: Path) -> Iterator[tuple[int, str]]:
         command = [NGINX, "-p", str(home), "-e", f"{home}/error.log", "-c", f"{home}/nginx.conf"]
         with serving(command, port=port, probe="/page.html", log=logs / "nginx.log"):
             yield port, "/page.html"
+
+
+# ---------------------------------------------------------------------------
+# gunicorn alone: the same bytes from a WSGI app that does nothing else
+# ---------------------------------------------------------------------------
+BARE_APP = """\
+import json
+from pathlib import Path
+
+HERE = Path(__file__).parent
+BODY = (HERE / "page.html").read_bytes()
+HEADERS = [tuple(pair) for pair in json.loads((HERE / "headers.json").read_text())]
+
+
+def application(environ, start_response):
+    start_response("200 OK", HEADERS)
+    return [BODY]
+"""
+# Said by gunicorn itself for each answer, or about this one connection only.
+NOT_REPLAYED = frozenset(("connection", "date", "server", "transfer-encoding", "keep-alive"))
+
+
+@contextlib.contextmanager
+def bare_gunicorn_serving(
+    page: bytes, headers: list[tuple[str, str]], logs: Path
+) -> Iterator[tuple[int, str]]:
+    """gunicorn (2 sync workers, as Parley runs) answering every request with `page` and
+    `headers` from a WSGI app that does nothing else: what this server can do at best on this
+    machine, so the cached page's share of nginx can be read against it."""
+    import json
+
+    with tempfile.TemporaryDirectory(prefix="parley-peers-bare-") as scratch:
+        home = Path(scratch)
+        (home / "page.html").write_bytes(page)
+        kept = [(name, value) for name, value in headers if name.lower() not in NOT_REPLAYED]
+        (home / "headers.json").write_text(json.dumps(kept))
+        (home / "bare_page.py").write_text(BARE_APP)
+        port = free_port()
+        command = [
+            sys.executable, "-m", "gunicorn", "bare_page:application", "--workers", "2",
+            "--chdir", str(home), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+        ]  # fmt: skip
+        with serving(command, port=port, probe="/", log=logs / "gunicorn-bare.log"):
+            yield port, "/"

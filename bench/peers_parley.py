@@ -24,6 +24,7 @@ from bench.peers_load import (
     Hammered,
     Measured,
     Reads,
+    bare_gunicorn_serving,
     comment_text,
     hammer,
     measure,
@@ -189,6 +190,7 @@ class ParleyFigures:
     page_bytes: int = 0
     nginx: Hammered | None = None
     nginx_note: str = ""
+    bare: Hammered | None = None
     not_modified: Hammered | None = None
     not_modified_note: str = ""
     queue: object = None  # bench.queue_latency.QueueRun
@@ -277,6 +279,8 @@ def _cached(figures: ParleyFigures, options, pid: int, port: int, path: str, log
     else:
         with nginx_serving(page, logs) as (nginx_port, nginx_path):
             figures.nginx = hammer(nginx_port, nginx_path, seconds=options.seconds, headers=CLOSE)
+    with bare_gunicorn_serving(page, headers.items(), logs) as (bare_port, bare_path):
+        figures.bare = hammer(bare_port, bare_path, seconds=options.seconds, headers=CLOSE)
     _, _, headers = fetch(port, path)  # the page as stored now, should it have changed
     etag = headers.get("ETag") if headers is not None else None
     if not etag:
