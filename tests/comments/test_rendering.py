@@ -129,12 +129,33 @@ def _through_the_parser(text: str) -> str:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.sampled_from(list("ab cé.,;:'\"-+=1?\n\t\r{}|~^$%@/")), max_size=80))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*list("ab cé.,;:'\"-+=1?\n\t\r{}|~^$%@/"), "\xa0", "\u2003", "\u3000", "\x0b", "\x0c"]
+        ),
+        max_size=80,
+    )
+)
+@example("\u00a0")
+@example("one\n\u2003\ntwo")
 @example("one\n\ntwo\n   \nthree  \nfour")
 @example("  indented\nnot")
 @example("- dash\n+ plus\n1. one\n===")
 def test_plain_text_renders_as_the_parser_would(text):
     """The shortcut for text without Markdown signs gives the parser's exact output."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert comment_to_safe_html(text) == _through_the_parser(normalised)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("ab c*_*_>-+#=1.!()]{}\n\r\u00a0")), max_size=90))
+@example("some *emphasis* and **strong** words\nnext line\n\n> a quote with _more_")
+@example("    indented code *not emphasis*\n\nafter")
+@example("***both*** and __strong__ and snake_case_word")
+def test_text_with_no_link_or_code_signs_renders_as_the_whole_parser_would(text):
+    """The parser without the patterns only `[`, `<`, `&`, backticks, backslashes, web
+    addresses or line-break spaces set off gives the whole parser's output."""
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
     assert comment_to_safe_html(text) == _through_the_parser(normalised)
 
