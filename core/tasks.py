@@ -46,11 +46,9 @@ class ParleyTask(DjangoTask):
         the broker cannot say, or is not Redis: the caller then sends its own message."""
 
         def ask(client):
-            pipe = client.pipeline(transaction=False)
-            pipe.llen(self._queue())
-            pipe.exists(self._run_key())
-            waiting, alive = pipe.execute()
-            return bool(waiting or alive)
+            # Redis keeps no empty list, so one EXISTS answers for the queue and the mark:
+            # cheaper on the web than a pipeline of two.
+            return client.exists(self._queue(), self._run_key()) > 0
 
         return self._asked(ask, False)
 

@@ -177,8 +177,9 @@ def test_a_comment_posted_while_a_run_is_alive_sends_no_message_and_the_run_scor
     article, rules, queue_redis
 ):
     """A worker's run marks itself alive: a comment committed meanwhile sends no message
-    (kombu's publish is most of a queued post's Redis cost), and the run, which looks again
-    before it ends, scores it. Once the run has ended, a comment sends its own again."""
+        (kombu's publish is most of a queued post's Redis cost), and the run, which looks again
+        before it ends, scores it. Once the run has ended, a comment sends its own again, and
+    one committed while that message waits sends none."""
     from moderation.services.backlog import LINGER_SECONDS, comments_score_backlog
 
     with celery_broker(f"{queue_redis}/{BROKER_DB}"):
@@ -191,6 +192,10 @@ def test_a_comment_posted_while_a_run_is_alive_sends_no_message_and_the_run_scor
         assert time.monotonic() - started >= LINGER_SECONDS  # it waited for more
         assert pending_count() == 0 and not comment_score_task.busy()
         assert post_comments(article, ["Posted once the run has ended."]) == [302]
+        assert broker.llen("celery") == 1
+        # That message, still waiting, reaches the next comment too.
+        assert comment_score_task.busy()
+        assert post_comments(article, ["Posted while a message waits."]) == [302]
         assert broker.llen("celery") == 1
 
 
