@@ -317,6 +317,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "readers.tasks.personal_data_expire_task",
         "schedule": 24 * 3600.0,
     },
+    # Every confirmation email leaves a row (ACCOUNT_EMAIL_CONFIRMATION_HMAC is off), which
+    # allauth never deletes; past ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS it confirms nothing.
+    "email-confirmations-expire": {
+        "task": "readers.tasks.email_confirmations_expire_task",
+        "schedule": 24 * 3600.0,
+    },
     "webhook-deliveries-sweep": {
         "task": "moderation.tasks.webhook_deliveries_sweep_task",
         "schedule": 120.0,

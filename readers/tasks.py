@@ -61,3 +61,11 @@ def personal_data_expire_task() -> int:
     from .services import personal_data_expire
 
     return personal_data_expire().comments
+
+
+@shared_task
+def email_confirmations_expire_task() -> None:
+    """Delete address confirmations past allauth's expiry."""
+    from .services import email_confirmations_expire
+
+    email_confirmations_expire()

@@ -5,12 +5,12 @@
 - following: following articles, and the emails about their updates
 - notifications: reply emails, the manage link, unsubscribing, the sweep of missed emails
 - ownership: readers editing, deleting and claiming their comments
-- accounts: the display name readers choose
+- accounts: the display name readers choose; sweeping expired address confirmations
 - author_digest: authors' emails of new comments on their articles
 - data: a reader erasing everything kept about them
 """
 
-from .accounts import user_display_name_set
+from .accounts import email_confirmations_expire, user_display_name_set
 from .author_digest import (
     author_digest_choose,
     author_digest_unsubscribe_url,
@@ -51,6 +51,7 @@ __all__ = [
     "comment_edit",
     "comment_published_notify",
     "comments_delete_all",
+    "email_confirmations_expire",
     "email_proven",
     "follow_confirm",
     "follow_confirm_send",
