@@ -1,7 +1,9 @@
 """Ids for imported comments, handed out ahead of their rows: a batch's rows are then built
 without asking the database, and written straight to SQL (storing.py)."""
 
-from django.db import connection
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 from django_comments.models import Comment as BaseComment
 
 from ..selectors import comment_id_last_used
@@ -69,24 +71,29 @@ class CommentIds:
 
     def _postgresql_start(self) -> int:
         """The highest id used here so far. With ids to keep, the sequence is moved past them
-        first, in the same statement, so a comment posted meanwhile all but never takes one
-        (if one did, one of the two rows fails to be stored: an id is never shared)."""
+        first, while nothing else can take an id from it (_others_held_off)."""
+        table = BaseComment._meta.db_table
         with connection.cursor() as cursor:
             # Once: as an argument of nextval() it would be looked up again for every id.
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [BaseComment._meta.db_table])
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
             self.sequence = cursor.fetchone()[0]
+            # Every id is taken from the sequence under a lock on the table: a post's INSERT
+            # takes this one, and so, from here on, does this import's nextval().
+            cursor.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
             if not self.kept_up_to:
                 return 0  # nothing is kept: the sequence alone hands out every id
-            # nextval() hands this import an id no one else gets, so only those below it
-            # were used; ids stored without the sequence (a restore's kept ones) count too.
-            table = BaseComment._meta.db_table
-            cursor.execute(
-                "WITH start AS MATERIALIZED (SELECT GREATEST(nextval(%s::regclass) - 1, "  # noqa: S608
-                f"(SELECT MAX(id) FROM {table})) AS used) "
-                "SELECT used, setval(%s::regclass, GREATEST(used, %s)) FROM start",
-                [self.sequence, self.sequence, self.kept_up_to],
-            )
-            return cursor.fetchone()[0]
+            with _others_held_off(cursor, table):
+                # nextval() hands this import an id no one else gets, so only those below it
+                # were used; ids stored without the sequence (a restore's kept ones) count
+                # too. A comment posted between it and setval() would take the next id,
+                # which the backup may keep: hence the lock.
+                cursor.execute(
+                    "WITH start AS MATERIALIZED (SELECT GREATEST(nextval(%s::regclass) - 1, "  # noqa: S608
+                    f"(SELECT MAX(id) FROM {table})) AS used) "
+                    "SELECT used, setval(%s::regclass, GREATEST(used, %s)) FROM start",
+                    [self.sequence, self.sequence, self.kept_up_to],
+                )
+                return cursor.fetchone()[0]
 
     @staticmethod
     def _sqlite_skip_to(last: int) -> None:
@@ -103,3 +110,24 @@ class CommentIds:
                 "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self.sequence, n]
             )
             return [row[0] for row in cursor.fetchall()]
+
+
+@contextmanager
+def _others_held_off(cursor, table: str):
+    """Hold off every other taker of comment ids (posts, other imports) while inside.
+
+    The lock conflicts with the ROW EXCLUSIVE one each of them holds while it takes ids, so
+    it waits for those under way (to its end, for another import) and makes new ones wait
+    at their INSERT. It is held for one statement, not for the rest of the import: taken in
+    a savepoint and let go by rolling back to it, which keeps what nextval() and setval()
+    did (a sequence is never rolled back), so posts wait a moment, not for the restore.
+    No deadlock in practice: comment_submit locks its article or thread row before its
+    INSERT, and the posts waited for here are past it, needing no lock this import holds
+    (it has stored no comment yet); were one ever to wait on it, PostgreSQL fails one."""
+    savepoint = transaction.savepoint()
+    try:
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        yield
+    finally:
+        transaction.savepoint_rollback(savepoint)
+        transaction.savepoint_commit(savepoint)  # released: it is not used again
