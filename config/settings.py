@@ -240,6 +240,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # well below it; tasks are idempotent anyway.
 CELERY_TASK_TIME_LIMIT = 60
 CELERY_TASK_SOFT_TIME_LIMIT = 45
+# How long an import started in the admin may run on a worker before it is stopped (and
+# nothing of it stored): a large site's export takes minutes, past the limit above. Its
+# message is taken as it arrives (acks_late off), so no visibility timeout applies to it.
+PARLEY_IMPORT_SECONDS = env.int("PARLEY_IMPORT_SECONDS", default=4 * 3600)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Without socket timeouts kombu blocks .delay() forever on a hung Redis; with them a post
 # gives up on the broker within about a second and the pending sweep picks the comment up.

@@ -1,11 +1,17 @@
 """Celery task for imports started in the admin: thin, one service call."""
 
 from celery import shared_task
+from django.conf import settings
 
 from core.tasks import ParleyTask
 
 
-@shared_task(base=ParleyTask, acks_late=False)
+@shared_task(
+    base=ParleyTask,
+    acks_late=False,
+    soft_time_limit=settings.PARLEY_IMPORT_SECONDS,
+    time_limit=settings.PARLEY_IMPORT_SECONDS + 60,
+)
 def import_run_task(run_id: int) -> str:
     """Run a queued import. Delivered twice, the second delivery finds it started and stops
     (acks_late is off: a crashed import is reported failed rather than run again)."""

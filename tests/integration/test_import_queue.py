@@ -39,3 +39,36 @@ def test_a_worker_runs_an_uploaded_import(
     assert Comment.objects.count() == 7
     assert "Comments: 7 added (7 published)" in admin_client.get(answer.url).content.decode()
     assert not list(tmp_path.rglob("*.xml"))
+
+
+def test_an_import_past_its_time_limit_is_stopped_and_says_so(
+    admin_client, queue_redis, start_worker, settings, monkeypatch, tmp_path
+):
+    """A worker gives an admin's import PARLEY_IMPORT_SECONDS, not the minute other tasks
+    get: past it the import is stopped, nothing of it is stored, and its page says why."""
+    from transfer.tasks import import_run_task
+
+    # The default leaves room for a large site's export; the worker here gets one second.
+    assert import_run_task.soft_time_limit == settings.PARLEY_IMPORT_SECONDS >= 3600
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setenv("PARLEY_UPLOAD_DIR", str(tmp_path))
+    # The limit travels in the task's message; the worker's own setting words the error.
+    monkeypatch.setattr(import_run_task, "soft_time_limit", 1)
+    monkeypatch.setenv("PARLEY_IMPORT_SECONDS", "1")
+    posts = "".join(
+        W.post(p, "".join(W.comment(p * 1000 + n) for n in range(1, 1001))) for p in range(1, 41)
+    )
+    upload = SimpleUploadedFile("big.xml", W.document(posts).encode(), content_type="text/xml")
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        answer = admin_client.post(
+            reverse("admin:transfer_importrun_add"), {"format": "wordpress", "upload": upload}
+        )
+    assert answer.status_code == 302
+    start_worker(queue_redis)
+    wait_until(
+        lambda: ImportRun.objects.get().status == ImportRun.Status.FAILED, 90, "the import to stop"
+    )
+    assert Comment.objects.count() == 0
+    page = admin_client.get(answer.url).content.decode()
+    assert "it ran longer than PARLEY_IMPORT_SECONDS allows (1 s). Nothing was stored." in page
+    assert not list(tmp_path.rglob("*.xml"))

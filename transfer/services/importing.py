@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -120,6 +122,15 @@ def import_file(
         run.error = f"the file gives one id to two comments ({str(error).splitlines()[0]})"
         _run_finish(run, report, ImportRun.Status.FAILED)
         raise SourceFileError(run.error) from error
+    except SoftTimeLimitExceeded:
+        # The worker's limit for one import: its transaction is rolled back as this leaves.
+        report.seconds = time.perf_counter() - began
+        run.error = (
+            "The import was stopped: it ran longer than PARLEY_IMPORT_SECONDS allows "
+            f"({settings.PARLEY_IMPORT_SECONDS} s). Nothing was stored."
+        )
+        _run_finish(run, report, ImportRun.Status.FAILED)
+        raise
     except Exception:
         run.error = "An internal error stopped the import; nothing was stored."
         _run_finish(run, report, ImportRun.Status.FAILED)

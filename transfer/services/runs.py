@@ -6,6 +6,7 @@ import logging
 import time
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -74,8 +75,8 @@ def import_run_execute(*, run_id: int) -> str:
             path=run.upload.path, format=run.format, dry_run=run.dry_run, run=run,
             progress=progress, force=True,
         )  # fmt: skip
-    except SourceFileError:
-        pass  # the run says what was wrong; nothing was stored
+    except (SourceFileError, SoftTimeLimitExceeded):
+        pass  # the run says what was wrong or that it ran out of time; nothing was stored
     except Exception:
         logger.exception("import %s failed", run_id)
         ImportRun.objects.filter(pk=run_id).update(
