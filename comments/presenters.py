@@ -121,8 +121,7 @@ def comment_section(
     threads = data.page.object_list
     for node in nodes:
         if node.pk in data.collapsed:
-            # published_count counts the root too when it is published.
-            node.hidden_replies = data.collapsed[node.pk] + (1 if node.placeholder else 0)
+            node.hidden_replies = data.collapsed[node.pk]
     return CommentSection(
         nodes=nodes,
         trailing_closes=_link_nodes(nodes),
@@ -131,7 +130,7 @@ def comment_section(
         published_total=article.comment_count,
         thread_id=data.thread_id,
         context_id=data.context_id,
-        # (root id, published count): the one thread a thread's page lists.
+        # (root id, published count, replies): the one thread a thread's page lists.
         thread_published=threads[0][1] if data.thread_id and threads else 0,
         picks=data.picks,
     )

@@ -156,25 +156,25 @@ def _section_rows(marked: Marks, *, moderating: bool, picks: bool) -> list[Secti
 
 
 def _expand_within_budget(
-    threads: list[tuple[int, int]], budget: int
+    threads: list[tuple[int, int, int]], budget: int
 ) -> tuple[list[int], dict[int, int]]:
     """Root ids in order, and {root: published replies} for the threads shown collapsed.
 
     A thread is shown whole while the page stays within `budget` comments, counting one for
-    each thread still to come (each shows at least its first comment); the others collapse
-    to their first comment. The first thread is always whole. 0 means no budget.
+    each thread still to come (each shows at least its first comment, or its placeholder);
+    the others collapse to their first comment. The first thread is always whole. 0 means
+    no budget.
     """
     roots, collapsed, shown = [], {}, 0
-    for index, (root_id, published) in enumerate(threads):
+    for index, (root_id, _published, replies) in enumerate(threads):
         roots.append(root_id)
-        replies = max(published - 1, 0)
         still_to_come = len(threads) - index - 1
-        fits = shown + max(published, 1) + still_to_come <= budget
+        fits = shown + 1 + replies + still_to_come <= budget
         if budget and index and replies and not fits:
             collapsed[root_id] = replies
             shown += 1
         else:
-            shown += max(published, 1)
+            shown += 1 + replies
     return roots, collapsed
 
 

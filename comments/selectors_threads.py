@@ -68,16 +68,26 @@ def _count_of(rows: list[dict]) -> int:
 
 
 def thread_rows(marked: Marks, *, order: str, moderating: bool, per_page: int) -> PageRows:
-    """(root id, published count) of the threads a viewer sees, in order, as Paginator
-    pages them; with a "root" value, that one thread."""
+    """(root id, published count, published replies) of the threads a viewer sees, in
+    order, as Paginator pages them; with a "root" value, that one thread."""
 
     def page_read(offset: int) -> list[tuple[int, int]]:
         def build(values: dict) -> QuerySet:
             threads = threads_ordered(_threads_marked(values, moderating=moderating), order)
-            return threads.values("root_id", "published_count")[offset : offset + per_page]
+            rows = threads.values("root_id", "published_count", "root__status")
+            return rows[offset : offset + per_page]
 
         rows = marked.read(("threads", order, moderating, offset, per_page), build)
-        return [(row["root_id"], row["published_count"]) for row in rows]
+        # published_count counts the root too when it is published; a removed or held root
+        # with published replies shows as a placeholder, in front of all of them.
+        return [
+            (
+                row["root_id"],
+                row["published_count"],
+                row["published_count"] - (row["root__status"] == CommentStatus.PUBLISHED),
+            )
+            for row in rows
+        ]
 
     def count_read() -> int:
         def build(values: dict) -> QuerySet:

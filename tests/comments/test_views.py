@@ -388,6 +388,24 @@ class TestThreadRendering:
         assert "late reply 0" in whole and "late reply 1" in whole
         assert "big thread root" not in whole and "Back to all comments" in whole
 
+    def test_a_removed_first_comment_with_one_reply_stays_collapsed(
+        self, client, article, post, settings
+    ):
+        """A collapsed thread whose first comment is removed shows its placeholder with
+        "Show 1 reply" for its one published reply, as the live update left it."""
+        settings.PARLEY_COMMENTS_PER_PAGE = 4
+        big = post(article, "big thread root")
+        for n in range(3):
+            post(article, f"big reply {n}", reply_to=big.pk)
+        late = post(article, "late thread root")
+        post(article, "late reply", reply_to=late.pk)
+        more = f'<p class="comment-more" data-count="1"><a href="?thread={late.pk}#c{late.pk}">'
+        assert more in page(client, article)
+        comment_transition(comment_id=late.pk, to_status=CommentStatus.REMOVED, actor_label="t")
+        html = page(client, article)
+        assert "late thread root" not in html and "comment-placeholder" in html
+        assert "late reply" not in html and f"{more}Show 1 reply</a>" in html
+
     def test_a_reply_redirects_to_itself_in_its_conversation(self, client, article, post, submit):
         """After replying, the reader lands on the reply shown with what it answers."""
         root = post(article, "root")
