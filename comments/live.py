@@ -121,8 +121,11 @@ def position_frame(position: Position) -> bytes:
     return event_frame(position=position, kind="position", payload="{}")
 
 
-def reset_frame(position: Position) -> bytes:
-    return event_frame(position=position, kind=RESET, payload="{}")
+def reset_frame(position: Position, *, missed: bool = False) -> bytes:
+    """Tell a reader its feed cannot be told from where it was. `missed`: the feed holds
+    events published since, which the reader did not get (a page's first stream must act
+    on it, live.js)."""
+    return event_frame(position=position, kind=RESET, payload='{"missed":true}' if missed else "{}")
 
 
 RETRY_FRAME = f"retry: {RETRY_MILLISECONDS}\n\n".encode()

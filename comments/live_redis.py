@@ -135,20 +135,43 @@ def _catch_up(client, key: str, position: Position | None, upto: str = "+"):
         tail = _position(last[0][0]) if last else (0, 0)
         return [position_frame(tail)], tail
     at = position_text(position)
-    # The reader's own last event must still be there: if Redis lost or trimmed it, what
-    # came after it cannot be told apart from what was lost.
-    if position != (0, 0) and not client.xrange(key, at, at, count=1):
+    if not _holds_after(position, _after_check(client, key, position)):
         last = client.xrevrange(key, "+", "-", count=1)
         tail = _position(last[0][0]) if last else (0, 0)
-        return [reset_frame(tail)], tail
+        return [reset_frame(tail, missed=tail > position)], tail
     frames = [_frame(entry_id, fields) for entry_id, fields in client.xrange(key, f"({at}", upto)]
     return [frame for _, frame in frames], (frames[-1][0] if frames else position)
 
 
-async def _acatch_up(client, key: str, position: Position, upto: Position):
+def _after_check(client, key: str, position: Position):
+    """Ask whether the stream still holds everything after `position` (sync or async; the
+    answer goes to _holds_after). The reader's own last event must still be there: if Redis
+    lost or trimmed it, what came after it cannot be told apart from what was lost. 0-0 (a
+    page built while the feed was empty) has no event of its own: nothing may have been
+    trimmed since, which the stream's count of entries ever added tells."""
+    if position == (0, 0):
+        # A pipeline answers a missing stream's error rather than raising it (and resets
+        # itself after executing).
+        return client.pipeline(transaction=False).xinfo_stream(key).execute(raise_on_error=False)
     at = position_text(position)
-    if position != (0, 0) and not await client.xrange(key, at, at, count=1):
+    return client.xrange(key, at, at, count=1)
+
+
+def _holds_after(position: Position, answer) -> bool:
+    if position != (0, 0):
+        return bool(answer)
+    info = answer[0]
+    if isinstance(info, redis.ResponseError):
+        return True  # no stream: nothing was published, nor trimmed
+    added = info.get("entries-added")  # Redis 7 on; before it, a full feed may be trimmed
+    return info["length"] == added if added is not None else info["length"] < FEED_LENGTH
+
+
+async def _acatch_up(client, key: str, position: Position, upto: Position):
+    answer = _after_check(client, key, position)
+    if not _holds_after(position, await answer):
         return None
+    at = position_text(position)
     if position >= upto:
         return []
     entries = await client.xrange(key, f"({at}", position_text(upto))
@@ -272,10 +295,10 @@ class _RedisSubscription:
             except (redis.RedisError, OSError):
                 before = None
             if before is None:
-                return [reset_frame(tail)], tail
+                return [reset_frame(tail, missed=tail > position)], tail
             frames, position = before, upto
         if position < hub.feed.dropped:
-            return [reset_frame(tail)], tail
+            return [reset_frame(tail, missed=True)], tail
         return frames + hub.feed.after(position), tail
 
     async def wait(self) -> bool:

@@ -140,7 +140,8 @@ class LocalTransport:
             if position is None:
                 return [position_frame(tail)], tail
             if position[0] != self.epoch or position > tail or position < feed.dropped:
-                return [reset_frame(tail)], tail
+                missed = tail > max(position, (self.epoch, 0))
+                return [reset_frame(tail, missed=missed)], tail
             return feed.after(position), tail
 
     def wait(self, article_id: int, position: Position, timeout: float) -> bool:

@@ -396,12 +396,14 @@
     source.addEventListener("position", data);
     source.addEventListener("reset", function (event) {
       var answersPage = justLoaded;
-      data(event);
+      var news = data(event);
       // The feed cannot reach back to where the page was built (Redis or the server lost it
       // since the page was stored): the page is as new as its loading, so it starts from
       // here, as it did without a position. Told to reload, the reader would be given the
-      // same stored page and the same answer.
-      if (answersPage) { return; }
+      // same stored page and the same answer. Unless the feed holds what was published
+      // since and cannot tell all of it (trimmed past the page): that changed the page,
+      // which a reload shows.
+      if (answersPage && !(news && news.missed)) { return; }
       resetNotice();
       // A verdict may have been among what was lost.
       askVerdicts(null);

@@ -8,7 +8,7 @@ import json
 import pytest
 import redis as redis_client
 
-from comments.live import live_transport
+from comments.live import FEED_LENGTH, live_transport
 from comments.models import CommentStatus
 from moderation.services.transitions import comment_transition
 from tests.support import wait_until
@@ -64,6 +64,22 @@ def test_a_page_whose_position_the_feed_lost_starts_from_there_untroubled(
     post(article, "Published after the loss.")
     page.wait_for_selector("text=1 new comment — show")
     assert page.locator(".live-reset").count() == 0
+
+
+def test_a_page_built_on_an_empty_feed_trimmed_before_its_stream_opens_offers_a_reload(
+    live_server, page, article, post
+):
+    """The page is built while the feed is empty (its position 0-0); before its stream
+    opens, more is published than the feed keeps: the first of it is gone, so the reader is
+    offered a reload rather than silently missing it."""
+    post(article, "Already here.")
+    redis_client.Redis.from_url(live_transport().url).flushdb()
+    stream = open_held(page, live_server.url + article.get_absolute_url())
+    assert page.get_attribute("#comments", "data-live-from") == "0-0"
+    events = [(article.pk, "score", f'{{"id":{n}}}') for n in range(1, FEED_LENGTH + 301)]
+    live_transport().publish_many(events)
+    stream.continue_()
+    page.wait_for_selector(".live-reset >> text=The conversation changed while you were away.")
 
 
 def test_a_reader_back_from_a_dropped_stream_the_feed_lost_is_told_to_reload(

@@ -2,12 +2,15 @@
 and its first stream resumes there, so nothing published before the stream opened is
 missed (embedded transport, and Redis)."""
 
+import asyncio
 import re
 
 import pytest
 import redis as redis_client
+from asgiref.sync import async_to_sync
 from django.urls import reverse
 
+from comments.live import FEED_LENGTH, reset_frame
 from comments.live_redis import RedisTransport
 from tests.integration.conftest import redis_base_url  # noqa: F401
 
@@ -69,3 +72,31 @@ def test_redis_away_leaves_the_page_without_a_position(redis_feed):
     carries no position: its stream starts from its own now, as before."""
     redis_feed.breaker.trip(None)
     assert redis_feed.position(5) is None
+
+
+def publish_past_the_feed(feed, article_id: int) -> None:
+    """More events than the feed keeps: Redis trims the first of them."""
+    events = [(article_id, "comment", f'{{"id":{n}}}') for n in range(1, FEED_LENGTH + 301)]
+    feed.publish_many(events)
+
+
+def test_a_page_built_on_an_empty_feed_is_told_to_reset_once_it_was_trimmed(redis_feed):
+    """A page built while the feed was empty (0-0) whose stream opens after more events
+    than the feed keeps is told to reset, as one that missed them (sync and async
+    streams); with fewer, it gets them all."""
+    publish_past_the_feed(redis_feed, 5)
+    frames, tail = redis_feed.catch_up(5, (0, 0))
+    assert frames == [reset_frame(tail, missed=True)] and tail == redis_feed.position(5)
+    assert async_to_sync(first_catch_up)(redis_feed, 5, (0, 0)) == [reset_frame(tail, missed=True)]
+    redis_feed.publish(article_id=6, kind="comment", payload='{"id":1}')
+    assert async_to_sync(first_catch_up)(redis_feed, 6, (0, 0))[0].count(b"event: comment") == 1
+
+
+async def first_catch_up(feed, article_id: int, position) -> list[bytes]:
+    """The first frames a stream server tells a reader back with `position`."""
+    async with asyncio.timeout(10), feed.subscribe(article_id) as subscription:
+        frames, _ = await subscription.catch_up(position)
+        while not frames:
+            await subscription.wait()
+            frames, _ = await subscription.catch_up(position)
+        return frames

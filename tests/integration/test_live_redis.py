@@ -194,7 +194,7 @@ def test_streams_survive_a_redis_restart_and_resume_missing_nothing(
     back.close()
 
     stale = SseReader(port, path, last_event_id=before_restart)
-    assert stale.event() == ("reset", {})
+    assert stale.event() == ("reset", {"missed": True})  # what was published since
 
     # Shutdown: uvicorn closes the open stream (and the browser would reconnect elsewhere).
     process.terminate()
