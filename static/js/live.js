@@ -237,7 +237,9 @@
     var more = moreLine(item);
     if (more && parseInt(more.getAttribute("data-count"), 10) > 0) { return true; }
     for (var child = item.firstElementChild; child; child = child.nextElementSibling) {
-      if (child.matches("ol.children") && child.querySelector("li")) { return true; }
+      if (child.matches("ol.children") && child.querySelector("li:not([hidden])")) {
+        return true;
+      }
     }
     return false;
   }
@@ -257,12 +259,23 @@
         text.textContent = gettext("[removed]");
         placeholder.appendChild(text);
         replaceOwn(item, placeholder);
-      } else if (!item.contains(document.activeElement)) {
-        item.parentNode.removeChild(item);
       } else {
-        item.hidden = true;
+        var above = item.parentNode.parentNode;  // the comment it replies to, if any
+        if (!item.contains(document.activeElement)) {
+          item.parentNode.removeChild(item);
+        } else {
+          item.hidden = true;
+        }
+        leaveIfEmpty(above);
       }
     }).catch(function () {});
+  }
+
+  /* A removed comment kept for its replies goes with the last of them, as on a reload. */
+  function leaveIfEmpty(item) {
+    if (item.classList.contains("comment-placeholder") && !hasReplies(item)) {
+      refresh(item.id.slice(1));
+    }
   }
 
   /* The "Show N replies" line that counts a removed reply, or null: the line it joined
@@ -280,14 +293,10 @@
     return root && section.contains(root) ? moreLine(root) : null;
   }
 
-  /* One reply fewer behind the line; a removed first comment kept for its replies goes with
-     the last of them, as on a reload. */
+  /* One reply fewer behind the line. */
   function uncount(line) {
     moreCount(line, -1);
-    var root = line.parentNode;
-    if (root.classList.contains("comment-placeholder") && !hasReplies(root)) {
-      refresh(root.id.slice(1));
-    }
+    leaveIfEmpty(line.parentNode);
   }
 
   /* votes.js shows the score, in the page's words, as it does after the reader's own vote. */

@@ -145,6 +145,28 @@ def test_a_collapsed_thread_counts_the_replies_still_hidden(
     assert errors == []
 
 
+def test_placeholders_go_with_the_last_reply_of_a_thread_shown_whole(
+    live_server, page, article, post
+):
+    """A thread shown whole: its first comment and the reply under it are removed and stay
+    as placeholders for the one reply below; that reply removed, both placeholders go, as
+    a reload shows."""
+    root = post(article, "A first comment.")
+    middle = post(article, "A reply.", reply_to=root.pk)
+    last = post(article, "A reply to the reply.", reply_to=middle.pk)
+    errors = open_live(page, live_server.url + article.get_absolute_url())
+    remove(root)
+    remove(middle)
+    page.wait_for_selector(f"#c{root.pk}.comment-placeholder")
+    page.wait_for_selector(f"#c{middle.pk}.comment-placeholder")
+    remove(last)
+    page.wait_for_selector(f"#c{root.pk}", state="detached")
+    assert page.locator(f"#c{middle.pk}").count() == 0
+    page.reload()
+    assert page.locator(f"#c{root.pk}").count() == 0, "what a reload shows"
+    assert errors == []
+
+
 COUNT_RESETS = frames_counted("reset", "__liveResets")
 
 
