@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from .presenters import CommentNode
 
 
-# A comment id in a URL pattern that the page's code (here, and static/js/live.js) replaces.
+# A comment id in a URL pattern that the page's code replaces (here, and the live thread's
+# scripts, static/js/live_page.js).
 ID_PLACEHOLDER = 987654321
 
 
@@ -136,7 +137,8 @@ def _link(parts: tuple[str, str], comment_id: str, css: str, text: str, rel: str
 
 
 def _more(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str:
-    # The count is there for static/js/live.js, which adds the live replies it puts there.
+    # The count is there for the live thread's scripts (static/js/live_arrivals.js), which
+    # add the live replies it puts there.
     if not node.hidden_replies:
         return ""
     return (

@@ -1,6 +1,7 @@
 """One comment's <li>, as the requesting reader would see it on the article page: the live
-thread's script (static/js/live.js) fetches it to insert a new comment or refresh a changed
-one in place. Built by the page's own presenter and markup code, so the two never differ."""
+thread's scripts (static/js/live_arrivals.js, live_changes.js) fetch it to insert a new
+comment or refresh a changed one in place. Built by the page's own presenter and markup
+code, so the two never differ."""
 
 from datetime import timedelta
 
