@@ -96,3 +96,23 @@ def test_no_beat_runs_under_the_tests():
     import config.wsgi  # noqa: F401
 
     assert "parley-embedded-beat" not in [thread.name for thread in threading.enumerate()]
+
+
+def test_cron_runs_the_due_jobs_when_the_web_processes_do_not(settings):
+    """With PARLEY_EMBEDDED_BEAT_TICK=0 nothing in the web runs the schedule: cron's
+    `manage.py run_beat_jobs` runs every job that is due, once per interval."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.PARLEY_EMBEDDED_BEAT_TICK = 0
+    settings.CELERY_BEAT_SCHEDULE = {"heartbeat": HEARTBEAT}
+    settings.PARLEY_EMBEDDED_BEAT_SKIP = ()
+    assert beat_embedded_start() is None
+    said = StringIO()
+    call_command("run_beat_jobs", stdout=said)
+    assert said.getvalue() == "Jobs run: heartbeat.\n"
+    assert Heartbeat.objects.filter(name="worker").exists()
+    said = StringIO()
+    call_command("run_beat_jobs", stdout=said)
+    assert said.getvalue() == "No job was due.\n"
