@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -247,10 +248,17 @@ def ban_lift(request: HttpRequest, ban_id: int) -> HttpResponse:
     """Lift a ban now."""
     if services.ban_lift(ban_id=ban_id, actor=request.user):
         messages.success(request, _("Ban lifted."))
-    elif Ban.objects.filter(pk=ban_id).exists():
-        messages.info(request, _("That ban had already been lifted."))
-    else:
+    elif (ban := Ban.objects.filter(pk=ban_id).first()) is None:
         messages.error(request, _("There is no such ban."))
+    elif ban.lifted_at is None:
+        # It ran out between the page showing its Lift button and the click.
+        messages.info(
+            request,
+            _("That ban had already ended on %(date)s: there was nothing to lift.")
+            % {"date": date_format(timezone.localtime(ban.expires_at), "DATETIME_FORMAT")},
+        )
+    else:
+        messages.info(request, _("That ban had already been lifted."))
     return HttpResponseRedirect(reverse("moderation:bans"))
 
 

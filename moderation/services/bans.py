@@ -72,9 +72,10 @@ def ban_create(
 
 
 def ban_lift(*, ban_id: int, actor: AbstractBaseUser) -> bool:
-    """End a ban now; audited. Lifting twice changes nothing."""
+    """End a ban in force now; audited. False for one already lifted or ended: recording an
+    unban then would claim a change that did not happen."""
     with transaction.atomic():
-        ban = Ban.objects.select_for_update().filter(pk=ban_id, lifted_at__isnull=True).first()
+        ban = Ban.objects.select_for_update().in_force().filter(pk=ban_id).first()
         if ban is None:
             return False
         ban.lifted_at = timezone.now()

@@ -86,6 +86,23 @@ def test_lifting_a_ban_twice_or_one_that_is_not_there_says_so(client, moderator)
     ]
 
 
+def test_lifting_a_ban_that_ended_meanwhile_records_nothing_and_says_it_had_ended(
+    client, moderator
+):
+    """A Lift clicked after the ban ran out writes no unban to the log and says the ban had
+    ended, instead of claiming to have lifted it."""
+    ban = services.ban_create(kind=Ban.Kind.IP, value="192.0.2.31", actor=moderator,
+                              reason="x", days=1)  # fmt: skip
+    Ban.objects.filter(pk=ban.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(moderator)
+    response = client.post(reverse("moderation:ban_lift", args=[ban.pk]), follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert len(said) == 1 and said[0].startswith("That ban had already ended on ")
+    ban.refresh_from_db()
+    assert ban.lifted_at is None
+    assert not ModerationEvent.objects.filter(ban=ban, reasons__0__code="unban").exists()
+
+
 def test_shadow_banned_poster_sees_their_comment_and_nobody_else_does(
     client, article, submit, moderator, django_capture_on_commit_callbacks
 ):
