@@ -228,6 +228,18 @@ def test_a_dry_run_reports_what_a_run_would_do_and_stores_nothing(tmp_path):
     assert "Comments: 2 added (1 held, 1 published)" in real
 
 
+def test_a_rerun_says_its_users_and_articles_were_already_imported_not_imported_again(tmp_path):
+    """Run again (a newer export, or --force), the report says the users and articles an
+    earlier run brought in were already imported, as it says of comments: neither that
+    this run imported them nor, dry, that it would."""
+    path = W.write(tmp_path / "blog.xml", W.post(1, W.comment(1)))
+    run_import(path)
+    for extra in ("--force", "--dry-run"):
+        again = run_import(path, extra)
+        assert "Users: 1 already imported." in again and "Articles: 1 already imported." in again
+        assert "would be imported" not in again
+
+
 def test_a_truncated_file_fails_with_its_line_and_leaves_nothing(tmp_path):
     whole = W.document(W.post(1, W.comment(1)), W.post(2, W.comment(2) + W.comment(3)))
     path = tmp_path / "cut.xml"

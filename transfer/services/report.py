@@ -15,8 +15,9 @@ class ImportReport:
     dry_run: bool = False
     # An earlier run that read the very same file: nothing was read this time.
     same_file_as_run: int | None = None
-    users: dict[str, int] = field(default_factory=dict)  # created / matched / imported
-    articles: dict[str, int] = field(default_factory=dict)  # created / matched / imported
+    # created / matched / imported (by an earlier run)
+    users: dict[str, int] = field(default_factory=dict)
+    articles: dict[str, int] = field(default_factory=dict)
     updates_added: int = 0
     follows_added: int = 0  # readers following an article (JSON backups only)
     comments_added: dict[str, int] = field(default_factory=dict)  # by status
@@ -152,14 +153,14 @@ def _found(how: str, n: int, dry_run: bool) -> str:
         said = {
             "created": ngettext("%(count)s would be created", "%(count)s would be created", n),
             "matched": ngettext("%(count)s would be matched", "%(count)s would be matched", n),
-            "imported": ngettext("%(count)s would be imported", "%(count)s would be imported", n),
         }
     else:
         said = {
             "created": ngettext("%(count)s created", "%(count)s created", n),
             "matched": ngettext("%(count)s matched", "%(count)s matched", n),
-            "imported": ngettext("%(count)s imported", "%(count)s imported", n),
         }
+    # Found through an earlier run's record: this run, dry or not, brings in nothing new.
+    said["imported"] = ngettext("%(count)s already imported", "%(count)s already imported", n)
     return said[how] % {"count": n} if how in said else f"{n} {how}"
 
 
