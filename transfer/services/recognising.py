@@ -2,6 +2,10 @@
 export of it) read back into it. Each is recognised by its article, date, name and words,
 and recorded, so it is neither stored twice nor looked for again."""
 
+from datetime import UTC, timedelta
+
+from django.db.models.functions import TruncSecond
+
 from comments.models import Comment
 from core.text import strip_control_characters
 
@@ -15,16 +19,24 @@ def comments_recognise(
 ) -> dict[str, int]:
     """Source id -> pk of the comments of these (group, article) pairs that are on the site
     already though not in `stored`; records where each came from."""
+    # By the second: a WordPress export writes dates to the second, and a comment posted
+    # here was stored to the microsecond.
     wanted: dict[tuple, list[CommentRecord]] = {}
     for group, article in pairs:
         for record in _unrecorded(group, stored):
-            wanted.setdefault((article.pk, record.submitted_at), []).append(record)
+            second = record.submitted_at.replace(microsecond=0)
+            wanted.setdefault((article.pk, second), []).append(record)
     if not wanted:
         return {}
+    seconds = {second for _, second in wanted}
     rows = (
-        Comment.objects.filter(
+        Comment.objects.annotate(second=TruncSecond("submit_date", tzinfo=UTC))
+        .filter(
             article_id__in={article_id for article_id, _ in wanted},
-            submit_date__in={when for _, when in wanted},
+            # The range lets the date's index narrow what the truncation then picks from.
+            submit_date__gte=min(seconds),
+            submit_date__lt=max(seconds) + timedelta(seconds=1),
+            second__in=seconds,
         )
         .order_by()
         .values_list("pk", "article_id", "submit_date", "user_name", "comment")
@@ -32,9 +44,11 @@ def comments_recognise(
     found: dict[str, int] = {}
     taken: set[int] = set()
     for pk, article_id, when, name, text in rows:
-        for record in wanted.get((article_id, when), ()):
+        for record in wanted.get((article_id, when.replace(microsecond=0)), ()):
             if record.source_id in found or pk in taken:
                 continue
+            if record.submitted_at.microsecond and record.submitted_at != when:
+                continue  # a date kept to the microsecond (a backup) must match exactly
             if strip_control_characters(record.author_name)[:50] != name:
                 continue
             if (record.text_fields or comment_text_prepare(record))["comment"] == text:
