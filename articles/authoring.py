@@ -1,6 +1,8 @@
-"""Who may change what in the author area, and how its messages write dates: what the
-article and update views share."""
+"""Who may change what in the author area, how its messages write dates, and where the
+article page shows what was done to an update: what the article and update views share."""
 
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.http import messages_tagged
 from core.roles import is_author, role_required
 
 from . import selectors
@@ -30,6 +33,21 @@ def article_for_author(user, pk: int) -> Article:
     if not may_write(user, article):
         raise PermissionDenied(_("You can only change your own articles."))
     return article
+
+
+# What was done to an update is said inside it on the article page, where the redirect to
+# "#update-<id>" lands, not at the top of the page, far out of view.
+UPDATE_NOTE_TAG = "update-note"
+
+
+def update_note_add(request, *, update_id: int, text: str, level: int = messages.SUCCESS) -> None:
+    """Queue a line about an update for the article page, to show inside that update."""
+    messages.add_message(request, level, text, extra_tags=f"{UPDATE_NOTE_TAG} u{update_id}")
+
+
+def update_notes(request) -> list[tuple[int, Message]]:
+    """The queued lines about updates, each with the id of the update it is about."""
+    return messages_tagged(request, tag=UPDATE_NOTE_TAG, prefix="u")
 
 
 def update_for_author(user, *, slug: str, pk: int) -> ArticleUpdate:

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
-from .authoring import author_required, date_text, may_write, update_for_author
+from .authoring import (
+    author_required,
+    date_text,
+    may_write,
+    update_for_author,
+    update_note_add,
+)
 from .forms import UpdateCorrectionForm, UpdateForm
 
 
@@ -28,7 +34,7 @@ def update_new(request: HttpRequest, slug: str) -> HttpResponse:
     update = services.update_publish(
         article=article, author=request.user, body=form.cleaned_data["body"]
     )
-    messages.success(request, _("Your update is published."))
+    update_note_add(request, update_id=update.pk, text=_("Your update is published."))
     return HttpResponseRedirect(f"{article.get_absolute_url()}#update-{update.pk}")
 
 
@@ -58,7 +64,7 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         text = _("Your correction is published. Anyone following the article will get it by email.")
     else:
         text = _("Your correction is published. Followers were not emailed.")
-    messages.success(request, text)
+    update_note_add(request, update_id=update.pk, text=text)
     return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")
 
 
@@ -68,13 +74,11 @@ def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Withdraw an update on an article one writes: readers see only that it was withdrawn."""
     update = update_for_author(request.user, slug=slug, pk=pk)
     if services.update_withdraw(update=update):
-        messages.success(
-            request, _("The update is withdrawn: readers now see only that it was withdrawn.")
-        )
+        text = _("The update is withdrawn: readers now see only that it was withdrawn.")
+        update_note_add(request, update_id=update.pk, text=text)
     else:
-        messages.info(
-            request,
-            _("That update was already withdrawn on %(date)s.")
-            % {"date": date_text(update.withdrawn_at)},
-        )
+        text = _("That update was already withdrawn on %(date)s.") % {
+            "date": date_text(update.withdrawn_at)
+        }
+        update_note_add(request, update_id=update.pk, text=text, level=messages.INFO)
     return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")

@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import page_cache, selectors
-from .authoring import may_write
+from .authoring import may_write, update_notes
 from .forms import UpdateForm
 
 
@@ -24,6 +24,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return page_cache.shared_render(request, "articles/article_detail.html", context)
     if may_write(request.user, article):
         context |= {"can_post_update": True, "update_form": UpdateForm()}
+    context["update_notes"] = update_notes(request)
     return render(request, "articles/article_detail.html", context)
 
 

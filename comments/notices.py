@@ -11,6 +11,8 @@ from django.contrib.messages.storage.base import Message
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
+from core.http import messages_tagged
+
 from .models import CommentStatus
 
 NOTICE_TAG = "comment-notice"
@@ -77,13 +79,7 @@ def notice_add(request: HttpRequest, *, comment_id: int, kind: str) -> None:
 def messages_about_comments(request: HttpRequest, tag: str) -> list[tuple[int, Message]]:
     """The queued messages tagged `tag`, in order, each with the id of the comment its
     "c<id>" tag names (0 for none): what the comment section places inside comments."""
-    found = []
-    for message in messages.get_messages(request):
-        tags = message.extra_tags.split()
-        if tag in tags:
-            comment_id = next((int(t[1:]) for t in tags if t[:1] == "c" and t[1:].isdigit()), 0)
-            found.append((comment_id, message))
-    return found
+    return messages_tagged(request, tag=tag, prefix="c")
 
 
 def notice_pending(request: HttpRequest) -> tuple[int, str, str] | None:

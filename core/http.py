@@ -8,6 +8,8 @@ import functools
 import ipaddress
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -80,3 +82,18 @@ def ip_address_normalised(text: str | None) -> str | None:
     """An IP address in its canonical spelling, or None for anything that is not one."""
     address = ip_address_parsed(text)
     return None if address is None else str(address)
+
+
+def messages_tagged(request: HttpRequest, *, tag: str, prefix: str) -> list[tuple[int, Message]]:
+    """The queued messages tagged `tag`, in order, each with the id its "<prefix><id>" tag
+    names (0 for none): what a page shows inside the thing a message is about."""
+    found = []
+    for message in messages.get_messages(request):
+        tags = message.extra_tags.split()
+        if tag in tags:
+            size = len(prefix)
+            number = next(
+                (int(t[size:]) for t in tags if t[:size] == prefix and t[size:].isdigit()), 0
+            )
+            found.append((number, message))
+    return found

@@ -28,9 +28,12 @@ def sign_in(page, live_server, username: str, *, next_path: str) -> None:
 
 def test_author_corrects_then_withdraws_an_update(live_server, page, make_user, make_article):
     """The correction replaces the text with "Corrected on" and no email to followers; the
-    withdrawal leaves only "Withdrawn on" where the text was."""
+    withdrawal leaves only "Withdrawn on" where the text was; each is said inside the update,
+    in view where the page lands."""
     author = make_user("ada_author", groups=["Authors"])
-    article = make_article(title="Harbour dredging", authors=[author])
+    # Long enough that the page lands on the update with the top of the page out of view.
+    body = "\n\n".join(["The harbour will be dredged in stages over the spring."] * 80)
+    article = make_article(title="Harbour dredging", authors=[author], body=body)
     update = update_publish(article=article, author=author, body="Dredging starts on Munday.")
     Follow.objects.create(article=article, email="fan@example.com", confirmed_at=timezone.now())
     sign_in(page, live_server, "ada_author", next_path=article.get_absolute_url())
@@ -46,9 +49,11 @@ def test_author_corrects_then_withdraws_an_update(live_server, page, make_user, 
 
     update.refresh_from_db()
     corrected_on = date_format(timezone.localtime(update.corrected_at), "j F Y")
-    assert "Your correction is published. Followers were not emailed." in page.inner_text(
-        ".messages"
-    )
+    # Said inside the update, where the page lands, not at its top out of view.
+    note = entry.locator(".message")
+    expect(note).to_have_text("Your correction is published. Followers were not emailed.")
+    expect(note).to_be_in_viewport()
+    assert "Your correction" not in page.inner_text(".messages")
     assert "Dredging starts on Monday." in entry.inner_text()
     assert "Munday" not in entry.inner_text()
     assert entry.locator(".timeline-note").inner_text() == f"Corrected on {corrected_on}."
@@ -61,7 +66,8 @@ def test_author_corrects_then_withdraws_an_update(live_server, page, make_user, 
 
     update.refresh_from_db()
     withdrawn_on = date_format(timezone.localtime(update.withdrawn_at), "j F Y")
-    expect(page.locator(".messages")).to_contain_text("The update is withdrawn")
+    expect(note).to_contain_text("The update is withdrawn")
+    expect(note).to_be_in_viewport()
     assert entry.inner_text().endswith(f"Withdrawn on {withdrawn_on}.")
     assert "Dredging" not in entry.inner_text()
     assert entry.get_by_role("link", name="Correct or withdraw").count() == 0
