@@ -47,6 +47,9 @@ def _ban_in_force_text(ban) -> str:
     return text % {"date": date_format(localtime(ban.expires_at), "DATETIME_FORMAT")}
 
 
+BAN_TARGETS = ("ban_account", "ban_email", "ban_ip")
+
+
 class BanForm(forms.Form):
     ban_account = forms.BooleanField(required=False, label=_("The account"))
     ban_email = forms.BooleanField(required=False, label=_("The email address"))
@@ -85,8 +88,15 @@ class BanForm(forms.Form):
                 if name in self.fields:
                     self.fields[name].help_text = _ban_in_force_text(ban)
 
+    @property
+    def has_targets(self) -> bool:
+        """Whether the comment left anything to ban: an account, an email or an IP address
+        (a guest's comment without an email loses its IP address after the retention
+        period; a comment its author deleted keeps neither)."""
+        return any(name in self.fields for name in BAN_TARGETS)
+
     def clean(self):
         cleaned = super().clean()
-        if not any(cleaned.get(name) for name in ("ban_account", "ban_email", "ban_ip")):
+        if not any(cleaned.get(name) for name in BAN_TARGETS):
             raise forms.ValidationError(_("Choose what to ban."))
         return cleaned

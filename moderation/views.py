@@ -203,6 +203,14 @@ def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Ban (or shadow-ban) the account, email or IP behind a comment, for a while or for good."""
     comment = get_object_or_404(Comment.objects.select_related("user", "article"), pk=comment_id)
     form = BanForm(request.POST or None, comment=comment)
+    if not form.has_targets:
+        # Offering the form would only end in "choose what to ban" with nothing to choose.
+        return render(
+            request,
+            "moderation/ban.html",
+            {"comment": comment, "nothing_to_ban": True},
+            status=400 if request.method == "POST" else 200,
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         options = {

@@ -103,6 +103,25 @@ def test_lifting_a_ban_that_ended_meanwhile_records_nothing_and_says_it_had_ende
     assert not ModerationEvent.objects.filter(ban=ban, reasons__0__code="unban").exists()
 
 
+def test_a_comment_that_keeps_nothing_to_ban_by_says_so_instead_of_a_form(
+    client, article, post, moderator
+):
+    """A guest's comment with no email and no IP address kept (past the retention period, or
+    imported without one) offers no ban form that could only answer "choose what to ban":
+    the page says there is nothing to ban it by, and a POST bans nobody."""
+    comment = post(article, "Old words")
+    assert comment.user_id is None and not comment.user_email and comment.ip_address is None
+    client.force_login(moderator)
+    url = reverse("moderation:ban", args=[comment.pk])
+    shown = client.get(url)
+    html = shown.content.decode()
+    assert shown.status_code == 200 and "There is nothing to ban" in html
+    assert 'name="reason"' not in html
+    refused = client.post(url, {"reason": "troll", "duration": "7"})
+    assert refused.status_code == 400 and "There is nothing to ban" in refused.content.decode()
+    assert not Ban.objects.exists()
+
+
 def test_shadow_banned_poster_sees_their_comment_and_nobody_else_does(
     client, article, submit, moderator, django_capture_on_commit_callbacks
 ):
