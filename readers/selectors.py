@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from comments.models import Comment, CommentStatus
+from comments.refusals import refusal_text
+from comments.screening import comment_screen
+from comments.services import CommentRefused
 from core.db import CompiledValues
 from core.ids import parse_id
 from moderation.models import ModerationEvent
@@ -114,7 +117,8 @@ def comment_edit_deadline(comment: Comment) -> datetime:
 
 def comment_edit_refusal(comment: Comment) -> str:
     """Why the comment's author may not edit it now, in the active language ("" if they
-    may): deleted, decided by a moderator (removed, or marked spam), or past the window."""
+    may): deleted, decided by a moderator (removed, or marked spam), banned since, or past
+    the window."""
     if comment.status == S.DELETED:
         return gettext("This comment was deleted: there is nothing left to edit.")
     if comment.status not in OWNER_ACTIONABLE or (
@@ -126,6 +130,15 @@ def comment_edit_refusal(comment: Comment) -> str:
         is not None
     ):
         return gettext("A moderator has decided on this comment, so it can no longer be edited.")
+    # An edit is scored again and could publish new words: a ban made since posting refuses
+    # it as it would refuse a new comment (a shadow-ban is not told, as when posting).
+    screening = comment_screen(
+        user=comment.user if comment.user_id else None,
+        email=comment.user_email,
+        ip_address=comment.ip_address,
+    )
+    if screening.refused:
+        return refusal_text(CommentRefused(until=screening.until))
     if timezone.now() >= comment_edit_deadline(comment):
         minutes = settings.PARLEY_EDIT_MINUTES
         return ngettext(

@@ -262,3 +262,23 @@ def test_someone_elses_held_comment_is_missing_not_forbidden(article, post):
         assert stranger.post(f"/comments/{held.pk}/{action}/").status_code == 404
         assert stranger.post(f"/comments/{missing}/{action}/").status_code == 404
         assert stranger.post(f"/comments/{published.pk}/{action}/").status_code == 403
+
+
+def test_a_banned_poster_cannot_edit_their_comment_into_something_else(
+    client, article, my_comment, moderator, django_capture_on_commit_callbacks
+):
+    """Banned after posting, the poster is told on the edit page what posting would tell them
+    (403), and a POST changes nothing: an edit is scored again and would publish new words."""
+    from moderation import services as moderation_services
+    from moderation.models import Ban
+
+    moderation_services.ban_create(kind=Ban.Kind.EMAIL, value="owner@example.com",
+                                   actor=moderator, reason="abuse", days=7)  # fmt: skip
+    page = client.get(f"/comments/{my_comment.pk}/edit/")
+    assert page.status_code == 403
+    assert "You cannot comment on this site until" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(f"/comments/{my_comment.pk}/edit/", {"comment": "Abuse now"})
+    assert sent.status_code == 403
+    my_comment.refresh_from_db()
+    assert my_comment.comment == "My first words" and my_comment.edited_at is None
