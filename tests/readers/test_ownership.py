@@ -282,3 +282,22 @@ def test_a_banned_poster_cannot_edit_their_comment_into_something_else(
     assert sent.status_code == 403
     my_comment.refresh_from_db()
     assert my_comment.comment == "My first words" and my_comment.edited_at is None
+
+
+def test_an_edit_by_a_poster_shadow_banned_since_is_for_their_eyes_only(
+    client, article, my_comment, moderator, django_capture_on_commit_callbacks
+):
+    """Shadow-banned after posting, the poster may edit (they are not told), but the new
+    words are scored as a shadow-banned poster's: spam to everyone, published to them."""
+    from moderation import services as moderation_services
+    from moderation.models import Ban
+
+    moderation_services.ban_create(kind=Ban.Kind.EMAIL, value="owner@example.com",
+                                   actor=moderator, reason="quietly", shadow=True)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(f"/comments/{my_comment.pk}/edit/", {"comment": "Buy pills now"})
+    assert sent.status_code == 302
+    my_comment.refresh_from_db()
+    assert my_comment.status == S.SPAM
+    assert "Buy pills now" in client.get(article.get_absolute_url()).content.decode()
+    assert "Buy pills now" not in Client().get(article.get_absolute_url()).content.decode()
