@@ -1,6 +1,8 @@
 """Moderation entry points: the queue, bulk actions, undo, the audit log, the scorer's
 report on itself, bans, reader reports."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus
+from comments.moderating import moderation_notice_add
 from comments.notices import note_add
 from core.http import client_ip, safe_next
 from core.ids import parse_id, parse_ids
@@ -232,14 +235,27 @@ def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
             str(ban) + (" " + _("(in place of the ban in force)") if ban.replaced else "")
             for ban in made
         ]
-        messages.success(request, "; ".join(done) + ".")
-        return HttpResponseRedirect(safe_next(request, reverse("moderation:bans")))
+        text = "; ".join(done) + "."
+        target = safe_next(request, reverse("moderation:bans"))
+        if _comment_on_moderators_page(target, comment.pk):
+            # Back to the comment far down its article page: said there, in view, as the
+            # page's own buttons say what they did.
+            moderation_notice_add(request, comment_id=comment.pk, text=text, done=True)
+        else:
+            messages.success(request, text)
+        return HttpResponseRedirect(target)
     return render(
         request,
         "moderation/ban.html",
         {"comment": comment, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _comment_on_moderators_page(url: str, comment_id: int) -> bool:
+    """Whether `url` is the moderators' view of an article page at this comment."""
+    parts = urlsplit(url)
+    return parts.fragment == f"c{comment_id}" and parse_qs(parts.query).get("moderate") == ["1"]
 
 
 @require_GET

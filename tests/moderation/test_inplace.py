@@ -3,6 +3,7 @@ section (?moderate=1), its buttons without JavaScript and as JSON, who may use t
 what it leaves alone (readers' pages, the shared page cache, the page's query count)."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -343,6 +344,25 @@ class TestWhoMayModerate:
         slug = article.get_absolute_url()
         assert ban == f"/moderation/ban/{held.pk}/?next={slug}%3Fmoderate%3D1%23c{held.pk}"
         assert client.get(ban).status_code == 200
+
+    def test_a_ban_made_from_the_page_is_confirmed_inside_the_comment(
+        self, client, article, post, moderator
+    ):
+        """Back from the ban page at the comment, the moderator reads what was banned inside
+        that comment, where the page lands, not at the top of a long page out of view."""
+        comment = post(article, "Troll words", name="Tor")
+        Comment.objects.filter(pk=comment.pk).update(ip_address="203.0.113.9")
+        client.force_login(moderator)
+        here = f"{article.get_absolute_url()}?moderate=1#c{comment.pk}"
+        response = client.post(
+            reverse("moderation:ban", args=[comment.pk]) + f"?next={quote(here)}",
+            {"ban_ip": "on", "reason": "trolling", "duration": "7"},
+        )
+        assert response.status_code == 302 and response["Location"] == here
+        html = client.get(response["Location"]).content.decode()
+        said = "Ban of IP address 203.0.113.x."
+        assert said in comment_html(html, comment.pk)
+        assert html.count(said) == 1
 
 
 class TestWhatItLeavesAlone:
