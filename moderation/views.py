@@ -17,7 +17,7 @@ from articles.models import Article
 from comments.models import Comment, CommentStatus
 from comments.moderating import moderation_notice_add
 from comments.notices import note_add
-from core.http import client_ip, safe_next
+from core.http import client_ip, messages_tagged, safe_next
 from core.ids import parse_id, parse_ids
 from core.ratelimit import rate_limited
 from core.roles import is_moderator, role_required
@@ -31,6 +31,9 @@ from .queue_actions import actions_for_statuses, actions_for_tab
 from .selectors_search import search_page
 
 moderator_required = role_required(is_moderator, gettext_lazy("Only moderators can do that."))
+# What was done to a queue item's commenter (a note added or deleted) is said inside that
+# item, where the answer's "#item-<id>" lands, not at the top of a long queue, out of view.
+ITEM_NOTE_TAG = "queue-item-note"
 
 
 @require_GET
@@ -49,6 +52,7 @@ def queue(request: HttpRequest, tab: str = "held") -> HttpResponse:
             "page": page,
             "items": items,
             "actions": actions_for_tab(tab),
+            **_item_notes(request, items),
         },
     )
 
@@ -73,9 +77,21 @@ def search(request: HttpRequest) -> HttpResponse:
             items=items,
             searched=True,
             actions=actions_for_statuses(item.comment.status for item in items),
+            **_item_notes(request, items),
         )
     refused = form.is_bound and (not form.is_valid() or wanted is None or wanted.is_empty)
     return render(request, "moderation/queue.html", context, status=400 if refused else 200)
+
+
+def _item_notes(request: HttpRequest, items: list) -> dict:
+    """The queued lines about listed items, each to show inside its item, and those about
+    items no longer listed (another moderator decided meanwhile), for the top of the page."""
+    listed = {item.comment.pk for item in items}
+    notes = messages_tagged(request, tag=ITEM_NOTE_TAG, prefix="c")
+    return {
+        "item_notes": [(pk, note) for pk, note in notes if pk in listed],
+        "stray_item_notes": [note for pk, note in notes if pk not in listed],
+    }
 
 
 def _list_context(request: HttpRequest) -> dict:

@@ -18,7 +18,7 @@ from core.ids import parse_ids
 from . import services
 from .forms_commenters import CommenterNoteForm
 from .selectors_commenters import commenters_for
-from .views import moderator_required
+from .views import ITEM_NOTE_TAG, moderator_required
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,7 +37,8 @@ def commenter(request: HttpRequest, comment_id: int) -> HttpResponse:
         except services.NoteNotPossible as reason:
             notice = str(reason)
         else:
-            messages.success(request, _("Note added."))
+            note_tags = f"{ITEM_NOTE_TAG} c{comment.pk}"
+            messages.success(request, _("Note added."), extra_tags=note_tags)
             return HttpResponseRedirect(f"{safe_next(request, here)}#item-{comment.pk}")
     return render(
         request,
@@ -56,10 +57,11 @@ def commenter(request: HttpRequest, comment_id: int) -> HttpResponse:
 @moderator_required
 def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
     """Delete a note on a commenter (any moderator may: notes are the team's)."""
-    if services.commenter_note_delete(note_id=note_id):
-        messages.success(request, _("Note deleted."))
-    else:
-        messages.info(request, _("That note had already been deleted."))
     target = safe_next(request, reverse("moderation:queue"))
     item = parse_ids([request.POST.get("item", "")], limit=1)
+    note_tags = f"{ITEM_NOTE_TAG} c{item[0]}" if item else ""
+    if services.commenter_note_delete(note_id=note_id):
+        messages.success(request, _("Note deleted."), extra_tags=note_tags)
+    else:
+        messages.info(request, _("That note had already been deleted."), extra_tags=note_tags)
     return HttpResponseRedirect(f"{target}#item-{item[0]}" if item else target)

@@ -30,7 +30,9 @@ def test_note_and_dismissal_from_the_reported_tab(live_server, page_without_js, 
     item.locator("textarea").fill("Argues in good faith")
     item.get_by_role("button", name="Add note").click()
     page.wait_for_url(f"{live_server.url}/moderation/reported/#item-{comment.pk}")
-    expect(page.locator(".messages")).to_contain_text("Note added.")
+    # Said inside the item, where the page lands, not at the top of the queue.
+    expect(item.locator(".message")).to_have_text("Note added.")
+    expect(item.locator(".message")).to_be_in_viewport()
     assert "Argues in good faith" in page.locator(f"#item-{comment.pk} .notes").inner_text()
     assert CommenterNote.objects.get().text == "Argues in good faith"
 

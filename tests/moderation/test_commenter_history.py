@@ -122,6 +122,22 @@ class TestHistory:
 
 
 class TestNotes:
+    def test_what_a_note_did_is_said_inside_its_item_or_at_the_top_if_it_left(
+        self, client, moderator, article
+    ):
+        """Back on the queue at the item, "Note added." is inside that item, not at the top
+        of a long queue; about an item the tab no longer lists, it is said at the top."""
+        items = [posted(article, f"held {n}", status=S.HELD, name=f"N{n}") for n in range(5)]
+        last = items[-1]
+        client.force_login(moderator)
+        html = client.get(note_add(client, last, "Seen before")["Location"]).content.decode()
+        start = html.index(f'id="item-{last.pk}"')
+        assert "Note added." in html[start:] and html.count("Note added.") == 1
+        comment_transition(comment_id=items[0].pk, to_status=S.PUBLISHED, actor_label="test")
+        html = client.get(note_add(client, items[0], "Gone")["Location"]).content.decode()
+        assert html.count("Note added.") == 1
+        assert html.index("Note added.") < html.index('class="queue-list"')
+
     def test_a_note_is_kept_and_shown_on_the_commenters_later_items(
         self, client, moderator, article, make_user
     ):
