@@ -48,8 +48,10 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     refusal = selectors.comment_edit_refusal(comment)
     if refusal:
         deleted = comment.status == CommentStatus.DELETED
+        # An edit sent after the window closed (the page was left open) comes back to copy.
+        unsaved = request.POST.get("comment", "") if request.method == "POST" else ""
         return render(request, "readers/comment_edit.html", {
-            "comment": comment, "closed": refusal, "deleted": deleted,
+            "comment": comment, "closed": refusal, "deleted": deleted, "unsaved": unsaved,
         }, status=403)  # fmt: skip
     form = CommentEditForm(request.POST or None, initial={"comment": comment.comment})
     if request.method == "POST" and form.is_valid():

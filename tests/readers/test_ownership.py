@@ -68,6 +68,23 @@ def test_edit_after_the_window_is_refused(client, article, my_comment, settings)
     assert "comment-edit-link" not in client.get(article.get_absolute_url()).content.decode()
 
 
+def test_an_edit_sent_after_the_window_closed_hands_back_its_text(client, article, my_comment):
+    """An edit page left open past the window refuses the edit but gives back what was typed."""
+    page = client.get(f"/comments/{my_comment.pk}/edit/")
+    assert page.status_code == 200
+    Comment.objects.filter(pk=my_comment.pk).update(
+        submit_date=timezone.now() - timedelta(minutes=16)
+    )
+    typed = "A long & careful <edit> I would hate to lose"
+    refused = client.post(f"/comments/{my_comment.pk}/edit/", {"comment": typed})
+    html = refused.content.decode()
+    assert refused.status_code == 403 and "no longer be edited" in html
+    kept = re.search(r'<textarea id="kept-text"[^>]*readonly>([^<]*)</textarea>', html)
+    assert kept.group(1) == "A long &amp; careful &lt;edit&gt; I would hate to lose"
+    my_comment.refresh_from_db()
+    assert my_comment.comment == "My first words"
+
+
 def test_spam_the_scorer_marked_is_edited_as_a_held_comment_would_be(
     client, article, my_comment, moderator, django_capture_on_commit_callbacks
 ):
