@@ -62,6 +62,11 @@ def status_seen_by_poster(status: str, *, shadow: bool = False) -> str:
     return HELD
 
 
+def status_label_for_poster(status: str, *, shadow: bool = False) -> str:
+    """The name of a comment's state, in the active language, as its poster is shown it."""
+    return str(CommentStatus(status_seen_by_poster(status, shadow=shadow)).label)
+
+
 def notice_text(kind: str, seen: str) -> str:
     """The sentence, in the active language, for a notice of `kind` ("posted", "edited" or
     "") about a comment the poster sees as `seen`."""

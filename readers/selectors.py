@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from comments.models import Comment, CommentStatus
+from comments.notices import status_label_for_poster
 from comments.refusals import refusal_text
 from comments.screening import comment_screen
 from comments.services import CommentRefused
@@ -164,6 +165,19 @@ def comments_of(*, user: AbstractBaseUser | None = None, email: str = "") -> Que
     return (
         comments.filter(user__isnull=True, user_email__iexact=email) if email else comments.none()
     )
+
+
+def comments_listed_for(
+    *, user: AbstractBaseUser | None = None, email: str = "", limit: int = 500
+) -> list[Comment]:
+    """A reader's comments for their own list, newest first, each with `status_shown`: its
+    state as the poster is shown it everywhere (spam reads as held, a shadow-banned comment
+    as published), never the verdict itself."""
+    comments = list(comments_of(user=user, email=email).order_by("-submit_date")[:limit])
+    for comment in comments:
+        shadow = bool((comment.submission_meta or {}).get("shadow"))
+        comment.status_shown = status_label_for_poster(comment.status, shadow=shadow)
+    return comments
 
 
 def is_following(*, article, user) -> bool:

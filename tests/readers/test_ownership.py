@@ -202,6 +202,20 @@ def test_signed_in_reader_exports_and_deletes_all_their_comments(
     assert set(Comment.objects.values_list("status", flat=True)) == {S.DELETED}
 
 
+def test_your_comments_names_each_state_as_the_poster_is_shown_it(client, article, make_user, post):
+    """The list of one's comments calls spam "held" and a shadow-banned comment "published",
+    as the article page does, so it never gives a verdict away."""
+    writer = make_user("writer")
+    client.force_login(writer)
+    spam = post(article, "Scored as spam", user=writer, status=S.SPAM)
+    shadowed = post(article, "Shadow-banned words", user=writer, status=S.SPAM)
+    Comment.objects.filter(pk=shadowed.pk).update(submission_meta={"shadow": True})
+    page = client.get("/comments/mine/").content.decode()
+    states = dict(re.findall(r'href="/comments/(\d+)/">.*?</time> · ([^<]+)</p>', page))
+    assert states == {str(spam.pk): "Held for a moderator", str(shadowed.pk): "Published"}
+    assert "Spam" not in page
+
+
 def without_token(response) -> str:
     return re.sub(r'(csrfmiddlewaretoken" value=")[^"]*', r"\1", response.content.decode())
 
