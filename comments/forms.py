@@ -70,7 +70,12 @@ class CommentForm(XtdCommentForm):
         label=gettext_lazy("Comment"),
         max_length=settings.COMMENT_MAX_LENGTH,
         widget=forms.Textarea(
-            attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "required": True}
+            attrs={
+                "rows": 8,
+                "maxlength": settings.COMMENT_MAX_LENGTH,
+                "required": True,
+                "dir": "auto",
+            }
         ),
         error_messages={
             "required": gettext_lazy("Please write a comment."),
@@ -80,7 +85,9 @@ class CommentForm(XtdCommentForm):
     name = forms.CharField(
         label=gettext_lazy("Name"),
         max_length=50,
-        widget=forms.TextInput(attrs={"maxlength": 50, "autocomplete": "name", "required": True}),
+        widget=forms.TextInput(
+            attrs={"maxlength": 50, "autocomplete": "name", "required": True, "dir": "auto"}
+        ),
         error_messages={"required": gettext_lazy("Please enter your name.")},
     )
     # As long as an address may be: a longer one was cut to fit and stored as another.

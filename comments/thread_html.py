@@ -280,11 +280,12 @@ def _comment(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str
         f'<article class="comment-body{" comment-awaiting" if node.awaiting else ""}"{status}'
         f' aria-labelledby="comment-author-{cid}">\n'
         f'<footer class="comment-meta">\n'
-        f'<b class="comment-author" id="comment-author-{cid}">{author}</b>{badges}{state}\n'
+        f'<b class="comment-author" id="comment-author-{cid}" dir="auto">{author}</b>'
+        f"{badges}{state}\n"
         f'<a class="comment-date" href="#c{cid}"><time datetime="{node.date_iso}">'
         f"{node.date_text}</time></a>{edited}\n"
         f"</footer>{awaiting}{moderation_note}\n"
-        f'<div class="comment-content">{node.html}</div>\n'
+        f'<div class="comment-content" dir="auto">{node.html}</div>\n'
         f'<p class="comment-actions">{"".join(actions)}</p>{votes}{pick_form}{moderate_form}\n'
         f"</article>{_more(node, links, words)}"
     )

@@ -24,7 +24,9 @@ class CommentEditForm(forms.Form):
     comment = TextareaField(
         label=_("Comment"),
         max_length=settings.COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH}),
+        widget=forms.Textarea(
+            attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "dir": "auto"}
+        ),
         error_messages={"required": _("Please write a comment (or delete it instead).")},
     )
 

@@ -631,6 +631,18 @@ def test_bidirectional_controls_are_dropped_from_names_and_text(client, article,
     assert not set(BIDI_CONTROLS) & set(page)
 
 
+def test_right_to_left_names_and_text_take_their_own_direction(client, article, post):
+    """An Arabic comment on an English page runs right to left with its punctuation where an
+    Arabic reader expects it: its text and its author's name each take the direction of
+    their first letters, and the form's comment and name fields do the same as one types."""
+    post(article, "\u0645\u0631\u062d\u0628\u0627!", name="\u0633\u0627\u0645\u064a 2")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<div class="comment-content" dir="auto"><p>\u0645\u0631\u062d\u0628\u0627!' in page
+    assert re.search(r'<b class="comment-author" id="comment-author-\d+" dir="auto">', page)
+    assert re.search(r'<textarea name="comment"[^>]* dir="auto"', page)
+    assert re.search(r'<input type="text" name="name"[^>]* dir="auto"', page)
+
+
 def test_comments_stored_before_lose_their_bidirectional_controls(article, post):
     from importlib import import_module
 
