@@ -187,6 +187,12 @@ class CommentForm(XtdCommentForm):
         data.update(self.generate_security_data())
         return type(self)(self.target_object, data=data, user=self.user)
 
+    def without_reply(self) -> "CommentForm":
+        """A copy of this bound form that posts a new comment instead of a reply."""
+        data = self.data.copy()
+        data["reply_to"] = "0"
+        return type(self)(self.target_object, data=data, user=self.user)
+
 
 # WordPress's wrapper classes, which themes written for it style.
 for _name, _wrapper_class in WORDPRESS_FIELDS.items():

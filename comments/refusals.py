@@ -37,6 +37,11 @@ NOT_ATTACHED_REASON = gettext_lazy("This comment is not attached to a published 
 TOO_FAST = gettext_lazy(
     "You are posting faster than this site allows. Wait a minute and send it again."
 )
+# After "The comment you are replying to is not available." (it was held, removed or deleted
+# while the reply was written): the form comes back as a new comment, not a reply.
+REPLY_GONE_NEXT = gettext_lazy(
+    "Press Post Comment again to post yours as a new comment instead of a reply."
+)
 NO_TOKEN_NOTICE = gettext_lazy(
     "It was sent without this site's security token, so nothing was posted. Check it and "
     "press Post Comment again."

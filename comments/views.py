@@ -39,6 +39,7 @@ from .refusals import (
     NOT_ATTACHED_REASON,
     NOT_CONFIRMED_REASON,
     NOT_STORED_REASON,
+    REPLY_GONE_NEXT,
     SECURITY_REASONS,
     TOO_FAST,
     expired_notice,
@@ -127,6 +128,12 @@ def _comment_post(request: HttpRequest) -> HttpResponse:
         form.add_error(None, refusal_text(refusal))
         return _render_article(request, article, form, status=403)
     except CommentRejected as rejection:
+        if rejection.field == "reply_to":
+            # The reply's comment went (held, removed, deleted) while it was being written:
+            # sent back as it would have to be posted, a new comment, so the next press works.
+            form = form.without_reply()
+            form.add_error(None, [rejection.message, REPLY_GONE_NEXT])
+            return _render_article(request, article, form, status=400)
         form.add_error(None, rejection.message)
         return _render_article(request, article, form, status=403 if not rejection.field else 400)
     except DatabaseError:

@@ -143,6 +143,23 @@ class TestPosting:
         assert "keep me" in response.content.decode()
         assert Comment.objects.filter(article=article).count() == 0
 
+    def test_a_reply_whose_comment_went_meanwhile_can_be_posted_as_a_new_comment(
+        self, client, article, post, submit
+    ):
+        """Replying to a comment held while the reply was written: the form comes back with
+        the text, says the second press posts it as a new comment, and that press does."""
+        parent = post(article, "Soon held")
+        Comment.objects.filter(pk=parent.pk).update(status=CommentStatus.HELD)
+        data = form_data(article, comment="keep my reply", reply_to=str(parent.pk))
+        refused = submit(data)
+        html = refused.content.decode()
+        assert refused.status_code == 400 and "keep my reply" in html
+        assert "is not available" in html and "as a new comment instead of a reply" in html
+        assert re.search(r'name="reply_to" value="0"', html)
+        assert submit({**data, "reply_to": "0"}).status_code == 302
+        posted = Comment.objects.get(article=article, comment="keep my reply")
+        assert posted.parent_id == posted.pk
+
     def test_reply_past_depth_limit_is_stored_beside(self, client, article, post, settings, submit):
         """A reply to the deepest comment is stored at that depth, not refused."""
         settings.PARLEY_THREAD_DEPTH = 2
