@@ -7,6 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from core.text import one_line
+
 
 def email_build(
     *, to: str, subject: str, template: str, context: dict, unsubscribe_url: str = ""
@@ -22,7 +24,9 @@ def email_build(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     message = EmailMultiAlternatives(
-        subject=f"{settings.PARLEY_EMAIL_SUBJECT_PREFIX}{subject}",
+        # One line: a header with a line break is refused and the message never goes (a
+        # name stored with one before names were kept to a line).
+        subject=one_line(f"{settings.PARLEY_EMAIL_SUBJECT_PREFIX}{subject}"),
         body=render_to_string(f"{template}.txt", context),
         to=[to],
         headers=headers,

@@ -27,6 +27,15 @@ def strip_control_characters(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text or "")
 
 
+LINE_BREAKS = re.compile(r"\s*[\r\n\t\v\f\u0085\u2028\u2029]+\s*")
+
+
+def one_line(text: str) -> str:
+    """Text meant to stay on one line (a name, an email subject): control characters
+    dropped, each run of line breaks or tabs made one space, ends trimmed."""
+    return LINE_BREAKS.sub(" ", strip_control_characters(text)).strip()
+
+
 # HTML that already has block tags keeps its own paragraphs.
 _BLOCK_TAG = re.compile(r"<\s*(p|div|blockquote|pre|ul|ol|table|h[1-6])\b", re.IGNORECASE)
 

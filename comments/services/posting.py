@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from articles.models import Article
 from core.db import CompiledValues
 from core.signals import signal_send_on_commit
-from core.text import strip_control_characters
+from core.text import one_line
 
 from ..models import Comment, CommentStatus, comment_insert
 from ..screening import Copies, comment_judge, comment_judge_prepare, comment_screen
@@ -91,7 +91,7 @@ def comment_submit(
         "object_pk": str(article.pk),
         "site_id": settings.SITE_ID,
         "user": poster.user,
-        "user_name": strip_control_characters(poster.name)[:50],
+        "user_name": one_line(poster.name)[:50],
         "user_email": poster.email[:254],  # the column sizes; the form checks them first
         "user_url": poster.url[:200],
         **text_fields,

@@ -7,13 +7,13 @@ from allauth.account.models import EmailConfirmation
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from core.text import strip_control_characters
+from core.text import one_line
 
 
 def user_display_name_set(*, user: AbstractBaseUser, first_name: str, last_name: str) -> None:
     """Change the name shown on a reader's new comments and, for authors, their bylines."""
-    user.first_name = strip_control_characters(first_name).strip()[:150]
-    user.last_name = strip_control_characters(last_name).strip()[:150]
+    user.first_name = one_line(first_name)[:150]
+    user.last_name = one_line(last_name)[:150]
     user.save(update_fields=["first_name", "last_name"])
 
 

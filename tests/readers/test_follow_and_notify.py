@@ -18,6 +18,7 @@ from moderation.models import ModerationRules
 from moderation.services import comment_transition, comments_moderate
 from readers.models import ConfirmedAddress, Follow
 from readers.selectors import reply_notice_wanted
+from readers.services import comment_published_notify
 from readers.tokens import address_digest, token_make
 from tests.conftest import form_data
 
@@ -199,6 +200,30 @@ class TestReplyNotifications:
         assert [m.to for m in mail.outbox] == [["asker@example.com"]]
         assert "Replier replied to your comment" in mail.outbox[0].subject
         assert "List-Unsubscribe" in mail.outbox[0].extra_headers
+
+    def test_a_name_sent_with_a_line_break_is_kept_to_one_line_and_the_email_goes(
+        self, article, subscribed_parent, submit, post
+    ):
+        """A name posted with a line break (no browser's name field sends one) is stored on
+        one line, and the reply email whose subject names it is sent; so is the email for a
+        name stored with a line break before."""
+        submit(
+            form_data(
+                article,
+                comment="A reply",
+                name="Carla\r\nBcc: x@example.com",
+                reply_to=str(subscribed_parent.pk),
+            )
+        )
+        reply = type(subscribed_parent).objects.get(comment="A reply")
+        assert reply.user_name == "Carla Bcc: x@example.com"
+        assert [m.subject for m in mail.outbox] == [
+            "[Parley] Carla Bcc: x@example.com replied to your comment"
+        ]
+        older = post(article, "An older reply", reply_to=subscribed_parent.pk)
+        type(older).objects.filter(pk=older.pk).update(user_name="Dana\nEvans")
+        assert comment_published_notify(comment_id=older.pk) == ["reply:asker@example.com"]
+        assert mail.outbox[-1].subject == "[Parley] Dana Evans replied to your comment"
 
     @pytest.mark.parametrize("later", [False, True], ids=["published-at-once", "approved"])
     def test_a_reply_at_the_deepest_level_emails_whom_it_answers(
