@@ -4,7 +4,9 @@
    - A form sent back with errors: the summary of the errors takes focus.
    - After a post, what became of the comment is announced.
    - The poster's own comment that is being checked, or held for a moderator, turns into its
-     verdict in place. */
+     verdict in place.
+   - What the reader is writing survives their leaving the page another way than by posting
+     it (the language switcher, Log in, a link followed). */
 (function () {
   "use strict";
 
@@ -81,19 +83,59 @@
   var cancel = document.getElementById("cancel-reply");
   var textarea = document.getElementById("id_comment");
 
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest(".comment-reply-link") : null;
-    if (!link) { return; }
+  /* Moves the form under the comment `link` replies to; false if that comment is not here. */
+  function replyUnder(link) {
     var item = document.getElementById("c" + link.getAttribute("data-comment-id"));
     var body = item && item.querySelector(".comment-body");
-    if (!body) { return; }
-    event.preventDefault();
+    if (!body) { return false; }
     body.parentNode.insertBefore(respond, body.nextSibling);
     replyTo.value = link.getAttribute("data-comment-id");
     bannerName.textContent = link.getAttribute("data-name");
     banner.hidden = false;
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".comment-reply-link") : null;
+    if (!link || !replyUnder(link)) { return; }
+    event.preventDefault();
+    keepDraft();
     if (textarea) { textarea.focus(); }
   });
+
+  /* The draft: kept for this tab (sessionStorage) per article while it is written, put back
+     in an empty comment box when the article comes back (under the comment it replied to,
+     if that is on the page), and forgotten once the form is sent, since a form sent back
+     with errors holds its text already. Where storage is refused, nothing is kept. */
+  var form = document.getElementById("commentform");
+  var target = document.getElementById("id_object_pk");
+  var draftKey = target && "parley-draft:" + target.value;
+  function storage(action) {
+    try { return action(window.sessionStorage); } catch (refused) { return null; }
+  }
+  function keepDraft() {
+    if (!form || !textarea || !draftKey) { return; }
+    storage(function (store) {
+      if (textarea.value.trim()) {
+        store.setItem(draftKey, JSON.stringify({ text: textarea.value, replyTo: replyTo.value }));
+      } else {
+        store.removeItem(draftKey);
+      }
+    });
+  }
+  if (form && textarea && draftKey) {
+    var kept = storage(function (store) { return JSON.parse(store.getItem(draftKey)); });
+    if (kept && kept.text && !textarea.value.trim()) {
+      textarea.value = kept.text;
+      var keptLink = /^[1-9][0-9]*$/.test(kept.replyTo || "") && replyTo.value === "0" &&
+        document.querySelector('.comment-reply-link[data-comment-id="' + kept.replyTo + '"]');
+      if (keptLink) { replyUnder(keptLink); }
+    }
+    textarea.addEventListener("input", keepDraft);
+    form.addEventListener("submit", function () {
+      storage(function (store) { store.removeItem(draftKey); });
+    });
+  }
 
   if (cancel) {
     cancel.addEventListener("click", function (event) {
@@ -101,6 +143,7 @@
       home.parentNode.insertBefore(respond, home.nextSibling);
       replyTo.value = "0";
       banner.hidden = true;
+      keepDraft();
       if (textarea) { textarea.focus(); }
     });
   }

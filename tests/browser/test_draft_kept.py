@@ -1,0 +1,34 @@
+"""What a reader is writing in the comment box survives their leaving the article another
+way than by posting it, and is gone once posted."""
+
+import pytest
+from playwright.sync_api import expect
+
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_draft_survives_the_language_switcher_and_goes_once_posted(
+    live_server, new_page, article, post
+):
+    """A reply half written, then Deutsch chosen: the German page has the text back in the
+    box under the same comment; posting it leaves the box empty when the article comes back."""
+    parent = post(article, "Worth answering", name="Ada")
+    url = live_server.url + article.get_absolute_url()
+    page = new_page()
+    page.goto(url)
+    page.locator(f'.comment-reply-link[data-comment-id="{parent.pk}"]').click()
+    page.fill("#id_comment", "Half of a long reply, مرحبا")
+    page.get_by_label("Language").select_option("de")
+    page.locator("footer .language-form").get_by_role("button").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.locator("#id_comment")).to_have_value("Half of a long reply, مرحبا")
+    assert page.input_value("#id_reply_to") == str(parent.pk)
+    expect(page.locator("#replying-to")).to_be_visible()
+    page.fill("#id_name", "Writer")
+    page.locator("#submit").click()
+    page.wait_for_url("**#c*")
+    assert Comment.objects.get(comment="Half of a long reply, مرحبا").parent_id == parent.pk
+    page.goto(url)
+    expect(page.locator("#id_comment")).to_have_value("")
