@@ -23,19 +23,26 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "errors/400.html", {"reason": reason}, status=400)
 
 
+def _sent_text(request: HttpRequest) -> str:
+    """The comment a refused or failed POST carried (an edit sent after signing out in
+    another tab, say), to hand back so that nothing the reader wrote is lost."""
+    try:
+        return request.POST.get("comment", "") if request.method == "POST" else ""
+    except Exception:  # a body that cannot be read is not worth a second error
+        return ""
+
+
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
+    context = {"reason": str(exception or ""), "text": _sent_text(request)}
+    return render(request, "errors/403.html", context, status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return render(request, "errors/404.html", {"text": _sent_text(request)}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors or database here: the error may be the database itself. What a
     # reader was sending is handed back, so nothing they wrote is lost.
-    try:
-        text = request.POST.get("comment", "") if request.method == "POST" else ""
-    except Exception:  # a body that cannot be read is not worth a second error
-        text = ""
+    text = _sent_text(request)
     return HttpResponse(loader.get_template("errors/500.html").render({"text": text}), status=500)

@@ -85,6 +85,27 @@ def test_an_edit_sent_after_the_window_closed_hands_back_its_text(client, articl
     assert my_comment.comment == "My first words"
 
 
+@pytest.mark.parametrize("status", [S.PUBLISHED, S.HELD])
+def test_an_edit_sent_after_signing_out_elsewhere_hands_back_its_text(
+    client, article, make_user, post, status
+):
+    """Signed out in another tab, a reader sends the edit they were writing: it is refused
+    (403, or 404 for a held comment, as for anyone else) with the text given back to copy."""
+    writer = make_user("writer")
+    comment = post(article, "My words", user=writer, status=status)
+    client.force_login(writer)
+    assert client.get(f"/comments/{comment.pk}/edit/").status_code == 200
+    client.logout()
+    refused = client.post(f"/comments/{comment.pk}/edit/", {"comment": "Edited <words>"})
+    assert refused.status_code == (403 if status == S.PUBLISHED else 404)
+    kept = re.search(
+        r'<textarea id="kept-text"[^>]*readonly>([^<]*)</textarea>', refused.content.decode()
+    )
+    assert kept.group(1) == "Edited &lt;words&gt;"
+    comment.refresh_from_db()
+    assert comment.comment == "My words"
+
+
 def test_spam_the_scorer_marked_is_edited_as_a_held_comment_would_be(
     client, article, my_comment, moderator, django_capture_on_commit_callbacks
 ):
