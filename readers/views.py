@@ -41,6 +41,17 @@ def _owned_comment(request: HttpRequest, comment_id: int) -> Comment:
     return comment
 
 
+def _comment_back_url(request: HttpRequest, comment: Comment) -> str:
+    """Where a reader goes back to from editing their comment: the comment in its thread,
+    where this browser's article page shows it whatever its state (its account's, or posted
+    from this browser); else, for a guest who proved their address by an emailed link, their
+    list of comments, since the article shows a checked or held comment only to those."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    if (user_id and comment.user_id == user_id) or comment.pk in own_comment_ids(request):
+        return reverse("comments:permalink", args=[comment.pk])
+    return reverse("readers:my_comments")
+
+
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Edit one's own comment inside the edit window."""
@@ -61,12 +72,16 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
             form.add_error(None, str(closed))
         else:
             notice_add(request, comment_id=comment.pk, kind="edited")
-            return HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
+            return HttpResponseRedirect(_comment_back_url(request, comment))
     deadline = selectors.comment_edit_deadline(comment)
+    context = {
+        "comment": comment, "form": form, "deadline": deadline, "now": timezone.now(),
+        "back_url": _comment_back_url(request, comment),
+    }  # fmt: skip
     return render(
         request,
         "readers/comment_edit.html",
-        {"comment": comment, "form": form, "deadline": deadline, "now": timezone.now()},
+        context,
         status=400 if request.method == "POST" else 200,
     )
 

@@ -264,6 +264,28 @@ def test_guest_manages_comments_through_an_emailed_link(
     assert device.post(f"/comments/{my_comment.pk}/delete/").status_code == 302
 
 
+def test_a_guest_editing_through_an_emailed_link_lands_where_the_comment_is_shown(
+    article, my_comment, django_capture_on_commit_callbacks
+):
+    """On another device, with the emailed link, a guest edits their held comment: they land
+    on their list of comments, told it was updated, not on its permalink (a 404 to a browser
+    that did not post it); the edit page's Cancel leads there too."""
+    Comment.objects.filter(pk=my_comment.pk).update(status=S.HELD)
+    device = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        device.post("/comments/manage/", {"email": "owner@example.com"})
+    link = re.search(r"https?://[^/\s]+(/comments/manage/[^\s]+)", mail.outbox[0].body).group(1)
+    device.get(link)
+    edit_page = device.get(f"/comments/{my_comment.pk}/edit/").content.decode()
+    assert '<a href="/comments/mine/">Cancel</a>' in edit_page
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = device.post(f"/comments/{my_comment.pk}/edit/", {"comment": "Better words"})
+    assert edited.status_code == 302 and edited["Location"] == "/comments/mine/"
+    landed = device.get(edited["Location"])
+    assert landed.status_code == 200 and "Your comment was updated." in landed.content.decode()
+    assert "Better words" in landed.content.decode()
+
+
 def test_my_comments_without_identity_asks_for_a_link(client):
     """With no account and no link, "my comments" leads to the request form."""
     assert client.get("/comments/mine/")["Location"] == "/comments/manage/"
