@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from comments.models import Comment, CommentStatus
+from comments.models import AWAITING_STATES, Comment, CommentStatus
 from comments.notices import status_label_for_poster
 from comments.refusals import refusal_text
 from comments.screening import comment_screen
@@ -168,15 +168,25 @@ def comments_of(*, user: AbstractBaseUser | None = None, email: str = "") -> Que
 
 
 def comments_listed_for(
-    *, user: AbstractBaseUser | None = None, email: str = "", limit: int = 500
+    *,
+    user: AbstractBaseUser | None = None,
+    email: str = "",
+    own_ids: frozenset[int] = frozenset(),
+    limit: int = 500,
 ) -> list[Comment]:
     """A reader's comments for their own list, newest first, each with `status_shown`: its
     state as the poster is shown it everywhere (spam reads as held, a shadow-banned comment
-    as published), never the verdict itself."""
+    as published), never the verdict itself; and `shown_in_thread`: whether this browser's
+    article page shows it (published, or awaiting a verdict and the account's or posted from
+    this browser, `own_ids`), so that its link leads to it and not to a 404."""
     comments = list(comments_of(user=user, email=email).order_by("-submit_date")[:limit])
+    signed_in = user is not None and user.is_authenticated
     for comment in comments:
         shadow = bool((comment.submission_meta or {}).get("shadow"))
         comment.status_shown = status_label_for_poster(comment.status, shadow=shadow)
+        comment.shown_in_thread = comment.status == S.PUBLISHED or (
+            comment.status in AWAITING_STATES and (signed_in or comment.pk in own_ids)
+        )
     return comments
 
 

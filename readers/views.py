@@ -110,7 +110,7 @@ def my_comments(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated and not request.session.get(MANAGE_SESSION_KEY):
         return HttpResponseRedirect(reverse("readers:manage_request"))
     who = _reader(request)
-    comments = selectors.comments_listed_for(**who)
+    comments = selectors.comments_listed_for(**who, own_ids=own_comment_ids(request))
     return render(request, "readers/my_comments.html", {
         "comments": comments, "who": who.get("email") or request.user.get_username(),
         "delete_form": DeleteAllForm(),
@@ -134,7 +134,7 @@ def my_comments_delete_all(request: HttpRequest) -> HttpResponse:
     who = _reader(request)
     form = DeleteAllForm(request.POST)
     if not form.is_valid():
-        comments = selectors.comments_listed_for(**who)
+        comments = selectors.comments_listed_for(**who, own_ids=own_comment_ids(request))
         return render(request, "readers/my_comments.html", {
             "comments": comments, "who": who.get("email") or request.user.get_username(),
             "delete_form": form,

@@ -284,6 +284,15 @@ def test_a_guest_editing_through_an_emailed_link_lands_where_the_comment_is_show
     landed = device.get(edited["Location"])
     assert landed.status_code == 200 and "Your comment was updated." in landed.content.decode()
     assert "Better words" in landed.content.decode()
+    # A held comment's line there leads to the article, which this browser is shown, not to
+    # a 404; a published one's to the comment.
+    Comment.objects.filter(pk=my_comment.pk).update(status=S.HELD)
+    listed = device.get("/comments/mine/").content.decode()
+    assert f'On <a href="{article.get_absolute_url()}">' in listed
+    assert device.get(f"/comments/{my_comment.pk}/").status_code == 404
+    Comment.objects.filter(pk=my_comment.pk).update(status=S.PUBLISHED)
+    listed = device.get("/comments/mine/").content.decode()
+    assert f'On <a href="/comments/{my_comment.pk}/">' in listed
 
 
 def test_my_comments_without_identity_asks_for_a_link(client):
