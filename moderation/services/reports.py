@@ -34,16 +34,21 @@ def report_create(
     note: str = "",
 ) -> bool:
     """Record a reader's report (once per reader); enough reports hold a published comment.
-    Returns False when this reader had already reported the comment."""
+    A banned reader's report is recorded for moderators but counts towards no hold (as
+    with a shadow-ban, they are not told). Returns False when this reader had already
+    reported the comment."""
     key = requester_key(user=user, address=ip_address, purpose="reporter")
+    reporter = user if user is not None and user.is_authenticated else None
+    banned = selectors.ban_for(user=reporter, ip_address=ip_address) is not None
     try:
         with transaction.atomic():
             Report.objects.create(
                 comment_id=comment_id,
-                reporter=user if user is not None and user.is_authenticated else None,
+                reporter=reporter,
                 reporter_key=key,
                 reason=reason,
                 note=note[:500],
+                counts=not banned,
             )
     except IntegrityError:
         return False
@@ -54,11 +59,11 @@ def report_create(
     threshold = selectors.rules_get().reports_to_hold
     # Readers' reports hold a comment; the one down votes make only asks for a look.
     open_reports = (
-        Report.objects.filter(comment_id=comment_id, resolved_at__isnull=True)
+        Report.objects.filter(comment_id=comment_id, resolved_at__isnull=True, counts=True)
         .exclude(reporter_key=VOTES_REPORTER)
         .count()
     )
-    if threshold and open_reports >= threshold:
+    if threshold and not banned and open_reports >= threshold:
         comment_transition(
             comment_id=comment_id,
             to_status=S.HELD,

@@ -12,6 +12,7 @@ from comments.models import Comment, CommentStatus, Thread
 from comments.services import Poster, comment_submit
 from moderation import scoring, services
 from moderation.models import (
+    Ban,
     HeldDigest,
     ModerationEvent,
     ModerationRules,
@@ -356,6 +357,41 @@ class TestReports:
         assert comment.status == S.HELD
         event = ModerationEvent.objects.filter(comment=comment).first()
         assert event.actor_label == "readers" and event.reasons[0]["reason"] == "3 reader reports"
+
+    def test_a_banned_readers_reports_are_kept_but_hide_nothing(
+        self, article, post, make_user, moderator
+    ):
+        """Reports from a banned account or a shadow-banned address are recorded for
+        moderators, but count towards no hold: a banned troll cannot hide others' words."""
+        comment = post(article, "an unpopular but fair opinion")
+        troll = make_user()
+        services.ban_create(kind=Ban.Kind.ACCOUNT, user=troll, actor=moderator, reason="abuse")
+        services.ban_create(
+            kind=Ban.Kind.IP, value="198.51.100.66", actor=moderator, reason="abuse", shadow=True
+        )
+        readers = [make_user() for _ in range(2)]
+        for user, address in ((troll, None), (None, "198.51.100.66"), (readers[0], None)):
+            assert services.report_create(
+                comment_id=comment.pk, user=user, ip_address=address, reason="abuse"
+            )
+        comment.refresh_from_db()
+        assert comment.status == S.PUBLISHED
+        assert Report.objects.filter(comment=comment).count() == 3
+        assert Report.objects.filter(comment=comment, counts=False).count() == 2
+        queue = Client()
+        queue.force_login(moderator)
+        page = queue.get("/moderation/reported/").content.decode()
+        assert page.count("from a banned reader: it counts towards no hold") == 2
+        services.report_create(
+            comment_id=comment.pk, user=readers[1], ip_address=None, reason="abuse"
+        )
+        services.report_create(
+            comment_id=comment.pk, user=None, ip_address="203.0.113.40", reason="abuse"
+        )
+        comment.refresh_from_db()
+        assert comment.status == S.HELD
+        event = ModerationEvent.objects.filter(comment=comment).first()
+        assert event.reasons[0]["reason"] == "3 reader reports"
 
     def test_guest_reporter_ip_is_stored_as_a_keyed_hash(self, article, post):
         """A guest's IP is never stored in clear."""
