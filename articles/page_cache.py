@@ -28,6 +28,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.http import http_date, parse_http_date_safe, urlencode
@@ -113,12 +115,31 @@ def _query_kept(values) -> str:
     return f"?{kept}" if kept else ""
 
 
+def _shaping_settings() -> list[str]:
+    return sorted(
+        name
+        for name in dir(settings)
+        if name.startswith(("PARLEY_", "COMMENT")) or name == "LANGUAGES"
+    )
+
+
 @functools.cache
-def _signed_by(secret_key: str) -> str:
-    """Which key signed a page's comment form: a page stored under another SECRET_KEY (before
-    a restart with a new one) is not served, since its form would fail the check and its
-    reader be told the form was tampered with."""
-    return hashlib.sha256(b"parley-page-form:" + secret_key.encode()).hexdigest()[:12]
+def _built_by(secret_key: str) -> str:
+    """Which key signed a page's comment form, and the settings that shaped the page (threads
+    per page, depth, order, the form's fields…): a page stored before a restart with another
+    SECRET_KEY is not served, since its form would fail the check and its reader be told the
+    form was tampered with; nor one stored under other settings, which would show the page
+    as it was before them until it expired."""
+    shaped = repr([(name, getattr(settings, name)) for name in _shaping_settings()])
+    return hashlib.sha256(
+        b"parley-page-form:" + secret_key.encode() + b"\0" + shaped.encode()
+    ).hexdigest()[:12]
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    # Settings change in a running process only under tests (override_settings).
+    _built_by.cache_clear()
 
 
 def _page_key(request: HttpRequest, slug: str) -> str:
@@ -126,7 +147,7 @@ def _page_key(request: HttpRequest, slug: str) -> str:
     # The language LocaleMiddleware will pick (the switcher's cookie, then Accept-Language):
     # each language's page is kept apart, under one version, so one change drops them all.
     language = get_language_from_request(request)
-    signed = _signed_by(settings.SECRET_KEY)
+    signed = _built_by(settings.SECRET_KEY)
     return f"parley:page:{slug}:{digest}:{language}:{signed}:{PAGE_FORMAT}"
 
 

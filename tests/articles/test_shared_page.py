@@ -214,3 +214,16 @@ def test_one_readers_query_never_ends_up_in_the_page_others_get(article):
     assert "junk" not in html and "utm_source" not in html
     assert f"?next={quote(article.get_absolute_url() + '?cpage=1&corder=oldest', safe='/')}" in html
     assert f'name="next" value="{article.get_absolute_url()}?cpage=1&amp;corder=oldest"' in html
+
+
+def test_a_page_stored_under_other_settings_is_not_served(article, post, settings):
+    """A restart with settings that shape the page (threads per page, depth, the form's
+    fields…) gets pages built under them, not those stored before it."""
+    post(article, "First thread")
+    post(article, "Second thread")
+    assert get(article)["X-Parley-Cache"] == "miss"
+    assert get(article)["X-Parley-Cache"] == "hit"
+    settings.PARLEY_THREADS_PER_PAGE = 1
+    page = get(article)
+    assert page["X-Parley-Cache"] == "miss"
+    assert "cpage=2" in page.content.decode()
