@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from comments.forms import TOO_LONG
 from core.fields import TextareaField
 
 # What following or unfollowing did is said inside the follow box, where the redirect lands
@@ -27,7 +28,11 @@ class CommentEditForm(forms.Form):
         widget=forms.Textarea(
             attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "dir": "auto"}
         ),
-        error_messages={"required": _("Please write a comment (or delete it instead).")},
+        error_messages={
+            "required": _("Please write a comment (or delete it instead)."),
+            # The comment form's own words for it, not Django's "Ensure this value has…".
+            "max_length": TOO_LONG,
+        },
     )
 
 

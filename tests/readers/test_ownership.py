@@ -85,6 +85,20 @@ def test_an_edit_sent_after_the_window_closed_hands_back_its_text(client, articl
     assert my_comment.comment == "My first words"
 
 
+def test_an_edit_too_long_is_refused_in_the_comment_forms_words_with_its_text(
+    client, article, my_comment, settings
+):
+    typed = "x" * (settings.COMMENT_MAX_LENGTH + 5)
+    refused = client.post(f"/comments/{my_comment.pk}/edit/", {"comment": typed})
+    html = refused.content.decode()
+    limit, length = settings.COMMENT_MAX_LENGTH, settings.COMMENT_MAX_LENGTH + 5
+    assert refused.status_code == 400
+    assert f"Please keep your comment under {limit} characters (it has {length})." in html
+    assert "Ensure this value" not in html and typed in html
+    my_comment.refresh_from_db()
+    assert my_comment.comment == "My first words"
+
+
 @pytest.mark.parametrize("status", [S.PUBLISHED, S.HELD])
 def test_an_edit_sent_after_signing_out_elsewhere_hands_back_its_text(
     client, article, make_user, post, status
