@@ -12,7 +12,10 @@ from .selectors import bans_in_force
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=Report.Reason.choices, widget=forms.RadioSelect, label=_("What is wrong with it?")
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        label=_("What is wrong with it?"),
+        error_messages={"required": _("Choose what is wrong with the comment.")},
     )
     note = TextareaField(
         required=False,

@@ -262,7 +262,14 @@ class TestReporting:
         """A report without a reason is a form error; held comments cannot be reported."""
         published = post(article)
         held = post(article, status=S.HELD)
-        assert client.post(reverse("moderation:report", args=[published.pk]), {}).status_code == 400
+        refused = client.post(reverse("moderation:report", args=[published.pk]), {"note": "Kept"})
+        assert refused.status_code == 400
+        html = refused.content.decode()
+        assert (
+            "Choose what is wrong with the comment." in html
+            and "This field is required" not in html
+        )
+        assert "Kept</textarea>" in html
         assert client.get(reverse("moderation:report", args=[held.pk])).status_code == 404
 
     def test_the_reader_is_thanked_where_the_page_lands(self, client, make_user, article, post):
