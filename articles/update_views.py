@@ -50,7 +50,7 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = UpdateCorrectionForm(request.POST)
     if form.is_valid():
         try:
-            services.update_correct(
+            update = services.update_correct(
                 update=update,
                 body=form.cleaned_data["body"],
                 notify_followers=form.cleaned_data["notify_followers"],
@@ -60,6 +60,14 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         update.refresh_from_db(fields=["withdrawn_at"])
         return render(request, template, {"update": update, "form": form}, status=400)
+    if update.scheduled:
+        # Not on the page yet, so said at its top, where the article opens.
+        text = _(
+            "The update is changed. It comes out on %(date)s, when anyone following the article "
+            "will get it by email as it now reads."
+        ) % {"date": date_text(update.published_at)}
+        messages.success(request, text)
+        return HttpResponseRedirect(update.article.get_absolute_url())
     if form.cleaned_data["notify_followers"]:
         text = _("Your correction is published. Anyone following the article will get it by email.")
     else:

@@ -57,7 +57,8 @@ def update_correct(
     *, update: ArticleUpdate, body: str, notify_followers: bool = False
 ) -> ArticleUpdate:
     """Replace an update's text, dated as corrected; followers are emailed the correction
-    only when `notify_followers` (a typo fix is not worth a second email)."""
+    only when `notify_followers` (a typo fix is not worth a second email). A scheduled update
+    (not out yet) just takes the new text."""
     locked = ArticleUpdate.objects.select_for_update().select_related("article").get(pk=update.pk)
     if locked.is_withdrawn:
         on = date_format(timezone.localtime(locked.withdrawn_at), "DATE_FORMAT")
@@ -71,6 +72,12 @@ def update_correct(
         )
     locked.body = body
     locked.body_html = markdown_to_safe_html(body)
+    if locked.scheduled:
+        # No reader has seen it yet: nothing is corrected, and its followers hear of it, as
+        # it now reads, on its date (updates_publish_due).
+        locked.save(update_fields=["body", "body_html"])
+        pages_refresh(slugs=[locked.article.slug])
+        return locked
     locked.corrected_at = timezone.now()
     fields = ["body", "body_html", "corrected_at"]
     if notify_followers:

@@ -358,3 +358,36 @@ def test_withdrawing_needs_post_and_a_csrf_token(author, update):
     assert client.get(withdraw_url(update)).status_code == 405
     assert client.post(withdraw_url(update)).status_code == 403
     assert not ArticleUpdate.objects.get(pk=update.pk).is_withdrawn
+
+
+def test_changing_a_scheduled_update_corrects_nothing_and_says_when_it_comes_out(
+    author_client, article, author, follower, run_commits
+):
+    """An update dated ahead (scheduled in the admin, or restored) has had no reader: a
+    change is no correction, nobody is emailed a "Correction:", the message says when it
+    comes out, and its followers then get it once, as it reads by then."""
+    from articles.services import updates_publish_due
+
+    when = timezone.now() + timedelta(days=2)
+    scheduled = update_save(
+        update=ArticleUpdate(article=article, author=author, body="Draft figure", published_at=when)
+    )
+    assert scheduled.scheduled
+    with run_commits():
+        response = author_client.post(
+            edit_url(scheduled),
+            {"body": "Final **figure**.", "notify_followers": "on"},
+            follow=True,
+        )
+    html = response.content.decode()
+    assert f"It comes out on {date_text(when)}, when anyone following the article" in html
+    assert "Your correction is published" not in html
+    scheduled.refresh_from_db()
+    assert scheduled.corrected_at is None and not scheduled.correction_notice_pending
+    assert len(mail.outbox) == 0
+    ArticleUpdate.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())
+    with run_commits():
+        assert updates_publish_due() == [scheduled.pk]
+    assert len(mail.outbox) == 1
+    assert "Correction" not in mail.outbox[0].subject
+    assert "Final **figure**." in mail.outbox[0].body
