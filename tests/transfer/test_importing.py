@@ -381,3 +381,16 @@ def test_a_disqus_thread_creates_its_article_under_the_slug_its_address_names(tm
     assert article.slug == "harbour-night-notes"
     assert article.title == "What the harbour says at night"
     assert article.comment_count == 1
+
+
+def test_an_imported_name_is_kept_to_one_line_and_its_own_export_is_recognised(tmp_path):
+    """A commenter's name with line breaks (a WordPress that let one through) is stored on
+    one line, as posting stores names: its feeds and emails carry no break. Read back, the
+    site's own export of it doubles nothing."""
+    run_import(W.write(tmp_path / "blog.xml", W.post(1, W.comment(1, name="Carla\r\nBcc: x"))))
+    assert by_source("1").user_name == "Carla Bcc: x"
+    exported = tmp_path / "own.xml"
+    call_command("export_wordpress", "--output", str(exported), stdout=io.StringIO())
+    before = Comment.objects.count()
+    run_import(exported)
+    assert Comment.objects.count() == before

@@ -7,7 +7,7 @@ from datetime import UTC, timedelta
 from django.db.models.functions import TruncSecond
 
 from comments.models import Comment
-from core.text import strip_control_characters
+from core.text import one_line, strip_control_characters
 
 from ..models import SourceRecord
 from ..records import ArticleGroup, CommentRecord
@@ -49,7 +49,9 @@ def comments_recognise(
                 continue
             if record.submitted_at.microsecond and record.submitted_at != when:
                 continue  # a date kept to the microsecond (a backup) must match exactly
-            if strip_control_characters(record.author_name)[:50] != name:
+            # Stored on one line now; a comment stored before that kept the name's breaks.
+            raw = record.author_name
+            if name not in (one_line(raw)[:50], strip_control_characters(raw)[:50]):
                 continue
             if (record.text_fields or comment_text_prepare(record))["comment"] == text:
                 found[record.source_id] = pk

@@ -28,7 +28,7 @@ from comments.services import (
 )
 from core.http import ip_address_parsed
 from core.keys import author_key_for
-from core.text import strip_control_characters
+from core.text import one_line
 
 from ..models import SourceRecord
 from ..records import CommentRecord
@@ -136,7 +136,7 @@ class CommentBuffer:
             status = record.status
             bases.append((
                 pk, content_type_id, object_pk, site_id, user_id,
-                strip_control_characters(record.author_name)[:50],
+                one_line(record.author_name)[:50],
                 record.author_email.strip()[:254], record.author_url.strip()[:200],
                 text["comment"], record.submitted_at,
                 _ip(record.ip_address, self.warn, record.source_id),
