@@ -41,7 +41,9 @@ def comment_section_context(
     section = comment_section(
         article=article,
         viewer=viewer,
-        page_number=request.GET.get("cpage") or 1,
+        # Not a page number ("0", "-1", "x"): the first page (Django's paginator would give
+        # the last for a number below 1); one past the end still gives the last.
+        page_number=parse_id(request.GET.get("cpage")) or 1,
         order=order_chosen(request, ORDERS) or default_order(rules),
         thread_id=parse_id(request.GET.get("thread")),
         context_id=parse_id(request.GET.get("context")),

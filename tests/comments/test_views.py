@@ -384,6 +384,9 @@ class TestThreadRendering:
         assert "thread 0" not in newest
         assert "6 comments" in first
         assert page(client, article, "?cpage=999").count("thread 4") == 1
+        for not_a_page in ("0", "-1", "x"):
+            shown = page(client, article, f"?cpage={not_a_page}")
+            assert "Page 1 of 3" in shown and "thread 0" in shown and "thread 4" not in shown
 
     def test_threads_beyond_the_comment_budget_collapse_to_a_link(
         self, client, article, post, settings
