@@ -183,14 +183,15 @@ class CommentForm(XtdCommentForm):
 
     def resigned(self) -> "CommentForm":
         """A copy of this bound form with a fresh timestamp and security hash."""
-        data = self.data.copy()
-        data.update(self.generate_security_data())
-        return type(self)(self.target_object, data=data, user=self.user)
+        return self._copied(self.generate_security_data())
 
     def without_reply(self) -> "CommentForm":
         """A copy of this bound form that posts a new comment instead of a reply."""
+        return self._copied({"reply_to": "0"})
+
+    def _copied(self, changes: dict) -> "CommentForm":
         data = self.data.copy()
-        data["reply_to"] = "0"
+        data.update(changes)
         return type(self)(self.target_object, data=data, user=self.user)
 
 

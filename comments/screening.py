@@ -29,6 +29,17 @@ def comment_screen(*, user, email: str, ip_address: str | None) -> Screening:
     return hook(user=user, email=email, ip_address=ip_address)
 
 
+def comment_author_screen(comment) -> Screening:
+    """Ask the screening hook about a stored comment's author now, as it would about their
+    next comment: a ban made since posting applies to what they change (an edit is scored
+    again, and could publish new words)."""
+    return comment_screen(
+        user=comment.user if comment.user_id else None,
+        email=comment.user_email,
+        ip_address=comment.ip_address,
+    )
+
+
 @dataclass(frozen=True)
 class Copies:
     """Earlier comments with the same text: the newest few, as dicts of their columns."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 from comments.models import AWAITING_STATES, Comment, CommentStatus
 from comments.notices import status_label_for_poster
 from comments.refusals import refusal_text
-from comments.screening import comment_screen
+from comments.screening import comment_author_screen
 from comments.services import CommentRefused
 from core.db import CompiledValues
 from core.ids import parse_id
@@ -133,11 +133,7 @@ def comment_edit_refusal(comment: Comment) -> str:
         return gettext("A moderator has decided on this comment, so it can no longer be edited.")
     # An edit is scored again and could publish new words: a ban made since posting refuses
     # it as it would refuse a new comment (a shadow-ban is not told, as when posting).
-    screening = comment_screen(
-        user=comment.user if comment.user_id else None,
-        email=comment.user_email,
-        ip_address=comment.ip_address,
-    )
+    screening = comment_author_screen(comment)
     if screening.refused:
         return refusal_text(CommentRefused(until=screening.until))
     if timezone.now() >= comment_edit_deadline(comment):
@@ -150,11 +146,6 @@ def comment_edit_refusal(comment: Comment) -> str:
             minutes,
         ) % {"minutes": minutes}
     return ""
-
-
-def comment_is_editable(comment: Comment) -> bool:
-    """Whether its author may edit it now (comment_edit_refusal says why not)."""
-    return not comment_edit_refusal(comment)
 
 
 def comments_of(*, user: AbstractBaseUser | None = None, email: str = "") -> QuerySet[Comment]:

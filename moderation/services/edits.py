@@ -8,10 +8,10 @@ words in the queue.
 """
 
 from comments.models import Comment, CommentStatus
+from comments.screening import comment_author_screen
 
 from .. import selectors
 from ..models import ModerationEvent
-from .bans import comment_screen
 from .scoring import comment_scoring_schedule
 from .transitions import comment_lock, comment_transition
 
@@ -38,15 +38,11 @@ def comment_edited(*, comment_id: int) -> bool:
             reasons=[{"code": "edited", "reason": EDITED_HELD}],
         )
         return False
-    if comment_screen(
-        user=comment.user if comment.user_id else None,
-        email=comment.user_email,
-        ip_address=comment.ip_address,
-    ).shadow and not (comment.submission_meta or {}).get("shadow"):
+    meta = comment.submission_meta or {}
+    if not meta.get("shadow") and comment_author_screen(comment).shadow:
         # Shadow-banned since posting: scored again, the new words are for the poster's eyes
         # only, as a comment they posted now would be.
-        meta = {**(comment.submission_meta or {}), "shadow": True}
-        Comment.objects.filter(pk=comment_id).update(submission_meta=meta)
+        Comment.objects.filter(pk=comment_id).update(submission_meta={**meta, "shadow": True})
     if comment.status != S.PENDING:
         comment_transition(
             comment_id=comment_id,
