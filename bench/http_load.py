@@ -19,266 +19,40 @@ into the project's git-ignored `staticfiles/`.
 """
 
 import argparse
-import contextlib
-import http.client
 import json
 import os
-import random
 import re
-import secrets
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.queue_latency import percentile
-from tests.support import HIDDEN_FIELDS, free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench.http_client import WARMUP_SECONDS, Load, comment_poster, fetch, page_getter, run_load
+from bench.processes import (
+    ROOT,
+    base_env,
+    spawn,
+    start_gunicorn,
+    stop,
+    stop_all,
+    tail,
+    wait_until_serving,
+)
+from tests.support import free_port
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/parley_bench"
 NGINX = "/usr/sbin/nginx"
 POSTING_CLIENTS = 4
 POSTING_SLUG = "bench-posting"
 REDIS_CACHE_DB, REDIS_BROKER_DB = 13, 14
-WARMUP_SECONDS = 1.0
 MAX_QUERIES = 10
 MIN_SHARE_OF_STATIC = 0.20
 MAX_SLOWDOWN = 0.20
-# Variables this script decides for its children; inherited values would leak into them.
-CONTROLLED_ENV = (
-    "DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "REDIS_CACHE_DB", "REDIS_BROKER_DB",
-    "PARLEY_PAGE_CACHE_SECONDS", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
-    "CSRF_TRUSTED_ORIGINS", "PARLEY_TRUSTED_PROXY_COUNT", "PARLEY_RATE_COMMENT_GUEST",
-)  # fmt: skip
-
-
-# ---------------------------------------------------------------------------
-# Subprocesses: every one in its own process group, all stopped on the way out
-# ---------------------------------------------------------------------------
-_children: list[subprocess.Popen] = []
-
-
-def spawn(command: list[str], *, env: dict, log: Path, cwd: Path = ROOT) -> subprocess.Popen:
-    """Start a process in a new session (so its whole group can be stopped) logging to `log`."""
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    _children.append(process)
-    return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM the process group, then SIGKILL it if it is still there after 10 s."""
-    if process in _children:
-        _children.remove(process)
-    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            break
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            continue
-    # Gunicorn's or nginx's workers may outlive a master killed with SIGKILL.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-def stop_all() -> None:
-    for process in list(reversed(_children)):
-        stop(process)
-
-
-def tail(log: Path, lines: int = 15) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def wait_until_serving(process: subprocess.Popen, port: int, path: str, log: Path) -> None:
-    """Wait for a 200 on `path`, failing early (with the log) if the server exits."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}:\n{tail(log)}")
-        status, _, _ = fetch(port, path)
-        if status == 200:
-            return
-        time.sleep(0.1)
-    raise SystemExit(f"timed out waiting for the server on port {port}:\n{tail(log)}")
-
-
-def fetch(port: int, path: str) -> tuple[int, bytes, http.client.HTTPMessage | None]:
-    """One GET on a fresh connection: status, body and headers (status 0 if it failed)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read(), response.msg
-    except (OSError, http.client.HTTPException):
-        return 0, b"", None
-    finally:
-        connection.close()
-
-
-# ---------------------------------------------------------------------------
-# Load client: closed loop, keep-alive http.client connections, one per thread
-# ---------------------------------------------------------------------------
-@dataclass
-class Load:
-    """Requests completed inside the measured window."""
-
-    seconds: float
-    latencies_ms: list[float] = field(default_factory=list)
-    statuses: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def per_second(self) -> float:
-        return len(self.latencies_ms) / self.seconds
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
-
-    @property
-    def p99_ms(self) -> float:
-        return percentile(self.latencies_ms, 0.99) if self.latencies_ms else float("nan")
-
-    def unexpected(self, expected: int) -> str:
-        """Statuses other than `expected`, e.g. "3 of 500" (0 is a failed connection)."""
-        return ", ".join(
-            f"{count} of {status}" for status, count in sorted(self.statuses.items())
-            if status != expected
-        )  # fmt: skip
-
-
-def run_load(
-    *, concurrency: int, seconds: float, make_request, expected: int, name: str = "load"
-) -> Load:
-    """Run `make_request(connection, worker, n)` in `concurrency` threads for warm-up + seconds.
-
-    Requests that complete inside the window after the warm-up are counted, whenever they
-    started; latency is from sending the request to reading the whole body.
-    """
-    started = time.monotonic()
-    window_start = started + WARMUP_SECONDS
-    window_end = window_start + seconds
-    result = Load(seconds=seconds)
-    lock = threading.Lock()
-
-    def worker(index: int, connection: http.client.HTTPConnection) -> None:
-        latencies, statuses, n = [], {}, 0
-        while time.monotonic() < window_end:
-            begun = time.monotonic()
-            try:
-                response = make_request(connection, index, n)
-                response.read()
-                status = response.status
-                if response.will_close:
-                    connection.close()
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                status = 0
-            done = time.monotonic()
-            n += 1
-            if window_start <= done <= window_end:
-                latencies.append((done - begun) * 1000)
-                statuses[status] = statuses.get(status, 0) + 1
-        connection.close()
-        with lock:
-            result.latencies_ms.extend(latencies)
-            for status, count in statuses.items():
-                result.statuses[status] = result.statuses.get(status, 0) + count
-
-    threads = [
-        threading.Thread(
-            target=worker,
-            args=(i, http.client.HTTPConnection("127.0.0.1", make_request.port, timeout=60)),
-            name=f"{name}-{i}",
-            daemon=True,
-        )
-        for i in range(concurrency)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + WARMUP_SECONDS + 90)
-    return result
-
-
-def page_getter(port: int, path: str):
-    """A request maker for an anonymous reader's GET (no cookies, as a first visit)."""
-
-    def make_request(connection: http.client.HTTPConnection, worker: int, n: int):
-        connection.request("GET", path, headers={"Accept": "text/html"})
-        return connection.getresponse()
-
-    make_request.port = port
-    return make_request
-
-
-def csrf_cookie(headers: http.client.HTTPMessage | None) -> str:
-    cookies = (headers.get_all("Set-Cookie") or []) if headers is not None else []
-    for header in cookies:
-        name, _, rest = header.partition("=")
-        if name.strip() == "csrftoken":
-            return rest.split(";", 1)[0]
-    return ""
-
-
-def comment_poster(port: int, path: str, reply_ids: list[int], clients: int):
-    """A request maker that posts replies through the "Leave a Reply" form.
-
-    Each client loads the article once (before the clock starts) for its csrf cookie and the
-    form's signed hidden fields, then posts one reply after another with them, keeping only
-    the csrf cookie: no messages or own-comment cookies pile up between posts.
-    """
-    forms = []
-    for _ in range(clients):
-        status, body, headers = fetch(port, path)
-        token = csrf_cookie(headers)
-        fields = dict(HIDDEN_FIELDS.findall(body.decode(errors="replace")))
-        if status != 200 or not token or "security_hash" not in fields:
-            raise SystemExit(f"the article page did not carry a usable form (HTTP {status})")
-        forms.append((token, fields))
-    referer = f"http://127.0.0.1:{port}{path}"
-
-    def make_request(connection: http.client.HTTPConnection, worker: int, n: int):
-        token, fields = forms[worker]
-        body = urllib.parse.urlencode({
-            **fields,
-            "comment": f"Load reply {n} from client {worker}: winter prices and grid storage.",
-            "name": f"Load reader {worker}", "email": "", "url": "", "honeypot": "",
-            "reply_to": str(random.choice(reply_ids)),
-        })  # fmt: skip
-        connection.request(
-            "POST",
-            "/comments/post/",
-            body=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={token}",
-                "Referer": referer,
-            },
-        )
-        return connection.getresponse()
-
-    make_request.port = port
-    return make_request
 
 
 # ---------------------------------------------------------------------------
@@ -343,23 +117,6 @@ class DatabaseResult:
     posting: Load | None = None
 
 
-def base_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in CONTROLLED_ENV}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        PARLEY_PAGE_CACHE_SECONDS="0",
-        # Four client threads stand in for many readers: a per-IP limit would measure the
-        # limiter, not posting.
-        PARLEY_RATE_COMMENT_GUEST="0/1",
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
 def postgres_ready(url: str) -> str:
     """Create the benchmark database if missing; return why PostgreSQL is unusable, or ""."""
     try:
@@ -388,37 +145,31 @@ def without_password(url: str) -> str:
     return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def start_gunicorn(env: dict, logs: Path, label: str, probe: str) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    log = logs / f"gunicorn-{label}.log"
-    process = spawn(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env=env, log=log,
-    )  # fmt: skip
-    wait_until_serving(process, port, probe, log)
-    return process, port
-
-
 def flush_redis_cache(url: str) -> None:
     import redis
 
     redis.Redis.from_url(f"{url.rstrip('/')}/{REDIS_CACHE_DB}").flushdb()
 
 
+def prepare_run(name: str, env: dict, sizes: str, logs: Path) -> dict:
+    """Seed `env`'s database in a child process (prepare) and return what it printed."""
+    log = logs / f"prepare-{name}.log"
+    # As a module, so that the child imports bench.* from the project's root as this does.
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.http_load", "--prepare", "--sizes", sizes],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, start_new_session=True,
+    )  # fmt: skip
+    log.write_text(done.stdout + done.stderr)
+    if done.returncode != 0:
+        raise SystemExit(f"preparing {name} failed:\n{tail(log)}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def bench_database(
     name: str, env: dict, args: argparse.Namespace, logs: Path, page_store: dict
 ) -> DatabaseResult:
-    prepare_log = logs / f"prepare-{name}.log"
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--prepare", "--sizes", args.sizes],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, start_new_session=True,
-    )  # fmt: skip
-    prepare_log.write_text(done.stdout + done.stderr)
-    if done.returncode != 0:
-        raise SystemExit(f"preparing {name} failed:\n{tail(prepare_log)}")
-    prepared = json.loads(done.stdout.strip().splitlines()[-1])
+    prepared = prepare_run(name, env, args.sizes, logs)
     print(f"{name}: seeded and counted queries in {time.monotonic() - started:.1f} s", flush=True)
     result = DatabaseResult(name=name, pages={int(k): v for k, v in prepared["pages"].items()})
     sizes = sorted(result.pages)
@@ -660,6 +411,9 @@ def main() -> None:
                 db_env = {**env, "DATABASE_URL": url}
             else:
                 raise SystemExit(f"unknown database {database!r} (sqlite or postgresql)")
+            # A file cache of each run's own: on the site's default one, the benchmark's rules
+            # (no wait before posting) would be what `make run` read for the next hour.
+            db_env["PARLEY_CACHE_DIR"] = str(logs / f"cache-{database}")
             results.append(bench_database(database, db_env, args, logs, page_store))
 
         if not results:

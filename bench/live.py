@@ -1,7 +1,7 @@
 """Benchmark: 1,000 live streams on one article, as production serves them.
 
 uvicorn (deploy/parley-live.service's command, 2 workers) serves the streams, gunicorn (2
-sync workers, DEBUG=0, as bench/http_load.py runs it) the pages and posts, one Celery
+sync workers, DEBUG=0, as bench/processes.py starts it) the pages and posts, one Celery
 worker scores the comments, on a SQLite database and a redis-server of the run's own. The
 stream clients run in a process of their own (asyncio, one socket each), so they do not
 share this process's interpreter with the page and post timings.
@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.http_client import percentile
 from bench.live_clients import StreamClients, lower_priority
 
 TARGET_P99_MS = 1000
@@ -42,11 +43,6 @@ TARGET_SLOWER = 0.10
 # The stream server runs below the web workers, as deploy/parley-live.service ranks it (the
 # clients run lower still: bench/live_clients.py).
 LIVE_NICE = 10
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
 
 
 # ---------------------------------------------------------------------------
@@ -174,9 +170,9 @@ def main() -> None:
     if shutil.which("redis-server") is None:
         raise SystemExit("needs redis-server on PATH (apt-get install redis-server)")
 
-    from bench.http_load import spawn, start_gunicorn, stop_all, wait_until_serving
     from bench.peers_load import tree_cpu_seconds
     from bench.peers_parley import parley_env, parley_poster, parley_prepare, posting_article
+    from bench.processes import spawn, start_gunicorn, stop_all, wait_until_serving
     from tests.support import CeleryWorker, RedisServer, free_port
 
     scratch = Path(tempfile.mkdtemp(prefix="parley-live-"))

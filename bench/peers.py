@@ -29,10 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.http_load import ROOT, stop_all
 from bench.peers_isso import FIRST_SCREEN, ISSO_VERSION, IssoFigures, isso_half
 from bench.peers_load import load_tool, tree_cpu_seconds
 from bench.peers_parley import ParleyFigures, parley_half
+from bench.processes import ROOT, stop_all
 
 TARGETS = {
     "posting_rate": 1.5, "queue_web_cpu_ms": 4.0, "worker_rate": 300, "landing_cpu": 2.0,

@@ -96,7 +96,7 @@ def isso_server(python: Path, scratch: Path, logs: Path) -> Iterator[tuple[int, 
 
 
 def isso_poster(port: int, uri: str, parents: list[int], series: int = 0):
-    """A request maker that posts as Isso's embed does (JSON to /new), for http_load.run_load."""
+    """A request maker that posts as Isso's embed does (JSON to /new), for http_client.run_load."""
     path = f"/new?uri={urllib.parse.quote(uri)}"
 
     def make_request(connection: http.client.HTTPConnection, worker: int, n: int):

@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.http_load import Load, fetch, page_getter, run_load, spawn, stop, wait_until_serving
+from bench.http_client import Load, fetch, page_getter, run_load
+from bench.processes import spawn, stop, wait_until_serving
 from tests.support import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -145,7 +146,7 @@ class Measured:
 def measure(
     pid: int, make_request: Callable, *, clients: int, seconds: float, expected: int, name: str
 ) -> Measured:
-    """Run `make_request` from `clients` threads (http_load.run_load) and fail loudly unless
+    """Run `make_request` from `clients` threads (http_client.run_load) and fail loudly unless
     every answer, warm-up included, was `expected`."""
     statuses: Counter = Counter()
     lock = threading.Lock()
@@ -287,7 +288,7 @@ def _python(port: int, path: str, seconds: float, headers: dict) -> Hammered:
 
 @contextlib.contextmanager
 def serving(command: list[str], *, port: int, probe: str, log: Path, env: dict | None = None):
-    """A server in a process group of its own (http_load.spawn), from its first 200 on
+    """A server in a process group of its own (processes.spawn), from its first 200 on
     `probe` to the end of the block."""
     process = spawn(command, env=env if env is not None else dict(os.environ), log=log)
     try:

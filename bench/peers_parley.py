@@ -1,9 +1,9 @@
 """Parley's half of bench/peers.py, and the posting client bench/queue_latency.py shares.
 
-Parley runs as in production (gunicorn, 2 sync workers, DEBUG=0, http_load's environment)
+Parley runs as in production (gunicorn, 2 sync workers, DEBUG=0, bench.processes' environment)
 on a SQLite database and a file cache of the run's own, over plain HTTP. Its cookies are
 `Secure` then, so the client reads them from Set-Cookie and sends them back itself (as
-http_load's comment_poster does) rather than through a cookie jar that would drop them.
+bench.http_client's comment_poster does) rather than through a cookie jar that would drop them.
 """
 
 import contextlib
@@ -18,7 +18,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.http_load import base_env, csrf_cookie, fetch, page_getter, start_gunicorn, stop
+from bench.http_client import csrf_cookie, fetch, page_getter
 from bench.peers_load import (
     NGINX,
     Hammered,
@@ -33,6 +33,7 @@ from bench.peers_load import (
     sequential_reads,
     warm,
 )
+from bench.processes import base_env, start_gunicorn, stop
 from tests.support import form_fields
 
 PARENTS = 20  # published comments on each posting article, for every second post to reply to
@@ -42,8 +43,8 @@ TOKEN_URL = re.compile(r'data-csrf-url="([^"]+)"')
 
 
 def parley_env(scratch: Path) -> dict:
-    """http_load's environment (DEBUG=0 over plain HTTP, 2 workers) on a database and a cache
-    of this run's own, the page cache at its default and every comment limit lifted: a few
+    """bench.processes' environment (DEBUG=0 over plain HTTP, 2 workers) on a database and a
+    cache of this run's own, the page cache at its default and every comment limit lifted: a few
     client threads stand in for many readers."""
     env = {k: v for k, v in base_env().items() if not k.startswith("PARLEY_")}
     env.update(
@@ -120,7 +121,7 @@ def parley_form(port: int, path: str) -> tuple[str, dict]:
 def parley_poster(
     port: int, article: PostingArticle, clients: int, *, follow: bool = False, series: int = 0
 ):
-    """A request maker that posts through the "Leave a Reply" form, for http_load.run_load.
+    """A request maker that posts through the "Leave a Reply" form, for http_client.run_load.
 
     Each client loads the article once, before the clock starts, for its CSRF cookie and the
     form's signed fields; every post sends that cookie only. With `follow` the client then

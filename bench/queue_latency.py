@@ -1,6 +1,6 @@
 """Benchmark: posting with the scorer queued, through the real form, gunicorn, Redis and a worker.
 
-gunicorn (2 workers, DEBUG=0 over plain HTTP, as bench/http_load.py runs it) and one Celery
+gunicorn (2 workers, DEBUG=0 over plain HTTP, as bench/processes.py starts it) and one Celery
 worker process, on a SQLite database and a redis-server of the run's own. Guests post through
 the "Leave a Reply" form (every second post a reply) from 1, 4 and 8 clients; for each it
 prints comments posted per second, web and worker CPU per comment (utime + stime of each
@@ -22,15 +22,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.http_client import percentile
+
 # What is left pending this long after posting stops is one of the figures.
 SETTLE_SECONDS = 5.0
 # The worker is given up on once this long passes without one more comment scored.
 STALL_SECONDS = 30.0
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 @dataclass
@@ -68,10 +65,9 @@ def queue_mode(*, env: dict, article, clients: list[int], seconds: float, logs: 
     Django must be set up in this process on `env`'s database (peers_parley.parley_prepare):
     the pending comments are counted there.
     """
-    # Imported here: bench.http_load, under them, imports this module's percentile.
-    from bench.http_load import start_gunicorn, stop
     from bench.peers_load import measure, tree_cpu_seconds
     from bench.peers_parley import parley_poster
+    from bench.processes import start_gunicorn, stop
     from comments.models import Comment, CommentStatus
     from moderation.models import SpamVerdict
     from tests.support import CeleryWorker
@@ -180,8 +176,8 @@ def main() -> None:
     args = parser.parse_args()
     clients = [int(count) for count in args.clients.split(",")]
 
-    from bench.http_load import stop_all
     from bench.peers_parley import parley_env, parley_prepare, posting_article
+    from bench.processes import stop_all
     from tests.support import RedisServer
 
     if shutil.which("redis-server") is None:

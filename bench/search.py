@@ -26,6 +26,8 @@ import sys
 import time
 from datetime import timedelta
 
+from bench.http_client import percentile
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/parley_bench"
 TARGET_P95_MS = 200.0
@@ -155,11 +157,6 @@ def searches(samples: dict, rng: random.Random, runs: int) -> dict[str, list[dic
         })  # fmt: skip
     kinds["article + status + dates"] = dated
     return kinds
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(kinds: dict[str, list[dict]]) -> bool:
