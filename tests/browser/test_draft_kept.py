@@ -32,3 +32,26 @@ def test_a_draft_survives_the_language_switcher_and_goes_once_posted(
     assert Comment.objects.get(comment="Half of a long reply, مرحبا").parent_id == parent.pk
     page.goto(url)
     expect(page.locator("#id_comment")).to_have_value("")
+
+
+def test_signing_out_takes_the_tabs_drafts_with_it(live_server, new_page, article, make_user):
+    """On a shared computer the next person gets the tab: a draft written while signed in is
+    not put back in the box once its writer has signed out."""
+    make_user("draft_writer")
+    url = live_server.url + article.get_absolute_url()
+    page = new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next={article.get_absolute_url()}")
+    page.fill("input[name=login]", "draft_writer")
+    page.fill("input[name=password]", "a-long-passphrase")
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_url(url)
+    page.fill("#id_comment", "Private thoughts, half written")
+    page.goto(url)
+    expect(page.locator("#id_comment")).to_have_value("Private thoughts, half written")
+
+    page.get_by_role("link", name="Log out?").click()
+    page.locator("main form button[type=submit]").click()
+    page.goto(url)
+
+    expect(page.locator("#id_name")).to_be_visible()  # signed out: the guest form
+    expect(page.locator("#id_comment")).to_have_value("")
