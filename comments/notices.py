@@ -22,11 +22,12 @@ NOTE_TAG = "comment-notice-note"
 KINDS = ("posted", "edited")
 
 # How the poster sees a status: spam looks held to them (a bot learns nothing from the
-# verdict), and a shadow-banned poster sees their comment as published. Removed is only
-# ever told to the page's script following a comment that awaited a verdict: a page drawn
-# afresh no longer shows the comment.
-PENDING, PUBLISHED, HELD, REMOVED = "pending", "published", "held", "removed"
+# verdict), and a shadow-banned poster sees their comment as published. Removed (or deleted
+# by the poster in another tab) is only ever told to the page's script following a comment
+# that awaited a verdict: a page drawn afresh no longer shows the comment.
+PENDING, PUBLISHED, HELD, REMOVED, DELETED = "pending", "published", "held", "removed", "deleted"
 REMOVED_SENTENCE = gettext_lazy("A moderator removed your comment.")
+DELETED_SENTENCE = gettext_lazy("Your comment was deleted.")
 
 SENTENCES = {
     ("posted", PUBLISHED): gettext_lazy("Thank you: your comment is published."),
@@ -41,24 +42,26 @@ SENTENCES = {
     ("posted", REMOVED): REMOVED_SENTENCE,
     ("edited", REMOVED): REMOVED_SENTENCE,
     ("", REMOVED): REMOVED_SENTENCE,
+    # Deleted by its poster (in another tab, while this one waited on the verdict).
+    ("posted", DELETED): DELETED_SENTENCE,
+    ("edited", DELETED): DELETED_SENTENCE,
+    ("", DELETED): DELETED_SENTENCE,
 }
 # Queued with the post, so worded in the poster's language then.
 FALLBACK = {
     "posted": gettext_lazy("Thank you: your comment was received."),
     "edited": gettext_lazy("Your comment was updated."),
-    "deleted": gettext_lazy("Your comment was deleted."),
+    "deleted": DELETED_SENTENCE,
 }
 
 
 def status_seen_by_poster(status: str, *, shadow: bool = False) -> str:
-    """The state a poster is shown for their own comment: pending, published, held or
-    removed."""
+    """The state a poster is shown for their own comment: pending, published, held, removed
+    or (by themselves) deleted."""
     if status == CommentStatus.PUBLISHED or (status == CommentStatus.SPAM and shadow):
         return PUBLISHED
-    if status == CommentStatus.PENDING:
-        return PENDING
-    if status == CommentStatus.REMOVED:
-        return REMOVED
+    if status in (CommentStatus.PENDING, CommentStatus.REMOVED, CommentStatus.DELETED):
+        return str(status)
     return HELD
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleUpdate
 from comments.models import Comment, Vote
+from comments.notices import status_seen_by_poster
 from core.keys import author_key_for
 from moderation.models import (
     Ban,
@@ -154,32 +155,41 @@ def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
+# Kept beside a comment's form for moderators (a shadow-banned poster's mark): a poster who
+# could read it in their download would learn the ban the site keeps from them.
+MODERATORS_ONLY_META = frozenset({"shadow"})
+
+
 def subject_comments_export(subject: DataSubject) -> list[dict]:
     """Everything Parley keeps about the subject's comments, as JSON-ready dicts."""
     rows = subject_comments(subject).select_related("article").order_by("submit_date", "pk")
-    return [
-        {
-            "id": c.pk,
-            "article": c.article.title,
-            "article_url": reverse("articles:detail", args=[c.article.slug]),
-            "in_reply_to": c.parent_id if c.parent_id != c.pk else None,
-            "name": c.user_name,
-            "email": c.user_email,
-            "website": c.user_url,
-            "ip_address": c.ip_address,
-            "browser": c.user_agent,
-            "text": c.comment,
-            "posted_at": _when(c.submit_date),
-            "edited_at": _when(c.edited_at),
-            "status": c.status,
-            "notify_replies": c.followup,
-            "author_key": c.author_key,
-            "form": c.submission_meta,
-            "up_votes": c.upvotes,
-            "down_votes": c.downvotes,
-        }
-        for c in rows
-    ]
+    return [_comment_export(c) for c in rows]
+
+
+def _comment_export(c: Comment) -> dict:
+    """One comment in the state its poster is shown everywhere else (spam as held, a
+    shadow-banned one published), with its form as the poster sent it."""
+    meta = c.submission_meta or {}
+    return {
+        "id": c.pk,
+        "article": c.article.title,
+        "article_url": reverse("articles:detail", args=[c.article.slug]),
+        "in_reply_to": c.parent_id if c.parent_id != c.pk else None,
+        "name": c.user_name,
+        "email": c.user_email,
+        "website": c.user_url,
+        "ip_address": c.ip_address,
+        "browser": c.user_agent,
+        "text": c.comment,
+        "posted_at": _when(c.submit_date),
+        "edited_at": _when(c.edited_at),
+        "status": status_seen_by_poster(c.status, shadow=bool(meta.get("shadow"))),
+        "notify_replies": c.followup,
+        "author_key": c.author_key,
+        "form": {k: v for k, v in meta.items() if k not in MODERATORS_ONLY_META},
+        "up_votes": c.upvotes,
+        "down_votes": c.downvotes,
+    }
 
 
 def _account(user: AbstractBaseUser) -> dict:

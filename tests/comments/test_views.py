@@ -599,6 +599,22 @@ class TestTrueMessages:
         }
         assert Client().get(url).status_code == 404
 
+    def test_the_status_answer_tells_a_poster_who_deleted_it_elsewhere(
+        self, client, article, submit, queued_scoring
+    ):
+        """A tab still following the comment's verdict after its poster deleted it in another
+        says so, not that it awaits moderation."""
+        from readers.services.ownership import comment_delete
+
+        client.post(POST_URL, form_data(article, comment="Second thoughts"))
+        comment = Comment.objects.get()
+        comment_delete(comment=comment)
+
+        assert client.get(f"/comments/{comment.pk}/status/?kind=posted").json() == {
+            "status": "deleted",
+            "text": "Your comment was deleted.",
+        }
+
 
 ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "".join(chr(0x660 + n) for n in range(10)))
 FULLWIDTH_DIGITS = str.maketrans("0123456789", "".join(chr(0xFF10 + n) for n in range(10)))

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from comments.models import Comment, CommentStatus
 from comments.services import comment_vote
 from readers.models import ConfirmedAddress, Delivery, Follow
 from readers.personal_data import PERSONAL_DATA
@@ -153,3 +154,30 @@ def test_the_data_page_counts_and_links(world):
     assert 'href="/data/"' in erin.client.get("/comments/mine/").content.decode()
     assert 'href="/data/"' in erin.client.get("/accounts/name/").content.decode()
     assert Client().get("/data/")["Location"] == "/comments/manage/"
+
+
+def test_the_download_says_of_each_comment_what_the_site_tells_its_poster(make_article):
+    """Spam reads as held for a moderator, and a shadow-banned comment as published, as the
+    page and "Your comments" show them (one they deleted, as deleted): the file is no way
+    round what the site withholds from a poster (a verdict a bot could learn from, a ban it
+    could dodge)."""
+    article = make_article()
+    gail = reader()
+    shadowed, caught, deleted = (comment_by(article, gail, as_guest=True) for _ in range(3))
+    Comment.objects.filter(pk=shadowed.pk).update(
+        status=CommentStatus.SPAM, submission_meta={**shadowed.submission_meta, "shadow": True}
+    )
+    Comment.objects.filter(pk=caught.pk).update(status=CommentStatus.SPAM)
+    Comment.objects.filter(pk=deleted.pk).update(status=CommentStatus.DELETED)
+    guest = Client()
+    assert (
+        guest.get(f"/comments/manage/{token_make('manage', email=gail.email)}/").status_code == 302
+    )
+
+    exported = {c["id"]: c for c in export_of(guest)["comments"]}
+
+    assert exported[shadowed.pk]["status"] == "published"
+    assert exported[caught.pk]["status"] == "held"
+    assert exported[deleted.pk]["status"] == "deleted"
+    assert "shadow" not in json.dumps(exported)
+    assert exported[shadowed.pk]["form"]["seconds_to_submit"] == 30
