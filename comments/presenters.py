@@ -21,6 +21,7 @@ from core.roles import is_moderator
 from .models import AWAITING_STATES, Comment, CommentStatus
 from .notices import PUBLISHED, notice_text, status_seen_by_poster
 from .owner import own_comment_ids
+from .screening import comment_author_screen
 from .selectors import MODERATED_STATES, SectionRow, Viewer, comment_page
 from .thread_words import ThreadWords, thread_words
 
@@ -83,6 +84,7 @@ def viewer_for(request: HttpRequest) -> Viewer:
         user_id=user.pk if user.is_authenticated else None,
         own_ids=own_comment_ids(request),
         can_moderate=is_moderator(user),
+        user=user if user.is_authenticated else None,
     )
 
 
@@ -118,6 +120,7 @@ def comment_section(
         editable_since=timezone.now() - timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
         moderating=moderating,
     )
+    edits_screen(nodes, data.rows, viewer=viewer)
     threads = data.page.object_list
     for node in nodes:
         if node.pk in data.collapsed:
@@ -202,6 +205,20 @@ def build_nodes(
                 node.placeholder = words.placeholders["removed"]
             nodes.append(node)
     return nodes
+
+
+def edits_screen(
+    nodes: list[CommentNode], rows: list[SectionRow] | list[Comment], *, viewer: Viewer
+) -> None:
+    """Take the Edit link off the viewer's comments whose edit would be refused because their
+    author is banned since posting (readers.selectors.comment_edit_refusal asks the same
+    hook). No query: the rows carry the author's address and the bans are cached."""
+    rows_by_pk = {row.pk: row for row in rows}
+    for node in nodes:
+        row = rows_by_pk[node.pk]
+        # A comment of another account than the viewer's is refused as not theirs anyway.
+        if node.editable and row.user_id in (None, viewer.user_id):
+            node.editable = not comment_author_screen(row, user=viewer.user).refused
 
 
 def _show(

@@ -29,12 +29,13 @@ def comment_screen(*, user, email: str, ip_address: str | None) -> Screening:
     return hook(user=user, email=email, ip_address=ip_address)
 
 
-def comment_author_screen(comment) -> Screening:
+def comment_author_screen(comment, *, user=None) -> Screening:
     """Ask the screening hook about a stored comment's author now, as it would about their
     next comment: a ban made since posting applies to what they change (an edit is scored
-    again, and could publish new words)."""
+    again, and could publish new words). `user` is the author's account when the caller has
+    it and `comment` does not load it (a section row carries only its id)."""
     return comment_screen(
-        user=comment.user if comment.user_id else None,
+        user=(user or comment.user) if comment.user_id else None,
         email=comment.user_email,
         ip_address=comment.ip_address,
     )

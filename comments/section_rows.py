@@ -8,7 +8,7 @@ from datetime import datetime
 SECTION_FIELDS = (
     "pk", "thread_id", "parent_id", "level", "order", "user_id", "user_name", "user_url",
     "comment_html", "submit_date", "edited_at", "status", "nested_count", "submission_meta",
-    "picked_at", "upvotes", "downvotes",
+    "picked_at", "upvotes", "downvotes", "user_email", "ip_address",
 )  # fmt: skip
 
 
@@ -35,3 +35,6 @@ class SectionRow:
     picked_at: datetime | None
     upvotes: int
     downvotes: int
+    # Who posted it, for screening its author before offering an edit (comments.presenters).
+    user_email: str
+    ip_address: str | None

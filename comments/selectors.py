@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
@@ -33,6 +34,8 @@ class Viewer:
     user_id: int | None = None
     own_ids: frozenset[int] = frozenset()
     can_moderate: bool = False
+    # Their account itself, when signed in: what screening them as an author asks about.
+    user: AbstractBaseUser | None = field(default=None, compare=False, repr=False)
 
     def owns(self, *, comment_id: int, user_id: int | None) -> bool:
         """Whether this viewer posted the comment: from their account or this browser."""

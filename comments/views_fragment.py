@@ -40,6 +40,7 @@ def comment_fragment(request: HttpRequest, comment_id: int) -> HttpResponse:
         moderator_ids=selectors.moderator_ids_among({comment.user_id} - {None}),
         editable_since=timezone.now() - timedelta(minutes=settings.PARLEY_EDIT_MINUTES),
     )
+    presenters.edits_screen([node], [comment], viewer=viewer)
     # Alone, the comment has no ancestors in the list: on the page every one of them is
     # there (a published reply keeps them, as placeholders if need be).
     node.depth = comment.level

@@ -398,3 +398,47 @@ def test_an_edit_by_a_poster_shadow_banned_since_is_for_their_eyes_only(
     assert my_comment.status == S.SPAM
     assert "Buy pills now" in client.get(article.get_absolute_url()).content.decode()
     assert "Buy pills now" not in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_a_banned_poster_is_not_offered_an_edit_they_would_be_refused(
+    client, article, my_comment, moderator, django_capture_on_commit_callbacks
+):
+    """Banned after posting, the poster's page and the comment's fragment offer no Edit
+    link (Delete stays); shadow-banned, they may still edit, so the link stays."""
+    from moderation import services as moderation_services
+    from moderation.models import Ban
+
+    fragment_url = f"/comments/{my_comment.pk}/fragment/"
+    edit_url = f"/comments/{my_comment.pk}/edit/"
+    shadow = moderation_services.ban_create(
+        kind=Ban.Kind.EMAIL, value="owner@example.com", actor=moderator, reason="quietly",
+        shadow=True,
+    )  # fmt: skip
+    assert edit_url in client.get(article.get_absolute_url()).content.decode()
+    moderation_services.ban_lift(ban_id=shadow.pk, actor=moderator)
+    moderation_services.ban_create(kind=Ban.Kind.EMAIL, value="owner@example.com",
+                                   actor=moderator, reason="abuse", days=7)  # fmt: skip
+    for html in (
+        client.get(article.get_absolute_url()).content.decode(),
+        client.get(fragment_url).content.decode(),
+    ):
+        assert edit_url not in html and "comment-edit-link" not in html
+        assert f"/comments/{my_comment.pk}/delete/" in html
+
+
+def test_an_account_banned_since_posting_is_not_offered_an_edit(
+    client, article, post, make_user, moderator
+):
+    """Signed in, a poster whose account is banned after posting sees no Edit link."""
+    from moderation import services as moderation_services
+    from moderation.models import Ban
+
+    reader = make_user("banned_reader")
+    comment = post(article, "Signed-in words", user=reader)
+    client.force_login(reader)
+    edit_url = f"/comments/{comment.pk}/edit/"
+    assert edit_url in client.get(article.get_absolute_url()).content.decode()
+    moderation_services.ban_create(kind=Ban.Kind.ACCOUNT, user=reader, actor=moderator,
+                                   reason="abuse")  # fmt: skip
+    assert edit_url not in client.get(article.get_absolute_url()).content.decode()
+    assert client.get(edit_url).status_code == 403
