@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 MODERATION_NOTICE_TAG = "comment-notice-moderation"
 
 
+def comment_bannable(comment) -> bool:
+    """Whether anything is kept to ban the comment's author by: an account, an email or an
+    IP address (a guest's IP is dropped after the retention period, an import may keep
+    neither). Without any, a "Ban author" link would lead only to "nothing to ban"."""
+    return bool(comment.user_id or comment.user_email or comment.ip_address)
+
+
 def moderation_allowed(*, user, article: Article) -> bool:
     """Whether `user` may moderate the comments on `article`: the site's answer
     (PARLEY_COMMENT_MODERATION_CHECK, the moderation app's rule), else moderators only."""

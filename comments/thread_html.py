@@ -205,7 +205,7 @@ def _moderation_control(
         f"{' hidden' if to == node.moderation_status else ''}>{label}</button>"
         for action, to, label, spoken in words.moderation_buttons
     )
-    if inplace.ban is not None:
+    if inplace.ban is not None and node.bannable:
         controls += (
             f' <a class="comment-ban-link" href="{inplace.ban[0]}{cid}{inplace.ban[1]}'
             f'{inplace.ban_next}{cid}" aria-label="{words.ban_spoken % name}">{words.ban}</a>'

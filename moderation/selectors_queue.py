@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from comments.models import Comment, CommentStatus
+from comments.moderating import comment_bannable
 
 from .models import ModerationEvent, Report, SpamVerdict
 from .queue_actions import Action, actions_for_status
@@ -86,6 +87,7 @@ class QueueItem:
     reports: list[Report]
     thread: ThreadContext = field(default_factory=ThreadContext)
     actions: list[Action] = field(default_factory=list)
+    bannable: bool = False  # anything kept to ban its author by
 
 
 def queue_page(tab: str, page_number, per_page: int = 25) -> tuple[Page, list[QueueItem]]:
@@ -114,6 +116,7 @@ def queue_items(rows: list[Comment]) -> list[QueueItem]:
             reports=reports.get(c.pk, []),
             thread=threads[c.pk],
             actions=actions_for_status(c.status),
+            bannable=comment_bannable(c),
         )
         for c in rows
     ]

@@ -20,6 +20,7 @@ def row(pk, thread_id, level, *, status=PUBLISHED, user_id=None, name="Reader", 
         submit_date=fields.pop("when", WHEN + timedelta(days=pk)),
         edited_at=fields.pop("edited_at", None), submission_meta=fields.pop("meta", {}),
         upvotes=fields.pop("up", 0), downvotes=fields.pop("down", 0),
+        user_email=fields.pop("email", "reader@example.org"),
     )  # fmt: skip
 
 

@@ -338,6 +338,7 @@ class TestWhoMayModerate:
     ):
         """The Ban link opens the ban page with this page (at the comment) as where to return."""
         held = post(article, status=S.HELD)
+        Comment.objects.filter(pk=held.pk).update(ip_address="203.0.113.9")
         client.force_login(moderator)
         html = page(client, article, "?moderate=1")
         ban = re.search(r'<a class="comment-ban-link" href="([^"]+)"', html).group(1)
@@ -428,3 +429,19 @@ class TestWhatItLeavesAlone:
         assert small == large
         assert large <= count("", reader) + 2
         assert page(client, article, "?moderate=1").count('data-state="held">Held<') > 10
+
+
+def test_no_ban_is_offered_where_nothing_is_kept_to_ban_by(client, article, post, moderator):
+    """A guest's comment with no email and no IP address kept offers no "Ban" link, on the
+    article page in place or in the queue (it could only lead to "nothing to ban"); one
+    with an IP address offers it in both."""
+    bare = post(article, "Old words", status=S.HELD)
+    kept = post(article, "Newer words", status=S.HELD)
+    Comment.objects.filter(pk=kept.pk).update(ip_address="203.0.113.9")
+    client.force_login(moderator)
+    html = (
+        page(client, article, "?moderate=1")
+        + client.get(reverse("moderation:queue")).content.decode()
+    )
+    assert f"/moderation/ban/{bare.pk}/" not in html
+    assert html.count(f"/moderation/ban/{kept.pk}/") == 2
