@@ -79,6 +79,11 @@ def link_target_check(*, data: dict) -> None:
         author_of_link(data=data)
 
 
+def reply_address_confirmed(email: str) -> bool:
+    """Whether a guest's address is confirmed, by a link sent to it, for replies."""
+    return bool(email) and ConfirmedAddress.objects.filter(email=email.lower()).exists()
+
+
 def reply_address(parent: Comment) -> str:
     """Where to tell a comment's author about replies: only if they asked, and only a
     verified account address or a guest address confirmed by a link."""
@@ -87,9 +92,7 @@ def reply_address(parent: Comment) -> str:
     if parent.user_id:
         return verified_address(parent.user)
     address = parent.user_email.lower()
-    if address and ConfirmedAddress.objects.filter(email=address).exists():
-        return address
-    return ""
+    return address if reply_address_confirmed(address) else ""
 
 
 def comment_is_owned(

@@ -68,10 +68,17 @@ def unfollow(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(f"{article.get_absolute_url()}#follow")
 
 
-def confirmation_link(purpose: str, *, title: str, message: str):
+# The query a confirmation link's POST redirects to: its GET then says what is done.
+CONFIRMED_QUERY = "?done=1"
+
+
+def confirmation_link(purpose: str, *, title: str, message: str, done):
     """Make a view for an emailed confirmation link. Mail scanners open links, so the link
     shows a page with one button (`title`, `message`) and the view runs, with the token's
-    data, only when the button is pressed; a bad or expired link says so."""
+    data, only when the button is pressed; a bad or expired link says so. The view
+    redirects to the link's CONFIRMED_QUERY, whose GET shows `done(request, data)` (the
+    page saying what is now the case, or None when it is not), so a reload sends nothing
+    again."""
 
     def decorator(view):
         @wraps(view)
@@ -82,20 +89,37 @@ def confirmation_link(purpose: str, *, title: str, message: str):
                 selectors.link_target_check(data=data)
             except TokenInvalid as error:
                 return token_failed(request, error)
-            if request.method == "GET":
-                context = {"title": title, "message": message}
-                return render(request, "readers/confirm.html", context)
-            return view(request, data)
+            if request.method == "POST":
+                return view(request, data)
+            confirmed = done(request, data) if request.GET.get("done") else None
+            if confirmed is not None:
+                return confirmed
+            context = {"title": title, "message": message}
+            return render(request, "readers/confirm.html", context)
 
         return wrapped
 
     return decorator
 
 
+def _follow_confirmed(request: HttpRequest, data: dict) -> HttpResponse | None:
+    """The page saying the link's follow is confirmed; None while it is not."""
+    followed = selectors.follow_of_link(data=data)
+    if followed is None or followed.confirmed_at is None:
+        return None
+    return render(request, "readers/done.html", {
+        "title": _("You are following this article"),
+        "message": _("You will get an email when “%(title)s” has an update.")
+        % {"title": followed.article.title},
+        "link": followed.article.get_absolute_url(),
+    })  # fmt: skip
+
+
 @confirmation_link(
     "follow_confirm",
     title=gettext_lazy("Follow this article?"),
     message=gettext_lazy("Press the button to confirm."),
+    done=_follow_confirmed,
 )
 def follow_confirm(request: HttpRequest, data: dict) -> HttpResponse:
     """The link in a guest's confirmation email; confirming twice is harmless."""
@@ -105,31 +129,34 @@ def follow_confirm(request: HttpRequest, data: dict) -> HttpResponse:
         return token_failed(request, error)
     if followed is None:
         return token_failed(request, TokenInvalid(_("This follow no longer exists.")))
-    response = render(request, "readers/done.html", {
-        "title": _("You are following this article"),
-        "message": _("You will get an email when “%(title)s” has an update.")
-        % {"title": followed.article.title},
-        "link": followed.article.get_absolute_url(),
-    })  # fmt: skip
+    response = HttpResponseRedirect(request.path + CONFIRMED_QUERY)
     return address_proven(request, response, followed.email)
 
 
-@confirmation_link(
-    "reply_confirm",
-    title=gettext_lazy("Get emails about replies?"),
-    message=gettext_lazy("Press the button to confirm your address."),
-)
-def reply_confirm(request: HttpRequest, data: dict) -> HttpResponse:
-    """The link that confirms a guest's address for emails about replies."""
-    email = str(data.get("email", "")).lower()
-    services.reply_address_confirm(email=email, language=get_language())
-    response = render(request, "readers/done.html", {
+def _reply_address_confirmed(request: HttpRequest, data: dict) -> HttpResponse | None:
+    """The page saying the link's address is confirmed for replies; None while it is not."""
+    if not selectors.reply_address_confirmed(str(data.get("email", ""))):
+        return None
+    return render(request, "readers/done.html", {
         "title": _("Address confirmed"),
         "message": _(
             "You will get an email when someone replies to a comment where you asked "
             "to be notified."
         ),
     })  # fmt: skip
+
+
+@confirmation_link(
+    "reply_confirm",
+    title=gettext_lazy("Get emails about replies?"),
+    message=gettext_lazy("Press the button to confirm your address."),
+    done=_reply_address_confirmed,
+)
+def reply_confirm(request: HttpRequest, data: dict) -> HttpResponse:
+    """The link that confirms a guest's address for emails about replies."""
+    email = str(data.get("email", "")).lower()
+    services.reply_address_confirm(email=email, language=get_language())
+    response = HttpResponseRedirect(request.path + CONFIRMED_QUERY)
     return address_proven(request, response, email)
 
 

@@ -49,10 +49,28 @@ class TestFollowing:
         assert "Press the button to confirm." in client.get(confirm).content.decode()
         follow.refresh_from_db()
         assert follow.confirmed_at is None  # opening the link (a mail scanner) does nothing
-        assert "You are following this article" in client.post(confirm).content.decode()
-        assert client.post(confirm).status_code == 200  # twice is harmless
+        posted = client.post(confirm)
+        # Post/Redirect/Get: a reload of the page that says so sends nothing again.
+        assert posted.status_code == 302 and posted["Location"] == f"{confirm}?done=1"
         follow.refresh_from_db()
         assert follow.confirmed_at is not None
+        assert "You are following this article" in client.get(posted["Location"]).content.decode()
+        assert client.post(confirm).status_code == 302  # twice is harmless
+
+    def test_the_confirmed_page_says_only_what_is_true(self, client, article):
+        """The page a confirmation redirects to says "following" only for a confirmed
+        follow, and "address confirmed" only for a confirmed address; else it asks again."""
+        follow = Follow.objects.create(article=article, email="fan@example.com")
+        follow_link = f"/follow/confirm/{token_make('follow_confirm', follow=follow.pk)}/"
+        reply_link = f"/replies/confirm/{token_make('reply_confirm', email='Fan@example.com')}/"
+        for link in (follow_link, reply_link):
+            assert "Press the button" in client.get(f"{link}?done=1").content.decode()
+        for link, said in ((follow_link, "You are following this article"),
+                           (reply_link, "Address confirmed")):  # fmt: skip
+            posted = client.post(link)
+            assert posted.status_code == 302 and posted["Location"] == f"{link}?done=1"
+            assert said in client.get(posted["Location"]).content.decode()
+        assert ConfirmedAddress.objects.filter(email="fan@example.com").exists()
 
     def test_an_address_that_is_not_one_comes_back_in_the_form_with_the_error(
         self, client, article

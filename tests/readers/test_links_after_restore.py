@@ -140,7 +140,7 @@ def test_new_links_confirm_and_unsubscribe_through_the_views(
     data = signing.loads(confirm.split("/")[-2], salt="parley.readers.follow_confirm")
     assert set(data) == {"follow", "article", "to"}
     assert client.get(confirm).status_code == 200
-    assert client.post(confirm).status_code == 200
+    assert client.post(confirm).status_code == 302
     follow = Follow.objects.get()
     assert follow.confirmed_at is not None
 
