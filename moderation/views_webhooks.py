@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.http import messages_tagged
 from core.roles import is_moderator, role_required
 
 from . import selectors_webhooks, services
@@ -18,6 +19,21 @@ from .models.webhooks import EVENT_WORDS
 moderator_required = role_required(
     is_moderator, gettext_lazy("Only moderators can manage webhooks.")
 )
+
+# What was done to a webhook is said in its row, where the redirect lands, and what was done
+# to one no longer listed (deleted) above the list: not at the top of the page, out of view.
+WEBHOOK_NOTE_TAG = "webhook-note"
+LIST_ANCHOR = "webhooks-list"
+
+
+def _webhook_note_add(
+    request: HttpRequest, text: str, *, webhook_id: int = 0, level=messages.SUCCESS
+) -> str:
+    """Queue a line about a webhook for its row (or for the list, without one); return
+    where to send the moderator to read it."""
+    messages.add_message(request, level, text, extra_tags=f"{WEBHOOK_NOTE_TAG} w{webhook_id}")
+    anchor = f"webhook-{webhook_id}" if webhook_id else LIST_ANCHOR
+    return f"{reverse('moderation:webhooks')}#{anchor}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,15 +52,22 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         except services.WebhookURLRefused as refused:
             form.add_error("url", str(refused))
         else:
-            messages.success(request, _added(webhook.url, webhook.events, webhook.active))
-            return HttpResponseRedirect(f"{reverse('moderation:webhooks')}#webhook-{webhook.pk}")
+            text = _added(webhook.url, webhook.events, webhook.active)
+            return HttpResponseRedirect(_webhook_note_add(request, text, webhook_id=webhook.pk))
+    webhooks_listed = selectors_webhooks.webhooks_all()
+    listed = {webhook.pk for webhook in webhooks_listed}
+    notes = messages_tagged(request, tag=WEBHOOK_NOTE_TAG, prefix="w")
     return render(
         request,
         "moderation/webhooks.html",
         {
             "form": form,
-            "webhooks": selectors_webhooks.webhooks_all(),
+            "webhooks": webhooks_listed,
             "deliveries": selectors_webhooks.webhook_deliveries_recent(),
+            "row_notes": [(pk, note) for pk, note in notes if pk in listed],
+            "list_notes": [note for pk, note in notes if pk not in listed],
+            "note_tag": WEBHOOK_NOTE_TAG,
+            "list_anchor": LIST_ANCHOR,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -63,8 +86,9 @@ def webhook_switch(request: HttpRequest, webhook_id: int) -> HttpResponse:
         if webhook.active
         else _("Webhook for %(url)s is now off.")
     )
-    messages.success(request, said % {"url": webhook.url})
-    return HttpResponseRedirect(f"{reverse('moderation:webhooks')}#webhook-{webhook.pk}")
+    return HttpResponseRedirect(
+        _webhook_note_add(request, said % {"url": webhook.url}, webhook_id=webhook.pk)
+    )
 
 
 @require_POST
@@ -74,16 +98,14 @@ def webhook_delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
     webhook = services.webhook_delete(webhook_id=webhook_id, actor=request.user)
     if webhook is None:
         return _gone(request)
-    messages.success(
-        request, _("Webhook for %(url)s deleted, with its deliveries.") % {"url": webhook.url}
-    )
-    return HttpResponseRedirect(reverse("moderation:webhooks"))
+    text = _("Webhook for %(url)s deleted, with its deliveries.") % {"url": webhook.url}
+    return HttpResponseRedirect(_webhook_note_add(request, text))
 
 
 def _gone(request: HttpRequest) -> HttpResponse:
     """Back to the list, which no longer shows it: another moderator deleted the webhook."""
-    messages.info(request, _("That webhook had already been deleted."))
-    return HttpResponseRedirect(reverse("moderation:webhooks"))
+    text = _("That webhook had already been deleted.")
+    return HttpResponseRedirect(_webhook_note_add(request, text, level=messages.INFO))
 
 
 def _added(url: str, events: list[str], active: bool) -> str:

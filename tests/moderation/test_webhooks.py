@@ -5,6 +5,7 @@ nothing for them on the posting path."""
 import hashlib
 import hmac
 import json
+import re
 import threading
 import time
 from datetime import timedelta
@@ -498,9 +499,33 @@ class TestPage:
         for name, data in (("webhook_switch", {"active": "0"}), ("webhook_delete", {})):
             response = client.post(reverse(f"moderation:{name}", args=[webhook.pk]), data)
             assert response.status_code == 302
-            assert response["Location"] == reverse("moderation:webhooks")
+            assert response["Location"] == reverse("moderation:webhooks") + "#webhooks-list"
             page = client.get(response["Location"]).content.decode()
             assert "That webhook had already been deleted." in page
+
+    def test_what_was_done_is_said_where_the_moderator_lands(self, client, moderator, receiver):
+        """Adding or switching a webhook is said in its row, where the redirect lands, and
+        deleting it above the list, never in the messages at the top of the page."""
+        client.force_login(moderator)
+        page = reverse("moderation:webhooks")
+        added = client.post(page, {"url": receiver.url, "events": ["held"], "active": "on"})
+        webhook = Webhook.objects.get()
+        assert added["Location"] == f"{page}#webhook-{webhook.pk}"
+        html = client.get(added["Location"]).content.decode()
+        row = re.search(rf'<tr id="webhook-{webhook.pk}">.*?</tr>', html, re.S).group(0)
+        assert "Webhook added for" in row
+        assert "Webhook added for" not in html.split("<main", 1)[0]  # the page's top messages
+        switched = client.post(reverse("moderation:webhook_switch", args=[webhook.pk]),
+                               {"active": "0"})  # fmt: skip
+        html = client.get(switched["Location"]).content.decode()
+        row = re.search(rf'<tr id="webhook-{webhook.pk}">.*?</tr>', html, re.S).group(0)
+        assert "is now off." in row
+        deleted = client.post(reverse("moderation:webhook_delete", args=[webhook.pk]))
+        assert deleted["Location"] == f"{page}#webhooks-list"
+        html = client.get(deleted["Location"]).content.decode()
+        after_heading = html.split('id="webhooks-list"', 1)[1].split("<table", 1)[0]
+        assert "deleted, with its deliveries." in after_heading
+        assert html.count("deleted, with its deliveries.") == 1
 
     def test_a_refused_address_keeps_what_was_typed(self, client, moderator):
         """A private address is a 400 that says why and keeps the form's input."""
