@@ -1,6 +1,7 @@
 """Knowing the commenter: each queue item's history by state, bans in force and the
 moderators' private notes, read for a whole page in a fixed number of queries."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -137,6 +138,21 @@ class TestNotes:
         html = client.get(note_add(client, items[0], "Gone")["Location"]).content.decode()
         assert html.count("Note added.") == 1
         assert html.index("Note added.") < html.index('class="queue-list"')
+
+    def test_a_note_about_an_item_that_left_is_one_of_the_pages_messages(
+        self, client, moderator, article
+    ):
+        """At the top, a note about an item no longer listed is shown as the page's other
+        messages are (the shared include: announced politely to screen readers)."""
+        held = posted(article, "held", status=S.HELD, name="Gone")
+        client.force_login(moderator)
+        comment_transition(comment_id=held.pk, to_status=S.PUBLISHED, actor_label="test")
+        html = client.get(note_add(client, held, "Gone")["Location"]).content.decode()
+        assert re.search(
+            r'<div class="messages wrap" role="status" aria-live="polite">\s*'
+            r'<p class="message message-success">Note added.</p>',
+            html,
+        )
 
     def test_a_note_is_kept_and_shown_on_the_commenters_later_items(
         self, client, moderator, article, make_user
