@@ -34,12 +34,14 @@ TOO_LONG = ngettext_lazy(
 
 
 class WebsiteField(forms.URLField):
-    """A URL field that accepts only http and https addresses."""
+    """A URL field that accepts only http and https addresses, and a bare domain as
+    WordPress does ("example.org", stored with the field's `assume_scheme`)."""
 
     default_validators = [URLValidator(schemes=["http", "https"])]
-    default_error_messages = {
-        "invalid": gettext_lazy("Enter a web address starting with http:// or https://.")
-    }
+    default_error_messages = {"invalid": gettext_lazy(
+        "Enter a web address, such as example.org; only http:// and https:// addresses are "
+        "accepted."
+    )}  # fmt: skip
 
 
 class CommentIdField(forms.IntegerField):
@@ -106,7 +108,17 @@ class CommentForm(XtdCommentForm):
         required=False,
         max_length=200,
         assume_scheme="https",
-        widget=forms.URLInput(attrs={"maxlength": 200, "autocomplete": "url"}),
+        # Text, not type=url: browsers refuse "example.org" there, which WordPress (and this
+        # field) accept. inputmode still brings the web-address keyboard on phones.
+        widget=forms.TextInput(
+            attrs={
+                "maxlength": 200,
+                "autocomplete": "url",
+                "inputmode": "url",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
     )
     remember = forms.BooleanField(
         required=False,

@@ -58,6 +58,11 @@ def test_ban_error_is_in_view(article_page, moderator):
     send_and_check(article_page, "You cannot comment on this site until")
 
 
+WEBSITE_REFUSED = (
+    "Enter a web address, such as example.org; only http:// and https:// addresses are accepted."
+)
+
+
 def test_notify_without_email_error_is_in_view(article_page):
     """ "Notify me" ticked with no email: the field error is listed, linked and in view."""
     article_page.check("#id_followup")
@@ -69,7 +74,7 @@ def test_notify_without_email_error_is_in_view(article_page):
 def test_refused_website_error_is_in_view(article_page):
     """A website the browser accepts but Parley refuses (javascript:) is reported in view."""
     article_page.fill("#id_url", "javascript:alert(1)")
-    send_and_check(article_page, "Enter a web address starting with http:// or https://.")
+    send_and_check(article_page, WEBSITE_REFUSED)
 
 
 def test_wrong_password_says_so(live_server, page, make_user):
@@ -93,7 +98,7 @@ def test_without_javascript_the_summary_is_in_view_too(live_server, page_without
     page.goto(live_server.url + article.get_absolute_url())
     fill_guest_form(page, WORDS, "Reader Rae")
     page.fill("#id_url", "javascript:alert(1)")
-    send_and_check(page, "Enter a web address starting with http:// or https://.")
+    send_and_check(page, WEBSITE_REFUSED)
 
 
 def test_a_refused_sign_up_leads_with_its_errors_on_a_phone(live_server, page):

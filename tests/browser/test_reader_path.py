@@ -30,6 +30,20 @@ def test_guest_comments_with_name_only(live_server, page, article, post):
     assert status.is_visible() and in_viewport(page, f"#c{comment.pk} .comment-status")
 
 
+def test_a_website_without_its_scheme_is_sent_and_linked(live_server, page, article):
+    """ "example.org" in the Website field, as WordPress takes it: the browser sends it (no
+    type=url to refuse it) and the name links to https://example.org."""
+    page.goto(live_server.url + article.get_absolute_url())
+    fill_guest_form(page, "With a bare domain.", "Domain Dora")
+    page.fill("#id_url", "example.org")
+    page.click("#submit")
+    page.wait_for_url("**#c*")
+    comment = Comment.objects.get(user_name="Domain Dora")
+    assert comment.user_url == "https://example.org"
+    link = page.locator(f"#c{comment.pk} .comment-author a")
+    assert link.get_attribute("href") == "https://example.org"
+
+
 def test_reply_without_javascript_nests_under_the_parent(
     live_server, page_without_js, article, post
 ):

@@ -200,6 +200,18 @@ class TestPosting:
 
 
 class TestBadInput:
+    def test_a_bare_domain_is_a_website(self, client, article, submit):
+        """A website typed without its scheme, as WordPress accepts it, is stored and shown
+        as https://; the field is text with the URL keyboard, which no browser refuses."""
+        response = submit(form_data(article, name="Dora", url="example.org/blog"))
+        assert response.status_code == 302
+        assert Comment.objects.get().user_url == "https://example.org/blog"
+        html = client.get(article.get_absolute_url()).content.decode()  # the poster's page
+        assert 'href="https://example.org/blog"' in html
+        field = re.search(r'<input[^>]*name="url"[^>]*>', html).group(0)
+        assert 'type="text"' in field and 'inputmode="url"' in field
+        assert 'autocomplete="url"' in field
+
     @pytest.mark.parametrize(
         ("fields", "message"),
         [
@@ -209,8 +221,9 @@ class TestBadInput:
             ({"comment": "x" * 3001}, "under 3000 characters"),
             ({"email": "not-an-email"}, "valid email"),
             ({"email": "a" * 250 + "@b.co"}, "at most 254 characters (it has 255)"),
-            ({"url": "javascript:alert(1)"}, "starting with http:// or https://"),
-            ({"url": "ftp://files.example"}, "starting with http:// or https://"),
+            ({"url": "javascript:alert(1)"}, "only http:// and https:// addresses"),
+            ({"url": "ftp://files.example"}, "only http:// and https:// addresses"),
+            ({"url": "not a website"}, "Enter a web address, such as example.org;"),
         ],
     )
     def test_invalid_fields_keep_what_was_typed(self, client, article, fields, message, submit):
