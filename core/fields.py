@@ -1,15 +1,35 @@
 """Form fields the apps share."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+
+
+class BrowserMaxLengthValidator(MaxLengthValidator):
+    """A maxlength counted as browsers count theirs: in UTF-16 code units, so an emoji (or
+    any character beyond the Basic Multilingual Plane) counts 2, where len() counts 1."""
+
+    def clean(self, x):
+        return len(x.encode("utf-16-le")) // 2
 
 
 class TextareaField(forms.CharField):
-    """A CharField for a textarea, whose line breaks count one character each.
+    """A CharField for a textarea, whose length is counted as the browser counts it against
+    its maxlength.
 
     Browsers send a textarea's line breaks as CRLF but count each as one character against
     its maxlength, so a text the browser let through was refused as too long (3,000 typed
     characters with 58 line breaks "had" 3,058). Stored text keeps "\\n" alone, as it is
-    rendered."""
+    rendered. And they count UTF-16 code units: a comment of emoji the browser stopped at
+    1,500 would otherwise be let through at 3,000 by the server, and the two limits differ."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            BrowserMaxLengthValidator(self.max_length)
+            if type(validator) is MaxLengthValidator
+            else validator
+            for validator in self.validators
+        ]
 
     def to_python(self, value):
         value = super().to_python(value)

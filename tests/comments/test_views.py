@@ -212,6 +212,19 @@ class TestBadInput:
         assert 'type="text"' in field and 'inputmode="url"' in field
         assert 'autocomplete="url"' in field
 
+    def test_an_emoji_comment_at_the_limit_is_posted_and_one_over_is_not(
+        self, article, submit, settings
+    ):
+        """Emoji count two, as the textarea's maxlength counts them in the browser: a
+        comment of emoji right at the limit is posted, one character more is refused with
+        its length as the browser counted it."""
+        limit = settings.COMMENT_MAX_LENGTH
+        at_limit = "🎉" * (limit // 2)
+        assert submit(form_data(article, comment=at_limit)).status_code == 302
+        refused = submit(form_data(article, comment=at_limit[:-1] + "ab!"))
+        assert refused.status_code == 400
+        assert f"under {limit} characters (it has {limit + 1})" in refused.content.decode()
+
     @pytest.mark.parametrize(
         ("fields", "message"),
         [

@@ -1,4 +1,5 @@
-"""Textareas count a line break as one character, as browsers do for their maxlength."""
+"""Textareas count a line break as one character and an emoji as two, as browsers do for
+their maxlength."""
 
 from django.conf import settings
 
@@ -25,3 +26,17 @@ def test_a_report_note_of_500_typed_characters_over_lines_is_accepted():
     form = ReportForm({"reason": "spam", "note": note})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["note"] == note.replace("\r\n", "\n")
+
+
+def test_an_emoji_counts_as_the_browser_counts_it():
+    """An emoji is two of a textarea's maxlength in the browser (UTF-16), and two here: a
+    comment of emoji right at the limit is accepted, one more character refused, its
+    length said as the browser counted it."""
+    limit = settings.COMMENT_MAX_LENGTH
+    at_limit = "😀" * (limit // 2 - 1) + "\r\nb"  # the break counts one, as in the browser
+    assert len(at_limit.replace("\r\n", "\n").encode("utf-16-le")) // 2 == limit
+    assert CommentEditForm({"comment": at_limit}).is_valid()
+    over = CommentEditForm({"comment": at_limit + "c"})
+    assert not over.is_valid()
+    assert f"(it has {limit + 1})" in over.errors["comment"][0]
+    assert not CommentEditForm({"comment": "😀" * (limit // 2 + 1)}).is_valid()
