@@ -86,6 +86,24 @@ def comment_page(
     threads = thread_rows(marked, order=order, moderating=moderating, per_page=per_page)
     page = Paginator(threads, per_page).get_page(page_number)
     root_ids, collapsed = _expand_within_budget(list(page.object_list), comment_budget)
+    if thread_id is not None and not root_ids:
+        # No thread has that id: a reply's id (a link copied with a reply's number) names
+        # the thread it is in, shown as its permalink shows it, with the reply in view. A
+        # reply this viewer may not see stays "not shown", so ids cannot be probed for
+        # held comments. Queries of their own, only on this path.
+        root_id = (
+            Comment.objects.filter(pk=thread_id, article_id=article.pk)
+            .values_list("thread_id", flat=True)
+            .first()
+        )
+        if root_id is not None and root_id != thread_id:
+            in_thread = comment_page(
+                article=article, viewer=viewer, page_number=page_number, order=order,
+                per_page=per_page, comment_budget=comment_budget, thread_id=root_id,
+                context_id=thread_id, moderating=moderating,
+            )  # fmt: skip
+            if in_thread.context_id == thread_id:
+                return in_thread
     rows: list[SectionRow] = []
     if root_ids and thread_id is not None and context_id is not None:
         rows = comment_context_rows(

@@ -509,6 +509,25 @@ class TestThreadRendering:
             assert "Show the whole conversation" not in html
             assert "Showing one conversation." in html
 
+    def test_a_replys_id_as_the_thread_shows_its_thread_with_the_reply_in_view(
+        self, client, article, post
+    ):
+        """?thread= with a reply's id (not a thread's first comment) shows that reply in its
+        thread, as its permalink does, with the link to the whole conversation; a reply
+        this reader may not see is "not shown", as an id that never was."""
+        root = post(article, "the root")
+        reply = post(article, "the reply", reply_to=root.pk)
+        under = post(article, "a reply to the reply", reply_to=reply.pk)
+        post(article, "another thread")
+        held = post(article, "held words", reply_to=root.pk, status=CommentStatus.HELD)
+        for thread in (reply.pk, under.pk):
+            html = page(client, article, f"?thread={thread}")
+            assert "the root" in html and "a reply to the reply" in html, thread
+            assert f'id="c{thread}"' in html and "another thread" not in html
+            assert f'href="?thread={root.pk}#c{thread}">Show the whole conversation' in html
+        html = page(client, article, f"?thread={held.pk}")
+        assert "That conversation is not shown here" in html and "the root" not in html
+
     def test_a_conversation_that_is_not_shown_says_so(self, client, article, post):
         """A removed thread, or one that never was, is not "No comments yet" under a heading
         counting the article's comments: the page says that conversation is not shown and
