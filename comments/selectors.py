@@ -215,13 +215,19 @@ def moderated_counts(*, article: Article) -> dict[str, int]:
 
 
 def comment_page_number(
-    *, comment: Comment, viewer: Viewer, order: str = "oldest", per_page: int = 50
+    *,
+    comment: Comment,
+    viewer: Viewer,
+    order: str = "oldest",
+    per_page: int = 50,
+    moderating: bool = False,
 ) -> int:
-    """The page of the article's comment section that shows this comment's thread."""
+    """The page of the article's comment section that shows this comment's thread
+    (`moderating`: the page of the moderators' view)."""
     marked = viewer_marks(
         article_id=comment.article_id, own_ids=viewer.own_ids, user_id=viewer.user_id
     )
-    before = threads_before(marked, thread_id=comment.thread_id, order=order)
+    before = threads_before(marked, thread_id=comment.thread_id, order=order, moderating=moderating)
     return before // per_page + 1
 
 

@@ -98,13 +98,14 @@ def thread_rows(marked: Marks, *, order: str, moderating: bool, per_page: int) -
     return PageRows(page_read=page_read, count_read=count_read)
 
 
-def threads_before(marked: Marks, *, thread_id: int, order: str) -> int:
-    """How many of the threads a viewer sees come before this one in `order`."""
+def threads_before(marked: Marks, *, thread_id: int, order: str, moderating: bool = False) -> int:
+    """How many of the threads a viewer sees come before this one in `order` (`moderating`:
+    on the moderators' view of the page, which shows held and spam threads too)."""
     order = order if order in ("newest", "best") else "oldest"
     marked = marked.with_value("thread", thread_id, Thread._meta.pk)
 
     def build(values: dict) -> QuerySet:
-        threads, thread = _threads_marked(values, moderating=False), values["thread"]
+        threads, thread = _threads_marked(values, moderating=moderating), values["thread"]
         if order == "best":
             score = Subquery(Comment.objects.filter(pk=thread).values("best_score"))
             threads = threads.filter(
@@ -116,4 +117,4 @@ def threads_before(marked: Marks, *, thread_id: int, order: str) -> int:
             threads = threads.filter(root_id__lt=thread)
         return _counted(threads)
 
-    return _count_of(marked.read(("threads before", order), build))
+    return _count_of(marked.read(("threads before", order, moderating), build))

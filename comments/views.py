@@ -250,20 +250,25 @@ def _submit(request: HttpRequest, article: Article, form: CommentForm) -> tuple[
 
 
 def _comment_url(request: HttpRequest, comment: Comment, viewer: selectors.Viewer) -> str:
+    # A held or spam comment is on the moderators' view of its page only: a moderator sent
+    # to the readers' page (from the queue's "see it in place", the audit log) found no trace.
+    moderating = viewer.can_moderate and comment.status in selectors.MODERATED_STATES
+    mode = "moderate=1&" if moderating else ""
     if comment.thread_id != comment.pk:
         # A reply is shown with the comments it answers (on the page its thread may be
         # collapsed); the rest of the thread, however long, is a link away.
         thread = f"thread={comment.thread_id}&context={comment.pk}"
-        return f"{comment.article.get_absolute_url()}?{thread}#c{comment.pk}"
+        return f"{comment.article.get_absolute_url()}?{mode}{thread}#c{comment.pk}"
     page = selectors.comment_page_number(
         comment=comment,
         viewer=viewer,
         # The order the page itself will use: the reader's choice, else the site's.
         order=order_chosen(request, selectors.ORDERS) or default_order(),
         per_page=settings.PARLEY_THREADS_PER_PAGE,
+        moderating=moderating,
     )
-    query = f"?cpage={page}" if page > 1 else ""
-    return f"{comment.article.get_absolute_url()}{query}#c{comment.pk}"
+    query = f"{mode}cpage={page}" if page > 1 else mode.rstrip("&")
+    return f"{comment.article.get_absolute_url()}{'?' if query else ''}{query}#c{comment.pk}"
 
 
 def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:

@@ -224,6 +224,30 @@ def test_audit_log_lists_who_when_and_why(client, moderator, held):
     assert "approved by a moderator" in html and "Undo</button>" in html
 
 
+def test_see_it_in_place_shows_a_moderator_the_held_or_spam_comment(
+    client, moderator, article, post, settings
+):
+    """A moderator following a held or spam comment's link (the queue's "see it in place",
+    the audit log) lands on the moderators' view of its page, on the page that shows it,
+    where the comment is; a published one stays on the readers' page."""
+    settings.PARLEY_THREADS_PER_PAGE = 2
+    held_first = post(article, "held before the rest", status=S.HELD)
+    post(article, "published one")
+    spam = post(article, "spam words", status=S.SPAM)
+    root = post(article, "published root")
+    reply = post(article, "held reply", reply_to=root.pk, status=S.HELD)
+    client.force_login(moderator)
+    for comment, text in ((held_first, "held before the rest"), (spam, "spam words")):
+        landing = client.get(reverse("comments:permalink", args=[comment.pk]))["Location"]
+        assert "moderate=1" in landing
+        shown = client.get(landing).content.decode()
+        assert f'id="c{comment.pk}"' in shown and text in shown
+    landing = client.get(reverse("comments:permalink", args=[reply.pk]))["Location"]
+    assert f'id="c{reply.pk}"' in client.get(landing).content.decode()
+    landing = client.get(reverse("comments:permalink", args=[root.pk]))["Location"]
+    assert "moderate=1" not in landing
+
+
 def test_queue_query_count_is_fixed(
     client, moderator, article, post, django_assert_max_num_queries
 ):
