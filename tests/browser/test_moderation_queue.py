@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment, CommentStatus
 from comments.services import Poster, comment_submit
+from moderation import services
 from moderation.models import ModerationRules
 from moderation.services import comment_score
 
@@ -70,3 +71,31 @@ def test_shortcuts_keep_working_after_a_checkbox_is_clicked(live_server, page, a
     page.wait_for_selector(".undo-bar")
     statuses = dict(Comment.objects.filter(pk__in=[c.pk for c in held]).values_list("pk", "status"))
     assert statuses == {held[0].pk: CommentStatus.HELD, held[1].pk: CommentStatus.SPAM}
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "uk-UA"])
+def test_moderators_pages_fit_a_phone(live_server, new_page, make_article, make_user, post, locale):
+    """At 375px, in German and Ukrainian, no moderator's page scrolls sideways: the log's
+    and the scorer's wide tables scroll in their own box (the log's Undo in reach), the
+    search form's list of long article titles and the comments' moderation links wrap."""
+    moderator = make_user("mod_narrow", password="a-long-moderator-pass", groups=["Moderators"])
+    article = make_article(title="A very long title about the grid " * 4)
+    held = post(article, "Held words", status=CommentStatus.HELD)
+    published = post(article, "Published words")
+    services.comments_moderate(comment_ids=[held.pk], action="approve", actor=moderator)
+    services.ban_create(kind="email", value="troll@example.com", actor=moderator, reason="x")
+    page = new_page(locale=locale, viewport={"width": 375, "height": 800})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", "mod_narrow")
+    page.fill("input[name=password]", "a-long-moderator-pass")
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_load_state()
+    for path in (
+        "/moderation/log/",
+        "/moderation/scorer/",
+        "/moderation/search/?q=words",
+        "/moderation/bans/",
+        f"{article.get_absolute_url()}?moderate=1#c{published.pk}",
+    ):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
