@@ -17,6 +17,7 @@ from .authoring import (
     update_note_add,
 )
 from .forms import UpdateCorrectionForm, UpdateForm
+from .models import ArticleUpdate
 
 
 @require_POST
@@ -61,13 +62,11 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         update.refresh_from_db(fields=["withdrawn_at"])
         return render(request, template, {"update": update, "form": form}, status=400)
     if update.scheduled:
-        # Not on the page yet, so said at its top, where the article opens.
         text = _(
             "The update is changed. It comes out on %(date)s, when anyone following the article "
             "will get it by email as it now reads."
-        ) % {"date": date_text(update.published_at)}
-        messages.success(request, text)
-        return HttpResponseRedirect(update.article.get_absolute_url())
+        )
+        return _scheduled_answer(request, update, text)
     if form.cleaned_data["notify_followers"]:
         text = _("Your correction is published. Anyone following the article will get it by email.")
     else:
@@ -79,8 +78,15 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @author_required
 def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Withdraw an update on an article one writes: readers see only that it was withdrawn."""
+    """Withdraw an update on an article one writes: readers see only that it was withdrawn.
+    One still scheduled is cancelled instead: it never comes out."""
     update = update_for_author(request.user, slug=slug, pk=pk)
+    if update.scheduled and services.update_cancel(update=update):
+        text = _(
+            "The update planned for %(date)s is cancelled: it will not come out, and "
+            "followers will not hear of it."
+        )
+        return _scheduled_answer(request, update, text)
     if services.update_withdraw(update=update):
         text = _("The update is withdrawn: readers now see only that it was withdrawn.")
         update_note_add(request, update_id=update.pk, text=text)
@@ -90,3 +96,10 @@ def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         }
         update_note_add(request, update_id=update.pk, text=text, level=messages.INFO)
     return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")
+
+
+def _scheduled_answer(request: HttpRequest, update: ArticleUpdate, text: str) -> HttpResponse:
+    """Say what was done to an update not out yet at the top of its article, where the
+    answer lands: the page does not show the update, so a note inside it would be lost."""
+    messages.success(request, text % {"date": date_text(update.published_at)})
+    return HttpResponseRedirect(update.article.get_absolute_url())

@@ -3,7 +3,7 @@ importable from here.
 
 - writing: create, edit and delete articles, open or close their comments
 - publication: publish now, schedule, unschedule, and publish what is due (beat)
-- updates: post, schedule, correct, withdraw and remove follow-up updates, and announce
+- updates: post, schedule, correct, withdraw, cancel and remove follow-up updates, and announce
   the scheduled ones that are due (beat)
 - pages: drop the cached pages of articles that changed
 """
@@ -17,6 +17,7 @@ from .publication import (
     articles_publish_due,
 )
 from .updates import (
+    update_cancel,
     update_correct,
     update_correction_announced,
     update_delete,
@@ -49,6 +50,7 @@ __all__ = [
     "articles_delete",
     "articles_publish_due",
     "pages_refresh",
+    "update_cancel",
     "update_correct",
     "update_correction_announced",
     "update_delete",

@@ -90,6 +90,19 @@ def update_correct(
 
 
 @transaction.atomic
+def update_cancel(*, update: ArticleUpdate) -> bool:
+    """Delete an update still scheduled: no reader has seen it, so there is nothing to mark
+    withdrawn on the timeline. False if it has come out meanwhile (withdraw it then)."""
+    # One statement: beat announcing it at the same moment either sees it gone or keeps it.
+    cancelled, _by_model = ArticleUpdate.objects.filter(
+        pk=update.pk, scheduled=True, published_at__gt=timezone.now()
+    ).delete()
+    if cancelled:
+        pages_refresh(slugs=[update.article.slug])
+    return bool(cancelled)
+
+
+@transaction.atomic
 def update_withdraw(*, update: ArticleUpdate) -> bool:
     """Withdraw an update: readers see only that it was withdrawn and when, and followers are
     never emailed about it. False if it already was."""

@@ -391,3 +391,49 @@ def test_changing_a_scheduled_update_corrects_nothing_and_says_when_it_comes_out
     assert len(mail.outbox) == 1
     assert "Correction" not in mail.outbox[0].subject
     assert "Final **figure**." in mail.outbox[0].body
+
+
+def test_withdrawing_a_scheduled_update_cancels_it_and_says_so_in_view(
+    author_client, article, author, follower, run_commits
+):
+    """An update not out yet is cancelled, not marked withdrawn: it never reaches the
+    timeline or its followers, and the author reads so at the top of the article, where the
+    answer lands, instead of a note meant for an update the page does not show."""
+    from articles.services import updates_publish_due
+
+    when = timezone.now() + timedelta(days=2)
+    scheduled = update_save(
+        update=ArticleUpdate(article=article, author=author, body="Planned", published_at=when)
+    )
+    form = author_client.get(edit_url(scheduled)).content.decode()
+    assert "This update has not come out yet: withdrawing it deletes it" in form
+    with run_commits():
+        response = author_client.post(withdraw_url(scheduled))
+    assert response["Location"] == article.get_absolute_url()
+    html = author_client.get(response["Location"]).content.decode()
+    assert f"The update planned for {date_text(when)} is cancelled" in html
+    assert not ArticleUpdate.objects.filter(pk=scheduled.pk).exists()
+    with run_commits():
+        assert updates_publish_due() == []
+    assert len(mail.outbox) == 0
+
+
+def test_an_update_that_came_out_meanwhile_is_withdrawn_not_cancelled(
+    author_client, article, author
+):
+    """The edit page loaded while the update was scheduled, its date passed before the
+    click: it is on the timeline by then, so it is withdrawn as any published one."""
+    scheduled = update_save(
+        update=ArticleUpdate(
+            article=article,
+            author=author,
+            body="Out now",
+            published_at=timezone.now() + timedelta(days=1),
+        )
+    )
+    ArticleUpdate.objects.filter(pk=scheduled.pk).update(
+        published_at=timezone.now() - timedelta(minutes=1)
+    )
+    response = author_client.post(withdraw_url(scheduled))
+    assert response["Location"].endswith(f"#update-{scheduled.pk}")
+    assert ArticleUpdate.objects.get(pk=scheduled.pk).is_withdrawn
