@@ -39,6 +39,18 @@ def update(article, author):
     return update_publish(article=article, author=author, body="The deficit is **£3bn**.")
 
 
+def scheduled_update(article, author, *, body: str, days: float) -> ArticleUpdate:
+    """An update dated `days` ahead, as the admin schedules one."""
+    return update_save(
+        update=ArticleUpdate(
+            article=article,
+            author=author,
+            body=body,
+            published_at=timezone.now() + timedelta(days=days),
+        )
+    )
+
+
 @pytest.fixture
 def follower(article):
     """A reader who followed the article before its updates were posted."""
@@ -401,10 +413,8 @@ def test_withdrawing_a_scheduled_update_cancels_it_and_says_so_in_view(
     answer lands, instead of a note meant for an update the page does not show."""
     from articles.services import updates_publish_due
 
-    when = timezone.now() + timedelta(days=2)
-    scheduled = update_save(
-        update=ArticleUpdate(article=article, author=author, body="Planned", published_at=when)
-    )
+    scheduled = scheduled_update(article, author, body="Planned", days=2)
+    when = scheduled.published_at
     form = author_client.get(edit_url(scheduled)).content.decode()
     assert "This update has not come out yet: withdrawing it deletes it" in form
     with run_commits():
@@ -423,17 +433,19 @@ def test_an_update_that_came_out_meanwhile_is_withdrawn_not_cancelled(
 ):
     """The edit page loaded while the update was scheduled, its date passed before the
     click: it is on the timeline by then, so it is withdrawn as any published one."""
-    scheduled = update_save(
-        update=ArticleUpdate(
-            article=article,
-            author=author,
-            body="Out now",
-            published_at=timezone.now() + timedelta(days=1),
-        )
-    )
+    scheduled = scheduled_update(article, author, body="Out now", days=1)
     ArticleUpdate.objects.filter(pk=scheduled.pk).update(
         published_at=timezone.now() - timedelta(minutes=1)
     )
     response = author_client.post(withdraw_url(scheduled))
     assert response["Location"].endswith(f"#update-{scheduled.pk}")
     assert ArticleUpdate.objects.get(pk=scheduled.pk).is_withdrawn
+
+
+def test_the_edit_page_of_a_scheduled_update_promises_no_correction(author_client, article, author):
+    """Changing an update not out yet marks no correction and emails nobody now: its page
+    offers no "Notify followers of this correction" box and no "Corrected on" promise."""
+    scheduled = scheduled_update(article, author, body="Planned", days=1)
+    html = author_client.get(edit_url(scheduled)).content.decode()
+    assert "It has not come out yet: the change is not marked as a correction" in html
+    assert "notify_followers" not in html and "Corrected on" not in html
