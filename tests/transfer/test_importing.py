@@ -141,8 +141,25 @@ def test_a_reply_whose_parent_is_missing_starts_its_own_thread_with_a_warning(tm
     output = run_import(path)
     orphan = by_source("2")
     assert (orphan.level, orphan.thread_id, orphan.parent_id) == (0, orphan.pk, orphan.pk)
-    assert "comment 2: its parent 99 is not in the file" in output
+    assert "comment 2: its parent 99 is not among this article's comments" in output
     assert Thread.objects.filter(pk=orphan.pk, listed=True).exists()
+
+
+def test_a_parent_under_another_article_or_itself_is_named_truly_in_the_warning(tmp_path):
+    """A reply naming a comment of another article (in the same file), or itself, starts
+    its own thread, and the warning does not claim that parent is missing from the file."""
+    path = W.write(
+        tmp_path / "blog.xml",
+        W.post(1, W.comment(1)),
+        W.post(2, W.comment(2, parent=1) + W.comment(3, parent=3)),
+    )
+    output = run_import(path)
+    assert "is not in the file" not in output
+    assert "comment 2: its parent 1 is not among this article's comments" in output
+    assert "comment 3: it names itself as its parent; attached at the top level" in output
+    for source_id in ("2", "3"):
+        orphan = by_source(source_id)
+        assert (orphan.level, orphan.thread_id) == (0, orphan.pk)
 
 
 def test_comment_html_is_sanitised_and_links_keep_their_text(tmp_path, client):

@@ -68,10 +68,18 @@ def comments_place(
             named[at] = by_id[parent_id]
         elif parent_id in stored_parents:
             named[at] = stored_parents[parent_id]
-        else:
+        elif parent_id == record.source_id:
             placement.warnings.append(
-                f"comment {record.source_id}: its parent {parent_id} is not in the file or the "
-                "site; attached at the top level"
+                f"comment {record.source_id}: it names itself as its parent; attached at the "
+                "top level"
+            )
+            named[at] = None
+        else:
+            # Only this article's comments are here: the parent may be in the file under
+            # another article, so "not in the file" would be untrue.
+            placement.warnings.append(
+                f"comment {record.source_id}: its parent {parent_id} is not among this "
+                "article's comments, in the file or on the site; attached at the top level"
             )
             named[at] = None
 
