@@ -260,10 +260,12 @@ def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
         else:
             messages.success(request, text)
         return HttpResponseRedirect(target)
+    # Cancel goes back where the moderator came from (the comment on its article's page).
+    cancel_url = safe_next(request, reverse("moderation:queue"))
     return render(
         request,
         "moderation/ban.html",
-        {"comment": comment, "form": form},
+        {"comment": comment, "form": form, "cancel_url": cancel_url},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -226,3 +226,18 @@ def test_ban_pages_are_for_moderators_only(client, make_user, article, post, url
         == 403
     )
     assert Ban.objects.count() == 0
+
+
+def test_cancel_on_the_ban_page_goes_back_where_the_moderator_came_from(
+    client, article, post, moderator
+):
+    """Opened from a comment on its article's moderator view, the ban page's Cancel leads
+    back to that comment, not to the queue; a hostile `next` falls back to the queue."""
+    comment = post(article, "Words", email="someone@example.com")
+    client.force_login(moderator)
+    url = reverse("moderation:ban", args=[comment.pk])
+    back = f"{article.get_absolute_url()}?moderate=1#c{comment.pk}"
+    html = client.get(url, {"next": back}).content.decode()
+    assert f'<a href="{article.get_absolute_url()}?moderate=1#c{comment.pk}">Cancel</a>' in html
+    hostile = client.get(url, {"next": "https://evil.example/"}).content.decode()
+    assert f'<a href="{reverse("moderation:queue")}">Cancel</a>' in hostile
