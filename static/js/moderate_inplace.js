@@ -11,6 +11,8 @@
   var UNREADABLE = gettext("Nothing changed: the site's answer could not be read. Reload the page and try again.");
   var UNREACHABLE = gettext("Nothing changed: the site could not be reached. Try again in a moment.");
 
+  var READER_CONTROLS = ".comment-reply-link, .comment-report-link, .comment-pick-link, .comment-votes";
+
   function buttonsOf(form) {
     return Array.prototype.slice.call(document.querySelectorAll('button[form="' + form.id + '"]'));
   }
@@ -48,6 +50,13 @@
     }
     buttonsOf(form).forEach(function (button) {
       button.hidden = button.getAttribute("data-to") === answer.status;
+    });
+    /* Reply, Report, Pick and the votes are for a published comment, as the page renders
+       them: one just marked spam or removed offers them no more (each answered "not found"
+       or a refusal). A held comment approved here has none: a reload brings them. */
+    var published = answer.status === "published";
+    Array.prototype.forEach.call(body.querySelectorAll(READER_CONTROLS), function (control) {
+      control.hidden = !published;
     });
   }
 

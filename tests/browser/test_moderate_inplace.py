@@ -7,19 +7,25 @@ from comments.models import Comment, CommentStatus
 from moderation.services import comment_transition
 
 pytestmark = pytest.mark.django_db(transaction=True)
+MODERATOR = {"password": "a-long-moderator-pass", "groups": ["Moderators"]}
+
+
+def moderator_opens(page, live_server, article, moderator) -> str:
+    """Sign `moderator` in and land on the article's moderator view; return its address."""
+    url = f"{live_server.url}{article.get_absolute_url()}?moderate=1"
+    page.goto(f"{live_server.url}/accounts/login/?next={article.get_absolute_url()}%3Fmoderate%3D1")
+    page.fill("input[name=login]", moderator.get_username())
+    page.fill("input[name=password]", MODERATOR["password"])
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_url(url)
+    return url
 
 
 def test_approve_and_spam_act_in_place_and_say_so(live_server, page, article, post, make_user):
     """Approve turns the held comment published in place (label gone, Approve hidden, the
     held count down), Spam labels it; the status line says each; the page never reloads."""
-    make_user("mod_ines", password="a-long-moderator-pass", groups=["Moderators"])
     held = post(article, "Held for a look", name="Hilda", status=CommentStatus.HELD)
-    url = f"{live_server.url}{article.get_absolute_url()}?moderate=1"
-    page.goto(f"{live_server.url}/accounts/login/?next={article.get_absolute_url()}%3Fmoderate%3D1")
-    page.fill("input[name=login]", "mod_ines")
-    page.fill("input[name=password]", "a-long-moderator-pass")
-    page.click("form.account-form button[type=submit]")
-    page.wait_for_url(url)
+    url = moderator_opens(page, live_server, article, make_user("mod_ines", **MODERATOR))
     page.evaluate("window.notReloaded = true")
 
     body = page.locator(f"#c{held.pk} .comment-body")
@@ -52,3 +58,32 @@ def test_approve_and_spam_act_in_place_and_say_so(live_server, page, article, po
         "Nothing changed: the comment by Hilda was removed after this page was loaded."
     )
     assert Comment.objects.get(pk=held.pk).status == CommentStatus.REMOVED
+
+
+def test_a_comment_marked_spam_in_place_offers_no_reply_report_pick_or_votes(
+    live_server, page, article, post, make_user
+):
+    """Reply, Report, Pick and the votes leave a published comment marked spam in place, as a
+    reload would show it (each would answer "not found" or a refusal), and come back when
+    it is approved again."""
+    comment = post(article, "Published words", name="Pablo")
+    moderator_opens(page, live_server, article, make_user("mod_ola", **MODERATOR))
+    body = page.locator(f"#c{comment.pk} .comment-body")
+    controls = [
+        ".comment-reply-link",
+        ".comment-report-link",
+        ".comment-pick-link",
+        ".comment-votes",
+    ]
+    for control in controls:
+        assert body.locator(control).is_visible(), control
+
+    body.get_by_role("button", name="Mark the comment by Pablo as spam").click()
+    page.wait_for_selector(f'#c{comment.pk} .comment-body[data-moderation-status="spam"]')
+    for control in controls:
+        assert body.locator(control).is_hidden(), control
+
+    body.get_by_role("button", name="Approve the comment by Pablo").click()
+    page.wait_for_selector(f'#c{comment.pk} .comment-body[data-moderation-status="published"]')
+    for control in controls:
+        assert body.locator(control).is_visible(), control
