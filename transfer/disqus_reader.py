@@ -84,7 +84,10 @@ class DisqusReader(SourceReader):
 
     def _deliver(self, ready: list[ArticleGroup], done: int, total: int) -> Iterator[ArticleGroup]:
         if ready and not self.source:
-            raise SourceFileError("the export names no forum (<forum>): not a Disqus export?")
+            # Said as a statement: the command adds ". Nothing was imported." after it.
+            raise SourceFileError(
+                "the export names no forum (<forum>), as every Disqus export does"
+            )
         return self._hand_over(ready, done, total)
 
 

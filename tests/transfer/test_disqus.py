@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import defusedxml.ElementTree as DefusedET
 import pytest
+from django.core.management import CommandError, call_command
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus
@@ -347,11 +348,18 @@ class TestBadFiles:
         assert "<rss>" in failure.value.message
         assert failure.value.line == 2
 
-    def test_export_without_forum_is_refused(self, tmp_path):
-        """Without a forum shortname the comments could not be told from another site's."""
+    def test_export_without_forum_is_refused(self, db, tmp_path):
+        """Without a forum shortname the comments could not be told from another site's; the
+        command says so in one sentence (not "…a Disqus export?. Nothing was imported.")."""
         head = HEAD.replace('  <category dsq:id="1"><forum>scratch</forum></category>\n', "")
+        path = write(tmp_path, thread_xml("1") + post_xml("2", "1"), head=head)
         with pytest.raises(SourceFileError, match="names no forum"):
-            read(write(tmp_path, thread_xml("1") + post_xml("2", "1"), head=head))
+            read(path)
+        with pytest.raises(CommandError) as failure:
+            call_command("import_disqus", str(path), "--no-progress")
+        assert str(failure.value).endswith(
+            "names no forum (<forum>), as every Disqus export does. Nothing was imported."
+        )
 
 
 @pytest.fixture
