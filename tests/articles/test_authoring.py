@@ -126,6 +126,25 @@ def test_only_its_authors_may_act_on_an_article(
     assert article_state(article) == before
 
 
+@pytest.mark.parametrize("name", ["author_edit", "update_new"])
+def test_an_author_who_lost_the_article_meanwhile_gets_their_text_back(
+    client, target, author, name
+):
+    """Taken off the article (or out of the Authors group) while writing, the author's save
+    is refused with a 403 that hands back what they wrote, labelled as their text, instead
+    of losing an article's or an update's worth of writing."""
+    article = target(name == "update_new")
+    client.force_login(author)
+    article.authors.clear()
+    text = "## A long piece\n\nHours of writing."
+    data = {**ARTICLE_FORM, "body": text} if name == "author_edit" else {"body": text}
+    refused = client.post(url_for(name, article), data)
+    html = refused.content.decode()
+    assert refused.status_code == 403
+    assert "Here is what you wrote, so nothing is lost." in html
+    assert "Hours of writing." in html and ">Your text</label>" in html
+
+
 @pytest.mark.parametrize("who", ["author", "superuser"])
 @pytest.mark.parametrize(("name", "method", "data", "published"), ARTICLE_ACTIONS)
 def test_the_articles_author_and_a_superuser_may_act(
