@@ -25,13 +25,25 @@
     return ["checkbox", "radio", "button", "submit", "reset"].indexOf(type) === -1;
   }
 
-  function focusItem(index) {
-    if (index < 0 || index >= items.length) { return; }
+  function markItem(index) {
     if (current >= 0) { items[current].classList.remove("is-current"); }
     current = index;
     items[current].classList.add("is-current");
+  }
+
+  function focusItem(index) {
+    if (index < 0 || index >= items.length) { return; }
+    markItem(index);
     items[current].focus();
   }
+
+  /* The keys act on the item the moderator is in: one clicked into or tabbed to becomes
+     the current one, so "s" after clicking the third item never marks the first spam. */
+  document.addEventListener("focusin", function (event) {
+    var item = event.target.closest && event.target.closest(".queue-item");
+    var index = item ? items.indexOf(item) : -1;
+    if (index !== -1 && index !== current) { markItem(index); }
+  });
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;

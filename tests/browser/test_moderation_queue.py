@@ -10,6 +10,16 @@ from moderation.models import ModerationRules
 from moderation.services import comment_score
 
 pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "a-long-moderator-pass"
+
+
+def moderator_signs_in(page, live_server, username: str, then: str = "/moderation/") -> None:
+    """Sign a moderator in through the login form and land on `then`."""
+    page.goto(f"{live_server.url}/accounts/login/?next={then}")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{then}")
 
 
 def test_moderator_approves_a_held_comment_and_it_appears(live_server, page, article, make_user):
@@ -58,11 +68,7 @@ def test_shortcuts_keep_working_after_a_checkbox_is_clicked(live_server, page, a
     ]
     for comment in held:
         comment_score(comment_id=comment.pk)
-    page.goto(f"{live_server.url}/accounts/login/?next=/moderation/")
-    page.fill("input[name=login]", "mod_kim")
-    page.fill("input[name=password]", "a-long-moderator-pass")
-    page.click("form.account-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/moderation/")
+    moderator_signs_in(page, live_server, "mod_kim")
     page.click(f"#select-{held[1].pk}")
     assert page.is_checked(f"#select-{held[1].pk}")
     page.keyboard.press("j")
@@ -85,11 +91,7 @@ def test_moderators_pages_fit_a_phone(live_server, new_page, make_article, make_
     services.comments_moderate(comment_ids=[held.pk], action="approve", actor=moderator)
     services.ban_create(kind="email", value="troll@example.com", actor=moderator, reason="x")
     page = new_page(locale=locale, viewport={"width": 375, "height": 800})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", "mod_narrow")
-    page.fill("input[name=password]", "a-long-moderator-pass")
-    page.click("form.account-form button[type=submit]")
-    page.wait_for_load_state()
+    moderator_signs_in(page, live_server, "mod_narrow")
     for path in (
         "/moderation/log/",
         "/moderation/scorer/",
@@ -99,3 +101,23 @@ def test_moderators_pages_fit_a_phone(live_server, new_page, make_article, make_
     ):
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+
+
+def test_the_keys_act_on_the_item_clicked_into_not_the_last_one_moved_to(
+    live_server, page, article, make_user, post
+):
+    """After j highlights the first item, a click into the third makes it the current one:
+    "s" marks that one spam, and the first, out of view, is left as it was."""
+    make_user("mod_lea", password=PASSWORD, groups=["Moderators"])
+    held = [post(article, f"Held words {n}", status=CommentStatus.HELD) for n in range(3)]
+    moderator_signs_in(page, live_server, "mod_lea")
+    page.keyboard.press("j")
+    page.locator(f"#item-{held[2].pk} .queue-comment").click()
+    page.keyboard.press("s")
+    page.wait_for_selector(".undo-bar")
+    statuses = dict(Comment.objects.filter(pk__in=[c.pk for c in held]).values_list("pk", "status"))
+    assert statuses == {
+        held[0].pk: CommentStatus.HELD,
+        held[1].pk: CommentStatus.HELD,
+        held[2].pk: CommentStatus.SPAM,
+    }
