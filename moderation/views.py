@@ -301,7 +301,8 @@ def ban_lift(request: HttpRequest, ban_id: int) -> HttpResponse:
         )
     else:
         messages.info(request, _("That ban had already been lifted."))
-    return HttpResponseRedirect(reverse("moderation:bans"))
+    # Back to the page of bans the moderator was on, where the row now says "lifted".
+    return HttpResponseRedirect(safe_next(request, reverse("moderation:bans")))
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,5 +1,6 @@
 """Bans and shadow-bans: accounts, emails and IPs (kept hashed), with an end date, audited."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -241,3 +242,24 @@ def test_cancel_on_the_ban_page_goes_back_where_the_moderator_came_from(
     assert f'<a href="{article.get_absolute_url()}?moderate=1#c{comment.pk}">Cancel</a>' in html
     hostile = client.get(url, {"next": "https://evil.example/"}).content.decode()
     assert f'<a href="{reverse("moderation:queue")}">Cancel</a>' in hostile
+
+
+def test_lifting_a_ban_comes_back_to_the_page_of_bans_it_was_pressed_on(
+    client, moderator, make_user
+):
+    """The Lift button says which page of bans it was pressed on, and the answer returns
+    there, where the row now reads "lifted", instead of to the first page."""
+    ban = services.ban_create(
+        kind=Ban.Kind.ACCOUNT, user=make_user("troll"), actor=moderator, reason="x"
+    )
+    client.force_login(moderator)
+    page = client.get(reverse("moderation:bans"), {"page": 1}).content.decode()
+    lift = reverse("moderation:ban_lift", args=[ban.pk])
+    assert re.search(
+        rf'action="{lift}">.*?<input type="hidden" name="next" value="/moderation/bans/\?page=1">',
+        page,
+    )
+    lifted = client.post(
+        reverse("moderation:ban_lift", args=[ban.pk]), {"next": "/moderation/bans/?page=1"}
+    )
+    assert lifted["Location"] == "/moderation/bans/?page=1"

@@ -224,6 +224,23 @@ def test_audit_log_lists_who_when_and_why(client, moderator, held):
     assert "approved by a moderator" in html and "Undo</button>" in html
 
 
+def test_an_undo_pressed_in_the_audit_log_comes_back_to_its_page(client, moderator, held):
+    """The log's Undo says which page of the log it was pressed on, and the answer returns
+    there, where the row now reads "(undone)", instead of to the log's first page."""
+    services.comments_moderate(comment_ids=[held.pk], action="approve", actor=moderator)
+    client.force_login(moderator)
+    log = client.get(reverse("moderation:log"), {"page": 1}).content.decode()
+    event = ModerationEvent.objects.filter(comment=held, actor=moderator).get()
+    assert (
+        f'name="events" value="{event.pk}">'
+        '<input type="hidden" name="next" value="/moderation/log/?page=1">'
+    ) in log
+    undone = client.post(
+        reverse("moderation:undo"), {"events": event.pk, "next": "/moderation/log/?page=1"}
+    )
+    assert undone["Location"] == "/moderation/log/?page=1"
+
+
 def test_see_it_in_place_shows_a_moderator_the_held_or_spam_comment(
     client, moderator, article, post, settings
 ):
