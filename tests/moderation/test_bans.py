@@ -163,6 +163,24 @@ def test_moderators_ban_from_the_queue_and_see_it_in_the_log(client, article, po
     assert "spam run" in client.get(reverse("moderation:log")).content.decode()
 
 
+def test_a_ban_from_the_queue_returns_to_the_tab_and_page_it_was_opened_from(
+    client, article, post, moderator
+):
+    """The queue's "Ban author…" says where it was pressed: the ban, and its Cancel, come
+    back to that tab and page, where the ban is said, not to the bans page or the held tab."""
+    post(article, "spam text", email="x@example.com", status=S.SPAM)
+    client.force_login(moderator)
+    queue = reverse("moderation:tab", args=["spam"]) + "?page=1"
+    html = client.get(queue).content.decode()
+    link = re.search(r'<a class="ban-link" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert client.get(link).content.decode().count(f'<a href="{queue}">Cancel</a>') == 1
+
+    response = client.post(link, {"ban_email": "on", "reason": "spam run"})
+
+    assert response.status_code == 302 and response.url == queue
+    assert "Banned" in client.get(queue).content.decode()
+
+
 def test_banning_someone_already_banned_replaces_the_ban_in_force(
     client, article, post, submit, moderator, make_user
 ):
