@@ -6,7 +6,7 @@ Reads live in comments.selectors; wording and layout decisions live here, so the
 tag and the views both ask one function for the whole section.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,11 +19,11 @@ from articles.models import Article
 from core.roles import is_moderator
 
 from .models import AWAITING_STATES, Comment, CommentStatus
-from .moderating import comment_bannable
+from .moderating import comment_bannable, moderation_allowed
 from .notices import PUBLISHED, notice_text, status_seen_by_poster
 from .owner import own_comment_ids
 from .screening import comment_author_screen
-from .selectors import MODERATED_STATES, SectionRow, Viewer, comment_page
+from .selectors import MODERATED_STATES, SectionRow, Viewer, comment_for_permalink, comment_page
 from .thread_words import ThreadWords, thread_words
 
 
@@ -88,6 +88,20 @@ def viewer_for(request: HttpRequest) -> Viewer:
         can_moderate=is_moderator(user),
         user=user if user.is_authenticated else None,
     )
+
+
+def permalink_followed(request: HttpRequest, comment_id: int) -> tuple[Comment | None, Viewer]:
+    """The comment a permalink names, if this viewer may follow it, and the viewer to find
+    its page as: an article's author who moderates its comments (the site's rule) follows
+    its held and spam comments as a moderator does, to the moderators' view."""
+    viewer = viewer_for(request)
+    comment = comment_for_permalink(comment_id=comment_id, viewer=viewer)
+    if comment is None and viewer.user_id is not None and not viewer.can_moderate:
+        as_moderator = replace(viewer, can_moderate=True)
+        found = comment_for_permalink(comment_id=comment_id, viewer=as_moderator)
+        if found is not None and moderation_allowed(user=request.user, article=found.article):
+            return found, as_moderator
+    return comment, viewer
 
 
 def comment_section(

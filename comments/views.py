@@ -273,8 +273,7 @@ def _comment_url(request: HttpRequest, comment: Comment, viewer: selectors.Viewe
 
 def comment_permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Redirect to the page and anchor where a comment is shown."""
-    viewer = presenters.viewer_for(request)
-    comment = selectors.comment_for_permalink(comment_id=comment_id, viewer=viewer)
+    comment, viewer = presenters.permalink_followed(request, comment_id)
     if comment is None:
         raise Http404("No comment with that id is shown here.")
     return HttpResponseRedirect(_comment_url(request, comment, viewer))

@@ -333,6 +333,27 @@ class TestWhoMayModerate:
         assert "Theirs" not in page(client, other, "?moderate=1")
         assert client.post(reverse("moderation:ban", args=[mine.pk])).status_code == 403
 
+    def test_an_author_who_moderates_follows_a_held_comments_link_on_their_article(
+        self, client, make_article, post, author, authors_moderate
+    ):
+        """The link to a held comment on their own article opens the moderators' view at
+        it, as a moderator's does; on another's article it is as missing as for a reader."""
+        own, other = make_article(authors=[author]), make_article()
+        mine, theirs = post(own, "Mine, held", status=S.HELD), post(other, status=S.HELD)
+        client.force_login(author)
+
+        landing = client.get(reverse("comments:permalink", args=[mine.pk]))
+
+        assert landing.status_code == 302 and "moderate=1" in landing["Location"]
+        assert "Mine, held" in comment_html(
+            client.get(landing["Location"]).content.decode(), mine.pk
+        )
+        assert client.get(reverse("comments:permalink", args=[theirs.pk])).status_code == 404
+        ModerationRules.objects.update_or_create(
+            pk=1, defaults={"authors_moderate_own_articles": False}
+        )
+        assert client.get(reverse("comments:permalink", args=[mine.pk])).status_code == 404
+
     def test_a_moderator_is_offered_a_ban_that_comes_back_here(
         self, client, article, post, moderator
     ):
