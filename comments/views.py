@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.models import Article
 from articles.selectors import article_for_posting, article_page_context, article_page_queryset
 from core.after_response import commit_hooks_after_response
-from core.http import client_ip
+from core.http import client_ip, posted_text
 from core.ids import parse_id
 from core.ratelimit import rate_limited
 from core.text import strip_control_characters
@@ -300,7 +300,9 @@ def comment_status(request: HttpRequest, comment_id: int) -> JsonResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A 403 that says nothing was posted and hands back what was sent: a comment in a fresh
     copy of its form, with this browser's token, ready to post again; other text to copy."""
-    context = {"reason": reason, "text": request.POST.get("comment", "")}
+    # Read here, so that a body past the size limits is the 400 page's to explain.
+    request.POST  # noqa: B018
+    context = {"reason": reason, **posted_text(request)}
     # Readers without JavaScript land here from the shared article page, whose forms carry no
     # token: their second press must work, so the form comes back whole and signed. With the
     # database failing, the text alone comes back, as it did before.

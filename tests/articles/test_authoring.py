@@ -145,6 +145,19 @@ def test_an_author_who_lost_the_article_meanwhile_gets_their_text_back(
     assert "Hours of writing." in html and ">Your text</label>" in html
 
 
+def test_an_authors_text_sent_without_its_security_token_is_handed_back(target, author):
+    """A save refused for its CSRF token (the page was open in another session) hands back
+    the article's text, as a refused comment is, not only a comment's."""
+    article = target(False)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(author)
+    text = "## A long piece\n\nHours of writing."
+    refused = client.post(url_for("author_edit", article), {**ARTICLE_FORM, "body": text})
+    html = refused.content.decode()
+    assert refused.status_code == 403
+    assert "Hours of writing." in html and ">Your text</label>" in html
+
+
 @pytest.mark.parametrize("who", ["author", "superuser"])
 @pytest.mark.parametrize(("name", "method", "data", "published"), ARTICLE_ACTIONS)
 def test_the_articles_author_and_a_superuser_may_act(

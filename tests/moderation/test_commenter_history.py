@@ -139,6 +139,22 @@ class TestNotes:
         assert html.count("Note added.") == 1
         assert html.index("Note added.") < html.index('class="queue-list"')
 
+    def test_a_note_sent_by_a_moderator_demoted_meanwhile_is_handed_back(
+        self, client, moderator, article
+    ):
+        """Taken out of the moderators while writing a note, they get a 403 that hands the
+        note back to copy, as an author's refused text is, instead of losing it."""
+        item = posted(article, "held", status=S.HELD, name="Nell")
+        client.force_login(moderator)
+        moderator.groups.clear()
+        refused = client.post(
+            reverse("moderation:commenter", args=[item.pk]),
+            {f"note-{item.pk}-text": "Posts the same link under three names."},
+        )
+        html = refused.content.decode()
+        assert refused.status_code == 403
+        assert "Posts the same link under three names." in html and ">Your text</label>" in html
+
     def test_a_note_about_an_item_that_left_is_one_of_the_pages_messages(
         self, client, moderator, article
     ):
