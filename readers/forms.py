@@ -1,9 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from comments.forms import TOO_LONG
+from comments.models import Comment
 from core.fields import TextareaField
+from core.text import one_line
 
 # What following or unfollowing did is said inside the follow box, where the redirect lands
 # (#follow), not at the top of a long page. The tag contains "comment-notice", which the
@@ -51,6 +54,28 @@ class DeleteAllForm(forms.Form):
     )
 
 
+NAME_TOO_LONG = ngettext_lazy(
+    "Please keep your name to %(limit)d character, as your comments show it (it has %(count)d).",
+    "Please keep your name to %(limit)d characters, as your comments show it (it has %(count)d).",
+    "limit",
+)
+
+
 class DisplayNameForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Each comment keeps the name it was posted under in a column of this size: a longer
+        # name would be cut short on every comment, not shown as the page says it will be.
+        limit = Comment._meta.get_field("user_name").max_length
+        first, last = (
+            one_line(cleaned.get("first_name", "")),
+            one_line(cleaned.get("last_name", "")),
+        )
+        shown = f"{first} {last}".strip()
+        if len(shown) > limit:
+            field = "last_name" if last else "first_name"
+            self.add_error(field, NAME_TOO_LONG % {"limit": limit, "count": len(shown)})
+        return cleaned
