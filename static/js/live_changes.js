@@ -12,11 +12,13 @@
   var moreLine = live.moreLine, moreCount = live.moreCount;
 
   /* Take the new <li>'s own parts, keeping the replies and the "Show N replies" link the
-     page has under it. */
+     page has under it, and the reply form a reader is writing under it (comments.js moves
+     it there): their text must not go with the comment's old parts. */
   function replaceOwn(item, fresh) {
+    var focused = document.activeElement;
     var kept = [];
     for (var child = item.firstElementChild; child; child = child.nextElementSibling) {
-      if (child.matches("ol.children, .comment-more")) { kept.push(child); }
+      if (child.matches("ol.children, .comment-more, #respond")) { kept.push(child); }
     }
     var depth = (item.className.match(/\bdepth-\d+\b/) || [""])[0];
     item.className = depth ? fresh.className.replace(/\bdepth-\d+\b/, depth) : fresh.className;
@@ -30,6 +32,10 @@
       }
     });
     kept.forEach(function (node) { item.appendChild(node); });
+    // Moved back in, the form has lost the focus the reader was typing with.
+    if (focused && focused !== document.activeElement && item.contains(focused)) {
+      focused.focus();
+    }
   }
 
   /* Whether a removed comment leaves a placeholder: it has replies on the page, shown or
@@ -43,6 +49,18 @@
       }
     }
     return false;
+  }
+
+  /* A comment that leaves the page hands back the reply form a reader is writing under it,
+     with its text and focus, to the form's place below the thread; posting it then says
+     the comment is gone and offers it as a new comment. */
+  function formHome(item) {
+    var respond = document.getElementById("respond");
+    var home = document.getElementById("respond-home");
+    if (!respond || !home || !item.contains(respond)) { return; }
+    var focused = respond.contains(document.activeElement) ? document.activeElement : null;
+    home.parentNode.insertBefore(respond, home.nextSibling);
+    if (focused) { focused.focus(); }
   }
 
   /* Show a comment on the page as it is now: edited, removed, or back. */
@@ -62,6 +80,7 @@
         replaceOwn(item, placeholder);
       } else {
         var above = item.parentNode.parentNode;  // the comment it replies to, if any
+        formHome(item);
         if (!item.contains(document.activeElement)) {
           item.parentNode.removeChild(item);
         } else {

@@ -1,7 +1,8 @@
 """The live thread from the page's first moment: a comment published after the page was
 built but before its stream opened still arrives, once (and a page whose position the feed
 lost is not told to reload); and a collapsed thread's
-"Show N replies" counts the replies still hidden as moderators remove them."""
+"Show N replies" counts the replies still hidden as moderators remove them; a reply being
+written under a comment that is removed stays on the page, text and focus kept."""
 
 import json
 
@@ -187,3 +188,35 @@ def open_held(page, url):
 
 def remove(comment) -> None:
     comment_transition(comment_id=comment.pk, to_status=CommentStatus.REMOVED, actor_label="t")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("answered_has_replies", [False, True], ids=["leaves", "placeholder"])
+def test_a_reply_being_written_stays_when_its_comment_is_removed(
+    live_server, page, article, post, answered_has_replies
+):
+    """A reader writes a reply under a comment that a moderator then removes: whether the
+    comment leaves the page or stays as a placeholder for its replies, the reply form stays
+    on the page with the text typed and the focus in it, instead of going with the comment,
+    and posting it offers the text back as a new comment."""
+    answered = post(article, "A comment to answer.")
+    if answered_has_replies:
+        post(article, "An earlier reply.", reply_to=answered.pk)
+    errors = open_live(page, live_server.url + article.get_absolute_url())
+    page.click(f"#c{answered.pk} > article .comment-reply-link")
+    page.fill("#id_comment", "My half-written answer.")
+
+    remove(answered)
+    if answered_has_replies:
+        page.wait_for_selector(f"#c{answered.pk}.comment-placeholder")
+    else:
+        page.wait_for_selector(f"#c{answered.pk}", state="detached")
+
+    assert page.locator("#respond").is_visible()
+    assert page.input_value("#id_comment") == "My half-written answer."
+    assert page.evaluate("document.activeElement.id") == "id_comment"
+    assert errors == []
+    page.fill("#id_name", "Replier")
+    page.click("#submit")
+    assert "as a new comment" in page.inner_text("#error-summary")
+    assert page.input_value("#id_comment") == "My half-written answer."
