@@ -17,13 +17,31 @@ def roles(request: HttpRequest) -> dict:
     return {"is_author": is_author(user), "is_moderator": is_moderator(user)}
 
 
+def _form_page(request: HttpRequest) -> str:
+    """The page a POST's form was on (its path and query, from the Referer), for a page
+    answering a form (one with errors) to lead back to, since the address it was posted to
+    may not answer a GET. Only a path is taken: the caller checks it stays on this site."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    return urlunsplit(("", "", referer.path, referer.query, ""))
+
+
 def navigation(request: HttpRequest) -> dict:
     """`return_to`: where "Log in", "Sign up" and "Log out" bring the reader back to.
 
     The page they are on; on the account pages, the page they came from (allauth checks it
-    again before redirecting). Nothing after a POST: that address cannot be reloaded."""
+    again before redirecting). After a POST elsewhere (a form sent back with errors), the
+    page the form was on, as the language switcher does: the address it was posted to may
+    not answer a GET, and a reader who logs in to post what the form kept must land back
+    on the article, not on the home page."""
     if request.method != "GET":
-        return {"return_to": ""}
+        if request.path.startswith("/accounts/"):
+            return {"return_to": ""}
+        target = _form_page(request)
+        # A form posted from a page that answered a POST itself (the comment form sent back
+        # with errors, posted again) leads to an address that may not answer a GET.
+        safe = url_has_allowed_host_and_scheme(target, allowed_hosts=set())
+        again = urlsplit(target).path == request.path
+        return {"return_to": target if safe and not again else ""}
     if request.path.startswith("/accounts/"):
         target = request.GET.get("next", "")
         safe = url_has_allowed_host_and_scheme(
@@ -50,10 +68,7 @@ def language_switch(request: HttpRequest) -> dict:
         refused = asked if asked in dict(settings.LANGUAGES) else ""
         target = request.POST.get("next", "")
     else:
-        # A page answering a form (one with errors): back to the page the form was on, since
-        # the address it was posted to may not answer a GET.
-        referer = urlsplit(request.headers.get("referer", ""))
-        target = urlunsplit(("", "", referer.path, referer.query, ""))
+        target = _form_page(request)
     # Paths only: the host is not read here, as the page refusing a bad Host renders this too.
     safe = url_has_allowed_host_and_scheme(target, allowed_hosts=set())
     return {

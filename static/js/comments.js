@@ -105,8 +105,8 @@
 
   /* The draft: kept for this tab (sessionStorage) per article while it is written, put back
      in an empty comment box when the article comes back (under the comment it replied to,
-     if that is on the page), and forgotten once the form is sent, since a form sent back
-     with errors holds its text already. Where storage is refused, nothing is kept. */
+     if that is on the page), and forgotten once the form is sent; a form sent back with
+     errors holds its text, and keeps it again. Where storage is refused, nothing is kept. */
   var form = document.getElementById("commentform");
   var target = document.getElementById("id_object_pk");
   var draftKey = target && "parley-draft:" + target.value;
@@ -131,6 +131,9 @@
         document.querySelector('.comment-reply-link[data-comment-id="' + kept.replyTo + '"]');
       if (keptLink) { replyUnder(keptLink); }
     }
+    // A form sent back with errors holds its text, forgotten here when it was sent: keep it
+    // again, so leaving to log in or to change the language does not lose it.
+    if (textarea.value.trim()) { keepDraft(); }
     textarea.addEventListener("input", keepDraft);
     form.addEventListener("submit", function () {
       storage(function (store) { store.removeItem(draftKey); });

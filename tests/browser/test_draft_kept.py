@@ -9,6 +9,14 @@ from comments.models import Comment
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def reply_begun(page, url, parent, text):
+    """The article open at `url`, Reply pressed under `parent` and `text` typed."""
+    page.goto(url)
+    page.locator(f'.comment-reply-link[data-comment-id="{parent.pk}"]').click()
+    page.fill("#id_comment", text)
+    return page
+
+
 def test_a_draft_survives_the_language_switcher_and_goes_once_posted(
     live_server, new_page, article, post
 ):
@@ -16,10 +24,7 @@ def test_a_draft_survives_the_language_switcher_and_goes_once_posted(
     box under the same comment; posting it leaves the box empty when the article comes back."""
     parent = post(article, "Worth answering", name="Ada")
     url = live_server.url + article.get_absolute_url()
-    page = new_page()
-    page.goto(url)
-    page.locator(f'.comment-reply-link[data-comment-id="{parent.pk}"]').click()
-    page.fill("#id_comment", "Half of a long reply, مرحبا")
+    page = reply_begun(new_page(), url, parent, "Half of a long reply, مرحبا")
     page.get_by_label("Language").select_option("de")
     page.locator("footer .language-form").get_by_role("button").click()
     expect(page.locator("html")).to_have_attribute("lang", "de")
@@ -55,3 +60,27 @@ def test_signing_out_takes_the_tabs_drafts_with_it(live_server, new_page, articl
 
     expect(page.locator("#id_name")).to_be_visible()  # signed out: the guest form
     expect(page.locator("#id_comment")).to_have_value("")
+
+
+def test_a_refused_comment_comes_back_on_the_article_after_logging_in(
+    live_server, new_page, article, post, make_user
+):
+    """A guest's reply sent back with an error (no name), then "Log in" from the header: once
+    logged in they are back on the article, with the text in the box under the same comment,
+    instead of on the home page with the text gone."""
+    make_user("ada", password="a-long-passphrase")
+    parent = post(article, "Worth answering", name="Bea")
+    url = live_server.url + article.get_absolute_url()
+    page = reply_begun(new_page(), url, parent, "A reply I meant to sign with my account")
+    page.evaluate("document.getElementById('id_name').removeAttribute('required')")
+    page.locator("#submit").click()
+    expect(page.locator("#error-summary")).to_contain_text("Please enter your name.")
+
+    page.locator(".site-header").get_by_role("link", name="Log in").click()
+    page.fill("input[name=login]", "ada")
+    page.fill("input[name=password]", "a-long-passphrase")
+    page.locator("form.account-form button[type=submit]").click()
+
+    page.wait_for_url(url)
+    expect(page.locator("#id_comment")).to_have_value("A reply I meant to sign with my account")
+    assert page.input_value("#id_reply_to") == str(parent.pk)
