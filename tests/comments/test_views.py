@@ -540,6 +540,23 @@ class TestThreadRendering:
             assert "No comments yet" not in html and "Showing one conversation." not in html
             assert f'href="{article.get_absolute_url()}#comments">Back to all comments' in html
 
+    def test_back_to_all_comments_leads_to_the_page_holding_the_conversation(
+        self, client, article, post, settings
+    ):
+        """From one conversation (a reply's landing, "Show N replies"), "Back to all
+        comments" leads to the page and place of that conversation among the rest, not to
+        the first page, which may be pages away from where the reader was."""
+        settings.PARLEY_THREADS_PER_PAGE = 1
+        post(article, "the first thread")
+        root = post(article, "the second thread")
+        reply = post(article, "a reply to it", reply_to=root.pk)
+        for query in (f"?thread={root.pk}", f"?thread={root.pk}&context={reply.pk}"):
+            html = page(client, article, query)
+            back = f'<a href="/comments/{root.pk}/">Back to all comments</a>'
+            assert back in html, query
+        response = client.get(f"/comments/{root.pk}/")
+        assert response["Location"] == f"{article.get_absolute_url()}?cpage=2#c{root.pk}"
+
     def test_redirect_after_posting_goes_to_the_page_holding_the_comment(
         self, client, article, post, settings, submit
     ):
