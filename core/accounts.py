@@ -4,12 +4,19 @@ its forms use the site's words."""
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core import validators
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_comments.abstracts import CommentAbstractModel
 
 from .http import client_ip
+
+# A comment keeps the name it is posted under in a column this long (django_comments'):
+# a username (an account without a display name posts under it) or a display name must fit
+# it whole.
+COMMENT_NAME_MAX_LENGTH = CommentAbstractModel._meta.get_field("user_name").max_length
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -45,6 +52,12 @@ class SignupForm(allauth_forms.SignupForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Email (optional)")
         self.fields["email"].help_text = EMAIL_USES
+        # Shorter than the user model allows (allauth's own limit): a longer username was
+        # cut short on every comment, and "Your name" promised it shown whole.
+        username = self.fields["username"]
+        username.max_length = COMMENT_NAME_MAX_LENGTH
+        username.validators.append(validators.MaxLengthValidator(COMMENT_NAME_MAX_LENGTH))
+        username.widget.attrs["maxlength"] = str(COMMENT_NAME_MAX_LENGTH)
 
 
 EMAIL_USES = _(

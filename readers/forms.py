@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from comments.forms import TOO_LONG
-from comments.models import Comment
+from core.accounts import COMMENT_NAME_MAX_LENGTH
 from core.fields import TextareaField
 from core.text import one_line
 
@@ -69,7 +69,7 @@ class DisplayNameForm(forms.Form):
         cleaned = super().clean()
         # Each comment keeps the name it was posted under in a column of this size: a longer
         # name would be cut short on every comment, not shown as the page says it will be.
-        limit = Comment._meta.get_field("user_name").max_length
+        limit = COMMENT_NAME_MAX_LENGTH
         first, last = (
             one_line(cleaned.get("first_name", "")),
             one_line(cleaned.get("last_name", "")),

@@ -114,3 +114,15 @@ def test_signed_in_user_without_email_can_comment(client, article, submit):
     comment = Comment.objects.get()
     assert comment.user.username == "noemail" and comment.user_name == "noemail"
     assert comment.status == "published"
+
+
+def test_a_username_longer_than_a_comments_name_is_refused(client):
+    """A username is what an account's comments show until it sets a name: one longer than
+    a comment's 50-character name is refused at signup, instead of cut short on every
+    comment; one of 50 is taken."""
+    response = signup(client, "r" * 51)
+    assert response.status_code == 200
+    assert "at most 50 characters (it has 51)" in response.content.decode()
+    assert 'maxlength="50"' in response.content.decode()
+    assert not get_user_model().objects.exists()
+    assert signup(client, "r" * 50).status_code == 302
