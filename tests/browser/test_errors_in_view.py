@@ -116,3 +116,16 @@ def test_a_refused_sign_up_leads_with_its_errors_on_a_phone(live_server, page):
     assert in_viewport(page, ".error-summary")
     link = page.locator(".error-summary a").first
     assert link.get_attribute("href") == "#id_password2"
+
+
+def test_a_summary_link_brings_its_field_into_view_with_its_label(article_page):
+    """On a phone, following the summary's link to the field in error focuses the field
+    with its label still in view above it, not at the screen's very top edge with the
+    label cut off, so the reader sees which field it is."""
+    article_page.set_viewport_size({"width": 375, "height": 667})
+    article_page.fill("#id_name", "")
+    article_page.eval_on_selector("#id_name", "field => field.removeAttribute('required')")
+    send_and_check(article_page, "Please enter your name.")
+    article_page.click("#error-summary a[href='#id_name']")
+    assert focused_id(article_page) == "id_name"
+    assert in_viewport(article_page, "label[for=id_name]")
