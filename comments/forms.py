@@ -27,8 +27,8 @@ WORDPRESS_FIELDS = {
 # a lazy plural keyed by name makes a new proxy class on every call, half a millisecond of
 # each form.
 TOO_LONG = ngettext_lazy(
-    "Please keep your comment under %(limit_value)d character (it has %(show_value)d).",
-    "Please keep your comment under %(limit_value)d characters (it has %(show_value)d).",
+    "Please keep your comment to %(limit_value)d character or fewer (it has %(show_value)d).",
+    "Please keep your comment to %(limit_value)d characters or fewer (it has %(show_value)d).",
     "limit_value",
 )
 

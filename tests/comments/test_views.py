@@ -223,7 +223,7 @@ class TestBadInput:
         assert submit(form_data(article, comment=at_limit)).status_code == 302
         refused = submit(form_data(article, comment=at_limit[:-1] + "ab!"))
         assert refused.status_code == 400
-        assert f"under {limit} characters (it has {limit + 1})" in refused.content.decode()
+        assert f"to {limit} characters or fewer (it has {limit + 1})" in refused.content.decode()
 
     @pytest.mark.parametrize(
         ("fields", "message"),
@@ -231,7 +231,7 @@ class TestBadInput:
             ({"comment": ""}, "Please write a comment."),
             ({"name": ""}, "Please enter your name."),
             ({"name": "n" * 51}, "at most 50 characters"),
-            ({"comment": "x" * 3001}, "under 3000 characters"),
+            ({"comment": "x" * 3001}, "to 3000 characters or fewer"),
             ({"email": "not-an-email"}, "valid email"),
             ({"email": "a" * 250 + "@b.co"}, "at most 254 characters (it has 255)"),
             ({"url": "javascript:alert(1)"}, "only http:// and https:// addresses"),
@@ -264,7 +264,7 @@ class TestBadInput:
         assert Comment.objects.get().comment == text.replace("\r\n", "\n")
         response = submit(form_data(article, comment=text + "\r\nzz"))
         assert response.status_code == 400
-        assert "under 3000 characters (it has 3002)" in response.content.decode()
+        assert "to 3000 characters or fewer (it has 3002)" in response.content.decode()
 
     def test_forged_security_hash_is_refused_with_a_reason(self, client, article, submit):
         """A tampered security hash is a 400 that explains and hands the text back."""

@@ -93,7 +93,7 @@ def test_an_edit_too_long_is_refused_in_the_comment_forms_words_with_its_text(
     html = refused.content.decode()
     limit, length = settings.COMMENT_MAX_LENGTH, settings.COMMENT_MAX_LENGTH + 5
     assert refused.status_code == 400
-    assert f"Please keep your comment under {limit} characters (it has {length})." in html
+    assert f"Please keep your comment to {limit} characters or fewer (it has {length})." in html
     assert "Ensure this value" not in html and typed in html
     my_comment.refresh_from_db()
     assert my_comment.comment == "My first words"
