@@ -263,7 +263,8 @@ def _comment(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str
             f' data-comment-id="{cid}" data-name="{name}"'
             f' aria-label="{words.reply_to % {"name": name}}">{words.reply}</a>'
         )
-    if not node.awaiting and not hidden_from_readers:
+    # Their own comment is the poster's to edit or delete, not to report to a moderator.
+    if not node.awaiting and not hidden_from_readers and not node.is_own:
         actions.append(_link(links.report, cid, "comment-report-link", words.report, "nofollow"))
     if node.is_own:
         if node.editable:

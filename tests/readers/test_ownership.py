@@ -35,6 +35,17 @@ def test_guest_sees_edit_and_delete_links_only_on_their_own_comment(
     assert "comment-edit-link" not in other and "comment-delete-link" not in other
 
 
+def test_a_poster_is_offered_no_report_of_their_own_comment(client, article, my_comment, post):
+    """Their own comment is theirs to edit or delete: Report is on others' comments only,
+    and on theirs for everyone else."""
+    other = post(article, "Someone else's words")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f"/moderation/report/{my_comment.pk}/" not in html
+    assert f"/moderation/report/{other.pk}/" in html
+    seen_by_others = Client().get(article.get_absolute_url()).content.decode()
+    assert f"/moderation/report/{my_comment.pk}/" in seen_by_others
+
+
 def test_edit_within_the_window_marks_edited_and_rescores(
     client, article, my_comment, django_capture_on_commit_callbacks
 ):
