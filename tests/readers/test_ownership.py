@@ -46,6 +46,14 @@ def test_a_poster_is_offered_no_report_of_their_own_comment(client, article, my_
     assert f"/moderation/report/{my_comment.pk}/" in seen_by_others
 
 
+def test_the_edit_deadline_names_the_sites_time_zone(client, my_comment, settings):
+    """A bare "you can edit until 14:26" is read on the reader's own clock: the time is the
+    site's, and says which zone it is in."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    html = client.get(f"/comments/{my_comment.pk}/edit/").content.decode()
+    assert re.search(r'You can edit until <time datetime="[^"]+">\d{2}:\d{2} CES?T</time>', html)
+
+
 def test_edit_within_the_window_marks_edited_and_rescores(
     client, article, my_comment, django_capture_on_commit_callbacks
 ):
