@@ -115,6 +115,8 @@ def _comment_post(request: HttpRequest) -> HttpResponse:
     article = _target_article(request)
     if article is None:
         return _refuse(request, NOT_ATTACHED_REASON, status=404)
+    if request.POST.get("cancel_reply"):
+        return _reply_cancelled(request, article)
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
         return _form_refused(request, article, form)
@@ -139,6 +141,15 @@ def _comment_post(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return _database_failed(request, article, since=started)
     return _posted(request, comment, poster, remember=form.cleaned_data.get("remember", False))
+
+
+def _reply_cancelled(request: HttpRequest, article: Article) -> HttpResponse:
+    """"Cancel reply" pressed without JavaScript: the form comes back as a new comment with
+    what was typed in it (a link would have reloaded the page with the box empty)."""
+    kept = ("comment", "name", "email", "url", "remember", "followup")
+    initial = {name: request.POST[name] for name in kept if name in request.POST}
+    form = CommentForm(article, initial=initial, user=request.user)
+    return _render_article(request, article, form, status=200)
 
 
 def _database_failed(request: HttpRequest, article: Article, *, since) -> HttpResponse:

@@ -144,3 +144,26 @@ def test_an_emoji_comment_the_browser_lets_through_is_posted(live_server, page, 
     page.click("#submit")
     page.wait_for_url("**#c*")
     assert Comment.objects.get(user_name="Emoji Emma").comment == typed
+
+
+def test_cancel_reply_without_javascript_keeps_what_was_typed(
+    live_server, page_without_js, article, post
+):
+    """Without scripts, "Cancel reply" sends the form: the text comes back in the box as a
+    new comment, replying to nobody (a link reloaded the page with the box empty). The
+    shared page carries no security token, so the first press comes back on the token's
+    page, with the text; pressed there, it works."""
+    parent = post(article, "Parent comment", name="Parent Pia")
+    page = page_without_js
+    page.goto(f"{live_server.url}{article.get_absolute_url()}?replyto={parent.pk}#respond")
+    assert page.input_value("#id_reply_to") == str(parent.pk)
+    page.fill("#id_comment", "Second thoughts: a comment of its own")
+    page.click("#cancel-reply")
+    # The shared page's form has no token without scripts: the token's page hands it back.
+    assert page.input_value("#id_comment") == "Second thoughts: a comment of its own"
+    assert page.input_value("#id_reply_to") == str(parent.pk)
+    page.click("#cancel-reply")
+    assert page.input_value("#id_comment") == "Second thoughts: a comment of its own"
+    assert page.input_value("#id_reply_to") in ("", "0")
+    assert not page.locator("#replying-to").is_visible()
+    assert Comment.objects.count() == 1

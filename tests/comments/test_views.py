@@ -199,6 +199,28 @@ class TestPosting:
         assert ips == ["10.0.0.1", "203.0.113.9"]
 
 
+def test_cancel_reply_without_javascript_keeps_the_text_as_a_new_comment(client, article, post):
+    """Without JavaScript "Cancel reply" sends the form: the article comes back with the
+    text, name and email in the box, replying to nobody, nothing posted and no error shown
+    (a link reloaded the page with the box empty)."""
+    parent = post(article, "Worth answering")
+    data = form_data(
+        article, comment="Half a reply I still want", name="Ida", email="ida@example.com",
+        reply_to=str(parent.pk), cancel_reply="1", remember="on",
+    )  # fmt: skip
+
+    response = client.post(POST_URL, data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "\nHalf a reply I still want</textarea>" in html
+    assert 'value="Ida"' in html and 'value="ida@example.com"' in html
+    assert '<input type="hidden" name="reply_to" id="id_reply_to">' in html  # a new comment
+    assert re.search(r'id="replying-to"\s+hidden', html)
+    assert "Your comment was not posted." not in html
+    assert Comment.objects.count() == 1
+
+
 class TestBadInput:
     def test_a_bare_domain_is_a_website(self, client, article, submit):
         """A website typed without its scheme, as WordPress accepts it, is stored and shown
