@@ -11,7 +11,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from articles.selectors import article_for_posting, article_page_context, article_page_queryset
@@ -84,9 +84,14 @@ def _target_article(request: HttpRequest) -> Article | None:
     return article_for_posting(article_id=article_id)
 
 
-@require_POST
 def comment_post(request: HttpRequest) -> HttpResponse:
     """Validate the "Leave a Reply" form, store the comment, and show where it landed."""
+    if request.method != "POST":
+        # Reached by reloading a form sent back with errors from the address bar: a page
+        # that says so, not a bare 405.
+        response = render(request, "comments/post_address.html", status=405)
+        response["Allow"] = "POST"
+        return response
     # What the comment's commit sets off (page refresh, live events, emails, the scoring
     # message) runs once the poster has their answer (core.after_response).
     with commit_hooks_after_response() as later:

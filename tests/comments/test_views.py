@@ -358,8 +358,11 @@ class TestBadInput:
         assert Comment.objects.count() == 0
 
     def test_get_on_the_post_url_is_refused(self, client):
-        """The post URL only accepts POST."""
-        assert client.get(POST_URL).status_code == 405
+        """The post URL only accepts POST; opened in the address bar (a form sent back with
+        errors, reloaded from there), it says what it is instead of showing a blank page."""
+        response = client.get(POST_URL)
+        assert response.status_code == 405 and response["Allow"] == "POST"
+        assert "opening it posts nothing and shows nothing" in response.content.decode()
 
     def test_draft_article_page_is_404_and_refuses_comments(self, client, make_article, submit):
         """Drafts are invisible to readers and accept no comments."""
