@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET
 from articles.models import Article
 from articles.selectors import article_for_posting, article_page_context, article_page_queryset
 from core.after_response import commit_hooks_after_response
-from core.http import client_ip, posted_text
+from core.http import client_ip
 from core.ids import parse_id
 from core.ratelimit import rate_limited
 from core.text import strip_control_characters
@@ -35,7 +34,6 @@ from .owner import (
 )
 from .refusals import (
     HONEYPOT_REASON,
-    NO_TOKEN_NOTICE,
     NOT_ATTACHED_REASON,
     NOT_CONFIRMED_REASON,
     NOT_STORED_REASON,
@@ -77,7 +75,9 @@ def _refuse(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:
     )
 
 
-def _target_article(request: HttpRequest) -> Article | None:
+def article_posted_to(request: HttpRequest) -> Article | None:
+    """The article a comment form was posted to, as posting reads it (None for another kind
+    of object or an id that is not one)."""
     article_id = parse_id(request.POST.get("object_pk"))
     if request.POST.get("content_type") != ARTICLE_CONTENT_TYPE or article_id is None:
         return None
@@ -117,7 +117,7 @@ class _NotStored(Exception):
 
 
 def _comment_post(request: HttpRequest) -> HttpResponse:
-    article = _target_article(request)
+    article = article_posted_to(request)
     if article is None:
         return _refuse(request, NOT_ATTACHED_REASON, status=404)
     if request.POST.get("cancel_reply"):
@@ -149,7 +149,7 @@ def _comment_post(request: HttpRequest) -> HttpResponse:
 
 
 def _reply_cancelled(request: HttpRequest, article: Article) -> HttpResponse:
-    """"Cancel reply" pressed without JavaScript: the form comes back as a new comment with
+    """ "Cancel reply" pressed without JavaScript: the form comes back as a new comment with
     what was typed in it (a link would have reloaded the page with the box empty)."""
     kept = ("comment", "name", "email", "url", "remember", "followup")
     initial = {name: request.POST[name] for name in kept if name in request.POST}
@@ -311,53 +311,3 @@ def comment_status(request: HttpRequest, comment_id: int) -> JsonResponse:
     seen = status_seen_by_poster(row[0], shadow=bool((row[2] or {}).get("shadow")))
     kind = request.GET.get("kind", "")
     return JsonResponse({"status": seen, "text": notice_text(kind if kind in KINDS else "", seen)})
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A 403 that says nothing was posted and hands back what was sent: a comment in a fresh
-    copy of its form, with this browser's token, ready to post again; other text to copy."""
-    # Read here, so that a body past the size limits is the 400 page's to explain.
-    request.POST  # noqa: B018
-    context = {"reason": reason, **posted_text(request)}
-    # Readers without JavaScript land here from the shared article page, whose forms carry no
-    # token: their second press must work, so the form comes back whole and signed. With the
-    # database failing, the text alone comes back, as it did before.
-    try:
-        article = _target_article(request) if request.method == "POST" else None
-        form = CommentForm(article, data=request.POST, user=request.user) if article else None
-        if form is not None and form.security_problem() in (None, "expired"):
-            reply_id = parse_id(request.POST.get("reply_to"))
-            reply_target = reply_id and selectors.comment_for_reply(
-                article=article, comment_id=reply_id, viewer=presenters.viewer_for(request)
-            )
-            context.update(
-                form=form.resigned() if form.security_problem() else form,
-                article=article,
-                comments_open=article.accepts_comments,
-                reply_target=reply_target,
-                notice=NO_TOKEN_NOTICE,
-            )
-        followed = None if article else _follow_refused(request)
-        if followed is not None:
-            email = request.POST.get("email", "")[:254]
-            context = {"article": followed, "email": email, "problem": "token"}
-            return render(request, "readers/follow_again.html", context, status=403)
-    except DatabaseError:
-        logger.warning("The refused form's comment could not be rebuilt (database failure)")
-        connection.close()
-    return render(request, "csrf_failure.html", context, status=403)
-
-
-def _follow_refused(request: HttpRequest) -> Article | None:
-    """The article whose follow form (posted from the shared page with scripts off, so with
-    no token) was refused, to hand that form back with a token: a reload would serve the
-    same tokenless page again, for ever."""
-    if request.method != "POST":
-        return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    if match.view_name != "readers:follow":
-        return None
-    return Article.objects.published().filter(slug=match.kwargs.get("slug", "")).first()

@@ -534,7 +534,7 @@ STORAGES = {
 # Security: on by default, production hardening when DEBUG=0
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 # ---------------------------------------------------------------------------
-CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+CSRF_FAILURE_VIEW = "comments.views_refused.csrf_failure"
 # Content-Security-Policy (django-csp): no inline scripts or styles anywhere, no plugins, no
 # framing, forms only to this site. https://django-csp.readthedocs.io/
 CONTENT_SECURITY_POLICY = {

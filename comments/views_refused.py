@@ -1,0 +1,70 @@
+"""The 403 of a form refused for its CSRF token (settings.CSRF_FAILURE_VIEW): it says
+nothing was posted and hands back what was sent, ready to send again."""
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+from articles.models import Article
+from core.http import posted_text
+from core.ids import parse_id
+
+from . import presenters, selectors
+from .forms import CommentForm
+from .refusals import NO_TOKEN_NOTICE
+from .views import article_posted_to
+
+logger = logging.getLogger(__name__)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A 403 that says nothing was posted and hands back what was sent: a comment in a fresh
+    copy of its form, with this browser's token, ready to post again; other text to copy."""
+    # Read here, so that a body past the size limits is the 400 page's to explain.
+    request.POST  # noqa: B018
+    context = {"reason": reason, **posted_text(request)}
+    # Readers without JavaScript land here from the shared article page, whose forms carry no
+    # token: their second press must work, so the form comes back whole and signed. With the
+    # database failing, the text alone comes back, as it did before.
+    try:
+        article = article_posted_to(request) if request.method == "POST" else None
+        form = CommentForm(article, data=request.POST, user=request.user) if article else None
+        if form is not None and form.security_problem() in (None, "expired"):
+            reply_id = parse_id(request.POST.get("reply_to"))
+            reply_target = reply_id and selectors.comment_for_reply(
+                article=article, comment_id=reply_id, viewer=presenters.viewer_for(request)
+            )
+            context.update(
+                form=form.resigned() if form.security_problem() else form,
+                article=article,
+                comments_open=article.accepts_comments,
+                reply_target=reply_target,
+                notice=NO_TOKEN_NOTICE,
+            )
+        followed = None if article else _follow_refused(request)
+        if followed is not None:
+            email = request.POST.get("email", "")[:254]
+            context = {"article": followed, "email": email, "problem": "token"}
+            return render(request, "readers/follow_again.html", context, status=403)
+    except DatabaseError:
+        logger.warning("The refused form's comment could not be rebuilt (database failure)")
+        connection.close()
+    return render(request, "csrf_failure.html", context, status=403)
+
+
+def _follow_refused(request: HttpRequest) -> Article | None:
+    """The article whose follow form (posted from the shared page with scripts off, so with
+    no token) was refused, to hand that form back with a token: a reload would serve the
+    same tokenless page again, for ever."""
+    if request.method != "POST":
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name != "readers:follow":
+        return None
+    return Article.objects.published().filter(slug=match.kwargs.get("slug", "")).first()
