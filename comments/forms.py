@@ -10,6 +10,7 @@ from django_comments.forms import CommentSecurityForm
 from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.forms import XtdCommentForm
 
+from core.accounts import COMMENT_NAME_MAX_LENGTH
 from core.fields import TextareaField
 from core.ids import parse_id
 
@@ -86,9 +87,14 @@ class CommentForm(XtdCommentForm):
     )
     name = forms.CharField(
         label=gettext_lazy("Name"),
-        max_length=50,
+        max_length=COMMENT_NAME_MAX_LENGTH,
         widget=forms.TextInput(
-            attrs={"maxlength": 50, "autocomplete": "name", "required": True, "dir": "auto"}
+            attrs={
+                "maxlength": COMMENT_NAME_MAX_LENGTH,
+                "autocomplete": "name",
+                "required": True,
+                "dir": "auto",
+            }
         ),
         error_messages={"required": gettext_lazy("Please enter your name.")},
     )

@@ -91,13 +91,6 @@ class BanForm(forms.Form):
                 if name in self.fields:
                     self.fields[name].help_text = _ban_in_force_text(ban)
 
-    @property
-    def has_targets(self) -> bool:
-        """Whether the comment left anything to ban: an account, an email or an IP address
-        (a guest's comment without an email loses its IP address after the retention
-        period; a comment its author deleted keeps neither)."""
-        return any(name in self.fields for name in BAN_TARGETS)
-
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(name) for name in BAN_TARGETS):

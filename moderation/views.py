@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus
-from comments.moderating import moderation_notice_add
+from comments.moderating import comment_bannable, moderation_notice_add
 from comments.notices import note_add
 from core.http import client_ip, messages_tagged, safe_next
 from core.ids import parse_id, parse_ids
@@ -221,15 +221,17 @@ def scorer_report(request: HttpRequest) -> HttpResponse:
 def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Ban (or shadow-ban) the account, email or IP behind a comment, for a while or for good."""
     comment = get_object_or_404(Comment.objects.select_related("user", "article"), pk=comment_id)
-    form = BanForm(request.POST or None, comment=comment)
-    if not form.has_targets:
-        # Offering the form would only end in "choose what to ban" with nothing to choose.
+    if not comment_bannable(comment):
+        # Offering the form would only end in "choose what to ban" with nothing to choose
+        # (a guest's IP address goes after the retention period; a deleted comment keeps
+        # neither): the links that lead here are not offered then either.
         return render(
             request,
             "moderation/ban.html",
             {"comment": comment, "nothing_to_ban": True},
             status=400 if request.method == "POST" else 200,
         )
+    form = BanForm(request.POST or None, comment=comment)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         options = {

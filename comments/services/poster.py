@@ -6,6 +6,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext
 
+from core.accounts import COMMENT_NAME_MAX_LENGTH
 from core.keys import author_key_for
 
 
@@ -52,5 +53,5 @@ class Poster:
 
     @classmethod
     def for_user(cls, user: AbstractBaseUser) -> "Poster":
-        name = (user.get_full_name() or user.get_username())[:50]
+        name = (user.get_full_name() or user.get_username())[:COMMENT_NAME_MAX_LENGTH]
         return cls(name=name, email=getattr(user, "email", "") or "", user=user)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from articles.models import Article
+from core.accounts import COMMENT_NAME_MAX_LENGTH
 from core.db import CompiledValues
 from core.signals import signal_send_on_commit
 from core.text import one_line
@@ -91,7 +92,7 @@ def comment_submit(
         "object_pk": str(article.pk),
         "site_id": settings.SITE_ID,
         "user": poster.user,
-        "user_name": one_line(poster.name)[:50],
+        "user_name": one_line(poster.name)[:COMMENT_NAME_MAX_LENGTH],
         "user_email": poster.email[:254],  # the column sizes; the form checks them first
         "user_url": poster.url[:200],
         **text_fields,

@@ -26,6 +26,7 @@ from comments.services import (
     thread_recount,
     thread_renumber,
 )
+from core.accounts import COMMENT_NAME_MAX_LENGTH
 from core.http import ip_address_parsed
 from core.keys import author_key_for
 from core.text import one_line
@@ -136,7 +137,7 @@ class CommentBuffer:
             status = record.status
             bases.append((
                 pk, content_type_id, object_pk, site_id, user_id,
-                one_line(record.author_name)[:50],
+                one_line(record.author_name)[:COMMENT_NAME_MAX_LENGTH],
                 record.author_email.strip()[:254], record.author_url.strip()[:200],
                 text["comment"], record.submitted_at,
                 _ip(record.ip_address, self.warn, record.source_id),
