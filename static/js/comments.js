@@ -106,10 +106,14 @@
   /* The draft: kept for this tab (sessionStorage) per article while it is written, put back
      in an empty comment box when the article comes back (under the comment it replied to,
      if that is on the page), and forgotten once the form is sent; a form sent back with
-     errors holds its text, and keeps it again. Where storage is refused, nothing is kept. */
+     errors holds its text, and keeps it again. Where storage is refused, nothing is kept.
+     Each draft names who wrote it (an account's id, or nobody for a guest): a page for
+     someone else drops every draft written under an account, so whoever takes the tab after
+     a sign-out never sees it, even when the sign-out page's sweep (logout.js) did not run. */
   var form = document.getElementById("commentform");
   var target = document.getElementById("id_object_pk");
   var draftKey = target && "parley-draft:" + target.value;
+  var owner = form ? form.getAttribute("data-draft-owner") || "" : "";
   function storage(action) {
     try { return action(window.sessionStorage); } catch (refused) { return null; }
   }
@@ -117,9 +121,23 @@
     if (!form || !textarea || !draftKey) { return; }
     storage(function (store) {
       if (textarea.value.trim()) {
-        store.setItem(draftKey, JSON.stringify({ text: textarea.value, replyTo: replyTo.value }));
+        store.setItem(draftKey, JSON.stringify(
+          { text: textarea.value, replyTo: replyTo.value, owner: owner }));
       } else {
         store.removeItem(draftKey);
+      }
+    });
+  }
+  if (form) {
+    // A guest's draft is theirs to carry into an account they sign in to; an account's draft
+    // is nobody else's.
+    storage(function (store) {
+      for (var i = store.length - 1; i >= 0; i--) {
+        var key = store.key(i);
+        if (!key || key.indexOf("parley-draft:") !== 0) { continue; }
+        var writer;
+        try { writer = (JSON.parse(store.getItem(key)) || {}).owner || ""; } catch (bad) { writer = "?"; }
+        if (writer && writer !== owner) { store.removeItem(key); }
       }
     });
   }
