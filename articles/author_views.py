@@ -12,8 +12,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.kept_post import post_kept_over_login
+
 from . import selectors, services
-from .authoring import article_for_author, author_required, date_text, datetime_text
+from .authoring import (
+    article_for_author,
+    author_required,
+    date_text,
+    datetime_text,
+    kept_form_data,
+)
 from .forms import ArticleForm, ScheduleForm
 from .models import Article, CommentsState, PublicationState
 from .rendering import markdown_to_safe_html
@@ -41,6 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @author_required
+@post_kept_over_login
 def article_new(request: HttpRequest) -> HttpResponse:
     """Write a new article; saving keeps it as a draft with the writer as its author."""
     return _article_form(request, article=None)
@@ -48,6 +57,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @author_required
+@post_kept_over_login
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an article one writes, draft or published."""
     return _article_form(request, article=article_for_author(request.user, pk))
@@ -67,6 +77,8 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
     if article is not None:
         context["schedule_form"] = _schedule_form_for(article)
     if request.method == "GET":
+        if kept := kept_form_data(request):
+            return render(request, template, context | {"form": ArticleForm(kept)})
         initial = ArticleForm.initial_for(article) if article else None
         return render(request, template, context | {"form": ArticleForm(initial=initial)})
     form = ArticleForm(request.POST)

@@ -8,10 +8,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.kept_post import post_kept_over_login
+
 from . import selectors, services
 from .authoring import (
     author_required,
     date_text,
+    kept_form_data,
     may_write,
     update_for_author,
     update_note_add,
@@ -22,6 +25,7 @@ from .models import ArticleUpdate
 
 @require_POST
 @author_required
+@post_kept_over_login
 def update_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Post a dated update on a published article one writes; it joins the timeline at once."""
     article = selectors.article_get_published(slug=slug)
@@ -41,12 +45,14 @@ def update_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @author_required
+@post_kept_over_login
 def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Correct an update on an article one writes (followers are emailed only if asked)."""
     update = update_for_author(request.user, slug=slug, pk=pk)
     template = "articles/update_edit.html"
     if request.method == "GET":
-        form = UpdateCorrectionForm(initial={"body": update.body})
+        kept = kept_form_data(request)
+        form = UpdateCorrectionForm(kept or None, initial={"body": update.body})
         return render(request, template, {"update": update, "form": form})
     form = UpdateCorrectionForm(request.POST)
     if form.is_valid():

@@ -1,11 +1,12 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import page_cache, selectors
-from .authoring import may_write, update_notes
+from .authoring import kept_form_data, may_write, update_notes
 from .forms import UpdateForm
 
 
@@ -23,7 +24,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if page_cache.shareable(request):
         return page_cache.shared_render(request, "articles/article_detail.html", context)
     if may_write(request.user, article):
-        context |= {"can_post_update": True, "update_form": UpdateForm()}
+        kept = kept_form_data(request, path=reverse("articles:update_new", args=[slug]))
+        context |= {"can_post_update": True, "update_form": UpdateForm(kept)}
     context["update_notes"] = update_notes(request)
     return render(request, "articles/article_detail.html", context)
 

@@ -1,6 +1,6 @@
 """Template context every page needs."""
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
+from .http import form_page
 from .roles import is_author, is_moderator
 
 
@@ -15,14 +16,6 @@ def roles(request: HttpRequest) -> dict:
     """`is_author` and `is_moderator` for the header, from the one definition of each."""
     user = getattr(request, "user", None)
     return {"is_author": is_author(user), "is_moderator": is_moderator(user)}
-
-
-def _form_page(request: HttpRequest) -> str:
-    """The page a POST's form was on (its path and query, from the Referer), for a page
-    answering a form (one with errors) to lead back to, since the address it was posted to
-    may not answer a GET. Only a path is taken: the caller checks it stays on this site."""
-    referer = urlsplit(request.headers.get("referer", ""))
-    return urlunsplit(("", "", referer.path, referer.query, ""))
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -36,7 +29,7 @@ def navigation(request: HttpRequest) -> dict:
     if request.method != "GET":
         if request.path.startswith("/accounts/"):
             return {"return_to": ""}
-        target = _form_page(request)
+        target = form_page(request)
         # A form posted from a page that answered a POST itself (the comment form sent back
         # with errors, posted again) leads to an address that may not answer a GET.
         safe = url_has_allowed_host_and_scheme(target, allowed_hosts=set())
@@ -68,7 +61,7 @@ def language_switch(request: HttpRequest) -> dict:
         refused = asked if asked in dict(settings.LANGUAGES) else ""
         target = request.POST.get("next", "")
     else:
-        target = _form_page(request)
+        target = form_page(request)
     # Paths only: the host is not read here, as the page refusing a bad Host renders this too.
     safe = url_has_allowed_host_and_scheme(target, allowed_hosts=set())
     return {

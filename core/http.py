@@ -6,6 +6,7 @@ password-reset limits, reports, bans) asks here, so all of them see the same cli
 
 import functools
 import ipaddress
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -57,6 +58,17 @@ def site_url(path: str = "") -> str:
 def absolute_url(name: str, *args) -> str:
     """The absolute address of a named URL, on PARLEY_SITE_URL."""
     return site_url(reverse(name, args=args))
+
+
+def form_page(request: HttpRequest) -> str:
+    """The page on this site a POST's form was on (the Referer's path and query), for an
+    answer to lead back to, since the address it was posted to may not answer a GET; "" when
+    the Referer is missing or names another site."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc not in ("", request.get_host()):
+        return ""
+    target = urlunsplit(("", "", referer.path, referer.query, ""))
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts=set()) else ""
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:

@@ -9,13 +9,18 @@ by any route (the group, another group, the user directly) counts everywhere ali
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from .http import form_page
+from .kept_post import post_keep, post_keeps
 
 AUTHORS_GROUP = "Authors"
 MODERATORS_GROUP = "Moderators"
@@ -82,7 +87,7 @@ def role_required(check: Callable[[AbstractBaseUser], bool], refusal: str | Prom
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return _login_first(request, keeps=post_keeps(view))
             if not check(request.user):
                 raise PermissionDenied(refusal)
             return view(request, *args, **kwargs)
@@ -90,6 +95,24 @@ def role_required(check: Callable[[AbstractBaseUser], bool], refusal: str | Prom
         return wrapped
 
     return decorator
+
+
+def _login_first(request: HttpRequest, *, keeps: bool) -> HttpResponse:
+    """Send someone not signed in to log in, back to where they were. A POST (a session that
+    ended while its form was open) is not done: they are told so, and where the view gives
+    its form back, what they wrote is kept for it. They come back to the page the form was
+    on, since the address it posted to may answer nothing else."""
+    if request.method != "POST":
+        return redirect_to_login(request.get_full_path())
+    if keeps and post_keep(request):
+        text = _(
+            "You are not logged in, so nothing was saved. Log in, and what you wrote will be "
+            "back in the form, ready to save."
+        )
+    else:
+        text = _("You are not logged in, so that was not done. Log in, then try again.")
+    messages.warning(request, text)
+    return redirect_to_login(form_page(request) or request.get_full_path())
 
 
 def groups_ensure() -> None:
