@@ -121,7 +121,7 @@ def _comment_post(request: HttpRequest) -> HttpResponse:
     if article is None:
         return _refuse(request, NOT_ATTACHED_REASON, status=404)
     if request.POST.get("cancel_reply"):
-        return _reply_cancelled(request, article)
+        return reply_cancelled(request, article)
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
         return _form_refused(request, article, form)
@@ -148,9 +148,10 @@ def _comment_post(request: HttpRequest) -> HttpResponse:
     return _posted(request, comment, poster, remember=form.cleaned_data.get("remember", False))
 
 
-def _reply_cancelled(request: HttpRequest, article: Article) -> HttpResponse:
+def reply_cancelled(request: HttpRequest, article: Article) -> HttpResponse:
     """ "Cancel reply" pressed without JavaScript: the form comes back as a new comment with
-    what was typed in it (a link would have reloaded the page with the box empty)."""
+    what was typed in it (a link would have reloaded the page with the box empty). It
+    changes nothing, so the CSRF refusal page answers it the same way (views_refused)."""
     kept = ("comment", "name", "email", "url", "remember", "followup")
     initial = {name: request.POST[name] for name in kept if name in request.POST}
     form = CommentForm(article, initial=initial, user=request.user)

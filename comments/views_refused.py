@@ -15,7 +15,7 @@ from core.ids import parse_id
 from . import presenters, selectors
 from .forms import CommentForm
 from .refusals import NO_TOKEN_NOTICE
-from .views import article_posted_to
+from .views import article_posted_to, reply_cancelled
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     # database failing, the text alone comes back, as it did before.
     try:
         article = article_posted_to(request) if request.method == "POST" else None
+        if article is not None and "cancel_reply" in request.POST:
+            # Pressed on the shared page without scripts, so without a token: cancelling
+            # posts nothing, and the page it asks for has its token, as a second press would.
+            return reply_cancelled(request, article)
         form = CommentForm(article, data=request.POST, user=request.user) if article else None
         if form is not None and form.security_problem() in (None, "expired"):
             reply_id = parse_id(request.POST.get("reply_to"))

@@ -221,6 +221,25 @@ def test_cancel_reply_without_javascript_keeps_the_text_as_a_new_comment(client,
     assert Comment.objects.count() == 1
 
 
+def test_cancel_reply_from_the_shared_page_needs_no_token(article, post):
+    """The shared page's form has no CSRF token without scripts; "Cancel reply" posts
+    nothing, so it is answered at the first press (not with the page that says the comment
+    was not posted), with a form that has the token."""
+    parent = post(article, "Worth answering")
+    data = form_data(article, comment="Not a reply after all", reply_to=str(parent.pk))
+    data.update(cancel_reply="1", csrfmiddlewaretoken="")
+
+    response = Client(enforce_csrf_checks=True).post(POST_URL, data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "\nNot a reply after all</textarea>" in html
+    assert '<input type="hidden" name="reply_to" id="id_reply_to">' in html
+    assert "not posted" not in html.split("</title>")[0]
+    assert re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', html)
+    assert Comment.objects.count() == 1
+
+
 class TestBadInput:
     def test_a_bare_domain_is_a_website(self, client, article, submit):
         """A website typed without its scheme, as WordPress accepts it, is stored and shown
