@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.kept_post import post_kept_over_login
+from core.kept_post import post_kept_over_login, post_kept_take
 
 from . import selectors, services
 from .authoring import (
@@ -20,7 +20,6 @@ from .authoring import (
     author_required,
     date_text,
     datetime_text,
-    kept_form_data,
 )
 from .forms import ArticleForm, ScheduleForm
 from .models import Article, CommentsState, PublicationState
@@ -77,7 +76,7 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
     if article is not None:
         context["schedule_form"] = _schedule_form_for(article)
     if request.method == "GET":
-        if kept := kept_form_data(request):
+        if kept := post_kept_take(request):
             return render(request, template, context | {"form": ArticleForm(kept)})
         initial = ArticleForm.initial_for(article) if article else None
         return render(request, template, context | {"form": ArticleForm(initial=initial)})

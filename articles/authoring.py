@@ -4,7 +4,6 @@ article page shows what was done to an update: what the article and update views
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.http import messages_tagged
-from core.kept_post import post_kept_take
 from core.roles import is_author, role_required
 
 from . import selectors
@@ -27,18 +25,6 @@ def may_write(user, article: Article) -> bool:
 
 
 author_required = role_required(is_author, gettext_lazy("Only authors can do that."))
-
-
-def kept_form_data(request: HttpRequest, path: str | None = None) -> QueryDict | None:
-    """What the author sent before having to log in (core.kept_post) to the form at `path`
-    (this page's by default), saying on the page that it is back and not saved yet; None
-    when nothing was kept."""
-    kept = post_kept_take(request, path)
-    if kept is not None:
-        messages.info(
-            request, _("What you wrote before logging in is back in the form. It is not saved yet.")
-        )
-    return kept
 
 
 def article_for_author(user, pk: int) -> Article:

@@ -8,13 +8,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.kept_post import post_kept_over_login
+from core.kept_post import post_kept_over_login, post_kept_take
 
 from . import selectors, services
 from .authoring import (
     author_required,
     date_text,
-    kept_form_data,
     may_write,
     update_for_author,
     update_note_add,
@@ -51,7 +50,7 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     update = update_for_author(request.user, slug=slug, pk=pk)
     template = "articles/update_edit.html"
     if request.method == "GET":
-        kept = kept_form_data(request)
+        kept = post_kept_take(request)
         form = UpdateCorrectionForm(kept or None, initial={"body": update.body})
         return render(request, template, {"update": update, "form": form})
     form = UpdateCorrectionForm(request.POST)

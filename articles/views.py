@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.kept_post import post_kept_take
+
 from . import page_cache, selectors
-from .authoring import kept_form_data, may_write, update_notes
+from .authoring import may_write, update_notes
 from .forms import UpdateForm
 
 
@@ -24,7 +26,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if page_cache.shareable(request):
         return page_cache.shared_render(request, "articles/article_detail.html", context)
     if may_write(request.user, article):
-        kept = kept_form_data(request, path=reverse("articles:update_new", args=[slug]))
+        kept = post_kept_take(request, path=reverse("articles:update_new", args=[slug]))
         context |= {"can_post_update": True, "update_form": UpdateForm(kept)}
     context["update_notes"] = update_notes(request)
     return render(request, "articles/article_detail.html", context)

@@ -9,7 +9,9 @@ becomes a signed-in one), and bind it to their form when the page comes back.
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext as _
 
 SESSION_KEY = "parley-kept-post"
 # An article's body is the longest text sent; more than this is not a form of ours.
@@ -43,8 +45,9 @@ def post_keep(request: HttpRequest) -> bool:
 
 
 def post_kept_take(request: HttpRequest, path: str | None = None) -> QueryDict | None:
-    """What was kept from a POST to `path` (this request's own by default), as form data,
-    forgotten once taken; None when nothing was."""
+    """What was kept from a POST to `path` (this request's own by default), as form data for
+    the form on this page, which is told that it is back and not saved yet; forgotten once
+    taken. None when nothing was kept."""
     kept = request.session.get(SESSION_KEY)
     if not isinstance(kept, dict) or kept.get("path") != (path or request.path):
         return None
@@ -52,4 +55,7 @@ def post_kept_take(request: HttpRequest, path: str | None = None) -> QueryDict |
     data = QueryDict(mutable=True)
     for name, values in kept.get("fields", {}).items():
         data.setlist(name, values)
+    messages.info(
+        request, _("What you wrote before logging in is back in the form. It is not saved yet.")
+    )
     return data

@@ -19,6 +19,7 @@ from comments.moderating import comment_bannable, moderation_notice_add
 from comments.notices import note_add
 from core.http import client_ip, messages_tagged, safe_next
 from core.ids import parse_id, parse_ids
+from core.kept_post import post_kept_over_login, post_kept_take
 from core.ratelimit import rate_limited
 from core.roles import is_moderator, role_required
 
@@ -218,6 +219,7 @@ def scorer_report(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @moderator_required
+@post_kept_over_login
 def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Ban (or shadow-ban) the account, email or IP behind a comment, for a while or for good."""
     comment = get_object_or_404(Comment.objects.select_related("user", "article"), pk=comment_id)
@@ -231,7 +233,8 @@ def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
             {"comment": comment, "nothing_to_ban": True},
             status=400 if request.method == "POST" else 200,
         )
-    form = BanForm(request.POST or None, comment=comment)
+    data = request.POST if request.method == "POST" else post_kept_take(request)
+    form = BanForm(data or None, comment=comment)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         options = {

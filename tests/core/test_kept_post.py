@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from articles.models import Article, ArticleUpdate
 from comments.models import CommentStatus
+from moderation.models import Ban
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,19 @@ def test_what_was_kept_is_only_given_to_its_own_form(client, author, make_articl
     page = log_in(client, author, second_url)
     assert page.context["form"]["title"].value() == second.title
     assert client.get(first_url).context["form"]["title"].value() == "Mine"
+
+
+def test_a_ban_reason_written_after_the_session_ended_comes_back_after_login(
+    client, moderator, article, post
+):
+    comment = post(article, "Troll words", name="Tro", email="tro@example.com")
+    ban_url = reverse("moderation:ban", args=[comment.pk])
+    client.force_login(moderator)
+    data = {"reason": "Three warnings ignored", "duration": "7", "ban_email": "on"}
+    response = signed_out_post(client, ban_url, data, referer=ban_url)
+    assert next_of(response) == ban_url
+    assert not Ban.objects.exists()
+    page = log_in(client, moderator, ban_url)
+    assert page.context["form"]["reason"].value() == "Three warnings ignored"
+    assert page.context["form"]["ban_email"].value() is True
+    assert not Ban.objects.exists()  # shown again to be sent, not sent
