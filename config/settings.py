@@ -447,6 +447,9 @@ PARLEY_RATE_LIMITS = {
     # Attempts to erase an account or an address's data: the form asks for the password,
     # so this is what keeps it from being guessed. Not a figure anyone needs to tune.
     "erase": {"user": "5/3600", "guest": "5/3600"},
+    # Signed-out posts whose text is kept over a login (core.kept_post): each can write a
+    # session row, so a client dropping its cookies cannot write one per request.
+    "kept_post": {"user": "0/1", "guest": "10/3600"},
 }
 RATELIMIT_FAIL_OPEN = True
 # Seconds an anonymous reader's article page is served from the cache (0: off). The entry is

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from .http import form_page
 from .kept_post import post_keep, post_keeps
+from .ratelimit import rate_limited
 
 AUTHORS_GROUP = "Authors"
 MODERATORS_GROUP = "Moderators"
@@ -104,7 +105,7 @@ def _login_first(request: HttpRequest, *, keeps: bool) -> HttpResponse:
     on, since the address it posted to may answer nothing else."""
     if request.method != "POST":
         return redirect_to_login(request.get_full_path())
-    if keeps and post_keep(request):
+    if keeps and not rate_limited(request, "kept_post") and post_keep(request):
         text = _(
             "You are not logged in, so nothing was saved. Log in, and what you wrote will be "
             "back in the form, ready to save."

@@ -5,6 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.messages import get_messages
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, ArticleUpdate
@@ -146,3 +148,16 @@ def test_a_ban_reason_written_after_the_session_ended_comes_back_after_login(
     assert page.context["form"]["reason"].value() == "Three warnings ignored"
     assert page.context["form"]["ban_email"].value() is True
     assert not Ban.objects.exists()  # shown again to be sent, not sent
+
+
+def test_a_client_posting_signed_out_again_and_again_stops_writing_sessions(
+    author, make_article, rate_limit
+):
+    """Each kept post can write a session row: a client that drops its cookies cannot write
+    one per request; past the limit it is still sent to log in, told nothing was saved."""
+    rate_limit("kept_post", guest="2/3600")
+    url = reverse("articles:author_new")
+    for _ in range(4):
+        response = Client().post(url, {"title": "t", "body": BODY})
+        assert next_of(response) == url
+    assert Session.objects.count() == 2
