@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Parley core")
 
     def ready(self) -> None:
+        from django.apps import apps
         from django.core import checks
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
@@ -17,7 +18,11 @@ class CoreConfig(AppConfig):
         from .translations import catalogs_fold
 
         checks.register(parley_checks.site_url_check, checks.Tags.security)
-        post_migrate.connect(site_sync, sender=self, dispatch_uid="core.site_sync")
+        # After the sites app's own receiver, which makes the example.com record. Not with
+        # this app as sender: migrate signals only apps with models, which core has none of.
+        post_migrate.connect(
+            site_sync, sender=apps.get_app_config("sites"), dispatch_uid="core.site_sync"
+        )
         post_migrate.connect(_groups_ensure, dispatch_uid="core.groups_ensure")
         connection_created.connect(sqlite_fold_add, dispatch_uid="core.sqlite_fold_add")
         catalogs_fold()

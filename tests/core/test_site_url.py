@@ -132,3 +132,12 @@ def test_the_sites_record_follows_the_setting():
     site_sync()
     site = Site.objects.get(pk=1)
     assert (site.domain, site.name) == ("talk.parleynews.net", "Parley")
+
+
+def test_migrate_itself_brings_the_sites_record_in_step():
+    """Running migrate (as `make run` and the production steps do) renames the example.com
+    record, so allauth's emails stop greeting readers from example.com."""
+    Site.objects.filter(pk=1).update(domain="example.com", name="example.com")
+    call_command("migrate", verbosity=0, interactive=False)
+    site = Site.objects.get(pk=1)
+    assert (site.domain, site.name) == ("talk.parleynews.net", "Parley")
