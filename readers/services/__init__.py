@@ -24,6 +24,7 @@ from .following import (
     follow_confirm_send,
     follow_start,
     follow_stop,
+    follows_address_sync,
     update_notify,
 )
 from .notifications import (
@@ -57,6 +58,7 @@ __all__ = [
     "follow_confirm_send",
     "follow_start",
     "follow_stop",
+    "follows_address_sync",
     "manage_link_send",
     "notifications_sweep",
     "personal_data_expire",

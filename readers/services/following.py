@@ -111,6 +111,34 @@ def follow_stop(*, article: Article, user: AbstractBaseUser) -> int:
     return Follow.objects.filter(article=article, user=user).delete()[0]
 
 
+def follows_address_sync(*, user: AbstractBaseUser) -> int:
+    """Keep an account's follows on its verified address after the address changes; end
+    them when none is left. Returns how many follows ended."""
+    address = verified_address(user)
+    with transaction.atomic():
+        follows = Follow.objects.select_for_update().filter(user=user)
+        if not address:
+            # Updates are sent by email: with no proven address left, the removed one
+            # (which may be someone else's by now) must not go on getting them.
+            return follows.delete()[1].get(Follow._meta.label, 0)
+        for follow in follows.exclude(email__iexact=address):
+            # The new address may follow the article already (as a guest, before the
+            # account proved it): that follow becomes the account's, as follow_start does.
+            same = (
+                Follow.objects.filter(article_id=follow.article_id, email__iexact=address)
+                .exclude(pk=follow.pk)
+                .first()
+            )
+            if same is None:
+                Follow.objects.filter(pk=follow.pk).update(email=address)
+                continue
+            Follow.objects.filter(pk=same.pk).update(
+                user=user, confirmed_at=same.confirmed_at or follow.confirmed_at
+            )
+            follow.delete()
+    return 0
+
+
 def update_notify(*, update_id: int) -> int:
     """Email the article's confirmed followers about an update: each once when it is posted,
     and all of them again after a correction its author asked them to hear about; only

@@ -129,6 +129,53 @@ class TestFollowing:
         html = client.get(article.get_absolute_url()).content.decode()
         assert 'name="followup"' in html and hint not in html
 
+    def test_a_changed_account_address_takes_the_follows_with_it(
+        self, client, article, make_article, author, verified_user, run_commits
+    ):
+        """An account that makes a new verified address its primary one and removes the old
+        gets its articles' updates there, not at the address it removed; a follow the new
+        address already had as a guest becomes the account's."""
+        from allauth.account.models import EmailAddress
+
+        user = verified_user("mover", "old@example.com")
+        client.force_login(user)
+        other = make_article()
+        Follow.objects.create(article=other, email="new@example.com")  # as a guest, unconfirmed
+        client.post(f"/articles/{article.slug}/follow/")
+        client.post(f"/articles/{other.slug}/follow/")
+        EmailAddress.objects.create(user=user, email="new@example.com", verified=True)
+        client.post("/accounts/email/", {"email": "new@example.com", "action_primary": ""})
+        client.post("/accounts/email/", {"email": "old@example.com", "action_remove": ""})
+        assert not EmailAddress.objects.filter(email="old@example.com").exists()
+        follows = Follow.objects.filter(user=user)
+        assert sorted(follows.values_list("article_id", "email")) == [
+            (article.pk, "new@example.com"),
+            (other.pk, "new@example.com"),
+        ]
+        assert all(f.confirmed_at for f in follows) and Follow.objects.count() == 2
+        mail.outbox.clear()
+        with run_commits():
+            update_publish(article=article, author=author, body="News.")
+        assert [m.to for m in mail.outbox] == [["new@example.com"]]
+
+    def test_removing_the_only_address_ends_the_follows_and_says_so(
+        self, client, article, author, verified_user, run_commits
+    ):
+        """With no verified address left an account follows nothing, and the page that
+        removed the address says so; the removed address is sent no more updates."""
+        user = verified_user("leaver", "gone@example.com")
+        client.force_login(user)
+        client.post(f"/articles/{article.slug}/follow/")
+        response = client.post(
+            "/accounts/email/", {"email": "gone@example.com", "action_remove": ""}, follow=True
+        )
+        assert "You no longer follow 1 article" in response.content.decode()
+        assert not Follow.objects.exists()
+        mail.outbox.clear()
+        with run_commits():
+            update_publish(article=article, author=author, body="News.")
+        assert mail.outbox == []
+
     def test_confirmation_mails_are_capped_per_address(self, article, make_article, run_commits):
         """Nobody can flood an inbox: at most five confirmation mails an hour per address."""
         for _ in range(8):
