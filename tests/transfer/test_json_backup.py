@@ -524,6 +524,33 @@ class TestRoundTrip:
         assert other.username == "RITA-2"
         assert list(other.groups.values_list("name", flat=True)) == [MODERATORS_GROUP]
 
+    def test_the_report_names_accounts_nobody_can_sign_in_to(self, make_user, tmp_path):
+        """Restored accounts have no password and set one through "Forgot password", which
+        needs an address: the report counts the new active ones without one, and tells the
+        admin to set their passwords (a dry run says so too)."""
+        make_user("kept")  # already here: matched by its joining time, not created
+        kept = get_user_model().objects.get(username="kept")
+        document = {
+            "format": "parley-backup", "version": 2, "site": "https://old.example",
+            "users": [
+                {"id": 1, "username": "kept", "email": "",
+                 "date_joined": kept.date_joined.isoformat()},
+                {"id": 2, "username": "mailless", "email": ""},
+                {"id": 3, "username": "gone", "email": "", "is_active": False},
+                {"id": 4, "username": "mailed", "email": "m@example.com"},
+            ],
+            "articles": [],
+        }  # fmt: skip
+        path = tmp_path / "users.json"
+        path.write_text(json.dumps(document))
+        said = (
+            "1 new account has no email address and no password: it cannot use “Forgot "
+            "password”, so set its password in the admin (Users)."
+        )
+        dry = import_file(path=path, format="json", dry_run=True)
+        assert "1 new account would have no email address" in "\n".join(dry.lines())
+        assert said in import_file(path=path, format="json").lines()
+
     def test_roles_are_restored_exactly_and_admin_rights_never(self, site, tmp_path):
         """Restored users get back the groups they had, no others, and no staff rights."""
         path, _ = export(tmp_path)

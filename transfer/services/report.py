@@ -17,6 +17,8 @@ class ImportReport:
     same_file_as_run: int | None = None
     # created / matched / imported (by an earlier run)
     users: dict[str, int] = field(default_factory=dict)
+    # Created active without an address: with no password either, nobody can sign in to them.
+    users_without_email: int = 0
     articles: dict[str, int] = field(default_factory=dict)
     updates_added: int = 0
     follows_added: int = 0  # readers following an article (JSON backups only)
@@ -42,7 +44,8 @@ class ImportReport:
     def as_dict(self) -> dict:
         return {
             "dry_run": self.dry_run, "same_file_as_run": self.same_file_as_run,
-            "users": self.users, "articles": self.articles, "updates_added": self.updates_added,
+            "users": self.users, "users_without_email": self.users_without_email,
+            "articles": self.articles, "updates_added": self.updates_added,
             "follows_added": self.follows_added, "comments_added": self.comments_added,
             "comments_already_imported": self.comments_already_imported,
             "skipped": self.skipped, "warnings": self.warnings,
@@ -64,6 +67,8 @@ class ImportReport:
         if self.users:
             parts = ", ".join(_found(how, n, self.dry_run) for how, n in sorted(self.users.items()))
             lines.append(_("Users: %(parts)s.") % {"parts": parts})
+        if self.users_without_email:
+            lines.append(self._users_without_email_line())
         if self.articles:
             parts = ", ".join(
                 _found(how, n, self.dry_run) for how, n in sorted(self.articles.items())
@@ -108,6 +113,29 @@ class ImportReport:
         seconds = number_format(round(self.seconds, 1), 1)
         lines.append(_("Took %(seconds)s s.") % {"seconds": seconds})
         return lines
+
+    def _users_without_email_line(self) -> str:
+        # Imported accounts have no password and are told to set one through "Forgot
+        # password", which needs an address: these are locked out until an admin acts.
+        count = self.users_without_email
+        if self.dry_run:
+            said = ngettext(
+                "%(count)s new account would have no email address and no password: it "
+                "could not use “Forgot password”, so an admin would set its password (Users).",
+                "%(count)s new accounts would have no email address and no password: they "
+                "could not use “Forgot password”, so an admin would set their passwords "
+                "(Users).",
+                count,
+            )
+        else:
+            said = ngettext(
+                "%(count)s new account has no email address and no password: it cannot use "
+                "“Forgot password”, so set its password in the admin (Users).",
+                "%(count)s new accounts have no email address and no password: they cannot "
+                "use “Forgot password”, so set their passwords in the admin (Users).",
+                count,
+            )
+        return said % {"count": count}
 
     def _comments_line(self) -> str:
         by_status = ", ".join(

@@ -52,6 +52,8 @@ class ImportWriter:
         self.user_ids[record.source_id] = pk
         self.user_logins[record.login] = pk
         self.report.count(self.report.users, how)
+        if how == "created" and record.is_active and not record.email.strip():
+            self.report.users_without_email += 1
 
     def group(self, group: ArticleGroup, *, source: str, kept_up_to: int | None = None) -> None:
         """Take a group; groups are stored a batch at a time (a few queries per batch)."""
