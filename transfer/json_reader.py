@@ -29,6 +29,13 @@ CHUNK_BYTES = 64 * 1024
 MAX_DEPTH = 16
 
 _OPENERS = frozenset(("start_map", "start_array"))
+# A backup that went through a Windows editor may begin with a byte order mark. JSON's RFC
+# lets a reader skip UTF-8's; another encoding's needs saving again as UTF-8.
+UTF8_BOM = b"\xef\xbb\xbf"
+OTHER_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16",
+}  # fmt: skip
 
 Events = Iterator[tuple[str, object]]
 
@@ -58,6 +65,8 @@ class JsonReader(SourceReader):
         events = ijson.sendable_list()
         parser = ijson.basic_parse_coro(events)
         line = 1
+        self._line = line
+        self._encoding_check(file)
         try:
             while chunk := file.readline(CHUNK_BYTES):
                 self._line = line
@@ -73,6 +82,16 @@ class JsonReader(SourceReader):
         except Exception as error:
             raise self._fail(f"not valid JSON: {_parser_message(error)}") from error
         yield from events
+
+    def _encoding_check(self, file) -> None:
+        """Step over a UTF-8 byte order mark; refuse another encoding's, by its name."""
+        start = file.read(4)
+        for mark, encoding in OTHER_BOMS.items():
+            if start.startswith(mark):
+                raise self._fail(
+                    f"the file is {encoding}, but a Parley backup is UTF-8: save it as UTF-8"
+                )
+        file.seek(len(UTF8_BOM) if start.startswith(UTF8_BOM) else 0)
 
     def _document(self, events: Events) -> Iterator[AuthorRecord | ArticleGroup]:
         event, _ = next(events, ("", None))
@@ -207,4 +226,5 @@ def _parser_message(error: Exception) -> str:
     text = str(error)
     if text.startswith(("b'", 'b"')):
         text = text[2:].replace("\\n", "\n")
-    return text.splitlines()[0].strip() if text.strip() else type(error).__name__
+    # yajl ends its sentence with a full stop, and the message it goes into adds one.
+    return text.splitlines()[0].strip().rstrip(".") if text.strip() else type(error).__name__

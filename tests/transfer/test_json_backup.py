@@ -398,6 +398,32 @@ class TestReader:
         assert message in failed.value.message
         assert failed.value.line == line
 
+    def test_a_byte_order_mark_is_stepped_over_or_named(self, tmp_path):
+        """A backup saved again by a Windows editor (a UTF-8 byte order mark first) reads
+        as the same backup; one saved as UTF-16 is refused by its encoding's name, not as
+        "invalid char in json text"."""
+        whole = (FIXTURES / "json_small.json").read_bytes()
+        path = tmp_path / "bom.json"
+        path.write_bytes(b"\xef\xbb\xbf" + whole)
+        plain = tmp_path / "plain.json"
+        plain.write_bytes(whole)
+        assert read(path)[0] == read(plain)[0]
+        path.write_bytes(whole.decode().encode("utf-16"))
+        with pytest.raises(SourceFileError) as failed:
+            read(path)
+        assert failed.value.message == (
+            "the file is UTF-16, but a Parley backup is UTF-8: save it as UTF-8"
+        )
+        assert failed.value.line == 1
+
+    def test_the_parsers_message_ends_in_one_full_stop(self, tmp_path):
+        """The command's "…: <parser's words>. Nothing was imported." has no doubled stop."""
+        path = tmp_path / "bad.json"
+        path.write_bytes(b"not json at all")
+        with pytest.raises(SourceFileError) as failed:
+            read(path)
+        assert not failed.value.message.endswith(".")
+
     def test_hostile_nesting_is_refused(self, tmp_path):
         """A value nested thousands deep is refused, not recursed into."""
         deep = b"[" * 5000 + b"]" * 5000
