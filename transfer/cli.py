@@ -68,6 +68,8 @@ class ImportCommand(BaseCommand):
             )  # fmt: skip
         except SourceFileError as error:
             raise CommandError(f"{path.name}: {error}. Nothing was imported.") from error
+        except KeyboardInterrupt:
+            raise CommandError(f"{path.name}: interrupted. Nothing was imported.") from None
         finally:
             if bar is not None:
                 bar.close()

@@ -68,6 +68,38 @@ def test_a_run_whose_message_never_left_is_run_by_the_sweep(admin_client, settin
     assert settings.CELERY_BEAT_SCHEDULE["import-runs-sweep"]["schedule"] == 120.0
 
 
+def test_a_run_whose_worker_died_is_failed_by_the_sweep_and_its_file_deleted(
+    admin_client, settings
+):
+    """A worker killed mid-import (out of memory, a restart) leaves its run "running"; once
+    past the hard time limit the sweep marks it failed, saying why, and deletes the upload
+    (every address of the old site). A run still within the limit is left alone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from transfer.tasks import import_runs_sweep_task
+
+    settings.PARLEY_IMPORT_SECONDS = 600
+    for _ in range(2):
+        admin_client.post(ADD, {"format": "wordpress", "upload": upload()})
+    dead, alive = ImportRun.objects.order_by("pk")
+    long_ago = timezone.now() - timedelta(seconds=600 + 60 + 121)
+    ImportRun.objects.filter(pk=dead.pk).update(status="running", started_at=long_ago)
+    ImportRun.objects.filter(pk=alive.pk).update(
+        status="running", started_at=timezone.now() - timedelta(seconds=600)
+    )
+    assert import_runs_sweep_task.apply().get() == []
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == ImportRun.Status.FAILED and "Nothing was stored" in dead.error
+    assert not dead.upload and dead.finished_at is not None
+    assert alive.status == ImportRun.Status.RUNNING and alive.upload
+    assert len(list((settings.MEDIA_ROOT / "imports").rglob("*.xml"))) == 1
+    page = admin_client.get(reverse("admin:transfer_importrun_change", args=[dead.pk]))
+    assert "the process running it ended" in page.content.decode()
+
+
 def test_a_bad_file_fails_its_run_and_says_why(admin_client, django_capture_on_commit_callbacks):
     cut = W.document(W.post(1, W.comment(1)))[:300]
     with django_capture_on_commit_callbacks(execute=True):

@@ -120,3 +120,24 @@ def test_a_backup_newer_than_this_parley_is_refused_on_the_command_line(
         "(2): upgrade Parley to restore it. Nothing was imported."
     )
     assert not get_user_model().objects.filter(username="ann").exists()
+
+
+def test_an_import_interrupted_on_the_command_line_is_failed_not_left_running(
+    tmp_path, monkeypatch
+):
+    """Ctrl-C during import_wordpress stores nothing, says so in one line, and the run (in
+    the admin's list) reads failed, not "running" for ever."""
+    from transfer.models import ImportRun
+    from transfer.services.writer import ImportWriter
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ImportWriter, "group", interrupted)
+    path = tmp_path / "blog.xml"
+    path.write_text(wxr_build.document(wxr_build.post(1, wxr_build.comment(1))))
+    with pytest.raises(CommandError, match=r"^blog.xml: interrupted. Nothing was imported.$"):
+        call_command("import_wordpress", str(path), no_progress=True)
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED and "interrupted" in run.error
+    assert Comment.objects.count() == 0

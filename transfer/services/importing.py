@@ -135,6 +135,13 @@ def import_file(
         run.error = "An internal error stopped the import; nothing was stored."
         _run_finish(run, report, ImportRun.Status.FAILED)
         raise
+    except BaseException:
+        # Ctrl-C on the command, or a process told to exit: rolled back like any failure,
+        # and said so, or the run would read "running" for ever.
+        report.seconds = time.perf_counter() - began
+        run.error = "The import was interrupted before it finished; nothing was stored."
+        _run_finish(run, report, ImportRun.Status.FAILED)
+        raise
     finally:
         writer.close()
     report.seconds = time.perf_counter() - began

@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,17 @@ PROGRESS_SECONDS = 3600
 # busy with another import to be the reason, so that a run is rarely sent twice (which is
 # harmless: import_run_execute runs it once).
 SWEEP_AFTER = timedelta(minutes=2)
+# A run still "running" this long after it started has no process left: a worker's hard
+# limit (PARLEY_IMPORT_SECONDS + 60 s) ends any import before then. One whose process was
+# killed (out of memory, a restart, a deploy) would otherwise say "running" for ever.
+ABANDONED_ERROR = (
+    "The import stopped without finishing: the process running it ended (killed, restarted "
+    "or out of memory). Nothing was stored."
+)
+
+
+def _abandoned_after() -> timedelta:
+    return timedelta(seconds=settings.PARLEY_IMPORT_SECONDS + 60) + SWEEP_AFTER
 
 
 def _progress_key(run_id: int) -> str:
@@ -41,8 +53,20 @@ def import_run_queue(*, run: ImportRun) -> None:
 
 def import_runs_sweep() -> list[int]:
     """Queue again the runs still waiting after SWEEP_AFTER: their message was not sent
-    (the queue was away when they were uploaded) or was lost. Returns their ids."""
+    (the queue was away when they were uploaded) or was lost. Returns their ids. Runs whose
+    process ended mid-import are marked failed, and their uploads deleted."""
     from ..tasks import import_run_task
+
+    abandoned = ImportRun.objects.filter(
+        status=ImportRun.Status.RUNNING, started_at__lte=timezone.now() - _abandoned_after()
+    )
+    for run in abandoned:
+        # A command-line run has no hard limit; if one is in fact still going, its end
+        # writes its own outcome over this one.
+        ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+            status=ImportRun.Status.FAILED, error=ABANDONED_ERROR, finished_at=timezone.now()
+        )
+        _upload_delete(run)
 
     waiting = list(
         ImportRun.objects.filter(
@@ -60,8 +84,8 @@ def import_run_execute(*, run_id: int) -> str:
         run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status != ImportRun.Status.QUEUED:
             return "not queued"
-        run.status = ImportRun.Status.RUNNING
-        run.save(update_fields=["status"])
+        run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
+        run.save(update_fields=["status", "started_at"])
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -85,7 +109,13 @@ def import_run_execute(*, run_id: int) -> str:
         )  # fmt: skip
         raise
     finally:
-        run.upload.delete(save=False)
-        ImportRun.objects.filter(pk=run_id).update(upload="")
-        cache.delete(_progress_key(run_id))
+        _upload_delete(run)
     return ImportRun.objects.get(pk=run_id).status
+
+
+def _upload_delete(run: ImportRun) -> None:
+    # The file holds every address of the site it came from: it goes once its run ends.
+    if run.upload:
+        run.upload.delete(save=False)
+    ImportRun.objects.filter(pk=run.pk).update(upload="")
+    cache.delete(_progress_key(run.pk))
