@@ -575,12 +575,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"no_client_tracebacks": {"()": "core.log_filters.ClientErrorsWithoutTraceback"}},
+    "filters": {
+        "no_client_tracebacks": {"()": "core.log_filters.ClientErrorsWithoutTraceback"},
+        "health_in_one_line": {"()": "core.log_filters.HealthFailuresInOneLine"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_client_tracebacks"],
+            "filters": ["no_client_tracebacks", "health_in_one_line"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -81,6 +81,27 @@ def test_queue_mode_needs_a_broker_and_a_fresh_heartbeat(client, settings):
     assert status == 503 and report["checks"]["broker"]["ok"] is False
 
 
+def test_a_failing_check_is_one_log_line_saying_why(client, settings):
+    """A broker that does not answer is logged as one line naming the check and the reason,
+    not two chained tracebacks each time a load balancer asks /healthz."""
+    import io
+    import logging
+
+    # The console handler config/settings.py's LOGGING sets up (not pytest's own).
+    console = next(h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    written = io.StringIO()
+    stream = console.setStream(written)
+    try:
+        assert health(client)[0] == 503
+    finally:
+        console.setStream(stream)
+    lines = [line for line in written.getvalue().splitlines() if "health_check" in line]
+    assert any("Broker() failed: Unavailable: the broker does not answer" in x for x in lines)
+    assert "Traceback" not in written.getvalue()
+
+
 def test_parley_status_prints_the_same(capsys, article, queued_scoring):
     """The command prints one line per check and fails when something does."""
     call_command("parley_status")
