@@ -101,6 +101,19 @@ def test_account_layouts_wrap_allauth_pages(client, make_user):
     assert 'aria-current="page">Email addresses' in nav.group(0)
 
 
+def test_the_password_reset_pages_promise_no_contact_the_site_lacks(client):
+    """An account may have no email (signup makes it optional): the reset page says such an
+    account cannot reset here, and neither page tells readers to "contact us", which Parley
+    publishes no way to do."""
+    page = client.get("/accounts/password/reset/").content.decode()
+    assert "An account without an email address cannot reset its password here" in page
+    done = client.post("/accounts/password/reset/", {"email": "who@example.com"}, follow=True)
+    assert "We have sent you an email." in done.content.decode()
+    for html in (page, done.content.decode()):
+        assert "contact us" not in html.lower()
+        assert 'class="panel entrance"' in html  # still inside the site's entrance layout
+
+
 def test_signed_in_user_without_email_can_comment(client, article, submit):
     """A user who signed up without an email posts under their username."""
     from comments.models import Comment
