@@ -13,7 +13,7 @@ from core.admin import LookupsOutOfRange
 
 from .models import Format, ImportRun
 from .services.report import ImportReport
-from .services.runs import import_run_progress, import_run_queue
+from .services.runs import import_run_progress, import_run_queue, import_runs_delete
 
 # What a browser may send as each format; the reader still decides whether it is one.
 EXTENSIONS = {Format.WORDPRESS: (".xml",), Format.DISQUS: (".xml",), Format.JSON: (".json",)}
@@ -73,6 +73,17 @@ class ImportRunAdmin(LookupsOutOfRange, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a run is a record: its page is for reading
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == ImportRun.Status.RUNNING:
+            return False  # it writes its outcome as it ends
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        import_runs_delete(runs=[obj])
+
+    def delete_queryset(self, request, queryset):
+        import_runs_delete(runs=queryset)
 
     @admin.display(description=gettext_lazy("Progress"))
     def progress(self, obj: ImportRun):

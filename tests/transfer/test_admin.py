@@ -100,6 +100,30 @@ def test_a_run_whose_worker_died_is_failed_by_the_sweep_and_its_file_deleted(
     assert "the process running it ended" in page.content.decode()
 
 
+def test_deleting_a_waiting_run_deletes_its_file_and_a_running_one_cannot_be(
+    admin_client, settings
+):
+    """A run deleted while it waits for a worker takes its uploaded file (every address of
+    the old site) with it; a running run has no Delete (its end would write it back)."""
+    for _ in range(2):
+        admin_client.post(ADD, {"format": "wordpress", "upload": upload()})
+    waiting, running = ImportRun.objects.order_by("pk")
+    ImportRun.objects.filter(pk=running.pk).update(status="running")
+    files = settings.MEDIA_ROOT / "imports"
+    assert len(list(files.rglob("*.xml"))) == 2
+    delete = reverse("admin:transfer_importrun_delete", args=[waiting.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not ImportRun.objects.filter(pk=waiting.pk).exists()
+    assert [p.name for p in files.rglob("*.xml")] == [running.upload.name.rsplit("/", 1)[1]]
+    delete = reverse("admin:transfer_importrun_delete", args=[running.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:transfer_importrun_changelist")
+    admin_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [running.pk], "post": "yes"}
+    )
+    assert ImportRun.objects.filter(pk=running.pk).exists()
+
+
 def test_a_bad_file_fails_its_run_and_says_why(admin_client, django_capture_on_commit_callbacks):
     cut = W.document(W.post(1, W.comment(1)))[:300]
     with django_capture_on_commit_callbacks(execute=True):

@@ -113,6 +113,20 @@ def import_run_execute(*, run_id: int) -> str:
     return ImportRun.objects.get(pk=run_id).status
 
 
+def import_runs_delete(*, runs) -> int:
+    """Delete runs with their uploaded files; a running one is left (its end would write it
+    back). Returns how many were deleted."""
+    deleted = 0
+    for run in runs:
+        if run.status == ImportRun.Status.RUNNING:
+            continue
+        # A queued run's file, deleted with the row by nobody else, would stay for ever.
+        _upload_delete(run)
+        run.delete()
+        deleted += 1
+    return deleted
+
+
 def _upload_delete(run: ImportRun) -> None:
     # The file holds every address of the site it came from: it goes once its run ends.
     if run.upload:
