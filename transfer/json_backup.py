@@ -55,6 +55,7 @@ def _users():
             "id": user.pk,
             "username": user.get_username(),
             "email": user.email,
+            "email_verified": user.email_verified,
             "first_name": user.first_name,
             "last_name": user.last_name,
             "is_active": user.is_active,

@@ -48,6 +48,7 @@ class JsonRecords:
             source_id=source_id,
             login=self._text(user, "username", where),
             email=self._text(user, "email", where),
+            email_verified=user.get("email_verified") is True,
             first_name=self._text(user, "first_name", where),
             last_name=self._text(user, "last_name", where),
             groups=tuple(groups),

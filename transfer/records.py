@@ -15,6 +15,8 @@ class AuthorRecord:
     source_id: str  # the id in the source (WordPress author_id; a JSON export's user id)
     login: str  # the username there, kept as the username here when it is free
     email: str = ""
+    # Only the JSON backup says: the address was verified on the site it comes from.
+    email_verified: bool = False
     display_name: str = ""
     first_name: str = ""
     last_name: str = ""

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch
 from django_comments.models import Comment as BaseComment
 
 from articles.models import Article, ArticleUpdate
@@ -88,8 +89,17 @@ def export_authors() -> list:
 
 
 def export_users(*, chunk: int = 2000) -> Iterator:
-    """Every user, oldest first, with their groups: a chunk at a time."""
-    users = get_user_model().objects.order_by("pk").prefetch_related("groups")
+    """Every user, oldest first, with their groups and whether their address is verified:
+    a chunk at a time."""
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    users = (
+        get_user_model()
+        .objects.order_by("pk")
+        .prefetch_related("groups")
+        .annotate(email_verified=Exists(verified))
+    )
     return users.iterator(chunk_size=chunk)
 
 

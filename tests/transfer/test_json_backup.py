@@ -97,6 +97,7 @@ class TestExport:
             "id": site["reader"].pk,
             "username": "łucja",
             "email": "lucja@reader.example",
+            "email_verified": False,
             "first_name": "Łucja",
             "last_name": "Ñuñez",
             "is_active": False,
@@ -549,6 +550,38 @@ class TestRoundTrip:
         other = get_user_model().objects.exclude(pk=rita.pk).get(username__istartswith="rita")
         assert other.username == "RITA-2"
         assert list(other.groups.values_list("name", flat=True)) == [MODERATORS_GROUP]
+
+    def test_a_verified_address_stays_verified_so_reply_emails_keep_coming(
+        self, make_user, tmp_path
+    ):
+        """An account whose address was verified is restored verified (reply emails, follows
+        and digests go only to a verified address); an unverified one stays unverified, and
+        an address another account here holds verified is not given to the restored one."""
+        from allauth.account.models import EmailAddress
+
+        from readers.selectors import verified_address
+
+        sure = make_user("sure", email="Sure@example.com")
+        EmailAddress.objects.create(
+            user=sure, email="Sure@example.com", verified=True, primary=True
+        )
+        make_user("unsure", email="unsure@example.com")
+        taken = make_user("taken", email="taken@example.com")
+        EmailAddress.objects.create(user=taken, email="taken@example.com", verified=True)
+        path, _ = export(tmp_path)
+        document = json.loads(path.read_bytes())
+        assert {u["username"]: u["email_verified"] for u in document["users"]} == {
+            "sure": True, "unsure": False, "taken": True,
+        }  # fmt: skip
+        get_user_model().objects.exclude(username="taken").delete()
+        get_user_model().objects.filter(username="taken").update(username="taken-here")
+        import_file(path=path, format="json")
+        restored = get_user_model().objects
+        assert verified_address(restored.get(username="sure")) == "sure@example.com"
+        assert verified_address(restored.get(username="unsure")) == ""
+        assert verified_address(restored.get(username="taken")) == ""
+        # Unverified, each still has its address listed, to verify from its email page.
+        assert EmailAddress.objects.filter(verified=False).count() == 2
 
     def test_the_report_names_accounts_nobody_can_sign_in_to(self, make_user, tmp_path):
         """Restored accounts have no password and set one through "Forgot password", which

@@ -4,6 +4,7 @@ once, and remembered by its source id so a later run goes straight to it."""
 import functools
 from urllib.parse import unquote, urlsplit
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Q
@@ -71,6 +72,7 @@ def user_match(*, record: AuthorRecord, source: str, run_id: int | None) -> tupl
             **({"date_joined": record.date_joined} if record.date_joined else {}),
         )  # fmt: skip
         how = "created"
+        _address_verified_keep(user, record)
     if how == "created":
         # Only roles that exist here, and never staff or superuser rights (see the README).
         names = {AUTHORS_GROUP} if record.groups is None else set(record.groups)
@@ -79,6 +81,19 @@ def user_match(*, record: AuthorRecord, source: str, run_id: int | None) -> tupl
         source, Kind.USER, record.source_id, user.pk, run_id, stale=known is not None
     )
     return user.pk, how
+
+
+def _address_verified_keep(user, record: AuthorRecord) -> None:
+    # Reply emails, follows and digests go only to a verified address: without its row a
+    # restored account would silently stop getting them, and its email page would say it
+    # has no address at all. Verified only when the source says so and no other account
+    # holds the address verified here (addresses are unique): that one is its owner here.
+    email = user.email
+    if not email:
+        return
+    taken = EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+    verified = record.email_verified and not taken
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
 
 
 def _same_person(user, record: AuthorRecord) -> bool:
