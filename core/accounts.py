@@ -29,6 +29,20 @@ class AccountAdapter(DefaultAccountAdapter):
             raise PermissionDenied(_("Unable to determine the client's address."))
         return ip
 
+    def confirm_email(self, request: HttpRequest, email_address) -> bool:
+        confirmed = super().confirm_email(request, email_address)
+        # allauth makes a confirmed address primary only when the account has none. One
+        # signed up with a mistyped address (never confirmable) kept it as primary after
+        # confirming the right one, and Parley mails only a verified primary address: the
+        # reader was told to "add and verify an address" they had just verified.
+        if confirmed:
+            from allauth.account.models import EmailAddress
+
+            primary = EmailAddress.objects.get_primary(email_address.user)
+            if primary is not None and not primary.verified:
+                email_address.set_as_primary()
+        return confirmed
+
     def render_mail(self, template_prefix, email, context, headers=None):
         # Like every email Parley sends (core.mail), allauth's name the language they are
         # written in: the reader's, active for the request that sends them.

@@ -39,6 +39,24 @@ def test_signup_with_email_sends_a_verification_link(client):
     assert EmailAddress.objects.get(email="loud@example.com").verified
 
 
+def test_confirming_an_address_replaces_an_unconfirmed_primary_one(client):
+    """A reader who signed up with a mistyped address and then adds and confirms the right
+    one gets it as their primary address, the one Parley mails (follows, replies), instead
+    of being told to add and verify an address they just verified."""
+    from allauth.account.models import EmailAddress
+
+    from readers.selectors import verified_address
+
+    signup(client, "typo", "typo@exmaple.com")
+    client.post("/accounts/email/", {"email": "right@example.com", "action_add": ""})
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", mail.outbox[-1].body)
+    assert "right@example.com" in mail.outbox[-1].to
+    client.post(link.group(1))
+    user = get_user_model().objects.get(username="typo")
+    assert EmailAddress.objects.get_primary(user).email == "right@example.com"
+    assert verified_address(user) == "right@example.com"
+
+
 def test_a_verification_link_naming_only_an_address_row_verifies_nothing(client, make_user):
     """A link in allauth's signed-row-id form, as another site with this SECRET_KEY (the one
     a backup came from) sent for its row with this id, does not verify this site's row."""
