@@ -551,6 +551,38 @@ class TestRoundTrip:
         assert other.username == "RITA-2"
         assert list(other.groups.values_list("name", flat=True)) == [MODERATORS_GROUP]
 
+    @pytest.mark.parametrize("may_change_users", [False, True])
+    def test_only_an_admin_who_may_change_users_gives_roles_by_importing(
+        self, make_user, tmp_path, may_change_users
+    ):
+        """An import permission alone must not make moderators: a file naming the Moderators
+        group for a new account (whose address the uploader holds) gives it no role when the
+        run was started by someone who may not change users, and the report says so."""
+        from django.contrib.auth.models import Permission
+
+        starter = make_user("importer", is_staff=True)
+        starter.user_permissions.add(Permission.objects.get(codename="add_importrun"))
+        if may_change_users:
+            starter.user_permissions.add(Permission.objects.get(codename="change_user"))
+        starter = get_user_model().objects.get(pk=starter.pk)  # permissions read afresh
+        document = {
+            "format": "parley-backup", "version": 1, "site": "https://old.example",
+            "users": [{"id": 1, "username": "newmod", "email": "me@uploader.example",
+                       "groups": [MODERATORS_GROUP]}],
+            "articles": [],
+        }  # fmt: skip
+        path = tmp_path / "roles.json"
+        path.write_text(json.dumps(document))
+        report = import_file(path=path, format="json", started_by=starter)
+        made = get_user_model().objects.get(username="newmod")
+        roles = list(made.groups.values_list("name", flat=True))
+        said = " ".join(report.lines())
+        if may_change_users:
+            assert roles == [MODERATORS_GROUP] and "roles" not in said
+        else:
+            assert roles == []
+            assert "1 new account got none of the roles the file gives it" in said
+
     def test_a_verified_address_stays_verified_so_reply_emails_keep_coming(
         self, make_user, tmp_path
     ):

@@ -48,6 +48,17 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _grants_roles(run: ImportRun) -> bool:
+    """Whether the accounts this run creates get the roles its file names. A file's groups
+    make authors and moderators: an admin who may start imports but not change users must
+    not become able to make a moderator (one whose address they hold) by uploading one. A
+    run from the command line has no starter: whoever runs it has the whole site."""
+    starter = run.started_by
+    if starter is None:
+        return run.started_by_id is None
+    return starter.is_active and starter.has_perm("auth.change_user")
+
+
 class _DryRunDone(Exception):
     """Raised at the end of a dry run to roll its transaction back."""
 
@@ -95,7 +106,7 @@ def import_file(
         path, stats=stats, site_timezone=site_timezone or timezone.get_current_timezone(),
         progress=progress,
     )  # fmt: skip
-    writer = ImportWriter(run_id=run.pk, report=report)
+    writer = ImportWriter(run_id=run.pk, report=report, grants_roles=_grants_roles(run))
     try:
         with transaction.atomic():
             try:

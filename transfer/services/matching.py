@@ -44,7 +44,9 @@ def _recorded(source: str, kind: str, source_id: str) -> int | None:
     )
 
 
-def user_match(*, record: AuthorRecord, source: str, run_id: int | None) -> tuple[int, str]:
+def user_match(
+    *, record: AuthorRecord, source: str, run_id: int | None, grants_roles: bool = True
+) -> tuple[int, str]:
     """The account for a source's user, and how it was found: "imported" (an earlier run),
     "matched" (same username and address here) or "created" (no password: they set one
     through a password reset).
@@ -52,7 +54,8 @@ def user_match(*, record: AuthorRecord, source: str, run_id: int | None) -> tupl
     Only an account the import creates is given the source's groups. One that was here
     already keeps its own: a file must not make a reader an author or a moderator because
     a name and an address in it match theirs. Without an address, a username alone is no
-    proof it is the same person, so the source's user gets an account of their own."""
+    proof it is the same person, so the source's user gets an account of their own. With
+    `grants_roles` false (the import's starter may not change users) it is given none."""
     known = _recorded(source, Kind.USER, record.source_id)
     if known is not None and get_user_model().objects.filter(pk=known).exists():
         return known, "imported"
@@ -73,7 +76,7 @@ def user_match(*, record: AuthorRecord, source: str, run_id: int | None) -> tupl
         )  # fmt: skip
         how = "created"
         _address_verified_keep(user, record)
-    if how == "created":
+    if how == "created" and grants_roles:
         # Only roles that exist here, and never staff or superuser rights (see the README).
         names = {AUTHORS_GROUP} if record.groups is None else set(record.groups)
         user.groups.add(*Group.objects.filter(name__in=names))

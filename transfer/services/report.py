@@ -19,6 +19,8 @@ class ImportReport:
     users: dict[str, int] = field(default_factory=dict)
     # Created active without an address: with no password either, nobody can sign in to them.
     users_without_email: int = 0
+    # Created without the roles the file names: whoever started the import may not give them.
+    roles_withheld: int = 0
     articles: dict[str, int] = field(default_factory=dict)
     updates_added: int = 0
     follows_added: int = 0  # readers following an article (JSON backups only)
@@ -45,6 +47,7 @@ class ImportReport:
         return {
             "dry_run": self.dry_run, "same_file_as_run": self.same_file_as_run,
             "users": self.users, "users_without_email": self.users_without_email,
+            "roles_withheld": self.roles_withheld,
             "articles": self.articles, "updates_added": self.updates_added,
             "follows_added": self.follows_added, "comments_added": self.comments_added,
             "comments_already_imported": self.comments_already_imported,
@@ -69,6 +72,8 @@ class ImportReport:
             lines.append(_("Users: %(parts)s.") % {"parts": parts})
         if self.users_without_email:
             lines.append(self._users_without_email_line())
+        if self.roles_withheld:
+            lines.append(self._roles_withheld_line())
         if self.articles:
             parts = ", ".join(
                 _found(how, n, self.dry_run) for how, n in sorted(self.articles.items())
@@ -133,6 +138,27 @@ class ImportReport:
                 "“Forgot password”, so set its password in the admin (Users).",
                 "%(count)s new accounts have no email address and no password: they cannot "
                 "use “Forgot password”, so set their passwords in the admin (Users).",
+                count,
+            )
+        return said % {"count": count}
+
+    def _roles_withheld_line(self) -> str:
+        count = self.roles_withheld
+        if self.dry_run:
+            said = ngettext(
+                "%(count)s new account would get none of the roles the file gives it (author, "
+                "moderator): this import was started by someone who may not change users.",
+                "%(count)s new accounts would get none of the roles the file gives them "
+                "(author, moderator): this import was started by someone who may not change "
+                "users.",
+                count,
+            )
+        else:
+            said = ngettext(
+                "%(count)s new account got none of the roles the file gives it (author, "
+                "moderator): this import was started by someone who may not change users.",
+                "%(count)s new accounts got none of the roles the file gives them (author, "
+                "moderator): this import was started by someone who may not change users.",
                 count,
             )
         return said % {"count": count}

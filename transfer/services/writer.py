@@ -30,9 +30,10 @@ GROUPS_PER_BATCH = 50  # articles resolved together
 class ImportWriter:
     """Stores what a reader yields, remembering the users and articles it has met."""
 
-    def __init__(self, *, run_id: int, report: ImportReport):
+    def __init__(self, *, run_id: int, report: ImportReport, grants_roles: bool = True):
         self.run_id = run_id
         self.report = report
+        self.grants_roles = grants_roles
         self.user_ids: dict[str, int] = {}
         self.user_logins: dict[str, int] = {}
         self.touched: dict[int, str] = {}  # article pk -> slug, to recount and refresh
@@ -48,12 +49,16 @@ class ImportWriter:
     def author(self, record: AuthorRecord, *, source: str) -> None:
         self._groups_store()  # the groups before it may not name this author
         self._connection_free()
-        pk, how = user_match(record=record, source=source, run_id=self.run_id)
+        pk, how = user_match(
+            record=record, source=source, run_id=self.run_id, grants_roles=self.grants_roles
+        )
         self.user_ids[record.source_id] = pk
         self.user_logins[record.login] = pk
         self.report.count(self.report.users, how)
         if how == "created" and record.is_active and not record.email.strip():
             self.report.users_without_email += 1
+        if how == "created" and not self.grants_roles and record.groups != []:
+            self.report.roles_withheld += 1
 
     def group(self, group: ArticleGroup, *, source: str, kept_up_to: int | None = None) -> None:
         """Take a group; groups are stored a batch at a time (a few queries per batch)."""
