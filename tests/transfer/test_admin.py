@@ -171,3 +171,23 @@ def test_the_command_line_shows_a_progress_bar_that_ends_full(tmp_path, capsys):
     bar = capsys.readouterr().err
     size = f"{path.stat().st_size / 1000:.2f}k"
     assert "blog.xml: 100%" in bar and f"{size}/{size}" in bar
+
+
+def test_big_counts_and_file_sizes_are_written_for_people(admin_client, settings):
+    """An 80,000-comment import reads "80,000", in German "80.000"; the run's file size is
+    "1.2 MB" (a no-break space between), not a count of bytes."""
+    from django.utils import translation
+
+    from transfer.services.report import ImportReport
+
+    report = ImportReport(
+        dry_run=True, comments_added={"published": 80000}, comments_already_imported=1500
+    )
+    assert "Comments: 80,000 would be added (80,000 published); 1,500 already imported." in (
+        report.lines()
+    )
+    with translation.override("de"):
+        assert any("80.000" in line for line in report.lines())
+    run = ImportRun.objects.create(format="wordpress", file_name="big.xml", file_size=1_234_567)
+    page = admin_client.get(reverse("admin:transfer_importrun_change", args=[run.pk]))
+    assert "1.2\xa0MB" in page.content.decode()

@@ -80,7 +80,7 @@ class ImportReport:
             )
             lines.append(_("Articles: %(parts)s.") % {"parts": parts})
         if self.updates_added:
-            updates = {"count": self.updates_added}
+            updates = {"count": _number(self.updates_added)}
             if self.dry_run:
                 said = ngettext(
                     "Updates: %(count)s would be added.",
@@ -93,7 +93,7 @@ class ImportReport:
                 )
             lines.append(said % updates)
         if self.follows_added:
-            follows = {"count": self.follows_added}
+            follows = {"count": _number(self.follows_added)}
             if self.dry_run:
                 said = ngettext(
                     "Followers: %(count)s would be added.",
@@ -110,10 +110,10 @@ class ImportReport:
             parts = ", ".join(f"{n} {what}" for what, n in sorted(self.skipped.items()))
             lines.append(_("Skipped: %(parts)s.") % {"parts": parts})
         if self.warnings_total:
-            lines.append(_("Warnings: %(count)s.") % {"count": self.warnings_total})
+            lines.append(_("Warnings: %(count)s.") % {"count": _number(self.warnings_total)})
             lines += [f"  - {warning}" for warning in self.warnings]
             if self.warnings_total > len(self.warnings):
-                more = {"count": self.warnings_total - len(self.warnings)}
+                more = {"count": _number(self.warnings_total - len(self.warnings))}
                 lines.append("  " + _("… and %(count)s more.") % more)
         seconds = number_format(round(self.seconds, 1), 1)
         lines.append(_("Took %(seconds)s s.") % {"seconds": seconds})
@@ -140,7 +140,7 @@ class ImportReport:
                 "use “Forgot password”, so set their passwords in the admin (Users).",
                 count,
             )
-        return said % {"count": count}
+        return said % {"count": _number(count)}
 
     def _roles_withheld_line(self) -> str:
         count = self.roles_withheld
@@ -161,16 +161,16 @@ class ImportReport:
                 "moderator): this import was started by someone who may not change users.",
                 count,
             )
-        return said % {"count": count}
+        return said % {"count": _number(count)}
 
     def _comments_line(self) -> str:
         by_status = ", ".join(
             _by_status(status, n) for status, n in sorted(self.comments_added.items())
         )
         values = {
-            "count": self.comments_total,
+            "count": _number(self.comments_total),
             "by_status": by_status,
-            "already": self.comments_already_imported,
+            "already": _number(self.comments_already_imported),
         }
         # The same words in English whatever the count; other languages agree with it.
         count = self.comments_total
@@ -201,6 +201,11 @@ class ImportReport:
         return said % values
 
 
+def _number(n: int) -> str:
+    """A count as the reader's language groups its digits: an import can add 80,000."""
+    return number_format(n, force_grouping=True)
+
+
 def _found(how: str, n: int, dry_run: bool) -> str:
     """How many users or articles were found how: "2 created", "1 would be matched"."""
     if dry_run:
@@ -215,7 +220,7 @@ def _found(how: str, n: int, dry_run: bool) -> str:
         }
     # Found through an earlier run's record: this run, dry or not, brings in nothing new.
     said["imported"] = ngettext("%(count)s already imported", "%(count)s already imported", n)
-    return said[how] % {"count": n} if how in said else f"{n} {how}"
+    return said[how] % {"count": _number(n)} if how in said else f"{_number(n)} {how}"
 
 
 def _by_status(status: str, n: int) -> str:
@@ -228,4 +233,4 @@ def _by_status(status: str, n: int) -> str:
         "pending": npgettext("comments", "%(count)s pending", "%(count)s pending", n),
         "deleted": npgettext("comments", "%(count)s deleted", "%(count)s deleted", n),
     }
-    return said[status] % {"count": n} if status in said else f"{n} {status}"
+    return said[status] % {"count": _number(n)} if status in said else f"{_number(n)} {status}"
