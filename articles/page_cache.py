@@ -42,7 +42,9 @@ logger = logging.getLogger(__name__)
 PERSONAL_COOKIES = (
     "parley_own", "parley_commenter", "messages", "parley_voter", "parley_corder"
 )  # fmt: skip
-PAGE_PARAMETERS = ("cpage", "corder", "replyto", "thread")
+# Every query parameter the shared page is rendered from (comments.presenters_section reads
+# them): one left out would let a reader's query shape the page stored for everyone else.
+PAGE_PARAMETERS = ("cpage", "corder", "replyto", "thread", "context")
 # Part of every page's key. Change it with StoredPage's shape: while a deploy rolls, the
 # old code and the new never read each other's pages (unpickling one would fail).
 PAGE_FORMAT = "2"

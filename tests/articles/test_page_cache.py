@@ -108,3 +108,16 @@ def test_pages_and_orders_are_cached_separately(article, post, settings):
     assert get(Client(), article, "?utm_source=x")["X-Parley-Cache"] == "hit"
     newest = get(Client(), article, "?corder=newest").content.decode()
     assert "thread two" in newest and "thread one" not in newest
+
+
+def test_a_conversation_view_is_not_served_as_its_whole_thread(article, post):
+    """?thread=&context= (a reply in its conversation) is kept apart from ?thread= alone:
+    one reader's query must not hide the thread's other branches from everyone after."""
+    root = post(article, "the root")
+    answered = post(article, "the answered branch", reply_to=root.pk)
+    post(article, "the other branch", reply_to=root.pk)
+    in_context = get(Client(), article, f"?thread={root.pk}&context={answered.pk}")
+    assert "the other branch" not in in_context.content.decode()
+    whole = get(Client(), article, f"?thread={root.pk}")
+    assert whole["X-Parley-Cache"] == "miss"
+    assert "the other branch" in whole.content.decode()
