@@ -108,7 +108,9 @@ class ArticleUpdatesFeed(LanguageFeed):
         return self.site_link(article.get_absolute_url())
 
     def description(self, article: Article) -> str:
-        return _("Follow-up updates to “%(title)s”.") % {"title": article.title}
+        return _("Follow-up updates to “%(title)s”.") % {
+            "title": strip_control_characters(article.title)
+        }
 
     def items(self, article: Article):
         return ArticleUpdate.objects.live().filter(article=article).order_by("-published_at")[:50]

@@ -27,7 +27,9 @@ class ArticleCommentsFeed(LanguageFeed):
         return self.site_link(f"{article.get_absolute_url()}#comments")
 
     def description(self, article: Article) -> str:
-        return _("The latest published comments on “%(title)s”.") % {"title": article.title}
+        return _("The latest published comments on “%(title)s”.") % {
+            "title": strip_control_characters(article.title)
+        }
 
     def items(self, article: Article):
         return (

@@ -89,3 +89,16 @@ def test_control_characters_never_break_a_feed(client, article, post):
     )
     assert atom_titles(client, f"/articles/{article.slug}/comments.atom") == ["Comment by BellName"]
     assert "formfeed" in client.get(f"/articles/{article.slug}/comments.rss").content.decode()
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+@pytest.mark.parametrize("feed", ["comments", "updates"])
+def test_an_article_title_with_control_characters_never_breaks_its_feeds(
+    client, make_article, feed, kind
+):
+    """An article's own feeds name its title in their description too: a title saved with a
+    control character (the author form takes one) still gives valid XML, not a server error."""
+    article = make_article(title="Vertical\x0btab")
+    response = client.get(f"/articles/{article.slug}/{feed}.{kind}")
+    assert response.status_code == 200
+    assert "Verticaltab" in ET.tostring(ET.fromstring(response.content), encoding="unicode")
