@@ -224,8 +224,10 @@ def _posted(request: HttpRequest, comment: Comment, poster: Poster, *, remember:
     response = HttpResponseRedirect(target)
     # Worded when shown, from the status then: scoring may still be under way now.
     notice_add(request, comment_id=comment.pk, kind="posted")
-    remember_own_comment(request, response, comment.pk)
     if not request.user.is_authenticated:
+        # Only a guest's: an account's comment in the browser's list would stay there after
+        # signing out, showing whoever uses the browser next the account's held comments.
+        remember_own_comment(request, response, comment.pk)
         if remember:
             remember_commenter(response, name=poster.name, email=poster.email, url=poster.url)
         else:

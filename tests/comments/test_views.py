@@ -108,6 +108,23 @@ class TestPosting:
         client.cookies[OWN_COOKIE] = f"[{held.pk}]"
         assert "secret held text" not in page(client, article)
 
+    def test_an_accounts_comment_is_not_left_to_the_browser_after_signing_out(
+        self, client, article, submit, make_user
+    ):
+        """A comment posted from an account is the account's, not the browser's: whoever uses
+        the browser after signing out does not see it held, nor as theirs to edit."""
+        client.force_login(make_user("shared-computer"))
+        submit(form_data(article, comment="account's own held words"))
+        comment = Comment.objects.get()
+        comment_transition(comment_id=comment.pk, to_status=CommentStatus.HELD, actor_label="test")
+        after = Client()
+        for name, morsel in client.cookies.items():
+            if name != "sessionid":
+                after.cookies[name] = morsel.value
+        html = page(after, article)
+        assert "account's own held words" not in html
+        assert f"/comments/{comment.pk}/edit/" not in html
+
     def test_reply_lands_under_its_parent(self, client, article, post, submit):
         """Posting with reply_to nests the reply under the parent on the page."""
         parent = post(article, "parent text", name="Pat")
