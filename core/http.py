@@ -40,13 +40,18 @@ def client_ip(request: HttpRequest) -> str | None:
 def client_network(request: HttpRequest) -> str:
     """The client address a limiter should count: the address itself for IPv4, its /64
     network for IPv6 (one subscriber holds a whole /64 and can rotate through it)."""
-    ip = client_ip(request)
-    if not ip:
-        return "unknown"
-    address = ipaddress.ip_address(ip)
+    return address_network(client_ip(request)) or "unknown"
+
+
+def address_network(ip: str | None) -> str | None:
+    """Who an address stands for when counting readers: the address itself for IPv4, its
+    /64 network for IPv6; None for anything that is not an address."""
+    address = ip_address_parsed(ip)
+    if address is None:
+        return None
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return ip
+    return str(address)
 
 
 def site_url(path: str = "") -> str:

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from comments.models import CommentStatus
+from core.http import address_network
 from core.keys import requester_key
 
 from .. import selectors
@@ -37,7 +38,9 @@ def report_create(
     A banned reader's report is recorded for moderators but counts towards no hold (as
     with a shadow-ban, they are not told). Returns False when this reader had already
     reported the comment."""
-    key = requester_key(user=user, address=ip_address, purpose="reporter")
+    # A guest is one reporter per network, as the report limiter counts them: an IPv6
+    # subscriber rotating through their /64 would otherwise hold any comment alone.
+    key = requester_key(user=user, address=address_network(ip_address), purpose="reporter")
     reporter = user if user is not None and user.is_authenticated else None
     banned = selectors.ban_for(user=reporter, ip_address=ip_address) is not None
     try:

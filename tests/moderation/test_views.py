@@ -299,6 +299,18 @@ class TestReporting:
         assert codes == [302, 302, 429]
         assert Report.objects.count() == 2
 
+    def test_a_guest_rotating_through_one_ipv6_network_is_one_reporter(self, article, post):
+        """Addresses of one /64 are one guest, as the limiter counts them: however many of
+        them report a comment, it is one report, and the comment stays published."""
+        ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 2})
+        comment = post(article, "Unwelcome to one reader")
+        url = reverse("moderation:report", args=[comment.pk])
+        for host in ("1", "2", "3"):
+            Client(REMOTE_ADDR=f"2001:db8:1:2::{host}").post(url, {"reason": "spam"})
+        comment.refresh_from_db()
+        assert comment.status == S.PUBLISHED
+        assert Report.objects.filter(comment=comment).count() == 1
+
     def test_report_needs_a_reason_and_a_published_comment(self, client, article, post):
         """A report without a reason is a form error; held comments cannot be reported."""
         published = post(article)
