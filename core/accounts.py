@@ -1,6 +1,8 @@
 """allauth fitted to Parley: its limiters key on the same client address as Parley's, and
 its forms use the site's words."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
@@ -11,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_comments.abstracts import CommentAbstractModel
 
-from .http import client_ip
+from .http import client_ip, site_url
 
 # A comment keeps the name it is posted under in a column this long (django_comments'):
 # a username (an account without a display name posts under it) or a display name must fit
@@ -43,11 +45,28 @@ class AccountAdapter(DefaultAccountAdapter):
                 email_address.set_as_primary()
         return confirmed
 
+    def send_mail(self, template_prefix, email, context):
+        # allauth builds its links (a password reset key, an address confirmation, signing
+        # up) on the request's Host header: with more than one allowed host, or a wildcard,
+        # anyone could have a reader's reset key sent to another site. They name
+        # PARLEY_SITE_URL, as every other link Parley mails does.
+        context = {
+            name: _on_site(value) if name.endswith("_url") and isinstance(value, str) else value
+            for name, value in context.items()
+        }
+        super().send_mail(template_prefix, email, context)
+
     def render_mail(self, template_prefix, email, context, headers=None):
         # Like every email Parley sends (core.mail), allauth's name the language they are
         # written in: the reader's, active for the request that sends them.
         language = {"Content-Language": get_language() or settings.LANGUAGE_CODE}
         return super().render_mail(template_prefix, email, context, {**language, **(headers or {})})
+
+
+def _on_site(url: str) -> str:
+    """`url`'s path and query on PARLEY_SITE_URL, whatever host it was built on."""
+    parts = urlsplit(url)
+    return site_url(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))
 
 
 class LoginForm(allauth_forms.LoginForm):

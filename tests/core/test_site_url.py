@@ -141,3 +141,30 @@ def test_migrate_itself_brings_the_sites_record_in_step():
     call_command("migrate", verbosity=0, interactive=False)
     site = Site.objects.get(pk=1)
     assert (site.domain, site.name) == ("talk.parleynews.net", "Parley")
+
+
+@pytest.mark.parametrize("email", ["reader@example.org", "nobody@example.org"])
+def test_account_emails_link_to_the_site_whatever_host_was_asked(
+    client, make_user, settings, email
+):
+    """A password reset asked for under another allowed host (a wildcard lets anyone choose
+    one) still mails its key, or the signup link, on PARLEY_SITE_URL, never that host."""
+    settings.ALLOWED_HOSTS = [".parleynews.net"]
+    make_user("reader", email="reader@example.org")
+    client.post("/accounts/password/reset/", {"email": email}, HTTP_HOST="evil.parleynews.net")
+    (message,) = mail.outbox
+    assert_on_site(links_in(message))
+
+
+def test_a_confirmation_link_is_on_the_site_whatever_host_was_asked(client, settings):
+    """Signing up with an address under another allowed host mails its confirmation link on
+    PARLEY_SITE_URL."""
+    settings.ALLOWED_HOSTS = [".parleynews.net"]
+    client.post(
+        "/accounts/signup/",
+        {"username": "newcomer", "email": "new@example.org", "password1": "a-long-passphrase",
+         "password2": "a-long-passphrase"},
+        HTTP_HOST="evil.parleynews.net",
+    )  # fmt: skip
+    (message,) = mail.outbox
+    assert_on_site(links_in(message))
