@@ -13,6 +13,7 @@ from django.utils import timezone
 from comments.models import Comment, CommentStatus
 from comments.services import COPIES_FETCHED, COPIES_WINDOW
 from core.db import CompiledValues, CompiledValuesIn
+from core.http import address_network
 from core.keys import keyed_hash
 from core.roles import moderator_users
 
@@ -244,12 +245,21 @@ def moderator_emails() -> list[str]:
 def ban_hash(kind: str, value: str) -> str:
     """The keyed hash a banned email or IP address is kept as (never the address itself). An
     IP address is hashed in its standard form: "2001:DB8:0:0::1" typed in the admin is the
-    "2001:db8::1" a poster's address is recorded as."""
+    "2001:db8::1" a poster's address is recorded as; an IPv6 address as its /64, which one
+    subscriber holds whole and can rotate through (core.http.address_network)."""
     value = value.strip().lower()
     if kind == Ban.Kind.IP:
-        with suppress(ValueError):
-            value = ipaddress.ip_address(value).compressed
+        value = address_network(value) or value
     return keyed_hash(f"ban.{kind}", value)
+
+
+def ip_ban_hashes(ip_address: str) -> set[str]:
+    """The hashes an IP ban on this address may be kept as: its own (ban_hash), and for
+    IPv6 the exact address, as bans made before they covered the /64 were kept."""
+    hashes = {ban_hash(Ban.Kind.IP, ip_address)}
+    with suppress(ValueError):
+        hashes.add(keyed_hash(f"ban.{Ban.Kind.IP}", ipaddress.ip_address(ip_address).compressed))
+    return hashes
 
 
 def bans_in_force(
@@ -262,7 +272,7 @@ def bans_in_force(
     if email:
         wanted.add((Ban.Kind.EMAIL, ban_hash(Ban.Kind.EMAIL, email)))
     if ip_address:
-        wanted.add((Ban.Kind.IP, ban_hash(Ban.Kind.IP, ip_address)))
+        wanted.update((Ban.Kind.IP, value) for value in ip_ban_hashes(ip_address))
     now = timezone.now()
     return [
         ban

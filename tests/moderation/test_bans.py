@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
+from core.keys import keyed_hash
 from moderation import services
 from moderation.models import Ban, ModerationEvent
 from tests.conftest import form_data
@@ -53,7 +54,24 @@ def test_an_ipv6_ban_matches_however_the_address_was_written(article, submit, mo
     """A ban typed as "2001:DB8:0:0::1" stops the poster recorded as 2001:db8::1."""
     services.ban_create(kind=Ban.Kind.IP, value="2001:DB8:0:0::1", actor=moderator, reason="x")
     assert submit(form_data(article), REMOTE_ADDR="2001:db8::1").status_code == 403
-    assert submit(form_data(article), REMOTE_ADDR="2001:db8::2").status_code == 302
+    assert submit(form_data(article), REMOTE_ADDR="2001:db8:0:1::1").status_code == 302
+
+
+def test_an_ipv6_ban_covers_the_posters_whole_network(article, submit, moderator):
+    """A subscriber holds a whole /64 and rotates through it: banning the address a comment
+    came from bans that network, not the one address they leave behind."""
+    services.ban_create(kind=Ban.Kind.IP, value="2001:db8:1:2::1", actor=moderator, reason="x")
+    rotated = submit(form_data(article, comment="same again"), REMOTE_ADDR="2001:db8:1:2:abcd::7")
+    assert rotated.status_code == 403
+    elsewhere = submit(form_data(article, comment="a neighbour"), REMOTE_ADDR="2001:db8:1:3::1")
+    assert elsewhere.status_code == 302
+
+
+def test_an_ipv6_ban_made_on_one_address_before_still_holds(article, submit, moderator):
+    """A ban kept as the hash of one IPv6 address (as they were made before) still refuses it."""
+    Ban.objects.create(kind=Ban.Kind.IP, value_hash=keyed_hash("ban.ip", "2001:db8::9"),
+                       display="2001:db8:0:…", reason="x", created_by=moderator)  # fmt: skip
+    assert submit(form_data(article), REMOTE_ADDR="2001:db8::9").status_code == 403
 
 
 def test_expired_and_lifted_bans_no_longer_apply(article, submit, moderator):
