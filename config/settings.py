@@ -9,6 +9,8 @@ Secrets never have a production default.
 Django settings reference: https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
+import os
+import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +32,31 @@ def redis_url_with_db(url: str, db: int) -> str:
     return parts._replace(path=f"/{db}").geturl()
 
 
+def development_secret_key(path: Path) -> str:
+    """This checkout's own development key, made once in `path` (outside git) so that every
+    process of the site signs alike; a key of this process alone where it cannot be kept."""
+    try:
+        if kept := path.read_text().strip():
+            return kept
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(50)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = path.with_name(f"{path.name}.{os.getpid()}")
+        made.write_text(key)
+        made.chmod(0o600)
+        try:
+            os.link(made, path)  # a process that got there first keeps its key
+        except FileExistsError:
+            pass
+        finally:
+            made.unlink()
+        return path.read_text().strip() or key
+    except OSError:
+        return key
+
+
 # ---------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------
@@ -39,8 +66,11 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
-    # Development-only key: never used once DEBUG is off.
-    SECRET_KEY = "parley-development-only-key-not-for-production-use-0123456789"  # noqa: S105
+    # Never used once DEBUG is off. Made for this checkout, not written here: with a key
+    # anyone can read in the code, anyone reaching a site served to the network (`make run
+    # HOST=0.0.0.0`) could sign a guest's "manage your comments" link or their comments'
+    # cookie, and read, change or erase what they posted.
+    SECRET_KEY = development_secret_key(BASE_DIR / ".cache" / "development-secret-key")
 
 # The public address of the site, e.g. https://comments.example.org: the one source of every
 # absolute link (emails, feeds). `make run` serves it on http://127.0.0.1:8000.

@@ -67,6 +67,38 @@ def test_deploy_check_is_clean_with_production_variables():
         assert result.returncode != 0 and "parley.W001" in result.stderr, placeholder
 
 
+def test_development_key_is_made_once_per_checkout_and_kept_private(tmp_path):
+    """Embedded, the key is made for this checkout, kept for every later process, readable by
+    its owner alone, and another checkout gets another."""
+    from config.settings import development_secret_key
+
+    first = development_secret_key(tmp_path / "one" / "key")
+    assert len(first) >= 50 and development_secret_key(tmp_path / "one" / "key") == first
+    assert (tmp_path / "one" / "key").stat().st_mode & 0o077 == 0
+    assert development_secret_key(tmp_path / "two" / "key") != first
+
+
+def test_embedded_site_signs_with_no_key_written_in_the_code():
+    """DEBUG without SECRET_KEY (`make run`, even served to the network) signs with its own
+    key, never one anyone can read in Parley's code and sign links or cookies with."""
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "SECRET_KEY": "",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    script = "from django.conf import settings; print(settings.SECRET_KEY)"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    key = result.stdout.strip()
+    assert result.returncode == 0 and len(key) >= 50, result.stderr
+    sources = [path.read_text() for path in (ROOT / "config").glob("*.py")]
+    assert not any(key in source for source in sources)
+    assert key == (ROOT / ".cache" / "development-secret-key").read_text().strip()
+
+
 @pytest.mark.slow
 def test_production_refuses_to_start_without_a_secret_key():
     """DEBUG=0 without SECRET_KEY is a configuration error, not a default key."""
