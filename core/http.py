@@ -23,7 +23,7 @@ def client_ip(request: HttpRequest) -> str | None:
     the client is the N-th entry from the right; anything further left is client-supplied
     and may be forged.
     """
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote = _ipv4_unmapped(request.META.get("REMOTE_ADDR") or None)
     proxies = settings.PARLEY_TRUSTED_PROXY_COUNT
     if proxies > 0:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -31,10 +31,19 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(hops) >= proxies:
             candidate = hops[-proxies]
             try:
-                return str(ipaddress.ip_address(candidate))
+                return _ipv4_unmapped(str(ipaddress.ip_address(candidate)))
             except ValueError:
                 return remote
     return remote
+
+
+def _ipv4_unmapped(ip: str | None) -> str | None:
+    # A server listening on IPv6 sees IPv4 clients as ::ffff:a.b.c.d: each is its IPv4
+    # address, or they would all share one /64 ("::"), one limit, one ban.
+    address = ip_address_parsed(ip)
+    if address is not None and address.version == 6 and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return ip
 
 
 def client_network(request: HttpRequest) -> str:
@@ -46,7 +55,7 @@ def client_network(request: HttpRequest) -> str:
 def address_network(ip: str | None) -> str | None:
     """Who an address stands for when counting readers: the address itself for IPv4, its
     /64 network for IPv6; None for anything that is not an address."""
-    address = ip_address_parsed(ip)
+    address = ip_address_parsed(_ipv4_unmapped(ip))
     if address is None:
         return None
     if address.version == 6:

@@ -119,3 +119,26 @@ def test_the_client_is_the_address_the_trusted_proxy_saw(rf, settings):
     assert client_network(v6) == "2001:db8:1:2::"
     settings.PARLEY_TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == PROXY
+
+
+def test_an_ipv4_client_seen_over_ipv6_is_its_own_ipv4_address(rf, settings):
+    """A server listening on IPv6 sees IPv4 clients as ::ffff:a.b.c.d: each is counted as
+    its IPv4 address, not as the one /64 ("::") every such client would share."""
+    settings.PARLEY_TRUSTED_PROXY_COUNT = 0
+    mapped = rf.get("/", REMOTE_ADDR="::ffff:203.0.113.7")
+    assert client_ip(mapped) == "203.0.113.7" and client_network(mapped) == "203.0.113.7"
+    settings.PARLEY_TRUSTED_PROXY_COUNT = 1
+    forwarded = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="::ffff:198.51.100.9")
+    assert client_network(forwarded) == "198.51.100.9"
+
+
+def test_one_ipv4_client_seen_over_ipv6_does_not_use_up_another_ones_limit(
+    rate_limit, article, post
+):
+    """Two IPv4 readers of a site listening on IPv6 each have their own report limit."""
+    rate_limit("report", user="9/3600", guest="1/3600")
+    first, second = post(article, "one"), post(article, "two")
+    report = {"reason": "spam"}
+    a, b = Client(REMOTE_ADDR="::ffff:203.0.113.11"), Client(REMOTE_ADDR="::ffff:198.51.100.24")
+    assert a.post(f"/moderation/report/{first.pk}/", report).status_code == 302
+    assert b.post(f"/moderation/report/{second.pk}/", report).status_code == 302

@@ -67,6 +67,15 @@ def test_an_ipv6_ban_covers_the_posters_whole_network(article, submit, moderator
     assert elsewhere.status_code == 302
 
 
+def test_a_ban_on_an_ipv4_client_seen_over_ipv6_bans_that_client_alone(article, submit, moderator):
+    """A server listening on IPv6 sees IPv4 clients as ::ffff:a.b.c.d: banning one bans its
+    IPv4 address, not every IPv4 client (they would all be the /64 "::")."""
+    services.ban_create(kind=Ban.Kind.IP, value="::ffff:192.0.2.40", actor=moderator, reason="x")
+    assert submit(form_data(article), REMOTE_ADDR="192.0.2.40").status_code == 403
+    other = submit(form_data(article, comment="another"), REMOTE_ADDR="::ffff:192.0.2.41")
+    assert other.status_code == 302
+
+
 def test_an_ipv6_ban_made_on_one_address_before_still_holds(article, submit, moderator):
     """A ban kept as the hash of one IPv6 address (as they were made before) still refuses it."""
     Ban.objects.create(kind=Ban.Kind.IP, value_hash=keyed_hash("ban.ip", "2001:db8::9"),
