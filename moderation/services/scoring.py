@@ -271,8 +271,11 @@ def _verdict(
 
 def _status_for(verdict: scoring.Verdict, rules: ModerationRules) -> str:
     # In log-only mode the verdict is recorded and the comment published as if there were
-    # no filter.
-    return S.PUBLISHED if rules.log_only else verdict.decision
+    # no filter. A shadow-ban is no filter's guess but the moderators' decision, which
+    # log-only must not lift: it stays for its poster's eyes only.
+    if rules.log_only and not any(reason.code == "shadow_ban" for reason in verdict.reasons):
+        return S.PUBLISHED
+    return verdict.decision
 
 
 def _scorer(rules: ModerationRules) -> dict:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments.models import Comment, CommentStatus
 from core.keys import keyed_hash
 from moderation import services
-from moderation.models import Ban, ModerationEvent
+from moderation.models import Ban, ModerationEvent, ModerationRules
 from tests.conftest import form_data
 
 S = CommentStatus
@@ -171,6 +171,19 @@ def test_shadow_banned_poster_sees_their_comment_and_nobody_else_does(
     assert (comment.comment, comment.status) == ("Now can you?", S.SPAM)
     assert "Now can you?" not in Client().get(article.get_absolute_url()).content.decode()
     assert "Now can you?" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_shadow_ban_holds_while_the_scorer_only_logs(article, submit, moderator):
+    """Log-only mode lets the scorer's verdicts pass, not the moderators' shadow-bans: the
+    shadow-banned poster's comment stays hidden from everyone else."""
+    ModerationRules.objects.update_or_create(pk=1, defaults={"log_only": True})
+    services.ban_create(kind=Ban.Kind.EMAIL, value="shade@example.com", actor=moderator,
+                        reason="quietly", shadow=True)  # fmt: skip
+    submit(form_data(article, comment="Still unseen?", email="shade@example.com"))
+    assert Comment.objects.get().status == S.SPAM
+    assert "Still unseen?" not in Client().get(article.get_absolute_url()).content.decode()
+    submit(form_data(article, comment="An ordinary word", email="plain@example.com"))
+    assert Comment.objects.get(user_email="plain@example.com").status == S.PUBLISHED
 
 
 def test_moderators_ban_from_the_queue_and_see_it_in_the_log(client, article, post, moderator):
