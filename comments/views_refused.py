@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from articles.models import Article
-from core.http import posted_text
+from core.http import posted_from_elsewhere, posted_text
 from core.ids import parse_id
 
 from . import presenters, selectors
@@ -25,6 +25,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     copy of its form, with this browser's token, ready to post again; other text to copy."""
     # Read here, so that a body past the size limits is the 400 page's to explain.
     request.POST  # noqa: B018
+    if posted_from_elsewhere(request):
+        # Another site's form, sent by this browser: handing its text back in a form with
+        # this reader's token would make their next click post the other site's words.
+        return render(request, "csrf_failure.html", {"reason": reason}, status=403)
     context = {"reason": reason, **posted_text(request)}
     # Readers without JavaScript land here from the shared article page, whose forms carry no
     # token: their second press must work, so the form comes back whole and signed. With the

@@ -85,6 +85,17 @@ def form_page(request: HttpRequest) -> str:
     return target if url_has_allowed_host_and_scheme(target, allowed_hosts=set()) else ""
 
 
+def posted_from_elsewhere(request: HttpRequest) -> bool:
+    """Whether a browser says this POST was sent from a page of another site (its Origin,
+    or without one its Referer, names another host). Browsers send Origin with every form
+    POST; a request naming neither came from no page at all."""
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin == "null" or urlsplit(origin).netloc != request.get_host()
+    referer = urlsplit(request.headers.get("referer", ""))
+    return bool(referer.netloc) and referer.netloc != request.get_host()
+
+
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """The `next` the request asks to go to, if it stays on this site; else `fallback`."""
     target = request.POST.get("next") or request.GET.get("next") or ""

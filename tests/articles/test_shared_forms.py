@@ -89,3 +89,24 @@ def test_with_the_database_failing_the_refusal_still_hands_back_the_text(article
     html = refused.content.decode()
     assert refused.status_code == 403 and "Kept through a database failure" in html
     assert "This form could not be accepted" in html
+
+
+@pytest.mark.parametrize("cancel", [False, True])
+def test_another_sites_form_gets_no_tokened_copy_of_its_words(article, cancel):
+    """A page elsewhere posting to the comment form from this reader's browser (no token)
+    is refused without its words in a form that has the reader's token: one click there
+    would post what the other site wrote, as the reader. Sent from this site (its Origin),
+    the form comes back."""
+    get(article)
+    fields = form_fields(get(article).content.decode())
+    data = form_data(article, **fields, comment="Words another site chose")
+    if cancel:
+        data["cancel_reply"] = "1"
+    reader = Client(enforce_csrf_checks=True)
+    elsewhere = reader.post("/comments/post/", data, HTTP_ORIGIN="https://elsewhere.example")
+    html = elsewhere.content.decode()
+    assert elsewhere.status_code == 403
+    assert "Words another site chose" not in html and 'id="commentform"' not in html
+    here = reader.post("/comments/post/", data, HTTP_ORIGIN="http://testserver")
+    assert "Words another site chose</textarea>" in here.content.decode()
+    assert Comment.objects.count() == 0
