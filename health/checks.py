@@ -4,6 +4,7 @@ saw in `details`, which /healthz and `manage.py parley_status` print."""
 
 import dataclasses
 import datetime
+import logging
 import time
 
 import redis
@@ -20,6 +21,8 @@ from comments.models import Comment, CommentStatus
 from core.embedded_beat import beat_last_runs
 
 from .models import Heartbeat
+
+logger = logging.getLogger(__name__)
 
 
 def _inline() -> bool:
@@ -92,10 +95,15 @@ class Worker(HealthCheck):
 
 
 def _read_failed(error: DatabaseError) -> str:
-    """What went wrong reading the database, in its own words: a missing table ("run
-    migrate") reads differently from a connection refused."""
+    """What went wrong reading the database, as /healthz may say it to anyone: a missing
+    table ("run migrate") reads differently from a database that does not answer. The
+    database's own words name its host, port and user, so they go to the log only."""
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"reading the database failed: {first_line or type(error).__name__}"
+    logger.warning("health: reading the database failed: %s", first_line or repr(error))
+    missing = "no such table" in first_line  # SQLite's words; PostgreSQL's below
+    if missing or ("relation" in first_line and "does not exist" in first_line):
+        return "reading the database failed: a table is missing (run manage.py migrate)"
+    return f"reading the database failed ({type(error).__name__}); the log has the details"
 
 
 @dataclasses.dataclass

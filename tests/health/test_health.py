@@ -144,3 +144,32 @@ def test_a_cache_whose_redis_is_away_says_so(client, stopped_redis_cache):
     assert status == 503 and cache["ok"] is False
     assert "the cache's Redis does not answer" in cache["error"]
     assert "does not match" not in cache["error"]
+
+
+def test_a_database_failure_tells_the_public_page_nothing_of_the_servers(client, caplog):
+    """The database's own words (its host, port and user) go to the log, not to whoever
+    asks /healthz; a missing table is still named, with what to run."""
+    from django.db import OperationalError, connection
+
+    words = 'connection to server at "10.9.8.7", port 5432 failed: password for user "parley"'
+
+    def fail(execute, sql, params, many, context):
+        if "comments_comment" in sql:
+            raise OperationalError(words)
+        return execute(sql, params, many, context)
+
+    with caplog.at_level("WARNING"), connection.execute_wrapper(fail):
+        status, report = health(client)
+    said = report["checks"]["pending_comments"]["error"]
+    assert status == 503 and "10.9.8.7" not in said and "parley" not in said
+    assert "OperationalError" in said
+    assert any("10.9.8.7" in record.getMessage() for record in caplog.records)
+
+    def missing(execute, sql, params, many, context):
+        if "comments_comment" in sql:
+            raise OperationalError("no such table: comments_comment")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(missing):
+        status, report = health(client)
+    assert "run manage.py migrate" in report["checks"]["pending_comments"]["error"]
