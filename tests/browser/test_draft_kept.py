@@ -60,6 +60,8 @@ def test_signing_out_takes_the_tabs_drafts_with_it(live_server, new_page, articl
     expect(page.locator("#id_comment")).to_have_value("Private thoughts, half written")
 
     page.get_by_role("link", name="Log out?").click()
+    # Loaded, so its deferred script (which takes the tab's drafts) has run before the press.
+    page.wait_for_url("**/accounts/logout/**")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(url)  # Log out? leads back to the article
     page.goto(url)

@@ -75,6 +75,8 @@ def test_a_readers_first_hour(live_server, page, article, post):
 
     # Log out, from the header, and come back to the article.
     page.click(".site-header >> text=Log out")
+    # Loaded, so its deferred script (which takes the tab's drafts) has run before the press.
+    page.wait_for_url("**/accounts/logout/**")
     page.click("form.account-form button[type=submit]")
     page.wait_for_url(article_url)
     assert top_message(page) == "You are logged out."
