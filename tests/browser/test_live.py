@@ -115,9 +115,17 @@ def test_a_comment_from_another_browser_arrives_behind_a_notice(
         fill_guest_form(poster, "Fresh from the second browser.", "Bea")
         poster.click("#submit")
         poster.wait_for_url("**#c*")
-        reader.wait_for_selector("text=1 new comment — show", timeout=2000)
-    comment = Comment.objects.get(comment="Fresh from the second browser.")
+        # The 2 s run from the verdict (asserted below), not from the post: how long the
+        # worker takes to score it is not the live thread's doing.
+        fresh = Comment.objects.filter(comment="Fresh from the second browser.")
+        wait_until(
+            lambda: fresh.exclude(status=CommentStatus.PENDING).exists(),
+            60,
+            "the worker's verdict on the second browser's comment",
+        )
+    comment = fresh.get()
     assert comment.status == CommentStatus.PUBLISHED
+    reader.wait_for_selector("text=1 new comment — show")
     notice_at_ms = reader.evaluate("window.__noticeAt")
     assert notice_at_ms - comment.status_changed_at.timestamp() * 1000 < 2000
     assert reader.locator(f"#c{comment.pk}").count() == 0, "not inserted before 'show'"
