@@ -27,6 +27,13 @@ WATCH = """sel => {
 
 
 def wait_for_status(page, comment, status):
+    """Wait for the worker's verdict, then for the page to show it: the page's part is timed
+    from the verdict, not from the post (the worker's first comment also loads its scorer)."""
+    wait_until(
+        lambda: Comment.objects.get(pk=comment.pk).status != CommentStatus.PENDING,
+        60,
+        "the worker's verdict",
+    )
     page.wait_for_function(
         "([sel, status]) => document.querySelector(sel).dataset.status === status",
         arg=[f"#c{comment.pk} .comment-status", status],
