@@ -17,10 +17,14 @@ in this process; outside a request or task nothing is held.
 
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.core.cache import cache
+
+from core.after_response import on_commit_before_answer
 
 from .models import Ban, ModerationRules, Webhook
 
@@ -39,6 +43,9 @@ class _Held(threading.local):
 
     values: dict | None = None
     depth: int = 0
+    # The key this thread is reading from the database: the rules' first read creates their
+    # row, and that save's drop is of what this read returns, not a change to keep it out.
+    loading: str = ""
 
 
 _held = _Held()
@@ -72,6 +79,14 @@ def _fresh(held: dict | None, key: str, now: float):
     return None
 
 
+@dataclass(frozen=True)
+class _Dropped:
+    """What a change leaves under a key instead of deleting it: a mark of that one change,
+    by which a reader that found no value can tell whether another change came meanwhile."""
+
+    token: str
+
+
 def _read(key: str, load, *, along: str = ""):
     """`key` from what this request holds, else from the cache, else `load()` (and cached).
     Inside a request or task, `along` (a key it will read next) comes in the same trip to the
@@ -81,21 +96,35 @@ def _read(key: str, load, *, along: str = ""):
         return found[1]
     if along and held is not None and _fresh(held, along, now) is None:
         values = cache.get_many([key, along])
-        if along in values:
+        if not isinstance(values.get(along, _Dropped("")), _Dropped):
             held[along] = (now, values[along])
         value = values.get(key)
     else:
         value = cache.get(key)
-    if value is None:
-        value = load()
-        cache.set(key, value, TIMEOUT)
+    if value is None or isinstance(value, _Dropped):
+        seen, _held.loading = value, key
+        try:
+            value = load()
+        finally:
+            _held.loading = ""
+        # Saved while the database was read, a change dropped the key after this read began:
+        # what was read is older than the change, and cached it would stand until TIMEOUT.
+        if cache.get(key) == seen:
+            cache.set(key, value, TIMEOUT)
     if held is not None:
         held[key] = (now, value)
     return value
 
 
+def _drop(key: str) -> None:
+    cache.set(key, _Dropped(uuid.uuid4().hex), TIMEOUT)
+
+
 def _forget(key: str) -> None:
-    cache.delete(key)
+    if key != _held.loading:
+        _drop(key)
+        # Again once the change is committed: a reader in between still read the old row.
+        on_commit_before_answer(partial(_drop, key))
     if _held.values is not None:
         _held.values.pop(key, None)
 

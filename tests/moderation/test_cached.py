@@ -1,6 +1,7 @@
 """The rules and bans every post reads come from the cache, and any change reaches the very
 next post: services, the admin and deletes all drop the cached copy."""
 
+import threading
 from collections import Counter
 
 import pytest
@@ -110,6 +111,8 @@ def test_a_post_reads_each_of_them_from_the_cache_once(article, client, counting
 def test_outside_a_request_every_ask_reads_the_cache(counting):
     from moderation.selectors import rules_get
 
+    rules_get()  # cached (a miss reads the key again before caching)
+    counting.reads.clear()
     rules_get()
     rules_get()
     assert counting.reads[RULES_KEY] == 2
@@ -138,6 +141,8 @@ def test_what_a_request_holds_expires(counting, monkeypatch):
     from moderation import cached
     from moderation.selectors import rules_get
 
+    rules_get()  # cached (a miss reads the key again before caching)
+    counting.reads.clear()
     held_start()
     try:
         rules_get()
@@ -146,3 +151,31 @@ def test_what_a_request_holds_expires(counting, monkeypatch):
     finally:
         held_end()
     assert counting.reads[RULES_KEY] == 2
+
+
+def test_rules_saved_while_a_reader_reads_them_are_not_covered_by_what_it_read(monkeypatch):
+    """A request finds no rules cached and reads them from the database; before it caches
+    what it read, a moderator saves new ones. What it read must not stand in the cache (for
+    up to an hour) in place of the new rules: the next post is scored under those."""
+    from moderation import cached
+    from moderation.selectors import rules_get
+
+    read = cached._rules_read
+    rules_get()  # the row exists, as on any site that has taken a comment
+
+    def read_then_saved_meanwhile():
+        before = read()
+        # The moderator's save, from another thread (as from another request or process):
+        # the row changes, and its receiver drops the cached copy.
+        ModerationRules.objects.filter(pk=1).update(hold_all=True)
+        saved = threading.Thread(target=cached.screening_forget, args=(ModerationRules,))
+        saved.start()
+        saved.join()
+        return before
+
+    cached.cache.delete(RULES_KEY)
+
+    monkeypatch.setattr(cached, "_rules_read", read_then_saved_meanwhile)
+    assert rules_get().hold_all is False  # the reader goes on with what it read
+    monkeypatch.setattr(cached, "_rules_read", read)
+    assert rules_get().hold_all is True
