@@ -9,13 +9,13 @@ Secrets never have a production default.
 Django settings reference: https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
-import os
-import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from config.secret_key import development_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,31 +30,6 @@ def redis_url_with_db(url: str, db: int) -> str:
     """Return the Redis URL pointing at logical database `db` (broker and cache stay apart)."""
     parts = urlsplit(url)
     return parts._replace(path=f"/{db}").geturl()
-
-
-def development_secret_key(path: Path) -> str:
-    """This checkout's own development key, made once in `path` (outside git) so that every
-    process of the site signs alike; a key of this process alone where it cannot be kept."""
-    try:
-        if kept := path.read_text().strip():
-            return kept
-    except FileNotFoundError:
-        pass
-    key = secrets.token_urlsafe(50)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        made = path.with_name(f"{path.name}.{os.getpid()}")
-        made.write_text(key)
-        made.chmod(0o600)
-        try:
-            os.link(made, path)  # a process that got there first keeps its key
-        except FileExistsError:
-            pass
-        finally:
-            made.unlink()
-        return path.read_text().strip() or key
-    except OSError:
-        return key
 
 
 # ---------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def test_deploy_check_is_clean_with_production_variables():
 def test_development_key_is_made_once_per_checkout_and_kept_private(tmp_path):
     """Embedded, the key is made for this checkout, kept for every later process, readable by
     its owner alone, and another checkout gets another."""
-    from config.settings import development_secret_key
+    from config.secret_key import development_secret_key
 
     first = development_secret_key(tmp_path / "one" / "key")
     assert len(first) >= 50 and development_secret_key(tmp_path / "one" / "key") == first
