@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from articles.models import Article
 from articles.selectors import article_for_posting, article_page_context, article_page_queryset
 from core.after_response import commit_hooks_after_response
-from core.http import client_ip
+from core.http import client_ip, script_not_found
 from core.ids import parse_id
 from core.ratelimit import rate_limited
 from core.text import strip_control_characters
@@ -310,7 +310,7 @@ def comment_status(request: HttpRequest, comment_id: int) -> JsonResponse:
         .first()
     )
     if row is None or not viewer.owns(comment_id=comment_id, user_id=row[1]):
-        raise Http404("No comment of yours has that id.")
+        return script_not_found("No comment of yours has that id.")
     seen = status_seen_by_poster(row[0], shadow=bool((row[2] or {}).get("shadow")))
     kind = request.GET.get("kind", "")
     return JsonResponse({"status": seen, "text": notice_text(kind if kind in KINDS else "", seen)})

@@ -6,10 +6,12 @@ code, so the two never differ."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from core.http import script_not_found
 
 from . import presenters, selectors
 from .moderating import moderation_allowed
@@ -29,7 +31,7 @@ def comment_fragment(request: HttpRequest, comment_id: int) -> HttpResponse:
     readers_view = selectors.Viewer(user_id=viewer.user_id, own_ids=viewer.own_ids)
     comment = selectors.comment_for_permalink(comment_id=comment_id, viewer=readers_view)
     if comment is None:
-        raise Http404("No comment with that id is shown here.")
+        return script_not_found("No comment with that id is shown here.")
     article = comment.article
     author_ids = frozenset(author.pk for author in article.authors.all())
     (node,) = presenters.build_nodes(

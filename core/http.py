@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotFound
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -72,6 +72,14 @@ def site_url(path: str = "") -> str:
 def absolute_url(name: str, *args) -> str:
     """The absolute address of a named URL, on PARLEY_SITE_URL."""
     return site_url(reverse(name, args=args))
+
+
+def script_not_found(text: str) -> HttpResponseNotFound:
+    """A 404 for an address only the page's scripts ask (a comment's fragment or status).
+    Not the site's 404 page: its language form would make this browser a CSRF cookie, and
+    one made while the page is fetching its token (csrf.js) could replace that one, so the
+    comment posted next would be refused."""
+    return HttpResponseNotFound(text, content_type="text/plain; charset=utf-8")
 
 
 def form_page(request: HttpRequest) -> str:

@@ -352,3 +352,18 @@ def test_live_batch_holds_events_until_it_ends_and_an_inner_one_leaves_it_to_the
     # Outside a batch an event goes at once.
     live._publish_now(article.pk, "score", '{"id":3}')
     assert len(_events(local_feed.catch_up(article.pk, start)[0])) == 3
+
+
+def test_a_script_asking_for_a_comment_that_is_not_shown_gets_no_csrf_cookie(article, post):
+    """The live thread asks for a removed comment's fragment (and a poster's script for a
+    status) while the page may be fetching its CSRF token: a 404 that made a second cookie
+    could replace the one that token belongs to, and the comment posted next be refused."""
+    from django.test import Client
+
+    from comments.models import CommentStatus
+
+    gone = post(article, "Removed meanwhile", status=CommentStatus.REMOVED)
+    for url in (f"/comments/{gone.pk}/fragment/", f"/comments/{gone.pk}/status/"):
+        response = Client().get(url)
+        assert response.status_code == 404
+        assert "csrftoken" not in response.cookies, url
