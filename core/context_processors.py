@@ -29,12 +29,11 @@ def navigation(request: HttpRequest) -> dict:
     if request.method != "GET":
         if request.path.startswith("/accounts/"):
             return {"return_to": ""}
-        target = form_page(request)
+        target = form_page(request)  # a path on this site, or ""
         # A form posted from a page that answered a POST itself (the comment form sent back
         # with errors, posted again) leads to an address that may not answer a GET.
-        safe = url_has_allowed_host_and_scheme(target, allowed_hosts=set())
         again = urlsplit(target).path == request.path
-        return {"return_to": target if safe and not again else ""}
+        return {"return_to": "" if again else target}
     if request.path.startswith("/accounts/"):
         target = request.GET.get("next", "")
         safe = url_has_allowed_host_and_scheme(

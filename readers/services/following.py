@@ -121,21 +121,28 @@ def follows_address_sync(*, user: AbstractBaseUser) -> int:
             # Updates are sent by email: with no proven address left, the removed one
             # (which may be someone else's by now) must not go on getting them.
             return follows.delete()[1].get(Follow._meta.label, 0)
-        for follow in follows.exclude(email__iexact=address):
-            # The new address may follow the article already (as a guest, before the
-            # account proved it): that follow becomes the account's, as follow_start does.
-            same = (
-                Follow.objects.filter(article_id=follow.article_id, email__iexact=address)
-                .exclude(pk=follow.pk)
-                .first()
+        moving = list(follows.exclude(email__iexact=address))
+        if not moving:
+            return 0
+        # The new address may follow some of these articles already (as a guest, before
+        # the account proved it): those follows become the account's, as follow_start does.
+        already = {
+            same.article_id: same
+            for same in Follow.objects.select_for_update().filter(
+                article_id__in={follow.article_id for follow in moving}, email__iexact=address
             )
-            if same is None:
-                Follow.objects.filter(pk=follow.pk).update(email=address)
-                continue
-            Follow.objects.filter(pk=same.pk).update(
-                user=user, confirmed_at=same.confirmed_at or follow.confirmed_at
-            )
-            follow.delete()
+        }
+        merged = []
+        for follow in moving:
+            same = already.get(follow.article_id)
+            if same is not None:
+                same.user, same.confirmed_at = user, same.confirmed_at or follow.confirmed_at
+                merged.append(follow.pk)
+        Follow.objects.bulk_update(already.values(), ["user", "confirmed_at"])
+        Follow.objects.filter(pk__in=merged).delete()
+        Follow.objects.filter(pk__in=[f.pk for f in moving if f.pk not in merged]).update(
+            email=address
+        )
     return 0
 
 

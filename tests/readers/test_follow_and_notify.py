@@ -158,6 +158,39 @@ class TestFollowing:
             update_publish(article=article, author=author, body="News.")
         assert [m.to for m in mail.outbox] == [["new@example.com"]]
 
+    def test_moving_follows_to_a_new_address_costs_the_same_however_many(
+        self, make_article, verified_user
+    ):
+        """An account following many articles moves them all, and takes over the guest
+        follows its new address had, in a fixed number of queries."""
+        from allauth.account.models import EmailAddress
+
+        from readers.services import follows_address_sync
+
+        def moved(name, articles):
+            user = verified_user(name, f"{name}@old.example")
+            for article in articles:
+                Follow.objects.create(article=article, user=user, email=f"{name}@old.example")
+            Follow.objects.create(article=articles[0], email=f"{name}@new.example")  # a guest's
+            EmailAddress.objects.filter(user=user).delete()
+            EmailAddress.objects.create(user=user, email=f"{name}@new.example", verified=True,
+                                        primary=True)  # fmt: skip
+            user.email = f"{name}@new.example"  # as allauth sets it with a new primary
+            user.save(update_fields=["email"])
+            with CaptureQueriesContext(connection) as queries:
+                follows_address_sync(user=user)
+            mine = Follow.objects.filter(user=user)
+            assert sorted(mine.values_list("article_id", flat=True)) == sorted(
+                a.pk for a in articles
+            )
+            assert set(mine.values_list("email", flat=True)) == {f"{name}@new.example"}
+            assert Follow.objects.filter(email=f"{name}@old.example").count() == 0
+            return len(queries)
+
+        assert moved("few", [make_article() for _ in range(2)]) == moved(
+            "many", [make_article() for _ in range(8)]
+        )
+
     def test_removing_the_only_address_ends_the_follows_and_says_so(
         self, client, article, author, verified_user, run_commits
     ):
