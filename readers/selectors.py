@@ -18,6 +18,7 @@ from comments.screening import comment_author_screen
 from comments.services import CommentRefused
 from core.db import CompiledValues
 from core.ids import parse_id
+from core.keys import author_key_for
 from moderation.models import ModerationEvent
 
 from .models import AuthorDigestChoice, ConfirmedAddress, Follow
@@ -86,13 +87,40 @@ def reply_address_confirmed(email: str) -> bool:
 
 def reply_address(parent: Comment) -> str:
     """Where to tell a comment's author about replies: only if they asked, and only a
-    verified account address or a guest address confirmed by a link."""
+    verified account address, or a guest address confirmed by a link for replies and proven
+    for this very comment (comment_address_proven)."""
     if not parent.followup or parent.status in (S.SPAM, S.REMOVED, S.DELETED):
         return ""
     if parent.user_id:
         return verified_address(parent.user)
     address = parent.user_email.lower()
-    return address if reply_address_confirmed(address) else ""
+    if not comment_address_proven(parent) or not reply_address_confirmed(address):
+        return ""
+    return address
+
+
+def comment_address_proven(comment: Comment) -> bool:
+    """Whether a guest comment's address was proven for it: the posting browser had followed
+    a link sent to the address, or the address's owner confirmed this comment by a link.
+    That the address was confirmed once, for another comment, says nothing of who typed it
+    here: anyone may type anyone's address."""
+    email = comment.user_email
+    return bool(email) and comment.author_key == author_key_for(verified_email=email)
+
+
+def reply_link_done(data: dict) -> bool:
+    """Whether what a reply confirmation link asks is the case: its address confirmed for
+    replies, and the comment it names (links sent before they named one do not) proven."""
+    email = str(data.get("email", ""))
+    if not reply_address_confirmed(email):
+        return False
+    comment_id = parse_id(data.get("comment"))
+    if comment_id is None:
+        return True
+    comment = Comment.objects.filter(pk=comment_id).only("user_email", "author_key").first()
+    if comment is None or comment.user_email.lower() != email.lower():
+        return True  # gone, or erased: the link can prove nothing more
+    return comment_address_proven(comment)
 
 
 def comment_is_owned(

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
+from core.ids import parse_id
 from core.ratelimit import rate_limited
 
 from . import selectors, services
@@ -135,7 +136,7 @@ def follow_confirm(request: HttpRequest, data: dict) -> HttpResponse:
 
 def _reply_address_confirmed(request: HttpRequest, data: dict) -> HttpResponse | None:
     """The page saying the link's address is confirmed for replies; None while it is not."""
-    if not selectors.reply_address_confirmed(str(data.get("email", ""))):
+    if not selectors.reply_link_done(data):
         return None
     return render(request, "readers/done.html", {
         "title": _("Address confirmed"),
@@ -156,6 +157,11 @@ def reply_confirm(request: HttpRequest, data: dict) -> HttpResponse:
     """The link that confirms a guest's address for emails about replies."""
     email = str(data.get("email", "")).lower()
     services.reply_address_confirm(email=email, language=get_language())
+    comment_id = parse_id(data.get("comment"))
+    if comment_id is not None:
+        # The link was sent about this comment: whoever typed the address, its owner now
+        # wants this comment's replies (readers.selectors.reply_address).
+        services.email_proven(email=email, own_ids=frozenset({comment_id}))
     response = HttpResponseRedirect(request.path + CONFIRMED_QUERY)
     return address_proven(request, response, email)
 

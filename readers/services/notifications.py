@@ -18,7 +18,14 @@ from core.http import absolute_url
 from core.mail import email_build
 
 from ..models import ConfirmedAddress, Delivery, Follow
-from ..selectors import author_of_link, comments_of, follow_of_link, reply_address
+from ..selectors import (
+    author_of_link,
+    comment_address_proven,
+    comments_of,
+    follow_of_link,
+    reply_address,
+    reply_address_confirmed,
+)
 from ..tokens import token_make
 from .author_digest import author_digest_choose
 from .emails import confirmation_allowed, language_of, unsubscribe_url_for_replies
@@ -92,9 +99,13 @@ def comment_published_notify(*, comment_id: int) -> list[str]:
         asked = Delivery.objects.filter(
             kind=Delivery.Kind.REPLY_CONFIRM, object_id=comment.pk, email=address
         ).exists()
-        confirmed = ConfirmedAddress.objects.filter(email=address).exists()
-        if not asked and not confirmed and confirmation_allowed(address):
-            link = absolute_url("readers:reply_confirm", token_make("reply_confirm", email=address))
+        # An address confirmed before is asked again for a comment whose poster had not
+        # proven it: the confirmation names this comment, and only its owner's click makes
+        # its replies mail them (selectors.reply_address).
+        settled = comment_address_proven(comment) and reply_address_confirmed(address)
+        if not asked and not settled and confirmation_allowed(address):
+            token = token_make("reply_confirm", email=address, comment=comment.pk)
+            link = absolute_url("readers:reply_confirm", token)
             # The language the guest wrote the comment in.
             with translation.override(language_of(_written_in(comment))):
                 message = email_build(

@@ -47,7 +47,7 @@ def test_every_kind_of_email_links_to_the_site(article, post, make_user, moderat
     assert readers.follow_confirm_send(follow_id=follow.pk)
     post(article, "Mine", name="Guest", email="manage@example.org")
     assert readers.manage_link_send(email="manage@example.org")
-    asker = post(article, "Tell me", name="Asker", email="asker@example.org")
+    asker = post(article, "Tell me", name="Asker", email="asker@example.org", email_verified=True)
     Comment.objects.filter(pk=asker.pk).update(followup=True)
     assert readers.comment_published_notify(comment_id=asker.pk)  # asks to confirm
     ConfirmedAddress.objects.create(email="asker@example.org")

@@ -282,7 +282,13 @@ class TestReplyNotifications:
     @pytest.fixture
     def subscribed_parent(self, article, post):
         ConfirmedAddress.objects.create(email="asker@example.com")
-        parent = post(article, "Tell me about replies", name="Asker", email="asker@example.com")
+        parent = post(
+            article,
+            "Tell me about replies",
+            name="Asker",
+            email="asker@example.com",
+            email_verified=True,
+        )
         type(parent).objects.filter(pk=parent.pk).update(followup=True)
         parent.refresh_from_db()
         return parent
@@ -337,8 +343,15 @@ class TestReplyNotifications:
         settings.PARLEY_THREAD_DEPTH = 2
         ConfirmedAddress.objects.create(email="top@example.com")
         ConfirmedAddress.objects.create(email="deep@example.com")
-        top = post(article, "Top", name="Top", email="top@example.com")
-        deep = post(article, "Deep", name="Deep", email="deep@example.com", reply_to=top.pk)
+        top = post(article, "Top", name="Top", email="top@example.com", email_verified=True)
+        deep = post(
+            article,
+            "Deep",
+            name="Deep",
+            email="deep@example.com",
+            email_verified=True,
+            reply_to=top.pk,
+        )
         type(top).objects.filter(pk__in=[top.pk, deep.pk]).update(followup=True)
         if later:
             ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
@@ -465,7 +478,7 @@ def test_a_reply_email_that_failed_is_sent_by_the_sweep(article, post, settings)
     from readers.models import Delivery
     from readers.services import comment_published_notify, notifications_sweep
 
-    parent = post(article, "Tell me", name="Asker", email="asker@example.org")
+    parent = post(article, "Tell me", name="Asker", email="asker@example.org", email_verified=True)
     Comment.objects.filter(pk=parent.pk).update(followup=True)
     ConfirmedAddress.objects.create(email="asker@example.org")
     settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
@@ -484,7 +497,7 @@ def test_the_sweep_reads_only_comments_a_notice_may_be_owed_for(article, post, s
     a comment whose author asked, and a guest who asked, are looked at."""
     from readers.services import notifications_sweep
 
-    parent = post(article, "Tell me", name="Asker", email="asker@example.org")
+    parent = post(article, "Tell me", name="Asker", email="asker@example.org", email_verified=True)
     Comment.objects.filter(pk=parent.pk).update(followup=True)
     ConfirmedAddress.objects.create(email="asker@example.org")
     settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"

@@ -201,7 +201,9 @@ class TestEmailsInTheReadersLanguage:
         an account (no language kept) in the site's."""
         guest = post(article, "Tell me", name="Guest", email="gast@example.com")
         type(guest).objects.filter(pk=guest.pk).update(followup=True)
-        Client(HTTP_ACCEPT_LANGUAGE="de").post(self._reply_confirm_link("gast@example.com"))
+        Client(HTTP_ACCEPT_LANGUAGE="de").post(
+            self._reply_confirm_link("gast@example.com", comment=guest.pk)
+        )
         assert ConfirmedAddress.objects.get().language == "de"
         submit(form_data(article, comment="A reply", name="Replier", reply_to=str(guest.pk)))
         (notice,) = mail.outbox
@@ -285,10 +287,10 @@ class TestEmailsInTheReadersLanguage:
         assert message.extra_headers["Content-Language"] == "uk"
 
     @staticmethod
-    def _reply_confirm_link(email: str) -> str:
+    def _reply_confirm_link(email: str, **names) -> str:
         from readers.tokens import token_make
 
-        return f"/replies/confirm/{token_make('reply_confirm', email=email)}/"
+        return f"/replies/confirm/{token_make('reply_confirm', email=email, **names)}/"
 
 
 def test_a_language_the_site_no_longer_offers_falls_back_to_its_own(article, author, run_commits):
