@@ -17,18 +17,11 @@ HMAC-SHA256 over the raw body, and the body carries the timestamp (also sent as
 
 import hashlib
 import hmac
-import ipaddress
 import json
-import socket
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
@@ -40,9 +33,10 @@ from comments.models import Comment
 from ..cached import webhooks_cached
 from ..models import Webhook, WebhookDelivery, WebhookEvent
 from .audit import staff_edit_record, staff_edits_record_deletion
+from .webhook_http import WEBHOOK_TIMEOUT, webhook_post, webhook_url_check
+from .webhook_http import WebhookURLRefused as WebhookURLRefused  # where callers find it
 from .webhook_payload import webhook_payload
 
-WEBHOOK_TIMEOUT = 5  # seconds the other end has to answer
 WEBHOOK_MAX_ATTEMPTS = 6
 BACKOFF_FIRST = 30  # seconds before the second attempt; doubled each time after
 BACKOFF_MOST = 3600
@@ -56,10 +50,6 @@ WEBHOOK_SECRET_FIELDS = ("url",)
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 413, 422})
 
 
-class WebhookURLRefused(ValueError):
-    """The address may not receive webhooks."""
-
-
 @dataclass(frozen=True)
 class Attempt:
     """What one call of webhook_deliver did: the delivery's status after it, and in how
@@ -67,41 +57,6 @@ class Attempt:
 
     status: str
     retry_in: int | None = None
-
-
-def webhook_url_check(url: str) -> None:
-    """Refuse an address that is not http(s), or (unless PARLEY_WEBHOOK_ALLOW_PRIVATE) one
-    whose host is or resolves to a loopback, private, link-local or otherwise non-public
-    address: the server must not be made to post into its own network."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookURLRefused(_("Enter an http:// or https:// address."))
-    try:
-        port = parts.port
-    except ValueError:
-        port = 0
-    if port == 0:
-        # urlsplit refuses a port over 65535 only when asked for it; 0 is no port to post to.
-        raise WebhookURLRefused(_("Enter a port from 1 to 65535, or none."))
-    if settings.PARLEY_WEBHOOK_ALLOW_PRIVATE:
-        return
-    try:
-        port = port or (443 if parts.scheme == "https" else 80)
-        found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
-    except (OSError, ValueError) as error:
-        raise WebhookURLRefused(
-            _("The host %(host)s could not be found.") % {"host": parts.hostname}
-        ) from error
-    for *_rest, address in found:
-        ip = ipaddress.ip_address(address[0].split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            raise WebhookURLRefused(
-                _(
-                    "%(host)s is a local or private address (%(ip)s): webhooks go to public "
-                    "addresses only."
-                )
-                % {"host": parts.hostname, "ip": ip}
-            )
 
 
 def webhook_create(
@@ -231,7 +186,7 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> Attempt
         "X-Parley-Timestamp": str(timestamp),
         "X-Parley-Signature": webhook_body_sign(secret=webhook.secret, body=body),
     }
-    status_code, error, duration_ms = _post(webhook.url, body, headers)
+    status_code, error, duration_ms = webhook_post(webhook.url, body, headers)
     delivery.response_status = status_code
     delivery.duration_ms = duration_ms
     if status_code is not None and 200 <= status_code < 300:
@@ -253,40 +208,6 @@ def _finish(delivery: WebhookDelivery, status: str, now: datetime, error: str = 
         update_fields=["status", "error", "finished_at", "response_status", "duration_ms"]
     )
     return Attempt(status=status)
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # A redirect could lead the POST into the server's own network: it counts as a failure.
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
-def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str, float]:
-    """(status code or None, error text, milliseconds) of one POST."""
-    started = time.perf_counter()
-    try:
-        # Checked again at each attempt: the host's address may have changed since it was
-        # added.
-        webhook_url_check(url)
-        # The scheme is http or https: webhook_url_check refused any other.
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-        with _opener.open(request, timeout=WEBHOOK_TIMEOUT) as response:
-            return response.status, "", _since(started)
-    except urllib.error.HTTPError as answer:
-        answer.close()
-        return answer.code, f"HTTP {answer.code} {answer.reason}", _since(started)
-    except WebhookURLRefused as refused:
-        return None, str(refused), _since(started)
-    except (OSError, ValueError) as error:  # refused, reset, timed out, TLS, bad URL
-        reason = getattr(error, "reason", None) or error
-        return None, f"{type(error).__name__}: {reason}", _since(started)
-
-
-def _since(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)
 
 
 def webhook_deliveries_sweep(*, grace: timedelta = timedelta(minutes=2)) -> int:
