@@ -182,7 +182,8 @@ def main() -> None:
     stream_path = f"/comments/live/{article.id}/"
     redis = RedisServer()
     redis.start()
-    env = {**env, "REDIS_URL": redis.url}
+    # One address opens every stream here; a site counts its readers apart.
+    env = {**env, "REDIS_URL": redis.url, "PARLEY_LIVE_STREAMS_PER_CLIENT": "1000000"}
     worker = None
     phases: list[Phase] = []
     streams = StreamFigures()

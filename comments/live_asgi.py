@@ -16,6 +16,9 @@ from urllib.parse import parse_qs
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
+from core.http import client_ip_from
+
+from .live_slots import RETRY_AFTER_SECONDS, TOO_MANY, live_client, live_slot_give, live_slot_take
 from .views_live import NOT_AN_ID, STREAM_HEADERS, stream_async, stream_open
 
 STREAM_PATH = re.compile(r"^/comments/live/([1-9][0-9]{0,17})/$")
@@ -35,6 +38,24 @@ def live_streams_beside(django_application):
 
 
 async def _stream(scope, receive, send, article_id: int) -> None:
+    client = _client(scope)
+    if not live_slot_take(client):
+        await _answer(send, 429, TOO_MANY, retry_after=RETRY_AFTER_SECONDS)
+        return
+    try:
+        await _stream_held(scope, receive, send, article_id)
+    finally:
+        live_slot_give(client)
+
+
+def _client(scope) -> str:
+    # As Django's ASGIRequest reads them: a header sent twice is one, its values joined.
+    forwarded = b",".join(v for k, v in scope["headers"] if k == b"x-forwarded-for")
+    remote = (scope.get("client") or (None,))[0]
+    return live_client(client_ip_from(remote, forwarded.decode("latin-1")))
+
+
+async def _stream_held(scope, receive, send, article_id: int) -> None:
     sent = dict(scope["headers"]).get(b"last-event-id", b"").decode("latin-1")
     if not sent:
         sent = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("last", [""])[0]
@@ -72,9 +93,9 @@ async def _stream(scope, receive, send, article_id: int) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def _answer(send, status: int, text: str) -> None:
-    await send({
-        "type": "http.response.start", "status": status,
-        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-    })  # fmt: skip
+async def _answer(send, status: int, text: str, *, retry_after: int = 0) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8")]
+    if retry_after:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": text.encode()})

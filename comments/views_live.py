@@ -5,9 +5,10 @@ import time
 
 import redis
 from django.core.handlers.asgi import ASGIRequest
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 
 from articles.models import Article
+from core.http import client_ip
 
 from .live import (
     HEARTBEAT_FRAME,
@@ -17,6 +18,7 @@ from .live import (
     live_transport,
     position_parse,
 )
+from .live_slots import RETRY_AFTER_SECONDS, TOO_MANY, live_client, live_slot_give, live_slot_take
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +49,23 @@ async def live(request, article_id: int):
         raise Http404("No such article.")
     if status == 400:
         return HttpResponseBadRequest(NOT_AN_ID)
+    client = live_client(client_ip(request))
+    if not live_slot_take(client):
+        return HttpResponse(
+            TOO_MANY, status=429, content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )  # fmt: skip
     if isinstance(request, ASGIRequest):
         content = stream_async(article_id, position)
     else:
         content = _stream_sync(article_id, position, until=time.monotonic() + WSGI_STREAM_SECONDS)
-    return StreamingHttpResponse(content, content_type="text/event-stream", headers=STREAM_HEADERS)
+    response = StreamingHttpResponse(
+        content, content_type="text/event-stream", headers=STREAM_HEADERS
+    )
+    # Given back when the server closes the response, streamed or not: a generator that
+    # never started runs no `finally` of its own.
+    response._resource_closers.append(lambda: live_slot_give(client))
+    return response
 
 
 async def stream_async(article_id: int, position: Position | None):

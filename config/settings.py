@@ -222,6 +222,8 @@ else:
 
 # The live thread (comments/live.py): a Redis Stream per article, or with no Redis a buffer
 # in the one process `make run` starts.
+# Streams one client address (its /64 for IPv6) may hold open at once, per server process.
+PARLEY_LIVE_STREAMS_PER_CLIENT = env.int("PARLEY_LIVE_STREAMS_PER_CLIENT", default=20)
 PARLEY_LIVE_REDIS_URL = (
     redis_url_with_db(REDIS_URL, env.int("REDIS_LIVE_DB", default=2)) if REDIS_URL else ""
 )

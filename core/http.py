@@ -23,10 +23,17 @@ def client_ip(request: HttpRequest) -> str | None:
     the client is the N-th entry from the right; anything further left is client-supplied
     and may be forged.
     """
-    remote = _ipv4_unmapped(request.META.get("REMOTE_ADDR") or None)
+    meta = request.META
+    return client_ip_from(meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR", ""))
+
+
+def client_ip_from(remote_addr: str | None, forwarded_for: str) -> str | None:
+    """client_ip from the connection's address and the X-Forwarded-For header's value, for
+    what is answered without a Django request (the live streams under ASGI)."""
+    remote = _ipv4_unmapped(remote_addr or None)
     proxies = settings.PARLEY_TRUSTED_PROXY_COUNT
     if proxies > 0:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h.strip() for h in forwarded_for.split(",")]
         hops = [h for h in hops if h]
         if len(hops) >= proxies:
             candidate = hops[-proxies]

@@ -81,6 +81,14 @@ def _page_cache_on(settings):
 
 
 @pytest.fixture(autouse=True)
+def _streams_uncapped(settings):
+    """Every page of every test is one client (127.0.0.1), and a closed page's stream is let
+    go only at its next write: the per-client cap (tests/comments/test_live_slots.py) would
+    refuse a test's stream for the pages earlier tests closed."""
+    settings.PARLEY_LIVE_STREAMS_PER_CLIENT = 1_000_000
+
+
+@pytest.fixture(autouse=True)
 def _machine_speed_readers(transactional_db):
     """Playwright types faster than any reader; the too-fast rule is not what these test."""
     from moderation.models import ModerationRules
