@@ -18,6 +18,8 @@ from moderation.live import comment_status_announce
 from moderation.services import comment_transition
 from readers.services.ownership import comment_edit
 
+from .asgi_reader import AsgiReader
+
 S = CommentStatus
 
 
@@ -272,22 +274,10 @@ def test_the_asgi_server_answers_streams_beside_django(article, make_article, mo
     draft = make_article(publish=False)
 
     async def call(path: str, headers=()) -> list[dict]:
-        sent: list[dict] = []
-        gone = asyncio.Event()
-
-        async def receive():
-            await gone.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message):
-            sent.append(message)
-            if message.get("more_body"):
-                gone.set()  # the reader leaves after the first frame
-
-        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"",
-                 "headers": list(headers)}  # fmt: skip
-        await asyncio.wait_for(application(scope, receive, send), 5)
-        return sent
+        # The reader leaves after the first frame.
+        reader = AsgiReader(application, path, list(headers), leave_after=1)
+        await asyncio.wait_for(reader.call, 5)
+        return reader.sent
 
     async def scenario():
         stream = await call(f"/comments/live/{article.pk}/")

@@ -14,6 +14,8 @@ from comments import live_transport
 from comments.live_asgi import live_streams_beside
 from comments.live_transport import LocalTransport
 
+from .asgi_reader import AsgiReader
+
 pytestmark = pytest.mark.django_db
 
 
@@ -68,46 +70,23 @@ def test_the_asgi_streams_count_the_client_behind_the_proxy(article, monkeypatch
 
     application = live_streams_beside(django_application)
 
-    def open_stream(forwarded_for: str):
-        """Start a stream; return (its messages, a way to leave, the running call)."""
-        sent: list[dict] = []
-        gone = asyncio.Event()
-
-        async def receive():
-            await gone.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message):
-            sent.append(message)
-
-        scope = {
-            "type": "http", "method": "GET", "path": f"/comments/live/{article.pk}/",
-            "query_string": b"", "client": ("10.0.0.2", 50000),
-            "headers": [(b"x-forwarded-for", forwarded_for.encode())],
-        }  # fmt: skip
-        return sent, gone, asyncio.ensure_future(application(scope, receive, send))
-
-    async def started(sent: list[dict]) -> int:
-        while not sent:
-            await asyncio.sleep(0.01)
-        return sent[0]["status"]
+    def open_stream(forwarded_for: str) -> AsgiReader:
+        headers = [(b"x-forwarded-for", forwarded_for.encode())]
+        path = f"/comments/live/{article.pk}/"
+        return AsgiReader(application, path, headers, client=("10.0.0.2", 50000))
 
     async def scenario():
         first = [open_stream("192.0.2.10") for _ in range(2)]
         neighbour = open_stream("192.0.2.11")
-        statuses = [await asyncio.wait_for(started(sent), 5) for sent, _, _ in first]
-        statuses.append(await asyncio.wait_for(started(neighbour[0]), 5))
+        statuses = [await asyncio.wait_for(reader.status(), 5) for reader in [*first, neighbour]]
         over = open_stream("192.0.2.10")
-        await asyncio.wait_for(over[2], 5)  # answered at once, and done
-        refused = over[0][0]
-        first[0][1].set()  # one of the reader's pages closes
-        await asyncio.wait_for(first[0][2], 5)
+        await asyncio.wait_for(over.call, 5)  # answered at once, and done
+        await first[0].leave()  # one of the reader's pages closes
         later = open_stream("192.0.2.10")
-        statuses.append(await asyncio.wait_for(started(later[0]), 5))
-        for _, gone, call in [first[1], neighbour, later]:
-            gone.set()
-            await asyncio.wait_for(call, 5)
-        return statuses, refused
+        statuses.append(await asyncio.wait_for(later.status(), 5))
+        for reader in [first[1], neighbour, later]:
+            await reader.leave()
+        return statuses, over.sent[0]
 
     statuses, refused = async_to_sync(scenario)()
     assert statuses == [200, 200, 200, 200]
