@@ -38,6 +38,10 @@ class Vote(models.Model):
 
     comment = models.ForeignKey("comments.Comment", on_delete=models.CASCADE, related_name="+")
     voter_key = models.CharField(max_length=80)
+    # A guest's address alone (its /64 for IPv6), keyed: a browser that drops its cookie is
+    # a new voter, so what caps a comment's guest votes from one address is this. "" for
+    # accounts.
+    address_key = models.CharField(max_length=44, blank=True, default="")
     value = models.SmallIntegerField(
         choices=[(UP, pgettext_lazy("vote", "Up")), (DOWN, pgettext_lazy("vote", "Down"))]
     )

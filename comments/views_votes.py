@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article
+from core.http import client_network
+from core.keys import requester_key
 from core.ratelimit import rate_limited
 
 from .models import Comment, CommentStatus
@@ -31,7 +33,7 @@ QUESTIONS = {
     "down": gettext_lazy("Vote down the comment by %(name)s?"),
     "none": gettext_lazy("Withdraw your vote on the comment by %(name)s?"),
 }
-STATUS_FOR = {"own": 403, "down_off": 409, "not_published": 409, "value": 400}
+STATUS_FOR = {"own": 403, "down_off": 409, "not_published": 409, "value": 400, "address": 429}
 LIMITED = gettext_lazy("You are voting faster than this site allows. Wait a minute and vote again.")
 
 
@@ -84,6 +86,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
             value=VALUES[way],
             user_id=request.user.pk if request.user.is_authenticated else None,
             own_ids=own_comment_ids(request),
+            address_key=_address_key(request),
         )
     except VoteRefused as refusal:
         return _refused(request, comment, refusal.reason, refusal.message)
@@ -100,6 +103,12 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
     if token:
         voter_cookie_set(response, token)
     return response
+
+
+def _address_key(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return ""
+    return requester_key(user=None, address=client_network(request), purpose="vote.address")
 
 
 def _wants_json(request: HttpRequest) -> bool:

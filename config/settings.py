@@ -479,6 +479,9 @@ PARLEY_COMMENT_JUDGE = "moderation.services.scoring.comment_judge"
 PARLEY_COMMENT_MODERATION_CHECK = "moderation.permissions.comment_moderation_allowed"
 # Asked by votes and the article page: down votes on or off, the default order, and when
 # down votes put a comment in front of the moderators (which the second hook does).
+# Guests (each browser one voter) who may vote on one comment from one address (its /64
+# for IPv6): a browser that drops its cookie is a new voter, so the address caps them.
+PARLEY_VOTE_GUESTS_PER_ADDRESS = env.int("PARLEY_VOTE_GUESTS_PER_ADDRESS", default=3)
 PARLEY_VOTE_RULES = "moderation.hooks.vote_rules"
 PARLEY_VOTES_REPORT = "moderation.hooks.comment_down_voted"
 # Asked by emailed links that name a row by its id alone (from before they named the

@@ -85,6 +85,12 @@ PERSONAL_DATA: dict[str, PersonalField] = {
         "moderation.Report); any row goes with the account.",
     ),
     "comments.Vote.voter_key": PersonalField("votes[].voter_key", D),
+    "comments.Vote.address_key": PersonalField(
+        "",
+        D,
+        "A keyed hash of a guest voter's address, which caps a comment's guest votes from one "
+        "address. An account's votes have none, and a guest's are found by no address.",
+    ),
     # Articles the account wrote: the articles stay, without them.
     "articles.Article.authors": PersonalField("account.articles[].id", E),
     "articles.ArticleUpdate.author": PersonalField("account.article_updates[].id", E),

@@ -4,8 +4,9 @@ only put in front of the moderators (comments.voting.votes_report)."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Article
 from articles.page_cache import page_invalidate
@@ -16,10 +17,14 @@ from ..models_votes import DOWN, UP, wilson_lower_bound
 from ..voting import vote_rules, votes_report
 
 VALUES = (UP, DOWN, 0)
+ADDRESS_FULL = gettext_lazy(
+    "Enough guests at your internet address have voted on this comment already. Log in to vote."
+)
 
 
 class VoteRefused(Exception):
-    """The vote was not counted: `reason` is "own", "not_published", "down_off" or "value"."""
+    """The vote was not counted: `reason` is "own", "not_published", "down_off", "value"
+    or "address" (enough guests at the voter's address have voted on the comment)."""
 
     def __init__(self, reason: str, message: str):
         super().__init__(message)
@@ -62,12 +67,15 @@ def comment_vote(
     value: int,
     user_id: int | None = None,
     own_ids: frozenset[int] = frozenset(),
+    address_key: str = "",
 ) -> VoteCount:
     """Set this voter's vote on a published comment: 1 up, -1 down, 0 to withdraw it.
 
     The comment's row is locked first, so votes on one comment queue there and its counts
     stay exact; `user_id` and `own_ids` (the browser's own comments) say whose comment it is
-    not allowed to be. Raises Comment.DoesNotExist for no such comment.
+    not allowed to be. A guest's `address_key` caps the new votes one address gives the
+    comment (PARLEY_VOTE_GUESTS_PER_ADDRESS); changing or withdrawing a vote is never
+    capped. Raises Comment.DoesNotExist for no such comment.
     """
     if not voter_key:
         raise VoteRefused("value", gettext("A vote is up, down or none."))
@@ -94,7 +102,13 @@ def comment_vote(
         if value == 0:
             before.delete()
         elif before is None:
-            Vote.objects.create(comment_id=comment.pk, voter_key=voter_key, value=value)
+            if address_key and _address_votes(comment.pk, address_key) >= (
+                settings.PARLEY_VOTE_GUESTS_PER_ADDRESS
+            ):
+                raise VoteRefused("address", ADDRESS_FULL)
+            Vote.objects.create(
+                comment_id=comment.pk, voter_key=voter_key, value=value, address_key=address_key
+            )
         else:
             before.value = value
             before.save(update_fields=["value", "updated_at"])
@@ -113,6 +127,10 @@ def comment_vote(
                 lambda: votes_report(comment_id=comment.pk, down_votes=down), robust=True
             )
     return count
+
+
+def _address_votes(comment_id: int, address_key: str) -> int:
+    return Vote.objects.filter(comment_id=comment_id, address_key=address_key).count()
 
 
 def _after_commit(*, article: Article, count: VoteCount) -> None:

@@ -155,6 +155,7 @@ def _comment_rows(person: Person, world: dict) -> dict:
         user=user, comment=target, flag="removal suggestion", flag_date=timezone.now()
     )
     comment_vote(comment_id=target.pk, voter_key=f"user:{user.pk}", value=1, user_id=user.pk)
+    vote = Vote.objects.get(voter_key=f"user:{user.pk}")
     written = article_create(
         title=f"Written by {person.username}", body="Text.", authors=[user], publish=True
     )
@@ -168,7 +169,8 @@ def _comment_rows(person: Person, world: dict) -> dict:
         "comments.Comment.author_key": own,
         "comments.Comment.picked_by": picked,
         "django_comments.CommentFlag.user": flag,
-        "comments.Vote.voter_key": Vote.objects.get(voter_key=f"user:{user.pk}"),
+        "comments.Vote.voter_key": vote,
+        "comments.Vote.address_key": vote,
         "articles.Article.authors": written,
         "articles.ArticleUpdate.author": update_publish(article=written, author=user, body="More."),
     }
