@@ -35,8 +35,10 @@ class CommentQuerySet(models.QuerySet):
 
 
 def own_q(*, user_id: int | None, own_ids: frozenset[int]) -> Q | None:
-    """Comments by this account or posted from this browser; None when there are none."""
-    conditions = ([Q(pk__in=own_ids)] if own_ids else []) + (
+    """Comments by this account or posted from this browser as a guest; None when there are
+    none. A browser's list names guest comments only: one kept from before it did could name
+    an account's, which the browser's next user must not be shown as theirs."""
+    conditions = ([Q(pk__in=own_ids, user__isnull=True)] if own_ids else []) + (
         [Q(user_id=user_id)] if user_id else []
     )
     if not conditions:

@@ -38,8 +38,11 @@ class Viewer:
     user: AbstractBaseUser | None = field(default=None, compare=False, repr=False)
 
     def owns(self, *, comment_id: int, user_id: int | None) -> bool:
-        """Whether this viewer posted the comment: from their account or this browser."""
-        return comment_id in self.own_ids or (self.user_id is not None and user_id == self.user_id)
+        """Whether this viewer posted the comment: from their account, or as a guest from this
+        browser (models.own_q)."""
+        if self.user_id is not None and user_id == self.user_id:
+            return True
+        return user_id is None and comment_id in self.own_ids
 
 
 @dataclass

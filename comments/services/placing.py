@@ -110,7 +110,7 @@ def comment_reply_place(
         raise CommentRejected(
             "reply_to", gettext("The comment you are replying to does not exist here.")
         )
-    is_own = parent["pk"] in own_ids or (
+    is_own = (parent["pk"] in own_ids and parent["user_id"] is None) or (
         poster.user is not None and parent["user_id"] == poster.user.pk
     )
     if parent["status"] != CommentStatus.PUBLISHED and not is_own:
