@@ -18,7 +18,7 @@ from .models import Comment, CommentStatus
 from .notices import note_add
 from .owner import own_comment_ids
 from .selectors import ORDERS
-from .services.votes import VoteRefused, comment_vote, vote_refusal
+from .services.votes import VoteRefused, comment_vote, vote_address_refusal, vote_refusal
 from .voting import order_remember, voter_cookie_set, voter_key, voter_token_new
 
 VALUES = {"up": 1, "down": -1, "none": 0}
@@ -64,6 +64,12 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
             user_id=request.user.pk if request.user.is_authenticated else None,
             own_ids=own_comment_ids(request),
         )
+        if refusal is None and VALUES[way]:
+            refusal = vote_address_refusal(
+                comment_id=comment.pk,
+                voter_key=voter_key(request),
+                address_key=_address_key(request),
+            )
         if refusal is not None:
             return _refused(request, comment, refusal.reason, refusal.message)
         context = {

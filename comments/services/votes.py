@@ -102,9 +102,7 @@ def comment_vote(
         if value == 0:
             before.delete()
         elif before is None:
-            if address_key and _address_votes(comment.pk, address_key) >= (
-                settings.PARLEY_VOTE_GUESTS_PER_ADDRESS
-            ):
+            if address_key and _address_full(comment.pk, address_key):
                 raise VoteRefused("address", ADDRESS_FULL)
             Vote.objects.create(
                 comment_id=comment.pk, voter_key=voter_key, value=value, address_key=address_key
@@ -129,8 +127,19 @@ def comment_vote(
     return count
 
 
-def _address_votes(comment_id: int, address_key: str) -> int:
-    return Vote.objects.filter(comment_id=comment_id, address_key=address_key).count()
+def vote_address_refusal(
+    *, comment_id: int, voter_key: str, address_key: str
+) -> VoteRefused | None:
+    """Why a guest's first vote on the comment would be refused for their address (the page
+    that asks them to confirm a vote says so first); None if it would count."""
+    if not address_key or Vote.objects.filter(comment_id=comment_id, voter_key=voter_key).exists():
+        return None
+    return VoteRefused("address", ADDRESS_FULL) if _address_full(comment_id, address_key) else None
+
+
+def _address_full(comment_id: int, address_key: str) -> bool:
+    count = Vote.objects.filter(comment_id=comment_id, address_key=address_key).count()
+    return count >= settings.PARLEY_VOTE_GUESTS_PER_ADDRESS
 
 
 def _after_commit(*, article: Article, count: VoteCount) -> None:

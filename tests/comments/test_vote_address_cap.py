@@ -36,9 +36,13 @@ def test_a_comment_takes_only_so_many_guest_votes_from_one_address(
     assert refused.json()["error"] == "address"
     assert "Log in to vote" in refused.json()["message"]
     assert _ups(comment) == 2
-    # Without scripts the refusal is a page that says so, not a silent redirect.
+    # Without scripts the refusal is a page that says so, not a silent redirect; and the
+    # page that asks to confirm a vote says so before, rather than offer a vote to refuse.
     page = _guest(HOME).post(url, {"value": "up"})
     assert page.status_code == 429 and "Log in to vote" in page.content.decode()
+    asked = _guest(HOME).get(url, {"value": "up"})
+    assert asked.status_code == 429 and "Log in to vote" in asked.content.decode()
+    assert "Log in to vote" not in first.get(url, {"value": "down"}).content.decode()
 
     # The guests who voted may still change or withdraw their vote.
     assert first.post(url, {"value": "down"}, **JSON).json()["mine"] == -1
