@@ -30,11 +30,12 @@ TARGET_QUERIES = 12
 # What --parts times, as module:function. Each is timed where its caller looks it up, so a
 # part inside another (the scorer inside the submit) is counted in both.
 PARTS = (
-    "comments.views:_target_article", "comments.views:CommentForm", "comments.views:rate_limited",
+    "comments.views:article_posted_to", "comments.views:CommentForm", "comments.views:rate_limited",
     "comments.views:_submit", "comments.services.posting:comment_screen",
     "comments.services.posting:comment_text_fields",
     "comments.services.posting:comment_reply_place",
     "comments.services.posting:comment_root_place", "comments.services.posting:_copies_of",
+    "comments.services.posting:comment_insert",
     "comments.services.posting:comment_judge_prepare", "comments.services.posting:comment_judge",
     "moderation.services.scoring:_verdict", "moderation.services.scoring:comment_status_move",
     "moderation.services.transitions:_threads_count",
