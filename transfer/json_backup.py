@@ -137,6 +137,10 @@ def _comment(row: dict, votes: list[dict]) -> str:
             "user_agent": row["user_agent"],
             "edited_at": _when(row["edited_at"]),
             "followup": row["followup"],
+            # Whether the guest proved this address for this comment (readers.selectors.
+            # comment_address_proven): said, not the keyed hash, which another site's secret
+            # would not match.
+            "email_proven": row["user_id"] is None and row["author_key"].startswith("email:"),
             "picked_at": _when(row["picked_at"]),
             "picked_by": row["picked_by_id"],
             "upvotes": row["upvotes"],

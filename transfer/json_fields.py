@@ -151,6 +151,7 @@ class JsonRecords:
             user_agent=self._text(comment, "user_agent", where),
             edited_at=self._when(comment, "edited_at", where),
             followup=comment.get("followup") is True,
+            email_proven=comment.get("email_proven") is True,
             picked_at=self._when(comment, "picked_at", where),
             picked_by_source_id=self._ref(comment.get("picked_by"), where, "picked_by"),
             upvotes=self._count(comment, "upvotes", where),

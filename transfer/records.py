@@ -97,6 +97,7 @@ class CommentRecord:
     # JSON backups only: "notify me of replies", the editor's pick, and readers' votes with
     # the counts and score kept beside them.
     followup: bool = False
+    email_proven: bool = False  # the guest proved author_email for this comment
     picked_at: datetime | None = None
     picked_by_source_id: str = ""
     upvotes: int = 0

@@ -24,7 +24,7 @@ COMMENT_FIELDS = (
     "pk", "parent_id", "thread_id", "level", "user_id", "user_name", "user_email", "user_url",
     "ip_address", "submit_date", "status", "comment", "comment_html", "user_agent",
     "edited_at", "status_changed_at", "followup", "picked_at", "picked_by_id", "upvotes",
-    "downvotes", "best_score",
+    "downvotes", "best_score", "author_key",
 )  # fmt: skip
 FOLLOW_FIELDS = ("email", "user_id", "confirmed_at", "created_at", "language")
 VOTE_FIELDS = ("voter_key", "value", "created_at", "updated_at")

@@ -15,6 +15,7 @@ from comments.services.picks import comment_pick
 from comments.services.votes import comment_vote
 from core.roles import AUTHORS_GROUP, MODERATORS_GROUP
 from readers.models import Follow
+from readers.selectors import comment_address_proven
 from transfer.json_backup import json_export
 from transfer.services.importing import import_file
 
@@ -25,7 +26,7 @@ SITE = "https://parley.example"
 @pytest.fixture
 def site(make_user, make_article, post, author):
     """An article with a confirmed and an unconfirmed follower, a picked comment with votes
-    and one whose poster asked to hear of replies."""
+    and one whose poster asked to hear of replies, and proved their address for it."""
     editor = make_user(
         "editor", email="editor@example.org", groups=[MODERATORS_GROUP, AUTHORS_GROUP]
     )
@@ -35,7 +36,9 @@ def site(make_user, make_article, post, author):
     Follow.objects.create(article=article, email="guest@example.org")
     Follow.objects.filter(user=reader).update(confirmed_at="2024-05-01T10:00:00+00:00")
     picked = post(article, "Worth reading.", name="Guest", email="g@example.org")
-    asked = post(article, "Tell me of replies.", name="Asker", email="a@example.org")
+    asked = post(
+        article, "Tell me of replies.", name="Asker", email="a@example.org", email_verified=True
+    )
     Comment.objects.filter(pk=asked.pk).update(followup=True)
     comment_pick(comment_id=picked.pk, picker=editor)
     comment_vote(comment_id=picked.pk, voter_key=f"user:{reader.pk}", value=UP)
@@ -52,7 +55,7 @@ def kept() -> dict:
     comments = sorted(
         (
             c.comment, c.followup, c.picked_at, c.picked_by.username if c.picked_by else "",
-            c.upvotes, c.downvotes, c.best_score,
+            c.upvotes, c.downvotes, c.best_score, comment_address_proven(c),
         )
         for c in Comment.objects.select_related("picked_by")
     )  # fmt: skip
@@ -80,6 +83,8 @@ def test_a_restore_into_an_empty_site_keeps_followers_picks_votes_and_followups(
     before = kept()
     assert len(before["follows"]) == 2 and len(before["votes"]) == 3
     assert any(c[1] for c in before["comments"]) and any(c[2] for c in before["comments"])
+    # The asker proved their address for that comment: their reply emails need it.
+    assert [c[0] for c in before["comments"] if c[7]] == ["Tell me of replies."]
     Comment.objects.all().delete()
     Article.objects.all().delete()
     get_user_model().objects.all().delete()

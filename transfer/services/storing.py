@@ -79,6 +79,13 @@ def _ip(value: str | None, warn: Callable[[str], None], source_id: str) -> IPAdd
 _address = functools.lru_cache(maxsize=1 << 16)(ip_address_parsed)
 
 
+def _author_key(record: CommentRecord, user_id: int | None) -> str:
+    # A guest's proof of their address for the comment comes across from a JSON backup;
+    # reply emails to a guest's address ask for it (readers.selectors.reply_address).
+    proven = record.author_email.strip() if record.email_proven else ""
+    return author_key_for(user_id=user_id, verified_email=proven)
+
+
 def comment_text_prepare(record: CommentRecord) -> dict[str, str]:
     """The stored forms of a record's words (the costly part of storing it; pure, so a
     reading thread can do it ahead)."""
@@ -155,7 +162,7 @@ class CommentBuffer:
                 pk, article_id, status, text["comment_html"], text["text_hash"],
                 # Its status is the one it had on the old site, since it was sent as far as
                 # anyone can tell: not news now to an author's digest or the queue's tabs.
-                record.user_agent[:300], record.submitted_at, author_key_for(user_id=user_id), {},
+                record.user_agent[:300], record.submitted_at, _author_key(record, user_id), {},
                 record.edited_at, record.picked_at,
                 user_ids.get(record.picked_by_source_id) if record.picked_at else None,
                 record.upvotes, record.downvotes, record.best_score,
