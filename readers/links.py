@@ -7,7 +7,7 @@ from django.shortcuts import render
 from comments.owner import own_comment_ids, remember_verified_email
 
 from . import services
-from .tokens import TokenBeforeRestore, TokenInvalid
+from .tokens import TokenBeforeRestore, TokenInvalid, TokenSpent
 
 # The session key under which a guest's "manage your comments" link keeps their address.
 MANAGE_SESSION_KEY = "parley_manage_email"
@@ -25,7 +25,11 @@ def reader_proven(request: HttpRequest) -> dict | None:
 def token_failed(request: HttpRequest, error: TokenInvalid) -> HttpResponse:
     """The page for an emailed link that is altered, made for something else, expired, or
     from before a restore (which says how to follow or unsubscribe anew)."""
-    context = {"reason": str(error), "restored": isinstance(error, TokenBeforeRestore)}
+    context = {
+        "reason": str(error),
+        "restored": isinstance(error, TokenBeforeRestore),
+        "spent": isinstance(error, TokenSpent),
+    }
     return render(request, "readers/token_invalid.html", context, status=400)
 
 

@@ -29,6 +29,10 @@ class TokenInvalid(Exception):
     """The link was altered, made for something else, or has expired."""
 
 
+class TokenSpent(TokenInvalid):
+    """A link that works once, used already."""
+
+
 class TokenBeforeRestore(TokenInvalid):
     """A link that names a row by its id alone, sent before this site's data was restored
     from a backup: the id may be another reader's row now."""

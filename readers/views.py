@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +23,8 @@ from core.ratelimit import rate_limited
 from . import selectors, selectors_data, services, tasks
 from .forms import CommentEditForm, DeleteAllForm, DisplayNameForm, ManageLinkForm
 from .links import MANAGE_SESSION_KEY, address_proven, reader_proven, token_failed
-from .tokens import TokenInvalid, token_read
+from .tokens import TokenInvalid
+from .views_follow import confirmation_link
 
 
 def _owned_comment(request: HttpRequest, comment_id: int) -> Comment:
@@ -160,20 +161,29 @@ def manage_request(request: HttpRequest) -> HttpResponse:
             "title": _("Check your inbox"),
             "message": _(
                 "If comments were posted with that address, a link to manage them is on "
-                "its way. It is valid for 48 hours."
+                "its way. It works once, within 48 hours."
             ),
         })  # fmt: skip
     return render(request, "readers/manage_request.html", {"form": form},
                   status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
-def manage_enter(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link: lets this browser manage that address's comments for a while."""
+@confirmation_link(
+    "manage",
+    title=gettext_lazy("Manage your comments?"),
+    message=gettext_lazy(
+        "Press the button to manage, in this browser, the comments you posted with this "
+        "address. The link works once."
+    ),
+    done=lambda request, data: None,
+)
+def manage_enter(request: HttpRequest, data: dict) -> HttpResponse:
+    """The emailed link: lets this browser manage that address's comments for a while. It
+    works once; mail scanners that open links only see the button."""
     try:
-        data = token_read("manage", token)
+        email = services.manage_link_use(data=data)
     except TokenInvalid as error:
         return token_failed(request, error)
-    email = str(data.get("email", "")).lower()
     request.session.cycle_key()
     request.session[MANAGE_SESSION_KEY] = email
     return address_proven(request, HttpResponseRedirect(reverse("readers:my_comments")), email)

@@ -341,3 +341,13 @@ def stopped_redis_cache(settings):
         }
 
     return use
+
+
+def manage_link_followed(client, email: str):
+    """`client` follows a new "manage your comments" link for `email` and presses its
+    button, as a guest does from the email."""
+    from readers.services import manage_link_make
+    from tests.support import form_fields
+
+    link = reverse("readers:manage_enter", args=[manage_link_make(email=email)])
+    return client.post(link, form_fields(client.get(link).content.decode()))

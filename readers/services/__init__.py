@@ -27,10 +27,10 @@ from .following import (
     follows_address_sync,
     update_notify,
 )
+from .manage_links import manage_link_make, manage_link_send, manage_link_use
 from .notifications import (
     Unsubscribed,
     comment_published_notify,
-    manage_link_send,
     notifications_sweep,
     reply_address_confirm,
     unsubscribe,
@@ -59,7 +59,9 @@ __all__ = [
     "follow_start",
     "follow_stop",
     "follows_address_sync",
+    "manage_link_make",
     "manage_link_send",
+    "manage_link_use",
     "notifications_sweep",
     "personal_data_expire",
     "reader_data_erase",

@@ -21,7 +21,6 @@ from ..models import ConfirmedAddress, Delivery, Follow
 from ..selectors import (
     author_of_link,
     comment_address_proven,
-    comments_of,
     follow_of_link,
     reply_address,
     reply_address_confirmed,
@@ -154,26 +153,6 @@ def reply_address_confirm(*, email: str, language: str = "") -> None:
     )
     if language and not created and address.language != language:
         ConfirmedAddress.objects.filter(pk=address.pk).update(language=language)
-
-
-def manage_link_send(*, email: str, language: str = "") -> bool:
-    """Mail a guest a link to manage the comments they posted with this address (only if
-    there are some; the page that asks answers the same either way), in the language they
-    asked in."""
-    address = email.strip().lower()
-    if not comments_of(email=address).exists() or not confirmation_allowed(address):
-        return False
-    link = absolute_url("readers:manage_enter", token_make("manage", email=address))
-    with translation.override(language_of(language)):
-        message = email_build(
-            to=address,
-            subject=_("Manage your comments"),
-            template="readers/email/manage_link",
-            context={"manage_url": link},
-        )
-    message.send()
-    Delivery.objects.create(kind=Delivery.Kind.MANAGE_LINK, object_id=0, email=address)
-    return True
 
 
 # How far back the sweep looks for notifications a lost task missed.

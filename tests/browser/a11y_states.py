@@ -145,9 +145,18 @@ unsubscribe = at("unsubscribe", lambda s: f"/unsubscribe/{s.tokens['unsubscribe'
 token_invalid = at("token_invalid", "/follow/confirm/not-a-real-token/")
 manage_request = at("manage_request", "/comments/manage/")
 # The emailed link: a guest's comments, by address, without an account.
-manage_link_followed = at(
-    "manage_link_followed", lambda s: f"/comments/manage/{s.tokens['manage']}/", ".my-comments"
+manage_link = at(
+    "manage_link",
+    lambda s: f"/comments/manage/{s.tokens['manage']}/",
+    "main form button[type=submit]",
 )
+
+
+def manage_link_followed(visit: Visit) -> None:
+    visit.page.locator("main form button[type=submit]").click()
+    expect(visit.page.locator(".my-comments").first).to_be_visible()
+
+
 data_page = at("data_page", "/data/")
 data_delete = at("data_delete", "/data/delete/")
 data_delete_errors = sent_as_is("data_delete_errors", "form.danger-zone", "#error-summary")
@@ -281,7 +290,8 @@ GROUPS: dict[str, tuple[str | None, list[State]]] = {
     ]),
     "guest-emailed-links": (None, [
         follow_confirm, follow_confirmed, reply_confirm, unsubscribe, unsubscribed,
-        token_invalid, manage_request, manage_request_sent, manage_link_followed, data_page,
+        token_invalid, manage_request, manage_request_sent, manage_link, manage_link_followed,
+        data_page,
         data_delete, data_delete_errors,
     ]),
     "reader": ("rhea_reader", [

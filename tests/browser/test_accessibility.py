@@ -32,6 +32,7 @@ from moderation.services import (
     webhook_create,
 )
 from readers.models import Follow
+from readers.services import manage_link_make
 from readers.tokens import token_make
 
 from .a11y import AxeTour, sign_in
@@ -103,7 +104,7 @@ def site(settings, make_user, make_article, post):
             "follow": token_make("follow_confirm", follow=follow.pk),
             "reply": token_make("reply_confirm", email="fan@example.com"),
             "unsubscribe": token_make("unsubscribe", follow=confirmed.pk),
-            "manage": token_make("manage", email="otto@example.com"),
+            "manage": manage_link_make(email="otto@example.com"),
         },
     )
 

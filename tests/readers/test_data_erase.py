@@ -15,7 +15,7 @@ from moderation.selectors import ban_for
 from readers.models import ConfirmedAddress, Delivery, Follow
 from readers.personal_data import PERSONAL_DATA, Erasure
 from readers.services import comment_delete, reader_data_erase
-from readers.tokens import token_make
+from tests.conftest import manage_link_followed
 
 from .personal_data_world import PASSWORD, comment_by, field_of, other, reader
 
@@ -200,7 +200,7 @@ def test_a_guest_erases_what_is_kept_about_their_address(make_user, make_article
         commenter_note_add(comment=comments[person.email], text="A note.", actor=moderator)
         ban_create(kind=Ban.Kind.EMAIL, actor=moderator, reason="Spam.", value=person.email)
     guest = Client()
-    guest.get(f"/comments/manage/{token_make('manage', email=gail.email)}/")
+    manage_link_followed(guest, gail.email)
     page = guest.get("/data/delete/").content.decode()
     assert gail.email in page and 'type="password"' not in page
     response = guest.post("/data/delete/", {"confirm": "on"})

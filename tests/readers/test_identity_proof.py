@@ -50,7 +50,7 @@ def test_the_manage_link_proves_the_address_too(client, article, submit, run_com
     submit(form_data(article, comment="Mine", email="lee@example.com"))
     with run_commits():
         client.post("/comments/manage/", {"email": "lee@example.com"})
-    client.get(link_in(mail.outbox[-1], "comments/manage"))
+    client.post(link_in(mail.outbox[-1], "comments/manage"))
     assert Comment.objects.get().author_key == author_key_for(verified_email="lee@example.com")
 
 

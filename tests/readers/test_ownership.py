@@ -287,7 +287,11 @@ def test_guest_manages_comments_through_an_emailed_link(
     assert without_token(response) == without_token(unknown)
     assert [m.to for m in mail.outbox] == [["owner@example.com"]]
     link = re.search(r"https?://[^/\s]+(/comments/manage/[^\s]+)", mail.outbox[0].body).group(1)
-    assert device.get(link).status_code == 302
+    assert "Press the button" in device.get(link).content.decode()
+    assert device.post(link).status_code == 302
+    # The link works once: a second press, from its history, is refused and says so.
+    again = device.post(link)
+    assert again.status_code == 400 and "used already" in again.content.decode()
     page = device.get("/comments/mine/").content.decode()
     assert "My first words" in page
     assert (
@@ -308,7 +312,7 @@ def test_a_guest_editing_through_an_emailed_link_lands_where_the_comment_is_show
     with django_capture_on_commit_callbacks(execute=True):
         device.post("/comments/manage/", {"email": "owner@example.com"})
     link = re.search(r"https?://[^/\s]+(/comments/manage/[^\s]+)", mail.outbox[0].body).group(1)
-    device.get(link)
+    device.post(link)
     edit_page = device.get(f"/comments/{my_comment.pk}/edit/").content.decode()
     assert '<a href="/comments/mine/">Cancel</a>' in edit_page
     with django_capture_on_commit_callbacks(execute=True):

@@ -32,7 +32,7 @@ from moderation.services import comment_transition
 from readers.models import AuthorDigestChoice, ConfirmedAddress, Follow
 from readers.services import follow_start
 from readers.tokens import token_make
-from tests.conftest import form_data
+from tests.conftest import form_data, manage_link_followed
 from tests.support import article_state
 
 S = CommentStatus
@@ -180,8 +180,7 @@ class World:
             if role == "guest":
                 self.ensure("guest_comment")  # posted before its owner asks to manage it
             email = VICTIM_EMAIL if role == "guest" else INTRUDER_EMAIL
-            token = token_make("manage", email=email)
-            assert client.get(reverse("readers:manage_enter", args=[token])).status_code == 302
+            assert manage_link_followed(client, email).status_code == 302
         elif role != "anonymous":
             client.force_login(getattr(self, role))
         return client
