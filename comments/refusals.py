@@ -28,6 +28,7 @@ NOT_CONFIRMED_REASON = gettext_lazy(
     "The database stopped answering while your comment was being saved, so we cannot tell "
     "whether it was. Look for it on the article in a moment before posting it again."
 )
+NOT_CONFIRMED_HEADING = gettext_lazy("We cannot tell yet whether your comment was posted")
 HONEYPOT_REASON = gettext_lazy(
     "Your comment was not published: a field meant to stay empty (hidden from people, filled "
     "in by spam robots) was filled in, perhaps by an autofill tool. It has been kept for a "

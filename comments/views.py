@@ -35,6 +35,7 @@ from .owner import (
 from .refusals import (
     HONEYPOT_REASON,
     NOT_ATTACHED_REASON,
+    NOT_CONFIRMED_HEADING,
     NOT_CONFIRMED_REASON,
     NOT_STORED_REASON,
     REPLY_GONE_NEXT,
@@ -67,10 +68,13 @@ def _render_article(
 
 
 def _refuse(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:
+    # The heading is read first: when the comment may have been stored after all, it must
+    # not say "not posted", or the reader posts it again beside the one that was.
+    heading = NOT_CONFIRMED_HEADING if reason is NOT_CONFIRMED_REASON else ""
     return render(
         request,
         "comments/refused.html",
-        {"reason": reason, "text": request.POST.get("comment", "")},
+        {"reason": reason, "heading": heading, "text": request.POST.get("comment", "")},
         status=status,
     )
 
