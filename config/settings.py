@@ -12,18 +12,18 @@ Django settings reference: https://docs.djangoproject.com/en/5.2/ref/settings/
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.environment import Env
 from config.secret_key import development_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Environment variables (django-environ), plus a `.env` file in the project folder if there
 # is one; variables already set win over the file.
-env = environ.Env()
+env = Env()
 if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env")
+    Env.read_env(BASE_DIR / ".env")
 
 
 def redis_url_with_db(url: str, db: int) -> str:
@@ -147,7 +147,7 @@ TEST_DB_SUFFIX = env.str("PARLEY_TEST_DB_SUFFIX", default="")
 if DATABASE_URL:
     DATABASES = {
         "default": {
-            **env.db_url_config(DATABASE_URL),
+            **env.database("DATABASE_URL", DATABASE_URL),
             "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
             "CONN_HEALTH_CHECKS": True,
         }
@@ -436,20 +436,20 @@ PARLEY_WEBHOOK_INLINE_SYNC = False
 # requests through rather than fail them.
 PARLEY_RATE_LIMITS = {
     "comment": {
-        "user": env.str("PARLEY_RATE_COMMENT_USER", default="10/60"),
-        "guest": env.str("PARLEY_RATE_COMMENT_GUEST", default="5/60"),
+        "user": env.rate("PARLEY_RATE_COMMENT_USER", default="10/60"),
+        "guest": env.rate("PARLEY_RATE_COMMENT_GUEST", default="5/60"),
     },
     "report": {
-        "user": env.str("PARLEY_RATE_REPORT_USER", default="20/3600"),
-        "guest": env.str("PARLEY_RATE_REPORT_GUEST", default="5/3600"),
+        "user": env.rate("PARLEY_RATE_REPORT_USER", default="20/3600"),
+        "guest": env.rate("PARLEY_RATE_REPORT_GUEST", default="5/3600"),
     },
     "follow": {
-        "user": env.str("PARLEY_RATE_FOLLOW_USER", default="30/3600"),
-        "guest": env.str("PARLEY_RATE_FOLLOW_GUEST", default="10/3600"),
+        "user": env.rate("PARLEY_RATE_FOLLOW_USER", default="30/3600"),
+        "guest": env.rate("PARLEY_RATE_FOLLOW_GUEST", default="10/3600"),
     },
     "vote": {
-        "user": env.str("PARLEY_RATE_VOTE_USER", default="60/60"),
-        "guest": env.str("PARLEY_RATE_VOTE_GUEST", default="30/60"),
+        "user": env.rate("PARLEY_RATE_VOTE_USER", default="60/60"),
+        "guest": env.rate("PARLEY_RATE_VOTE_GUEST", default="30/60"),
     },
     # Attempts to erase an account or an address's data: the form asks for the password,
     # so this is what keeps it from being guessed. Not a figure anyone needs to tune.

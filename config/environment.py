@@ -1,0 +1,51 @@
+"""Reading the environment: a value that cannot be read stops Parley with a sentence naming
+the variable and what it should look like, not a traceback from the parser.
+
+A site owner edits /etc/parley/parley.env by hand; `PARLEY_TRUSTED_PROXY_COUNT=one` used to
+stop every command with "invalid literal for int() with base 10: 'one'", naming no
+variable, and a malformed rate limit was only found by the first reader posting a comment
+(a 500). Values are never echoed where they may hold a password (URLs).
+"""
+
+import re
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_RATE = re.compile(r"\d+/[1-9]\d*")
+_KINDS = {int: "a whole number", float: "a number"}
+
+
+class Env(environ.Env):
+    """django-environ, with each unreadable value reported by its variable's name."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError):
+            kind = _KINDS.get(cast, "a value of this kind")
+            raise ImproperlyConfigured(
+                f"{var}={self.ENVIRON.get(var, '')!r} is not {kind}."
+            ) from None
+
+    def rate(self, var: str, *, default: str) -> str:
+        """A rate limit as "count/seconds" ("0/60" switches it off)."""
+        value = self.str(var, default=default).strip()
+        if value and not _RATE.fullmatch(value):
+            raise ImproperlyConfigured(
+                f"{var}={value!r} is not a rate: write count/seconds, e.g. {default} "
+                "(0/60 switches the limit off)."
+            )
+        return value
+
+    def database(self, var: str, url: str) -> dict:
+        """Django's DATABASES entry for a database URL, refused whole when it names no
+        engine Django has or no database."""
+        example = f"{var} must look like postgres://user:password@host:5432/parley"
+        scheme = url.partition("://")[0]
+        if scheme not in self.DB_SCHEMES:
+            raise ImproperlyConfigured(f"{example}; its scheme {scheme!r} is not a database.")
+        config = self.db_url_config(url)
+        if not config.get("NAME"):
+            raise ImproperlyConfigured(f"{example}; it names no database.")
+        return config
