@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import after_setup_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -10,3 +11,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("parley", task_cls="core.tasks:ParleyTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@after_setup_logger.connect
+def _one_line_per_event(logger, **kwargs) -> None:
+    # Celery replaces the root logger's handlers with its own (worker and beat), so the
+    # filter goes on those, not in settings.LOGGING.
+    from core.log_filters import OutagesInOneLine
+
+    for handler in logger.handlers:
+        handler.addFilter(OutagesInOneLine())

@@ -30,3 +30,42 @@ class HealthFailuresInOneLine(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class OutagesInOneLine(logging.Filter):
+    """Celery's own records in one line each, and a broker outage without its traceback.
+
+    While Redis is away Celery beat logs every task it cannot send with three chained
+    tracebacks and the whole call stack (about 80 lines, each interval of each job), and the
+    worker writes each reconnection attempt over three lines: the few lines that say what
+    is wrong drown, and a line-per-event journal or log shipper splits them apart. An
+    outage is a state /healthz reports, not a bug; any other error keeps its traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and _is_outage(error):
+            message = message.split("\n", 1)[0]
+            if str(error) not in message:
+                message = f"{message}: {error}"
+            record.exc_info = None
+            record.exc_text = None
+        if "\n" in message:
+            message = " ".join(line.strip() for line in message.splitlines() if line.strip())
+        record.msg, record.args = message, None
+        return True
+
+
+def _is_outage(error: BaseException) -> bool:
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    outages = (ConnectionError, TimeoutError, OperationalError, RedisConnectionError)
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (*outages, RedisTimeoutError)):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
