@@ -31,6 +31,13 @@ class CircuitBreaker:
         self._lock = threading.Lock()
         self._opened_at: float | None = None
         self._probe: threading.Thread | None = None
+        self._on_close: list = []
+
+    def when_closed(self, callback) -> None:
+        """Call `callback()` each time Redis answers again after a failure."""
+        with self._lock:
+            if callback not in self._on_close:
+                self._on_close.append(callback)
 
     @property
     def is_open(self) -> bool:
@@ -55,9 +62,13 @@ class CircuitBreaker:
 
     def close(self) -> None:
         with self._lock:
-            if self._opened_at is not None:
+            was_open = self._opened_at is not None
+            if was_open:
                 logger.warning("Redis at %s answers again; using it", _where(self.url))
             self._opened_at = None
+            callbacks = list(self._on_close) if was_open else []
+        for callback in callbacks:
+            callback()
 
     def _probe_until_closed(self) -> None:
         client = redis.Redis.from_url(

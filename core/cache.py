@@ -17,25 +17,46 @@ counting at once would both write the same number.
 
 import fcntl
 import itertools
+import logging
 import os
 import pickle
+import threading
 import zlib
 from contextlib import contextmanager
 
 from django.core.cache.backends.filebased import FileBasedCache
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 from .breaker import breaker_for
+
+logger = logging.getLogger(__name__)
+
+# A write skipped while Redis was away leaves what was there before: a page's old version
+# token, the bans or rules from before a moderator's change (kept up to an hour). The keys
+# are remembered, per process and server, and deleted once Redis answers again (a delete
+# only makes a miss, whatever the key held); past MISSED_KEYS the whole cache is cleared.
+MISSED_KEYS = 10_000
+_missed: dict[str, set | None] = {}
+_replayers: dict[str, "ParleyRedisCache"] = {}
+_missed_lock = threading.Lock()
+
+
+def _keys_of(name: str, args, kwargs) -> list:
+    first = args[0] if args else kwargs.get("key", kwargs.get("keys", kwargs.get("data")))
+    return list(first) if name in ("set_many", "delete_many") else [first]
 
 
 def _guarded(name: str, skipped):
     def call(self, *args, **kwargs):
         if self.breaker.is_open:
+            self.missed(name, args, kwargs)
             return skipped
         try:
             return getattr(self.client, name)(*args, **kwargs)
         except ConnectionInterrupted as error:
+            self.missed(name, args, kwargs)
             self.breaker.trip(error.__cause__)
             return skipped
 
@@ -48,6 +69,47 @@ class ParleyRedisCache(RedisCache):
         super().__init__(server, params)
         first = server if isinstance(server, str) else server[0]
         self.breaker = breaker_for(first.split(",")[0])
+        self._missed_key = str(server)
+        # Django makes a cache object per thread: one of them replays, or each thread a
+        # server ever had would be kept alive by the breaker.
+        with _missed_lock:
+            if self._missed_key not in _replayers:
+                _replayers[self._missed_key] = self
+                self.breaker.when_closed(self._missed_replay)
+
+    def missed(self, name: str, args, kwargs) -> None:
+        """Remember the keys of a write (set, delete) that did not reach Redis."""
+        if name not in ("set", "set_many", "delete", "delete_many"):
+            return
+        version = kwargs.get("version")
+        with _missed_lock:
+            keys = _missed.setdefault(self._missed_key, set())
+            if keys is None:
+                return
+            keys.update(self.make_key(key, version=version) for key in _keys_of(name, args, kwargs))
+            if len(keys) > MISSED_KEYS:
+                _missed[self._missed_key] = None
+
+    def _missed_replay(self) -> None:
+        with _missed_lock:
+            if self._missed_key not in _missed:
+                return
+            keys = _missed.pop(self._missed_key)
+        try:
+            if keys is None:
+                self.client.clear()
+            elif keys:
+                self.client.get_client(write=True).delete(*keys)
+        except (RedisError, ConnectionInterrupted) as error:  # away again: keep them for later
+            with _missed_lock:
+                now = _missed.get(self._missed_key, set())
+                _missed[self._missed_key] = None if None in (keys, now) else now | keys
+            self.breaker.trip(error)
+            return
+        logger.warning(
+            "Redis is back: dropped %s cache entries written while it was away",
+            "all" if keys is None else len(keys),
+        )
 
     def get(self, key, default=None, version=None, client=None):
         if self.breaker.is_open:
