@@ -38,6 +38,13 @@ class Env(environ.Env):
             )
         return value
 
+    def choice(self, var: str, *, default: str, choices: tuple[str, ...]) -> str:
+        """One of `choices`: a value outside them is refused, not quietly read as another."""
+        value = self.str(var, default=default).strip()
+        if value not in choices:
+            raise ImproperlyConfigured(f"{var}={value!r} is not one of {', '.join(choices)}.")
+        return value
+
     def database(self, var: str, url: str) -> dict:
         """Django's DATABASES entry for a database URL, refused whole when it names no
         engine Django has or no database."""

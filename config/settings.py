@@ -415,7 +415,11 @@ PARLEY_THREADS_PER_PAGE = env.int("PARLEY_THREADS_PER_PAGE", default=50)
 # Comments a page shows in whole threads; later threads on the page show their first comment
 # and a "Show N replies" link to the whole thread.
 PARLEY_COMMENTS_PER_PAGE = env.int("PARLEY_COMMENTS_PER_PAGE", default=100)
-PARLEY_COMMENT_ORDER = env.str("PARLEY_COMMENT_ORDER", default="oldest")
+# The orders the article page knows (comments.selectors.ORDERS, which a test holds equal).
+PARLEY_COMMENT_ORDERS = ("oldest", "newest", "best")
+PARLEY_COMMENT_ORDER = env.choice(
+    "PARLEY_COMMENT_ORDER", default="oldest", choices=PARLEY_COMMENT_ORDERS
+)
 PARLEY_COMMENT_EMAIL_REQUIRED = env.bool("PARLEY_COMMENT_EMAIL_REQUIRED", default=False)
 # Days after publication when comments close by themselves; 0 keeps them open (articles can
 # override this, or close comments by hand).

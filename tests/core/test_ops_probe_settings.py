@@ -44,6 +44,7 @@ def manage_check(**changes) -> subprocess.CompletedProcess:
         ("DATABASE_URL", "postgres://db.internal:5432", "DATABASE_URL must look like"),
         ("DATABASE_URL", "postgress://u:secret@h/parley", "'postgress' is not a database"),
         ("SECRET_KEY", "", "SECRET_KEY must be set"),
+        ("PARLEY_COMMENT_ORDER", "Newest", "'Newest' is not one of oldest, newest, best"),
     ],
 )
 def test_a_bad_value_is_named_in_one_line(variable, value, said):
@@ -53,6 +54,13 @@ def test_a_bad_value_is_named_in_one_line(variable, value, said):
     assert said in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert "secret" not in done.stderr.replace("SECRET_KEY", "")
+
+
+def test_the_setting_accepts_the_orders_the_page_knows(settings):
+    """PARLEY_COMMENT_ORDER takes exactly the orders the article page can show."""
+    from comments.selectors import ORDERS
+
+    assert settings.PARLEY_COMMENT_ORDERS == ORDERS
 
 
 def test_a_switched_off_rate_is_accepted():
