@@ -592,12 +592,13 @@ LOGGING = {
     "filters": {
         "no_client_tracebacks": {"()": "core.log_filters.ClientErrorsWithoutTraceback"},
         "health_in_one_line": {"()": "core.log_filters.HealthFailuresInOneLine"},
+        "outages_in_one_line": {"()": "core.log_filters.OutagesInOneLine"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_client_tracebacks", "health_in_one_line"],
+            "filters": ["no_client_tracebacks", "health_in_one_line", "outages_in_one_line"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

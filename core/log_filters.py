@@ -33,13 +33,16 @@ class HealthFailuresInOneLine(logging.Filter):
 
 
 class OutagesInOneLine(logging.Filter):
-    """Celery's own records in one line each, and a broker outage without its traceback.
+    """Each record in one line, and an outage (Redis, or PostgreSQL's connection lost)
+    without its traceback.
 
     While Redis is away Celery beat logs every task it cannot send with three chained
     tracebacks and the whole call stack (about 80 lines, each interval of each job), and the
-    worker writes each reconnection attempt over three lines: the few lines that say what
-    is wrong drown, and a line-per-event journal or log shipper splits them apart. An
-    outage is a state /healthz reports, not a bug; any other error keeps its traceback.
+    worker writes each reconnection attempt over three lines; while PostgreSQL drops
+    connections every refused post and page logged about 60 lines. The few lines that say
+    what is wrong drown, and a line-per-event journal or log shipper splits them apart. An
+    outage is a state /healthz reports, not a bug; any other error (a deadlock, a bad query)
+    keeps its traceback.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -65,7 +68,21 @@ def _is_outage(error: BaseException) -> bool:
     outages = (ConnectionError, TimeoutError, OperationalError, RedisConnectionError)
     seen = 0
     while error is not None and seen < 10:
-        if isinstance(error, (*outages, RedisTimeoutError)):
+        if isinstance(error, (*outages, RedisTimeoutError)) or _connection_lost(error):
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
+
+
+def _connection_lost(error: BaseException) -> bool:
+    """PostgreSQL's connection failed or was cut (SQLSTATE classes 08 and 57P, or the
+    client's own "connection failed" / "connection closed", which carry none)."""
+    try:
+        import psycopg
+    except ImportError:  # SQLite sites need no PostgreSQL driver
+        return False
+    if isinstance(error, psycopg.InterfaceError):
+        return True
+    if not isinstance(error, psycopg.OperationalError):
+        return False
+    return error.sqlstate is None or error.sqlstate.startswith(("08", "57P"))
