@@ -123,10 +123,39 @@ def queue_items(rows: list[Comment]) -> list[QueueItem]:
     return queue_items_annotate(items)  # commenters' history, bans and notes; dismissal
 
 
-def audit_page(page_number, per_page: int = 50) -> Page:
-    """The audit log, newest first, with each event's comment and article."""
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit log is narrowed to; empty fields narrow nothing."""
+
+    who: str = ""  # an actor label, as recorded: a username, "scorer", "readers"...
+    change: str = ""  # a status moved to, "ban" or "unban"
+    comment_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.who or self.change or self.comment_id)
+
+
+def audit_page(page_number, per_page: int = 50, *, wanted: AuditFilter | None = None) -> Page:
+    """The audit log, newest first, with each event's comment and article, narrowed to what
+    is `wanted`."""
     events = ModerationEvent.objects.select_related("comment__article", "actor", "ban")
+    wanted = wanted or AuditFilter()
+    if wanted.who:
+        events = events.filter(actor_label=wanted.who)
+    if wanted.change in ("ban", "unban"):
+        events = events.filter(ban__isnull=False, reasons__0__code=wanted.change)
+    elif wanted.change:
+        events = events.filter(comment__isnull=False, to_status=wanted.change)
+    if wanted.comment_id:
+        events = events.filter(comment_id=wanted.comment_id)
     return Paginator(events.order_by("-created_at", "-pk"), per_page).get_page(page_number)
+
+
+def audit_actor_labels() -> list[str]:
+    """Everyone the audit log names as having decided, in order (one query)."""
+    labels = ModerationEvent.objects.order_by("actor_label").values_list("actor_label", flat=True)
+    return [label for label in labels.distinct() if label]
 
 
 def undo_deadline() -> datetime:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_commenters, views_inplace, views_webhooks
+from . import views, views_audit, views_commenters, views_inplace, views_webhooks
 
 app_name = "moderation"
 
@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("act/", views.act, name="act"),
     path("undo/", views.undo, name="undo"),
-    path("log/", views.audit_log, name="log"),
+    path("log/", views_audit.audit_log, name="log"),
     path("scorer/", views.scorer_report, name="scorer"),
     path("search/", views.search, name="search"),
     path("report/<id:comment_id>/", views.report, name="report"),

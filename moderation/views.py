@@ -1,5 +1,5 @@
-"""Moderation entry points: the queue, bulk actions, undo, the audit log, the scorer's
-report on itself, bans, reader reports."""
+"""Moderation entry points: the queue, bulk actions, undo, the scorer's report on itself,
+bans, reader reports (the audit log is views_audit.py)."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -181,23 +181,6 @@ def undo(request: HttpRequest) -> HttpResponse:
     for reason in sorted(set(refused)):
         messages.warning(request, reason)
     return HttpResponseRedirect(safe_next(request, reverse("moderation:log")))
-
-
-@require_GET
-@moderator_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    """Every status change: who (or "scorer"), when, from → to, and why; or, under
-    ?show=edits, every staff edit in the admin with its fields before and after."""
-    page_number = request.GET.get("page") or 1
-    if request.GET.get("show") == "edits":
-        page = selectors_audit.staff_edits_page(page_number)
-        return render(request, "moderation/log.html", {"page": page, "show": "edits"})
-    page = selectors_queue.audit_page(page_number)
-    return render(
-        request,
-        "moderation/log.html",
-        {"page": page, "undo_deadline": selectors_queue.undo_deadline()},
-    )
 
 
 @require_GET
