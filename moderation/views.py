@@ -305,6 +305,21 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
         )
         .first()
     )
+    if comment is None and request.method == "POST":
+        # Hidden (held, removed...) after the reader opened the form: their report is not
+        # needed, and "page not found" would not say why.
+        hidden = (
+            Comment.objects.select_related("article")
+            .filter(pk=comment_id, article__in=Article.objects.published())
+            .first()
+        )
+        if hidden is not None:
+            note_add(
+                request,
+                comment_id=hidden.pk,
+                text=_("That comment is already hidden from readers: there is nothing to report."),
+            )
+            return HttpResponseRedirect(f"{hidden.article.get_absolute_url()}#comments")
     if comment is None:
         raise Http404("There is no published comment with that id.")
     form = ReportForm(request.POST or None)
