@@ -15,7 +15,14 @@ from comments.models import Comment, CommentStatus
 from ..models import ModerationEvent
 from ..reasons import reason_record
 from .reports import reports_dismiss, reports_reopen
-from .transitions import TransitionNotAllowed, comment_lock, comment_transition
+from .transitions import (
+    ALLOWED_TRANSITIONS,
+    StatusMove,
+    comment_lock,
+    comment_transition,
+    comments_lock,
+    comments_status_move,
+)
 
 S = CommentStatus
 
@@ -52,22 +59,18 @@ def comments_moderate(
         return reports_dismiss(comment_ids=comment_ids, actor=actor)
     to_status = ACTIONS[action]
     seen = seen or {}
-    event_ids = []
-    for comment_id in comment_ids:
-        shown = seen.get(comment_id)
-        try:
-            event = comment_transition(
-                comment_id=comment_id,
-                to_status=to_status,
-                actor=actor,
-                reasons=[reason_record(action)],
-                only_from=None if shown is None else (shown,),
-            )
-        except TransitionNotAllowed:
-            continue
-        if event is not None:
-            event_ids.append(event.pk)
-    return event_ids
+    with transaction.atomic():
+        # One lock and one move for the whole selection: its cost does not grow with it.
+        comments = comments_lock(comment_ids=list(comment_ids))
+        moves = [
+            StatusMove(comment, to_status, [reason_record(action)])
+            for comment in comments
+            if seen.get(comment.pk, comment.status) == comment.status
+            and comment.status != to_status
+            and to_status in ALLOWED_TRANSITIONS[comment.status]
+        ]
+        events = comments_status_move(moves, actor=actor) if moves else []
+    return [event.pk for event in events if event is not None]
 
 
 def action_summary(*, action: str, event_ids: list[int], selected: int = 0) -> str:

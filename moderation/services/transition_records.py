@@ -2,8 +2,9 @@
 the scorer's verdicts, the audit events, and what a person's decision settles."""
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, Value, When
 
-from comments.models import Comment, CommentStatus
+from comments.models import CommentStatus
 from core.db_insert import CompiledInsert
 
 from ..models import ModerationEvent, Report, SpamVerdict, TrainingExample
@@ -68,19 +69,38 @@ def _rows_insert(insert: CompiledInsert, rows: list) -> list:
     return type(rows[0]).objects.bulk_create(rows) if rows else []
 
 
-def decision_record(comment: Comment, *, to_status: str, when, event: ModerationEvent) -> None:
-    """What a person's decision (its audit `event`) settles besides the status: open reports,
-    which its undo reopens, and a label the spam model learns from (approve: not spam; spam:
-    spam)."""
-    if to_status in (S.PUBLISHED, S.SPAM):
-        TrainingExample.objects.update_or_create(
-            comment=comment,
-            defaults={
-                "text": comment.comment,
-                "is_spam": to_status == S.SPAM,
-                "source": TrainingExample.Source.MODERATOR,
-            },
+def decisions_record(made: list, *, when, events: dict[int, ModerationEvent]) -> None:
+    """What people's decisions (`made`: (move, from_status) pairs; `events`: each comment's
+    audit event) settle besides the status: open reports, which the undo reopens, and a label
+    the spam model learns from (approve: not spam; spam: spam). A few statements for the
+    whole batch: a moderator's "select all" is one decision, not one per comment."""
+    labelled = {
+        move.comment.pk: move for move, _ in made if move.to_status in (S.PUBLISHED, S.SPAM)
+    }
+    if labelled:
+        known = list(TrainingExample.objects.filter(comment_id__in=list(labelled)))
+        for example in known:
+            move = labelled.pop(example.comment_id)
+            example.text = move.comment.comment
+            example.is_spam = move.to_status == S.SPAM
+            example.source = TrainingExample.Source.MODERATOR
+            example.updated_at = when  # bulk_update does not stamp auto_now fields
+        TrainingExample.objects.bulk_update(known, ["text", "is_spam", "source", "updated_at"])
+        TrainingExample.objects.bulk_create(
+            TrainingExample(
+                comment=move.comment,
+                text=move.comment.comment,
+                is_spam=move.to_status == S.SPAM,
+                source=TrainingExample.Source.MODERATOR,
+            )
+            for move in labelled.values()
         )
-    Report.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(
-        resolved_at=when, resolved_in=event
+    Report.objects.filter(comment_id__in=list(events), resolved_at__isnull=True).update(
+        resolved_at=when,
+        resolved_in=Case(
+            *[
+                When(comment_id=comment_id, then=Value(event.pk))
+                for comment_id, event in events.items()
+            ]
+        ),
     )

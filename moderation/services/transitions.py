@@ -26,7 +26,7 @@ from core.db import CompiledUpdateIn, CompiledValuesIn
 from ..models import ModerationEvent
 from ..scoring import Verdict
 from .transition_effects import effects_schedule
-from .transition_records import decision_record, events_record, verdicts_record
+from .transition_records import decisions_record, events_record, verdicts_record
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
@@ -239,10 +239,7 @@ def comments_status_move(
     events = events_record(made, actor=actor, label=label, reasons=reasons)
     event_for = {event.comment_id: event for event in events}
     if actor is not None:
-        for move, _ in made:
-            decision_record(
-                move.comment, to_status=move.to_status, when=now, event=event_for[move.comment.pk]
-            )
+        decisions_record(made, when=now, events=event_for)
     effects_schedule(made, actor_label=label)
     return [event_for.get(move.comment.pk) for move in moves]
 
