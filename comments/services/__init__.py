@@ -33,7 +33,7 @@ from .threads import (
     thread_recount,
     thread_renumber,
     thread_visibility_changed,
-    threads_published_add,
+    threads_published_move,
 )
 from .votes import VoteCount, VoteRefused, comment_vote
 
@@ -63,5 +63,5 @@ __all__ = [
     "thread_recount",
     "thread_renumber",
     "thread_visibility_changed",
-    "threads_published_add",
+    "threads_published_move",
 ]

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Max, Subquery, Sum
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -125,14 +125,16 @@ def thread_visibility_changed(
             thread.update(listed=False)
 
 
-def threads_published_add(*, comments: list[Comment]) -> None:
-    """thread_visibility_changed(became_published=True) for many comments at once (a
-    worker's batch, where one by one would cost a statement per table and a read per level
-    of nesting for each comment), and only for comments entering "published": their
-    ancestors are read a level at a time for all of them, and each count moves by however
-    many of the batch it gained, in a statement per table and per distinct gain (a queue's
-    batch is mostly one article and a few threads). The parents' `followup`, read on the
-    way, saves the published-reply notice its own read after the commit."""
+def threads_published_move(*, comments: list[Comment], became_published: bool) -> None:
+    """thread_visibility_changed for many comments at once (a worker's batch, a moderator's
+    bulk action or its undo, where one by one would cost a statement per table and a read
+    per level of nesting for each comment), all of them entering "published" or all
+    leaving it: their ancestors are read a level at a time for all of them, and each count
+    moves by however many of the batch it gained or lost, in a statement per table and per
+    distinct gain (a queue's batch is mostly one article and a few threads). Entering, the
+    parents' `followup`, read on the way, saves the published-reply notice its own read
+    after the commit."""
+    sign = 1 if became_published else -1
     parent_of: dict[int, tuple[int | None, bool]] = {}
     replies = [comment for comment in comments if comment.parent_id not in (None, comment.pk)]
     wanted = {comment.parent_id for comment in replies}
@@ -147,25 +149,43 @@ def threads_published_add(*, comments: list[Comment]) -> None:
     for comment in replies:
         ancestor, ancestor_followup = comment.parent_id, parent_of.get(comment.parent_id)
         # A reply placed beside the comment it answers is the receiver's to ask about.
-        if ancestor_followup is not None and comment.answered_id == comment.parent_id:
+        if (
+            became_published
+            and ancestor_followup is not None
+            and comment.answered_id == comment.parent_id
+        ):
             comment.parent_followup = ancestor_followup[1]
         while True:
-            nested[ancestor] += 1
+            nested[ancestor] += sign
             parent = parent_of.get(ancestor, (None, False))[0]
             if not parent or parent == ancestor or ancestor == comment.thread_id:
                 break
             ancestor = parent
     for gain, ids in _by_gain(nested).items():
         XtdComment.objects.filter(pk__in=ids).update(nested_count=F("nested_count") + gain)
-    articles = Counter(comment.article_id for comment in comments)
+    articles: Counter[int] = Counter()
+    threads: Counter[int] = Counter()
+    for comment in comments:
+        articles[comment.article_id] += sign
+        threads[comment.thread_id] += sign
     for gain, ids in _by_gain(articles).items():
         Article.objects.filter(pk__in=ids).update(comment_count=F("comment_count") + gain)
-    threads = Counter(comment.thread_id for comment in comments)
     now = timezone.now()
     for gain, ids in _by_gain(threads).items():
-        Thread.objects.filter(pk__in=ids).update(
-            published_count=F("published_count") + gain, listed=True, last_published_at=now
+        thread = Thread.objects.filter(pk__in=ids)
+        if became_published:
+            thread.update(
+                published_count=F("published_count") + gain, listed=True, last_published_at=now
+            )
+        else:
+            thread.update(published_count=F("published_count") + gain)
+    if not became_published:
+        # A thread stays listed while its first comment, or any reply, is still published
+        # (read after the counts above moved; a thread's id is its first comment's).
+        shown = Comment.objects.filter(pk=OuterRef("pk")).filter(
+            Q(status=CommentStatus.PUBLISHED) | Q(nested_count__gt=0)
         )
+        Thread.objects.filter(pk__in=list(threads)).exclude(Exists(shown)).update(listed=False)
 
 
 def _by_gain(counts: Counter) -> dict[int, list[int]]:

@@ -20,7 +20,7 @@ from django_comments.models import Comment as CommentBase
 
 from articles.models import Article
 from comments.models import Comment, CommentStatus, Thread
-from comments.services import thread_lock_for, thread_visibility_changed, threads_published_add
+from comments.services import thread_lock_for, thread_visibility_changed, threads_published_move
 from core.db import CompiledUpdateIn, CompiledValuesIn
 
 from ..models import ModerationEvent
@@ -246,21 +246,21 @@ def comments_status_move(
 
 def _threads_count(made: list[tuple[StatusMove, str]], *, stored: bool) -> None:
     """Move the threads' counts for the comments that entered or left "published"."""
-    entered = []
+    entered, left = [], []
     for move, from_status in made:
         if (from_status == S.PUBLISHED) == (move.to_status == S.PUBLISHED):
             continue
         comment = move.comment
-        thread_counted = stored and comment.level == 0
-        if move.to_status == S.PUBLISHED and not thread_counted:
-            entered.append(comment)
+        if move.to_status != S.PUBLISHED:
+            left.append(comment)
+        elif stored and comment.level == 0:
+            # Its thread was started counting it (thread_start): only the article's count.
+            thread_visibility_changed(comment=comment, became_published=True, thread_counted=True)
         else:
-            thread_visibility_changed(
-                comment=comment,
-                became_published=move.to_status == S.PUBLISHED,
-                thread_counted=thread_counted,
-            )
-    if len(entered) == 1:
-        thread_visibility_changed(comment=entered[0], became_published=True)
-    elif entered:
-        threads_published_add(comments=entered)
+            entered.append(comment)
+    for comments, became_published in ((entered, True), (left, False)):
+        # One comment: the compiled statements of a single post; more: a batch.
+        if len(comments) == 1:
+            thread_visibility_changed(comment=comments[0], became_published=became_published)
+        elif comments:
+            threads_published_move(comments=comments, became_published=became_published)
