@@ -159,12 +159,7 @@ def undo(request: HttpRequest) -> HttpResponse:
     """Undo recent decisions (by event id) through the same transition service."""
     raw = request.POST.getlist("events") or request.POST.get("events_csv", "").split(",")
     event_ids = parse_ids(raw, limit=500)
-    undone, refused = 0, []
-    for event_id in event_ids:
-        try:
-            undone += services.event_undo(event_id=event_id, actor=request.user)
-        except services.UndoNotAllowed as reason:
-            refused.append(str(reason))
+    undone, refused = services.events_undo(event_ids=event_ids, actor=request.user)
     if not event_ids:
         messages.error(request, _("Nothing was undone: no decision was named."))
     elif not undone and not refused:

@@ -3,7 +3,8 @@
 - transitions: the one function that moves a comment's status
 - scoring: verdicts for stored comments, and the sweep of pending ones
 - training: the spam model learning from labelled comments
-- actions: moderators' decisions and undo
+- actions: moderators' decisions
+- undo: taking moderators' decisions back
 - reports: readers reporting comments, moderators dismissing reports
 - notes: moderators' private notes on commenters
 - digests: batched emails about held comments
@@ -13,7 +14,7 @@
 - audit: staff edits made in the admin, with their fields before and after
 """
 
-from .actions import ACTIONS, UndoNotAllowed, action_summary, comments_moderate, event_undo
+from .actions import ACTIONS, action_summary, comments_moderate
 from .audit import staff_edits_forget
 from .bans import ban_create, ban_lift, ban_reason_set, comment_screen
 from .digests import held_digest_send
@@ -29,6 +30,7 @@ from .scoring import (
 )
 from .training import spam_model_train, training_example_forget, training_import_csv
 from .transitions import ALLOWED_TRANSITIONS, TransitionNotAllowed, comment_transition
+from .undo import UndoNotAllowed, event_undo, events_undo
 from .webhooks import (
     WEBHOOK_SECRET_FIELDS,
     WebhookURLRefused,
@@ -63,6 +65,7 @@ __all__ = [
     "commenter_note_delete",
     "comments_moderate",
     "event_undo",
+    "events_undo",
     "held_digest_send",
     "pending_sweep",
     "report_create",

@@ -1,34 +1,25 @@
-"""Moderators' decisions on comments, and taking them back."""
+"""Moderators' decisions on comments (undo.py takes them back)."""
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comments.models import Comment, CommentStatus
+from comments.models import CommentStatus
 
 from ..models import ModerationEvent
 from ..reasons import reason_record
-from .reports import reports_dismiss, reports_reopen
+from .reports import reports_dismiss
 from .transitions import (
     ALLOWED_TRANSITIONS,
     StatusMove,
-    comment_lock,
-    comment_transition,
     comments_lock,
     comments_status_move,
 )
 
 S = CommentStatus
-
-
-class UndoNotAllowed(Exception):
-    """The event is too old, already undone, or its comment has moved on since."""
 
 
 # Each action and the status it moves a comment to.
@@ -162,65 +153,3 @@ def _dismissal_summary(event_ids: list[int]) -> str:
             % {"count": still_held}
         )
     return " ".join(sentences)
-
-
-def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
-    """Reverse a moderator's decision within the undo window, through the same transition."""
-    event = ModerationEvent.objects.filter(pk=event_id).first()
-    window = timedelta(minutes=settings.PARLEY_UNDO_MINUTES)
-    if (
-        event is None
-        or event.comment_id is None
-        or event.actor_id is None
-        or event.undone_at is not None
-    ):
-        raise UndoNotAllowed(_("Only a moderator's decision can be undone, and only once."))
-    if timezone.now() - event.created_at > window:
-        minutes = settings.PARLEY_UNDO_MINUTES
-        raise UndoNotAllowed(
-            ngettext(
-                "Decisions can be undone for %(count)s minute.",
-                "Decisions can be undone for %(count)s minutes.",
-                minutes,
-            )
-            % {"count": minutes}
-        )
-    current = Comment.objects.filter(pk=event.comment_id).values_list("status", flat=True).first()
-    if current != event.to_status:
-        raise UndoNotAllowed(_("The comment has changed since; undo it from its current state."))
-    if event.from_status == event.to_status:
-        return _dismissal_undo(event, actor=actor)
-    back_to = S.HELD if event.from_status == S.PENDING else event.from_status
-    undone = comment_transition(
-        comment_id=event.comment_id,
-        to_status=back_to,
-        actor=actor,
-        reasons=[reason_record("undo", event=event.pk)],
-    )
-    if undone is not None:
-        reports_reopen(event_id=event.pk)
-        ModerationEvent.objects.filter(pk=event.pk).update(undone_at=timezone.now())
-    return undone is not None
-
-
-def _dismissal_undo(event: ModerationEvent, *, actor: AbstractBaseUser) -> bool:
-    """Reopen the reports a dismissal closed on a comment that stayed published; audited."""
-    if not event.reasons or event.reasons[0].get("code") != "dismiss":
-        raise UndoNotAllowed(_("Reopened reports are dismissed again from the Reported tab."))
-    with transaction.atomic():
-        comment = comment_lock(comment_id=event.comment_id)
-        if comment is None or comment.status != event.to_status:
-            raise UndoNotAllowed(
-                _("The comment has changed since; undo it from its current state.")
-            )
-        reopened = reports_reopen(event_id=event.pk)
-        ModerationEvent.objects.create(
-            comment_id=event.comment_id,
-            actor=actor,
-            actor_label=actor.get_username(),
-            from_status=event.to_status,
-            to_status=event.to_status,
-            reasons=[reason_record("undo", event=event.pk, count=reopened)],
-        )
-        ModerationEvent.objects.filter(pk=event.pk).update(undone_at=timezone.now())
-    return True

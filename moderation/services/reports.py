@@ -126,8 +126,8 @@ def _comment_reports_dismiss(*, comment_id: int, actor: AbstractBaseUser) -> Mod
     return event
 
 
-def reports_reopen(*, event_id: int) -> int:
-    """Reopen the reports a decision or a dismissal (the event) closed; return how many."""
-    return Report.objects.filter(resolved_in_id=event_id).update(
+def reports_reopen(*, event_ids: list[int]) -> int:
+    """Reopen the reports decisions or dismissals (the events) closed; return how many."""
+    return Report.objects.filter(resolved_in_id__in=event_ids).update(
         resolved_at=None, dismissed_by=None, resolved_in=None
     )

@@ -1,0 +1,127 @@
+"""Taking back moderators' decisions: one, or a whole bulk action's from the undo bar."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from comments.models import CommentStatus
+
+from ..models import ModerationEvent
+from ..reasons import reason_record
+from .reports import reports_reopen
+from .transitions import StatusMove, comment_lock, comments_lock, comments_status_move
+
+S = CommentStatus
+
+
+class UndoNotAllowed(Exception):
+    """The event is too old, already undone, or its comment has moved on since."""
+
+
+def _changed() -> str:
+    return _("The comment has changed since; undo it from its current state.")
+
+
+def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
+    """Reverse a moderator's decision within the undo window, through the same transition;
+    UndoNotAllowed says why it cannot be."""
+    undone, refused = events_undo(event_ids=[event_id], actor=actor)
+    if refused:
+        raise UndoNotAllowed(refused[0])
+    return bool(undone)
+
+
+def events_undo(*, event_ids: Iterable[int], actor: AbstractBaseUser) -> tuple[int, list[str]]:
+    """Reverse moderators' decisions within the undo window: how many were undone, and why
+    each other one could not be. The decisions of a bulk action are undone together, with
+    one lock and one move whatever their number (comments_status_move)."""
+    event_ids = list(event_ids)
+    events = ModerationEvent.objects.in_bulk(event_ids)
+    undone, refused, moves = 0, [], []
+    for event_id in event_ids:
+        event = events.get(event_id)
+        try:
+            _undoable_check(event)
+        except UndoNotAllowed as reason:
+            refused.append(str(reason))
+            continue
+        if event.from_status == event.to_status:
+            try:
+                undone += _dismissal_undo(event, actor=actor)
+            except UndoNotAllowed as reason:
+                refused.append(str(reason))
+            continue
+        moves.append(event)
+    if moves:
+        moved, stale = _moves_undo(moves, actor=actor)
+        undone += moved
+        refused.extend([_changed()] * stale)
+    return undone, refused
+
+
+def _undoable_check(event: ModerationEvent | None) -> None:
+    if (
+        event is None
+        or event.comment_id is None
+        or event.actor_id is None
+        or event.undone_at is not None
+    ):
+        raise UndoNotAllowed(_("Only a moderator's decision can be undone, and only once."))
+    minutes = settings.PARLEY_UNDO_MINUTES
+    if timezone.now() - event.created_at > timedelta(minutes=minutes):
+        raise UndoNotAllowed(
+            ngettext(
+                "Decisions can be undone for %(count)s minute.",
+                "Decisions can be undone for %(count)s minutes.",
+                minutes,
+            )
+            % {"count": minutes}
+        )
+
+
+def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tuple[int, int]:
+    """Move each decision's comment back where it came from, if it is still where the
+    decision left it (read under the lock); returns how many moved and how many had not."""
+    with transaction.atomic():
+        comments = {c.pk: c for c in comments_lock(comment_ids=[e.comment_id for e in events])}
+        moves, undone_events, stale = [], [], 0
+        for event in events:
+            comment = comments.pop(event.comment_id, None)  # one decision per comment
+            if comment is None or comment.status != event.to_status:
+                stale += 1
+                continue
+            back_to = S.HELD if event.from_status == S.PENDING else event.from_status
+            moves.append(StatusMove(comment, back_to, [reason_record("undo", event=event.pk)]))
+            undone_events.append(event.pk)
+        made = comments_status_move(moves, actor=actor) if moves else []
+        done = [pk for pk, moved in zip(undone_events, made, strict=True) if moved is not None]
+        reports_reopen(event_ids=done)
+        ModerationEvent.objects.filter(pk__in=done).update(undone_at=timezone.now())
+    return len(done), stale
+
+
+def _dismissal_undo(event: ModerationEvent, *, actor: AbstractBaseUser) -> bool:
+    """Reopen the reports a dismissal closed on a comment that stayed published; audited."""
+    if not event.reasons or event.reasons[0].get("code") != "dismiss":
+        raise UndoNotAllowed(_("Reopened reports are dismissed again from the Reported tab."))
+    with transaction.atomic():
+        comment = comment_lock(comment_id=event.comment_id)
+        if comment is None or comment.status != event.to_status:
+            raise UndoNotAllowed(_changed())
+        reopened = reports_reopen(event_ids=[event.pk])
+        ModerationEvent.objects.create(
+            comment_id=event.comment_id,
+            actor=actor,
+            actor_label=actor.get_username(),
+            from_status=event.to_status,
+            to_status=event.to_status,
+            reasons=[reason_record("undo", event=event.pk, count=reopened)],
+        )
+        ModerationEvent.objects.filter(pk=event.pk).update(undone_at=timezone.now())
+    return True
