@@ -4,6 +4,10 @@
 (function () {
   "use strict";
   var items = Array.prototype.slice.call(document.querySelectorAll(".queue-item"));
+  /* Select-all and the keys' help are hidden in the page: they work only from here. */
+  document.querySelectorAll(".needs-script").forEach(function (element) {
+    element.hidden = false;
+  });
   var selectAll = document.getElementById("select-all");
   if (selectAll) {
     selectAll.addEventListener("change", function () {

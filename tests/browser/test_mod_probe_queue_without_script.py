@@ -1,0 +1,42 @@
+"""The queue offers without JavaScript only what works without it."""
+
+import pytest
+
+from comments.models import CommentStatus
+from core.roles import MODERATORS_GROUP
+
+from .a11y import sign_in
+
+S = CommentStatus
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def queue(make_user, article, post):
+    make_user("mod_nina", groups=[MODERATORS_GROUP])
+    return [post(article, f"Held number {n}", status=S.HELD) for n in range(3)]
+
+
+def test_without_javascript_the_queue_offers_no_select_all_and_no_keys(
+    live_server, page_without_js, queue
+):
+    """Select-all (which would select nothing) and the keys' help (keys that would do
+    nothing) are not shown; each comment's own box still selects it for the bulk action."""
+    page = page_without_js
+    sign_in(page, live_server.url, "mod_nina")
+    page.goto(f"{live_server.url}/moderation/")
+    assert not page.get_by_label("Select all on this page").is_visible()
+    assert not page.locator(".keyboard-help").is_visible()
+    page.check(f"#select-{queue[0].pk}")
+    page.get_by_role("button", name="Approve selected").click()
+    assert page.locator(".messages").get_by_text("1 comment approved.").is_visible()
+
+
+def test_with_javascript_select_all_and_the_keys_are_offered_and_work(live_server, page, queue):
+    """The script shows select-all and the keys' help; select-all selects every item."""
+    sign_in(page, live_server.url, "mod_nina")
+    page.goto(f"{live_server.url}/moderation/")
+    assert page.locator(".keyboard-help").is_visible()
+    page.get_by_label("Select all on this page").check()
+    page.get_by_role("button", name="Approve selected").click()
+    assert page.locator(".messages").get_by_text("3 comments approved.").is_visible()
