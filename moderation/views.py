@@ -28,6 +28,7 @@ from .chart import chart_build
 from .forms import BanForm, ReportForm
 from .forms_search import CommentSearchForm
 from .models import Ban
+from .outcomes import decision_outcome
 from .queue_actions import actions_for_statuses, actions_for_tab
 from .selectors_search import search_page
 
@@ -130,10 +131,26 @@ def act(request: HttpRequest) -> HttpResponse:
     if not ids:
         messages.error(request, _("Select at least one comment."))
         return HttpResponseRedirect(safe_next(request, fallback))
+    seen = _seen(request)
     event_ids = services.comments_moderate(
-        comment_ids=ids, action=action, actor=request.user, seen=_seen(request)
+        comment_ids=ids, action=action, actor=request.user, seen=seen
     )
     summary = services.action_summary(action=action, event_ids=event_ids, selected=len(ids))
+    if single and not event_ids and action != "dismiss":
+        # One comment's own button: say what became of it, as its article page would.
+        now = Comment.objects.filter(pk=ids[0]).values_list("user_name", "status").first()
+        if now is not None:
+            target = services.ACTIONS[action]
+            summary = (
+                decision_outcome(
+                    name=now[0],
+                    target=target,
+                    status=now[1],
+                    seen=seen.get(ids[0], ""),
+                    changed=False,
+                )
+                or summary
+            )
     (messages.success if event_ids else messages.info)(request, summary)
     target = safe_next(request, fallback)
     if event_ids:

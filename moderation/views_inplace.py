@@ -22,36 +22,12 @@ from comments.thread_html import MODERATION_BUTTONS, MODERATION_LABELS
 from core.http import safe_next
 
 from . import services
+from .outcomes import decision_outcome
 from .permissions import comment_moderation_allowed
 
 S = CommentStatus
 # The actions a comment's buttons send, and the status each leads to.
 TARGETS = {action: to for action, to, *_ in MODERATION_BUTTONS}
-DONE = {
-    S.PUBLISHED: gettext_lazy("Approved: the comment by %(name)s is published."),
-    S.SPAM: gettext_lazy("Marked spam: the comment by %(name)s is hidden from readers."),
-    S.REMOVED: gettext_lazy("Removed: the comment by %(name)s is hidden from readers."),
-}
-ALREADY = {
-    S.PUBLISHED: gettext_lazy("Nothing changed: the comment by %(name)s was already published."),
-    S.SPAM: gettext_lazy("Nothing changed: the comment by %(name)s was already marked spam."),
-    S.REMOVED: gettext_lazy("Nothing changed: the comment by %(name)s was already removed."),
-}
-# A comment that moved on after the page showed it: the moderator decided on what they saw.
-MOVED = {
-    S.PUBLISHED: gettext_lazy(
-        "Nothing changed: the comment by %(name)s was published after this page was loaded."
-    ),
-    S.HELD: gettext_lazy(
-        "Nothing changed: the comment by %(name)s was held after this page was loaded."
-    ),
-    S.SPAM: gettext_lazy(
-        "Nothing changed: the comment by %(name)s was marked spam after this page was loaded."
-    ),
-    S.REMOVED: gettext_lazy(
-        "Nothing changed: the comment by %(name)s was removed after this page was loaded."
-    ),
-}
 REFUSED = gettext_lazy(
     "Only moderators, and authors the site lets moderate their own articles, can do that."
 )
@@ -84,20 +60,9 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
         )
     )
     status = target if changed else _status_now(comment.pk)
-    name = {"name": comment.user_name}
-    if changed:
-        text = DONE[target] % name
-    elif status == target:
-        text = ALREADY[target] % name
-    elif status == S.DELETED:
-        text = _("Nothing changed: the comment by %(name)s was deleted by its author.") % name
-    elif status in MOVED and status != seen:
-        text = MOVED[status] % name
-    else:
-        text = (
-            _("Nothing changed: the comment by %(name)s could not be moderated; reload the page.")
-            % name
-        )
+    text = decision_outcome(
+        name=comment.user_name, target=target, status=status, seen=seen, changed=changed
+    )
     if wants_json:
         label = str(MODERATION_LABELS.get(status, ""))
         answer = {"status": status, "label": label, "message": text, "changed": changed}

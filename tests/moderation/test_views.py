@@ -146,9 +146,9 @@ def test_a_page_loaded_before_another_moderator_decided_changes_nothing(
         {"item_action": f"approve:{first.pk}", "seen": seen},
         follow=True,
     )
-    assert "No comment approved: the selection was already in that state, or has moved on." in (
-        response.content.decode()
-    )
+    assert (
+        "Nothing changed: the comment by Reader was removed after this page was loaded."
+    ) in response.content.decode()
     response = client.post(
         reverse("moderation:act"),
         {"action": "approve", "ids": [second.pk, third.pk], "seen": seen},
