@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_audit, views_commenters, views_inplace, views_webhooks
+from . import (
+    views,
+    views_audit,
+    views_commenters,
+    views_inplace,
+    views_reports,
+    views_webhooks,
+)
 
 app_name = "moderation"
 
@@ -11,7 +18,7 @@ urlpatterns = [
     path("log/", views_audit.audit_log, name="log"),
     path("scorer/", views.scorer_report, name="scorer"),
     path("search/", views.search, name="search"),
-    path("report/<id:comment_id>/", views.report, name="report"),
+    path("report/<id:comment_id>/", views_reports.report, name="report"),
     path("ban/<id:comment_id>/", views.ban_author, name="ban"),
     path("comment/<id:comment_id>/", views_inplace.comment_moderate, name="inplace"),
     path("bans/", views.bans, name="bans"),

@@ -1,5 +1,5 @@
 """Moderation entry points: the queue, bulk actions, undo, the scorer's report on itself,
-bans, reader reports (the audit log is views_audit.py)."""
+bans (the audit log is views_audit.py, readers' reports views_reports.py)."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,19 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.models import Article
 from comments.models import Comment, CommentStatus
 from comments.moderating import comment_bannable, moderation_notice_add
-from comments.notices import note_add
-from core.http import client_ip, messages_tagged, safe_next
+from core.http import messages_tagged, safe_next
 from core.ids import parse_id, parse_ids
 from core.kept_post import post_kept_over_login, post_kept_take
-from core.ratelimit import rate_limited
 from core.roles import is_moderator, role_required
 
 from . import selectors_audit, selectors_queue, selectors_scorer, services
 from .chart import chart_build
-from .forms import BanForm, ReportForm
+from .forms import BanForm
 from .forms_search import CommentSearchForm
 from .models import Ban
 from .outcomes import decision_outcome
@@ -303,74 +300,3 @@ def ban_lift(request: HttpRequest, ban_id: int) -> HttpResponse:
         messages.info(request, _("That ban had already been lifted."))
     # Back to the page of bans the moderator was on, where the row now says "lifted".
     return HttpResponseRedirect(safe_next(request, reverse("moderation:bans")))
-
-
-@require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, comment_id: int) -> HttpResponse:
-    """A reader reports a published comment; guests are limited per hour by IP."""
-    comment = (
-        Comment.objects.select_related("article")
-        .filter(
-            pk=comment_id,
-            status=CommentStatus.PUBLISHED,
-            article__in=Article.objects.published(),
-        )
-        .first()
-    )
-    if comment is None and request.method == "POST":
-        # Hidden (held, removed...) after the reader opened the form: their report is not
-        # needed, and "page not found" would not say why.
-        hidden = (
-            Comment.objects.select_related("article")
-            .filter(pk=comment_id, article__in=Article.objects.published())
-            .first()
-        )
-        if hidden is not None:
-            note_add(
-                request,
-                comment_id=hidden.pk,
-                text=_("That comment is already hidden from readers: there is nothing to report."),
-            )
-            return HttpResponseRedirect(f"{hidden.article.get_absolute_url()}#comments")
-    if comment is None:
-        raise Http404("There is no published comment with that id.")
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ip_address = client_ip(request)
-        if rate_limited(request, "report"):
-            return render(
-                request,
-                "moderation/report.html",
-                {"comment": comment, "form": form, "limited": True},
-                status=429,
-            )
-        created = services.report_create(
-            comment_id=comment.pk,
-            user=request.user,
-            ip_address=ip_address,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
-        status = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).first()
-        if status != CommentStatus.PUBLISHED:
-            # This report held it: readers no longer see it, and its address would be a 404.
-            note_add(
-                request,
-                comment_id=comment.pk,
-                text=_("Thank you: the comment is hidden until a moderator has looked at it."),
-            )
-            return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")
-        note_add(
-            request,
-            comment_id=comment.pk,
-            text=_("Thank you: a moderator will look at this comment.")
-            if created
-            else _("You have already reported this comment."),
-        )
-        return HttpResponseRedirect(reverse("comments:permalink", args=[comment.pk]))
-    return render(
-        request,
-        "moderation/report.html",
-        {"comment": comment, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
