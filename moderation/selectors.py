@@ -2,6 +2,7 @@
 queue's reads are in selectors_queue)."""
 
 import ipaddress
+from collections import defaultdict
 from contextlib import suppress
 from datetime import datetime
 
@@ -296,11 +297,26 @@ def comment_hold_maker(comment_id: int) -> str:
     """Who holds the comment: "readers" (their reports), "moderator", "scorer" (or another
     automatic label), or "" when the latest move that stands did not hold it. An undone
     decision and its undo are passed over, since the undo restored what came before."""
-    events = ModerationEvent.objects.filter(comment_id=comment_id).order_by("-created_at", "-pk")
+    return comment_hold_makers([comment_id])[comment_id]
+
+
+def comment_hold_makers(comment_ids: list[int]) -> dict[int, str]:
+    """comment_hold_maker for each of the comments, from one read of their events."""
+    events = (
+        ModerationEvent.objects.filter(comment_id__in=comment_ids)
+        .order_by("comment_id", "-created_at", "-pk")
+        .values_list("comment_id", "pk", "actor_id", "actor_label", "from_status", "to_status",
+                     "reasons")
+    )  # fmt: skip
+    newest_first = defaultdict(list)
+    for comment_id, *event in events:
+        newest_first[comment_id].append(event)
+    return {comment_id: _hold_maker(newest_first[comment_id]) for comment_id in comment_ids}
+
+
+def _hold_maker(events: list) -> str:
     passed_over = set()
-    for pk, actor_id, label, from_status, to_status, reasons in events.values_list(
-        "pk", "actor_id", "actor_label", "from_status", "to_status", "reasons"
-    ):
+    for pk, actor_id, label, from_status, to_status, reasons in events:
         if pk in passed_over:
             continue
         undone = next(
