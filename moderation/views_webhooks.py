@@ -78,14 +78,23 @@ def webhooks(request: HttpRequest) -> HttpResponse:
 def webhook_switch(request: HttpRequest, webhook_id: int) -> HttpResponse:
     """Switch a webhook on or off."""
     active = request.POST.get("active") == "1"
-    webhook = services.webhook_active_set(webhook_id=webhook_id, active=active, actor=request.user)
+    webhook, switched = services.webhook_active_set(
+        webhook_id=webhook_id, active=active, actor=request.user
+    )
     if webhook is None:
         return _gone(request)
-    said = (
-        _("Webhook for %(url)s is now on.")
-        if webhook.active
-        else _("Webhook for %(url)s is now off.")
-    )
+    if switched:
+        said = (
+            _("Webhook for %(url)s is now on.")
+            if webhook.active
+            else _("Webhook for %(url)s is now off.")
+        )
+    else:  # another moderator switched it first
+        said = (
+            _("Webhook for %(url)s was already on.")
+            if webhook.active
+            else _("Webhook for %(url)s was already off.")
+        )
     return HttpResponseRedirect(
         _webhook_note_add(request, said % {"url": webhook.url}, webhook_id=webhook.pk)
     )

@@ -87,12 +87,14 @@ def webhook_create(
 
 def webhook_active_set(
     *, webhook_id: int, active: bool, actor: AbstractBaseUser | None = None
-) -> Webhook | None:
-    """Switch a webhook on or off (in the audit log as `actor`'s edit); None if there is no
-    such webhook."""
+) -> tuple[Webhook | None, bool]:
+    """Switch a webhook on or off (in the audit log as `actor`'s edit): the webhook (None if
+    there is no such webhook) and whether this switched it (False: it was so already, as
+    when another moderator switched it first)."""
     with transaction.atomic():
         webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
-        if webhook is not None and webhook.active != active:
+        switched = webhook is not None and webhook.active != active
+        if switched:
             webhook.active = active
             # save() rather than update(): the cached list is dropped on the model's signals.
             webhook.save(update_fields=["active"])
@@ -101,7 +103,7 @@ def webhook_active_set(
                     actor=actor, instance=webhook, before={"active": not active},
                     field_names=["active"], secret_fields=WEBHOOK_SECRET_FIELDS,
                 )  # fmt: skip
-    return webhook
+    return webhook, switched
 
 
 def webhook_delete(*, webhook_id: int, actor: AbstractBaseUser | None = None) -> Webhook | None:

@@ -520,6 +520,12 @@ class TestPage:
         html = client.get(switched["Location"]).content.decode()
         row = re.search(rf'<tr id="webhook-{webhook.pk}">.*?</tr>', html, re.S).group(0)
         assert "is now off." in row
+        # A second moderator's page still offered "Switch off": pressed, it says the truth.
+        again = client.post(reverse("moderation:webhook_switch", args=[webhook.pk]),
+                            {"active": "0"})  # fmt: skip
+        html = client.get(again["Location"]).content.decode()
+        row = re.search(rf'<tr id="webhook-{webhook.pk}">.*?</tr>', html, re.S).group(0)
+        assert "was already off." in row and "is now off." not in row
         deleted = client.post(reverse("moderation:webhook_delete", args=[webhook.pk]))
         assert deleted["Location"] == f"{page}#webhooks-list"
         html = client.get(deleted["Location"]).content.decode()
