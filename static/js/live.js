@@ -8,6 +8,7 @@
    - An edited comment is fetched again; a removed one becomes the page's placeholder, or
      goes when the page would not show it (a placeholder with its last reply); a removed
      reply behind "Show N replies" is no longer counted.
+   - The heading's count of comments follows each one published or removed at once.
    - Vote counts change in place (votes.js words them).
    - A verdict on the reader's own pending or held comment is asked for at once
      (comments.js): a moderator's approval or removal shows without a reload.
@@ -77,6 +78,7 @@
 
   var handlers = {
     comment: function (news) {
+      live.published(news.id);
       if (live.folded[news.id]) { return; }
       var item = comment(news.id);
       if (item) {
@@ -87,7 +89,10 @@
       live.newHeard(news);
     },
     edit: function (news) { live.refresh(news.id); },
-    remove: function (news) { live.removed(news, live.newForgotten(news.id)); },
+    remove: function (news) {
+      live.unpublished(news.id);
+      live.removed(news, live.newForgotten(news.id));
+    },
     score: setScore,
     status: function (news) { askVerdicts(news.id); }
   };

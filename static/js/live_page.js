@@ -18,6 +18,44 @@
   var heading = document.getElementById("comments-title");
   section.insertBefore(region, heading ? heading.nextSibling : section.firstChild);
 
+  /* The heading counts the article's published comments. The stream tells of each one
+     published or removed (on this page or another), and the heading follows at once, so
+     it never counts fewer or more than the article has: a comment published counts once,
+     whoever hears of it again. Counted from the page: the comments it shows published
+     (not the reader's own awaiting a verdict, nor a removed one's placeholder). */
+  var total = heading ? parseInt(heading.getAttribute("data-count"), 10) : NaN;
+  var counted = {};
+  Array.prototype.forEach.call(section.querySelectorAll("li.comment[id]"), function (item) {
+    var body = item.firstElementChild;
+    if (body && body.matches(".comment-body:not(.comment-awaiting)")) {
+      counted[item.id.slice(1)] = true;
+    }
+  });
+
+  function recount(change) {
+    if (isNaN(total)) { return; }
+    total = Math.max(total + change, 0);
+    heading.setAttribute("data-count", String(total));
+    heading.textContent = interpolate(
+      ngettext("%(count)s comment on “%(title)s”", "%(count)s comments on “%(title)s”", total),
+      { count: total, title: heading.getAttribute("data-title") }, true
+    );
+  }
+
+  function published(id) {
+    if (counted[id]) { return; }
+    counted[id] = true;
+    recount(1);
+  }
+
+  /* A removal counts one fewer unless the page shows that comment uncounted (the reader's
+     own, awaiting): one on another page was counted when the page was built. */
+  function unpublished(id) {
+    if (!counted[id] && comment(id)) { return; }
+    delete counted[id];
+    recount(-1);
+  }
+
   function urlFor(pattern, id) { return pattern.replace(ID, String(id)); }
 
   function comment(id) { return document.getElementById("c" + id); }
@@ -72,6 +110,8 @@
     fragment: fragment,
     moreLine: moreLine,
     moreCount: moreCount,
-    highlight: highlight
+    highlight: highlight,
+    published: published,
+    unpublished: unpublished
   };
 })();
