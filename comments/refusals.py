@@ -47,6 +47,12 @@ NO_TOKEN_NOTICE = gettext_lazy(
     "It was sent without this site's security token, so nothing was posted. Check it and "
     "press Post Comment again."
 )
+# The form carried a token this browser no longer holds: signing in (in another tab or
+# window) replaced it. "Sent without a token" and "a script did not run" would be untrue.
+STALE_TOKEN_NOTICE = gettext_lazy(
+    "Its security token was out of date (signing in, in another tab or window, replaces it), "
+    "so nothing was posted. Check it and press Post Comment again."
+)
 
 
 def expired_notice() -> str:

@@ -14,7 +14,7 @@ from core.ids import parse_id
 
 from . import presenters, selectors
 from .forms import CommentForm
-from .refusals import NO_TOKEN_NOTICE
+from .refusals import NO_TOKEN_NOTICE, STALE_TOKEN_NOTICE
 from .views import article_posted_to, reply_cancelled
 
 logger = logging.getLogger(__name__)
@@ -45,12 +45,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             reply_target = reply_id and selectors.comment_for_reply(
                 article=article, comment_id=reply_id, viewer=presenters.viewer_for(request)
             )
+            stale = _token_stale(reason)
             context.update(
                 form=form.resigned() if form.security_problem() else form,
                 article=article,
                 comments_open=article.accepts_comments,
                 reply_target=reply_target,
-                notice=NO_TOKEN_NOTICE,
+                notice=STALE_TOKEN_NOTICE if stale else NO_TOKEN_NOTICE,
+                stale_token=stale,
             )
         followed = None if article else _follow_refused(request)
         if followed is not None:
@@ -61,6 +63,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         logger.warning("The refused form's comment could not be rebuilt (database failure)")
         connection.close()
     return render(request, "csrf_failure.html", context, status=403)
+
+
+def _token_stale(reason: str) -> bool:
+    """Whether the form sent a token, well formed but not this browser's (Django's reason
+    "CSRF token from POST incorrect."): one from before a sign-in that replaced it."""
+    return reason.startswith("CSRF token from ") and reason.endswith(" incorrect.")
 
 
 def _follow_refused(request: HttpRequest) -> Article | None:
