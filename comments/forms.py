@@ -75,7 +75,6 @@ class CommentForm(XtdCommentForm):
         widget=forms.Textarea(
             attrs={
                 "rows": 8,
-                "maxlength": settings.COMMENT_MAX_LENGTH,
                 "required": True,
                 "dir": "auto",
             }

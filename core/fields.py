@@ -14,7 +14,7 @@ class BrowserMaxLengthValidator(MaxLengthValidator):
 
 class TextareaField(forms.CharField):
     """A CharField for a textarea, whose length is counted as the browser counts it against
-    its maxlength.
+    a maxlength (the widget has none unless it is given one: see widget_attrs).
 
     Browsers send a textarea's line breaks as CRLF but count each as one character against
     its maxlength, so a text the browser let through was refused as too long (3,000 typed
@@ -30,6 +30,14 @@ class TextareaField(forms.CharField):
             else validator
             for validator in self.validators
         ]
+
+    def widget_attrs(self, widget):
+        # No maxlength from max_length: a browser cuts a paste at it without a word, and what
+        # was past the limit is lost unseen. The server counts as the browser would, and a
+        # text too long comes back whole, saying how long it is.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -28,9 +28,7 @@ class CommentEditForm(forms.Form):
     comment = TextareaField(
         label=_("Comment"),
         max_length=settings.COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(
-            attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH, "dir": "auto"}
-        ),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         error_messages={
             "required": _("Please write a comment (or delete it instead)."),
             # The comment form's own words for it, not Django's "Ensure this value has…".
