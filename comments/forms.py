@@ -65,6 +65,12 @@ def _email_verified(user) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
+GUEST_FOLLOWUP_HELP = gettext_lazy(
+    "Before the first email, we send you a link to confirm your address: open it, or no "
+    "email about replies will come."
+)
+
+
 class CommentForm(XtdCommentForm):
     # Every field as the page shows it, declared once: building them (and xtd's own widgets,
     # replaced here) on every form was a tenth of a post's time. Only what depends on the
@@ -157,7 +163,12 @@ class CommentForm(XtdCommentForm):
             fields["email"].required = False
         if "reply_to" in self.initial:
             fields["reply_to"].initial = self.initial["reply_to"]
-        if self.user is not None:
+        if self.user is None:
+            # A guest's replies go only to an address confirmed by a link (readers.selectors):
+            # without this, ticking the box and never opening that email meant no reply
+            # email ever came, and nothing on the page had said so.
+            fields["followup"].help_text = GUEST_FOLLOWUP_HELP
+        else:
             for name in ("name", "email", "url", "remember"):
                 del fields[name]
             if not getattr(self.user, "email", ""):
