@@ -155,15 +155,17 @@ def posted_text(request: HttpRequest) -> dict[str, str]:
     """The text a refused or failed POST carried, to hand back so that nothing its writer
     wrote is lost: a reader's comment (an edit sent after signing out in another tab, say),
     an author's article, update or correction (sent after losing the role or the article
-    meanwhile), a moderator's note on a commenter; `kept_kind` names which, for the box's
-    label ("comment", else "body")."""
+    meanwhile), a reader's note with a report, a moderator's note on a commenter;
+    `kept_kind` names which, for the box's label ("comment", else "body")."""
     try:
         sent = request.POST if request.method == "POST" else {}
         if sent.get("comment"):
             return {"text": sent["comment"], "kept_kind": "comment"}
         # A moderator's notes are named after the commenter they are about (note-<id>-text).
-        typed = sent.get("body") or next(
-            (value for name, value in sent.items() if name.endswith("-text") and value), ""
+        typed = (
+            sent.get("body")
+            or sent.get("note")
+            or next((value for name, value in sent.items() if name.endswith("-text") and value), "")
         )
         return {"text": typed, "kept_kind": "body"}
     except Exception:  # a body that cannot be read is not worth a second error
