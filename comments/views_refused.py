@@ -29,7 +29,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         # Another site's form, sent by this browser: handing its text back in a form with
         # this reader's token would make their next click post the other site's words.
         return render(request, "csrf_failure.html", {"reason": reason}, status=403)
-    context = {"reason": reason, **posted_text(request)}
+    context = {"reason": reason, "stale_token": _token_stale(reason), **posted_text(request)}
     # Readers without JavaScript land here from the shared article page, whose forms carry no
     # token: their second press must work, so the form comes back whole and signed. With the
     # database failing, the text alone comes back, as it did before.
@@ -45,14 +45,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             reply_target = reply_id and selectors.comment_for_reply(
                 article=article, comment_id=reply_id, viewer=presenters.viewer_for(request)
             )
-            stale = _token_stale(reason)
+            stale = context["stale_token"]
             context.update(
                 form=form.resigned() if form.security_problem() else form,
                 article=article,
                 comments_open=article.accepts_comments,
                 reply_target=reply_target,
                 notice=STALE_TOKEN_NOTICE if stale else NO_TOKEN_NOTICE,
-                stale_token=stale,
             )
         followed = None if article else _follow_refused(request)
         if followed is not None:

@@ -24,3 +24,26 @@ def test_a_refused_report_hands_back_its_note(article, post):
     )
     assert kept and kept.group(1) == note
     assert not Report.objects.exists()
+
+
+def test_a_report_with_a_token_a_sign_in_replaced_says_it_was_out_of_date(article, post, make_user):
+    """The report page's token was replaced by a sign-in in another tab: the refusal says the
+    token was out of date, not that the browser sent none (it did)."""
+    comment = post(article, "A comment someone reports.")
+    browser = Client(enforce_csrf_checks=True)
+    old_token = browser.get("/csrf/").json()["token"]
+    make_user(username="tabbed")
+    signed_in = browser.post(
+        "/accounts/login/",
+        {"login": "tabbed", "password": "a-long-passphrase", "csrfmiddlewaretoken": old_token},
+    )
+    assert signed_in.status_code == 302
+    response = browser.post(
+        f"/moderation/report/{comment.pk}/",
+        {"reason": "spam", "note": "", "csrfmiddlewaretoken": old_token},
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "security token (it protects you against forged requests) is out of date" in html
+    assert "did not send" not in html
+    assert not Report.objects.exists()
