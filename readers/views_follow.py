@@ -183,6 +183,22 @@ def _unsubscribed_text(done: services.Unsubscribed) -> str:
     return _("Nothing to unsubscribe from.")
 
 
+def _unsubscribe_question(data: dict) -> str:
+    """What the unsubscribe page asks, naming the emails its link stops: a reader following
+    several articles must not have to guess which one a button ends."""
+    if "follow" in data:
+        follow = selectors.follow_of_link(data=data)
+        if follow is not None:
+            return _("Stop the emails about updates to “%(title)s”?") % {
+                "title": follow.article.title
+            }
+    elif "replies" in data:
+        return _("Stop the emails about replies to your comments?")
+    elif "author_digest" in data:
+        return _("Stop the digest of new comments on your articles?")
+    return _("Stop these emails?")
+
+
 @csrf_exempt  # the signed token is the authority; mail clients' one-click POST has no CSRF
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -194,7 +210,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except TokenInvalid as error:
         return token_failed(request, error)
     if request.method == "GET":
-        return render(request, "readers/unsubscribe.html", {"token": token})
+        context = {"token": token, "question": _unsubscribe_question(data)}
+        return render(request, "readers/unsubscribe.html", context)
     try:
         done = services.unsubscribe(data=data)
     except TokenInvalid as error:
