@@ -73,13 +73,13 @@ def unfollow(request: HttpRequest, slug: str) -> HttpResponse:
 CONFIRMED_QUERY = "?done=1"
 
 
-def confirmation_link(purpose: str, *, title: str, message: str, done):
+def confirmation_link(purpose: str, *, title: str, message: str, done, asks=None):
     """Make a view for an emailed confirmation link. Mail scanners open links, so the link
     shows a page with one button (`title`, `message`) and the view runs, with the token's
     data, only when the button is pressed; a bad or expired link says so. The view
     redirects to the link's CONFIRMED_QUERY, whose GET shows `done(request, data)` (the
     page saying what is now the case, or None when it is not), so a reload sends nothing
-    again."""
+    again. `asks(data)`, when given, words the message from what the link is for."""
 
     def decorator(view):
         @wraps(view)
@@ -95,7 +95,7 @@ def confirmation_link(purpose: str, *, title: str, message: str, done):
             confirmed = done(request, data) if request.GET.get("done") else None
             if confirmed is not None:
                 return confirmed
-            context = {"title": title, "message": message}
+            context = {"title": title, "message": asks(data) if asks else message}
             return render(request, "readers/confirm.html", context)
 
         return wrapped
@@ -116,11 +116,23 @@ def _follow_confirmed(request: HttpRequest, data: dict) -> HttpResponse | None:
     })  # fmt: skip
 
 
+def _follow_question(data: dict) -> str:
+    """The follow link's page names its article: a reader may have asked to follow several,
+    and "Follow this article?" did not say which."""
+    followed = selectors.follow_of_link(data=data)
+    if followed is None:
+        return _("Press the button to confirm.")
+    return _("Get an email when “%(title)s” has an update? Press the button to confirm.") % {
+        "title": followed.article.title
+    }
+
+
 @confirmation_link(
     "follow_confirm",
     title=gettext_lazy("Follow this article?"),
     message=gettext_lazy("Press the button to confirm."),
     done=_follow_confirmed,
+    asks=_follow_question,
 )
 def follow_confirm(request: HttpRequest, data: dict) -> HttpResponse:
     """The link in a guest's confirmation email; confirming twice is harmless."""

@@ -1,5 +1,5 @@
-"""The page an emailed unsubscribe link opens names what its button stops: a reader who
-follows several articles read "Stop these emails?" and had to guess which."""
+"""The pages emailed links open name what their button does: a reader who follows several
+articles read "Stop these emails?" or "Follow this article?" and had to guess which."""
 
 import pytest
 from django.test import Client
@@ -37,3 +37,14 @@ def test_a_replies_link_says_it_stops_reply_emails():
     """The link in a reply email stops the emails about replies."""
     html = page_text(f"/unsubscribe/{token_make('unsubscribe', replies='fan@example.com')}/")
     assert "Stop the emails about replies to your comments?" in html
+
+
+def test_a_follow_confirmation_link_names_its_article(make_article):
+    """The page a guest's follow confirmation link opens names the article it follows, and
+    opening it confirms nothing."""
+    article = make_article(title="Grid report")
+    follow = Follow.objects.create(article=article, email="fan@example.com")
+    html = page_text(f"/follow/confirm/{token_for_follow('follow_confirm', follow=follow)}/")
+    assert "Get an email when “Grid report” has an update? Press the button to confirm." in html
+    follow.refresh_from_db()
+    assert follow.confirmed_at is None
