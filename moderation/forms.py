@@ -21,7 +21,8 @@ class ReportForm(forms.Form):
         required=False,
         max_length=500,
         label=_("Anything a moderator should know? (optional)"),
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        # No maxlength: a browser cuts a paste at it without a word (core.fields).
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
