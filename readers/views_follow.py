@@ -92,7 +92,9 @@ def confirmation_link(purpose: str, *, title: str, message: str, done, asks=None
                 return token_failed(request, error)
             if request.method == "POST":
                 return view(request, data)
-            confirmed = done(request, data) if request.GET.get("done") else None
+            # Done already (this press's redirect, or the link opened again later): say so,
+            # rather than ask again for what is the case.
+            confirmed = done(request, data)
             if confirmed is not None:
                 return confirmed
             context = {"title": title, "message": asks(data) if asks else message}
