@@ -47,11 +47,15 @@
           if (!response.ok) { throw new Error("CSRF token: HTTP " + response.status); }
           return response.json();
         })
-        .then(function (answer) { fillAll(answer.token); })
+        .then(function (answer) { fillAll(answer.token); return answer.token; })
         .catch(function (error) { asking = null; throw error; });
     }
     return asking;
   }
+  // Other scripts ask through this request too: each answer to a browser without the
+  // cookie makes it a new one, and the last to land replaces the cookie the others' tokens
+  // belong to.
+  window.parleyCsrfToken = askForToken;
 
   document.addEventListener("focusin", function (event) {
     var form = event.target.form;

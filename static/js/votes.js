@@ -10,8 +10,6 @@
   "use strict";
 
   var FIELD = "csrfmiddlewaretoken";
-  var csrfScript = document.querySelector("script[data-csrf-url]");
-  var csrfUrl = csrfScript && csrfScript.getAttribute("data-csrf-url");
   var live = null;
 
   function announce(text) {
@@ -48,17 +46,13 @@
     announce(text);
   }
 
-  /* The form's own token, else this browser's (the shared page carries none). */
+  /* The form's own token, else this browser's (the shared page carries none), asked for
+     by csrf.js: one request for the page, shared with its other forms. */
   function token(form) {
     var field = form.elements.namedItem(FIELD);
     if (field && field.value) { return Promise.resolve(field.value); }
-    if (!csrfUrl) { return Promise.reject(new Error("no CSRF URL")); }
-    return fetch(csrfUrl, {
-      credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" }
-    }).then(function (response) {
-      if (!response.ok) { throw new Error("CSRF token: HTTP " + response.status); }
-      return response.json();
-    }).then(function (answer) { return answer.token; });
+    if (!window.parleyCsrfToken) { return Promise.reject(new Error("no CSRF script")); }
+    return window.parleyCsrfToken();
   }
 
   /* A comment's score as it now stands, in the page's words: after this reader's vote, and

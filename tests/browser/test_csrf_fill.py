@@ -2,9 +2,13 @@
 one before a form is used, and without scripts the refusal hands the comment back ready to
 post again."""
 
+import threading
+
 import pytest
+from django.middleware.csrf import get_token
 
 from comments.models import Comment
+from tests.support import wait_until
 
 from .helpers import fill_guest_form
 
@@ -103,3 +107,61 @@ def test_without_javascript_a_guest_can_follow_on_the_second_press(live_server, 
     assert notice.inner_text().startswith("Check your inbox")
     assert page.locator(".messages .message").count() == 0
     assert [m.to for m in mail.outbox] == [["nina@example.com"]]
+
+
+# Counts the page's requests for a CSRF token, whichever script makes them.
+COUNT_TOKEN_ASKS = """(() => {
+  const native = window.fetch;
+  window.__tokenAsks = 0;
+  window.fetch = function (resource, options) {
+    if (String(resource).indexOf("/csrf/") >= 0) { window.__tokenAsks += 1; }
+    return native.call(this, resource, options);
+  };
+})();"""
+
+
+def test_a_vote_while_the_form_asks_for_its_token_leaves_the_comment_postable(
+    live_server, new_page, article, post, monkeypatch
+):
+    """A vote pressed while the comment form's token is on its way: the page asks the site
+    once, not twice. Two answers would each make this browser a CSRF cookie, and the one
+    landing last would not match the form's token: the comment would be refused."""
+    answers = []  # one per request the site got, each held until the test lets it go
+
+    def held_token(request):
+        token, go = get_token(request), threading.Event()
+        answers.append(go)
+        go.wait(30)
+        return token
+
+    # Held in the server (the browser has sent its cookies), not in the browser (which
+    # would send the ones it has once let go).
+    monkeypatch.setattr("articles.views.get_token", held_token)
+    comment = post(article, "Worth a vote while writing", name="Voted Vito")
+    url = live_server.url + article.get_absolute_url()
+    new_page().goto(url)  # another reader fills the cache: the page carries no token
+    page = new_page()
+    page.add_init_script(COUNT_TOKEN_ASKS)
+    page.goto(url)
+
+    def asked(count: int) -> bool:
+        return len(answers) == page.evaluate("window.__tokenAsks") >= count
+
+    fill_guest_form(page, "Written while my vote was on its way.", "Vivid Vito")
+    wait_until(lambda: asked(1), 10, "the form's request for a token")
+    page.click(f"#c{comment.pk} button[data-vote=up]")
+    page.wait_for_selector(f"#c{comment.pk} form.comment-votes[aria-busy]")
+    wait_until(lambda: asked(1), 10, "every request for a token to reach the site")
+    asks = page.evaluate("window.__tokenAsks")
+
+    # Were there two, the form's answer first and the vote's last (its cookie kept).
+    answers[0].set()
+    page.wait_for_function(f"() => document.querySelector('{TOKEN}').value !== ''")
+    for go in answers[1:]:
+        go.set()
+    page.wait_for_selector(f'#c{comment.pk} button[data-vote=up][aria-pressed="true"]')
+    page.click("#submit")
+    page.wait_for_url("**#c*")
+    assert Comment.objects.filter(user_name="Vivid Vito").exists()
+    assert Comment.objects.values_list("upvotes", flat=True).get(pk=comment.pk) == 1
+    assert asks == 1
