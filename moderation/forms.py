@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import TextareaField
 
 from .models import Ban, Report
-from .selectors import bans_in_force
+from .selectors_bans import bans_in_force
 
 
 class ReportForm(forms.Form):

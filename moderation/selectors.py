@@ -1,26 +1,20 @@
-"""Moderation reads: what the scorer needs to know, who is banned, who moderates (the
-queue's reads are in selectors_queue)."""
+"""Moderation reads: what the scorer needs to know, who moderates, what held a comment (who
+is banned is in selectors_bans, the queue's reads in selectors_queue)."""
 
-import ipaddress
 from collections import defaultdict
-from contextlib import suppress
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 from comments.services import COPIES_FETCHED, COPIES_WINDOW
 from core.db import CompiledValues, CompiledValuesIn
-from core.http import address_network
-from core.keys import keyed_hash
 from core.roles import moderator_users
 
-from .cached import BanEntry, bans_cached, rules_cached
+from .cached import rules_cached
 from .keywords import keyword_list
-from .models import Ban, HeldNotice, ModerationEvent, ModerationRules, TrainingExample
+from .models import HeldNotice, ModerationEvent, ModerationRules, TrainingExample
 from .scoring import AuthorHistory, Rules, Submission, distinctive
 
 S = CommentStatus
@@ -238,59 +232,6 @@ def held_listed(ids: list[int]) -> list[Comment]:
 def moderator_emails() -> list[str]:
     """Addresses of active moderators, however they were made moderators."""
     return sorted(set(moderator_users().exclude(email="").values_list("email", flat=True)))
-
-
-# ---------------------------------------------------------------------------
-# Bans
-# ---------------------------------------------------------------------------
-def ban_hash(kind: str, value: str) -> str:
-    """The keyed hash a banned email or IP address is kept as (never the address itself). An
-    IP address is hashed in its standard form: "2001:DB8:0:0::1" typed in the admin is the
-    "2001:db8::1" a poster's address is recorded as; an IPv6 address as its /64, which one
-    subscriber holds whole and can rotate through (core.http.address_network)."""
-    value = value.strip().lower()
-    if kind == Ban.Kind.IP:
-        value = address_network(value) or value
-    return keyed_hash(f"ban.{kind}", value)
-
-
-def ip_ban_hashes(ip_address: str) -> set[str]:
-    """The hashes an IP ban on this address may be kept as: its own (ban_hash), and for
-    IPv6 the exact address, as bans made before they covered the /64 were kept."""
-    hashes = {ban_hash(Ban.Kind.IP, ip_address)}
-    with suppress(ValueError):
-        hashes.add(keyed_hash(f"ban.{Ban.Kind.IP}", ipaddress.ip_address(ip_address).compressed))
-    return hashes
-
-
-def bans_in_force(
-    *, user: AbstractBaseUser | None = None, email: str = "", ip_address: str | None = None
-) -> list[BanEntry]:
-    """The bans in force against this account, email or IP address (from the cache)."""
-    wanted = set()
-    if user is not None and user.is_authenticated:
-        wanted.add((Ban.Kind.ACCOUNT, user.pk))
-    if email:
-        wanted.add((Ban.Kind.EMAIL, ban_hash(Ban.Kind.EMAIL, email)))
-    if ip_address:
-        wanted.update((Ban.Kind.IP, value) for value in ip_ban_hashes(ip_address))
-    now = timezone.now()
-    return [
-        ban
-        for ban in bans_cached()
-        if (ban.kind, ban.user_id if ban.kind == Ban.Kind.ACCOUNT else ban.value_hash) in wanted
-        and (ban.expires_at is None or ban.expires_at > now)
-    ]
-
-
-def ban_for(
-    *, user: AbstractBaseUser | None = None, email: str = "", ip_address: str | None = None
-) -> BanEntry | None:
-    """The ban in force against this poster, hard bans first, if any (from the cache)."""
-    if user is not None and user.is_authenticated:
-        email = email or getattr(user, "email", "")
-    matches = bans_in_force(user=user, email=email, ip_address=ip_address)
-    return min(matches, key=lambda ban: (ban.shadow, -ban.pk), default=None)
 
 
 def comment_hold_maker(comment_id: int) -> str:

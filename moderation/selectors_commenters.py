@@ -23,7 +23,7 @@ from core.keys import keyed_hash
 from .models import Ban, CommenterNote
 from .models.notes import GUEST_EMAIL, GUEST_IP, note_subject
 from .queue_actions import DISMISS
-from .selectors import ban_hash, ip_ban_hashes
+from .selectors_bans import ban_hash, ip_ban_hashes
 
 if TYPE_CHECKING:
     from .selectors_queue import QueueItem

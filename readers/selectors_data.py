@@ -25,7 +25,7 @@ from moderation.models import (
     StaffEdit,
     Webhook,
 )
-from moderation.selectors import ban_hash
+from moderation.selectors_bans import ban_hash
 from moderation.selectors_commenters import guest_email_key
 
 from .models import AuthorDigestChoice, AuthorDigestEntry, ConfirmedAddress, Delivery, Follow

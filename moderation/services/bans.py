@@ -11,7 +11,7 @@ from comments.screening import Screening
 
 from ..models import Ban, ModerationEvent
 from ..reasons import reason_record
-from ..selectors import ban_for, ban_hash
+from ..selectors_bans import ban_for, ban_hash
 
 
 def address_mask(kind: str, value: str) -> str:

@@ -21,6 +21,7 @@ from .. import selectors
 from ..hooks import VOTES_REPORTER
 from ..models import ModerationEvent, Report
 from ..reasons import reason_record
+from ..selectors_bans import ban_for
 from .transitions import StatusMove, comment_transition, comments_lock, comments_status_move
 from .webhooks import webhooks_notify
 
@@ -44,7 +45,7 @@ def report_create(
     # subscriber rotating through their /64 would otherwise hold any comment alone.
     key = requester_key(user=user, address=address_network(ip_address), purpose="reporter")
     reporter = user if user is not None and user.is_authenticated else None
-    banned = selectors.ban_for(user=reporter, ip_address=ip_address) is not None
+    banned = ban_for(user=reporter, ip_address=ip_address) is not None
     try:
         with transaction.atomic():
             Report.objects.create(

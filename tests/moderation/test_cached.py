@@ -42,7 +42,7 @@ def test_a_new_ban_and_a_lifted_one_apply_to_the_next_post(article, submit, mode
 
 def test_a_ban_deleted_with_its_account_leaves_the_cache(article, moderator, make_user):
     """A ban removed by a cascade (its account deleted) is dropped from the cached copy."""
-    from moderation.selectors import ban_for
+    from moderation.selectors_bans import ban_for
 
     user = make_user("gone")
     services.ban_create(kind=Ban.Kind.ACCOUNT, user=user, actor=moderator, reason="spam")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments.models import Comment, CommentStatus, Vote
 from comments.models_votes import wilson_lower_bound
 from moderation.models import Ban, CommenterNote, ModerationEvent
-from moderation.selectors import ban_for
+from moderation.selectors_bans import ban_for
 from readers.models import ConfirmedAddress, Delivery, Follow
 from readers.personal_data import PERSONAL_DATA, Erasure
 from readers.services import comment_delete, reader_data_erase
