@@ -11,7 +11,7 @@ from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.forms import XtdCommentForm
 
 from core.accounts import COMMENT_NAME_MAX_LENGTH
-from core.fields import TextareaField
+from core.fields import TextareaField, UncutCharField, UncutMixin
 from core.ids import parse_id
 
 # WordPress's order and wrapper classes, which themes written for it style.
@@ -34,7 +34,7 @@ TOO_LONG = ngettext_lazy(
 )
 
 
-class WebsiteField(forms.URLField):
+class WebsiteField(UncutMixin, forms.URLField):
     """A URL field that accepts only http and https addresses, and a bare domain as
     WordPress does ("example.org", stored with the field's `assume_scheme`)."""
 
@@ -90,12 +90,11 @@ class CommentForm(XtdCommentForm):
             "max_length": TOO_LONG,
         },
     )
-    name = forms.CharField(
+    name = UncutCharField(
         label=gettext_lazy("Name"),
         max_length=COMMENT_NAME_MAX_LENGTH,
         widget=forms.TextInput(
             attrs={
-                "maxlength": COMMENT_NAME_MAX_LENGTH,
                 "autocomplete": "name",
                 "required": True,
                 "dir": "auto",
@@ -123,7 +122,6 @@ class CommentForm(XtdCommentForm):
         # field) accept. inputmode still brings the web-address keyboard on phones.
         widget=forms.TextInput(
             attrs={
-                "maxlength": 200,
                 "autocomplete": "url",
                 "inputmode": "url",
                 "autocapitalize": "none",

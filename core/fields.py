@@ -12,9 +12,25 @@ class BrowserMaxLengthValidator(MaxLengthValidator):
         return len(x.encode("utf-16-le")) // 2
 
 
-class TextareaField(forms.CharField):
+class UncutMixin:
+    """A field whose input has no maxlength from its max_length: a browser cuts a paste at
+    it without a word, and what was past the limit is lost unseen (a name cut short, a web
+    address cut into a broken one). The server refuses what is too long, saying how long it
+    is, and the form comes back with all of it."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+class UncutCharField(UncutMixin, forms.CharField):
+    """A CharField that a browser does not cut (UncutMixin)."""
+
+
+class TextareaField(UncutMixin, forms.CharField):
     """A CharField for a textarea, whose length is counted as the browser counts it against
-    a maxlength (the widget has none unless it is given one: see widget_attrs).
+    a maxlength (the widget has none unless it is given one: UncutMixin).
 
     Browsers send a textarea's line breaks as CRLF but count each as one character against
     its maxlength, so a text the browser let through was refused as too long (3,000 typed
@@ -30,14 +46,6 @@ class TextareaField(forms.CharField):
             else validator
             for validator in self.validators
         ]
-
-    def widget_attrs(self, widget):
-        # No maxlength from max_length: a browser cuts a paste at it without a word, and what
-        # was past the limit is lost unseen. The server counts as the browser would, and a
-        # text too long comes back whole, saying how long it is.
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
 
     def to_python(self, value):
         value = super().to_python(value)
