@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from articles.models import Article
@@ -351,3 +351,18 @@ def manage_link_followed(client, email: str):
 
     link = reverse("readers:manage_enter", args=[manage_link_make(email=email)])
     return client.post(link, form_fields(client.get(link).content.decode()))
+
+
+def token_a_sign_in_replaced(make_user) -> tuple[Client, str]:
+    """A browser (CSRF checks on) and the token its page fetched, which a sign-in made since
+    in another tab has replaced: what it sends with that token is refused as out of date."""
+    browser = Client(enforce_csrf_checks=True)
+    old_token = browser.get("/csrf/").json()["token"]
+    make_user(username="tabbed")
+    signed_in = browser.post(
+        "/accounts/login/",
+        {"login": "tabbed", "password": "a-long-passphrase", "csrfmiddlewaretoken": old_token},
+    )
+    assert signed_in.status_code == 302
+    assert browser.cookies["csrftoken"].value != old_token
+    return browser, old_token

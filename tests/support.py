@@ -248,3 +248,21 @@ class CeleryWorker:
     def stop(self) -> None:
         group_stop(self.process)
         self.log.unlink(missing_ok=True)
+
+
+def nginx_site_conf(directory: Path) -> tuple[str, str]:
+    """The installed nginx, and deploy/nginx-parley.conf with its certificate (a self-signed
+    one, made in `directory`) and its cache folder pointed into `directory`."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    key, cert = directory / "key.pem", directory / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "1", "-subj", "/CN=parley.test"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = (ROOT / "deploy" / "nginx-parley.conf").read_text()
+    site = re.sub(r"ssl_certificate_key .*?;", f"ssl_certificate_key {key};", site)
+    site = re.sub(r"ssl_certificate .*?;", f"ssl_certificate {cert};", site)
+    return nginx, site.replace("/var/cache/nginx/parley", str(directory / "cache"))

@@ -4,6 +4,8 @@ that a script did not run (it did)."""
 import pytest
 from django.test import Client
 
+from tests.conftest import token_a_sign_in_replaced
+
 pytestmark = pytest.mark.django_db
 
 NO_SCRIPT = "from a script, which did not run"
@@ -12,14 +14,8 @@ NO_SCRIPT = "from a script, which did not run"
 def test_a_language_change_with_a_replaced_token_says_it_was_out_of_date(make_user):
     """The footer's form sends the token the page fetched before a sign-in elsewhere: the
     refusal (403) says the token was out of date and hands the form back, German chosen."""
-    browser = Client(enforce_csrf_checks=True)
-    old_token = browser.get("/csrf/").json()["token"]
-    make_user(username="tabbed")
-    signed_in = browser.post(
-        "/accounts/login/",
-        {"login": "tabbed", "password": "a-long-passphrase", "csrfmiddlewaretoken": old_token},
-    )
-    assert signed_in.status_code == 302
+    # The page fetched its token; a sign-in in another tab has replaced it since.
+    browser, old_token = token_a_sign_in_replaced(make_user)
     response = browser.post(
         "/i18n/setlang/", {"language": "de", "next": "/", "csrfmiddlewaretoken": old_token}
     )

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from comments.models import Comment
-from tests.conftest import form_data
+from tests.conftest import form_data, token_a_sign_in_replaced
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,8 @@ def test_a_token_replaced_by_a_sign_in_elsewhere_is_called_out_of_date(
     """The page's script fetched a token; the reader signed in from another tab, which
     replaced it; the comment they send is refused (403) with its text handed back, and the
     page says the token was out of date, not that none was sent or a script did not run."""
-    browser = Client(enforce_csrf_checks=True)
-    old_token = browser.get("/csrf/").json()["token"]
-    make_user(username="tabbed")
-    # The other tab signs in, with the same token: the sign-in replaces it.
-    signed_in = browser.post(
-        "/accounts/login/",
-        {"login": "tabbed", "password": "a-long-passphrase", "csrfmiddlewaretoken": old_token},
-    )
-    assert signed_in.status_code == 302
-    assert browser.cookies["csrftoken"].value != old_token
+    # The page fetched its token; a sign-in in another tab has replaced it since.
+    browser, old_token = token_a_sign_in_replaced(make_user)
     data = form_data(article, comment="Written before signing in elsewhere.")
     data["csrfmiddlewaretoken"] = old_token
     response = browser.post("/comments/post/", data)

@@ -4,43 +4,27 @@ browser that takes gzip (WhiteNoise writes a .gz beside each; nginx sent the pla
 import gzip
 import os
 import re
-import shutil
 import ssl
 import subprocess
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.support import free_port, wait_until
-
-SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx-parley.conf"
+from tests.support import free_port, nginx_site_conf, wait_until
 
 
 @pytest.fixture
 def nginx_site(tmp_path):
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-         "-out", str(cert), "-days", "1", "-subj", "/CN=parley.test"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    nginx, site = nginx_site_conf(tmp_path)
     static = tmp_path / "staticfiles"
     static.mkdir()
     css = b"body { margin: 0 auto; }\n" * 200
     (static / "site.0123456789ab.css").write_bytes(css)
     (static / "site.0123456789ab.css.gz").write_bytes(gzip.compress(css))
     port = free_port()
-    site = SITE.read_text()
-    site = re.sub(r"ssl_certificate_key .*?;", f"ssl_certificate_key {key};", site)
-    site = re.sub(r"ssl_certificate .*?;", f"ssl_certificate {cert};", site)
     site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)
     site = re.sub(r"listen 80;", f"listen 127.0.0.1:{free_port()};", site)
     site = re.sub(r"listen 443 ssl[^;]*;", f"listen 127.0.0.1:{port} ssl;", site)
-    site = site.replace("/var/cache/nginx/parley", str(tmp_path / "cache"))
     site = site.replace("/srv/parley/staticfiles/", f"{static}/")
     (tmp_path / "site.conf").write_text(site)
     temps = "".join(f"{kind}_temp_path {tmp_path}/{kind};" for kind in ("client_body", "proxy"))

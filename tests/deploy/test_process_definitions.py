@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import nginx_site_conf
+
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 
@@ -77,22 +79,9 @@ def test_nginx_lets_an_admin_import_upload_through_but_no_other_big_body():
 def test_the_nginx_site_loads_in_the_installed_nginx(tmp_path):
     """`nginx -t` accepts deploy/nginx-parley.conf as shipped, only its certificate and
     cache paths pointed at this test's files (Debian 12's nginx refused `http2 on;`)."""
-    import shutil
     import subprocess
 
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-         "-out", str(cert), "-days", "1", "-subj", "/CN=parley.test"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    site = (DEPLOY / "nginx-parley.conf").read_text()
-    site = re.sub(r"ssl_certificate_key .*?;", f"ssl_certificate_key {key};", site)
-    site = re.sub(r"ssl_certificate .*?;", f"ssl_certificate {cert};", site)
-    site = site.replace("/var/cache/nginx/parley", str(tmp_path / "cache"))
+    nginx, site = nginx_site_conf(tmp_path)
     (tmp_path / "site.conf").write_text(site)
     temps = "".join(f"{kind}_temp_path {tmp_path}/{kind};" for kind in ("client_body", "proxy"))
     (tmp_path / "nginx.conf").write_text(

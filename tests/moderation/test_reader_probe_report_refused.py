@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from moderation.models import Report
+from tests.conftest import token_a_sign_in_replaced
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +31,8 @@ def test_a_report_with_a_token_a_sign_in_replaced_says_it_was_out_of_date(articl
     """The report page's token was replaced by a sign-in in another tab: the refusal says the
     token was out of date, not that the browser sent none (it did)."""
     comment = post(article, "A comment someone reports.")
-    browser = Client(enforce_csrf_checks=True)
-    old_token = browser.get("/csrf/").json()["token"]
-    make_user(username="tabbed")
-    signed_in = browser.post(
-        "/accounts/login/",
-        {"login": "tabbed", "password": "a-long-passphrase", "csrfmiddlewaretoken": old_token},
-    )
-    assert signed_in.status_code == 302
+    # The page fetched its token; a sign-in in another tab has replaced it since.
+    browser, old_token = token_a_sign_in_replaced(make_user)
     response = browser.post(
         f"/moderation/report/{comment.pk}/",
         {"reason": "spam", "note": "", "csrfmiddlewaretoken": old_token},
