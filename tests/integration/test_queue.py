@@ -90,19 +90,25 @@ def test_duplicate_delivery_is_harmless(article, rules, queue_redis, start_worke
     assert ModerationEvent.objects.filter(comment=comment).count() == 1
 
 
+TOTAL = 800  # comments posted for the worker to be killed among
+
+
 def test_a_worker_killed_mid_batch_loses_nothing(article, rules, queue_redis, start_worker):
     """Kill -9 a worker in the middle of a batch: a new worker finishes every comment,
     each scored exactly once."""
+    # Enough that the worker is still at it when the test sees its first verdicts: it
+    # scores a backlog at over 1,000 comments a second, and 150 were all done between two
+    # looks of wait_until (every 50 ms), so it was killed with nothing left to test.
     with celery_broker(f"{queue_redis}/{BROKER_DB}"):
-        assert post_comments(article, mixed_texts(150)) == [302] * 150
+        assert post_comments(article, mixed_texts(TOTAL)) == [302] * TOTAL
     worker = start_worker(queue_redis, concurrency=2, visibility_timeout=3)
-    wait_until(lambda: 150 - pending_count() >= 10, 120, "the worker to score some comments")
+    wait_until(lambda: pending_count() < TOTAL, 120, "the worker to score some comments")
     worker.kill()
     left = pending_count()
     assert left > 0, "the batch finished before the kill; nothing was tested"
     start_worker(queue_redis, concurrency=2, visibility_timeout=3)
     wait_until(lambda: pending_count() == 0, 180, f"the {left} comments left to be scored")
-    assert SpamVerdict.objects.count() == 150
+    assert SpamVerdict.objects.count() == TOTAL
     per_comment = Counter(SpamVerdict.objects.values_list("comment_id", flat=True))
     assert set(per_comment.values()) == {1}
 
