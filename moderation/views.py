@@ -129,10 +129,18 @@ def act(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Select at least one comment."))
         return HttpResponseRedirect(safe_next(request, fallback))
     seen = _seen(request)
-    event_ids = services.comments_moderate(
-        comment_ids=ids, action=action, actor=request.user, seen=seen
+    # The reports the page showed; a page that names none (an older one) meant them all.
+    seen_reports = (
+        {n for n in map(parse_id, request.POST.getlist("report_seen")[:5000]) if n is not None}
+        if "report_seen" in request.POST
+        else None
     )
-    summary = services.action_summary(action=action, event_ids=event_ids, selected=len(ids))
+    event_ids = services.comments_moderate(
+        comment_ids=ids, action=action, actor=request.user, seen=seen, seen_reports=seen_reports
+    )
+    summary = services.action_summary(
+        action=action, event_ids=event_ids, selected=len(ids), comment_ids=ids
+    )
     if single and not event_ids and action != "dismiss":
         # One comment's own button: say what became of it, as its article page would.
         now = Comment.objects.filter(pk=ids[0]).values_list("user_name", "status").first()

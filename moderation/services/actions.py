@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from comments.models import CommentStatus
 
-from ..models import ModerationEvent
+from ..models import ModerationEvent, Report
 from ..reasons import reason_record
 from .reports import reports_dismiss
 from .transitions import (
@@ -40,14 +40,16 @@ def comments_moderate(
     action: str,
     actor: AbstractBaseUser,
     seen: Mapping[int, str] | None = None,
+    seen_reports: Iterable[int] | None = None,
 ) -> list[int]:
     """Apply a moderator's action to comments; return the ids of the events it wrote.
 
     `seen` is each comment's status as the moderator's page showed it: a comment that has
     moved on since (another moderator decided, readers' reports held it) is left as it is,
-    since the moderator decided on what they saw, not on what it has become."""
+    since the moderator decided on what they saw, not on what it has become. So too for
+    reports: a dismissal closes only the reports in `seen_reports` (see reports_dismiss)."""
     if action == "dismiss":
-        return reports_dismiss(comment_ids=comment_ids, actor=actor)
+        return reports_dismiss(comment_ids=comment_ids, actor=actor, seen_report_ids=seen_reports)
     to_status = ACTIONS[action]
     seen = seen or {}
     with transaction.atomic():
@@ -64,12 +66,14 @@ def comments_moderate(
     return [event.pk for event in events if event is not None]
 
 
-def action_summary(*, action: str, event_ids: list[int], selected: int = 0) -> str:
+def action_summary(
+    *, action: str, event_ids: list[int], selected: int = 0, comment_ids: Iterable[int] = ()
+) -> str:
     """Say truly what a moderator's action did, from the events it wrote, and how many of the
-    `selected` comments it left as they were."""
+    `selected` comments (`comment_ids`) it left as they were."""
     count = len(event_ids)
     if action == "dismiss":
-        return _dismissal_summary(event_ids)
+        return _dismissal_summary(event_ids, comment_ids)
     if not count:
         return {
             "approve": _(
@@ -116,16 +120,30 @@ def action_summary(*, action: str, event_ids: list[int], selected: int = 0) -> s
     )
 
 
-def _dismissal_summary(event_ids: list[int]) -> str:
+def _dismissal_summary(event_ids: list[int], comment_ids: Iterable[int]) -> str:
     count = len(event_ids)
+    if (
+        not count
+        and Report.objects.filter(
+            comment_id__in=list(comment_ids), resolved_at__isnull=True
+        ).exists()
+    ):
+        return _(
+            "No reports dismissed: the open reports on the selected comments came in after "
+            "the page was loaded. Reload it to read them."
+        )
     if not count:
         return _("No reports dismissed: the selected comments have no open reports left.")
-    moves = list(
-        ModerationEvent.objects.filter(pk__in=event_ids, from_status=S.HELD).values_list(
-            "to_status", flat=True
-        )
+    events = ModerationEvent.objects.filter(pk__in=event_ids).values_list(
+        "from_status", "to_status", "reasons"
     )
-    republished, still_held = moves.count(S.PUBLISHED), moves.count(S.HELD)
+    republished = still_held = newer = 0
+    for from_status, to_status, reasons in events:
+        left_open = (reasons[0].get("params") or {}).get("newer", 0) if reasons else 0
+        newer += left_open
+        if from_status == S.HELD:
+            republished += to_status == S.PUBLISHED
+            still_held += to_status == S.HELD and not left_open
     sentences = [
         ngettext(
             "Reports dismissed on %(count)s comment.",
@@ -151,5 +169,16 @@ def _dismissal_summary(event_ids: list[int]) -> str:
                 still_held,
             )
             % {"count": still_held}
+        )
+    if newer:
+        sentences.append(
+            ngettext(
+                "%(count)s report came in after the page was loaded: it stays open in the "
+                "Reported tab, and its comment stays as it is.",
+                "%(count)s reports came in after the page was loaded: they stay open in the "
+                "Reported tab, and their comments stay as they are.",
+                newer,
+            )
+            % {"count": newer}
         )
     return " ".join(sentences)

@@ -22,6 +22,7 @@ from ..hooks import VOTES_REPORTER
 from ..models import ModerationEvent, Report
 from ..reasons import reason_record
 from ..selectors_bans import ban_for
+from .transition_records import status_kept_event
 from .transitions import StatusMove, comment_transition, comments_lock, comments_status_move
 from .webhooks import webhooks_notify
 
@@ -80,47 +81,59 @@ def report_create(
     return True
 
 
-def reports_dismiss(*, comment_ids: Iterable[int], actor: AbstractBaseUser) -> list[int]:
+def reports_dismiss(
+    *,
+    comment_ids: Iterable[int],
+    actor: AbstractBaseUser,
+    seen_report_ids: Iterable[int] | None = None,
+) -> list[int]:
     """Dismiss the open reports on comments; return the ids of the events it wrote.
 
     A published comment stays published; one that reports held is published again; one held
     for another reason stays held. Each time an audited event records who dismissed how many
     reports, and its undo reopens them. A selection costs the same few statements however
     many comments it holds.
+
+    `seen_report_ids` are the reports the moderator's page showed (None: every open one). A
+    report sent after the page was loaded was not judged, so it stays open, and the comment
+    it is on stays where it is: the event counts it as `newer`.
     """
+    seen = None if seen_report_ids is None else set(seen_report_ids)
     with transaction.atomic():
         comments = [
             comment
             for comment in comments_lock(comment_ids=list(comment_ids))
             if comment.status in (S.PUBLISHED, S.HELD)
         ]
-        open_ids = defaultdict(list)
+        open_ids, newer = defaultdict(list), defaultdict(int)
         for pk, comment_id in Report.objects.filter(
             comment_id__in=[c.pk for c in comments], resolved_at__isnull=True
         ).values_list("pk", "comment_id"):
-            open_ids[comment_id].append(pk)
+            if seen is None or pk in seen:
+                open_ids[comment_id].append(pk)
+            else:
+                newer[comment_id] += 1
         comments = [comment for comment in comments if open_ids[comment.pk]]
         if not comments:
             return []
         held_by = selectors.comment_hold_makers([c.pk for c in comments if c.status == S.HELD])
         republished, kept = [], []
         for comment in comments:
-            reasons = [reason_record("dismiss", count=len(open_ids[comment.pk]))]
-            if held_by.get(comment.pk) == REPORTS_ACTOR:
+            figures = {"count": len(open_ids[comment.pk])}
+            if newer[comment.pk]:
+                figures["newer"] = newer[comment.pk]
+            reasons = [reason_record("dismiss", **figures)]
+            if held_by.get(comment.pk) == REPORTS_ACTOR and not newer[comment.pk]:
                 # Held by reports now dismissed: it goes back to where readers saw it,
                 # through the one transition (which also resolves the reports).
                 republished.append(StatusMove(comment, S.PUBLISHED, reasons))
             else:
-                # Published, or held for another reason (the scorer, after its author
-                # edited it): the status stays, only the reports close.
+                # Published, held for another reason (the scorer, after its author edited
+                # it), or reported anew since the page was loaded: the status stays, only
+                # the reports the moderator saw close.
                 kept.append(
-                    ModerationEvent(
-                        comment_id=comment.pk,
-                        actor=actor,
-                        actor_label=actor.get_username(),
-                        from_status=comment.status,
-                        to_status=comment.status,
-                        reasons=reasons,
+                    status_kept_event(
+                        comment_id=comment.pk, status=comment.status, actor=actor, reasons=reasons
                     )
                 )
         events = [

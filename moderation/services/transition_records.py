@@ -32,6 +32,21 @@ def events_record(
     )
 
 
+def status_kept_event(
+    *, comment_id: int, status: str, actor: AbstractBaseUser, reasons: list
+) -> ModerationEvent:
+    """The (unsaved) audit event of a moderator's act that left the comment's status where it
+    was: reports dismissed, or that dismissal undone."""
+    return ModerationEvent(
+        comment_id=comment_id,
+        actor=actor,
+        actor_label=actor.get_username(),
+        from_status=status,
+        to_status=status,
+        reasons=reasons,
+    )
+
+
 def verdicts_record(made: list, *, acted: bool) -> dict[int, list]:
     """Keep the scorer's verdicts; their reasons become the events'. Returns each comment's
     event reasons."""

@@ -1,0 +1,107 @@
+"""Dismissing reports closes the reports the moderator's page showed, not ones sent after it
+was loaded."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from comments.models import CommentStatus
+from moderation.models import ModerationEvent, ModerationRules, Report
+from moderation.services import report_create
+
+S = CommentStatus
+pytestmark = pytest.mark.django_db
+
+
+def reported_by(comment, reader, reason="abuse"):
+    report_create(comment_id=comment.pk, user=reader, ip_address=None, reason=reason)
+
+
+def queue_form(client, tab="reported") -> dict[str, list[str]]:
+    """The queue page's hidden fields, as the browser would send them back."""
+    page = client.get(reverse("moderation:tab", args=[tab])).content.decode()
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="(seen|report_seen)" value="([^"]+)"', page
+    ):
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+def messages_after(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_a_report_sent_after_the_page_was_loaded_stays_open(
+    client, moderator, make_user, article, post
+):
+    """The moderator judged two reports; a third, about something else, arrived meanwhile."""
+    comment = post(article, "A contested claim")
+    reported_by(comment, make_user(), "off_topic")
+    reported_by(comment, make_user(), "off_topic")
+    client.force_login(moderator)
+    fields = queue_form(client)
+    assert len(fields["report_seen"]) == 2
+    reported_by(comment, make_user(), "abuse")  # after the page was loaded
+
+    response = client.post(
+        reverse("moderation:act"),
+        {"item_action": f"dismiss:{comment.pk}", **fields},
+        follow=True,
+    )
+
+    still_open = Report.objects.filter(comment=comment, resolved_at__isnull=True)
+    assert list(still_open.values_list("reason", flat=True)) == ["abuse"]
+    event = ModerationEvent.objects.get(comment=comment, reasons__0__code="dismiss")
+    assert event.reasons[0]["params"] == {"count": 2, "newer": 1}
+    assert messages_after(response) == [
+        "Reports dismissed on 1 comment. 1 report came in after the page was loaded: it stays "
+        "open in the Reported tab, and its comment stays as it is."
+    ]
+    assert comment.pk in set(
+        Report.objects.filter(resolved_at__isnull=True).values_list("comment_id", flat=True)
+    )
+
+
+def test_a_comment_held_by_reports_stays_held_while_a_newer_report_is_unread(
+    client, moderator, make_user, article, post
+):
+    """Republishing it would put back before readers what the unread report is about."""
+    ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 2})
+    comment = post(article, "Held by readers")
+    reported_by(comment, make_user())
+    reported_by(comment, make_user())
+    comment.refresh_from_db()
+    assert comment.status == S.HELD
+    client.force_login(moderator)
+    fields = queue_form(client)
+    reported_by(comment, make_user(), "spam")
+
+    response = client.post(
+        reverse("moderation:act"), {"item_action": f"dismiss:{comment.pk}", **fields}, follow=True
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == S.HELD
+    assert Report.objects.filter(comment=comment, resolved_at__isnull=True).count() == 1
+    assert "stays held for another reason" not in messages_after(response)[0]
+    assert "came in after the page was loaded" in messages_after(response)[0]
+
+
+def test_only_newer_reports_on_the_selection_says_so(client, moderator, make_user, article, post):
+    """A page that showed none of the open reports dismisses nothing, and says why."""
+    comment = post(article, "Quiet until now")
+    client.force_login(moderator)
+    reported_by(comment, make_user())
+    response = client.post(
+        reverse("moderation:act"),
+        {"action": "dismiss", "ids": [comment.pk], "seen": [f"{comment.pk}:published"],
+         "report_seen": ["999999"]},
+        follow=True,
+    )  # fmt: skip
+    assert Report.objects.filter(comment=comment, resolved_at__isnull=True).count() == 1
+    assert messages_after(response) == [
+        "No reports dismissed: the open reports on the selected comments came in after the "
+        "page was loaded. Reload it to read them."
+    ]
