@@ -12,10 +12,11 @@ from django.utils.translation import ngettext
 
 from comments.models import CommentStatus
 
-from ..models import ModerationEvent
+from ..models import ModerationEvent, Report
 from ..reasons import reason_record
 from .reports import reports_reopen
-from .transitions import StatusMove, comment_lock, comments_lock, comments_status_move
+from .transition_records import status_kept_event
+from .transitions import StatusMove, comments_lock, comments_status_move
 
 S = CommentStatus
 
@@ -43,26 +44,29 @@ def events_undo(*, event_ids: Iterable[int], actor: AbstractBaseUser) -> tuple[i
     one lock and one move whatever their number (comments_status_move)."""
     event_ids = list(event_ids)
     events = ModerationEvent.objects.in_bulk(event_ids)
-    undone, refused, moves = 0, [], []
+    undone, refused, moves, dismissals = 0, [], [], []
     for event_id in event_ids:
         event = events.get(event_id)
         try:
             _undoable_check(event)
+            if event.from_status == event.to_status and not _is_dismissal(event):
+                raise UndoNotAllowed(
+                    _("Reopened reports are dismissed again from the Reported tab.")
+                )
         except UndoNotAllowed as reason:
             refused.append(str(reason))
             continue
-        if event.from_status == event.to_status:
-            try:
-                undone += _dismissal_undo(event, actor=actor)
-            except UndoNotAllowed as reason:
-                refused.append(str(reason))
-            continue
-        moves.append(event)
-    if moves:
-        moved, stale = _moves_undo(moves, actor=actor)
-        undone += moved
-        refused.extend([_changed()] * stale)
+        (dismissals if event.from_status == event.to_status else moves).append(event)
+    for batch, undo_batch in ((moves, _moves_undo), (dismissals, _dismissals_undo)):
+        if batch:
+            done, stale = undo_batch(batch, actor=actor)
+            undone += done
+            refused.extend([_changed()] * stale)
     return undone, refused
+
+
+def _is_dismissal(event: ModerationEvent) -> bool:
+    return bool(event.reasons) and event.reasons[0].get("code") == "dismiss"
 
 
 def _undoable_check(event: ModerationEvent | None) -> None:
@@ -106,22 +110,31 @@ def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tu
     return len(done), stale
 
 
-def _dismissal_undo(event: ModerationEvent, *, actor: AbstractBaseUser) -> bool:
-    """Reopen the reports a dismissal closed on a comment that stayed published; audited."""
-    if not event.reasons or event.reasons[0].get("code") != "dismiss":
-        raise UndoNotAllowed(_("Reopened reports are dismissed again from the Reported tab."))
+def _dismissals_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tuple[int, int]:
+    """Reopen the reports dismissals closed on comments still where the dismissal left them
+    (read under the lock), each undo audited; returns how many were undone and how many
+    comments had moved on. A bulk dismissal's undo costs the same few statements as one."""
     with transaction.atomic():
-        comment = comment_lock(comment_id=event.comment_id)
-        if comment is None or comment.status != event.to_status:
-            raise UndoNotAllowed(_changed())
-        reopened = reports_reopen(event_ids=[event.pk])
-        ModerationEvent.objects.create(
-            comment_id=event.comment_id,
-            actor=actor,
-            actor_label=actor.get_username(),
-            from_status=event.to_status,
-            to_status=event.to_status,
-            reasons=[reason_record("undo", event=event.pk, count=reopened)],
+        comments = {c.pk: c for c in comments_lock(comment_ids=[e.comment_id for e in events])}
+        done = []
+        for event in events:
+            comment = comments.pop(event.comment_id, None)  # one dismissal per comment
+            if comment is not None and comment.status == event.to_status:
+                done.append(event)
+        reopened = dict.fromkeys((e.pk for e in done), 0)
+        for event_id in Report.objects.filter(resolved_in_id__in=list(reopened)).values_list(
+            "resolved_in_id", flat=True
+        ):
+            reopened[event_id] += 1
+        reports_reopen(event_ids=list(reopened))
+        ModerationEvent.objects.bulk_create(
+            status_kept_event(
+                comment_id=event.comment_id,
+                status=event.to_status,
+                actor=actor,
+                reasons=[reason_record("undo", event=event.pk, count=reopened[event.pk])],
+            )
+            for event in done
         )
-        ModerationEvent.objects.filter(pk=event.pk).update(undone_at=timezone.now())
-    return True
+        ModerationEvent.objects.filter(pk__in=list(reopened)).update(undone_at=timezone.now())
+    return len(done), len(events) - len(done)

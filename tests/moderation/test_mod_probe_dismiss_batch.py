@@ -1,4 +1,5 @@
-"""Dismissing the reports on a selection of comments costs the same for 5 as for 20."""
+"""Dismissing the reports on a selection of comments, and undoing that, costs the same for 5
+as for 20."""
 
 import pytest
 from django.db import connection
@@ -13,6 +14,14 @@ S = CommentStatus
 pytestmark = pytest.mark.django_db
 
 
+def reported_selection(article, post, reader, size: int) -> list[int]:
+    """`size` published comments, each with one open report."""
+    ids = [post(article).pk for _ in range(size)]
+    for comment_id in ids:
+        report_create(comment_id=comment_id, user=reader, ip_address=None, reason="spam")
+    return ids
+
+
 def test_dismissing_a_selection_costs_the_same_queries_for_5_as_for_20(
     client, moderator, make_user, article, post, django_capture_on_commit_callbacks
 ):
@@ -21,9 +30,7 @@ def test_dismissing_a_selection_costs_the_same_queries_for_5_as_for_20(
     reader = make_user()
     counts = []
     for size in (1, 5, 20):  # the first warms the caches every request reads
-        ids = [post(article).pk for _ in range(size)]
-        for comment_id in ids:
-            report_create(comment_id=comment_id, user=reader, ip_address=None, reason="spam")
+        ids = reported_selection(article, post, reader, size)
         with (
             CaptureQueriesContext(connection) as queries,
             django_capture_on_commit_callbacks(execute=True),
@@ -67,3 +74,28 @@ def test_a_dismissed_selection_ends_as_each_comment_would_alone(
         "Reports dismissed on 3 comments. 1 of them had been held by reports and is published "
         "again. 1 stays held for another reason: decide in the Held tab."
     ]
+
+
+def test_undoing_a_bulk_dismissal_costs_the_same_for_5_as_for_20(
+    client, moderator, make_user, article, post
+):
+    """The undo bar after "Dismiss reports selected": no query per comment, each audited."""
+    client.force_login(moderator)
+    reader = make_user()
+    counts = []
+    for size in (1, 5, 20):  # the first warms the caches every request reads
+        ids = reported_selection(article, post, reader, size)
+        response = client.post(reverse("moderation:act"), {"action": "dismiss", "ids": ids})
+        undo_ids = response.headers["Location"].rpartition("undo=")[2].split(",")
+        assert len(undo_ids) == size
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("moderation:undo"), {"events": undo_ids}, follow=True)
+        counts.append(len(queries))
+        assert Report.objects.filter(comment_id__in=ids, resolved_at__isnull=True).count() == size
+        undos = ModerationEvent.objects.filter(comment_id__in=ids, reasons__0__code="undo")
+        assert sorted(undos.values_list("comment_id", flat=True)) == sorted(ids)
+        assert {e.reasons[0]["params"]["count"] for e in undos} == {1}
+        assert any(
+            f"Undid {size} decision" in m for m in [str(m) for m in response.context["messages"]]
+        )
+    assert counts[1] == counts[2], counts
