@@ -60,7 +60,7 @@ def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
     target = safe_next(request, reverse("moderation:queue"))
     item = parse_ids([request.POST.get("item", "")], limit=1)
     note_tags = f"{ITEM_NOTE_TAG} c{item[0]}" if item else ""
-    if services.commenter_note_delete(note_id=note_id):
+    if services.commenter_note_delete(note_id=note_id, actor=request.user):
         messages.success(request, _("Note deleted."), extra_tags=note_tags)
     else:
         messages.info(request, _("That note had already been deleted."), extra_tags=note_tags)

@@ -1,12 +1,14 @@
 """Moderators' private notes on commenters: kept for moderators' eyes only."""
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from comments.models import Comment
 
 from ..models import CommenterNote
 from ..selectors_commenters import commenter_keys
+from .audit import staff_edits_record_deletion
 
 
 class NoteNotPossible(Exception):
@@ -27,7 +29,14 @@ def commenter_note_add(*, comment: Comment, text: str, actor: AbstractBaseUser) 
     )
 
 
-def commenter_note_delete(*, note_id: int) -> bool:
-    """Delete a note; False if it was already gone."""
-    deleted, _ = CommenterNote.objects.filter(pk=note_id).delete()
-    return bool(deleted)
+def commenter_note_delete(*, note_id: int, actor: AbstractBaseUser) -> bool:
+    """Delete a note, in the audit log as `actor`'s edit with what it said (any moderator may
+    delete any note, so who took a colleague's warning away is on record); False if it was
+    already gone."""
+    with transaction.atomic():
+        notes = list(CommenterNote.objects.select_for_update().filter(pk=note_id))
+        if not notes:
+            return False
+        staff_edits_record_deletion(actor=actor, instances=notes)
+        notes[0].delete()
+    return True

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 from comments.services import Poster, comment_submit
+from core.roles import MODERATORS_GROUP
 from moderation import services
-from moderation.models import Ban, CommenterNote
+from moderation.models import Ban, CommenterNote, StaffEdit
 from moderation.selectors_commenters import commenters_for
 from moderation.services import comment_transition
 
@@ -237,6 +238,22 @@ class TestNotes:
         assert [str(m) for m in get_messages(again.wsgi_request)][-1] == (
             "That note had already been deleted."
         )
+
+    def test_a_deleted_note_is_in_the_audit_log_with_who_and_what_it_said(
+        self, client, moderator, make_user, article
+    ):
+        """Any moderator may delete a colleague's note; the log keeps who did, and the note."""
+        held = posted(article, "held", status=S.HELD, name="G", email="g@example.com")
+        client.force_login(moderator)
+        note_add(client, held, "Warned twice about insults")
+        note = CommenterNote.objects.get()
+        colleague = make_user("colleague", groups=[MODERATORS_GROUP])
+        client.force_login(colleague)
+        client.post(reverse("moderation:note_delete", args=[note.pk]), {"next": QUEUE})
+        edit = StaffEdit.objects.get(model="moderation.commenternote", object_id=str(note.pk))
+        assert (edit.action, edit.actor, edit.actor_label) == ("deleted", colleague, "colleague")
+        html = client.get(reverse("moderation:log"), {"show": "edits"}).content.decode()
+        assert "Warned twice about insults" in html and "colleague" in html
 
     @pytest.mark.parametrize(
         ("text", "error"),
