@@ -9,7 +9,7 @@ and no element is ever built.
 """
 
 from collections.abc import Iterator
-from pyexpat import ErrorString, ExpatError
+from pyexpat import ErrorString, ExpatError, errors
 from typing import BinaryIO
 
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
@@ -18,6 +18,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from transfer.records import SourceFileError
 
 CHUNK_BYTES = 1 << 16
+INVALID_TOKEN = errors.codes[errors.XML_ERROR_INVALID_TOKEN]
 
 
 def defused_expat():
@@ -48,11 +49,32 @@ def feed(parser, file: BinaryIO) -> Iterator[int]:
             yield file.tell()
         parser.Parse(b"", True)
     except ExpatError as exc:
-        raise SourceFileError(
-            f"not well-formed XML: {ErrorString(exc.code)} (column {exc.offset})", exc.lineno
-        ) from None
+        message = f"not well-formed XML: {ErrorString(exc.code)} (column {exc.offset})"
+        if exc.code == INVALID_TOKEN and _line_not_utf8(file, exc.lineno):
+            message += (
+                ". That line is not UTF-8, which the file says it is written in: a file saved"
+                " again by another program, in Latin-1 or Windows-1252, reads like this. Save"
+                " it as UTF-8 (or name its encoding in its first line) and import it again"
+            )
+        raise SourceFileError(message, exc.lineno) from None
     except DefusedXmlException as exc:
         raise SourceFileError(_refusal(exc), parser.CurrentLineNumber) from None
+
+
+def _line_not_utf8(file: BinaryIO, lineno: int) -> bool:
+    """Whether line `lineno` of the file is not UTF-8: expat calls a stray Latin-1 byte in a
+    file declared (or taken to be) UTF-8 only an "invalid token", which says nothing of why."""
+    if not file.seekable():
+        return False
+    file.seek(0)
+    for number, line in enumerate(file, start=1):
+        if number == lineno:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return True
+            return False
+    return False
 
 
 def _refusal(exc: DefusedXmlException) -> str:

@@ -245,6 +245,39 @@ def test_truncated_file_fails_with_the_line_where_it_stops():
     assert "unclosed" in error.value.message
 
 
+def test_a_latin1_file_declared_utf8_says_what_it_is(tmp_path):
+    """A site's export saved again in Latin-1 by an editor, its first line still saying
+    UTF-8: the error names the line and why, not just "invalid token"."""
+    text = SITE.read_text(encoding="utf-8")
+    assert 'encoding="UTF-8"' in text and "é" not in text.splitlines()[0]
+    resaved = tmp_path / "resaved.xml"
+    resaved.write_bytes(
+        text.replace("</wp:comment_author>", "é</wp:comment_author>", 1).encode(
+            "latin-1", "replace"
+        )
+    )
+    with pytest.raises(SourceFileError) as error:
+        read(resaved)
+    expected_line = next(
+        n
+        for n, line in enumerate(resaved.read_bytes().splitlines(), 1)
+        if line.decode("utf-8", "replace").encode("utf-8") != line
+    )
+    assert error.value.line == expected_line
+    assert "That line is not UTF-8" in error.value.message
+    assert "Latin-1 or Windows-1252" in error.value.message
+
+
+def test_a_malformed_utf8_file_is_not_called_latin1(tmp_path):
+    """An ordinary syntax error in a UTF-8 file gets no word about encodings."""
+    text = SITE.read_text(encoding="utf-8")
+    broken = tmp_path / "broken.xml"
+    broken.write_text(text.replace("</wp:comment_author>", "<</wp:comment_author>", 1), "utf-8")
+    with pytest.raises(SourceFileError) as error:
+        read(broken)
+    assert "not well-formed" in error.value.message and "UTF-8" not in error.value.message
+
+
 def test_billion_laughs_is_refused():
     """Entity declarations are refused before any expansion, with their line."""
     with pytest.raises(SourceFileError) as error:
