@@ -3,7 +3,7 @@
 Moderators moderate everywhere. An article's authors moderate the comments on that article
 only, and only when the site's rules say so (ModerationRules.authors_moderate_own_articles).
 Banning a commenter reaches beyond one article, so the ban page stays moderators' only
-(moderation.views.ban_author), and the article page offers it to moderators only. The comments
+(moderation.views_bans.ban_author), and the article page offers it to moderators only. The comments
 app asks `comment_moderation_allowed` through PARLEY_COMMENT_MODERATION_CHECK, the in-place
 views ask it for every comment they act on.
 """
