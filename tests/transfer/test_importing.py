@@ -14,6 +14,7 @@ from comments.models import Comment, CommentStatus, Thread
 from comments.services import article_comment_count_recount, thread_recount
 from moderation.models import ModerationEvent, SpamVerdict
 from transfer.models import ImportRun, SourceRecord
+from transfer.wxr_writer import wordpress_export
 
 from . import wxr_build as W
 
@@ -411,3 +412,37 @@ def test_an_imported_name_is_kept_to_one_line_and_its_own_export_is_recognised(t
     before = Comment.objects.count()
     run_import(exported)
     assert Comment.objects.count() == before
+
+
+def test_a_sites_own_export_imported_again_makes_no_empty_accounts(
+    tmp_path, make_user, make_article, post
+):
+    """The editor has no address, so the file's "editor" is no proof of being them: before,
+    an account "editor-2" was made that owned nothing, since the article was here already."""
+    editor = make_user("editor", email="")
+    article = make_article(title="Our own post", authors=[editor])
+    post(article, "A reader's word")
+    exported = tmp_path / "own.xml"
+    with exported.open("wb") as out:
+        wordpress_export(out=out, site_url="https://parley.example.org/", site_title="Ours")
+    before = site_rows()
+
+    output = run_import(exported)
+
+    assert "Users: 1 left out, as nothing new in the file is theirs." in output
+    assert "Articles: 1 matched." in output
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["editor"]
+    assert site_rows()["users"] == before["users"]
+
+
+def test_an_author_is_made_once_something_new_in_the_file_is_theirs(tmp_path, make_article):
+    """Maria's post is here already (matched by its slug) but a comment she wrote as a
+    signed-in user is new: her account is made for it, and it is hers."""
+    make_article(title="Post 1")  # slug post-1, as the file's post
+    path = W.write(tmp_path / "blog.xml", W.post(1, W.comment(1) + W.comment(2, user_id=7)))
+
+    output = run_import(path)
+
+    assert "Users: 1 created." in output and "Articles: 1 matched." in output
+    maria = get_user_model().objects.get(username="maria")
+    assert by_source("2").user == maria and by_source("1").user is None

@@ -2,6 +2,7 @@
 once, and remembered by its source id so a later run goes straight to it."""
 
 import functools
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from allauth.account.models import EmailAddress
@@ -60,7 +61,7 @@ def user_match(
     if known is not None and get_user_model().objects.filter(pk=known).exists():
         return known, "imported"
     users = get_user_model().objects
-    login = strip_control_characters(record.login).strip()[:150] or f"imported-{record.source_id}"
+    login = _login(record)
     same = users.filter(username__iexact=login).first()
     if same is not None and _same_person(same, record):
         how, user = "matched", same
@@ -84,6 +85,20 @@ def user_match(
         source, Kind.USER, record.source_id, user.pk, run_id, stale=known is not None
     )
     return user.pk, how
+
+
+def user_found(*, record: AuthorRecord, source: str) -> bool:
+    """Whether user_match would find an account for the record here, not create one."""
+    known = _recorded(source, Kind.USER, record.source_id)
+    users = get_user_model().objects
+    if known is not None and users.filter(pk=known).exists():
+        return True
+    same = users.filter(username__iexact=_login(record)).first()
+    return same is not None and _same_person(same, record)
+
+
+def _login(record: AuthorRecord) -> str:
+    return strip_control_characters(record.login).strip()[:150] or f"imported-{record.source_id}"
 
 
 def _address_verified_keep(user, record: AuthorRecord) -> None:
@@ -134,10 +149,12 @@ def _url_slug(record: ArticleRecord) -> str:
 def articles_match(
     *, records: list[ArticleRecord], source: str, run_id: int | None,
     user_ids: dict[str, int], user_logins: dict[str, int],
+    authors_need: Callable[[list[ArticleRecord]], None] | None = None,
 ) -> list[tuple[Article, str]]:  # fmt: skip
     """The article each of a batch of source posts or threads is, and how it was found:
     "imported" by an earlier run, "matched" by its original URL or its slug, or "created".
-    A few queries for the whole batch, however many articles it holds."""
+    A few queries for the whole batch, however many articles it holds. `authors_need` is
+    told the articles about to be created, before their authors are looked up."""
     source_ids = [r.source_id for r in records]
     known = dict(
         SourceRecord.objects.filter(source=source, kind=Kind.ARTICLE, source_id__in=source_ids)
@@ -171,6 +188,8 @@ def articles_match(
         else:
             to_create.append(record)
             found[record.source_id] = (None, "created")
+    if to_create and authors_need is not None:
+        authors_need(to_create)
     for record, article in zip(
         to_create, _articles_create(to_create, user_ids, user_logins), strict=True
     ):

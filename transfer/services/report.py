@@ -220,6 +220,12 @@ def _found(how: str, n: int, dry_run: bool) -> str:
         }
     # Found through an earlier run's record: this run, dry or not, brings in nothing new.
     said["imported"] = ngettext("%(count)s already imported", "%(count)s already imported", n)
+    # Authors in the file whom nothing new in it names: no account is made for them.
+    said["unneeded"] = ngettext(
+        "%(count)s left out, as nothing new in the file is theirs",
+        "%(count)s left out, as nothing new in the file is theirs",
+        n,
+    )
     return said[how] % {"count": _number(n)} if how in said else f"{_number(n)} {how}"
 
 

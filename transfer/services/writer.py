@@ -1,6 +1,8 @@
 """What a reader yields, stored: its users as they come, its articles' groups (updates,
 followers and comments) a batch at a time, with every lookup a batch needs made first."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from articles.models import Article
@@ -12,10 +14,10 @@ from comments.services import (
 )
 
 from ..models import SourceRecord
-from ..records import ArticleGroup, AuthorRecord, CommentRecord
+from ..records import ArticleGroup, ArticleRecord, AuthorRecord, CommentRecord
 from ..selectors import comments_present, source_records_find
 from .article_parts import follows_store, updates_store
-from .matching import articles_match, user_match
+from .matching import articles_match, user_found, user_match
 from .placing import StoredParent, comments_place
 from .read_ahead import PrepareFlag
 from .recognising import comments_recognise
@@ -36,6 +38,9 @@ class ImportWriter:
         self.grants_roles = grants_roles
         self.user_ids: dict[str, int] = {}
         self.user_logins: dict[str, int] = {}
+        # Authors met but not yet needed, by source id, and their source ids by login.
+        self.authors_waiting: dict[str, AuthorRecord] = {}
+        self.logins_waiting: dict[str, str] = {}
         self.touched: dict[int, str] = {}  # article pk -> slug, to recount and refresh
         self.max_level = max_level()
         self.buffer: CommentBuffer | None = None
@@ -49,6 +54,16 @@ class ImportWriter:
     def author(self, record: AuthorRecord, *, source: str) -> None:
         self._groups_store()  # the groups before it may not name this author
         self._connection_free()
+        if record.groups is None and not user_found(record=record, source=source):
+            # A WordPress author who is nobody here yet gets an account only once something
+            # new in the file is theirs: a site's own export imported again names authors
+            # of articles that are here already, and left an empty "editor-2" for each.
+            self.authors_waiting[record.source_id] = record
+            self.logins_waiting[record.login] = record.source_id
+            return
+        self._author_store(record, source=source)
+
+    def _author_store(self, record: AuthorRecord, *, source: str) -> None:
         pk, how = user_match(
             record=record, source=source, run_id=self.run_id, grants_roles=self.grants_roles
         )
@@ -76,6 +91,7 @@ class ImportWriter:
         matched = articles_match(
             records=[g.article for g in groups], source=self.source, run_id=self.run_id,
             user_ids=self.user_ids, user_logins=self.user_logins,
+            authors_need=self._articles_authors_need,
         )  # fmt: skip
         for _, how in matched:
             self.report.count(self.report.articles, how)
@@ -120,6 +136,12 @@ class ImportWriter:
                 batch.append((article, new))
         if not batch:
             return
+        self._authors_need(
+            source_id
+            for _, new in batch
+            for record in new
+            for source_id in (record.user_source_id, record.picked_by_source_id)
+        )
         stored_parents = self._stored_parents(batch, stored)
         if self.buffer is None:
             self.buffer = CommentBuffer(
@@ -207,6 +229,25 @@ class ImportWriter:
                     found.setdefault(article.pk, {})[record.parent_source_id] = parent
         return found
 
+    def _articles_authors_need(self, records: list[ArticleRecord]) -> None:
+        self._authors_need(
+            source_id
+            for record in records
+            for source_id in (
+                *record.author_source_ids,
+                *(self.logins_waiting.get(login, "") for login in record.author_logins),
+            )
+        )
+
+    def _authors_need(self, source_ids: Iterable[str]) -> None:
+        """Make the accounts of waiting authors that something about to be stored names."""
+        if not self.authors_waiting:
+            return
+        for source_id in set(source_ids).intersection(self.authors_waiting):
+            record = self.authors_waiting.pop(source_id)
+            self.logins_waiting.pop(record.login, None)
+            self._author_store(record, source=self.source)
+
     def _connection_free(self) -> None:
         """Wait for the batch being written before using the connection for anything else."""
         if self.buffer is not None:
@@ -224,6 +265,8 @@ class ImportWriter:
 
     def finish(self) -> None:
         self._groups_store()
+        if self.authors_waiting:
+            self.report.count(self.report.users, "unneeded", len(self.authors_waiting))
         if self.buffer is not None:
             self.buffer.flush()
         if self.touched:
