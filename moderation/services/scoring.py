@@ -27,6 +27,8 @@ from .transitions import (
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
+# Comments scored together by an inline sweep, as a worker's run takes them.
+SWEEP_BATCH = 20
 
 
 @dataclass(frozen=True)
@@ -318,18 +320,20 @@ def _scoring_start(comment_id: int) -> None:
 
 
 def pending_sweep(*, older_than: timedelta, inline: bool = False, limit: int = 1000) -> int:
-    """Queue (or with `inline`, score here) comments left pending longer than `older_than`."""
-    cutoff = timezone.now() - older_than
-    ids = list(
-        Comment.objects.filter(status=S.PENDING, submit_date__lte=cutoff)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    done = 0
-    for comment_id in ids:
-        if inline:
-            comment_score(comment_id=comment_id)
-        elif not comment_enqueue_scoring(comment_id=comment_id):
-            break
-        done += 1
-    return done
+    """Score comments left pending longer than `older_than` (the broker was down, or a worker
+    died); returns how many were scored, or found waiting for the run. With `inline` they
+    are scored here, SWEEP_BATCH at a time (at most `limit`); otherwise one message starts
+    a worker's run, which scores every pending comment, oldest first (services/backlog.py).
+    A message each, as before, cost a call to the broker per comment: a thousand of them
+    after an outage."""
+    waiting = Comment.objects.filter(status=S.PENDING, submit_date__lte=timezone.now() - older_than)
+    if inline:
+        ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:limit])
+        scored = 0
+        for start in range(0, len(ids), SWEEP_BATCH):
+            scored += comments_score_batch(comment_ids=ids[start : start + SWEEP_BATCH])[0]
+        return scored
+    first = waiting.order_by("pk").values_list("pk", flat=True).first()
+    if first is None or not comment_enqueue_scoring(comment_id=first):
+        return 0
+    return waiting.count()

@@ -4,6 +4,7 @@ processes on Redis, through crashes, duplicate deliveries and a broker outage.""
 import re
 import time
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 import redis
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from comments.models import Comment, CommentStatus
+from comments.services import Poster, comment_submit
 from core.breaker import breaker_for
 from moderation.models import ModerationEvent, ModerationRules, SpamVerdict
 from moderation.tasks import comment_score_task
@@ -289,3 +291,21 @@ def test_a_run_whose_mark_may_linger_looks_until_the_mark_has_expired(
         started = time.monotonic()
         assert backlog.comments_score_backlog(linger=0) == 0
         assert time.monotonic() - started >= 0.6
+
+
+def test_the_sweep_sends_one_message_for_a_whole_backlog(queue_redis, start_worker, article):
+    """After an outage, comments left pending are swept with one message, not one each:
+    the run it starts scores them all, oldest first."""
+    from moderation import services
+
+    broker = redis.Redis.from_url(f"{queue_redis}/{BROKER_DB}")
+    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        for n in range(30):
+            comment_submit(article=article, poster=Poster(name=f"Guest {n}"), text=f"Words {n}")
+        broker.flushdb()  # the messages the outage lost
+        assert pending_count() == 30
+        assert services.pending_sweep(older_than=timedelta(0)) == 30
+        assert broker.llen("celery") == 1
+        start_worker(queue_redis)
+        wait_until(lambda: pending_count() == 0, 120, "the swept comments to be scored")
+    assert SpamVerdict.objects.count() == 30
