@@ -204,7 +204,7 @@ def _votes_withdraw(subject: DataSubject) -> int:
         for comment in Comment.objects.select_for_update()
         .filter(pk__in={comment_id for _, comment_id, _ in votes})
         .order_by("pk")
-        .only("pk", "article_id", "upvotes", "downvotes")
+        .only("pk", "article_id", "upvotes", "downvotes", "best_score")
     }
     for _, comment_id, value in votes:
         comment = comments[comment_id]
@@ -212,11 +212,10 @@ def _votes_withdraw(subject: DataSubject) -> int:
         comment.downvotes = max(comment.downvotes - (value == DOWN), 0)
     deleted, _ = subject_votes(subject).filter(pk__in=[pk for pk, _, _ in votes]).delete()
     for comment in comments.values():
-        Comment.objects.filter(pk=comment.pk).update(
-            upvotes=comment.upvotes,
-            downvotes=comment.downvotes,
-            best_score=wilson_lower_bound(up=comment.upvotes, down=comment.downvotes),
-        )
+        comment.best_score = wilson_lower_bound(up=comment.upvotes, down=comment.downvotes)
+    Comment.objects.bulk_update(
+        list(comments.values()), ["upvotes", "downvotes", "best_score"], batch_size=500
+    )
     article_ids = {comment.article_id for comment in comments.values()}
     for slug in Article.objects.filter(pk__in=article_ids).values_list("slug", flat=True):
         # The shared page shows the counts.

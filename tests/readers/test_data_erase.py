@@ -236,3 +236,28 @@ def test_erasing_finds_comments_deleted_before_by_their_proven_key(make_article)
     assert (erased.account, erased.comments) == (False, 1)
     comment.refresh_from_db()
     assert (comment.user_name, comment.author_key, comment.status) == ("", "", S.DELETED)
+
+
+def test_withdrawing_votes_costs_the_same_for_3_as_for_30(article, post, make_user):
+    """A reader who voted on many comments is erased in a fixed number of statements; their
+    votes leave every count and score as if they had never been cast."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comments.services import comment_vote
+
+    counts = []
+    for size in (3, 30):
+        voter = make_user()
+        comments = [post(article, f"Worth a vote {size}-{n}") for n in range(size)]
+        for comment in comments:
+            comment_vote(
+                comment_id=comment.pk, voter_key=f"user:{voter.pk}", value=1, user_id=voter.pk
+            )
+        with CaptureQueriesContext(connection) as queries:
+            reader_data_erase(user=voter)
+        counts.append(len(queries))
+        for comment in comments:
+            comment.refresh_from_db()
+            assert (comment.upvotes, comment.best_score) == (0, wilson_lower_bound(up=0, down=0))
+    assert counts[0] == counts[1], counts
