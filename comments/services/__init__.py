@@ -17,12 +17,12 @@ from .posting import (
     comment_submit,
 )
 from .text import (
-    comment_erase,
     comment_staff_edit,
     comment_text_fields,
     comment_text_fields_from_html,
     comment_text_set,
     comments_claim,
+    comments_erase,
     comments_followup_stop,
 )
 from .threads import (
@@ -48,7 +48,6 @@ __all__ = [
     "VoteRefused",
     "article_comment_count_recount",
     "articles_comment_count_recount",
-    "comment_erase",
     "comment_receive",
     "comment_staff_edit",
     "comment_submit",
@@ -57,6 +56,7 @@ __all__ = [
     "comment_text_set",
     "comment_vote",
     "comments_claim",
+    "comments_erase",
     "comments_followup_stop",
     "max_level",
     "thread_lock_for",

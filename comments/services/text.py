@@ -51,11 +51,12 @@ def comment_text_set(*, comment_id: int, text: str, edited: bool = False) -> Non
     Comment.objects.filter(pk=comment_id).update(**fields)
 
 
-def comment_erase(*, comment_id: int) -> None:
-    """Erase a comment's words and its author's details, name included (the author deleted
-    it); the row stays, so the thread keeps its shape under a "[deleted]" placeholder. The
-    account link and the keyed author key stay, so its author still finds it among theirs."""
-    Comment.objects.filter(pk=comment_id).update(
+def comments_erase(*, comment_ids: list[int]) -> None:
+    """Erase comments' words and their authors' details, names included (their authors
+    deleted them); the rows stay, so threads keep their shape under "[deleted]"
+    placeholders. The account link and the keyed author key stay, so each author still
+    finds theirs among their comments."""
+    Comment.objects.filter(pk__in=comment_ids).update(
         comment="", comment_html="", text_hash="", user_name="", user_email="", user_url="",
         ip_address=None, user_agent="", submission_meta={}, followup=False,
     )  # fmt: skip

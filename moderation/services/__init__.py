@@ -28,8 +28,13 @@ from .scoring import (
     comment_scoring_schedule,
     pending_sweep,
 )
-from .training import spam_model_train, training_example_forget, training_import_csv
-from .transitions import ALLOWED_TRANSITIONS, TransitionNotAllowed, comment_transition
+from .training import spam_model_train, training_examples_forget, training_import_csv
+from .transitions import (
+    ALLOWED_TRANSITIONS,
+    TransitionNotAllowed,
+    comment_transition,
+    comments_transition,
+)
 from .undo import UndoNotAllowed, event_undo, events_undo
 from .webhooks import (
     WEBHOOK_SECRET_FIELDS,
@@ -64,6 +69,7 @@ __all__ = [
     "commenter_note_add",
     "commenter_note_delete",
     "comments_moderate",
+    "comments_transition",
     "event_undo",
     "events_undo",
     "held_digest_send",
@@ -73,7 +79,7 @@ __all__ = [
     "reports_reopen",
     "spam_model_train",
     "staff_edits_forget",
-    "training_example_forget",
+    "training_examples_forget",
     "training_import_csv",
     "webhook_active_set",
     "webhook_create",

@@ -194,10 +194,14 @@ def staff_edits_record_deletion(
     return StaffEdit.objects.bulk_create(edits)
 
 
-def staff_edits_forget(*, model: type[models.Model], object_id: int | str) -> int:
-    """Blank the values recorded for an object whose words and details were erased (its
-    author deleted it); who changed which field, and when, stays."""
-    edits = list(StaffEdit.objects.filter(model=model._meta.label_lower, object_id=str(object_id)))
+def staff_edits_forget(*, model: type[models.Model], object_ids: Iterable[int | str]) -> int:
+    """Blank the values recorded for objects whose words and details were erased (their
+    authors deleted them); who changed which field, and when, stays."""
+    edits = list(
+        StaffEdit.objects.filter(
+            model=model._meta.label_lower, object_id__in=[str(pk) for pk in object_ids]
+        )
+    )
     for edit in edits:
         edit.changes = [
             {**change, "before": None, "after": None, "hidden": True} for change in edit.changes

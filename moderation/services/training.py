@@ -21,9 +21,9 @@ UNREPORTED_AFTER = timedelta(days=3)
 UNREPORTED_LIMIT = 5000
 
 
-def training_example_forget(*, comment_id: int) -> None:
-    """Drop a comment's training label (its author deleted it: its words are gone)."""
-    TrainingExample.objects.filter(comment_id=comment_id).delete()
+def training_examples_forget(*, comment_ids: list[int]) -> None:
+    """Drop comments' training labels (their authors deleted them: their words are gone)."""
+    TrainingExample.objects.filter(comment_id__in=comment_ids).delete()
 
 
 def training_import_csv(

@@ -81,6 +81,28 @@ def comment_transition(
         )
 
 
+def comments_transition(
+    *,
+    comment_ids: Iterable[int],
+    to_status: str,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+    reasons: Iterable[dict] = (),
+) -> list[ModerationEvent]:
+    """comment_transition for many comments: one lock and one move for all of them
+    (comments_status_move), so the cost does not grow with their number. Those already at
+    `to_status` are left alone. Returns the events written."""
+    reasons = list(reasons)
+    with transaction.atomic():
+        moves = [
+            StatusMove(comment, to_status, reasons)
+            for comment in comments_lock(comment_ids=list(comment_ids))
+            if comment.status != to_status
+        ]
+        events = comments_status_move(moves, actor=actor, actor_label=actor_label) if moves else []
+    return [event for event in events if event is not None]
+
+
 def comment_lock(*, comment_id: int) -> Comment | None:
     """Lock a comment's thread, then the comment (comment_submit's order), and return the
     comment read under the lock. Call inside a transaction."""

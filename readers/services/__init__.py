@@ -36,7 +36,14 @@ from .notifications import (
     unsubscribe,
     updates_mark_announced,
 )
-from .ownership import EditClosed, comment_delete, comment_edit, comments_delete_all, email_proven
+from .ownership import (
+    EditClosed,
+    comment_delete,
+    comment_edit,
+    comments_delete,
+    comments_delete_all,
+    email_proven,
+)
 from .retention import Expired, personal_data_expire
 
 __all__ = [
@@ -51,6 +58,7 @@ __all__ = [
     "comment_delete",
     "comment_edit",
     "comment_published_notify",
+    "comments_delete",
     "comments_delete_all",
     "email_confirmations_expire",
     "email_proven",

@@ -16,9 +16,8 @@ from django.db.models.functions import Cast, Concat
 
 from articles.models import Article
 from articles.page_cache import page_invalidate
-from comments.models import Comment, CommentStatus
+from comments.models import Comment
 from comments.models_votes import DOWN, UP, wilson_lower_bound
-from comments.services import comment_erase
 from moderation.models import ModerationEvent, SpamVerdict, StaffEdit, WebhookDelivery
 from moderation.scoring import CONTACT_KINDS, LINK_KINDS
 from moderation.services import staff_edits_forget
@@ -36,7 +35,7 @@ from ..selectors_data import (
     subject_reports,
     subject_votes,
 )
-from .ownership import comment_delete
+from .ownership import comments_delete
 
 # What stands where a reader's details were, in records that stay.
 ERASED = "[erased]"
@@ -93,13 +92,9 @@ def _comments_erase(subject: DataSubject) -> list[int]:
     """Delete each comment as its author would (a "[deleted]" placeholder where replies
     hang under it, its name and details erased), then take the proven identity off every
     one: nothing is left to find them by."""
-    comments = list(subject_comments(subject).only("pk", "status"))
-    for comment in comments:
-        if comment.status == CommentStatus.DELETED:
-            comment_erase(comment_id=comment.pk)
-        else:
-            comment_delete(comment=comment)
-    ids = [comment.pk for comment in comments]
+    ids = list(subject_comments(subject).values_list("pk", flat=True))
+    # Deleted ones too: a placeholder deleted before some field was erased is erased again.
+    comments_delete(comment_ids=ids)
     Comment.objects.filter(pk__in=ids).update(author_key="")
     return ids
 
@@ -170,8 +165,7 @@ def _objects_unnamed(model: type[models.Model], ids: list[int]) -> None:
     """Staff edits and admin log entries about these objects name them by kind and id, and
     keep no values (staff_edits_forget)."""
     keys = [str(pk) for pk in ids]
-    for pk in ids:
-        staff_edits_forget(model=model, object_id=pk)
+    staff_edits_forget(model=model, object_ids=keys)
     StaffEdit.objects.filter(model=model._meta.label_lower, object_id__in=keys).update(
         object_repr=Concat(F("model_label"), Value(" #"), F("object_id"))
     )

@@ -5,12 +5,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from comments.models import Comment, CommentStatus
-from comments.services import comment_erase, comment_text_set, comments_claim
+from comments.services import comment_text_set, comments_claim, comments_erase
 from moderation.services import (
     comment_edited,
-    comment_transition,
+    comments_transition,
     staff_edits_forget,
-    training_example_forget,
+    training_examples_forget,
 )
 
 from ..selectors import comment_edit_refusal, comments_of
@@ -40,25 +40,31 @@ def comment_delete(*, comment: Comment) -> bool:
     if it has replies, a "[deleted]" placeholder keeps the thread whole."""
     if comment.status == S.DELETED:
         return False
+    return bool(comments_delete(comment_ids=[comment.pk]))
+
+
+def comments_delete(*, comment_ids: list[int]) -> int:
+    """comment_delete for many comments, in a fixed number of statements: they move
+    together, then their words and details are erased together (those deleted before are
+    erased again). Returns how many were deleted now."""
     with transaction.atomic():
-        event = comment_transition(
-            comment_id=comment.pk,
+        events = comments_transition(
+            comment_ids=comment_ids,
             to_status=S.DELETED,
             actor_label="author",
             reasons=[{"code": "deleted", "reason": "deleted by its author"}],
         )
-        comment_erase(comment_id=comment.pk)
-        training_example_forget(comment_id=comment.pk)
-        staff_edits_forget(model=Comment, object_id=comment.pk)
-    return event is not None
+        comments_erase(comment_ids=comment_ids)
+        training_examples_forget(comment_ids=comment_ids)
+        staff_edits_forget(model=Comment, object_ids=comment_ids)
+    return len(events)
 
 
 def comments_delete_all(*, user: AbstractBaseUser | None = None, email: str = "") -> int:
-    """Delete every comment of a reader (each through the same deletion as one)."""
-    deleted = 0
-    for comment in list(comments_of(user=user, email=email)):
-        deleted += comment_delete(comment=comment)
-    return deleted
+    """Delete every comment of a reader (as one is deleted, all in one go)."""
+    return comments_delete(
+        comment_ids=list(comments_of(user=user, email=email).values_list("pk", flat=True))
+    )
 
 
 def email_proven(*, email: str, own_ids: frozenset[int]) -> int:
