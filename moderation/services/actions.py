@@ -47,7 +47,9 @@ def comments_moderate(
     `seen` is each comment's status as the moderator's page showed it: a comment that has
     moved on since (another moderator decided, readers' reports held it) is left as it is,
     since the moderator decided on what they saw, not on what it has become. So too for
-    reports: a dismissal closes only the reports in `seen_reports` (see reports_dismiss)."""
+    reports (`seen_reports`: the ones the page showed, None: all): a dismissal closes only
+    those (see reports_dismiss), and publishing a comment settles only those, leaving a
+    newer report open in the Reported tab. Hiding a comment settles every report on it."""
     if action == "dismiss":
         return reports_dismiss(comment_ids=comment_ids, actor=actor, seen_report_ids=seen_reports)
     to_status = ACTIONS[action]
@@ -62,8 +64,13 @@ def comments_moderate(
             and comment.status != to_status
             and to_status in ALLOWED_TRANSITIONS[comment.status]
         ]
-        events = comments_status_move(moves, actor=actor) if moves else []
-    return [event.pk for event in events if event is not None]
+        events = [e.pk for e in (comments_status_move(moves, actor=actor) if moves else []) if e]
+        if seen_reports is not None and to_status == S.PUBLISHED and events:
+            # The move settled every open report; a newer one was not read, so it reopens.
+            Report.objects.filter(resolved_in_id__in=events).exclude(
+                pk__in=list(seen_reports)
+            ).update(resolved_at=None, resolved_in=None)
+    return events
 
 
 def action_summary(
@@ -102,12 +109,20 @@ def action_summary(
         "remove": ngettext("%(count)s comment removed.", "%(count)s comments removed.", count),
         "hold": ngettext("%(count)s comment held.", "%(count)s comments held.", count),
     }[action] % {"count": count}
+    sentences = [done]
+    if ACTIONS[action] == S.PUBLISHED:
+        newer = Report.objects.filter(
+            comment_id__in=ModerationEvent.objects.filter(pk__in=event_ids).values("comment_id"),
+            resolved_at__isnull=True,
+        ).count()
+        if newer:
+            sentences.append(_newer_reports_left(newer))
     left = selected - count
     if left <= 0:
-        return done
+        return " ".join(sentences)
     return " ".join(
         [
-            done,
+            *sentences,
             ngettext(
                 "%(count)s other was left as it was: it was already in that state, or had "
                 "moved on since the page was loaded.",
@@ -182,3 +197,11 @@ def _dismissal_summary(event_ids: list[int], comment_ids: Iterable[int]) -> str:
             % {"count": newer}
         )
     return " ".join(sentences)
+
+
+def _newer_reports_left(count: int) -> str:
+    return ngettext(
+        "%(count)s report came in after the page was loaded: it stays open in the Reported tab.",
+        "%(count)s reports came in after the page was loaded: they stay open in the Reported tab.",
+        count,
+    ) % {"count": count}

@@ -1,5 +1,5 @@
-"""Dismissing reports closes the reports the moderator's page showed, not ones sent after it
-was loaded."""
+"""Dismissing reports, or approving a reported comment, settles the reports the moderator's
+page showed, not ones sent after it was loaded; removing a comment settles them all."""
 
 import re
 
@@ -105,3 +105,47 @@ def test_only_newer_reports_on_the_selection_says_so(client, moderator, make_use
         "No reports dismissed: the open reports on the selected comments came in after the "
         "page was loaded. Reload it to read them."
     ]
+
+
+def test_approving_settles_only_the_reports_the_page_showed(
+    client, moderator, make_user, article, post
+):
+    """Held by two reports, approved after a third (unread) came in: the comment is
+    published, the two are settled by the decision, the third stays open and is named."""
+    ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 2})
+    comment = post(article, "Held by readers, then approved")
+    reported_by(comment, make_user())
+    reported_by(comment, make_user())
+    client.force_login(moderator)
+    fields = queue_form(client, tab="held")
+    assert len(fields["report_seen"]) == 2
+    reported_by(comment, make_user(), "spam")
+
+    response = client.post(
+        reverse("moderation:act"), {"item_action": f"approve:{comment.pk}", **fields}, follow=True
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == S.PUBLISHED
+    event = ModerationEvent.objects.get(comment=comment, to_status=S.PUBLISHED, actor=moderator)
+    assert Report.objects.filter(comment=comment, resolved_in=event).count() == 2
+    assert list(
+        Report.objects.filter(comment=comment, resolved_at__isnull=True).values_list(
+            "reason", flat=True
+        )
+    ) == ["spam"]
+    assert messages_after(response) == [
+        "1 comment approved. 1 report came in after the page was loaded: it stays open in "
+        "the Reported tab."
+    ]
+
+
+def test_removing_settles_every_report(client, moderator, make_user, article, post):
+    """A comment taken away needs no more looking at, whatever came in meanwhile."""
+    comment = post(article, "Removed in the end")
+    reported_by(comment, make_user())
+    client.force_login(moderator)
+    fields = queue_form(client)
+    reported_by(comment, make_user(), "spam")
+    client.post(reverse("moderation:act"), {"item_action": f"remove:{comment.pk}", **fields})
+    assert not Report.objects.filter(comment=comment, resolved_at__isnull=True).exists()
