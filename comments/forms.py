@@ -1,7 +1,6 @@
 """The "Leave a Reply" form: xtd's signed form (security hash, timestamp, honeypot, reply_to)
 with WordPress's fields and wording, optional email, and http/https-only websites."""
 
-from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
@@ -10,7 +9,7 @@ from django_comments.forms import CommentSecurityForm
 from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.forms import XtdCommentForm
 
-from core.accounts import COMMENT_NAME_MAX_LENGTH
+from core.accounts import COMMENT_NAME_MAX_LENGTH, account_verified_email
 from core.fields import TextareaField, UncutCharField, UncutMixin
 from core.ids import parse_id
 
@@ -59,10 +58,6 @@ class CommentIdField(forms.IntegerField):
         if number is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number
-
-
-def _email_verified(user) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
 GUEST_FOLLOWUP_HELP = gettext_lazy(
@@ -171,7 +166,7 @@ class CommentForm(XtdCommentForm):
                 del fields[name]
             if not getattr(self.user, "email", ""):
                 del fields["followup"]  # nowhere to send them
-            elif not _email_verified(self.user):
+            elif not account_verified_email(self.user):
                 # Replies are emailed only to a confirmed address (readers.selectors).
                 fields["followup"].help_text = gettext_lazy(
                     "Your email address is not confirmed yet: no email can be sent to it until "

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core import validators
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -19,6 +20,22 @@ from .http import client_ip, site_url
 # a username (an account without a display name posts under it) or a display name must fit
 # it whole.
 COMMENT_NAME_MAX_LENGTH = CommentAbstractModel._meta.get_field("user_name").max_length
+
+
+def account_verified_email(user: AbstractBaseUser) -> str:
+    """The account's primary email, lowercased, if allauth has verified it, else "".
+
+    With ACCOUNT_PREVENT_ENUMERATION "strict", any number of accounts may type the same
+    address without proving it: only a verified one says who the account is."""
+    from allauth.account.models import EmailAddress
+
+    email = (getattr(user, "email", "") or "").lower()
+    if (
+        email
+        and EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    ):
+        return email
+    return ""
 
 
 class AccountAdapter(DefaultAccountAdapter):

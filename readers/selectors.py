@@ -16,6 +16,7 @@ from comments.notices import status_label_for_poster
 from comments.refusals import refusal_text
 from comments.screening import comment_author_screen
 from comments.services import CommentRefused
+from core.accounts import account_verified_email
 from core.db import CompiledValues
 from core.ids import parse_id
 from core.keys import author_key_for
@@ -33,13 +34,7 @@ OWNER_ACTIONABLE = (S.PUBLISHED, S.PENDING, S.HELD, S.SPAM)
 
 def verified_address(user: AbstractBaseUser) -> str:
     """The user's primary email if allauth has verified it, else ""."""
-    email = (getattr(user, "email", "") or "").lower()
-    if (
-        email
-        and EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
-    ):
-        return email
-    return ""
+    return account_verified_email(user)
 
 
 def follow_of_link(*, data: dict) -> Follow | None:

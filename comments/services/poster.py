@@ -6,7 +6,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext
 
-from core.accounts import COMMENT_NAME_MAX_LENGTH
+from core.accounts import COMMENT_NAME_MAX_LENGTH, account_verified_email
 from core.keys import author_key_for
 
 
@@ -54,4 +54,7 @@ class Poster:
     @classmethod
     def for_user(cls, user: AbstractBaseUser) -> "Poster":
         name = (user.get_full_name() or user.get_username())[:COMMENT_NAME_MAX_LENGTH]
-        return cls(name=name, email=getattr(user, "email", "") or "", user=user)
+        # Only an address the account proved: any number of accounts may type someone
+        # else's (ACCOUNT_PREVENT_ENUMERATION "strict"), and a comment's address is what
+        # moderators see as its author's and may ban.
+        return cls(name=name, email=account_verified_email(user), user=user)

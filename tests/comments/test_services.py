@@ -1,4 +1,5 @@
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
@@ -229,8 +230,10 @@ class TestCommentSubmit:
         assert Comment.objects.count() == 1
 
     def test_signed_in_poster_uses_account_name(self, article, make_user):
-        """A signed-in user's comment carries their account and display name."""
+        """A signed-in user's comment carries their account, display name and verified
+        address."""
         user = make_user("sam", first_name="Sam", last_name="Lee", email="sam@example.com")
+        EmailAddress.objects.create(user=user, email="sam@example.com", primary=True, verified=True)
         comment = comment_submit(article=article, poster=Poster.for_user(user), text="Hi")
         assert (comment.user_id, comment.user_name, comment.user_email) == (
             user.pk,
