@@ -394,7 +394,13 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_PREVENT_ENUMERATION = "strict"
 # allauth's limiters key on the client address Parley defines (PARLEY_TRUSTED_PROXY_COUNT).
 ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
-ACCOUNT_FORMS = {"login": "core.accounts.LoginForm", "signup": "core.accounts.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "core.accounts.LoginForm",
+    "signup": "core.accounts.SignupForm",
+    "reset_password_from_key": "core.accounts.ResetPasswordKeyForm",
+}
+# Reset links name the address they were mailed to, and using one verifies it.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "core.reset_tokens.ResetTokenGenerator"  # noqa: S105
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",

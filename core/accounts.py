@@ -5,16 +5,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import validators
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_comments.abstracts import CommentAbstractModel
 
 from .http import client_ip, site_url
+from .reset_tokens import reset_address_digest, reset_key_parts
 
 # A comment keeps the name it is posted under in a column this long (django_comments'):
 # a username (an account without a display name posts under it) or a display name must fit
@@ -73,11 +76,36 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         super().send_mail(template_prefix, email, context)
 
+    def send_password_reset_mail(self, user, email, context):
+        # allauth's reset key names the account, not the address it was mailed to; a link
+        # that carries which one (reset_address_digest) lets its use prove that address.
+        key = f"{context['uid']}-{context['key']}-{reset_address_digest(user, email)}"
+        context = {**context, "password_reset_url": self.get_reset_password_from_key_url(key)}
+        super().send_password_reset_mail(user, email, context)
+
     def render_mail(self, template_prefix, email, context, headers=None):
         # Like every email Parley sends (core.mail), allauth's name the language they are
         # written in: the reader's, active for the request that sends them.
         language = {"Content-Language": get_language() or settings.LANGUAGE_CODE}
         return super().render_mail(template_prefix, email, context, {**language, **(headers or {})})
+
+
+def email_verify_by_reset(*, request: HttpRequest | None, user: AbstractBaseUser, key: str) -> bool:
+    """Mark verified the address a used password reset link was mailed to: following it
+    proved the reader reads that address. False when the key names none of the account's
+    unverified addresses, or another account has verified it meanwhile."""
+    from allauth.account.adapter import get_adapter
+    from allauth.account.models import EmailAddress
+
+    digest = reset_key_parts(key)[1]
+    if not digest:
+        return False
+    for address in EmailAddress.objects.filter(user=user, verified=False):
+        if constant_time_compare(reset_address_digest(user, address.email), digest):
+            return address.can_set_verified() and get_adapter(request).confirm_email(
+                request, address
+            )
+    return False
 
 
 def _on_site(url: str) -> str:
@@ -93,6 +121,15 @@ class LoginForm(allauth_forms.LoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Username or email")
         self.fields["remember"].label = _("Remember me")
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    """allauth's new-password form of a reset link, which proves the address it was
+    mailed to."""
+
+    def save(self) -> None:
+        super().save()
+        email_verify_by_reset(request=allauth_context.request, user=self.user, key=self.temp_key)
 
 
 class SignupForm(allauth_forms.SignupForm):
