@@ -147,10 +147,12 @@ def _comment(row: dict, votes: list[dict]) -> str:
             "downvotes": row["downvotes"],
             "best_score": row["best_score"],
             # A voter's key is a keyed hash: it still names the same reader only on a site
-            # with the same secret; elsewhere it merely keeps the vote counted.
+            # with the same secret; elsewhere it merely keeps the vote counted. So is a
+            # guest's address key, which caps the guest votes one address gives a comment.
             "votes": [
                 {
                     "voter_key": vote["voter_key"],
+                    "address_key": vote["address_key"],
                     "value": vote["value"],
                     "created_at": _when(vote["created_at"]),
                     "updated_at": _when(vote["updated_at"]),

@@ -180,8 +180,11 @@ class JsonRecords:
             key, value = vote.get("voter_key"), vote.get("value")
             if type(key) is not str or not key or len(key) > 80 or value not in (UP, DOWN):
                 raise self._fail(f"{where}: a vote must have a voter_key and a value of 1 or -1")
+            address_key = vote.get("address_key", "")  # none in a backup from before
+            if type(address_key) is not str or len(address_key) > 44:
+                raise self._fail(f'{where}: a vote\'s "address_key" must be text, 44 at most')
             records.append(VoteRecord(
-                voter_key=key, value=value,
+                voter_key=key, value=value, address_key=address_key,
                 created_at=self._when(vote, "created_at", f"{where}, a vote"),
                 updated_at=self._when(vote, "updated_at", f"{where}, a vote"),
             ))  # fmt: skip

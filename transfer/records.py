@@ -44,6 +44,9 @@ class VoteRecord:
 
     voter_key: str
     value: int  # comments.models_votes.UP or DOWN
+    # A guest's address, keyed (comments.models_votes.Vote.address_key): the per-address cap
+    # on a comment's guest votes counts restored votes too.
+    address_key: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

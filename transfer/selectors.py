@@ -27,7 +27,7 @@ COMMENT_FIELDS = (
     "downvotes", "best_score", "author_key",
 )  # fmt: skip
 FOLLOW_FIELDS = ("email", "user_id", "confirmed_at", "created_at", "language")
-VOTE_FIELDS = ("voter_key", "value", "created_at", "updated_at")
+VOTE_FIELDS = ("voter_key", "address_key", "value", "created_at", "updated_at")
 
 
 @dataclass

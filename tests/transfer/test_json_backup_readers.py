@@ -42,8 +42,8 @@ def site(make_user, make_article, post, author):
     Comment.objects.filter(pk=asked.pk).update(followup=True)
     comment_pick(comment_id=picked.pk, picker=editor)
     comment_vote(comment_id=picked.pk, voter_key=f"user:{reader.pk}", value=UP)
-    comment_vote(comment_id=picked.pk, voter_key="guest:abc123", value=UP)
-    comment_vote(comment_id=picked.pk, voter_key="guest:def456", value=DOWN)
+    comment_vote(comment_id=picked.pk, voter_key="guest:abc123", value=UP, address_key="ip:a1")
+    comment_vote(comment_id=picked.pk, voter_key="guest:def456", value=DOWN, address_key="ip:a1")
 
 
 def kept() -> dict:
@@ -60,7 +60,7 @@ def kept() -> dict:
         for c in Comment.objects.select_related("picked_by")
     )  # fmt: skip
     votes = sorted(
-        (v.comment.comment, v.voter_key, v.value, v.created_at)
+        (v.comment.comment, v.voter_key, v.address_key, v.value, v.created_at)
         for v in Vote.objects.select_related("comment")
     )
     return {"follows": follows, "comments": comments, "votes": votes}
@@ -71,7 +71,8 @@ def test_a_restore_into_an_empty_site_keeps_followers_picks_votes_and_followups(
     site, tmp_path, version
 ):
     """Exported, then imported into an empty site: followers (confirmed or not, language,
-    account), "notify me" choices, editor's picks, votes and their counts all come back,
+    account), "notify me" choices, editor's picks, votes (a guest's with the address key
+    that caps one address's votes) and their counts all come back,
     from the version written now (2) as from version 1 (which some releases wrote with
     all of these too)."""
     buffer = io.BytesIO()

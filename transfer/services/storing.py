@@ -54,7 +54,9 @@ COMMENT_COLUMNS = (
     "picked_by_id", "upvotes", "downvotes", "best_score",
 )  # fmt: skip
 RECORD_COLUMNS = ("source", "kind", "source_id", "object_id", "run_id", "url")
-VOTE_COLUMNS = ("comment_id", "voter_key", "value", "created_at", "updated_at")
+VOTE_COLUMNS = (
+    "comment_id", "voter_key", "address_key", "value", "created_at", "updated_at",
+)  # fmt: skip
 THREAD_COLUMNS = ("root_id", "article_id", "listed", "published_count", "last_published_at")
 # The tables, in the order they are written: each one's rows point at rows of the one before.
 TABLES = (
@@ -169,7 +171,8 @@ class CommentBuffer:
             ))  # fmt: skip
             records.append((source, comment_kind, record.source_id, pk, run_id, ""))
             votes += [
-                (pk, vote.voter_key, vote.value, vote.created_at or record.submitted_at,
+                (pk, vote.voter_key, vote.address_key, vote.value,
+                 vote.created_at or record.submitted_at,
                  vote.updated_at or vote.created_at or record.submitted_at)
                 for vote in record.votes
             ]  # fmt: skip
