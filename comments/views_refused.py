@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from articles.models import Article
-from core.http import posted_from_elsewhere, posted_text
+from core.http import posted_from_elsewhere, posted_text, safe_next
 from core.ids import parse_id
 
 from . import presenters, selectors
@@ -30,6 +30,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         # this reader's token would make their next click post the other site's words.
         return render(request, "csrf_failure.html", {"reason": reason}, status=403)
     context = {"reason": reason, "stale_token": _token_stale(reason), **posted_text(request)}
+    if request.user.is_authenticated and _signing_in(request):
+        # Two tabs signing in at once: the first one's sign-in replaced the token the second
+        # sent. Asking to send it again would be pointless; the reader is signed in.
+        context.update(
+            signed_in_as=request.user.get_username(), continue_to=safe_next(request, "/")
+        )
+        return render(request, "csrf_failure.html", context, status=403)
     # Readers without JavaScript land here from the shared article page, whose forms carry no
     # token: their second press must work, so the form comes back whole and signed. With the
     # database failing, the text alone comes back, as it did before.
@@ -62,6 +69,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         logger.warning("The refused form's comment could not be rebuilt (database failure)")
         connection.close()
     return render(request, "csrf_failure.html", context, status=403)
+
+
+def _signing_in(request: HttpRequest) -> bool:
+    """Whether the refused POST was to the login or the signup form."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return request.method == "POST" and match.url_name in ("account_login", "account_signup")
 
 
 def _token_stale(reason: str) -> bool:
