@@ -139,13 +139,16 @@ def _follow_question(data: dict) -> str:
 def follow_confirm(request: HttpRequest, data: dict) -> HttpResponse:
     """The link in a guest's confirmation email; confirming twice is harmless."""
     try:
-        followed = services.follow_confirm(data=data)
+        followed, confirmed = services.follow_confirm(data=data)
     except TokenInvalid as error:
         return token_failed(request, error)
     if followed is None:
         return token_failed(request, TokenInvalid(_("This follow no longer exists.")))
     response = HttpResponseRedirect(request.path + CONFIRMED_QUERY)
-    return address_proven(request, response, followed.email)
+    # Only the press that confirmed proves the address to its browser: the link, forwarded
+    # or left in a shared computer's history, would otherwise let whoever used it next
+    # post as the address's known author for 48 hours.
+    return address_proven(request, response, followed.email) if confirmed else response
 
 
 def _reply_address_confirmed(request: HttpRequest, data: dict) -> HttpResponse | None:
@@ -170,14 +173,16 @@ def _reply_address_confirmed(request: HttpRequest, data: dict) -> HttpResponse |
 def reply_confirm(request: HttpRequest, data: dict) -> HttpResponse:
     """The link that confirms a guest's address for emails about replies."""
     email = str(data.get("email", "")).lower()
-    services.reply_address_confirm(email=email, language=get_language())
+    confirmed = services.reply_address_confirm(email=email, language=get_language())
     comment_id = parse_id(data.get("comment"))
     if comment_id is not None:
         # The link was sent about this comment: whoever typed the address, its owner now
         # wants this comment's replies (readers.selectors.reply_address).
-        services.email_proven(email=email, own_ids=frozenset({comment_id}))
+        confirmed |= bool(services.email_proven(email=email, own_ids=frozenset({comment_id})))
     response = HttpResponseRedirect(request.path + CONFIRMED_QUERY)
-    return address_proven(request, response, email)
+    # Only a press that confirmed something proves the address to its browser (as for a
+    # follow's link): used again, by whoever has it, it proves nothing more.
+    return address_proven(request, response, email) if confirmed else response
 
 
 def _unsubscribed_text(done: services.Unsubscribed) -> str:

@@ -96,14 +96,21 @@ def follow_confirm_send(*, follow_id: int) -> bool:
     return True
 
 
-def follow_confirm(*, data: dict) -> Follow | None:
-    """Confirm the follow an emailed link's `data` names (None: it is gone); confirming
-    twice changes nothing. TokenInvalid when the link is not for that follow."""
+def follow_confirm(*, data: dict) -> tuple[Follow | None, bool]:
+    """Confirm the follow an emailed link's `data` names (None: it is gone), and say
+    whether this call confirmed it; confirming twice changes nothing. TokenInvalid when the
+    link is not for that follow."""
     follow = follow_of_link(data=data)
-    if follow is not None and follow.confirmed_at is None:
-        follow.confirmed_at = timezone.now()
-        follow.save(update_fields=["confirmed_at"])
-    return follow
+    if follow is None:
+        return None, False
+    # One UPDATE decides which of two presses at once did it.
+    now = timezone.now()
+    confirmed = Follow.objects.filter(pk=follow.pk, confirmed_at__isnull=True).update(
+        confirmed_at=now
+    )
+    if confirmed:
+        follow.confirmed_at = now
+    return follow, bool(confirmed)
 
 
 def follow_stop(*, article: Article, user: AbstractBaseUser) -> int:

@@ -145,14 +145,16 @@ def _reply_email(comment: Comment, parent: Comment, address: str):
         )
 
 
-def reply_address_confirm(*, email: str, language: str = "") -> None:
+def reply_address_confirm(*, email: str, language: str = "") -> bool:
     """Confirm a guest address for reply notifications, to be written to in `language`;
-    twice is harmless (the second confirmation's language is the one kept)."""
+    twice is harmless (the second confirmation's language is the one kept). Whether this
+    call confirmed it."""
     address, created = ConfirmedAddress.objects.get_or_create(
         email=email.lower(), defaults={"language": language}
     )
     if language and not created and address.language != language:
         ConfirmedAddress.objects.filter(pk=address.pk).update(language=language)
+    return created
 
 
 # How far back the sweep looks for notifications a lost task missed.
