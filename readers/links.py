@@ -1,6 +1,8 @@
 """What a page does with a link a reader followed from one of Parley's emails: says so when
 the link cannot be used, and otherwise lets this browser stand for the address it was sent to."""
 
+import time
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -9,8 +11,32 @@ from comments.owner import own_comment_ids, remember_verified_email
 from . import services
 from .tokens import TokenBeforeRestore, TokenInvalid, TokenSpent
 
-# The session key under which a guest's "manage your comments" link keeps their address.
+# The session key under which a guest's "manage your comments" link keeps their address,
+# and the one under which it keeps until when (a Unix time).
 MANAGE_SESSION_KEY = "parley_manage_email"
+MANAGE_UNTIL_KEY = "parley_manage_until"
+# How long one press of the link lets its browser act for the address: long enough to
+# review, edit, download or delete, not the two weeks a session lasts, so that the next
+# user of a shared computer finds nothing; the session also ends when the browser closes.
+MANAGE_SECONDS = 60 * 60
+
+
+def manage_start(request: HttpRequest, email: str) -> None:
+    """Let this browser manage `email`'s comments for MANAGE_SECONDS."""
+    request.session.cycle_key()
+    request.session[MANAGE_SESSION_KEY] = email
+    request.session[MANAGE_UNTIL_KEY] = time.time() + MANAGE_SECONDS
+    if not request.user.is_authenticated:
+        # A signed-in reader keeps the session their sign-in chose ("Remember me").
+        request.session.set_expiry(0)
+
+
+def managed_address(request: HttpRequest) -> str:
+    """The address a manage link lets this browser act for now, or ""."""
+    email = request.session.get(MANAGE_SESSION_KEY, "")
+    if email and request.session.get(MANAGE_UNTIL_KEY, 0) > time.time():
+        return email
+    return ""
 
 
 def reader_proven(request: HttpRequest) -> dict | None:
@@ -18,7 +44,7 @@ def reader_proven(request: HttpRequest) -> dict | None:
     (as keyword arguments for the selectors and services), or None."""
     if request.user.is_authenticated:
         return {"user": request.user}
-    email = request.session.get(MANAGE_SESSION_KEY, "")
+    email = managed_address(request)
     return {"email": email} if email else None
 
 

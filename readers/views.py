@@ -22,7 +22,7 @@ from core.ratelimit import rate_limited
 
 from . import selectors, selectors_data, services, tasks
 from .forms import CommentEditForm, DeleteAllForm, DisplayNameForm, ManageLinkForm
-from .links import MANAGE_SESSION_KEY, address_proven, reader_proven, token_failed
+from .links import address_proven, manage_start, managed_address, reader_proven, token_failed
 from .tokens import TokenInvalid
 from .views_follow import confirmation_link
 
@@ -33,7 +33,7 @@ def _owned_comment(request: HttpRequest, comment_id: int) -> Comment:
         comment,
         user=request.user,
         own_ids=own_comment_ids(request),
-        manage_email=request.session.get(MANAGE_SESSION_KEY, ""),
+        manage_email=managed_address(request),
     ):
         if comment.status != CommentStatus.PUBLISHED:
             # Someone else's held comment is as missing to this visitor as no comment.
@@ -108,7 +108,7 @@ def _reader(request: HttpRequest) -> dict:
 
 def my_comments(request: HttpRequest) -> HttpResponse:
     """A reader's comments, with download and delete-all."""
-    if not request.user.is_authenticated and not request.session.get(MANAGE_SESSION_KEY):
+    if not request.user.is_authenticated and not managed_address(request):
         return HttpResponseRedirect(reverse("readers:manage_request"))
     who = _reader(request)
     comments = selectors.comments_listed_for(**who, own_ids=own_comment_ids(request))
@@ -184,8 +184,7 @@ def manage_enter(request: HttpRequest, data: dict) -> HttpResponse:
         email = services.manage_link_use(data=data)
     except TokenInvalid as error:
         return token_failed(request, error)
-    request.session.cycle_key()
-    request.session[MANAGE_SESSION_KEY] = email
+    manage_start(request, email)
     return address_proven(request, HttpResponseRedirect(reverse("readers:my_comments")), email)
 
 

@@ -2,11 +2,13 @@
 works once, from its button: a link left in a browser's history or a forwarded email opens
 nothing the second time, and says why."""
 
+import time
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from readers.links import MANAGE_SESSION_KEY
+from readers.links import MANAGE_SECONDS, MANAGE_SESSION_KEY, MANAGE_UNTIL_KEY
 from readers.models import Delivery
 from readers.services import manage_link_make
 from readers.tokens import token_make
@@ -51,3 +53,26 @@ def test_a_link_from_before_says_it_no_longer_works(article, post):
     body = pressed.content.decode()
     assert pressed.status_code == 400
     assert "no longer works" in body and "used already" not in body
+
+
+def test_the_link_lets_its_browser_manage_for_an_hour_and_until_it_closes(article, post):
+    """One press lets its browser act for the address for MANAGE_SECONDS, in a session that
+    ends with the browser: the next user of a shared computer, days later, finds the
+    comments neither listed nor theirs to delete."""
+    comment = post(article, "Words to manage", email=EMAIL)
+    browser = Client()
+    _page, pressed = _pressed(browser, manage_link_make(email=EMAIL))
+    assert pressed.status_code == 302
+    assert browser.session.get_expire_at_browser_close()
+    assert browser.session[MANAGE_UNTIL_KEY] <= time.time() + MANAGE_SECONDS
+    assert "Words to manage" in browser.get(reverse("readers:my_comments")).content.decode()
+
+    session = browser.session
+    session[MANAGE_UNTIL_KEY] = time.time() - 1  # the hour is over
+    session.save()
+    listed = browser.get(reverse("readers:my_comments"))
+    assert listed.status_code == 302 and listed["Location"] == reverse("readers:manage_request")
+    delete = browser.post(reverse("readers:comment_delete", args=[comment.pk]))
+    assert delete.status_code == 403
+    comment.refresh_from_db()
+    assert comment.comment == "Words to manage"
