@@ -405,7 +405,10 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Per address, as Parley caps its own confirmation emails (five an hour): allauth's
+    # 5/m/key let anyone have 300 reset (or "no account here") emails an hour sent to any
+    # address, from as many networks as they like.
+    "reset_password": "20/m/ip,5/h/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",

@@ -3,10 +3,12 @@ and allauth's login, signup and password reset) counts the client X-Forwarded-Fo
 so one client's failures never lock out another."""
 
 import pytest
+from allauth.core.internal.ratelimit import parse_rates
 from django.test import Client
 
 from comments.models import Comment
 from core.http import client_ip, client_network
+from readers.services.emails import CONFIRMATIONS_PER_ADDRESS_PER_HOUR
 from tests.conftest import form_data
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +144,26 @@ def test_one_ipv4_client_seen_over_ipv6_does_not_use_up_another_ones_limit(
     a, b = Client(REMOTE_ADDR="::ffff:203.0.113.11"), Client(REMOTE_ADDR="::ffff:198.51.100.24")
     assert a.post(f"/moderation/report/{first.pk}/", report).status_code == 302
     assert b.post(f"/moderation/report/{second.pk}/", report).status_code == 302
+
+
+def test_reset_emails_to_one_address_are_capped_per_hour(settings):
+    """However many networks ask, one address gets at most five reset emails an hour, as
+    for Parley's own confirmation emails (allauth's default was five a minute)."""
+    per_address = [r for r in parse_rates(settings.ACCOUNT_RATE_LIMITS["reset_password"])
+                   if r.per == "key"]  # fmt: skip
+    assert [(r.amount, r.duration) for r in per_address] == [
+        (CONFIRMATIONS_PER_ADDRESS_PER_HOUR, 3600)
+    ]
+
+
+def test_a_limited_reset_is_told_in_the_site_s_page(behind_proxy):
+    """Past the cap, the reader gets the site's page saying nothing was sent and that a
+    link already emailed still works, not allauth's bare English one."""
+    for n in range(6):
+        answer = through_proxy(f"203.0.113.{40 + n}").post(
+            "/accounts/password/reset/", {"email": "target@example.com"}
+        )
+    assert answer.status_code == 429
+    page = answer.content.decode()
+    assert "nothing was done this time" in page and "already emailed to you still works" in page
+    assert '<main id="main"' in page
