@@ -4,6 +4,7 @@ is banned is in selectors_bans, the queue's reads in selectors_queue)."""
 from collections import defaultdict
 from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -230,8 +231,14 @@ def held_listed(ids: list[int]) -> list[Comment]:
 
 
 def moderator_emails() -> list[str]:
-    """Addresses of active moderators, however they were made moderators."""
-    return sorted(set(moderator_users().exclude(email="").values_list("email", flat=True)))
+    """The verified addresses of active moderators, however they were made moderators: held
+    comments are not public, and an address a moderator typed (or mistyped) but never
+    proved may be anyone's."""
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    users = moderator_users().exclude(email="").filter(Exists(verified))
+    return sorted(set(users.values_list("email", flat=True)))
 
 
 def comment_hold_maker(comment_id: int) -> str:

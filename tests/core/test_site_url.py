@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.sites.models import Site
 from django.core import mail
 from django.core.management import call_command
@@ -58,6 +59,7 @@ def test_every_kind_of_email_links_to_the_site(article, post, make_user, moderat
     assert readers.update_notify(update_id=update.pk) == 1
     moderator.email = "mod@example.org"
     moderator.save()
+    EmailAddress.objects.create(user=moderator, email="mod@example.org", verified=True)
     post(article, "Held one", status=CommentStatus.HELD)
     assert moderation.held_digest_send() == 1
 

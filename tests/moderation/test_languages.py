@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import translation
 
@@ -297,7 +298,8 @@ class TestSiteLanguage:
         self, german, settings, mailoutbox, article, post, make_user
     ):
         """A digest sent while an English request is active still speaks the site's German."""
-        make_user("mod", email="mod@example.com", groups=["Moderators"])
+        mod = make_user("mod", email="mod@example.com", groups=["Moderators"])
+        EmailAddress.objects.create(user=mod, email="mod@example.com", primary=True, verified=True)
         post(article, "Held words", status=S.HELD)
         settings.LANGUAGE_CODE = "de"
         with translation.override("en-gb"):

@@ -18,6 +18,7 @@ from moderation.services import comment_score
 from readers.models import ConfirmedAddress, Delivery
 from readers.services.notifications import notifications_sweep
 from tests.conftest import form_data
+from tests.moderation.test_services import moderator_address_verified
 
 
 def _held_everything():
@@ -27,8 +28,7 @@ def _held_everything():
 def test_each_comment_held_as_it_is_stored_reaches_the_moderators(article, moderator, submit):
     """Embedded, each hold sends its digest at once: the second held comment is in the
     second digest, not lost for coming after the first one was sent."""
-    moderator.email = "mod@example.com"
-    moderator.save()
+    moderator_address_verified(moderator)
     _held_everything()
     submit(form_data(article, comment="The first comment a moderator must see."))
     submit(form_data(article, comment="The second comment a moderator must see."))
@@ -48,8 +48,7 @@ def test_with_the_embedded_beat_held_comments_wait_for_one_digest(
     from core.embedded_beat import beat_jobs_run_due
 
     settings.PARLEY_EMBEDDED_BEAT_TICK = 10
-    moderator.email = "mod@example.com"
-    moderator.save()
+    moderator_address_verified(moderator)
     _held_everything()
     submit(form_data(article, comment="The first comment a moderator must see."))
     submit(form_data(article, comment="The second comment a moderator must see."))

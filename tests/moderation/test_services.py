@@ -4,12 +4,14 @@ import time
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus, Thread
 from comments.services import Poster, comment_submit
+from core.roles import MODERATORS_GROUP
 from moderation import scoring, services
 from moderation.models import (
     Ban,
@@ -445,14 +447,24 @@ class TestUndo:
             services.event_undo(event_id=event.pk, actor=None)
 
 
+def moderator_address_verified(moderator) -> None:
+    """Give the moderator the verified address held digests go to."""
+    moderator.email = "mod@example.com"
+    moderator.save()
+    EmailAddress.objects.create(
+        user=moderator, email="mod@example.com", primary=True, verified=True
+    )
+
+
 class TestHeldDigest:
     def test_moderators_get_one_digest_for_a_batch_of_held_comments(
         self, article, make_user, moderator
     ):
-        """Held comments are batched into one email per moderator; readers get nothing."""
-        moderator.email = "mod@example.com"
-        moderator.save()
+        """Held comments are batched into one email per moderator, at their verified
+        address; readers get nothing, and neither does an address a moderator never proved."""
+        moderator_address_verified(moderator)
         make_user("reader", email="reader@example.com")
+        make_user("unproven-mod", email="typo@example.com", groups=[MODERATORS_GROUP])
         ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
         for n in range(3):
             services.comment_score(comment_id=pending(article, f"held {n}").pk)
@@ -469,8 +481,7 @@ class TestHeldDigest:
     ):
         """Sending takes the mail server's time; a comment held meanwhile was not read by
         that digest, so the next one lists it."""
-        moderator.email = "mod@example.com"
-        moderator.save()
+        moderator_address_verified(moderator)
         ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
         services.comment_score(comment_id=pending(article, "held first").pk)
         monkeypatch.setattr(HoldingWhileSending, "article", article)
@@ -485,8 +496,7 @@ class TestHeldDigest:
     ):
         """A scoring batch decides a hold, then commits: a digest that read the queue in
         between did not see it, though its hold is older than that digest."""
-        moderator.email = "mod@example.com"
-        moderator.save()
+        moderator_address_verified(moderator)
         ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
         services.comment_score(comment_id=pending(article, "held and listed").pk)
         assert services.held_digest_send() == 1
@@ -502,8 +512,7 @@ class TestHeldDigest:
 
     def test_a_wave_of_holds_is_counted_whole_and_listed_once(self, article, moderator):
         """The email lists the first 200 and says how many more; none is lost or repeated."""
-        moderator.email = "mod@example.com"
-        moderator.save()
+        moderator_address_verified(moderator)
         ids = [pending(article, f"wave comment number {n}").pk for n in range(203)]
         Comment.objects.filter(pk__in=ids).update(
             status=CommentStatus.HELD, status_changed_at=timezone.now()
@@ -519,8 +528,7 @@ class TestHeldDigest:
     def test_a_digest_that_could_not_be_sent_is_sent_by_the_next(
         self, article, moderator, settings
     ):
-        moderator.email = "mod@example.com"
-        moderator.save()
+        moderator_address_verified(moderator)
         ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
         services.comment_score(comment_id=pending(article, "held while mail is down").pk)
         settings.EMAIL_BACKEND = f"{__name__}.RefusingToSend"
@@ -535,8 +543,7 @@ class TestHeldDigest:
         self, article, moderator, django_capture_on_commit_callbacks
     ):
         """A burst of holds schedules one digest that covers them all."""
-        moderator.email = "mod@example.com"
-        moderator.save()
+        moderator_address_verified(moderator)
         ModerationRules.objects.update_or_create(pk=1, defaults={"hold_all": True})
         with django_capture_on_commit_callbacks(execute=True):
             for n in range(4):
