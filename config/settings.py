@@ -412,7 +412,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
-    "confirm_email": "1/180s/key",
+    # Signup and "resend" confirmations to one address: any number of accounts may claim it
+    # unverified (strict enumeration prevention), each mailing it; five an hour, as Parley's
+    # own confirmation emails. Past it allauth sends nothing: the links sent still work.
+    "confirm_email": "1/180s/key,5/h/key",
 }
 
 # ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ so one client's failures never lock out another."""
 
 import pytest
 from allauth.core.internal.ratelimit import parse_rates
+from django.core import mail
 from django.test import Client
 
 from comments.models import Comment
@@ -167,3 +168,27 @@ def test_a_limited_reset_is_told_in_the_site_s_page(behind_proxy):
     page = answer.content.decode()
     assert "nothing was done this time" in page and "already emailed to you still works" in page
     assert '<main id="main"' in page
+
+
+def test_confirmation_emails_to_one_address_are_capped_per_hour(settings):
+    """However many accounts claim an address, it gets at most five confirmation emails an
+    hour (allauth's default was one every three minutes, twenty an hour)."""
+    per_address = [r for r in parse_rates(settings.ACCOUNT_RATE_LIMITS["confirm_email"])
+                   if r.per == "key" and r.duration >= 3600]  # fmt: skip
+    assert [(r.amount, r.duration) for r in per_address] == [
+        (CONFIRMATIONS_PER_ADDRESS_PER_HOUR, 3600)
+    ]
+
+
+def test_signups_claiming_one_address_mail_it_at_most_five_times_an_hour(settings):
+    """Six accounts signed up with one address, three minutes' limit aside: five emails."""
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "confirm_email": settings.ACCOUNT_RATE_LIMITS["confirm_email"].split(",", 1)[1],
+    }
+    for n in range(6):
+        Client(REMOTE_ADDR=f"203.0.113.{60 + n}").post("/accounts/signup/", {
+            "username": f"claimer{n}", "email": "claimed@example.com",
+            "password1": "x-long-pass-phrase", "password2": "x-long-pass-phrase",
+        })  # fmt: skip
+    assert [m.to for m in mail.outbox] == [["claimed@example.com"]] * 5
