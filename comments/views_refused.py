@@ -30,7 +30,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         # this reader's token would make their next click post the other site's words.
         return render(request, "csrf_failure.html", {"reason": reason}, status=403)
     context = {"reason": reason, "stale_token": _token_stale(reason), **posted_text(request)}
-    if request.user.is_authenticated and _signing_in(request):
+    # The address first: only a refused sign-in asks who the browser is (a query).
+    if _signing_in(request) and request.user.is_authenticated:
         # Two tabs signing in at once: the first one's sign-in replaced the token the second
         # sent. Asking to send it again would be pointless; the reader is signed in.
         context.update(
