@@ -6,9 +6,11 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
+from django.utils.html import format_html
 
 from articles.models import Article
+from core.accounts import LoginForm
 from core.http import posted_from_elsewhere, posted_text, safe_next
 from core.ids import parse_id
 
@@ -31,13 +33,16 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return render(request, "csrf_failure.html", {"reason": reason}, status=403)
     context = {"reason": reason, "stale_token": _token_stale(reason), **posted_text(request)}
     # The address first: only a refused sign-in asks who the browser is (a query).
-    if _signing_in(request) and request.user.is_authenticated:
+    signing_in = _signing_in(request)
+    if signing_in and request.user.is_authenticated:
         # Two tabs signing in at once: the first one's sign-in replaced the token the second
         # sent. Asking to send it again would be pointless; the reader is signed in.
         context.update(
             signed_in_as=request.user.get_username(), continue_to=safe_next(request, "/")
         )
         return render(request, "csrf_failure.html", context, status=403)
+    if signing_in == "account_login":
+        return _login_again(request, stale=context["stale_token"])
     # Readers without JavaScript land here from the shared article page, whose forms carry no
     # token: their second press must work, so the form comes back whole and signed. With the
     # database failing, the text alone comes back, as it did before.
@@ -72,13 +77,30 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "csrf_failure.html", context, status=403)
 
 
-def _signing_in(request: HttpRequest) -> bool:
-    """Whether the refused POST was to the login or the signup form."""
+def _signing_in(request: HttpRequest) -> str:
+    """The URL name of the login or signup form the refused POST was sent to, else ""."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return request.method == "POST" and match.url_name in ("account_login", "account_signup")
+        return ""
+    signing_in = request.method == "POST" and match.url_name in ("account_login", "account_signup")
+    return match.url_name if signing_in else ""
+
+
+def _login_again(request: HttpRequest, *, stale: bool) -> HttpResponse:
+    """The login page again, refused for its token: saying why, with this browser's token,
+    the username typed (never the password) and where it was going."""
+    form = LoginForm(initial={"login": request.POST.get("login", "")[:254]}, request=request)
+    going_to = safe_next(request, "")
+    context = {
+        "form": form,
+        "login_refused": "stale" if stale else "missing",
+        "signup_url": reverse("account_signup"),
+        "redirect_field": format_html('<input type="hidden" name="next" value="{}">', going_to)
+        if going_to
+        else "",
+    }
+    return render(request, "account/login.html", context, status=403)
 
 
 def _token_stale(reason: str) -> bool:

@@ -51,3 +51,41 @@ def test_the_continue_link_never_leaves_the_site(make_user):
     page = refused.content.decode()
     assert '<a href="/">Continue</a>' in page
     assert "evil.example" not in page
+
+
+def test_a_sign_in_refused_while_signed_out_keeps_the_username(make_user):
+    """A login form whose token a sign-in (and sign-out) in another tab replaced comes back
+    as the login form, saying why, with the new token, the username typed and where it was
+    going; the password is never sent back."""
+    make_user("twotabs")
+    browser = Client(enforce_csrf_checks=True)
+    old = page_token(browser, "/accounts/login/")
+    fields = {"login": "twotabs", "password": PASSWORD}
+    browser.post("/accounts/login/", {**fields, "csrfmiddlewaretoken": old})
+    browser.post("/accounts/logout/", {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value})
+    assert "_auth_user_id" not in browser.session
+    refused = browser.post(
+        "/accounts/login/", {**fields, "next": "/articles/x/", "csrfmiddlewaretoken": old}
+    )
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "the page's security token was out of date" in page
+    assert 'value="twotabs"' in page and PASSWORD not in page
+    assert '<input type="hidden" name="next" value="/articles/x/">' in page
+    again = browser.post(
+        "/accounts/login/",
+        {**fields, "next": "/articles/x/", "csrfmiddlewaretoken": TOKEN.search(page).group(1)},
+    )
+    assert again.status_code == 302 and again["Location"] == "/articles/x/"
+
+
+def test_a_sign_in_sent_without_a_token_is_told_so_and_keeps_the_username(make_user):
+    """Without any token (cookies blocked, say) the login form comes back saying so."""
+    make_user("nocookie")
+    refused = Client(enforce_csrf_checks=True).post(
+        "/accounts/login/", {"login": "nocookie", "password": PASSWORD}
+    )
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "your browser did not send this site's security token" in page
+    assert 'value="nocookie"' in page
