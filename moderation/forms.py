@@ -4,6 +4,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.accounts import account_verified_email
 from core.fields import TextareaField
 
 from .models import Ban, Report
@@ -70,9 +71,14 @@ class BanForm(forms.Form):
     def __init__(self, *args, comment=None, **kwargs):
         super().__init__(*args, **kwargs)
         if comment is not None:
+            email = comment.user_email
+            if comment.user_id and email and account_verified_email(comment.user) != email.lower():
+                # Posted before comments kept only an account's verified address: the one
+                # it carries may be anyone's, and is not the poster's to be banned by.
+                email = ""
             shown = {
                 "ban_account": comment.user.get_username() if comment.user_id else "",
-                "ban_email": comment.user_email,
+                "ban_email": email,
                 "ban_ip": comment.ip_address or "",
             }
             for name, value in shown.items():
@@ -82,7 +88,7 @@ class BanForm(forms.Form):
                     del self.fields[name]
             in_force = bans_in_force(
                 user=comment.user if comment.user_id else None,
-                email=comment.user_email,
+                email=email,
                 ip_address=comment.ip_address,
             )
             for ban in in_force:

@@ -29,6 +29,19 @@ def test_an_unverified_account_address_is_not_put_on_its_comments(
     assert 'name="ban_account"' in page
 
 
+def test_an_older_comment_with_an_unverified_account_address_offers_no_email_ban(
+    client, article, make_user, moderator, post
+):
+    """A comment an account posted before only verified addresses were kept still carries
+    the address it typed: the ban page does not offer to ban that address."""
+    claimer = make_user("claimer", email="victim@example.com")
+    comment = post(article, "From before", name="claimer", user=claimer)
+    Comment.objects.filter(pk=comment.pk).update(user_email="victim@example.com")
+    client.force_login(moderator)
+    page = client.get(reverse("moderation:ban", args=[comment.pk])).content.decode()
+    assert "victim@example.com" not in page and 'name="ban_account"' in page
+
+
 def test_a_verified_account_address_is_kept_on_its_comments(client, article, make_user, submit):
     """An address the account proved is its author's, as before."""
     owner = make_user("owner", email="owner@example.com")
