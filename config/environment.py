@@ -14,6 +14,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 _RATE = re.compile(r"\d+/[1-9]\d*")
 _KINDS = {int: "a whole number", float: "a number"}
+# django-environ reads any word outside its "true" list as false, so DEBUG=maybe or DEBUG=Ture
+# quietly meant production (and DEBUG=off, for SECURE_SSL_REDIRECT, something else again).
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 class Env(environ.Env):
@@ -27,6 +31,19 @@ class Env(environ.Env):
             raise ImproperlyConfigured(
                 f"{var}={self.ENVIRON.get(var, '')!r} is not {kind}."
             ) from None
+
+    def bool(self, var, default=environ.Env.NOTSET):
+        """A switch: 1, true, yes or on; 0, false, no or off (any case). Anything else is
+        refused rather than read as off."""
+        if var not in self.ENVIRON:
+            return self.get_value(var, cast=bool, default=default)
+        value = self.ENVIRON[var].strip().lower()
+        if value not in _TRUE + _FALSE:
+            raise ImproperlyConfigured(
+                f"{var}={self.ENVIRON[var]!r} is not a switch: write 1, true, yes or on to "
+                "turn it on, 0, false, no or off to turn it off."
+            )
+        return value in _TRUE
 
     def rate(self, var: str, *, default: str) -> str:
         """A rate limit as "count/seconds" ("0/60" switches it off)."""

@@ -45,6 +45,8 @@ def manage_check(**changes) -> subprocess.CompletedProcess:
         ("DATABASE_URL", "postgress://u:secret@h/parley", "'postgress' is not a database"),
         ("SECRET_KEY", "", "SECRET_KEY must be set"),
         ("PARLEY_COMMENT_ORDER", "Newest", "'Newest' is not one of oldest, newest, best"),
+        ("DEBUG", "maybe", "DEBUG='maybe' is not a switch: write 1, true, yes or on"),
+        ("SECURE_SSL_REDIRECT", "of", "SECURE_SSL_REDIRECT='of' is not a switch"),
     ],
 )
 def test_a_bad_value_is_named_in_one_line(variable, value, said):
@@ -61,6 +63,13 @@ def test_the_setting_accepts_the_orders_the_page_knows(settings):
     from comments.selectors import ORDERS
 
     assert settings.PARLEY_COMMENT_ORDERS == ORDERS
+
+
+@pytest.mark.parametrize("value", ["0", "false", "No", "OFF"])
+def test_a_switch_is_read_in_each_accepted_spelling(value):
+    """DEBUG=off (any case, or 0, false, no) is production, as the refusal says it is."""
+    done = manage_check(DEBUG=value, SECRET_KEY="")
+    assert "SECRET_KEY must be set when DEBUG=0" in done.stderr
 
 
 def test_a_switched_off_rate_is_accepted():
