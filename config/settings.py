@@ -617,5 +617,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) wrote each django.* record a second
+        # time, unfiltered: a reader refused (403) or sending too much (400) printed a
+        # traceback. Every record goes through the console handler above instead.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -13,6 +13,10 @@ class ClientErrorsWithoutTraceback(logging.Filter):
         if status is not None and 400 <= status < 500:
             record.exc_info = None
             record.exc_text = None
+            # Django logs a refused body (too big, too many fields) at ERROR: it is the
+            # sender's mistake, as every other 4xx, not the site's.
+            if record.levelno > logging.WARNING:
+                record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
 
 
