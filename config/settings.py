@@ -606,14 +606,18 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "filters": {
         "no_client_tracebacks": {"()": "core.log_filters.ClientErrorsWithoutTraceback"},
-        "health_in_one_line": {"()": "core.log_filters.HealthFailuresInOneLine"},
+        "health_check_warnings_dropped": {"()": "core.log_filters.HealthCheckWarningsDropped"},
         "outages_in_one_line": {"()": "core.log_filters.OutagesInOneLine"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_client_tracebacks", "health_in_one_line", "outages_in_one_line"],
+            "filters": [
+                "no_client_tracebacks",
+                "health_check_warnings_dropped",
+                "outages_in_one_line",
+            ],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -20,20 +20,17 @@ class ClientErrorsWithoutTraceback(logging.Filter):
         return True
 
 
-class HealthFailuresInOneLine(logging.Filter):
+class HealthCheckWarningsDropped(logging.Filter):
     """A failing health check (Redis down, no worker) is a state /healthz and parley_status
-    report, not a bug: django-health-check logs each with two chained tracebacks, every
-    time the load balancer asks. One line saying why keeps the log readable; a check that
-    crashed is logged at ERROR and keeps its traceback."""
+    report, not a bug: django-health-check logs each with two chained tracebacks (or, cut
+    short, a line naming the check by its dataclass repr), every time the load balancer
+    asks. health.views.health_failures_log writes the one line per failure instead, naming
+    the check and why; a check that crashed is logged at ERROR and keeps its traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == "health_check" and record.levelno == logging.WARNING and record.exc_info:
-            error = record.exc_info[1]
-            reason = (str(error) or type(error).__name__) if error else ""
-            record.msg, record.args = f"{record.getMessage()}: {reason}", None
-            record.exc_info = None
-            record.exc_text = None
-        return True
+        return not (
+            record.name == "health_check" and record.levelno == logging.WARNING and record.exc_info
+        )
 
 
 class OutagesInOneLine(logging.Filter):

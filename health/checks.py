@@ -4,7 +4,6 @@ saw in `details`, which /healthz and `manage.py parley_status` print."""
 
 import dataclasses
 import datetime
-import logging
 import time
 
 import redis
@@ -21,8 +20,6 @@ from comments.models import Comment, CommentStatus
 from core.embedded_beat import beat_last_runs
 
 from .models import Heartbeat
-
-logger = logging.getLogger(__name__)
 
 
 def _inline() -> bool:
@@ -97,9 +94,9 @@ class Worker(HealthCheck):
 def _read_failed(error: DatabaseError) -> str:
     """What went wrong reading the database, as /healthz may say it to anyone: a missing
     table ("run migrate") reads differently from a database that does not answer. The
-    database's own words name its host, port and user, so they go to the log only."""
+    database's own words name its host, port and user, so only the log has them
+    (health.views.health_failures_log, from the error's cause)."""
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    logger.warning("health: reading the database failed: %s", first_line or repr(error))
     missing = "no such table" in first_line  # SQLite's words; PostgreSQL's below
     if missing or ("relation" in first_line and "does not exist" in first_line):
         return "reading the database failed: a table is missing (run manage.py migrate)"

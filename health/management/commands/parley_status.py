@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync
 from django.core.management.base import BaseCommand, CommandError
 
 from ...checks import CHECKS
-from ...views import health_report
+from ...views import health_failures_log, health_report
 
 
 class Command(BaseCommand):
@@ -19,7 +19,9 @@ class Command(BaseCommand):
         # async_to_sync, not asyncio.run: the checks' ORM calls then run on this thread and
         # its database connection, as they do under the web server.
         results = async_to_sync(run_all)()
-        report = health_report(dict(zip(CHECKS, results, strict=True)))
+        by_name = dict(zip(CHECKS, results, strict=True))
+        health_failures_log(by_name)
+        report = health_report(by_name)
         for name, check in report["checks"].items():
             figures = ", ".join(
                 f"{key}={value}" for key, value in check.items() if key not in ("ok", "error")
