@@ -1,4 +1,5 @@
-"""The first middleware: the shared article page, answered from articles/page_cache.py."""
+"""Ahead of every middleware but core's outage guard: the shared article page, answered
+from articles/page_cache.py."""
 
 import re
 

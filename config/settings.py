@@ -91,7 +91,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the shared article page is answered from the cache before any other work.
+    # Outermost: a read whose database connection was cut runs again on a fresh one, and
+    # what still fails is a 503 saying so (core/db_outage.py), never a 500.
+    "core.db_outage.DatabaseOutageMiddleware",
+    # Then the shared article page is answered from the cache before any other work.
     "articles.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

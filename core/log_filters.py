@@ -66,24 +66,12 @@ def _is_outage(error: BaseException) -> bool:
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
+    from .db_outage import connection_lost
+
     outages = (ConnectionError, TimeoutError, OperationalError, RedisConnectionError)
     seen = 0
     while error is not None and seen < 10:
-        if isinstance(error, (*outages, RedisTimeoutError)) or _connection_lost(error):
+        if isinstance(error, (*outages, RedisTimeoutError)) or connection_lost(error):
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
-
-
-def _connection_lost(error: BaseException) -> bool:
-    """PostgreSQL's connection failed or was cut (SQLSTATE classes 08 and 57P, or the
-    client's own "connection failed" / "connection closed", which carry none)."""
-    try:
-        import psycopg
-    except ImportError:  # SQLite sites need no PostgreSQL driver
-        return False
-    if isinstance(error, psycopg.InterfaceError):
-        return True
-    if not isinstance(error, psycopg.OperationalError):
-        return False
-    return error.sqlstate is None or error.sqlstate.startswith(("08", "57P"))

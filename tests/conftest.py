@@ -129,6 +129,27 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture
+def site_log():
+    """What the site's console handler (settings.LOGGING) writes, captured."""
+    import io
+    import logging
+
+    console = next(
+        handler
+        for handler in logging.getLogger().handlers
+        if type(handler) is logging.StreamHandler and handler.filters
+    )
+    written = io.StringIO()
+    capture = logging.StreamHandler(written)
+    capture.setFormatter(console.formatter)
+    for log_filter in console.filters:
+        capture.addFilter(log_filter)
+    logging.getLogger().addHandler(capture)
+    yield written
+    logging.getLogger().removeHandler(capture)
+
+
+@pytest.fixture
 def make_user(db):
     def make(
         username=None,

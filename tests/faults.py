@@ -252,6 +252,19 @@ class BackendTerminator:
                 self._stop.wait(self.every)
 
 
+def backend_terminate(pid: int) -> None:
+    """Terminate one PostgreSQL backend of this test run's database, as an administrator
+    (or a failover) would."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"] or None, port=db["PORT"] or None, user=db["USER"], dbname="postgres",
+        password=db["PASSWORD"] or None, autocommit=True,
+    ) as admin:  # fmt: skip
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 def faults(stack: Stack) -> dict:
     """The faults to run: name -> (begin, end)."""
     terminator = {}

@@ -1,45 +1,15 @@
 """PostgreSQL cutting a connection while a comment is stored is logged in one line that
 says so, not with the stack of every layer the error passed through."""
 
-import io
-import logging
-
-import psycopg
 import pytest
 from django.db import connection
 from django.test import Client
 
 from comments.models import Comment
 from tests.conftest import form_data
+from tests.faults import backend_terminate as terminate
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def site_log():
-    """What the site's console handler (settings.LOGGING) writes, captured."""
-    console = next(
-        handler
-        for handler in logging.getLogger().handlers
-        if type(handler) is logging.StreamHandler and handler.filters
-    )
-    written = io.StringIO()
-    capture = logging.StreamHandler(written)
-    capture.setFormatter(console.formatter)
-    for log_filter in console.filters:
-        capture.addFilter(log_filter)
-    logging.getLogger().addHandler(capture)
-    yield written
-    logging.getLogger().removeHandler(capture)
-
-
-def terminate(pid: int) -> None:
-    db = connection.settings_dict
-    with psycopg.connect(
-        host=db["HOST"] or None, port=db["PORT"] or None, user=db["USER"], dbname="postgres",
-        password=db["PASSWORD"] or None, autocommit=True,
-    ) as admin:  # fmt: skip
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 def test_a_connection_cut_mid_insert_is_one_line(article, site_log):
