@@ -47,6 +47,11 @@ if not SECRET_KEY:
     # cookie, and read, change or erase what they posted.
     SECRET_KEY = development_secret_key(BASE_DIR / ".cache" / "development-secret-key")
 
+# Earlier keys, still accepted while links, cookies and sessions signed with them are about
+# (comma-separated, newest first): rotating SECRET_KEY then signs nobody out, breaks no
+# emailed link, and lifts no ban (bans keep addresses as keyed hashes; core.keys.keyed_hashes).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 # The public address of the site, e.g. https://comments.example.org: the one source of every
 # absolute link (emails, feeds). `make run` serves it on http://127.0.0.1:8000.
 PARLEY_SITE_URL = env.str("PARLEY_SITE_URL", default="").strip() or "http://127.0.0.1:8000"

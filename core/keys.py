@@ -1,14 +1,22 @@
 """Keyed hashes: how Parley keeps and compares things it must not store in clear (addresses,
 secrets), and the keys that say who a request or a comment's author is."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.crypto import salted_hmac
 
 
-def keyed_hash(purpose: str, value: str) -> str:
-    """An HMAC of `value` under SECRET_KEY, salted per purpose so hashes made for one use
-    cannot be matched against another's."""
-    return salted_hmac(f"parley.{purpose}", value).hexdigest()
+def keyed_hash(purpose: str, value: str, *, secret: str | None = None) -> str:
+    """An HMAC of `value` under SECRET_KEY (or `secret`), salted per purpose so hashes made
+    for one use cannot be matched against another's."""
+    return salted_hmac(f"parley.{purpose}", value, secret=secret).hexdigest()
+
+
+def keyed_hashes(purpose: str, value: str) -> set[str]:
+    """keyed_hash under SECRET_KEY and each of SECRET_KEY_FALLBACKS: what a hash kept before
+    the key was rotated may read, so that what it stands for (a ban) still holds."""
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return {keyed_hash(purpose, value, secret=secret) for secret in secrets}
 
 
 def requester_key(*, user: AbstractBaseUser | None, address: str | None, purpose: str) -> str:

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from core.http import address_network
-from core.keys import keyed_hash
+from core.keys import keyed_hash, keyed_hashes
 
 from .cached import BanEntry, bans_cached
 from .models import Ban
@@ -19,18 +19,30 @@ def ban_hash(kind: str, value: str) -> str:
     IP address is hashed in its standard form: "2001:DB8:0:0::1" typed in the admin is the
     "2001:db8::1" a poster's address is recorded as; an IPv6 address as its /64, which one
     subscriber holds whole and can rotate through (core.http.address_network)."""
+    return keyed_hash(f"ban.{kind}", _ban_form(kind, value))
+
+
+def _ban_form(kind: str, value: str) -> str:
     value = value.strip().lower()
     if kind == Ban.Kind.IP:
         value = address_network(value) or value
-    return keyed_hash(f"ban.{kind}", value)
+    return value
+
+
+def ban_hashes(kind: str, value: str) -> set[str]:
+    """The hashes a ban on this email or IP address may be kept as: ban_hash under the
+    secret key and under each earlier one (SECRET_KEY_FALLBACKS), so that rotating the key
+    lifts no ban."""
+    return keyed_hashes(f"ban.{kind}", _ban_form(kind, value))
 
 
 def ip_ban_hashes(ip_address: str) -> set[str]:
-    """The hashes an IP ban on this address may be kept as: its own (ban_hash), and for
-    IPv6 the exact address, as bans made before they covered the /64 were kept."""
-    hashes = {ban_hash(Ban.Kind.IP, ip_address)}
+    """The hashes an IP ban on this address may be kept as: ban_hashes, and for IPv6 the
+    exact address, as bans made before they covered the /64 were kept."""
+    hashes = ban_hashes(Ban.Kind.IP, ip_address)
     with suppress(ValueError):
-        hashes.add(keyed_hash(f"ban.{Ban.Kind.IP}", ipaddress.ip_address(ip_address).compressed))
+        exact = ipaddress.ip_address(ip_address).compressed
+        hashes |= keyed_hashes(f"ban.{Ban.Kind.IP}", exact)
     return hashes
 
 
@@ -42,7 +54,7 @@ def bans_in_force(
     if user is not None and user.is_authenticated:
         wanted.add((Ban.Kind.ACCOUNT, user.pk))
     if email:
-        wanted.add((Ban.Kind.EMAIL, ban_hash(Ban.Kind.EMAIL, email)))
+        wanted.update((Ban.Kind.EMAIL, value) for value in ban_hashes(Ban.Kind.EMAIL, email))
     if ip_address:
         wanted.update((Ban.Kind.IP, value) for value in ip_ban_hashes(ip_address))
     now = timezone.now()

@@ -23,7 +23,7 @@ from core.keys import keyed_hash
 from .models import Ban, CommenterNote
 from .models.notes import GUEST_EMAIL, GUEST_IP, note_subject
 from .queue_actions import DISMISS
-from .selectors_bans import ban_hash, ip_ban_hashes
+from .selectors_bans import ban_hashes, ip_ban_hashes
 
 if TYPE_CHECKING:
     from .selectors_queue import QueueItem
@@ -160,13 +160,13 @@ def _bans_in_force(comments: list[Comment]) -> list[list[Ban]]:
     targets = [
         (
             c.user_id,
-            ban_hash(Ban.Kind.EMAIL, c.user_email) if c.user_email else None,
+            ban_hashes(Ban.Kind.EMAIL, c.user_email) if c.user_email else set(),
             ip_ban_hashes(c.ip_address) if c.ip_address else set(),
         )
         for c in comments
     ]
     user_ids = {user_id for user_id, _, _ in targets if user_id}
-    hashes = {email for _, email, _ in targets if email} | {h for *_, ip in targets for h in ip}
+    hashes = {h for _, email, ip in targets for h in email | ip}
     if not user_ids and not hashes:
         return [[] for _ in comments]
     bans = list(
@@ -182,7 +182,7 @@ def _bans_in_force(comments: list[Comment]) -> list[list[Ban]]:
             ban
             for ban in bans
             if (ban.kind == Ban.Kind.ACCOUNT and user_id and ban.user_id == user_id)
-            or (ban.kind == Ban.Kind.EMAIL and ban.value_hash == email)
+            or (ban.kind == Ban.Kind.EMAIL and ban.value_hash in email)
             or (ban.kind == Ban.Kind.IP and ban.value_hash in ip)
         ]
         for user_id, email, ip in targets

@@ -102,3 +102,11 @@ def test_make_run_on_every_address_links_to_one_others_can_reach():
     runserver = next(line for line in result.stdout.splitlines() if "runserver" in line)
     assert runserver.endswith("runserver 0.0.0.0:8001")
     assert "0.0.0.0:8001}" not in runserver and ":-http://" in runserver
+
+
+def test_earlier_secret_keys_are_read_for_a_rotation():
+    """SECRET_KEY_FALLBACKS (comma-separated) keeps what the old keys signed or hashed valid."""
+    got = settings_under(
+        {"SECRET_KEY_FALLBACKS": "old-key-one,old-key-two"}, "SECRET_KEY_FALLBACKS"
+    )
+    assert got == {"SECRET_KEY_FALLBACKS": ["old-key-one", "old-key-two"]}

@@ -321,3 +321,30 @@ def test_lifting_a_ban_comes_back_to_the_page_of_bans_it_was_pressed_on(
         reverse("moderation:ban_lift", args=[ban.pk]), {"next": "/moderation/bans/?page=1"}
     )
     assert lifted["Location"] == "/moderation/bans/?page=1"
+
+
+def test_rotating_the_secret_key_lifts_no_ban(article, submit, moderator, settings, make_user):
+    """With the old key in SECRET_KEY_FALLBACKS, as the README's rotation says, bans on an
+    email and an IP made under it still refuse, a signed-in reader stays signed in, and a
+    comment form signed under it posts."""
+    services.ban_create(kind=Ban.Kind.IP, value="192.0.2.9", actor=moderator, reason="flood")
+    services.ban_create(kind=Ban.Kind.EMAIL, value="troll@example.com", actor=moderator,
+                        reason="abuse")  # fmt: skip
+    reader = Client()
+    reader.force_login(make_user("steady"))
+    open_form = form_data(article, comment="Written before the rotation")
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "n" * 50, [old_key]
+
+    assert (
+        submit(form_data(article, comment="from the ip"), REMOTE_ADDR="192.0.2.9").status_code
+        == 403
+    )
+    by_email = form_data(article, comment="by email", email="troll@example.com")
+    assert submit(by_email, REMOTE_ADDR="192.0.2.50").status_code == 403
+    assert (
+        submit(form_data(article, comment="anyone else"), REMOTE_ADDR="192.0.2.51").status_code
+        == 302
+    )
+    assert reader.get(article.get_absolute_url()).wsgi_request.user.is_authenticated
+    assert submit(open_form, REMOTE_ADDR="192.0.2.52").status_code == 302
