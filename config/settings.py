@@ -223,7 +223,7 @@ else:
         # their own: the default culls a third of its entries once it holds MAX_ENTRIES, and
         # a claim culled there ran its job before its interval was out.
         "beat": {
-            "BACKEND": "core.cache.SharedFileCache",
+            "BACKEND": "core.cache.SharedFileClaims",
             "LOCATION": str(Path(_cache_dir) / "beat"),
         },
     }

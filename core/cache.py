@@ -16,11 +16,13 @@ counting at once would both write the same number.
 """
 
 import fcntl
+import functools
 import itertools
 import logging
 import os
 import pickle
 import threading
+import time
 import zlib
 from contextlib import contextmanager
 
@@ -142,7 +144,51 @@ CULL_EVERY = 64
 _writes = itertools.count(1)
 
 
+# How often a process says again that the cache folder cannot be written, while it cannot.
+UNWRITABLE_LOG_SECONDS = 60
+_unwritable_logged_at = 0.0
+# Each folder's last refused write in this process: (when, why), for /healthz.
+_unwritable: dict[str, tuple[float, str]] = {}
+
+
+def _unless_unwritable(method):
+    """A write to the cache folder that the disk refuses (full, read-only, no permission)
+    answers as a write dropped by an empty cache would, instead of failing the request it
+    was part of: a page served uncached, a limit not counted. The folder is on the
+    operator's disk, so say so in the log, once a minute at most."""
+
+    @functools.wraps(method)
+    def write(self, *args, **kwargs):
+        global _unwritable_logged_at
+        try:
+            return method(self, *args, **kwargs)
+        except (FileNotFoundError, IsADirectoryError):
+            raise
+        except OSError as error:
+            now = time.monotonic()
+            _unwritable[self._dir] = (now, error.strerror or str(error))
+            if now - _unwritable_logged_at >= UNWRITABLE_LOG_SECONDS:
+                _unwritable_logged_at = now
+                logger.warning(
+                    "the cache folder %s cannot be written (%s): pages are served uncached "
+                    "and limits let requests through until it can",
+                    self._dir, error.strerror or error,
+                )  # fmt: skip
+            return self.unwritable_answers.get(method.__name__)
+
+    return write
+
+
 class SharedFileCache(FileBasedCache):
+    # What a write answers when the folder cannot be written: `add` succeeds, so every
+    # limiter lets requests through, as ParleyRedisCache's do while Redis is away.
+    unwritable_answers = {"add": True, "delete": False, "touch": False}
+
+    def unwritable_reason(self) -> str | None:
+        """Why the folder refused a write in this process within the last minute, if it did."""
+        when, reason = _unwritable.get(self._dir, (0.0, None))
+        return reason if time.monotonic() - when < UNWRITABLE_LOG_SECONDS else None
+
     def _cull(self):
         if next(_writes) % CULL_EVERY == 0:
             super()._cull()
@@ -162,14 +208,24 @@ class SharedFileCache(FileBasedCache):
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    set = _unless_unwritable(FileBasedCache.set)
+    touch = _unless_unwritable(FileBasedCache.touch)
+    delete = _unless_unwritable(FileBasedCache.delete)
+
+    @_unless_unwritable
     def add(self, key, value, timeout=None, version=None, **kwargs):
         # A key that is there needs no lock to say so: a rate limit counts each request
         # with an add that finds its key, then an incr.
         if self.has_key(key, version):
             return False
         with self._counting():
-            return super().add(key, value, timeout, version)
+            if self.has_key(key, version):
+                return False
+            # The file cache's own set, not the guarded one: a refused write is the add's.
+            FileBasedCache.set(self, key, value, timeout, version)
+            return True
 
+    @_unless_unwritable
     def incr(self, key, delta=1, version=None):
         """Add `delta` to a number in place, keeping its expiry, as Redis's INCR does.
 
@@ -195,3 +251,10 @@ class SharedFileCache(FileBasedCache):
                     return value
             except FileNotFoundError:
                 raise ValueError(f"Key '{key}' not found") from None
+
+
+class SharedFileClaims(SharedFileCache):
+    """The embedded beat's claims (core/embedded_beat.py): a claim that could not be written
+    is not a claim, or every web process would run every job at every tick."""
+
+    unwritable_answers = {**SharedFileCache.unwritable_answers, "add": False}

@@ -128,8 +128,9 @@ class PendingComments(HealthCheck):
 
 @dataclasses.dataclass
 class SiteCache(Cache):
-    """django-health-check's cache check, saying plainly when Redis is away: the cache then
-    skips every call (core/cache.py), which the check alone reports as a key mismatch."""
+    """django-health-check's cache check, saying plainly when Redis is away or the cache
+    folder cannot be written (a full disk): the cache then drops writes (core/cache.py),
+    which the check alone reports as a key mismatch."""
 
     async def run(self):
         breaker = getattr(caches[self.alias], "breaker", None)
@@ -140,6 +141,12 @@ class SiteCache(Cache):
                 raise ServiceUnavailable(
                     "the cache's Redis does not answer: reads miss and writes are dropped "
                     "until it is back (page cache, rate limits and progress are off)"
+                ) from None
+            unwritable = getattr(caches[self.alias], "unwritable_reason", lambda: None)()
+            if unwritable:
+                raise ServiceUnavailable(
+                    f"the cache folder cannot be written ({unwritable}): writes are dropped "
+                    "until it can (page cache and rate limits are off)"
                 ) from None
             raise
 
