@@ -42,11 +42,33 @@ class Broker(HealthCheck):
         )
         try:
             client.ping()
+            memory = client.info("memory")
         except redis.RedisError as error:
             message = f"the broker does not answer ({type(error).__name__})"
             raise ServiceUnavailable(message) from error
         finally:
             client.close()
+        self._memory_check(memory)
+
+    def _memory_check(self, memory: dict) -> None:
+        """A Redis at its maxmemory answers PING but refuses every new task (noeviction), or
+        drops queued ones to make room (any other policy): both leave comments pending with
+        nothing said, so both fail here, saying which."""
+        limit, used = memory.get("maxmemory", 0), memory.get("used_memory", 0)
+        policy = memory.get("maxmemory_policy", "noeviction")
+        self.details.update(used_memory=used, maxmemory=limit, maxmemory_policy=policy)
+        if not limit:
+            return
+        if policy != "noeviction":
+            raise ServiceUnavailable(
+                f"the broker's Redis may evict queued tasks (maxmemory-policy {policy}); "
+                "run it with maxmemory-policy noeviction"
+            )
+        if used >= limit:
+            raise ServiceUnavailable(
+                f"the broker's Redis is full ({used // 2**20} MiB used of its maxmemory "
+                f"{limit // 2**20} MiB): it refuses new tasks, so comments wait as pending"
+            )
 
 
 @dataclasses.dataclass
