@@ -85,6 +85,7 @@ class Article(models.Model):
         choices=settings.LANGUAGES,
         blank=True,
         default="",
+        db_default="",
         help_text=gettext_lazy(
             "The language the article is written in. Empty: the site's language."
         ),
@@ -110,7 +111,7 @@ class Article(models.Model):
     # Published comments, kept by the comments app as statuses change (one row to read for a
     # list of articles or a page's heading, instead of counting comments).
     comment_count = models.PositiveIntegerField(
-        gettext_lazy("comment count"), default=0, editable=False
+        gettext_lazy("comment count"), default=0, db_default=0, editable=False
     )
     created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
@@ -224,10 +225,12 @@ class ArticleUpdate(models.Model):
     # The author asked for the last correction to be emailed to followers and it has not
     # been sent yet (the notifier clears it; the notifications sweep retries while it is set).
     correction_notice_pending = models.BooleanField(
-        gettext_lazy("correction notice pending"), default=False, editable=False
+        gettext_lazy("correction notice pending"), default=False, db_default=False, editable=False
     )
     # Waiting for `published_at`; beat's task announces it to followers once that time comes.
-    scheduled = models.BooleanField(gettext_lazy("scheduled"), default=False, editable=False)
+    scheduled = models.BooleanField(
+        gettext_lazy("scheduled"), default=False, db_default=False, editable=False
+    )
 
     objects = ArticleUpdateQuerySet.as_manager()
 

@@ -85,13 +85,13 @@ class Comment(XtdComment):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # What the form told us when it was sent, for the spam scorer: seconds between the form
     # being shown and sent, and whatever was typed into the honeypot.
-    submission_meta = models.JSONField(default=dict, blank=True)
+    submission_meta = models.JSONField(default=dict, db_default={}, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     # Fingerprint of the text (case and spacing ignored), so repeated texts are found by index.
-    text_hash = models.CharField(max_length=40, blank=True, default="")
+    text_hash = models.CharField(max_length=40, blank=True, default="", db_default="")
     # The proven identity behind the comment (core.keys.author_key_for); "" for an unproven
     # guest.
-    author_key = models.CharField(max_length=48, blank=True, default="")
+    author_key = models.CharField(max_length=48, blank=True, default="", db_default="")
     # An Editor's pick (comments.services.picks): shown above the threads while published.
     picked_at = models.DateTimeField(null=True, blank=True)
     picked_by = models.ForeignKey(
@@ -99,9 +99,9 @@ class Comment(XtdComment):
     )
     # Readers' votes (comments.models_votes.Vote), counted here by comments.services.votes,
     # and the Wilson lower bound of their up share that the "best" order sorts threads by.
-    upvotes = models.PositiveIntegerField(default=0)
-    downvotes = models.PositiveIntegerField(default=0)
-    best_score = models.FloatField(default=0.0)
+    upvotes = models.PositiveIntegerField(default=0, db_default=0)
+    downvotes = models.PositiveIntegerField(default=0, db_default=0)
+    best_score = models.FloatField(default=0.0, db_default=0.0)
 
     objects = CommentQuerySet.as_manager()
 

@@ -41,7 +41,7 @@ class Vote(models.Model):
     # A guest's address alone (its /64 for IPv6), keyed: a browser that drops its cookie is
     # a new voter, so what caps a comment's guest votes from one address is this. "" for
     # accounts.
-    address_key = models.CharField(max_length=44, blank=True, default="")
+    address_key = models.CharField(max_length=44, blank=True, default="", db_default="")
     value = models.SmallIntegerField(
         choices=[(UP, pgettext_lazy("vote", "Up")), (DOWN, pgettext_lazy("vote", "Down"))]
     )

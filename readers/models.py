@@ -26,7 +26,7 @@ class Follow(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # The language the reader followed in: their update emails are written in it ("" for
     # follows from before languages were kept, which get the site's language).
-    language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    language = models.CharField(_("language"), max_length=10, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("follow")
@@ -45,7 +45,7 @@ class ConfirmedAddress(models.Model):
     email = models.EmailField(_("email"), unique=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
     # The language the address was confirmed in: emails about replies are written in it.
-    language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    language = models.CharField(_("language"), max_length=10, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("confirmed address")

@@ -38,7 +38,7 @@ class Report(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
     # False when its reader was banned as they reported (a shadow-ban too): moderators still
     # see the report, but a banned troll's reports never add up to hiding others' comments.
-    counts = models.BooleanField(_("counts towards holding"), default=True)
+    counts = models.BooleanField(_("counts towards holding"), default=True, db_default=True)
     # Set when a moderator dismissed the report (the comment stayed published).
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

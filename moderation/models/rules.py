@@ -97,6 +97,7 @@ class ModerationRules(models.Model):
     authors_moderate_own_articles = models.BooleanField(
         _("authors moderate own articles"),
         default=False,
+        db_default=False,
         help_text=_(
             "An article's authors may approve, mark spam or remove the comments on "
             "their own articles, from the article's page. Banning stays with moderators."
@@ -105,6 +106,7 @@ class ModerationRules(models.Model):
     down_votes_allowed = models.BooleanField(
         _("down votes allowed"),
         default=True,
+        db_default=True,
         help_text=_("Readers may vote comments down as well as up."),
     )
     default_order = models.CharField(
@@ -112,6 +114,7 @@ class ModerationRules(models.Model):
         max_length=8,
         blank=True,
         default="",
+        db_default="",
         choices=[
             ("", _("The site's setting (PARLEY_COMMENT_ORDER)")),
             ("oldest", _("Oldest first")),
