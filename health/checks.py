@@ -11,6 +11,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError
+from django.db.models.functions import Now
 from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.checks import Cache, Database
@@ -88,13 +89,22 @@ class Worker(HealthCheck):
             self._embedded_beat()
             return
         try:
-            last = Heartbeat.objects.filter(name="worker").values_list("at", flat=True).first()
+            # Its age by the clock that wrote it (health.services.heartbeat_record): a web
+            # server whose clock runs ahead would see a live worker as dead, and one behind
+            # would see a dead worker as alive for as long as it is behind.
+            row = (
+                Heartbeat.objects.filter(name="worker")
+                .annotate(database_now=Now())
+                .values_list("at", "database_now")
+                .first()
+            )
         except DatabaseError as error:
             raise ServiceUnavailable(_read_failed(error)) from error
+        last, database_now = row or (None, None)
         self.details["last_heartbeat"] = last.isoformat() if last else None
         if last is None:
             raise ServiceUnavailable("no worker heartbeat yet (is beat running?)")
-        age = (timezone.now() - last).total_seconds()
+        age = (database_now - last).total_seconds()
         self.details["age_seconds"] = round(age)
         if age > self.max_age.total_seconds():
             raise ServiceUnavailable(f"the last worker heartbeat is {age:.0f} s old")

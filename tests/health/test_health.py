@@ -176,3 +176,19 @@ def test_a_database_failure_tells_the_public_page_nothing_of_the_servers(client,
     with connection.execute_wrapper(missing):
         status, report = health(client)
     assert "run manage.py migrate" in report["checks"]["pending_comments"]["error"]
+
+
+@pytest.mark.parametrize("worker_skew, web_skew", [(-5, 0), (0, 5), (5, 0)])
+def test_the_heartbeat_age_is_read_on_one_clock(
+    client, settings, monkeypatch, worker_skew, web_skew
+):
+    """A worker and a web server whose clocks disagree by minutes (the skew is the outside
+    world here, set on each process's clock) agree on a heartbeat just written: fresh."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(minutes=worker_skew))
+    heartbeat_record(name="worker")
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(minutes=web_skew))
+    worker = health(client)[1]["checks"]["worker"]
+    assert worker["ok"] and 0 <= worker["age_seconds"] <= 5, worker
