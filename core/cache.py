@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from django.core.cache.backends.filebased import FileBasedCache
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from .breaker import breaker_for
 
@@ -45,6 +45,33 @@ _replayers: dict[str, "ParleyRedisCache"] = {}
 _missed_lock = threading.Lock()
 
 
+# How often a process says again that its cache refuses writes, while it does.
+UNWRITABLE_LOG_SECONDS = 60
+_unwritable_logged_at = 0.0
+# Each cache's last refused write in this process: (when, what was refused), for /healthz.
+_unwritable: dict[str, tuple[float, str]] = {}
+
+
+def _write_refused(where: str, refusal: str) -> None:
+    """A cache (its folder, or its Redis) refused a write: remember why for /healthz, and
+    say so in the log once a minute at most, not once per request."""
+    global _unwritable_logged_at
+    now = time.monotonic()
+    _unwritable[where] = (now, refusal)
+    if now - _unwritable_logged_at >= UNWRITABLE_LOG_SECONDS:
+        _unwritable_logged_at = now
+        logger.warning(
+            "%s: pages are served uncached and limits let requests through until it can",
+            refusal,
+        )
+
+
+def _write_refusal(where: str) -> str | None:
+    """What this cache refused in this process within the last minute, if anything."""
+    when, refusal = _unwritable.get(where, (0.0, None))
+    return refusal if time.monotonic() - when < UNWRITABLE_LOG_SECONDS else None
+
+
 def _keys_of(name: str, args, kwargs) -> list:
     first = args[0] if args else kwargs.get("key", kwargs.get("keys", kwargs.get("data")))
     return list(first) if name in ("set_many", "delete_many") else [first]
@@ -58,6 +85,15 @@ def _guarded(name: str, skipped):
         try:
             return getattr(self.client, name)(*args, **kwargs)
         except ConnectionInterrupted as error:
+            if isinstance(error.__cause__, ResponseError):
+                # Redis answered, refusing this command (at its maxmemory under noeviction,
+                # say): it is not away, so reads, deletes and the broker go on using it.
+                # Tripping the breaker skipped them too and, as the probe's PING was
+                # answered, flapped it every few seconds with three log lines each time.
+                _write_refused(
+                    self._missed_key, f"the cache's Redis refuses writes ({error.__cause__})"
+                )
+                return skipped
             self.missed(name, args, kwargs)
             self.breaker.trip(error.__cause__)
             return skipped
@@ -113,6 +149,10 @@ class ParleyRedisCache(RedisCache):
             "all" if keys is None else len(keys),
         )
 
+    def unwritable_reason(self) -> str | None:
+        """What Redis refused in this process within the last minute, if anything."""
+        return _write_refusal(self._missed_key)
+
     def get(self, key, default=None, version=None, client=None):
         if self.breaker.is_open:
             return default
@@ -144,13 +184,6 @@ CULL_EVERY = 64
 _writes = itertools.count(1)
 
 
-# How often a process says again that the cache folder cannot be written, while it cannot.
-UNWRITABLE_LOG_SECONDS = 60
-_unwritable_logged_at = 0.0
-# Each folder's last refused write in this process: (when, why), for /healthz.
-_unwritable: dict[str, tuple[float, str]] = {}
-
-
 def _unless_unwritable(method):
     """A write to the cache folder that the disk refuses (full, read-only, no permission)
     answers as a write dropped by an empty cache would, instead of failing the request it
@@ -159,21 +192,13 @@ def _unless_unwritable(method):
 
     @functools.wraps(method)
     def write(self, *args, **kwargs):
-        global _unwritable_logged_at
         try:
             return method(self, *args, **kwargs)
         except (FileNotFoundError, IsADirectoryError):
             raise
         except OSError as error:
-            now = time.monotonic()
-            _unwritable[self._dir] = (now, error.strerror or str(error))
-            if now - _unwritable_logged_at >= UNWRITABLE_LOG_SECONDS:
-                _unwritable_logged_at = now
-                logger.warning(
-                    "the cache folder %s cannot be written (%s): pages are served uncached "
-                    "and limits let requests through until it can",
-                    self._dir, error.strerror or error,
-                )  # fmt: skip
+            reason = error.strerror or str(error)
+            _write_refused(self._dir, f"the cache folder {self._dir} cannot be written ({reason})")
             return self.unwritable_answers.get(method.__name__)
 
     return write
@@ -185,9 +210,8 @@ class SharedFileCache(FileBasedCache):
     unwritable_answers = {"add": True, "delete": False, "touch": False}
 
     def unwritable_reason(self) -> str | None:
-        """Why the folder refused a write in this process within the last minute, if it did."""
-        when, reason = _unwritable.get(self._dir, (0.0, None))
-        return reason if time.monotonic() - when < UNWRITABLE_LOG_SECONDS else None
+        """What the folder refused in this process within the last minute, if anything."""
+        return _write_refusal(self._dir)
 
     def _cull(self):
         if next(_writes) % CULL_EVERY == 0:

@@ -160,9 +160,9 @@ class PendingComments(HealthCheck):
 
 @dataclasses.dataclass
 class SiteCache(Cache):
-    """django-health-check's cache check, saying plainly when Redis is away or the cache
-    folder cannot be written (a full disk): the cache then drops writes (core/cache.py),
-    which the check alone reports as a key mismatch."""
+    """django-health-check's cache check, saying plainly when Redis is away or refuses
+    writes (out of memory), or the cache folder cannot be written (a full disk): the cache
+    then drops writes (core/cache.py), which the check alone reports as a key mismatch."""
 
     async def run(self):
         breaker = getattr(caches[self.alias], "breaker", None)
@@ -177,8 +177,8 @@ class SiteCache(Cache):
             unwritable = getattr(caches[self.alias], "unwritable_reason", lambda: None)()
             if unwritable:
                 raise ServiceUnavailable(
-                    f"the cache folder cannot be written ({unwritable}): writes are dropped "
-                    "until it can (page cache and rate limits are off)"
+                    f"{unwritable}: writes are dropped until it accepts them (page cache and "
+                    "rate limits are off)"
                 ) from None
             raise
 

@@ -168,6 +168,17 @@ def answers(url: str) -> bool:
         return False
 
 
+def redis_cache_config(url: str, *, timeout: float) -> dict:
+    """settings.CACHES for the site's Redis cache on a private redis-server's database 1."""
+    return {
+        "default": {
+            "BACKEND": "core.cache.ParleyRedisCache",
+            "LOCATION": f"{url}/1",
+            "OPTIONS": {"SOCKET_TIMEOUT": timeout, "SOCKET_CONNECT_TIMEOUT": timeout},
+        }
+    }
+
+
 class RedisServer:
     """A redis-server process of the tests' own, on a free port."""
 

@@ -10,7 +10,7 @@ from core import breaker as breaker_module
 from moderation import services
 from moderation.cached import bans_cached
 from moderation.models import Ban
-from tests.support import RedisServer, wait_until
+from tests.support import RedisServer, redis_cache_config, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +22,7 @@ def redis_cache(settings, monkeypatch):
     monkeypatch.setattr(breaker_module, "PROBE_EVERY_SECONDS", 0.02)
     server = RedisServer()
     server.start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache.ParleyRedisCache",
-            "LOCATION": f"{server.url}/1",
-            "OPTIONS": {"SOCKET_TIMEOUT": 0.2, "SOCKET_CONNECT_TIMEOUT": 0.2},
-        }
-    }
+    settings.CACHES = redis_cache_config(server.url, timeout=0.2)
     yield server
     server.stop()
 
