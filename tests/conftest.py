@@ -129,6 +129,35 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture
+def full_disk(tmp_path):
+    """Make a 64 KiB filesystem with these folders on it, filled to the last byte: every
+    write there is refused with ENOSPC, while what is there can be read and removed."""
+    import subprocess
+
+    mounted = []
+
+    def make(*folders: str) -> Path:
+        disk = tmp_path / "disk"
+        disk.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a small filesystem to fill (needs root): {done.stderr!r}")
+        mounted.append(disk)
+        for folder in folders:
+            (disk / folder).mkdir(parents=True)
+        with suppress(OSError), (disk / "filler").open("wb", buffering=0) as filler:
+            while True:
+                filler.write(b"x" * 4096)
+        return disk
+
+    yield make
+    for disk in mounted:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+@pytest.fixture
 def site_log():
     """What the site's console handler (settings.LOGGING) writes, captured."""
     import io

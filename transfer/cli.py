@@ -104,6 +104,12 @@ class ExportCommand(BaseCommand):
                 with os.fdopen(handle, "wb") as out:
                     counts = self.export(out, site_url=site_url)
                 os.replace(temporary, target)
+            except OSError as error:  # the disk filled up, say, half-way through
+                Path(temporary).unlink(missing_ok=True)
+                raise CommandError(
+                    f"Could not write {target}: {error.strerror or error}. Nothing was "
+                    f"written; {target.name} is as it was."
+                ) from error
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise

@@ -1,9 +1,7 @@
 """The embedded file cache on a full disk serves pages and takes comments uncached, says so
 once in the log and in /healthz, and never answers a reader with a 500."""
 
-import contextlib
 import logging
-import subprocess
 
 import pytest
 from django.core.cache import caches
@@ -17,35 +15,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def unwritable_cache(settings, tmp_path, monkeypatch):
-    """The cache folder on a 64 KiB filesystem filled to the last byte: every write is
-    refused with ENOSPC, while what is there can still be read and removed."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small filesystem to fill (needs root): {mounted.stderr!r}")
-    try:
-        (disk / "cache" / "beat").mkdir(parents=True)
-        with contextlib.suppress(OSError), (disk / "filler").open("wb", buffering=0) as filler:
-            while True:
-                filler.write(b"x" * 4096)
-        settings.CACHES = {
-            "default": {"BACKEND": "core.cache.SharedFileCache", "LOCATION": str(disk / "cache")},
-            "beat": {
-                "BACKEND": "core.cache.SharedFileClaims",
-                "LOCATION": str(disk / "cache" / "beat"),
-            },
-        }
-        settings.PARLEY_PAGE_CACHE_SECONDS = 60
-        # This process's memory of refused writes starts empty, as a new worker's does.
-        monkeypatch.setattr(site_cache, "_unwritable_logged_at", 0.0, raising=False)
-        monkeypatch.setattr(site_cache, "_unwritable", {}, raising=False)
-        yield
-    finally:
-        subprocess.run(["umount", str(disk)], check=True)
+def unwritable_cache(settings, full_disk, monkeypatch):
+    """The cache folder on a full disk."""
+    disk = full_disk("cache/beat")
+    settings.CACHES = {
+        "default": {"BACKEND": "core.cache.SharedFileCache", "LOCATION": str(disk / "cache")},
+        "beat": {
+            "BACKEND": "core.cache.SharedFileClaims",
+            "LOCATION": str(disk / "cache" / "beat"),
+        },
+    }
+    settings.PARLEY_PAGE_CACHE_SECONDS = 60
+    # This process's memory of refused writes starts empty, as a new worker's does.
+    monkeypatch.setattr(site_cache, "_unwritable_logged_at", 0.0, raising=False)
+    monkeypatch.setattr(site_cache, "_unwritable", {}, raising=False)
 
 
 def test_pages_and_posts_go_on_and_the_log_says_why_once(

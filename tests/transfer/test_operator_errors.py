@@ -28,6 +28,22 @@ def test_an_export_to_a_place_no_file_can_be_is_a_clear_error(command, output, t
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_backup_to_a_full_disk_is_a_clear_error_and_leaves_the_old_one(full_disk, article, post):
+    """The disk fills up while the backup is written: a CommandError naming the file and
+    the reason, no half-written file, and last night's backup of that name untouched."""
+    for n in range(30):
+        post(article, f"Comment {n} of a site worth backing up, " + "words " * 40)
+    disk = full_disk("backups")
+    previous = disk / "backups" / "site.json"
+    (disk / "filler").unlink()
+    previous.write_text("last night's backup")
+    (disk / "filler").write_bytes(b"x" * (64 * 1024 - 2 * 4096))  # room for about 4 KiB more
+    with pytest.raises(CommandError, match=r"Could not write .*site.json: No space left on device"):
+        call_command("export_json", output=str(previous))
+    assert previous.read_text() == "last night's backup"
+    assert [p.name for p in (disk / "backups").iterdir()] == ["site.json"]
+
+
 def _comments_dated(report, source_id: str) -> None:
     """The comment was left out, and the report says which one and why."""
     assert not Comment.objects.exists()
