@@ -23,7 +23,7 @@ from core.keys import author_key_for
 from moderation.models import ModerationEvent
 
 from .models import AuthorDigestChoice, ConfirmedAddress, Follow
-from .tokens import TokenInvalid, address_digest
+from .tokens import TokenInvalid, address_digests
 
 S = CommentStatus
 # States in which a comment's author may still edit it (deleting is always possible). Spam
@@ -46,7 +46,7 @@ def follow_of_link(*, data: dict) -> Follow | None:
     # backup was restored since it was sent.
     if follow is None or "to" not in data:
         return follow
-    if data.get("article") != follow.article_id or data["to"] != address_digest(follow.email):
+    if data.get("article") != follow.article_id or data["to"] not in address_digests(follow.email):
         raise TokenInvalid(gettext("This link is not valid."))
     return follow
 
@@ -61,7 +61,8 @@ def author_of_link(*, data: dict) -> int | None:
     if "to" in data:
         addresses = {getattr(user, "email", "") or ""}
         addresses.update(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-        if data["to"] not in {address_digest(address) for address in addresses if address}:
+        sent_to = set().union(*(address_digests(address) for address in addresses if address))
+        if data["to"] not in sent_to:
             raise TokenInvalid(gettext("This link is not valid."))
     return user.pk
 

@@ -13,7 +13,7 @@ from django.core import signing
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from core.keys import keyed_hash
+from core.keys import keyed_hash, keyed_hashes
 
 MAX_AGE = {
     "follow_confirm": 60 * 60 * 48,
@@ -41,6 +41,12 @@ class TokenBeforeRestore(TokenInvalid):
 def address_digest(email: str) -> str:
     """What a link says of the address it was sent to (a keyed hash, never the address)."""
     return keyed_hash("readers.link", email.strip().lower())[:32]
+
+
+def address_digests(email: str) -> set[str]:
+    """What a link sent to this address may say of it: address_digest under SECRET_KEY or an
+    earlier key (SECRET_KEY_FALLBACKS), so links emailed before a key rotation still work."""
+    return {digest[:32] for digest in keyed_hashes("readers.link", email.strip().lower())}
 
 
 def token_make(purpose: str, **data) -> str:

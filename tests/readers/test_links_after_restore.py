@@ -199,3 +199,21 @@ def test_an_author_digest_link_for_an_address_the_account_no_longer_has_is_refus
     response = Client().post(url)
     assert response.status_code == 200 and "no longer get the digest" in response.content.decode()
     assert AuthorDigestChoice.objects.get(user=author).wanted is False
+
+
+def test_links_emailed_before_a_key_rotation_still_work(
+    article, author, settings, django_capture_on_commit_callbacks
+):
+    """Rotated with the old key in SECRET_KEY_FALLBACKS (README: Rotating the secret key),
+    an unsubscribe link emailed before unsubscribes its follower."""
+    follow = Follow.objects.create(
+        article=article, email="fan@example.org", confirmed_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        update_publish(article=article, author=author, body="News before the rotation.")
+    unsubscribe = link_in(mail.outbox[-1], "unsubscribe")
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "n" * 50, [old_key]
+    response = Client().post(unsubscribe, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200 and "no longer get updates" in response.content.decode()
+    assert not Follow.objects.filter(pk=follow.pk).exists()
