@@ -11,6 +11,7 @@ from comments.models import CommentStatus
 from core.embedded_beat import NICE
 from moderation import services
 from moderation.models import HeldDigest, SpamModel
+from tests.moderation.test_services import moderator_address_verified
 from tests.support import AppServer, wait_until
 
 from .conftest import database_env
@@ -45,8 +46,7 @@ def test_two_embedded_servers_learn_and_send_the_digest_once(
 ):
     # This process runs no beat, but it must not send the digest itself either.
     settings.PARLEY_EMBEDDED_BEAT_TICK = 10
-    moderator.email = "mod@example.com"
-    moderator.save()
+    moderator_address_verified(moderator)
     for n in range(6):
         spam = post(article, f"cheap pills {n} at http://pills{n}.example", status="held")
         ham = post(article, f"The permit figures in part {n} look right to me.", status="held")
