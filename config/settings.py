@@ -422,7 +422,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     # Signup and "resend" confirmations to one address: any number of accounts may claim it
     # unverified (strict enumeration prevention), each mailing it; five an hour, as Parley's
-    # own confirmation emails. Past it allauth sends nothing: the links sent still work.
+    # own confirmation emails. Past it allauth sends nothing (the links sent still work) and
+    # core.accounts.confirmation_limit_install has the page say so, and when to try again.
     "confirm_email": "1/180s/key,5/h/key",
 }
 

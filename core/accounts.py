@@ -1,17 +1,24 @@
 """allauth fitted to Parley: its limiters key on the same client address as Parley's, and
 its forms use the site's words."""
 
+import math
+import time
+from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import validators
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.timesince import timeuntil
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_comments.abstracts import CommentAbstractModel
@@ -88,6 +95,55 @@ class AccountAdapter(DefaultAccountAdapter):
         # written in: the reader's, active for the request that sends them.
         language = {"Content-Language": get_language() or settings.LANGUAGE_CODE}
         return super().render_mail(template_prefix, email, context, {**language, **(headers or {})})
+
+
+def confirmation_limit_install() -> None:
+    """Have every confirmation email allauth holds back for its limit say so to the reader."""
+    from allauth.account.internal.flows import email_verification
+
+    allowed = email_verification.handle_verification_email_rate_limit
+    if getattr(allowed, "parley_tells", False):
+        return
+
+    # Past ACCOUNT_RATE_LIMITS "confirm_email" allauth sends nothing and says nothing, and
+    # the page went on as if an email were on its way. allauth has no hook for it; this is
+    # the one function every confirmation email (signup, login, add, resend) passes.
+    def allowed_or_told(request, email, raise_exception=False):
+        if allowed(request, email, raise_exception=raise_exception):
+            return True
+        wait, now = confirmation_wait(request, email), timezone.now()
+        messages.warning(
+            request,
+            _(
+                "No confirmation email was sent to %(email)s this time: it has had as many as "
+                "we send for now. A link already emailed to it still works; to have another "
+                "sent, try again in %(wait)s."
+            )
+            % {"email": email, "wait": timeuntil(now + wait, now=now)},
+        )
+        return False
+
+    allowed_or_told.parley_tells = True
+    email_verification.handle_verification_email_rate_limit = allowed_or_told
+
+
+def confirmation_wait(request: HttpRequest, email: str) -> timedelta:
+    """How long until allauth's "confirm_email" limit lets another email go to `email`."""
+    from allauth.core.internal.ratelimit import get_cache_key, get_rates
+
+    now, free_at = time.time(), time.time()
+    for rate in get_rates(app="allauth.account", action="confirm_email"):
+        key = get_cache_key(
+            request, app="allauth.account", action="confirm_email", rate=rate, key=email.lower()
+        )
+        # Newest first, as allauth keeps it: a slot frees when the rate.amount-th newest
+        # email leaves the window.
+        sent = [at for at in cache.get(key, []) if at > now - rate.duration]
+        if len(sent) >= rate.amount:
+            free_at = max(free_at, sent[rate.amount - 1] + rate.duration)
+    # Whole minutes, rounded up: "2 minutes" for 179 seconds would invite a retry that is
+    # still refused.
+    return timedelta(minutes=max(1, math.ceil((free_at - now) / 60)))
 
 
 def email_verify_by_reset(*, request: HttpRequest | None, user: AbstractBaseUser, key: str) -> bool:

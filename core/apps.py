@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import checks as parley_checks
+        from .accounts import confirmation_limit_install
         from .fold import sqlite_fold_add
         from .sites import site_sync
         from .translations import catalogs_fold
@@ -26,6 +27,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_groups_ensure, dispatch_uid="core.groups_ensure")
         connection_created.connect(sqlite_fold_add, dispatch_uid="core.sqlite_fold_add")
         catalogs_fold()
+        confirmation_limit_install()
 
 
 def _groups_ensure(sender, **kwargs) -> None:
