@@ -89,7 +89,8 @@ PERSONAL_DATA: dict[str, PersonalField] = {
         "",
         D,
         "A keyed hash of a guest voter's address, which caps a comment's guest votes from one "
-        "address. An account's votes have none, and a guest's are found by no address.",
+        "address; blanked once older than PARLEY_ADDRESS_RETENTION_DAYS. An account's votes "
+        "have none, and a guest's are found by no address.",
     ),
     # Articles the account wrote: the articles stay, without them.
     "articles.Article.authors": PersonalField("account.articles[].id", E),

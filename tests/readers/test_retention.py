@@ -1,5 +1,6 @@
 """What Parley forgets by age (readers.services.retention): a comment's IP address and browser
-string and the record of emails sent, once older than PARLEY_ADDRESS_RETENTION_DAYS."""
+string, a guest vote's keyed address and the record of emails sent, once older than
+PARLEY_ADDRESS_RETENTION_DAYS."""
 
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, Vote
 from readers.models import Delivery
 from readers.services import personal_data_expire
 
@@ -59,13 +60,44 @@ def test_old_addresses_and_browsers_are_forgotten_and_new_ones_kept(
     assert personal_data_expire().comments == 0, "a second run finds nothing left"
 
 
+def vote_aged(comment: Comment, days: int, voter: str) -> Vote:
+    vote = Vote.objects.create(
+        comment=comment, voter_key=f"guest:{voter}", value=1, address_key=f"ip:{voter}"
+    )
+    Vote.objects.filter(pk=vote.pk).update(created_at=timezone.now() - timedelta(days=days))
+    return vote
+
+
+def test_old_votes_forget_their_address_and_new_ones_keep_it(
+    settings, post, article, django_assert_max_num_queries
+):
+    """Past the period a guest's vote keeps its voter and value but not its keyed address,
+    in the same few queries however many votes there are; a newer vote keeps it."""
+    settings.PARLEY_ADDRESS_RETENTION_DAYS = 30
+    comment = post(article, "Voted on")
+    old = [vote_aged(comment, 31, f"old{n}") for n in range(3)]
+    new = vote_aged(comment, 29, "new")
+
+    with django_assert_max_num_queries(10):
+        assert personal_data_expire().votes == 3
+
+    for vote in old:
+        vote.refresh_from_db()
+        assert (vote.address_key, vote.value) == ("", 1) and vote.voter_key.startswith("guest:")
+    new.refresh_from_db()
+    assert new.address_key == "ip:new"
+    assert personal_data_expire().votes == 0, "a second run finds nothing left"
+
+
 def test_a_period_of_zero_keeps_everything(settings, post, article):
     settings.PARLEY_ADDRESS_RETENTION_DAYS = 0
     comment = comment_aged(post, article, 3650, "Very old words")
     delivery_aged(3650, 1)
+    vote = vote_aged(comment, 3650, "kept")
     assert personal_data_expire().comments == 0
     comment.refresh_from_db()
-    assert comment.ip_address == "198.51.100.7"
+    vote.refresh_from_db()
+    assert comment.ip_address == "198.51.100.7" and vote.address_key == "ip:kept"
     assert Delivery.objects.count() == 1
 
 
@@ -87,7 +119,8 @@ def test_the_command_says_what_it_forgot(settings, post, article, capsys):
     comment_aged(post, article, 40, "Forty days old")
     call_command("expire_personal_data")
     assert capsys.readouterr().out.strip() == (
-        "Comments whose address was forgotten: 1; sent-email records deleted: 0."
+        "Comments whose address was forgotten: 1; votes whose address was forgotten: 0; "
+        "sent-email records deleted: 0."
     )
 
 
