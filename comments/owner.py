@@ -20,9 +20,14 @@ OWN_MAX_IDS = 50
 COMMENTER_COOKIE = "parley_commenter"
 COMMENTER_MAX_AGE = 60 * 60 * 24 * 365
 
-# Addresses this browser proved it controls by following an emailed link.
+# Addresses this browser proved it controls by following an emailed link: a comment posted
+# with one belongs to its known, trusted author. Whoever uses the browser next posts as them,
+# so the proof lasts a month (a year let a shared computer's next user post with a past
+# guest's trust), outlives the browser session only while the browser keeps that address in
+# its saved details, and ends when the "save" box is unticked or the details change address
+# (comments posted before keep their author: this only stops new ones claiming it).
 VERIFIED_COOKIE = "parley_verified"
-VERIFIED_MAX_AGE = 60 * 60 * 24 * 365
+VERIFIED_MAX_AGE = 60 * 60 * 24 * 30
 VERIFIED_MAX_EMAILS = 5
 
 
@@ -34,12 +39,14 @@ def _read(request: HttpRequest, name: str, max_age: int):
         return None
 
 
-def _write(response: HttpResponse, name: str, value, max_age: int) -> None:
+def _write(response: HttpResponse, name: str, value, max_age: int, *, persist=True) -> None:
+    # Without `persist` the browser drops the cookie when it closes; the signature's
+    # `max_age` still bounds it for a browser that never does.
     response.set_signed_cookie(
         name,
         json.dumps(value, separators=(",", ":")),
         salt=f"parley.{name}",
-        max_age=max_age,
+        max_age=max_age if persist else None,
         httponly=True,
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
@@ -89,16 +96,20 @@ def verified_emails(request: HttpRequest) -> frozenset[str]:
 
 
 def remember_verified_email(request: HttpRequest, response: HttpResponse, email: str) -> None:
-    """Record that this browser proved `email` (the newest few addresses are kept)."""
+    """Record that this browser proved `email` (the newest few addresses are kept): for a
+    month if the browser saves the commenter's details with that address, else until it
+    closes."""
     email = email.strip().lower()
     if not email:
         return
     kept = [e for e in sorted(verified_emails(request)) if e != email]
+    saved = remembered_commenter(request).get("email", "").strip().lower()
     _write(
         response,
         VERIFIED_COOKIE,
         [*kept[-(VERIFIED_MAX_EMAILS - 1) :], email],
         VERIFIED_MAX_AGE,
+        persist=saved == email,
     )
 
 
@@ -110,13 +121,23 @@ def remembered_commenter(request: HttpRequest) -> dict[str, str]:
     return {k: str(data[k])[:254] for k in ("name", "email", "url") if data.get(k)}
 
 
-def remember_commenter(response: HttpResponse, *, name: str, email: str, url: str) -> None:
-    """Save the commenter's details in this browser (they ticked the consent box)."""
+def remember_commenter(
+    request: HttpRequest, response: HttpResponse, *, name: str, email: str, url: str
+) -> None:
+    """Save the commenter's details in this browser (they ticked the consent box); a proof
+    of any other address than theirs ends."""
     _write(
         response, COMMENTER_COOKIE, {"name": name, "email": email, "url": url}, COMMENTER_MAX_AGE
     )
+    proven = verified_emails(request)
+    # Saved under an address this browser did not prove: the proof of the old one goes with
+    # the old details. One it did prove keeps its proof as it is: posting does not renew it.
+    if proven and email.strip().lower() not in proven:
+        response.delete_cookie(VERIFIED_COOKIE, samesite="Lax")
 
 
 def forget_commenter(response: HttpResponse) -> None:
-    """Drop saved commenter details (they posted with the consent box unticked)."""
+    """Drop saved commenter details and the proof of their address (they posted with the
+    consent box unticked: this browser is not to know them)."""
     response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
+    response.delete_cookie(VERIFIED_COOKIE, samesite="Lax")

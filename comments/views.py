@@ -233,7 +233,9 @@ def _posted(request: HttpRequest, comment: Comment, poster: Poster, *, remember:
         # signing out, showing whoever uses the browser next the account's held comments.
         remember_own_comment(request, response, comment.pk)
         if remember:
-            remember_commenter(response, name=poster.name, email=poster.email, url=poster.url)
+            remember_commenter(
+                request, response, name=poster.name, email=poster.email, url=poster.url
+            )
         else:
             forget_commenter(response)
     return response
