@@ -24,7 +24,8 @@ COMMENTER_MAX_AGE = 60 * 60 * 24 * 365
 # with one belongs to its known, trusted author. Whoever uses the browser next posts as them,
 # so the proof lasts a month (a year let a shared computer's next user post with a past
 # guest's trust), outlives the browser session only while the browser keeps that address in
-# its saved details, and ends when the "save" box is unticked or the details change address
+# its saved details, and ends when the ticked "save" box is unticked or the details change
+# address
 # (comments posted before keep their author: this only stops new ones claiming it).
 VERIFIED_COOKIE = "parley_verified"
 VERIFIED_MAX_AGE = 60 * 60 * 24 * 30
@@ -136,8 +137,11 @@ def remember_commenter(
         response.delete_cookie(VERIFIED_COOKIE, samesite="Lax")
 
 
-def forget_commenter(response: HttpResponse) -> None:
-    """Drop saved commenter details and the proof of their address (they posted with the
-    consent box unticked: this browser is not to know them)."""
+def forget_commenter(request: HttpRequest, response: HttpResponse) -> None:
+    """Drop saved commenter details (they posted with the consent box unticked), and with
+    them the proof of an address if details were saved: unticking the box ticked for them
+    says this browser is not to know them. A guest who never saved any keeps a proof that
+    ends with the browser anyway (remember_verified_email)."""
+    if remembered_commenter(request):
+        response.delete_cookie(VERIFIED_COOKIE, samesite="Lax")
     response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
-    response.delete_cookie(VERIFIED_COOKIE, samesite="Lax")

@@ -237,7 +237,7 @@ def _posted(request: HttpRequest, comment: Comment, poster: Poster, *, remember:
                 request, response, name=poster.name, email=poster.email, url=poster.url
             )
         else:
-            forget_commenter(response)
+            forget_commenter(request, response)
     return response
 
 

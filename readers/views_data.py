@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from comments.owner import OWN_COOKIE, VERIFIED_COOKIE, forget_commenter
+from comments.owner import COMMENTER_COOKIE, OWN_COOKIE, VERIFIED_COOKIE
 from comments.voting import VOTER_COOKIE
 from core.ratelimit import rate_limited
 
@@ -102,7 +102,6 @@ def _browser_forget(response: HttpResponse) -> HttpResponse:
     """Clear what Parley keeps in this browser: the details saved for the comment form, the
     comments it posted and addresses it proved, and its guest voter value (the votes it cast
     as a guest can then be tied to nobody)."""
-    forget_commenter(response)
-    for name in (OWN_COOKIE, VERIFIED_COOKIE, VOTER_COOKIE):
+    for name in (COMMENTER_COOKIE, OWN_COOKIE, VERIFIED_COOKIE, VOTER_COOKIE):
         response.delete_cookie(name, samesite="Lax")
     return response

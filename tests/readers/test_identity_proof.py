@@ -84,15 +84,16 @@ def test_the_proof_lasts_a_month_when_the_details_are_saved_with_that_address(
 
 def test_the_proof_ends_with_the_browser_when_nothing_is_saved(client, article, submit):
     """Proved without saving the details: the proof is a session cookie, yet still proves
-    the next comment from this browser."""
+    this browser's comments until then (the box, never ticked, is not unticked)."""
     assert proven_after_posting(client, article, submit) == ""
-    submit(form_data(article, comment="Next", email="pat@example.com"))
-    assert last_comment_key() == author_key_for(verified_email="pat@example.com")
+    for text in ("Next", "And the one after"):
+        submit(form_data(article, comment=text, email="pat@example.com"))
+        assert last_comment_key() == author_key_for(verified_email="pat@example.com")
 
 
 def test_unticking_save_ends_the_proof(client, article, submit):
-    """A post with "save" unticked is still theirs, and ends the proof: the next person at
-    this computer typing the same address posts as nobody known."""
+    """A post with the ticked "save" box unticked is still theirs, and ends the proof: the
+    next person at this computer typing the same address posts as nobody known."""
     proven_after_posting(client, article, submit, remember="on")
     answer = submit(form_data(article, comment="Last one here", email="pat@example.com"))
     assert last_comment_key() == author_key_for(verified_email="pat@example.com")
