@@ -74,3 +74,22 @@ def test_without_javascript_a_vote_is_confirmed_and_lands_on_the_comment(
     assert counts(comment) == (0, 1)
     assert "You voted down the comment by Doubted Dora." in page.content()
     assert page.locator(f'#c{comment.pk}[data-score="-1"]').count() == 1
+
+
+def test_the_vote_buttons_are_in_the_font_of_the_actions_beside_them(
+    live_server, page, article, post
+):
+    """A button does not inherit its font by itself: the votes under a comment are written in
+    the sans-serif of the comment's actions row and date, not the serif of its body."""
+    comment = post(article, "Vote in the right font", name="Font Fay")
+    page.goto(live_server.url + article.get_absolute_url())
+    item = f"#c{comment.pk}"
+
+    def family(selector):
+        return page.eval_on_selector(selector, "el => getComputedStyle(el).fontFamily")
+
+    actions = family(f"{item} .comment-actions")
+    assert "serif" in actions and "Georgia" not in actions
+    assert family(f"{item} button[data-vote=up]") == actions
+    assert family(f"{item} button[data-vote=down]") == actions
+    assert family(f"{item} .comment-score") == actions
