@@ -158,6 +158,41 @@
     });
   }
 
+  /* While the post is on its way (a slow connection, or csrf.js fetching the token first)
+     the button says so, and a screen reader hears it; a second press sends nothing, so the
+     reader who sees no change does not post twice (the server also takes a second copy
+     from the same browser as the first, comments.services.posting). aria-disabled, not
+     disabled: the button keeps the focus. The page coming back from the back-forward cache,
+     or a navigation that went nowhere, gives the button back. */
+  var submit = document.getElementById("submit");
+  var submitStatus = document.getElementById("submit-status");
+  var GIVE_BACK_MS = 30000;
+  var sending = null;
+  function sendingShown(on) {
+    if (!submit) { return; }
+    window.clearTimeout(sending);
+    sending = on ? window.setTimeout(function () { sendingShown(false); }, GIVE_BACK_MS) : null;
+    if (on && !submit.hasAttribute("data-label")) {
+      submit.setAttribute("data-label", submit.textContent);
+    }
+    submit.textContent = on ? submit.getAttribute("data-sending-label")
+      : submit.getAttribute("data-label") || submit.textContent;
+    if (on) { submit.setAttribute("aria-disabled", "true"); } else { submit.removeAttribute("aria-disabled"); }
+    if (submitStatus) { submitStatus.textContent = on ? submit.getAttribute("data-sending-status") : ""; }
+  }
+  if (form && submit) {
+    submit.addEventListener("click", function (event) {
+      if (sending) { event.preventDefault(); }
+    });
+    form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter !== submit) { return; }
+      sendingShown(true);
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) { sendingShown(false); }
+    });
+  }
+
   if (cancel) {
     cancel.addEventListener("click", function (event) {
       event.preventDefault();
