@@ -28,6 +28,44 @@
     }, 150);
   }
 
+  /* Back (or Forward) to a page a comment was sent from would show it as it was before
+     the post, the text still in the box as if it had not been posted, and a reader may
+     post it twice. Once the post has landed (its page was shown), that page is reloaded,
+     so it shows what is true now: the comment in the thread, the box empty. A post that
+     never landed (the connection dropped) was not posted as far as the reader knows: the
+     page stays as it was, text and name in their boxes, and its text is the draft again. */
+  var SENT = "parley-sent";
+  function sentFrom() {
+    return storage(function (store) { return JSON.parse(store.getItem(SENT)) || []; }) || [];
+  }
+  function cameBack(persisted) {
+    var entry = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    if (!persisted && !(entry && entry.type === "back_forward")) { return false; }
+    var sent = sentFrom();
+    var here = sent.filter(function (one) { return one.url === window.location.href; })[0];
+    if (!here) { return false; }
+    storage(function (store) {
+      store.setItem(SENT, JSON.stringify(sent.filter(function (one) { return one !== here; })));
+      if (!here.landed && here.draft && !store.getItem(here.key)) {
+        store.setItem(here.key, here.draft);
+      }
+    });
+    if (here.landed) { window.location.reload(); }
+    return !!here.landed;
+  }
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { cameBack(true); } });
+  if (cameBack(false)) { return; }
+  if (said && landed.classList.contains("comment")) {
+    storage(function (store) {
+      var sent = sentFrom();
+      var last = sent[sent.length - 1];
+      if (last) {
+        sent[sent.length - 1] = { url: last.url, key: last.key, landed: true };
+        store.setItem(SENT, JSON.stringify(sent));
+      }
+    });
+  }
+
   /* Ask for the verdict of each own comment being checked or held; the server words the
      answer. While the live thread's stream is open (static/js/live.js marks the section),
      asking waits for its word ("parley:verdict"); without it, or while it is down, a comment
@@ -153,8 +191,14 @@
     // again, so leaving to log in or to change the language does not lose it.
     if (textarea.value.trim()) { keepDraft(); }
     textarea.addEventListener("input", keepDraft);
-    form.addEventListener("submit", function () {
-      storage(function (store) { store.removeItem(draftKey); });
+    form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.id === "cancel-reply") { return; }
+      storage(function (store) {
+        var sent = sentFrom().filter(function (one) { return one.url !== window.location.href; });
+        sent.push({ url: window.location.href, key: draftKey, draft: store.getItem(draftKey) });
+        store.setItem(SENT, JSON.stringify(sent.slice(-5)));
+        store.removeItem(draftKey);
+      });
     });
   }
 

@@ -15,6 +15,11 @@ from .helpers import fill_guest_form
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 POST_URL = "**/comments/post/"
+# Back to the page the comment was sent from reloads it (comments.js): the page is today's.
+RELOADED = (
+    "() => document.readyState === 'complete'"
+    " && performance.getEntriesByType('navigation')[0].type === 'reload'"
+)
 
 # Tells the test (window.buttonShown) each time the Post Comment button or its status change.
 REPORT_BUTTON = """document.addEventListener("DOMContentLoaded", () => {
@@ -89,8 +94,31 @@ def test_a_post_that_failed_gives_the_button_and_the_text_back(live_server, page
     page.unroute(POST_URL)
     page.go_back()
     expect(page.locator("#id_comment")).to_have_value("Lost on the way.")
+    expect(page.locator("#id_name")).to_have_value("Dropped Dan")
     expect(page.locator("#submit")).to_have_text("Post Comment")
     expect(page.locator("#submit")).not_to_have_attribute("aria-disabled", "true")
     page.click("#submit")
     page.wait_for_url("**#c*")
     assert Comment.objects.filter(user_name="Dropped Dan").count() == 1
+
+
+def test_back_after_posting_shows_the_comment_posted_not_the_form_still_full(
+    live_server, page, article
+):
+    """Back from the posted comment does not bring the page from before the post with its
+    text still in the box (as if it had not been posted): the page shown is today's, with
+    the comment in it and the box empty."""
+    url = live_server.url + article.get_absolute_url()
+    page.goto(url)
+    fill_guest_form(page, "Posted once, and only once.", "Once Olga")
+    page.click("#submit")
+    page.wait_for_url("**#c*")
+    comment = Comment.objects.get(user_name="Once Olga")
+    page.go_back()
+    page.wait_for_function(RELOADED)
+    assert page.url == url
+    expect(page.locator(f"#c{comment.pk} .comment-content")).to_have_text(
+        "Posted once, and only once."
+    )
+    expect(page.locator("#id_comment")).to_have_value("")
+    expect(page.locator("#submit")).to_have_text("Post Comment")
