@@ -283,8 +283,9 @@ def _comment(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str
         f'<footer class="comment-meta">\n'
         f'<b class="comment-author" id="comment-author-{cid}" dir="auto">{author}</b>'
         f"{badges}{state}\n"
-        f'<a class="comment-date" href="#c{cid}"><time datetime="{node.date_iso}">'
-        f"{node.date_text}</time></a>{edited}\n"
+        f'<a class="comment-date" href="#c{cid}">'
+        f'<time datetime="{node.date_iso}" data-local="datetime">{node.date_text}</time></a>'
+        f"{edited}\n"
         f"</footer>{awaiting}{moderation_note}\n"
         f'<div class="comment-content" dir="auto">{node.html}</div>\n'
         f'<p class="comment-actions">{"".join(actions)}</p>{votes}{pick_form}{moderate_form}\n'

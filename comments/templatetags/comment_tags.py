@@ -1,12 +1,14 @@
 from datetime import datetime
 
 from django import template
-from django.utils.safestring import SafeString
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from ..dates import day_html as _day_html
 from ..form_html import form_fields_html
 from ..forms import CommentForm
 from ..presenters_section import comment_section_context
+from ..thread_words import thread_words
 
 register = template.Library()
 
@@ -25,9 +27,14 @@ def comment_section(context, article):
 
 
 @register.filter
-def day_html(value: datetime) -> SafeString:
-    """A day in the reader's language, inside <time datetime>: "27 November 2026"."""
-    return _day_html(value)
+def posted_html(value: datetime) -> SafeString:
+    """When a comment was posted, as its thread shows it ("27 November 2026 at 14:05", the
+    site's time zone), inside <time datetime data-local> for static/js/local_times.js."""
+    local = timezone.localtime(value)
+    text = mark_safe(thread_words().date_text(local))  # noqa: S308 - escaped by thread_words
+    return format_html(
+        '<time datetime="{}" data-local="datetime">{}</time>', local.isoformat(), text
+    )
 
 
 @register.simple_tag
