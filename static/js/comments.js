@@ -215,6 +215,7 @@
   function sendingShown(on) {
     if (!submit) { return; }
     window.clearTimeout(sending);
+    if (!on) { went = false; }
     sending = on ? window.setTimeout(function () { sendingShown(false); }, GIVE_BACK_MS) : null;
     if (on && !submit.hasAttribute("data-label")) {
       submit.setAttribute("data-label", submit.textContent);
@@ -224,12 +225,14 @@
     if (on) { submit.setAttribute("aria-disabled", "true"); } else { submit.removeAttribute("aria-disabled"); }
     if (submitStatus) { submitStatus.textContent = on ? submit.getAttribute("data-sending-status") : ""; }
   }
+  // Whether a submit has gone on its way: csrf.js holds back the first while it fetches the
+  // token, then sends it again; any submit after one that went is a second press.
+  var went = false;
   if (form && submit) {
-    submit.addEventListener("click", function (event) {
-      if (sending) { event.preventDefault(); }
-    });
     form.addEventListener("submit", function (event) {
-      if (event.submitter && event.submitter !== submit) { return; }
+      if (event.submitter && event.submitter === cancel) { return; }
+      if (went) { event.preventDefault(); return; }
+      went = !event.defaultPrevented;
       sendingShown(true);
     });
     window.addEventListener("pageshow", function (event) {
