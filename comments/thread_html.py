@@ -131,9 +131,13 @@ class ThreadLinks:
         )
 
 
-def _link(parts: tuple[str, str], comment_id: str, css: str, text: str, rel: str = "") -> str:
+def _link(
+    parts: tuple[str, str], comment_id: str, css: str, text: str, rel: str = "", label: str = ""
+) -> str:
     rel_attribute = f' rel="{rel}"' if rel else ""
-    return f' <a class="{css}"{rel_attribute} href="{parts[0]}{comment_id}{parts[1]}">{text}</a>'
+    label_attribute = f' aria-label="{label}"' if label else ""
+    href = f"{parts[0]}{comment_id}{parts[1]}"
+    return f' <a class="{css}"{rel_attribute} href="{href}"{label_attribute}>{text}</a>'
 
 
 def _more(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str:
@@ -265,7 +269,12 @@ def _comment(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str
         )
     # Their own comment is the poster's to edit or delete, not to report to a moderator.
     if not node.awaiting and not hidden_from_readers and not node.is_own:
-        actions.append(_link(links.report, cid, "comment-report-link", words.report, "nofollow"))
+        # Named after the comment, as Reply and the votes are: a screen reader's list of
+        # links otherwise reads "Report, Report, Report".
+        spoken = words.report_spoken % {"name": name}
+        actions.append(
+            _link(links.report, cid, "comment-report-link", words.report, "nofollow", spoken)
+        )
     if node.is_own:
         if node.editable:
             actions.append(_link(links.edit, cid, "comment-edit-link", words.edit))

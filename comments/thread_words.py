@@ -55,6 +55,7 @@ class ThreadWords:
     reply: str
     reply_to: str
     report: str
+    report_spoken: str
     edit: str
     delete: str
     moderate: str
@@ -109,6 +110,7 @@ def _words_for(language: str | None) -> ThreadWords:
             reply=escape(gettext("Reply")),
             reply_to=escape(gettext("Reply to %(name)s")),
             report=escape(gettext("Report")),
+            report_spoken=escape(gettext("Report the comment by %(name)s")),
             edit=escape(gettext("Edit")),
             delete=escape(gettext("Delete")),
             moderate=escape(gettext("Moderate")),

@@ -88,6 +88,7 @@ GERMAN = {
     "Reply": "Antworten",
     "Reply to %(name)s": "%(name)s antworten",
     "Report": "Melden",
+    "Report the comment by %(name)s": "Den Kommentar von %(name)s melden",
     "Edit": "Bearbeiten",
     "Delete": "Löschen",
     "Moderate": "Moderieren",
@@ -130,7 +131,8 @@ GERMAN = {
 }
 # Every label of the sample page, as the English page writes it.
 ENGLISH_WORDS = (
-    ">Reply<", "Reply to", ">Report<", ">Edit<", ">Delete<", ">Moderate<", ">Ban<",
+    ">Reply<", "Reply to", ">Report<", "Report the comment by", ">Edit<", ">Delete<",
+    ">Moderate<", ">Ban<",
     "Ban the author", ">Pick<", ">Unpick<", "Editor&rsquo;s pick", ">edited<", ">Approve<",
     ">Spam<", ">Remove<", ">Held<", " Up<", " Down<", "Vote up", "Vote down", "Score:",
     " up, ", "[awaiting moderation]", "[deleted]", "[removed]", ">Author<", ">Moderator<",
@@ -176,7 +178,8 @@ def test_a_catalogue_translates_every_word_of_the_thread(tmp_path, words_afresh)
     left = [word for word in ENGLISH_WORDS if word in german]
     assert left == []
     for expected in (
-        ">Antworten<", 'aria-label="Ada &lt;Writer&gt; antworten"', "4 Antworten zeigen",
+        ">Antworten<", 'aria-label="Ada &lt;Writer&gt; antworten"',
+        'aria-label="Den Kommentar von Ada &lt;Writer&gt; melden"', "4 Antworten zeigen",
         "1 Antwort zeigen", "28. November 2026 um 14:05", "[gelöscht]", "Empfehlung der Redaktion",
         'title="3 dafür, 1 dagegen"', "&#9650; Dafür", ">Spam-Verdacht<", ">Als Spam<",
         "Dein Kommentar wartet auf Moderation.", "Dein Kommentar wird geprüft.",
