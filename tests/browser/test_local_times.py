@@ -77,3 +77,21 @@ def test_the_edit_deadline_is_in_the_readers_time(live_server, new_page, article
     text = until.inner_text()
     assert re.search(rf"\b0?{there:%I}:{there:%M}\b", text) or f"{there:%H:%M}" in text, text
     assert "CET" not in text and "CET" in until.get_attribute("title")
+
+
+def test_your_comments_page_says_when_in_the_readers_time(
+    live_server, new_page, article, post, make_user, berlin_site
+):
+    """The list of a reader's own comments says when each was posted on their clock too."""
+    from .a11y import PASSWORD, sign_in
+
+    user = make_user("clock_carl", password=PASSWORD)
+    comment = post(article, "Mine, at five past two", name="clock_carl", user=user)
+    posted_at(comment, POSTED)
+    page = new_page(timezone_id=READER_ZONE)
+    sign_in(page, live_server.url, "clock_carl")
+    page.goto(live_server.url + "/comments/mine/")
+    when = page.locator("main .meta time").first
+    page.wait_for_function("() => document.querySelector('main .meta time').title !== ''")
+    assert re.search(r"\b0?8:05\b", when.inner_text()), when.inner_text()
+    assert "14:05" in when.get_attribute("title") or "2:05" in when.get_attribute("title")
