@@ -465,3 +465,14 @@ def test_an_account_banned_since_posting_is_not_offered_an_edit(
                                    reason="abuse")  # fmt: skip
     assert edit_url not in client.get(article.get_absolute_url()).content.decode()
     assert client.get(edit_url).status_code == 403
+
+
+def test_the_delete_page_of_a_deleted_comment_asks_nothing(client, article, my_comment):
+    """Back to "Delete your comment?" after deleting it: the page says it is deleted and
+    offers no second Delete button for a comment that is gone."""
+    url = f"/comments/{my_comment.pk}/delete/"
+    assert "Delete your comment?" in client.get(url).content.decode()
+    client.post(url)
+    html = client.get(url).content.decode()
+    assert "Your comment is deleted" in html and "Delete your comment?" not in html
+    assert ">Delete comment<" not in html
