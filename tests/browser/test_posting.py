@@ -26,7 +26,8 @@ REPORT_BUTTON = """document.addEventListener("DOMContentLoaded", () => {
   const button = document.getElementById("submit");
   const status = document.getElementById("submit-status");
   const report = () => window.buttonShown(
-    button.textContent, button.getAttribute("aria-disabled"), status && status.textContent);
+    button.textContent, button.getAttribute("aria-disabled"), status && status.textContent,
+    getComputedStyle(button).cursor);
   const watch = new MutationObserver(report);
   const what = {attributes: true, childList: true, characterData: true, subtree: true};
   for (const node of [button, status]) { if (node) { watch.observe(node, what); } }
@@ -45,9 +46,10 @@ def wait_until(condition, what: str) -> None:
 def test_the_button_says_posting_and_a_second_press_sends_nothing(
     live_server, page, article, monkeypatch
 ):
-    """On a slow connection the button reads "Posting…", is marked disabled for assistive
-    technology, a screen reader hears that the comment is being posted, and pressing it again
-    sends no second post, nor does Enter in the Name field; one comment is stored."""
+    """On a slow connection the button reads "Posting…" and looks busy, is marked disabled
+    for assistive technology, a screen reader hears that the comment is being posted, and
+    pressing it again sends no second post, nor does Enter in the Name field; one comment is
+    stored."""
     from comments import views
 
     posts, go = [], threading.Event()
@@ -71,10 +73,10 @@ def test_the_button_says_posting_and_a_second_press_sends_nothing(
     page.locator("#submit").click(no_wait_after=True)
     wait_until(lambda: len(posts) == 1, "the post to reach the site")
     for _ in range(100):  # Playwright hands the page's reports over while it waits
-        if ["Posting…", "true", "Posting your comment…"] in shown:
+        if ["Posting…", "true", "Posting your comment…", "progress"] in shown:
             break
         page.wait_for_timeout(50)
-    assert shown[-1] == ["Posting…", "true", "Posting your comment…"]
+    assert shown[-1] == ["Posting…", "true", "Posting your comment…", "progress"]
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.keyboard.press("Enter")
     page.mouse.click(name_box["x"] + 5, name_box["y"] + 5)
