@@ -21,7 +21,8 @@ from .presenters import CommentNode, comment_section, viewer_for
 from .selectors import ORDERS, comment_for_reply
 from .selectors_picks import may_pick
 from .selectors_votes import votes_of_voter
-from .thread_html import ID_PLACEHOLDER, InPlaceModeration, ThreadLinks, VoteForms, thread_html
+from .thread_html import thread_html
+from .thread_links import ID_PLACEHOLDER, InPlaceModeration, ThreadLinks, VoteForms
 from .voting import default_order, order_chosen, vote_rules, voter_key
 
 

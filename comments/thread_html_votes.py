@@ -7,7 +7,7 @@ from django.utils.html import escape
 
 if TYPE_CHECKING:
     from .presenters import CommentNode
-    from .thread_html import VoteForms
+    from .thread_links import VoteForms
     from .thread_words import ThreadWords
 
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from comments.models import Comment, CommentStatus
 from comments.presenters import _link_nodes, build_nodes
 from comments.selectors import Viewer
-from comments.thread_html import InPlaceModeration, ThreadLinks, VoteForms, thread_html
+from comments.thread_html import thread_html
+from comments.thread_links import InPlaceModeration, ThreadLinks, VoteForms
 
 WHEN = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)
 PUBLISHED, HELD = CommentStatus.PUBLISHED, CommentStatus.HELD
