@@ -297,15 +297,17 @@ def _vote_many(comment_id, worker, per_worker):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_votes_are_counted_exactly(article, post):
-    """8 voters' threads x 100 votes each on one comment: the counts are exact."""
+    """8 voters' threads x 24 votes each on one comment: the counts are exact."""
+    # 24 each, not more: without the row lock, PostgreSQL lost about six votes in seven at
+    # this size (three runs out of three), so a larger run only took longer.
     comment = post(article)
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda worker: _vote_many(comment.pk, worker, 100), range(8)))
+        list(pool.map(lambda worker: _vote_many(comment.pk, worker, 24), range(8)))
     up, down = counts(comment)
-    assert (up, down) == (600, 200)
-    assert Vote.objects.filter(comment=comment, value=1).count() == 600
+    assert (up, down) == (144, 48)
+    assert Vote.objects.filter(comment=comment, value=1).count() == 144
     stored = Comment.objects.get(pk=comment.pk).best_score
-    assert stored == pytest.approx(wilson_lower_bound(up=600, down=200))
+    assert stored == pytest.approx(wilson_lower_bound(up=144, down=48))
 
 
 def test_a_vote_tells_the_open_pages_once_committed(
