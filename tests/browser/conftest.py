@@ -3,11 +3,13 @@ pytest-django's live server."""
 
 import os
 import shutil
+import threading
 
 import pytest
 
 # Browser tests that need a real worker on Redis use the integration tests' fixtures.
 from tests.integration.conftest import queue_redis, redis_base_url, start_worker  # noqa: F401
+from tests.support import wait_until
 
 CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -86,6 +88,25 @@ def _streams_uncapped(settings):
     go only at its next write: the per-client cap (tests/comments/test_live_slots.py) would
     refuse a test's stream for the pages earlier tests closed."""
     settings.PARLEY_LIVE_STREAMS_PER_CLIENT = 1_000_000
+
+
+def _live_server_requests() -> list[threading.Thread]:
+    """The live server's request threads still running (socketserver names them so)."""
+    return [t for t in threading.enumerate() if "process_request_thread" in t.name]
+
+
+@pytest.fixture(autouse=True)
+def _streams_end_with_the_test(transactional_db, monkeypatch):
+    """A page closed at the end of a test leaves its live stream running in the live server
+    until the stream's next write fails: at its keep-alive, up to 15 s later. By then the
+    test had ended, the stream's end touched a database pytest-django had closed to it
+    (RuntimeError), and at the end of a run its traceback, printed while pytest was still
+    compiling a module, crashed the run after every test had passed (CPython 3.11 is not
+    safe compiling in two threads at once). Keep-alives every 0.2 s let a closed
+    page's stream end at once, and the test waits for its requests to end."""
+    monkeypatch.setattr("comments.views_live.HEARTBEAT_SECONDS", 0.2)
+    yield
+    wait_until(lambda: not _live_server_requests(), 30, "the live server's requests to end")
 
 
 @pytest.fixture(autouse=True)
