@@ -184,11 +184,21 @@ def password_reset_done(visit: Visit) -> None:
 
 
 def csrf_refused_form(visit: Visit) -> None:
-    """A form sent without this browser's security token (its cookies gone)."""
+    """A form sent without this browser's security token (its cookies gone). Not the login
+    form: refused so, it comes back as the login page, saying why."""
+    visit.go("/accounts/password/reset/")
+    visit.page.context.clear_cookies()
+    _account_form_sent(visit, {"email": "anyone@example.com"})
+    expect(visit.page.locator("h1")).to_have_text("This form could not be accepted")
+
+
+def csrf_refused_login(visit: Visit) -> None:
+    """The login form sent without this browser's token: the login page again, saying why."""
     visit.go("/accounts/login/")
     visit.page.context.clear_cookies()
     _account_form_sent(visit, {"login": "anyone", "password": PASSWORD})
-    expect(visit.page.locator("h1")).to_have_text("This form could not be accepted")
+    expect(visit.page.locator("h1")).to_have_text("Log in")
+    expect(visit.page.locator("main")).to_contain_text("You are not signed in yet")
 
 
 def _button_pressed(name: str, heading: str) -> State:
@@ -286,7 +296,7 @@ GROUPS: dict[str, tuple[str | None, list[State]]] = {
     ]),
     "guest-accounts-and-errors": (None, [
         signup, signup_errors, login, login_error, password_reset, password_reset_done,
-        not_found, forbidden, bad_request, csrf_refused_form,
+        not_found, forbidden, bad_request, csrf_refused_form, csrf_refused_login,
     ]),
     "guest-emailed-links": (None, [
         follow_confirm, follow_confirmed, reply_confirm, unsubscribe, unsubscribed,
