@@ -11,14 +11,13 @@
   if (!box) { return; }
   var key = form.getAttribute("data-draft-key");
   var owner = form.getAttribute("data-draft-owner") || "";
-  var saved = box.value;
+  // The text as the server sent it: on a slow page the reader may have typed before this
+  // script ran, and what they typed is not the saved text.
+  var saved = box.defaultValue;
   function storage(action) {
     try { return action(window.sessionStorage); } catch (refused) { return null; }
   }
-  var kept = storage(function (store) { return JSON.parse(store.getItem(key)); });
-  // Only over the text it was an edit of: a newer saved text is not overwritten.
-  if (kept && kept.text && kept.owner === owner && kept.saved === saved) { box.value = kept.text; }
-  box.addEventListener("input", function () {
+  function keep() {
     storage(function (store) {
       if (box.value === saved) {
         store.removeItem(key);
@@ -26,7 +25,15 @@
         store.setItem(key, JSON.stringify({ text: box.value, saved: saved, owner: owner }));
       }
     });
-  });
+  }
+  var kept = storage(function (store) { return JSON.parse(store.getItem(key)); });
+  if (box.value !== saved) {
+    keep();  // typed before this script ran: that is the newest draft
+  } else if (kept && kept.text && kept.owner === owner && kept.saved === saved) {
+    // Only over the text it was an edit of: a newer saved text is not overwritten.
+    box.value = kept.text;
+  }
+  box.addEventListener("input", keep);
   form.addEventListener("submit", function () {
     storage(function (store) { store.removeItem(key); });
   });

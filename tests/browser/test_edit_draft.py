@@ -34,3 +34,25 @@ def test_an_edit_survives_the_language_switcher_and_goes_once_saved(live_server,
         "The first words, and a careful second thought."
     )
     assert page.evaluate(f"sessionStorage.getItem('parley-draft:edit-{comment.pk}')") is None
+
+
+def test_an_edit_typed_before_the_script_ran_is_kept(live_server, page, article):
+    """On a slow page the reader types before edit_draft.js has run: what they typed is the
+    draft, not the text the server sent (the script once took it for the saved text)."""
+    page.goto(live_server.url + article.get_absolute_url())
+    fill_guest_form(page, "Sent as it was.", "Early Ezra")
+    page.click("#submit")
+    page.wait_for_url("**#c*")
+    comment = Comment.objects.get(user_name="Early Ezra")
+    page.route("**/edit_draft*.js", lambda route: route.abort())
+    page.goto(live_server.url + f"/comments/{comment.pk}/edit/")
+    page.fill("#id_comment", "Sent as it was, and typed while the page was still loading.")
+    source = page.locator("script[src*=edit_draft]").get_attribute("src")
+    page.unroute("**/edit_draft*.js")
+    page.add_script_tag(url=live_server.url + source)
+    page.get_by_label("Language").select_option("de")
+    page.locator("footer .language-form").get_by_role("button").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.locator("#id_comment")).to_have_value(
+        "Sent as it was, and typed while the page was still loading."
+    )
