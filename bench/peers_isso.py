@@ -91,7 +91,10 @@ def isso_server(python: Path, scratch: Path, logs: Path) -> Iterator[tuple[int, 
     command = [str(python), "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
                "--preload", "isso.run"]  # fmt: skip
     env = {**os.environ, "ISSO_SETTINGS": str(settings)}
-    with serving(command, port=port, probe="/info", log=logs / "isso.log", env=env) as process:
+    # Started in its own folder: gunicorn would read Parley's gunicorn.conf.py from Parley's.
+    with serving(
+        command, port=port, probe="/info", log=logs / "isso.log", env=env, cwd=scratch
+    ) as process:
         yield port, process.pid
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.http_client import Load, fetch, page_getter, run_load
-from bench.processes import spawn, stop, wait_until_serving
+from bench.processes import ROOT, spawn, stop, wait_until_serving
 from tests.support import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -287,10 +287,16 @@ def _python(port: int, path: str, seconds: float, headers: dict) -> Hammered:
 
 
 @contextlib.contextmanager
-def serving(command: list[str], *, port: int, probe: str, log: Path, env: dict | None = None):
+def serving(
+    command: list[str], *, port: int, probe: str, log: Path, env: dict | None = None,
+    cwd: Path | None = None,
+):  # fmt: skip
     """A server in a process group of its own (processes.spawn), from its first 200 on
-    `probe` to the end of the block."""
-    process = spawn(command, env=env if env is not None else dict(os.environ), log=log)
+    `probe` to the end of the block. `cwd`: a folder other than Parley's, for a server that
+    must not read Parley's gunicorn.conf.py (gunicorn reads the one where it starts)."""
+    process = spawn(
+        command, env=env if env is not None else dict(os.environ), log=log, cwd=cwd or ROOT
+    )
     try:
         wait_until_serving(process, port, probe, log)
         yield process
@@ -366,5 +372,5 @@ def bare_gunicorn_serving(
             sys.executable, "-m", "gunicorn", "bare_page:application", "--workers", "2",
             "--chdir", str(home), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         ]  # fmt: skip
-        with serving(command, port=port, probe="/", log=logs / "gunicorn-bare.log"):
+        with serving(command, port=port, probe="/", log=logs / "gunicorn-bare.log", cwd=home):
             yield port, "/"
