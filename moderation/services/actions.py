@@ -64,13 +64,11 @@ def comments_moderate(
             and comment.status != to_status
             and to_status in ALLOWED_TRANSITIONS[comment.status]
         ]
-        events = [e.pk for e in (comments_status_move(moves, actor=actor) if moves else []) if e]
-        if seen_reports is not None and to_status == S.PUBLISHED and events:
-            # The move settled every open report; a newer one was not read, so it reopens.
-            Report.objects.filter(resolved_in_id__in=events).exclude(
-                pk__in=list(seen_reports)
-            ).update(resolved_at=None, resolved_in=None)
-    return events
+        reports_seen = None if seen_reports is None else set(seen_reports)
+        events = (
+            comments_status_move(moves, actor=actor, reports_seen=reports_seen) if moves else []
+        )
+    return [event.pk for event in events if event is not None]
 
 
 def action_summary(

@@ -1,8 +1,10 @@
 """What a comment's status move writes besides the status (moderation.services.transitions):
 the scorer's verdicts, the audit events, and what a person's decision settles."""
 
+from collections.abc import Collection
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 
 from comments.models import CommentStatus
 from core.db_insert import CompiledInsert
@@ -84,11 +86,20 @@ def _rows_insert(insert: CompiledInsert, rows: list) -> list:
     return type(rows[0]).objects.bulk_create(rows) if rows else []
 
 
-def decisions_record(made: list, *, when, events: dict[int, ModerationEvent]) -> None:
+def decisions_record(
+    made: list,
+    *,
+    when,
+    events: dict[int, ModerationEvent],
+    reports_seen: Collection[int] | None = None,
+) -> None:
     """What people's decisions (`made`: (move, from_status) pairs; `events`: each comment's
     audit event) settle besides the status: open reports, which the undo reopens, and a label
     the spam model learns from (approve: not spam; spam: spam). A few statements for the
-    whole batch: a moderator's "select all" is one decision, not one per comment."""
+    whole batch: a moderator's "select all" is one decision, not one per comment.
+
+    A report the deciding page did not show (`reports_seen`; None: all were shown) was not
+    judged: publishing the comment leaves it open. Hiding the comment settles it too."""
     labelled = {
         move.comment.pk: move for move, _ in made if move.to_status in (S.PUBLISHED, S.SPAM)
     }
@@ -110,7 +121,11 @@ def decisions_record(made: list, *, when, events: dict[int, ModerationEvent]) ->
             )
             for move in labelled.values()
         )
-    Report.objects.filter(comment_id__in=list(events), resolved_at__isnull=True).update(
+    settled = Report.objects.filter(comment_id__in=list(events), resolved_at__isnull=True)
+    if reports_seen is not None:
+        published = [move.comment.pk for move, _ in made if move.to_status == S.PUBLISHED]
+        settled = settled.exclude(Q(comment_id__in=published) & ~Q(pk__in=list(reports_seen)))
+    settled.update(
         resolved_at=when,
         resolved_in=Case(
             *[

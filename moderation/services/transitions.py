@@ -10,7 +10,7 @@ the transaction that inserted it.
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -228,6 +228,7 @@ def comments_status_move(
     actor_label: str = "",
     verdict_acted: bool = True,
     stored: bool = False,
+    reports_seen: Collection[int] | None = None,
 ) -> list[ModerationEvent | None]:
     """The one place comments' moderation state moves, for comments locked (or inserted) by
     the current transaction: check every move (none is made if one is not allowed), mirror
@@ -235,6 +236,8 @@ def comments_status_move(
     scorer's verdicts), and schedule what follows the commit. Returns each move's event
     (None: the comment is already there). A batch costs a statement per kind of row (and
     per status reached), not per comment; `stored` as for comment_status_move.
+    `reports_seen`: the reports the deciding person's page showed (None: all), for
+    decisions_record.
     """
     made = []  # (move, from_status) of the moves that change something
     for move in moves:
@@ -261,7 +264,7 @@ def comments_status_move(
     events = events_record(made, actor=actor, label=label, reasons=reasons)
     event_for = {event.comment_id: event for event in events}
     if actor is not None:
-        decisions_record(made, when=now, events=event_for)
+        decisions_record(made, when=now, events=event_for, reports_seen=reports_seen)
     effects_schedule(made, actor_label=label)
     return [event_for.get(move.comment.pk) for move in moves]
 
