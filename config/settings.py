@@ -48,9 +48,15 @@ if not SECRET_KEY:
     SECRET_KEY = development_secret_key(BASE_DIR / ".cache" / "development-secret-key")
 
 # Earlier keys, still accepted while links, cookies and sessions signed with them are about
-# (comma-separated, newest first): rotating SECRET_KEY then signs nobody out, breaks no
-# emailed link, and lifts no ban (bans keep addresses as keyed hashes; core.keys.keyed_hashes).
+# (comma-separated, newest first): rotating SECRET_KEY then signs nobody out and breaks no
+# emailed link.
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
+# The key of the keyed hashes Parley keeps and compares later (guests' voter keys, verified
+# guests' history, notes and bans on an address): unlike signatures they cannot be checked
+# under several keys, so it stays when SECRET_KEY is rotated. Unset, it is the oldest of
+# SECRET_KEY_FALLBACKS, else SECRET_KEY (core.keys.hashing_key).
+PARLEY_HASH_KEY = env.str("PARLEY_HASH_KEY", default="")
 
 # The public address of the site, e.g. https://comments.example.org: the one source of every
 # absolute link (emails, feeds). `make run` serves it on http://127.0.0.1:8000.

@@ -19,6 +19,7 @@ class CoreConfig(AppConfig):
         from .translations import catalogs_fold
 
         checks.register(parley_checks.site_url_check, checks.Tags.security)
+        checks.register(parley_checks.hash_key_check, checks.Tags.security)
         # After the sites app's own receiver, which makes the example.com record. Not with
         # this app as sender: migrate signals only apps with models, which core has none of.
         post_migrate.connect(

@@ -45,3 +45,19 @@ def site_url_check(app_configs=None, **kwargs) -> list[Warning]:
             )
         ]
     return []
+
+
+def hash_key_check(app_configs=None, **kwargs) -> list[Warning]:
+    """After a rotation, the kept hashes are under the oldest fallback key until
+    PARLEY_HASH_KEY names it: dropping that fallback would change them all."""
+    if settings.DEBUG or settings.PARLEY_HASH_KEY or not settings.SECRET_KEY_FALLBACKS:
+        return []
+    return [
+        Warning(
+            "PARLEY_HASH_KEY is not set, so the keyed hashes Parley keeps (guests' votes, "
+            "verified guests' history, notes and bans on an address) are made under the last "
+            "key in SECRET_KEY_FALLBACKS: removing it from there would lose them all.",
+            hint="Set PARLEY_HASH_KEY to the last key in SECRET_KEY_FALLBACKS.",
+            id="parley.W003",
+        )
+    ]

@@ -10,7 +10,7 @@ from .keys import keyed_hash
 
 def reset_address_digest(user: AbstractBaseUser, email: str) -> str:
     """Which of the account's addresses a password reset link was mailed to, unforgeable
-    without SECRET_KEY."""
+    without the hashing key (core.keys.hashing_key)."""
     return keyed_hash("reset.address", f"{user.pk}:{email.strip().lower()}")[:24]
 
 

@@ -31,8 +31,8 @@ def _ban_form(kind: str, value: str) -> str:
 
 def ban_hashes(kind: str, value: str) -> set[str]:
     """The hashes a ban on this email or IP address may be kept as: ban_hash under the
-    secret key and under each earlier one (SECRET_KEY_FALLBACKS), so that rotating the key
-    lifts no ban."""
+    hashing key, and under SECRET_KEY and each earlier one (core.keys.keyed_hashes), so that
+    no rotation of the key lifts a ban."""
     return keyed_hashes(f"ban.{kind}", _ban_form(kind, value))
 
 

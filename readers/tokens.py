@@ -44,8 +44,9 @@ def address_digest(email: str) -> str:
 
 
 def address_digests(email: str) -> set[str]:
-    """What a link sent to this address may say of it: address_digest under SECRET_KEY or an
-    earlier key (SECRET_KEY_FALLBACKS), so links emailed before a key rotation still work."""
+    """What a link sent to this address may say of it: address_digest under any key it may
+    have been made under (core.keys.keyed_hashes), so links emailed before a key rotation
+    still work."""
     return {digest[:32] for digest in keyed_hashes("readers.link", email.strip().lower())}
 
 
