@@ -5,6 +5,7 @@ import time
 
 import redis
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 
 from articles.models import Article
@@ -81,6 +82,14 @@ async def stream_async(article_id: int, position: Position | None):
 
 
 def _stream_sync(article_id: int, position: Position | None, *, until: float):
+    # The stream reads no database, yet the connection stream_open used stays with this
+    # thread until the response ends: one PostgreSQL connection per open stream, so
+    # max_connections, not the workers, would cap the readers. Closed here, after every
+    # middleware has run; the thread's next request opens one again. (A test's transaction
+    # is left alone: there is none under a server.)
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
     transport = live_transport()
     yield RETRY_FRAME
     try:
