@@ -190,7 +190,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------
-# Cache and Celery: Redis with REDIS_URL, otherwise local memory and inline tasks
+# Cache and Celery: Redis with REDIS_URL, otherwise a shared file cache and inline tasks
 # ---------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="").strip()
 # A healthy Redis answers in well under a millisecond; a hung one is given up on after this,
