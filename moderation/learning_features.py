@@ -219,4 +219,5 @@ def dense_rows(texts: Sequence[str], settings: dict[str, Any]) -> np.ndarray:
 
 def reading(settings: dict[str, Any]) -> dict[str, Any]:
     """The settings that say how a text is turned into features (not how it was fitted)."""
-    return {name: value for name, value in settings.items() if name not in ("C", "corrects")}
+    fitting = ("C", "corrects", "fit_intercept")
+    return {name: value for name, value in settings.items() if name not in fitting}

@@ -19,10 +19,12 @@ def logistic_fit_with_offset(
     offset: np.ndarray,
     weights: np.ndarray | None = None,
     C: float,
+    fit_intercept: bool = True,
 ) -> tuple[np.ndarray, float]:
     """Minimise C * sum(weight * log-loss(offset + rows @ coef + intercept)) + |coef|^2 / 2;
-    return (coef, intercept). The intercept is not penalised, as the site's share of spam
-    may differ from the starter's data."""
+    return (coef, intercept). The intercept is not penalised; without fit_intercept it stays
+    zero, for labels whose share of each class says how they were chosen, not what the
+    offset's model gets wrong (moderation.learning.CORRECTION_SETTINGS)."""
     # Only columns some row uses can move from zero: an unused column's gradient is its own
     # coefficient, zero from the start, so L-BFGS never moves it. The hashed features are
     # over half a million columns and a site's comments use a few percent of them; fitting
@@ -46,7 +48,7 @@ def logistic_fit_with_offset(
         slopes = -C * signs * weights * np.exp(-np.logaddexp(0.0, margins))
         gradient = np.empty(width + 1)
         gradient[:width] = transposed @ slopes + coef
-        gradient[width] = slopes.sum()
+        gradient[width] = slopes.sum() if fit_intercept else 0.0
         return loss, gradient
 
     found = minimize(

@@ -159,6 +159,20 @@ def test_a_correction_learns_only_where_the_corrected_model_is_wrong(model):
     assert model.log_odds(text)[0] + disagreeing.log_odds(text)[0] < 0
 
 
+def test_a_correction_trained_on_mostly_spam_labels_leaves_unrelated_comments_alone(model):
+    """Moderators are asked about what the scorer doubted, nearly all of it spam: that share
+    says how the labels were chosen, not that every comment of the site is likelier spam. A
+    comment sharing no words with the labels keeps the corrected model's score."""
+    spam = [f"cheap sunglasses outlet number {n}, best prices today" for n in range(24)]
+    ordinary = ["Lovely photos of the harbour.", "The bakery on the corner closed."]
+    correction = learning.train([*spam, *ordinary], [1] * 24 + [0] * 2, corrects=model)
+    assert correction.intercept == 0.0
+    unrelated = ["Our choir rehearses on Tuesday evenings in the old chapel."]
+    assert abs(correction.log_odds(unrelated)[0]) < 0.5
+    # What the labels do say is still learnt.
+    assert model.log_odds(spam[:1])[0] + correction.log_odds(spam[:1])[0] > 0
+
+
 def test_a_correction_keeps_what_it_corrects_and_does_not_score_alone(model):
     """Stored and loaded, a correction still names its model; alone it refuses to score."""
     texts, labels = labelled_comments()

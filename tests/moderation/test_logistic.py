@@ -47,3 +47,12 @@ def test_labels_the_offset_already_explains_need_almost_no_correction():
     coef, _ = logistic_fit_with_offset(rows, labels, offset=explained, C=5.0)
     unexplained, _ = logistic_fit_with_offset(rows, labels, offset=np.zeros(len(labels)), C=5.0)
     assert np.abs(coef).max() < 0.05 * np.abs(unexplained).max()
+
+
+def test_without_an_intercept_it_stays_zero_and_the_weights_carry_the_labels():
+    rows, labels, _ = _data(seed=3)
+    coef, intercept = logistic_fit_with_offset(
+        rows, labels, offset=np.zeros(len(labels)), C=5.0, fit_intercept=False
+    )
+    assert intercept == 0.0
+    assert ((rows @ coef > 0).astype(int) == labels).mean() > 0.9
