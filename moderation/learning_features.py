@@ -210,10 +210,12 @@ def weighted_scores(
 
 def dense_rows(texts: Sequence[str], settings: dict[str, Any]) -> np.ndarray:
     """The cues of moderation.features for each raw text, scaled as the settings say."""
-    if settings.get("dense_features", 0) != features.VERSION:
-        raise ValueError(f"unsupported dense features {settings.get('dense_features')!r}")
+    version = settings.get("dense_features", 0)
+    if version not in features.NAMES_OF:
+        raise ValueError(f"unsupported dense features {version!r}")
     fold_unicode = settings.get("normalise_unicode", False)
-    rows = features.dense_rows([_unescaped(text, fold_unicode=fold_unicode) for text in texts])
+    unescaped = [_unescaped(text, fold_unicode=fold_unicode) for text in texts]
+    rows = features.dense_rows(unescaped, version)
     return rows * settings.get("dense_scale", 1.0)
 
 

@@ -122,6 +122,9 @@ def test_the_blend_names_both_models_and_fits_the_verdict_column():
         ("THIS IS ALL IN CAPITALS", "shouting", 1.0),
         ("short", "shouting", 0.0),
         ("wow!!!", "exclamations", 3 / 5),
+        ("thumbs up if you read this on the train", "engagement", 1 / 2),
+        ("please share this comment and vote for me", "engagement", 1.0),
+        ("I liked the part about the harbour", "engagement", 0.0),
     ],
 )
 def test_each_cue_reads_what_it_names(text, cue, value):
@@ -145,6 +148,16 @@ def test_a_model_stored_without_cues_is_served_without_them():
     loaded = learning_model.TrainedModel.from_bytes(old.to_bytes())
     text = ["earn money from home, visit www.cash.example now"]
     assert loaded.predict_proba(text)[0] == pytest.approx(old.predict_proba(text)[0])
+
+
+def test_a_model_stored_with_the_first_cues_is_served_those_cues():
+    """A site model trained before a cue was added keeps the cues it was trained with."""
+    old = tiny_model(dense_features=1)
+    assert old.dense_coef.shape == (len(features.NAMES_OF[1]),)
+    loaded = learning_model.TrainedModel.from_bytes(old.to_bytes())
+    text = ["like this comment if you want more, subscribers get a prize"]
+    assert loaded.predict_proba(text)[0] == pytest.approx(old.predict_proba(text)[0])
+    assert features.dense_rows(text, 1).shape == (1, 8)
 
 
 class Sure:
