@@ -6,6 +6,7 @@ lets a guest see their own comments that await moderation; the second backs the
 """
 
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -116,6 +117,8 @@ def remember_verified_email(request: HttpRequest, response: HttpResponse, email:
 
 def remembered_commenter(request: HttpRequest) -> dict[str, str]:
     """Name, email and website saved by the consent box, or {}."""
+    if getattr(request, "_parley_commenter_forgotten", False):
+        return {}
     data = _read(request, COMMENTER_COOKIE, COMMENTER_MAX_AGE)
     if not isinstance(data, dict):
         return {}
@@ -145,3 +148,41 @@ def forget_commenter(request: HttpRequest, response: HttpResponse) -> None:
     if remembered_commenter(request):
         response.delete_cookie(VERIFIED_COOKIE, samesite="Lax")
     response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What "Forget my details in this browser" dropped."""
+
+    details: bool
+    proof: bool
+    own_comments: bool
+    own_comments_kept: bool
+
+
+def browser_details_forget(request: HttpRequest, *, own_comments: bool) -> Forgotten:
+    """Forget, from this request on, the saved commenter details and the proof of their
+    address, and (if asked) which comments this browser posted; the page rendered for it
+    then shows the browser as it will be. browser_details_forgotten clears the cookies."""
+    forgotten = Forgotten(
+        details=bool(remembered_commenter(request)),
+        proof=bool(verified_emails(request)),
+        own_comments=own_comments and bool(own_comment_ids(request)),
+        own_comments_kept=not own_comments and bool(own_comment_ids(request)),
+    )
+    request._parley_commenter_forgotten = True
+    if own_comments:
+        request._parley_own_ids = frozenset()
+    return forgotten
+
+
+def browser_details_forgotten(response: HttpResponse, forgotten: Forgotten) -> None:
+    """Clear the cookies browser_details_forget dropped from the request. The proof goes
+    with the details (as unticking the box drops it): it is what lets whoever uses this
+    browser next post as the trusted author of that address. The list of comments posted
+    here stays unless asked: it is the only proof a guest without a confirmed address has
+    that those comments are theirs to edit or delete."""
+    response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
+    response.delete_cookie(VERIFIED_COOKIE, samesite="Lax")
+    if forgotten.own_comments:
+        response.delete_cookie(OWN_COOKIE, samesite="Lax")

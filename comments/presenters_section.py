@@ -27,7 +27,12 @@ from .voting import default_order, order_chosen, vote_rules, voter_key
 
 
 def comment_section_context(
-    request: HttpRequest, article: Article, *, form: CommentForm | None = None, notice: str = ""
+    request: HttpRequest,
+    article: Article,
+    *,
+    form: CommentForm | None = None,
+    notice: str = "",
+    details_notice: str = "",
 ) -> dict:
     """Everything the comment section of an article page renders."""
     viewer = viewer_for(request)
@@ -118,6 +123,11 @@ def comment_section_context(
         "thread_html": thread_html(section.nodes, section.trailing_closes, links),
         "form": form,
         "notice": notice,
+        "details_notice": details_notice,
+        # A guest's saved details get a way to forget them (comments.views_details); the
+        # page is then this browser's own, never the shared one (articles.page_cache).
+        "details_saved": not request.user.is_authenticated and bool(remembered_commenter(request)),
+        "own_comments_here": not request.user.is_authenticated and bool(viewer.own_ids),
         "section_notice": section_notice,
         "picks": picks,
         "can_pick": can_pick,

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views, views_fragment, views_live, views_picks, views_votes
+from . import views, views_details, views_fragment, views_live, views_picks, views_votes
 
 app_name = "comments"
 
 urlpatterns = [
     path("post/", views.comment_post, name="post"),
+    path("details/forget/", views_details.details_forget, name="details_forget"),
     path("<id:comment_id>/", views.comment_permalink, name="permalink"),
     path("<id:comment_id>/status/", views.comment_status, name="status"),
     path("<id:comment_id>/fragment/", views_fragment.comment_fragment, name="fragment"),

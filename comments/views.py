@@ -57,17 +57,25 @@ ARTICLE_CONTENT_TYPE = "articles.article"
 logger = logging.getLogger(__name__)
 
 
-def _render_article(
-    request: HttpRequest, article: Article, form: CommentForm, *, status: int, notice: str = ""
+def article_rendered(
+    request: HttpRequest,
+    article: Article,
+    form: CommentForm,
+    *,
+    status: int,
+    notice: str = "",
+    details_notice: str = "",
 ) -> HttpResponse:
+    """The article page answering a post, with the form as it came back."""
     # The post read only what decides whether the article takes comments; the page needs all.
     article = article_page_queryset().get(pk=article.pk)
     context = article_page_context(article=article)
-    context.update(comment_form=form, comment_notice=notice)
+    context.update(comment_form=form, comment_notice=notice, comment_details_notice=details_notice)
     return render(request, "articles/article_detail.html", context, status=status)
 
 
-def _refuse(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:
+def refused(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:
+    """The page saying why a comment form was refused, with its text to copy."""
     # The heading is read first: when the comment may have been stored after all, it must
     # not say "not posted", or the reader posts it again beside the one that was.
     heading = NOT_CONFIRMED_HEADING if reason is NOT_CONFIRMED_REASON else ""
@@ -113,7 +121,7 @@ def _comment_post_tried(request: HttpRequest) -> HttpResponse:
         except (DatabaseError, _NotStored):
             logger.warning("A comment was not stored (database failure, try %d)", attempt)
             connection.close()
-    return _refuse(request, NOT_STORED_REASON, status=503)
+    return refused(request, NOT_STORED_REASON, status=503)
 
 
 class _NotStored(Exception):
@@ -123,7 +131,7 @@ class _NotStored(Exception):
 def _comment_post(request: HttpRequest) -> HttpResponse:
     article = article_posted_to(request)
     if article is None:
-        return _refuse(request, NOT_ATTACHED_REASON, status=404)
+        return refused(request, NOT_ATTACHED_REASON, status=404)
     if request.POST.get("cancel_reply"):
         return reply_cancelled(request, article)
     form = CommentForm(article, data=request.POST, user=request.user)
@@ -131,22 +139,22 @@ def _comment_post(request: HttpRequest) -> HttpResponse:
         return _form_refused(request, article, form)
     if rate_limited(request, "comment"):
         form.add_error(None, TOO_FAST)
-        return _render_article(request, article, form, status=429)
+        return article_rendered(request, article, form, status=429)
     started = timezone.now()
     try:
         comment, poster = _submit(request, article, form)
     except CommentRefused as refusal:
         form.add_error(None, refusal_text(refusal))
-        return _render_article(request, article, form, status=403)
+        return article_rendered(request, article, form, status=403)
     except CommentRejected as rejection:
         if rejection.field == "reply_to":
             # The reply's comment went (held, removed, deleted) while it was being written:
             # sent back as it would have to be posted, a new comment, so the next press works.
             form = form.without_reply()
             form.add_error(None, [rejection.message, REPLY_GONE_NEXT])
-            return _render_article(request, article, form, status=400)
+            return article_rendered(request, article, form, status=400)
         form.add_error(None, rejection.message)
-        return _render_article(request, article, form, status=403 if not rejection.field else 400)
+        return article_rendered(request, article, form, status=403 if not rejection.field else 400)
     except DatabaseError:
         return _database_failed(request, article, since=started)
     return _posted(request, comment, poster, remember=form.cleaned_data.get("remember", False))
@@ -159,7 +167,7 @@ def reply_cancelled(request: HttpRequest, article: Article) -> HttpResponse:
     kept = ("comment", "name", "email", "url", "remember", "followup")
     initial = {name: request.POST[name] for name in kept if name in request.POST}
     form = CommentForm(article, initial=initial, user=request.user)
-    return _render_article(request, article, form, status=200)
+    return article_rendered(request, article, form, status=200)
 
 
 def _database_failed(request: HttpRequest, article: Article, *, since) -> HttpResponse:
@@ -173,14 +181,14 @@ def _database_failed(request: HttpRequest, article: Article, *, since) -> HttpRe
     else:
         poster = {"submission_meta__browser": browser_key(request)}
     if not all(poster.values()):
-        return _refuse(request, NOT_CONFIRMED_REASON, status=503)
+        return refused(request, NOT_CONFIRMED_REASON, status=503)
     text_hash = comment_text_fields(request.POST.get("comment", ""))["text_hash"]
     try:
         stored = Comment.objects.filter(
             article_id=article.pk, submit_date__gte=since, text_hash=text_hash, **poster
         ).first()
     except DatabaseError:
-        return _refuse(request, NOT_CONFIRMED_REASON, status=503)
+        return refused(request, NOT_CONFIRMED_REASON, status=503)
     if stored is None:
         raise _NotStored
     logger.info("comment %s: stored before the database failed; answered as posted", stored.pk)
@@ -194,20 +202,20 @@ def _form_refused(request: HttpRequest, article: Article, form: CommentForm) -> 
     problem = form.security_problem()
     if problem == "expired":
         notice = expired_notice()
-        return _render_article(request, article, form.resigned(), status=400, notice=notice)
+        return article_rendered(request, article, form.resigned(), status=400, notice=notice)
     if problem == "honeypot" and set(form.errors) == {"honeypot"}:
         # Stored, so nothing is lost if a person's autofill filled it; the scorer marks it
         # spam and a moderator can still rescue it.
         try:
             _submit(request, article, form)
         except CommentRefused as refusal:
-            return _refuse(request, refusal_text(refusal), status=403)
+            return refused(request, refusal_text(refusal), status=403)
         except CommentRejected as rejection:
-            return _refuse(request, rejection.message, status=400)
-        return _refuse(request, HONEYPOT_REASON, status=400)
+            return refused(request, rejection.message, status=400)
+        return refused(request, HONEYPOT_REASON, status=400)
     if problem:
-        return _refuse(request, SECURITY_REASONS[problem], status=400)
-    return _render_article(request, article, form, status=400)
+        return refused(request, SECURITY_REASONS[problem], status=400)
+    return article_rendered(request, article, form, status=400)
 
 
 def _posted(request: HttpRequest, comment: Comment, poster: Poster, *, remember: bool):

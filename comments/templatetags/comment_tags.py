@@ -21,6 +21,7 @@ def comment_section(context, article):
         article,
         form=context.get("comment_form"),
         notice=context.get("comment_notice", ""),
+        details_notice=context.get("comment_details_notice", ""),
     )
     section["csrf_token"] = context.get("csrf_token")
     return section

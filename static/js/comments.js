@@ -119,6 +119,8 @@
   var banner = document.getElementById("replying-to");
   var bannerName = document.getElementById("replying-to-name");
   var cancel = document.getElementById("cancel-reply");
+  // Buttons of the form that post no comment: the form comes back with the text in it.
+  var PAGE_BUTTONS = ["cancel-reply", "forget-details"];
   var textarea = document.getElementById("id_comment");
 
   /* Moves the form under the comment `link` replies to; false if that comment is not here. */
@@ -192,7 +194,7 @@
     if (textarea.value.trim()) { keepDraft(); }
     textarea.addEventListener("input", keepDraft);
     form.addEventListener("submit", function (event) {
-      if (event.submitter && event.submitter.id === "cancel-reply") { return; }
+      if (event.submitter && PAGE_BUTTONS.indexOf(event.submitter.id) !== -1) { return; }
       storage(function (store) {
         var sent = sentFrom().filter(function (one) { return one.url !== window.location.href; });
         sent.push({ url: window.location.href, key: draftKey, draft: store.getItem(draftKey) });
@@ -230,7 +232,7 @@
   var went = false;
   if (form && submit) {
     form.addEventListener("submit", function (event) {
-      if (event.submitter && event.submitter === cancel) { return; }
+      if (event.submitter && PAGE_BUTTONS.indexOf(event.submitter.id) !== -1) { return; }
       if (went) { event.preventDefault(); return; }
       went = !event.defaultPrevented;
       sendingShown(true);
