@@ -75,8 +75,10 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
             notice_add(request, comment_id=comment.pk, kind="edited")
             return HttpResponseRedirect(_comment_back_url(request, comment))
     deadline = selectors.comment_edit_deadline(comment)
+    now = timezone.now()
     context = {
-        "comment": comment, "form": form, "deadline": deadline, "now": timezone.now(),
+        "comment": comment, "form": form, "deadline": deadline, "now": now,
+        "seconds_left": max(int((deadline - now).total_seconds()), 0),
         "back_url": _comment_back_url(request, comment),
     }  # fmt: skip
     return render(
