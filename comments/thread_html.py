@@ -168,9 +168,14 @@ def _comment(node: "CommentNode", links: ThreadLinks, words: ThreadWords) -> str
             _link(links.report, cid, "comment-report-link", words.report, "nofollow", spoken)
         )
     if node.is_own:
+        # Named after the comment's date (all of them are the reader's own, so the name
+        # would not tell them apart): otherwise "Edit, Delete, Edit, Delete".
+        when = {"date": node.date_text}
         if node.editable:
-            actions.append(_link(links.edit, cid, "comment-edit-link", words.edit))
-        actions.append(_link(links.delete, cid, "comment-delete-link", words.delete))
+            spoken = words.edit_spoken % when
+            actions.append(_link(links.edit, cid, "comment-edit-link", words.edit, "", spoken))
+        spoken = words.delete_spoken % when
+        actions.append(_link(links.delete, cid, "comment-delete-link", words.delete, "", spoken))
     votes = votes_html(node, links.votes, words)
     moderate_controls, moderate_form = _moderation_control(node, links, words)
     actions.append(moderate_controls)

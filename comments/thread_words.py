@@ -57,7 +57,9 @@ class ThreadWords:
     report: str
     report_spoken: str
     edit: str
+    edit_spoken: str
     delete: str
+    delete_spoken: str
     moderate: str
     ban: str
     ban_spoken: str
@@ -112,7 +114,9 @@ def _words_for(language: str | None) -> ThreadWords:
             report=escape(gettext("Report")),
             report_spoken=escape(gettext("Report the comment by %(name)s")),
             edit=escape(gettext("Edit")),
+            edit_spoken=escape(gettext("Edit your comment of %(date)s")),
             delete=escape(gettext("Delete")),
+            delete_spoken=escape(gettext("Delete your comment of %(date)s")),
             moderate=escape(gettext("Moderate")),
             ban=escape(gettext("Ban")),
             ban_spoken=escape(gettext("Ban the author of the comment by %(name)s")),

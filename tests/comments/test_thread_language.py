@@ -90,7 +90,9 @@ GERMAN = {
     "Report": "Melden",
     "Report the comment by %(name)s": "Den Kommentar von %(name)s melden",
     "Edit": "Bearbeiten",
+    "Edit your comment of %(date)s": "Deinen Kommentar vom %(date)s bearbeiten",
     "Delete": "Löschen",
+    "Delete your comment of %(date)s": "Deinen Kommentar vom %(date)s löschen",
     "Moderate": "Moderieren",
     "Ban": "Sperren",
     "Ban the author of the comment by %(name)s": "Den Verfasser des Kommentars von %(name)s "
@@ -132,6 +134,7 @@ GERMAN = {
 # Every label of the sample page, as the English page writes it.
 ENGLISH_WORDS = (
     ">Reply<", "Reply to", ">Report<", "Report the comment by", ">Edit<", ">Delete<",
+    "Edit your comment of", "Delete your comment of",
     ">Moderate<", ">Ban<",
     "Ban the author", ">Pick<", ">Unpick<", "Editor&rsquo;s pick", ">edited<", ">Approve<",
     ">Spam<", ">Remove<", ">Held<", " Up<", " Down<", "Vote up", "Vote down", "Score:",
@@ -183,6 +186,8 @@ def test_a_catalogue_translates_every_word_of_the_thread(tmp_path, words_afresh)
         "1 Antwort zeigen", "28. November 2026 um 14:05", "[gelöscht]", "Empfehlung der Redaktion",
         'title="3 dafür, 1 dagegen"', "&#9650; Dafür", ">Spam-Verdacht<", ">Als Spam<",
         "Dein Kommentar wartet auf Moderation.", "Dein Kommentar wird geprüft.",
+        "Deinen Kommentar vom 30. November 2026 um 14:05 bearbeiten",
+        "Deinen Kommentar vom 30. November 2026 um 14:05 löschen",
     ):  # fmt: skip
         assert expected in german, expected
     # Reader-supplied text is escaped as before, whatever the language.
@@ -209,7 +214,9 @@ def test_the_compiled_day_format_writes_what_django_writes(language, day_format)
 
 def test_every_date_in_the_thread_is_a_time_element():
     """Each comment's date is the text of a <time> carrying its ISO 8601 form."""
-    html = ENGLISH
+    # The spoken names of a reader's own Edit and Delete links name the date too (as the
+    # reader hears it, not shown): only the shown text is counted.
+    html = re.sub(r' aria-label="[^"]*"', "", ENGLISH)
     times = re.findall(r'<time datetime="([^"]+)"[^>]*>([^<]+)</time>', html)
     dates = re.findall(rf"\d{{1,2}} {MONTH} \d{{4}}", html)
     assert times and len(dates) == len(times)
