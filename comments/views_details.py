@@ -43,8 +43,8 @@ def forgotten_text(forgotten: Forgotten) -> str:
     if forgotten.own_comments:
         sentences.append(
             _(
-                "It no longer knows which comments it posted: you cannot edit or delete them "
-                "from here, and those awaiting moderation no longer show to you."
+                "It no longer knows which comments it posted: article pages no longer offer to "
+                "edit or delete them, nor show you those awaiting moderation."
             )
         )
     elif forgotten.own_comments_kept:

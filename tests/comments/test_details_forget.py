@@ -68,7 +68,11 @@ def test_forgetting_the_comments_too_drops_the_list_when_asked(client, article, 
 
     html = response.content.decode()
     assert response.cookies[OWN_COOKIE]["max-age"] == 0
-    assert "It no longer knows which comments it posted" in html
+    # A link emailed to the address can still manage them: only this browser's pages forget.
+    assert (
+        "It no longer knows which comments it posted: article pages no longer offer to edit or "
+        "delete them, nor show you those awaiting moderation." in html
+    )
     # The page answering it already shows the browser as it now is.
     assert f'href="{reverse("readers:comment_edit", args=[comment.pk])}"' not in html
 
