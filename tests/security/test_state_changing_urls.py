@@ -2,6 +2,7 @@
 without a CSRF token is refused, a POST by someone without the right is refused (including
 acting on other people's ids), and no `next` parameter sends a browser off the site."""
 
+import json
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth import get_user_model
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleUpdate
 from articles.services import article_schedule, update_publish
 from comments.models import Comment, CommentStatus
+from comments.owner import COMMENTER_COOKIE
 from comments.services import Poster, comment_submit
 from comments.services.picks import comment_pick
 from core.roles import AUTHORS_GROUP, MODERATORS_GROUP
@@ -290,6 +292,18 @@ def picked_first(w: World, _client: Client) -> tuple[str, dict]:
     return reverse("comments:unpick", args=[w.reader_comment.pk]), {}
 
 
+def details_saved_first(w: World, client: Client) -> tuple[str, dict]:
+    """Forget the commenter details this browser saved (given it some first)."""
+    signer = signing.get_cookie_signer(salt=f"{COMMENTER_COOKIE}parley.{COMMENTER_COOKIE}")
+    client.cookies[COMMENTER_COOKIE] = signer.sign(json.dumps({"name": "Saved Sam"}))
+    return reverse("comments:details_forget"), {**form_data(w.published), "forget_details": "1"}
+
+
+def details_saved(client: Client) -> bool:
+    cookie = client.cookies.get(COMMENTER_COOKIE)
+    return bool(cookie and cookie.value)
+
+
 def picked_at(comment: Comment):
     return Comment.objects.filter(pk=comment.pk).values_list("picked_at", flat=True).get()
 
@@ -349,6 +363,13 @@ CASES = [
         lambda w, c: (reverse("comments:post"), form_data(w.published)),
         allowed="anonymous",
         watch=lambda w, c: Comment.objects.filter(article=w.published).count(),
+    ),
+    Case(
+        # Acts on the sender's own browser only: nobody else's details are in its cookies.
+        "comments:details_forget",
+        details_saved_first,
+        allowed="anonymous",
+        watch=lambda w, c: details_saved(c),
     ),
     Case(
         "comments:pick",
