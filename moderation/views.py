@@ -121,12 +121,7 @@ def act(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Select at least one comment."))
         return HttpResponseRedirect(safe_next(request, fallback))
     seen = _seen(request)
-    # The reports the page showed; a page that names none (an older one) meant them all.
-    seen_reports = (
-        {n for n in map(parse_id, request.POST.getlist("report_seen")[:5000]) if n is not None}
-        if "report_seen" in request.POST
-        else None
-    )
+    seen_reports = _reports_seen(request)
     event_ids = services.comments_moderate(
         comment_ids=ids, action=action, actor=request.user, seen=seen, seen_reports=seen_reports
     )
@@ -165,6 +160,23 @@ def _seen(request: HttpRequest) -> dict[int, str]:
         if number is not None and status in CommentStatus.values:
             seen[number] = status
     return seen
+
+
+def _reports_seen(request: HttpRequest) -> set[int] | None:
+    """The open reports the moderator's page showed, or None for a form that does not say
+    (not the queue's), which judged every report.
+
+    The queue's form sends one "reports_shown" field per listed comment, its reports' ids
+    comma-separated and empty when it showed none: without that field, a page that showed
+    no report could not be told from one that says nothing, and approving from it settled
+    reports sent after it was loaded. A page loaded before that field named each report in
+    a "report_seen" field of its own."""
+    shown = request.POST.getlist("reports_shown")
+    if not shown and "report_seen" not in request.POST:
+        return None
+    raw = [part for field in shown[:500] for part in field.split(",", 5000)]
+    raw += request.POST.getlist("report_seen")
+    return {number for number in map(parse_id, raw[:5000]) if number is not None}
 
 
 @require_POST
