@@ -1,7 +1,8 @@
 """Moderation writes, one module per concern; everything is importable from here.
 
 - transitions: the one function that moves a comment's status
-- scoring: verdicts for stored comments, and the sweep of pending ones
+- scoring: verdicts for stored comments
+- backlog: workers scoring pending comments in batches, and the sweep of those left waiting
 - training: the spam model learning from labelled comments
 - actions: moderators' decisions
 - undo: taking moderators' decisions back
@@ -16,6 +17,7 @@
 
 from .actions import ACTIONS, action_summary, comments_moderate
 from .audit import staff_edits_forget
+from .backlog import pending_sweep
 from .bans import ban_create, ban_lift, ban_reason_set, comment_screen
 from .digests import held_digest_send
 from .edits import comment_edited
@@ -26,7 +28,6 @@ from .scoring import (
     comment_hold_unscored,
     comment_score,
     comment_scoring_schedule,
-    pending_sweep,
 )
 from .training import spam_model_train, training_examples_forget, training_import_csv
 from .transitions import (

@@ -17,6 +17,9 @@ both.
 """
 
 import time
+from datetime import timedelta
+
+from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 from core.db import CompiledValues
@@ -128,3 +131,26 @@ def comments_score_backlog(*, linger: float = LINGER_SECONDS) -> int:
         done, failures = comments_score_batch(comment_ids=batch)
         scored += done
         failed.update(failures)
+
+
+def pending_sweep(*, older_than: timedelta, inline: bool = False, limit: int = 1000) -> int:
+    """Score comments left pending longer than `older_than` (the broker was down, or a worker
+    died); returns how many were scored, or found waiting for the run. With `inline` they
+    are scored here, BATCH at a time as a worker's run takes them (at most `limit`);
+    otherwise one message starts a worker's run (comments_score_backlog), which scores
+    every pending comment, oldest first.
+    A message each, as before, cost a call to the broker per comment: a thousand of them
+    after an outage."""
+    waiting = Comment.objects.filter(
+        status=CommentStatus.PENDING, submit_date__lte=timezone.now() - older_than
+    )
+    if inline:
+        ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:limit])
+        scored = 0
+        for start in range(0, len(ids), BATCH):
+            scored += comments_score_batch(comment_ids=ids[start : start + BATCH])[0]
+        return scored
+    first = waiting.order_by("pk").values_list("pk", flat=True).first()
+    if first is None or not comment_enqueue_scoring(comment_id=first):
+        return 0
+    return waiting.count()

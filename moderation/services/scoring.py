@@ -4,11 +4,9 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from celery import current_app
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 from comments.screening import Copies, Judgement
@@ -27,8 +25,6 @@ from .transitions import (
 
 logger = logging.getLogger(__name__)
 S = CommentStatus
-# Comments scored together by an inline sweep, as a worker's run takes them.
-SWEEP_BATCH = 20
 
 
 @dataclass(frozen=True)
@@ -317,23 +313,3 @@ def _scoring_start(comment_id: int) -> None:
 
     if current_app.conf.task_always_eager or not scoring_busy():
         comment_enqueue_scoring(comment_id=comment_id)
-
-
-def pending_sweep(*, older_than: timedelta, inline: bool = False, limit: int = 1000) -> int:
-    """Score comments left pending longer than `older_than` (the broker was down, or a worker
-    died); returns how many were scored, or found waiting for the run. With `inline` they
-    are scored here, SWEEP_BATCH at a time (at most `limit`); otherwise one message starts
-    a worker's run, which scores every pending comment, oldest first (services/backlog.py).
-    A message each, as before, cost a call to the broker per comment: a thousand of them
-    after an outage."""
-    waiting = Comment.objects.filter(status=S.PENDING, submit_date__lte=timezone.now() - older_than)
-    if inline:
-        ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:limit])
-        scored = 0
-        for start in range(0, len(ids), SWEEP_BATCH):
-            scored += comments_score_batch(comment_ids=ids[start : start + SWEEP_BATCH])[0]
-        return scored
-    first = waiting.order_by("pk").values_list("pk", flat=True).first()
-    if first is None or not comment_enqueue_scoring(comment_id=first):
-        return 0
-    return waiting.count()
