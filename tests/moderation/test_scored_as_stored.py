@@ -18,7 +18,7 @@ from moderation.services import comment_score
 from readers.models import ConfirmedAddress, Delivery
 from readers.services.notifications import notifications_sweep
 from tests.conftest import form_data
-from tests.moderation.test_services import moderator_address_verified
+from tests.support import moderator_address_verified
 
 
 def _held_everything():

@@ -4,7 +4,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -23,6 +22,7 @@ from moderation.models import (
     TrainingExample,
 )
 from moderation.services import ALLOWED_TRANSITIONS, TransitionNotAllowed, comment_transition
+from tests.support import moderator_address_verified
 
 S = CommentStatus
 pytestmark = pytest.mark.django_db
@@ -445,15 +445,6 @@ class TestUndo:
         event = ModerationEvent.objects.get(comment=comment)
         with pytest.raises(services.UndoNotAllowed):
             services.event_undo(event_id=event.pk, actor=None)
-
-
-def moderator_address_verified(moderator) -> None:
-    """Give the moderator the verified address held digests go to."""
-    moderator.email = "mod@example.com"
-    moderator.save()
-    EmailAddress.objects.create(
-        user=moderator, email="mod@example.com", primary=True, verified=True
-    )
 
 
 class TestHeldDigest:
