@@ -17,6 +17,10 @@ ALREADY = {
     S.SPAM: gettext_lazy("Nothing changed: the comment by %(name)s was already marked spam."),
     S.REMOVED: gettext_lazy("Nothing changed: the comment by %(name)s was already removed."),
 }
+# Its status is the one the page showed, but not its words: the moderator never read them.
+EDITED = gettext_lazy(
+    "Nothing changed: the comment by %(name)s was edited by its author after this page was loaded."
+)
 # A comment that moved on after the page showed it: the moderator decided on what they saw.
 MOVED = {
     S.PUBLISHED: gettext_lazy(
@@ -34,10 +38,13 @@ MOVED = {
 }
 
 
-def decision_outcome(*, name: str, target: str, status: str, seen: str, changed: bool) -> str:
+def decision_outcome(
+    *, name: str, target: str, status: str, seen: str, changed: bool, edited: bool = False
+) -> str:
     """The sentence for a decision meant to move the comment by `name` to `target`, which
-    is now at `status` and was at `seen` on the moderator's page; "" when there is none
-    for that target (the caller says it its own way)."""
+    is now at `status` and was at `seen` on the moderator's page (`edited`: its author has
+    edited it since); "" when there is none for that target (the caller says it its own
+    way)."""
     who = {"name": name}
     if changed:
         return DONE[target] % who if target in DONE else ""
@@ -50,6 +57,8 @@ def decision_outcome(*, name: str, target: str, status: str, seen: str, changed:
         return _("Nothing changed: the comment by %(name)s was deleted by its author.") % who
     if status in MOVED and status != seen:
         return MOVED[status] % who
+    if edited:
+        return EDITED % who
     return (
         _("Nothing changed: the comment by %(name)s could not be moderated; reload the page.") % who
     )

@@ -79,6 +79,13 @@ def tab_summaries() -> list[TabSummary]:
     return summaries
 
 
+def words_version(comment: Comment) -> str:
+    """Which of its author's versions of a comment's words a page shows: when they last
+    edited it ("" for never). The queue's form sends it back, so that a decision is not
+    taken on words the moderator never read."""
+    return comment.edited_at.isoformat() if comment.edited_at else ""
+
+
 @dataclass
 class QueueItem:
     comment: Comment
@@ -88,6 +95,10 @@ class QueueItem:
     thread: ThreadContext = field(default_factory=ThreadContext)
     actions: list[Action] = field(default_factory=list)
     bannable: bool = False  # anything kept to ban its author by
+
+    @property
+    def words_version(self) -> str:
+        return words_version(self.comment)
 
 
 def queue_page(tab: str, page_number, per_page: int = 25) -> tuple[Page, list[QueueItem]]:

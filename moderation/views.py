@@ -121,25 +121,31 @@ def act(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Select at least one comment."))
         return HttpResponseRedirect(safe_next(request, fallback))
     seen = _seen(request)
-    seen_reports = _reports_seen(request)
+    words_seen = _page_values(request, "words_seen")
     event_ids = services.comments_moderate(
-        comment_ids=ids, action=action, actor=request.user, seen=seen, seen_reports=seen_reports
+        comment_ids=ids,
+        action=action,
+        actor=request.user,
+        seen=seen,
+        seen_reports=_reports_seen(request),
+        words_seen=words_seen,
     )
     summary = services.action_summary(
         action=action, event_ids=event_ids, selected=len(ids), comment_ids=ids
     )
     if single and not event_ids and action != "dismiss":
         # One comment's own button: say what became of it, as its article page would.
-        now = Comment.objects.filter(pk=ids[0]).values_list("user_name", "status").first()
+        now = Comment.objects.only("user_name", "status", "edited_at").filter(pk=ids[0]).first()
         if now is not None:
-            target = services.ACTIONS[action]
+            words = selectors_queue.words_version(now)
             summary = (
                 decision_outcome(
-                    name=now[0],
-                    target=target,
-                    status=now[1],
+                    name=now.user_name,
+                    target=services.ACTIONS[action],
+                    status=now.status,
                     seen=seen.get(ids[0], ""),
                     changed=False,
+                    edited=words_seen.get(ids[0], words) != words,
                 )
                 or summary
             )
@@ -153,13 +159,20 @@ def act(request: HttpRequest) -> HttpResponse:
 
 def _seen(request: HttpRequest) -> dict[int, str]:
     """Each listed comment's status as the moderator's page showed it ("id:status" fields)."""
-    seen = {}
-    for value in request.POST.getlist("seen"):
-        raw_id, _colon, status = value.partition(":")
+    shown = _page_values(request, "seen")
+    return {number: status for number, status in shown.items() if status in CommentStatus.values}
+
+
+def _page_values(request: HttpRequest, name: str) -> dict[int, str]:
+    """What the moderator's page said of each listed comment in its "id:value" fields `name`
+    (the status, the version of the words it showed)."""
+    values = {}
+    for field in request.POST.getlist(name):
+        raw_id, _colon, value = field.partition(":")
         number = parse_id(raw_id)
-        if number is not None and status in CommentStatus.values:
-            seen[number] = status
-    return seen
+        if number is not None:
+            values[number] = value
+    return values
 
 
 def _reports_seen(request: HttpRequest) -> set[int] | None:

@@ -11,6 +11,7 @@ from comments.models import CommentStatus
 
 from ..models import ModerationEvent, Report
 from ..reasons import reason_record
+from ..selectors_queue import words_version
 from .reports import reports_dismiss
 from .transitions import (
     ALLOWED_TRANSITIONS,
@@ -41,26 +42,30 @@ def comments_moderate(
     actor: AbstractBaseUser,
     seen: Mapping[int, str] | None = None,
     seen_reports: Iterable[int] | None = None,
+    words_seen: Mapping[int, str] | None = None,
 ) -> list[int]:
     """Apply a moderator's action to comments; return the ids of the events it wrote.
 
     `seen` is each comment's status as the moderator's page showed it: a comment that has
     moved on since (another moderator decided, readers' reports held it) is left as it is,
     since the moderator decided on what they saw, not on what it has become. So too for
+    words its author edited since (`words_seen`: selectors_queue.words_version as the page
+    showed it), which an unchanged status hides: an edit of a comment people held keeps it
+    held (services/edits.py), and approving it would publish words nobody read. So too for
     reports (`seen_reports`: the ones the page showed, None: all): a dismissal closes only
     those (see reports_dismiss), and publishing a comment settles only those, leaving a
     newer report open in the Reported tab. Hiding a comment settles every report on it."""
     if action == "dismiss":
         return reports_dismiss(comment_ids=comment_ids, actor=actor, seen_report_ids=seen_reports)
     to_status = ACTIONS[action]
-    seen = seen or {}
+    seen, words_seen = seen or {}, words_seen or {}
     with transaction.atomic():
         # One lock and one move for the whole selection: its cost does not grow with it.
         comments = comments_lock(comment_ids=list(comment_ids))
         moves = [
             StatusMove(comment, to_status, [reason_record(action)])
             for comment in comments
-            if seen.get(comment.pk, comment.status) == comment.status
+            if _as_shown(comment, seen, words_seen)
             and comment.status != to_status
             and to_status in ALLOWED_TRANSITIONS[comment.status]
         ]
@@ -69,6 +74,16 @@ def comments_moderate(
             comments_status_move(moves, actor=actor, reports_seen=reports_seen) if moves else []
         )
     return [event.pk for event in events if event is not None]
+
+
+def _as_shown(comment, seen: Mapping[int, str], words_seen: Mapping[int, str]) -> bool:
+    """Whether the comment still has the status and words the moderator's page showed (a
+    page that did not say counts as having shown them)."""
+    words = words_version(comment)
+    return (
+        seen.get(comment.pk, comment.status) == comment.status
+        and words_seen.get(comment.pk, words) == words
+    )
 
 
 def action_summary(

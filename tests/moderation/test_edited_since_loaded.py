@@ -1,0 +1,80 @@
+"""A moderator decides on the words their queue page showed: a comment its author edited
+after the page was loaded is left as it is, even when its status is the one the page showed."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from comments.models import CommentStatus
+from moderation.services import comments_moderate
+from readers.services.ownership import comment_edit
+
+S = CommentStatus
+pytestmark = pytest.mark.django_db
+
+
+def queue_form(client, tab="held") -> dict[str, list[str]]:
+    """The queue page's hidden fields, as the browser would send them back."""
+    page = client.get(reverse("moderation:tab", args=[tab])).content.decode()
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page):
+        if name not in ("next", "csrfmiddlewaretoken"):
+            fields.setdefault(name, []).append(value)
+    return fields
+
+
+def held_by_a_moderator(post, article, moderator, text):
+    comment = post(article, text)
+    comments_moderate(comment_ids=[comment.pk], action="hold", actor=moderator)
+    comment.refresh_from_db()
+    assert comment.status == S.HELD
+    return comment
+
+
+def test_approving_a_comment_edited_after_the_page_was_loaded_changes_nothing(
+    client, moderator, article, post
+):
+    """Held by a moderator, edited by its author (it stays held), then approved from a page
+    showing the old words: the new words stay held, and the message says why."""
+    comment = held_by_a_moderator(post, article, moderator, "Mild words")
+    client.force_login(moderator)
+    fields = queue_form(client)
+    comment_edit(comment=comment, text="Words nobody has read")
+    comment.refresh_from_db()
+    assert comment.status == S.HELD
+
+    response = client.post(
+        reverse("moderation:act"), {"item_action": f"approve:{comment.pk}", **fields}, follow=True
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == S.HELD
+    assert [str(m) for m in response.context["messages"]] == [
+        "Nothing changed: the comment by Reader was edited by its author after this page was "
+        "loaded."
+    ]
+
+
+def test_a_bulk_approval_leaves_out_the_comment_edited_since(client, moderator, article, post):
+    """Selected with another on the Held tab: the unedited one is approved, the edited one
+    stays held and is counted among those left as they were."""
+    edited = held_by_a_moderator(post, article, moderator, "First words")
+    untouched = held_by_a_moderator(post, article, moderator, "Other words")
+    client.force_login(moderator)
+    fields = queue_form(client)
+    comment_edit(comment=edited, text="Second thoughts, unread")
+
+    response = client.post(
+        reverse("moderation:act"),
+        {"action": "approve", "ids": [edited.pk, untouched.pk], **fields},
+        follow=True,
+    )
+
+    edited.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (edited.status, untouched.status) == (S.HELD, S.PUBLISHED)
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 comment approved. 1 other was left as it was: it was already in that state, or had "
+        "moved on since the page was loaded."
+    ]
