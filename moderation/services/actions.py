@@ -56,7 +56,12 @@ def comments_moderate(
     those (see reports_dismiss), and publishing a comment settles only those, leaving a
     newer report open in the Reported tab. Hiding a comment settles every report on it."""
     if action == "dismiss":
-        return reports_dismiss(comment_ids=comment_ids, actor=actor, seen_report_ids=seen_reports)
+        return reports_dismiss(
+            comment_ids=comment_ids,
+            actor=actor,
+            seen_report_ids=seen_reports,
+            words_seen=words_seen,
+        )
     to_status = ACTIONS[action]
     seen, words_seen = seen or {}, words_seen or {}
     with transaction.atomic():
@@ -165,13 +170,15 @@ def _dismissal_summary(event_ids: list[int], comment_ids: Iterable[int]) -> str:
     events = ModerationEvent.objects.filter(pk__in=event_ids).values_list(
         "from_status", "to_status", "reasons"
     )
-    republished = still_held = newer = 0
+    republished = still_held = newer = edited = 0
     for from_status, to_status, reasons in events:
-        left_open = (reasons[0].get("params") or {}).get("newer", 0) if reasons else 0
+        figures = (reasons[0].get("params") or {}) if reasons else {}
+        left_open, edited_since = figures.get("newer", 0), figures.get("edited", 0)
         newer += left_open
+        edited += edited_since and not left_open
         if from_status == S.HELD:
             republished += to_status == S.PUBLISHED
-            still_held += to_status == S.HELD and not left_open
+            still_held += to_status == S.HELD and not left_open and not edited_since
     sentences = [
         ngettext(
             "Reports dismissed on %(count)s comment.",
@@ -197,6 +204,17 @@ def _dismissal_summary(event_ids: list[int], comment_ids: Iterable[int]) -> str:
                 still_held,
             )
             % {"count": still_held}
+        )
+    if edited:
+        sentences.append(
+            ngettext(
+                "%(count)s was edited by its author after the page was loaded: it stays held, "
+                "decide in the Held tab.",
+                "%(count)s were edited by their authors after the page was loaded: they stay "
+                "held, decide in the Held tab.",
+                edited,
+            )
+            % {"count": edited}
         )
     if newer:
         sentences.append(

@@ -7,7 +7,7 @@ count towards holding it.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -22,6 +22,7 @@ from ..hooks import VOTES_REPORTER
 from ..models import ModerationEvent, Report
 from ..reasons import reason_record
 from ..selectors_bans import ban_for
+from ..selectors_queue import words_version
 from .transition_records import status_kept_event
 from .transitions import StatusMove, comment_transition, comments_lock, comments_status_move
 from .webhooks import webhooks_notify
@@ -86,6 +87,7 @@ def reports_dismiss(
     comment_ids: Iterable[int],
     actor: AbstractBaseUser,
     seen_report_ids: Iterable[int] | None = None,
+    words_seen: Mapping[int, str] | None = None,
 ) -> list[int]:
     """Dismiss the open reports on comments; return the ids of the events it wrote.
 
@@ -96,9 +98,13 @@ def reports_dismiss(
 
     `seen_report_ids` are the reports the moderator's page showed (None: every open one). A
     report sent after the page was loaded was not judged, so it stays open, and the comment
-    it is on stays where it is: the event counts it as `newer`.
+    it is on stays where it is: the event counts it as `newer`. So does one its author
+    edited since the page showed it (`words_seen`, as comments_moderate takes it): the
+    reports the moderator read close, but the new words were not read, so it stays held
+    (the event counts it as `edited`).
     """
     seen = None if seen_report_ids is None else set(seen_report_ids)
+    words_seen = words_seen or {}
     with transaction.atomic():
         comments = [
             comment
@@ -122,15 +128,19 @@ def reports_dismiss(
             figures = {"count": len(open_ids[comment.pk])}
             if newer[comment.pk]:
                 figures["newer"] = newer[comment.pk]
+            words = words_version(comment)
+            if comment.status == S.HELD and words_seen.get(comment.pk, words) != words:
+                figures["edited"] = 1
             reasons = [reason_record("dismiss", **figures)]
-            if held_by.get(comment.pk) == REPORTS_ACTOR and not newer[comment.pk]:
+            unjudged = "newer" in figures or "edited" in figures
+            if held_by.get(comment.pk) == REPORTS_ACTOR and not unjudged:
                 # Held by reports now dismissed: it goes back to where readers saw it,
                 # through the one transition (which also resolves the reports).
                 republished.append(StatusMove(comment, S.PUBLISHED, reasons))
             else:
                 # Published, held for another reason (the scorer, after its author edited
-                # it), or reported anew since the page was loaded: the status stays, only
-                # the reports the moderator saw close.
+                # it), reported anew or edited since the page was loaded: the status stays,
+                # only the reports the moderator saw close.
                 kept.append(
                     status_kept_event(
                         comment_id=comment.pk, status=comment.status, actor=actor, reasons=reasons

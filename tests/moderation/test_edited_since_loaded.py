@@ -1,5 +1,6 @@
 """A moderator decides on the words their queue page showed: a comment its author edited
-after the page was loaded is left as it is, even when its status is the one the page showed."""
+after the page was loaded is not published on the strength of it, even when its status is
+the one the page showed."""
 
 import re
 
@@ -7,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from comments.models import CommentStatus
-from moderation.services import comments_moderate
+from moderation.models import ModerationRules, Report
+from moderation.services import comments_moderate, report_create
 from readers.services.ownership import comment_edit
 
 S = CommentStatus
@@ -77,4 +79,32 @@ def test_a_bulk_approval_leaves_out_the_comment_edited_since(client, moderator, 
     assert [str(m) for m in response.context["messages"]] == [
         "1 comment approved. 1 other was left as it was: it was already in that state, or had "
         "moved on since the page was loaded."
+    ]
+
+
+def test_dismissing_reports_on_a_comment_edited_since_keeps_it_held(
+    client, moderator, make_user, article, post
+):
+    """Held by readers' reports, edited by its author (it stays held), its reports then
+    dismissed from a page showing the old words: the reports the moderator read close, but
+    the new words are not published unread, and the message says where they wait."""
+    ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 2})
+    comment = post(article, "Words readers objected to")
+    for reader in (make_user(), make_user()):
+        report_create(comment_id=comment.pk, user=reader, ip_address=None, reason="abuse")
+    client.force_login(moderator)
+    fields = queue_form(client, tab="reported")
+    comment.refresh_from_db()
+    comment_edit(comment=comment, text="Other words, unread")
+
+    response = client.post(
+        reverse("moderation:act"), {"item_action": f"dismiss:{comment.pk}", **fields}, follow=True
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == S.HELD
+    assert not Report.objects.filter(comment=comment, resolved_at__isnull=True).exists()
+    assert [str(m) for m in response.context["messages"]] == [
+        "Reports dismissed on 1 comment. 1 was edited by its author after the page was loaded: "
+        "it stays held, decide in the Held tab."
     ]
