@@ -91,13 +91,21 @@ def _undoable_check(event: ModerationEvent | None) -> None:
 
 def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tuple[int, int]:
     """Move each decision's comment back where it came from, if it is still where the
-    decision left it (read under the lock); returns how many moved and how many had not."""
+    decision left it (read under the lock) and its author has not edited it since; returns
+    how many moved and how many had not.
+
+    An edit keeps a moderator's hold (services/edits.py): undoing the hold then would
+    publish words that nobody has read."""
     with transaction.atomic():
         comments = {c.pk: c for c in comments_lock(comment_ids=[e.comment_id for e in events])}
         moves, undone_events, stale = [], [], 0
         for event in events:
             comment = comments.pop(event.comment_id, None)  # one decision per comment
-            if comment is None or comment.status != event.to_status:
+            if (
+                comment is None
+                or comment.status != event.to_status
+                or (comment.edited_at is not None and comment.edited_at > event.created_at)
+            ):
                 stale += 1
                 continue
             back_to = S.HELD if event.from_status == S.PENDING else event.from_status

@@ -108,3 +108,26 @@ def test_dismissing_reports_on_a_comment_edited_since_keeps_it_held(
         "Reports dismissed on 1 comment. 1 was edited by its author after the page was loaded: "
         "it stays held, decide in the Held tab."
     ]
+
+
+def test_undoing_a_hold_does_not_publish_words_edited_since(client, moderator, article, post):
+    """Held by a moderator, edited by its author (it stays held), then the hold undone from
+    the undo bar: undoing would publish the new words unread, so it is refused as a change."""
+    comment = post(article, "Words the moderator held")
+    client.force_login(moderator)
+    fields = queue_form(client, tab="published")
+    response = client.post(
+        reverse("moderation:act"), {"item_action": f"hold:{comment.pk}", **fields}
+    )
+    undo_ids = response.url.rpartition("undo=")[2]
+    client.get(response.url)  # the page with its undo bar, which says "1 comment held."
+    comment.refresh_from_db()
+    comment_edit(comment=comment, text="Words written since, unread")
+
+    response = client.post(reverse("moderation:undo"), {"events_csv": undo_ids}, follow=True)
+
+    comment.refresh_from_db()
+    assert comment.status == S.HELD
+    assert [str(m) for m in response.context["messages"]] == [
+        "The comment has changed since; undo it from its current state."
+    ]
