@@ -253,3 +253,9 @@ class ArticleUpdate(models.Model):
     @property
     def is_live(self) -> bool:
         return self.published_at <= timezone.now()
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Scheduled and its date still to come: no reader has seen it. Past its date it
+        is on the timeline even before beat has announced it (`scheduled` still set)."""
+        return self.scheduled and not self.is_live

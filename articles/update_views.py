@@ -66,7 +66,7 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         update.refresh_from_db(fields=["withdrawn_at"])
         return render(request, template, {"update": update, "form": form}, status=400)
-    if update.scheduled:
+    if update.is_upcoming:
         text = _(
             "The update is changed. It comes out on %(date)s, when anyone following the article "
             "will get it by email as it now reads."
@@ -86,7 +86,7 @@ def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Withdraw an update on an article one writes: readers see only that it was withdrawn.
     One still scheduled is cancelled instead: it never comes out."""
     update = update_for_author(request.user, slug=slug, pk=pk)
-    if update.scheduled and services.update_cancel(update=update):
+    if update.is_upcoming and services.update_cancel(update=update):
         text = _(
             "The update planned for %(date)s is cancelled: it will not come out, and "
             "followers will not hear of it."

@@ -38,9 +38,14 @@ def update_save(*, update: ArticleUpdate, announce: bool = True) -> ArticleUpdat
     is_new = update._state.adding
     stored = None
     if not is_new:
-        stored = ArticleUpdate.objects.filter(pk=update.pk).values("body", "scheduled").first()
+        stored = (
+            ArticleUpdate.objects.filter(pk=update.pk)
+            .values("body", "scheduled", "published_at")
+            .first()
+        )
         # Changing what no reader has seen yet corrects nothing.
-        if stored and stored["body"] != update.body and not stored["scheduled"]:
+        unseen = stored and stored["scheduled"] and stored["published_at"] > timezone.now()
+        if stored and stored["body"] != update.body and not unseen:
             update.corrected_at = timezone.now()
     update.scheduled = update.published_at > timezone.now()
     update.body_html = markdown_to_safe_html(update.body)
@@ -72,7 +77,7 @@ def update_correct(
         )
     locked.body = body
     locked.body_html = markdown_to_safe_html(body)
-    if locked.scheduled:
+    if locked.is_upcoming:
         # No reader has seen it yet: nothing is corrected, and its followers hear of it, as
         # it now reads, on its date (updates_publish_due).
         locked.save(update_fields=["body", "body_html"])

@@ -449,3 +449,28 @@ def test_the_edit_page_of_a_scheduled_update_promises_no_correction(author_clien
     html = author_client.get(edit_url(scheduled)).content.decode()
     assert "It has not come out yet: the change is not marked as a correction" in html
     assert "notify_followers" not in html and "Corrected on" not in html
+
+
+def test_a_scheduled_update_out_before_beat_announced_it_is_corrected_as_published(
+    author_client, article, author, follower, run_commits
+):
+    """Its date has passed (readers see it) but beat has not announced it yet: a change is
+    a correction, the page offers to notify followers, and the message does not claim it
+    "comes out on" a date already gone."""
+    out = scheduled_update(article, author, body="Figure: 3", days=1)
+    ArticleUpdate.objects.filter(pk=out.pk).update(
+        published_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert "Figure: 3" in page(article)
+    form = author_client.get(edit_url(out)).content.decode()
+    assert "It has not come out yet" not in form and "notify_followers" in form
+    with run_commits():
+        response = author_client.post(
+            edit_url(out), {"body": "Figure: 4", "notify_followers": "on"}, follow=True
+        )
+    html = response.content.decode()
+    assert "It comes out on" not in html
+    assert "Your correction is published. Anyone following the article" in html
+    out.refresh_from_db()
+    assert out.corrected_at is not None
+    assert [message.subject for message in mail.outbox] == ["[Parley] Correction: Budget story"]
