@@ -32,10 +32,6 @@ from ..models import AuthorDigestChoice, AuthorDigestEntry
 from ..tokens import address_digest, token_make
 
 logger = logging.getLogger(__name__)
-# Comments published this long before the previous digest are looked at again (a comment
-# whose transaction committed just after that digest read): the entries keep them from being
-# sent twice.
-OVERLAP = timedelta(hours=1)
 # However long beat was away, a digest reaches back no further than this.
 LOOKBACK_MOST = timedelta(days=7)
 # Comments one email lists; any more wait for the next digest.
@@ -102,7 +98,7 @@ def _authors_with_new_comments(now: datetime) -> list[AbstractBaseUser]:
         user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
     )
     choices = AuthorDigestChoice.objects.filter(user=OuterRef("pk"))
-    entries = AuthorDigestEntry.objects.filter(user=OuterRef("pk")).order_by("-sent_at")
+    entries = AuthorDigestEntry.objects.filter(user=OuterRef("pk")).order_by("sent_at")
     return list(
         get_user_model()
         .objects.filter(is_active=True)
@@ -111,7 +107,7 @@ def _authors_with_new_comments(now: datetime) -> list[AbstractBaseUser]:
         .exclude(Exists(choices.filter(wanted=False)))
         .annotate(
             digest_opted_in_at=Subquery(choices.values("changed_at")[:1]),
-            digest_last_sent_at=Subquery(entries.values("sent_at")[:1]),
+            digest_first_sent_at=Subquery(entries.values("sent_at")[:1]),
         )
         .distinct()
         .order_by("pk")
@@ -124,9 +120,12 @@ def _period() -> timedelta:
 
 def _author_digest_send(author: AbstractBaseUser, now: datetime) -> int:
     """Send one author their digest, if anything is new; 1 if an email went."""
-    previous = author.digest_last_sent_at
+    # Everything since the first digest's period began, not only since the previous one:
+    # a comment a full digest left out, or one whose transaction committed just after that
+    # digest read, comes in this one. The entries keep any from being sent twice.
+    first = author.digest_first_sent_at
     since = max(
-        previous - OVERLAP if previous else now - _period(),
+        (first or now) - _period(),
         author.digest_opted_in_at or now - LOOKBACK_MOST,
         now - LOOKBACK_MOST,
     )
@@ -136,16 +135,19 @@ def _author_digest_send(author: AbstractBaseUser, now: datetime) -> int:
         .exclude(user_id=author.pk)  # their own comments are no news to them
         .exclude(pk__in=already)
         .select_related("article")
-        .order_by("article__title", "article_id", "submit_date", "pk")[:LISTED_MOST]
+        # One more than is listed, to know whether any are left for the next digest.
+        .order_by("article__title", "article_id", "submit_date", "pk")[: LISTED_MOST + 1]
     )
     if not comments:
         return 0
+    left_out = len(comments) > LISTED_MOST
+    comments = comments[:LISTED_MOST]
     try:
         with transaction.atomic():
             AuthorDigestEntry.objects.bulk_create(
                 AuthorDigestEntry(user=author, comment=comment, sent_at=now) for comment in comments
             )
-            _digest_email(author, comments).send()
+            _digest_email(author, comments, left_out=left_out).send()
     except IntegrityError:
         # Another run sent (or is sending) some of these: it has them, and the rest come
         # in the next digest.
@@ -153,7 +155,7 @@ def _author_digest_send(author: AbstractBaseUser, now: datetime) -> int:
     return 1
 
 
-def _digest_email(author: AbstractBaseUser, comments: list[Comment]):
+def _digest_email(author: AbstractBaseUser, comments: list[Comment], *, left_out: bool):
     for comment in comments:
         comment.excerpt = Truncator(" ".join(comment.comment.split())).chars(EXCERPT_CHARS)
         comment.url = absolute_url("comments:permalink", comment.pk)
@@ -177,7 +179,7 @@ def _digest_email(author: AbstractBaseUser, comments: list[Comment]):
                 "author": author,
                 "articles": articles,
                 "count": count,
-                "full": count >= LISTED_MOST,
+                "full": left_out,
                 "settings_url": absolute_url("readers:author_digest"),
             },
             unsubscribe_url=author_digest_unsubscribe_url(author),

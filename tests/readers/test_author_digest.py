@@ -179,3 +179,23 @@ def test_the_command_sends_the_digests_for_a_site_without_beat(writer, piece, po
     out = StringIO()
     call_command("send_author_digests", stdout=out)
     assert out.getvalue().strip() == "Sent 1 digest." and len(mail.outbox) == 1
+
+
+def test_a_digest_promises_more_only_when_comments_were_left_out(writer, piece, post, monkeypatch):
+    """A digest as long as one may be says "the rest come in the next digest" only when
+    some were left out; the next digest then brings them."""
+    from readers.services import author_digest
+
+    monkeypatch.setattr(author_digest, "LISTED_MOST", 2)
+    post(piece, "One", name="Ann")
+    post(piece, "Two", name="Bob")
+    assert author_digests_send() == 1
+    assert "the rest come in the next digest" not in mail.outbox[-1].body
+    post(piece, "Three", name="Cy")
+    post(piece, "Four", name="Di")
+    post(piece, "Five", name="Ed")
+    assert author_digests_send(now=timezone.now() + timedelta(days=1)) == 1
+    assert "the rest come in the next digest" in mail.outbox[-1].body
+    assert author_digests_send(now=timezone.now() + timedelta(days=2)) == 1
+    assert "Five" in mail.outbox[-1].body
+    assert "the rest come in the next digest" not in mail.outbox[-1].body
