@@ -67,7 +67,17 @@ def is_author(user) -> bool:
 
 def moderator_users() -> QuerySet[AbstractBaseUser]:
     """Active moderators, by any route to the permission (one query when evaluated)."""
-    app_label, codename = MODERATE_PERMISSION
+    return _users_holding(MODERATE_PERMISSION)
+
+
+def author_users() -> QuerySet[AbstractBaseUser]:
+    """Active authors, by any route to the permission (one query when evaluated)."""
+    return _users_holding(WRITE_PERMISSION)
+
+
+def _users_holding(permission: tuple[str, str]) -> QuerySet[AbstractBaseUser]:
+    """The active users `_holds` says hold `permission`, as one query."""
+    app_label, codename = permission
     by_group = Q(
         groups__permissions__codename=codename,
         groups__permissions__content_type__app_label=app_label,

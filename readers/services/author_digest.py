@@ -27,6 +27,7 @@ from articles.models import Article
 from comments.models import Comment, CommentStatus
 from core.http import absolute_url
 from core.mail import email_build
+from core.roles import author_users
 
 from ..models import AuthorDigestChoice, AuthorDigestEntry
 from ..tokens import address_digest, token_make
@@ -101,7 +102,8 @@ def _authors_with_new_comments(now: datetime) -> list[AbstractBaseUser]:
     entries = AuthorDigestEntry.objects.filter(user=OuterRef("pk")).order_by("sent_at")
     return list(
         get_user_model()
-        .objects.filter(is_active=True)
+        # Someone no longer an author is not sent to the author area, which refuses them.
+        .objects.filter(pk__in=author_users().values("pk"))
         .filter(_published_between(floor, now, prefix="articles__comments__"))
         .filter(Exists(verified))
         .exclude(Exists(choices.filter(wanted=False)))

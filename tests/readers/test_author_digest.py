@@ -199,3 +199,12 @@ def test_a_digest_promises_more_only_when_comments_were_left_out(writer, piece, 
     assert author_digests_send(now=timezone.now() + timedelta(days=2)) == 1
     assert "Five" in mail.outbox[-1].body
     assert "the rest come in the next digest" not in mail.outbox[-1].body
+
+
+def test_someone_no_longer_an_author_gets_no_digest(writer, piece, post):
+    """Taken out of the Authors group, a writer still listed on an article gets no digest:
+    it points them to an author area that now refuses them."""
+    post(piece, "Still reading", name="Ann")
+    writer.groups.clear()
+    assert author_digests_send() == 0
+    assert len(mail.outbox) == 0
