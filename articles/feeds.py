@@ -113,7 +113,12 @@ class ArticleUpdatesFeed(LanguageFeed):
         }
 
     def items(self, article: Article):
-        return ArticleUpdate.objects.live().filter(article=article).order_by("-published_at")[:50]
+        updates = ArticleUpdate.objects.live().filter(article=article).order_by("-published_at")
+        updates = list(updates[:50])
+        # Each entry's link names the article: the one already read, not a query per entry.
+        for update in updates:
+            ArticleUpdate.article.field.set_cached_value(update, article)
+        return updates
 
     def item_title(self, item: ArticleUpdate) -> str:
         date = {"date": date_text(item.published_at)}

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -474,3 +476,20 @@ def test_a_scheduled_update_out_before_beat_announced_it_is_corrected_as_publish
     out.refresh_from_db()
     assert out.corrected_at is not None
     assert [message.subject for message in mail.outbox] == ["[Parley] Correction: Budget story"]
+
+
+@pytest.mark.parametrize("name", ["feed_updates_atom", "feed_updates_rss"])
+def test_an_updates_feed_reads_the_same_queries_however_many_updates(make_article, author, name):
+    """Each entry's link names its article: read with the updates, not once per entry."""
+    counts = []
+    Client().get(reverse("feed_articles_atom"))  # reads the Site once, for every later feed
+    for size in (2, 12):
+        article = make_article(title=f"Running story {size}", authors=[author])
+        for number in range(size):
+            update_publish(article=article, author=author, body=f"Update {number}")
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(reverse(name, args=[article.slug]))
+        assert response.status_code == 200
+        assert response.content.decode().count(f"{article.get_absolute_url()}#update-") >= size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
