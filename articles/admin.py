@@ -22,11 +22,18 @@ class ArticleUpdateInline(admin.StackedInline):
             )
         return field
 
+    def get_queryset(self, request):
+        # Each inline form's title names the update's article: read with the updates.
+        return super().get_queryset(request).select_related("article")
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "author":
             field.required = False
             field.help_text = gettext_lazy("Leave empty to sign the update yourself.")
+            # Read the users once for the page: every update's form copies this field, and
+            # each copy would otherwise read them again to draw its list.
+            field.choices = list(field.choices)
         return field
 
 

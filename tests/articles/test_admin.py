@@ -2,11 +2,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, ArticleUpdate
-from articles.services import article_create
+from articles.services import article_create, update_publish
 from comments.models import Comment, Thread, text_fingerprint
 from readers.models import Follow
 
@@ -250,3 +252,23 @@ def test_a_superuser_deletes_an_article_with_its_comments_through_the_service(
     assert not Comment.objects.filter(pk=comment.pk).exists()
     assert not Thread.objects.filter(article_id=article.pk).exists()
     assert anonymous_page(article).status_code == 404
+
+
+def test_an_articles_admin_page_reads_the_same_queries_however_many_updates(
+    admin_client, make_article, author
+):
+    """Each update's inline form names its article and offers the users to sign it: both
+    read once for the page, not once per update."""
+    admin_client.get("/admin/")  # the session and the admin's one-off reads
+    counts = []
+    for size in (2, 12):
+        article = make_article(title=f"Running story {size}", authors=[author])
+        for number in range(size):
+            update_publish(article=article, author=author, body=f"Update {number}")
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(f"/admin/articles/article/{article.pk}/change/")
+        assert response.status_code == 200
+        # Each update's "author" box, and the article's "authors" one.
+        assert response.content.decode().count(f'value="{author.pk}" selected') == size + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
