@@ -88,11 +88,14 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
         # Safe to mark: markdown_to_safe_html passes everything through nh3's allowlist.
         preview_html = mark_safe(markdown_to_safe_html(data["body"]))  # noqa: S308
         return render(request, template, context | {"form": form, "preview_html": preview_html})
+    publish = False
     try:
         if article is None:
             data.pop("loaded_at")
             article = services.article_create(authors=[request.user], **data)
             messages.success(request, _("Draft “%(title)s” saved.") % {"title": article.title})
+        elif publish := "publish" in request.POST:
+            article = services.article_edit(article=article, publish=True, **data)
         else:
             article = services.article_edit(article=article, **data)
             messages.success(request, _("“%(title)s” saved.") % {"title": article.title})
@@ -101,6 +104,9 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
     except ValidationError as error:
         form.add_error(None, error.messages)
         return render(request, template, context | {"form": form}, status=400)
+    if publish:
+        messages.success(request, _("“%(title)s” is published.") % {"title": article.title})
+        return HttpResponseRedirect(_dashboard_url())
     return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
 
 

@@ -2,6 +2,7 @@
 and beat's task that publishes what is due (visible on time without it, too)."""
 
 import importlib
+import re
 import threading
 import zoneinfo
 from datetime import datetime, timedelta
@@ -378,3 +379,27 @@ def test_the_page_cache_never_keeps_a_scheduled_articles_page(settings, draft):
     schedule(draft, timezone.now() - timedelta(seconds=1))
     response = Client().get(draft.get_absolute_url())
     assert response.status_code == 200 and response["X-Parley-Cache"] == "miss"
+
+
+def test_publish_now_on_the_edit_page_publishes_the_text_in_the_form(author_client, draft):
+    """Edited and not saved, then "Publish now": what the author sees in the form is what
+    goes public, not the last saved version, and nothing typed is lost."""
+    html = author_client.get(url("author_edit", draft)).content.decode()
+    [form_id] = re.findall(r'<form method="post" id="([^"]+)" class="form author-form"', html)
+    [button] = re.findall(r"<button[^>]*>Publish now</button>", html)
+    assert f'form="{form_id}"' in button and 'name="publish"' in button
+    response = author_client.post(
+        url("author_edit", draft),
+        {
+            "title": "Coming soon",
+            "body": "The final text, typed just now.",
+            "comments_open": "on",
+            "loaded_at": draft.updated_at.isoformat(),
+            "publish": "1",
+        },
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED and draft.is_published
+    assert draft.body == "The final text, typed just now."
+    assert "“Coming soon” is published." in response.content.decode()
