@@ -80,8 +80,12 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
             return render(request, template, context | {"form": ArticleForm(kept)})
         initial = ArticleForm.initial_for(article) if article else None
         return render(request, template, context | {"form": ArticleForm(initial=initial)})
+    # "Schedule" sends this form with its time: the text shown is saved and scheduled.
+    schedule = article is not None and "schedule" in request.POST
+    if schedule:
+        context["schedule_form"] = ScheduleForm(request.POST)
     form = ArticleForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() or (schedule and not context["schedule_form"].is_valid()):
         return render(request, template, context | {"form": form}, status=400)
     data = form.cleaned_data
     if "preview" in request.POST:
@@ -96,16 +100,23 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
             messages.success(request, _("Draft “%(title)s” saved.") % {"title": article.title})
         elif publish := "publish" in request.POST:
             article = services.article_edit(article=article, publish=True, **data)
+        elif schedule:
+            was_scheduled = article.publication_state == PublicationState.SCHEDULED
+            when = context["schedule_form"].cleaned_data["publish_at"]
+            article = services.article_edit(article=article, schedule_at=when, **data)
         else:
             article = services.article_edit(article=article, **data)
             messages.success(request, _("“%(title)s” saved.") % {"title": article.title})
     except services.ArticleEditConflict as conflict:
         return _article_conflict(request, template, context, conflict)
     except ValidationError as error:
-        form.add_error(None, error.messages)
+        (context["schedule_form"] if schedule else form).add_error(None, error.messages)
         return render(request, template, context | {"form": form}, status=400)
     if publish:
         messages.success(request, _("“%(title)s” is published.") % {"title": article.title})
+        return HttpResponseRedirect(_dashboard_url())
+    if schedule:
+        _scheduled_say(request, article, was_scheduled=was_scheduled)
         return HttpResponseRedirect(_dashboard_url())
     return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
 
@@ -174,6 +185,12 @@ def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "schedule_form": form,
         }
         return render(request, "articles/author/article_form.html", context, status=400)
+    _scheduled_say(request, article, was_scheduled=was_scheduled)
+    return HttpResponseRedirect(_dashboard_url())
+
+
+def _scheduled_say(request: HttpRequest, article: Article, *, was_scheduled: bool) -> None:
+    """Say when the article now publishes."""
     if was_scheduled:
         text = _("“%(title)s” is now scheduled to publish on %(when)s.")
     else:
@@ -181,7 +198,6 @@ def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, text % {"title": article.title, "when": datetime_text(article.published_at)}
     )
-    return HttpResponseRedirect(_dashboard_url())
 
 
 @require_POST

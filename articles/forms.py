@@ -116,10 +116,17 @@ class UpdateCorrectionForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
+    # Its field belongs to the article form, whose Save and Publish now need no time: a
+    # browser's required check would stop them. The time is checked here when scheduling.
+    use_required_attribute = False
+
     publish_at = forms.DateTimeField(
         label=gettext_lazy("Publish on"),
         input_formats=[LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME_FORMAT),
+        # Sent with the article form (the edit page's id): scheduling saves the text shown.
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "form": "article-form"}, format=LOCAL_DATETIME_FORMAT
+        ),
         error_messages={
             "required": gettext_lazy("Choose the date and time to publish on."),
             "invalid": gettext_lazy("Enter a date and time, such as 2026-05-04 09:30."),

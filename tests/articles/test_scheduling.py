@@ -385,7 +385,7 @@ def test_publish_now_on_the_edit_page_publishes_the_text_in_the_form(author_clie
     """Edited and not saved, then "Publish now": what the author sees in the form is what
     goes public, not the last saved version, and nothing typed is lost."""
     html = author_client.get(url("author_edit", draft)).content.decode()
-    [form_id] = re.findall(r'<form method="post" id="([^"]+)" class="form author-form"', html)
+    [form_id] = re.findall(r'<form method="post"[^>]* id="([^"]+)" class="form author-form"', html)
     [button] = re.findall(r"<button[^>]*>Publish now</button>", html)
     assert f'form="{form_id}"' in button and 'name="publish"' in button
     response = author_client.post(
@@ -403,3 +403,38 @@ def test_publish_now_on_the_edit_page_publishes_the_text_in_the_form(author_clie
     assert draft.status == Article.Status.PUBLISHED and draft.is_published
     assert draft.body == "The final text, typed just now."
     assert "“Coming soon” is published." in response.content.decode()
+
+
+def test_schedule_on_the_edit_page_keeps_and_schedules_the_text_in_the_form(author_client, draft):
+    """Edited and not saved, then "Schedule": the text in the form is saved and scheduled;
+    a refused time says why beside the field and gives back the text typed, unsaved."""
+    html = author_client.get(url("author_edit", draft)).content.decode()
+    [button] = re.findall(r"<button[^>]*>Schedule</button>", html)
+    assert 'form="article-form"' in button and 'name="schedule"' in button
+    # Part of the article form, it must not stop its Save with a browser's required check.
+    [field] = re.findall(r'<input type="datetime-local" name="publish_at"[^>]*>', html)
+    assert 'form="article-form"' in field and "required" not in field
+    fields = {
+        "title": "Coming soon",
+        "body": "The planned text, typed just now.",
+        "comments_open": "on",
+        "loaded_at": draft.updated_at.isoformat(),
+        "schedule": "1",
+    }
+    refused = author_client.post(
+        url("author_edit", draft), fields | {"publish_at": "2001-01-01T10:00"}
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "The article was not scheduled." in page and "Choose a time in the future" in page
+    assert "The planned text, typed just now." in page
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and draft.body != fields["body"]
+    when = timezone.localtime() + timedelta(days=3)
+    response = author_client.post(
+        url("author_edit", draft), fields | {"publish_at": local_input(when)}, follow=True
+    )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.SCHEDULED and not draft.is_published
+    assert draft.body == "The planned text, typed just now."
+    assert "“Coming soon” is scheduled to publish on" in response.content.decode()
