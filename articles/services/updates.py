@@ -72,6 +72,8 @@ def update_correct(
             % {"date": on}
         )
     if body.strip() == locked.body.strip():
+        if locked.is_upcoming:
+            raise ValidationError(_("The text is the same as before: nothing to change."))
         raise ValidationError(
             _("The text is the same as the published update: nothing to correct.")
         )

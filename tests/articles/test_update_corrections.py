@@ -493,3 +493,16 @@ def test_an_updates_feed_reads_the_same_queries_however_many_updates(make_articl
         assert response.content.decode().count(f"{article.get_absolute_url()}#update-") >= size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_saving_a_scheduled_update_unchanged_does_not_call_it_published(
+    author_client, article, author
+):
+    """An update not out yet, saved with the same text, is refused without calling it "the
+    published update": no reader has seen it."""
+    scheduled = scheduled_update(article, author, body="Planned", days=1)
+    response = author_client.post(edit_url(scheduled), {"body": "Planned"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "published update" not in html
+    assert "The text is the same as before: nothing to change." in html
