@@ -110,6 +110,9 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
     except services.ArticleEditConflict as conflict:
         return _article_conflict(request, template, context, conflict)
     except ValidationError as error:
+        if context["article"] is not None:
+            # Nothing was saved: the page names the article as it is, not as typed.
+            context["article"].refresh_from_db()
         (context["schedule_form"] if schedule else form).add_error(None, error.messages)
         return render(request, template, context | {"form": form}, status=400)
     if publish:

@@ -415,7 +415,7 @@ def test_schedule_on_the_edit_page_keeps_and_schedules_the_text_in_the_form(auth
     [field] = re.findall(r'<input type="datetime-local" name="publish_at"[^>]*>', html)
     assert 'form="article-form"' in field and "required" not in field
     fields = {
-        "title": "Coming soon",
+        "title": "Coming soon, retitled",
         "body": "The planned text, typed just now.",
         "comments_open": "on",
         "loaded_at": draft.updated_at.isoformat(),
@@ -437,4 +437,29 @@ def test_schedule_on_the_edit_page_keeps_and_schedules_the_text_in_the_form(auth
     draft.refresh_from_db()
     assert draft.status == Article.Status.SCHEDULED and not draft.is_published
     assert draft.body == "The planned text, typed just now."
-    assert "“Coming soon” is scheduled to publish on" in response.content.decode()
+    assert "“Coming soon, retitled” is scheduled to publish on" in response.content.decode()
+
+
+def test_scheduling_refused_by_the_service_saves_nothing_and_names_the_article_as_stored(
+    author_client, make_article, author
+):
+    """A schedule refused once the edit was under way (here: the article is published) rolls
+    the edit back, and the page names the article as stored, not as typed."""
+    article = make_article(title="Out already", authors=[author])
+    when = timezone.localtime() + timedelta(days=3)
+    response = author_client.post(
+        url("author_edit", article),
+        {
+            "title": "Retitled meanwhile",
+            "body": "New text",
+            "comments_open": "on",
+            "schedule": "1",
+            "publish_at": local_input(when),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "already published" in page
+    assert "Edit “Out already”" in page and "Edit “Retitled meanwhile”" not in page
+    article.refresh_from_db()
+    assert article.title == "Out already" and article.body != "New text"
