@@ -550,3 +550,16 @@ def test_an_unknown_comments_action_is_the_sites_400_page_even_with_debug_on(
     html = response.content.decode()
     assert response.status_code == 400
     assert "Choose to close or open the comments." in html and "Traceback" not in html
+
+
+def test_the_dashboard_names_the_time_zone_of_a_publication_time(
+    client, author, make_article, settings
+):
+    """A published article's time on the dashboard carries its zone, as a scheduled one's
+    does: the site's zone may not be the author's."""
+    settings.TIME_ZONE = "Europe/London"
+    article = make_article(title="Out in London", authors=[author])
+    client.force_login(author)
+    html = client.get(url_for("author_dashboard")).content.decode()
+    zone = timezone.localtime(article.published_at).strftime("%Z")  # GMT or BST
+    assert f"{zone}</time>" in html
