@@ -53,6 +53,16 @@ STALE_TOKEN_NOTICE = gettext_lazy(
     "Its security token was out of date (signing in, in another tab or window, replaces it), "
     "so nothing was posted. Check it and press Post Comment again."
 )
+# The same refusals of the form's "Forget my details in this browser" button: it posts
+# nothing, so "nothing was posted, press Post Comment" would send the reader the wrong way.
+NO_TOKEN_FORGET_NOTICE = gettext_lazy(
+    "It was sent without this site's security token, so nothing was forgotten. Press "
+    "“Forget my details in this browser” again."
+)
+STALE_TOKEN_FORGET_NOTICE = gettext_lazy(
+    "Its security token was out of date (signing in, in another tab or window, replaces it), "
+    "so nothing was forgotten. Press “Forget my details in this browser” again."
+)
 
 
 def expired_notice() -> str:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from articles.models import Article
 from core.accounts import LoginForm
@@ -16,7 +17,13 @@ from core.ids import parse_id
 
 from . import presenters, selectors
 from .forms import CommentForm
-from .refusals import NO_TOKEN_NOTICE, STALE_TOKEN_NOTICE
+from .owner import own_comment_ids, remembered_commenter
+from .refusals import (
+    NO_TOKEN_FORGET_NOTICE,
+    NO_TOKEN_NOTICE,
+    STALE_TOKEN_FORGET_NOTICE,
+    STALE_TOKEN_NOTICE,
+)
 from .views import article_posted_to, reply_cancelled
 
 logger = logging.getLogger(__name__)
@@ -66,6 +73,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
                 reply_target=reply_target,
                 notice=STALE_TOKEN_NOTICE if stale else NO_TOKEN_NOTICE,
             )
+            if _forgetting(request):
+                context.update(_forget_refused(request, stale=stale))
         followed = None if article else _follow_refused(request)
         if followed is not None:
             email = request.POST.get("email", "")[:254]
@@ -75,6 +84,29 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         logger.warning("The refused form's comment could not be rebuilt (database failure)")
         connection.close()
     return render(request, "csrf_failure.html", context, status=403)
+
+
+def _forgetting(request: HttpRequest) -> bool:
+    """Whether the refused POST was the comment form's "Forget my details" button, which
+    sends the whole form (so the text comes back) to a URL of its own."""
+    return request.path_info == reverse("comments:details_forget")
+
+
+def _forget_refused(request: HttpRequest, *, stale: bool) -> dict:
+    """The form handed back to a refused "Forget my details": with that button, which only
+    a browser holding saved details is shown, and a notice that nothing was forgotten."""
+    guest = not request.user.is_authenticated
+    saved = guest and bool(remembered_commenter(request))
+    if not saved:
+        notice = gettext("No name, email address or website is saved in this browser.")
+    else:
+        notice = STALE_TOKEN_FORGET_NOTICE if stale else NO_TOKEN_FORGET_NOTICE
+    return {
+        "forgetting": True,
+        "notice": notice,
+        "details_saved": saved,
+        "own_comments_here": guest and bool(own_comment_ids(request)),
+    }
 
 
 def _signing_in(request: HttpRequest) -> str:

@@ -85,3 +85,41 @@ def test_forgetting_needs_the_csrf_token(article, submit, client):
     response = strict.post(FORGET_URL, forget_form(article))
     assert response.status_code == 403
     assert COMMENTER_COOKIE not in response.cookies
+
+
+@pytest.mark.parametrize("stale", [False, True], ids=["no-token", "stale-token"])
+def test_a_refused_forget_says_nothing_was_forgotten_and_offers_the_button_again(
+    article, submit, client, stale
+):
+    """The Forget button refused for its token: the page says the details were not
+    forgotten (not that a comment was not posted, which the reader never tried), hands back
+    the text being written, and shows the button to press again."""
+    saved_details(submit, article)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    data = forget_form(article)
+    if stale:
+        # A token this browser no longer holds (another tab's sign-in replaced it).
+        data["csrfmiddlewaretoken"] = "x" * 64
+    response = strict.post(FORGET_URL, data)
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert COMMENTER_COOKIE not in response.cookies
+    assert "<h1>Your details were not forgotten yet</h1>" in html
+    assert "so nothing was forgotten. Press “Forget my details in this browser” again." in html
+    assert "Post Comment again" not in html and "not posted" not in html
+    assert "\nHalf a thought I still want</textarea>" in html
+    assert 'id="forget-details"' in html
+
+
+def test_a_refused_forget_with_nothing_saved_says_so(article, client):
+    """From a stale page, with nothing saved any more: no button to press again is promised."""
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(FORGET_URL, forget_form(article))
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "No name, email address or website is saved in this browser." in html
+    assert "again." not in html.split("Your details were not forgotten yet", 1)[1]
+    assert 'id="forget-details"' not in html
