@@ -6,6 +6,7 @@ Who may moderate is the moderation app's rule, asked through PARLEY_COMMENT_MODE
 the way the comments app asks its other hooks (comments/screening.py).
 """
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -26,6 +27,13 @@ if TYPE_CHECKING:
 # The page's messages block leaves every tag containing "comment-notice" to the comment
 # section (templates/articles/article_detail.html), and comments.notices reads only its own.
 MODERATION_NOTICE_TAG = "comment-notice-moderation"
+
+
+def words_version(edited_at: datetime | None) -> str:
+    """Which of its author's versions of a comment's words a page shows: when they last
+    edited it ("" for never). A moderator's form sends it back, so that a decision is not
+    taken on words the moderator never read (moderation.services.comments_moderate)."""
+    return edited_at.isoformat() if edited_at else ""
 
 
 def comment_bannable(comment) -> bool:

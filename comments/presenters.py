@@ -19,7 +19,7 @@ from articles.models import Article
 from core.roles import is_moderator
 
 from .models import AWAITING_STATES, Comment, CommentStatus
-from .moderating import comment_bannable, moderation_allowed
+from .moderating import comment_bannable, moderation_allowed, words_version
 from .notices import PUBLISHED, notice_text, status_seen_by_poster
 from .owner import own_comment_ids
 from .screening import comment_author_screen
@@ -50,6 +50,7 @@ class CommentNode:
     notice_kind: str = ""  # "posted" or "edited" when it confirms what they just did
     badges: tuple[str, ...] = ()
     moderation_status: str = ""  # on a moderator's page: the comment's status, for its form
+    words_version: str = ""  # on a moderator's page: which of its words it shows, for its form
     moderation_note: str = ""  # what the moderator's last action on it did
     bannable: bool = False  # on a moderator's page: its author can be banned by something
     hidden_replies: int = 0  # published replies not shown: the thread is collapsed
@@ -204,6 +205,7 @@ def build_nodes(
                     node.up, node.down, node.votable = row.upvotes, row.downvotes, not is_own
                 if moderating:
                     node.moderation_status = row.status
+                    node.words_version = words_version(row.edited_at)
                     node.bannable = comment_bannable(row)
                 if row.user_id:
                     node.badges = tuple(

@@ -111,8 +111,11 @@ def _moderation_control(
         f' action="{inplace.action[0]}{cid}{inplace.action[1]}" data-comment-id="{cid}" hidden>'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{inplace.csrf_token}">'
         f'<input type="hidden" name="next" value="{inplace.page_url}">'
-        # The status the moderator sees: a comment that moved on meanwhile is left alone.
-        f'<input type="hidden" name="seen" value="{node.moderation_status}"></form>'
+        # The status and words the moderator sees: a comment that moved on or was edited
+        # meanwhile is left alone. A live refresh of an edited comment replaces the whole
+        # form (the fragment has none), so no form ever pairs old words with new ones.
+        f'<input type="hidden" name="seen" value="{node.moderation_status}">'
+        f'<input type="hidden" name="words_seen" value="{escape(node.words_version)}"></form>'
     )
     return controls, form
 

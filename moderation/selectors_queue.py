@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from comments.models import Comment, CommentStatus
 from comments.moderating import comment_bannable
+from comments.moderating import words_version as words_version_of
 
 from .models import ModerationEvent, Report, SpamVerdict
 from .queue_actions import Action, actions_for_status
@@ -30,6 +31,11 @@ TAB_TITLES = {
 
 def _open_reports() -> QuerySet[Report]:
     return Report.objects.filter(resolved_at__isnull=True)
+
+
+def open_reports_count(*, comment_id: int) -> int:
+    """How many reports on a comment await a moderator."""
+    return _open_reports().filter(comment_id=comment_id).count()
 
 
 def tab_queryset(tab: str) -> QuerySet[Comment]:
@@ -80,10 +86,9 @@ def tab_summaries() -> list[TabSummary]:
 
 
 def words_version(comment: Comment) -> str:
-    """Which of its author's versions of a comment's words a page shows: when they last
-    edited it ("" for never). The queue's form sends it back, so that a decision is not
-    taken on words the moderator never read."""
-    return comment.edited_at.isoformat() if comment.edited_at else ""
+    """Which of its author's versions of a comment's words the queue shows (the article
+    page's moderation buttons send the same, comments.moderating.words_version)."""
+    return words_version_of(comment.edited_at)
 
 
 @dataclass

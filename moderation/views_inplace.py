@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from comments.models import Comment, CommentStatus
@@ -24,6 +24,7 @@ from core.http import safe_next
 from . import services
 from .outcomes import decision_outcome
 from .permissions import comment_moderation_allowed
+from .selectors_queue import open_reports_count, words_version
 
 S = CommentStatus
 # The actions a comment's buttons send, and the status each leads to.
@@ -51,18 +52,33 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
         return _answer(request, wants_json, _("Choose Approve, Spam or Remove."), status=400)
     target = TARGETS[action]
     seen = request.POST.get("seen", "")
+    # A form from before the field existed says nothing of the words (judged as before).
+    words_seen = request.POST.get("words_seen")
     changed = bool(
         services.comments_moderate(
             comment_ids=[comment.pk],
             action=action,
             actor=request.user,
             seen={comment.pk: seen} if seen in S.values else None,
+            # The article page shows no reports: publishing from it settles none, as its
+            # moderator (perhaps the article's author) has read none of them.
+            seen_reports=(),
+            words_seen=None if words_seen is None else {comment.pk: words_seen},
         )
     )
-    status = target if changed else _status_now(comment.pk)
+    now = _comment_now(comment.pk)
+    status = target if changed else (now.status if now else "")
+    edited = now is not None and words_seen is not None and words_seen != words_version(now)
     text = decision_outcome(
-        name=comment.user_name, target=target, status=status, seen=seen, changed=changed
+        name=comment.user_name,
+        target=target,
+        status=status,
+        seen=seen,
+        changed=changed,
+        edited=edited,
     )
+    if changed and target == S.PUBLISHED:
+        text = " ".join(filter(None, [text, _reports_left(comment.pk)]))
     if wants_json:
         label = str(MODERATION_LABELS.get(status, ""))
         answer = {"status": status, "label": label, "message": text, "changed": changed}
@@ -76,8 +92,22 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     return HttpResponseRedirect(f"{page}#c{comment.pk}" if still_shown else f"{page}#comments")
 
 
-def _status_now(comment_id: int) -> str:
-    return Comment.objects.filter(pk=comment_id).values_list("status", flat=True).first() or ""
+def _comment_now(comment_id: int) -> Comment | None:
+    return Comment.objects.only("status", "edited_at").filter(pk=comment_id).first()
+
+
+def _reports_left(comment_id: int) -> str:
+    """The reports an approval from the article page left open, since it showed none."""
+    count = open_reports_count(comment_id=comment_id)
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s open report on it was not shown here: it stays in the Reported tab for "
+        "a moderator to read.",
+        "%(count)s open reports on it were not shown here: they stay in the Reported tab for "
+        "a moderator to read.",
+        count,
+    ) % {"count": count}
 
 
 def _answer(request: HttpRequest, wants_json: bool, text: str, *, status: int) -> HttpResponse:
