@@ -18,8 +18,9 @@ ALREADY = {
     S.REMOVED: gettext_lazy("Nothing changed: the comment by %(name)s was already removed."),
 }
 # Its status is the one the page showed, but not its words: the moderator never read them.
+# Not "by its author": staff correcting the words in the admin make a new version too.
 EDITED = gettext_lazy(
-    "Nothing changed: the comment by %(name)s was edited by its author after this page was loaded."
+    "Nothing changed: the comment by %(name)s was edited after this page was loaded."
 )
 # A comment that moved on after the page showed it: the moderator decided on what they saw.
 MOVED = {

@@ -77,7 +77,15 @@ def comments_followup_stop(*, email: str) -> int:
 def comment_staff_edit(*, comment: Comment) -> Comment:
     """Store a comment whose text or commenter details staff changed (the admin): its HTML
     and fingerprint follow the text, and the article's cached page is dropped if it shows it.
-    Its status does not change here; that is the moderation service's."""
+    Its status does not change here; that is the moderation service's.
+
+    New words are a new version of them, as an author's edit is: a moderator's page
+    loaded before shows the old ones, and deciding from it must not publish these unread
+    (moderation.services.comments_moderate compares edited_at). Readers see it "edited",
+    which it is."""
+    stored = Comment.objects.filter(pk=comment.pk).values_list("comment", flat=True).first()
+    if stored is not None and stored != comment.comment:
+        comment.edited_at = timezone.now()
     for field, value in comment_text_fields(comment.comment).items():
         setattr(comment, field, value)
     comment.save()

@@ -208,10 +208,10 @@ def _dismissal_summary(event_ids: list[int], comment_ids: Iterable[int]) -> str:
     if edited:
         sentences.append(
             ngettext(
-                "%(count)s was edited by its author after the page was loaded: it stays held, "
-                "decide in the Held tab.",
-                "%(count)s were edited by their authors after the page was loaded: they stay "
-                "held, decide in the Held tab.",
+                "%(count)s was edited after the page was loaded: it stays held, decide in the "
+                "Held tab.",
+                "%(count)s were edited after the page was loaded: they stay held, decide in the "
+                "Held tab.",
                 edited,
             )
             % {"count": edited}

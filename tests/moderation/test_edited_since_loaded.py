@@ -5,12 +5,14 @@ the one the page showed."""
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from comments.models import CommentStatus
 from moderation.models import ModerationRules, Report
 from moderation.services import comments_moderate, report_create
 from readers.services.ownership import comment_edit
+from tests.moderation.test_audit_admin import admin_save
 
 S = CommentStatus
 pytestmark = pytest.mark.django_db
@@ -53,8 +55,7 @@ def test_approving_a_comment_edited_after_the_page_was_loaded_changes_nothing(
     comment.refresh_from_db()
     assert comment.status == S.HELD
     assert [str(m) for m in response.context["messages"]] == [
-        "Nothing changed: the comment by Reader was edited by its author after this page was "
-        "loaded."
+        "Nothing changed: the comment by Reader was edited after this page was loaded."
     ]
 
 
@@ -105,8 +106,8 @@ def test_dismissing_reports_on_a_comment_edited_since_keeps_it_held(
     assert comment.status == S.HELD
     assert not Report.objects.filter(comment=comment, resolved_at__isnull=True).exists()
     assert [str(m) for m in response.context["messages"]] == [
-        "Reports dismissed on 1 comment. 1 was edited by its author after the page was loaded: "
-        "it stays held, decide in the Held tab."
+        "Reports dismissed on 1 comment. 1 was edited after the page was loaded: it stays "
+        "held, decide in the Held tab."
     ]
 
 
@@ -131,3 +132,45 @@ def test_undoing_a_hold_does_not_publish_words_edited_since(client, moderator, a
     assert [str(m) for m in response.context["messages"]] == [
         "The comment has changed since; undo it from its current state."
     ]
+
+
+def test_approving_words_staff_corrected_after_the_page_was_loaded_changes_nothing(
+    client, moderator, article, post, make_user
+):
+    """Staff change a held comment's words in the admin after a moderator's Held tab was
+    loaded: approving from it does not publish words the moderator never read."""
+    comment = held_by_a_moderator(post, article, moderator, "Words as posted")
+    client.force_login(moderator)
+    fields = queue_form(client)
+    staff = Client()
+    staff.force_login(make_user("boss", is_staff=True, is_superuser=True))
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    admin_save(staff, url, comment="Words staff wrote instead")
+
+    response = client.post(
+        reverse("moderation:act"), {"item_action": f"approve:{comment.pk}", **fields}, follow=True
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == S.HELD
+    assert comment.edited_at is not None
+    assert [str(m) for m in response.context["messages"]] == [
+        "Nothing changed: the comment by Reader was edited after this page was loaded."
+    ]
+
+
+def test_a_staff_change_of_only_the_commenters_details_is_no_new_version(
+    client, moderator, article, post, make_user
+):
+    """Correcting the name leaves the words as the moderator read them: approving works."""
+    comment = held_by_a_moderator(post, article, moderator, "Words as posted")
+    client.force_login(moderator)
+    fields = queue_form(client)
+    staff = Client()
+    staff.force_login(make_user("boss", is_staff=True, is_superuser=True))
+    admin_save(staff, reverse("admin:comments_comment_change", args=[comment.pk]), user_name="Rea")
+
+    client.post(reverse("moderation:act"), {"item_action": f"approve:{comment.pk}", **fields})
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.edited_at) == (S.PUBLISHED, None)
