@@ -53,8 +53,9 @@ def comments_moderate(
     showed it), which an unchanged status hides: an edit of a comment people held keeps it
     held (services/edits.py), and approving it would publish words nobody read. So too for
     reports (`seen_reports`: the ones the page showed, None: all): a dismissal closes only
-    those (see reports_dismiss), and publishing a comment settles only those, leaving a
-    newer report open in the Reported tab. Hiding a comment settles every report on it."""
+    those (see reports_dismiss), and publishing or holding a comment settles only those,
+    leaving a newer report open in the Reported tab. Marking spam or removing settles
+    every report on it."""
     if action == "dismiss":
         return reports_dismiss(
             comment_ids=comment_ids,
@@ -128,7 +129,7 @@ def action_summary(
         "hold": ngettext("%(count)s comment held.", "%(count)s comments held.", count),
     }[action] % {"count": count}
     sentences = [done]
-    if ACTIONS[action] == S.PUBLISHED:
+    if ACTIONS[action] in (S.PUBLISHED, S.HELD):
         newer = Report.objects.filter(
             comment_id__in=ModerationEvent.objects.filter(pk__in=event_ids).values("comment_id"),
             resolved_at__isnull=True,

@@ -99,7 +99,9 @@ def decisions_record(
     whole batch: a moderator's "select all" is one decision, not one per comment.
 
     A report the deciding page did not show (`reports_seen`; None: all were shown) was not
-    judged: publishing the comment leaves it open. Hiding the comment settles it too."""
+    judged: publishing or holding the comment leaves it open (a held comment may yet be
+    published, so its report must still be read: the Held and Reported tabs show it).
+    Marking it spam or removing it settles it too: the comment is gone from readers."""
     labelled = {
         move.comment.pk: move for move, _ in made if move.to_status in (S.PUBLISHED, S.SPAM)
     }
@@ -123,8 +125,8 @@ def decisions_record(
         )
     settled = Report.objects.filter(comment_id__in=list(events), resolved_at__isnull=True)
     if reports_seen is not None:
-        published = [move.comment.pk for move, _ in made if move.to_status == S.PUBLISHED]
-        settled = settled.exclude(Q(comment_id__in=published) & ~Q(pk__in=list(reports_seen)))
+        undecided = [move.comment.pk for move, _ in made if move.to_status in (S.PUBLISHED, S.HELD)]
+        settled = settled.exclude(Q(comment_id__in=undecided) & ~Q(pk__in=list(reports_seen)))
     settled.update(
         resolved_at=when,
         resolved_in=Case(

@@ -41,6 +41,14 @@ def open_reasons(comment) -> list[str]:
     )
 
 
+def settled_by(comment, moderator, to_status) -> int:
+    """How many reports on the comment the moderator's move of it to `to_status` settled."""
+    comment.refresh_from_db()
+    assert comment.status == to_status
+    event = ModerationEvent.objects.get(comment=comment, to_status=to_status, actor=moderator)
+    return Report.objects.filter(comment=comment, resolved_in=event).count()
+
+
 APPROVED_WITH_ONE_LEFT_OPEN = (
     "1 comment approved. 1 report came in after the page was loaded: it stays open in the "
     "Reported tab."
@@ -138,10 +146,7 @@ def test_approving_settles_only_the_reports_the_page_showed(
         reverse("moderation:act"), {"item_action": f"approve:{comment.pk}", **fields}, follow=True
     )
 
-    comment.refresh_from_db()
-    assert comment.status == S.PUBLISHED
-    event = ModerationEvent.objects.get(comment=comment, to_status=S.PUBLISHED, actor=moderator)
-    assert Report.objects.filter(comment=comment, resolved_in=event).count() == 2
+    assert settled_by(comment, moderator, S.PUBLISHED) == 2
     assert open_reasons(comment) == ["spam"]
     assert messages_after(response) == [APPROVED_WITH_ONE_LEFT_OPEN]
 
@@ -176,3 +181,30 @@ def test_removing_settles_every_report(client, moderator, make_user, article, po
     reported_by(comment, make_user(), "spam")
     client.post(reverse("moderation:act"), {"item_action": f"remove:{comment.pk}", **fields})
     assert not Report.objects.filter(comment=comment, resolved_at__isnull=True).exists()
+
+
+def test_holding_settles_only_the_reports_the_page_showed(
+    client, moderator, make_user, article, post
+):
+    """Held from the Reported tab after a second report came in: the comment is hidden, the
+    report the moderator read is settled by the hold, the newer one stays open (the Held and
+    Reported tabs show it), so approving the comment later is decided on it too."""
+    ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 5})
+    comment = post(article, "Reported, then held")
+    reported_by(comment, make_user())
+    client.force_login(moderator)
+    fields = queue_form(client)
+    reported_by(comment, make_user(), "spam")  # after the page was loaded
+
+    response = client.post(
+        reverse("moderation:act"), {"item_action": f"hold:{comment.pk}", **fields}, follow=True
+    )
+
+    assert settled_by(comment, moderator, S.HELD) == 1
+    assert open_reasons(comment) == ["spam"]
+    assert messages_after(response) == [
+        "1 comment held. 1 report came in after the page was loaded: it stays open in the "
+        "Reported tab."
+    ]
+    newer = Report.objects.get(comment=comment, resolved_at__isnull=True)
+    assert queue_form(client, tab="held")["reports_shown"] == [str(newer.pk)]
