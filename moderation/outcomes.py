@@ -43,9 +43,9 @@ def decision_outcome(
     *, name: str, target: str, status: str, seen: str, changed: bool, edited: bool = False
 ) -> str:
     """The sentence for a decision meant to move the comment by `name` to `target`, which
-    is now at `status` and was at `seen` on the moderator's page (`edited`: its author has
-    edited it since); "" when there is none for that target (the caller says it its own
-    way)."""
+    is now at `status` and was at `seen` on the moderator's page (`edited`: its words were
+    edited since, by its author or by staff); "" when there is none for that target (the
+    caller says it its own way)."""
     who = {"name": name}
     if changed:
         return DONE[target] % who if target in DONE else ""

@@ -91,8 +91,8 @@ def _undoable_check(event: ModerationEvent | None) -> None:
 
 def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tuple[int, int]:
     """Move each decision's comment back where it came from, if it is still where the
-    decision left it (read under the lock) and its author has not edited it since; returns
-    how many moved and how many had not.
+    decision left it (read under the lock) and its words have not been edited since (by its
+    author, or by staff in the admin); returns how many moved and how many had not.
 
     An edit keeps a moderator's hold (services/edits.py): undoing the hold then would
     publish words that nobody has read."""
