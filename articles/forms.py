@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -89,6 +90,9 @@ class UpdateForm(forms.Form):
         error_messages={"required": gettext_lazy("Write the update before publishing it.")},
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    # New for each page drawn: a second POST carrying it lands on the update the first one
+    # posted. Not required, so a form drawn before it existed still posts.
+    submission = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         # Distinct ids: the comment form lives on the same page.

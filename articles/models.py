@@ -231,6 +231,9 @@ class ArticleUpdate(models.Model):
     scheduled = models.BooleanField(
         gettext_lazy("scheduled"), default=False, db_default=False, editable=False
     )
+    # The one-time token of the author's form that posted it: unique, so a double click or a
+    # resent POST (even two at once) cannot post, and email, the same update twice.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ArticleUpdateQuerySet.as_manager()
 

@@ -35,10 +35,17 @@ def update_new(request: HttpRequest, slug: str) -> HttpResponse:
         context = selectors.article_page_context(article=article)
         context |= {"can_post_update": True, "update_form": form}
         return render(request, "articles/article_detail.html", context, status=400)
-    update = services.update_publish(
-        article=article, author=request.user, body=form.cleaned_data["body"]
+    update, new = services.update_publish_once(
+        article=article,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        submission=form.cleaned_data["submission"],
     )
-    update_note_add(request, update_id=update.pk, text=_("Your update is published."))
+    if new:
+        update_note_add(request, update_id=update.pk, text=_("Your update is published."))
+    else:
+        text = _("This update was already published: it was not posted again.")
+        update_note_add(request, update_id=update.pk, text=text, level=messages.INFO)
     return HttpResponseRedirect(f"{article.get_absolute_url()}#update-{update.pk}")
 
 

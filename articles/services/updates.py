@@ -2,10 +2,11 @@
 and, from beat, the scheduled updates whose date has come."""
 
 from datetime import datetime
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,6 +28,30 @@ def update_publish(
             article=article, author=author, body=body, published_at=when or timezone.now()
         )
     )
+
+
+def update_publish_once(
+    *, article: Article, author: AbstractBaseUser | None, body: str, submission: UUID | None
+) -> tuple[ArticleUpdate, bool]:
+    """update_publish for the author's form, whose one-time `submission` token it keeps:
+    (the update, True), or (the update that token already posted, False) when the same form
+    comes again with the same text (a double click, a resent POST): nobody is emailed twice."""
+    if submission is None:
+        return update_publish(article=article, author=author, body=body), True
+    update = ArticleUpdate(article=article, author=author, body=body, published_at=timezone.now())
+    update.submission = submission
+    try:
+        # The unique token, not a look first: of two POSTs at once, the second waits on the
+        # first's row and fails here, its savepoint taking its announcement with it.
+        with transaction.atomic():
+            return update_save(update=update), True
+    except IntegrityError:
+        posted = ArticleUpdate.objects.filter(submission=submission, article=article).first()
+        # Another article's token, or a form gone Back to and changed: not a repeat, and
+        # answering "already published" would drop the text typed.
+        if posted is None or posted.body != body:
+            return update_publish(article=article, author=author, body=body), True
+        return posted, False
 
 
 def update_save(*, update: ArticleUpdate, announce: bool = True) -> ArticleUpdate:
