@@ -21,7 +21,18 @@ from . import selectors, services
 def author_digest(request: HttpRequest) -> HttpResponse:
     """Show whether the author gets the comments digest; turn it on or off."""
     if request.method == "POST":
-        wanted = request.POST.get("wanted") == "1"
+        choice = request.POST.get("wanted")
+        if choice not in ("0", "1"):
+            # Read as "off", a stray value would stop the digest the author never asked to stop.
+            messages.error(
+                request,
+                _(
+                    "The digest was not changed: the form asked neither to turn it on nor "
+                    "to stop it."
+                ),
+            )
+            return _digest_page(request, status=400)
+        wanted = choice == "1"
         services.author_digest_choose(user_id=request.user.pk, wanted=wanted)
         if wanted and not selectors.verified_address(request.user):
             messages.warning(
@@ -38,6 +49,11 @@ def author_digest(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("You will no longer get the digest of new comments."))
         return HttpResponseRedirect(reverse("readers:author_digest"))
+    return _digest_page(request)
+
+
+def _digest_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
+    """The digest settings page, as stored."""
     hours = settings.PARLEY_AUTHOR_DIGEST_HOURS
     hours = int(hours) if hours == int(hours) else hours  # "6 hours", not "6.0 hours"
     return render(
@@ -52,4 +68,5 @@ def author_digest(request: HttpRequest) -> HttpResponse:
             # a fraction (1.5 hours) in the form they use for 2.
             "hours_count": hours if isinstance(hours, int) else 2,
         },
+        status=status,
     )

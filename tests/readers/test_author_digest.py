@@ -16,7 +16,8 @@ from django.utils import timezone
 from comments.models import CommentStatus
 from comments.services import Poster, comment_submit
 from core.roles import AUTHORS_GROUP, groups_ensure
-from readers.models import AuthorDigestEntry
+from readers.models import AuthorDigestChoice, AuthorDigestEntry
+from readers.selectors import author_digest_wanted
 from readers.services import author_digests_send
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,18 @@ def test_the_author_area_turns_the_digest_off_too(writer, piece, post, client):
     client.post(reverse("readers:author_digest"), {"wanted": "0"})
     post(piece, "Unheard", name="Ann")
     assert author_digests_send() == 0
+
+
+@pytest.mark.parametrize("sent", [{"wanted": "yes"}, {"wanted": ""}, {"wanted": "2"}, {}])
+def test_a_choice_that_is_neither_on_nor_off_is_a_400_and_changes_nothing(writer, client, sent):
+    """A stray value is not read as "off": the digest stays on and the page says why."""
+    client.force_login(writer)
+    response = client.post(reverse("readers:author_digest"), sent)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The digest was not changed" in html and "The digest is on." in html
+    assert author_digest_wanted(writer)
+    assert not AuthorDigestChoice.objects.exists()
 
 
 def test_only_authors_reach_the_digest_settings(client, make_user):
