@@ -92,7 +92,7 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
         # Safe to mark: markdown_to_safe_html passes everything through nh3's allowlist.
         preview_html = mark_safe(markdown_to_safe_html(data["body"]))  # noqa: S308
         return render(request, template, context | {"form": form, "preview_html": preview_html})
-    publish = False
+    publish = unschedule = False
     try:
         if article is None:
             data.pop("loaded_at")
@@ -104,6 +104,9 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
             was_scheduled = article.publication_state == PublicationState.SCHEDULED
             when = context["schedule_form"].cleaned_data["publish_at"]
             article = services.article_edit(article=article, schedule_at=when, **data)
+        elif unschedule := "unschedule" in request.POST:
+            # The text shown is kept: going back to draft is about when, not what, to publish.
+            article = services.article_edit(article=article, unschedule=True, **data)
         else:
             article = services.article_edit(article=article, **data)
             messages.success(request, _("“%(title)s” saved.") % {"title": article.title})
@@ -120,6 +123,10 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
         return HttpResponseRedirect(_dashboard_url())
     if schedule:
         _scheduled_say(request, article, was_scheduled=was_scheduled)
+        return HttpResponseRedirect(_dashboard_url())
+    if unschedule:
+        text = _("“%(title)s” is saved, and a draft again: it will not be published.")
+        messages.success(request, text % {"title": article.title})
         return HttpResponseRedirect(_dashboard_url())
     return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
 

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from ..models import Article
 from ..rendering import markdown_to_safe_html
 from .pages import pages_refresh
-from .publication import article_publish, article_schedule
+from .publication import article_publish, article_schedule, article_unschedule
 
 
 def article_slug_unique(
@@ -92,13 +92,15 @@ def article_edit(
     loaded_at: datetime | None = None,
     publish: bool = False,
     schedule_at: datetime | None = None,
+    unschedule: bool = False,
 ) -> Article:
     """Change an article's text, language and comment settings, rendering its Markdown
     again; a `language` of None leaves it as it is ("" is the site's). With `loaded_at`
     (the article's `updated_at` when the edit began), raise ArticleEditConflict if it was
     saved since: the edit would silently undo that save. With `publish`, publish it now as
-    it was just saved (article_publish), or with `schedule_at` schedule it for then
-    (article_schedule), in the same transaction: if that is refused, nothing is saved."""
+    it was just saved (article_publish), with `schedule_at` schedule it for then
+    (article_schedule), or with `unschedule` take it back to draft (article_unschedule), in
+    the same transaction: if that is refused, nothing is saved."""
     saved_at = Article.objects.select_for_update().values_list("updated_at", flat=True)
     saved_at = saved_at.get(pk=article.pk)
     if loaded_at is not None and saved_at != loaded_at:
@@ -122,6 +124,8 @@ def article_edit(
         article_publish(article=article)
     elif schedule_at is not None:
         article_schedule(article=article, when=schedule_at)
+    elif unschedule:
+        article_unschedule(article=article)
     return article
 
 

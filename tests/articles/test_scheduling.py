@@ -463,3 +463,37 @@ def test_scheduling_refused_by_the_service_saves_nothing_and_names_the_article_a
     assert "Edit “Out already”" in page and "Edit “Retitled meanwhile”" not in page
     article.refresh_from_db()
     assert article.title == "Out already" and article.body != "New text"
+
+
+def test_unschedule_on_the_edit_page_keeps_the_text_in_the_form_as_the_draft(author_client, draft):
+    """Edited and not saved, then "Unschedule (back to draft)": the article goes back to
+    draft with the text the author sees, not the last saved one; refused (it came out
+    meanwhile), nothing is saved and the text typed comes back."""
+    schedule(draft, timezone.now() + timedelta(days=2))
+    html = author_client.get(url("author_edit", draft)).content.decode()
+    [button] = re.findall(r"<button[^>]*>Unschedule \(back to draft\)</button>", html)
+    assert 'form="article-form"' in button and 'name="unschedule"' in button
+    fields = {
+        "title": "Coming soon",
+        "body": "Second thoughts, typed just now.",
+        "comments_open": "on",
+        "loaded_at": draft.updated_at.isoformat(),
+        "unschedule": "1",
+    }
+    response = author_client.post(url("author_edit", draft), fields, follow=True)
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at) == (Article.Status.DRAFT, None)
+    assert draft.body == "Second thoughts, typed just now."
+    assert "“Coming soon” is saved, and a draft again" in response.content.decode()
+
+    schedule(draft, timezone.now() - timedelta(minutes=1))  # its time came meanwhile
+    articles_publish_due()
+    draft.refresh_from_db()
+    refused = author_client.post(
+        url("author_edit", draft), fields | {"body": "Too late.", "loaded_at": ""}
+    )
+    assert refused.status_code == 400
+    assert "Too late." in refused.content.decode()
+    assert "cannot go back to draft" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_published and draft.body == "Second thoughts, typed just now."
