@@ -88,6 +88,7 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
     if not form.is_valid() or (schedule and not context["schedule_form"].is_valid()):
         return render(request, template, context | {"form": form}, status=400)
     data = form.cleaned_data
+    submission = data.pop("submission")
     if "preview" in request.POST:
         # Safe to mark: markdown_to_safe_html passes everything through nh3's allowlist.
         preview_html = mark_safe(markdown_to_safe_html(data["body"]))  # noqa: S308
@@ -96,8 +97,15 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
     try:
         if article is None:
             data.pop("loaded_at")
-            article = services.article_create(authors=[request.user], **data)
-            messages.success(request, _("Draft “%(title)s” saved.") % {"title": article.title})
+            article, new = services.article_create_once(
+                authors=[request.user], submission=submission, **data
+            )
+            title = {"title": article.title}
+            if new:
+                messages.success(request, _("Draft “%(title)s” saved.") % title)
+            else:
+                text = _("“%(title)s” was already saved as a draft: it was not saved again.")
+                messages.info(request, text % title)
         elif publish := "publish" in request.POST:
             article = services.article_edit(article=article, publish=True, **data)
         elif schedule:

@@ -67,6 +67,9 @@ class ArticleForm(forms.Form):
     # The article's version the form was filled from: a save from an older one is refused
     # (services.article_edit), so two authors never silently overwrite each other.
     loaded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    # New for each page drawn: creating an article, a second POST carrying it lands on the
+    # draft the first one made (services.article_create_once). Unused when editing.
+    submission = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
     @staticmethod
     def initial_for(article: Article) -> dict:

@@ -115,6 +115,9 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
+    # The one-time token of the new-article form that created it: unique, so a double click
+    # on Save or a resent POST (even two at once) cannot make two drafts of one article.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -290,3 +291,35 @@ def nginx_site_conf(directory: Path) -> tuple[str, str]:
     site = re.sub(r"ssl_certificate_key .*?;", f"ssl_certificate_key {key};", site)
     site = re.sub(r"ssl_certificate .*?;", f"ssl_certificate {cert};", site)
     return nginx, site.replace("/var/cache/nginx/parley", str(directory / "cache"))
+
+
+def posted_twice_at_once(client, url: str, data: dict) -> tuple:
+    """POST `data` to `url` twice, the second while the first's work is held uncommitted
+    (PostgreSQL): the second must reach a row the first wrote and wait on it. Returns both
+    answers; an answer the second never gave (it raised) is None."""
+    # Django's, here: this module is also read where Django is not set up.
+    from django.db import connection, transaction
+
+    answers = []
+
+    def second_post():
+        try:
+            answers.append(client.post(url, data))
+        finally:
+            connection.close()
+
+    def second_waits() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks "
+                "WHERE NOT granted AND locktype = 'transactionid')"
+            )
+            return cursor.fetchone()[0]
+
+    thread = threading.Thread(target=second_post)
+    with transaction.atomic():  # the first POST's work, held uncommitted
+        first = client.post(url, data)
+        thread.start()
+        wait_until(second_waits, 20, "the second POST to wait on a row the first wrote")
+    thread.join(20)
+    return first, (answers[0] if answers else None)

@@ -30,6 +30,7 @@ from .updates import (
 from .writing import (
     ArticleEditConflict,
     article_create,
+    article_create_once,
     article_edit,
     article_save,
     article_set_comments_open,
@@ -41,6 +42,7 @@ __all__ = [
     "AlreadyPublished",
     "ArticleEditConflict",
     "article_create",
+    "article_create_once",
     "article_edit",
     "article_publish",
     "article_save",

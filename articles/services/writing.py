@@ -2,9 +2,11 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
@@ -49,6 +51,7 @@ def article_create(
     published_at: datetime | None = None,
     comments_open: bool = True,
     comments_close_after_days: int | None = None,
+    submission: UUID | None = None,
 ) -> Article:
     """Create an article (a draft unless `publish`; scheduled when `published_at` is still to
     come), rendering its Markdown once. An empty `language` is the site's."""
@@ -61,6 +64,7 @@ def article_create(
         language=language,
         comments_open=comments_open,
         comments_close_after_days=comments_close_after_days,
+        submission=submission,
     )
     if publish:
         article.published_at = published_at or timezone.now()
@@ -69,6 +73,42 @@ def article_create(
     article.save()
     article.authors.set(list(authors))
     return article
+
+
+def article_create_once(
+    *,
+    title: str,
+    body: str,
+    authors: list[AbstractBaseUser],
+    submission: UUID | None,
+    **fields,
+) -> tuple[Article, bool]:
+    """article_create for the new-article form, keeping its one-time `submission` token:
+    (the draft, True), or (the draft that token already made, False) when the same form comes
+    again with the same text (a double click, a resent POST)."""
+    if submission is None:
+        return article_create(title=title, body=body, authors=authors, **fields), True
+    try:
+        # Of two POSTs at once, the second waits on the first's row and fails on the unique
+        # token; one after the other, full_clean finds the token taken.
+        with transaction.atomic():
+            made = article_create(
+                title=title, body=body, authors=authors, submission=submission, **fields
+            )
+            return made, True
+    except (IntegrityError, ValidationError):
+        made = Article.objects.filter(submission=submission).first()
+        if made is None:
+            raise
+    same = (made.title, made.body, made.standfirst) == (
+        title,
+        body,
+        fields.get("standfirst", ""),
+    )
+    if same and made.authors.filter(pk__in=[author.pk for author in authors]).exists():
+        return made, False
+    # A form gone Back to and changed is not a repeat: dropping its text would lose it.
+    return article_create(title=title, body=body, authors=authors, **fields), True
 
 
 class ArticleEditConflict(Exception):

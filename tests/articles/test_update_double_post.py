@@ -3,19 +3,17 @@ after a slow answer or by Back): one update, one email to its followers; the sec
 lands on the update the first one posted."""
 
 import re
-import threading
 import uuid
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import ArticleUpdate
 from core.roles import AUTHORS_GROUP
 from readers.models import Follow
-from tests.support import wait_until
+from tests.support import posted_twice_at_once
 
 
 @pytest.fixture
@@ -98,29 +96,10 @@ def test_two_posts_at_once_on_postgresql_post_one_update_and_one_email(make_user
     )
     data = {"body": "The figures.", "submission": str(uuid.uuid4())}
     url = reverse("articles:update_new", args=[article.slug])
-    answers = []
     browser = Client()
     browser.force_login(author)
-
-    def second_post():
-        answers.append(browser.post(url, data))
-        connection.close()
-
-    def second_waits() -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT EXISTS (SELECT 1 FROM pg_locks "
-                "WHERE NOT granted AND locktype = 'transactionid')"
-            )
-            return cursor.fetchone()[0]
-
-    thread = threading.Thread(target=second_post)
-    with transaction.atomic():  # the first POST's work, held uncommitted
-        first = browser.post(url, data)
-        thread.start()
-        wait_until(second_waits, 20, "the second POST to wait on the first's insert")
-    thread.join(20)
+    first, second = posted_twice_at_once(browser, url, data)
     update = ArticleUpdate.objects.get()
     landing = f"{article.get_absolute_url()}#update-{update.pk}"
-    assert first["Location"] == answers[0]["Location"] == landing
+    assert first["Location"] == second["Location"] == landing
     assert [m.to for m in mail.outbox] == [["fan@example.com"]]
