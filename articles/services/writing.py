@@ -137,14 +137,28 @@ def article_edit(
     """Change an article's text, language and comment settings, rendering its Markdown
     again; a `language` of None leaves it as it is ("" is the site's). With `loaded_at`
     (the article's `updated_at` when the edit began), raise ArticleEditConflict if it was
-    saved since: the edit would silently undo that save. With `publish`, publish it now as
-    it was just saved (article_publish), with `schedule_at` schedule it for then
-    (article_schedule), or with `unschedule` take it back to draft (article_unschedule), in
-    the same transaction: if that is refused, nothing is saved."""
-    saved_at = Article.objects.select_for_update().values_list("updated_at", flat=True)
-    saved_at = saved_at.get(pk=article.pk)
-    if loaded_at is not None and saved_at != loaded_at:
-        raise ArticleEditConflict(saved_at)
+    saved since: the edit would silently undo that save (unless it leaves the article as
+    stored: a double click). With `publish`, publish it now as it was just saved
+    (article_publish), with `schedule_at` schedule it for then (article_schedule), or with
+    `unschedule` take it back to draft (article_unschedule), in the same transaction: if
+    that is refused, nothing is saved."""
+    stored = Article.objects.select_for_update().values(
+        "updated_at", "title", "standfirst", "body", "language", "comments_open",
+        "comments_close_after_days",
+    ).get(pk=article.pk)  # fmt: skip
+    saving = {
+        "title": title,
+        "standfirst": standfirst,
+        "body": body,
+        "language": stored["language"] if language is None else language,
+        "comments_open": comments_open,
+        "comments_close_after_days": comments_close_after_days,
+    }
+    # Saved since, but as this save would leave it (the author's own double click, a resent
+    # POST): writing it again undoes nobody's save, so it is not a conflict.
+    unchanged = all(stored[name] == value for name, value in saving.items())
+    if loaded_at is not None and stored["updated_at"] != loaded_at and not unchanged:
+        raise ArticleEditConflict(stored["updated_at"])
     if not article.is_published and title != article.title:
         # Nobody has linked to a draft (or a scheduled article) yet; once readers can see
         # it, the address must not move.

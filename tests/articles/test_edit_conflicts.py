@@ -91,3 +91,21 @@ def test_saving_twice_in_a_row_from_fresh_pages_is_fine(shared):
         response = browsers["alice"].post(edit_url(article), form_from(page, body=body))
         assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).body == "Two."
+
+
+@pytest.mark.parametrize(("button", "said"), [("save", "saved."), ("publish", "is published.")])
+def test_the_same_form_sent_twice_is_no_conflict(shared, button, said):
+    """A double click (or a resent POST) sends the version loaded twice: the second finds
+    the article saved since, by the first, exactly as it would leave it. That is no one
+    else's save to protect: no 409 saying so, and the text stays as typed."""
+    article, browsers = shared
+    page = browsers["alice"].get(edit_url(article)).content.decode()
+    data = form_from(page, body="Alice's text.") | {button: "1"}
+    first = browsers["alice"].post(edit_url(article), data)
+    second = browsers["alice"].post(edit_url(article), data, follow=True)
+    assert first.status_code == 302
+    assert second.redirect_chain and second.redirect_chain[0][1] == 302, "refused"
+    text = second.content.decode()
+    assert f"“Shared piece” {said}" in text and "Someone else saved" not in text
+    article.refresh_from_db()
+    assert article.body == "Alice's text."
