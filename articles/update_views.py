@@ -58,7 +58,8 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     template = "articles/update_edit.html"
     if request.method == "GET":
         kept = post_kept_take(request)
-        form = UpdateCorrectionForm(kept or None, initial={"body": update.body})
+        initial = {"body": update.body, "loaded": UpdateCorrectionForm.digest(update.body)}
+        form = UpdateCorrectionForm(kept or None, initial=initial)
         return render(request, template, {"update": update, "form": form})
     form = UpdateCorrectionForm(request.POST)
     if form.is_valid():
@@ -69,6 +70,8 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 notify_followers=form.cleaned_data["notify_followers"],
             )
         except ValidationError as error:
+            if _correction_repeated(update, form.cleaned_data):
+                return _repeat_answer(request, update)
             form.add_error(None, error.messages)
     if not form.is_valid():
         update.refresh_from_db(fields=["withdrawn_at"])
@@ -115,3 +118,26 @@ def _scheduled_answer(request: HttpRequest, update: ArticleUpdate, text: str) ->
     answer lands: the page does not show the update, so a note inside it would be lost."""
     messages.success(request, text % {"date": date_text(update.published_at)})
     return HttpResponseRedirect(update.article.get_absolute_url())
+
+
+def _correction_repeated(update: ArticleUpdate, data: dict) -> bool:
+    """Whether a correction refused as unchanged is one already saved from this very page
+    (a double click, a resent POST): the text stored changed since the page was drawn, to
+    the text sent."""
+    update.refresh_from_db(fields=["body", "withdrawn_at"])
+    if update.is_withdrawn:  # that says more than the repeat
+        return False
+    loaded = data["loaded"]
+    stored = UpdateCorrectionForm.digest(update.body)
+    return bool(loaded) and loaded != stored and stored == UpdateCorrectionForm.digest(data["body"])
+
+
+def _repeat_answer(request: HttpRequest, update: ArticleUpdate) -> HttpResponse:
+    """Land the author where the first save of the same correction did, saying so."""
+    text = _("The update already reads as you typed it: it was saved once, not twice.")
+    if update.is_upcoming:
+        # Not on its article's page yet: said at the top, where the answer lands.
+        messages.info(request, text)
+        return HttpResponseRedirect(update.article.get_absolute_url())
+    update_note_add(request, update_id=update.pk, text=text, level=messages.INFO)
+    return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")

@@ -152,6 +152,51 @@ def test_a_correction_followers_are_told_of_is_emailed_once(
     assert notifications_sweep() == 0 and len(mail.outbox) == 2
 
 
+def loaded_form(client, update: ArticleUpdate, **typed) -> dict:
+    """What the correction form sends, as drawn on the page, with the text typed."""
+    html = client.get(edit_url(update)).content.decode()
+    match = re.search(r'name="loaded" value="([0-9a-f]+)"', html)
+    return typed | ({"loaded": match.group(1)} if match else {})
+
+
+def test_a_correction_sent_twice_lands_on_it_with_no_error_and_one_email(
+    author_client, article, update, follower, run_commits
+):
+    """A double click on "Publish correction": the second is no 400 saying nothing was
+    saved, but lands on the update saying it was saved once; followers get one email."""
+    with run_commits():
+        update_notify(update_id=update.pk)
+    data = loaded_form(author_client, update, body="Now £2bn.", notify_followers="on")
+    with run_commits():
+        author_client.post(edit_url(update), data)
+    with run_commits():
+        second = author_client.post(edit_url(update), data, follow=True)
+    assert second.redirect_chain == [(f"{article.get_absolute_url()}#update-{update.pk}", 302)]
+    html = second.content.decode()
+    assert "The update already reads as you typed it: it was saved once, not twice." in html
+    assert "The correction was not saved." not in html
+    assert len(mail.outbox) == 2  # the update, then its correction once
+
+
+def test_a_scheduled_update_changed_twice_from_one_page_says_so_at_the_top(
+    author_client, article, author
+):
+    scheduled = scheduled_update(article, author, body="Draft figure", days=2)
+    data = loaded_form(author_client, scheduled, body="Final figure.")
+    author_client.post(edit_url(scheduled), data)
+    second = author_client.post(edit_url(scheduled), data, follow=True)
+    assert second.redirect_chain == [(article.get_absolute_url(), 302)]
+    assert "it was saved once, not twice." in second.content.decode()
+
+
+def test_sending_the_text_unchanged_from_a_fresh_page_is_still_refused(author_client, update):
+    """Nothing saved since the page was drawn: the same text is a save of nothing."""
+    data = loaded_form(author_client, update, body="The deficit is **£3bn**.")
+    response = author_client.post(edit_url(update), data)
+    assert response.status_code == 400
+    assert "nothing to correct" in response.content.decode()
+
+
 def test_a_follower_first_told_through_the_correction_is_not_sent_the_original(update, follower):
     """When the correction goes out before the update's own email, nobody gets both."""
     update_correct(update=update, body="Corrected first.", notify_followers=True)
