@@ -34,9 +34,23 @@
       return;
     }
     var site = element.textContent;
+    var local = writer(kind).format(moment);
     element.setAttribute("data-site-time", site);
     if (!element.title) { element.title = site; }
-    element.textContent = writer(kind).format(moment);
+    element.textContent = local;
+    speakLocal(element, site, local);
+  }
+
+  /* A comment's own links are named after its date ("Edit your comment of …", in the
+     site's zone as the server wrote it): said in the reader's zone too, so that a screen
+     reader and the screen give the same time. */
+  function speakLocal(element, site, local) {
+    var comment = element.closest("article, li");
+    if (!comment || site === local) { return; }
+    Array.prototype.forEach.call(comment.querySelectorAll("[aria-label]"), function (named) {
+      var label = named.getAttribute("aria-label");
+      if (label.indexOf(site) !== -1) { named.setAttribute("aria-label", label.split(site).join(local)); }
+    });
   }
 
   function localiseWithin(root) {

@@ -95,3 +95,26 @@ def test_your_comments_page_says_when_in_the_readers_time(
     page.wait_for_function("() => document.querySelector('main .meta time').title !== ''")
     assert re.search(r"\b0?8:05\b", when.inner_text()), when.inner_text()
     assert "14:05" in when.get_attribute("title") or "2:05" in when.get_attribute("title")
+
+
+def test_the_names_of_a_readers_own_links_give_the_time_the_screen_shows(
+    live_server, new_page, article, berlin_site
+):
+    """Edit and Delete are named after the comment's date: a reader in New York hears the
+    time the screen shows, not the site's six hours later."""
+    page = new_page(timezone_id=READER_ZONE)
+    page.goto(live_server.url + article.get_absolute_url())
+    fill_guest_form(page, "A comment whose links are named by its time.", "Named Nia")
+    page.click("#submit")
+    page.wait_for_url("**#c*")
+    comment = Comment.objects.get(user_name="Named Nia")
+    page.wait_for_function(
+        f"() => document.querySelector('#c{comment.pk} .comment-date time').title !== ''"
+    )
+    when = page.locator(f"#c{comment.pk} .comment-date time")
+    shown = when.inner_text()
+    # Six hours apart, so the site's words (kept in the title) are never the reader's.
+    assert shown != when.get_attribute("title")
+    for link, word in (("comment-edit-link", "Edit"), ("comment-delete-link", "Delete")):
+        label = page.locator(f"#c{comment.pk} .{link}").get_attribute("aria-label")
+        assert label == f"{word} your comment of {shown}", label
