@@ -35,8 +35,11 @@ def test_a_worker_runs_an_uploaded_import(
     assert "Waiting for a worker." in admin_client.get(answer.url).content.decode()
 
     start_worker(queue_redis)
+    # Ended once its upload is gone too (the worker's `finally`, after the status is written).
     wait_until(
-        lambda: ImportRun.objects.get().status == ImportRun.Status.DONE, 60, "the import to run"
+        lambda: ImportRun.objects.filter(status=ImportRun.Status.DONE, upload="").exists(),
+        60,
+        "the import to run and its upload to go",
     )
     assert Comment.objects.count() == 7
     assert "Comments: 7 added (7 published)" in admin_client.get(answer.url).content.decode()
@@ -70,8 +73,12 @@ def test_an_import_past_its_time_limit_is_stopped_and_says_so(
         import_run_task.apply_async((ImportRun.objects.get().pk,), soft_time_limit=1)
     monkeypatch.setenv("PARLEY_IMPORT_SECONDS", "1")
     start_worker(queue_redis)
+    # Ended once its upload is gone too: the run records its failure before the worker's
+    # `finally` deletes the file, so the status alone raced the last assertion (CI, once).
     wait_until(
-        lambda: ImportRun.objects.get().status == ImportRun.Status.FAILED, 90, "the import to stop"
+        lambda: ImportRun.objects.filter(status=ImportRun.Status.FAILED, upload="").exists(),
+        90,
+        "the import to stop and its upload to go",
     )
     assert Comment.objects.count() == 0
     page = admin_client.get(answer.url).content.decode()
