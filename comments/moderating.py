@@ -21,6 +21,7 @@ from .notices import messages_about_comments
 from .selectors import moderated_counts
 
 if TYPE_CHECKING:
+    from .models import Comment
     from .presenters import CommentNode
 
 # A moderator's action on the article page reports back inside the comment it was about.
@@ -29,11 +30,18 @@ if TYPE_CHECKING:
 MODERATION_NOTICE_TAG = "comment-notice-moderation"
 
 
-def words_version(edited_at: datetime | None) -> str:
-    """Which of its author's versions of a comment's words a page shows: when they last
-    edited it ("" for never). A moderator's form sends it back, so that a decision is not
-    taken on words the moderator never read (moderation.services.comments_moderate)."""
+def words_version(comment: "Comment") -> str:
+    """Which version of a comment's words a page shows: when they were last edited, by its
+    author or by staff ("" for never). A moderator's form sends it back, so that a decision
+    is not taken on words the moderator never read (moderation.services.comments_moderate)."""
+    edited_at: datetime | None = comment.edited_at
     return edited_at.isoformat() if edited_at else ""
+
+
+def comment_words_changed(comment: "Comment", shown: str | None) -> bool:
+    """Whether the comment's words were edited since a page showed version `shown` of them
+    (words_version); a form that did not say (None) is taken to have shown them."""
+    return shown is not None and shown != words_version(comment)
 
 
 def comment_bannable(comment) -> bool:

@@ -205,7 +205,7 @@ def build_nodes(
                     node.up, node.down, node.votable = row.upvotes, row.downvotes, not is_own
                 if moderating:
                     node.moderation_status = row.status
-                    node.words_version = words_version(row.edited_at)
+                    node.words_version = words_version(row)
                     node.bannable = comment_bannable(row)
                 if row.user_id:
                     node.badges = tuple(

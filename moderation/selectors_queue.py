@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from comments.models import Comment, CommentStatus
-from comments.moderating import comment_bannable
-from comments.moderating import words_version as words_version_of
+from comments.moderating import comment_bannable, words_version
 
 from .models import ModerationEvent, Report, SpamVerdict
 from .queue_actions import Action, actions_for_status
@@ -83,12 +82,6 @@ def tab_summaries() -> list[TabSummary]:
             )
         summaries.append(TabSummary(key, TAB_TITLES[key], numbers["n"], numbers["oldest"]))
     return summaries
-
-
-def words_version(comment: Comment) -> str:
-    """Which of its author's versions of a comment's words the queue shows (the article
-    page's moderation buttons send the same, comments.moderating.words_version)."""
-    return words_version_of(comment.edited_at)
 
 
 @dataclass

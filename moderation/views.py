@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from comments.models import Comment, CommentStatus
+from comments.moderating import comment_words_changed
 from core.http import messages_tagged, safe_next
 from core.ids import parse_id, parse_ids
 from core.roles import is_moderator, role_required
@@ -137,7 +138,6 @@ def act(request: HttpRequest) -> HttpResponse:
         # One comment's own button: say what became of it, as its article page would.
         now = Comment.objects.only("user_name", "status", "edited_at").filter(pk=ids[0]).first()
         if now is not None:
-            words = selectors_queue.words_version(now)
             summary = (
                 decision_outcome(
                     name=now.user_name,
@@ -145,7 +145,7 @@ def act(request: HttpRequest) -> HttpResponse:
                     status=now.status,
                     seen=seen.get(ids[0], ""),
                     changed=False,
-                    edited=words_seen.get(ids[0], words) != words,
+                    edited=comment_words_changed(now, words_seen.get(ids[0])),
                 )
                 or summary
             )

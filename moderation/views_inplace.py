@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from comments.models import Comment, CommentStatus
-from comments.moderating import moderation_notice_add
+from comments.moderating import comment_words_changed, moderation_notice_add
 from comments.selectors import moderated_counts
 from comments.thread_html import MODERATION_BUTTONS, MODERATION_LABELS
 from core.http import safe_next
@@ -24,7 +24,7 @@ from core.http import safe_next
 from . import services
 from .outcomes import decision_outcome
 from .permissions import comment_moderation_allowed
-from .selectors_queue import open_reports_count, words_version
+from .selectors_queue import open_reports_count
 
 S = CommentStatus
 # The actions a comment's buttons send, and the status each leads to.
@@ -68,7 +68,7 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     now = _comment_now(comment.pk)
     status = target if changed else (now.status if now else "")
-    edited = now is not None and words_seen is not None and words_seen != words_version(now)
+    edited = now is not None and comment_words_changed(now, words_seen)
     text = decision_outcome(
         name=comment.user_name,
         target=target,

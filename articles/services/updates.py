@@ -65,18 +65,17 @@ def update_save(*, update: ArticleUpdate, announce: bool = True) -> ArticleUpdat
     if not is_new:
         stored = (
             ArticleUpdate.objects.filter(pk=update.pk)
-            .values("body", "scheduled", "published_at")
+            .only("body", "scheduled", "published_at")
             .first()
         )
         # Changing what no reader has seen yet corrects nothing.
-        unseen = stored and stored["scheduled"] and stored["published_at"] > timezone.now()
-        if stored and stored["body"] != update.body and not unseen:
+        if stored and stored.body != update.body and not stored.is_upcoming:
             update.corrected_at = timezone.now()
     update.scheduled = update.published_at > timezone.now()
     update.body_html = markdown_to_safe_html(update.body)
     update.save()
     # Brought forward to now, a scheduled update is as good as new.
-    if announce and not update.scheduled and (is_new or (stored and stored["scheduled"])):
+    if announce and not update.scheduled and (is_new or (stored and stored.scheduled)):
         signal_send_on_commit(update_published, sender=ArticleUpdate, update_id=update.pk)
     pages_refresh(slugs=[update.article.slug])
     return update

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comments.models import CommentStatus
+from comments.moderating import comment_words_changed
 
 from ..models import ModerationEvent, Report
 from ..reasons import reason_record
-from ..selectors_queue import words_version
 from .reports import reports_dismiss
 from .transitions import (
     ALLOWED_TRANSITIONS,
@@ -49,7 +49,7 @@ def comments_moderate(
     `seen` is each comment's status as the moderator's page showed it: a comment that has
     moved on since (another moderator decided, readers' reports held it) is left as it is,
     since the moderator decided on what they saw, not on what it has become. So too for
-    words its author edited since (`words_seen`: selectors_queue.words_version as the page
+    words edited since (`words_seen`: comments.moderating.words_version as the page
     showed it), which an unchanged status hides: an edit of a comment people held keeps it
     held (services/edits.py), and approving it would publish words nobody read. So too for
     reports (`seen_reports`: the ones the page showed, None: all): a dismissal closes only
@@ -85,10 +85,8 @@ def comments_moderate(
 def _as_shown(comment, seen: Mapping[int, str], words_seen: Mapping[int, str]) -> bool:
     """Whether the comment still has the status and words the moderator's page showed (a
     page that did not say counts as having shown them)."""
-    words = words_version(comment)
-    return (
-        seen.get(comment.pk, comment.status) == comment.status
-        and words_seen.get(comment.pk, words) == words
+    return seen.get(comment.pk, comment.status) == comment.status and not comment_words_changed(
+        comment, words_seen.get(comment.pk)
     )
 
 

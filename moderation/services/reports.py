@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 
 from comments.models import CommentStatus
+from comments.moderating import comment_words_changed
 from core.http import address_network
 from core.keys import requester_key
 
@@ -22,7 +23,6 @@ from ..hooks import VOTES_REPORTER
 from ..models import ModerationEvent, Report
 from ..reasons import reason_record
 from ..selectors_bans import ban_for
-from ..selectors_queue import words_version
 from .transition_records import status_kept_event
 from .transitions import StatusMove, comment_transition, comments_lock, comments_status_move
 from .webhooks import webhooks_notify
@@ -128,8 +128,9 @@ def reports_dismiss(
             figures = {"count": len(open_ids[comment.pk])}
             if newer[comment.pk]:
                 figures["newer"] = newer[comment.pk]
-            words = words_version(comment)
-            if comment.status == S.HELD and words_seen.get(comment.pk, words) != words:
+            if comment.status == S.HELD and comment_words_changed(
+                comment, words_seen.get(comment.pk)
+            ):
                 figures["edited"] = 1
             reasons = [reason_record("dismiss", **figures)]
             unjudged = "newer" in figures or "edited" in figures
