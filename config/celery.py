@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import after_setup_logger
+from celery.signals import after_setup_logger, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -21,3 +21,11 @@ def _one_line_per_event(logger, **kwargs) -> None:
 
     for handler in logger.handlers:
         handler.addFilter(OutagesInOneLine())
+
+
+@worker_process_init.connect
+def _collector_settled(**kwargs) -> None:
+    # Each pool process has the site loaded once it starts (core.collector says why).
+    from core.collector import collector_settle
+
+    collector_settle()
