@@ -124,8 +124,9 @@ def comment_section_context(
         "form": form,
         "notice": notice,
         "details_notice": details_notice,
-        # A guest's saved details get a way to forget them (comments.views_details); the
-        # page is then this browser's own, never the shared one (articles.page_cache).
+        # A guest's saved details, or the list of comments their browser posted, get a way
+        # to forget them (comments.views_details); the page is then this browser's own,
+        # never the shared one (articles.page_cache).
         "details_saved": not request.user.is_authenticated and bool(remembered_commenter(request)),
         "own_comments_here": not request.user.is_authenticated and bool(viewer.own_ids),
         "section_notice": section_notice,

@@ -63,6 +63,15 @@ STALE_TOKEN_FORGET_NOTICE = gettext_lazy(
     "Its security token was out of date (signing in, in another tab or window, replaces it), "
     "so nothing was forgotten. Press “Forget my details in this browser” again."
 )
+# The same, for a browser that saved no details and offers to forget only its own comments.
+NO_TOKEN_FORGET_OWN_NOTICE = gettext_lazy(
+    "It was sent without this site's security token, so nothing was forgotten. Press "
+    "“Forget which comments this browser posted” again."
+)
+STALE_TOKEN_FORGET_OWN_NOTICE = gettext_lazy(
+    "Its security token was out of date (signing in, in another tab or window, replaces it), "
+    "so nothing was forgotten. Press “Forget which comments this browser posted” again."
+)
 
 
 def expired_notice() -> str:

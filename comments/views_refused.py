@@ -20,8 +20,10 @@ from .forms import CommentForm
 from .owner import own_comment_ids, remembered_commenter
 from .refusals import (
     NO_TOKEN_FORGET_NOTICE,
+    NO_TOKEN_FORGET_OWN_NOTICE,
     NO_TOKEN_NOTICE,
     STALE_TOKEN_FORGET_NOTICE,
+    STALE_TOKEN_FORGET_OWN_NOTICE,
     STALE_TOKEN_NOTICE,
 )
 from .views import article_posted_to, reply_cancelled
@@ -93,19 +95,23 @@ def _forgetting(request: HttpRequest) -> bool:
 
 
 def _forget_refused(request: HttpRequest, *, stale: bool) -> dict:
-    """The form handed back to a refused "Forget my details": with that button, which only
-    a browser holding saved details is shown, and a notice that nothing was forgotten."""
+    """The form handed back to a refused "Forget my details": with the button this browser
+    is shown (for its saved details, or for its list of own comments alone), and a notice
+    that nothing was forgotten naming that button."""
     guest = not request.user.is_authenticated
     saved = guest and bool(remembered_commenter(request))
-    if not saved:
-        notice = gettext("No name, email address or website is saved in this browser.")
-    else:
+    own = guest and bool(own_comment_ids(request))
+    if saved:
         notice = STALE_TOKEN_FORGET_NOTICE if stale else NO_TOKEN_FORGET_NOTICE
+    elif own:
+        notice = STALE_TOKEN_FORGET_OWN_NOTICE if stale else NO_TOKEN_FORGET_OWN_NOTICE
+    else:
+        notice = gettext("No name, email address or website is saved in this browser.")
     return {
         "forgetting": True,
         "notice": notice,
         "details_saved": saved,
-        "own_comments_here": guest and bool(own_comment_ids(request)),
+        "own_comments_here": own,
     }
 
 

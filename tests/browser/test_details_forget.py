@@ -76,3 +76,32 @@ def test_forgetting_the_comments_too_when_asked(live_server, page, article):
     )
     assert not {COMMENTER_COOKIE, OWN_COOKIE} & cookie_names(page)
     expect(page.locator(".comment-edit-link")).to_have_count(0)
+
+
+def test_forgetting_own_comments_without_saved_details_and_without_scripts(
+    live_server, new_page, article
+):
+    """A guest who posted with the box unticked and scripts off is offered to forget which
+    comments the browser posted; pressing it drops that list and keeps the text typed."""
+    page = new_page(java_script_enabled=False)
+    url = live_server.url + article.get_absolute_url()
+    page.goto(url)
+    fill_guest_form(page, "Posted without saving my details", "Noor")
+    page.click("#submit")
+    expect(page.locator("#id_comment")).to_have_value("Posted without saving my details")
+    page.click("#submit")  # the refusal of the tokenless shared page hands back a signed form
+    page.wait_for_url("**#c*")
+    assert COMMENTER_COOKIE not in cookie_names(page)
+    page.goto(url)
+    expect(page.locator(".comment-edit-link")).to_have_count(1)
+    page.fill("#id_comment", "Another thought, half written")
+
+    page.get_by_role("button", name="Forget which comments this browser posted").click()
+
+    expect(page.locator("#details-notice")).to_contain_text(
+        "It no longer knows which comments it posted"
+    )
+    expect(page.locator("#id_comment")).to_have_value("Another thought, half written")
+    expect(page.locator("#forget-own-comments")).to_have_count(0)
+    expect(page.locator(".comment-edit-link")).to_have_count(0)
+    assert OWN_COOKIE not in cookie_names(page)

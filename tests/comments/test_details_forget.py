@@ -123,3 +123,50 @@ def test_a_refused_forget_with_nothing_saved_says_so(article, client):
     assert "No name, email address or website is saved in this browser." in html
     assert "again." not in html.split("Your details were not forgotten yet", 1)[1]
     assert 'id="forget-details"' not in html
+
+
+def test_a_guest_who_saved_no_details_can_forget_their_own_comments(client, article, submit):
+    """Posted with the box unticked, only the list of this browser's comments is kept: the
+    form offers to forget that list, worded for it, and pressing it drops the list, keeps
+    the text being written and says what is now true."""
+    submit(form_data(article, name="Noor"))
+    comment = Comment.objects.get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'id="forget-details"' not in html
+    assert "This browser remembers which comments it posted" in html
+    assert 'id="forget-own-comments"' in html
+
+    data = forget_form(article, name="", email="", remember="")
+    del data["forget_details"]
+    data["forget_own"] = "1"  # what the button itself sends
+    response = client.post(FORGET_URL, data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.cookies[OWN_COOKIE]["max-age"] == 0
+    assert "\nHalf a thought I still want</textarea>" in html
+    assert "No name, email address or website is saved in this browser." in html
+    assert "It no longer knows which comments it posted" in html
+    assert 'id="forget-own-comments"' not in html
+    assert f'href="{reverse("readers:comment_edit", args=[comment.pk])}"' not in html
+    assert Comment.objects.count() == 1
+    later = client.get(article.get_absolute_url()).content.decode()
+    assert 'id="forget-own-comments"' not in later
+
+
+def test_a_refused_forget_of_own_comments_names_that_button(article, submit, client):
+    """Refused for its token, the own-comments button comes back with a notice naming it,
+    not the details button the reader was never shown."""
+    submit(form_data(article, name="Noor"))
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    data = forget_form(article, name="", email="", remember="", forget_own="1")
+    del data["forget_details"]
+    response = strict.post(FORGET_URL, data)
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert OWN_COOKIE not in response.cookies
+    assert "Press “Forget which comments this browser posted” again." in html
+    assert 'id="forget-own-comments"' in html and 'id="forget-details"' not in html
+    assert "\nHalf a thought I still want</textarea>" in html
