@@ -417,6 +417,8 @@ ACCOUNT_FORMS = {
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "core.reset_tokens.ResetTokenGenerator"  # noqa: S105
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # "key" is an account and a client network together (core.accounts.AccountAdapter), so
+    # a stranger's wrong passwords never lock the account's owner out.
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/m/ip",
     # Per address, as Parley caps its own confirmation emails (five an hour): allauth's

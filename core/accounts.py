@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_comments.abstracts import CommentAbstractModel
 
-from .http import client_ip, site_url
+from .http import client_ip, client_network, site_url
 from .reset_tokens import reset_address_digest, reset_key_parts
 
 # A comment keeps the name it is posted under in a column this long (django_comments'):
@@ -57,6 +57,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied(_("Unable to determine the client's address."))
         return ip
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
+        # allauth counts failed logins per account ("5/300s/key"): five wrong passwords
+        # typed anywhere locked the account's owner out too, so anyone could lock anyone.
+        # Counted per account and client network, a stranger's failures stop the stranger
+        # only; "10/m/ip" still bounds one client guessing across many accounts. A password
+        # reset clears the count of the client it was done from (allauth's use of this key).
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{client_network(request)}"
 
     def confirm_email(self, request: HttpRequest, email_address) -> bool:
         confirmed = super().confirm_email(request, email_address)

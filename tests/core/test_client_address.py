@@ -192,3 +192,15 @@ def test_signups_claiming_one_address_mail_it_at_most_five_times_an_hour(setting
             "password1": "x-long-pass-phrase", "password2": "x-long-pass-phrase",
         })  # fmt: skip
     assert [m.to for m in mail.outbox] == [["claimed@example.com"]] * 5
+
+
+def test_failed_logins_on_an_account_lock_only_the_client_that_failed(behind_proxy, make_user):
+    """A stranger failing on Bea's username five times is stopped, even with the right
+    password next; Bea, from her own client, still logs in at the first try."""
+    make_user("bea", password="the-right-passphrase")
+    stranger = through_proxy("203.0.113.12")
+    for _attempt in range(5):
+        assert not locked_out(login(stranger, "bea", "a-wrong-guess"))
+    assert locked_out(login(stranger, "bea", "the-right-passphrase")), "brute force stays limited"
+    bea = through_proxy("198.51.100.25")
+    assert login(bea, "bea", "the-right-passphrase").status_code == 302
