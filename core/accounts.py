@@ -11,10 +11,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import validators
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -25,6 +26,7 @@ from django_comments.abstracts import CommentAbstractModel
 
 from .http import client_ip, client_network, site_url
 from .reset_tokens import reset_address_digest, reset_key_parts
+from .text import name_skeleton
 
 # A comment keeps the name it is posted under in a column this long (django_comments'):
 # a username (an account without a display name posts under it) or a display name must fit
@@ -48,6 +50,21 @@ def account_verified_email(user: AbstractBaseUser) -> str:
     return ""
 
 
+LOOKALIKE_USERNAME = _(
+    "This username looks the same as one already taken (letters of another alphabet, "
+    "full-width or in another case read alike). Choose another."
+)
+
+
+def username_lookalike_taken(username: str) -> bool:
+    """Whether an account's username reads as this one (core.text.name_skeleton)."""
+    # Skeletons cannot be compared in SQL: one query streams the usernames, which is fine
+    # for a signup (allauth limits them per client) on a site of this size.
+    skeleton = name_skeleton(username)
+    taken = get_user_model().objects.values_list("username", flat=True)
+    return any(name_skeleton(name) == skeleton for name in taken.iterator(chunk_size=2000))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         # allauth reads X-Forwarded-For by its own setting and rules; one definition of the
@@ -66,6 +83,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # reset clears the count of the client it was done from (allauth's use of this key).
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account}:{client_network(request)}"
+
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        username = super().clean_username(username, shallow=shallow)
+        # allauth refuses only the same letters in another case: "admin" with a Cyrillic
+        # U+0430 for its "a", or in full-width letters, became a second "admin" on every
+        # comment it posted.
+        if not shallow and username_lookalike_taken(username):
+            raise ValidationError(LOOKALIKE_USERNAME, code="username_lookalike")
+        return username
 
     def confirm_email(self, request: HttpRequest, email_address) -> bool:
         confirmed = super().confirm_email(request, email_address)

@@ -2,6 +2,9 @@
 
 import hashlib
 import re
+import unicodedata
+
+from confusable_homoglyphs import categories, confusables
 
 # Control characters other than tab, newline and carriage return: invisible on a page and not
 # allowed in XML (feeds), so they are dropped from stored and rendered text. So are the
@@ -57,3 +60,20 @@ def paragraphs_split(text: str) -> list[str]:
 def text_fingerprint(text: str) -> str:
     """The same for texts that differ only in case and whitespace."""
     return hashlib.sha1(" ".join(text.lower().split()).encode(), usedforsecurity=False).hexdigest()
+
+
+def name_skeleton(name: str) -> str:
+    """Return what a reader takes a name to be: compatibility forms folded (NFKC: full-width
+    letters are plain ones), case folded, and each letter of another script that Unicode
+    lists as looking like a Latin one (Cyrillic U+0430 for "a") read as that letter."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(_latin_lookalike(character) for character in folded).casefold()
+
+
+def _latin_lookalike(character: str) -> str:
+    if categories.alias(character) in ("LATIN", "COMMON"):
+        return character
+    for glyph in confusables.confusables_data.get(character, ()):
+        if all(categories.alias(part) == "LATIN" for part in glyph["c"]):
+            return glyph["c"]
+    return character

@@ -157,3 +157,23 @@ def test_a_username_longer_than_a_comments_name_is_refused(client):
     assert 'maxlength="50"' in response.content.decode()
     assert not get_user_model().objects.exists()
     assert signup(client, "r" * 50).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    ["\u0430dmin", "\uff41\uff44\uff4d\uff49\uff4e", "\u0410DMIN"],
+    ids=["cyrillic-a", "full-width", "cyrillic-capital"],
+)
+def test_a_username_that_looks_like_a_taken_one_is_refused(client, lookalike):
+    """A username that reads as one already taken (another alphabet's look-alike letter,
+    full-width letters) is refused at signup with a form error, the typed name kept; an
+    unrelated name in the same alphabet is taken."""
+    assert signup(client, "admin").status_code == 302
+    client.logout()
+    response = signup(client, lookalike)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This username looks the same as one already taken" in html
+    assert f'value="{lookalike}"' in html
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["admin"]
+    assert signup(client, "\u041e\u043b\u0435\u043d\u0430").status_code == 302  # Олена
