@@ -255,3 +255,37 @@ def comment_for_permalink(*, comment_id: int, viewer: Viewer) -> Comment | None:
         visible = visible_to_q(user_id=viewer.user_id, own_ids=viewer.own_ids)
         comments = comments.filter(visible | Q(nested_count__gt=0))
     return comments.first()
+
+
+def comment_sent_before(
+    *,
+    article: Article,
+    text_hash: str,
+    reply_to: int,
+    since,
+    user_id: int | None,
+    own_ids: frozenset[int],
+    browser_key: str,
+) -> Comment | None:
+    """This poster's comment with this text in this place, sent since `since` and not
+    deleted: proven theirs as posting's duplicate check proves it (their account, this
+    browser's list of its comments, or the browser key it came with)."""
+    if user_id is not None:
+        poster = Q(user_id=user_id)
+    else:
+        poster = Q(user__isnull=True, pk__in=own_ids)
+        if browser_key:
+            poster |= Q(user__isnull=True, submission_meta__browser=browser_key)
+    # At the deepest level a reply hangs from its comment's parent, and records whom it
+    # answered (Comment.replied_to).
+    answered = Q(parent_id=reply_to) | Q(submission_meta__replied_to=reply_to)
+    place = answered & ~Q(pk=reply_to) if reply_to else Q(level=0)
+    return (
+        Comment.objects.filter(
+            poster, place, article=article, text_hash=text_hash, submit_date__gte=since
+        )
+        .exclude(status=CommentStatus.DELETED)
+        .select_related("article")
+        .order_by("-submit_date")
+        .first()
+    )

@@ -45,6 +45,7 @@ from .refusals import (
     refusal_text,
 )
 from .services import (
+    DUPLICATE_WINDOW,
     CommentRefused,
     CommentRejected,
     Poster,
@@ -136,10 +137,11 @@ def _comment_post(request: HttpRequest) -> HttpResponse:
         return reply_cancelled(request, article)
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
-        return _form_refused(request, article, form)
+        return sent_before_answered(request, article) or _form_refused(request, article, form)
     if rate_limited(request, "comment"):
         form.add_error(None, TOO_FAST)
-        return article_rendered(request, article, form, status=429)
+        answered = sent_before_answered(request, article)
+        return answered or article_rendered(request, article, form, status=429)
     started = timezone.now()
     try:
         comment, poster = _submit(request, article, form)
@@ -158,6 +160,32 @@ def _comment_post(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return _database_failed(request, article, since=started)
     return _posted(request, comment, poster, remember=form.cleaned_data.get("remember", False))
+
+
+def sent_before_answered(request: HttpRequest, article: Article) -> HttpResponse | None:
+    """The comment, if a refused form's text is one this poster posted here since, else
+    None. Back from the posted comment to the refusal's page has Chromium send the refused
+    form again ("Confirm Form Resubmission"): answered with the refusal, the reader read
+    "Your comment was not posted" under a comment that was, and posted it again."""
+    text = request.POST.get("comment", "")
+    if not text.strip():
+        return None
+    user_id = request.user.pk if request.user.is_authenticated else None
+    earlier = selectors.comment_sent_before(
+        article=article,
+        text_hash=comment_text_fields(text)["text_hash"],
+        reply_to=parse_id(request.POST.get("reply_to")) or 0,
+        since=timezone.now() - DUPLICATE_WINDOW,
+        user_id=user_id,
+        own_ids=frozenset() if user_id else own_comment_ids(request),
+        browser_key="" if user_id else browser_key(request),
+    )
+    if earlier is None:
+        return None
+    viewer = selectors.Viewer(user_id=user_id, own_ids=own_comment_ids(request) | {earlier.pk})
+    # Worded from its status when shown, as after a double click (posting's duplicate check).
+    notice_add(request, comment_id=earlier.pk, kind="posted")
+    return HttpResponseRedirect(_comment_url(request, earlier, viewer))
 
 
 def reply_cancelled(request: HttpRequest, article: Article) -> HttpResponse:

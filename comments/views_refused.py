@@ -26,7 +26,7 @@ from .refusals import (
     STALE_TOKEN_FORGET_OWN_NOTICE,
     STALE_TOKEN_NOTICE,
 )
-from .views import article_posted_to, reply_cancelled
+from .views import article_posted_to, reply_cancelled, sent_before_answered
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             # Pressed on the shared page without scripts, so without a token: cancelling
             # posts nothing, and the page it asks for has its token, as a second press would.
             return reply_cancelled(request, article)
+        if article is not None and not _forgetting(request):
+            answered = sent_before_answered(request, article)
+            if answered is not None:
+                return answered
         form = CommentForm(article, data=request.POST, user=request.user) if article else None
         if form is not None and form.security_problem() in (None, "expired"):
             reply_id = parse_id(request.POST.get("reply_to"))

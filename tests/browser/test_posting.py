@@ -2,10 +2,12 @@
 posting and takes no second press, and Back never shows the sent text in the box as if it
 had not been posted."""
 
+import contextlib
 import threading
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from comments.models import Comment
@@ -127,3 +129,31 @@ def test_back_after_posting_shows_the_comment_posted_not_the_form_still_full(
     )
     expect(page.locator("#id_comment")).to_have_value("")
     expect(page.locator("#submit")).to_have_text("Post Comment")
+
+
+def test_back_to_a_refusal_and_resending_it_lands_on_the_comment(live_server, page, article):
+    """Refused (no name), then posted: Back to the refusal's page, Chromium asks to send
+    that form again, and sending it lands on the comment, posted once, instead of saying
+    "Your comment was not posted" under a comment that was."""
+    page.goto(live_server.url + article.get_absolute_url())
+    fill_guest_form(page, "Refused first, then posted.", "")
+    # The browser would ask for the name itself; the server's refusal is the one tested.
+    page.evaluate("document.getElementById('commentform').noValidate = true")
+    page.click("#submit")
+    expect(page.locator("#error-summary")).to_contain_text("Your comment was not posted.")
+    page.fill("#id_name", "Resent Rosa")
+    page.click("#submit")
+    page.wait_for_url("**#c*")
+    comment = Comment.objects.get(user_name="Resent Rosa")
+
+    with contextlib.suppress(PlaywrightError):
+        page.go_back()  # net::ERR_CACHE_MISS: Chromium's "Confirm Form Resubmission"
+    expect(page.locator("h1")).to_have_text("Confirm Form Resubmission")
+    page.reload()
+
+    page.wait_for_url(f"**#c{comment.pk}")
+    expect(page.locator(f"#c{comment.pk} .comment-status")).to_have_text(
+        "Thank you: your comment is published."
+    )
+    expect(page.locator("#error-summary")).to_have_count(0)
+    assert Comment.objects.count() == 1
