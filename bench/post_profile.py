@@ -43,7 +43,7 @@ PARTS = (
     "moderation.services.transitions:events_record",
     "moderation.services.transitions:effects_schedule",
     "moderation.services.transition_effects:page_refresh",
-    "comments.views:_posted", "comments.views:_comment_url",
+    "comments.views:comment_posted", "comments.views_answers:comment_url",
 )  # fmt: skip
 
 

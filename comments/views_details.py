@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from .forms import CommentForm
 from .owner import Forgotten, browser_details_forget, browser_details_forgotten
 from .refusals import NOT_ATTACHED_REASON
-from .views import article_posted_to, article_rendered, refused
+from .views_answers import article_posted_to, article_rendered, refused
 
 # What the reader typed comes back with the page; the details it forgets do not.
 KEPT_FIELDS = ("comment", "reply_to", "followup")

@@ -26,7 +26,7 @@ from .refusals import (
     STALE_TOKEN_FORGET_OWN_NOTICE,
     STALE_TOKEN_NOTICE,
 )
-from .views import article_posted_to, reply_cancelled, sent_before_answered
+from .views_answers import article_posted_to, reply_cancelled, sent_before_answered
 
 logger = logging.getLogger(__name__)
 
