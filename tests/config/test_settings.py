@@ -110,3 +110,21 @@ def test_earlier_secret_keys_are_read_for_a_rotation():
         {"SECRET_KEY_FALLBACKS": "old-key-one,old-key-two"}, "SECRET_KEY_FALLBACKS"
     )
     assert got == {"SECRET_KEY_FALLBACKS": ["old-key-one", "old-key-two"]}
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-for-the-settings-test-0123456789",
+    "ALLOWED_HOSTS": "comments.parleynews.net",
+}
+
+
+def test_hsts_preload_is_asked_for_only_by_the_site_owner():
+    """Production sends HSTS without `preload` unless SECURE_HSTS_PRELOAD=1 opts in."""
+    names = ("SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD")
+    assert settings_under(PRODUCTION, *names) == {
+        "SECURE_HSTS_SECONDS": 365 * 24 * 3600,
+        "SECURE_HSTS_PRELOAD": False,
+    }
+    opted_in = settings_under({**PRODUCTION, "SECURE_HSTS_PRELOAD": "1"}, *names)
+    assert opted_in["SECURE_HSTS_PRELOAD"] is True
