@@ -8,6 +8,7 @@ variable, and a malformed rate limit was only found by the first reader posting 
 """
 
 import re
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -73,3 +74,24 @@ class Env(environ.Env):
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"{example}; it names no database.")
         return config
+
+    def redis_part(self, var: str, *, shared: str, db_var: str, db: int) -> str:
+        """The Redis URL of one part of the site (broker, cache or live streams): its own
+        variable when set, so that part can have a Redis of its own, else the shared
+        REDIS_URL with the part's logical database; empty when there is no Redis."""
+        own = self.str(var, default="").strip()
+        if not own:
+            if not shared:
+                return ""
+            return urlsplit(shared)._replace(path=f"/{self.int(db_var, default=db)}").geturl()
+        if not shared:
+            raise ImproperlyConfigured(
+                f"{var} is set but REDIS_URL is not: set REDIS_URL as well (the Redis the "
+                "other parts use). Without REDIS_URL Parley runs embedded, with no Redis."
+            )
+        scheme = own.partition("://")[0]
+        if scheme not in ("redis", "rediss", "unix"):
+            raise ImproperlyConfigured(
+                f"{var} must look like redis://host:6379/0; its scheme {scheme!r} is not Redis."
+            )
+        return own

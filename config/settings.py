@@ -26,12 +26,6 @@ if (BASE_DIR / ".env").is_file():
     Env.read_env(BASE_DIR / ".env")
 
 
-def redis_url_with_db(url: str, db: int) -> str:
-    """Return the Redis URL pointing at logical database `db` (broker and cache stay apart)."""
-    parts = urlsplit(url)
-    return parts._replace(path=f"/{db}").geturl()
-
-
 # ---------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------
@@ -193,6 +187,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache and Celery: Redis with REDIS_URL, otherwise a shared file cache and inline tasks
 # ---------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="").strip()
+# Each part on REDIS_URL, in a logical database of its own, unless its own variable gives it
+# a Redis of its own: the cache may evict keys and fill up, the broker must do neither.
+_redis_cache_url = env.redis_part(
+    "REDIS_CACHE_URL", shared=REDIS_URL, db_var="REDIS_CACHE_DB", db=1
+)
+_redis_broker_url = env.redis_part(
+    "REDIS_BROKER_URL", shared=REDIS_URL, db_var="REDIS_BROKER_DB", db=0
+)
+_redis_live_url = env.redis_part("REDIS_LIVE_URL", shared=REDIS_URL, db_var="REDIS_LIVE_DB", db=2)
 # A healthy Redis answers in well under a millisecond; a hung one is given up on after this,
 # and then skipped for a while (core/breaker.py).
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
@@ -204,7 +207,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "core.cache.ParleyRedisCache",
-            "LOCATION": redis_url_with_db(REDIS_URL, env.int("REDIS_CACHE_DB", default=1)),
+            "LOCATION": _redis_cache_url,
             "OPTIONS": {
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
@@ -238,17 +241,11 @@ else:
 # in the one process `make run` starts.
 # Streams one client address (its /64 for IPv6) may hold open at once, per server process.
 PARLEY_LIVE_STREAMS_PER_CLIENT = env.int("PARLEY_LIVE_STREAMS_PER_CLIENT", default=20)
-PARLEY_LIVE_REDIS_URL = (
-    redis_url_with_db(REDIS_URL, env.int("REDIS_LIVE_DB", default=2)) if REDIS_URL else ""
-)
+PARLEY_LIVE_REDIS_URL = _redis_live_url
 
 # Embedded: an in-process broker, unused since tasks run inline ("localhost" only keeps kombu
 # from warning that no host was given).
-CELERY_BROKER_URL = (
-    redis_url_with_db(REDIS_URL, env.int("REDIS_BROKER_DB", default=0))
-    if REDIS_URL
-    else "memory://localhost/"
-)
+CELERY_BROKER_URL = _redis_broker_url or "memory://localhost/"
 # kombu's Redis transport, made to survive Redis restarting under a busy worker (core/broker.py).
 CELERY_BROKER_TRANSPORT = "core.broker:Transport" if REDIS_URL else None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

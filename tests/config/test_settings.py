@@ -128,3 +128,62 @@ def test_hsts_preload_is_asked_for_only_by_the_site_owner():
     }
     opted_in = settings_under({**PRODUCTION, "SECURE_HSTS_PRELOAD": "1"}, *names)
     assert opted_in["SECURE_HSTS_PRELOAD"] is True
+
+
+def test_the_cache_broker_and_live_streams_share_redis_url_unless_given_their_own():
+    """REDIS_URL serves all three in their own logical databases; REDIS_CACHE_URL,
+    REDIS_BROKER_URL and REDIS_LIVE_URL each move one part to a Redis of its own."""
+    names = ("CACHES", "CELERY_BROKER_URL", "PARLEY_LIVE_REDIS_URL")
+
+    def parts(env: dict) -> tuple[str, str, str]:
+        got = settings_under(env, *names)
+        return (
+            got["CACHES"]["default"]["LOCATION"],
+            got["CELERY_BROKER_URL"],
+            got["PARLEY_LIVE_REDIS_URL"],
+        )
+
+    shared = {"REDIS_URL": "redis://redis.example.org:6379"}
+    assert parts(shared) == (
+        "redis://redis.example.org:6379/1",
+        "redis://redis.example.org:6379/0",
+        "redis://redis.example.org:6379/2",
+    )
+    assert parts({**shared, "REDIS_CACHE_URL": "redis://cache.example.org:6380/4"}) == (
+        "redis://cache.example.org:6380/4",
+        "redis://redis.example.org:6379/0",
+        "redis://redis.example.org:6379/2",
+    )
+    apart = {
+        **shared,
+        "REDIS_BROKER_URL": "rediss://:secret@queue.example.org:6390/0",
+        "REDIS_LIVE_URL": "redis://live.example.org:6379/5",
+        "REDIS_CACHE_DB": "7",
+    }
+    assert parts(apart) == (
+        "redis://redis.example.org:6379/7",
+        "rediss://:secret@queue.example.org:6390/0",
+        "redis://live.example.org:6379/5",
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"REDIS_CACHE_URL": "redis://cache.example.org:6380/4"}, "REDIS_URL is not"),
+        (
+            {"REDIS_URL": "redis://r.example.org", "REDIS_BROKER_URL": "amqp://q.example.org"},
+            "REDIS_BROKER_URL must look like redis://",
+        ),
+    ],
+)
+def test_a_part_s_own_redis_is_refused_when_it_cannot_work(env, said):
+    """A part's own Redis without REDIS_URL (which switches Redis on), or one that is not a
+    Redis URL, stops Parley with a sentence naming the variable."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("REDIS_")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT, env={**inherited, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0 and said in result.stderr, result.stderr[-2000:]
