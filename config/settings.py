@@ -302,6 +302,9 @@ PARLEY_RETRAIN_AFTER_LABELS = env.int("PARLEY_RETRAIN_AFTER_LABELS", default=25)
 PARLEY_EMBEDDED_BEAT_TICK = env.float("PARLEY_EMBEDDED_BEAT_TICK", default=10.0)
 # The heartbeat proves that a worker takes beat's tasks; embedded there is no worker to prove.
 PARLEY_EMBEDDED_BEAT_SKIP = ("worker-heartbeat",)
+# Celery's own scheduler, which also records in the database that beat runs, so the health
+# check can tell a beat that stopped from one never started (health/beat.py).
+CELERY_BEAT_SCHEDULER = "health.beat:RecordingScheduler"
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-comments": {"task": "moderation.tasks.pending_sweep_task", "schedule": 60.0},
     # Scheduled articles are visible from their time without it; this marks them published

@@ -35,6 +35,10 @@ from django.db import connections
 logger = logging.getLogger(__name__)
 
 _KEY = "parley:embedded-beat:{}"
+# Kept with no expiry, unlike a claim, which lives one interval: what a claim's absence
+# cannot say is whether its job ran long ago, or never.
+_LAST_RUN_KEY = "parley:embedded-beat:last-run:{}"
+_LAST_LOOK_KEY = "parley:embedded-beat:last-look"
 _started: threading.Thread | None = None
 _start_lock = threading.Lock()
 
@@ -55,6 +59,7 @@ def beat_jobs_run_due() -> list[str]:
     # The apps' task modules, which a worker imports as it starts: a web process has
     # imported only those its requests used. (Python's imports make the next calls cheap.)
     current_app.autodiscover_tasks(force=True)
+    _claims().set(_LAST_LOOK_KEY, time.time(), timeout=None)
     ran = []
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         if name in settings.PARLEY_EMBEDDED_BEAT_SKIP:
@@ -66,17 +71,33 @@ def beat_jobs_run_due() -> list[str]:
         # Claimed for the whole interval, so it runs once per interval among every process.
         if not _claims().add(_KEY.format(name), time.time(), timeout=interval):
             continue
+        _claims().set(_LAST_RUN_KEY.format(name), time.time(), timeout=None)
         _job_run(name, entry["task"])
         ran.append(name)
     return ran
 
 
-def beat_last_runs() -> dict[str, float]:
-    """When each job last ran here (a Unix time), for jobs whose interval has not passed
-    since: what a claim's key holds."""
-    names = list(settings.CELERY_BEAT_SCHEDULE)
-    found = _claims().get_many([_KEY.format(name) for name in names])
-    return {name: found[_KEY.format(name)] for name in names if _KEY.format(name) in found}
+def beat_last_runs() -> dict[str, float | None]:
+    """When each job this runner keeps last started here (a Unix time), None for a job that
+    never has."""
+    names = [
+        name
+        for name in settings.CELERY_BEAT_SCHEDULE
+        if name not in settings.PARLEY_EMBEDDED_BEAT_SKIP
+    ]
+    found = _claims().get_many([_LAST_RUN_KEY.format(name) for name in names])
+    return {name: found.get(_LAST_RUN_KEY.format(name)) for name in names}
+
+
+def beat_last_look() -> float | None:
+    """When a process (a web process's beat thread, or `manage.py run_beat_jobs`) last
+    looked for due jobs here (a Unix time); None if none ever has."""
+    return _claims().get(_LAST_LOOK_KEY)
+
+
+def beat_embedded_running() -> bool:
+    """Whether this process runs a beat thread (so its first look comes within a tick)."""
+    return _started is not None and _started.is_alive()
 
 
 def _claims():

@@ -1,5 +1,5 @@
 """The site's health checks: django-health-check's own for the database and the cache, and
-Parley's for the broker, the worker and the comment queue. Each check keeps the figures it
+Parley's for the broker, the worker, beat and the comment queue. Each check keeps the figures it
 saw in `details`, which /healthz and `manage.py parley_status` print."""
 
 import dataclasses
@@ -11,16 +11,15 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError
-from django.db.models.functions import Now
 from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.checks import Cache, Database
 from health_check.exceptions import ServiceUnavailable
 
 from comments.models import Comment, CommentStatus
-from core.embedded_beat import beat_last_runs
+from core.embedded_beat import beat_embedded_running, beat_last_look, beat_last_runs
 
-from .models import Heartbeat
+from .selectors import HeartbeatSeen, heartbeats_seen
 
 
 def _inline() -> bool:
@@ -72,6 +71,26 @@ class Broker(HealthCheck):
             )
 
 
+def _heartbeats_seen(*names: str) -> dict[str, HeartbeatSeen]:
+    try:
+        return heartbeats_seen(*names)
+    except DatabaseError as error:
+        raise ServiceUnavailable(_read_failed(error)) from error
+
+
+def _fresh(seen: dict[str, HeartbeatSeen], name: str, max_age: datetime.timedelta) -> bool:
+    return name in seen and seen[name].age_seconds <= max_age.total_seconds()
+
+
+def _utc(moment: datetime.datetime) -> str:
+    return f"{moment.astimezone(datetime.UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+# How long beat may go unseen: it records itself every 15 s (health.beat), and the heartbeat
+# it asks a worker for is sent every 30 s.
+BEAT_MAX_AGE = datetime.timedelta(minutes=3)
+
+
 @dataclasses.dataclass
 class Worker(HealthCheck):
     """A worker ran beat's heartbeat task recently."""
@@ -86,41 +105,112 @@ class Worker(HealthCheck):
     def _check(self) -> None:
         if _inline():
             self.details["mode"] = "inline (tasks run in the web process)"
-            self._embedded_beat()
             return
-        try:
-            # Its age by the clock that wrote it (health.services.heartbeat_record): a web
-            # server whose clock runs ahead would see a live worker as dead, and one behind
-            # would see a dead worker as alive for as long as it is behind.
-            row = (
-                Heartbeat.objects.filter(name="worker")
-                .annotate(database_now=Now())
-                .values_list("at", "database_now")
-                .first()
+        seen = _heartbeats_seen("worker", "beat")
+        worker = seen.get("worker")
+        self.details["last_heartbeat"] = worker.at.isoformat() if worker else None
+        # A stale heartbeat is the worker's fault only while beat, which asks for it, runs.
+        beat_runs = _fresh(seen, "beat", BEAT_MAX_AGE)
+        if worker is None:
+            raise ServiceUnavailable(
+                "no worker heartbeat yet: beat runs, so no worker has taken its heartbeat "
+                "task (is a worker running?)"
+                if beat_runs
+                else "no worker heartbeat yet, and beat, which asks a worker for one, is not "
+                "running (see the beat check)"
             )
-        except DatabaseError as error:
-            raise ServiceUnavailable(_read_failed(error)) from error
-        last, database_now = row or (None, None)
-        self.details["last_heartbeat"] = last.isoformat() if last else None
-        if last is None:
-            raise ServiceUnavailable("no worker heartbeat yet (is beat running?)")
-        age = (database_now - last).total_seconds()
+        age = worker.age_seconds
         self.details["age_seconds"] = round(age)
         if age > self.max_age.total_seconds():
-            raise ServiceUnavailable(f"the last worker heartbeat is {age:.0f} s old")
+            raise ServiceUnavailable(
+                f"the last worker heartbeat is {age:.0f} s old"
+                + (
+                    ": beat runs, so no worker is taking tasks"
+                    if beat_runs
+                    else "; beat, which asks a worker for one every 30 s, is not running "
+                    "either (see the beat check)"
+                )
+            )
 
-    def _embedded_beat(self) -> None:
-        """Whether the web processes run beat's jobs (core.embedded_beat), and how long ago
-        each job last ran, from the claims in the shared cache."""
+
+@dataclasses.dataclass
+class Beat(HealthCheck):
+    """Whatever sends the periodic jobs runs: celery beat with a queue (its own record,
+    health.beat), the web processes or cron's `run_beat_jobs` embedded (core.embedded_beat).
+    Each says apart a runner that stopped, and when, from one that never ran here."""
+
+    max_age: datetime.timedelta = BEAT_MAX_AGE
+    details: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    async def run(self) -> None:
+        await sync_to_async(self._check)()
+
+    def _check(self) -> None:
+        if _inline():
+            self._embedded()
+        else:
+            self._celery_beat()
+
+    def _celery_beat(self) -> None:
+        self.details["mode"] = "celery beat (one process per site)"
+        seen = _heartbeats_seen("beat", "beat-started")
+        started, beat = seen.get("beat-started"), seen.get("beat")
+        self.details["started"] = started.at.isoformat() if started else None
+        self.details["last_seen"] = beat.at.isoformat() if beat else None
+        if beat is None:
+            raise ServiceUnavailable(
+                "no beat has recorded that it runs here, ever: start one (celery -A config "
+                "beat, deploy/parley-beat.service), or restart one started before this "
+                "release (those keep no record)"
+            )
+        age = beat.age_seconds
+        self.details["age_seconds"] = round(age)
+        if age > self.max_age.total_seconds():
+            since = f"; it had started at {_utc(started.at)}" if started else ""
+            raise ServiceUnavailable(
+                f"beat has stopped: it last ran {age:.0f} s ago, at {_utc(beat.at)}{since}. "
+                "No periodic job runs until it is started again"
+            )
+
+    def _embedded(self) -> None:
         tick = settings.PARLEY_EMBEDDED_BEAT_TICK
-        if not tick:
-            self.details["beat"] = "off (PARLEY_EMBEDDED_BEAT_TICK=0): cron runs the jobs"
-            return
-        self.details["beat"] = f"in the web processes, every {tick:g} s"
         now = time.time()
-        self.details["beat_last_ran_seconds_ago"] = {
-            name: round(now - when) for name, when in sorted(beat_last_runs().items())
+        look = beat_last_look()
+        self.details["mode"] = (
+            f"in the web processes, every {tick:g} s"
+            if tick
+            else "cron runs manage.py run_beat_jobs (PARLEY_EMBEDDED_BEAT_TICK=0)"
+        )
+        self.details["last_look_seconds_ago"] = round(now - look) if look else None
+        self.details["jobs_last_ran_seconds_ago"] = {
+            name: round(now - when) if when else None
+            for name, when in sorted(beat_last_runs().items())
         }
+        if look is None:
+            if tick and beat_embedded_running():
+                return  # this process looks within a tick of its start
+            raise ServiceUnavailable(
+                "no web process has looked for due periodic jobs here yet: a web server "
+                f"started through config.wsgi (make run, gunicorn) looks {tick:g} s after it "
+                "starts"
+                if tick
+                else "manage.py run_beat_jobs has never run here: no periodic job has run; "
+                "cron must run it every minute"
+            )
+        age = now - look
+        if age > max(self.max_age.total_seconds(), 3 * tick):
+            raise ServiceUnavailable(
+                f"the web processes last looked for due periodic jobs {age:.0f} s ago (they "
+                f"look every {tick:g} s): "
+                + (
+                    "a job has run that long"
+                    if beat_embedded_running()
+                    else "the web server has stopped, or a job has run that long"
+                )
+                if tick
+                else f"manage.py run_beat_jobs last ran {age:.0f} s ago: cron must run it "
+                "every minute"
+            )
 
 
 def _read_failed(error: DatabaseError) -> str:
@@ -188,5 +278,6 @@ CHECKS = {
     "cache": SiteCache,
     "broker": Broker,
     "worker": Worker,
+    "beat": Beat,
     "pending_comments": PendingComments,
 }

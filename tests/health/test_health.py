@@ -1,14 +1,21 @@
 """Health for operators: /healthz answers 200 or 503 with JSON on the database, the cache,
-the broker, the worker's heartbeat and the comment queue; parley_status prints the same."""
+the broker, the worker's heartbeat, beat and the comment queue; parley_status prints the
+same."""
 
+import io
+import re
+import time
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.core.cache import caches
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from comments.models import Comment
 from comments.services import Poster, comment_submit
+from health.checks import Beat
 from health.models import Heartbeat
 from health.services import heartbeat_record
 
@@ -21,33 +28,61 @@ def health(client):
     return response.status_code, response.json()
 
 
-def test_a_healthy_embedded_site(client):
+def test_a_healthy_embedded_site(client, beat_looked):
     """Embedded: everything ok, with the queue's figures and the inline mode named."""
     status, report = health(client)
     assert status == 200 and report["status"] == "ok"
-    assert set(report["checks"]) == {"database", "cache", "broker", "worker", "pending_comments"}
+    assert set(report["checks"]) == {
+        "database", "cache", "broker", "worker", "beat", "pending_comments"
+    }  # fmt: skip
     assert report["checks"]["pending_comments"]["count"] == 0
     assert report["checks"]["worker"]["mode"].startswith("inline")
-    assert report["checks"]["worker"]["beat"].startswith("off (PARLEY_EMBEDDED_BEAT_TICK=0)")
+    assert report["checks"]["beat"]["mode"].startswith("cron runs manage.py run_beat_jobs")
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
 
 
-def test_an_embedded_site_says_when_its_beat_last_ran_each_job(client, settings):
-    from core.embedded_beat import beat_jobs_run_due
+def test_embedded_cron_beat_that_never_ran_ran_or_stopped(client, settings):
+    """With the web processes' beat off, the report says whether cron's run_beat_jobs has
+    never run here, when it and each job last ran, and when it has stopped."""
 
+    heartbeat = {"task": "health.tasks.heartbeat_task", "schedule": 60.0}
+    settings.CELERY_BEAT_SCHEDULE = {"first": heartbeat}
+    settings.PARLEY_EMBEDDED_BEAT_SKIP = ()
+    status, report = health(client)
+    beat = report["checks"]["beat"]
+    assert status == 503 and beat["ok"] is False
+    assert beat["error"].startswith("manage.py run_beat_jobs has never run here")
+    assert (beat["last_look_seconds_ago"], beat["jobs_last_ran_seconds_ago"]) == (
+        None, {"first": None}
+    )  # fmt: skip
+
+    call_command("run_beat_jobs", stdout=io.StringIO())
+    settings.CELERY_BEAT_SCHEDULE = {"first": heartbeat, "added": heartbeat}
+    status, report = health(client)
+    beat = report["checks"]["beat"]
+    assert status == 200, report
+    assert beat["last_look_seconds_ago"] < 30
+    assert beat["jobs_last_ran_seconds_ago"]["added"] is None
+    assert 0 <= beat["jobs_last_ran_seconds_ago"]["first"] < 30
+
+    # Its claim on the job expires after the interval; when the job last ran stays known.
+    caches["beat"].delete("parley:embedded-beat:first")
+    assert health(client)[1]["checks"]["beat"]["jobs_last_ran_seconds_ago"]["first"] < 30
+
+    time.sleep(0.01)
+    check = Beat(max_age=timedelta(0))
+    result = async_to_sync(check.get_result)(None)
+    assert str(result.error.message).startswith("manage.py run_beat_jobs last ran 0 s ago")
+
+
+def test_embedded_web_beat_that_never_looked(client, settings):
+    """With the web processes' beat on and none of them ever having looked (no server
+    through config.wsgi ran here), the report says so rather than naming a schedule."""
     settings.PARLEY_EMBEDDED_BEAT_TICK = 10
-    settings.CELERY_BEAT_SCHEDULE = {
-        "sweep-pending-comments": settings.CELERY_BEAT_SCHEDULE["sweep-pending-comments"],
-        "retrain-spam-model": settings.CELERY_BEAT_SCHEDULE["retrain-spam-model"],
-    }
-    _, report = health(client)
-    assert report["checks"]["worker"]["beat"] == "in the web processes, every 10 s"
-    assert report["checks"]["worker"]["beat_last_ran_seconds_ago"] == {}
-    beat_jobs_run_due()
-    _, report = health(client)
-    ago = report["checks"]["worker"]["beat_last_ran_seconds_ago"]
-    assert sorted(ago) == ["retrain-spam-model", "sweep-pending-comments"]
-    assert all(0 <= seconds < 30 for seconds in ago.values()), ago
+    status, report = health(client)
+    beat = report["checks"]["beat"]
+    assert status == 503 and beat["mode"] == "in the web processes, every 10 s"
+    assert beat["error"].startswith("no web process has looked for due periodic jobs here yet")
 
 
 def test_a_comment_stuck_pending_makes_it_fail(client, article, queued_scoring):
@@ -67,10 +102,11 @@ def test_queue_mode_needs_a_broker_and_a_fresh_heartbeat(client, settings):
     broker fails."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    heartbeat_record(name="beat")
     status, report = health(client)
     assert status == 503 and "no worker heartbeat" in report["checks"]["worker"]["error"]
     heartbeat_record(name="worker")
-    Heartbeat.objects.update(at=timezone.now() - timedelta(minutes=5))
+    Heartbeat.objects.filter(name="worker").update(at=timezone.now() - timedelta(minutes=5))
     assert health(client)[1]["checks"]["worker"]["ok"] is False
     heartbeat_record(name="worker")
     status, report = health(client)
@@ -79,6 +115,38 @@ def test_queue_mode_needs_a_broker_and_a_fresh_heartbeat(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     status, report = health(client)
     assert status == 503 and report["checks"]["broker"]["ok"] is False
+
+
+def test_queue_mode_tells_a_beat_never_started_from_one_that_stopped(client, settings):
+    """With a broker, beat's own record says whether it never ran here, runs, or stopped
+    (when, and when it had started); a stale worker heartbeat is then put down to beat,
+    not to the workers."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    checks = health(client)[1]["checks"]
+    assert checks["beat"]["error"].startswith("no beat has recorded that it runs here, ever")
+    assert "beat, which asks a worker for one, is not running" in checks["worker"]["error"]
+
+    heartbeat_record(name="beat-started")
+    heartbeat_record(name="beat")
+    checks = health(client)[1]["checks"]
+    assert checks["beat"]["ok"] is True and checks["beat"]["age_seconds"] <= 5
+    assert checks["beat"]["started"] is not None
+    assert checks["worker"]["error"].startswith("no worker heartbeat yet: beat runs")
+
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Heartbeat.objects.filter(name="beat-started").update(at=an_hour_ago - timedelta(days=2))
+    Heartbeat.objects.filter(name="beat").update(at=an_hour_ago)
+    heartbeat_record(name="worker")
+    Heartbeat.objects.filter(name="worker").update(at=an_hour_ago)
+    checks = health(client)[1]["checks"]
+    said = checks["beat"]["error"]
+    assert re.match(r"beat has stopped: it last ran 360\d s ago, at ", said), said
+    assert f"it had started at {an_hour_ago - timedelta(days=2):%Y-%m-%d %H:%M}" in said
+    assert (
+        "beat, which asks a worker for one every 30 s, is not running either"
+        in (checks["worker"]["error"])
+    )
 
 
 def test_a_failing_check_is_one_log_line_saying_why(client, settings):
@@ -102,14 +170,15 @@ def test_a_failing_check_is_one_log_line_saying_why(client, settings):
     finally:
         logging.getLogger().removeHandler(probe)
     failing = sorted(name for name, check in report["checks"].items() if not check["ok"])
-    assert status == 503 and failing == ["broker", "worker"]
+    assert status == 503 and failing == ["beat", "broker", "worker"]
     lines = written.getvalue().splitlines()
-    assert len(lines) == 2, lines
+    assert len(lines) == 3, lines
     assert "WARNING health.views: health: broker failing: the broker does not answer" in lines[0]
-    assert "health: worker failing: no worker heartbeat yet (is beat running?)" in lines[1]
+    assert "health: worker failing: no worker heartbeat yet, and beat" in lines[1]
+    assert "health: beat failing: no beat has recorded that it runs here" in lines[2]
 
 
-def test_parley_status_prints_the_same(capsys, article, queued_scoring):
+def test_parley_status_prints_the_same(capsys, article, queued_scoring, beat_looked):
     """The command prints one line per check and fails when something does."""
     call_command("parley_status")
     out = capsys.readouterr().out

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_health_check_answers_over_plain_http_and_pages_are_redirected(
-    client, article, settings
+    client, article, settings, beat_looked
 ):
     settings.SECURE_SSL_REDIRECT = True
     health = client.get("/healthz")

@@ -10,7 +10,7 @@ from ...views import health_failures_log, health_report
 
 
 class Command(BaseCommand):
-    help = "Check the database, cache, broker, worker heartbeat and comment queue."
+    help = "Check the database, cache, broker, worker heartbeat, beat and comment queue."
 
     def handle(self, *args, **options):
         async def run_all():
