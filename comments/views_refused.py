@@ -105,14 +105,17 @@ def _forget_refused(request: HttpRequest, *, stale: bool) -> dict:
     guest = not request.user.is_authenticated
     saved = guest and bool(remembered_commenter(request))
     own = guest and bool(own_comment_ids(request))
+    heading = gettext("Your details were not forgotten yet")
     if saved:
         notice = STALE_TOKEN_FORGET_NOTICE if stale else NO_TOKEN_FORGET_NOTICE
     elif own:
         notice = STALE_TOKEN_FORGET_OWN_NOTICE if stale else NO_TOKEN_FORGET_OWN_NOTICE
+        # No details are saved: the button pressed was about the list of own comments.
+        heading = gettext("This browser still knows which comments it posted")
     else:
         notice = gettext("No name, email address or website is saved in this browser.")
     return {
-        "forgetting": True,
+        "forgetting": heading,
         "notice": notice,
         "details_saved": saved,
         "own_comments_here": own,

@@ -168,5 +168,8 @@ def test_a_refused_forget_of_own_comments_names_that_button(article, submit, cli
     assert response.status_code == 403
     assert OWN_COOKIE not in response.cookies
     assert "Press “Forget which comments this browser posted” again." in html
+    assert "<h1>This browser still knows which comments it posted</h1>" in html
+    assert "<title>This browser still knows which comments it posted · Parley</title>" in html
+    assert "details were not forgotten" not in html
     assert 'id="forget-own-comments"' in html and 'id="forget-details"' not in html
     assert "\nHalf a thought I still want</textarea>" in html
