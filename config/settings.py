@@ -368,8 +368,16 @@ if EMAIL_URL:
         raise ImproperlyConfigured(
             "EMAIL_URL: write smtp+tls://user:password@host:587 instead of smtp://…?tls=1."
         )
-    globals().update(env.email_url_config(EMAIL_URL))
-    EMAIL_TIMEOUT = 10
+    _email = env.email_url_config(EMAIL_URL)
+    # django-environ hands the query's parameters back as OPTIONS, which Django's mail
+    # settings have no place for: left there, a ?timeout=5 was silently dropped.
+    _options = {key.lower(): value for key, value in _email.pop("OPTIONS", {}).items()}
+    EMAIL_TIMEOUT = _options.pop("timeout", 10)
+    if _options:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: {', '.join(sorted(_options))} is not read; only ?timeout=seconds is."
+        )
+    globals().update(_email)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

@@ -45,6 +45,27 @@ def test_email_url_forms():
     assert settings_under({}, "EMAIL_BACKEND")["EMAIL_BACKEND"].endswith("console.EmailBackend")
 
 
+def test_email_url_timeout_is_read_and_an_unknown_option_refused():
+    """?timeout= sets the SMTP timeout (10 s otherwise), and leaves no stray OPTIONS
+    setting; any other parameter would be dropped, so it stops the start, named."""
+    got = settings_under(
+        {"EMAIL_URL": "smtp+tls://u:p@smtp.example.org:587?timeout=5"}, "EMAIL_TIMEOUT", "OPTIONS"
+    )
+    assert got == {"EMAIL_TIMEOUT": 5, "OPTIONS": None}
+    default = settings_under({"EMAIL_URL": "smtp+tls://u:p@smtp.example.org:587"}, "EMAIL_TIMEOUT")
+    assert default == {"EMAIL_TIMEOUT": 10}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "EMAIL_URL": "smtp+tls://u:p@smtp.example.org:587?timout=5",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0 and "EMAIL_URL: timout is not read" in result.stderr
+
+
 def test_the_old_tls_query_form_is_refused_with_the_new_spelling():
     """A pre-environ `?tls=1` URL would silently send without TLS: it is refused instead."""
     env = {
