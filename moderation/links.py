@@ -36,6 +36,10 @@ SHORTENER_DOMAINS = frozenset(
 # file, so a name under one of them counts only with a path after it (evil.zip/get).
 FILE_EXTENSION_SUFFIXES = frozenset(["py", "sh", "rs", "md", "ps", "pm", "zip", "mov"])
 
+# Suffixes that are no word of a sentence: after a dot spaced on one side only, "views. com"
+# is a link broken up to get past a filter even with no path after it.
+WORDLESS_SUFFIXES = frozenset(["com", "org"])
+
 # "the dot com bubble", "a polka dot com..." are prose, not spelled-out links.
 DOT_WORD_NAMES = frozenset(["the", "a", "an", "polka"])
 
@@ -137,7 +141,7 @@ def links_find(text: str) -> LinkScan:
         name, dot, suffix, path = match.groups()
         one_sided = dot.strip() == "." and not (dot[0].isspace() and dot[-1].isspace())
         if (
-            (one_sided and not path)
+            (one_sided and not path and suffix.lower() not in WORDLESS_SUFFIXES)
             or (dot.strip().lower() == "dot" and name.lower() in DOT_WORD_NAMES)
             or _is_sentence_break(suffix)
             or domain_registrable(f"{name}.{suffix}") is None

@@ -167,6 +167,22 @@ def test_spaced_out_links_count_once_each(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ("The only thing she used was pimpmyviews. com", "pimpmyviews. com"),
+        ("get yours at freegifts .org today", "freegifts .org"),
+    ],
+)
+def test_a_com_or_org_after_a_dot_spaced_on_one_side_is_a_link_without_a_path(text, link):
+    """No sentence goes on with "com" or "org": "views. com" is a link broken up, path or not,
+    while a dot spaced on one side before any other word still ends a sentence."""
+    assert links_find(text).spaced == (link,)
+    assert reasons_of(text)["spaced_link"] == f"1 spaced-out link: {link}"
+    assert links_find("It ended there. me too, I said.").total == 0
+    assert links_find("We ran it on .net for years. info desk staff agreed.").total == 0
+
+
+@pytest.mark.parametrize(
     ("text", "host"),
     [
         ("https://bit.ly/3abc", "bit.ly"),
