@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from moderation import blending, features, learning, learning_model, scoring
+from moderation import blending, features, learning, learning_features, learning_model, scoring
 from moderation.starter import STARTER_FILE, starter_model, starter_replace, starter_summary
 
 SHARED_VIDEOS = Path(__file__).resolve().parents[3] / "shared/data/spam/youtube"
@@ -122,14 +122,46 @@ def test_the_blend_names_both_models_and_fits_the_verdict_column():
         ("THIS IS ALL IN CAPITALS", "shouting", 1.0),
         ("short", "shouting", 0.0),
         ("wow!!!", "exclamations", 3 / 5),
-        ("thumbs up if you read this on the train", "engagement", 1 / 2),
+        ("thumbs up if you read this on the train", "engagement", 1.0),
         ("please share this comment and vote for me", "engagement", 1.0),
         ("I liked the part about the harbour", "engagement", 0.0),
+        ("Nice song .See my new track.", "promotion", 1 / 3),
+        ("please look up DHG SONGS this is my playlist", "promotion", 1.0),
+        ("Since when has Katy Perry had her own YouTube channel?", "promotion", 0.0),
+        ("Like this comment for no reason", "engagement", 1.0),
+        ("If I get 100 subscribers, I will sing it live", "engagement", 1.0),
+        ("C'mon Katy, you are so close to 14,000,000 subscribers", "engagement", 0.0),
     ],
 )
 def test_each_cue_reads_what_it_names(text, cue, value):
+    """Promotion is the author's own or an imperative; one ask to like or share is the whole
+    of engagement, and subscribers count only when the author asks for them."""
     row = features.dense_rows([text])[0]
     assert row[features.NAMES.index(cue)] == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "value"),
+    [
+        ("thumbs up if you read this on the train", "engagement", 1 / 2),
+        ("C'mon Katy, you are so close to 14,000,000 subscribers", "engagement", 1 / 2),
+        ("Since when has Katy Perry had her own YouTube channel?", "promotion", 1 / 3),
+        ("Nice song .See my new track.", "promotion", 0.0),
+    ],
+)
+def test_a_model_stored_with_the_second_cues_is_served_those_cues(text, cue, value):
+    """A site model trained with version 2 of the cues is served them as they were read
+    then, though version 3 reads promotion and engagement otherwise."""
+    assert features.dense_rows([text], 2)[0][features.NAMES_OF[2].index(cue)] == pytest.approx(
+        value
+    )
+    old = tiny_model(dense_features=2)
+    loaded = learning_model.TrainedModel.from_bytes(old.to_bytes())
+    assert loaded.predict_proba([text])[0] == pytest.approx(old.predict_proba([text])[0])
+    expected = learning_features.dense_rows([text], old.settings) @ old.dense_coef
+    assert expected == pytest.approx(
+        features.dense_rows([text], 2) @ old.dense_coef * old.settings["dense_scale"]
+    )
 
 
 def test_cues_are_bounded_and_the_model_stores_their_weights():
