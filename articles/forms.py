@@ -1,4 +1,3 @@
-import hashlib
 import uuid
 from datetime import timedelta
 
@@ -112,8 +111,9 @@ class UpdateCorrectionForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    # A digest of the text the page showed: the same text arriving again after the stored
-    # one changed from that is the author's own save sent twice, not a save of nothing.
+    # The update_text_digest of the text the page showed: the same text arriving again after
+    # the stored one changed from that is the author's own save sent twice, not a save of
+    # nothing (services.update_correct).
     loaded = forms.CharField(required=False, widget=forms.HiddenInput)
     notify_followers = forms.BooleanField(
         label=gettext_lazy("Notify followers of this correction"),
@@ -124,10 +124,6 @@ class UpdateCorrectionForm(forms.Form):
             "“Corrected on” with today's date."
         ),
     )
-
-    @staticmethod
-    def digest(body: str) -> str:
-        return hashlib.sha256(body.strip().encode()).hexdigest()[:32]
 
 
 class ScheduleForm(forms.Form):

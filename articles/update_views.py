@@ -58,7 +58,7 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     template = "articles/update_edit.html"
     if request.method == "GET":
         kept = post_kept_take(request)
-        initial = {"body": update.body, "loaded": UpdateCorrectionForm.digest(update.body)}
+        initial = {"body": update.body, "loaded": services.update_text_digest(update.body)}
         form = UpdateCorrectionForm(kept or None, initial=initial)
         return render(request, template, {"update": update, "form": form})
     form = UpdateCorrectionForm(request.POST)
@@ -68,10 +68,11 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 update=update,
                 body=form.cleaned_data["body"],
                 notify_followers=form.cleaned_data["notify_followers"],
+                loaded=form.cleaned_data["loaded"],
             )
+        except services.CorrectionAlreadySaved as repeat:
+            return _repeat_answer(request, repeat.update)
         except ValidationError as error:
-            if _correction_repeated(update, form.cleaned_data):
-                return _repeat_answer(request, update)
             form.add_error(None, error.messages)
     if not form.is_valid():
         update.refresh_from_db(fields=["withdrawn_at"])
@@ -118,18 +119,6 @@ def _scheduled_answer(request: HttpRequest, update: ArticleUpdate, text: str) ->
     answer lands: the page does not show the update, so a note inside it would be lost."""
     messages.success(request, text % {"date": date_text(update.published_at)})
     return HttpResponseRedirect(update.article.get_absolute_url())
-
-
-def _correction_repeated(update: ArticleUpdate, data: dict) -> bool:
-    """Whether a correction refused as unchanged is one already saved from this very page
-    (a double click, a resent POST): the text stored changed since the page was drawn, to
-    the text sent."""
-    update.refresh_from_db(fields=["body", "withdrawn_at"])
-    if update.is_withdrawn:  # that says more than the repeat
-        return False
-    loaded = data["loaded"]
-    stored = UpdateCorrectionForm.digest(update.body)
-    return bool(loaded) and loaded != stored and stored == UpdateCorrectionForm.digest(data["body"])
 
 
 def _repeat_answer(request: HttpRequest, update: ArticleUpdate) -> HttpResponse:

@@ -17,6 +17,7 @@ from .publication import (
     articles_publish_due,
 )
 from .updates import (
+    CorrectionAlreadySaved,
     update_cancel,
     update_correct,
     update_correction_announced,
@@ -24,6 +25,7 @@ from .updates import (
     update_publish,
     update_publish_once,
     update_save,
+    update_text_digest,
     update_withdraw,
     updates_publish_due,
 )
@@ -41,6 +43,7 @@ from .writing import (
 __all__ = [
     "AlreadyPublished",
     "ArticleEditConflict",
+    "CorrectionAlreadySaved",
     "article_create",
     "article_create_once",
     "article_edit",
@@ -60,6 +63,7 @@ __all__ = [
     "update_publish",
     "update_publish_once",
     "update_save",
+    "update_text_digest",
     "update_withdraw",
     "updates_publish_due",
 ]

@@ -1,6 +1,7 @@
 """Follow-up updates on an article's timeline: post, schedule, correct, withdraw, remove;
 and, from beat, the scheduled updates whose date has come."""
 
+import hashlib
 from datetime import datetime
 from uuid import UUID
 
@@ -81,21 +82,40 @@ def update_save(*, update: ArticleUpdate, announce: bool = True) -> ArticleUpdat
     return update
 
 
+class CorrectionAlreadySaved(Exception):
+    """The correction sent is the one its page already saved (a double click, a resent POST)."""
+
+    def __init__(self, update: ArticleUpdate):
+        super().__init__(f"update {update.pk} already reads as sent")
+        self.update = update
+
+
+def update_text_digest(body: str) -> str:
+    """A short fingerprint of an update's text, for a form to say which text it showed."""
+    return hashlib.sha256(body.strip().encode()).hexdigest()[:32]
+
+
 @transaction.atomic
 def update_correct(
-    *, update: ArticleUpdate, body: str, notify_followers: bool = False
+    *, update: ArticleUpdate, body: str, notify_followers: bool = False, loaded: str = ""
 ) -> ArticleUpdate:
     """Replace an update's text, dated as corrected; followers are emailed the correction
     only when `notify_followers` (a typo fix is not worth a second email). A scheduled update
-    (not out yet) just takes the new text."""
+    (not out yet) just takes the new text. `loaded`, the update_text_digest of the text the
+    form showed, tells a repeat of a saved correction (CorrectionAlreadySaved) from a save of
+    nothing (ValidationError)."""
     locked = ArticleUpdate.objects.select_for_update().select_related("article").get(pk=update.pk)
-    if locked.is_withdrawn:
+    if locked.is_withdrawn:  # that says more than a repeat would
         on = date_format(timezone.localtime(locked.withdrawn_at), "DATE_FORMAT")
         raise ValidationError(
             _("This update was withdrawn on %(date)s; it can no longer be corrected.")
             % {"date": on}
         )
     if body.strip() == locked.body.strip():
+        # The stored text changed since the page was drawn, to the text sent: this page's
+        # own save came first.
+        if loaded and loaded != update_text_digest(locked.body):
+            raise CorrectionAlreadySaved(locked)
         if locked.is_upcoming:
             raise ValidationError(_("The text is the same as before: nothing to change."))
         raise ValidationError(

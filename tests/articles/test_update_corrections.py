@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,9 +18,11 @@ from django.utils.formats import date_format
 from articles.authoring import date_text
 from articles.models import Article, ArticleUpdate
 from articles.services import (
+    CorrectionAlreadySaved,
     update_correct,
     update_publish,
     update_save,
+    update_text_digest,
     update_withdraw,
 )
 from core.roles import AUTHORS_GROUP
@@ -187,6 +190,19 @@ def test_a_scheduled_update_changed_twice_from_one_page_says_so_at_the_top(
     second = author_client.post(edit_url(scheduled), data, follow=True)
     assert second.redirect_chain == [(article.get_absolute_url(), 302)]
     assert "it was saved once, not twice." in second.content.decode()
+
+
+def test_the_service_tells_a_repeated_correction_from_a_save_of_nothing(update):
+    """update_correct itself decides: the text sent again after its page's first save is a
+    repeat; the same text from a page that already showed it is a save of nothing."""
+    shown = update_text_digest(update.body)
+    update_correct(update=update, body="Now £2bn.", loaded=shown)
+    with pytest.raises(CorrectionAlreadySaved) as repeat:
+        update_correct(update=update, body="Now £2bn.", loaded=shown)
+    assert repeat.value.update.body == "Now £2bn."
+    fresh = update_text_digest("Now £2bn.")
+    with pytest.raises(ValidationError, match="nothing to correct"):
+        update_correct(update=update, body="Now £2bn.", loaded=fresh)
 
 
 def test_sending_the_text_unchanged_from_a_fresh_page_is_still_refused(author_client, update):
