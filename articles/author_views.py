@@ -80,12 +80,12 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
             return render(request, template, context | {"form": ArticleForm(kept)})
         initial = ArticleForm.initial_for(article) if article else None
         return render(request, template, context | {"form": ArticleForm(initial=initial)})
-    # "Schedule" sends this form with its time: the text shown is saved and scheduled.
-    schedule = article is not None and "schedule" in request.POST
-    if schedule:
+    intent = "save" if article is None else _edit_intent(request.POST)
+    if intent == "schedule":
+        # "Schedule" sends this form with its time: the text shown is saved and scheduled.
         context["schedule_form"] = ScheduleForm(request.POST)
     form = ArticleForm(request.POST)
-    if not form.is_valid() or (schedule and not context["schedule_form"].is_valid()):
+    if not form.is_valid() or (intent == "schedule" and not context["schedule_form"].is_valid()):
         return render(request, template, context | {"form": form}, status=400)
     data = form.cleaned_data
     submission = data.pop("submission")
@@ -93,49 +93,72 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
         # Safe to mark: markdown_to_safe_html passes everything through nh3's allowlist.
         preview_html = mark_safe(markdown_to_safe_html(data["body"]))  # noqa: S308
         return render(request, template, context | {"form": form, "preview_html": preview_html})
-    publish = unschedule = False
     try:
         if article is None:
             data.pop("loaded_at")
-            article, new = services.article_create_once(
-                authors=[request.user], submission=submission, **data
-            )
-            title = {"title": article.title}
-            if new:
-                messages.success(request, _("Draft “%(title)s” saved.") % title)
-            else:
-                text = _("“%(title)s” was already saved as a draft: it was not saved again.")
-                messages.info(request, text % title)
-        elif publish := "publish" in request.POST:
-            article = services.article_edit(article=article, publish=True, **data)
-        elif schedule:
-            was_scheduled = article.publication_state == PublicationState.SCHEDULED
-            when = context["schedule_form"].cleaned_data["publish_at"]
-            article = services.article_edit(article=article, schedule_at=when, **data)
-        elif unschedule := "unschedule" in request.POST:
-            # The text shown is kept: going back to draft is about when, not what, to publish.
-            article = services.article_edit(article=article, unschedule=True, **data)
-        else:
-            article = services.article_edit(article=article, **data)
-            messages.success(request, _("“%(title)s” saved.") % {"title": article.title})
+            return _article_create(request, data, submission=submission)
+        was_scheduled = article.publication_state == PublicationState.SCHEDULED
+        options = _edit_options(intent, context["schedule_form"])
+        article = services.article_edit(article=article, **data, **options)
     except services.ArticleEditConflict as conflict:
         return _article_conflict(request, template, context, conflict)
     except ValidationError as error:
-        if context["article"] is not None:
+        if article is not None:
             # Nothing was saved: the page names the article as it is, not as typed.
-            context["article"].refresh_from_db()
-        (context["schedule_form"] if schedule else form).add_error(None, error.messages)
+            article.refresh_from_db()
+        (context["schedule_form"] if intent == "schedule" else form).add_error(None, error.messages)
         return render(request, template, context | {"form": form}, status=400)
-    if publish:
-        messages.success(request, _("“%(title)s” is published.") % {"title": article.title})
-        return HttpResponseRedirect(_dashboard_url())
-    if schedule:
+    return _edit_answer(request, article, intent, was_scheduled=was_scheduled)
+
+
+# The edit page's buttons besides Save; each saves the text shown first.
+EDIT_INTENTS = ("publish", "schedule", "unschedule")
+
+
+def _edit_intent(post) -> str:
+    """Which button sent the edit page's form: save, publish, schedule or unschedule."""
+    return next((intent for intent in EDIT_INTENTS if intent in post), "save")
+
+
+def _edit_options(intent: str, schedule_form: ScheduleForm) -> dict:
+    """What services.article_edit does besides saving, for the button pressed."""
+    if intent == "publish":
+        return {"publish": True}
+    if intent == "schedule":
+        return {"schedule_at": schedule_form.cleaned_data["publish_at"]}
+    # The text shown is kept: going back to draft is about when, not what, to publish.
+    return {"unschedule": intent == "unschedule"}
+
+
+def _edit_answer(
+    request: HttpRequest, article: Article, intent: str, *, was_scheduled: bool
+) -> HttpResponse:
+    """Say what the edit did: a plain save stays on the form, the rest go to the dashboard."""
+    title = {"title": article.title}
+    if intent == "save":
+        messages.success(request, _("“%(title)s” saved.") % title)
+        return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
+    if intent == "publish":
+        messages.success(request, _("“%(title)s” is published.") % title)
+    elif intent == "schedule":
         _scheduled_say(request, article, was_scheduled=was_scheduled)
-        return HttpResponseRedirect(_dashboard_url())
-    if unschedule:
+    else:
         text = _("“%(title)s” is saved, and a draft again: it will not be published.")
-        messages.success(request, text % {"title": article.title})
-        return HttpResponseRedirect(_dashboard_url())
+        messages.success(request, text % title)
+    return HttpResponseRedirect(_dashboard_url())
+
+
+def _article_create(request: HttpRequest, data: dict, *, submission) -> HttpResponse:
+    """Save a new article as a draft, once for the page it was typed on."""
+    article, new = services.article_create_once(
+        authors=[request.user], submission=submission, **data
+    )
+    title = {"title": article.title}
+    if new:
+        messages.success(request, _("Draft “%(title)s” saved.") % title)
+    else:
+        text = _("“%(title)s” was already saved as a draft: it was not saved again.")
+        messages.info(request, text % title)
     return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
 
 
