@@ -82,7 +82,7 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "The update is changed. It comes out on %(date)s, when anyone following the article "
             "will get it by email as it now reads."
         )
-        return _scheduled_answer(request, update, text)
+        return _scheduled_answer(request, update, text % {"date": date_text(update.published_at)})
     if form.cleaned_data["notify_followers"]:
         text = _("Your correction is published. Anyone following the article will get it by email.")
     else:
@@ -95,29 +95,50 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @author_required
 def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Withdraw an update on an article one writes: readers see only that it was withdrawn.
-    One still scheduled is cancelled instead: it never comes out."""
+    One still scheduled is cancelled instead: it never comes out. A correction typed on the
+    edit page but not saved comes with the withdrawal and is handed back, not dropped."""
     update = update_for_author(request.user, slug=slug, pk=pk)
+    typed = request.POST.get("body", "").strip()
+    if typed == update.body.strip():
+        typed = ""  # nothing typed beyond what was stored: nothing to hand back
     if update.is_upcoming and services.update_cancel(update=update):
         text = _(
             "The update planned for %(date)s is cancelled: it will not come out, and "
             "followers will not hear of it."
-        )
+        ) % {"date": date_text(update.published_at)}
+        if typed:
+            return _withdrawn_keeping(
+                request, update, typed, heading=_("Update cancelled"), text=text
+            )
         return _scheduled_answer(request, update, text)
     if services.update_withdraw(update=update):
         text = _("The update is withdrawn: readers now see only that it was withdrawn.")
-        update_note_add(request, update_id=update.pk, text=text)
+        level = messages.SUCCESS
     else:
         text = _("That update was already withdrawn on %(date)s.") % {
             "date": date_text(update.withdrawn_at)
         }
-        update_note_add(request, update_id=update.pk, text=text, level=messages.INFO)
+        level = messages.INFO
+    if typed:
+        return _withdrawn_keeping(request, update, typed, heading=_("Update withdrawn"), text=text)
+    update_note_add(request, update_id=update.pk, text=text, level=level)
     return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")
+
+
+def _withdrawn_keeping(
+    request: HttpRequest, update: ArticleUpdate, typed: str, *, heading: str, text: str
+) -> HttpResponse:
+    """Say the update is withdrawn (or cancelled) on a page that hands back the correction
+    typed but not saved: its text is nowhere to be read any more, so saving it would lose it
+    as surely as dropping it."""
+    context = {"update": update, "heading": heading, "text": text, "typed": typed}
+    return render(request, "articles/update_withdrawn.html", context)
 
 
 def _scheduled_answer(request: HttpRequest, update: ArticleUpdate, text: str) -> HttpResponse:
     """Say what was done to an update not out yet at the top of its article, where the
     answer lands: the page does not show the update, so a note inside it would be lost."""
-    messages.success(request, text % {"date": date_text(update.published_at)})
+    messages.success(request, text)
     return HttpResponseRedirect(update.article.get_absolute_url())
 
 

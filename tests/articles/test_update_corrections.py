@@ -312,6 +312,53 @@ def test_withdrawing_twice_says_it_already_was(author_client, update):
     assert ArticleUpdate.objects.get(pk=update.pk).withdrawn_at == first
 
 
+def kept_text(html: str) -> str:
+    """The text a page hands back in its read-only box ("" if none)."""
+    match = re.search(r'<textarea id="kept-text"[^>]*>(.*?)</textarea>', html, re.S)
+    return match.group(1).strip() if match else ""
+
+
+def test_withdrawing_with_a_correction_typed_hands_the_text_back(author_client, update):
+    """The withdraw button sends the correction box too: a correction typed but not saved is
+    shown back, read-only, on the page that says the update is withdrawn, and said unsaved."""
+    form = author_client.get(edit_url(update)).content.decode()
+    assert re.search(r'<button type="submit" form="update-correction"[^>]*formaction=', form)
+    typed = "Now <b>£2bn</b>, not £3bn."
+    response = author_client.post(withdraw_url(update), {"body": typed})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The update is withdrawn: readers now see only that it was withdrawn." in html
+    assert "The text you typed was not saved." in html
+    assert kept_text(html) == "Now &lt;b&gt;£2bn&lt;/b&gt;, not £3bn."
+    update.refresh_from_db()
+    assert update.is_withdrawn and update.body == "The deficit is **£3bn**."
+    again = author_client.post(withdraw_url(update), {"body": typed}).content.decode()
+    assert f"That update was already withdrawn on {today()}." in again
+    assert kept_text(again) == "Now &lt;b&gt;£2bn&lt;/b&gt;, not £3bn."
+
+
+def test_withdrawing_with_the_stored_text_in_the_box_lands_on_the_update(
+    author_client, article, update
+):
+    """Nothing typed beyond the stored text: nothing to hand back, the answer is as before."""
+    response = author_client.post(withdraw_url(update), {"body": update.body}, follow=True)
+    assert response.redirect_chain == [(f"{article.get_absolute_url()}#update-{update.pk}", 302)]
+    assert kept_text(response.content.decode()) == ""
+
+
+def test_cancelling_a_scheduled_update_hands_back_the_change_typed(author_client, article, author):
+    """A scheduled update is deleted on withdrawal: the change typed in its box is shown
+    back all the same."""
+    scheduled = scheduled_update(article, author, body="Planned", days=2)
+    when = scheduled.published_at
+    response = author_client.post(withdraw_url(scheduled), {"body": "Planned, revised."})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"The update planned for {date_text(when)} is cancelled" in html
+    assert kept_text(html) == "Planned, revised."
+    assert not ArticleUpdate.objects.filter(pk=scheduled.pk).exists()
+
+
 def test_a_withdrawn_update_cannot_be_corrected(author_client, update):
     """Correcting a withdrawn update is a 400 that keeps the text typed; its page offers no
     form."""

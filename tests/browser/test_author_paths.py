@@ -115,3 +115,29 @@ def test_author_schedules_a_draft_then_publishes_it_now(
     response = reader.goto(live_server.url + article.get_absolute_url())
     assert response.status == 200
     assert "The night ferry leaves at 23:40." in reader.inner_text("main")
+
+
+def test_withdrawing_after_typing_a_correction_hands_the_text_back(
+    live_server, page, make_user, make_article
+):
+    """The author types a correction, then decides to withdraw the update instead: the page
+    that says it is withdrawn shows what they typed, said unsaved, so nothing is lost."""
+    author = make_user("ada_author", groups=["Authors"])
+    article = make_article(title="Harbour dredging", authors=[author])
+    update = update_publish(article=article, author=author, body="Dredging starts on Munday.")
+    edit_path = f"{article.get_absolute_url()}updates/{update.pk}/edit/"
+    sign_in(page, live_server, "ada_author", next_path=article.get_absolute_url())
+    page.locator(f"#update-{update.pk}").get_by_role("link", name="Correct or withdraw").click()
+    page.wait_for_url(f"**{edit_path}")
+    page.get_by_label("Corrected update (Markdown)").fill("Dredging is postponed to June.")
+    page.get_by_role("button", name="Withdraw update").click()
+    page.wait_for_url(f"**/updates/{update.pk}/withdraw/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Update withdrawn")
+    expect(page.get_by_role("status").filter(has_text="withdrawn")).to_have_text(
+        "The update is withdrawn: readers now see only that it was withdrawn."
+    )
+    expect(page.get_by_text("The text you typed was not saved.")).to_be_in_viewport()
+    expect(page.get_by_label("Your text")).to_have_value("Dredging is postponed to June.")
+    update.refresh_from_db()
+    assert update.is_withdrawn and update.body == "Dredging starts on Munday."
