@@ -18,7 +18,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
@@ -70,12 +71,15 @@ def author_digest_choose(*, user_id: int, wanted: bool) -> bool:
 def author_digests_send(*, now: datetime | None = None) -> int:
     """Send each author who has not opted out one digest of the comments published on their
     articles since their previous one (nothing to those with nothing new, or no verified
-    address); returns how many emails were sent. Safe to run twice, or twice at once."""
+    address); returns how many emails were sent. Safe to run twice, or twice at once. Two
+    reads however many authors; then each email is written down as it is sent."""
     now = now or timezone.now()
+    authors = {author.pk: author for author in _authors_with_new_comments(now)}
     sent = 0
-    for author in _authors_with_new_comments(now):
+    for author_id, rows in groupby(_new_comments(authors, now), key=lambda row: row.digest_author):
+        author = authors[author_id]
         try:
-            sent += _author_digest_send(author, now)
+            sent += _author_digest_send(author, list(rows), now)
         except Exception:  # one author's failed send must not stop the others'
             logger.exception("Author digest for user %s failed; the next run retries", author.pk)
     return sent
@@ -93,13 +97,12 @@ def _published_between(start: datetime, end: datetime, prefix: str = "") -> Q:
 
 def _authors_with_new_comments(now: datetime) -> list[AbstractBaseUser]:
     """Authors who want the digest, with a verified address and a recently published comment
-    on one of their articles, each with what the digest needs to know (one query)."""
+    on one of their articles (one query)."""
     floor = now - max(LOOKBACK_MOST, _period())
     verified = EmailAddress.objects.filter(
         user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
     )
     choices = AuthorDigestChoice.objects.filter(user=OuterRef("pk"))
-    entries = AuthorDigestEntry.objects.filter(user=OuterRef("pk")).order_by("sent_at")
     return list(
         get_user_model()
         # Someone no longer an author is not sent to the author area, which refuses them.
@@ -107,10 +110,6 @@ def _authors_with_new_comments(now: datetime) -> list[AbstractBaseUser]:
         .filter(_published_between(floor, now, prefix="articles__comments__"))
         .filter(Exists(verified))
         .exclude(Exists(choices.filter(wanted=False)))
-        .annotate(
-            digest_opted_in_at=Subquery(choices.values("changed_at")[:1]),
-            digest_first_sent_at=Subquery(entries.values("sent_at")[:1]),
-        )
         .distinct()
         .order_by("pk")
     )
@@ -120,26 +119,47 @@ def _period() -> timedelta:
     return timedelta(hours=settings.PARLEY_AUTHOR_DIGEST_HOURS)
 
 
-def _author_digest_send(author: AbstractBaseUser, now: datetime) -> int:
-    """Send one author their digest, if anything is new; 1 if an email went."""
-    # Everything since the first digest's period began, not only since the previous one:
-    # a comment a full digest left out, or one whose transaction committed just after that
+def _new_comments(authors: dict[int, AbstractBaseUser], now: datetime) -> list[Comment]:
+    """For each of `authors`, the comments their digest lists now, one more than it lists
+    when there are more: one row per author and comment, grouped by author (one query)."""
+    if not authors:
+        return []
+    floor = now - LOOKBACK_MOST
+    mine = {"user_id": OuterRef("digest_author")}
+    first_sent = AuthorDigestEntry.objects.filter(**mine).order_by("sent_at").values("sent_at")
+    opted_in = AuthorDigestChoice.objects.filter(**mine).values("changed_at")
+    # Everything since the first digest's period began, not only since the previous one: a
+    # comment a full digest left out, or one whose transaction committed just after that
     # digest read, comes in this one. The entries keep any from being sent twice.
-    first = author.digest_first_sent_at
-    since = max(
-        (first or now) - _period(),
-        author.digest_opted_in_at or now - LOOKBACK_MOST,
-        now - LOOKBACK_MOST,
+    since = Greatest(
+        Coalesce(Subquery(first_sent[:1]), Value(now)) - Value(_period()),
+        Coalesce(Subquery(opted_in[:1]), Value(floor)),
+        Value(floor),
+        output_field=DateTimeField(),
     )
-    already = AuthorDigestEntry.objects.filter(user=author).values("comment_id")
-    comments = list(
-        Comment.objects.filter(_published_between(since, now), article__authors=author)
-        .exclude(user_id=author.pk)  # their own comments are no news to them
-        .exclude(pk__in=already)
-        .select_related("article")
+    listed = Window(
+        RowNumber(),
+        partition_by=F("digest_author"),
+        order_by=[F("article__title"), F("article_id"), F("submit_date"), F("pk")],
+    )
+    already = AuthorDigestEntry.objects.filter(**mine, comment_id=OuterRef("pk"))
+    return list(
+        Comment.objects.annotate(digest_author=F("article__authors"))
+        .filter(_published_between(floor, now), digest_author__in=list(authors))
+        .alias(digest_since=since)
+        .filter(status_changed_at__gte=F("digest_since"))
+        .exclude(user_id=F("digest_author"))  # their own comments are no news to them
+        .exclude(Exists(already))
+        .annotate(digest_rank=listed)
         # One more than is listed, to know whether any are left for the next digest.
-        .order_by("article__title", "article_id", "submit_date", "pk")[: LISTED_MOST + 1]
+        .filter(digest_rank__lte=LISTED_MOST + 1)
+        .select_related("article")
+        .order_by("digest_author", "article__title", "article_id", "submit_date", "pk")
     )
+
+
+def _author_digest_send(author: AbstractBaseUser, comments: list[Comment], now: datetime) -> int:
+    """Send one author their digest of `comments`, if any; 1 if an email went."""
     if not comments:
         return 0
     left_out = len(comments) > LISTED_MOST

@@ -9,7 +9,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -221,3 +223,38 @@ def test_someone_no_longer_an_author_gets_no_digest(writer, piece, post):
     writer.groups.clear()
     assert author_digests_send() == 0
     assert len(mail.outbox) == 0
+
+
+def _authors_with_comments(verified_user, make_article, post, numbers: range) -> None:
+    """Authors, each with an article that has two new published comments."""
+    groups_ensure()
+    for number in numbers:
+        author = verified_user(f"author{number}", f"author{number}@example.com")
+        author.groups.add(Group.objects.get(name=AUTHORS_GROUP))
+        article = make_article(title=f"Piece {number}", authors=[author])
+        post(article, f"Comment on piece {number}", name="Ann")
+        post(article, f"Another on piece {number}", name="Bob")
+
+
+def _digest_run_reads() -> tuple[int, int]:
+    """One run's reads (SELECTs) and emails sent, everything counting as new."""
+    AuthorDigestEntry.objects.all().delete()
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as run:
+        sent = author_digests_send()
+    reads = [q for q in run.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    return len(reads), sent
+
+
+def test_a_run_reads_the_same_whatever_the_number_of_authors(verified_user, make_article, post):
+    """The run's reads do not grow with the number of authors (each reads up to a week of
+    comments): only each email's own record is written per author."""
+    _authors_with_comments(verified_user, make_article, post, range(1))
+    one, sent_one = _digest_run_reads()
+    _authors_with_comments(verified_user, make_article, post, range(1, 5))
+    many, sent_many = _digest_run_reads()
+    assert (sent_one, sent_many) == (1, 5)
+    assert many == one
+    [last] = [message for message in mail.outbox if message.to == ["author4@example.com"]]
+    assert "Comment on piece 4" in last.body and "Another on piece 4" in last.body
+    assert "piece 3" not in last.body
