@@ -17,6 +17,7 @@ from core.kept_post import post_kept_over_login, post_kept_take
 from . import selectors, services
 from .authoring import (
     article_for_author,
+    article_note_add,
     author_required,
     date_text,
     datetime_text,
@@ -31,6 +32,11 @@ COMMENT_ACTIONS = {"close": False, "open": True}
 
 def _dashboard_url() -> str:
     return reverse("articles:author_dashboard")
+
+
+def _note(request: HttpRequest, article: Article, text: str, level: int = messages.SUCCESS):
+    """Say what was done to an article, once however often the same button was pressed."""
+    article_note_add(request, article_id=article.pk, text=text, level=level)
 
 
 @require_GET
@@ -136,15 +142,15 @@ def _edit_answer(
     """Say what the edit did: a plain save stays on the form, the rest go to the dashboard."""
     title = {"title": article.title}
     if intent == "save":
-        messages.success(request, _("“%(title)s” saved.") % title)
+        _note(request, article, _("“%(title)s” saved.") % title)
         return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
     if intent == "publish":
-        messages.success(request, _("“%(title)s” is published.") % title)
+        _note(request, article, _("“%(title)s” is published.") % title)
     elif intent == "schedule":
         _scheduled_say(request, article, was_scheduled=was_scheduled)
     else:
         text = _("“%(title)s” is saved, and a draft again: it will not be published.")
-        messages.success(request, text % title)
+        _note(request, article, text % title)
     return HttpResponseRedirect(_dashboard_url())
 
 
@@ -155,10 +161,10 @@ def _article_create(request: HttpRequest, data: dict, *, submission) -> HttpResp
     )
     title = {"title": article.title}
     if new:
-        messages.success(request, _("Draft “%(title)s” saved.") % title)
+        _note(request, article, _("Draft “%(title)s” saved.") % title)
     else:
         text = _("“%(title)s” was already saved as a draft: it was not saved again.")
-        messages.info(request, text % title)
+        _note(request, article, text % title, messages.INFO)
     return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
 
 
@@ -201,9 +207,9 @@ def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
     article = article_for_author(request.user, pk)
     title = {"title": article.title}
     if services.article_publish(article=article):
-        messages.success(request, _("“%(title)s” is published.") % title)
+        _note(request, article, _("“%(title)s” is published.") % title)
     else:
-        messages.info(request, _("“%(title)s” is already published.") % title)
+        _note(request, article, _("“%(title)s” is already published.") % title, messages.INFO)
     return HttpResponseRedirect(_dashboard_url())
 
 
@@ -236,8 +242,10 @@ def _scheduled_say(request: HttpRequest, article: Article, *, was_scheduled: boo
         text = _("“%(title)s” is now scheduled to publish on %(when)s.")
     else:
         text = _("“%(title)s” is scheduled to publish on %(when)s.")
-    messages.success(
-        request, text % {"title": article.title, "when": datetime_text(article.published_at)}
+    _note(
+        request,
+        article,
+        text % {"title": article.title, "when": datetime_text(article.published_at)},
     )
 
 
@@ -250,16 +258,16 @@ def article_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         unscheduled = services.article_unschedule(article=article)
     except services.AlreadyPublished:
-        messages.error(
-            request, _("“%(title)s” is already published: it cannot go back to draft.") % title
-        )
+        text = _("“%(title)s” is already published: it cannot go back to draft.")
+        _note(request, article, text % title, messages.ERROR)
         return HttpResponseRedirect(_dashboard_url())
     if unscheduled:
-        messages.success(
-            request, _("“%(title)s” is a draft again: it will not be published.") % title
+        _note(
+            request, article, _("“%(title)s” is a draft again: it will not be published.") % title
         )
     else:
-        messages.info(request, _("“%(title)s” was not scheduled: nothing changed.") % title)
+        text = _("“%(title)s” was not scheduled: nothing changed.")
+        _note(request, article, text % title, messages.INFO)
     return HttpResponseRedirect(_dashboard_url())
 
 
@@ -277,16 +285,17 @@ def article_comments(request: HttpRequest, pk: int) -> HttpResponse:
     state = article.comments_state
     title = {"title": article.title}
     if state == CommentsState.CLOSED:
-        messages.success(request, _("Comments on “%(title)s” are closed.") % title)
+        _note(request, article, _("Comments on “%(title)s” are closed.") % title)
     elif state == CommentsState.AWAITING_PUBLICATION:
         text = _("Comments on “%(title)s” will be open once it is published.")
-        messages.success(request, text % title)
+        _note(request, article, text % title)
     elif state != CommentsState.CLOSED_BY_AGE:
-        messages.success(request, _("Comments on “%(title)s” are open.") % title)
+        _note(request, article, _("Comments on “%(title)s” are open.") % title)
     else:
         text = _(
             "Comments on “%(title)s” are still closed: they closed by themselves on "
             "%(date)s. Change “Close comments after” to reopen them."
         )
-        messages.warning(request, text % {**title, "date": date_text(article.comments_close_at)})
+        text %= {**title, "date": date_text(article.comments_close_at)}
+        _note(request, article, text, messages.WARNING)
     return HttpResponseRedirect(_dashboard_url())

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.http import messages_tagged
+from core.http import message_replacing, messages_tagged
 from core.roles import is_author, role_required
 
 from . import selectors
@@ -41,8 +41,21 @@ UPDATE_NOTE_TAG = "update-note"
 
 
 def update_note_add(request, *, update_id: int, text: str, level: int = messages.SUCCESS) -> None:
-    """Queue a line about an update for the article page, to show inside that update."""
-    messages.add_message(request, level, text, extra_tags=f"{UPDATE_NOTE_TAG} u{update_id}")
+    """Queue a line about an update for the article page, to show inside that update, in
+    place of one still queued about it."""
+    message_replacing(request, level, text, about=f"u{update_id}", tags=UPDATE_NOTE_TAG)
+
+
+def update_top_note_add(request, *, update_id: int, text: str, level: int = messages.SUCCESS):
+    """Queue a line about an update for the top of the page, in place of one still queued
+    about it: for one not out yet, which the article page does not show."""
+    message_replacing(request, level, text, about=f"u{update_id}")
+
+
+def article_note_add(request, *, article_id: int, text: str, level: int = messages.SUCCESS):
+    """Queue a line about an article for the page the author lands on, in place of one
+    still queued about it."""
+    message_replacing(request, level, text, about=f"a{article_id}")
 
 
 def update_notes(request) -> list[tuple[int, Message]]:

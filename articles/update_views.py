@@ -17,6 +17,7 @@ from .authoring import (
     may_write,
     update_for_author,
     update_note_add,
+    update_top_note_add,
 )
 from .forms import UpdateCorrectionForm, UpdateForm
 from .models import ArticleUpdate
@@ -138,7 +139,7 @@ def _withdrawn_keeping(
 def _scheduled_answer(request: HttpRequest, update: ArticleUpdate, text: str) -> HttpResponse:
     """Say what was done to an update not out yet at the top of its article, where the
     answer lands: the page does not show the update, so a note inside it would be lost."""
-    messages.success(request, text)
+    update_top_note_add(request, update_id=update.pk, text=text)
     return HttpResponseRedirect(update.article.get_absolute_url())
 
 
@@ -147,7 +148,7 @@ def _repeat_answer(request: HttpRequest, update: ArticleUpdate) -> HttpResponse:
     text = _("The update already reads as you typed it: it was saved once, not twice.")
     if update.is_upcoming:
         # Not on its article's page yet: said at the top, where the answer lands.
-        messages.info(request, text)
+        update_top_note_add(request, update_id=update.pk, text=text, level=messages.INFO)
         return HttpResponseRedirect(update.article.get_absolute_url())
     update_note_add(request, update_id=update.pk, text=text, level=messages.INFO)
     return HttpResponseRedirect(f"{update.article.get_absolute_url()}#update-{update.pk}")

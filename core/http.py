@@ -151,6 +151,20 @@ def messages_tagged(request: HttpRequest, *, tag: str, prefix: str) -> list[tupl
     return found
 
 
+def message_replacing(
+    request: HttpRequest, level: int, text: str, *, about: str, tags: str = ""
+) -> None:
+    """Queue a message about one thing (`about`, a tag naming it) in place of any still
+    queued about the same thing: an action sent twice (a double click, a resent POST) is
+    answered once, with what is true after the second."""
+    storage = messages.get_messages(request)
+    # Reading the queue marks all of it shown; the messages about other things go back in.
+    others = [message for message in storage if about not in message.extra_tags.split()]
+    for message in others:
+        storage.add(message.level, message.message, message.extra_tags)
+    messages.add_message(request, level, text, extra_tags=f"{tags} {about}".strip())
+
+
 def posted_text(request: HttpRequest) -> dict[str, str]:
     """The text a refused or failed POST carried, to hand back so that nothing its writer
     wrote is lost: a reader's comment (an edit sent after signing out in another tab, say),
