@@ -1,6 +1,8 @@
 """The author area: write, preview, publish and schedule one's own articles, and open or
 close their comments (update_views.py posts, corrects and withdraws their updates)."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -8,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +31,14 @@ from .rendering import markdown_to_safe_html
 
 # The dashboard's comment buttons: action name -> whether comments end up open.
 COMMENT_ACTIONS = {"close": False, "open": True}
+
+
+def _loaded_at(request: HttpRequest) -> datetime | None:
+    """The version of the article the page the POST came from showed (None if not said)."""
+    try:
+        return parse_datetime(request.POST.get("loaded_at", ""))
+    except ValueError:
+        return None
 
 
 def _dashboard_url() -> str:
@@ -103,7 +114,7 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
         if article is None:
             data.pop("loaded_at")
             return _article_create(request, data, submission=submission)
-        was_scheduled = article.publication_state == PublicationState.SCHEDULED
+        planned = _planned_at(article)
         options = _edit_options(intent, context["schedule_form"])
         article = services.article_edit(article=article, **data, **options)
     except services.ArticleEditConflict as conflict:
@@ -114,7 +125,7 @@ def _article_form(request: HttpRequest, *, article: Article | None) -> HttpRespo
             article.refresh_from_db()
         (context["schedule_form"] if intent == "schedule" else form).add_error(None, error.messages)
         return render(request, template, context | {"form": form}, status=400)
-    return _edit_answer(request, article, intent, was_scheduled=was_scheduled)
+    return _edit_answer(request, article, intent, planned=planned)
 
 
 # The edit page's buttons besides Save; each saves the text shown first.
@@ -137,7 +148,7 @@ def _edit_options(intent: str, schedule_form: ScheduleForm) -> dict:
 
 
 def _edit_answer(
-    request: HttpRequest, article: Article, intent: str, *, was_scheduled: bool
+    request: HttpRequest, article: Article, intent: str, *, planned: datetime | None
 ) -> HttpResponse:
     """Say what the edit did: a plain save stays on the form, the rest go to the dashboard."""
     title = {"title": article.title}
@@ -147,7 +158,7 @@ def _edit_answer(
     if intent == "publish":
         _note(request, article, _("“%(title)s” is published.") % title)
     elif intent == "schedule":
-        _scheduled_say(request, article, was_scheduled=was_scheduled)
+        _scheduled_say(request, article, planned=planned)
     else:
         text = _("“%(title)s” is saved, and a draft again: it will not be published.")
         _note(request, article, text % title)
@@ -218,7 +229,7 @@ def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Schedule an article one writes to publish at a time to come, or move its time."""
     article = article_for_author(request.user, pk)
-    was_scheduled = article.publication_state == PublicationState.SCHEDULED
+    planned = _planned_at(article)
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
@@ -232,13 +243,19 @@ def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "schedule_form": form,
         }
         return render(request, "articles/author/article_form.html", context, status=400)
-    _scheduled_say(request, article, was_scheduled=was_scheduled)
+    _scheduled_say(request, article, planned=planned)
     return HttpResponseRedirect(_dashboard_url())
 
 
-def _scheduled_say(request: HttpRequest, article: Article, *, was_scheduled: bool) -> None:
-    """Say when the article now publishes."""
-    if was_scheduled:
+def _planned_at(article: Article) -> datetime | None:
+    """When a scheduled article was to publish before this request (None: not scheduled)."""
+    return article.published_at if article.publication_state == PublicationState.SCHEDULED else None
+
+
+def _scheduled_say(request: HttpRequest, article: Article, *, planned: datetime | None) -> None:
+    """Say when the article now publishes, and that its time moved only if it did (the same
+    time again is a second press of the same button)."""
+    if planned is not None and planned != article.published_at:
         text = _("“%(title)s” is now scheduled to publish on %(when)s.")
     else:
         text = _("“%(title)s” is scheduled to publish on %(when)s.")
@@ -262,6 +279,12 @@ def article_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
         _note(request, article, text % title, messages.ERROR)
         return HttpResponseRedirect(_dashboard_url())
     if unscheduled:
+        _note(
+            request, article, _("“%(title)s” is a draft again: it will not be published.") % title
+        )
+    elif selectors.article_changed_since(article_id=article.pk, loaded_at=_loaded_at(request)):
+        # The page offered Unschedule, so the article was scheduled then: a first press of
+        # the button (or a co-author) has made it a draft since.
         _note(
             request, article, _("“%(title)s” is a draft again: it will not be published.") % title
         )

@@ -1,5 +1,7 @@
 """Reads for the article pages."""
 
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch, QuerySet
@@ -29,6 +31,13 @@ def article_written_by(*, article: Article, user) -> bool:
     if not user.is_authenticated:
         return False
     return any(author.pk == user.pk for author in article.authors.all()) and is_author(user)
+
+
+def article_changed_since(*, article_id: int, loaded_at: datetime | None) -> bool:
+    """Whether the article was saved since the version `loaded_at` (False if not known)."""
+    if loaded_at is None:
+        return False
+    return Article.objects.filter(pk=article_id).exclude(updated_at=loaded_at).exists()
 
 
 def article_list_published() -> QuerySet[Article]:

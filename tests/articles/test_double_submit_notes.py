@@ -4,12 +4,14 @@ the first's while neither has been shown."""
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import ArticleUpdate
-from articles.services import update_publish, update_text_digest
+from articles.services import article_schedule, update_publish, update_text_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +75,55 @@ def test_notes_about_other_articles_are_kept(author_client, author, make_article
     author_client.post(reverse("articles:author_publish", args=[first.pk]))
     response = author_client.post(reverse("articles:author_publish", args=[second.pk]), follow=True)
     assert notes(response.content.decode()) == ["“First” is published.", "“Second” is published."]
+
+
+def in_two_days() -> str:
+    """What the schedule field sends for a time two days ahead."""
+    return (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_scheduling_twice_from_the_edit_page_does_not_say_the_time_moved(
+    author_client, author, make_article
+):
+    """The second press of "Schedule" finds the article scheduled, at that very time: it is
+    no reschedule, so not "now scheduled", which would say its time moved."""
+    draft = make_article(title="Coming soon", publish=False, authors=[author])
+    url = reverse("articles:author_edit", args=[draft.pk])
+    page = author_client.get(url).content.decode()
+    loaded_at = html.unescape(re.search(r'name="loaded_at" value="([^"]+)"', page).group(1))
+    data = {
+        "title": "Coming soon",
+        "body": "Text.",
+        "comments_open": "on",
+        "loaded_at": loaded_at,
+        "schedule": "1",
+        "publish_at": in_two_days(),
+    }
+    [said] = twice(author_client, url, data)
+    assert said.startswith("“Coming soon” is scheduled to publish on"), said
+
+
+def test_scheduling_twice_from_the_dashboard_form_does_not_say_the_time_moved(
+    author_client, author, make_article
+):
+    draft = make_article(title="Coming soon", publish=False, authors=[author])
+    url = reverse("articles:author_schedule", args=[draft.pk])
+    [said] = twice(author_client, url, {"publish_at": in_two_days()})
+    assert said.startswith("“Coming soon” is scheduled to publish on"), said
+
+
+def test_unscheduling_twice_from_the_dashboard_does_not_say_it_was_not_scheduled(
+    author_client, author, make_article
+):
+    """The dashboard offered Unschedule because the article was scheduled: after a double
+    press, the second is not to say it "was not scheduled: nothing changed"."""
+    draft = make_article(title="Coming soon", publish=False, authors=[author])
+    article_schedule(article=draft, when=timezone.now() + timedelta(days=2))
+    dashboard = author_client.get(reverse("articles:author_dashboard")).content.decode()
+    loaded_at = re.search(r'name="loaded_at" value="([^"]+)"', dashboard)
+    assert loaded_at, "the Unschedule form says which version of the article it showed"
+    url = reverse("articles:author_unschedule", args=[draft.pk])
+    said = twice(author_client, url, {"loaded_at": html.unescape(loaded_at.group(1))})
+    assert said == ["“Coming soon” is a draft again: it will not be published."]
+    draft.refresh_from_db()
+    assert draft.publication_state == "draft"
