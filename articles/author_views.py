@@ -1,5 +1,6 @@
-"""The author area: write, preview, publish and schedule one's own articles, and open or
-close their comments (update_views.py posts, corrects and withdraws their updates)."""
+"""The author area: the dashboard, and writing, previewing, saving and scheduling one's own
+articles from the edit page (dashboard_views.py has the dashboard's one-press buttons,
+update_views.py posts, corrects and withdraws updates)."""
 
 from datetime import datetime
 
@@ -10,7 +11,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,32 +22,12 @@ from .authoring import (
     article_for_author,
     article_note_add,
     author_required,
-    date_text,
+    dashboard_url,
     datetime_text,
 )
 from .forms import ArticleForm, ScheduleForm
-from .models import Article, CommentsState, PublicationState
+from .models import Article, PublicationState
 from .rendering import markdown_to_safe_html
-
-# The dashboard's comment buttons: action name -> whether comments end up open.
-COMMENT_ACTIONS = {"close": False, "open": True}
-
-
-def _loaded_at(request: HttpRequest) -> datetime | None:
-    """The version of the article the page the POST came from showed (None if not said)."""
-    try:
-        return parse_datetime(request.POST.get("loaded_at", ""))
-    except ValueError:
-        return None
-
-
-def _dashboard_url() -> str:
-    return reverse("articles:author_dashboard")
-
-
-def _note(request: HttpRequest, article: Article, text: str, level: int = messages.SUCCESS):
-    """Say what was done to an article, once however often the same button was pressed."""
-    article_note_add(request, article_id=article.pk, text=text, level=level)
 
 
 @require_GET
@@ -153,16 +133,16 @@ def _edit_answer(
     """Say what the edit did: a plain save stays on the form, the rest go to the dashboard."""
     title = {"title": article.title}
     if intent == "save":
-        _note(request, article, _("“%(title)s” saved.") % title)
+        article_note_add(request, article, _("“%(title)s” saved.") % title)
         return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
     if intent == "publish":
-        _note(request, article, _("“%(title)s” is published.") % title)
+        article_note_add(request, article, _("“%(title)s” is published.") % title)
     elif intent == "schedule":
         _scheduled_say(request, article, planned=planned)
     else:
         text = _("“%(title)s” is saved, and a draft again: it will not be published.")
-        _note(request, article, text % title)
-    return HttpResponseRedirect(_dashboard_url())
+        article_note_add(request, article, text % title)
+    return HttpResponseRedirect(dashboard_url())
 
 
 def _article_create(request: HttpRequest, data: dict, *, submission) -> HttpResponse:
@@ -172,10 +152,10 @@ def _article_create(request: HttpRequest, data: dict, *, submission) -> HttpResp
     )
     title = {"title": article.title}
     if new:
-        _note(request, article, _("Draft “%(title)s” saved.") % title)
+        article_note_add(request, article, _("Draft “%(title)s” saved.") % title)
     else:
         text = _("“%(title)s” was already saved as a draft: it was not saved again.")
-        _note(request, article, text % title, messages.INFO)
+        article_note_add(request, article, text % title, messages.INFO)
     return HttpResponseRedirect(reverse("articles:author_edit", args=[article.pk]))
 
 
@@ -213,19 +193,6 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @author_required
-def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish an article one writes now, draft or scheduled."""
-    article = article_for_author(request.user, pk)
-    title = {"title": article.title}
-    if services.article_publish(article=article):
-        _note(request, article, _("“%(title)s” is published.") % title)
-    else:
-        _note(request, article, _("“%(title)s” is already published.") % title, messages.INFO)
-    return HttpResponseRedirect(_dashboard_url())
-
-
-@require_POST
-@author_required
 def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Schedule an article one writes to publish at a time to come, or move its time."""
     article = article_for_author(request.user, pk)
@@ -244,7 +211,7 @@ def article_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         }
         return render(request, "articles/author/article_form.html", context, status=400)
     _scheduled_say(request, article, planned=planned)
-    return HttpResponseRedirect(_dashboard_url())
+    return HttpResponseRedirect(dashboard_url())
 
 
 def _planned_at(article: Article) -> datetime | None:
@@ -259,66 +226,8 @@ def _scheduled_say(request: HttpRequest, article: Article, *, planned: datetime 
         text = _("“%(title)s” is now scheduled to publish on %(when)s.")
     else:
         text = _("“%(title)s” is scheduled to publish on %(when)s.")
-    _note(
+    article_note_add(
         request,
         article,
         text % {"title": article.title, "when": datetime_text(article.published_at)},
     )
-
-
-@require_POST
-@author_required
-def article_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take a scheduled article one writes back to draft."""
-    article = article_for_author(request.user, pk)
-    title = {"title": article.title}
-    try:
-        unscheduled = services.article_unschedule(article=article)
-    except services.AlreadyPublished:
-        text = _("“%(title)s” is already published: it cannot go back to draft.")
-        _note(request, article, text % title, messages.ERROR)
-        return HttpResponseRedirect(_dashboard_url())
-    if unscheduled:
-        _note(
-            request, article, _("“%(title)s” is a draft again: it will not be published.") % title
-        )
-    elif selectors.article_changed_since(article_id=article.pk, loaded_at=_loaded_at(request)):
-        # The page offered Unschedule, so the article was scheduled then: a first press of
-        # the button (or a co-author) has made it a draft since.
-        _note(
-            request, article, _("“%(title)s” is a draft again: it will not be published.") % title
-        )
-    else:
-        text = _("“%(title)s” was not scheduled: nothing changed.")
-        _note(request, article, text % title, messages.INFO)
-    return HttpResponseRedirect(_dashboard_url())
-
-
-@require_POST
-@author_required
-def article_comments(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close or reopen the comments on an article one writes."""
-    article = article_for_author(request.user, pk)
-    action = request.POST.get("action", "")
-    if action not in COMMENT_ACTIONS:
-        # The site's 400 page, not DEBUG's technical one (make run serves with DEBUG on).
-        reason = _("Choose to close or open the comments.")
-        return render(request, "errors/400.html", {"reason": reason}, status=400)
-    services.article_set_comments_open(article=article, is_open=COMMENT_ACTIONS[action])
-    state = article.comments_state
-    title = {"title": article.title}
-    if state == CommentsState.CLOSED:
-        _note(request, article, _("Comments on “%(title)s” are closed.") % title)
-    elif state == CommentsState.AWAITING_PUBLICATION:
-        text = _("Comments on “%(title)s” will be open once it is published.")
-        _note(request, article, text % title)
-    elif state != CommentsState.CLOSED_BY_AGE:
-        _note(request, article, _("Comments on “%(title)s” are open.") % title)
-    else:
-        text = _(
-            "Comments on “%(title)s” are still closed: they closed by themselves on "
-            "%(date)s. Change “Close comments after” to reopen them."
-        )
-        text %= {**title, "date": date_text(article.comments_close_at)}
-        _note(request, article, text, messages.WARNING)
-    return HttpResponseRedirect(_dashboard_url())

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -52,10 +53,15 @@ def update_top_note_add(request, *, update_id: int, text: str, level: int = mess
     message_replacing(request, level, text, about=f"u{update_id}")
 
 
-def article_note_add(request, *, article_id: int, text: str, level: int = messages.SUCCESS):
+def article_note_add(request, article: Article, text: str, level: int = messages.SUCCESS):
     """Queue a line about an article for the page the author lands on, in place of one
-    still queued about it."""
-    message_replacing(request, level, text, about=f"a{article_id}")
+    still queued about it: said once however often the same button was pressed."""
+    message_replacing(request, level, text, about=f"a{article.pk}")
+
+
+def dashboard_url() -> str:
+    """The author's dashboard, where most of the author area's answers land."""
+    return reverse("articles:author_dashboard")
 
 
 def update_notes(request) -> list[tuple[int, Message]]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import author_views, update_views, views
+from . import author_views, dashboard_views, update_views, views
 
 app_name = "articles"
 
@@ -21,16 +21,22 @@ urlpatterns = [
     path("author/articles/new/", author_views.article_new, name="author_new"),
     path("author/articles/<id:pk>/edit/", author_views.article_edit, name="author_edit"),
     path("author/articles/<id:pk>/preview/", author_views.article_preview, name="author_preview"),
-    path("author/articles/<id:pk>/publish/", author_views.article_publish, name="author_publish"),
     path(
-        "author/articles/<id:pk>/schedule/", author_views.article_schedule, name="author_schedule"
+        "author/articles/<id:pk>/publish/", dashboard_views.article_publish, name="author_publish"
+    ),
+    path(
+        "author/articles/<id:pk>/schedule/",
+        author_views.article_schedule,
+        name="author_schedule",
     ),
     path(
         "author/articles/<id:pk>/unschedule/",
-        author_views.article_unschedule,
+        dashboard_views.article_unschedule,
         name="author_unschedule",
     ),
     path(
-        "author/articles/<id:pk>/comments/", author_views.article_comments, name="author_comments"
+        "author/articles/<id:pk>/comments/",
+        dashboard_views.article_comments,
+        name="author_comments",
     ),
 ]
