@@ -3,8 +3,8 @@ withdraw it."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,7 +20,7 @@ from .authoring import (
     update_top_note_add,
 )
 from .forms import UpdateCorrectionForm, UpdateForm
-from .models import ArticleUpdate
+from .models import Article, ArticleUpdate
 
 
 @require_POST
@@ -98,7 +98,10 @@ def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Withdraw an update on an article one writes: readers see only that it was withdrawn.
     One still scheduled is cancelled instead: it never comes out. A correction typed on the
     edit page but not saved comes with the withdrawal and is handed back, not dropped."""
-    update = update_for_author(request.user, slug=slug, pk=pk)
+    try:
+        update = update_for_author(request.user, slug=slug, pk=pk)
+    except Http404:
+        return _withdraw_gone(request, slug=slug, pk=pk)
     typed = request.POST.get("body", "").strip()
     if typed == update.body.strip():
         typed = ""  # nothing typed beyond what was stored: nothing to hand back
@@ -132,8 +135,24 @@ def _withdrawn_keeping(
     """Say the update is withdrawn (or cancelled) on a page that hands back the correction
     typed but not saved: its text is nowhere to be read any more, so saving it would lose it
     as surely as dropping it."""
-    context = {"update": update, "heading": heading, "text": text, "typed": typed}
+    context = {"article": update.article, "heading": heading, "text": text, "typed": typed}
+    if update.is_withdrawn:
+        context["update_id"] = update.pk
     return render(request, "articles/update_withdrawn.html", context)
+
+
+def _withdraw_gone(request: HttpRequest, *, slug: str, pk: int) -> HttpResponse:
+    """Answer, to those who write its article, the withdrawal of an update no longer there:
+    mostly a second press of Withdraw on one not out yet, which the first deleted."""
+    article = get_object_or_404(Article, slug=slug)
+    if not may_write(request.user, article):
+        raise Http404
+    text = _("That update is no longer there: it was cancelled or removed.")
+    if typed := request.POST.get("body", "").strip():
+        context = {"article": article, "heading": _("Nothing to withdraw"), "text": text}
+        return render(request, "articles/update_withdrawn.html", context | {"typed": typed})
+    update_top_note_add(request, update_id=pk, text=text, level=messages.INFO)
+    return HttpResponseRedirect(article.get_absolute_url())
 
 
 def _scheduled_answer(request: HttpRequest, update: ArticleUpdate, text: str) -> HttpResponse:

@@ -359,6 +359,28 @@ def test_cancelling_a_scheduled_update_hands_back_the_change_typed(author_client
     assert not ArticleUpdate.objects.filter(pk=scheduled.pk).exists()
 
 
+def test_withdrawing_a_scheduled_update_twice_lands_on_its_article_not_a_404(
+    author_client, article, author, make_user
+):
+    """The second press of Withdraw finds the update the first cancelled gone: the author
+    lands on the article told so (and any text typed is handed back), not on "Not found";
+    to anyone else it is still a 404."""
+    scheduled = scheduled_update(article, author, body="Planned", days=2)
+    author_client.post(withdraw_url(scheduled))
+    second = author_client.post(withdraw_url(scheduled), follow=True)
+    assert second.redirect_chain == [(article.get_absolute_url(), 302)]
+    html = second.content.decode()
+    assert "That update is no longer there: it was cancelled or removed." in html
+    assert "is cancelled" not in html, "one note, not one per press"
+    typed = author_client.post(withdraw_url(scheduled), {"body": "Planned, revised."})
+    assert typed.status_code == 200
+    assert "Nothing to withdraw" in typed.content.decode()
+    assert kept_text(typed.content.decode()) == "Planned, revised."
+    other = Client()
+    other.force_login(make_user("other_author", groups=[AUTHORS_GROUP]))
+    assert other.post(withdraw_url(scheduled)).status_code == 404
+
+
 def test_a_withdrawn_update_cannot_be_corrected(author_client, update):
     """Correcting a withdrawn update is a 400 that keeps the text typed; its page offers no
     form."""
