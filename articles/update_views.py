@@ -115,7 +115,12 @@ def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request, update, typed, heading=_("Update cancelled"), text=text
             )
         return _scheduled_answer(request, update, text)
-    if services.update_withdraw(update=update):
+    try:
+        withdrawn = services.update_withdraw(update=update)
+    except ArticleUpdate.DoesNotExist:
+        # Cancelled by a first press of the button while this one was on its way.
+        return _withdraw_gone(request, slug=slug, pk=pk)
+    if withdrawn:
         text = _("The update is withdrawn: readers now see only that it was withdrawn.")
         level = messages.SUCCESS
     else:

@@ -156,7 +156,8 @@ def update_cancel(*, update: ArticleUpdate) -> bool:
 @transaction.atomic
 def update_withdraw(*, update: ArticleUpdate) -> bool:
     """Withdraw an update: readers see only that it was withdrawn and when, and followers are
-    never emailed about it. False if it already was."""
+    never emailed about it. False if it already was; ArticleUpdate.DoesNotExist if it is gone
+    (one still scheduled, cancelled meanwhile)."""
     withdrawn = ArticleUpdate.objects.filter(pk=update.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), correction_notice_pending=False
     )

@@ -28,6 +28,7 @@ from articles.services import (
 from core.roles import AUTHORS_GROUP
 from readers.models import Follow
 from readers.services import notifications_sweep, update_notify
+from tests.support import posted_twice_at_once
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -379,6 +380,22 @@ def test_withdrawing_a_scheduled_update_twice_lands_on_its_article_not_a_404(
     other = Client()
     other.force_login(make_user("other_author", groups=[AUTHORS_GROUP]))
     assert other.post(withdraw_url(scheduled)).status_code == 404
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_withdrawals_at_once_of_a_scheduled_update_are_no_500(make_user, make_article):
+    """The second press reads the update before the first's cancellation commits, then
+    finds it gone: the author is told it is no longer there, not shown a server error."""
+    author = make_user("ada", groups=[AUTHORS_GROUP])
+    article = make_article(title="Ada's piece", authors=[author])
+    scheduled = scheduled_update(article, author, body="Planned", days=2)
+    browser = Client()
+    browser.force_login(author)
+    first, second = posted_twice_at_once(browser, withdraw_url(scheduled), {})
+    assert first.status_code == 302 and second is not None, "the second raised"
+    assert second.status_code == 302 and second["Location"] == article.get_absolute_url()
+    assert not ArticleUpdate.objects.filter(pk=scheduled.pk).exists()
 
 
 def test_a_withdrawn_update_cannot_be_corrected(author_client, update):
