@@ -55,7 +55,13 @@ def update_new(request: HttpRequest, slug: str) -> HttpResponse:
 @post_kept_over_login
 def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Correct an update on an article one writes (followers are emailed only if asked)."""
-    update = update_for_author(request.user, slug=slug, pk=pk)
+    try:
+        update = update_for_author(request.user, slug=slug, pk=pk)
+    except Http404:
+        if request.method != "POST":
+            raise
+        # Cancelled (in another tab, or by a co-author) while the correction was typed.
+        return _update_gone(request, slug=slug, pk=pk, heading=_("Correction not saved"))
     template = "articles/update_edit.html"
     if request.method == "GET":
         kept = post_kept_take(request)
@@ -73,6 +79,9 @@ def update_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         except services.CorrectionAlreadySaved as repeat:
             return _repeat_answer(request, repeat.update)
+        except ArticleUpdate.DoesNotExist:
+            # Cancelled after this request read it, before the correction locked it.
+            return _update_gone(request, slug=slug, pk=pk, heading=_("Correction not saved"))
         except ValidationError as error:
             form.add_error(None, error.messages)
     if not form.is_valid():
@@ -101,7 +110,7 @@ def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         update = update_for_author(request.user, slug=slug, pk=pk)
     except Http404:
-        return _withdraw_gone(request, slug=slug, pk=pk)
+        return _update_gone(request, slug=slug, pk=pk, heading=_("Nothing to withdraw"))
     typed = request.POST.get("body", "").strip()
     if typed == update.body.strip():
         typed = ""  # nothing typed beyond what was stored: nothing to hand back
@@ -119,7 +128,7 @@ def update_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         withdrawn = services.update_withdraw(update=update)
     except ArticleUpdate.DoesNotExist:
         # Cancelled by a first press of the button while this one was on its way.
-        return _withdraw_gone(request, slug=slug, pk=pk)
+        return _update_gone(request, slug=slug, pk=pk, heading=_("Nothing to withdraw"))
     if withdrawn:
         text = _("The update is withdrawn: readers now see only that it was withdrawn.")
         level = messages.SUCCESS
@@ -146,15 +155,16 @@ def _withdrawn_keeping(
     return render(request, "articles/update_withdrawn.html", context)
 
 
-def _withdraw_gone(request: HttpRequest, *, slug: str, pk: int) -> HttpResponse:
-    """Answer, to those who write its article, the withdrawal of an update no longer there:
-    mostly a second press of Withdraw on one not out yet, which the first deleted."""
+def _update_gone(request: HttpRequest, *, slug: str, pk: int, heading: str) -> HttpResponse:
+    """Answer, to those who write its article, a withdrawal or correction of an update no
+    longer there: mostly a second press of Withdraw on one not out yet, which the first
+    deleted, or a correction sent after that. Text typed is handed back under `heading`."""
     article = get_object_or_404(Article, slug=slug)
     if not may_write(request.user, article):
         raise Http404
     text = _("That update is no longer there: it was cancelled or removed.")
     if typed := request.POST.get("body", "").strip():
-        context = {"article": article, "heading": _("Nothing to withdraw"), "text": text}
+        context = {"article": article, "heading": heading, "text": text}
         return render(request, "articles/update_withdrawn.html", context | {"typed": typed})
     update_top_note_add(request, update_id=pk, text=text, level=messages.INFO)
     return HttpResponseRedirect(article.get_absolute_url())

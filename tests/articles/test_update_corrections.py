@@ -653,3 +653,23 @@ def test_saving_a_scheduled_update_unchanged_does_not_call_it_published(
     html = response.content.decode()
     assert "published update" not in html
     assert "The text is the same as before: nothing to change." in html
+
+
+def test_a_correction_sent_after_the_update_was_cancelled_hands_the_text_back(
+    author_client, article, author
+):
+    """The scheduled update was cancelled (in another tab, or by a co-author) while its
+    correction was typed: the author is told it is gone and given the text back, not a 404
+    that loses it."""
+    scheduled = scheduled_update(article, author, body="Planned", days=2)
+    form = loaded_form(author_client, scheduled, body="Planned, and revised at length.")
+    author_client.post(withdraw_url(scheduled))
+    assert not ArticleUpdate.objects.filter(pk=scheduled.pk).exists()
+
+    response = author_client.post(edit_url(scheduled), form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Correction not saved" in html
+    assert "That update is no longer there: it was cancelled or removed." in html
+    assert "The text you typed was not saved." in html
+    assert kept_text(html) == "Planned, and revised at length."
