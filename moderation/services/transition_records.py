@@ -92,6 +92,7 @@ def decisions_record(
     when,
     events: dict[int, ModerationEvent],
     reports_seen: Collection[int] | None = None,
+    reports_settle: bool = True,
 ) -> None:
     """What people's decisions (`made`: (move, from_status) pairs; `events`: each comment's
     audit event) settle besides the status: open reports, which the undo reopens, and a label
@@ -101,7 +102,9 @@ def decisions_record(
     A report the deciding page did not show (`reports_seen`; None: all were shown) was not
     judged: publishing or holding the comment leaves it open (a held comment may yet be
     published, so its report must still be read: the Held and Reported tabs show it).
-    Marking it spam or removing it settles it too: the comment is gone from readers."""
+    Marking it spam or removing it settles it too: the comment is gone from readers.
+    `reports_settle` False settles none: an undo restores a comment, it judges no report
+    (it reopens those its decision settled; any sent since stay open for a moderator)."""
     labelled = {
         move.comment.pk: move for move, _ in made if move.to_status in (S.PUBLISHED, S.SPAM)
     }
@@ -123,6 +126,8 @@ def decisions_record(
             )
             for move in labelled.values()
         )
+    if not reports_settle:
+        return
     settled = Report.objects.filter(comment_id__in=list(events), resolved_at__isnull=True)
     if reports_seen is not None:
         undecided = [move.comment.pk for move, _ in made if move.to_status in (S.PUBLISHED, S.HELD)]

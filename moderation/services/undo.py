@@ -95,7 +95,9 @@ def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tu
     author, or by staff in the admin); returns how many moved and how many had not.
 
     An edit keeps a moderator's hold (services/edits.py): undoing the hold then would
-    publish words that nobody has read."""
+    publish words that nobody has read. The reports the decision settled open again; any
+    other open report (sent after the decision's page was loaded, or after the decision)
+    stays open, since nobody has judged it."""
     with transaction.atomic():
         comments = {c.pk: c for c in comments_lock(comment_ids=[e.comment_id for e in events])}
         moves, undone_events, stale = [], [], 0
@@ -111,7 +113,7 @@ def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tu
             back_to = S.HELD if event.from_status == S.PENDING else event.from_status
             moves.append(StatusMove(comment, back_to, [reason_record("undo", event=event.pk)]))
             undone_events.append(event.pk)
-        made = comments_status_move(moves, actor=actor) if moves else []
+        made = comments_status_move(moves, actor=actor, reports_settle=False) if moves else []
         done = [pk for pk, moved in zip(undone_events, made, strict=True) if moved is not None]
         reports_reopen(event_ids=done)
         ModerationEvent.objects.filter(pk__in=done).update(undone_at=timezone.now())
