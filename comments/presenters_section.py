@@ -91,14 +91,7 @@ def comment_section_context(
         can_pick=can_pick,
         page_query=page_query,
         mode_query=mode_query,
-        moderation=InPlaceModeration.build(
-            csrf_token=get_token(request),
-            page_url=f"{article.get_absolute_url()}?{page_query.rstrip('&')}",
-            # Banning reaches beyond this article: moderators only (the ban page checks too).
-            can_ban=is_moderator(request.user),
-        )
-        if moderating
-        else None,
+        moderating=moderating,
         down_votes=rules.down_votes_allowed,
     )
     return {
@@ -180,10 +173,21 @@ def thread_links(
     down_votes: bool,
     page_query: str = "",
     mode_query: str = "",
-    moderation: InPlaceModeration | None = None,
+    moderating: bool = False,
 ) -> ThreadLinks:
     """The parts of the links and forms every comment of this reader's page carries (the
-    page and the live thread's fragments alike)."""
+    page and the live thread's fragments alike); `moderating`, a moderator's view, with
+    each comment's moderation form, which comes back to this page."""
+    moderation = (
+        InPlaceModeration.build(
+            csrf_token=get_token(request),
+            page_url=f"{article.get_absolute_url()}?{page_query.rstrip('&')}",
+            # Banning reaches beyond this article: moderators only (the ban page checks too).
+            can_ban=is_moderator(request.user),
+        )
+        if moderating
+        else None
+    )
     return ThreadLinks.build(
         reply_query=f"?{page_query}replyto=",
         thread_query=f"?{mode_query}thread=",

@@ -112,8 +112,8 @@ def _moderation_control(
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{inplace.csrf_token}">'
         f'<input type="hidden" name="next" value="{inplace.page_url}">'
         # The status and words the moderator sees: a comment that moved on or was edited
-        # meanwhile is left alone. A live refresh of an edited comment replaces the whole
-        # form (the fragment has none), so no form ever pairs old words with new ones.
+        # meanwhile is left alone. Refreshing an edited comment replaces the whole body,
+        # form included (static/js/moderate_inplace.js), so no form pairs old words with new.
         f'<input type="hidden" name="seen" value="{node.moderation_status}">'
         f'<input type="hidden" name="words_seen" value="{escape(node.words_version)}"></form>'
     )

@@ -11,6 +11,7 @@ own article when the rules allow it (moderation/permissions.py).
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ REFUSED = gettext_lazy(
 )
 # What a moderator's page shows of a comment (besides placeholders kept for their replies).
 SHOWN = (S.PUBLISHED, S.HELD, S.SPAM)
+EDITED_SHOWN = gettext_lazy("Its words as they are now are shown: read them before you decide.")
 
 
 @require_POST
@@ -79,9 +81,18 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     if changed and target == S.PUBLISHED:
         text = " ".join(filter(None, [text, _reports_left(comment.pk)]))
+    # Edited since the page showed it: the answer shows the words as they are now, where
+    # the old ones were (a reload without JavaScript, the fragment with it), and the form
+    # that comes with them names them as the ones seen.
+    refreshed = edited and not changed and status in SHOWN
+    if refreshed:
+        text = " ".join([text, str(EDITED_SHOWN)])
     if wants_json:
         label = str(MODERATION_LABELS.get(status, ""))
         answer = {"status": status, "label": label, "message": text, "changed": changed}
+        if refreshed:
+            fragment = reverse("comments:fragment", args=[comment.pk])
+            answer["fragment"] = f"{fragment}?moderate=1"
         # The page's "N held, M spam" stays true without a reload.
         answer["counts"] = moderated_counts(article=comment.article)
         return JsonResponse(answer, status=200 if status == target else 409)

@@ -60,6 +60,34 @@
     });
   }
 
+  /* The comment as the moderator's view shows it now, in place of the one the page was
+     loaded with: its words were edited since (by its author, or staff). Its whole body goes,
+     buttons and form with it, so the form now names these words as the ones seen, and no
+     form pairs the old words with the new. */
+  function refresh(item, body, url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("comment " + item.id + ": HTTP " + response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        var fresh = holder.content.querySelector("li.comment > .comment-body");
+        if (!fresh) { throw new Error("comment " + item.id + ": not in the answer"); }
+        item.replaceChild(fresh, body);
+        return fresh;
+      });
+  }
+
+  /* After a refresh, the focus goes to the new body's button like the one pressed. */
+  function refocus(fresh, pressed) {
+    var form = fresh.querySelector("form.comment-moderate-form");
+    var shown = (form ? buttonsOf(form) : []).filter(function (button) { return !button.hidden; });
+    var same = shown.filter(function (button) { return button.value === pressed; })[0];
+    if (same || shown[0]) { (same || shown[0]).focus(); }
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.classList.contains("comment-moderate-form")) { return; }
@@ -91,6 +119,18 @@
         return response.json().catch(function () { return { message: UNREADABLE }; });
       })
       .then(function (answer) {
+        if (answer.fragment) {
+          return refresh(item, body, answer.fragment).then(function (fresh) {
+            showCounts(answer.counts);
+            say(fresh, answer.message);
+            refocus(fresh, submitter.value);
+          }, function () {
+            /* The old words stay, with the form that names them: deciding on them is
+               refused again, and a reload shows the new ones. */
+            say(body, UNREADABLE);
+            done();
+          });
+        }
         if (answer.status) { showStatus(form, body, answer); }
         showCounts(answer.counts);
         say(body, answer.message || UNREADABLE);

@@ -87,3 +87,45 @@ def test_a_comment_marked_spam_in_place_offers_no_reply_report_pick_or_votes(
     page.wait_for_selector(f'#c{comment.pk} .comment-body[data-moderation-status="published"]')
     for control in controls:
         assert body.locator(control).is_visible(), control
+
+
+def test_words_edited_since_the_page_loaded_are_shown_in_place_to_decide_on(
+    live_server, page, article, post, make_user
+):
+    """The author edits a held comment while the moderator's view is open; Approve, pressed
+    on the old words, publishes nothing: the comment shows its new words in place, still
+    held, the note says why, and Approve pressed again publishes the words now shown."""
+    from moderation.services import comments_moderate
+    from readers.services.ownership import comment_edit
+
+    moderator = make_user("mod_uma", **MODERATOR)
+    held = post(article, "Words first written", name="Hilda")
+    # Held by a moderator: an edit keeps it held (moderation.services.edits).
+    comments_moderate(comment_ids=[held.pk], action="hold", actor=moderator)
+    moderator_opens(page, live_server, article, moderator)
+    page.evaluate("window.notReloaded = true")
+    comment_edit(comment=Comment.objects.get(pk=held.pk), text="Words written since")
+
+    page.locator(f"#c{held.pk}").get_by_role("button", name="Approve the comment by Hilda").click()
+
+    body = page.locator(f"#c{held.pk} .comment-body")
+    page.wait_for_selector(f"#c{held.pk} .comment-moderation-note")
+    message = (
+        "Nothing changed: the comment by Hilda was edited after this page was loaded. Its "
+        "words as they are now are shown: read them before you decide."
+    )
+    assert body.locator(".comment-moderation-note").inner_text() == message
+    assert page.locator("#moderation-live").inner_text() == message
+    assert body.locator(".comment-content").inner_text() == "Words written since"
+    assert body.locator(".comment-state").inner_text() == "Held"
+    assert Comment.objects.get(pk=held.pk).status == CommentStatus.HELD
+    approve = body.get_by_role("button", name="Approve the comment by Hilda")
+    assert approve.evaluate("button => button === document.activeElement")
+
+    approve.click()
+    page.wait_for_selector(f'#c{held.pk} .comment-body[data-moderation-status="published"]')
+    assert page.locator("#moderation-live").inner_text() == (
+        "Approved: the comment by Hilda is published."
+    )
+    assert page.evaluate("window.notReloaded") is True
+    assert Comment.objects.get(pk=held.pk).status == CommentStatus.PUBLISHED
