@@ -1,6 +1,8 @@
 """Moderation entry points: the queue, bulk actions, undo, the scorer's report on itself,
 bans (the audit log is views_audit.py, readers' reports views_reports.py)."""
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,6 +19,7 @@ from core.roles import is_moderator, role_required
 
 from . import selectors_queue, selectors_scorer, services
 from .chart import chart_build
+from .forms_commenters import NOTE_MAX_LENGTH
 from .forms_search import CommentSearchForm
 from .outcomes import decision_outcome
 from .queue_actions import actions_for_statuses, actions_for_tab
@@ -26,6 +29,8 @@ moderator_required = role_required(is_moderator, gettext_lazy("Only moderators c
 # What was done to a queue item's commenter (a note added or deleted) is said inside that
 # item, where the answer's "#item-<id>" lands, not at the top of a long queue, out of view.
 ITEM_NOTE_TAG = "queue-item-note"
+# A queue item's note box, inside the queue's one form (templates/moderation/_item_commenter.html).
+TYPED_NOTE = re.compile(r"note-(\d+)-text")
 
 
 @require_GET
@@ -106,6 +111,7 @@ def _list_context(request: HttpRequest) -> dict:
 @moderator_required
 def act(request: HttpRequest) -> HttpResponse:
     """Approve, spam, not-spam, hold or remove one comment or a selection of them."""
+    typed_notes_keep(request)
     fallback = reverse("moderation:queue")
     single = request.POST.get("item_action", "")
     if single:
@@ -155,6 +161,25 @@ def act(request: HttpRequest) -> HttpResponse:
         separator = "&" if "?" in target else "?"
         target = f"{target}{separator}undo={','.join(map(str, event_ids))}"
     return HttpResponseRedirect(target)
+
+
+def typed_notes_keep(request: HttpRequest, *, besides: int | None = None) -> None:
+    """Keep the notes on commenters typed in the queue's items (all but item `besides`'s),
+    each said done inside its item. Every button of the queue sends its one form, the
+    note boxes with it: one pressed after typing a note (Approve, another item's Add note)
+    would otherwise drop the note, unread, with the page."""
+    texts = {}
+    for name, value in request.POST.items():
+        match = TYPED_NOTE.fullmatch(name)
+        comment_id = parse_id(match.group(1)) if match else None
+        # Longer than a note may be: not from the queue's box, which stops at the limit.
+        if comment_id not in (None, besides) and value.strip() and len(value) <= NOTE_MAX_LENGTH:
+            texts[comment_id] = value.strip()
+        if len(texts) >= 500:
+            break
+    if texts:
+        for comment_id in services.commenter_notes_add(texts=texts, actor=request.user):
+            messages.success(request, _("Note added."), extra_tags=f"{ITEM_NOTE_TAG} c{comment_id}")
 
 
 def _seen(request: HttpRequest) -> dict[int, str]:

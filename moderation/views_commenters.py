@@ -18,7 +18,7 @@ from core.ids import parse_ids
 from . import services
 from .forms_commenters import CommenterNoteForm
 from .selectors_commenters import commenters_for
-from .views import ITEM_NOTE_TAG, moderator_required
+from .views import ITEM_NOTE_TAG, moderator_required, typed_notes_keep
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,6 +26,8 @@ from .views import ITEM_NOTE_TAG, moderator_required
 def commenter(request: HttpRequest, comment_id: int) -> HttpResponse:
     """The author of a comment as moderators know them; POST keeps a new note on them."""
     comment = get_object_or_404(Comment.objects.select_related("article", "user"), pk=comment_id)
+    if request.method == "POST":
+        typed_notes_keep(request, besides=comment.pk)
     form = CommenterNoteForm(request.POST or None, prefix=f"note-{comment.pk}")
     here = reverse("moderation:commenter", args=[comment.pk])
     notice = ""
@@ -57,6 +59,7 @@ def commenter(request: HttpRequest, comment_id: int) -> HttpResponse:
 @moderator_required
 def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
     """Delete a note on a commenter (any moderator may: notes are the team's)."""
+    typed_notes_keep(request)
     target = safe_next(request, reverse("moderation:queue"))
     item = parse_ids([request.POST.get("item", "")], limit=1)
     note_tags = f"{ITEM_NOTE_TAG} c{item[0]}" if item else ""

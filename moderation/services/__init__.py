@@ -21,7 +21,7 @@ from .backlog import pending_sweep
 from .bans import ban_create, ban_lift, ban_reason_set, comment_screen
 from .digests import held_digest_send
 from .edits import comment_edited
-from .notes import NoteNotPossible, commenter_note_add, commenter_note_delete
+from .notes import NoteNotPossible, commenter_note_add, commenter_note_delete, commenter_notes_add
 from .reports import report_create, reports_dismiss, reports_reopen
 from .scoring import (
     comment_enqueue_scoring,
@@ -69,6 +69,7 @@ __all__ = [
     "comment_transition",
     "commenter_note_add",
     "commenter_note_delete",
+    "commenter_notes_add",
     "comments_moderate",
     "comments_transition",
     "event_undo",
