@@ -4,7 +4,7 @@ the scorer's verdicts, the audit events, and what a person's decision settles.""
 from collections.abc import Collection
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 
 from comments.models import CommentStatus
 from core.db_insert import CompiledInsert
@@ -92,7 +92,6 @@ def decisions_record(
     when,
     events: dict[int, ModerationEvent],
     reports_seen: Collection[int] | None = None,
-    reports_settle: bool = True,
 ) -> None:
     """What people's decisions (`made`: (move, from_status) pairs; `events`: each comment's
     audit event) settle besides the status: open reports, which the undo reopens, and a label
@@ -102,32 +101,15 @@ def decisions_record(
     A report the deciding page did not show (`reports_seen`; None: all were shown) was not
     judged: publishing or holding the comment leaves it open (a held comment may yet be
     published, so its report must still be read: the Held and Reported tabs show it).
-    Marking it spam or removing it settles it too: the comment is gone from readers.
-    `reports_settle` False settles none: an undo restores a comment, it judges no report
-    (it reopens those its decision settled; any sent since stay open for a moderator)."""
-    labelled = {
-        move.comment.pk: move for move, _ in made if move.to_status in (S.PUBLISHED, S.SPAM)
-    }
-    if labelled:
-        known = list(TrainingExample.objects.filter(comment_id__in=list(labelled)))
-        for example in known:
-            move = labelled.pop(example.comment_id)
-            example.text = move.comment.comment
-            example.is_spam = move.to_status == S.SPAM
-            example.source = TrainingExample.Source.MODERATOR
-            example.updated_at = when  # bulk_update does not stamp auto_now fields
-        TrainingExample.objects.bulk_update(known, ["text", "is_spam", "source", "updated_at"])
-        TrainingExample.objects.bulk_create(
-            TrainingExample(
-                comment=move.comment,
-                text=move.comment.comment,
-                is_spam=move.to_status == S.SPAM,
-                source=TrainingExample.Source.MODERATOR,
-            )
-            for move in labelled.values()
-        )
-    if not reports_settle:
-        return
+    Marking it spam or removing it settles it too: the comment is gone from readers."""
+    _labels_write(
+        {
+            move.comment.pk: (move.comment, move.to_status == S.SPAM)
+            for move, _ in made
+            if move.to_status in (S.PUBLISHED, S.SPAM)
+        },
+        when=when,
+    )
     settled = Report.objects.filter(comment_id__in=list(events), resolved_at__isnull=True)
     if reports_seen is not None:
         undecided = [move.comment.pk for move, _ in made if move.to_status in (S.PUBLISHED, S.HELD)]
@@ -140,4 +122,54 @@ def decisions_record(
                 for comment_id, event in events.items()
             ]
         ),
+    )
+
+
+def training_labels_restore(*, comments: list, when) -> None:
+    """Give comments whose moderator's decision was just undone the label their latest
+    decision still standing gives (approve: not spam; spam: spam), or none: the spam
+    model must not learn from a click its moderator took back. Call once the undone
+    decisions are marked undone. A few statements for the whole batch."""
+    by_id = {comment.pk: comment for comment in comments}
+    standing = (
+        ModerationEvent.objects.filter(
+            comment_id__in=list(by_id),
+            actor__isnull=False,
+            undone_at__isnull=True,
+            to_status__in=[S.PUBLISHED, S.SPAM],
+        )
+        .exclude(from_status=F("to_status"))
+        .exclude(reasons__0__code="undo")
+        .order_by("comment_id", "-created_at", "-pk")
+        .values_list("comment_id", "to_status")
+    )
+    labels = {}
+    for comment_id, to_status in standing:
+        labels.setdefault(comment_id, (by_id[comment_id], to_status == S.SPAM))
+    TrainingExample.objects.filter(comment_id__in=[pk for pk in by_id if pk not in labels]).delete()
+    _labels_write(labels, when=when)
+
+
+def _labels_write(labels: dict, *, when) -> None:
+    """Store each comment's label (comment id: (comment, is spam)) as a moderator's, over
+    any it had."""
+    if not labels:
+        return
+    labels = dict(labels)
+    known = list(TrainingExample.objects.filter(comment_id__in=list(labels)))
+    for example in known:
+        comment, is_spam = labels.pop(example.comment_id)
+        example.text = comment.comment
+        example.is_spam = is_spam
+        example.source = TrainingExample.Source.MODERATOR
+        example.updated_at = when  # bulk_update does not stamp auto_now fields
+    TrainingExample.objects.bulk_update(known, ["text", "is_spam", "source", "updated_at"])
+    TrainingExample.objects.bulk_create(
+        TrainingExample(
+            comment=comment,
+            text=comment.comment,
+            is_spam=is_spam,
+            source=TrainingExample.Source.MODERATOR,
+        )
+        for comment, is_spam in labels.values()
     )

@@ -229,7 +229,7 @@ def comments_status_move(
     verdict_acted: bool = True,
     stored: bool = False,
     reports_seen: Collection[int] | None = None,
-    reports_settle: bool = True,
+    decision: bool = True,
 ) -> list[ModerationEvent | None]:
     """The one place comments' moderation state moves, for comments locked (or inserted) by
     the current transaction: check every move (none is made if one is not allowed), mirror
@@ -238,7 +238,8 @@ def comments_status_move(
     (None: the comment is already there). A batch costs a statement per kind of row (and
     per status reached), not per comment; `stored` as for comment_status_move.
     `reports_seen`: the reports the deciding person's page showed (None: all), for
-    decisions_record; `reports_settle` False for a move that judges no report (an undo).
+    decisions_record. `decision` False: the moves take back decisions (an undo, undo.py),
+    which judge nothing, so settle no report and label nothing for the spam model.
     """
     made = []  # (move, from_status) of the moves that change something
     for move in moves:
@@ -264,14 +265,8 @@ def comments_status_move(
     label = actor_label or (actor.get_username() if actor else "system")
     events = events_record(made, actor=actor, label=label, reasons=reasons)
     event_for = {event.comment_id: event for event in events}
-    if actor is not None:
-        decisions_record(
-            made,
-            when=now,
-            events=event_for,
-            reports_seen=reports_seen,
-            reports_settle=reports_settle,
-        )
+    if actor is not None and decision:
+        decisions_record(made, when=now, events=event_for, reports_seen=reports_seen)
     effects_schedule(made, actor_label=label)
     return [event_for.get(move.comment.pk) for move in moves]
 

@@ -15,7 +15,7 @@ from comments.models import CommentStatus
 from ..models import ModerationEvent, Report
 from ..reasons import reason_record
 from .reports import reports_reopen
-from .transition_records import status_kept_event
+from .transition_records import status_kept_event, training_labels_restore
 from .transitions import StatusMove, comments_lock, comments_status_move
 
 S = CommentStatus
@@ -97,7 +97,8 @@ def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tu
     An edit keeps a moderator's hold (services/edits.py): undoing the hold then would
     publish words that nobody has read. The reports the decision settled open again; any
     other open report (sent after the decision's page was loaded, or after the decision)
-    stays open, since nobody has judged it."""
+    stays open, since nobody has judged it. The label the decision gave the spam model
+    goes with it (training_labels_restore)."""
     with transaction.atomic():
         comments = {c.pk: c for c in comments_lock(comment_ids=[e.comment_id for e in events])}
         moves, undone_events, stale = [], [], 0
@@ -113,10 +114,15 @@ def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tu
             back_to = S.HELD if event.from_status == S.PENDING else event.from_status
             moves.append(StatusMove(comment, back_to, [reason_record("undo", event=event.pk)]))
             undone_events.append(event.pk)
-        made = comments_status_move(moves, actor=actor, reports_settle=False) if moves else []
+        made = comments_status_move(moves, actor=actor, decision=False) if moves else []
         done = [pk for pk, moved in zip(undone_events, made, strict=True) if moved is not None]
         reports_reopen(event_ids=done)
-        ModerationEvent.objects.filter(pk__in=done).update(undone_at=timezone.now())
+        now = timezone.now()
+        ModerationEvent.objects.filter(pk__in=done).update(undone_at=now)
+        training_labels_restore(
+            comments=[move.comment for move, moved in zip(moves, made, strict=True) if moved],
+            when=now,
+        )
     return len(done), stale
 
 

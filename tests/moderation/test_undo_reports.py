@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import CommentStatus
-from moderation.models import ModerationEvent, ModerationRules, Report
+from moderation.models import ModerationEvent, ModerationRules, Report, TrainingExample
 from moderation.services import report_create
 from tests.moderation.test_edited_since_loaded import queue_form
 
@@ -117,3 +117,43 @@ def test_undoing_not_spam_settles_no_report_sent_while_it_was_published(
     assert Report.objects.filter(comment=comment, resolved_at__isnull=True).count() == 1
     page = client.get(reverse("moderation:tab", args=["spam"])).content.decode()
     assert "1 open report" in page
+
+
+def labels(comment) -> list[bool]:
+    return list(TrainingExample.objects.filter(comment=comment).values_list("is_spam", flat=True))
+
+
+def test_an_undone_decision_takes_its_label_for_the_spam_model_with_it(
+    client, moderator, article, post
+):
+    """Marked spam from the Held tab, then undone: the spam model keeps no label from the
+    click taken back, where it kept "spam"; a mark undone on a published comment does not
+    turn into a "not spam" label either."""
+    held = post(article, "Held words", status=S.HELD)
+    published = post(article, "Published words")
+    client.force_login(moderator)
+    undo_held = decide(client, "held", "spam", held)
+    undo_published = decide(client, "published", "spam", published)
+    assert labels(held) == [True] and labels(published) == [True]
+
+    assert undo(client, f"{undo_held},{undo_published}") == ["Undid 2 decisions."]
+
+    assert labels(held) == [] and labels(published) == []
+
+
+def test_undoing_a_later_decision_gives_back_the_label_of_the_earlier_one(
+    client, moderator, article, post
+):
+    """Approved, later marked spam, and that mark undone: the approval stands, and so does
+    its label, "not spam"."""
+    held = post(article, "Held words", status=S.HELD)
+    client.force_login(moderator)
+    decide(client, "held", "approve", held)
+    undo_ids = decide(client, "published", "spam", held)
+    assert labels(held) == [True]
+
+    assert undo(client, undo_ids) == ["Undid 1 decision."]
+
+    held.refresh_from_db()
+    assert held.status == S.PUBLISHED
+    assert labels(held) == [False]
