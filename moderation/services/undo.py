@@ -25,8 +25,15 @@ class UndoNotAllowed(Exception):
     """The event is too old, already undone, or its comment has moved on since."""
 
 
-def _changed() -> str:
-    return _("The comment has changed since; undo it from its current state.")
+def _changed(count: int = 1) -> str:
+    if count == 1:
+        return _("The comment has changed since; undo it from its current state.")
+    # Several of a bulk action's comments: "The comment" would tell of one.
+    return ngettext(
+        "%(count)s comment has changed since; undo it from its current state.",
+        "%(count)s comments have changed since; undo each from its current state.",
+        count,
+    ) % {"count": count}
 
 
 def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
@@ -40,8 +47,9 @@ def event_undo(*, event_id: int, actor: AbstractBaseUser) -> bool:
 
 def events_undo(*, event_ids: Iterable[int], actor: AbstractBaseUser) -> tuple[int, list[str]]:
     """Reverse moderators' decisions within the undo window: how many were undone, and why
-    each other one could not be. The decisions of a bulk action are undone together, with
-    one lock and one move whatever their number (comments_status_move)."""
+    the others could not be (each reason once; how many comments had changed, counted).
+    The decisions of a bulk action are undone together, with one lock and one move
+    whatever their number (comments_status_move)."""
     event_ids = list(event_ids)
     events = ModerationEvent.objects.in_bulk(event_ids)
     undone, refused, moves, dismissals = 0, [], [], []
@@ -57,11 +65,14 @@ def events_undo(*, event_ids: Iterable[int], actor: AbstractBaseUser) -> tuple[i
             refused.append(str(reason))
             continue
         (dismissals if event.from_status == event.to_status else moves).append(event)
+    changed = 0
     for batch, undo_batch in ((moves, _moves_undo), (dismissals, _dismissals_undo)):
         if batch:
             done, stale = undo_batch(batch, actor=actor)
             undone += done
-            refused.extend([_changed()] * stale)
+            changed += stale
+    if changed:
+        refused.append(_changed(changed))
     return undone, refused
 
 

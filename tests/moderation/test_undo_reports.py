@@ -3,9 +3,11 @@ after the decision's page was loaded, or after the decision, stays open for a mo
 read, whatever the undo moves the comment back to."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from comments.models import CommentStatus
+from core.roles import MODERATORS_GROUP
 from moderation.models import ModerationEvent, ModerationRules, Report, TrainingExample
 from moderation.services import report_create
 from tests.moderation.test_edited_since_loaded import queue_form
@@ -157,3 +159,28 @@ def test_undoing_a_later_decision_gives_back_the_label_of_the_earlier_one(
     held.refresh_from_db()
     assert held.status == S.PUBLISHED
     assert labels(held) == [False]
+
+
+def test_a_bulk_undo_says_how_many_comments_had_changed(
+    client, moderator, make_user, article, post
+):
+    """Three comments marked spam together, two of them approved by another moderator
+    since: the undo takes back the third and says two had changed, not "The comment"."""
+    comments = [post(article, f"Held {n}", status=S.HELD) for n in range(3)]
+    client.force_login(moderator)
+    fields = queue_form(client, "held")
+    response = client.post(
+        reverse("moderation:act"),
+        {"action": "spam", "ids": [c.pk for c in comments], **fields},
+    )
+    undo_ids = response.url.rpartition("undo=")[2]
+    client.get(response.url)
+    other = Client()
+    other.force_login(make_user("other_moderator", groups=[MODERATORS_GROUP]))
+    for comment in comments[:2]:
+        other.post(reverse("moderation:act"), {"item_action": f"not_spam:{comment.pk}"})
+
+    assert undo(client, undo_ids) == [
+        "Undid 1 decision.",
+        "2 comments have changed since; undo each from its current state.",
+    ]
