@@ -56,10 +56,16 @@ def decision_outcome(
         return _("Nothing changed: the comment was deleted by its author.")
     if status == S.DELETED:
         return _("Nothing changed: the comment by %(name)s was deleted by its author.") % who
-    if status in MOVED and status != seen:
-        return MOVED[status] % who
+    if moved := moved_outcome(name=name, status=status, seen=seen):
+        return moved
     if edited:
         return EDITED % who
     return (
         _("Nothing changed: the comment by %(name)s could not be moderated; reload the page.") % who
     )
+
+
+def moved_outcome(*, name: str, status: str, seen: str) -> str:
+    """The sentence for a decision left undone because the comment by `name` moved from
+    `seen`, as the moderator's page showed it, to `status` since; "" if it did not."""
+    return MOVED[status] % {"name": name} if status in MOVED and status != seen else ""

@@ -89,13 +89,17 @@ def commenter_keys(comment: Comment) -> list[str]:
 
 def queue_items_annotate(items: list["QueueItem"]) -> list["QueueItem"]:
     """Give each queue item its commenter (history, bans, notes) and its oldest open report,
-    and offer "Dismiss reports" where reports are open: three queries for the page."""
+    and offer "Dismiss reports" where reports are open on a published or held comment:
+    three queries for the page."""
     comments = [item.comment for item in items]
     commenters = commenters_for(comments)
     for item in items:
         item.commenter = commenters[item.comment.pk]
         item.oldest_report = min((r.created_at for r in item.reports), default=None)
-        if item.reports and DISMISS not in item.actions:
+        # Reports are dismissed on what readers see or may see again (reports_dismiss): a
+        # spam or removed comment's go with the moderator's next decision on it.
+        dismissable = item.comment.status in (CommentStatus.PUBLISHED, CommentStatus.HELD)
+        if item.reports and dismissable and DISMISS not in item.actions:
             item.actions.insert(0, DISMISS)
     return items
 

@@ -21,7 +21,7 @@ from . import selectors_queue, selectors_scorer, services
 from .chart import chart_build
 from .forms_commenters import NOTE_MAX_LENGTH
 from .forms_search import CommentSearchForm
-from .outcomes import decision_outcome
+from .outcomes import decision_outcome, moved_outcome
 from .queue_actions import actions_for_statuses, actions_for_tab
 from .selectors_search import search_page
 
@@ -140,21 +140,28 @@ def act(request: HttpRequest) -> HttpResponse:
     summary = services.action_summary(
         action=action, event_ids=event_ids, selected=len(ids), comment_ids=ids
     )
-    if single and not event_ids and action != "dismiss":
-        # One comment's own button: say what became of it, as its article page would.
+    now = None
+    if single and not event_ids:
         now = Comment.objects.only("user_name", "status", "edited_at").filter(pk=ids[0]).first()
-        if now is not None:
-            summary = (
-                decision_outcome(
-                    name=now.user_name,
-                    target=services.ACTIONS[action],
-                    status=now.status,
-                    seen=seen.get(ids[0], ""),
-                    changed=False,
-                    edited=comment_words_changed(now, words_seen.get(ids[0])),
-                )
-                or summary
+    if now is not None and action == "dismiss":
+        # Moved on since the page showed it (marked spam, removed): why nothing was dismissed.
+        summary = (
+            moved_outcome(name=now.user_name, status=now.status, seen=seen.get(ids[0], now.status))
+            or summary
+        )
+    elif now is not None:
+        # One comment's own button: say what became of it, as its article page would.
+        summary = (
+            decision_outcome(
+                name=now.user_name,
+                target=services.ACTIONS[action],
+                status=now.status,
+                seen=seen.get(ids[0], ""),
+                changed=False,
+                edited=comment_words_changed(now, words_seen.get(ids[0])),
             )
+            or summary
+        )
     (messages.success if event_ids else messages.info)(request, summary)
     target = safe_next(request, fallback)
     if event_ids:
