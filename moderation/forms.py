@@ -101,5 +101,15 @@ class BanForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(name) for name in BAN_TARGETS):
+            gone = [name for name in BAN_TARGETS if name not in self.fields and self.data.get(name)]
+            if gone:
+                # Offered when the form was drawn, no longer kept now (its author deleted the
+                # comment, or the IP address was cleared): "choose" would say nothing was.
+                raise forms.ValidationError(
+                    _(
+                        "What you chose to ban is no longer kept for this comment (its author "
+                        "deleted it, or its IP address was cleared): choose from what is left."
+                    )
+                )
             raise forms.ValidationError(_("Choose what to ban."))
         return cleaned

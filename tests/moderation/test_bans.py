@@ -348,3 +348,26 @@ def test_rotating_the_secret_key_lifts_no_ban(article, submit, moderator, settin
     )
     assert reader.get(article.get_absolute_url()).wsgi_request.user.is_authenticated
     assert submit(open_form, REMOTE_ADDR="192.0.2.52").status_code == 302
+
+
+def test_a_choice_no_longer_kept_since_the_form_was_drawn_is_said_so(
+    client, article, post, moderator
+):
+    """The form offered the IP address; it was cleared before Ban was pressed (the retention
+    sweep): nobody is banned, the page says the choice is gone, not "choose what to ban",
+    and keeps the reason typed."""
+    comment = post(article, "held text", email="x@example.com", status=S.HELD)
+    Comment.objects.filter(pk=comment.pk).update(ip_address="203.0.113.50")
+    client.force_login(moderator)
+    url = reverse("moderation:ban", args=[comment.pk])
+    assert 'name="ban_ip"' in client.get(url).content.decode()
+    Comment.objects.filter(pk=comment.pk).update(ip_address=None)
+
+    refused = client.post(url, {"ban_ip": "on", "reason": "Flooding the thread", "duration": "7"})
+
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert "What you chose to ban is no longer kept for this comment" in html
+    assert "Choose what to ban." not in html
+    assert "Flooding the thread" in html
+    assert not Ban.objects.exists()
