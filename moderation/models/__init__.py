@@ -72,6 +72,14 @@ class ModerationEvent(models.Model):
         return reasons_shown(self.reasons)
 
     @property
+    def undo_reverses(self) -> bool:
+        """Whether undoing it has something to reverse: a move between two states, or a
+        dismissal of reports (its undo reopens them). The undo of a dismissal has not: what
+        it reopened is dismissed again from the Reported tab."""
+        dismissal = bool(self.reasons) and self.reasons[0].get("code") == "dismiss"
+        return self.from_status != self.to_status or dismissal
+
+    @property
     def actor_shown(self) -> str:
         """Who decided: a username, or the scorer, the system or the readers, translated."""
         return actor_shown(self.actor_label, person=self.actor_id is not None)

@@ -57,7 +57,7 @@ def events_undo(*, event_ids: Iterable[int], actor: AbstractBaseUser) -> tuple[i
         event = events.get(event_id)
         try:
             _undoable_check(event)
-            if event.from_status == event.to_status and not _is_dismissal(event):
+            if not event.undo_reverses:
                 raise UndoNotAllowed(
                     _("Reopened reports are dismissed again from the Reported tab.")
                 )
@@ -74,10 +74,6 @@ def events_undo(*, event_ids: Iterable[int], actor: AbstractBaseUser) -> tuple[i
     if changed:
         refused.append(_changed(changed))
     return undone, refused
-
-
-def _is_dismissal(event: ModerationEvent) -> bool:
-    return bool(event.reasons) and event.reasons[0].get("code") == "dismiss"
 
 
 def _undoable_check(event: ModerationEvent | None) -> None:

@@ -122,6 +122,21 @@ class TestDismissService:
         with pytest.raises(services.UndoNotAllowed, match="dismissed again"):
             services.event_undo(event_id=undo_event.pk, actor=moderator)
 
+    def test_the_log_offers_no_undo_of_an_undone_dismissal(self, reported, moderator, client):
+        """The undo of a dismissal has nothing to reverse (its reports are dismissed again from
+        the Reported tab), so the audit log offers no Undo button that could only refuse; a
+        fresh dismissal still has one."""
+        [event_id] = services.reports_dismiss(comment_ids=[reported.pk], actor=moderator)
+        services.event_undo(event_id=event_id, actor=moderator)
+        undo_event = ModerationEvent.objects.filter(comment=reported).first()
+        [again] = services.reports_dismiss(comment_ids=[reported.pk], actor=moderator)
+        client.force_login(moderator)
+        html = client.get(reverse("moderation:log")).content.decode()
+        assert f'id="event-{undo_event.pk}-what"' in html
+        assert f'id="event-{undo_event.pk}-undo"' not in html
+        assert f'id="event-{event_id}-undo"' not in html  # undone already
+        assert f'id="event-{again}-undo"' in html
+
     def test_undoing_the_dismissal_of_a_held_comment_holds_it_again(self, article, post, moderator):
         """Undo of a dismissal that republished a comment holds it again, reports open."""
         ModerationRules.objects.update_or_create(pk=1, defaults={"reports_to_hold": 1})
