@@ -36,7 +36,8 @@ def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
         return render(
             request,
             "moderation/ban.html",
-            {"comment": comment, "nothing_to_ban": True},
+            # A reason typed on a form drawn before the last of it went is handed back.
+            {"comment": comment, "nothing_to_ban": True, "typed": request.POST.get("reason", "")},
             status=400 if request.method == "POST" else 200,
         )
     data = request.POST if request.method == "POST" else post_kept_take(request)

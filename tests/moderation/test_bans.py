@@ -145,9 +145,13 @@ def test_a_comment_that_keeps_nothing_to_ban_by_says_so_instead_of_a_form(
     html = shown.content.decode()
     assert shown.status_code == 200 and "There is nothing to ban" in html
     assert 'name="reason"' not in html
-    refused = client.post(url, {"reason": "troll", "duration": "7"})
-    assert refused.status_code == 400 and "There is nothing to ban" in refused.content.decode()
+    refused = client.post(url, {"reason": "Trolling <em>again</em>", "duration": "7"})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "There is nothing to ban" in html
+    # The reason typed on a form drawn before the last of it went is handed back, escaped.
+    assert '<textarea id="kept-text" rows="8" readonly>Trolling &lt;em&gt;again' in html
     assert not Ban.objects.exists()
+    assert 'id="kept-text"' not in client.get(url).content.decode()
 
 
 def test_shadow_banned_poster_sees_their_comment_and_nobody_else_does(
