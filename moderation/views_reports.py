@@ -78,12 +78,14 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
         )
         status = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).first()
         if status != CommentStatus.PUBLISHED:
-            # This report held it: readers no longer see it, and its address would be a 404.
-            note_add(
-                request,
-                comment_id=comment.pk,
-                text=_("Thank you: the comment is hidden until a moderator has looked at it."),
-            )
+            # Readers no longer see it, and its address would be a 404. Held, by this report
+            # or others: a moderator will look. Otherwise a moderator (or its author) took it
+            # down as the report came in, and nobody will look again.
+            if status == CommentStatus.HELD:
+                text = _("Thank you: the comment is hidden until a moderator has looked at it.")
+            else:
+                text = _("Thank you: the comment is no longer shown to readers.")
+            note_add(request, comment_id=comment.pk, text=text)
             return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")
         note_add(
             request,

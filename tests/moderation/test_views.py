@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -345,6 +346,37 @@ class TestReporting:
             'section-notice" role="status">Thank you: the comment is hidden until a moderator '
             "has looked at it.</p>"
         ) in page
+
+    def test_a_report_arriving_as_a_moderator_removes_the_comment_is_not_told_it_waits(
+        self, client, make_user, article, post
+    ):
+        """A moderator removes the comment in the instant the report is stored (a trigger
+        does it, in the report's own insert): the reader is thanked and told the comment is
+        no longer shown, not that it waits for a moderator who has already decided."""
+        comment = post(article, "Taken down meanwhile")
+        if connection.vendor == "postgresql":
+            ddl = [
+                "CREATE FUNCTION parley_test_remove() RETURNS trigger AS $$ BEGIN "
+                "UPDATE comments_comment SET status = 'removed' "
+                "WHERE xtdcomment_ptr_id = NEW.comment_id; RETURN NEW; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER parley_test_remove AFTER INSERT ON moderation_report "
+                "FOR EACH ROW EXECUTE FUNCTION parley_test_remove()",
+            ]
+        else:
+            ddl = [
+                "CREATE TRIGGER parley_test_remove AFTER INSERT ON moderation_report BEGIN "
+                "UPDATE comments_comment SET status = 'removed' "
+                "WHERE xtdcomment_ptr_id = NEW.comment_id; END"
+            ]
+        with connection.cursor() as cursor:
+            for statement in ddl:
+                cursor.execute(statement)
+        client.force_login(make_user())
+        response = client.post(reverse("moderation:report", args=[comment.pk]), {"reason": "spam"})
+        assert response["Location"] == f"{article.get_absolute_url()}#comments"
+        page = client.get(response["Location"]).content.decode()
+        assert "Thank you: the comment is no longer shown to readers." in page
+        assert "until a moderator has looked" not in page
 
     def test_three_reports_move_a_comment_to_the_queue(self, client, article, post, make_user):
         """At the threshold, reports hold the comment and it leaves the page."""
