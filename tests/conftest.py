@@ -75,9 +75,10 @@ def _uses_database(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Leave out, and say so, the tests this run cannot have: `postgresql` tests on another
-    database, and `needs_path(path)` tests where the path (data kept beside the project on a
-    development machine, never in it) is absent. Left out, not skipped: a skip fails CI.
+    """Leave out, and say so, the tests this run cannot have: `postgresql` and `sqlite`
+    tests on another database, and `needs_path(path)` tests where the path (data kept
+    beside the project on a development machine, never in it) is absent. Left out, not
+    skipped: a skip fails CI.
     With PARLEY_TEST_DATABASE_ONLY=1 (CI's second run, on PostgreSQL) the tests that never
     touch a database are left out too: the first run has already run them."""
     from django.db import connection
@@ -91,6 +92,8 @@ def pytest_collection_modifyitems(config, items):
             reason = "use no database (run once, in the SQLite run)"
         if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
             reason = "needs PostgreSQL"
+        if item.get_closest_marker("sqlite") and connection.vendor != "sqlite":
+            reason = "needs SQLite"
         needs = item.get_closest_marker("needs_path")
         if needs and not Path(needs.args[0]).exists():
             reason = f"needs {needs.args[0]}"

@@ -15,6 +15,7 @@ from comments.models import Comment, CommentStatus
 from tests.support import wait_until
 from tests.transfer.test_json_backup_ids import backup_file, restored_ids
 from transfer.services.importing import import_file
+from transfer.services.one_import import IMPORT_LOCK
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -61,10 +62,12 @@ def restore_waits() -> bool:
 
 def taker_waits() -> bool:
     """Whether a connection waits for a lock on the comments' table (the other taker of
-    ids, held off)."""
+    ids, held off) or for the import lock (another import, which waits for the whole
+    restore: transfer.services.one_import)."""
     return asked(
-        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted AND relation = %s::regclass)",
-        [TABLE],
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted AND (relation = %s::regclass"
+        " OR (locktype = 'advisory' AND objid = %s)))",
+        [TABLE, IMPORT_LOCK],
     )
 
 

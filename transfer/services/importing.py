@@ -20,6 +20,7 @@ from comments.models import Comment
 
 from ..models import Format, ImportRun, SourceRecord
 from ..records import ArticleGroup, AuthorRecord, ReadStats, SourceFileError
+from .one_import import import_lock_take, import_waits_for_others
 from .read_ahead import read_ahead
 from .report import ImportReport
 from .writer import ImportWriter
@@ -75,8 +76,26 @@ def import_file(
     site_timezone: tzinfo | None = None,
 ) -> ImportReport:
     """Import one file. Raises SourceFileError (nothing stored) for a file that cannot be
-    read; the run, when there is one, records the outcome either way."""
-    path = Path(path)
+    read; the run, when there is one, records the outcome either way. Started while another
+    import is writing, it waits for that one to end (transfer.services.one_import)."""
+    with import_waits_for_others():
+        return _import(
+            path=Path(path), format=format, dry_run=dry_run, force=force, run=run,
+            started_by=started_by, progress=progress, site_timezone=site_timezone,
+        )  # fmt: skip
+
+
+def _import(
+    *,
+    path: Path,
+    format: str,
+    dry_run: bool,
+    force: bool,
+    run: ImportRun | None,
+    started_by,
+    progress: Progress | None,
+    site_timezone: tzinfo | None,
+) -> ImportReport:
     sha256 = file_sha256(path)
     report = ImportReport(dry_run=dry_run)
     if run is None:
@@ -109,6 +128,7 @@ def import_file(
     writer = ImportWriter(run_id=run.pk, report=report, grants_roles=_grants_roles(run))
     try:
         with transaction.atomic():
+            import_lock_take()
             try:
                 for item in read_ahead(reader, writer.prepare):
                     if isinstance(item, AuthorRecord):
