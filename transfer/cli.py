@@ -2,8 +2,12 @@
 writing an export so that a failed one never leaves half a file behind."""
 
 import os
+import signal
 import tempfile
+import threading
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -62,10 +66,11 @@ class ImportCommand(BaseCommand):
                 bar.update(done - bar.n)
 
         try:
-            report = import_file(
-                path=path, format=self.format, dry_run=options["dry_run"],
-                force=options["force"], progress=progress, site_timezone=zone,
-            )  # fmt: skip
+            with _stopped_as_by_ctrl_c():
+                report = import_file(
+                    path=path, format=self.format, dry_run=options["dry_run"],
+                    force=options["force"], progress=progress, site_timezone=zone,
+                )  # fmt: skip
         except SourceFileError as error:
             raise CommandError(f"{path.name}: {error}. Nothing was imported.") from error
         except KeyboardInterrupt:
@@ -75,6 +80,26 @@ class ImportCommand(BaseCommand):
                 bar.close()
         for line in report.lines():
             self.stdout.write(line)
+
+
+@contextmanager
+def _stopped_as_by_ctrl_c() -> Iterator[None]:
+    """Inside, a process told to stop (SIGTERM: systemd, `docker stop`, kill) ends the
+    import as Ctrl-C does: rolled back, its run failed and said so. Python's default for
+    SIGTERM ends the process on the spot, leaving the run "running" in the admin's list
+    until beat's sweep, hours later."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class ExportCommand(BaseCommand):

@@ -2,6 +2,8 @@
 dates beyond what can be stored, which are refused row by row with the item named."""
 
 import json
+import os
+import signal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -154,6 +156,39 @@ def test_an_import_interrupted_on_the_command_line_is_failed_not_left_running(
     path.write_text(wxr_build.document(wxr_build.post(1, wxr_build.comment(1))))
     with pytest.raises(CommandError, match=r"^blog.xml: interrupted. Nothing was imported.$"):
         call_command("import_wordpress", str(path), no_progress=True)
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED and "interrupted" in run.error
+    assert Comment.objects.count() == 0
+
+
+def test_an_import_told_to_stop_on_the_command_line_is_failed_not_left_running(
+    tmp_path, monkeypatch
+):
+    """SIGTERM (systemd, docker stop) during import_wordpress ends it as Ctrl-C does: stored
+    nothing, said so in one line, and the run reads failed instead of "running" until the
+    sweep; the process's own handler is back after."""
+    from transfer.models import ImportRun
+    from transfer.services.writer import ImportWriter
+
+    class Killed(BaseException):
+        """Stands for SIGTERM's default, which ends the process where it stands."""
+
+    def killed(signum, frame):
+        raise Killed
+
+    def told_to_stop(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(ImportWriter, "group", told_to_stop)
+    previous = signal.signal(signal.SIGTERM, killed)
+    path = tmp_path / "blog.xml"
+    path.write_text(wxr_build.document(wxr_build.post(1, wxr_build.comment(1))))
+    try:
+        with pytest.raises(CommandError, match=r"^blog.xml: interrupted. Nothing was imported.$"):
+            call_command("import_wordpress", str(path), no_progress=True)
+        assert signal.getsignal(signal.SIGTERM) is killed
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED and "interrupted" in run.error
     assert Comment.objects.count() == 0
