@@ -25,7 +25,7 @@ from transfer.disqus_fields import INTERNALS_NS as INTERNALS_NS  # re-exported t
 from transfer.disqus_fields import PARLEY_NS as PARLEY_NS  # re-exported to disqus_writer
 from transfer.reading import SourceReader
 from transfer.records import ArticleGroup, CommentRecord, SourceFileError
-from transfer.xml_stream import defused_expat, feed
+from transfer.xml_stream import defused_expat, feed, root_refused
 
 
 class DisqusReader(SourceReader):
@@ -61,8 +61,7 @@ class DisqusReader(SourceReader):
         def root(tag: str, attrs: list) -> None:
             if tag != ROOT:
                 raise SourceFileError(
-                    f"not a Disqus export: the document is <{tag.rpartition('}')[2]}>, "
-                    f'not <disqus xmlns="{DISQUS_NS}">',
+                    "not a Disqus export: " + root_refused(tag, f'<disqus xmlns="{DISQUS_NS}">'),
                     parser.CurrentLineNumber,
                 )
             parser.StartElementHandler = start

@@ -17,7 +17,7 @@ from transfer.records import ArticleGroup, AuthorRecord, SourceFileError
 from transfer.wxr_fields import COMMENTS, KIND, LINE, RESTORED, WxrRecords
 from transfer.wxr_fields import ZERO_DATE as ZERO_DATE  # re-exported to transfer.wxr_writer
 from transfer.xml_stream import CHUNK_BYTES as CHUNK_BYTES  # re-exported to the tests
-from transfer.xml_stream import defused_expat, feed
+from transfer.xml_stream import defused_expat, feed, root_refused
 
 PARLEY_STATUS_KEY = "_parley_status"  # the comment meta transfer.wxr_writer adds
 
@@ -129,7 +129,7 @@ class WxrReader(SourceReader):
         def root_start(name, attributes):
             if name != "rss":
                 raise SourceFileError(
-                    f"the root element is <{name}>, not <rss>: not a WordPress WXR export",
+                    "not a WordPress WXR export: " + root_refused(name, "<rss>"),
                     expat.CurrentLineNumber,
                 )
             expat.StartElementHandler = start

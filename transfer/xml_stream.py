@@ -61,6 +61,24 @@ def feed(parser, file: BinaryIO) -> Iterator[int]:
         raise SourceFileError(_refusal(exc), parser.CurrentLineNumber) from None
 
 
+# The other formats' roots, as expat names them: a file given as the wrong one says which
+# it is, since choosing the wrong format in the admin's list is the likeliest mistake.
+ROOTS = {
+    # Any RSS feed has this root: only a WordPress export's adds the wp: fields.
+    "rss": "an RSS document, as a WordPress export is: if it is one, import it as "
+    "WordPress (WXR), or with import_wordpress",
+    "http://disqus.com}disqus": "a Disqus export: import it as Disqus XML, or with import_disqus",
+}
+
+
+def root_refused(tag: str, wanted: str) -> str:
+    """Why a document whose root element is `tag` ("namespace}local") is not the format
+    wanted, in the words a person reads: the element's own name, and what the file is
+    when it is one of the others."""
+    message = f"the document is <{tag.rpartition('}')[2]}>, not {wanted}"
+    return f"{message}: it is {ROOTS[tag]}" if tag in ROOTS else message
+
+
 def _line_not_utf8(file: BinaryIO, lineno: int) -> bool:
     """Whether line `lineno` of the file is not UTF-8: expat calls a stray Latin-1 byte in a
     file declared (or taken to be) UTF-8 only an "invalid token", which says nothing of why."""

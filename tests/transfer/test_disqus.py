@@ -344,8 +344,11 @@ class TestBadFiles:
         path.write_text('<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>\n')
         with pytest.raises(SourceFileError) as failure:
             read(path)
-        assert "not a Disqus export" in failure.value.message
-        assert "<rss>" in failure.value.message
+        assert failure.value.message == (
+            'not a Disqus export: the document is <rss>, not <disqus xmlns="http://disqus.com">'
+            ": it is an RSS document, as a WordPress export is: if it is one, import it as "
+            "WordPress (WXR), or with import_wordpress"
+        )
         assert failure.value.line == 2
 
     def test_export_without_forum_is_refused(self, db, tmp_path):

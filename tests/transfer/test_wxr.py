@@ -305,7 +305,9 @@ def test_external_dtd_is_refused():
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('<disqus xmlns="http://disqus.com"><thread/></disqus>', "not <rss>"),
+        # Named as the file names it, with the format to choose instead.
+        ('<disqus xmlns="http://disqus.com"><thread/></disqus>',
+         "the document is <disqus>, not <rss>: it is a Disqus export: import it as Disqus XML"),
         ("<rss><channel><title>Feed</title><item><title>x</title></item></channel></rss>",
          "no wp:wxr_version"),
         ("<rss><title>No channel</title></rss>", "no <channel>"),
