@@ -21,6 +21,11 @@ _INLINE_MARKS = {"em": "*", "strong": "**", "code": "`"}
 
 # Text with none of these is no markup at all: the sanitiser would return it unchanged.
 _MARKUP = re.compile("[<>&\xa0]")
+# WordPress's comment allowlist has <b> and <i> beside <strong> and <em>, and commenters use
+# them most; the allowlist here has only the latter, which would strip the emphasis and
+# keep the words. Renamed first, so imported bold and italics stay (as ** and *).
+_OLD_EMPHASIS = re.compile(r"<(/?)(b|i)(?=[\s/>])", re.IGNORECASE)
+_EMPHASIS_NAMES = {"b": "strong", "i": "em"}
 
 
 def html_sanitise(source: str) -> str:
@@ -29,6 +34,9 @@ def html_sanitise(source: str) -> str:
     wrapped = paragraphs_from_newlines(source)
     if not _MARKUP.search(source):
         return wrapped  # most comments are plain words: a hundred thousand of them add up
+    wrapped = _OLD_EMPHASIS.sub(
+        lambda found: f"<{found[1]}{_EMPHASIS_NAMES[found[2].lower()]}", wrapped
+    )
     return nh3.clean(
         wrapped,
         tags=COMMENT_TAGS,

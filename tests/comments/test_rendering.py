@@ -247,3 +247,22 @@ def test_imported_plain_words_take_a_shortcut_to_the_same_html_and_text(text):
     text = strip_control_characters(text)
     safe_html = html_sanitise(text)
     assert html_to_comment_parts(text) == (safe_html, html_to_comment_text(safe_html))
+
+
+@pytest.mark.parametrize(
+    ("source", "html", "text"),
+    [
+        ("<b>Really</b> <i>good</i>", "<p><strong>Really</strong> <em>good</em></p>",
+         "**Really** *good*"),
+        ('<B class="x" onclick="steal()">Loud</B>', "<p><strong>Loud</strong></p>", "**Loud**"),
+        # Other tags that start with the same letters are not emphasis.
+        ('<br><iframe src="https://evil.example"></iframe><img src=x>ok',
+         "<p><br>ok</p>", "ok"),
+    ],
+)  # fmt: skip
+def test_imported_b_and_i_keep_their_emphasis(source, html, text):
+    """WordPress's <b> and <i>, which its commenters use most, come in as the bold and
+    italics a reader here would type, not stripped to bare words."""
+    from comments.rendering_html import html_to_comment_parts
+
+    assert html_to_comment_parts(source) == (html, text)
