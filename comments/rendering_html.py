@@ -53,16 +53,28 @@ def html_to_comment_text(safe_html: str) -> str:
     out: list[str] = []
     link_stack: list[tuple[int, str]] = []
     quote_depth = 0
+    # Words inside a quote but in no <p> of it (WordPress commenters write "<blockquote>you
+    # said</blockquote>my reply") start a quoted paragraph of their own when they come.
+    quote_unmarked = False
     for closing, tag, attrs, text in _TOKEN.findall(safe_html):
         if text:
             # A newline inside HTML text is a space; line breaks are <br>.
-            out.append(html.unescape(text).replace("\n", " "))
+            words = html.unescape(text).replace("\n", " ")
+            if quote_unmarked and words.strip():
+                out.append("\n\n" + "> " * quote_depth)
+                quote_unmarked = False
+            out.append(words)
         elif tag in ("p", "pre"):
             out.append("\n\n" + ("> " * quote_depth if not closing else ""))
+            quote_unmarked = bool(closing and quote_depth)
         elif tag == "br":
             out.append("\n" + "> " * quote_depth)
+            quote_unmarked = False
         elif tag == "blockquote":
             quote_depth = max(quote_depth + (-1 if closing else 1), 0)
+            quote_unmarked = quote_depth > 0
+            if not quote_depth:
+                out.append("\n\n")  # what follows the quote is a paragraph of its own
         elif tag in _INLINE_MARKS:
             out.append(_INLINE_MARKS[tag])
         elif tag == "a" and not closing:

@@ -266,3 +266,22 @@ def test_imported_b_and_i_keep_their_emphasis(source, html, text):
     from comments.rendering_html import html_to_comment_parts
 
     assert html_to_comment_parts(source) == (html, text)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["<blockquote>You said this.</blockquote>\nAnd I reply.",
+     "<blockquote>You said this.</blockquote>And I reply."],
+)  # fmt: skip
+def test_an_imported_quote_without_paragraphs_stays_a_quote_in_the_words(source):
+    """A WordPress quote written without <p> inside is kept as a quote in the stored words,
+    apart from the reply after it, as it is on the page: the words are what a restored
+    backup, an edit and search start from."""
+    from comments.rendering import comment_to_safe_html
+    from comments.rendering_html import html_to_comment_parts
+
+    page_html, words = html_to_comment_parts(source)
+    assert page_html.startswith("<blockquote>You said this.</blockquote>")
+    rendered = comment_to_safe_html(words)
+    assert "<blockquote>\n<p>You said this.</p>\n</blockquote>" in rendered
+    assert "<p>And I reply.</p>" in rendered
