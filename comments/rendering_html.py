@@ -17,6 +17,7 @@ _TOKEN = re.compile(r"<(/?)([a-z]+)((?:\s+[a-z-]+=\"[^\"]*\")*)\s*/?>|([^<]+)")
 _HREF = re.compile(r'href="([^"]*)"')
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _INLINE_MARKS = {"em": "*", "strong": "**", "code": "`"}
+CODE_INDENT = "    "
 
 
 # Text with none of these is no markup at all: the sanitiser would return it unchanged.
@@ -56,15 +57,29 @@ def html_to_comment_text(safe_html: str) -> str:
     # Words inside a quote but in no <p> of it (WordPress commenters write "<blockquote>you
     # said</blockquote>my reply") start a quoted paragraph of their own when they come.
     quote_unmarked = False
+    # Inside <pre> the lines are kept, each indented as Markdown's code block is.
+    in_code = False
+    starts_with_code = None  # whether the first words are code (their indent must stay)
     for closing, tag, attrs, text in _TOKEN.findall(safe_html):
-        if text:
+        if text and in_code:
+            code = html.unescape(text)
+            out.append(code.replace("\n", "\n" + "> " * quote_depth + CODE_INDENT))
+            if starts_with_code is None and code.strip():
+                starts_with_code = True
+        elif text:
             # A newline inside HTML text is a space; line breaks are <br>.
             words = html.unescape(text).replace("\n", " ")
             if quote_unmarked and words.strip():
                 out.append("\n\n" + "> " * quote_depth)
                 quote_unmarked = False
+            if starts_with_code is None and words.strip():
+                starts_with_code = False
             out.append(words)
-        elif tag in ("p", "pre"):
+        elif tag == "pre":
+            in_code = not closing
+            out.append("\n\n" + ("> " * quote_depth + CODE_INDENT if not closing else ""))
+            quote_unmarked = bool(closing and quote_depth)
+        elif tag == "p":
             out.append("\n\n" + ("> " * quote_depth if not closing else ""))
             quote_unmarked = bool(closing and quote_depth)
         elif tag == "br":
@@ -75,7 +90,7 @@ def html_to_comment_text(safe_html: str) -> str:
             quote_unmarked = quote_depth > 0
             if not quote_depth:
                 out.append("\n\n")  # what follows the quote is a paragraph of its own
-        elif tag in _INLINE_MARKS:
+        elif tag in _INLINE_MARKS and not in_code:
             out.append(_INLINE_MARKS[tag])
         elif tag == "a" and not closing:
             href = _HREF.search(attrs)
@@ -87,7 +102,8 @@ def html_to_comment_text(safe_html: str) -> str:
             out.append(label if not href or label == href else f"[{label}]({href})")
     text = "".join(out)
     lines = [line.rstrip() for line in text.split("\n")]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    text = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n").rstrip()
+    return text if starts_with_code else text.lstrip()
 
 
 def html_to_comment_parts(source: str) -> tuple[str, str]:

@@ -285,3 +285,17 @@ def test_an_imported_quote_without_paragraphs_stays_a_quote_in_the_words(source)
     rendered = comment_to_safe_html(words)
     assert "<blockquote>\n<p>You said this.</p>\n</blockquote>" in rendered
     assert "<p>And I reply.</p>" in rendered
+
+
+def test_imported_preformatted_code_keeps_its_lines_in_the_words():
+    """A <pre> block keeps its lines and indentation in the stored words, as the code block
+    a reader would type, so a restore or an edit shows it as the page did."""
+    from comments.rendering import comment_to_safe_html
+    from comments.rendering_html import html_to_comment_parts
+
+    source = "<pre>def f(x):\n    return x &lt; 2</pre>\nThat is it."
+    page_html, words = html_to_comment_parts(source)
+    assert page_html.startswith("<pre>def f(x):\n    return x &lt; 2</pre>")
+    assert comment_to_safe_html(words).startswith(
+        "<pre><code>def f(x):\n    return x &lt; 2\n</code></pre>"
+    )
