@@ -46,6 +46,10 @@ class ImportCommand(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        if path.stat().st_size == 0:
+            # As the admin's upload form refuses one; the parsers would only say "no element
+            # found" or "premature EOF" (a download that failed, say).
+            raise CommandError(f"{path.name} is empty (0 bytes). Nothing was imported.")
         try:
             zone = zoneinfo.ZoneInfo(options["timezone"]) if options["timezone"] else None
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:

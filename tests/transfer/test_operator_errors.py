@@ -192,3 +192,16 @@ def test_an_import_told_to_stop_on_the_command_line_is_failed_not_left_running(
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED and "interrupted" in run.error
     assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize("command", ["import_wordpress", "import_disqus", "import_json"])
+def test_an_empty_file_is_called_empty(command, tmp_path):
+    """A file of no bytes (a download that failed) is refused as empty, not as a parser's
+    "no element found" or "premature EOF", and no run is left behind."""
+    from transfer.models import ImportRun
+
+    path = tmp_path / "export.xml"
+    path.write_bytes(b"")
+    with pytest.raises(CommandError, match=r"^export.xml is empty \(0 bytes\)\. Nothing was"):
+        call_command(command, str(path), no_progress=True)
+    assert not ImportRun.objects.exists()
