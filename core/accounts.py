@@ -11,7 +11,6 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import validators
 from django.core.cache import cache
@@ -58,11 +57,21 @@ LOOKALIKE_USERNAME = _(
 
 def username_lookalike_taken(username: str) -> bool:
     """Whether an account's username reads as this one (core.text.name_skeleton)."""
-    # Skeletons cannot be compared in SQL: one query streams the usernames, which is fine
-    # for a signup (allauth limits them per client) on a site of this size.
-    skeleton = name_skeleton(username)
-    taken = get_user_model().objects.values_list("username", flat=True)
-    return any(name_skeleton(name) == skeleton for name in taken.iterator(chunk_size=2000))
+    from .models import NameSkeleton
+
+    return NameSkeleton.objects.filter(skeleton=name_skeleton(username)).exists()
+
+
+def username_skeleton_keep(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """Keep an account's NameSkeleton as its username is set or changed (a receiver of the
+    user model's post_save). A save of other fields (a login's last_login) costs nothing."""
+    if update_fields is not None and "username" not in update_fields:
+        return
+    from .models import NameSkeleton
+
+    NameSkeleton.objects.update_or_create(
+        user_id=instance.pk, defaults={"skeleton": name_skeleton(instance.get_username())}
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -8,25 +8,28 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.contrib.auth import get_user_model
         from django.core import checks
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save
 
         from . import checks as parley_checks
-        from .accounts import confirmation_limit_install
+        from .accounts import confirmation_limit_install, username_skeleton_keep
         from .fold import sqlite_fold_add
         from .sites import site_sync
         from .translations import catalogs_fold
 
         checks.register(parley_checks.site_url_check, checks.Tags.security)
         checks.register(parley_checks.hash_key_check, checks.Tags.security)
-        # After the sites app's own receiver, which makes the example.com record. Not with
-        # this app as sender: migrate signals only apps with models, which core has none of.
+        # After the sites app's own receiver, which makes the example.com record.
         post_migrate.connect(
             site_sync, sender=apps.get_app_config("sites"), dispatch_uid="core.site_sync"
         )
         post_migrate.connect(_groups_ensure, dispatch_uid="core.groups_ensure")
         connection_created.connect(sqlite_fold_add, dispatch_uid="core.sqlite_fold_add")
+        post_save.connect(
+            username_skeleton_keep, sender=get_user_model(), dispatch_uid="core.skeleton_keep"
+        )
         catalogs_fold()
         confirmation_limit_install()
 

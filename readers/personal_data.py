@@ -46,6 +46,12 @@ PERSONAL_DATA: dict[str, PersonalField] = {
     "auth.User.last_login": PersonalField("account.last_login", D),
     "auth.User.date_joined": PersonalField("account.date_joined", D),
     "auth.User.groups": PersonalField("account.roles", D),
+    "core.NameSkeleton.user": PersonalField(
+        "",
+        D,
+        "The username folded as readers read it, kept to refuse a look-alike at signup: "
+        "account.username says it; deleted with the account.",
+    ),
     # Its addresses (allauth).
     "account.EmailAddress.user": PersonalField("account.addresses[].email", D),
     "account.EmailAddress.email": PersonalField("account.addresses[].email", D),

@@ -177,3 +177,51 @@ def test_a_username_that_looks_like_a_taken_one_is_refused(client, lookalike):
     assert f'value="{lookalike}"' in html
     assert list(get_user_model().objects.values_list("username", flat=True)) == ["admin"]
     assert signup(client, "\u041e\u043b\u0435\u043d\u0430").status_code == 302  # Олена
+
+
+def test_the_look_alike_check_is_one_indexed_query_however_many_accounts(
+    django_assert_num_queries, make_user
+):
+    """Each account's username is kept folded (core.models.NameSkeleton), so a signup asks
+    once, by index, where comparing skeletons in Python read every account's name."""
+    from core.accounts import username_lookalike_taken
+
+    for n in range(30):
+        make_user(f"reader{n}")
+    with django_assert_num_queries(1) as asked:
+        assert username_lookalike_taken("READER7")
+    sql = asked.captured_queries[0]["sql"]
+    assert "core_nameskeleton" in sql and "auth_user" not in sql, sql
+    with django_assert_num_queries(1):
+        assert not username_lookalike_taken("reader-seven")
+
+
+def test_accounts_made_before_the_skeletons_get_theirs_from_the_migration(make_user):
+    """The migration that adds the skeletons fills them in for the accounts already there."""
+    import importlib
+
+    from django.apps import apps
+
+    from core.accounts import username_lookalike_taken
+    from core.models import NameSkeleton
+
+    make_user("admin")
+    NameSkeleton.objects.all().delete()
+    assert not username_lookalike_taken("\u0430dmin")
+    importlib.import_module("core.migrations.0001_initial").skeletons_fill(apps, None)
+    assert username_lookalike_taken("\u0430dmin")
+
+
+def test_a_renamed_account_is_found_under_its_new_name_only(make_user):
+    """Renaming an account (the admin's user page) keeps its skeleton; a login's save of
+    last_login alone does not touch it."""
+    from core.accounts import username_lookalike_taken
+    from core.models import NameSkeleton
+
+    user = make_user("bea")
+    user.username = "beatrice"
+    user.save()
+    assert username_lookalike_taken("BEATRICE") and not username_lookalike_taken("bea")
+    NameSkeleton.objects.filter(user_id=user.pk).update(skeleton="stale")
+    user.save(update_fields=["last_login"])
+    assert NameSkeleton.objects.get(user_id=user.pk).skeleton == "stale"

@@ -16,6 +16,7 @@ from django_comments.models import CommentFlag
 from articles.services import article_create, update_publish
 from comments.models import Comment, CommentStatus, Vote
 from comments.services import Poster, comment_submit, comment_vote
+from core.models import NameSkeleton
 from core.roles import AUTHORS_GROUP, MODERATORS_GROUP, groups_ensure
 from moderation.models import (
     Ban,
@@ -139,6 +140,7 @@ def _account_rows(person: Person, world: dict) -> dict:
         "account.EmailAddress.email": address,
         "account.EmailConfirmation.email_address": EmailConfirmation.create(spare),
         "sessions.Session.session_data": session,
+        "core.NameSkeleton.user": NameSkeleton.objects.get(user=user),
     }
 
 
