@@ -54,30 +54,22 @@ def test_email_url_timeout_is_read_and_an_unknown_option_refused():
     assert got == {"EMAIL_TIMEOUT": 5, "OPTIONS": None}
     default = settings_under({"EMAIL_URL": "smtp+tls://u:p@smtp.example.org:587"}, "EMAIL_TIMEOUT")
     assert default == {"EMAIL_TIMEOUT": 10}
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "EMAIL_URL": "smtp+tls://u:p@smtp.example.org:587?timout=5",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    result = started_with_email_url("smtp+tls://u:p@smtp.example.org:587?timout=5")
     assert result.returncode != 0 and "EMAIL_URL: timout is not read" in result.stderr
 
 
 def test_the_old_tls_query_form_is_refused_with_the_new_spelling():
     """A pre-environ `?tls=1` URL would silently send without TLS: it is refused instead."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "EMAIL_URL": "smtp://u:p@smtp.example.org:587?tls=1",
-    }
-    result = subprocess.run(
+    result = started_with_email_url("smtp://u:p@smtp.example.org:587?tls=1")
+    assert result.returncode != 0 and "smtp+tls://" in result.stderr
+
+
+def started_with_email_url(email_url: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "EMAIL_URL": email_url}
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert result.returncode != 0 and "smtp+tls://" in result.stderr
 
 
 def test_database_url_keeps_connections_and_checks_them():
