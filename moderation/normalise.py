@@ -6,9 +6,11 @@ letters, and invisible characters inside a word (exam<U+200B>ple.com). This copy
 is only ever read by the scorer, never stored or shown, so folding away characters that matter
 for display (joiners in emoji and in Persian or Indic words) costs nothing here.
 
-Confusables from other scripts (Cyrillic U+0430 for Latin "a") are not folded: no maintained
-library on PyPI gives UTS #39 skeletons without building ICU, and a skeleton of a whole text
-would also fold ordinary Latin ("m" becomes "rn"), so only what NFKC folds is folded.
+Confusables from other scripts (Cyrillic U+0430 for Latin "a") are not folded here. A full
+UTS #39 skeleton of a whole text would also fold ordinary Latin ("m" becomes "rn"), and the
+spam model was trained on text without it. Usernames are another matter: there a letter of
+another script that reads as a Latin one is folded (core.text.name_skeleton, on the
+confusable-homoglyphs package's copy of Unicode's table), Latin letters are left alone.
 """
 
 import re
