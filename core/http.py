@@ -76,6 +76,11 @@ def site_url(path: str = "") -> str:
     return settings.PARLEY_SITE_URL.rstrip("/") + path
 
 
+def site_host() -> str:
+    """This site's host name, lowercased and without a port, from PARLEY_SITE_URL."""
+    return urlsplit(settings.PARLEY_SITE_URL).hostname or ""
+
+
 def absolute_url(name: str, *args) -> str:
     """The absolute address of a named URL, on PARLEY_SITE_URL."""
     return site_url(reverse(name, args=args))

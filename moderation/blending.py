@@ -98,15 +98,16 @@ class BlendedModel:
             return f"{self.starter.version}+{site.version}"
         return f"{self.starter.version}+{site.version}@{self.weight:.2f}"
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], *, own_hosts: tuple[str, ...] = ()) -> np.ndarray:
         site = self.site_used
         if site is None:
-            return self.starter.predict_proba(texts)
+            return self.starter.predict_proba(texts, own_hosts=own_hosts)
         if self.starter is None:
-            return site.predict_proba(texts)
+            return site.predict_proba(texts, own_hosts=own_hosts)
         if site.corrects:
-            corrected = self.starter.log_odds_pair(site, texts)
+            corrected = self.starter.log_odds_pair(site, texts, own_hosts=own_hosts)
             return 1.0 / (1.0 + np.exp(-corrected))
-        blended = (1 - self.weight) * _log_odds(self.starter.predict_proba(texts))
-        blended += self.weight * _log_odds(site.predict_proba(texts))
+        starter = self.starter.predict_proba(texts, own_hosts=own_hosts)
+        blended = (1 - self.weight) * _log_odds(starter)
+        blended += self.weight * _log_odds(site.predict_proba(texts, own_hosts=own_hosts))
         return 1.0 / (1.0 + np.exp(-blended))

@@ -84,20 +84,25 @@ _TAG = re.compile(r"<[^>]*>")
 _LONG_TEXT_WORDS = 200
 
 
-def dense_rows(texts: list[str], version: int = VERSION) -> np.ndarray:
+def dense_rows(
+    texts: list[str], version: int = VERSION, own_hosts: tuple[str, ...] = ()
+) -> np.ndarray:
     """One row of cues per text (already normalised as the model reads it, case kept), those
-    of the given version."""
+    of the given version; links to own_hosts (the site's own) are no links.
+
+    Every version reads own_hosts so, with no version of its own: the texts models are
+    trained on carry no links to the site that serves them, so their cues are unchanged,
+    and a stored model serves as it was trained."""
     width = len(NAMES_OF[version])
-    return np.array([_cues(text, version)[:width] for text in texts], dtype=np.float64).reshape(
-        len(texts), width
-    )
+    rows = [_cues(text, version, own_hosts)[:width] for text in texts]
+    return np.array(rows, dtype=np.float64).reshape(len(texts), width)
 
 
-def _cues(text: str, version: int) -> list[float]:
+def _cues(text: str, version: int, own_hosts: tuple[str, ...]) -> list[float]:
     # Each version's cues are the first of these: a version adds at the end, or reads one in
     # a new way.
     # Links are looked for before tags are dropped: an HTML link's address is in its tag.
-    scan = links_find(text)
+    scan = links_find(text).elsewhere(own_hosts)
     contacts = contacts_find(text)
     words = _TAG.sub(" ", text).split()
     letters, upper, digits = _character_counts(text)

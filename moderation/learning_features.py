@@ -208,14 +208,17 @@ def weighted_scores(
     return per_group.reshape(n_texts, n_blocks).sum(axis=1)
 
 
-def dense_rows(texts: Sequence[str], settings: dict[str, Any]) -> np.ndarray:
-    """The cues of moderation.features for each raw text, scaled as the settings say."""
+def dense_rows(
+    texts: Sequence[str], settings: dict[str, Any], own_hosts: tuple[str, ...] = ()
+) -> np.ndarray:
+    """The cues of moderation.features for each raw text, scaled as the settings say; links
+    to own_hosts (the site's own) are no links."""
     version = settings.get("dense_features", 0)
     if version not in features.NAMES_OF:
         raise ValueError(f"unsupported dense features {version!r}")
     fold_unicode = settings.get("normalise_unicode", False)
     unescaped = [_unescaped(text, fold_unicode=fold_unicode) for text in texts]
-    rows = features.dense_rows(unescaped, version)
+    rows = features.dense_rows(unescaped, version, own_hosts)
     return rows * settings.get("dense_scale", 1.0)
 
 

@@ -81,32 +81,42 @@ class TrainedModel:
         log-odds are added to that model's (moderation.blending)."""
         return self.settings.get("corrects", "")
 
-    def log_odds(self, texts: Sequence[str]) -> np.ndarray:
-        """Return log(P / (1 - P)) for each text; for a correction, what it adds."""
+    def log_odds(self, texts: Sequence[str], *, own_hosts: tuple[str, ...] = ()) -> np.ndarray:
+        """Return log(P / (1 - P)) for each text; for a correction, what it adds. Links to
+        own_hosts (the site's own) are no links to the cues (moderation.features)."""
         if isinstance(texts, str):
             raise TypeError("log_odds takes a sequence of texts, not one string")
-        return self._scores(texts)
+        return self._scores(texts, own_hosts=own_hosts)
 
-    def log_odds_pair(self, correction: TrainedModel, texts: Sequence[str]) -> np.ndarray:
+    def log_odds_pair(
+        self, correction: TrainedModel, texts: Sequence[str], *, own_hosts: tuple[str, ...] = ()
+    ) -> np.ndarray:
         """This model's log-odds plus those of a correction that reads texts the same way,
         hashing each text once for both (scoring time is per comment)."""
         if isinstance(texts, str) or not len(texts):
-            return self.log_odds(texts)
+            return self.log_odds(texts, own_hosts=own_hosts)
         if reading(self.settings) != reading(correction.settings):
-            return self.log_odds(texts) + correction.log_odds(texts)
-        return self._scores(texts, correction)
+            return self.log_odds(texts, own_hosts=own_hosts) + correction.log_odds(
+                texts, own_hosts=own_hosts
+            )
+        return self._scores(texts, correction, own_hosts)
 
-    def _scores(self, texts: Sequence[str], correction: TrainedModel | None = None) -> np.ndarray:
+    def _scores(
+        self,
+        texts: Sequence[str],
+        correction: TrainedModel | None = None,
+        own_hosts: tuple[str, ...] = (),
+    ) -> np.ndarray:
         # A few hundred texts at a time, as training hashes them: a correction is trained on
         # the starter's log-odds of all the site's comments.
         scores = []
         for start in range(0, len(texts), TEXTS_AT_ONCE):
-            read = self._read(texts[start : start + TEXTS_AT_ONCE])
+            read = self._read(texts[start : start + TEXTS_AT_ONCE], own_hosts)
             chunk = self._read_scores(read)
             scores.append(chunk if correction is None else chunk + correction._read_scores(read))
         return np.concatenate(scores) if scores else np.empty(0)
 
-    def _read(self, texts: Sequence[str]) -> _Reading:
+    def _read(self, texts: Sequence[str], own_hosts: tuple[str, ...]) -> _Reading:
         # Training builds these n-grams into sparse matrices (moderation.learning); scoring
         # keeps them as (text index, bucket) pairs, since building the matrices took most of
         # a comment's scoring time.
@@ -117,7 +127,11 @@ class TrainedModel:
             n_texts=len(texts),
             words=word_buckets(normalized, self._word_analyzer, hash_bits),
             characters=character_buckets(normalized, shortest, longest, hash_bits),
-            dense=dense_rows(texts, self.settings) if self.settings.get("dense_features") else None,
+            dense=(
+                dense_rows(texts, self.settings, own_hosts)
+                if self.settings.get("dense_features")
+                else None
+            ),
         )
 
     def _read_scores(self, read: _Reading) -> np.ndarray:
@@ -132,8 +146,9 @@ class TrainedModel:
             scores = scores + read.dense @ self.dense_coef
         return scores + self.intercept
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Return P(spam) for each text."""
+    def predict_proba(self, texts: Sequence[str], *, own_hosts: tuple[str, ...] = ()) -> np.ndarray:
+        """Return P(spam) for each text; links to own_hosts (the site's own) are no links to
+        the cues (moderation.features)."""
         if isinstance(texts, str):
             raise TypeError("predict_proba takes a sequence of texts, not one string")
         if self.corrects:
@@ -141,7 +156,7 @@ class TrainedModel:
                 f"model {self.version} corrects model {self.corrects}: it scores only beside it"
                 " (moderation.blending)"
             )
-        return 1.0 / (1.0 + np.exp(-self._scores(texts)))
+        return 1.0 / (1.0 + np.exp(-self._scores(texts, own_hosts=own_hosts)))
 
     def to_bytes(self) -> bytes:
         """Return the model as a compressed .npz that loads without pickle."""

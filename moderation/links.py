@@ -13,8 +13,9 @@ abbreviations (e.g., U.S.) out.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
@@ -73,11 +74,67 @@ class LinkScan:
     spaced: tuple[str, ...] = ()
     shorteners: tuple[str, ...] = ()
     hosts: tuple[str, ...] = ()  # the host name of each link that has one, lowercased
+    # Beside each of urls, the host a browser would open, lowercased ("" if none is sure).
+    url_hosts: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
         # One address written twice (an HTML link whose text is its address) is one link.
         return len(set(self.urls)) + len(self.bare_domains) + len(self.spaced)
+
+    def elsewhere(self, own_hosts: tuple[str, ...]) -> "LinkScan":
+        """The links that lead off the site whose hosts are own_hosts (site_host_own).
+
+        Spaced-out links stay, whatever their host: a link broken up to get past a filter is
+        suspicious wherever it leads, as one in look-alike characters is (hidden_link)."""
+        if not own_hosts:
+            return self
+        kept = [
+            (url, host)
+            for url, host in zip(self.urls, self.url_hosts, strict=True)
+            if not site_host_own(host, own_hosts)
+        ]
+        return replace(
+            self,
+            urls=tuple(url for url, _ in kept),
+            url_hosts=tuple(host for _, host in kept),
+            bare_domains=tuple(
+                name for name in self.bare_domains if not site_host_own(name, own_hosts)
+            ),
+            shorteners=tuple(
+                host for host in self.shorteners if not site_host_own(host, own_hosts)
+            ),
+        )
+
+
+def site_host_own(host: str, own_hosts: tuple[str, ...]) -> bool:
+    """Whether a link's host is one of the site's own: one of own_hosts, the same without
+    "www.", or a name under either. Names under a host are in the zone of whoever runs it;
+    its neighbours (other blogs on one hosting service's suffix) are not, so a host that is
+    itself a public suffix (github.io) owns no names under it."""
+    host = host.lower().strip(".")
+    if not host:
+        return False
+    for own in own_hosts:
+        own = own.lower().strip(".").removeprefix("www.")
+        if own and (
+            host == own or (host.endswith(f".{own}") and domain_registrable(own) is not None)
+        ):
+            return True
+    return False
+
+
+def _url_host(url: str, target: str | None) -> str:
+    """The host a browser opens for a URL found in text (target: a Markdown link's), or ""
+    when the two ways of reading it disagree ("https://site@elsewhere.example/"): a link
+    that only looks like the site's own is not."""
+    address = target if target is not None else url
+    written = URL_HOST.match(address)
+    try:
+        parsed = urlsplit(address if "://" in address else f"http://{address}").hostname or ""
+    except ValueError:  # an unclosed [ where an IPv6 address would be
+        return ""
+    return parsed if written and written.group(1).lower() == parsed else ""
 
 
 @lru_cache(maxsize=4096)  # spam repeats its domain; a lookup is the costliest step here
@@ -115,10 +172,11 @@ def _prefix_before(text: str, start: int, prefix_ends: set[int]) -> int | None:
 @lru_cache(maxsize=256)
 def links_find(text: str) -> LinkScan:
     """Find the links in normalised text, each counted once in the first form it matches."""
-    urls, bare, spaced, hosts = [], [], [], []
+    urls, url_hosts, bare, spaced, hosts = [], [], [], [], []
 
     def url_found(match: re.Match) -> str:
         urls.append(match.group(0))
+        url_hosts.append(_url_host(match.group(0), match.group(1)))
         host = URL_HOST.match(match.group(1) if match.group(1) is not None else match.group(0))
         hosts.append(host.group(1) if host else "")
         return _spaces(match)
@@ -171,7 +229,9 @@ def links_find(text: str) -> LinkScan:
     spaced.extend("spaced-out scheme" for end in sorted(prefix_ends - absorbed))
     hosts = [host.lower() for host in hosts if host]
     shorteners = [host for host in hosts if (domain_registrable(host) or host) in SHORTENER_DOMAINS]
-    return LinkScan(tuple(urls), tuple(bare), tuple(spaced), tuple(shorteners), tuple(hosts))
+    return LinkScan(
+        tuple(urls), tuple(bare), tuple(spaced), tuple(shorteners), tuple(hosts), tuple(url_hosts)
+    )
 
 
 # Telegram: a t.me or telegram.me link, or an @handle in a text that names Telegram.

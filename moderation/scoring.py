@@ -38,7 +38,7 @@ DISTINCTIVE_CHARS = 25
 class SpamClassifier(Protocol):
     version: str
 
-    def predict_proba(self, texts: Sequence[str]): ...
+    def predict_proba(self, texts: Sequence[str], *, own_hosts: tuple[str, ...] = ()): ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,10 @@ class Rules:
     trust_approved_authors: bool = True
     hold_threshold: float = 0.5
     spam_threshold: float = 0.9
+    # The site's own host names (core.http.site_host): a reader linking to another page here
+    # is the most ordinary thing on a blog, so links to them count in no link rule but
+    # hidden_link, nor in the model's link cues (moderation.links.site_host_own).
+    own_hosts: tuple[str, ...] = ()
 
     @classmethod
     def defaults(cls) -> "Rules":
@@ -182,7 +186,7 @@ def _kinds_found(scan: object, kinds: Sequence[tuple[str, str, str, float]]) -> 
 
 
 def _links(submission: Submission, rules: Rules) -> Iterator[Reason]:
-    found = links_find(submission.text)
+    found = links_find(submission.text).elsewhere(rules.own_hosts)
     if rules.link_limit and found.total >= rules.link_limit:
         yield Reason("links", _plural(found.total, "link"), HOLD_WEIGHT, {"count": found.total})
     yield from _kinds_found(found, LINK_KINDS)
@@ -308,7 +312,7 @@ def score_submission(
     if model is not None:
         # The model normalises the original text itself, as its stored settings say it was
         # trained: a model trained before normalisation keeps scoring as it did.
-        probability = float(model.predict_proba([submission.text])[0])
+        probability = float(model.predict_proba([submission.text], own_hosts=rules.own_hosts)[0])
         model_version = model.version
         reasons.append(
             Reason(

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from comments.models import Comment, CommentStatus
 from comments.services import COPIES_FETCHED, COPIES_WINDOW
 from core.db import CompiledValues, CompiledValuesIn
+from core.http import site_host
 from core.roles import moderator_users
 
 from .cached import rules_cached
@@ -40,7 +41,14 @@ def rules_for_scoring(rules: ModerationRules) -> Rules:
         trust_approved_authors=rules.trust_approved_authors,
         hold_threshold=rules.hold_threshold,
         spam_threshold=rules.spam_threshold,
+        own_hosts=own_hosts(),
     )
+
+
+def own_hosts() -> tuple[str, ...]:
+    """The hosts whose links are the site's own to the scorer (Rules.own_hosts)."""
+    host = site_host()
+    return (host,) if host else ()
 
 
 def author_history(comment: Comment) -> AuthorHistory:

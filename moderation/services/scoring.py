@@ -50,7 +50,7 @@ def comment_judge_prepare(*, text: str) -> Prepared | None:
         if model is None:
             return None
         started = time.perf_counter()
-        prescored = _Prescored(model, [text])
+        prescored = _Prescored(model, [text], selectors.own_hosts())
         return Prepared(prescored, note, (time.perf_counter() - started) * 1000)
     except Exception:
         logger.warning("The spam model failed before a comment was stored", exc_info=True)
@@ -190,7 +190,7 @@ def _model_answers(comment_ids: list[int]) -> "_Prescored | None":
         if found is None:
             return None
         texts = [row["comment"] for row in _pending_texts_read(sorted(set(comment_ids)))]
-        return _Prescored(found, texts) if texts else None
+        return _Prescored(found, texts, selectors.own_hosts()) if texts else None
     except Exception:
         return None
 
@@ -213,21 +213,28 @@ def _model_for(comments: list[Comment], rules: ModerationRules, prepared) -> tup
             return None, note
         if prepared is not None and prepared.model is found:
             return prepared, note
-        return _Prescored(found, [comment.comment for comment in comments]), note
+        texts = [comment.comment for comment in comments]
+        return _Prescored(found, texts, selectors.own_hosts()), note
     return None
 
 
 class _Prescored:
     """A model whose answers for a batch's texts were worked out in one call (its features
-    are made a matrix at a time); any other text is asked of the model itself."""
+    are made a matrix at a time), with the site's own hosts then; any other text, or other
+    hosts, are asked of the model itself."""
 
-    def __init__(self, model, texts: list[str]):
-        self.model, self.version = model, model.version
-        self.known = dict(zip(texts, model.predict_proba(texts), strict=True))
+    def __init__(self, model, texts: list[str], own_hosts: tuple[str, ...]):
+        self.model, self.version, self.own_hosts = model, model.version, own_hosts
+        answers = model.predict_proba(texts, own_hosts=own_hosts)
+        self.known = dict(zip(texts, answers, strict=True))
 
-    def predict_proba(self, texts):
+    def predict_proba(self, texts, *, own_hosts: tuple[str, ...] = ()):
+        if own_hosts != self.own_hosts:
+            return self.model.predict_proba(texts, own_hosts=own_hosts)
         return [
-            self.known[text] if text in self.known else self.model.predict_proba([text])[0]
+            self.known[text]
+            if text in self.known
+            else self.model.predict_proba([text], own_hosts=own_hosts)[0]
             for text in texts
         ]
 

@@ -18,10 +18,10 @@ class _Watched:
     def __init__(self, model, seen: list):
         self.model, self.version, self.seen = model, model.version, seen
 
-    def predict_proba(self, texts):
+    def predict_proba(self, texts, *, own_hosts=()):
         self.seen.append(connection.in_atomic_block)
         time.sleep(MODEL_SECONDS)  # a slow model, so its time shows in the verdict's
-        return self.model.predict_proba(texts)
+        return self.model.predict_proba(texts, own_hosts=own_hosts)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,7 +57,7 @@ def test_a_model_failing_before_the_transaction_still_holds_the_comment(make_art
     class Broken:
         version = "broken"
 
-        def predict_proba(self, texts):
+        def predict_proba(self, texts, *, own_hosts=()):
             raise RuntimeError("no model today")
 
     monkeypatch.setattr(spam_models, "current", lambda rules: (Broken(), ""))

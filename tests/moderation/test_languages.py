@@ -109,7 +109,7 @@ def all_kinds_of_reasons():
         def __init__(self, probability: float):
             self.probability = probability
 
-        def predict_proba(self, texts):
+        def predict_proba(self, texts, *, own_hosts=()):
             return [self.probability for _ in texts]
 
     texts = [

@@ -178,9 +178,9 @@ def test_the_model_reads_the_texts_before_the_write_transaction(pending, how, mo
     depths = []
     real = BlendedModel.predict_proba
 
-    def predict(self, texts):
+    def predict(self, texts, *, own_hosts=()):
         depths.append(len(connection.atomic_blocks))
-        return real(self, texts)
+        return real(self, texts, own_hosts=own_hosts)
 
     monkeypatch.setattr(BlendedModel, "predict_proba", predict)
     spam_models.forget()

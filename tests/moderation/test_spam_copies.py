@@ -37,7 +37,7 @@ def test_a_text_a_moderator_approved_before_is_not_held_for_a_doubt():
     class Doubtful:
         version = "doubt"
 
-        def predict_proba(self, texts):
+        def predict_proba(self, texts, *, own_hosts=()):
             return [0.5 for _ in texts]
 
     rules = scoring.Rules()
@@ -135,7 +135,7 @@ def test_the_learning_curve_counts_copies_as_the_site_does():
     class Doubtful:
         version = "doubt"
 
-        def predict_proba(self, texts):
+        def predict_proba(self, texts, *, own_hosts=()):
             return [0.6 for _ in texts]
 
     plain = "My brother and I made a remix of this one last summer"

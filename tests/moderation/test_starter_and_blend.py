@@ -198,7 +198,7 @@ class Sure:
     def __init__(self, probability):
         self.probability = probability
 
-    def predict_proba(self, texts):
+    def predict_proba(self, texts, *, own_hosts=()):
         return np.array([self.probability])
 
 
