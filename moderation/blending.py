@@ -52,18 +52,28 @@ def site_model_train(
     labels: Sequence[int],
     published_unreported: Sequence[str] = (),
     progress: Callable[[int, int, str], None] | None = None,
+    own_hosts: tuple[str, ...] = (),
 ) -> TrainedModel | None:
     """Train the site's model on labelled texts (moderators' decisions, imports) and on the
     texts of comments published without a report (as not spam, weighing less): a correction
     of the starter, or with no such comments yet (or no starter) a model of its own. None
-    while only one class is known."""
+    while only one class is known. Links to own_hosts (the site's own) are no links to the
+    cues, as the model will be served: the site's readers cite its pages, and a model that
+    learnt those as links would learn that links are not spam."""
     all_texts = [*texts, *published_unreported]
     all_labels = [*labels, *([0] * len(published_unreported))]
     if len(set(all_labels)) < 2:
         return None
     weights = [1.0] * len(texts) + [PUBLISHED_UNREPORTED_WEIGHT] * len(published_unreported)
     corrects = starter if published_unreported else None
-    return train(all_texts, all_labels, weights=weights, progress=progress, corrects=corrects)
+    return train(
+        all_texts,
+        all_labels,
+        weights=weights,
+        progress=progress,
+        corrects=corrects,
+        own_hosts=own_hosts,
+    )
 
 
 @dataclass(frozen=True)

@@ -101,12 +101,21 @@ def train(
     weights: Sequence[float] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     corrects: TrainedModel | None = None,
+    own_hosts: tuple[str, ...] = (),
 ) -> TrainedModel:
     """Train a spam model on texts labelled 1 (spam) or 0 (not spam); `weights` says how much
     each label counts (a moderator's decision more than the scorer's own). With `corrects`,
-    train what must be added to that model's log-odds instead of a model of its own."""
+    train what must be added to that model's log-odds instead of a model of its own. Links to
+    own_hosts (the site's own) are no links to the cues, as the model will be served."""
     if corrects is None:
-        return _train(texts, labels, DEFAULT_SETTINGS, weights=weights, progress=progress)
+        return _train(
+            texts,
+            labels,
+            DEFAULT_SETTINGS,
+            weights=weights,
+            progress=progress,
+            own_hosts=own_hosts,
+        )
     settings = {**DEFAULT_SETTINGS, **CORRECTION_SETTINGS, "corrects": corrects.version}
     return _train(
         texts,
@@ -114,7 +123,8 @@ def train(
         settings,
         weights=weights,
         progress=progress,
-        offset=corrects.log_odds(list(texts)),
+        offset=corrects.log_odds(list(texts), own_hosts=own_hosts),
+        own_hosts=own_hosts,
     )
 
 
@@ -126,6 +136,7 @@ def _train(
     weights: Sequence[float] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     offset: np.ndarray | None = None,
+    own_hosts: tuple[str, ...] = (),
 ) -> TrainedModel:
     """Train with the given settings rather than the defaults, to compare variants; a
     correction ("corrects" in the settings) is fitted on top of the corrected model's
@@ -158,7 +169,7 @@ def _train(
         weighted_rows(character_counts, character_idf, sublinear_tf),
     ]
     if settings.get("dense_features"):
-        blocks.append(sp.csr_matrix(dense_rows(texts, settings)))
+        blocks.append(sp.csr_matrix(dense_rows(texts, settings, own_hosts)))
     rows = sp.hstack(blocks, format="csr")
 
     report(2, "fitting logistic regression")

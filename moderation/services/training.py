@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
 
+from .. import selectors
 from ..model_cache import spam_models
 from ..models import Report, SpamModel, SpamVerdict, TrainingExample
 
@@ -73,12 +74,14 @@ def spam_model_train(
     texts = [text for text, _ in rows]
     labels = [int(is_spam) for _, is_spam in rows]
     unreported = _published_unreported()
+    own_hosts = selectors.own_hosts()
     model = site_model_train(
         starter=starter,
         texts=texts,
         labels=labels,
         published_unreported=unreported,
         progress=progress,
+        own_hosts=own_hosts,
     )
     if model is None:
         return None
@@ -94,7 +97,7 @@ def spam_model_train(
                 "corrects": model.corrects,
                 # Measured now, so the scorer page can say how good each version was when it
                 # went live.
-                "cv": _cross_validated(starter, texts, labels, unreported),
+                "cv": _cross_validated(starter, texts, labels, unreported, own_hosts),
             },
         },
     )
@@ -164,7 +167,13 @@ def _retraining_due(starter) -> bool:
     return _anything_new(starter)
 
 
-def _cross_validated(starter, texts: list[str], labels: list[int], unreported: list[str]):
+def _cross_validated(
+    starter,
+    texts: list[str],
+    labels: list[int],
+    unreported: list[str],
+    own_hosts: tuple[str, ...],
+):
     """Folds of the labelled examples, each scored by a model trained on the others and on
     every unreported comment, as it is served (with the starter it corrects)."""
     from ..blending import BlendedModel, site_model_train
@@ -176,8 +185,12 @@ def _cross_validated(starter, texts: list[str], labels: list[int], unreported: l
 
     def train(fold_texts, fold_labels):
         site = site_model_train(
-            starter=starter, texts=fold_texts, labels=fold_labels, published_unreported=unreported
+            starter=starter,
+            texts=fold_texts,
+            labels=fold_labels,
+            published_unreported=unreported,
+            own_hosts=own_hosts,
         )
         return BlendedModel(starter, site, 1.0)
 
-    return cross_validated(folds, train)
+    return cross_validated(folds, train, own_hosts)

@@ -124,3 +124,34 @@ def test_the_sites_host_reaches_the_scorer_through_comment_submit(make_article):
     assert queued.status == "published"
     queued_codes = {r["code"] for r in SpamVerdict.objects.get(comment=queued).reasons}
     assert queued_codes & LINK_CODES == set()
+
+
+@pytest.mark.django_db
+def test_the_site_model_learns_the_sites_own_links_as_no_links():
+    """Trained as it is served: its readers citing the site's pages do not teach the site
+    model that links are no sign of spam."""
+    from moderation.learning_model import TrainedModel
+    from moderation.models import SpamModel, TrainingExample
+    from moderation.services import spam_model_train
+
+    for n in range(6):
+        TrainingExample.objects.create(
+            text=f"As the article on the vote said (https://{SITE}/2024/vote-{n}), it passed.",
+            is_spam=False,
+            source="moderator",
+        )
+        TrainingExample.objects.create(
+            text=f"Cheap followers at https://spam{n}.example.net/buy today", is_spam=True,
+            source="moderator",
+        )  # fmt: skip
+    links = features.NAMES.index("links")
+
+    def links_weight(site_url: str) -> float:
+        with override_settings(PARLEY_SITE_URL=site_url):
+            stored = spam_model_train(force=True)
+        model = TrainedModel.from_bytes(bytes(stored.parameters))
+        SpamModel.objects.all().delete()
+        return float(model.dense_coef[links])
+
+    # Read as links, the readers' citations weigh against links being spam.
+    assert links_weight(f"https://{SITE}/") > links_weight("https://elsewhere.example.com/")
