@@ -18,7 +18,7 @@ from core.ids import parse_ids
 from . import services
 from .forms_commenters import CommenterNoteForm
 from .selectors_commenters import commenters_for
-from .views import ITEM_NOTE_TAG, moderator_required, typed_notes_keep
+from .views import ITEM_NOTE_TAG, moderator_required, returned_notes_take, typed_notes_keep
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,6 +50,8 @@ def commenter(request: HttpRequest, comment_id: int) -> HttpResponse:
             "note_form": form,
             "notice": notice,
             "next": safe_next(request, here),
+            # Refused notes typed in other queue items, whose boxes are not on this page.
+            "stray_returned_notes": returned_notes_take(request),
         },
         status=400 if request.method == "POST" else 200,
     )
