@@ -21,6 +21,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("report/<id:comment_id>/", views_reports.report, name="report"),
     path("ban/<id:comment_id>/", views_bans.ban_author, name="ban"),
+    path("ban/<id:comment_id>/open/", views_bans.ban_author_open, name="ban_open"),
     path("comment/<id:comment_id>/", views_inplace.comment_moderate, name="inplace"),
     path("bans/", views_bans.bans, name="bans"),
     path("bans/<id:ban_id>/lift/", views_bans.ban_lift, name="ban_lift"),

@@ -187,7 +187,7 @@ def act(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(target)
 
 
-def typed_notes_keep(request: HttpRequest, *, besides: int | None = None) -> None:
+def typed_notes_keep(request: HttpRequest, *, besides: int | None = None) -> list[int]:
     """Keep the notes on commenters typed in the queue's items (all but item `besides`'s),
     each said done inside its item. Every button of the queue sends its one form, the
     note boxes with it: one pressed after typing a note (Approve, another item's Add note)
@@ -223,6 +223,7 @@ def typed_notes_keep(request: HttpRequest, *, besides: int | None = None) -> Non
     if texts:
         for comment_id in services.commenter_notes_add(texts=texts, actor=request.user):
             messages.success(request, _("Note added."), extra_tags=f"{ITEM_NOTE_TAG} c{comment_id}")
+    return list(returned)
 
 
 def _seen(request: HttpRequest) -> dict[int, str]:

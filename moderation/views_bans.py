@@ -1,7 +1,7 @@
 """Bans: a comment's author banned from the queue or the article page, the list of bans,
 and lifting one."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,7 +20,7 @@ from core.kept_post import post_kept_over_login, post_kept_take
 from . import selectors_audit, services
 from .forms import BanForm
 from .models import Ban
-from .views import moderator_required
+from .views import ITEM_NOTE_TAG, moderator_required, typed_notes_keep
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,6 +80,26 @@ def ban_author(request: HttpRequest, comment_id: int) -> HttpResponse:
         {"comment": comment, "form": form, "cancel_url": cancel_url},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@moderator_required
+def ban_author_open(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Open the ban page for a queue item's author from the queue's "Ban author…", which
+    sends the queue's one form: the notes typed in its items are kept first, not left behind
+    with the page. The ban, and its Cancel, come back to the queue's page (`next`)."""
+    back = safe_next(request, reverse("moderation:queue"))
+    refused = typed_notes_keep(request)
+    if refused:
+        # Its text is back in its box on the queue, and would not be on the ban page.
+        messages.error(
+            request,
+            _("The ban page was not opened: shorten this note, or clear it, first."),
+            extra_tags=f"{ITEM_NOTE_TAG} c{refused[0]}",
+        )
+        return HttpResponseRedirect(f"{back}#item-{refused[0]}")
+    ban_page = reverse("moderation:ban", args=[comment_id])
+    return HttpResponseRedirect(f"{ban_page}?{urlencode({'next': back})}")
 
 
 def _comment_on_moderators_page(url: str, comment_id: int) -> bool:

@@ -40,3 +40,25 @@ def test_with_javascript_select_all_and_the_keys_are_offered_and_work(live_serve
     page.get_by_label("Select all on this page").check()
     page.get_by_role("button", name="Approve selected").click()
     assert page.locator(".messages").get_by_text("3 comments approved.").is_visible()
+
+
+def test_without_javascript_ban_author_keeps_a_note_typed_on_another_item(
+    live_server, page_without_js, make_user, article, post
+):
+    """A note typed in one item, then another item's "Ban author…" and the ban page's
+    Cancel: the note was kept on the way, and the queue shows it on its commenter."""
+    make_user("mod_nina", groups=[MODERATORS_GROUP])
+    banned = post(article, "Buy now", status=S.HELD, email="sam@example.org")
+    noted = post(article, "Hello", status=S.HELD, email="ola@example.org")
+    page = page_without_js
+    sign_in(page, live_server.url, "mod_nina")
+    page.goto(f"{live_server.url}/moderation/")
+    page.locator(f"#item-{noted.pk}").get_by_text("Moderators' notes").click()
+    page.fill(f"#id_note-{noted.pk}-text", "Posts from a shared library computer.")
+
+    page.locator(f"#item-{banned.pk}").get_by_role("button", name="Ban author…").click()
+
+    assert page.get_by_role("heading", name="Ban a commenter").is_visible()
+    page.get_by_role("link", name="Cancel").click()
+    note = page.locator(f"#item-{noted.pk} .notes-list")
+    assert note.get_by_text("Posts from a shared library computer.").is_visible()

@@ -216,7 +216,13 @@ def test_a_ban_from_the_queue_returns_to_the_tab_and_page_it_was_opened_from(
     client.force_login(moderator)
     queue = reverse("moderation:tab", args=["spam"]) + "?page=1"
     html = client.get(queue).content.decode()
-    link = re.search(r'<a class="ban-link" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    # A button of the queue's form (its `next` is the tab and page), not a link.
+    button = re.search(
+        r'<button type="submit" formaction="([^"]+)"[^>]*class="link-button ban-link"', html
+    )
+    next_field = re.search(r'<input type="hidden" name="next" value="([^"]+)"', html).group(1)
+    opened = client.post(button.group(1), {"next": next_field.replace("&amp;", "&")})
+    link = opened.url
     assert client.get(link).content.decode().count(f'<a href="{queue}">Cancel</a>') == 1
 
     response = client.post(link, {"ban_email": "on", "reason": "spam run"})

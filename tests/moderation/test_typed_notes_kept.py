@@ -89,3 +89,47 @@ def test_empty_boxes_and_boxes_for_nobody_keep_nothing(client, moderator, articl
     held.refresh_from_db()
     assert held.status == S.SPAM
     assert not CommenterNote.objects.exists()
+
+
+def test_ban_author_keeps_the_notes_typed_in_the_queue_on_the_way_to_the_ban_page(
+    client, moderator, article
+):
+    """ "Ban author…" sends the queue's form: notes typed in any item are kept, and the ban
+    page opens with the queue's page to come back to."""
+    banned = posted(article, "Spam", status=S.HELD, name="Sam", email="sam@example.org")
+    other = posted(article, "Other", status=S.HELD, name="Ola", email="ola@example.org")
+    client.force_login(moderator)
+    html = client.get(QUEUE).content.decode()
+    opener = reverse("moderation:ban_open", args=[banned.pk])
+    assert f'formaction="{opener}"' in item_html(html, banned)
+
+    response = client.post(
+        opener,
+        {f"note-{banned.pk}-text": "Spam run", f"note-{other.pk}-text": "Watch", "next": QUEUE},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("moderation:ban", args=[banned.pk]) + "?next=%2Fmoderation%2F"
+    assert (notes_on(banned), notes_on(other)) == (["Spam run"], ["Watch"])
+    assert f'<a href="{QUEUE}">Cancel</a>' in client.get(response.url).content.decode()
+
+
+def test_ban_author_with_a_note_too_long_stays_on_the_queue_with_its_text(
+    client, moderator, article
+):
+    """A note too long to keep typed in the queue: the ban page is not opened (its text
+    would be left behind); the queue comes back at that item, saying why, text in its box."""
+    banned = posted(article, "Spam", status=S.HELD, name="Sam", email="sam@example.org")
+    long_note = "x" * 2001
+    client.force_login(moderator)
+
+    response = client.post(
+        reverse("moderation:ban_open", args=[banned.pk]),
+        {f"note-{banned.pk}-text": long_note, "next": QUEUE},
+    )
+
+    assert response.url == f"{QUEUE}#item-{banned.pk}"
+    item = item_html(client.get(QUEUE).content.decode(), banned)
+    assert "The ban page was not opened" in item and "(it has 2001)" in item
+    assert f"{long_note}</textarea>" in item
+    assert not CommenterNote.objects.exists()
