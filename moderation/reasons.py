@@ -108,6 +108,18 @@ def _undo(params: Mapping) -> str:
     ) % {"event": params["event"], "count": count}
 
 
+def _redo(params: Mapping) -> str:
+    # The undo of an undo: the decision it undid stands again.
+    count = int(params.get("count", 0))
+    if not count:
+        return _("redo of decision #%(decision)s") % {"decision": params["decision"]}
+    return ngettext(
+        "redo of decision #%(decision)s: %(count)s report closed again",
+        "redo of decision #%(decision)s: %(count)s reports closed again",
+        count,
+    ) % {"decision": params["decision"], "count": count}
+
+
 # Each code's words; makemessages reads the literal strings, so each is written out here.
 RENDERERS: dict[str, Callable[[Mapping], str]] = {
     # The scorer's (moderation.scoring)
@@ -228,6 +240,7 @@ RENDERERS: dict[str, Callable[[Mapping], str]] = {
         % _figures(p)
     ),
     "undo": _undo,
+    "redo": _redo,
     "ban": lambda p: _("%(ban)s: %(reason)s") % {"ban": _ban(p), "reason": p["reason"]},
     "unban": lambda p: _("lifted: %(ban)s") % {"ban": _ban(p)},
     **{code: (lambda p, text=text: str(FIXED[text])) for code, text in DECIDED.items()},

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -105,10 +106,14 @@ def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tu
     publish words that nobody has read. The reports the decision settled open again; any
     other open report (sent after the decision's page was loaded, or after the decision)
     stays open, since nobody has judged it. The label the decision gave the spam model
-    goes with it (training_labels_restore)."""
+    goes with it (training_labels_restore).
+
+    Undoing an undo puts its decision back whole (_reports_affected): the reports the undo
+    reopened close again, unless a moderator settled them since (reports sent since stay
+    open), and the decision's label comes back with the move, which stands in its place."""
     with transaction.atomic():
         comments = {c.pk: c for c in comments_lock(comment_ids=[e.comment_id for e in events])}
-        moves, undone_events, stale = [], [], 0
+        kept, stale = [], 0  # (event, its comment) still where the event left it
         for event in events:
             comment = comments.pop(event.comment_id, None)  # one decision per comment
             if (
@@ -118,19 +123,90 @@ def _moves_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tu
             ):
                 stale += 1
                 continue
-            back_to = S.HELD if event.from_status == S.PENDING else event.from_status
-            moves.append(StatusMove(comment, back_to, [reason_record("undo", event=event.pk)]))
-            undone_events.append(event.pk)
+            kept.append((event, comment))
+        reopening, closing = _reports_affected([event for event, _ in kept])
+        moves = [
+            StatusMove(
+                comment,
+                S.HELD if event.from_status == S.PENDING else event.from_status,
+                [_undo_reason(event, reopening.get(event.pk, []), closing.get(event.pk, []))],
+            )
+            for event, comment in kept
+        ]
         made = comments_status_move(moves, actor=actor, decision=False) if moves else []
-        done = [pk for pk, moved in zip(undone_events, made, strict=True) if moved is not None]
-        reports_reopen(event_ids=done)
+        done = [(event, moved) for (event, _), moved in zip(kept, made, strict=True) if moved]
+        reports_reopen(event_ids=[event.pk for event, _ in done if event.pk in reopening])
         now = timezone.now()
-        ModerationEvent.objects.filter(pk__in=done).update(undone_at=now)
+        _reports_close_again(
+            {moved.pk: closing[event.pk] for event, moved in done if closing.get(event.pk)},
+            when=now,
+        )
+        ModerationEvent.objects.filter(pk__in=[event.pk for event, _ in done]).update(undone_at=now)
         training_labels_restore(
             comments=[move.comment for move, moved in zip(moves, made, strict=True) if moved],
             when=now,
         )
     return len(done), stale
+
+
+def _undid(event: ModerationEvent) -> int | None:
+    """The decision `event` undid, if it is an undo's move."""
+    first = event.reasons[0] if event.reasons else {}
+    return (first.get("params") or {}).get("event") if first.get("code") == "undo" else None
+
+
+def _reports_affected(
+    events: list[ModerationEvent],
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """The reports undoing `events` reopens (those each decision settled) and those it
+    closes again (those each undo among them reopened, still open: a moderator may have
+    settled one since), by event id. Two queries, whatever the number of events."""
+    reopening: dict[int, list[int]] = {}
+    decisions = [event.pk for event in events if _undid(event) is None]
+    for event_id, report_id in Report.objects.filter(resolved_in_id__in=decisions).values_list(
+        "resolved_in_id", "pk"
+    ):
+        reopening.setdefault(event_id, []).append(report_id)
+    reopened = {
+        event.pk: event.reasons[0]["params"].get("reports", [])
+        for event in events
+        if _undid(event) is not None
+    }
+    still_open = set(
+        Report.objects.filter(
+            pk__in=[pk for ids in reopened.values() for pk in ids], resolved_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    closing = {
+        event_id: [pk for pk in ids if pk in still_open] for event_id, ids in reopened.items()
+    }
+    return reopening, closing
+
+
+def _undo_reason(event: ModerationEvent, reopening: list[int], closing: list[int]) -> dict:
+    """Why the undo's move was made: the undo of a decision names the reports it reopens
+    (for its own undo to close again); the undo of an undo puts that decision back."""
+    decision = _undid(event)
+    if decision is not None:
+        return reason_record("redo", event=event.pk, decision=decision, count=len(closing))
+    if reopening:
+        return reason_record("undo", event=event.pk, reports=sorted(reopening))
+    return reason_record("undo", event=event.pk)
+
+
+def _reports_close_again(closing: dict[int, list[int]], *, when) -> None:
+    """Close again the reports an undo had reopened (report ids by the event that puts
+    their decision back, which settles them now, and whose undo reopens them)."""
+    if not closing:
+        return
+    Report.objects.filter(
+        pk__in=[pk for ids in closing.values() for pk in ids], resolved_at__isnull=True
+    ).update(
+        resolved_at=when,
+        resolved_in=Case(
+            *[When(pk__in=ids, then=Value(event_id)) for event_id, ids in closing.items()]
+        ),
+    )
 
 
 def _dismissals_undo(events: list[ModerationEvent], *, actor: AbstractBaseUser) -> tuple[int, int]:

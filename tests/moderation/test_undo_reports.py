@@ -184,3 +184,47 @@ def test_a_bulk_undo_says_how_many_comments_had_changed(
         "Undid 1 decision.",
         "2 comments have changed since; undo each from its current state.",
     ]
+
+
+def test_undoing_an_undo_puts_the_decision_back_with_its_reports_and_label(
+    client, moderator, article, post
+):
+    """Marked spam from the Reported tab, undone, reported again, then the undo undone from
+    the log: the comment is spam again, the report the decision had settled is closed again,
+    the one sent since stays open, the spam label is back, and the log says so; undoing that
+    in turn reopens the report and takes the label away again."""
+    comment = post(article, "Contested words")
+    reported(comment, "198.51.100.1")
+    client.force_login(moderator)
+    decision = int(decide(client, "reported", "spam", comment))
+    assert undo(client, str(decision)) == ["Undid 1 decision."]
+    [settled] = open_reports(comment)
+    assert labels(comment) == []
+    reported(comment, "198.51.100.2")
+    [sent_since] = set(open_reports(comment)) - {settled}
+    first_undo = ModerationEvent.objects.get(reasons__0__code="undo")
+
+    assert undo(client, str(first_undo.pk)) == ["Undid 1 decision."]
+
+    comment.refresh_from_db()
+    assert comment.status == S.SPAM
+    assert open_reports(comment) == [sent_since]
+    assert labels(comment) == [True]
+    redo = ModerationEvent.objects.get(reasons__0__code="redo")
+    log = client.get(reverse("moderation:log")).content.decode()
+    assert f"redo of decision #{decision}: 1 report closed again" in log
+
+    assert undo(client, str(redo.pk)) == ["Undid 1 decision."]
+
+    comment.refresh_from_db()
+    assert comment.status == S.PUBLISHED
+    assert sorted(open_reports(comment)) == sorted([settled, sent_since])
+    assert labels(comment) == []
+
+
+def open_reports(comment) -> list[int]:
+    return list(
+        Report.objects.filter(comment=comment, resolved_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
