@@ -33,6 +33,7 @@ class DisqusReader(SourceReader):
     `source` is "disqus <forum>", known once the file's first <forum> is read."""
 
     format = "disqus"
+    comment_term = "post"  # Disqus's <post>, as its own warnings say
 
     def __iter__(self) -> Iterator[ArticleGroup]:
         with open(self.path, "rb") as file:

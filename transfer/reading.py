@@ -15,6 +15,8 @@ class SourceReader:
     header, known before the first record is yielded."""
 
     format: str
+    # What the file calls a comment, for the warnings that name one by its id there.
+    comment_term = "comment"
 
     def __init__(
         self,

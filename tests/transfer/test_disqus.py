@@ -501,3 +501,17 @@ class TestExport:
         assert {a.get_absolute_url(): (a.title, a.status) for a in Article.objects.all()} == (
             articles
         )
+
+
+def test_a_reply_whose_parent_is_missing_is_warned_about_as_a_post(db, tmp_path):
+    """The warning names the reply as the file does (a Disqus <post>), like the reader's own
+    warnings, not as a "comment" no Disqus file has."""
+    from transfer.services.importing import import_file
+
+    orphan = post_xml("9002", "1").replace("</post>", '<parent dsq:id="8888" /></post>')
+    path = write(tmp_path, thread_xml("1") + post_xml("9001", "1") + orphan)
+    report = import_file(path=path, format="disqus")
+    assert report.warnings == [
+        "post 9002: its parent 8888 is not among this article's comments, in the file or on "
+        "the site; attached at the top level"
+    ]

@@ -46,11 +46,12 @@ def test_a_backup_to_a_full_disk_is_a_clear_error_and_leaves_the_old_one(full_di
     assert [p.name for p in (disk / "backups").iterdir()] == ["site.json"]
 
 
-def _comments_dated(report, source_id: str) -> None:
-    """The comment was left out, and the report says which one and why."""
+def _comments_dated(report, source_id: str, *, term: str = "comment") -> None:
+    """The comment was left out, and the report says which one (by the file's word for a
+    comment) and why."""
     assert not Comment.objects.exists()
     assert any(source_id in warning and "out of range" in warning for warning in report.warnings)
-    assert any(f"comment {source_id}: no date; not imported" in w for w in report.warnings)
+    assert any(f"{term} {source_id}: no date; not imported" in w for w in report.warnings)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +84,7 @@ def test_a_disqus_post_dated_beyond_year_9999_is_refused_by_itself(tmp_path):
         tmp_path, thread_xml("1") + post_xml("9", "1", created="9999-12-31T23:00:00-05:00")
     )
     report = import_file(path=path, format="disqus")
-    _comments_dated(report, "9")
+    _comments_dated(report, "9", term="post")
 
 
 @pytest.mark.parametrize("when", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])

@@ -125,7 +125,10 @@ def _import(
         path, stats=stats, site_timezone=site_timezone or timezone.get_current_timezone(),
         progress=progress,
     )  # fmt: skip
-    writer = ImportWriter(run_id=run.pk, report=report, grants_roles=_grants_roles(run))
+    writer = ImportWriter(
+        run_id=run.pk, report=report, grants_roles=_grants_roles(run),
+        comment_term=reader.comment_term,
+    )  # fmt: skip
     try:
         with transaction.atomic():
             import_lock_take()

@@ -41,19 +41,24 @@ class Placement:
 
 
 def comments_place(
-    records: list[CommentRecord], *, stored_parents: dict[str, StoredParent], max_level: int
+    records: list[CommentRecord],
+    *,
+    stored_parents: dict[str, StoredParent],
+    max_level: int,
+    term: str = "comment",
 ) -> Placement:
     """Place new comments: replies under their parent, up to `max_level`; a reply to a
     comment at that level goes beside it, as live posting does; siblings by date.
 
     `records` are the group's comments that are not stored yet; `stored_parents` maps the
     source ids of stored comments that some of them answer. A reply whose parent is in
-    neither starts a thread of its own, with a warning."""
+    neither starts a thread of its own, with a warning that names the comment by `term`,
+    the file's own word for one (SourceReader.comment_term)."""
     placement = Placement()
     by_id: dict[str, int] = {}
     for at, record in enumerate(records):
         if record.source_id in by_id:
-            placement.warnings.append(f"comment {record.source_id} appears twice; kept the first")
+            placement.warnings.append(f"{term} {record.source_id} appears twice; kept the first")
             continue
         by_id[record.source_id] = at
 
@@ -70,7 +75,7 @@ def comments_place(
             named[at] = stored_parents[parent_id]
         elif parent_id == record.source_id:
             placement.warnings.append(
-                f"comment {record.source_id}: it names itself as its parent; attached at the "
+                f"{term} {record.source_id}: it names itself as its parent; attached at the "
                 "top level"
             )
             named[at] = None
@@ -78,7 +83,7 @@ def comments_place(
             # Only this article's comments are here: the parent may be in the file under
             # another article, so "not in the file" would be untrue.
             placement.warnings.append(
-                f"comment {record.source_id}: its parent {parent_id} is not among this "
+                f"{term} {record.source_id}: its parent {parent_id} is not among this "
                 "article's comments, in the file or on the site; attached at the top level"
             )
             named[at] = None
@@ -134,7 +139,7 @@ def comments_place(
         if at in reached:  # placed as a reply within an earlier loop's thread
             continue
         placement.warnings.append(
-            f"comment {records[at].source_id}: its parents form a loop; attached at the top level"
+            f"{term} {records[at].source_id}: its parents form a loop; attached at the top level"
         )
         children[named[at]].remove(at)
         walk(at, None, 0)

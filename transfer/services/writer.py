@@ -32,10 +32,18 @@ GROUPS_PER_BATCH = 50  # articles resolved together
 class ImportWriter:
     """Stores what a reader yields, remembering the users and articles it has met."""
 
-    def __init__(self, *, run_id: int, report: ImportReport, grants_roles: bool = True):
+    def __init__(
+        self,
+        *,
+        run_id: int,
+        report: ImportReport,
+        grants_roles: bool = True,
+        comment_term: str = "comment",
+    ):
         self.run_id = run_id
         self.report = report
         self.grants_roles = grants_roles
+        self.comment_term = comment_term  # the file's word for a comment, in warnings
         self.user_ids: dict[str, int] = {}
         self.user_logins: dict[str, int] = {}
         # Authors met but not yet needed, by source id, and their source ids by login.
@@ -152,8 +160,9 @@ class ImportWriter:
         self.buffer.flush(wait=False)
         for article, new in batch:
             placement = comments_place(
-                new, stored_parents=stored_parents.get(article.pk, {}), max_level=self.max_level
-            )
+                new, stored_parents=stored_parents.get(article.pk, {}), max_level=self.max_level,
+                term=self.comment_term,
+            )  # fmt: skip
             for warning in placement.warnings:
                 report.warn(warning)
             self.buffer.add(article=article, placement=placement)
@@ -170,7 +179,7 @@ class ImportWriter:
             if record.source_id in stored:
                 continue
             if record.submitted_at is None:
-                report.warn(f"comment {record.source_id}: no date; not imported")
+                report.warn(f"{self.comment_term} {record.source_id}: no date; not imported")
                 continue
             new.append(record)
         # The reader prepares words only while groups bring new comments.
