@@ -2,17 +2,21 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.admin import LookupsOutOfRange
 
 from .models import Format, ImportRun
+from .services.one_import import import_run_writing, writes_wait_for_imports
 from .services.report import ImportReport
 from .services.runs import import_run_progress, import_run_queue, import_runs_delete
 
@@ -26,8 +30,23 @@ RUN_FIELDS = (
 )  # fmt: skip
 
 
+def _writing_note(run: ImportRun) -> str:
+    return _(
+        "Another import is running: %(format)s import %(number)s, started %(started)s. This "
+        "site's database (SQLite) stores one import at a time and nothing else until it "
+        "ends, so this one cannot be queued yet. Nothing was stored: choose the file again "
+        "and upload it once that import has finished."
+    ) % {
+        "format": run.get_format_display(),
+        "number": run.pk,
+        "started": date_format(localtime(run.started_at), "DATETIME_FORMAT"),
+    }
+
+
 class ImportRunForm(forms.ModelForm):
     upload = forms.FileField(label=gettext_lazy("Export file"), required=True)
+    # The import holding SQLite's write lock as the form was sent (ImportRunAdmin).
+    writing: ImportRun | None = None
 
     class Meta:
         model = ImportRun
@@ -45,6 +64,8 @@ class ImportRunForm(forms.ModelForm):
                     "extensions": get_text_list(list(EXTENSIONS[format])),
                 },
             )
+        if self.writing is not None:
+            raise ValidationError(_writing_note(self.writing))
         return data
 
 
@@ -63,6 +84,26 @@ class ImportRunAdmin(LookupsOutOfRange, admin.ModelAdmin):
     list_display = ("__str__", "file_name", "dry_run", "started_by", "created_at", "summary")
     list_filter = ("format", "status", "dry_run")
     change_form_template = "transfer/importrun_change_form.html"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        writing = None
+        if object_id is None and writes_wait_for_imports():
+            writing = import_run_writing()
+        if writing is not None and request.method == "POST":
+            # Django sends the form inside a transaction, and SQLite's starts by taking the
+            # write lock the running import holds: it waited 20 s and failed with a 500.
+            # Outside one, the form refuses and nothing is written.
+            request.import_run_writing = writing
+            return self._changeform_view(request, object_id, form_url, extra_context)
+        if writing is not None:
+            # Said before a file is chosen in vain.
+            extra_context = {**(extra_context or {}), "import_writing": _writing_note(writing)}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.writing = getattr(request, "import_run_writing", None)  # a class made per call
+        return form
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -160,3 +160,9 @@ def restore_last_at() -> datetime | None:
     got new ids here, so an id in a link sent before it may name another reader's row."""
     runs = ImportRun.objects.filter(format=Format.JSON, status=ImportRun.Status.DONE, dry_run=False)
     return runs.aggregate(last=Max("finished_at"))["last"]
+
+
+def import_run_running(*, excluding: int | None = None) -> ImportRun | None:
+    """The import said to be running that started last (another than `excluding`)."""
+    runs = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exclude(pk=excluding)
+    return runs.select_related("started_by").order_by("-started_at", "-pk").first()

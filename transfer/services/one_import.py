@@ -10,7 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
+
+from ..models import ImportRun
+from ..selectors import import_run_running
 
 # PostgreSQL's advisory lock key for imports: any constant the site uses for nothing else.
 IMPORT_LOCK = 0x7061726C  # "parl"
@@ -42,3 +45,44 @@ def import_lock_take() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def import_lock_held() -> bool:
+    """Whether another import holds imports' lock now, asked without waiting for it. On
+    SQLite that lock is the database's one write lock, which any writer holds for a moment:
+    only with an import said to be running is it taken for one (import_run_writing)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND classid = 0 AND objid = %s AND pid <> pg_backend_pid())",
+                [IMPORT_LOCK],
+            )
+            return cursor.fetchone()[0]
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            return False
+        cursor.execute("PRAGMA busy_timeout")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 0")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except OperationalError:
+            return True
+        else:
+            cursor.execute("ROLLBACK")
+            return False
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
+def import_run_writing(*, excluding: int | None = None) -> ImportRun | None:
+    """The other import writing now, which one more would wait for; None when none is."""
+    if not import_lock_held():
+        return None
+    return import_run_running(excluding=excluding)
+
+
+def writes_wait_for_imports() -> bool:
+    """Whether every write to the site, not only another import, waits while an import
+    writes: SQLite has one write lock, held by the import's transaction to its end."""
+    return connection.vendor == "sqlite"
