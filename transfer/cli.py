@@ -12,8 +12,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
+from .models import ImportRun
 from .records import SourceFileError
 from .services.importing import import_file
 
@@ -69,11 +71,17 @@ class ImportCommand(BaseCommand):
                 bar.total = total
                 bar.update(done - bar.n)
 
+        def waiting(other: ImportRun) -> None:
+            # Else the bar stands still at 0 for as long as the other import takes.
+            if options["verbosity"] > 0:
+                tqdm.write(_waiting_note(other), file=self.stderr._out)
+
         try:
             with _stopped_as_by_ctrl_c():
                 report = import_file(
                     path=path, format=self.format, dry_run=options["dry_run"],
                     force=options["force"], progress=progress, site_timezone=zone,
+                    waiting=waiting,
                 )  # fmt: skip
         except SourceFileError as error:
             raise CommandError(f"{path.name}: {error}. Nothing was imported.") from error
@@ -84,6 +92,17 @@ class ImportCommand(BaseCommand):
                 bar.close()
         for line in report.lines():
             self.stdout.write(line)
+
+
+def _waiting_note(other: ImportRun) -> str:
+    started = timezone.localtime(other.started_at or other.created_at).strftime("%Y-%m-%d %H:%M %Z")
+    by = other.started_by.get_username() if other.started_by else "the command line"
+    name = f" ({other.file_name})" if other.file_name else ""
+    return (
+        f"Waiting for another import to finish: {other.get_format_display()} import "
+        f"{other.pk}{name}, running since {started}, started by {by}. Imports run one at a "
+        "time; this one starts when it ends."
+    )
 
 
 @contextmanager

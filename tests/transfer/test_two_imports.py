@@ -91,3 +91,81 @@ def test_a_second_import_on_sqlite_waits_for_the_write_lock_longer_than_a_reques
     assert report.comments_total == 2
     assert ImportRun.objects.get().status == ImportRun.Status.DONE
     assert asked("PRAGMA busy_timeout", []) == 200  # set back for the connection's next user
+
+
+def other_import_running():
+    from django.utils import timezone
+
+    return ImportRun.objects.create(
+        format="disqus", file_name="old.xml", status="running", started_at=timezone.now()
+    )
+
+
+def waiting_note(run) -> str:
+    return (
+        f"Waiting for another import to finish: Disqus XML import {run.pk} (old.xml), running "
+        "since "
+    )
+
+
+@pytest.mark.sqlite
+def test_a_command_waiting_for_another_import_on_sqlite_says_which(tmp_path, settings):
+    """The command says which import it waits for, instead of a progress bar stalled at 0
+    with no word, then imports once that one ends."""
+    import io
+
+    from django.core.management import call_command
+
+    path = export_file(tmp_path)
+    other = other_import_running()
+    holder = sqlite3.connect(settings.DATABASES["default"]["NAME"], check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # the other import, writing
+    released = threading.Timer(1.0, holder.commit)
+    released.start()
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_wordpress", path, stdout=out, stderr=err)
+    finally:
+        released.join()
+        holder.close()
+    assert waiting_note(other) in err.getvalue()
+    assert "started by the command line. Imports run one at a time" in err.getvalue()
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.postgresql
+def test_a_command_waiting_for_another_import_on_postgresql_says_which(tmp_path, admin_user):
+    """The same on PostgreSQL, where imports wait on their advisory lock."""
+    import io
+
+    import psycopg
+    from django.core.management import call_command
+
+    from transfer.services.one_import import IMPORT_LOCK
+
+    path = export_file(tmp_path)
+    other = other_import_running()
+    ImportRun.objects.filter(pk=other.pk).update(started_by=admin_user)
+    params = connection.get_connection_params()
+    holder = psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"})
+    holder.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])  # the other import
+    err = io.StringIO()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        command = pool.submit(
+            lambda: (call_command("import_wordpress", path, stderr=err), connection.close())
+        )
+        try:
+            wait_until(
+                lambda: asked("SELECT COUNT(*) FROM pg_locks WHERE NOT granted", []) >= 1,
+                30,
+                "the command to wait",
+            )
+            assert waiting_note(other) in err.getvalue()  # said while it waits
+            assert Comment.objects.count() == 0
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+            holder.close()
+        command.result(timeout=60)
+    assert waiting_note(other) in err.getvalue()
+    assert f"started by {admin_user.username}." in err.getvalue()
+    assert Comment.objects.count() == 2

@@ -20,12 +20,14 @@ from comments.models import Comment
 
 from ..models import Format, ImportRun, SourceRecord
 from ..records import ArticleGroup, AuthorRecord, ReadStats, SourceFileError
-from .one_import import import_lock_take, import_waits_for_others
+from .one_import import import_lock_take, import_run_writing, import_waits_for_others
 from .read_ahead import read_ahead
 from .report import ImportReport
 from .writer import ImportWriter
 
 Progress = Callable[[int, int], None]
+# Told the other import this one waits for, before it waits (the command line says so).
+Waiting = Callable[[ImportRun], None]
 
 
 def reader_for(format: str):
@@ -74,11 +76,17 @@ def import_file(
     started_by=None,
     progress: Progress | None = None,
     site_timezone: tzinfo | None = None,
+    waiting: Waiting | None = None,
 ) -> ImportReport:
     """Import one file. Raises SourceFileError (nothing stored) for a file that cannot be
     read; the run, when there is one, records the outcome either way. Started while another
-    import is writing, it waits for that one to end (transfer.services.one_import)."""
+    import is writing, it waits for that one to end (transfer.services.one_import), and
+    first tells `waiting` which one it is."""
     with import_waits_for_others():
+        if waiting is not None:
+            other = import_run_writing(excluding=run.pk if run else None)
+            if other is not None:
+                waiting(other)
         return _import(
             path=Path(path), format=format, dry_run=dry_run, force=force, run=run,
             started_by=started_by, progress=progress, site_timezone=site_timezone,
