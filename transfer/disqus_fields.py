@@ -16,7 +16,7 @@ PARLEY_NS = "https://parley.invalid/disqus-extension"
 
 # Element names as expat reports them with namespaces on: "uri}local".
 ROOT, THREAD, POST, PARENT = (f"{DISQUS_NS}}}{n}" for n in ("disqus", "thread", "post", "parent"))
-FORUM, TITLE, LINK = (f"{DISQUS_NS}}}{n}" for n in ("forum", "title", "link"))
+FORUM, TITLE, LINK, IDENTIFIER = (f"{DISQUS_NS}}}{n}" for n in ("forum", "title", "link", "id"))
 MESSAGE, CREATED_AT, NAME, EMAIL, USERNAME, IP_ADDRESS = (
     f"{DISQUS_NS}}}{n}" for n in ("message", "createdAt", "name", "email", "username", "ipAddress")
 )
@@ -45,6 +45,7 @@ class DisqusRecords:
             source_id=thread_id,
             title=fields.get(TITLE, "").strip(),
             url=fields.get(LINK, "").strip(),
+            identifier=fields.get(IDENTIFIER, "").strip(),
             published_at=self.date(fields.get(CREATED_AT), f"thread {thread_id}"),
             comments_open=not _true(fields.get(IS_CLOSED)),
             status=self.article_status(fields, thread_id),

@@ -56,6 +56,9 @@ class ArticleRecord:
     source_id: str  # WordPress post_id, Disqus thread dsq:id, a JSON export's article id
     title: str
     url: str = ""  # the original permalink: how an article is found again across sources
+    # A Disqus thread's <id>, the page's identifier on its site: the WordPress plugin's is
+    # "<post id> <guid>", which finds the article a WordPress import made of that post.
+    identifier: str = ""
     slug: str = ""  # WordPress post_name; empty lets the writer make one from the title
     body_html: str = ""  # HTML (WordPress, Disqus); sanitised by the writer
     body_markdown: str | None = None  # Parley's own Markdown (JSON backups) instead of HTML

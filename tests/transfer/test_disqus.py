@@ -515,3 +515,24 @@ def test_a_reply_whose_parent_is_missing_is_warned_about_as_a_post(db, tmp_path)
         "post 9002: its parent 8888 is not among this article's comments, in the file or on "
         "the site; attached at the top level"
     ]
+
+
+def test_a_thread_is_matched_by_the_wordpress_plugins_identifier(db, tmp_path):
+    """A thread the WordPress Disqus plugin made names its post as "<post id> <guid>"; its
+    link may be the ?p= one. It joins the article the WordPress import made of that post
+    instead of becoming a duplicate."""
+    from tests.transfer import wxr_build as W
+    from transfer.services.importing import import_file
+
+    blog = W.write(tmp_path / "blog.xml", W.post(41, W.comment(1)))
+    import_file(path=blog, format="wordpress")
+    thread = (
+        '  <thread dsq:id="7"><id>41 http://blog.example.org/?p=41</id>'
+        "<link>http://blog.example.org/?p=41</link><title>Renamed since</title>"
+        "<createdAt>2023-05-01T00:00:00Z</createdAt></thread>\n"
+    )
+    path = write(tmp_path, thread + post_xml("9001", "7"))
+    report = import_file(path=path, format="disqus")
+    article = Article.objects.get()
+    assert report.articles == {"matched": 1}
+    assert Comment.objects.filter(article=article).count() == 2

@@ -2,6 +2,7 @@
 once, and remembered by its source id so a later run goes straight to it."""
 
 import functools
+import re
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
@@ -142,6 +143,36 @@ def _slug_from_url(url: str) -> str:
     return unquote(parts[-1]) if parts else ""
 
 
+# The WordPress Disqus plugin's thread identifier: "<post id> <guid>".
+WORDPRESS_IDENTIFIER = re.compile(r"(\d+) (\S+)")
+
+
+def _site_host(url: str) -> str:
+    return urlsplit(url).netloc.lower().removeprefix("www.")
+
+
+def _wordpress_post(record: ArticleRecord) -> tuple[str, str] | None:
+    """(site host, post id) of the WordPress post a Disqus thread's identifier names."""
+    match = WORDPRESS_IDENTIFIER.fullmatch(record.identifier)
+    host = _site_host(match[2]) if match else ""
+    return (host, match[1]) if host else None
+
+
+def _by_wordpress_post(posts: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(site host, post id) -> the article a WordPress import stored for that post."""
+    if not posts:
+        return {}
+    rows = SourceRecord.objects.filter(
+        kind=Kind.ARTICLE, source__startswith="wordpress ",
+        source_id__in={post_id for _, post_id in posts},
+    ).values_list("source", "source_id", "object_id")  # fmt: skip
+    found = {
+        (_site_host(source.removeprefix("wordpress ")), source_id): object_id
+        for source, source_id, object_id in rows
+    }
+    return {post: found[post] for post in posts if post in found}
+
+
 def _url_slug(record: ArticleRecord) -> str:
     return _slug_from_url(record.url) if record.url else ""
 
@@ -166,9 +197,11 @@ def articles_match(
             "url", "object_id"
         )
     ) if urls else {}  # fmt: skip
+    posts = {id(r): _wordpress_post(r) for r in records if r.source_id not in known}
+    by_post = _by_wordpress_post({post for post in posts.values() if post})
     candidates = {id(record): _slug_candidates(record) for record in records}  # each once
     slugs = {slug for names in candidates.values() for slug in names}
-    articles = Article.objects.in_bulk([*known.values(), *by_url.values()])
+    articles = Article.objects.in_bulk([*known.values(), *by_url.values(), *by_post.values()])
     by_slug = {a.slug: a for a in Article.objects.filter(slug__in=list(slugs))} if slugs else {}
 
     found: dict[str, tuple[Article, str]] = {}
@@ -180,7 +213,10 @@ def articles_match(
         if article is not None:
             found[record.source_id] = (article, "imported")
             continue
-        article = articles.get(by_url.get(record.url[:500]))
+        # The post a thread names is surer than its link, which may be a since renamed one.
+        article = articles.get(by_post.get(posts.get(id(record)))) or articles.get(
+            by_url.get(record.url[:500])
+        )
         for slug in candidates[id(record)]:
             article = article or by_slug.get(slug)
         if article is not None:
