@@ -18,7 +18,8 @@ import string
 
 import numpy as np
 
-from .links import contacts_find, links_find
+from .contacts import contacts_find
+from .links import links_find
 
 VERSION = 3
 # Version 2 added "engagement". Its words ("like this comment", "thumbs up if", "share

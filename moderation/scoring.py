@@ -9,8 +9,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .contacts import contacts_find
 from .keywords import DEFAULT_DISALLOWED_KEYWORDS, DEFAULT_MODERATION_KEYWORDS, keyword_list
-from .links import contacts_find, links_find
+from .links import links_find
 from .normalise import submission_normalise, text_normalise
 
 PUBLISHED, HELD, SPAM = "published", "held", "spam"

@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 
 from moderation import learning
-from moderation.links import contacts_find, domain_registrable, links_find
+from moderation.contacts import contacts_find
+from moderation.links import domain_registrable, links_find
 from moderation.normalise import submission_normalise, text_normalise
 from moderation.scoring import (
     HOLD_WEIGHT,
