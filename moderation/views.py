@@ -1,8 +1,6 @@
 """Moderation entry points: the queue, bulk actions, undo, the scorer's report on itself,
 bans (the audit log is views_audit.py, readers' reports views_reports.py)."""
 
-import re
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -13,26 +11,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comments.models import Comment, CommentStatus
 from comments.moderating import comment_words_changed
-from core.http import messages_tagged, safe_next
+from core.http import safe_next
 from core.ids import parse_id, parse_ids
 from core.roles import is_moderator, role_required
 
 from . import selectors_queue, selectors_scorer, services
 from .chart import chart_build
-from .forms_commenters import CommenterNoteForm
 from .forms_search import CommentSearchForm
 from .outcomes import decision_outcome, moved_outcome
 from .queue_actions import actions_for_statuses, actions_for_tab
 from .selectors_search import search_page
+from .typed_notes import item_notes_split, typed_notes_keep
 
 moderator_required = role_required(is_moderator, gettext_lazy("Only moderators can do that."))
-# What was done to a queue item's commenter (a note added or deleted) is said inside that
-# item, where the answer's "#item-<id>" lands, not at the top of a long queue, out of view.
-ITEM_NOTE_TAG = "queue-item-note"
-# A queue item's note box, inside the queue's one form (templates/moderation/_item_commenter.html).
-TYPED_NOTE = re.compile(r"note-(\d+)-text")
-# Typed notes refused by typed_notes_keep, by comment id, to put back in their boxes.
-RETURNED_NOTES = "moderation_returned_notes"
 
 
 @require_GET
@@ -51,7 +42,7 @@ def queue(request: HttpRequest, tab: str = "held") -> HttpResponse:
             "page": page,
             "items": items,
             "actions": actions_for_tab(tab),
-            **_item_notes(request, items),
+            **item_notes_split(request, items),
         },
     )
 
@@ -76,36 +67,10 @@ def search(request: HttpRequest) -> HttpResponse:
             items=items,
             searched=True,
             actions=actions_for_statuses(item.comment.status for item in items),
-            **_item_notes(request, items),
+            **item_notes_split(request, items),
         )
     refused = form.is_bound and (not form.is_valid() or wanted is None or wanted.is_empty)
     return render(request, "moderation/queue.html", context, status=400 if refused else 200)
-
-
-def _item_notes(request: HttpRequest, items: list) -> dict:
-    """The queued lines about listed items, each to show inside its item, and those about
-    items no longer listed (another moderator decided meanwhile, or the item's own button
-    moved it off the tab), for the top of the page; the same split for the typed notes
-    that were refused, to put back in their boxes."""
-    listed = {item.comment.pk for item in items}
-    notes = messages_tagged(request, tag=ITEM_NOTE_TAG, prefix="c")
-    returned = returned_notes_take(request)
-    return {
-        "item_notes": [(pk, note) for pk, note in notes if pk in listed],
-        "stray_item_notes": [note for pk, note in notes if pk not in listed],
-        "returned_notes": [(pk, text) for pk, text in returned if pk in listed],
-        "stray_returned_notes": [(pk, text) for pk, text in returned if pk not in listed],
-    }
-
-
-def returned_notes_take(request: HttpRequest) -> list[tuple[int, str]]:
-    """The typed notes typed_notes_keep refused, (comment id, text), for the page that
-    follows to give back; that page alone (they are not given twice)."""
-    return [
-        (comment_id, text)
-        for key, text in request.session.pop(RETURNED_NOTES, {}).items()
-        if (comment_id := parse_id(key)) is not None
-    ]
 
 
 def _list_context(request: HttpRequest) -> dict:
@@ -185,45 +150,6 @@ def act(request: HttpRequest) -> HttpResponse:
         separator = "&" if "?" in target else "?"
         target = f"{target}{separator}undo={','.join(map(str, event_ids))}"
     return HttpResponseRedirect(target)
-
-
-def typed_notes_keep(request: HttpRequest, *, besides: int | None = None) -> list[int]:
-    """Keep the notes on commenters typed in the queue's items (all but item `besides`'s),
-    each said done inside its item. Every button of the queue sends its one form, the
-    note boxes with it: one pressed after typing a note (Approve, another item's Add note)
-    would otherwise drop the note, unread, with the page.
-
-    A note the form refuses (too long) is not kept, and the button's own action is still
-    taken: the moderator is told, inside its item, why the note was not added, and finds
-    its whole text back in its box to shorten (RETURNED_NOTES)."""
-    texts, returned = {}, {}
-    for name, value in request.POST.items():
-        match = TYPED_NOTE.fullmatch(name)
-        comment_id = parse_id(match.group(1)) if match else None
-        if comment_id in (None, besides) or not value.strip():
-            continue
-        form = CommenterNoteForm({"text": value})
-        if form.is_valid():
-            texts[comment_id] = form.cleaned_data["text"]
-        else:
-            returned[comment_id] = value.strip()
-            messages.error(
-                request,
-                _("Note not added: %(reason)s Its text is back below: shorten it, then add it.")
-                % {"reason": " ".join(form.errors["text"])},
-                extra_tags=f"{ITEM_NOTE_TAG} c{comment_id}",
-            )
-        if len(texts) + len(returned) >= 500:
-            break
-    if returned:
-        request.session[RETURNED_NOTES] = {
-            **request.session.get(RETURNED_NOTES, {}),
-            **{str(comment_id): text for comment_id, text in returned.items()},
-        }
-    if texts:
-        for comment_id in services.commenter_notes_add(texts=texts, actor=request.user):
-            messages.success(request, _("Note added."), extra_tags=f"{ITEM_NOTE_TAG} c{comment_id}")
-    return list(returned)
 
 
 def _seen(request: HttpRequest) -> dict[int, str]:

@@ -20,7 +20,8 @@ from core.kept_post import post_kept_over_login, post_kept_take
 from . import selectors_audit, services
 from .forms import BanForm
 from .models import Ban
-from .views import ITEM_NOTE_TAG, moderator_required, typed_notes_keep
+from .typed_notes import ITEM_NOTE_TAG, typed_notes_keep
+from .views import moderator_required
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,7 +18,8 @@ from core.ids import parse_ids
 from . import services
 from .forms_commenters import CommenterNoteForm
 from .selectors_commenters import commenters_for
-from .views import ITEM_NOTE_TAG, moderator_required, returned_notes_take, typed_notes_keep
+from .typed_notes import ITEM_NOTE_TAG, returned_notes_take, typed_notes_keep
+from .views import moderator_required
 
 
 @require_http_methods(["GET", "POST"])
