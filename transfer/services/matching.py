@@ -2,7 +2,6 @@
 once, and remembered by its source id so a later run goes straight to it."""
 
 import functools
-import re
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +21,7 @@ from core.text import strip_control_characters
 
 from ..models import SourceRecord
 from ..records import ArticleRecord, AuthorRecord
+from .wordpress_posts import articles_by_wordpress_post, wordpress_post_named
 
 Kind = SourceRecord.Kind
 
@@ -143,36 +143,6 @@ def _slug_from_url(url: str) -> str:
     return unquote(parts[-1]) if parts else ""
 
 
-# The WordPress Disqus plugin's thread identifier: "<post id> <guid>".
-WORDPRESS_IDENTIFIER = re.compile(r"(\d+) (\S+)")
-
-
-def _site_host(url: str) -> str:
-    return urlsplit(url).netloc.lower().removeprefix("www.")
-
-
-def _wordpress_post(record: ArticleRecord) -> tuple[str, str] | None:
-    """(site host, post id) of the WordPress post a Disqus thread's identifier names."""
-    match = WORDPRESS_IDENTIFIER.fullmatch(record.identifier)
-    host = _site_host(match[2]) if match else ""
-    return (host, match[1]) if host else None
-
-
-def _by_wordpress_post(posts: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """(site host, post id) -> the article a WordPress import stored for that post."""
-    if not posts:
-        return {}
-    rows = SourceRecord.objects.filter(
-        kind=Kind.ARTICLE, source__startswith="wordpress ",
-        source_id__in={post_id for _, post_id in posts},
-    ).values_list("source", "source_id", "object_id")  # fmt: skip
-    found = {
-        (_site_host(source.removeprefix("wordpress ")), source_id): object_id
-        for source, source_id, object_id in rows
-    }
-    return {post: found[post] for post in posts if post in found}
-
-
 def _url_slug(record: ArticleRecord) -> str:
     return _slug_from_url(record.url) if record.url else ""
 
@@ -197,8 +167,8 @@ def articles_match(
             "url", "object_id"
         )
     ) if urls else {}  # fmt: skip
-    posts = {id(r): _wordpress_post(r) for r in records if r.source_id not in known}
-    by_post = _by_wordpress_post({post for post in posts.values() if post})
+    posts = {id(r): wordpress_post_named(r) for r in records if r.source_id not in known}
+    by_post = articles_by_wordpress_post({post for post in posts.values() if post})
     candidates = {id(record): _slug_candidates(record) for record in records}  # each once
     slugs = {slug for names in candidates.values() for slug in names}
     articles = Article.objects.in_bulk([*known.values(), *by_url.values(), *by_post.values()])
