@@ -593,6 +593,18 @@ CASES = [
         refused=MODERATOR_ONLY,
     ),
     Case(
+        # The queue's "Ban author…": it keeps the notes typed in the queue's items, then
+        # opens the ban page.
+        "moderation:ban_open",
+        lambda w, c: (
+            reverse("moderation:ban_open", args=[w.held_comment.pk]),
+            {f"note-{w.held_comment.pk}-text": "Sells watches"},
+        ),
+        allowed="moderator",
+        watch=lambda w, c: CommenterNote.objects.count(),
+        refused=MODERATOR_ONLY,
+    ),
+    Case(
         "moderation:note_delete",
         lambda w, c: (reverse("moderation:note_delete", args=[note_make().pk]), {}),
         allowed="moderator",
