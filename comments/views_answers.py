@@ -26,7 +26,7 @@ from .owner import (
     remember_own_comment,
 )
 from .refusals import NOT_CONFIRMED_HEADING, NOT_CONFIRMED_REASON
-from .services import DUPLICATE_WINDOW, Poster, comment_text_fields
+from .services import DUPLICATE_WINDOW, Poster, comment_text_hash
 from .voting import default_order, order_chosen
 
 ARTICLE_CONTENT_TYPE = "articles.article"
@@ -83,7 +83,7 @@ def sent_before_answered(request: HttpRequest, article: Article) -> HttpResponse
     user_id = request.user.pk if request.user.is_authenticated else None
     earlier = selectors.comment_sent_before(
         article=article,
-        text_hash=comment_text_fields(text)["text_hash"],
+        text_hash=comment_text_hash(text),
         reply_to=parse_id(request.POST.get("reply_to")) or 0,
         since=timezone.now() - DUPLICATE_WINDOW,
         user_id=user_id,

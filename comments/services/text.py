@@ -23,6 +23,12 @@ def comments_claim(*, email: str, comment_ids: frozenset[int]) -> int:
     ).update(author_key=author_key_for(verified_email=email))
 
 
+def comment_text_hash(text: str) -> str:
+    """The fingerprint a comment with this text is stored under (comment_text_fields), for
+    finding it without rendering the text."""
+    return text_fingerprint(strip_control_characters(text))
+
+
 def comment_text_fields(text: str) -> dict[str, str]:
     """The stored forms of a comment's text: without control characters, rendered to safe
     HTML, and fingerprinted for finding copies. Every write of comment text goes through
@@ -31,7 +37,7 @@ def comment_text_fields(text: str) -> dict[str, str]:
     return {
         "comment": text,
         "comment_html": comment_to_safe_html(text),
-        "text_hash": text_fingerprint(text),
+        "text_hash": comment_text_hash(text),
     }
 
 
