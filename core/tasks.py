@@ -8,6 +8,7 @@ Redis's circuit breaker is open (core/breaker.py), nothing is sent at all.
 
 import functools
 import logging
+import time
 
 import redis
 from celery.contrib.django.task import DjangoTask
@@ -17,6 +18,15 @@ from django.db import transaction
 from .breaker import breaker_for
 
 logger = logging.getLogger(__name__)
+
+# A run's promise is trusted this much less than the broker said, against clocks that tick
+# at slightly different rates in the web and in the worker.
+PROMISE_MARGIN_SECONDS = 0.05
+# One trip to the broker: how long the run's mark lives on (ms, -2 for none) and whether a
+# message waits. Messages sent without a priority, as Parley's are, sit in one list.
+_BUSY_SCRIPT = """
+return {redis.call('PTTL', KEYS[1]), redis.call('EXISTS', KEYS[2])}
+"""
 
 
 class ParleyTask(DjangoTask):
@@ -42,15 +52,30 @@ class ParleyTask(DjangoTask):
 
     def busy(self) -> bool:
         """Whether a message of this task waits in its queue or a run of it marked itself
-        alive (run_mark): either will reach work stored before this was asked. False when
-        the broker cannot say, or is not Redis: the caller then sends its own message."""
+        alive (run_mark): either will reach work stored before this was asked. A run looks
+        for work until its mark has expired (moderation/services/backlog.py), so while the
+        mark this process saw last is surely still alive, nothing is asked of the broker: one
+        question a second instead of one per comment. False when the broker cannot say, or
+        is not Redis: the caller then sends its own message."""
+        broker_url = self.app.conf.broker_url
+        promised_url, promised_until = self._promised
+        if promised_url == broker_url and time.monotonic() < promised_until:
+            return True
+        asked_at = time.monotonic()
+        keys = [self._run_key(), self._queue()]
+        answer = self._asked(lambda client: _busy_script(client)(keys=keys), None)
+        if answer is None:
+            return False
+        mark_ms, queued = answer
+        if mark_ms > 0:
+            # Counted from before the question: the mark lived at least this long from then.
+            self._promised = (broker_url, asked_at + mark_ms / 1000 - PROMISE_MARGIN_SECONDS)
+        # -1: a mark without an expiry, which no run sets; alive, but promising nothing.
+        return mark_ms > 0 or mark_ms == -1 or queued > 0
 
-        def ask(client):
-            # Redis keeps no empty list, so one EXISTS answers for the queue and the mark:
-            # cheaper on the web than a pipeline of two.
-            return client.exists(self._queue(), self._run_key()) > 0
-
-        return self._asked(ask, False)
+    # Until when (this process's time.monotonic()) a run's mark is surely alive, and on
+    # which broker.
+    _promised: tuple[str, float] = ("", 0.0)
 
     def run_marks_kept(self) -> bool:
         """Whether the broker can hold a run's mark at all (only Redis does): elsewhere the
@@ -62,10 +87,6 @@ class ParleyTask(DjangoTask):
         broker did not take the mark."""
         key, ms = self._run_key(), max(1, int(seconds * 1000))
         return self._asked(lambda client: bool(client.set(key, 1, px=ms)), False)
-
-    def run_unmark(self) -> bool:
-        """Take the run's mark away; False if the broker may still hold it."""
-        return self._asked(lambda client: client.delete(self._run_key()) >= 0, False)
 
     def _queue(self) -> str:
         return getattr(self, "queue", None) or self.app.conf.task_default_queue
@@ -80,7 +101,7 @@ class ParleyTask(DjangoTask):
             return failed
         try:
             # On a client kept per process: kombu's pool and channel cost more than these
-            # questions. Messages sent without a priority, as Parley's are, sit in one list.
+            # questions.
             return ask(_redis_client(self.app.conf.broker_url))
         except Exception as error:  # as for enqueue: a broker down or hung
             breaker.trip(error)
@@ -89,6 +110,11 @@ class ParleyTask(DjangoTask):
     def delay_on_commit(self, *args, **kwargs) -> None:
         """Queue once the current transaction commits (at once outside one)."""
         transaction.on_commit(lambda: self.enqueue(*args), robust=True)
+
+
+@functools.cache
+def _busy_script(client: redis.Redis):
+    return client.register_script(_BUSY_SCRIPT)
 
 
 @functools.cache

@@ -3,17 +3,19 @@
 One message per comment costs a worker more in Celery than the scoring itself, and the web
 more in kombu than the rest of a post's Redis calls. So a worker, once it has scored the
 comment its message named, keeps scoring whatever else is pending, oldest first, BATCH
-comments per transaction, and when none is left it waits a moment (LINGER_SECONDS) for
-more before it ends. A new comment sends no message while a run is alive or another
-message still waits in the queue (ParleyTask.busy).
+comments per transaction, and when none is left it waits a moment for more (LINGER_SECONDS,
+and until its mark has expired) before it ends. A new comment sends no message while a run
+is alive or another message still waits in the queue (ParleyTask.busy).
 
 Why nothing is missed: the comment is committed before the web asks whether a run is
-alive, and a run takes its mark away before it looks for pending comments one last time.
-So either the web saw no mark and sent a message, or the run's last look (after the mark
-was gone, so after the web asked, so after the commit) finds the comment. A run whose mark
-the broker may still hold (taking it away failed) keeps looking until the mark has
-expired. A run that dies is delivered again (acks_late), and the pending sweep is behind
-both.
+alive, and a run keeps looking for pending comments until its mark has surely expired, then
+looks once more. So either the web saw no mark and sent a message, or the run's last look
+(after the mark it saw had expired, so after the web asked, so after the commit) finds the
+comment. That promise also lets the web stop asking: having seen the mark live on for
+another second, it knows a run will look after anything it commits within that second
+(core.tasks.ParleyTask.busy). A run stops renewing its mark once it has nothing to do, so
+it ends at most MARK_SECONDS after its last comment. A run that dies is delivered again
+(acks_late), and the pending sweep is behind both.
 """
 
 import time
@@ -32,8 +34,9 @@ RUN_SECONDS = 15
 # How long a run waits with nothing pending before it ends, and how often it looks then.
 LINGER_SECONDS = 0.25
 LOOK_EVERY_SECONDS = 0.01
-# How long a run's mark lives in the broker; the run renews it well before then.
-MARK_SECONDS = 5.0
+# How long a run's mark lives in the broker, and so how long a run with nothing to do lingers
+# at most; the run renews it well before then while it has work.
+MARK_SECONDS = 1.0
 RENEW_AFTER_SECONDS = MARK_SECONDS / 5
 
 
@@ -60,43 +63,23 @@ def _waiting(skip: set[int]) -> list[int]:
 
 
 class _Mark:
-    """A run's mark in the broker, renewed as the run goes on, and until when the broker
-    may hold it. Once taking it away has failed it is no longer renewed, unless the run
-    finds more work (`resume`): renewing it then would keep a run with nothing to do alive
-    for as long as the broker keeps failing."""
+    """A run's mark in the broker, renewed while the run has work, and until when the broker
+    may hold it: the run looks for work until then (see the module's docstring)."""
 
     def __init__(self, task):
         self.task = task
         self.kept = task.run_marks_kept()
         self.renewed_at = -RENEW_AFTER_SECONDS
         self.alive_until = 0.0
-        self.removing = False
 
     def renew(self) -> None:
-        if not self.kept or self.removing:
-            return
-        if time.monotonic() - self.renewed_at < RENEW_AFTER_SECONDS:
+        if not self.kept or time.monotonic() - self.renewed_at < RENEW_AFTER_SECONDS:
             return
         self.task.run_mark(MARK_SECONDS)
         # Counted from after the call, and whatever it answered (a call that timed out may
         # still have set the mark): the broker cannot hold the mark longer than this.
         self.renewed_at = time.monotonic()
         self.alive_until = self.renewed_at + MARK_SECONDS
-
-    def resume(self) -> None:
-        """The run has work again: keep the mark alive while it does."""
-        self.removing = False
-
-    def remove(self) -> bool:
-        """Take the mark away; whether the broker surely holds it no longer."""
-        if not self.kept:
-            return True
-        if self.task.run_unmark():
-            self.renewed_at, self.alive_until = -RENEW_AFTER_SECONDS, 0.0
-            self.removing = False
-            return True
-        self.removing = True
-        return time.monotonic() > self.alive_until
 
 
 def comments_score_backlog(*, linger: float = LINGER_SECONDS) -> int:
@@ -109,22 +92,19 @@ def comments_score_backlog(*, linger: float = LINGER_SECONDS) -> int:
     mark = _Mark(comment_score_task)
     idle_since = None
     while True:
-        mark.renew()
+        if idle_since is None:
+            mark.renew()
         batch = _waiting(failed)
         if not batch:
             now = time.monotonic()
             idle_since = now if idle_since is None else idle_since
-            if now - idle_since < linger:
+            if now - idle_since < linger or now <= mark.alive_until:
                 time.sleep(LOOK_EVERY_SECONDS)
                 continue
-            if not mark.remove():
-                time.sleep(LOOK_EVERY_SECONDS)
-                continue
-            # The last look, after the mark is gone (see the module's docstring).
+            # The last look, once the mark has surely expired (see the module's docstring).
             if not (batch := _waiting(failed)):
                 return scored
         idle_since = None
-        mark.resume()
         if time.monotonic() > deadline:
             comment_enqueue_scoring(comment_id=batch[0])
             return scored

@@ -2,6 +2,7 @@
 processes on Redis, through crashes, duplicate deliveries and a broker outage."""
 
 import re
+import threading
 import time
 from collections import Counter
 from datetime import timedelta
@@ -189,14 +190,14 @@ def test_a_comment_posted_while_a_run_is_alive_sends_no_message_and_the_run_scor
     article, rules, queue_redis
 ):
     """A worker's run marks itself alive: a comment committed meanwhile sends no message
-        (kombu's publish is most of a queued post's Redis cost), and the run, which looks again
-        before it ends, scores it. Once the run has ended, a comment sends its own again, and
+    (kombu's publish is most of a queued post's Redis cost), and the run, which looks again
+    before it ends, scores it. Once the run has ended, a comment sends its own again, and
     one committed while that message waits sends none."""
-    from moderation.services.backlog import LINGER_SECONDS, comments_score_backlog
+    from moderation.services.backlog import LINGER_SECONDS, MARK_SECONDS, comments_score_backlog
 
     with celery_broker(f"{queue_redis}/{BROKER_DB}"):
         broker = redis.Redis.from_url(f"{queue_redis}/{BROKER_DB}")
-        assert comment_score_task.run_mark(5) and comment_score_task.busy()
+        assert comment_score_task.run_mark(MARK_SECONDS) and comment_score_task.busy()
         assert post_comments(article, ["Posted while a run is alive."]) == [302]
         assert broker.llen("celery") == 0 and pending_count() == 1
         started = time.monotonic()
@@ -211,26 +212,49 @@ def test_a_comment_posted_while_a_run_is_alive_sends_no_message_and_the_run_scor
         assert broker.llen("celery") == 1
 
 
-def test_a_comment_committed_as_a_run_ends_is_found_by_its_last_look(
-    article, rules, queue_redis, monkeypatch
+def _busy_questions(broker) -> int:
+    """How many times the broker was asked whether a run is alive (busy's one script, or
+    the EXISTS it once was)."""
+    stats = broker.info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha", "exists"))
+
+
+def test_the_web_trusts_a_runs_mark_while_it_lives_and_the_run_looks_until_then(
+    article, rules, queue_redis
 ):
-    """The web saw the run's mark and sent nothing, just before the run took the mark
-    away: the run's last look, after that, finds the comment."""
-    from moderation.services.backlog import comments_score_backlog
+    """Having seen a run's mark live on, the web asks the broker nothing more, and sends no
+    message, for comments it commits while the mark surely lives: one question instead of
+    one per comment. The run keeps its side: with nothing to do it looks until its mark
+    has expired, so it scores every one of them and leaves none pending."""
+    from django.db import connection as main_connection
 
-    with celery_broker(f"{queue_redis}/{BROKER_DB}"):
-        broker = redis.Redis.from_url(f"{queue_redis}/{BROKER_DB}")
-        unmark = comment_score_task.run_unmark
-        posted = []
+    from moderation.services import backlog
 
-        def unmark_after_a_post():
-            if not posted:
-                posted.extend(post_comments(article, ["Committed as the run ends."]))
-            return unmark()
+    url = f"{queue_redis}/{BROKER_DB}"
+    scored = []
 
-        monkeypatch.setattr(comment_score_task, "run_unmark", unmark_after_a_post)
-        assert comments_score_backlog(linger=0) == 1
-    assert posted == [302] and broker.llen("celery") == 0
+    def run():
+        try:
+            scored.append(backlog.comments_score_backlog(linger=0))
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    with celery_broker(url):
+        broker = redis.Redis.from_url(url)
+        runner = threading.Thread(target=run)
+        runner.start()
+        wait_until(comment_score_task.busy, 5, "the run to mark itself alive")
+        asked = _busy_questions(broker)
+        statuses = post_comments(article, [f"Posted during the run's promise, {n}." for n in
+                                           range(3)])  # fmt: skip
+        assert statuses == [302] * 3
+        assert _busy_questions(broker) == asked  # nothing asked
+        assert broker.llen("celery") == 0  # nothing sent
+        runner.join(10)
+    main_connection.close()
+    assert not runner.is_alive() and scored == [3]
     assert pending_count() == 0
 
 
@@ -248,21 +272,22 @@ def _ends_within(monkeypatch, seconds: float) -> None:
     monkeypatch.setattr(backlog, "_waiting", waiting)
 
 
-def test_a_run_whose_mark_cannot_be_taken_away_ends_once_it_has_expired(
+def test_a_run_with_nothing_to_do_ends_once_its_mark_has_expired(
     article, rules, queue_redis, monkeypatch
 ):
-    """The broker keeps failing to take the mark away: the run stops renewing it and ends
-    once it has surely expired, rather than renewing and looking for ever."""
+    """A run with nothing to do stops renewing its mark and ends once it has surely expired,
+    leaving no mark behind, rather than renewing it and looking for ever."""
     from moderation.services import backlog
 
     monkeypatch.setattr(backlog, "MARK_SECONDS", 0.6)
     monkeypatch.setattr(backlog, "RENEW_AFTER_SECONDS", 0.12)  # the real ratio, a fifth
-    monkeypatch.setattr(comment_score_task, "run_unmark", lambda: False)
     _ends_within(monkeypatch, 3)
     with celery_broker(f"{queue_redis}/{BROKER_DB}"):
+        broker = redis.Redis.from_url(f"{queue_redis}/{BROKER_DB}")
         started = time.monotonic()
         assert backlog.comments_score_backlog(linger=0.3) == 0
         assert time.monotonic() - started >= 0.6
+        assert not broker.exists(comment_score_task._run_key())
 
 
 def test_a_run_on_a_broker_that_holds_no_marks_ends_after_its_linger(article, monkeypatch):
@@ -279,18 +304,15 @@ def test_a_run_on_a_broker_that_holds_no_marks_ends_after_its_linger(article, mo
 
 
 @pytest.mark.parametrize("marked", [True, False], ids=["marked", "marking-failed"])
-def test_a_run_whose_mark_may_linger_looks_until_the_mark_has_expired(
-    article, rules, queue_redis, monkeypatch, marked
-):
-    """Taking the mark away failed (the broker blinked): the web may still see it and send
-    nothing, so the run keeps looking until the mark has surely expired. A mark that failed
-    to be set counts too: a call that timed out may still have set it."""
+def test_a_run_looks_until_its_mark_has_expired(article, rules, queue_redis, monkeypatch, marked):
+    """A web may have seen the run's mark and been promised a look until it expires, so
+    the run keeps looking until then, even with no linger. A mark that failed to be set
+    counts too: a call that timed out may still have set it."""
     from moderation.services import backlog
 
     monkeypatch.setattr(backlog, "MARK_SECONDS", 0.6)
     if not marked:
         monkeypatch.setattr(comment_score_task, "run_mark", lambda seconds: False)
-    monkeypatch.setattr(comment_score_task, "run_unmark", lambda: False)
     with celery_broker(f"{queue_redis}/{BROKER_DB}"):
         started = time.monotonic()
         assert backlog.comments_score_backlog(linger=0) == 0
