@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy, ngettext_lazy
-from django_comments.forms import CommentSecurityForm
 from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.forms import XtdCommentForm
 
@@ -149,8 +148,14 @@ class CommentForm(XtdCommentForm):
 
     def __init__(self, target_object, data=None, initial=None, *, user=None, **kwargs):
         # xtd's __init__ only rebuilds widgets declared above; the signed part is
-        # django-comments' (CommentSecurityForm), which this calls directly.
-        CommentSecurityForm.__init__(self, target_object, data=data, initial=initial, **kwargs)
+        # django-comments' (CommentSecurityForm), whose __init__ this does itself: it signs
+        # every form, while only one drawn empty shows its signature (a bound form shows and
+        # is checked against what it was sent, and resigned() signs its copy afresh).
+        self.target_object = target_object
+        initial = dict(initial or {})
+        if data is None:
+            initial.update(self.generate_security_data())
+        forms.Form.__init__(self, data=data, initial=initial, **kwargs)
         self.user = user if user is not None and user.is_authenticated else None
         fields = self.fields
         fields["followup"].initial = xtd_settings.COMMENTS_XTD_DEFAULT_FOLLOWUP
