@@ -59,6 +59,16 @@ def _child(comments: int, rounds: int) -> None:
         queries.append(sql)
         return execute(sql, params, many, context)
 
+    batch = backlog.comments_score_batch
+
+    def batch_timed(**kwargs):
+        try:
+            return batch(**kwargs)
+        finally:
+            done_at[:] = [time.perf_counter(), time.process_time()]
+
+    backlog.comments_score_batch = batch_timed
+    done_at = [0.0, 0.0]
     n = 0
     for round_ in range(rounds):
         with override_settings(PARLEY_COMMENT_JUDGE=""):
@@ -77,8 +87,11 @@ def _child(comments: int, rounds: int) -> None:
             if profiler and round_ == rounds - 1:
                 profiler.enable()
             wall, cpu = time.perf_counter(), time.process_time()
-            scored = comments_score_backlog(linger=0)  # a worker's wait for more is not work
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            done_at = [wall, cpu]
+            scored = comments_score_backlog(linger=0)
+            # Up to the last batch: a run's wait for more (until its mark has expired) is
+            # not work.
+            wall, cpu = done_at[0] - wall, done_at[1] - cpu
             if profiler:
                 profiler.disable()
         left = Comment.objects.filter(status=CommentStatus.PENDING).count()
