@@ -4,12 +4,16 @@ with WordPress's fields and wording, optional email, and http/https-only website
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.html import escape
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.forms import XtdCommentForm
 
-from core.accounts import COMMENT_NAME_MAX_LENGTH, account_verified_email
+from core.accounts import COMMENT_NAME_MAX_LENGTH, account_verified_email, comment_name_of_account
 from core.fields import TextareaField, UncutCharField, UncutMixin
 from core.ids import parse_id
 
@@ -63,6 +67,16 @@ class CommentIdField(forms.IntegerField):
 GUEST_FOLLOWUP_HELP = gettext_lazy(
     "Before the first email, we send you a link to confirm your address: open it, or no "
     "email about replies will come."
+)
+
+
+ACCOUNT_NAME = gettext_lazy(
+    "“%(name)s” is the name of a registered reader. If it is yours, log in to comment under "
+    "it; otherwise choose another name."
+)
+# Translators: HTML: keep the link's tag and its %(url)s.
+ACCOUNT_NAME_LOG_IN = gettext_lazy(
+    '<a href="%(url)s">Log in</a> to post your comment from your account.'
 )
 
 
@@ -190,6 +204,24 @@ class CommentForm(XtdCommentForm):
                 "email", gettext_lazy("Enter your email address to be notified of replies.")
             )
         return cleaned
+
+    def clean_name(self) -> str:
+        """A guest's name, refused when it reads as an account's (core.accounts): anyone
+        could post as "admin" or as the article's author, and nothing on the comment told
+        readers it was not them. A signed-in reader's form has no name field."""
+        name = self.cleaned_data["name"]
+        if name and comment_name_of_account(name):
+            link = ACCOUNT_NAME_LOG_IN % {"url": escape(self._log_in_url())}
+            help_text = mark_safe(link)  # noqa: S308 - its one value escaped
+            # The bound field read its help text when the form began cleaning.
+            self.fields["name"].help_text = self["name"].help_text = help_text
+            raise forms.ValidationError(ACCOUNT_NAME, code="account_name", params={"name": name})
+        return name
+
+    def _log_in_url(self) -> str:
+        """Log in, then back to this article's form (where comments.js puts the draft back)."""
+        back = f"{self.target_object.get_absolute_url()}#respond"
+        return f"{reverse('account_login')}?{urlencode({'next': back})}"
 
     def clean_security_hash(self) -> str:
         """django-comments' check, under SECRET_KEY or an earlier key (SECRET_KEY_FALLBACKS):

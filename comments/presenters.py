@@ -208,6 +208,9 @@ def build_nodes(
                     node.words_version = words_version(row)
                     node.bannable = comment_bannable(row)
                 if row.user_id:
+                    # Every account's comment is marked, the same for every viewer: a guest
+                    # may not post under an account's name (comments.forms), but names typed
+                    # before that, or imported, still read as one.
                     node.badges = tuple(
                         badge
                         for badge, ids in (
@@ -215,7 +218,7 @@ def build_nodes(
                             (words.moderator_badge, moderator_ids),
                         )
                         if row.user_id in ids
-                    )
+                    ) or (words.member_badge,)
             elif row.status in (CommentStatus.PENDING, CommentStatus.HELD):
                 node.placeholder = words.placeholders["awaiting"]
             elif row.status == CommentStatus.DELETED:

@@ -80,6 +80,7 @@ class ThreadWords:
     placeholders: dict[str, str]  # by what hides the comment: awaiting, deleted, removed
     author_badge: str
     moderator_badge: str
+    member_badge: str
     at: str  # "%(date)s at %(time)s"
     day: Callable[[datetime], str]  # escaped
     _more: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
@@ -147,6 +148,8 @@ def _words_for(language: str | None) -> ThreadWords:
             },
             author_badge=gettext("Author"),
             moderator_badge=gettext("Moderator"),
+            # Translators: a comment's badge: posted from a registered account, not by a guest.
+            member_badge=gettext("Member"),
             # Translators: when a comment was posted: "27 November 2026 at 14:05".
             at=escape(gettext("%(date)s at %(time)s")),
             day=day_formatter(html=True),

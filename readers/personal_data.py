@@ -49,8 +49,9 @@ PERSONAL_DATA: dict[str, PersonalField] = {
     "core.NameSkeleton.user": PersonalField(
         "",
         D,
-        "The username folded as readers read it, kept to refuse a look-alike at signup: "
-        "account.username says it; deleted with the account.",
+        "The username and display name folded as readers read them, kept to refuse a "
+        "look-alike at signup and a guest's comment under them: account.username, "
+        "account.first_name and account.last_name say them; deleted with the account.",
     ),
     # Its addresses (allauth).
     "account.EmailAddress.user": PersonalField("account.addresses[].email", D),

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext
 
-from core.accounts import COMMENT_NAME_MAX_LENGTH, account_verified_email
+from core.accounts import account_comment_name, account_verified_email
 from core.keys import author_key_for
 
 
@@ -53,8 +53,7 @@ class Poster:
 
     @classmethod
     def for_user(cls, user: AbstractBaseUser) -> "Poster":
-        name = (user.get_full_name() or user.get_username())[:COMMENT_NAME_MAX_LENGTH]
         # Only an address the account proved: any number of accounts may type someone
         # else's (ACCOUNT_PREVENT_ENUMERATION "strict"), and a comment's address is what
         # moderators see as its author's and may ban.
-        return cls(name=name, email=account_verified_email(user), user=user)
+        return cls(name=account_comment_name(user), email=account_verified_email(user), user=user)

@@ -225,3 +225,34 @@ def test_a_renamed_account_is_found_under_its_new_name_only(make_user):
     NameSkeleton.objects.filter(user_id=user.pk).update(skeleton="stale")
     user.save(update_fields=["last_login"])
     assert NameSkeleton.objects.get(user_id=user.pk).skeleton == "stale"
+
+
+def test_a_display_name_is_kept_folded_beside_the_username(make_user):
+    """An account's display name (the name its comments show) is kept folded too, and
+    follows its changes; the username alone matched before."""
+    from core.accounts import comment_name_of_account
+    from readers.services import user_display_name_set
+
+    user = make_user("cleo", first_name="Cleo", last_name="Patra")
+    assert comment_name_of_account("cleo") and comment_name_of_account("CLEO  patra")
+    user_display_name_set(user=user, first_name="Queen", last_name="")
+    assert comment_name_of_account("queen") and not comment_name_of_account("Cleo Patra")
+    assert not comment_name_of_account("Patra") and not comment_name_of_account("")
+
+
+def test_accounts_made_before_display_skeletons_get_theirs_from_the_migration(make_user):
+    """The migration that adds display names' skeletons fills them in for the accounts
+    already there."""
+    import importlib
+
+    from django.apps import apps
+
+    from core.accounts import comment_name_of_account
+    from core.models import NameSkeleton
+
+    make_user("ed", first_name="The", last_name="Editor")
+    NameSkeleton.objects.update(display_skeleton="")
+    assert not comment_name_of_account("the editor")
+    migration = importlib.import_module("core.migrations.0002_nameskeleton_display_skeleton")
+    migration.display_skeletons_fill(apps, None)
+    assert comment_name_of_account("the editor")

@@ -202,6 +202,20 @@ def test_names_and_dates_keep_their_letters_and_their_instants(tmp_path):
     assert second.submit_date == datetime(2021, 3, 4, 10, 0, tzinfo=UTC)
 
 
+def test_guest_names_that_read_as_accounts_are_imported_as_they_were(tmp_path, make_user):
+    """The comment form refuses a guest's name that reads as an account's; an import keeps
+    the names its guests were shown under, as guests' (no account, so no Member badge)."""
+    make_user("admin")
+    path = W.write(
+        tmp_path / "blog.xml",
+        W.post(1, W.comment(1, name="admin") + W.comment(2, name="Maria Keller")),
+    )
+    run_import(path)
+    first, second = by_source("1"), by_source("2")
+    assert (first.user_name, first.user_id) == ("admin", None)
+    assert (second.user_name, second.user_id) == ("Maria Keller", None)
+
+
 def test_the_same_file_twice_changes_nothing(tmp_path):
     path = W.write(tmp_path / "blog.xml", W.post(1, W.comment(1) + W.comment(2, parent=1)))
     run_import(path)
