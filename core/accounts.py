@@ -73,9 +73,10 @@ def comment_name_skeleton(name: str) -> str:
     return name_skeleton(" ".join(one_line(name).split()))
 
 
-def comment_name_of_account(name: str) -> bool:
-    """Whether a comment name reads as an account's: its username, or the display name its
-    comments show. One indexed query; none for a name that is empty once cleaned."""
+def comment_name_of_account(name: str, *, other_than: int | None = None) -> bool:
+    """Whether a comment name reads as an account's (other than account `other_than`): its
+    username, or the display name its comments show. One indexed query; none for a name
+    that is empty once cleaned."""
     from django.db.models import Q
 
     from .models import NameSkeleton
@@ -83,7 +84,10 @@ def comment_name_of_account(name: str) -> bool:
     skeleton = comment_name_skeleton(name)
     if not skeleton:
         return False
-    return NameSkeleton.objects.filter(Q(skeleton=skeleton) | Q(display_skeleton=skeleton)).exists()
+    accounts = NameSkeleton.objects.filter(Q(skeleton=skeleton) | Q(display_skeleton=skeleton))
+    if other_than is not None:
+        accounts = accounts.exclude(user_id=other_than)
+    return accounts.exists()
 
 
 # What a saved user may have changed that its skeletons are made of.

@@ -1,10 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from comments.forms import TOO_LONG
-from core.accounts import COMMENT_NAME_MAX_LENGTH
+from core.accounts import COMMENT_NAME_MAX_LENGTH, comment_name_of_account
 from core.fields import TextareaField
 from core.text import one_line
 
@@ -59,9 +60,18 @@ NAME_TOO_LONG = ngettext_lazy(
 )
 
 
+NAME_OF_ANOTHER = _(
+    "“%(name)s” reads as the name of another registered reader. Please choose another name."
+)
+
+
 class DisplayNameForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+    def __init__(self, *args, user: AbstractBaseUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean(self):
         cleaned = super().clean()
@@ -73,7 +83,11 @@ class DisplayNameForm(forms.Form):
             one_line(cleaned.get("last_name", "")),
         )
         shown = f"{first} {last}".strip()
+        field = "last_name" if last else "first_name"
         if len(shown) > limit:
-            field = "last_name" if last else "first_name"
             self.add_error(field, NAME_TOO_LONG % {"limit": limit, "count": len(shown)})
+        elif comment_name_of_account(shown, other_than=self.user.pk):
+            # Guests may not post under an account's name (comments.forms); neither may
+            # another account, or "admin" was one display name away, with a Member badge.
+            self.add_error(field, NAME_OF_ANOTHER % {"name": shown})
         return cleaned

@@ -196,7 +196,9 @@ def account_name(request: HttpRequest) -> HttpResponse:
     """The name shown on a reader's comments and bylines (the username when left empty)."""
     user = request.user
     form = DisplayNameForm(
-        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+        request.POST or None,
+        initial={"first_name": user.first_name, "last_name": user.last_name},
+        user=user,
     )
     if request.method == "POST" and form.is_valid():
         services.user_display_name_set(user=user, **form.cleaned_data)
