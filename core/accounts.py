@@ -55,6 +55,12 @@ LOOKALIKE_USERNAME = _(
 )
 
 
+NAME_SHOWN_BY_ANOTHER = _(
+    "Another registered reader's comments are shown under a name that reads as this "
+    "username. Choose another."
+)
+
+
 def username_lookalike_taken(username: str) -> bool:
     """Whether an account's username reads as this one (core.text.name_skeleton)."""
     from .models import NameSkeleton
@@ -147,6 +153,10 @@ class AccountAdapter(DefaultAccountAdapter):
         # comment it posted.
         if not shallow and username_lookalike_taken(username):
             raise ValidationError(LOOKALIKE_USERNAME, code="username_lookalike")
+        # An account without a display name posts under its username: one that reads as
+        # another account's display name ("queen" beside "Queen") would post as it.
+        if not shallow and comment_name_of_account(username):
+            raise ValidationError(NAME_SHOWN_BY_ANOTHER, code="username_display_name")
         return username
 
     def confirm_email(self, request: HttpRequest, email_address) -> bool:

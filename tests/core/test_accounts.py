@@ -256,3 +256,16 @@ def test_accounts_made_before_display_skeletons_get_theirs_from_the_migration(ma
     migration = importlib.import_module("core.migrations.0002_nameskeleton_display_skeleton")
     migration.display_skeletons_fill(apps, None)
     assert comment_name_of_account("the editor")
+
+
+def test_a_username_that_reads_as_another_accounts_display_name_is_refused(client, make_user):
+    """An account without a display name posts under its username: one reading as another
+    account's display name is refused at signup, the typed name kept."""
+    make_user("cleo", first_name="Queen")
+    response = signup(client, "QUEEN")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "comments are shown under a name that reads as this username" in html
+    assert 'value="QUEEN"' in html
+    assert not get_user_model().objects.filter(username="QUEEN").exists()
+    assert signup(client, "queenie").status_code == 302
