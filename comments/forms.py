@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.forms import XtdCommentForm
 
-from core.accounts import COMMENT_NAME_MAX_LENGTH, account_verified_email, comment_name_of_account
+from core.account_names import comment_name_of_account
+from core.accounts import COMMENT_NAME_MAX_LENGTH, account_verified_email
 from core.fields import TextareaField, UncutCharField, UncutMixin
 from core.ids import parse_id
 
@@ -206,7 +207,7 @@ class CommentForm(XtdCommentForm):
         return cleaned
 
     def clean_name(self) -> str:
-        """A guest's name, refused when it reads as an account's (core.accounts): anyone
+        """A guest's name, refused when it reads as an account's (core.account_names): anyone
         could post as "admin" or as the article's author, and nothing on the comment told
         readers it was not them. A signed-in reader's form has no name field."""
         name = self.cleaned_data["name"]

@@ -14,7 +14,8 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
 
         from . import checks as parley_checks
-        from .accounts import confirmation_limit_install, username_skeleton_keep
+        from .account_names import username_skeleton_keep
+        from .accounts import confirmation_limit_install
         from .fold import sqlite_fold_add
         from .sites import site_sync
         from .translations import catalogs_fold

@@ -16,9 +16,10 @@ class NameSkeleton(models.Model):
     )
     # A username is at most 150 characters; folding can turn one into several ("ﬃ" → "ffi").
     skeleton = models.CharField(_("skeleton"), max_length=600, db_index=True)
-    # The name the account's comments show when it has one (core.accounts.account_comment_name);
-    # "" without. A database default, so a server still running the code of before this
-    # column keeps saving accounts during a rolling upgrade.
+    # The display name the account's comments show when it has one
+    # (core.account_names.account_comment_name); "" without. A database default, so a
+    # server still running the code of before this column keeps saving accounts during a
+    # rolling upgrade.
     display_skeleton = models.CharField(
         _("display name skeleton"),
         max_length=600,

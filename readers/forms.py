@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from comments.forms import TOO_LONG
-from core.accounts import COMMENT_NAME_MAX_LENGTH, comment_name_of_account
+from core.account_names import COMMENT_NAME_MAX_LENGTH, comment_name_of_account
 from core.fields import TextareaField
 from core.text import one_line
 

@@ -6,7 +6,8 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext
 
-from core.accounts import account_comment_name, account_verified_email
+from core.account_names import account_comment_name
+from core.accounts import account_verified_email
 from core.keys import author_key_for
 
 

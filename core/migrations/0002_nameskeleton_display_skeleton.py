@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from core.accounts import display_name_skeleton
+from core.account_names import display_name_skeleton
 
 
 def display_skeletons_fill(apps, schema_editor):

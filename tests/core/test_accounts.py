@@ -184,7 +184,7 @@ def test_the_look_alike_check_is_one_indexed_query_however_many_accounts(
 ):
     """Each account's username is kept folded (core.models.NameSkeleton), so a signup asks
     once, by index, where comparing skeletons in Python read every account's name."""
-    from core.accounts import username_lookalike_taken
+    from core.account_names import username_lookalike_taken
 
     for n in range(30):
         make_user(f"reader{n}")
@@ -202,7 +202,7 @@ def test_accounts_made_before_the_skeletons_get_theirs_from_the_migration(make_u
 
     from django.apps import apps
 
-    from core.accounts import username_lookalike_taken
+    from core.account_names import username_lookalike_taken
     from core.models import NameSkeleton
 
     make_user("admin")
@@ -215,7 +215,7 @@ def test_accounts_made_before_the_skeletons_get_theirs_from_the_migration(make_u
 def test_a_renamed_account_is_found_under_its_new_name_only(make_user):
     """Renaming an account (the admin's user page) keeps its skeleton; a login's save of
     last_login alone does not touch it."""
-    from core.accounts import username_lookalike_taken
+    from core.account_names import username_lookalike_taken
     from core.models import NameSkeleton
 
     user = make_user("bea")
@@ -230,7 +230,7 @@ def test_a_renamed_account_is_found_under_its_new_name_only(make_user):
 def test_a_display_name_is_kept_folded_beside_the_username(make_user):
     """An account's display name (the name its comments show) is kept folded too, and
     follows its changes; the username alone matched before."""
-    from core.accounts import comment_name_of_account
+    from core.account_names import comment_name_of_account
     from readers.services import user_display_name_set
 
     user = make_user("cleo", first_name="Cleo", last_name="Patra")
@@ -247,7 +247,7 @@ def test_accounts_made_before_display_skeletons_get_theirs_from_the_migration(ma
 
     from django.apps import apps
 
-    from core.accounts import comment_name_of_account
+    from core.account_names import comment_name_of_account
     from core.models import NameSkeleton
 
     make_user("ed", first_name="The", last_name="Editor")
