@@ -88,7 +88,8 @@ class _Mark:
 
 def comments_score_backlog(*, linger: float = LINGER_SECONDS) -> int:
     """Score pending comments in batches until none is left, then for `linger` seconds more
-    (after RUN_SECONDS a new message carries the run on). Returns how many were scored."""
+    and until the run's mark has surely expired (after RUN_SECONDS a new message carries
+    the run on). Returns how many were scored."""
     from ..tasks import comment_score_task
 
     scored, failed = 0, set()
