@@ -201,6 +201,12 @@ PERSONAL_DATA: dict[str, PersonalField] = {
         "Who started an import, as staff; emptied with the account. Transfer sits above "
         "readers, so the export does not read it.",
     ),
+    "transfer.ImportRun.cancelled_by": PersonalField(
+        "",
+        E,
+        "Who cancelled an import, as staff; emptied with the account. Transfer sits above "
+        "readers, so the export does not read it.",
+    ),
 }
 
 # Fields that look personal by their type or name but are not, and why.

@@ -1,21 +1,22 @@
 """Imports in the admin: upload an export, a task imports it, the run's page follows it."""
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from core.admin import LookupsOutOfRange
 
 from .models import Format, ImportRun
+from .services.cancelling import CancelOutcome, import_run_cancel, import_run_cancel_requested
 from .services.one_import import import_run_writing, writes_wait_for_imports
 from .services.report import ImportReport
 from .services.runs import import_run_progress, import_run_queue, import_runs_delete
@@ -28,6 +29,7 @@ RUN_FIELDS = (
     "format", "file_name", "file_size_shown", "dry_run", "status", "progress", "started_by",
     "created_at", "started_at", "finished_at", "outcome", "error",
 )  # fmt: skip
+CANCEL_FIELDS = ("cancelled_at", "cancelled_by")
 
 
 def _writing_note(run: ImportRun) -> str:
@@ -85,7 +87,34 @@ class ImportRunAdmin(LookupsOutOfRange, admin.ModelAdmin):
     list_filter = ("format", "status", "dry_run")
     change_form_template = "transfer/importrun_change_form.html"
 
+    def get_urls(self):
+        cancel = path(
+            "<int:run_id>/cancel/",
+            self.admin_site.admin_view(self.cancel_view),
+            name="transfer_importrun_cancel",
+        )
+        return [cancel, *super().get_urls()]
+
+    def _may_cancel(self, request) -> bool:
+        # Whoever may start an import may stop one.
+        return self.has_view_permission(request) and self.has_add_permission(request)
+
+    def cancel_view(self, request, run_id: int):
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:transfer_importrun_change", args=[run_id]))
+        if not self._may_cancel(request):
+            raise PermissionDenied
+        run = ImportRun.objects.filter(pk=run_id).first()
+        if run is None:
+            raise Http404
+        outcome = import_run_cancel(run=run, user=request.user)
+        level, text = _cancel_message(outcome)
+        messages.add_message(request, level, text)
+        return HttpResponseRedirect(reverse("admin:transfer_importrun_change", args=[run_id]))
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None:
+            extra_context = {**(extra_context or {}), "may_cancel": self._may_cancel(request)}
         writing = None
         if object_id is None and writes_wait_for_imports():
             writing = import_run_writing()
@@ -108,7 +137,7 @@ class ImportRunAdmin(LookupsOutOfRange, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("format", "upload", "dry_run")
-        return RUN_FIELDS
+        return RUN_FIELDS + CANCEL_FIELDS if obj.cancelled_at else RUN_FIELDS
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.get_fields(request, obj)
@@ -138,6 +167,8 @@ class ImportRunAdmin(LookupsOutOfRange, admin.ModelAdmin):
             return _("Waiting for a worker.")
         if obj.status != ImportRun.Status.RUNNING:
             return "—"
+        if import_run_cancel_requested(run_id=obj.pk):
+            return _("Cancelling: it stops at its next batch and stores nothing.")
         done_total = import_run_progress(run_id=obj.pk)
         if not done_total:
             return _("Starting…")
@@ -171,3 +202,34 @@ class ImportRunAdmin(LookupsOutOfRange, admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         # To the run's own page, where its status, progress and then its report show.
         return HttpResponseRedirect(reverse("admin:transfer_importrun_change", args=[obj.pk]))
+
+
+def _cancel_message(outcome: CancelOutcome) -> tuple[int, str]:
+    run = outcome.run
+    number = {"number": run.pk}
+    if outcome.result == "cancelled":
+        return messages.SUCCESS, _(
+            "Import %(number)s was cancelled before it started; nothing was imported."
+        ) % number
+    if outcome.result in ("requested", "already_requested"):
+        return messages.SUCCESS, _(
+            "Cancelling import %(number)s: it stops at its next batch and what it has read "
+            "so far is rolled back, so nothing of it is stored. One already storing its last "
+            "batch finishes instead; this page shows how it ended."
+        ) % number
+    if outcome.result == "finished":
+        if run.dry_run:
+            return messages.WARNING, _(
+                "That dry run had already finished (it stores nothing); nothing was cancelled."
+            )
+        count = sum((run.report or {}).get("comments_added", {}).values())
+        return messages.WARNING, ngettext(
+            "That import had already finished: %(count)s comment imported; nothing was cancelled.",
+            "That import had already finished: %(count)s comments imported; nothing was cancelled.",
+            count,
+        ) % {"count": count}
+    if run.cancelled_at:
+        return messages.INFO, _("That import was already cancelled; nothing of it was stored.")
+    return messages.WARNING, _(
+        "That import had already stopped without storing anything; nothing was cancelled."
+    )

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from .models import ImportRun
 from .records import SourceFileError
+from .services.cancelling import ImportCancelled
 from .services.importing import import_file
 
 
@@ -87,6 +88,11 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"{path.name}: {error}. Nothing was imported.") from error
         except KeyboardInterrupt:
             raise CommandError(f"{path.name}: interrupted. Nothing was imported.") from None
+        except ImportCancelled:
+            # Its run shows in the admin's list, where it may be cancelled like any other.
+            raise CommandError(
+                f"{path.name}: cancelled from the admin. Nothing was imported."
+            ) from None
         finally:
             if bar is not None:
                 bar.close()

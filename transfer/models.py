@@ -92,6 +92,17 @@ class ImportRun(models.Model):
         pgettext_lazy("an import's outcome", "report"), default=dict, blank=True
     )
     error = models.TextField(_("error"), blank=True, default="")
+    # Who cancelled it from the admin, and when: written as a queued run is cancelled, or
+    # as a running one stops (services.cancelling).
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("import run")

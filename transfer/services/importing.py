@@ -20,6 +20,12 @@ from comments.models import Comment
 
 from ..models import Format, ImportRun, SourceRecord
 from ..records import ArticleGroup, AuthorRecord, ReadStats, SourceFileError
+from .cancelling import (
+    CANCELLED_ERROR,
+    ImportCancelled,
+    import_run_cancel_forget,
+    import_run_cancel_requested,
+)
 from .one_import import import_lock_take, import_run_writing, import_waits_for_others
 from .read_ahead import read_ahead
 from .report import ImportReport
@@ -142,10 +148,12 @@ def _import(
             import_lock_take()
             try:
                 for item in read_ahead(reader, writer.prepare):
+                    _stop_if_cancelled(run)
                     if isinstance(item, AuthorRecord):
                         writer.author(item, source=reader.source)
                     elif isinstance(item, ArticleGroup):
                         writer.group(item, source=reader.source, kept_up_to=reader.comment_id_max)
+                _stop_if_cancelled(run)
                 writer.finish()
             finally:
                 writer.settle()
@@ -173,6 +181,13 @@ def _import(
         )
         _run_finish(run, report, ImportRun.Status.FAILED)
         raise
+    except ImportCancelled:
+        report.seconds = time.perf_counter() - began
+        who = run.cancelled_by.get_username() if run.cancelled_by else "someone"
+        run.error = CANCELLED_ERROR.format(who=who)
+        _run_finish(run, report, ImportRun.Status.FAILED)
+        import_run_cancel_forget(run_id=run.pk)
+        raise
     except Exception:
         run.error = "An internal error stopped the import; nothing was stored."
         _run_finish(run, report, ImportRun.Status.FAILED)
@@ -191,7 +206,18 @@ def _import(
     for warning in stats.warnings:
         report.warn(warning)
     _run_finish(run, report, ImportRun.Status.DONE)
+    # Asked for after its last batch: it finished, and the page says so.
+    import_run_cancel_forget(run_id=run.pk)
     return report
+
+
+def _stop_if_cancelled(run: ImportRun) -> None:
+    """Raise ImportCancelled once the run's owner asked for it (between records: a batch
+    being written is finished or rolled back whole)."""
+    asked = import_run_cancel_requested(run_id=run.pk)
+    if asked is not None:
+        run.cancelled_by_id, run.cancelled_at = asked
+        raise ImportCancelled
 
 
 def _rows_intact(run: ImportRun) -> bool:

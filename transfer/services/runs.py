@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..models import ImportRun
 from ..records import SourceFileError
+from .cancelling import ImportCancelled, import_run_cancel_forget
 from .importing import import_file
 
 logger = logging.getLogger(__name__)
@@ -99,8 +100,8 @@ def import_run_execute(*, run_id: int) -> str:
             path=run.upload.path, format=run.format, dry_run=run.dry_run, run=run,
             progress=progress, force=True,
         )  # fmt: skip
-    except (SourceFileError, SoftTimeLimitExceeded):
-        pass  # the run says what was wrong or that it ran out of time; nothing was stored
+    except (SourceFileError, SoftTimeLimitExceeded, ImportCancelled):
+        pass  # the run says what was wrong, that it ran out of time or was cancelled
     except Exception:
         logger.exception("import %s failed", run_id)
         ImportRun.objects.filter(pk=run_id).update(
@@ -133,3 +134,4 @@ def _upload_delete(run: ImportRun) -> None:
         run.upload.delete(save=False)
     ImportRun.objects.filter(pk=run.pk).update(upload="")
     cache.delete(_progress_key(run.pk))
+    import_run_cancel_forget(run_id=run.pk)
