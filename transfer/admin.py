@@ -217,6 +217,12 @@ def _cancel_message(outcome: CancelOutcome) -> tuple[int, str]:
             "so far is rolled back, so nothing of it is stored. One already storing its last "
             "batch finishes instead; this page shows how it ended."
         ) % number
+    if outcome.result == "busy":
+        return messages.WARNING, _(
+            "Import %(number)s was not cancelled: another import is being stored, and this "
+            "site's database (SQLite) takes nothing else until it ends. Cancel this one once "
+            "that import has finished."
+        ) % number
     if outcome.result == "finished":
         if run.dry_run:
             return messages.WARNING, _(

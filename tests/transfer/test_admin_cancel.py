@@ -179,3 +179,41 @@ def test_a_command_line_import_cancelled_from_the_admin_ends_with_a_message(
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED and run.cancelled_by == admin_user
     assert Comment.objects.count() == 0 and not asked.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_run_cancelled_while_another_import_writes(admin_client, admin_user):
+    """A queued run is cancelled while another import is being stored. On SQLite that
+    import holds the one write lock: the answer comes at once and says the run was not
+    cancelled and why (it waited 20 s for the lock and failed with an error page). On
+    PostgreSQL it is cancelled at once, as ever."""
+    queued = stored_run(admin_user)
+    running = stored_run(admin_user)
+    read_one, answered = threading.Event(), threading.Event()
+
+    def progress(done, total):
+        read_one.set()
+        answered.wait(30)
+
+    def importing():
+        try:
+            import_file(path=running.upload.path, format="wordpress", run=running,
+                        progress=progress)  # fmt: skip
+        finally:
+            connection.close()
+
+    importer = threading.Thread(target=importing)
+    importer.start()
+    try:
+        assert read_one.wait(30), "the other import never read its first article"
+        answer = shown(admin_client.post(cancel_url(queued), follow=True))
+    finally:
+        answered.set()
+        importer.join(60)
+    queued.refresh_from_db()
+    if connection.vendor == "sqlite":
+        assert f"Import {queued.pk} was not cancelled: another import is being stored" in answer
+        assert queued.status == ImportRun.Status.QUEUED and queued.cancelled_at is None
+    else:
+        assert f"Import {queued.pk} was cancelled before it started" in answer
+        assert queued.status == ImportRun.Status.FAILED and queued.cancelled_by == admin_user

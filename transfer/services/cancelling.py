@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..models import ImportRun
+from .one_import import import_run_writing, writes_wait_for_imports
 
 CANCELLED_ERROR = "The import was cancelled by {who} before it finished; nothing was stored."
 
@@ -26,7 +27,8 @@ class ImportCancelled(Exception):
 @dataclass(frozen=True)
 class CancelOutcome:
     # "cancelled" (a queued run, at once), "requested" (a running one, at its next batch),
-    # "already_requested", "finished" or "stopped" (it had ended; nothing was cancelled).
+    # "already_requested", "finished" or "stopped" (it had ended; nothing was cancelled),
+    # "busy" (a queued run on SQLite while another import writes: not cancelled yet).
     result: str
     run: ImportRun
 
@@ -54,6 +56,14 @@ def import_run_cancel(*, run: ImportRun, user) -> CancelOutcome:
     that ended meanwhile is left as it is, and the outcome says so."""
     now = timezone.now()
     run.refresh_from_db()
+    if (
+        run.status == ImportRun.Status.QUEUED
+        and writes_wait_for_imports()
+        and import_run_writing(excluding=run.pk) is not None
+    ):
+        # SQLite: another import holds the one write lock, so the row could not be written
+        # before it ends; the request waited 20 s for it and failed with an error page.
+        return CancelOutcome("busy", run)
     # Only a queued run's row is written here: on SQLite a running import holds the write
     # lock, and the request would wait for it to end.
     cancelled = run.status == ImportRun.Status.QUEUED and ImportRun.objects.filter(
