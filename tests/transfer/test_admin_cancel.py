@@ -3,6 +3,7 @@ and stores nothing, a queued one is cancelled at once, one that ended meanwhile 
 as it was and the page says so."""
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -48,21 +49,17 @@ def shown(answer) -> str:
     return answer.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_running_import_cancelled_from_its_page_stops_and_stores_nothing(
-    admin_client, admin_user, settings
-):
-    """A real import, held after it read its first article, is cancelled from the admin:
-    it stops at its next record, rolls back, and its page says who cancelled it, when, and
-    that nothing was stored. On SQLite the request answers while the import holds the write
-    lock."""
-    run = stored_run(admin_user)
-    read_one, cancel_sent = threading.Event(), threading.Event()
+@contextmanager
+def import_held(run):
+    """A real import of `run` in a thread, held after it read its first article (on SQLite
+    its transaction holds the write lock) until the block ends; yields a dict that gets
+    what the import raised, under "error"."""
+    read_one, released = threading.Event(), threading.Event()
     outcome = {}
 
     def progress(done, total):
         read_one.set()
-        cancel_sent.wait(30)
+        released.wait(30)
 
     def running():
         try:
@@ -76,11 +73,24 @@ def test_a_running_import_cancelled_from_its_page_stops_and_stores_nothing(
     importer.start()
     try:
         assert read_one.wait(30), "the import never read its first article"
+        yield outcome
+    finally:
+        released.set()
+        importer.join(60)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_import_cancelled_from_its_page_stops_and_stores_nothing(
+    admin_client, admin_user, settings
+):
+    """A real import, held after it read its first article, is cancelled from the admin:
+    it stops at its next record, rolls back, and its page says who cancelled it, when, and
+    that nothing was stored. On SQLite the request answers while the import holds the write
+    lock."""
+    run = stored_run(admin_user)
+    with import_held(run) as outcome:
         assert ImportRun.objects.get(pk=run.pk).status == ImportRun.Status.RUNNING
         answer = admin_client.post(cancel_url(run), follow=True)
-    finally:
-        cancel_sent.set()
-        importer.join(60)
     assert f"Cancelling import {run.pk}: it stops at its next batch and what it" in shown(answer)
     assert isinstance(outcome.get("error"), ImportCancelled)
 
@@ -189,27 +199,8 @@ def test_a_queued_run_cancelled_while_another_import_writes(admin_client, admin_
     PostgreSQL it is cancelled at once, as ever."""
     queued = stored_run(admin_user)
     running = stored_run(admin_user)
-    read_one, answered = threading.Event(), threading.Event()
-
-    def progress(done, total):
-        read_one.set()
-        answered.wait(30)
-
-    def importing():
-        try:
-            import_file(path=running.upload.path, format="wordpress", run=running,
-                        progress=progress)  # fmt: skip
-        finally:
-            connection.close()
-
-    importer = threading.Thread(target=importing)
-    importer.start()
-    try:
-        assert read_one.wait(30), "the other import never read its first article"
+    with import_held(running):
         answer = shown(admin_client.post(cancel_url(queued), follow=True))
-    finally:
-        answered.set()
-        importer.join(60)
     queued.refresh_from_db()
     if connection.vendor == "sqlite":
         assert f"Import {queued.pk} was not cancelled: another import is being stored" in answer
