@@ -309,6 +309,13 @@ def _staff_rows(person: Person, world: dict) -> dict:
         "transfer.ImportRun.started_by": ImportRun.objects.create(
             format="json", started_by=user, file_name="export.json"
         ),
+        "transfer.ImportRun.cancelled_by": ImportRun.objects.create(
+            format="wordpress",
+            status=ImportRun.Status.FAILED,
+            file_name="blog.xml",
+            cancelled_by=user,
+            cancelled_at=timezone.now(),
+        ),
     }
 
 
