@@ -175,10 +175,7 @@ def _import(
     except SoftTimeLimitExceeded:
         # The worker's limit for one import: its transaction is rolled back as this leaves.
         report.seconds = time.perf_counter() - began
-        run.error = (
-            "The import was stopped: it ran longer than PARLEY_IMPORT_SECONDS allows "
-            f"({settings.PARLEY_IMPORT_SECONDS} s). Nothing was stored."
-        )
+        run.error = time_limit_error()
         _run_finish(run, report, ImportRun.Status.FAILED)
         raise
     except ImportCancelled:
@@ -209,6 +206,14 @@ def _import(
     # Asked for after its last batch: it finished, and the page says so.
     import_run_cancel_forget(run_id=run.pk)
     return report
+
+
+def time_limit_error() -> str:
+    """What a run stopped by the worker's time limit for an import says."""
+    return (
+        "The import was stopped: it ran longer than PARLEY_IMPORT_SECONDS allows "
+        f"({settings.PARLEY_IMPORT_SECONDS} s). Nothing was stored."
+    )
 
 
 def _stop_if_cancelled(run: ImportRun) -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..models import ImportRun
 from ..records import SourceFileError
 from .cancelling import ImportCancelled, import_run_cancel_forget
-from .importing import import_file
+from .importing import import_file, time_limit_error
 
 logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 3600
@@ -100,8 +100,14 @@ def import_run_execute(*, run_id: int) -> str:
             path=run.upload.path, format=run.format, dry_run=run.dry_run, run=run,
             progress=progress, force=True,
         )  # fmt: skip
-    except (SourceFileError, SoftTimeLimitExceeded, ImportCancelled):
-        pass  # the run says what was wrong, that it ran out of time or was cancelled
+    except (SourceFileError, ImportCancelled):
+        pass  # the run says what was wrong or that it was cancelled
+    except SoftTimeLimitExceeded:
+        # The run says so, unless the limit struck before the import's transaction began
+        # (hashing the file, say, on a busy machine): it read "running" for ever.
+        ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING).update(
+            status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=time_limit_error()
+        )
     except Exception:
         logger.exception("import %s failed", run_id)
         ImportRun.objects.filter(pk=run_id).update(
