@@ -104,7 +104,8 @@ def import_run_execute(*, run_id: int) -> str:
         pass  # the run says what was wrong or that it was cancelled
     except SoftTimeLimitExceeded:
         # The run says so, unless the limit struck before the import's transaction began
-        # (hashing the file, say, on a busy machine): it read "running" for ever.
+        # (hashing the file, say, on a busy machine): it read "running" until the sweep
+        # gave it up, an hour and more later, blaming a process that had ended.
         ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING).update(
             status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=time_limit_error()
         )
