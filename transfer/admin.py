@@ -71,13 +71,17 @@ class ImportRunForm(forms.ModelForm):
         return data
 
 
-def _report_lines(run: ImportRun) -> list[str]:
+def _report(run: ImportRun) -> ImportReport:
+    """The run's stored report as the object that says it."""
     data = dict(run.report or {})
-    if not data or run.status == ImportRun.Status.FAILED:
+    return ImportReport(**{k: v for k, v in data.items() if k in ImportReport.__annotations__})
+
+
+def _report_lines(run: ImportRun) -> list[str]:
+    if not run.report or run.status == ImportRun.Status.FAILED:
         # A failed import stored nothing: what it had counted was rolled back with it.
         return []
-    report = ImportReport(**{k: v for k, v in data.items() if k in ImportReport.__annotations__})
-    return report.lines()
+    return _report(run).lines()
 
 
 @admin.register(ImportRun)
@@ -228,7 +232,7 @@ def _cancel_message(outcome: CancelOutcome) -> tuple[int, str]:
             return messages.WARNING, _(
                 "That dry run had already finished (it stores nothing); nothing was cancelled."
             )
-        count = sum((run.report or {}).get("comments_added", {}).values())
+        count = _report(run).comments_total
         return messages.WARNING, ngettext(
             "That import had already finished: %(count)s comment imported; nothing was cancelled.",
             "That import had already finished: %(count)s comments imported; nothing was cancelled.",
