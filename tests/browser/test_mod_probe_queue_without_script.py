@@ -1,6 +1,7 @@
 """The queue offers without JavaScript only what works without it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from comments.models import CommentStatus
 from core.roles import MODERATORS_GROUP
@@ -29,7 +30,7 @@ def test_without_javascript_the_queue_offers_no_select_all_and_no_keys(
     assert not page.locator(".keyboard-help").is_visible()
     page.check(f"#select-{queue[0].pk}")
     page.get_by_role("button", name="Approve selected").click()
-    assert page.locator(".messages").get_by_text("1 comment approved.").is_visible()
+    expect(page.locator(".messages").get_by_text("1 comment approved.")).to_be_visible()
 
 
 def test_with_javascript_select_all_and_the_keys_are_offered_and_work(live_server, page, queue):
@@ -39,7 +40,7 @@ def test_with_javascript_select_all_and_the_keys_are_offered_and_work(live_serve
     assert page.locator(".keyboard-help").is_visible()
     page.get_by_label("Select all on this page").check()
     page.get_by_role("button", name="Approve selected").click()
-    assert page.locator(".messages").get_by_text("3 comments approved.").is_visible()
+    expect(page.locator(".messages").get_by_text("3 comments approved.")).to_be_visible()
 
 
 def test_without_javascript_ban_author_keeps_a_note_typed_on_another_item(
@@ -58,7 +59,9 @@ def test_without_javascript_ban_author_keeps_a_note_typed_on_another_item(
 
     page.locator(f"#item-{banned.pk}").get_by_role("button", name="Ban author…").click()
 
-    assert page.get_by_role("heading", name="Ban a commenter").is_visible()
+    # A click does not wait for the page it opens: each check waits for its page first.
+    expect(page.get_by_role("heading", name="Ban a commenter")).to_be_visible()
     page.get_by_role("link", name="Cancel").click()
+    page.wait_for_url(f"{live_server.url}/moderation/")
     note = page.locator(f"#item-{noted.pk} .notes-list")
-    assert note.get_by_text("Posts from a shared library computer.").is_visible()
+    expect(note.get_by_text("Posts from a shared library computer.")).to_be_visible()
