@@ -6,7 +6,8 @@ fields, CSRF cookie; the 302 not followed), Isso as its embed does (JSON to /new
 CPU is utime + stime of the server's process tree, from /proc, per request.
 
 It prints one table (whole thread and first screen read; posting at 1, 4 and 8 clients with
-scoring inline; a post and its landing page; posting with Redis and one Celery worker; the
+scoring inline, in rounds that alternate the two servers (bench/peers_rounds.py); a post and
+its landing page; posting with Redis and one Celery worker; the
 cached anonymous page against nginx serving the same bytes with `Connection: close`, and
 against gunicorn serving them from a bare WSGI app, the server's own ceiling; a 304),
 with Parley / Isso ratios, and whether each target of issue 12 is met.
@@ -16,10 +17,11 @@ it, or with --skip-isso, Parley's figures are printed alone. nginx and wrk come 
 (`apt-get install -y nginx-light wrk`): without nginx the static row is skipped, without wrk
 a Python client loads the pages. The queue rows need redis-server.
 
-    .venv/bin/python -m bench.peers [--quick] [--skip-isso] [--clients 1,4,8]
+    .venv/bin/python -m bench.peers [--quick] [--skip-isso] [--clients 1,4,8] [--rounds 3]
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -32,6 +34,7 @@ from pathlib import Path
 from bench.peers_isso import FIRST_SCREEN, ISSO_VERSION, IssoFigures, isso_half
 from bench.peers_load import load_tool, tree_cpu_seconds
 from bench.peers_parley import ParleyFigures, parley_half
+from bench.peers_rounds import measured_together, posting_rounds
 from bench.processes import ROOT, stop_all
 
 TARGETS = {
@@ -44,11 +47,16 @@ def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: small, short")
     parser.add_argument("--skip-isso", action="store_true", help="Parley's figures only")
-    parser.add_argument("--clients", default="1,4,8", help="posting clients, one run each")
+    parser.add_argument("--clients", default="1,4,8", help="posting clients, one level each")
+    parser.add_argument(
+        "--rounds", type=int, help="posting rounds per level, the servers taking turns "
+        "(peers_rounds; default 3, 1 with --quick)",
+    )  # fmt: skip
     args = parser.parse_args()
+    args.rounds = max(1, args.rounds or (1 if args.quick else 3))
     args.clients = [int(count) for count in args.clients.split(",")]
     args.landing_clients = 4 if 4 in args.clients else args.clients[len(args.clients) // 2]
-    args.seconds = 2.0 if args.quick else 10.0  # measured, after a 1 s warm-up
+    args.seconds = 2.0 if args.quick else 10.0  # measured per level, over its rounds
     args.thread_size = 300 if args.quick else 1000
     args.whole_reads, args.first_reads = (3, 10) if args.quick else (10, 50)
     return args
@@ -78,11 +86,13 @@ def main() -> None:
     (scratch / "isso").mkdir()
     isso: IssoFigures | str = "skipped (--skip-isso)"
     try:
-        if not args.skip_isso:
-            isso = isso_half(args, scratch / "isso", scratch)
-            if isinstance(isso, str):
-                print(f"isso: no figures, Parley's alone follow. {isso}", flush=True)
-        parley = parley_half(args, scratch, scratch)
+        with contextlib.ExitStack() as servers:
+            if not args.skip_isso:
+                isso = isso_half(args, scratch / "isso", scratch, servers)
+                if isinstance(isso, str):
+                    print(f"isso: no figures, Parley's alone follow. {isso}", flush=True)
+            parley = parley_half(args, scratch, scratch, servers)
+            spread = posting_measure(args, parley, isso if isinstance(isso, IssoFigures) else None)
     except BaseException:
         print(f"(the servers' logs are kept in {scratch})", file=sys.stderr)
         raise
@@ -96,10 +106,41 @@ def main() -> None:
         f"SQLite, 127.0.0.1; {os.cpu_count()} cores, load {' '.join(load_before)} at the start; "
         f"other processes used {foreign:.0%} of the machine meanwhile (noise)."
     )
-    print(f"Posting: 1 s warm-up + {args.seconds:g} s per run; pages loaded by {load_tool()}.\n")
-    report(parley, isso if isinstance(isso, IssoFigures) else None, args)
+    print(
+        f"Posting: {args.rounds} round(s) per level of clients, the servers taking turns "
+        f"(ABBA), each a 1 s warm-up + {args.seconds / args.rounds:g} s; pages loaded by "
+        f"{load_tool()}.\n"
+    )
+    report(parley, isso if isinstance(isso, IssoFigures) else None, args, spread)
     print(f"\nruntime {elapsed:.0f} s")
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def posting_measure(args, parley: ParleyFigures, isso: IssoFigures | None) -> dict[int, str]:
+    """Posting at each level of clients in rounds that alternate the servers (peers_rounds),
+    into each side's figures, with post + landing as a third side at its level. Returns each
+    level's Parley / Isso ratio of comments/s round by round."""
+    spread = {}
+    for clients in args.clients:
+        targets = [target for target in (isso and isso.target, parley.target) if target]
+        if clients == parley.landing_clients:
+            targets.append(parley.landing_target)
+        runs = posting_rounds(
+            targets, clients=clients, seconds=args.seconds / args.rounds, rounds=args.rounds
+        )
+        parley.posting[clients] = measured_together(runs["parley"])
+        shown = f"parley {parley.posting[clients].per_second:.1f}"
+        if parley.landing_target.name in runs:
+            parley.landing = measured_together(runs[parley.landing_target.name])
+        if isso:
+            isso.posting[clients] = measured_together(runs["isso"])
+            shown += f", isso {isso.posting[clients].per_second:.1f}"
+            spread[clients] = " ".join(
+                f"{ours.per_second / theirs.per_second:.2f}"
+                for ours, theirs in zip(runs["parley"], runs["isso"], strict=True)
+            )
+        print(f"posting, {clients} clients: {shown} comments/s", flush=True)
+    return spread
 
 
 def ms(value: float | None) -> str:
@@ -118,7 +159,7 @@ def per_level(values: list[float | None], digits: int = 0) -> str:
     return " / ".join("n/a" if value is None else f"{value:.{digits}f}" for value in values)
 
 
-def report(parley: ParleyFigures, isso: IssoFigures | None, args) -> None:
+def report(parley: ParleyFigures, isso: IssoFigures | None, args, spread: dict[int, str]) -> None:
     """The table, then a line per target."""
     levels = " / ".join(map(str, args.clients))
     size = f"{args.thread_size:,}"
@@ -180,6 +221,10 @@ def report(parley: ParleyFigures, isso: IssoFigures | None, args) -> None:
                                  ("Isso", isso, isso and isso.comments_shown)):  # fmt: skip
         if figures and shown != args.thread_size:
             print(f"! {name}'s whole thread showed {shown} of {args.thread_size} comments")
+    if spread and args.rounds > 1:
+        print("Posting, Parley / Isso comments/s round by round: " + "; ".join(
+            f"{clients} client{'s' * (clients > 1)}: {ratios}" for clients, ratios in spread.items()
+        ))  # fmt: skip
     print(f"Isso's first screen is GET /?uri=…{FIRST_SCREEN}; Parley's is the article page.")
     for name, load in (("cached page", parley.cached), ("nginx", parley.nginx),
                        ("bare gunicorn", parley.bare), ("304s", parley.not_modified)):  # fmt: skip

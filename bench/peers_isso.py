@@ -24,11 +24,11 @@ from bench.peers_load import (
     Measured,
     Reads,
     comment_text,
-    measure,
     reply_parent,
     sequential_reads,
     serving,
 )
+from bench.peers_rounds import PostingTarget
 from tests.support import free_port
 
 ISSO_VERSION = "0.14.0"
@@ -142,27 +142,25 @@ class IssoFigures:
     first_screen: Reads
     comments_shown: int
     posting: dict[int, Measured] = field(default_factory=dict)
+    target: PostingTarget | None = None  # its server, up for the posting rounds
 
 
-def isso_half(options, scratch: Path, logs: Path) -> IssoFigures | str:
-    """Isso's figures, or why there are none."""
+def isso_half(options, scratch: Path, logs: Path, stack: contextlib.ExitStack) -> IssoFigures | str:
+    """Isso's reads, and its server left running in `stack` for the posting rounds
+    (peers_rounds); or why there are none."""
     python, why = isso_python()
     if python is None:
         return why
-    with isso_server(python, scratch, logs) as (port, pid):
-        isso_thread(port, THREAD_URI, options.thread_size)
-        thread = f"/?uri={urllib.parse.quote(THREAD_URI)}"
-        whole = sequential_reads(pid, port, thread, options.whole_reads)
-        first = sequential_reads(pid, port, thread + FIRST_SCREEN, options.first_reads)
-        shown = _comments(json.loads(whole.body))
-        figures = IssoFigures(options.thread_size, whole, first, shown)
-        print(f"isso: reads done (whole thread {whole.cpu_ms:.1f} ms CPU)", flush=True)
-        parents = isso_thread(port, POSTING_URI, PARENTS)
-        for clients in options.clients:
-            figures.posting[clients] = measure(
-                pid, isso_poster(port, POSTING_URI, parents, series=clients), clients=clients,
-                seconds=options.seconds, expected=201, name=f"isso posting, {clients} clients",
-            )  # fmt: skip
-            print(f"isso: posting, {clients} clients, "
-                  f"{figures.posting[clients].per_second:.1f} comments/s", flush=True)  # fmt: skip
+    port, pid = stack.enter_context(isso_server(python, scratch, logs))
+    isso_thread(port, THREAD_URI, options.thread_size)
+    thread = f"/?uri={urllib.parse.quote(THREAD_URI)}"
+    whole = sequential_reads(pid, port, thread, options.whole_reads)
+    first = sequential_reads(pid, port, thread + FIRST_SCREEN, options.first_reads)
+    shown = _comments(json.loads(whole.body))
+    figures = IssoFigures(options.thread_size, whole, first, shown)
+    print(f"isso: reads done (whole thread {whole.cpu_ms:.1f} ms CPU)", flush=True)
+    parents = isso_thread(port, POSTING_URI, PARENTS)
+    figures.target = PostingTarget(
+        "isso", pid, lambda clients, series: isso_poster(port, POSTING_URI, parents, series), 201
+    )
     return figures

@@ -27,15 +27,16 @@ from bench.peers_load import (
     bare_gunicorn_serving,
     comment_text,
     hammer,
-    measure,
     nginx_serving,
     reply_parent,
     sequential_reads,
     warm,
 )
+from bench.peers_rounds import PostingTarget
 from bench.processes import base_env, start_gunicorn, stop
 from tests.support import form_fields
 
+LANDING_SERIES = 100_000  # added to peers_rounds.posting_series for the landing runs
 PARENTS = 20  # published comments on each posting article, for every second post to reply to
 COMMENT_ON_PAGE = re.compile(rb'<li id="c\d+" class="comment depth-')
 CLOSE = {"Connection": "close"}
@@ -196,10 +197,13 @@ class ParleyFigures:
     not_modified_note: str = ""
     queue: object = None  # bench.queue_latency.QueueRun
     queue_note: str = ""
+    target: PostingTarget | None = None  # its server, up for the posting rounds
+    landing_target: PostingTarget | None = None
 
 
-def parley_half(options, scratch: Path, logs: Path) -> ParleyFigures:
-    """Every Parley figure of the table, each from a gunicorn started for it."""
+def parley_half(options, scratch: Path, logs: Path, stack: contextlib.ExitStack) -> ParleyFigures:
+    """Every Parley figure of the table but posting, each from a gunicorn started for it, and
+    a gunicorn left running in `stack` for the posting rounds (peers_rounds)."""
     from bench.queue_latency import queue_mode
 
     env = parley_env(scratch)
@@ -234,19 +238,6 @@ def parley_half(options, scratch: Path, logs: Path) -> ParleyFigures:
     try:
         # First, while the page its start stored is fresh: it is kept for 60 s.
         _cached(figures, options, web.pid, port, thread_path, logs)
-        for clients in options.clients:
-            figures.posting[clients] = measure(
-                web.pid, parley_poster(port, inline, clients, series=clients), clients=clients,
-                seconds=options.seconds, expected=302, name=f"parley posting, {clients} clients",
-            )  # fmt: skip
-            print(f"parley: posting, {clients} clients, "
-                  f"{figures.posting[clients].per_second:.1f} comments/s", flush=True)  # fmt: skip
-        figures.landing_clients = options.landing_clients
-        figures.landing = measure(
-            web.pid, parley_poster(port, landing, options.landing_clients, follow=True),
-            clients=options.landing_clients, seconds=options.seconds, expected=200,
-            name="parley posting and landing",
-        )  # fmt: skip
     finally:
         stop(web)
 
@@ -264,6 +255,21 @@ def parley_half(options, scratch: Path, logs: Path) -> ParleyFigures:
             )  # fmt: skip
         finally:
             redis.stop()
+    web, port = server("posting")
+    stack.callback(stop, web)
+    figures.target = PostingTarget(
+        "parley", web.pid,
+        lambda clients, series: parley_poster(port, inline, clients, series=series), 302,
+    )  # fmt: skip
+    # The poster's browser following the 302, on an article of its own: counted is the
+    # landing page, and the CPU is the post's and the page's together. Its texts are a
+    # series apart from the posting runs', as Parley also weighs copies from other articles.
+    figures.landing_clients = options.landing_clients
+    figures.landing_target = PostingTarget(
+        "parley post + landing", web.pid,
+        lambda clients, series: parley_poster(port, landing, clients, follow=True,
+                                              series=LANDING_SERIES + series), 200,
+    )  # fmt: skip
     return figures
 
 
