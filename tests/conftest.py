@@ -21,6 +21,8 @@ from comments.services import Poster, comment_submit
 from core.roles import AUTHORS_GROUP, MODERATORS_GROUP, groups_ensure
 from moderation.services import comment_transition
 
+from .db_flush import flush_made_cheap
+
 _counter = itertools.count(1)
 
 # No beat runs under the tests unless a test asks for one: jobs falling due in the
@@ -30,6 +32,7 @@ _counter = itertools.count(1)
 # start a beat thread on the test database.
 os.environ.setdefault("PARLEY_EMBEDDED_BEAT_TICK", "0")
 django_settings.PARLEY_EMBEDDED_BEAT_TICK = 0
+flush_made_cheap()
 
 
 @pytest.fixture(autouse=True)
