@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 
-from .helpers import fill_guest_form, focused_id, in_viewport
+from .helpers import error_summary_shown, fill_guest_form, in_viewport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WORDS = "Written as a guest, meant to be posted from my account."
@@ -25,8 +25,7 @@ def test_an_accounts_name_is_refused_in_view_and_logging_in_keeps_the_draft(
     page.goto(live_server.url + article.get_absolute_url())
     fill_guest_form(page, WORDS, "Rosa")
     page.click("#submit")
-    page.wait_for_selector("#error-summary")
-    assert focused_id(page) == "error-summary"
+    error_summary_shown(page)
     assert in_viewport(page, "#error-summary")
     assert "registered reader" in page.inner_text("#error-summary")
     expect(page.locator("#id_name_error")).to_contain_text("choose another name")

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from comments.models import Comment, CommentStatus
 
-from .helpers import fill_guest_form, focused_id, in_viewport
+from .helpers import error_summary_shown, fill_guest_form, focused_id, in_viewport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-long-first-hour-passphrase"
@@ -61,6 +61,7 @@ def test_a_readers_first_hour(live_server, page, article, post):
     # Sign up without an email, from the header: back on the article, logged in.
     page.goto(article_url)
     page.click(".site-header >> text=Sign up")
+    page.wait_for_url("**/accounts/signup/**")  # a click does not wait for the page it opens
     assert "next=" in page.url
     assert "reset a forgotten password" in page.inner_text("form.account-form")
     page.fill("input[name=username]", "nell")
@@ -87,8 +88,8 @@ def test_a_readers_first_hour(live_server, page, article, post):
     page.fill("input[name=login]", "nell")
     page.fill("input[name=password]", "not-my-passphrase")
     page.click("form.account-form button[type=submit]")
+    error_summary_shown(page, ".error-summary")
     assert "not correct" in shown(page, ".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     page.fill("input[name=password]", PASSWORD)
     page.click("form.account-form button[type=submit]")
     page.wait_for_url(article_url)
@@ -102,6 +103,8 @@ def test_a_readers_first_hour(live_server, page, article, post):
     assert status_line(page, account_comment) == "Thank you: your comment is published."
 
     page.click(f"#c{account_comment.pk} .comment-edit-link")
+    # The article has an #id_comment too: fill the edit page's.
+    page.wait_for_url(f"**/comments/{account_comment.pk}/edit/")
     page.fill("#id_comment", "Now with an account: a *better* draft.")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(rf".*#c{account_comment.pk}$"))
@@ -111,6 +114,8 @@ def test_a_readers_first_hour(live_server, page, article, post):
     assert page.inner_text(f"#c{account_comment.pk} .comment-content em") == "better"
 
     page.click(f"#c{account_comment.pk} .comment-delete-link")
+    # The article's form has a submit button in main too: press the confirming page's.
+    page.wait_for_url(f"**/comments/{account_comment.pk}/delete/")
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r".*#comments$"))
     account_comment.refresh_from_db()

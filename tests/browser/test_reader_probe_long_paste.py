@@ -7,7 +7,7 @@ from django.conf import settings
 
 from comments.models import Comment
 
-from .helpers import fill_guest_form, focused_id, in_viewport
+from .helpers import error_summary_shown, fill_guest_form, focused_id, in_viewport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +28,7 @@ def test_a_comment_pasted_past_the_limit_is_kept_whole_and_refused_with_its_leng
     assert page.input_value("#id_comment") == pasted, "the paste was cut without a word"
 
     page.click("#submit")
-    page.wait_for_selector("#error-summary")
+    error_summary_shown(page)
     summary = page.inner_text("#error-summary")
     assert f"to {limit} characters or fewer (it has {limit + 10})" in summary
     assert in_viewport(page, "#error-summary") and focused_id(page) == "error-summary"
@@ -59,7 +59,7 @@ def test_an_edit_pasted_past_the_limit_is_kept_whole_and_refused_with_its_length
     page.keyboard.insert_text(pasted)
     assert page.input_value("textarea[name=comment]") == pasted
     page.click("main button[type=submit]")
-    page.wait_for_selector("#error-summary")
+    error_summary_shown(page)
     summary = page.inner_text("#error-summary")
     assert f"to {limit} characters or fewer (it has {len(pasted)})" in summary
     assert page.input_value("textarea[name=comment]") == pasted

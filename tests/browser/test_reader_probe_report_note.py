@@ -5,7 +5,7 @@ import pytest
 
 from moderation.models import Report
 
-from .helpers import focused_id, in_viewport
+from .helpers import error_summary_shown, focused_id, in_viewport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +26,7 @@ def test_a_note_pasted_past_the_limit_is_kept_whole_and_refused_with_its_length(
     assert page.input_value("textarea[name=note]") == note, "the paste was cut without a word"
 
     page.get_by_role("button", name="Send report").click()
-    page.wait_for_selector("#error-summary")
+    error_summary_shown(page)
     assert f"(it has {len(note.strip())})" in page.inner_text("#error-summary")
     assert in_viewport(page, "#error-summary") and focused_id(page) == "error-summary"
     assert page.input_value("textarea[name=note]").strip() == note.strip()
