@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from comments.owner import COMMENTER_COOKIE, OWN_COOKIE
 
 from .a11y import axe_violations, violations_text
-from .helpers import fill_guest_form
+from .helpers import fill_guest_form, refusal_shown
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -21,6 +21,7 @@ def post_with_details_saved(page, url: str, *, scripts: bool = True) -> None:
     if not scripts:
         # Without scripts the shared page's form has no security token: the refusal hands
         # the form back with one, and the second press posts.
+        refusal_shown(page)
         expect(page.locator("#id_comment")).to_have_value("First words, details saved")
         page.click("#submit")
     page.wait_for_url("**#c*")
@@ -88,6 +89,7 @@ def test_forgetting_own_comments_without_saved_details_and_without_scripts(
     page.goto(url)
     fill_guest_form(page, "Posted without saving my details", "Noor")
     page.click("#submit")
+    refusal_shown(page)
     expect(page.locator("#id_comment")).to_have_value("Posted without saving my details")
     page.click("#submit")  # the refusal of the tokenless shared page hands back a signed form
     page.wait_for_url("**#c*")

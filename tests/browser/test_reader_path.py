@@ -4,10 +4,11 @@ JavaScript), see the nesting, sign up without an email and comment as that user.
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from comments.models import Comment
 
-from .helpers import fill_guest_form, in_viewport
+from .helpers import fill_guest_form, in_viewport, refusal_shown
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,15 +53,19 @@ def test_reply_without_javascript_nests_under_the_parent(
     parent = post(article, "Parent comment", name="Parent Pia")
     page.goto(live_server.url + article.get_absolute_url())
     page.click(f"#c{parent.pk} .comment-reply-link")
+    # Without scripts the link loads a page: a click does not wait for it.
+    page.wait_for_url(f"**replyto={parent.pk}**")
     assert f"replyto={parent.pk}" in page.url
-    assert page.is_visible("#replying-to")
+    expect(page.locator("#replying-to")).to_be_visible()
     assert "Replying to Parent Pia" in page.inner_text("#replying-to")
     fill_guest_form(page, "A reply sent without scripts.", "No-JS Nils")
     page.click("#submit")
     # No script adds the shared page's CSRF token: the first press is refused, and the
     # refusal hands the reply back, still a reply to Pia, in a form that has one.
+    refusal_shown(page)
     assert "Replying to Parent Pia" in page.inner_text("#replying-to")
     page.click("#submit")
+    page.wait_for_url("**#c*")
     reply = Comment.objects.get(user_name="No-JS Nils")
     assert reply.parent_id == parent.pk
     nested = page.locator(f"#c{parent.pk} > ol.children > li#c{reply.pk}")
@@ -141,7 +146,10 @@ def test_cancel_reply_without_javascript_keeps_what_was_typed(
     page.goto(f"{live_server.url}{article.get_absolute_url()}?replyto={parent.pk}#respond")
     assert page.input_value("#id_reply_to") == str(parent.pk)
     page.fill("#id_comment", "Second thoughts: a comment of its own")
-    page.click("#cancel-reply")
+    # Cancel reply posts the form (the page comes back with the text): the reads below are
+    # of fields the page had before too, so wait for the new one.
+    with page.expect_navigation():
+        page.click("#cancel-reply")
     assert page.input_value("#id_comment") == "Second thoughts: a comment of its own"
     assert page.input_value("#id_reply_to") in ("", "0")
     assert not page.locator("#replying-to").is_visible()

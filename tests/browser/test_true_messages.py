@@ -10,7 +10,7 @@ from tests.conftest import celery_broker
 from tests.integration.conftest import BROKER_DB
 from tests.support import wait_until
 
-from .helpers import fill_guest_form, in_viewport
+from .helpers import fill_guest_form, in_viewport, refusal_shown
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 
@@ -47,7 +47,7 @@ def post_comment(page, url, text, *, scripts=True):
     page.click("#submit")
     if not scripts:
         # No script adds the shared page's CSRF token: the refusal keeps the text; post again.
-        page.wait_for_selector("text=Your comment was not posted yet")
+        refusal_shown(page)
         page.click("#submit")
     page.wait_for_url("**#c*")
     return Comment.objects.get(comment=text)
