@@ -19,6 +19,8 @@ def test_an_edit_survives_the_language_switcher_and_goes_once_saved(live_server,
     page.wait_for_url("**#c*")
     comment = Comment.objects.get(user_name="Editing Emil")
     page.click(f"#c{comment.pk} .comment-edit-link")
+    # The article has an #id_comment too: type into the edit page's.
+    page.wait_for_url(f"**/comments/{comment.pk}/edit/")
     page.fill("#id_comment", "The first words, and a careful second thought.")
     page.get_by_label("Language").select_option("de")
     page.locator("footer .language-form").get_by_role("button").click()

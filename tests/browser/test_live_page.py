@@ -8,6 +8,7 @@ import json
 
 import pytest
 import redis as redis_client
+from playwright.sync_api import expect
 
 from comments.live import FEED_LENGTH, live_transport
 from comments.models import CommentStatus
@@ -218,5 +219,6 @@ def test_a_reply_being_written_stays_when_its_comment_is_removed(
     assert errors == []
     page.fill("#id_name", "Replier")
     page.click("#submit")
-    assert "as a new comment" in page.inner_text("#error-summary")
-    assert page.input_value("#id_comment") == "My half-written answer."
+    # The refused post's page has an #id_comment too: wait for its summary, then its box.
+    expect(page.locator("#error-summary")).to_contain_text("as a new comment")
+    expect(page.locator("#id_comment")).to_have_value("My half-written answer.")

@@ -70,6 +70,7 @@ def test_the_edit_deadline_is_in_the_readers_time(live_server, new_page, article
     page.wait_for_url("**#c*")
     comment = Comment.objects.get(user_name="Editing Eda")
     page.click(f"#c{comment.pk} .comment-edit-link")
+    page.wait_for_url(f"**/comments/{comment.pk}/edit/")  # a click does not wait for it
     until = page.locator("p.help time")
     page.wait_for_function("() => document.querySelector('p.help time').title !== ''")
     deadline = datetime.fromisoformat(until.get_attribute("datetime"))

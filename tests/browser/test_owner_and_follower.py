@@ -23,6 +23,8 @@ def test_guest_edits_within_the_window_and_not_after(live_server, page, article)
     page.wait_for_url("**#c*")
     comment = Comment.objects.get()
     page.click(f"#c{comment.pk} .comment-edit-link")
+    # The article has an #id_comment too: fill the edit page's.
+    page.wait_for_url(f"**/comments/{comment.pk}/edit/")
     page.fill("#id_comment", "Second, *better* draft.")
     page.click("button[type=submit]")
     page.wait_for_url("**#c*")

@@ -141,6 +141,7 @@ def test_back_to_a_refusal_and_resending_it_lands_on_the_comment(live_server, pa
     page.evaluate("document.getElementById('commentform').noValidate = true")
     page.click("#submit")
     expect(page.locator("#error-summary")).to_contain_text("Your comment was not posted.")
+    page.wait_for_load_state()  # the form sent back whole before it is filled and sent
     page.fill("#id_name", "Resent Rosa")
     page.click("#submit")
     page.wait_for_url("**#c*")
