@@ -19,6 +19,9 @@ PASSWORD = "a-long-passphrase"  # what tests/conftest.py's make_user sets
 def axe_violations(page: Page, rules: tuple[str, ...] = ()) -> list[dict]:
     """What axe-core finds wrong with the page as it is now: every rule axe runs by default,
     or only `rules`."""
+    # A state reached by a click is proved by an element of its page, which can be there while
+    # the rest is still arriving: audit the whole page, loaded (at once if it is already).
+    page.wait_for_load_state()
     options: dict = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": list(rules)}

@@ -39,7 +39,7 @@ def test_a_draft_survives_the_language_switcher_and_goes_once_posted(
     page.locator("footer .language-form").get_by_role("button").click()
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.locator("#id_comment")).to_have_value("Half of a long reply, مرحبا")
-    assert page.input_value("#id_reply_to") == str(parent.pk)
+    expect(page.locator("#id_reply_to")).to_have_value(str(parent.pk))
     expect(page.locator("#replying-to")).to_be_visible()
     page.fill("#id_name", "Writer")
     page.locator("#submit").click()
@@ -130,4 +130,4 @@ def test_a_refused_comment_comes_back_on_the_article_after_logging_in(
 
     page.wait_for_url(url)
     expect(page.locator("#id_comment")).to_have_value("A reply I meant to sign with my account")
-    assert page.input_value("#id_reply_to") == str(parent.pk)
+    expect(page.locator("#id_reply_to")).to_have_value(str(parent.pk))

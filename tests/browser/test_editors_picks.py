@@ -36,5 +36,5 @@ def test_author_picks_and_unpicks_without_javascript(
     page.click("#editors-picks button:has-text('Unpick')")
     page.wait_for_url(f"**{article.get_absolute_url()}#c{comment.pk}")
     expect(page.locator(f"#c{comment.pk} .comment-status")).to_contain_text("Unpicked")
-    assert page.locator("#editors-picks").count() == 0
+    expect(page.locator("#editors-picks")).to_have_count(0)
     assert Comment.objects.get(pk=comment.pk).picked_at is None

@@ -122,6 +122,7 @@ def test_a_moderator_decides_held_comments_by_keyboard(
     tab_to(page, f'button[value="approve:{from_queue.pk}"]')
     page.keyboard.press("Enter")
     expect(page.locator(".undo-bar")).to_be_visible()
+    page.wait_for_load_state()  # the new page whole, its messages with it
     assert announced(page, "1 comment approved.")
     assert Comment.objects.get(pk=from_queue.pk).status == CommentStatus.PUBLISHED
 

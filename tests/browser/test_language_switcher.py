@@ -28,7 +28,7 @@ def test_a_reader_switches_language_from_the_cached_page(live_server, new_page, 
     page.locator(SWITCHER).get_by_role("button").click()
     expect(page.locator("html")).to_have_attribute("lang", "de")
     assert page.url == url
-    assert page.input_value(f"{SWITCHER} select") == "de"
+    expect(page.locator(f"{SWITCHER} select")).to_have_value("de")
     page.goto(live_server.url + "/articles/")
     expect(page.locator("html")).to_have_attribute("lang", "de")
 
@@ -43,7 +43,7 @@ def test_without_javascript_the_refused_switch_works_at_the_second_press(
     page.get_by_label("Language").select_option("uk")
     page.locator(SWITCHER).get_by_role("button").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your language was not changed yet")
-    assert page.input_value("#language-again") == "uk"
+    expect(page.locator("#language-again")).to_have_value("uk")
     page.locator("main .language-form").get_by_role("button").click()
     page.wait_for_url(url)
     expect(page.locator("html")).to_have_attribute("lang", "uk")
