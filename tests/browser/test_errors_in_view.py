@@ -7,6 +7,7 @@ import pytest
 from comments.models import Comment
 from moderation.models import Ban
 from moderation.services import ban_create
+from tests.conftest import TEN_YEARS
 
 from .helpers import error_summary_shown, fill_guest_form, focused_id, in_viewport
 
@@ -37,7 +38,7 @@ def article_page(live_server, page, article, post):
 
 def test_rate_limit_error_is_in_view(article_page, rate_limit):
     """Over the posting limit: the 429's summary is at the reader's eyes, text kept."""
-    rate_limit("comment", user="1/3600", guest="1/3600")
+    rate_limit("comment", user=f"1/{TEN_YEARS}", guest=f"1/{TEN_YEARS}")
     _post_once_from_this_address(article_page)
     send_and_check(article_page, "posting faster than this site allows")
 

@@ -16,6 +16,7 @@ from comments.models_votes import wilson_lower_bound
 from comments.services import VoteRefused, comment_vote
 from moderation.models import ModerationRules, Report
 from moderation.services import report_create
+from tests.conftest import TEN_YEARS
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -178,7 +179,7 @@ class TestVoteViews:
         assert client.post(vote_url(other), {"value": "sideways"}).status_code == 400
         rules_set(down_votes_allowed=False)
         assert client.post(vote_url(other), {"value": "down"}).status_code == 409
-        rate_limit("vote", user="2/3600")
+        rate_limit("vote", user=f"2/{TEN_YEARS}")
         assert client.post(vote_url(other), {"value": "up"}).status_code == 302
         assert client.post(vote_url(other), {"value": "none"}).status_code == 302
         limited = client.post(vote_url(other), {"value": "up"}, **JSON)

@@ -10,7 +10,7 @@ from django.test import Client
 from comments.models import Comment
 from core.http import client_ip, client_network
 from readers.services.emails import CONFIRMATIONS_PER_ADDRESS_PER_HOUR
-from tests.conftest import form_data
+from tests.conftest import TEN_YEARS, form_data
 
 pytestmark = pytest.mark.django_db
 PROXY = "127.0.0.1"
@@ -87,7 +87,7 @@ def test_comment_limit_counts_each_client_behind_the_proxy(
     behind_proxy, rate_limit, article, submit
 ):
     """Parley's comment limit counts the client too: A is limited, B is not."""
-    rate_limit("comment", user="9/3600", guest="2/3600")
+    rate_limit("comment", user=f"9/{TEN_YEARS}", guest=f"2/{TEN_YEARS}")
     a = through_proxy("203.0.113.10")
     codes = [submit(form_data(article, comment=f"A {n}"), using=a).status_code for n in range(3)]
     assert codes == [302, 302, 429]
@@ -98,8 +98,8 @@ def test_comment_limit_counts_each_client_behind_the_proxy(
 
 def test_report_and_follow_limits_count_each_client(behind_proxy, rate_limit, article, post):
     """Reports and follow requests key on the same client address."""
-    rate_limit("report", user="9/3600", guest="1/3600")
-    rate_limit("follow", user="9/3600", guest="1/3600")
+    rate_limit("report", user=f"9/{TEN_YEARS}", guest=f"1/{TEN_YEARS}")
+    rate_limit("follow", user=f"9/{TEN_YEARS}", guest=f"1/{TEN_YEARS}")
     first, second = post(article, "one"), post(article, "two")
     a, b = through_proxy("203.0.113.11"), through_proxy("198.51.100.24")
     report = {"reason": "spam"}
@@ -139,7 +139,7 @@ def test_one_ipv4_client_seen_over_ipv6_does_not_use_up_another_ones_limit(
     rate_limit, article, post
 ):
     """Two IPv4 readers of a site listening on IPv6 each have their own report limit."""
-    rate_limit("report", user="9/3600", guest="1/3600")
+    rate_limit("report", user=f"9/{TEN_YEARS}", guest=f"1/{TEN_YEARS}")
     first, second = post(article, "one"), post(article, "two")
     report = {"reason": "spam"}
     a, b = Client(REMOTE_ADDR="::ffff:203.0.113.11"), Client(REMOTE_ADDR="::ffff:198.51.100.24")

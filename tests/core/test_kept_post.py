@@ -12,6 +12,7 @@ from django.urls import reverse
 from articles.models import Article, ArticleUpdate
 from comments.models import CommentStatus
 from moderation.models import Ban
+from tests.conftest import TEN_YEARS
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,7 @@ def test_a_client_posting_signed_out_again_and_again_stops_writing_sessions(
 ):
     """Each kept post can write a session row: a client that drops its cookies cannot write
     one per request; past the limit it is still sent to log in, told nothing was saved."""
-    rate_limit("kept_post", guest="2/3600")
+    rate_limit("kept_post", guest=f"2/{TEN_YEARS}")
     url = reverse("articles:author_new")
     for _ in range(4):
         response = Client().post(url, {"title": "t", "body": BODY})

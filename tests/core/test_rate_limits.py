@@ -7,14 +7,14 @@ from django.test import Client
 
 from comments.models import Comment
 from readers.models import Follow
-from tests.conftest import form_data
+from tests.conftest import TEN_YEARS, form_data
 
 pytestmark = pytest.mark.django_db
 
 
 def test_guest_comment_limit_is_a_429_that_keeps_the_text(article, submit, rate_limit):
     """Past the per-IP limit a post gets 429 with the text kept; another IP is unaffected."""
-    rate_limit("comment", user="10/3600", guest="3/3600")
+    rate_limit("comment", user=f"10/{TEN_YEARS}", guest=f"3/{TEN_YEARS}")
     client = Client(REMOTE_ADDR="198.51.100.1")
     codes = [
         submit(form_data(article, comment=f"Comment {n}"), using=client).status_code
@@ -31,7 +31,7 @@ def test_guest_comment_limit_is_a_429_that_keeps_the_text(article, submit, rate_
 
 def test_signed_in_users_are_limited_per_account(article, submit, rate_limit, make_user):
     """Accounts have their own limit, whatever IP they post from."""
-    rate_limit("comment", user="2/3600", guest="1/3600")
+    rate_limit("comment", user=f"2/{TEN_YEARS}", guest=f"1/{TEN_YEARS}")
     user = make_user()
     statuses = []
     for n in range(3):
@@ -46,7 +46,7 @@ def test_signed_in_users_are_limited_per_account(article, submit, rate_limit, ma
 
 def test_follow_requests_are_limited(client, article, rate_limit):
     """Guests asking to follow (each sends a mail) are limited per IP."""
-    rate_limit("follow", user="5/3600", guest="2/3600")
+    rate_limit("follow", user=f"5/{TEN_YEARS}", guest=f"2/{TEN_YEARS}")
     codes = [
         client.post(f"/articles/{article.slug}/follow/", {"email": f"f{n}@example.com"}).status_code
         for n in range(3)
@@ -64,7 +64,7 @@ def test_a_long_limit_keeps_counting_between_slow_requests(
     import time
 
     # A window of ten years: the requests below, 800 s apart in all, stay inside one.
-    rate_limit("follow", user="5/315360000", guest="2/315360000")
+    rate_limit("follow", user=f"5/{TEN_YEARS}", guest=f"2/{TEN_YEARS}")
     clock = [time.time()]
     monkeypatch.setattr(time, "time", lambda: clock[0])
     codes = []

@@ -10,6 +10,7 @@ from django.urls import reverse
 from comments.models import CommentStatus
 from moderation import selectors_queue, services
 from moderation.models import ModerationEvent, ModerationRules, Report
+from tests.conftest import TEN_YEARS
 
 S = CommentStatus
 pytestmark = pytest.mark.django_db
@@ -291,7 +292,7 @@ class TestReporting:
 
     def test_guests_are_rate_limited(self, client, article, post, rate_limit):
         """Guests may send a few reports an hour; then a 429 with a clear message."""
-        rate_limit("report", user="8/3600", guest="2/3600")
+        rate_limit("report", user=f"8/{TEN_YEARS}", guest=f"2/{TEN_YEARS}")
         comments = [post(article, f"c{n}") for n in range(3)]
         codes = [
             client.post(reverse("moderation:report", args=[c.pk]), {"reason": "spam"}).status_code

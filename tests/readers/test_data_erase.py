@@ -15,7 +15,7 @@ from moderation.selectors_bans import ban_for
 from readers.models import ConfirmedAddress, Delivery, Follow
 from readers.personal_data import PERSONAL_DATA, Erasure
 from readers.services import comment_delete, reader_data_erase
-from tests.conftest import manage_link_followed
+from tests.conftest import TEN_YEARS, manage_link_followed
 
 from .personal_data_world import PASSWORD, comment_by, field_of, other, reader
 
@@ -154,7 +154,7 @@ def test_erasing_an_account_asks_for_the_box_and_the_password(world):
 def test_guessing_the_password_is_stopped_after_five_tries(world, rate_limit):
     """The password the form asks for cannot be guessed: past the limit nothing is
     checked, nothing is deleted, and the page says so."""
-    rate_limit("erase", user="5/3600", guest="5/3600")
+    rate_limit("erase", user=f"5/{TEN_YEARS}", guest=f"5/{TEN_YEARS}")
     erin = world["people"][0]
     tries = [
         erin.client.post("/data/delete/", {"confirm": "on", "password": f"guess {n}"})
