@@ -5,6 +5,11 @@ from django.conf import settings
 
 from core.tasks import ParleyTask
 
+# Imported with this module, so before a worker forks its pool: not in the task, where it
+# spent an import's time limit on loading the readers and writers, and a limit of seconds
+# on a loaded machine could strike before the run was ever looked at.
+from .services.runs import import_run_execute, import_runs_sweep
+
 
 @shared_task(
     base=ParleyTask,
@@ -15,14 +20,10 @@ from core.tasks import ParleyTask
 def import_run_task(run_id: int) -> str:
     """Run a queued import. Delivered twice, the second delivery finds it started and stops
     (acks_late is off: a crashed import is reported failed rather than run again)."""
-    from .services.runs import import_run_execute
-
     return import_run_execute(run_id=run_id)
 
 
 @shared_task(base=ParleyTask)
 def import_runs_sweep_task() -> list[int]:
     """Queue again the admin's imports still waiting for a worker (beat, every 2 minutes)."""
-    from .services.runs import import_runs_sweep
-
     return import_runs_sweep()

@@ -81,12 +81,23 @@ def import_runs_sweep() -> list[int]:
 
 def import_run_execute(*, run_id: int) -> str:
     """Run a queued import once; the run records the outcome and the upload is deleted."""
-    with transaction.atomic():
-        run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status != ImportRun.Status.QUEUED:
+    started_at = timezone.now()
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+            if run is None or run.status != ImportRun.Status.QUEUED:
+                return "not queued"
+            run.status, run.started_at = ImportRun.Status.RUNNING, started_at
+            run.save(update_fields=["status", "started_at"])
+    except SoftTimeLimitExceeded:
+        # The limit is a signal, and on a loaded machine a limit of seconds can strike before
+        # the run is even marked running (a first connection, say). Left queued, the sweep
+        # would only send it again, to the same fate, and nobody was told why it never ran.
+        queued = ImportRun.objects.filter(status=ImportRun.Status.QUEUED)
+        if not _run_time_limit_record(run_id, queued):
             return "not queued"
-        run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
-        run.save(update_fields=["status", "started_at"])
+        _upload_delete(ImportRun.objects.get(pk=run_id))
+        return ImportRun.Status.FAILED
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -105,9 +116,10 @@ def import_run_execute(*, run_id: int) -> str:
     except SoftTimeLimitExceeded:
         # The run says so, unless the limit struck before the import's transaction began
         # (hashing the file, say, on a busy machine): it read "running" until the sweep
-        # gave it up, an hour and more later, blaming a process that had ended.
-        ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING).update(
-            status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=time_limit_error()
+        # gave it up, an hour and more later, blaming a process that had ended. Only this
+        # claim of it is ours to mark.
+        _run_time_limit_record(
+            run_id, ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at=started_at)
         )
     except Exception:
         logger.exception("import %s failed", run_id)
@@ -119,6 +131,16 @@ def import_run_execute(*, run_id: int) -> str:
     finally:
         _upload_delete(run)
     return ImportRun.objects.get(pk=run_id).status
+
+
+def _run_time_limit_record(run_id: int, unfinished) -> bool:
+    """Mark the run failed by the time limit if it is still among `unfinished`; whether it
+    was."""
+    return bool(
+        unfinished.filter(pk=run_id).update(
+            status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=time_limit_error()
+        )
+    )
 
 
 def import_runs_delete(*, runs) -> int:
