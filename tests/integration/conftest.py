@@ -83,6 +83,9 @@ def start_worker():
 
     yield start
     for worker in workers:
+        # Printed at every teardown, shown by pytest only when the test failed: what the
+        # worker logged is the first clue to a failure that happened in it.
+        print(f"--- the worker's log ({worker.log}), last lines ---\n{worker.output()[-4000:]}")
         worker.stop()
 
 

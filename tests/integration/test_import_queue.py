@@ -75,11 +75,15 @@ def test_an_import_past_its_time_limit_is_stopped_and_says_so(
     start_worker(queue_redis)
     # Ended once its upload is gone too: the run records its failure before the worker's
     # `finally` deletes the file, so the status alone raced the last assertion (CI, once).
-    wait_until(
-        lambda: ImportRun.objects.filter(status=ImportRun.Status.FAILED, upload="").exists(),
-        90,
-        "the import to stop and its upload to go",
-    )
+    try:
+        wait_until(
+            lambda: ImportRun.objects.filter(status=ImportRun.Status.FAILED, upload="").exists(),
+            90,
+            "the import to stop and its upload to go",
+        )
+    except AssertionError as error:
+        runs = list(ImportRun.objects.values("status", "error", "upload", "started_at"))
+        raise AssertionError(f"{error}; the run: {runs}") from None
     assert Comment.objects.count() == 0
     page = admin_client.get(answer.url).content.decode()
     assert "it ran longer than PARLEY_IMPORT_SECONDS allows (1 s). Nothing was stored." in page
