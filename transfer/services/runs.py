@@ -10,6 +10,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import ImportRun
@@ -82,22 +83,7 @@ def import_runs_sweep() -> list[int]:
 def import_run_execute(*, run_id: int) -> str:
     """Run a queued import once; the run records the outcome and the upload is deleted."""
     started_at = timezone.now()
-    try:
-        with transaction.atomic():
-            run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
-            if run is None or run.status != ImportRun.Status.QUEUED:
-                return "not queued"
-            run.status, run.started_at = ImportRun.Status.RUNNING, started_at
-            run.save(update_fields=["status", "started_at"])
-    except SoftTimeLimitExceeded:
-        # The limit is a signal, and on a loaded machine a limit of seconds can strike before
-        # the run is even marked running (a first connection, say). Left queued, the sweep
-        # would only send it again, to the same fate, and nobody was told why it never ran.
-        queued = ImportRun.objects.filter(status=ImportRun.Status.QUEUED)
-        if not _run_time_limit_record(run_id, queued):
-            return "not queued"
-        _upload_delete(ImportRun.objects.get(pk=run_id))
-        return ImportRun.Status.FAILED
+    claimed: ImportRun | None = None
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -107,6 +93,13 @@ def import_run_execute(*, run_id: int) -> str:
             cache.set(_progress_key(run_id), (done, total), PROGRESS_SECONDS)
 
     try:
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+            if run is None or run.status != ImportRun.Status.QUEUED:
+                return "not queued"
+            run.status, run.started_at = ImportRun.Status.RUNNING, started_at
+            run.save(update_fields=["status", "started_at"])
+        claimed = run
         import_file(
             path=run.upload.path, format=run.format, dry_run=run.dry_run, run=run,
             progress=progress, force=True,
@@ -114,14 +107,23 @@ def import_run_execute(*, run_id: int) -> str:
     except (SourceFileError, ImportCancelled):
         pass  # the run says what was wrong or that it was cancelled
     except SoftTimeLimitExceeded:
-        # The run says so, unless the limit struck before the import's transaction began
-        # (hashing the file, say, on a busy machine): it read "running" until the sweep
-        # gave it up, an hour and more later, blaming a process that had ended. Only this
-        # claim of it is ours to mark.
-        _run_time_limit_record(
-            run_id, ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at=started_at)
+        # The limit is a signal and strikes wherever the worker is: in the import's
+        # transaction (which records it), but on a loaded machine also before, while the
+        # file is hashed or even as the run is claimed (a first connection). Left running or
+        # queued, the run waited for the sweep, an hour and more later, which blamed a
+        # process that had ended or sent it again to the same fate. A run nobody claimed, or
+        # this execution's claim (its started_at), is ours to mark; another delivery's is not.
+        ours = Q(status=ImportRun.Status.QUEUED) | Q(
+            status=ImportRun.Status.RUNNING, started_at=started_at
         )
+        marked = ImportRun.objects.filter(ours, pk=run_id).update(
+            status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=time_limit_error()
+        )
+        if marked and claimed is None:
+            claimed = ImportRun.objects.get(pk=run_id)  # ended: its upload goes too
     except Exception:
+        if claimed is None:
+            raise  # nothing of it began here: not ours to mark
         logger.exception("import %s failed", run_id)
         ImportRun.objects.filter(pk=run_id).update(
             status=ImportRun.Status.FAILED, error="An internal error stopped the import; "
@@ -129,18 +131,9 @@ def import_run_execute(*, run_id: int) -> str:
         )  # fmt: skip
         raise
     finally:
-        _upload_delete(run)
+        if claimed is not None:
+            _upload_delete(claimed)
     return ImportRun.objects.get(pk=run_id).status
-
-
-def _run_time_limit_record(run_id: int, unfinished) -> bool:
-    """Mark the run failed by the time limit if it is still among `unfinished`; whether it
-    was."""
-    return bool(
-        unfinished.filter(pk=run_id).update(
-            status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=time_limit_error()
-        )
-    )
 
 
 def import_runs_delete(*, runs) -> int:
