@@ -1,7 +1,8 @@
 """A comment in its conversation: where a reply's poster lands, and where a permalink to a
 reply leads."""
 
-from django.db.models import Max, Min, Q, QuerySet, Subquery, Value
+from django.conf import settings
+from django.db.models import Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django_comments_xtd.models import XtdComment
 
@@ -18,40 +19,47 @@ def comment_context_rows(marked: Marks, *, moderating: bool) -> list[SectionRow]
     """The comment named by value "context" in its conversation (thread "thread"), as the
     viewer sees it: the comments it answers, up to its thread's first, then it and its
     replies. The rest of the thread (other branches, however many) is left out, so the page
-    renders the same few comments in a thread of ten or of thousands.
+    renders the same few comments in a thread of ten or of thousands, and reads them with
+    seeks on (thread_id, order) and on ids: the comments it answers by its parent chain,
+    its replies as the positions from its own up to the next comment of its level or above
+    (pre-order)."""
+    depth = settings.PARLEY_THREAD_DEPTH  # a chain is never longer than the depth
+    rows = _context_read(marked, moderating=moderating, depth=depth)
+    context_id = marked.values["context"]
+    shown = next((row for row in rows if row.pk == context_id), None)
+    if shown is not None and shown.level > depth:
+        # Posted when threads ran deeper than they do now: its chain is longer.
+        rows = _context_read(marked, moderating=moderating, depth=shown.level)
+    return rows
 
-    In pre-order, a comment's ancestor at each level is the last comment of that level
-    before it, and its replies are what follows it up to the next comment of its level or
-    above; both read from positions alone, in the one query."""
 
+def _context_read(marked: Marks, *, moderating: bool, depth: int) -> list[SectionRow]:
     def build(values: dict) -> QuerySet:
         visible = visible_to_q(user_id=values.get("user"), own_ids=marked_list(values, "own"))
         if moderating:
             visible |= Q(status__in=MODERATED_STATES)
-        thread = XtdComment.objects.filter(thread_id=values["thread"]).order_by()
-        target = thread.filter(pk=values["context"])
+        thread_id = values["thread"]
+        xtd = XtdComment.objects.order_by()
+        target = xtd.filter(pk=values["context"])
         at = Subquery(target.values("order")[:1])
         level = Subquery(target.values("level")[:1])
-        ancestors = (
-            thread.filter(order__lt=at, level__lt=level)
-            .values("level")
-            .annotate(last=Max("order"))
-            .values("last")
+        end = Subquery(
+            xtd.filter(thread_id=thread_id, order__gt=at, level__lte=level)
+            .order_by("order")
+            .values("order")[:1]
         )
-        after = (
-            thread.filter(order__gt=at, level__lte=level)
-            .values("thread_id")
-            .annotate(first=Min("order"))
-            .values("first")
-        )
-        wanted = Q(order__in=ancestors) | Q(
-            order__gte=at, order__lt=Coalesce(Subquery(after), Value(THREAD_END))
-        )
+        wanted = Q(thread_id=thread_id, order__gte=at, order__lt=Coalesce(end, Value(THREAD_END)))
+        above = target
+        for _ in range(depth):
+            # Each term names its thread too, so every one is a seek on (thread_id, order).
+            above = xtd.filter(pk=Subquery(above.values("parent_id")[:1]))
+            wanted |= Q(thread_id=thread_id, order=Subquery(above.values("order")[:1]))
         return (
-            Comment.objects.filter(wanted, thread_id=values["thread"])
+            Comment.objects.filter(wanted)
             .filter(visible | Q(nested_count__gt=0))
             .order_by("thread_id", "order")
             .values(*SECTION_FIELDS)
         )
 
-    return [SectionRow(**row) for row in marked.read(("context rows", moderating), build)]
+    key = ("context rows", moderating, depth)
+    return [SectionRow(**row) for row in marked.read(key, build)]

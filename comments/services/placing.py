@@ -9,7 +9,7 @@ every reply: a busy thread of thousands would rewrite thousands of rows per repl
 """
 
 from django.db import connection
-from django.db.models import F, Max, Min, Q, Subquery
+from django.db.models import F, Subquery
 from django.utils.translation import gettext
 from django_comments_xtd.models import XtdComment
 
@@ -34,43 +34,53 @@ _parent_read = CompiledValues(
     pk=Comment._meta.pk,
 )
 
+
 # Where a reply goes: the thread's last position, and the first after the parent's subtree.
+# Each is a seek on (thread_id, order) (comments migration 0015), not a scan of the thread:
+# a reply costs the same in a thread of ten or of ten thousand.
+def _thread_positions(thread_id):
+    return XtdComment.objects.filter(thread_id=thread_id).order_by()
+
+
+def _thread_last(thread_id) -> Subquery:
+    return Subquery(_thread_positions(thread_id).order_by("-order").values("order")[:1])
+
+
+# Both are read beside the row of the comment replied to (which the thread lock keeps there).
 _thread_end_read = CompiledValues(
+    # A top-level comment: its id is its thread's.
     lambda thread_id: (
-        XtdComment.objects.filter(thread_id=thread_id)
-        .order_by()
-        .values("thread_id")
-        .annotate(last=Max("order"))
+        XtdComment.objects.filter(pk=thread_id).order_by().values(last=_thread_last(thread_id))
     ),
     thread_id=XtdComment._meta.get_field("thread_id"),
 )
 
 
-def _subtree_end(thread_id, order, level):
-    """The first position after the subtree of the comment at `order` and `level` (None at
-    the thread's end), the last position in that subtree, and the thread's last."""
-    after = Q(order__gt=order, level__lte=level)
-    first_after = (
-        XtdComment.objects.filter(after, thread_id=thread_id)
-        .order_by()
-        .values("thread_id")
-        .annotate(first=Min("order"))
-        .values("first")
+def _subtree_end(pk, thread_id, order, level):
+    """The first position after the subtree of comment `pk` at `order` and `level` (None at
+    the thread's end), the last position before it, and the thread's last."""
+    first_after = Subquery(
+        _thread_positions(thread_id)
+        .filter(order__gt=order, level__lte=level)
+        .order_by("order")
+        .values("order")[:1]
+    )
+    before_next = Subquery(
+        _thread_positions(thread_id)
+        .filter(order__lt=first_after)
+        .order_by("-order")
+        .values("order")[:1]
     )
     return (
-        XtdComment.objects.filter(thread_id=thread_id)
+        XtdComment.objects.filter(pk=pk)
         .order_by()
-        .values("thread_id")
-        .annotate(
-            next=Min("order", filter=after),
-            before_next=Max("order", filter=Q(order__lt=Subquery(first_after))),
-            last=Max("order"),
-        )
+        .values(next=first_after, before_next=before_next, last=_thread_last(thread_id))
     )
 
 
 _subtree_end_read = CompiledValues(
     _subtree_end,
+    pk=XtdComment._meta.pk,
     thread_id=XtdComment._meta.get_field("thread_id"),
     order=XtdComment._meta.get_field("order"),
     level=XtdComment._meta.get_field("level"),
@@ -131,7 +141,9 @@ def comment_reply_place(
         # A top-level comment's subtree is its whole thread: nothing comes after it.
         positions = {"next": None, **_thread_end_read(thread_id=thread_id)[0]}
     else:
-        positions = _subtree_end_read(thread_id=thread_id, order=parent["order"], level=level)[0]
+        positions = _subtree_end_read(
+            pk=parent["pk"], thread_id=thread_id, order=parent["order"], level=level
+        )[0]
     next_order = positions["next"]
     if next_order is None:
         order = positions["last"] + GAP

@@ -1,11 +1,12 @@
 """Threads' caches: published counts per comment, per thread and per article, kept by
 each status change and recounted on demand."""
 
+import functools
 from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -27,28 +28,27 @@ def _count_add(model, count: str) -> CompiledUpdate:
 # The counts every published comment moves: compiled once (core.db), as they run on every post.
 _nested_count_add = _count_add(XtdComment, "nested_count")
 _article_count_add = _count_add(Article, "comment_count")
-# Every ancestor of the comment at `order` and `level`, found by position: in pre-order the
-# one at each level above it is the last comment of that level before it. One statement
-# whatever the depth, and no read of the parent chain.
-_ancestors_nested_add = CompiledUpdate(
-    lambda thread_id, order, level, delta: (
-        XtdComment.objects.filter(
-            thread_id=thread_id,
-            order__in=XtdComment.objects.filter(
-                thread_id=thread_id, order__lt=order, level__lt=level
-            )
-            .order_by()
-            .values("level")
-            .annotate(last=Max("order"))
-            .values("last"),
-        ),
-        {"nested_count": F("nested_count") + delta},
-    ),
-    thread_id=XtdComment._meta.get_field("thread_id"),
-    order=XtdComment._meta.get_field("order"),
-    level=XtdComment._meta.get_field("level"),
-    delta=XtdComment._meta.get_field("nested_count"),
-)
+
+
+@functools.cache
+def _ancestors_nested_add(levels: int) -> CompiledUpdate:
+    """The published-descendant count of the `levels` comments above one (its parent, named
+    by `parent_id`, then each one's parent): a comment at level n has n of them. One
+    statement of id seeks whatever the depth, compiled once per depth; finding them by
+    position instead (the last comment of each level before it) read its thread up to it."""
+
+    def build(parent_id, delta):
+        above, wanted = parent_id, Q(pk=parent_id)
+        for _ in range(levels - 1):
+            above = Subquery(XtdComment.objects.filter(pk=above).order_by().values("parent_id")[:1])
+            wanted |= Q(pk=above)
+        return XtdComment.objects.filter(wanted), {"nested_count": F("nested_count") + delta}
+
+    return CompiledUpdate(
+        build, parent_id=XtdComment._meta.pk, delta=XtdComment._meta.get_field("nested_count")
+    )
+
+
 _thread_published_add = CompiledUpdate(
     lambda pk, now: (
         Thread.objects.filter(pk=pk),
@@ -104,9 +104,7 @@ def thread_visibility_changed(
     if comment.parent_id == comment.thread_id and comment.pk != comment.thread_id:
         _nested_count_add(pk=comment.parent_id, delta=delta)  # the most common case
     elif comment.pk != comment.thread_id:
-        _ancestors_nested_add(
-            thread_id=comment.thread_id, order=comment.order, level=comment.level, delta=delta
-        )
+        _ancestors_nested_add(comment.level)(parent_id=comment.parent_id, delta=delta)
     _article_count_add(pk=comment.article_id, delta=delta)
     if thread_counted:
         return

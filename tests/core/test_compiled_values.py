@@ -197,6 +197,7 @@ def test_the_hot_queries_of_a_post_all_compile():
         selectors._posting_read, posting._copies_read, placing._parent_read,
         placing._thread_end_read, placing._subtree_end_read, threads._nested_count_add,
         threads._article_count_add, threads._thread_published_add,
+        threads._ancestors_nested_add(2), threads._ancestors_nested_add(4),
     )  # fmt: skip
     for query in hot:
         assert query._compile(connection) is not None, query._build

@@ -1,0 +1,100 @@
+"""What a reply costs the database must not grow with its thread: where it goes, the counts
+of the comments above it, and the conversation its poster lands on are read by seeks on
+(thread_id, order) and on ids, never by reading the thread.
+
+Measured in SQLite virtual-machine steps (its progress handler), which count the rows a
+statement visits and do not depend on the machine's speed: a statement that reads its
+whole thread takes steps in proportion to the thread, a seek a fixed few.
+"""
+
+import contextlib
+
+import pytest
+from django.db import connection, transaction
+
+from comments.models import Comment, CommentStatus
+from comments.selectors import Viewer, comment_page
+from comments.services import Poster, comment_submit
+from comments.services.threads import thread_visibility_changed
+
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+
+# Comments before and after the branch replied to, in the small thread and the large one.
+SMALL, LARGE = 3, 150
+
+
+class Steps:
+    def __init__(self):
+        self.count = 0
+
+    def step(self) -> int:
+        self.count += 1
+        return 0  # go on
+
+
+@contextlib.contextmanager
+def steps_counted():
+    """SQLite steps taken inside the block, by every statement run there."""
+    counted = Steps()
+    connection.ensure_connection()
+    connection.connection.set_progress_handler(counted.step, 1)
+    try:
+        yield counted
+    finally:
+        connection.connection.set_progress_handler(None, 1)
+
+
+def reply(article, parent: Comment, text: str) -> Comment:
+    # Every comment here is pending (no scorer): each is its poster's own to reply to.
+    return comment_submit(
+        article=article,
+        poster=Poster(name="Reader"),
+        text=text,
+        reply_to=parent.pk,
+        own_ids=frozenset({parent.pk}),
+    )
+
+
+def reply_costs(article, others: int) -> dict[str, int]:
+    """A thread with `others` replies to its first comment, then a branch three deep, then
+    `others` more replies; the steps of a reply to the branch's deepest comment: placing
+    and storing it, counting it published in the comments above it, and the page its
+    poster lands on (the reply in its conversation)."""
+    root = comment_submit(article=article, poster=Poster(name="Root"), text=f"Root {others}")
+    for n in range(others):
+        reply(article, root, f"Before {others}.{n}")
+    above = [root]
+    for level in range(3):
+        above.append(reply(article, above[-1], f"Branch {others}.{level}"))
+    branch = above[-1]
+    for n in range(others):
+        reply(article, root, f"After {others}.{n}")
+    with steps_counted() as placed:
+        new = reply(article, branch, f"The reply measured, {others}")
+    assert (new.level, new.parent_id) == (4, branch.pk)
+    with transaction.atomic(), steps_counted() as counted:
+        Comment.objects.filter(pk=new.pk).update(status=CommentStatus.PUBLISHED)
+        thread_visibility_changed(comment=new, became_published=True)
+    with steps_counted() as landed:
+        page = comment_page(
+            article=article,
+            viewer=Viewer(own_ids=frozenset({new.pk})),
+            thread_id=root.pk,
+            context_id=new.pk,
+            moderating=True,
+        )
+    # The conversation: the thread's first comment, the branch above the reply, the reply.
+    assert [row.pk for row in page.rows] == [*(comment.pk for comment in above), new.pk]
+    assert page.context_id == new.pk
+    return {"placed": placed.count, "counted": counted.count, "landed": landed.count}
+
+
+def test_a_reply_costs_the_same_steps_in_a_thread_of_ten_or_of_three_hundred(
+    article, queued_scoring
+):
+    small = reply_costs(article, SMALL)
+    large = reply_costs(article, LARGE)
+    for part, steps in small.items():
+        # A B-tree a level deeper, or a page split, costs a few steps more; reading the
+        # thread's extra 294 comments costs thousands.
+        assert large[part] <= steps * 1.25 + 200, (part, small, large)
