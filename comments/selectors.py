@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from core.roles import moderator_users
@@ -160,15 +161,21 @@ def _section_rows(marked: Marks, *, moderating: bool, picks: bool) -> list[Secti
         visible = visible_to_q(user_id=values.get("user"), own_ids=own_ids)
         if moderating:
             visible |= Q(status__in=MODERATED_STATES)
-        wanted = Q(thread_id__in=marked_list(values, "whole"))
+        # Each part finds its rows by an index of its own table: the comments of the whole
+        # threads, the first of each collapsed one (its id is its thread's), the article's
+        # picks. One OR across the three tables could use no index, and read every comment
+        # of the site for each page.
+        whole = XtdComment.objects.filter(thread_id__in=marked_list(values, "whole"))
+        whole = whole.order_by().values("pk")
+        parts = []
         collapsed = marked_list(values, "collapsed")
         if collapsed:
-            # thread_id and level live on one table, so both sides of the OR use its index.
-            wanted |= Q(thread_id__in=collapsed, level=0)
+            parts.append(XtdComment.objects.filter(pk__in=collapsed).order_by().values("pk"))
         if picks:
-            wanted |= Q(article_id=values["article"], picked_at__isnull=False, status=PUBLISHED)
+            picked = Q(article_id=values["article"], picked_at__isnull=False, status=PUBLISHED)
+            parts.append(Comment.objects.filter(picked).order_by().values("pk"))
         return (
-            Comment.objects.filter(wanted)
+            Comment.objects.filter(pk__in=whole.union(*parts, all=True) if parts else whole)
             .filter(visible | Q(nested_count__gt=0))
             .order_by("thread_id", "order")
             .values(*SECTION_FIELDS)

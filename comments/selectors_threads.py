@@ -74,8 +74,12 @@ def thread_rows(marked: Marks, *, order: str, moderating: bool, per_page: int) -
     def page_read(offset: int) -> list[tuple[int, int]]:
         def build(values: dict) -> QuerySet:
             threads = threads_ordered(_threads_marked(values, moderating=moderating), order)
-            rows = threads.values("root_id", "published_count", "root__status")
-            return rows[offset : offset + per_page]
+            # The page's threads are picked from the thread table, which its index keeps in
+            # order, and only they are joined to their first comments: joined before the
+            # offset, every thread of the pages before was (a last page read them all).
+            page = threads.values("pk")[offset : offset + per_page]
+            rows = threads_ordered(Thread.objects.filter(pk__in=page), order)
+            return rows.values("root_id", "published_count", "root__status")
 
         rows = marked.read(("threads", order, moderating, offset, per_page), build)
         # published_count counts the root too when it is published; a removed or held root

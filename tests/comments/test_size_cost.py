@@ -1,6 +1,8 @@
-"""What a reply costs the database must not grow with its thread: where it goes, the counts
-of the comments above it, and the conversation its poster lands on are read by seeks on
-(thread_id, order) and on ids, never by reading the thread.
+"""What a reply and a page of comments cost the database must not grow with what is not
+on them. A reply: where it goes, the counts of the comments above it, and the conversation
+its poster lands on are read by seeks on (thread_id, order) and on ids, never by reading its
+thread. A page: its comments are read by index whatever the site holds, and its threads
+joined to their first comments only once picked, whatever page it is.
 
 Measured in SQLite virtual-machine steps (its progress handler), which count the rows a
 statement visits and do not depend on the machine's speed: a statement that reads its
@@ -98,3 +100,41 @@ def test_a_reply_costs_the_same_steps_in_a_thread_of_ten_or_of_three_hundred(
         # A B-tree a level deeper, or a page split, costs a few steps more; reading the
         # thread's extra 294 comments costs thousands.
         assert large[part] <= steps * 1.25 + 200, (part, small, large)
+
+
+def page_steps(article, page_number: int = 1, per_page: int = 50) -> tuple[int, list[int]]:
+    with steps_counted() as read:
+        page = comment_page(
+            article=article, viewer=Viewer(), page_number=page_number, per_page=per_page
+        )
+    return read.count, [row.pk for row in page.rows]
+
+
+def test_a_page_of_comments_costs_the_same_whatever_else_the_site_holds(
+    article, make_article, post
+):
+    first = post(article, "First")
+    answer = post(article, "An answer", reply_to=first.pk)
+    second = post(article, "Second")
+    alone, shown = page_steps(article)
+    assert shown == [first.pk, answer.pk, second.pk]
+    elsewhere = make_article()
+    for n in range(60):
+        root = post(elsewhere, f"Elsewhere {n}")
+        for m in range(4):
+            post(elsewhere, f"Reply {n}.{m}", reply_to=root.pk)
+    beside, shown = page_steps(article)
+    assert shown == [first.pk, answer.pk, second.pk]
+    # Reading every comment of the site (300 more) costs thousands of steps.
+    assert beside <= alone * 1.25 + 200, (alone, beside)
+
+
+def test_a_late_page_joins_only_its_own_threads(article, post):
+    roots = [post(article, f"Thread {n}") for n in range(240)]
+    first, shown = page_steps(article, page_number=1, per_page=4)
+    assert shown == [root.pk for root in roots[:4]]
+    last, shown = page_steps(article, page_number=60, per_page=4)
+    assert shown == [root.pk for root in roots[-4:]]
+    # Passing the 236 threads before it in the thread table's index costs about two steps
+    # each (482 in all); joining each to its first comment as well made it four (954).
+    assert last - first <= 236 * 3, (first, last)
