@@ -54,6 +54,12 @@ class Marks:
         values = {key: value for key, value in self.values.items() if key != name}
         return Marks(values, {key: self.fields[key] for key in values}, self.compilable)
 
+    def only(self, *names: str) -> "Marks":
+        """These marks with only the values named (those of them it has): for a query that
+        uses no other."""
+        values = {key: value for key, value in self.values.items() if key in names}
+        return Marks(values, {key: self.fields[key] for key in values}, self.compilable)
+
     def with_list(self, name: str, ids: list, prepared_by: Field) -> "Marks":
         """These marks and a list of ids, padded to the next of LIST_SIZES."""
         if not ids:
