@@ -40,7 +40,9 @@ def _context_read(marked: Marks, *, moderating: bool, depth: int) -> list[Sectio
             visible |= Q(status__in=MODERATED_STATES)
         thread_id = values["thread"]
         xtd = XtdComment.objects.order_by()
-        target = xtd.filter(pk=values["context"])
+        # Only in the thread named: a comment of another thread has positions of its own,
+        # which would pick out comments of this one that answer nothing of it.
+        target = xtd.filter(pk=values["context"], thread_id=thread_id)
         at = Subquery(target.values("order")[:1])
         level = Subquery(target.values("level")[:1])
         end = Subquery(
