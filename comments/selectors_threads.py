@@ -88,10 +88,11 @@ def _threads_marked(values: dict, *, moderating: bool, part: str = ALL) -> Query
 
 
 def _sees_unlisted(marked: Marks, *, moderating: bool) -> bool:
-    """Whether the viewer of these marks may see threads that are not listed (own_q, and
-    a moderator's view)."""
+    """Whether the viewer of these marks may see threads that are not listed: whether
+    _unlisted_shown has any for them to look for."""
     values = marked.values
-    return moderating or values.get("user") is not None or bool(marked_list(values, "own"))
+    own = own_q(user_id=values.get("user"), own_ids=marked_list(values, "own"))
+    return moderating or own is not None
 
 
 def _counted(threads: QuerySet[Thread]) -> QuerySet:
