@@ -1,5 +1,6 @@
 """Shared fixtures: plain factory functions over the real database and services."""
 
+import gc
 import itertools
 import os
 import time
@@ -109,6 +110,17 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
     config._parley_left_out = reasons
+
+
+def pytest_collection_finish(session):
+    """Collected, the run holds every test module and item for its whole length: moved out of
+    the collector's reach, they are not walked again at each full collection, and with
+    collections rarer (a run makes millions of short-lived objects, few of them in cycles)
+    the suite spends about 5 % less CPU on the collector. CI runs two suites on two cores,
+    so that is time off its length."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def _ci_skips(config) -> int:
