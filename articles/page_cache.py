@@ -35,6 +35,8 @@ from django.shortcuts import render
 from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
 
+from .page_recent import page_recalled, page_remember, version_current
+
 logger = logging.getLogger(__name__)
 
 # Cookies that make a page personal (their names are kept in one place here on purpose:
@@ -153,19 +155,6 @@ def _page_key(request: HttpRequest, slug: str) -> str:
     return f"parley:page:{slug}:{digest}:{language}:{signed}:{PAGE_FORMAT}"
 
 
-# The pages this process last read or stored, by cache key. A hit then reads only the
-# article's version from the shared cache, not the whole page again (the file cache also
-# zlib-unpacks it: 0.4 ms for 100 KiB), since a page's bytes change only with its version.
-_recent: dict[str, StoredPage] = {}
-RECENT_PAGES = 32
-
-
-def _remember(key: str, page: StoredPage) -> None:
-    if len(_recent) >= RECENT_PAGES:
-        _recent.clear()
-    _recent[key] = page
-
-
 def page_invalidate(*, slug: str) -> None:
     """Drop every cached page of an article (call after its visible content changed)."""
     # Deleting the token is changing it: the next lookup makes a new one (page_lookup), and
@@ -174,15 +163,27 @@ def page_invalidate(*, slug: str) -> None:
     cache.delete(_version_key(slug))
 
 
+def page_keys(request: HttpRequest, slug: str) -> tuple[str, str]:
+    """The article's version key, and the key of the page this request is given."""
+    return _version_key(slug), _page_key(request, slug)
+
+
 def page_lookup(request: HttpRequest, slug: str) -> tuple[StoredPage | None, str]:
     """The stored page for this request if it is current, and the article's version to
-    store a fresh one under. One cache round trip when the page is there."""
-    version_key, page_key = _version_key(slug), _page_key(request, slug)
-    recent = _recent.get(page_key)
-    if recent is not None and recent.expires > time.time():
-        version = cache.get(version_key)
-        if version is not None and version == recent.version:
-            return recent, version
+    store a fresh one under."""
+    return page_found(*page_keys(request, slug))
+
+
+def page_found(version_key: str, page_key: str) -> tuple[StoredPage | None, str]:
+    """page_lookup by its keys. When this process has the page already, only the article's
+    version is read (page_recent); else one cache round trip when the page is there."""
+    recent = page_recalled(page_key)
+    if (
+        recent is not None
+        and recent.expires > time.time()
+        and version_current(version_key, recent.version)
+    ):
+        return recent, recent.version
     found = cache.get_many([version_key, page_key])
     version, page = found.get(version_key), found.get(page_key)
     if version is None:
@@ -193,7 +194,7 @@ def page_lookup(request: HttpRequest, slug: str) -> tuple[StoredPage | None, str
         return None, version
     if page is None or page.version != version:
         return None, version
-    _remember(page_key, page)
+    page_remember(page_key, page)
     return page, version
 
 
@@ -233,7 +234,7 @@ def page_store(
     page = StoredPage(version, time.time() + seconds, modified_at, last_modified, plain, gzipped)
     key = _page_key(request, slug)
     cache.set(key, page, seconds)
-    _remember(key, page)
+    page_remember(key, page)
     return page
 
 
@@ -252,30 +253,29 @@ def _variant(
 def page_answer(request: HttpRequest, page: StoredPage, *, label: str) -> HttpResponse:
     """The stored page as this request asks for it: gzip or not, whole, headers only, or a
     304 when the reader's copy is current."""
-    status, headers, body = page_parts(request, page, label=label)
+    status, headers, body = page_parts(request.META, page, label=label)
     if status == 304:
         return HttpResponseNotModified(headers=headers)
     return HttpResponse(body, headers=headers)
 
 
 def page_parts(
-    request: HttpRequest, page: StoredPage, *, label: str
+    meta: dict, page: StoredPage, *, label: str
 ) -> tuple[int, list[tuple[str, str]], bytes]:
-    """What page_answer sends, as status, headers and body (articles/page_front.py sends
-    them with no HttpResponse made)."""
-    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    """What page_answer sends for a request's META (or a WSGI environ), as status, headers
+    and body (articles/page_front.py sends them with no request or response made)."""
+    accepted = meta.get("HTTP_ACCEPT_ENCODING", "")
     variant = page.gzipped if ACCEPTS_GZIP.search(accepted) else page.plain
-    if _reader_copy_current(request, variant.etag, page):
+    if _reader_copy_current(meta, variant.etag, page):
         return 304, [*variant.validators, ("X-Parley-Cache", label)], b""
-    body = b"" if request.method == "HEAD" else variant.body
+    body = b"" if meta.get("REQUEST_METHOD", "").upper() == "HEAD" else variant.body
     return 200, [*variant.headers, ("X-Parley-Cache", label)], body
 
 
-def _reader_copy_current(request: HttpRequest, etag: str, page: StoredPage) -> bool:
+def _reader_copy_current(meta: dict, etag: str, page: StoredPage) -> bool:
     # If-None-Match wins over If-Modified-Since when both are sent (RFC 9110, 13.2.2). Its
     # comparison is weak, so W/"x" matches "x": a substring test does that, and the quotes
     # keep "x" from matching "x-gzip".
-    meta = request.META
     if_none_match = meta.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         return etag in if_none_match or if_none_match.strip() == "*"

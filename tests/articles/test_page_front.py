@@ -4,13 +4,16 @@ the first middleware would send, and without the handler running; anything else 
 Django, which answers as before."""
 
 import pytest
+from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client, RequestFactory
 
+from articles import page_cache, page_front
 from articles.page_front import PageFront
 from config.wsgi import application
+from core.cache import SharedFileCache
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +113,51 @@ def test_what_the_front_cannot_answer_reaches_django(article, handler_runs, sett
     status, headers, _ = wsgi("GET", url, app=PageFront(WSGIHandler()))
     assert status.startswith("301") and headers["Location"].startswith("https://")
     assert len(handler_runs) == 4
+
+
+def test_a_request_shaped_like_one_answered_before_needs_no_django_request(
+    article, handler_runs, monkeypatch
+):
+    """Which page a request may have is worked out once per shape of request (address,
+    cookies, host, scheme, languages): the same shape again is answered from the stored
+    page with no request object built, and a new shape is worked out afresh."""
+    url = article.get_absolute_url()
+    assert wsgi("GET", url)[1]["X-Parley-Cache"] == "miss"
+    assert wsgi("GET", url)[1]["X-Parley-Cache"] == "hit"
+    handler_runs.clear()
+
+    def no_request(environ):
+        raise AssertionError("a request object was built")
+
+    monkeypatch.setattr(page_front, "WSGIRequest", no_request)
+    status, headers, _ = wsgi("GET", url)
+    assert (status, headers["X-Parley-Cache"], handler_runs) == ("200 OK", "hit", [])
+
+    # Another language asked for is another shape: it could not be worked out here without
+    # a request, so Django answered it.
+    status, headers, _ = wsgi("GET", url, accept_language="fr")
+    assert status == "200 OK" and len(handler_runs) == 1
+
+
+def test_a_page_another_process_dropped_is_not_answered_from_this_ones_memory(
+    article, handler_runs, settings
+):
+    """This process keeps the pages it served and checks the article's version file before
+    each answer: another process changing the version (a cache object of its own on the
+    same folder) is seen at the next request, and so is one deleting it."""
+    url = article.get_absolute_url()
+    assert wsgi("GET", url)[1]["X-Parley-Cache"] == "miss"
+    assert wsgi("GET", url)[1]["X-Parley-Cache"] == "hit"
+    assert isinstance(caches["default"], SharedFileCache), "the embedded cache is tested here"
+    other_process = SharedFileCache(settings.CACHES["default"]["LOCATION"], {})
+    version_key, _ = page_cache.page_keys(RequestFactory().get(url), article.slug)
+    handler_runs.clear()
+
+    other_process.set(version_key, "a version made elsewhere", None)
+    status, headers, _ = wsgi("GET", url)
+    assert (status, headers["X-Parley-Cache"], len(handler_runs)) == ("200 OK", "miss", 1)
+    assert wsgi("GET", url)[1]["X-Parley-Cache"] == "hit"
+
+    other_process.delete(version_key)
+    status, headers, _ = wsgi("GET", url)
+    assert (status, headers["X-Parley-Cache"], len(handler_runs)) == ("200 OK", "miss", 2)

@@ -127,3 +127,23 @@ def test_counting_remakes_a_removed_folder(tmp_path):
     shutil.rmtree(tmp_path / "cache")
     assert cache.add("hits", 0, timeout=60)
     assert cache.incr("hits") == 1
+
+
+def test_a_files_bytes_stay_equal_until_another_cache_object_changes_it(tmp_path):
+    """file_bytes (the shared page's version check) reads a key's file as stored: equal
+    while nobody writes the key, different once another process's cache object writes it,
+    None once it is deleted, and right again after the folder was emptied."""
+    here, elsewhere = SharedFileCache(str(tmp_path), {}), SharedFileCache(str(tmp_path), {})
+    assert here.file_bytes("version") is None
+    here.set("version", "first", None)
+    first = here.file_bytes("version")
+    assert first and here.file_bytes("version") == first
+
+    elsewhere.set("version", "second", None)
+    assert here.file_bytes("version") not in (None, first)
+    elsewhere.delete("version")
+    assert here.file_bytes("version") is None
+
+    here.clear()
+    elsewhere.set("version", "third", None)
+    assert here.file_bytes("version") == elsewhere.file_bytes("version") is not None
