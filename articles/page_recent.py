@@ -6,7 +6,7 @@ A page's bytes change only with its article's version, so a hit reads only that 
 the shared cache, not the whole page again (the file cache also zlib-unpacks it: 0.4 ms for
 100 KiB). And on the embedded file cache, reading the version through the cache cost about
 45 µs of a cached page's 0.2 ms under gunicorn: there it is checked by the bytes of its file
-instead, a few µs (core.cache.SharedFileCache.file_bytes).
+instead, a few µs (core.file_cache.SharedFileCache.file_bytes).
 """
 
 from typing import NamedTuple

@@ -218,13 +218,13 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     # Embedded: a cache on disk that every process of the site shares, so pages are dropped
-    # and limits counted the same under any number of workers (core/cache.py).
+    # and limits counted the same under any number of workers (core/file_cache.py).
     _cache_dir = env.str(
         "PARLEY_CACHE_DIR", default=str(BASE_DIR / ".cache" / f"parley{TEST_DB_SUFFIX}")
     )
     CACHES = {
         "default": {
-            "BACKEND": "core.cache.SharedFileCache",
+            "BACKEND": "core.file_cache.SharedFileCache",
             "LOCATION": _cache_dir,
             "OPTIONS": {"MAX_ENTRIES": 10000},
         },
@@ -232,7 +232,7 @@ else:
         # their own: the default culls a third of its entries once it holds MAX_ENTRIES, and
         # a claim culled there ran its job before its interval was out.
         "beat": {
-            "BACKEND": "core.cache.SharedFileClaims",
+            "BACKEND": "core.file_cache.SharedFileClaims",
             "LOCATION": str(Path(_cache_dir) / "beat"),
         },
     }

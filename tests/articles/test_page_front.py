@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from articles import page_cache, page_front
 from articles.page_front import PageFront
 from config.wsgi import application
-from core.cache import SharedFileCache
+from core.file_cache import SharedFileCache
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,9 @@ def unwritable_cache(settings, full_disk, monkeypatch):
     """The cache folder on a full disk."""
     disk = full_disk("cache/beat")
     settings.CACHES = {
-        "default": {"BACKEND": "core.cache.SharedFileCache", "LOCATION": str(disk / "cache")},
+        "default": {"BACKEND": "core.file_cache.SharedFileCache", "LOCATION": str(disk / "cache")},
         "beat": {
-            "BACKEND": "core.cache.SharedFileClaims",
+            "BACKEND": "core.file_cache.SharedFileClaims",
             "LOCATION": str(disk / "cache" / "beat"),
         },
     }

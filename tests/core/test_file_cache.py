@@ -1,12 +1,14 @@
-"""The embedded file cache (core.cache.SharedFileCache) checks whether it is full once
+"""The embedded file cache (core.file_cache.SharedFileCache) checks whether it is full once
 every CULL_EVERY writes, not on each one, and still trims itself past its limit."""
 
 import itertools
+import os
 
 import pytest
+from django.core.cache.backends.filebased import FileBasedCache
 
-from core import cache as cache_module
-from core.cache import SharedFileCache
+from core import file_cache as cache_module
+from core.file_cache import SharedFileCache
 
 
 @pytest.fixture
@@ -147,3 +149,35 @@ def test_a_files_bytes_stay_equal_until_another_cache_object_changes_it(tmp_path
     here.clear()
     elsewhere.set("version", "third", None)
     assert here.file_bytes("version") == elsewhere.file_bytes("version") is not None
+
+
+def test_its_reads_answer_as_djangos_file_cache_does(tmp_path, monkeypatch):
+    """get and has_key read a key's file on a path worked out once per key, and answer as
+    Django's FileBasedCache does: the value, a default when missing, and an entry past its
+    expiry (or an empty file) gone, its file deleted."""
+    ours, djangos = SharedFileCache(str(tmp_path), {}), FileBasedCache(str(tmp_path), {})
+    hashed = []
+    original = SharedFileCache._key_to_file
+
+    def counting(self, key, version=None):
+        hashed.append(key)
+        return original(self, key, version)
+
+    monkeypatch.setattr(SharedFileCache, "_key_to_file", counting)
+    djangos.set("kept", {"a": 1}, None)
+    for _ in range(3):
+        assert ours.get("kept") == djangos.get("kept") == {"a": 1}
+        assert ours.has_key("kept") and ours.get("missing", "default") == "default"
+    assert hashed == ["kept", "missing"]
+
+    djangos.set("gone", "soon", 60)
+    path = djangos._key_to_file("gone")
+    monkeypatch.setattr("time.time", lambda: 2e9)  # past its expiry
+    assert ours.get("gone", "default") == "default" and not os.path.exists(path)
+    djangos.set("also-gone", "soon", 60)  # expires at 2e9 + 60
+    monkeypatch.setattr("time.time", lambda: 3e9)
+    assert not ours.has_key("also-gone")
+
+    with open(djangos._key_to_file("empty"), "wb"):
+        pass
+    assert ours.get("empty", "default") == "default" == djangos.get("empty", "default")

@@ -67,7 +67,10 @@ def test_the_embedded_web_server_s_beat_never_ran_then_looks_then_stopped(settin
     cache_dir = tmp_path / "cache"
     settings.CACHES = {
         **settings.CACHES,
-        "beat": {"BACKEND": "core.cache.SharedFileClaims", "LOCATION": str(cache_dir / "beat")},
+        "beat": {
+            "BACKEND": "core.file_cache.SharedFileClaims",
+            "LOCATION": str(cache_dir / "beat"),
+        },
     }
     settings.PARLEY_EMBEDDED_BEAT_TICK = 0.3
     error, _ = checked(Beat())
