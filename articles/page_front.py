@@ -34,8 +34,8 @@ STATUS_LINES = {code: f"{code} {HTTPStatus(code).phrase}" for code in (200, 304)
 # for. The proxy's HTTPS header, when SECURE_PROXY_SSL_HEADER names one, is added.
 SHAPED_BY = (
     "REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "HTTP_COOKIE", "HTTP_HOST",
-    "HTTP_X_FORWARDED_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme",
-    "HTTP_ACCEPT_LANGUAGE",
+    "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT", "SERVER_NAME", "SERVER_PORT",
+    "wsgi.url_scheme", "HTTP_ACCEPT_LANGUAGE",
 )  # fmt: skip
 # Shapes a process keeps (each reader's cookies make one): past this many, it starts again.
 KNOWN_SHAPES = 1024
