@@ -11,8 +11,8 @@ goes to Django as before, which then answers as it always did.
 Which page a request may have is worked out by Django's own code (a request object, its host
 check, its language) once per shape of request: the headers and address that decide it. A
 request shaped like one seen before skips that, and costs the version check, a dictionary
-look-up and the write: measured under gunicorn, 0.13 to 0.14 ms of CPU a hit, where building
-the request each time cost 0.21.
+look-up and the write: measured under gunicorn (bench.peers), 0.14 to 0.16 ms of CPU a hit,
+where building the request each time cost 0.21; in a loop without gunicorn, 6 µs against 29.
 """
 
 import logging
