@@ -5,7 +5,8 @@ bench.peers_parley starts it) serves a 1,000-comment article's shared page; then
 serves the same bytes and headers from a bare WSGI app, and nginx serves them as a file. Each
 is loaded by wrk with `Connection: close` for --seconds, taking turns --rounds times, and each
 round prints requests per second, Parley's CPU per hit and the two ratios bench.peers' target
-reads (Parley ÷ nginx, and ÷ bare gunicorn, the server's own ceiling).
+reads (Parley ÷ nginx, and ÷ bare gunicorn, the server's own ceiling), then a 304's CPU. The
+measuring is bench.peers' own (peers_parley.cached_page_measure).
 
     .venv/bin/python -m bench.cached_page [--rounds 3] [--seconds 5]
 """
@@ -15,9 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench.http_client import fetch, page_getter
-from bench.peers_load import NGINX, bare_gunicorn_serving, hammer, nginx_serving, warm
-from bench.peers_parley import CLOSE, parley_env, parley_prepare
+from bench.peers_load import NGINX
+from bench.peers_parley import ParleyFigures, cached_page_measure, parley_env, parley_prepare
 from bench.processes import start_gunicorn, stop
 
 THREAD_SIZE = 1000
@@ -33,30 +33,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="parley-cached-page-") as scratch:
         logs = Path(scratch)
         env = parley_env(logs)
-        path = parley_prepare(env, [THREAD_SIZE])[THREAD_SIZE]["path"]
-        web, port = start_gunicorn(env, logs, "cached-page", path)
+        page = parley_prepare(env, [THREAD_SIZE])[THREAD_SIZE]
+        web, port = start_gunicorn(env, logs, "cached-page", page["path"])
         try:
-            warm(page_getter(port, path), clients=1)
-            status, page, headers = fetch(port, path)
-            if status != 200 or headers.get("X-Parley-Cache") != "hit":
-                raise SystemExit(f"the page was not served from the cache (HTTP {status})")
-            print(f"cached page of {len(page) // 1024} KiB, wrk with Connection: close")
             for round_number in range(1, options.rounds + 1):
-                parley = hammer(port, path, seconds=options.seconds, headers=CLOSE, pid=web.pid)
-                with bare_gunicorn_serving(page, headers.items(), logs) as (bare_port, bare_path):
-                    bare = hammer(bare_port, bare_path, seconds=options.seconds, headers=CLOSE)
-                with nginx_serving(page, logs) as (nginx_port, nginx_path):
-                    nginx = hammer(nginx_port, nginx_path, seconds=options.seconds, headers=CLOSE)
+                figures = ParleyFigures(THREAD_SIZE, {THREAD_SIZE: page["queries"]})
+                cached_page_measure(figures, options, web.pid, port, page["path"], logs)
+                parley, bare, nginx = figures.cached, figures.bare, figures.nginx
                 print(
-                    f"round {round_number}: Parley {parley.per_second:,.0f} req/s "
-                    f"({parley.cpu_ms:.3f} ms CPU a hit), bare gunicorn {bare.per_second:,.0f}, "
-                    f"nginx {nginx.per_second:,.0f}; Parley ÷ nginx "
-                    f"{parley.per_second / nginx.per_second:.0%} (target ≥ 35 %), "
-                    f"÷ bare gunicorn {parley.per_second / bare.per_second:.0%}",
+                    f"round {round_number}, a {figures.page_bytes // 1024} KiB page: Parley "
+                    f"{parley.per_second:,.0f} req/s ({parley.cpu_ms:.3f} ms CPU a hit), bare "
+                    f"gunicorn {bare.per_second:,.0f}, nginx {nginx.per_second:,.0f}; Parley ÷ "
+                    f"nginx {parley.per_second / nginx.per_second:.0%} (target ≥ 35 %), ÷ bare "
+                    f"gunicorn {parley.per_second / bare.per_second:.0%}; a 304 "
+                    f"{_not_modified(figures)}",
                     flush=True,
                 )
         finally:
             stop(web)
+
+
+def _not_modified(figures: ParleyFigures) -> str:
+    if figures.not_modified is None:
+        return figures.not_modified_note
+    return f"{figures.not_modified.cpu_ms:.3f} ms CPU (target ≤ 0.3 ms)"
 
 
 if __name__ == "__main__":

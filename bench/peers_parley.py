@@ -237,7 +237,7 @@ def parley_half(options, scratch: Path, logs: Path, stack: contextlib.ExitStack)
     web, port = server("inline")
     try:
         # First, while the page its start stored is fresh: it is kept for 60 s.
-        _cached(figures, options, web.pid, port, thread_path, logs)
+        cached_page_measure(figures, options, web.pid, port, thread_path, logs)
     finally:
         stop(web)
 
@@ -273,8 +273,11 @@ def parley_half(options, scratch: Path, logs: Path, stack: contextlib.ExitStack)
     return figures
 
 
-def _cached(figures: ParleyFigures, options, pid: int, port: int, path: str, logs: Path) -> None:
-    """The cached anonymous page against nginx serving its bytes, and a 304's CPU."""
+def cached_page_measure(
+    figures: ParleyFigures, options, pid: int, port: int, path: str, logs: Path
+) -> None:
+    """The cached anonymous page against nginx serving its bytes and bare gunicorn serving
+    them, and a 304's CPU, into `figures` (bench.cached_page measures with it too)."""
     warm(page_getter(port, path), clients=1)
     status, page, headers = fetch(port, path)
     if status != 200:
