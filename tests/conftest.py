@@ -1,6 +1,5 @@
 """Shared fixtures: plain factory functions over the real database and services."""
 
-import gc
 import itertools
 import os
 import time
@@ -19,6 +18,7 @@ from articles.services import article_create
 from comments.forms import CommentForm
 from comments.models import CommentStatus
 from comments.services import Poster, comment_submit
+from core.collector import collector_settle
 from core.roles import AUTHORS_GROUP, MODERATORS_GROUP, groups_ensure
 from moderation.services import comment_transition
 
@@ -113,14 +113,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_collection_finish(session):
-    """Collected, the run holds every test module and item for its whole length: moved out of
-    the collector's reach, they are not walked again at each full collection, and with
-    collections rarer (a run makes millions of short-lived objects, few of them in cycles)
-    the collector's time in tests/comments and tests/moderation fell from 6.6 s to 4.1 s of
-    their 99. CI's suites share two busy cores, so CPU saved is time off its length."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    """Collected, the run holds every test module and item for its whole length: settled as
+    a server process settles once it has loaded the site (core.collector), they are not
+    walked again at each full collection, and collections are rarer (a run makes millions of
+    short-lived objects, few of them in cycles). The collector's time in tests/comments and
+    tests/moderation (without browsers and workers) fell from 3.8 s to 2.3 s of their 62 s
+    of CPU. CI's suites share two busy cores, so CPU saved is time off its length."""
+    collector_settle()
 
 
 def _ci_skips(config) -> int:
