@@ -15,7 +15,7 @@ from django_comments_xtd.forms import XtdCommentForm
 
 from core.account_names import comment_name_of_account
 from core.accounts import COMMENT_NAME_MAX_LENGTH, account_verified_email
-from core.fields import TextareaField, UncutCharField, UncutMixin
+from core.fields import TextareaField, UncutCharField, UncutMixin, fields_copied_cheaply
 from core.ids import parse_id
 
 # WordPress's order and wrapper classes, which themes written for it style.
@@ -84,6 +84,7 @@ ACCOUNT_NAME_LOG_IN = gettext_lazy(
 SECURITY_HASH_SALT = "django.contrib.forms.CommentSecurityForm"
 
 
+@fields_copied_cheaply
 class CommentForm(XtdCommentForm):
     # Every field as the page shows it, declared once: building them (and xtd's own widgets,
     # replaced here) on every form was a tenth of a post's time. Only what depends on the
