@@ -164,7 +164,8 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's, converting each query's placeholders once (core/backends/sqlite3).
+            "ENGINE": "core.backends.sqlite3",
             "NAME": env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
             # BEGIN so two posters queue on the busy timeout instead of failing with

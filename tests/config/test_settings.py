@@ -90,7 +90,7 @@ def test_embedded_database_connection_is_kept_between_requests():
     than many queries (Django registers its SQL functions on each new connection)."""
     got = settings_under({"SQLITE_PATH": "/tmp/parley-settings.sqlite3"}, "DATABASES")
     default = got["DATABASES"]["default"]
-    assert (default["ENGINE"], default["CONN_MAX_AGE"]) == ("django.db.backends.sqlite3", 60)
+    assert (default["ENGINE"], default["CONN_MAX_AGE"]) == ("core.backends.sqlite3", 60)
     got = settings_under({"DATABASE_CONN_MAX_AGE": "0"}, "DATABASES")
     assert got["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
 
