@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from moderation import learning
+from moderation import learning, links
 from moderation.contacts import contacts_find
 from moderation.links import domain_registrable, links_find
 from moderation.normalise import submission_normalise, text_normalise
@@ -129,6 +129,27 @@ def test_bare_domains_are_found_against_the_public_suffix_list(text, domain):
     assert found.bare_domains == (domain,)
     assert found.total == 1
     assert reasons_of(text)["bare_domain"] == f"1 bare domain: {domain}"
+
+
+def test_prose_whose_dots_end_sentences_is_not_scanned_for_bare_domains(monkeypatch):
+    """The bare-domain pattern, a quarter of a comment's scan, runs only on a text with a dot
+    between a name's characters; the links are found as before either way."""
+    scanned = []
+    pattern = links.BARE_DOMAIN
+
+    class Watched:
+        def finditer(self, text):
+            scanned.append(text)
+            return pattern.finditer(text)
+
+    monkeypatch.setattr(links, "BARE_DOMAIN", Watched())
+    prose = "We met at the station. It rained . Then dot the i and go (see https://example.org/a)."
+    assert links.links_find.__wrapped__(prose).total == 1
+    assert scanned == []
+    assert links.links_find.__wrapped__("Then see Example.ORG today. Or not.").bare_domains == (
+        "Example.ORG",
+    )
+    assert len(scanned) == 1
 
 
 @pytest.mark.parametrize(
