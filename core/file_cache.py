@@ -28,6 +28,8 @@ from .cache import cache_write_refusal, cache_write_refused
 CULL_EVERY = 64
 # Keys whose file paths a process keeps (_path): past this many, it starts again.
 KNOWN_PATHS = 1024
+# Bytes asked of a file in one read: more than any entry but a page (the pages are 100 KiB or so).
+READ_AT_ONCE = 65536
 _writes = itertools.count(1)
 
 
@@ -107,8 +109,12 @@ class SharedFileCache(FileBasedCache):
         except FileNotFoundError:
             return None
         try:
-            chunks = []
-            while chunk := os.read(descriptor, 65536):
+            chunk = os.read(descriptor, READ_AT_ONCE)
+            if len(chunk) < READ_AT_ONCE:
+                # A file gives less than asked only at its end: no second read to find it.
+                return chunk
+            chunks = [chunk]
+            while chunk := os.read(descriptor, READ_AT_ONCE):
                 chunks.append(chunk)
             return b"".join(chunks)
         finally:

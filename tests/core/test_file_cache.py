@@ -181,3 +181,26 @@ def test_its_reads_answer_as_djangos_file_cache_does(tmp_path, monkeypatch):
     with open(djangos._key_to_file("empty"), "wb"):
         pass
     assert ours.get("empty", "default") == "default" == djangos.get("empty", "default")
+
+
+def test_a_file_is_read_in_one_call_unless_it_is_larger_than_one_read(tmp_path, monkeypatch):
+    """A small entry (a version, the rules) is one read: a file gives less than asked only at
+    its end, so no second read looks for it. A file larger than one read is read whole."""
+    cache = SharedFileCache(str(tmp_path), {})
+    cache.set("small", "v" * 40, None)
+    cache.set("large", os.urandom(3 * cache_module.READ_AT_ONCE), None)
+    reads = []
+    original = os.read
+
+    def counted(descriptor, size):
+        reads.append(size)
+        return original(descriptor, size)
+
+    monkeypatch.setattr(os, "read", counted)
+    assert cache.get("small") == "v" * 40
+    assert len(reads) == 1
+    reads.clear()
+    content = cache.file_bytes("large")
+    with open(cache._key_to_file("large"), "rb") as stored:
+        assert content == stored.read()
+    assert len(content) > 3 * cache_module.READ_AT_ONCE and len(reads) == 5
