@@ -10,12 +10,14 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.contrib.auth import get_user_model
         from django.core import checks
+        from django.core.signals import request_finished
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate, post_save
 
         from . import checks as parley_checks
         from .account_names import username_skeleton_keep
         from .accounts import confirmation_limit_install
+        from .backends.sqlite3.base import wal_checkpoint_when_due
         from .fold import sqlite_fold_add
         from .sites import site_sync
         from .translations import catalogs_fold
@@ -28,6 +30,7 @@ class CoreConfig(AppConfig):
         )
         post_migrate.connect(_groups_ensure, dispatch_uid="core.groups_ensure")
         connection_created.connect(sqlite_fold_add, dispatch_uid="core.sqlite_fold_add")
+        request_finished.connect(wal_checkpoint_when_due, dispatch_uid="core.wal_checkpoint")
         post_save.connect(
             username_skeleton_keep, sender=get_user_model(), dispatch_uid="core.skeleton_keep"
         )

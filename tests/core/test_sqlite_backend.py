@@ -36,3 +36,36 @@ def test_a_repeated_query_is_converted_once_and_answers_as_before(monkeypatch):
         assert cursor.fetchone() == (4,)
     Article.objects.filter(slug__in=["a", "b"]).count()
     assert any(re.search(r'"slug" IN \(%s, %s\)', sent) for sent in conversions)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_log_is_checkpointed_once_a_request_is_answered_not_in_a_commit(client, monkeypatch):
+    """A commit no longer copies the write-ahead log into the database at 1,000 pages (its
+    poster waited for it); the log is checkpointed after an answer, once this connection has
+    changed CHECKPOINT_AFTER_CHANGES rows, and a commit still does at WAL_BACKSTOP_PAGES."""
+    monkeypatch.setattr(base, "CHECKPOINT_AFTER_CHANGES", 20)
+    connection.close()
+    connection.ensure_connection()
+    sqlite = connection.connection
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone() == ("wal",)
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone() == (base.WAL_BACKSTOP_PAGES,)
+    statements = []
+    sqlite.set_trace_callback(statements.append)
+    try:
+        checkpoints = lambda: [s for s in statements if "wal_checkpoint" in s]  # noqa: E731
+        for n in range(10):
+            Article.objects.filter(pk=0).update(title=str(n))  # no row: no change counted
+        Article.objects.bulk_create([Article(title=f"a{n}", slug=f"a-{n}") for n in range(15)])
+        client.get("/healthz")
+        assert checkpoints() == []  # 15 changes
+        Article.objects.bulk_create([Article(title=f"b{n}", slug=f"b-{n}") for n in range(6)])
+        assert checkpoints() == []  # not in a commit: once answered
+        client.get("/healthz")
+        assert checkpoints() == ["PRAGMA wal_checkpoint(PASSIVE)"]
+        client.get("/healthz")
+        assert len(checkpoints()) == 1
+    finally:
+        sqlite.set_trace_callback(None)

@@ -1,4 +1,5 @@
-"""Django's SQLite backend, with each query's placeholders converted once.
+"""Django's SQLite backend, with each query's placeholders converted once and the write-ahead
+log copied into the database once a request is answered.
 
 Django writes SQL with %s placeholders and its SQLite cursor turns them into sqlite3's ?
 with a regular expression on every execute: about 5 µs for a statement of a few hundred
@@ -9,6 +10,7 @@ once), so the converted text is kept, keyed by the text itself.
 
 from functools import lru_cache
 
+from django.db import connections
 from django.db.backends.sqlite3 import base
 
 # SQL with values in its text (long IN lists) does not repeat; the rest fits many times over.
@@ -28,6 +30,44 @@ class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
         return super().convert_query(query, param_names=param_names)
 
 
+# SQLite copies its write-ahead log into the database (a checkpoint) inside the commit that
+# takes the log past wal_autocheckpoint pages, 1,000 by default: every 40th post or so, its
+# poster waited while a thousand pages were copied. A process here checkpoints once a request
+# has been answered (wal_checkpoint_when_due, on request_finished), after it has changed
+# CHECKPOINT_AFTER_CHANGES rows since its last one (about 30 posts). The commit's own
+# checkpoint stays, further off, for what writes without answering requests (commands, a
+# Celery worker): the log is never left to grow.
+CHECKPOINT_AFTER_CHANGES = 300
+WAL_BACKSTOP_PAGES = 4000
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    _changes_checkpointed = 0
+
     def create_cursor(self, name=None):
         return self.connection.cursor(factory=SQLiteCursorWrapper)
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_BACKSTOP_PAGES}")
+        self._changes_checkpointed = 0
+        return connection
+
+    def wal_checkpoint_when_due(self) -> None:
+        """Checkpoint the log if this connection changed enough rows since its last one.
+
+        PASSIVE: it copies what no reader still needs and waits for nobody."""
+        connection = self.connection
+        if connection is None or self.in_atomic_block:
+            return
+        changes = connection.total_changes
+        if changes - self._changes_checkpointed >= CHECKPOINT_AFTER_CHANGES:
+            self._changes_checkpointed = changes
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
+def wal_checkpoint_when_due(**kwargs) -> None:
+    """request_finished: sent once the answer's bytes are written (the response's close())."""
+    for connection in connections.all(initialized_only=True):
+        if isinstance(connection, DatabaseWrapper):
+            connection.wal_checkpoint_when_due()
