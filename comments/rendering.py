@@ -93,6 +93,22 @@ PRIVATE_USE = (*range(0xE000, 0xF8FF - 3, 4), *range(0xF0000, 0xFFFFD - 3, 4))
 MARKDOWN_SIGNS = re.compile(r"[*_\[\]()<>&`\\!#\x02\x03]|[^\S \n]|://|www\.|^ | $", re.MULTILINE)
 
 
+# Emphasis alone, the commonest mark in comments: a text whose only Markdown is single words
+# or phrases between single asterisks ("I *really* do (twice)!") renders as the parser renders it,
+# <em> in the paragraphs of _plain_html, without the parser (0.1 ms of a post's 3.5).
+# Parentheses and "!" are signs only after a "[" (links and images), which this still refuses.
+SIGNS_BUT_EMPHASIS = re.compile(r"[_\[\]<>&`\\#\x02\x03]|[^\S \n]|://|www\.|^ | $", re.MULTILINE)
+EMPHASISED = re.compile(r"(?<![*\w])\*([^\W_]+(?: [^\W_]+)*)\*(?![*\w])")
+
+
+def _emphasis_only_html(text: str) -> str | None:
+    """The parser's HTML for a text whose only signs are emphasised words, else None."""
+    if SIGNS_BUT_EMPHASIS.search(text):
+        return None
+    marked = EMPHASISED.sub(r"<em>\1</em>", text)
+    return None if "*" in marked else _plain_html(marked)
+
+
 def _stand_ins(text: str) -> dict[str, str] | None:
     """One private-use character per mark, none of them in the text."""
     present = set(text)
@@ -159,7 +175,10 @@ def _plain_html(text: str) -> str:
 def comment_to_safe_html(text: str) -> str:
     """Render a comment's text to HTML that is safe to insert into a page."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    html = _markdown_html(text) if MARKDOWN_SIGNS.search(text) else _plain_html(text)
+    if not MARKDOWN_SIGNS.search(text):
+        html = _plain_html(text)
+    else:
+        html = _emphasis_only_html(text) or _markdown_html(text)
     return nh3.clean(
         html,
         tags=COMMENT_TAGS,

@@ -160,6 +160,35 @@ def test_text_with_no_link_or_code_signs_renders_as_the_whole_parser_would(text)
     assert comment_to_safe_html(text) == _through_the_parser(normalised)
 
 
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("ab é1*** .,'()!\n\n\u00a0")), max_size=90))
+@example("Some *thread* words.\n\nAnother *two words* here, *1999* and *ünïcödé*!")
+@example("*start* of a line\nand *end*")
+@example("*a* *b* *c*")
+@example("x *y*z and *a*b* and **strong** and * spaced * and *a  b*")
+@example("(*aside*) and *shout*! (0.1.2)")
+@example("!(*a*)(b)")
+def test_text_whose_only_signs_are_emphasis_renders_as_the_parser_would(text):
+    """The shortcut for emphasised words alone (no other sign) gives the parser's output."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert comment_to_safe_html(text) == _through_the_parser(normalised)
+
+
+def test_emphasised_words_alone_need_no_parser(monkeypatch):
+    from comments import rendering
+
+    def refused(**kwargs):
+        raise AssertionError("the Markdown parser was used")
+
+    text = "Readers said *thread* (twice)!\n\nThen *two words* and *1999* on a line\nof its own."
+    expected = _through_the_parser(text)
+    monkeypatch.setattr(rendering, "_markdown", refused)
+    assert comment_to_safe_html(text) == expected
+    assert "<em>two words</em>" in expected and "<br>" in expected
+    with pytest.raises(AssertionError, match="parser"):
+        comment_to_safe_html("*emphasis* and a [link](https://example.org)")
+
+
 @pytest.mark.parametrize(
     ("text", "marks_the_syntax_may_use"),
     [
