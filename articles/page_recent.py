@@ -9,9 +9,12 @@ about 45 µs of a hit's 0.18 ms under gunicorn, and with core.file_cache's own g
 more than comparing the bytes of its file, as is done here (SharedFileCache.file_bytes).
 """
 
+import threading
 from typing import NamedTuple
 
 from django.core.cache import cache, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 # The pages this process last read or stored, by page key.
 _recent: dict = {}
@@ -39,6 +42,28 @@ def page_remember(page_key: str, page) -> None:
     _recent[page_key] = page
 
 
+# The file cache's file_bytes, or None on another cache, per thread as Django's caches are:
+# looking the cache up (caches["default"], through asgiref's Local) on each hit cost as much
+# as reading the version's file.
+_this_thread = threading.local()
+
+
+def _file_bytes():
+    try:
+        return _this_thread.file_bytes
+    except AttributeError:
+        _this_thread.file_bytes = getattr(caches["default"], "file_bytes", None)
+        return _this_thread.file_bytes
+
+
+@receiver(setting_changed)
+def _cache_forget(*, setting: str, **kwargs) -> None:
+    # Settings change in a running process only under tests (override_settings).
+    global _this_thread
+    if setting == "CACHES":
+        _this_thread = threading.local()
+
+
 def version_current(version_key: str, version: str) -> bool:
     """Whether the article's version in the shared cache is still `version`.
 
@@ -47,7 +72,7 @@ def version_current(version_key: str, version: str) -> bool:
     expires (page_cache.page_found adds it with no timeout), so bytes that did not change
     cannot hide an expiry either.
     """
-    file_bytes = getattr(caches["default"], "file_bytes", None)
+    file_bytes = _file_bytes()
     if file_bytes is None:
         return cache.get(version_key) == version
     known = _version_files.get(version_key)

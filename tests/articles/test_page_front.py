@@ -3,6 +3,8 @@ through config.wsgi, as gunicorn calls it, a stored page goes out with the bytes
 the first middleware would send, and without the handler running; anything else reaches
 Django, which answers as before."""
 
+import os
+
 import pytest
 from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
@@ -161,3 +163,30 @@ def test_a_page_another_process_dropped_is_not_answered_from_this_ones_memory(
     other_process.delete(version_key)
     status, headers, _ = wsgi("GET", url)
     assert (status, headers["X-Parley-Cache"], len(handler_runs)) == ("200 OK", "miss", 2)
+
+
+def test_a_hit_reads_the_version_file_without_looking_the_cache_up(
+    article, handler_runs, monkeypatch
+):
+    """The file cache's reader is kept per thread: a hit looks up no cache (caches["default"]
+    goes through asgiref's Local, as costly as the version's file), and still reads the
+    version's file, so another process's change is seen (the test above)."""
+    url = article.get_absolute_url()
+    assert wsgi("GET", url)[1]["X-Parley-Cache"] == "miss"
+    assert wsgi("GET", url)[1]["X-Parley-Cache"] == "hit"
+    handler_runs.clear()
+    opened = []
+    original = os.open
+
+    def counted(path, *args, **kwargs):
+        opened.append(path)
+        return original(path, *args, **kwargs)
+
+    def no_lookup(self, alias):
+        raise AssertionError(f"caches[{alias!r}] looked up")
+
+    monkeypatch.setattr(os, "open", counted)
+    monkeypatch.setattr(type(caches), "__getitem__", no_lookup)
+    status, headers, _ = wsgi("GET", url)
+    assert (status, headers["X-Parley-Cache"], handler_runs) == ("200 OK", "hit", [])
+    assert len(opened) == 1 and opened[0].endswith(".djcache")
