@@ -1,8 +1,11 @@
 """Links and contacts in every form a spammer writes them, and the normalisation before them."""
 
+import re
 from dataclasses import replace
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from moderation import learning, links
 from moderation.contacts import contacts_find
@@ -364,3 +367,50 @@ def test_the_model_reads_normalised_text():
     settings_before = {k: v for k, v in model.settings.items() if k != "normalise_unicode"}
     stored_before = replace(model, settings=settings_before)
     assert stored_before.predict_proba([full_width(texts[0])])[0] != pytest.approx(plain)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "Z",
+                "9",
+                "-",
+                ".",
+                " ",
+                "  ",
+                "com",
+                "org",
+                "dot",
+                "(",
+                ")",
+                "[",
+                "]",
+                "{",
+                "}",
+                "/",
+                "x" * 40,
+                "\u017f",
+                "é",
+                "_",
+                "@",
+                "\n",
+            ]
+        ),
+        max_size=14,
+    ).map("".join)
+)
+@example("see example . com / abc and foo- . com and " + "a" * 70 + " . com")
+@example("example(dot)com and a [ dot ] org and x-y-z dot net")
+def test_the_spaced_domain_pattern_matches_as_the_backtracking_label_would(text):
+    """SPACED_DOMAIN takes a label whole (atomic) where _LABEL gives characters back: the
+    same matches, at the same places, as the pattern written with _LABEL."""
+    backtracking = re.compile(
+        links.SPACED_DOMAIN.pattern.replace(links._WHOLE_LABEL, links._LABEL), re.IGNORECASE
+    )
+    assert links._WHOLE_LABEL in links.SPACED_DOMAIN.pattern
+    assert [(m.span(), m.groups()) for m in links.SPACED_DOMAIN.finditer(text)] == [
+        (m.span(), m.groups()) for m in backtracking.finditer(text)
+    ]
