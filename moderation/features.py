@@ -45,7 +45,7 @@ NAMES_OF[3] = NAMES_OF[2]
 NAMES = NAMES_OF[VERSION]
 # Words a comment uses to send readers somewhere else: to a channel, a page, a profile.
 PROMOTION = re.compile(
-    r"\b(?:subscribe|subscribing|subs?|channel|check\s+(?:out|it|my)|visit|follow|click|"
+    r"\b(?=[cefgmpsv])(?:subscribe|subscribing|subs?|channel|check\s+(?:out|it|my)|visit|follow|click|"
     r"my\s+(?:video|channel|music|page|blog|site|website|song|track|profile)|"
     r"free|earn|money|promo|giveaway|please|plz|pls)\b",
     re.IGNORECASE,
@@ -53,7 +53,7 @@ PROMOTION = re.compile(
 # Words a comment uses to ask readers to act on the comment or its author, not to discuss the
 # page: like it, give it a thumbs up, share it, vote, count its author's subscribers.
 ENGAGEMENT = re.compile(
-    r"\b(?:like\s+(?:this\s+comment|my\s+comment|if)|thumbs?\s+up|"
+    r"\b(?=[glpstv])(?:like\s+(?:this\s+comment|my\s+comment|if)|thumbs?\s+up|"
     r"give\s+(?:it|this|me)\s+a\s+(?:like|thumbs)|share\s+(?:this|it|my)|please\s+share|"
     r"vote\s+for|subscribers?|subscribed)\b",
     re.IGNORECASE,
@@ -63,7 +63,7 @@ ENGAGEMENT = re.compile(
 # ("see my new track", "this is my playlist") and asking readers to look it up are, and in
 # version 2 they went unseen wherever the n-grams had not met those words.
 PROMOTION_AUTHORS = re.compile(
-    r"\b(?:subscribe|subscribing|subs?|check\s+(?:out|it|my|me)|visit|follow|click|"
+    r"\b(?=[cefghlmpsv])(?:subscribe|subscribing|subs?|check\s+(?:out|it|my|me)|visit|follow|click|"
     r"my\s+(?:(?:new|latest|first|own)\s+)?(?:videos?|channel|music|page|blog|site|website|"
     r"songs?|tracks?|profile|playlist|album|mixtape|rap|beats?)|"
     r"(?:look|hit)\s+(?:me|us|it|them)\s+up|look\s+up|search\s+for|"
@@ -75,12 +75,14 @@ PROMOTION_AUTHORS = re.compile(
 # discuss ("so close to 14,000,000 subscribers"), and in version 2 it weighed as much as
 # "like this comment".
 ENGAGEMENT_ASKS = re.compile(
-    r"\b(?:like\s+(?:this\s+comment|my\s+comment|if)|thumbs?\s+up|"
+    r"\b(?=[ghlmprstv])(?:like\s+(?:this\s+comment|my\s+comment|if)|thumbs?\s+up|"
     r"give\s+(?:it|this|me)\s+a\s+(?:like|thumbs)|share\s+(?:this|it|my)|please\s+share|"
     r"vote\s+for|my\s+subscribers|(?:get|reach|hit)\s+\d[\d,.]*k?\s+(?:subs|subscribers)|"
     r"subscribed)\b",
     re.IGNORECASE,
 )
+# Each pattern above looks ahead for the first letters its words can start with: without it,
+# every alternative was tried at every word boundary of a comment, most of their time.
 _TAG = re.compile(r"<[^>]*>")
 _LONG_TEXT_WORDS = 200
 
