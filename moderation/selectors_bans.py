@@ -50,17 +50,21 @@ def bans_in_force(
     *, user: AbstractBaseUser | None = None, email: str = "", ip_address: str | None = None
 ) -> list[BanEntry]:
     """The bans in force against this account, email or IP address (from the cache)."""
+    bans = bans_cached()
+    # Hashed only for a kind some ban has: each hash is several keyed HMACs (and an IP
+    # address parsed), on every post, and most sites ban no one or only accounts.
+    kinds = {ban.kind for ban in bans}
     wanted = set()
     if user is not None and user.is_authenticated:
         wanted.add((Ban.Kind.ACCOUNT, user.pk))
-    if email:
+    if email and Ban.Kind.EMAIL in kinds:
         wanted.update((Ban.Kind.EMAIL, value) for value in ban_hashes(Ban.Kind.EMAIL, email))
-    if ip_address:
+    if ip_address and Ban.Kind.IP in kinds:
         wanted.update((Ban.Kind.IP, value) for value in ip_ban_hashes(ip_address))
     now = timezone.now()
     return [
         ban
-        for ban in bans_cached()
+        for ban in bans
         if (ban.kind, ban.user_id if ban.kind == Ban.Kind.ACCOUNT else ban.value_hash) in wanted
         and (ban.expires_at is None or ban.expires_at > now)
     ]

@@ -52,6 +52,29 @@ def test_a_ban_deleted_with_its_account_leaves_the_cache(article, moderator, mak
     assert ban_for(user=user) is None
 
 
+def test_a_poster_is_hashed_only_for_the_kinds_of_ban_there_are(moderator, monkeypatch):
+    """Screening a poster hashes their email or address (several keyed HMACs each) only when
+    some ban of that kind is in force; the bans there are still apply."""
+    from moderation import selectors_bans
+    from moderation.selectors_bans import ban_for
+
+    hashed, original = [], selectors_bans.keyed_hashes
+    monkeypatch.setattr(
+        selectors_bans,
+        "keyed_hashes",
+        lambda purpose, value: hashed.append(purpose) or original(purpose, value),
+    )
+    assert ban_for(email="reader@example.org", ip_address="192.0.2.50") is None
+    assert hashed == []
+    services.ban_create(kind=Ban.Kind.IP, value="192.0.2.50", actor=moderator, reason="x")
+    assert ban_for(email="reader@example.org", ip_address="192.0.2.50") is not None
+    assert hashed and all(purpose == f"ban.{Ban.Kind.IP}" for purpose in hashed)
+    hashed.clear()
+    services.ban_create(kind=Ban.Kind.EMAIL, value="spam@example.org", actor=moderator, reason="x")
+    assert ban_for(email="SPAM@example.org", ip_address="192.0.2.51") is not None
+    assert {f"ban.{Ban.Kind.EMAIL}", f"ban.{Ban.Kind.IP}"} <= set(hashed)
+
+
 def test_changed_rules_score_the_next_post(article, submit):
     """Saving the rules (as their admin page does) reaches the next comment's scoring."""
     submit(form_data(article, comment="published under the old rules"))
