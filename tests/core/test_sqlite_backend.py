@@ -69,3 +69,25 @@ def test_the_log_is_checkpointed_once_a_request_is_answered_not_in_a_commit(clie
         assert len(checkpoints()) == 1
     finally:
         sqlite.set_trace_callback(None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_checkpoint_is_logged_not_raised(caplog):
+    """The checkpoint runs once the answer is sent (request_finished): a failure there is
+    logged, and raises nothing into the response's close()."""
+    import sqlite3
+
+    class Failing:
+        total_changes = base.CHECKPOINT_AFTER_CHANGES * 10
+
+        def execute(self, sql):
+            raise sqlite3.OperationalError("disk I/O error")
+
+    connection.ensure_connection()
+    kept = connection.connection
+    connection.connection = Failing()
+    try:
+        base.wal_checkpoint_when_due()
+    finally:
+        connection.connection = kept
+    assert "checkpoint of the write-ahead log failed" in caplog.text

@@ -8,10 +8,13 @@ repeats (the ORM builds the same text for the same query, and core.db compiles t
 once), so the converted text is kept, keyed by the text itself.
 """
 
+import logging
 from functools import lru_cache
 
 from django.db import connections
 from django.db.backends.sqlite3 import base
+
+logger = logging.getLogger(__name__)
 
 # SQL with values in its text (long IN lists) does not repeat; the rest fits many times over.
 CONVERTED_KEPT = 1024
@@ -63,7 +66,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         changes = connection.total_changes
         if changes - self._changes_checkpointed >= CHECKPOINT_AFTER_CHANGES:
             self._changes_checkpointed = changes
-            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            try:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except base.Database.Error:
+                # The answer is sent and nothing was lost: the next one, or the commit's
+                # own checkpoint, copies the log.
+                logger.warning("A checkpoint of the write-ahead log failed", exc_info=True)
 
 
 def wal_checkpoint_when_due(**kwargs) -> None:
