@@ -48,7 +48,7 @@ def _settings_headers() -> list[tuple[str, str, str, tuple[str, ...]]]:
 @receiver(setting_changed)
 def _policy_forget(*, setting: str, **kwargs) -> None:
     global _built
-    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
         _built = None
 
 
