@@ -45,7 +45,8 @@ NAMES_OF[3] = NAMES_OF[2]
 NAMES = NAMES_OF[VERSION]
 # Words a comment uses to send readers somewhere else: to a channel, a page, a profile.
 PROMOTION = re.compile(
-    r"\b(?=[cefgmpsv])(?:subscribe|subscribing|subs?|channel|check\s+(?:out|it|my)|visit|follow|click|"
+    r"\b(?=[cefgmpsv])(?:subscribe|subscribing|subs?|channel|check\s+(?:out|it|my)|visit|"
+    r"follow|click|"
     r"my\s+(?:video|channel|music|page|blog|site|website|song|track|profile)|"
     r"free|earn|money|promo|giveaway|please|plz|pls)\b",
     re.IGNORECASE,
