@@ -1,5 +1,6 @@
-"""The embedded database's backend converts a query's placeholders once, and answers as
-Django's own SQLite backend does."""
+"""The embedded database's backend converts a query's placeholders once (answering as
+Django's own SQLite backend does), and checkpoints its write-ahead log once a request is
+answered, not inside a poster's commit."""
 
 import re
 
