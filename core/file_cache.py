@@ -177,7 +177,7 @@ class SharedFileCache(FileBasedCache):
         shorter than the last leaves bytes after its stream only until the truncate, which
         zlib would pass over anyway."""
         with self._counting():
-            fname = self._key_to_file(key, version)
+            fname = self._path(key, version)
             try:
                 with open(fname, "r+b") as f:
                     if self._is_expired(f):  # which removes the file

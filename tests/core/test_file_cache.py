@@ -77,6 +77,22 @@ def test_a_count_keeps_the_expiry_its_key_was_added_with(small_cache, monkeypatc
     assert small_cache.incr("deliveries") == 7
 
 
+def test_a_limiters_add_then_counts_hash_its_key_once(small_cache, monkeypatch):
+    """A rate limit adds its key, then counts it on every request: the key's path is worked
+    out once (SharedFileCache._path) for the reads and the counts, not hashed by each count."""
+    hashed, original = [], SharedFileCache._key_to_file
+    monkeypatch.setattr(
+        SharedFileCache,
+        "_key_to_file",
+        lambda self, key, version=None: hashed.append(key) or original(self, key, version),
+    )
+    assert small_cache.add("limit", 0, timeout=60)
+    assert [small_cache.incr("limit") for _ in range(3)] == [1, 2, 3]
+    assert not small_cache.add("limit", 0, timeout=60)
+    # Once for the reads and the counts, once by the add's write (Django's own set).
+    assert hashed == ["limit", "limit"]
+
+
 def test_a_count_past_its_expiry_is_gone(small_cache, monkeypatch):
     import time
 
