@@ -164,6 +164,19 @@ def weighted_rows(counts: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool) ->
     return weighted
 
 
+def keys_sorted(keys: np.ndarray, *, bound: int) -> np.ndarray:
+    """The keys (all below `bound`) in ascending order, as 32-bit integers when they fit.
+
+    Sorting is most of weighted_scores' time for a comment, and numpy sorts 32-bit integers in
+    half the time of 64-bit ones (26 µs against 52 for a comment's 2,900 n-grams); the order,
+    and so every sum after it, is the same. One comment's keys stay below 2**19, and a batch
+    of TEXTS_AT_ONCE below 2**28."""
+    if bound <= 2**32:
+        keys = keys.astype(np.uint32)
+    keys.sort()
+    return keys
+
+
 def weighted_scores(
     blocks: Sequence[tuple[np.ndarray, np.ndarray]],
     n_texts: int,
@@ -191,7 +204,7 @@ def weighted_scores(
     )
     if not len(keys):
         return np.zeros(n_texts)
-    keys.sort()
+    keys = keys_sorted(keys, bound=n_texts * n_blocks * n_features)
     edges = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1], [True])))
     keys = keys[edges[:-1]]
     group_of_value, columns = keys // n_features, keys % (n_blocks * n_features)
