@@ -179,11 +179,21 @@ def comment_to_safe_html(text: str) -> str:
         html = _plain_html(text)
     else:
         html = _emphasis_only_html(text) or _markdown_html(text)
-    return nh3.clean(
-        html,
-        tags=COMMENT_TAGS,
-        attributes=COMMENT_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=COMMENTER_LINK_REL,
-        strip_comments=True,
-    )
+    return comment_html_clean(html)
+
+
+# Built once: nh3.clean() builds a sanitiser from its arguments on every call, which was
+# half the cost of cleaning a comment (12 µs against 5 for a bench.peers text).
+_COMMENT_CLEANER = nh3.Cleaner(
+    tags=COMMENT_TAGS,
+    attributes=COMMENT_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel=COMMENTER_LINK_REL,
+    strip_comments=True,
+)
+
+
+def comment_html_clean(html: str) -> str:
+    """HTML cut down to what a comment may hold: the allowlisted tags and attributes, links
+    with the commenter's rel and allowed schemes, no HTML comments."""
+    return _COMMENT_CLEANER.clean(html)

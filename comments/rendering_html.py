@@ -6,11 +6,9 @@ edits work on those)."""
 import html
 import re
 
-import nh3
-
 from core.text import paragraphs_from_newlines, paragraphs_split
 
-from .rendering import COMMENT_ATTRIBUTES, COMMENT_TAGS, COMMENTER_LINK_REL, URL_SCHEMES
+from .rendering import comment_html_clean
 
 # The sanitiser's output is well formed with quoted attributes, so a token pattern is enough.
 _TOKEN = re.compile(r"<(/?)([a-z]+)((?:\s+[a-z-]+=\"[^\"]*\")*)\s*/?>|([^<]+)")
@@ -38,14 +36,7 @@ def html_sanitise(source: str) -> str:
     wrapped = _OLD_EMPHASIS.sub(
         lambda found: f"<{found[1]}{_EMPHASIS_NAMES[found[2].lower()]}", wrapped
     )
-    return nh3.clean(
-        wrapped,
-        tags=COMMENT_TAGS,
-        attributes=COMMENT_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=COMMENTER_LINK_REL,
-        strip_comments=True,
-    )
+    return comment_html_clean(wrapped)
 
 
 def html_to_comment_text(safe_html: str) -> str:

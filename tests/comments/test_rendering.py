@@ -326,3 +326,19 @@ def test_imported_preformatted_code_keeps_its_lines_in_the_words():
     assert comment_to_safe_html(words).startswith(
         "<pre><code>def f(x):\n    return x &lt; 2\n</code></pre>"
     )
+
+
+def test_comments_are_cleaned_by_a_sanitiser_built_once(monkeypatch):
+    """Rendering a comment and sanitising imported HTML build no sanitiser per call (nh3.clean
+    builds one from its arguments every time), and clean as nh3.clean with them does."""
+    from comments import rendering
+    from comments.rendering_html import html_sanitise
+
+    def refused(*args, **kwargs):
+        raise AssertionError("nh3.clean() built a sanitiser for one comment")
+
+    source = 'Hi *there* <script>x()</script> [a](javascript:y) <b onclick="z">bold</b>'
+    expected = _through_the_parser(source)
+    monkeypatch.setattr(rendering.nh3, "clean", refused)
+    assert rendering.comment_to_safe_html(source) == expected
+    assert "<script" not in html_sanitise("<p>one <i>two</i></p><script>x()</script>")
