@@ -27,6 +27,8 @@ class ModerationEvent(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        # event_comment_recent leads with it: a second index would only cost every write.
+        db_index=False,
     )
     ban = models.ForeignKey(
         Ban,
@@ -89,7 +91,12 @@ class SpamVerdict(models.Model):
     """The scorer's verdict on a comment, with the reasons a moderator sees."""
 
     comment = models.ForeignKey(
-        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="+"
+        Comment,
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        # verdict_comment_recent leads with it: a second index would only cost every write.
+        db_index=False,
     )
     score = models.FloatField(_("score"))
     decision = models.CharField(_("decision"), max_length=16, choices=CommentStatus.choices)
