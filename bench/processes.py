@@ -98,10 +98,12 @@ def base_env() -> dict:
     return env
 
 
-# The embedded beat's first look, one tick after a worker starts, runs every job due with the
-# imports they need: about a second of CPU, which landed inside whatever a run measured first
-# (a whole-thread read once took 104 ms a page instead of 55). A benchmark's server ticks
-# often and is measured only after its first look; a look that finds nothing due takes 1 ms.
+# A Parley server is measured once it has settled: gunicorn answers from its first worker
+# while the other may still be loading the site and the spam model, and one tick after each
+# worker starts, the embedded beat's first look runs every due job with the imports they need
+# (about a second of CPU, timed in one process on a bench database). A benchmark's server ticks
+# often, so that look comes before the measuring; a look that finds nothing due takes 1 ms.
+# (One run's whole-thread read came out at 104 ms a page, against 55 in the runs around it.)
 BEAT_TICK = 2.0
 
 
@@ -115,9 +117,9 @@ def start_gunicorn(env: dict, logs: Path, label: str, probe: str) -> tuple[subpr
         env=env, log=log,
     )  # fmt: skip
     wait_until_serving(process, port, probe, log)
-    if not env.get("REDIS_URL"):  # embedded: each worker runs a beat thread
-        from bench.peers_load import wait_idle
+    from bench.peers_load import wait_idle
 
+    if not env.get("REDIS_URL"):  # embedded: each worker runs a beat thread
         time.sleep(BEAT_TICK + 0.5)
-        wait_idle(process.pid)
+    wait_idle(process.pid)
     return process, port
