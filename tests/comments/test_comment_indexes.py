@@ -35,10 +35,7 @@ def test_no_index_on_a_column_alone_that_no_query_looks_up(table):
 
 def test_the_lookups_they_served_lead_a_composite_index():
     composite = {
-        columns
-        for table in UNUSED
-        for columns in _indexes(table).values()
-        if len(columns) > 1
+        columns for table in UNUSED for columns in _indexes(table).values() if len(columns) > 1
     }
     assert ("thread_id", "order") in composite
     assert ("comment_id", "created_at") in composite  # events and verdicts, newest first
