@@ -38,20 +38,29 @@ def single_column_indexes_drop(schema_editor, table: str, columns: tuple[str, ..
             )
 
 
-def single_column_indexes_create(schema_editor, table: str, columns: tuple[str, ...]) -> None:
-    """The reverse: an index on each of `columns`, named as Django names them."""
+def single_column_indexes_create(
+    schema_editor, table: str, columns: tuple[str, ...], like: tuple[str, ...] = ()
+) -> None:
+    """The reverse: an index on each of `columns`, named as Django names them, and on
+    PostgreSQL the LIKE copy (varchar_pattern_ops) Django adds for each of `like`."""
     quote = schema_editor.quote_name
-    for column in columns:
-        name = schema_editor._create_index_name(table, [column])
+    indexes = [(column, "", "") for column in columns]
+    if schema_editor.connection.vendor == "postgresql":
+        indexes += [(column, "_like", " varchar_pattern_ops") for column in like]
+    for column, suffix, operators in indexes:
+        name = schema_editor._create_index_name(table, [column], suffix=suffix)
         schema_editor.execute(
             f"CREATE INDEX{_concurrently(schema_editor)} IF NOT EXISTS {quote(name)} "
-            f"ON {quote(table)} ({quote(column)})"
+            f"ON {quote(table)} ({quote(column)}{operators})"
         )
 
 
-def unused_indexes_drop(columns_of: dict[str, tuple[str, ...]]) -> migrations.RunPython:
+def unused_indexes_drop(
+    columns_of: dict[str, tuple[str, ...]], *, like_of: dict[str, tuple[str, ...]] | None = None
+) -> migrations.RunPython:
     """A migration's operation dropping, per table, the plain indexes on each of its columns
-    alone (and making them again when unapplied). Its migration must not be atomic."""
+    alone, LIKE copies included (and making them again when unapplied: the LIKE copies of
+    the columns `like_of` names). Its migration must not be atomic."""
 
     def drop(apps, schema_editor):
         for table, columns in columns_of.items():
@@ -59,6 +68,7 @@ def unused_indexes_drop(columns_of: dict[str, tuple[str, ...]]) -> migrations.Ru
 
     def create(apps, schema_editor):
         for table, columns in columns_of.items():
-            single_column_indexes_create(schema_editor, table, columns)
+            like = (like_of or {}).get(table, ())
+            single_column_indexes_create(schema_editor, table, columns, like)
 
     return migrations.RunPython(drop, create, elidable=False)

@@ -3,6 +3,7 @@ B-tree update and, on SQLite, a page written to the log (comments 0016, moderati
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from comments.models import Comment
 from moderation.models import ModerationEvent, SpamVerdict
@@ -53,3 +54,30 @@ def test_sqlite_reads_a_thread_and_a_comments_records_through_their_composite_in
     assert "xtdcomment_thread_order" in plan(Comment.objects.filter(thread_id=1))
     assert "event_comment_recent" in plan(ModerationEvent.objects.filter(comment_id=1))
     assert "verdict_comment_recent" in plan(SpamVerdict.objects.filter(comment_id=1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unapplied_they_come_back_as_django_made_them_and_go_again():
+    """Migrating back before comments 0016 and moderation 0020 makes every index again under
+    Django's own name (PostgreSQL's LIKE copy of object_pk too); forward, they go again."""
+
+    def named() -> dict[str, set[str]]:
+        return {table: set(_indexes(table)) for table in UNUSED}
+
+    after = named()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("moderation", "0019_db_defaults_for_rolling_upgrades")])
+    MigrationExecutor(connection).migrate([("comments", "0015_xtdcomment_thread_order_index")])
+    try:
+        before = named()
+        for table, columns in UNUSED.items():
+            alone = {cols[0] for cols in _indexes(table).values() if len(cols) == 1}
+            assert columns <= alone, table
+        assert ("django_comments_object_pk_7fc98e83_like" in before["django_comments"]) == (
+            connection.vendor == "postgresql"
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert named() == after
+    assert all(before[table] > after[table] for table in UNUSED)
