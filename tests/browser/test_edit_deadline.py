@@ -24,10 +24,11 @@ def posted_minutes_ago(comment, minutes: float) -> None:
     )
 
 
-def test_the_time_left_counts_down_and_the_end_is_said_in_place(live_server, page, article):
+def test_the_time_left_counts_down_and_the_end_is_said_in_place(live_server, new_page, article):
     """Two minutes left: the page says one minute (rounded down), then seconds, then that
     the time is up, with what was typed still in the box; Save then gets the server's
     refusal, with the text to copy."""
+    page = new_page(fresh=True)  # its clock is installed for the context's every page
     page.goto(live_server.url + article.get_absolute_url())
     fill_guest_form(page, "Words to correct.", "Late Lena")
     page.click("#submit")

@@ -1,0 +1,26 @@
+"""The browser tests' pages (conftest.new_page): a test's first page opens in the context kept
+for the package, and starts as a new context would. These tests run in this order: the
+first leaves state behind, the second finds none."""
+
+_seen = {}
+
+
+def test_a_test_leaves_cookies_and_a_second_tab_behind(live_server, page):
+    page.goto(f"{live_server.url}/static/css/parley.css")
+    page.context.add_cookies([{"name": "left", "value": "behind", "url": live_server.url}])
+    page.context.new_page()
+    page.evaluate("localStorage.setItem('left', 'behind')")
+    _seen["context"] = page.context
+    assert len(page.context.pages) == 3  # the keeper, this page and the second tab
+
+
+def test_the_next_test_finds_the_same_context_with_nothing_left(live_server, new_page):
+    page = new_page()
+    assert page.context is _seen["context"], "the warm context was not reused"
+    assert page.context.cookies() == []
+    assert len(page.context.pages) == 2  # the keeper and this page
+    page.goto(f"{live_server.url}/static/css/parley.css")
+    assert page.evaluate("localStorage.getItem('left')") is None
+    # A second page in the same test is a second browser: a context of its own.
+    other = new_page()
+    assert other.context is not page.context
