@@ -58,8 +58,8 @@ def _warm_context(browser, live_server):
     Chromium spends most of a browser test on the first load of a page in a new context: a
     new renderer process, and every script and style sheet parsed from nothing. Measured on
     one flow (open a page, load an article, post, land): 1.8-2.0 CPU-seconds in a new context
-    each time, 1.0-1.2 in this one. Browser tests are most of CI's CPU, so this is CI's
-    length. What a test leaves in it is cleared before the next test uses it (new_page)."""
+    each time, 1.0-1.2 in this one; tests/browser alone, 506 CPU-seconds before and 375
+    after. What a test leaves in it is cleared before the next test uses it (new_page)."""
     context = browser.new_context()
     keeper = context.new_page()
     # A static file: no database read, and the renderer it starts is for the site's pages.
@@ -68,11 +68,7 @@ def _warm_context(browser, live_server):
     context.close()
     # Its kept-alive connections each held a live server thread and, on PostgreSQL, a
     # database connection, which must be gone before the test database is dropped.
-    wait_until(
-        lambda: not [t for t in threading.enumerate() if "process_request_thread" in t.name],
-        30,
-        "the live server's threads to end",
-    )
+    wait_until(lambda: not _live_server_threads(), 30, "the live server's threads to end")
 
 
 def _warm_context_cleared(context, keeper, cdp, origin: str) -> None:
@@ -144,16 +140,19 @@ def _streams_uncapped(settings):
     settings.PARLEY_LIVE_STREAMS_PER_CLIENT = 1_000_000
 
 
+def _live_server_threads() -> list[threading.Thread]:
+    """The live server's connection threads (socketserver names them so)."""
+    return [thread for thread in threading.enumerate() if "process_request_thread" in thread.name]
+
+
 def _live_server_requests() -> list[threading.Thread]:
-    """The live server's request threads (socketserver names them so) inside a request: in
-    wsgiref's handler run, which calls the site and writes its answer, a stream included. A
-    thread of a kept-alive connection waits between requests for the browser's next one
-    (the warm context keeps its connections), and is not counted."""
+    """The live server's threads inside a request: in wsgiref's handler run, which calls the
+    site and writes its answer, a stream included. A thread of a kept-alive connection waits
+    between requests for the browser's next one (the warm context keeps its connections),
+    and is not counted."""
     frames = sys._current_frames()
     running = []
-    for thread in threading.enumerate():
-        if "process_request_thread" not in thread.name:
-            continue
+    for thread in _live_server_threads():
         frame = frames.get(thread.ident)
         while frame is not None:
             code = frame.f_code

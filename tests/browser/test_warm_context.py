@@ -2,6 +2,9 @@
 for the package, and starts as a new context would. These tests run in this order: the
 first leaves state behind, the second finds none."""
 
+from tests.browser.conftest import _live_server_requests
+from tests.support import wait_until
+
 _seen = {}
 
 
@@ -24,3 +27,13 @@ def test_the_next_test_finds_the_same_context_with_nothing_left(live_server, new
     # A second page in the same test is a second browser: a context of its own.
     other = new_page()
     assert other.context is not page.context
+
+
+def test_an_open_stream_is_a_request_the_teardown_waits_for(live_server, page, article):
+    """The teardown waits for requests still running (a page's live stream keeps one), not
+    for the threads of kept-alive connections; a stream must be counted, or the wait would
+    end at once while it still runs."""
+    page.goto(live_server.url + article.get_absolute_url())
+    wait_until(lambda: _live_server_requests(), 10, "the page's live stream to be counted")
+    page.close()
+    wait_until(lambda: not _live_server_requests(), 10, "the closed page's stream to end")
