@@ -70,15 +70,18 @@ async def live(request, article_id: int):
 
 
 async def stream_async(article_id: int, position: Position | None):
-    yield RETRY_FRAME
     async with live_transport().subscribe(article_id) as subscription:
+        # Where the stream starts is fixed before it says it has begun: an event published
+        # once a reader has read the retry frame reaches that reader.
+        frames, position = await subscription.catch_up(position)
+        yield RETRY_FRAME
         while True:
-            frames, position = await subscription.catch_up(position)
             if frames:
                 yield b"".join(frames)
             # No second catch_up first: whatever came since this one has already ended the wait.
             if not await subscription.wait():
                 yield HEARTBEAT_FRAME
+            frames, position = await subscription.catch_up(position)
 
 
 def _stream_sync(article_id: int, position: Position | None, *, until: float):
@@ -91,9 +94,15 @@ def _stream_sync(article_id: int, position: Position | None, *, until: float):
         if not connection.in_atomic_block:
             connection.close()
     transport = live_transport()
+    try:
+        # As in stream_async: the start is fixed before the retry frame goes.
+        frames, position = transport.catch_up(article_id, position)
+    except redis.RedisError as error:
+        yield RETRY_FRAME
+        _stream_ended(article_id, error)
+        return
     yield RETRY_FRAME
     try:
-        frames, position = transport.catch_up(article_id, position)
         if frames:
             yield b"".join(frames)  # what a reader missed: one write, however many events
         while (left := until - time.monotonic()) > 0:
@@ -104,5 +113,9 @@ def _stream_sync(article_id: int, position: Position | None, *, until: float):
             else:
                 yield HEARTBEAT_FRAME
     except redis.RedisError as error:
-        # The browser reconnects after the retry delay and is caught up, or told to reset.
-        logger.warning("live stream of article %s ended: %s", article_id, error)
+        _stream_ended(article_id, error)
+
+
+def _stream_ended(article_id: int, error: redis.RedisError) -> None:
+    # The browser reconnects after the retry delay and is caught up, or told to reset.
+    logger.warning("live stream of article %s ended: %s", article_id, error)

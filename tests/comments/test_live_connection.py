@@ -54,6 +54,8 @@ def test_an_open_stream_holds_no_database_connection(
         lines = []
         while not lines or not lines[-1].startswith(b'data: {"id":7}'):
             lines.append(response.fp.readline())
+            # At the end of the stream readline gives b"" at once, for ever.
+            assert lines[-1], f"the stream ended without the event: {lines}"
         assert b"event: comment\n" in lines
         assert sessions_of_others() == 0
         assert server_requests()
