@@ -1,6 +1,7 @@
 """Shared fixtures: plain factory functions over the real database and services."""
 
 import itertools
+import logging
 import os
 import time
 from contextlib import contextmanager, suppress
@@ -66,6 +67,24 @@ def _fresh_caches():
     yield
     with suppress(Exception):  # a test may leave the cache pointed at a stopped Redis
         cache.clear()
+
+
+def _site_handlers() -> list:
+    # pytest's own capture handlers come and go with each phase of a test.
+    return [h for h in logging.getLogger().handlers if not type(h).__module__.startswith("_pytest")]
+
+
+@pytest.fixture(autouse=True)
+def _site_log_kept():
+    """A test leaves the site's log handlers as it found them. A second django.setup() (as
+    ManagementUtility.execute() runs) points the console at the test's captured stderr,
+    which closes when the test ends: every later log line then failed to write, and printed
+    a traceback instead, for the rest of the run."""
+    before = _site_handlers()
+    yield
+    if _site_handlers() != before:
+        logging.getLogger().handlers[:] = before
+        pytest.fail("the test replaced the site's log handlers (a second django.setup()?)")
 
 
 # Fixtures through which a test reaches the database.

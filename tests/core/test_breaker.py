@@ -61,3 +61,16 @@ def test_a_failure_as_the_probe_closes_is_probed_again_and_closed():
     assert breaker._probe is None, "the probe leaves once the breaker stays closed"
     breaker.trip(ConnectionError("later"))
     assert breaker._probe is not None and closes_within(breaker, 3), "a later trip probes"
+
+
+def test_a_reset_closes_a_breaker_without_what_redis_answering_again_sets_off():
+    """Tests start with every breaker closed; a reset is not Redis answering, so the cache's
+    replay into a Redis an earlier test stopped (which would trip the breaker again, for
+    every later test) does not run."""
+    breaker = breaker_module.breaker_for("redis://127.0.0.1:1/3")  # nothing listens there
+    replays = []
+    breaker.when_closed(lambda: replays.append(1))
+    breaker.trip(ConnectionError("refused"))
+    breaker_module.breakers_reset()
+    assert not breaker.is_open
+    assert replays == []
