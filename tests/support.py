@@ -44,6 +44,12 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def live_server_threads() -> list[threading.Thread]:
+    """The live server's connection threads (socketserver names them so), each holding one
+    browser or client connection, a stream's included."""
+    return [thread for thread in threading.enumerate() if "process_request_thread" in thread.name]
+
+
 def free_port() -> int:
     """A TCP port nothing listens on right now."""
     with socket.socket() as sock:

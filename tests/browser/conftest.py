@@ -10,7 +10,7 @@ import pytest
 
 # Browser tests that need a real worker on Redis use the integration tests' fixtures.
 from tests.integration.conftest import queue_redis, redis_base_url, start_worker  # noqa: F401
-from tests.support import wait_until
+from tests.support import live_server_threads, wait_until
 
 CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -68,7 +68,7 @@ def _warm_context(browser, live_server):
     context.close()
     # Its kept-alive connections each held a live server thread and, on PostgreSQL, a
     # database connection, which must be gone before the test database is dropped.
-    wait_until(lambda: not _live_server_threads(), 30, "the live server's threads to end")
+    wait_until(lambda: not live_server_threads(), 30, "the live server's threads to end")
 
 
 def _warm_context_cleared(context, keeper, cdp, origin: str) -> None:
@@ -140,11 +140,6 @@ def _streams_uncapped(settings):
     settings.PARLEY_LIVE_STREAMS_PER_CLIENT = 1_000_000
 
 
-def _live_server_threads() -> list[threading.Thread]:
-    """The live server's connection threads (socketserver names them so)."""
-    return [thread for thread in threading.enumerate() if "process_request_thread" in thread.name]
-
-
 def _live_server_requests() -> list[threading.Thread]:
     """The live server's threads inside a request: in wsgiref's handler run, which calls the
     site and writes its answer, a stream included. A thread of a kept-alive connection waits
@@ -152,7 +147,7 @@ def _live_server_requests() -> list[threading.Thread]:
     and is not counted."""
     frames = sys._current_frames()
     running = []
-    for thread in _live_server_threads():
+    for thread in live_server_threads():
         frame = frames.get(thread.ident)
         while frame is not None:
             code = frame.f_code

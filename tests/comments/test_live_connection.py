@@ -1,14 +1,13 @@
 """A live stream under WSGI holds no database connection while it is open."""
 
 import http.client
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 
 from comments.live import live_publish
-from tests.support import wait_until
+from tests.support import live_server_threads, wait_until
 
 pytestmark = pytest.mark.postgresql
 
@@ -21,10 +20,6 @@ def sessions_of_others() -> int:
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
-
-
-def server_requests() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if "process_request_thread" in t.name]
 
 
 @pytest.fixture
@@ -49,7 +44,7 @@ def test_an_open_stream_holds_no_database_connection(
         assert response.status == 200
         assert response.fp.readline().startswith(b"retry:")  # the stream has begun
         wait_until(lambda: sessions_of_others() == 0, 5, "the stream's session to end")
-        assert server_requests()  # still open: it was counted, not ended
+        assert live_server_threads()  # still open: it was counted, not ended
         live_publish(article_id=article.pk, kind="comment", data={"id": 7})
         lines = []
         while not lines or not lines[-1].startswith(b'data: {"id":7}'):
@@ -58,7 +53,7 @@ def test_an_open_stream_holds_no_database_connection(
             assert lines[-1], f"the stream ended without the event: {lines}"
         assert b"event: comment\n" in lines
         assert sessions_of_others() == 0
-        assert server_requests()
+        assert live_server_threads()
     finally:
         reader.close()
-        wait_until(lambda: not server_requests(), 30, "the live server's requests to end")
+        wait_until(lambda: not live_server_threads(), 30, "the live server's requests to end")
