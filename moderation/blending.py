@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .learning import train
 from .learning_model import TrainedModel
 
 _EPSILON = 1e-6
@@ -60,6 +59,9 @@ def site_model_train(
     while only one class is known. Links to own_hosts (the site's own) are no links to the
     cues, as the model will be served: the site's readers cite its pages, and a model that
     learnt those as links would learn that links are not spam."""
+    # Here, not at the top: scoring imports this module, and only training needs scikit-learn.
+    from .learning import train
+
     all_texts = [*texts, *published_unreported]
     all_labels = [*labels, *([0] * len(published_unreported))]
     if len(set(all_labels)) < 2:

@@ -11,6 +11,11 @@ short comment's scoring time.
 Character n-grams are those of scikit-learn's "char_wb" analyzer (each word padded with one
 space on either side), but hashed here with numpy: scikit-learn's HashingVectorizer walks them
 one by one in Python, which took about 6 ms for a 3,000-character comment against 0.3 ms here.
+
+Scoring imports neither scikit-learn nor SciPy: word n-grams are made as scikit-learn's word
+analyzer makes them and hashed with the same MurmurHash3 (the mmh3 package). Importing both
+cost every process that scores 1.4 s of CPU and 70 MB, every Celery worker's pool process
+included; only training (moderation.learning) needs them.
 """
 
 from __future__ import annotations
@@ -19,19 +24,23 @@ import html
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
+from mmh3 import hash as murmurhash3_32
 
 from . import features
 from .normalise import text_normalise
 
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import HashingVectorizer
+
 _TAG = re.compile(r"<[^>]*>")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 _WHITESPACE = re.compile(r"\s+")
+# scikit-learn's default token_pattern: words of two or more word characters.
+_WORD = re.compile(r"(?u)\b\w\w+\b")
 _POLYNOMIAL_BASE = np.uint64(1_000_003)
 # Fibonacci hashing: multiplying by 2**64 / golden ratio spreads the polynomial hashes so that
 # their top bits make evenly used buckets.
@@ -66,7 +75,10 @@ def texts_for_model(texts: Sequence[str], settings: dict[str, Any]) -> list[str]
 
 
 def word_vectorizer_build(settings: dict[str, Any]) -> HashingVectorizer:
-    """The word n-gram hashing of a model's settings."""
+    """The word n-gram hashing of a model's settings (training: scoring uses word_analyzer_build
+    and word_buckets, which place the n-grams in the same buckets)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     return HashingVectorizer(
         analyzer="word",
         ngram_range=tuple(settings["word_ngram_range"]),
@@ -78,17 +90,36 @@ def word_vectorizer_build(settings: dict[str, Any]) -> HashingVectorizer:
     )
 
 
+def word_analyzer_build(settings: dict[str, Any]) -> Callable[[str], list[str]]:
+    """The word n-grams of a text as word_vectorizer_build's analyzer makes them: its tokens,
+    then each run of n of them joined by a space, for n in the settings' range (what
+    scikit-learn's _word_ngrams does, in its order)."""
+    shortest, longest = settings["word_ngram_range"]
+    tokenize = _WORD.findall
+
+    def analyze(text: str) -> list[str]:
+        tokens = tokenize(text)
+        if longest == 1:
+            return tokens
+        n_grams = list(tokens) if shortest == 1 else []
+        for n in range(max(shortest, 2), min(longest, len(tokens)) + 1):
+            n_grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return n_grams
+
+    return analyze
+
+
 def word_buckets(
     texts: Sequence[str], analyzer: Callable[[str], list[str]], hash_bits: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the text index and hash bucket of each word n-gram of the texts, as the
-    HashingVectorizer of word_vectorizer_build places them."""
+    HashingVectorizer of word_vectorizer_build places them (analyzer: word_analyzer_build's)."""
     n_grams = [analyzer(text) for text in texts]
     rows = np.repeat(
         np.arange(len(texts)), np.array([len(grams) for grams in n_grams], dtype=np.int64)
     )
-    # murmurhash3_32 encodes each n-gram as UTF-8 and returns the signed hash, as scikit-learn
-    # does; in int64, abs(-2**31) % n is what scikit-learn special-cases it to.
+    # murmurhash3_32 (mmh3's, seed 0) encodes each n-gram as UTF-8 and returns the signed hash,
+    # as scikit-learn's does; in int64, abs(-2**31) % n is what scikit-learn special-cases it to.
     hashes = np.fromiter(
         map(murmurhash3_32, itertools.chain.from_iterable(n_grams)), dtype=np.int64, count=len(rows)
     )
@@ -135,6 +166,8 @@ def character_buckets(
 
 def character_ngram_counts(texts: Sequence[str], settings: dict[str, Any]) -> sp.csr_matrix:
     """Counts of each text's hashed character n-grams, one row per (normalised) text."""
+    import scipy.sparse as sp  # training only: scoring reads the buckets (weighted_scores)
+
     shortest, longest = settings["char_ngram_range"]
     hash_bits = settings["hash_bits"]
     rows, columns = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]

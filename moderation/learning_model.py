@@ -22,8 +22,8 @@ from .learning_features import (
     reading,
     texts_for_model,
     weighted_scores,
+    word_analyzer_build,
     word_buckets,
-    word_vectorizer_build,
 )
 
 STORAGE_FORMAT = 1
@@ -61,7 +61,7 @@ class TrainedModel:
 
     def __post_init__(self) -> None:
         # Built once per model: predict_proba runs per comment and must not pay for it.
-        analyzer = word_vectorizer_build(self.settings).build_analyzer()
+        analyzer = word_analyzer_build(self.settings)
         object.__setattr__(self, "_word_analyzer", analyzer)
         # Scoring looks words and characters up in one array each (weighted_scores); the
         # separate arrays become views of them, so the model is not held twice.

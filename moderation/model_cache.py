@@ -2,9 +2,9 @@
 own (moderation.blending). The site model is loaded from the database once and re-checked
 every minute, so a newly trained model reaches every worker without a restart.
 
-scikit-learn and numpy are imported when a model is first used, or as a process that will
+numpy and the starter model are loaded when a model is first used, or as a process that will
 score starts (spam_model_libraries_load): web processes that never score (queue mode) never
-pay for them.
+pay for them. Scoring never imports scikit-learn or SciPy (moderation.learning_features).
 """
 
 import time
@@ -68,10 +68,10 @@ spam_models = SpamModelCache()
 
 
 def spam_model_libraries_load() -> None:
-    """Import the model's libraries (scikit-learn, SciPy) and read the starter model now.
+    """Import the model's libraries (numpy) and read the starter model now.
 
     For a process about to score, as it starts: done on its first comment instead, they
-    cost that reader a second or more (and a worker's pool process the queue's time)."""
+    cost that reader the time (and a worker's pool process the queue's time)."""
     from . import blending  # noqa: F401
     from .starter import starter_model
 

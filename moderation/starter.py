@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from . import evaluation, learning, learning_model
+from . import learning_model
 from .labelled import labelled_file_read
 
 STARTER_FILE = Path(__file__).with_name("starter_model.npz")
@@ -62,6 +62,10 @@ def starter_summary() -> dict | None:
 def starter_model_build(paths: Sequence[Path]) -> learning_model.TrainedModel:
     """Train a starter model on labelled CSV files; its notes carry the leave-one-file-out
     figures (each file scored by a model trained on the others), the way a new site meets it."""
+    # Here, not at the top: every scoring process imports this module for starter_model, and
+    # only training needs scikit-learn.
+    from . import evaluation, learning
+
     files = [labelled_file_read(path) for path in paths]
     texts = [text for labelled in files for text in labelled.texts]
     labels = [label for labelled in files for label in labelled.labels]

@@ -148,13 +148,44 @@ def test_word_buckets_are_those_of_the_hashing_vectorizer():
     normalized = learning_features.texts_for_model(VARIED_TEXTS, settings)
     vectorizer = learning_features.word_vectorizer_build(settings)
     rows, buckets = learning_features.word_buckets(
-        normalized, vectorizer.build_analyzer(), settings["hash_bits"]
+        normalized, learning_features.word_analyzer_build(settings), settings["hash_bits"]
     )
     counted = scipy.sparse.coo_matrix(
         (np.ones(len(buckets)), (rows, buckets)),
         shape=(len(normalized), 2 ** settings["hash_bits"]),
     ).tocsr()
     assert (counted != vectorizer.transform(normalized)).nnz == 0
+
+
+@pytest.mark.parametrize("word_ngram_range", [(1, 1), (1, 2), (1, 3), (2, 2), (2, 4)])
+def test_word_n_grams_are_those_of_scikit_learns_analyzer(word_ngram_range):
+    """Scoring makes a text's word n-grams without scikit-learn, the same ones in the same
+    order as the analyzer the model was trained with."""
+    settings = {**learning.DEFAULT_SETTINGS, "word_ngram_range": word_ngram_range}
+    texts = [
+        *learning_features.texts_for_model(VARIED_TEXTS, settings),
+        *VARIED_TEXTS,  # unnormalised too: capitals, tags, punctuation between words
+        "one",
+        "one two",
+        "a b c d e",  # one-letter words are no tokens
+        "snake_case and 1st 2nd x2 o'clock naïve café",
+    ]
+    expected = learning_features.word_vectorizer_build(settings).build_analyzer()
+    analyzer = learning_features.word_analyzer_build(settings)
+    assert [analyzer(text) for text in texts] == [expected(text) for text in texts]
+
+
+def test_word_hashes_are_scikit_learns():
+    """mmh3 hashes each n-gram as scikit-learn's murmurhash3_32 does (seed 0, signed, UTF-8)."""
+    from sklearn.utils import murmurhash3_32 as scikit_learns
+
+    analyzer = learning_features.word_analyzer_build(learning.DEFAULT_SETTINGS)
+    n_grams = [n_gram for text in VARIED_TEXTS for n_gram in analyzer(text.lower())]
+    n_grams += ["", "a", "ab", "abc", "abcd", "abcde", "☃", "ünï", "x" * 1001]
+    assert len(n_grams) > 100
+    hashes = [learning_features.murmurhash3_32(n_gram) for n_gram in n_grams]
+    assert hashes == [scikit_learns(n_gram) for n_gram in n_grams]
+    assert min(hashes) < 0 < max(hashes)
 
 
 def test_a_hash_of_int_min_takes_scikit_learns_bucket(monkeypatch):
