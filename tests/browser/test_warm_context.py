@@ -39,7 +39,6 @@ def test_an_open_stream_is_a_request_the_teardown_waits_for(live_server, page, a
     wait_until(lambda: not _live_server_requests(), 10, "the closed page's stream to end")
 
 
-
 def test_a_new_context_loads_no_address_bar_pages(browser, live_server, new_page):
     """A new context is a window, and Chromium loaded the address bar's suggestion popups
     (WebUI pages in a renderer of their own) into each, unless conftest's switches say not."""
