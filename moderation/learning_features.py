@@ -14,8 +14,8 @@ one by one in Python, which took about 6 ms for a 3,000-character comment agains
 
 Scoring imports neither scikit-learn nor SciPy: word n-grams are made as scikit-learn's word
 analyzer makes them and hashed with the same MurmurHash3 (the mmh3 package). Importing both
-cost every process that scores 1.4 s of CPU and 70 MB, every Celery worker's pool process
-included; only training (moderation.learning) needs them.
+cost every process that scores 1.4 s of CPU and 70 MB (each web process scoring inline, each
+Celery worker); only training (moderation.learning) needs them.
 """
 
 from __future__ import annotations

@@ -70,8 +70,8 @@ spam_models = SpamModelCache()
 def spam_model_libraries_load() -> None:
     """Import the model's libraries (numpy) and read the starter model now.
 
-    For a process about to score, as it starts: done on its first comment instead, they
-    cost that reader the time (and a worker's pool process the queue's time)."""
+    For a process about to score, as it starts: done on its first comment instead, that
+    reader would wait for them (and a worker's pool process would, with the queue)."""
     from . import blending  # noqa: F401
     from .starter import starter_model
 
