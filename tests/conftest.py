@@ -7,6 +7,7 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import django
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
@@ -85,6 +86,14 @@ def _site_log_kept():
     if _site_handlers() != before:
         logging.getLogger().handlers[:] = before
         pytest.fail("the test replaced the site's log handlers (a second django.setup()?)")
+
+
+@pytest.fixture
+def django_setup_skipped(monkeypatch):
+    """For a test that runs code which sets Django up again (ManagementUtility.execute(),
+    Celery's Django fixup): the site is set up already, and set up again its log would write
+    to the test's captured stderr, closed when the test ends (_site_log_kept)."""
+    monkeypatch.setattr(django, "setup", lambda *args, **kwargs: None)
 
 
 # Fixtures through which a test reaches the database.

@@ -90,9 +90,10 @@ def test_no_beat_thread_with_a_queue_or_with_the_tick_at_zero(settings):
     assert beat_embedded_start() is None
 
 
-def test_no_beat_runs_under_the_tests():
-    """config.wsgi was imported by now (tests/articles/test_page_front.py); a beat thread
-    here would run jobs on the test database behind every test's back."""
+def test_no_beat_runs_under_the_tests(django_setup_skipped):
+    """config.wsgi was imported by now in a whole run (tests/articles/test_page_front.py), or
+    is imported here, run alone; a beat thread here would run jobs on the test database
+    behind every test's back."""
     import config.wsgi  # noqa: F401
 
     assert "parley-embedded-beat" not in [thread.name for thread in threading.enumerate()]

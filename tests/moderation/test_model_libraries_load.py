@@ -34,16 +34,16 @@ TRAINING_ONLY = {TRAINING_ONLY!r}
 """
 SCORE = f"""
 import sys
+from dataclasses import replace
 import config.wsgi
-from moderation.model_cache import spam_models
-from moderation.models import ModerationRules
 from moderation.learning_model import TrainedModel
 from moderation.starter import starter_model
 from moderation.blending import BlendedModel
 starter = starter_model()
-# A site model that corrects the starter, as one stored in the database loads.
-correction = TrainedModel.from_bytes(starter.to_bytes())
-object.__setattr__(correction, "settings", {{**starter.settings, "corrects": starter.version}})
+# A site model that corrects the starter, loaded as one stored in the database is.
+stored = replace(starter, settings={{**starter.settings, "corrects": starter.version}})
+correction = TrainedModel.from_bytes(stored.to_bytes())
+assert correction.corrects == starter.version
 texts = ["check out my channel http://x.example", "The council met on Tuesday."]
 for model in (BlendedModel(starter, None, 0.0), BlendedModel(starter, correction, 0.5)):
     assert all(0 < p < 1 for p in model.predict_proba(texts))

@@ -6,7 +6,6 @@ import os
 import signal
 from zoneinfo import ZoneInfo
 
-import django
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, ManagementUtility, call_command
@@ -118,15 +117,12 @@ def test_the_commands_report_the_refusal_instead_of_a_traceback(tmp_path, capsys
 
 
 def test_a_backup_newer_than_this_parley_is_refused_on_the_command_line(
-    tmp_path, capsys, monkeypatch
+    tmp_path, capsys, monkeypatch, django_setup_skipped
 ):
     """import_json of a version 3 backup exits non-zero with one clear line, no traceback,
     and stores nothing."""
     # The command line closes the connections as it exits; the test's is still needed.
     monkeypatch.setattr(connections, "close_all", lambda: None)
-    # The site is set up already: set up again, its log would write to this test's captured
-    # stderr, closed when the test ends (tests/conftest.py's _site_log_kept).
-    monkeypatch.setattr(django, "setup", lambda *args, **kwargs: None)
     document = {
         "format": "parley-backup", "version": 3, "site": "https://future.example",
         "users": [{"id": 1, "username": "ann", "email": "ann@example.org"}], "articles": [],
