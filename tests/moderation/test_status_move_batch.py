@@ -6,7 +6,7 @@ audit trail as moving each comment on its own (comment_status_move)."""
 from functools import partial
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
@@ -20,6 +20,7 @@ from moderation.services.transition_effects import page_refresh
 from moderation.services.transitions import (
     StatusMove,
     TransitionNotAllowed,
+    comment_lock,
     comments_lock,
     comments_status_move,
 )
@@ -256,3 +257,21 @@ def test_copies_by_the_same_poster_count_in_a_batch_as_one_by_one(article, queue
 
     assert [copies(pk) for pk in batch] == [copies(pk) for pk in singles]
     assert copies(batch[3]) and not copies(batch[0]) and not copies(batch[2])
+
+
+def test_a_locked_comment_loads_what_else_of_its_article_is_read(make_article, post):
+    """The lock reads only each article's slug (what the page refresh after the commit
+    needs); any other field of the article a caller reads is loaded from the database, never
+    an empty stand-in."""
+    first, second = make_article(), make_article()
+    comments = [post(first, "On the first."), post(second, "On the second.")]
+    with transaction.atomic():
+        alone = comment_lock(comment_id=comments[0].pk)
+        batch = comments_lock(comment_ids=[c.pk for c in comments])
+        assert [c.article.slug for c in (alone, *batch)] == [first.slug, first.slug, second.slug]
+        with CaptureQueriesContext(connection) as queries:
+            titles = [c.article.title for c in (alone, *batch)]
+            opens = [c.article.comments_open for c in (alone, *batch)]
+    assert titles == [first.title, first.title, second.title]
+    assert all(titles) and opens == [True, True, True]
+    assert len(queries) == 6  # one per article and field read, as Django loads deferred fields
