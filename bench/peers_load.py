@@ -289,16 +289,17 @@ def _python(port: int, path: str, seconds: float, headers: dict) -> Hammered:
 @contextlib.contextmanager
 def serving(
     command: list[str], *, port: int, probe: str, log: Path, env: dict | None = None,
-    cwd: Path | None = None,
+    cwd: Path | None = None, probe_status: int = 200,
 ):  # fmt: skip
-    """A server in a process group of its own (processes.spawn), from its first 200 on
-    `probe` to the end of the block. `cwd`: a folder other than Parley's, for a server that
-    must not read Parley's gunicorn.conf.py (gunicorn reads the one where it starts)."""
+    """A server in a process group of its own (processes.spawn), from its first
+    `probe_status` (a 200) on `probe` to the end of the block. `cwd`: a folder other than
+    Parley's, for a server that must not read Parley's gunicorn.conf.py (gunicorn reads the
+    one where it starts)."""
     process = spawn(
         command, env=env if env is not None else dict(os.environ), log=log, cwd=cwd or ROOT
     )
     try:
-        wait_until_serving(process, port, probe, log)
+        wait_until_serving(process, port, probe, log, expected=probe_status)
         yield process
     finally:
         stop(process)
@@ -342,10 +343,11 @@ from pathlib import Path
 HERE = Path(__file__).parent
 BODY = (HERE / "page.html").read_bytes()
 HEADERS = [tuple(pair) for pair in json.loads((HERE / "headers.json").read_text())]
+STATUS = (HERE / "status.txt").read_text()
 
 
 def application(environ, start_response):
-    start_response("200 OK", HEADERS)
+    start_response(STATUS, HEADERS)
     return [BODY]
 """
 # Said by gunicorn itself for each answer, or about this one connection only.
@@ -354,11 +356,12 @@ NOT_REPLAYED = frozenset(("connection", "date", "server", "transfer-encoding", "
 
 @contextlib.contextmanager
 def bare_gunicorn_serving(
-    page: bytes, headers: list[tuple[str, str]], logs: Path
-) -> Iterator[tuple[int, str]]:
-    """gunicorn (2 sync workers, as Parley runs) answering every request with `page` and
-    `headers` from a WSGI app that does nothing else: what this server can do at best on this
-    machine, so the cached page's share of nginx can be read against it."""
+    page: bytes, headers: list[tuple[str, str]], logs: Path, *, status: str = "200 OK"
+) -> Iterator[tuple[int, str, int]]:
+    """gunicorn (2 sync workers, as Parley runs) answering every request with `status`,
+    `page` and `headers` from a WSGI app that does nothing else: what this server can do at
+    best on this machine, so the cached page's share of nginx (and a 304's CPU) can be read
+    against it. Yields its port, path and process id (for its CPU)."""
     import json
 
     with tempfile.TemporaryDirectory(prefix="parley-peers-bare-") as scratch:
@@ -366,11 +369,16 @@ def bare_gunicorn_serving(
         (home / "page.html").write_bytes(page)
         kept = [(name, value) for name, value in headers if name.lower() not in NOT_REPLAYED]
         (home / "headers.json").write_text(json.dumps(kept))
+        (home / "status.txt").write_text(status)
         (home / "bare_page.py").write_text(BARE_APP)
         port = free_port()
         command = [
             sys.executable, "-m", "gunicorn", "bare_page:application", "--workers", "2",
             "--chdir", str(home), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         ]  # fmt: skip
-        with serving(command, port=port, probe="/", log=logs / "gunicorn-bare.log", cwd=home):
-            yield port, "/"
+        code = int(status.split()[0])
+        log = logs / f"gunicorn-bare-{code}.log"
+        with serving(
+            command, port=port, probe="/", log=log, cwd=home, probe_status=code
+        ) as process:
+            yield port, "/", process.pid

@@ -165,12 +165,17 @@ def parley_poster(
 
 
 def _get(port: int, path: str, headers: dict) -> int:
+    return _answer(port, path, headers)[0]
+
+
+def _answer(port: int, path: str, headers: dict) -> tuple[int, list[tuple[str, str]]]:
+    """A GET's status and headers."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         response.read()
-        return response.status
+        return response.status, response.getheaders()
     finally:
         connection.close()
 
@@ -194,6 +199,7 @@ class ParleyFigures:
     nginx_note: str = ""
     bare: Hammered | None = None
     not_modified: Hammered | None = None
+    bare_not_modified: Hammered | None = None  # the same 304 from gunicorn and a bare app
     not_modified_note: str = ""
     queue: object = None  # bench.queue_latency.QueueRun
     queue_note: str = ""
@@ -289,7 +295,7 @@ def cached_page_measure(
     else:
         with nginx_serving(page, logs) as (nginx_port, nginx_path):
             figures.nginx = hammer(nginx_port, nginx_path, seconds=options.seconds, headers=CLOSE)
-    with bare_gunicorn_serving(page, headers.items(), logs) as (bare_port, bare_path):
+    with bare_gunicorn_serving(page, headers.items(), logs) as (bare_port, bare_path, _):
         figures.bare = hammer(bare_port, bare_path, seconds=options.seconds, headers=CLOSE)
     _, _, headers = fetch(port, path)  # the page as stored now, should it have changed
     etag = headers.get("ETag") if headers is not None else None
@@ -305,3 +311,11 @@ def cached_page_measure(
                                   pid=pid)  # fmt: skip
     if figures.not_modified.bytes_per_request > len(page) / 4:
         raise SystemExit("the conditional GETs were answered with whole pages, not 304s")
+    # The same 304 from a WSGI app that does nothing else: what gunicorn spends on any answer
+    # on this machine, the floor under Parley's.
+    _, not_modified_headers = _answer(port, path, conditional)
+    floor = bare_gunicorn_serving(b"", not_modified_headers, logs, status="304 Not Modified")
+    with floor as (bare_port, bare_path, bare_pid):
+        figures.bare_not_modified = hammer(
+            bare_port, bare_path, seconds=options.seconds, headers=conditional, pid=bare_pid
+        )

@@ -68,14 +68,17 @@ def tail(log: Path, lines: int = 15) -> str:
         return ""
 
 
-def wait_until_serving(process: subprocess.Popen, port: int, path: str, log: Path) -> None:
-    """Wait for a 200 on `path`, failing early (with the log) if the server exits."""
+def wait_until_serving(
+    process: subprocess.Popen, port: int, path: str, log: Path, *, expected: int = 200
+) -> None:
+    """Wait for `expected` (a 200) on `path`, failing early (with the log) if the server
+    exits."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"the server exited with {process.returncode}:\n{tail(log)}")
         status, _, _ = fetch(port, path)
-        if status == 200:
+        if status == expected:
             return
         time.sleep(0.1)
     raise SystemExit(f"timed out waiting for the server on port {port}:\n{tail(log)}")
