@@ -213,11 +213,11 @@ def report(parley: ParleyFigures, isso: IssoFigures | None, args, spread: dict[i
         ms(not_modified) if parley.not_modified else parley.not_modified_note, "", None,
     ))  # fmt: skip
     floor = parley.bare_not_modified
+    above = ratio(not_modified, floor and floor.cpu_ms)
     if floor:
         rows.append((
             "… the same 304 from gunicorn and a bare WSGI app (the server's floor)",
-            f"{ms(floor.cpu_ms)} (Parley's 304: {not_modified / floor.cpu_ms:.2f}x it)", "",
-            None,
+            ms(floor.cpu_ms) + (f" (Parley's 304: {above:.2f}x it)" if above else ""), "", None,
         ))  # fmt: skip
 
     print("| | Parley | Isso | Parley / Isso |\n|---|---|---|---|")
