@@ -6,7 +6,8 @@ fields, CSRF cookie; the 302 not followed), Isso as its embed does (JSON to /new
 CPU is utime + stime of the server's process tree, from /proc, per request.
 
 It prints one table (whole thread and first screen read; posting at 1, 4 and 8 clients with
-scoring inline, in rounds that alternate the two servers (bench/peers_rounds.py); a post and
+scoring inline, in rounds that alternate the two servers (bench/peers_rounds.py), each round
+on Isso's seeded table (peers_isso.isso_posted_drop); a post and
 its landing page; posting with Redis and one Celery worker; the
 cached anonymous page against nginx serving the same bytes with `Connection: close`, and
 against gunicorn serving them from a bare WSGI app, the server's own ceiling; a 304),
@@ -136,7 +137,8 @@ def posting_measure(args, parley: ParleyFigures, isso: IssoFigures | None) -> di
             isso.posting[clients] = measured_together(runs["isso"])
             shown += f", isso {isso.posting[clients].per_second:.1f}"
             spread[clients] = " ".join(
-                f"{ours.per_second / theirs.per_second:.2f}"
+                f"{ours.per_second / theirs.per_second:.2f} ({ours.per_second:.0f}/"
+                f"{theirs.per_second:.0f})"
                 for ours, theirs in zip(runs["parley"], runs["isso"], strict=True)
             )
         print(f"posting, {clients} clients: {shown} comments/s", flush=True)
@@ -229,7 +231,7 @@ def report(parley: ParleyFigures, isso: IssoFigures | None, args, spread: dict[i
         if figures and shown != args.thread_size:
             print(f"! {name}'s whole thread showed {shown} of {args.thread_size} comments")
     if spread and args.rounds > 1:
-        print("Posting, Parley / Isso comments/s round by round: " + "; ".join(
+        print("Posting, Parley / Isso comments/s round by round (Parley's / Isso's): " + "; ".join(
             f"{clients} client{'s' * (clients > 1)}: {ratios}" for clients, ratios in spread.items()
         ))  # fmt: skip
     print(f"Isso's first screen is GET /?uri=…{FIRST_SCREEN}; Parley's is the article page.")
