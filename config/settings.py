@@ -160,6 +160,10 @@ if DATABASE_URL:
             "CONN_HEALTH_CHECKS": True,
         }
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, rolling back a transaction cut short in its own commit or rollback
+        # (core/backends/cut_short.py).
+        DATABASES["default"]["ENGINE"] = "core.backends.postgresql"
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{TEST_DB_SUFFIX}"}
 else:
     DATABASES = {

@@ -80,7 +80,7 @@ def test_database_url_keeps_connections_and_checks_them():
         "DATABASES",
     )["DATABASES"]["default"]  # fmt: skip
     assert (got["ENGINE"], got["HOST"], got["PORT"], got["NAME"], got["USER"]) == (
-        "django.db.backends.postgresql", "db.example.org", 5433, "parley", "parley"
+        "core.backends.postgresql", "db.example.org", 5433, "parley", "parley"
     )  # fmt: skip
     assert (got["CONN_MAX_AGE"], got["CONN_HEALTH_CHECKS"]) == (30, True)
 

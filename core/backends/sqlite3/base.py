@@ -1,5 +1,6 @@
-"""Django's SQLite backend, with each query's placeholders converted once and the write-ahead
-log copied into the database once a request is answered.
+"""Django's SQLite backend, with each query's placeholders converted once, the write-ahead
+log copied into the database once a request is answered, and a transaction cut short in its
+own commit or rollback rolled back rather than committed (core/backends/cut_short.py).
 
 Django writes SQL with %s placeholders and its SQLite cursor turns them into sqlite3's ?
 with a regular expression on every execute: about 5 µs for a statement of a few hundred
@@ -13,6 +14,8 @@ from functools import lru_cache
 
 from django.db import connections
 from django.db.backends.sqlite3 import base
+
+from ..cut_short import CutShortRolledBack
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +47,11 @@ CHECKPOINT_AFTER_CHANGES = 300
 WAL_BACKSTOP_PAGES = 4000
 
 
-class DatabaseWrapper(base.DatabaseWrapper):
+class DatabaseWrapper(CutShortRolledBack, base.DatabaseWrapper):
     _changes_checkpointed = 0
+
+    def _transaction_open(self) -> bool:
+        return self.connection.in_transaction
 
     def create_cursor(self, name=None):
         return self.connection.cursor(factory=SQLiteCursorWrapper)

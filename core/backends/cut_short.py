@@ -1,0 +1,45 @@
+"""Turning autocommit back on rolls back a transaction that was cut short.
+
+An atomic block ends by committing or rolling back, then turns autocommit back on. An
+exception raised inside that commit or rollback before it reaches the database leaves the
+transaction open: a worker's time limit is a signal, and Celery raises SoftTimeLimitExceeded
+wherever the process happens to be. Turning autocommit on then goes wrong on both databases:
+- Python's sqlite3 commits the open transaction, so rows that were being rolled back are
+  stored.
+- psycopg refuses ("connection in transaction status INTRANS"). Every write after that joins
+  a transaction nobody ends, and it is lost when the connection closes. An import past its
+  time limit was left "running" this way: its failure was recorded into that transaction
+  (CI, once, on PostgreSQL).
+
+Nothing else reaches this point with a transaction still open, so one found here was cut
+short. It is rolled back, and the callbacks waiting for it to commit are dropped with it.
+The exception that cut it short carries on to the caller.
+"""
+
+import logging
+
+from django.db import DatabaseError
+
+logger = logging.getLogger(__name__)
+
+
+class CutShortRolledBack:
+    """Mixed into a backend's DatabaseWrapper, which says whether a transaction is open."""
+
+    def _transaction_open(self) -> bool:
+        raise NotImplementedError
+
+    def _set_autocommit(self, autocommit):
+        if autocommit and self.connection is not None and self._transaction_open():
+            logger.warning("A transaction cut short in its commit or rollback is rolled back")
+            self.run_on_commit = []
+            try:
+                with self.wrap_database_errors:
+                    self.connection.rollback()
+            except DatabaseError:
+                # The connection is in the middle of a statement (PostgreSQL: its answer is
+                # not read yet), so it is closed and the database ends the transaction. The
+                # next query opens a fresh connection, in autocommit.
+                self.close()
+                return
+        super()._set_autocommit(autocommit)
