@@ -37,9 +37,10 @@ class CutShortRolledBack:
                 with self.wrap_database_errors:
                     self.connection.rollback()
             except DatabaseError:
-                # The connection is in the middle of a statement (PostgreSQL: its answer is
-                # not read yet), so it is closed and the database ends the transaction. The
-                # next query opens a fresh connection, in autocommit.
+                # PostgreSQL, a statement sent and its answer not read: the connection is
+                # closed, and the database ends the transaction as that statement leaves it
+                # (a COMMIT already sent may still commit). The next query opens a fresh
+                # connection, in autocommit.
                 self.close()
                 return
         super()._set_autocommit(autocommit)
