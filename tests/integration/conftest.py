@@ -84,8 +84,10 @@ def start_worker():
     yield start
     for worker in workers:
         # Printed at every teardown, shown by pytest only when the test failed: what the
-        # worker logged is the first clue to a failure that happened in it.
-        print(f"--- the worker's log ({worker.log}), last lines ---\n{worker.output()[-4000:]}")
+        # worker logged is the first clue to a failure that happened in it. Enough of it
+        # for a chain of tracebacks: the last 4,000 characters cut off the first exception
+        # of the one that showed where an import's time limit struck.
+        print(f"--- the worker's log ({worker.log}), last lines ---\n{worker.output()[-40000:]}")
         worker.stop()
 
 

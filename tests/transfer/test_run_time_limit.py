@@ -1,15 +1,21 @@
 """A queued import stopped by the worker's time limit always ends said so, wherever in the
 run the limit strikes."""
 
+import os
+import signal
+import threading
+import time
+
 import pytest
 from billiard.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from articles.models import Article
 from comments.models import Comment
 from transfer.models import ImportRun
 from transfer.services import importing, runs
+from transfer.services.storing import CommentBuffer
 
 from . import wxr_build as W
 
@@ -87,6 +93,47 @@ def test_a_time_limit_striking_as_the_import_commits_still_ends_the_run(
     assert (run.status, run.error) == (ImportRun.Status.FAILED, _time_limit_error(settings))
     assert run.finished_at is not None and not run.upload
     assert (Article.objects.count(), Comment.objects.count()) == (0, 0)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_time_limit_striking_while_a_batch_is_written_lets_it_end_before_the_rollback():
+    """Where CI's limit actually struck: as the import waited for its writing thread's batch
+    (PostgreSQL writes one batch on the import's connection while the next is built). The
+    wait forgot the batch before waiting, so settle() had nothing to wait for. The import's
+    transaction was rolled back while the batch still wrote on the connection, and its next
+    statement began a transaction that nothing ended. The limit here is the real kind: a
+    SIGUSR1 whose handler raises SoftTimeLimitExceeded, as billiard's does."""
+
+    buffer = CommentBuffer(source="wordpress", run_id=None, user_ids={}, warn=lambda _: None)
+    batch_started, batch_ended = threading.Event(), threading.Event()
+
+    def slow_batch(raw) -> None:
+        batch_started.set()
+        time.sleep(0.5)
+        raw.execute("SELECT 1")  # on the import's connection, as rows_write does
+        batch_ended.set()
+
+    def limit_struck(signum, frame):
+        raise SoftTimeLimitExceeded()
+
+    previous = signal.signal(signal.SIGUSR1, limit_struck)
+    try:
+        with pytest.raises(SoftTimeLimitExceeded), transaction.atomic():
+            try:
+                connection.ensure_connection()
+                buffer.writing = buffer.writer.submit(slow_batch, connection.connection)
+                batch_started.wait(5)
+                threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+                buffer.wait()  # as the writer waits to use the connection; struck here
+            finally:
+                buffer.settle()  # as the import does, inside its transaction
+        # The rollback ran once the batch had ended, and left the connection in autocommit.
+        assert batch_ended.is_set()
+        assert connection.get_autocommit() and not connection.connection.info.transaction_status
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+        buffer.close()
 
 
 def _limit_struck(*args, **kwargs):

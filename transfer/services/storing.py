@@ -182,10 +182,20 @@ class CommentBuffer:
     def wait(self) -> None:
         """Let the batch being written finish (raising what it raised): anything else that
         uses the connection calls this first."""
-        if self.writing is not None:
-            writing, self.writing = self.writing, None
+        writing = self.writing
+        if writing is None:
+            return
+        try:
             with connection.wrap_database_errors:  # psycopg's errors as Django's
                 writing.result()
+        finally:
+            # Forgotten once it has ended. A worker's time limit (a signal) can strike while
+            # this waits, leaving the batch still writing; settle() must then wait for it
+            # again. Forgotten at once, it went on writing on the connection after the
+            # rollback, and its next statement began a transaction that nothing ended: the
+            # run, recorded as failed inside that transaction, read "running" (CI, PostgreSQL).
+            if writing.done():
+                self.writing = None
 
     def flush(self, *, wait: bool = True) -> None:
         """Write what waits; threads that gained replies are then renumbered and recounted.
