@@ -67,11 +67,12 @@ def test_a_time_limit_striking_as_the_run_is_claimed_still_ends_it(
 def test_a_time_limit_striking_as_the_import_commits_still_ends_the_run(
     admin_user, monkeypatch, settings
 ):
-    """Later still: inside the import transaction's commit, before it reached the database.
-    The transaction was left open (psycopg: "connection in transaction status INTRANS"),
-    the run's failure was written into it and lost with the connection, and the run read
-    "running" with its upload still named (CI, once more, on PostgreSQL). On SQLite the
-    same strike inside a rollback stored what was rolled back (core/backends/cut_short.py)."""
+    """Inside the import transaction's commit, before it reached the database. On PostgreSQL
+    the transaction was left open (psycopg: "connection in transaction status INTRANS"), the
+    run's failure went into it and was lost with the connection, and the run read "running"
+    with its upload still named: the end state CI showed, which it reached from the strike of
+    the next test. On SQLite the open transaction was committed as autocommit came back on,
+    and the run said nothing was stored over stored rows (core/backends/cut_short.py)."""
 
     run = ImportRun.objects.create(format="wordpress", started_by=admin_user)
     run.upload.save("blog.xml", ContentFile(W.document(W.post(1, W.comment(11))).encode()))
@@ -106,15 +107,17 @@ def test_a_time_limit_striking_while_a_batch_is_written_lets_it_end_before_the_r
     SIGUSR1 whose handler raises SoftTimeLimitExceeded, as billiard's does."""
 
     buffer = CommentBuffer(source="wordpress", run_id=None, user_ids={}, warn=lambda _: None)
-    batch_started, batch_ended = threading.Event(), threading.Event()
+    released, batch_ended = threading.Event(), threading.Event()
 
     def slow_batch(raw) -> None:
-        batch_started.set()
-        time.sleep(0.5)
+        # Still writing when the limit strikes, and for a moment after.
+        released.wait(30)
+        time.sleep(0.3)
         raw.execute("SELECT 1")  # on the import's connection, as rows_write does
         batch_ended.set()
 
     def limit_struck(signum, frame):
+        released.set()
         raise SoftTimeLimitExceeded()
 
     previous = signal.signal(signal.SIGUSR1, limit_struck)
@@ -123,7 +126,6 @@ def test_a_time_limit_striking_while_a_batch_is_written_lets_it_end_before_the_r
             try:
                 connection.ensure_connection()
                 buffer.writing = buffer.writer.submit(slow_batch, connection.connection)
-                batch_started.wait(5)
                 threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGUSR1)).start()
                 buffer.wait()  # as the writer waits to use the connection; struck here
             finally:
