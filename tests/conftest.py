@@ -9,9 +9,11 @@ from pathlib import Path
 
 import django
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -471,3 +473,22 @@ def token_a_sign_in_replaced(make_user) -> tuple[Client, str]:
     assert signed_in.status_code == 302
     assert browser.cookies["csrftoken"].value != old_token
     return browser, old_token
+
+
+@pytest.fixture
+def struck_once(monkeypatch):
+    """`struck_once("_commit")` (or "_rollback"): the connection's next commit (or rollback)
+    raises SoftTimeLimitExceeded before anything reaches the database, as a worker's time
+    limit does when its signal lands there; later calls are real."""
+
+    def strike(name: str) -> None:
+        wrapper = type(connections[DEFAULT_DB_ALIAS])
+        real = getattr(wrapper, name)
+
+        def struck(self, *args, **kwargs):
+            monkeypatch.setattr(wrapper, name, real)
+            raise SoftTimeLimitExceeded()
+
+        monkeypatch.setattr(wrapper, name, struck)
+
+    return strike

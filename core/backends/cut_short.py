@@ -7,9 +7,9 @@ wherever the process happens to be. Turning autocommit on then goes wrong on bot
 - Python's sqlite3 commits the open transaction, so rows that were being rolled back are
   stored.
 - psycopg refuses ("connection in transaction status INTRANS"). Every write after that joins
-  a transaction nobody ends, and it is lost when the connection closes. An import past its
-  time limit was left "running" this way: its failure was recorded into that transaction
-  (CI, once, on PostgreSQL).
+  a transaction nobody ends, and it is lost when the connection closes: an import struck
+  there would record its failure into that transaction and be left "running" (the state a
+  CI run ended in, reached there by another path: transfer/services/storing.py's wait).
 
 Nothing else reaches this point with a transaction still open, so one found here was cut
 short. It is rolled back, and the callbacks waiting for it to commit are dropped with it.

@@ -1,39 +1,21 @@
 """A transaction cut short inside its own commit or rollback is rolled back, on both databases.
 
 A worker's time limit is a signal: Celery raises SoftTimeLimitExceeded wherever the process
-is, and once (CI, PostgreSQL) that was inside the import transaction's ending, before the
-ROLLBACK reached the database. The atomic block then turned autocommit back on with the
-transaction still open: psycopg refused, and every write after it (the run's "failed",
-its upload's removal) went into a transaction nobody ended, lost when the worker closed the
-connection, so the run read "running". On SQLite, Python's sqlite3 commits an open
-transaction as autocommit comes back on: what was being rolled back was stored. Here the
-exception is raised where that signal landed: as Django hands the commit or the rollback to
-the database driver (core/backends/cut_short.py)."""
+is, inside a transaction's commit or rollback too, before it reaches the database. The atomic
+block then turned autocommit back on with the transaction still open. psycopg refused
+("connection in transaction status INTRANS", the end state of a CI failure that came there by
+another path: tests/transfer/test_run_time_limit.py), and every write after it went into a
+transaction nobody ended, lost when the connection closed. Python's sqlite3 committed it: what
+was being rolled back was stored. Here the exception is raised where that signal lands: as
+Django hands the commit or the rollback to the database driver (core/backends/cut_short.py),
+with tests/conftest.py's struck_once."""
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth.models import Group
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def struck_once(monkeypatch):
-    """Make the next call of the connection's `_commit` or `_rollback` raise as the time
-    limit's signal would, before anything reaches the database; later calls are real."""
-
-    def strike(name: str) -> None:
-        wrapper = type(connections[DEFAULT_DB_ALIAS])
-        real = getattr(wrapper, name)
-
-        def struck(self, *args, **kwargs):
-            monkeypatch.setattr(wrapper, name, real)
-            raise SoftTimeLimitExceeded()
-
-        monkeypatch.setattr(wrapper, name, struck)
-
-    return strike
 
 
 def _stored() -> list[str]:

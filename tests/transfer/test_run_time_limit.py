@@ -9,7 +9,7 @@ import time
 import pytest
 from billiard.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 
 from articles.models import Article
 from comments.models import Comment
@@ -65,7 +65,7 @@ def test_a_time_limit_striking_as_the_run_is_claimed_still_ends_it(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_time_limit_striking_as_the_import_commits_still_ends_the_run(
-    admin_user, monkeypatch, settings
+    admin_user, monkeypatch, settings, struck_once
 ):
     """Inside the import transaction's commit, before it reached the database. On PostgreSQL
     the transaction was left open (psycopg: "connection in transaction status INTRANS"), the
@@ -76,17 +76,12 @@ def test_a_time_limit_striking_as_the_import_commits_still_ends_the_run(
 
     run = ImportRun.objects.create(format="wordpress", started_by=admin_user)
     run.upload.save("blog.xml", ContentFile(W.document(W.post(1, W.comment(11))).encode()))
-    wrapper = type(connections[DEFAULT_DB_ALIAS])
-    real_commit, real_lock_take = wrapper._commit, importing.import_lock_take
-
-    def commit_struck(self):
-        monkeypatch.setattr(wrapper, "_commit", real_commit)
-        raise SoftTimeLimitExceeded()
+    real_lock_take = importing.import_lock_take
 
     def lock_take_then_arm():
         # Taken inside the import's transaction: its commit is the next one.
         real_lock_take()
-        monkeypatch.setattr(wrapper, "_commit", commit_struck)
+        struck_once("_commit")
 
     monkeypatch.setattr(importing, "import_lock_take", lock_take_then_arm)
     assert runs.import_run_execute(run_id=run.pk) == ImportRun.Status.FAILED
