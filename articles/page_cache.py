@@ -95,7 +95,7 @@ def shared_render(request: HttpRequest, template_name: str, context: dict) -> Ht
     # Where "Log in" and the language switcher bring the reader back to: this page by the
     # parameters that key it, never the rest of this one reader's query, which would be kept
     # in the page every other reader of that key is given.
-    address = request.path + _query_kept(request.GET)
+    address = request.path + query_kept(request.GET)
     shared = {"csrf_token": "", "return_to": address, "language_next": address}
     response = render(request, template_name, {**context, **shared})
     response.page_shared = True
@@ -114,7 +114,8 @@ def _query_digest(values: dict) -> str:
 NO_QUERY = _query_digest({})
 
 
-def _query_kept(values) -> str:
+def query_kept(values) -> str:
+    """The query of the parameters that key a page, in PAGE_PARAMETERS' order ("" if none)."""
     kept = urlencode([(name, values[name]) for name in PAGE_PARAMETERS if values.get(name)])
     return f"?{kept}" if kept else ""
 
@@ -148,11 +149,16 @@ def _settings_changed(**kwargs) -> None:
 
 def _page_key(request: HttpRequest, slug: str) -> str:
     digest = _query_digest(request.GET) if request.META.get("QUERY_STRING") else NO_QUERY
-    # The language LocaleMiddleware will pick (the switcher's cookie, then Accept-Language):
-    # each language's page is kept apart, under one version, so one change drops them all.
+    return f"parley:page:{slug}:{digest}:{page_rendering(request)}"
+
+
+def page_rendering(request: HttpRequest) -> str:
+    """What besides the article and the address shapes its page: the language LocaleMiddleware
+    will pick (the switcher's cookie, then Accept-Language), each language's page kept apart
+    under one version so that one change drops them all; the key and settings it was built
+    under (_built_by), and the stored format."""
     language = get_language_from_request(request)
-    signed = _built_by(settings.SECRET_KEY)
-    return f"parley:page:{slug}:{digest}:{language}:{signed}:{PAGE_FORMAT}"
+    return f"{language}:{_built_by(settings.SECRET_KEY)}:{PAGE_FORMAT}"
 
 
 def page_invalidate(*, slug: str) -> None:

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from .. import page_cache
+from .. import page_cache, page_shell
 
 
 def pages_refresh(*, slugs: Iterable[str | None]) -> None:
@@ -14,5 +14,6 @@ def pages_refresh(*, slugs: Iterable[str | None]) -> None:
     def invalidate() -> None:
         for slug in slugs:
             page_cache.page_invalidate(slug=slug)
+            page_shell.shell_invalidate(slug=slug)
 
     transaction.on_commit(invalidate)
