@@ -40,9 +40,9 @@ from django.utils.safestring import mark_safe
 from . import page_cache, selectors
 from .page_recent import page_remember
 
-# The tag of the messages the article template leaves to the comment section (its messages
-# block skips them, by substring, as this does): the confirmation of a comment and its notes.
-SECTION_MESSAGES = "comment-notice"
+# The tags of the messages the comment section shows itself (comments.notices): a comment's
+# confirmation and its notes. Others (the follow box's, a page-wide one) are shown outside it.
+SECTION_MESSAGE_TAGS = frozenset(("comment-notice", "comment-notice-note"))
 # Stand-ins in the shell for what each visit puts in, random per process so that no text of
 # the article can be one. Each is left alone by the filters it goes through: the token by
 # {% csrf_token %}, the address by |urlencode (base.html) and by escaping (the switcher).
@@ -78,7 +78,10 @@ def shell_fits(request: HttpRequest) -> bool:
     if request.get_full_path() != request.path + page_cache.query_kept(request.GET):
         return False
     # Reading them here leaves them for the page: they are cleared once the answer is sent.
-    return all(SECTION_MESSAGES in message.extra_tags for message in get_messages(request))
+    return all(
+        SECTION_MESSAGE_TAGS.intersection(message.extra_tags.split())
+        for message in get_messages(request)
+    )
 
 
 def shell_page(request: HttpRequest, article) -> HttpResponse | None:

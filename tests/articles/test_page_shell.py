@@ -13,7 +13,10 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from articles.page_shell import SECTION_MESSAGE_TAGS
 from articles.services import update_publish
+from comments.notices import NOTE_TAG, NOTICE_TAG
+from readers.forms import FOLLOW_NOTICE_TAG
 from tests.conftest import form_data
 
 pytestmark = pytest.mark.django_db
@@ -147,8 +150,10 @@ def test_from_the_shell_the_page_asks_the_anonymous_pages_queries_at_any_size(
 
 
 @pytest.mark.parametrize(
-    "case", ["signed in", "another message", "a parameter of its own", "parameters reordered"]
-)
+    "case",
+    ["signed in", "another message", "a follow notice", "a parameter of its own",
+     "parameters reordered"],
+)  # fmt: skip
 def test_everyone_else_gets_the_page_rendered_whole(case, article, post, submit, make_user):
     """A session (an account), a message shown outside the section, or an address the
     shell's key does not write as asked: the whole page, as before."""
@@ -156,10 +161,11 @@ def test_everyone_else_gets_the_page_rendered_whole(case, article, post, submit,
     client, address = posted(submit, article, comment="Mine", reply_to=str(parent.pk))
     if case == "signed in":
         client.force_login(make_user("member"))
-    elif case == "another message":
-        # As a follow form's confirmation would be queued for this browser.
+    elif case in ("another message", "a follow notice"):
+        # Queued for this browser as a view queues them; the follow box shows its own.
+        tags = FOLLOW_NOTICE_TAG if case == "a follow notice" else ""
         storage = CookieStorage(HttpRequest())
-        storage.add(messages.INFO, "Something else happened")
+        storage.add(messages.INFO, "Something else happened", extra_tags=tags)
         response = HttpResponse()
         storage.update(response)
         client.cookies["messages"] = response.cookies["messages"].value
@@ -171,4 +177,15 @@ def test_everyone_else_gets_the_page_rendered_whole(case, article, post, submit,
     page = visit(client, address)
     assert page.status_code == 200 and not hasattr(page, "page_shell")
     if case == "another message":
-        assert "Something else happened" in page.content.decode()
+        assert (
+            '<p class="message message-info">Something else happened</p>' in page.content.decode()
+        )
+    if case == "a follow notice":
+        html = page.content.decode()
+        assert "Something else happened" in html[html.index('id="follow"') :]
+
+
+def test_the_shell_knows_the_tags_of_the_messages_the_comment_section_shows():
+    """The comment section's own messages are the only ones a shell is built without."""
+    assert {NOTICE_TAG, NOTE_TAG} == SECTION_MESSAGE_TAGS
+    assert FOLLOW_NOTICE_TAG not in SECTION_MESSAGE_TAGS
