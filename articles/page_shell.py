@@ -56,7 +56,7 @@ SHELL_FORMAT = "1"
 
 class Shell(NamedTuple):
     """The page around the comment section: its texts, and between each two the name of the
-    part a visit puts there (a key of _SLOTS' values)."""
+    part a visit puts there (one of _SLOTS' values)."""
 
     version: str
     expires: float

@@ -88,7 +88,6 @@ def test_a_reply_landing_on_its_thread_address_is_the_whole_page(article, post, 
     """A reply is sent to ?thread=…&context=…: the address is spliced in (Log in, the
     language switcher), so one shell serves every thread of the article."""
     parent = post(article, "A parent comment")
-    client, _ = posted(submit, article, comment="A first reply")
     client, address = posted(submit, article, comment="My reply", reply_to=str(parent.pk))
     assert "?thread=" in address and "&context=" in address
     built = assert_same_as_whole(client, address, label="miss")
