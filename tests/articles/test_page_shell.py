@@ -110,6 +110,16 @@ def test_a_guest_with_an_order_of_their_own_on_a_later_page_gets_the_whole_page(
     assert_same_as_whole(client, f"{article.get_absolute_url()}?cpage=2", label="miss")
 
 
+def test_a_reply_link_without_javascript_is_the_whole_page(article, post, submit):
+    """?replyto= (a "Reply" link followed with scripts off) changes only the section's form."""
+    parent = post(article, "Answer me")
+    client, _ = posted(submit, article, comment="Mine")
+    page = assert_same_as_whole(
+        client, f"{article.get_absolute_url()}?replyto={parent.pk}", label="miss"
+    )
+    assert f'name="reply_to" value="{parent.pk}"' in page.content.decode()
+
+
 def test_comments_keep_the_shell_and_the_articles_own_changes_drop_it(
     article, post, submit, make_user, django_capture_on_commit_callbacks
 ):
