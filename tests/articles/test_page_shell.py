@@ -5,6 +5,7 @@ kept through comments, dropped by the article's own changes; everyone else rende
 import re
 
 import pytest
+import redis
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
@@ -18,6 +19,7 @@ from articles.services import update_publish
 from comments.notices import NOTE_TAG, NOTICE_TAG
 from readers.forms import FOLLOW_NOTICE_TAG
 from tests.conftest import form_data
+from tests.support import RedisServer, redis_cache_config
 
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
@@ -198,3 +200,27 @@ def test_the_shell_knows_the_tags_of_the_messages_the_comment_section_shows():
     """The comment section's own messages are the only ones a shell is built without."""
     assert {NOTICE_TAG, NOTE_TAG} == SECTION_MESSAGE_TAGS
     assert FOLLOW_NOTICE_TAG not in SECTION_MESSAGE_TAGS
+
+
+@pytest.fixture(scope="module")
+def private_redis():
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_on_the_redis_cache_the_shell_is_kept_and_filled_in_alike(
+    private_redis, settings, article, post, submit
+):
+    """Production's cache (django-redis): the shell is stored, read back and filled in to
+    the same bytes as the page rendered whole."""
+    settings.CACHES = redis_cache_config(private_redis.url, timeout=2)
+    post(article, "Already here")
+    client, address = posted(submit, article, comment="Mine, on Redis")
+    assert_same_as_whole(client, address, label="miss")
+    stored = redis.Redis.from_url(f"{private_redis.url}/1").keys("*parley:shell:*")
+    assert len(stored) == 2  # the shell and its version
+    post(article, "Published since")
+    page = assert_same_as_whole(client, address, label="hit")
+    assert "Published since" in page.content.decode()
