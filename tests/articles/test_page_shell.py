@@ -18,6 +18,7 @@ from articles.page_shell import SECTION_MESSAGE_TAGS
 from articles.services import update_publish
 from comments.notices import NOTE_TAG, NOTICE_TAG
 from readers.forms import FOLLOW_NOTICE_TAG
+from readers.services import user_display_name_set
 from tests.conftest import form_data
 from tests.support import RedisServer, redis_cache_config
 
@@ -137,6 +138,20 @@ def test_comments_keep_the_shell_and_the_articles_own_changes_drop_it(
         update_publish(article=article, author=author, body="A correction to the story.")
     page = assert_same_as_whole(client, address, label="miss")
     assert "A correction to the story." in page.content.decode()
+
+
+def test_an_authors_new_name_drops_the_shell_and_is_on_the_page_at_once(
+    article, submit, make_user, django_capture_on_commit_callbacks
+):
+    """The byline is in the shell: renaming its author rebuilds it."""
+    author = make_user("writer")
+    article.authors.add(author)
+    client, address = posted(submit, article, comment="Mine")
+    assert visit(client, address).page_shell == "miss"
+    with django_capture_on_commit_callbacks(execute=True):
+        user_display_name_set(user=author, first_name="Renamed", last_name="Writer")
+    page = assert_same_as_whole(client, address, label="miss")
+    assert "By Renamed Writer" in page.content.decode()
 
 
 def test_from_the_shell_the_page_asks_the_anonymous_pages_queries_at_any_size(
