@@ -18,7 +18,7 @@ from articles.page_shell import SECTION_MESSAGE_TAGS
 from articles.services import update_publish
 from comments.notices import NOTE_TAG, NOTICE_TAG
 from readers.forms import FOLLOW_NOTICE_TAG
-from readers.services import user_display_name_set
+from readers.services import reader_data_erase, user_display_name_set
 from tests.conftest import form_data
 from tests.support import RedisServer, redis_cache_config
 
@@ -152,6 +152,20 @@ def test_an_authors_new_name_drops_the_shell_and_is_on_the_page_at_once(
         user_display_name_set(user=author, first_name="Renamed", last_name="Writer")
     page = assert_same_as_whole(client, address, label="miss")
     assert "By Renamed Writer" in page.content.decode()
+
+
+def test_an_author_who_erases_their_account_leaves_the_byline_at_once(
+    article, submit, make_user, django_capture_on_commit_callbacks
+):
+    """Erasing an author's account takes their name off the byline: the shell is rebuilt."""
+    author = make_user("leaver", first_name="Gone", last_name="Author")
+    article.authors.add(author)
+    client, address = posted(submit, article, comment="Mine")
+    assert "By Gone Author" in visit(client, address).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        reader_data_erase(user=author)
+    page = assert_same_as_whole(client, address, label="miss")
+    assert "Gone Author" not in page.content.decode()
 
 
 def test_from_the_shell_the_page_asks_the_anonymous_pages_queries_at_any_size(
