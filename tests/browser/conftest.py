@@ -3,10 +3,10 @@ pytest-django's live server."""
 
 import os
 import shutil
-import sys
 import threading
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 # Browser tests that need a real worker on Redis use the integration tests' fixtures.
 from tests.integration.conftest import queue_redis, redis_base_url, start_worker  # noqa: F401
@@ -155,25 +155,41 @@ def _streams_uncapped(settings):
     settings.PARLEY_LIVE_STREAMS_PER_CLIENT = 1_000_000
 
 
+# The live server's threads inside a request, from Django's request_started to its
+# request_finished (sent by the response's close(), once its bytes, a stream's included, are
+# written or the browser has gone). A thread of a kept-alive connection waits between requests
+# for the browser's next one (the warm context keeps its connections), and is not counted.
+# This once walked the threads' frames (sys._current_frames() and f_back) instead, while those
+# threads ran on: CPython 3.11 has crashed doing that elsewhere, and a CI run of the browser
+# tests died of a segmentation fault with a stream thread winding down (the crashing thread's
+# stack was cut from the log).
+_in_request: set[threading.Thread] = set()
+_in_request_lock = threading.Lock()
+
+
+def _request_started(**kwargs) -> None:
+    thread = threading.current_thread()
+    if thread in live_server_threads():
+        with _in_request_lock:
+            _in_request.add(thread)
+
+
+def _request_finished(**kwargs) -> None:
+    with _in_request_lock:
+        _in_request.discard(threading.current_thread())
+
+
+# Connected after Django's own receivers (close_old_connections among them), so a request is
+# counted until they have run.
+request_started.connect(_request_started, dispatch_uid="browser-tests-request-started")
+request_finished.connect(_request_finished, dispatch_uid="browser-tests-request-finished")
+
+
 def _live_server_requests() -> list[threading.Thread]:
-    """The live server's threads inside a request: in wsgiref's handler run, which calls the
-    site and writes its answer, a stream included. A thread of a kept-alive connection waits
-    between requests for the browser's next one (the warm context keeps its connections),
-    and is not counted."""
-    frames = sys._current_frames()
-    running = []
-    for thread in live_server_threads():
-        frame = frames.get(thread.ident)
-        while frame is not None:
-            code = frame.f_code
-            if code.co_name == "run" and code.co_filename.endswith(_WSGIREF_HANDLERS):
-                running.append(thread)
-                break
-            frame = frame.f_back
-    return running
-
-
-_WSGIREF_HANDLERS = os.path.join("wsgiref", "handlers.py")
+    """The live server's threads inside a request (a stream included)."""
+    with _in_request_lock:
+        running = set(_in_request)
+    return [thread for thread in live_server_threads() if thread in running]
 
 
 @pytest.fixture(autouse=True)
