@@ -144,7 +144,10 @@ def forget_commenter(request: HttpRequest, response: HttpResponse) -> None:
     """Drop saved commenter details (they posted with the consent box unticked), and with
     them the proof of an address if details were saved: unticking the box ticked for them
     says this browser is not to know them. A guest who never saved any keeps a proof that
-    ends with the browser anyway (remember_verified_email)."""
+    ends with the browser anyway (remember_verified_email). A browser that sent no saved
+    details has none to drop: it is sent no deletion, which was a Set-Cookie on most posts."""
+    if COMMENTER_COOKIE not in request.COOKIES:
+        return
     if remembered_commenter(request):
         response.delete_cookie(VERIFIED_COOKIE, samesite="Lax")
     response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")

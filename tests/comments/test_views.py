@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment, CommentStatus
-from comments.owner import OWN_COOKIE
+from comments.owner import COMMENTER_COOKIE, OWN_COOKIE
 from moderation.models import ModerationRules
 from moderation.services.transitions import comment_transition
 from tests.conftest import form_data
@@ -201,8 +201,19 @@ class TestPosting:
         html = page(client, article)
         assert 'value="Noor"' in html and 'value="noor@example.com"' in html
         assert 'value="https://noor.example"' in html
-        submit(form_data(article, comment="again", name="Noor"))
+        unticked = submit(form_data(article, comment="again", name="Noor"))
+        assert unticked.cookies[COMMENTER_COOKIE]["max-age"] == 0
         assert 'value="Noor"' not in page(client, article)
+
+    def test_the_box_unticked_sends_no_deletion_to_a_browser_that_saved_nothing(
+        self, client, article, submit
+    ):
+        """Unticked, the consent box deletes the details a browser saved; a browser that
+        saved none, as most posters, is sent no cookie for them at all."""
+        response = submit(form_data(article, comment="just once", name="Ola"))
+        assert response.status_code == 302
+        assert COMMENTER_COOKIE not in response.cookies
+        assert COMMENTER_COOKIE not in client.cookies
 
     def test_commenter_ip_is_remote_addr_unless_proxies_are_trusted(
         self, client, article, settings, submit
