@@ -8,7 +8,7 @@ importable from here.
 - pages: drop the cached pages of articles that changed
 """
 
-from .pages import pages_refresh
+from .pages import author_pages_refresh, pages_refresh
 from .publication import (
     AlreadyPublished,
     article_publish,
@@ -55,6 +55,7 @@ __all__ = [
     "article_unschedule",
     "articles_delete",
     "articles_publish_due",
+    "author_pages_refresh",
     "pages_refresh",
     "update_cancel",
     "update_correct",

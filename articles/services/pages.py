@@ -2,9 +2,11 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from .. import page_cache, page_shell
+from ..models import Article
 
 
 def pages_refresh(*, slugs: Iterable[str | None]) -> None:
@@ -17,3 +19,9 @@ def pages_refresh(*, slugs: Iterable[str | None]) -> None:
             page_shell.shell_invalidate(slug=slug)
 
     transaction.on_commit(invalidate)
+
+
+def author_pages_refresh(*, author: AbstractBaseUser) -> None:
+    """Drop the cached pages of the articles `author` writes: their byline is on them (a new
+    display name, an erased account). Their slugs are read now, while the author still is."""
+    pages_refresh(slugs=Article.objects.filter(authors=author).values_list("slug", flat=True))

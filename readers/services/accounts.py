@@ -7,8 +7,7 @@ from allauth.account.models import EmailConfirmation
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from articles.models import Article
-from articles.services import pages_refresh
+from articles.services import author_pages_refresh
 from core.text import one_line
 
 
@@ -17,9 +16,8 @@ def user_display_name_set(*, user: AbstractBaseUser, first_name: str, last_name:
     user.first_name = one_line(first_name)[:150]
     user.last_name = one_line(last_name)[:150]
     user.save(update_fields=["first_name", "last_name"])
-    # An author's byline is on their articles' kept pages and shells: drop them, or readers
-    # read the old name until they expire.
-    pages_refresh(slugs=Article.objects.filter(authors=user).values_list("slug", flat=True))
+    # Or readers of their articles' kept pages and shells read the old name until they expire.
+    author_pages_refresh(author=user)
 
 
 def email_confirmations_expire() -> None:

@@ -16,7 +16,7 @@ from django.db.models.functions import Cast, Concat
 
 from articles.models import Article
 from articles.page_cache import page_invalidate
-from articles.services import pages_refresh
+from articles.services import author_pages_refresh
 from comments.models import Comment
 from comments.models_votes import DOWN, UP, wilson_lower_bound
 from moderation.models import ModerationEvent, SpamVerdict, StaffEdit, WebhookDelivery
@@ -224,6 +224,6 @@ def _account_delete(user: AbstractBaseUser) -> None:
     AuthorDigestChoice.objects.filter(user=user).delete()
     AuthorDigestEntry.objects.filter(user=user).delete()
     _objects_unnamed(get_user_model(), [user.pk])
-    # An author's name leaves their articles' bylines: drop the pages and shells showing it.
-    pages_refresh(slugs=Article.objects.filter(authors=user).values_list("slug", flat=True))
+    # Before the account goes, while its articles can still be found by it.
+    author_pages_refresh(author=user)
     user.delete()
