@@ -24,4 +24,4 @@ def pages_refresh(*, slugs: Iterable[str | None]) -> None:
 def author_pages_refresh(*, author: AbstractBaseUser) -> None:
     """Drop the cached pages of the articles `author` writes: their byline is on them (a new
     display name, an erased account). Their slugs are read now, while the author still is."""
-    pages_refresh(slugs=Article.objects.filter(authors=author).values_list("slug", flat=True))
+    pages_refresh(slugs=Article.objects.authored_by(author).values_list("slug", flat=True))
