@@ -211,7 +211,7 @@ def _account(user: AbstractBaseUser) -> dict:
         ],
         "articles": [
             {"id": a.pk, "title": a.title, "url": a.get_absolute_url()}
-            for a in Article.objects.filter(authors=user).order_by("pk")
+            for a in Article.objects.authored_by(user).order_by("pk")
         ],
         "article_updates": [
             {"id": u.pk, "article": u.article.title, "published_at": _when(u.published_at)}
