@@ -6,21 +6,27 @@ with a scheme, www. addresses and Markdown links; bare domains (example.com/x) c
 against the Public Suffix List; links spaced out so nothing turns them into a link
 (h t t p s : / /, example . com / abc, example dot com); URL shorteners among all of them.
 
-The Public Suffix List is the snapshot bundled with the publicsuffixlist package, read once at
-import: nothing is fetched at run time. Names outside it are not domains, which is what keeps
-the reserved test names (.example, .test, .invalid, .localhost), file names (photo.jpg) and
-abbreviations (e.g., U.S.) out.
+The Public Suffix List is the snapshot bundled with the publicsuffixlist package, read once,
+when a name is first looked up or as a scoring process starts (model_cache's
+spam_model_libraries_load): nothing is fetched at run time. Read at import, it cost every
+process that starts Django 30-90 ms of CPU, manage.py commands and tests included. Names
+outside it are not domains, which is what keeps the reserved test names (.example, .test,
+.invalid, .localhost), file names (photo.jpg) and abbreviations (e.g., U.S.) out.
 """
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
-# accept_unknown=False: a name under a suffix the list does not know is no domain.
-PUBLIC_SUFFIXES = PublicSuffixList(accept_unknown=False)
+
+@cache
+def public_suffixes() -> PublicSuffixList:
+    # accept_unknown=False: a name under a suffix the list does not know is no domain.
+    return PublicSuffixList(accept_unknown=False)
+
 
 # A short list rather than a library: no maintained package lists shorteners, and the few
 # services that carry most shortened spam change rarely. Admins can hold any other one with a
@@ -149,7 +155,7 @@ def _url_host(url: str, target: str | None) -> str:
 def domain_registrable(name: str) -> str | None:
     """Return the registrable domain of a host name (a.b.example.co.uk: example.co.uk), or
     None when the Public Suffix List does not make it one."""
-    return PUBLIC_SUFFIXES.privatesuffix(name.lower().strip("."))
+    return public_suffixes().privatesuffix(name.lower().strip("."))
 
 
 def _is_sentence_break(suffix: str) -> bool:

@@ -68,11 +68,14 @@ spam_models = SpamModelCache()
 
 
 def spam_model_libraries_load() -> None:
-    """Import the model's libraries (numpy) and read the starter model now.
+    """Import the model's libraries (numpy), read the starter model and the Public Suffix
+    List (the rules' links) now.
 
     For a process about to score, as it starts: done on its first comment instead, that
     reader would wait for them (and a worker's pool process would, with the queue)."""
     from . import blending  # noqa: F401
+    from .links import public_suffixes
     from .starter import starter_model
 
     starter_model()
+    public_suffixes()
