@@ -68,15 +68,13 @@ def prepare(sizes: list[int]) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.seed import seed_article
+    from bench.seed import scripted_posters_allowed, seed_article
     from comments.models import Comment
-    from moderation.models import ModerationRules
 
     if connection.vendor == "postgresql":
         call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", "--noinput", verbosity=0)
-    # The posters are a script: the too-fast rule would hold every reply (as in queue.py).
-    ModerationRules.objects.update_or_create(pk=1, defaults={"min_seconds_to_submit": 0})
+    scripted_posters_allowed()
 
     client = Client(HTTP_HOST="127.0.0.1")
     pages = {}

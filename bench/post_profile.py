@@ -94,12 +94,13 @@ def _child(posts: int) -> None:
 
     from bench.peers_load import comment_text, reply_parent
     from bench.peers_parley import PARENTS
-    from bench.seed import seed_article
+    from bench.seed import scripted_posters_allowed, seed_article
     from comments.models import Comment
     from tests.support import form_fields
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    scripted_posters_allowed()  # as bench.peers's posters are
     article = seed_article(PARENTS, slug="posting-profile", seed=29)
     parents = list(Comment.objects.filter(article=article).values_list("pk", flat=True))
     client = Client()

@@ -21,12 +21,20 @@ from articles.services import article_create
 from comments.models import Comment, CommentStatus, Thread, text_fingerprint
 from comments.rendering import comment_to_safe_html
 from comments.services import article_comment_count_recount
+from moderation.models import ModerationRules
 
 WORDS = [
     "grid", "power", "voltage", "line", "cable", "storage", "battery", "winter", "price",
     "bill", "network", "plan", "cost", "policy", "market", "region", "solar", "wind",
     "turbine", "inertia", "frequency", "operator", "permit", "pylon",
 ]  # fmt: skip
+
+
+def scripted_posters_allowed() -> None:
+    """The benchmarks' posters are scripts that send the form at once: without this the
+    scorer's too-fast rule holds each post sent within its few seconds of the form, so a run's
+    figures would depend on how many posts a machine gets through in that time."""
+    ModerationRules.objects.update_or_create(pk=1, defaults={"min_seconds_to_submit": 0})
 
 
 def _insert(model, rows: list[dict]) -> None:

@@ -34,19 +34,17 @@ def _child(comments: int, rounds: int) -> None:
     from django.test.utils import override_settings
 
     from bench.peers_load import comment_text, reply_parent
-    from bench.seed import seed_article
+    from bench.seed import scripted_posters_allowed, seed_article
     from comments.models import Comment, CommentStatus
     from comments.services import Poster, comment_submit
     from comments.signals import comment_submitted
-    from moderation.models import ModerationRules
     from moderation.services import backlog
     from moderation.services.backlog import comments_score_backlog
 
     if os.environ.get("BENCH_BATCH"):  # to try another batch size than the worker's
         backlog.BATCH = int(os.environ["BENCH_BATCH"])
     call_command("migrate", verbosity=0)
-    # The posters are a script: the too-fast rule would hold every reply (as in http_load).
-    ModerationRules.objects.update_or_create(pk=1, defaults={"min_seconds_to_submit": 0})
+    scripted_posters_allowed()
     article = seed_article(20, slug="worker-batch", seed=29)
     parents = list(Comment.objects.filter(article=article).values_list("pk", flat=True))
     # The comments wait as if their messages were still queued: none is sent.
