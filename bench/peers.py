@@ -11,7 +11,8 @@ on Isso's seeded table (peers_isso.isso_posted_drop); a post and
 its landing page; posting with Redis and one Celery worker; the
 cached anonymous page against nginx serving the same bytes with `Connection: close`, and
 against gunicorn serving them from a bare WSGI app, the server's own ceiling; a 304),
-with Parley / Isso ratios, and whether each target of issue 12 is met.
+with Parley / Isso ratios, and whether each target of issue 12 is met; and what the spam
+model and rules cost a post in the server beside the model's time in a loop (peers_scorer).
 
 Isso is installed into a virtualenv of its own the first time (bench/peers_isso.py); without
 it, or with --skip-isso, Parley's figures are printed alone. nginx and wrk come from Debian
@@ -36,6 +37,7 @@ from bench.peers_isso import FIRST_SCREEN, ISSO_VERSION, IssoFigures, isso_half
 from bench.peers_load import load_tool, tree_cpu_seconds
 from bench.peers_parley import ParleyFigures, parley_half
 from bench.peers_rounds import measured_together, posting_rounds
+from bench.peers_scorer import scorer_described, scorer_times
 from bench.processes import ROOT, stop_all
 
 TARGETS = {
@@ -94,6 +96,7 @@ def main() -> None:
                     print(f"isso: no figures, Parley's alone follow. {isso}", flush=True)
             parley = parley_half(args, scratch, scratch, servers)
             spread = posting_measure(args, parley, isso if isinstance(isso, IssoFigures) else None)
+            parley.scorer = scorer_times(parley.inline.id, after_id=max(parley.inline.parents))
     except BaseException:
         print(f"(the servers' logs are kept in {scratch})", file=sys.stderr)
         raise
@@ -234,6 +237,8 @@ def report(parley: ParleyFigures, isso: IssoFigures | None, args, spread: dict[i
         print("Posting, Parley / Isso comments/s round by round (Parley's / Isso's): " + "; ".join(
             f"{clients} client{'s' * (clients > 1)}: {ratios}" for clients, ratios in spread.items()
         ))  # fmt: skip
+    if parley.scorer:
+        print(scorer_described(parley.scorer))
     print(f"Isso's first screen is GET /?uri=…{FIRST_SCREEN}; Parley's is the article page.")
     for name, load in (("cached page", parley.cached), ("nginx", parley.nginx),
                        ("bare gunicorn", parley.bare), ("304s", parley.not_modified),

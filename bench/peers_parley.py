@@ -205,6 +205,8 @@ class ParleyFigures:
     queue_note: str = ""
     target: PostingTarget | None = None  # its server, up for the posting rounds
     landing_target: PostingTarget | None = None
+    inline: PostingArticle | None = None  # the article the posting rounds post to
+    scorer: object = None  # bench.peers_scorer.ScorerTimes, once posting is done
 
 
 def parley_half(options, scratch: Path, logs: Path, stack: contextlib.ExitStack) -> ParleyFigures:
@@ -263,6 +265,7 @@ def parley_half(options, scratch: Path, logs: Path, stack: contextlib.ExitStack)
             redis.stop()
     web, port = server("posting")
     stack.callback(stop, web)
+    figures.inline = inline
     figures.target = PostingTarget(
         "parley", web.pid,
         lambda clients, series: parley_poster(port, inline, clients, series=series), 302,
