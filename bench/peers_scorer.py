@@ -2,13 +2,13 @@
 on the same texts one after another in one process.
 
 Each verdict given inline records the scorer's own time (SpamVerdict.elapsed_ms: the model's
-reading of the text, then the rules). In a gunicorn worker that came to about twice the model's
-time in a loop (0.87 ms against 0.36 on one machine), though sweeping the caches between texts
-in the loop cost it only half as much again, and keeping its weights in cache changed nothing:
-between posts a worker runs Django and gunicorn and the client runs, and what has gone cold by
-the next post is the model's code (numpy's and the interpreter's), not its arrays. bench.peers
-prints both figures, so a post's share of the model is measured where the post runs, not
-inferred from a loop (as earlier notes did).
+reading of the text, then the rules). In a gunicorn worker that came to 1.5 to 2.4 times the
+model's time in a loop (0.87 ms against 0.36 at 1 client, 0.73 against 0.45 over a whole run),
+though sweeping the caches between texts in the loop cost it only half as much again, and
+keeping its weights in cache changed nothing: between posts a worker runs Django and gunicorn
+and the client runs, and what has gone cold by the next post is the model's code (numpy's and
+the interpreter's), not its arrays. bench.peers prints both figures, so a post's share of the
+model is measured where the post runs, not inferred from a loop (as earlier notes did).
 """
 
 import statistics
