@@ -33,7 +33,9 @@ from bench.peers_load import (
     warm,
 )
 from bench.peers_rounds import PostingTarget
+from bench.peers_scorer import ScorerTimes
 from bench.processes import base_env, start_gunicorn, stop
+from bench.queue_latency import QueueRun, queue_mode
 from tests.support import form_fields
 
 LANDING_SERIES = 100_000  # added to peers_rounds.posting_series for the landing runs
@@ -201,19 +203,17 @@ class ParleyFigures:
     not_modified: Hammered | None = None
     bare_not_modified: Hammered | None = None  # the same 304 from gunicorn and a bare app
     not_modified_note: str = ""
-    queue: object = None  # bench.queue_latency.QueueRun
+    queue: QueueRun | None = None
     queue_note: str = ""
     target: PostingTarget | None = None  # its server, up for the posting rounds
     landing_target: PostingTarget | None = None
     inline: PostingArticle | None = None  # the article the posting rounds post to
-    scorer: object = None  # bench.peers_scorer.ScorerTimes, once posting is done
+    scorer: ScorerTimes | None = None  # once posting is done
 
 
 def parley_half(options, scratch: Path, logs: Path, stack: contextlib.ExitStack) -> ParleyFigures:
     """Every Parley figure of the table but posting, each from a gunicorn started for it, and
     a gunicorn left running in `stack` for the posting rounds (peers_rounds)."""
-    from bench.queue_latency import queue_mode
-
     env = parley_env(scratch)
     sizes = sorted({100, options.thread_size})
     pages = parley_prepare(env, sizes)
